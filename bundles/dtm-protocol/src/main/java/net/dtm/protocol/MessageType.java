@@ -1,0 +1,27 @@
+package net.dtm.protocol;
+
+/** Message types and their stable wire codes. */
+public enum MessageType {
+    ESTABLISH(1), PARAMS(2), CONFIRM(3), RENEW(4), RELEASE(5), NAK(6), ACK(7);
+
+    private final int code;
+
+    MessageType(int code) {
+        this.code = code;
+    }
+
+    /** Wire code. */
+    public int code() {
+        return code;
+    }
+
+    /** @throws IllegalArgumentException for an unknown code */
+    public static MessageType fromCode(int code) {
+        for (MessageType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown message type " + code);
+    }
+}
