@@ -1,0 +1,56 @@
+package net.dtm.shell;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
+
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceId;
+import net.dtm.api.DeviceService;
+
+/** {@code device:add}: enrols a device and shows its key this one time. */
+@Service
+@Command(scope = "device", name = "add", description = "Enrols a device; prints its key once (store it on the device, it is never shown again)")
+public class DeviceAddCommand extends DtmCommand {
+
+    @Argument(index = 0, name = "id", required = true, description = "Device id (1-64 of A-Z a-z 0-9 . _ : -)")
+    String id;
+
+    @Option(name = "-k", aliases = "--key", description = "The device's key as 64 hex digits (default: a fresh random key)")
+    String key;
+
+    @Reference(optional = true)
+    DeviceService devices;
+
+    @Override
+    public Object execute() throws Exception {
+        DeviceService service = require(devices, "The device registry", "dtm-server");
+        DeviceId deviceId;
+        byte[] keyBytes = null;
+        try {
+            deviceId = DeviceId.of(id);
+            if (key != null) {
+                keyBytes = DeviceCredential.parseKey(key);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("Device not enrolled: " + e.getMessage());
+        }
+        DeviceCredential credential;
+        try {
+            credential = keyBytes == null ? service.enroll(deviceId) : service.enroll(deviceId, keyBytes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("Device not enrolled: " + e.getMessage());
+        }
+        out().println("Device " + credential.device() + " enrolled at " + time(credential.enrolledAt()));
+        if (keyBytes == null) {
+            out().println("Key: " + credential.keyHex());
+            out().println("Store this key on the device now (device.key or device.key.file of net.dtm.agent): it is not shown again.");
+        } else {
+            out().println("Key: the one you supplied (not echoed).");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,52 @@
+package net.dtm.shell;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceService;
+
+/** {@code device:list}: the enrolled devices (never their keys). */
+@Service
+@Command(scope = "device", name = "list", description = "Lists enrolled devices (keys are never shown)")
+public class DeviceListCommand extends DtmCommand {
+
+    @Option(name = "-j", aliases = "--json", description = "Print JSON instead of a table")
+    boolean json;
+
+    @Reference(optional = true)
+    DeviceService devices;
+
+    @Override
+    public Object execute() throws Exception {
+        DeviceService service = require(devices, "The device registry", "dtm-server");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (DeviceCredential credential : service.devices()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", credential.device().value());
+            row.put("enrolledAt", json ? credential.enrolledAt().toString() : time(credential.enrolledAt()));
+            rows.add(row);
+        }
+        if (json) {
+            out().println(Json.array(rows));
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Device");
+        table.column("Enrolled at");
+        table.emptyTableText("no devices enrolled");
+        for (Map<String, Object> row : rows) {
+            table.addRow().addContent(row.values().toArray());
+        }
+        table.print(out());
+        return null;
+    }
+}

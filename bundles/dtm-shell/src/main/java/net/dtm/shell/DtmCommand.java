@@ -1,0 +1,49 @@
+package net.dtm.shell;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
+
+/**
+ * Common plumbing of the DTM commands: where output goes and how a missing service is reported.
+ * Every api service is referenced as optional so that all commands register on agent-only nodes
+ * and on server nodes alike; a command whose service is absent says so instead of vanishing.
+ */
+abstract class DtmCommand implements Action {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    @Reference
+    Session session;
+
+    /** Set by tests; in Karaf the session's console is used. */
+    PrintStream out;
+
+    PrintStream out() {
+        if (out != null) {
+            return out;
+        }
+        return session.getConsole();
+    }
+
+    /** Returns {@code service} or fails with a message naming the feature that provides it. */
+    static <T> T require(T service, String what, String feature) throws CommandException {
+        if (service == null) {
+            throw new CommandException(what + " is not available on this node (is feature " + feature
+                    + " installed and started?)");
+        }
+        return service;
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? "" : TIME.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+}
