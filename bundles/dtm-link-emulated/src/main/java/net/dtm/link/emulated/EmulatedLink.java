@@ -1,0 +1,315 @@
+package net.dtm.link.emulated;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.spi.link.LinkDriver;
+import net.dtm.spi.link.LinkHandler;
+import net.dtm.spi.link.LinkKind;
+import net.dtm.spi.link.LinkState;
+
+/**
+ * A link driver that sends real UDP datagrams from its own loopback (or other local) socket and
+ * emulates a WAN on top: each direction delays every datagram by rtt/2 plus uniform jitter and drops
+ * it with the configured probability. Loss and jitter come from a seeded generator (one stream per
+ * direction), so a run with the same seed and the same traffic makes the same decisions.
+ * {@link #setState(LinkState)} emulates an outage: while DOWN, everything is dropped.
+ */
+public final class EmulatedLink implements LinkDriver, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmulatedLink.class);
+    private static final int MAX_RECEIVE = 65_535;
+
+    private final EmulatedLinkSettings settings;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final DatagramChannel channel;
+    private final InetSocketAddress localAddress;
+    private final Thread receiver;
+    private final long seed;
+    private final SplittableRandom outbound;
+    private final SplittableRandom inbound;
+
+    private final AtomicLong datagramsSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong datagramsReceived = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong droppedOutbound = new AtomicLong();
+    private final AtomicLong droppedInbound = new AtomicLong();
+
+    private volatile LinkHandler handler;
+    private volatile LinkState state = LinkState.UP;
+    private volatile boolean closed;
+
+    /** A link with its own single-threaded scheduler. */
+    public EmulatedLink(EmulatedLinkSettings settings) throws IOException {
+        this(settings, null);
+    }
+
+    /**
+     * @param settings  how the link behaves
+     * @param scheduler runs the delayed deliveries; null to create (and own) one
+     * @throws IOException if the socket cannot be bound
+     */
+    public EmulatedLink(EmulatedLinkSettings settings, ScheduledExecutorService scheduler) throws IOException {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.seed = settings.seed() != 0 ? settings.seed() : new SecureRandom().nextLong();
+        this.outbound = new SplittableRandom(seed);
+        this.inbound = outbound.split();
+        if (scheduler == null) {
+            ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "dtm-link-" + settings.id());
+                t.setDaemon(true);
+                return t;
+            });
+            own.setRemoveOnCancelPolicy(true);
+            this.scheduler = own;
+            this.ownsScheduler = true;
+        } else {
+            this.scheduler = scheduler;
+            this.ownsScheduler = false;
+        }
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.bind(new InetSocketAddress(settings.bindHost(), 0));
+            this.localAddress = (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            if (ownsScheduler) {
+                this.scheduler.shutdownNow();
+            }
+            throw e;
+        }
+        this.channel = ch;
+        this.receiver = new Thread(this::receiveLoop, "dtm-link-" + settings.id() + "-rx");
+        this.receiver.setDaemon(true);
+        this.receiver.start();
+        LOG.info("link up: link={} kind={} local={} rtt={} ms jitter={} ms loss={} % seed={}", settings.id(),
+                settings.kind().label(), localAddress, settings.rttMs(), settings.jitterMs(), settings.lossPercent(), seed);
+    }
+
+    /** The settings this link was created with. */
+    public EmulatedLinkSettings settings() {
+        return settings;
+    }
+
+    /** The seed in use (the configured one, or the random one picked for seed 0). */
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public String id() {
+        return settings.id();
+    }
+
+    @Override
+    public LinkKind kind() {
+        return settings.kind();
+    }
+
+    @Override
+    public LinkState state() {
+        return state;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> localAddress() {
+        return closed ? Optional.empty() : Optional.of(localAddress);
+    }
+
+    @Override
+    public void setHandler(LinkHandler newHandler) {
+        this.handler = newHandler;
+    }
+
+    /** Emulates an outage (DOWN), an impairment (DEGRADED) or recovery (UP). Ignored once closed. */
+    public void setState(LinkState newState) {
+        Objects.requireNonNull(newState, "newState");
+        if (closed || state == newState) {
+            return;
+        }
+        state = newState;
+        LOG.info("link state changed: link={} state={}", settings.id(), newState);
+        notifyState(newState);
+    }
+
+    /** A snapshot of the counters. */
+    public LinkCounters counters() {
+        return new LinkCounters(datagramsSent.get(), bytesSent.get(), datagramsReceived.get(), bytesReceived.get(),
+                droppedOutbound.get(), droppedInbound.get());
+    }
+
+    @Override
+    public void send(InetSocketAddress destination, byte[] datagram) throws IOException {
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(datagram, "datagram");
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (state == LinkState.DOWN) {
+            droppedOutbound.incrementAndGet();
+            throw new IOException("link " + settings.id() + " is down");
+        }
+        long delayNanos = decide(outbound);
+        if (delayNanos < 0) {
+            droppedOutbound.incrementAndGet();
+            return;
+        }
+        byte[] copy = Arrays.copyOf(datagram, datagram.length);
+        if (delayNanos == 0) {
+            transmit(destination, copy);
+        } else {
+            schedule(() -> transmit(destination, copy), delayNanos, true);
+        }
+    }
+
+    /** Closes the socket; the link is DOWN afterwards. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        state = LinkState.DOWN;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("link close failed: link={} error={}", settings.id(), e.toString());
+        }
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+        LOG.info("link closed: link={}", settings.id());
+        notifyState(LinkState.DOWN);
+    }
+
+    /** Returns the one-way delay in nanoseconds, or -1 to drop. Draws the same amount either way. */
+    private long decide(SplittableRandom random) {
+        double lossDraw;
+        double jitterDraw;
+        synchronized (random) {
+            lossDraw = random.nextDouble();
+            jitterDraw = random.nextDouble();
+        }
+        if (lossDraw * 100.0 < settings.lossPercent()) {
+            return -1;
+        }
+        double ms = settings.rttMs() / 2.0 + (jitterDraw * 2.0 - 1.0) * settings.jitterMs();
+        return Math.max(0L, Math.round(ms * 1_000_000.0));
+    }
+
+    private void schedule(Runnable task, long delayNanos, boolean outgoing) {
+        try {
+            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            (outgoing ? droppedOutbound : droppedInbound).incrementAndGet();
+        }
+    }
+
+    private void transmit(InetSocketAddress destination, byte[] datagram) {
+        // A datagram in flight when an outage starts is lost with it.
+        if (closed || state == LinkState.DOWN) {
+            droppedOutbound.incrementAndGet();
+            return;
+        }
+        try {
+            channel.send(ByteBuffer.wrap(datagram), destination);
+            datagramsSent.incrementAndGet();
+            bytesSent.addAndGet(datagram.length);
+        } catch (IOException e) {
+            droppedOutbound.incrementAndGet();
+            if (!closed) {
+                LOG.debug("link send failed: link={} destination={} error={}", settings.id(), destination, e.toString());
+            }
+        }
+    }
+
+    private void receiveLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_RECEIVE);
+        while (!closed) {
+            SocketAddress from;
+            try {
+                buffer.clear();
+                from = channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.warn("link receive failed: link={} error={}", settings.id(), e.toString());
+                continue;
+            }
+            if (from == null) {
+                continue;
+            }
+            buffer.flip();
+            byte[] datagram = new byte[buffer.remaining()];
+            buffer.get(datagram);
+            if (state == LinkState.DOWN) {
+                droppedInbound.incrementAndGet();
+                continue;
+            }
+            long delayNanos = decide(inbound);
+            if (delayNanos < 0) {
+                droppedInbound.incrementAndGet();
+                continue;
+            }
+            InetSocketAddress source = (InetSocketAddress) from;
+            if (delayNanos == 0) {
+                deliver(source, datagram);
+            } else {
+                schedule(() -> deliver(source, datagram), delayNanos, false);
+            }
+        }
+    }
+
+    private void deliver(InetSocketAddress source, byte[] datagram) {
+        LinkHandler h = handler;
+        if (h == null || closed || state == LinkState.DOWN) {
+            droppedInbound.incrementAndGet();
+            return;
+        }
+        datagramsReceived.incrementAndGet();
+        bytesReceived.addAndGet(datagram.length);
+        try {
+            h.received(this, source, datagram);
+        } catch (RuntimeException e) {
+            LOG.warn("link handler failed: link={} source={} error={}", settings.id(), source, e.toString(), e);
+        }
+    }
+
+    private void notifyState(LinkState newState) {
+        LinkHandler h = handler;
+        if (h != null) {
+            try {
+                h.stateChanged(this, newState);
+            } catch (RuntimeException e) {
+                LOG.warn("link handler failed on state change: link={} error={}", settings.id(), e.toString(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmulatedLink[" + settings.id() + " " + settings.kind().label() + " " + localAddress + "]";
+    }
+}

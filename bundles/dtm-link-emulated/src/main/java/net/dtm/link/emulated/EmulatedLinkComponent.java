@@ -1,0 +1,96 @@
+package net.dtm.link.emulated;
+
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import net.dtm.spi.link.LinkDriver;
+import net.dtm.spi.link.LinkKind;
+
+/**
+ * One emulated link per factory configuration {@code net.dtm.link.emulated} (e.g.
+ * {@code etc/net.dtm.link.emulated-5g.cfg}). Publishes the link as a {@link LinkDriver} service with
+ * {@code dtm.link.id} and {@code dtm.link.kind}; the registration is done by hand so the service
+ * object is the plain {@link EmulatedLink} and its properties are exactly the SPI's.
+ */
+@Component(configurationPid = EmulatedLinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = EmulatedLinkComponent.Config.class, factory = true)
+public class EmulatedLinkComponent {
+
+    /** Factory configuration PID. */
+    public static final String PID = "net.dtm.link.emulated";
+
+    /** Configuration of one emulated link. */
+    @ObjectClassDefinition(name = "DTM emulated link", description = "A WAN link emulated over local UDP: delay, jitter, loss.")
+    public @interface Config {
+        @AttributeDefinition(name = "Link id", description = "Unique on the device, e.g. 5g")
+        String link_id();
+
+        @AttributeDefinition(name = "Kind", description = "5g, lte, satellite, ethernet, wifi or emulated")
+        String kind() default "emulated";
+
+        @AttributeDefinition(name = "Round trip (ms)", description = "Added round trip; each direction is delayed by half")
+        double rtt_ms() default 0;
+
+        @AttributeDefinition(name = "Jitter (ms)", description = "Uniform variation of each one-way delay, either way")
+        double jitter_ms() default 0;
+
+        @AttributeDefinition(name = "Loss (%)", description = "Drop probability, applied to each direction independently")
+        double loss_percent() default 0;
+
+        @AttributeDefinition(name = "Seed", description = "Seed for repeatable runs; 0 = random")
+        long seed() default 0;
+
+        @AttributeDefinition(name = "Bind host", description = "Local address of the link's UDP socket")
+        String bind_host() default "127.0.0.1";
+    }
+
+    private final EmulatedLink link;
+    private final ServiceRegistration<LinkDriver> registration;
+
+    @Activate
+    public EmulatedLinkComponent(BundleContext context, Config config) throws IOException {
+        this.link = new EmulatedLink(settings(config));
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(LinkDriver.PROP_LINK_ID, link.id());
+        props.put(LinkDriver.PROP_LINK_KIND, link.kind().label());
+        ServiceRegistration<LinkDriver> reg;
+        try {
+            reg = context.registerService(LinkDriver.class, link, props);
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
+        }
+        this.registration = reg;
+    }
+
+    /** Turns the configuration into settings; fails clearly on a missing id or unknown kind. */
+    static EmulatedLinkSettings settings(Config config) {
+        String id = config.link_id() == null ? "" : config.link_id().trim();
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("configuration " + PID + " needs link.id");
+        }
+        return new EmulatedLinkSettings(id, LinkKind.parse(config.kind()), config.rtt_ms(), config.jitter_ms(),
+                config.loss_percent(), config.seed(), config.bind_host());
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework unregisters it when the bundle stops first
+        }
+        link.close();
+    }
+}
