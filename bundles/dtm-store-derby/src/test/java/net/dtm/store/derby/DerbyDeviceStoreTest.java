@@ -1,0 +1,26 @@
+package net.dtm.store.derby;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.io.TempDir;
+
+import net.dtm.spi.store.DeviceStore;
+import net.dtm.store.tck.DeviceStoreContract;
+
+/** The device store contract against an embedded Derby database in a temporary directory. */
+class DerbyDeviceStoreTest extends DeviceStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected DeviceStore newStore() {
+        return new DerbyStore(dir.resolve("db"));
+    }
+
+    @Override
+    protected DeviceStore reopen(DeviceStore current) {
+        ((DerbyStore) current).close();
+        return new DerbyStore(dir.resolve("db"));
+    }
+}
