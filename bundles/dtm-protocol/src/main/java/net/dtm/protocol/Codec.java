@@ -12,6 +12,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,9 +144,8 @@ public final class Codec {
         RANDOMS.get().nextBytes(nonce);
         System.arraycopy(nonce, 0, out, nonceOffset, NONCE_LENGTH);
 
-        Cipher cipher = CIPHERS.get();
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, KEY_ALGORITHM), new IvParameterSpec(nonce));
+            Cipher cipher = initCipher(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
             cipher.updateAAD(out, 0, headerLength);
             int written = cipher.doFinal(body.buffer(), 0, body.length(), out, headerLength);
             if (written != body.length() + TAG_LENGTH) {
@@ -288,9 +288,8 @@ public final class Codec {
     // ---------------------------------------------------------------- crypto
 
     private static byte[] decrypt(byte[] d, int headerLength, byte[] key) throws ProtocolException {
-        Cipher cipher = CIPHERS.get();
         try {
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, KEY_ALGORITHM),
+            Cipher cipher = initCipher(Cipher.DECRYPT_MODE, key,
                     new IvParameterSpec(d, headerLength - NONCE_LENGTH, NONCE_LENGTH));
             cipher.updateAAD(d, 0, headerLength);
             return cipher.doFinal(d, headerLength, d.length - headerLength);
@@ -299,6 +298,25 @@ public final class Codec {
         } catch (GeneralSecurityException ex) {
             throw new ProtocolException(Kind.AUTH_FAILED, "decryption failed: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The thread's cipher, initialised. The JDK refuses to re-initialise a ChaCha20 cipher with the
+     * key and nonce of its previous initialisation (a guard against nonce reuse on encryption), which
+     * also hits legitimate decryption of the same datagram twice (a duplicate over another link) or of
+     * a datagram this thread just encrypted. A fresh instance has no previous initialisation.
+     */
+    private static Cipher initCipher(int mode, byte[] key, IvParameterSpec nonce) throws GeneralSecurityException {
+        SecretKeySpec keySpec = new SecretKeySpec(key, KEY_ALGORITHM);
+        Cipher cipher = CIPHERS.get();
+        try {
+            cipher.init(mode, keySpec, nonce);
+        } catch (InvalidKeyException sameKeyAndNonce) {
+            cipher = newCipher();
+            cipher.init(mode, keySpec, nonce);
+            CIPHERS.set(cipher);
+        }
+        return cipher;
     }
 
     private static Cipher newCipher() {
