@@ -1,0 +1,103 @@
+package net.dtm.transport;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import net.dtm.spi.link.LinkDriver;
+import net.dtm.spi.link.LinkState;
+
+/** The transport's state for one link: RTT estimator (RFC 6298), loss estimate and counters. */
+final class LinkEntry {
+
+    /** Clock granularity term G of RFC 6298. */
+    private static final long GRANULARITY_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    final LinkDriver driver;
+    private final TransportSettings settings;
+
+    final AtomicLong datagramsSent = new AtomicLong();
+    final AtomicLong bytesSent = new AtomicLong();
+    final AtomicLong datagramsReceived = new AtomicLong();
+    final AtomicLong bytesReceived = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong unsolicited = new AtomicLong();
+    final AtomicLong sendErrors = new AtomicLong();
+
+    volatile boolean removed;
+
+    private long srttNanos = -1;
+    private long rttvarNanos;
+    private double loss;
+
+    LinkEntry(LinkDriver driver, TransportSettings settings) {
+        this.driver = driver;
+        this.settings = settings;
+    }
+
+    boolean usable() {
+        if (removed) {
+            return false;
+        }
+        LinkState s = driver.state();
+        return s == LinkState.UP || s == LinkState.DEGRADED;
+    }
+
+    synchronized void rttSample(long sampleNanos) {
+        if (sampleNanos < 0) {
+            return;
+        }
+        if (srttNanos < 0) {
+            srttNanos = sampleNanos;
+            rttvarNanos = sampleNanos / 2;
+        } else {
+            rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - sampleNanos)) / 4;
+            srttNanos = (7 * srttNanos + sampleNanos) / 8;
+        }
+    }
+
+    synchronized long srttNanos() {
+        return Math.max(0, srttNanos);
+    }
+
+    synchronized long rtoNanos() {
+        long rto = srttNanos < 0 ? settings.initialRto().toNanos()
+                : srttNanos + Math.max(GRANULARITY_NANOS, 4 * rttvarNanos);
+        return Math.min(settings.maxRto().toNanos(), Math.max(settings.minRto().toNanos(), rto));
+    }
+
+    /** Feeds send outcomes into the loss moving average. */
+    synchronized void lossOutcomes(int answered, int lost) {
+        double w = settings.lossWeight();
+        for (int i = 0; i < answered; i++) {
+            loss = (1 - w) * loss;
+        }
+        for (int i = 0; i < lost; i++) {
+            loss = (1 - w) * loss + w;
+        }
+    }
+
+    synchronized double loss() {
+        return loss;
+    }
+
+    /**
+     * Copies per server so that the chance all copies of a round are lost stays near 5 %; one copy on a
+     * clean link.
+     */
+    int copies() {
+        double l = loss();
+        if (l < settings.redundancyLoss() || settings.maxCopies() == 1) {
+            return 1;
+        }
+        int k = l >= 0.999 ? settings.maxCopies() : (int) Math.ceil(Math.log(0.05) / Math.log(l));
+        return Math.max(2, Math.min(settings.maxCopies(), k));
+    }
+
+    LinkStats stats() {
+        return new LinkStats(driver.id(), driver.kind(), removed ? LinkState.DOWN : driver.state(),
+                Duration.ofNanos(srttNanos()), Duration.ofNanos(rtoNanos()), loss(), copies(),
+                datagramsSent.get(), bytesSent.get(), datagramsReceived.get(), bytesReceived.get(),
+                duplicates.get(), unsolicited.get(), sendErrors.get());
+    }
+}

@@ -1,0 +1,456 @@
+package net.dtm.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.ToLongFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.protocol.Codec;
+import net.dtm.protocol.ProtocolException;
+import net.dtm.spi.link.LinkDriver;
+import net.dtm.spi.link.LinkHandler;
+import net.dtm.spi.link.LinkState;
+
+/**
+ * The multi-link transport ("multi-link fastest response, dedupe"): a request crosses every usable
+ * link to every server at once, the first valid answer wins and later copies are dropped as
+ * duplicates. Each link keeps its own RFC 6298 round-trip estimate and retransmits at its own RTO
+ * with exponential backoff; each link also keeps a moving estimate of how many of its sends go
+ * unanswered, and sends more copies per round only when that measured loss is high (one copy per
+ * link per server on a clean link).
+ *
+ * <p>Links can be added and removed at any time; a link added while requests are pending joins
+ * them at once, a removed link simply stops being used. Incoming datagrams are routed by the
+ * transaction id of their clear header; what carries no pending transaction id is counted and
+ * dropped.
+ */
+public final class MultiLinkTransport implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MultiLinkTransport.class);
+
+    private final TransportSettings settings;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final ToLongFunction<byte[]> transactionIdOf;
+    private final Object linksLock = new Object();
+    private volatile List<LinkEntry> links = List.of();
+    private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** A transport with default settings and its own scheduler thread. */
+    public MultiLinkTransport() {
+        this(TransportSettings.defaults(), null);
+    }
+
+    /**
+     * @param settings  tuning
+     * @param scheduler runs retransmissions and timeouts; null to create (and own) one
+     */
+    public MultiLinkTransport(TransportSettings settings, ScheduledExecutorService scheduler) {
+        this(settings, scheduler, MultiLinkTransport::peekTransactionId);
+    }
+
+    /** For tests: reads transaction ids with {@code transactionIdOf} (0 = unreadable) instead of the codec. */
+    MultiLinkTransport(TransportSettings settings, ScheduledExecutorService scheduler,
+                       ToLongFunction<byte[]> transactionIdOf) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.transactionIdOf = Objects.requireNonNull(transactionIdOf, "transactionIdOf");
+        if (scheduler == null) {
+            ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "dtm-transport");
+                t.setDaemon(true);
+                return t;
+            });
+            own.setRemoveOnCancelPolicy(true);
+            this.scheduler = own;
+            this.ownsScheduler = true;
+        } else {
+            this.scheduler = scheduler;
+            this.ownsScheduler = false;
+        }
+    }
+
+    private static long peekTransactionId(byte[] datagram) {
+        try {
+            return Codec.peek(datagram).transactionId();
+        } catch (ProtocolException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Starts using {@code link}; pending requests start sending on it at once. Adding it twice is a no-op. */
+    public void addLink(LinkDriver link) {
+        Objects.requireNonNull(link, "link");
+        LinkEntry entry;
+        synchronized (linksLock) {
+            for (LinkEntry e : links) {
+                if (e.driver == link) {
+                    return;
+                }
+            }
+            entry = new LinkEntry(link, settings);
+            List<LinkEntry> next = new ArrayList<>(links);
+            next.add(entry);
+            links = List.copyOf(next);
+        }
+        link.setHandler(new EntryHandler(entry));
+        LOG.info("transport link added: link={} kind={} state={}", link.id(), link.kind().label(), link.state());
+        for (Pending<?> p : pending.values()) {
+            p.startOn(entry);
+        }
+    }
+
+    /** Stops using {@code link}; requests in flight continue on the other links. */
+    public void removeLink(LinkDriver link) {
+        LinkEntry removed = null;
+        synchronized (linksLock) {
+            List<LinkEntry> next = new ArrayList<>(links.size());
+            for (LinkEntry e : links) {
+                if (e.driver == link) {
+                    removed = e;
+                } else {
+                    next.add(e);
+                }
+            }
+            links = List.copyOf(next);
+        }
+        if (removed != null) {
+            removed.removed = true;
+            LOG.info("transport link removed: link={}", link.id());
+        }
+    }
+
+    /** The links in use. */
+    public List<LinkDriver> links() {
+        List<LinkDriver> out = new ArrayList<>();
+        for (LinkEntry e : links) {
+            out.add(e.driver);
+        }
+        return out;
+    }
+
+    /** A snapshot of every link's estimates and counters. */
+    public List<LinkStats> stats() {
+        List<LinkStats> out = new ArrayList<>();
+        for (LinkEntry e : links) {
+            out.add(e.stats());
+        }
+        return out;
+    }
+
+    /** Number of requests still tracked (pending, or lingering to count late answers). */
+    int tracked() {
+        return pending.size();
+    }
+
+    /**
+     * Sends {@code datagram} once (more copies on a lossy link) over every usable link to every
+     * server, without waiting for anything.
+     */
+    public void send(List<InetSocketAddress> servers, byte[] datagram) {
+        for (LinkEntry e : links) {
+            if (e.usable()) {
+                int copies = e.copies();
+                for (InetSocketAddress server : servers) {
+                    for (int i = 0; i < copies; i++) {
+                        sendOn(e, server, datagram);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends a request over every usable link to every server and completes with the first answer the
+     * matcher accepts. Retransmits on each link at its RTO with backoff; fails with
+     * {@link TimeoutException} when {@code timeout} passes without a valid answer. Cancelling the
+     * returned future stops the retransmissions.
+     *
+     * @param transactionId the request's transaction id (non-zero, unique among pending requests)
+     * @param servers       where to send it
+     * @param datagram      the encoded request
+     * @param matcher       recognises valid answers
+     * @param timeout       how long to keep trying
+     * @throws IllegalStateException if the transport is closed or the transaction id is already pending
+     */
+    public <T> CompletableFuture<Reply<T>> request(long transactionId, List<InetSocketAddress> servers, byte[] datagram,
+                                                   ReplyMatcher<T> matcher, Duration timeout) {
+        Objects.requireNonNull(servers, "servers");
+        Objects.requireNonNull(datagram, "datagram");
+        Objects.requireNonNull(matcher, "matcher");
+        Objects.requireNonNull(timeout, "timeout");
+        if (transactionId == 0) {
+            throw new IllegalArgumentException("transaction id 0 is reserved");
+        }
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no server to send to");
+        }
+        if (closed) {
+            throw new IllegalStateException("transport closed");
+        }
+        Pending<T> p = new Pending<>(transactionId, List.copyOf(servers), datagram.clone(), matcher);
+        if (pending.putIfAbsent(transactionId, p) != null) {
+            throw new IllegalStateException("transaction " + Long.toHexString(transactionId) + " already pending");
+        }
+        p.future.whenComplete((r, e) -> p.finished());
+        try {
+            p.timeoutTask = scheduler.schedule(() -> p.future.completeExceptionally(new TimeoutException(
+                    "no valid answer to transaction " + Long.toHexString(transactionId) + " within " + timeout.toMillis()
+                            + " ms")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            p.future.completeExceptionally(new IllegalStateException("transport closed"));
+            return p.future;
+        }
+        for (LinkEntry e : links) {
+            p.startOn(e);
+        }
+        return p.future;
+    }
+
+    /** Fails pending requests, stops the owned scheduler. The links are not closed: they belong to their drivers. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Pending<?> p : pending.values()) {
+            p.future.completeExceptionally(new IllegalStateException("transport closed"));
+        }
+        pending.clear();
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private boolean sendOn(LinkEntry e, InetSocketAddress server, byte[] datagram) {
+        try {
+            e.driver.send(server, datagram);
+            e.datagramsSent.incrementAndGet();
+            e.bytesSent.addAndGet(datagram.length);
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            e.sendErrors.incrementAndGet();
+            LOG.debug("transport send failed: link={} server={} error={}", e.driver.id(), server, ex.toString());
+            return false;
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private void received(LinkEntry e, InetSocketAddress from, byte[] datagram) {
+        if (e.removed) {
+            return;
+        }
+        long txid = transactionIdOf.applyAsLong(datagram);
+        Pending<?> p = txid == 0 ? null : pending.get(txid);
+        if (p == null) {
+            e.unsolicited.incrementAndGet();
+            return;
+        }
+        e.datagramsReceived.incrementAndGet();
+        e.bytesReceived.addAndGet(datagram.length);
+        p.received(e, from, datagram);
+    }
+
+    /** Handler bound to one link entry, so a datagram is attributed to the right link. */
+    private final class EntryHandler implements LinkHandler {
+        private final LinkEntry entry;
+
+        EntryHandler(LinkEntry entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public void received(LinkDriver link, InetSocketAddress source, byte[] datagram) {
+            MultiLinkTransport.this.received(entry, source, datagram);
+        }
+
+        @Override
+        public void stateChanged(LinkDriver link, LinkState state) {
+            LOG.info("transport link state: link={} state={}", link.id(), state);
+        }
+    }
+
+    /** Per request, per link: rounds sent and answers seen, by server. */
+    private static final class PerLink {
+        int round;
+        long firstSendNanos = -1;
+        final Map<InetSocketAddress, Integer> sends = new HashMap<>();
+        final Map<InetSocketAddress, Integer> answers = new HashMap<>();
+        ScheduledFuture<?> timer;
+    }
+
+    /** One request in flight, and afterwards lingering briefly to learn from late answers. */
+    private final class Pending<T> {
+        final long txid;
+        final List<InetSocketAddress> servers;
+        final byte[] datagram;
+        final ReplyMatcher<T> matcher;
+        final CompletableFuture<Reply<T>> future = new CompletableFuture<>();
+        final Map<LinkEntry, PerLink> perLink = new IdentityHashMap<>();
+        final long startNanos = System.nanoTime();
+        volatile boolean done;
+        ScheduledFuture<?> timeoutTask;
+        private boolean accounted;
+
+        Pending(long txid, List<InetSocketAddress> servers, byte[] datagram, ReplyMatcher<T> matcher) {
+            this.txid = txid;
+            this.servers = servers;
+            this.datagram = datagram;
+            this.matcher = matcher;
+        }
+
+        /** Sends the first round on {@code e} (if usable) and arms its retransmission timer. */
+        void startOn(LinkEntry e) {
+            PerLink pl;
+            synchronized (this) {
+                if (done || perLink.containsKey(e)) {
+                    return;
+                }
+                pl = new PerLink();
+                perLink.put(e, pl);
+            }
+            round(e, pl);
+        }
+
+        private void round(LinkEntry e, PerLink pl) {
+            long interval;
+            synchronized (this) {
+                if (done || e.removed) {
+                    return;
+                }
+                if (e.usable()) {
+                    int copies = e.copies();
+                    long now = System.nanoTime();
+                    if (pl.firstSendNanos < 0) {
+                        pl.firstSendNanos = now;
+                    } else {
+                        pl.round++;
+                    }
+                    for (InetSocketAddress server : servers) {
+                        int sent = 0;
+                        for (int i = 0; i < copies; i++) {
+                            if (sendOn(e, server, datagram)) {
+                                sent++;
+                            }
+                        }
+                        pl.sends.merge(server, sent, Integer::sum);
+                    }
+                }
+                // Backoff doubles per retransmission round, capped at the maximum RTO.
+                int shift = Math.min(pl.round, 16);
+                interval = Math.min(settings.maxRto().toNanos(), e.rtoNanos() << shift);
+                pl.timer = schedule(() -> round(e, pl), interval);
+            }
+        }
+
+        void received(LinkEntry e, InetSocketAddress from, byte[] d) {
+            long now = System.nanoTime();
+            synchronized (this) {
+                PerLink pl = perLink.get(e);
+                if (pl != null) {
+                    int before = pl.answers.getOrDefault(from, 0);
+                    pl.answers.put(from, before + 1);
+                    // Karn: only answers to a link's first round are unambiguous round-trip samples.
+                    if (before == 0 && pl.round == 0 && pl.firstSendNanos >= 0 && pl.sends.containsKey(from)) {
+                        e.rttSample(now - pl.firstSendNanos);
+                    }
+                }
+            }
+            if (done) {
+                e.duplicates.incrementAndGet();
+                return;
+            }
+            T value;
+            try {
+                value = matcher.match(d, from);
+            } catch (RuntimeException ex) {
+                LOG.warn("transport reply matcher failed: link={} server={} error={}", e.driver.id(), from, ex.toString());
+                return;
+            }
+            if (value == null) {
+                return;
+            }
+            if (!future.complete(new Reply<>(value, from, e.driver.id(), now - startNanos))) {
+                e.duplicates.incrementAndGet();
+            }
+        }
+
+        /** Called once the future completes by any means: stop sending, linger, then learn. */
+        void finished() {
+            long linger = 0;
+            synchronized (this) {
+                done = true;
+                if (timeoutTask != null) {
+                    timeoutTask.cancel(false);
+                }
+                for (Map.Entry<LinkEntry, PerLink> en : perLink.entrySet()) {
+                    if (en.getValue().timer != null) {
+                        en.getValue().timer.cancel(false);
+                    }
+                    linger = Math.max(linger, en.getKey().rtoNanos());
+                }
+            }
+            if (future.isCompletedExceptionally()) {
+                account();
+                return;
+            }
+            // Keep routing late answers here for a while: they feed the slower links' estimates.
+            linger = Math.min(settings.maxRto().toNanos(), 2 * linger);
+            if (schedule(this::account, linger) == null) {
+                account();
+            }
+        }
+
+        /** Feeds the send outcomes into each link's loss estimate and forgets the request. */
+        void account() {
+            pending.remove(txid, this);
+            synchronized (this) {
+                if (accounted) {
+                    return;
+                }
+                accounted = true;
+                // A server that answered on no link tells nothing about the links (it may be down).
+                Set<InetSocketAddress> responsive = new HashSet<>();
+                for (PerLink pl : perLink.values()) {
+                    responsive.addAll(pl.answers.keySet());
+                }
+                for (Map.Entry<LinkEntry, PerLink> en : perLink.entrySet()) {
+                    int answered = 0;
+                    int lost = 0;
+                    for (Map.Entry<InetSocketAddress, Integer> s : en.getValue().sends.entrySet()) {
+                        if (responsive.contains(s.getKey())) {
+                            int a = Math.min(s.getValue(), en.getValue().answers.getOrDefault(s.getKey(), 0));
+                            answered += a;
+                            lost += s.getValue() - a;
+                        }
+                    }
+                    en.getKey().lossOutcomes(answered, lost);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package net.dtm.transport;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import net.dtm.spi.link.LinkState;
+
+class MultiLinkTransportTest {
+
+    static final InetSocketAddress S1 = new InetSocketAddress("127.0.0.1", 47801);
+    static final InetSocketAddress S2 = new InetSocketAddress("127.0.0.1", 47802);
+
+    private ScheduledExecutorService ses;
+    private Map<InetSocketAddress, FakeLink.Server> net;
+    private MultiLinkTransport transport;
+
+    /** Test datagrams: 8 bytes of transaction id, then one byte naming the kind (1 request, 2 answer). */
+    static byte[] datagram(long txid, int kind) {
+        return ByteBuffer.allocate(9).putLong(txid).put((byte) kind).array();
+    }
+
+    static long txidOf(byte[] d) {
+        return d.length >= 9 ? ByteBuffer.wrap(d).getLong() : 0;
+    }
+
+    /** Echoes the transaction id back as an answer. */
+    static final FakeLink.Server ECHO = (d, link) -> new byte[][] {datagram(txidOf(d), 2)};
+
+    static final ReplyMatcher<Long> ANSWERS = (d, from) -> d.length == 9 && d[8] == 2 ? txidOf(d) : null;
+
+    @BeforeEach
+    void setUp() {
+        ses = Executors.newScheduledThreadPool(2);
+        net = FakeLink.network();
+        transport = new MultiLinkTransport(TransportSettings.defaults(), null, MultiLinkTransportTest::txidOf);
+    }
+
+    @AfterEach
+    void tearDown() {
+        transport.close();
+        ses.shutdownNow();
+    }
+
+    private FakeLink link(String id, long oneWayMs) {
+        FakeLink l = new FakeLink(id, oneWayMs, ses, net, id.hashCode());
+        transport.addLink(l);
+        return l;
+    }
+
+    private static LinkStats stats(MultiLinkTransport t, String id) {
+        return t.stats().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private Reply<Long> ask(long txid, List<InetSocketAddress> servers, Duration timeout) throws Exception {
+        return transport.request(txid, servers, datagram(txid, 1), ANSWERS, timeout).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void firstAnswerWinsAndLaterCopiesAreDuplicates() throws Exception {
+        net.put(S1, ECHO);
+        net.put(S2, ECHO);
+        FakeLink fast = link("fast", 10);
+        FakeLink slow = link("slow", 60);
+
+        Reply<Long> r = ask(1, List.of(S1, S2), Duration.ofSeconds(2));
+
+        assertEquals(1L, r.value());
+        assertEquals("fast", r.linkId());
+        assertTrue(r.elapsedMillis() >= 20, "at least one fast round trip, was " + r.elapsedMillis());
+        assertTrue(r.elapsedMillis() < 120, "not the slow link's round trip, was " + r.elapsedMillis());
+        await().atMost(Duration.ofSeconds(3)).until(() ->
+                stats(transport, "fast").duplicates() + stats(transport, "slow").duplicates() == 3);
+        // Clean links: exactly one datagram per link per server.
+        assertEquals(2, fast.sends.get());
+        assertEquals(2, slow.sends.get());
+        assertEquals(2, stats(transport, "fast").datagramsSent());
+        assertEquals(18, stats(transport, "fast").bytesSent());
+    }
+
+    @Test
+    void invalidAnswersDoNotComplete() throws Exception {
+        net.put(S1, (d, l) -> new byte[][] {datagram(txidOf(d), 3)});
+        net.put(S2, ECHO);
+        link("a", 5);
+        net.put(S1, (d, l) -> new byte[][] {datagram(txidOf(d), 3)});
+        Reply<Long> r = ask(2, List.of(S1, S2), Duration.ofSeconds(2));
+        assertEquals(S2, r.server());
+    }
+
+    @Test
+    void matcherFailureIsContained() throws Exception {
+        net.put(S1, ECHO);
+        link("a", 5);
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<Reply<Long>> f = transport.request(3, List.of(S1), datagram(3, 1), (d, from) -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new IllegalStateException("boom");
+            }
+            return txidOf(d);
+        }, Duration.ofSeconds(3));
+        assertEquals(3L, f.get(5, TimeUnit.SECONDS).value());
+        assertTrue(calls.get() >= 2, "retransmission brought another answer after the matcher failed");
+    }
+
+    @Test
+    void retransmitsWhenSendsAreLost() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink l = link("lossy", 5);
+        l.dropSend = n -> n < 2;
+        Reply<Long> r = ask(4, List.of(S1), Duration.ofSeconds(5));
+        assertEquals(4L, r.value());
+        assertEquals(3, l.sends.get());
+        // 250 ms initial RTO, then 500 ms backoff before the third send.
+        assertTrue(r.elapsedMillis() >= 750, "backoff respected, was " + r.elapsedMillis());
+    }
+
+    @Test
+    void timeoutFailsTheRequest() {
+        FakeLink l = link("void", 5);
+        CompletableFuture<Reply<Long>> f = transport.request(5, List.of(S1), datagram(5, 1), ANSWERS,
+                Duration.ofMillis(900));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, e.getCause());
+        assertEquals(3, l.sends.get(), "sends at 0, 250 and 750 ms");
+        int after = l.sends.get();
+        await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        assertEquals(after, l.sends.get(), "no retransmission after the timeout");
+        assertEquals(0, transport.tracked());
+    }
+
+    @Test
+    void removedLinkStopsBeingUsedAndTheRequestContinuesOnOthers() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink dead = link("dead", 5);
+        dead.lossEachWay = 1.0;
+        FakeLink slow = link("slow", 300);
+        CompletableFuture<Reply<Long>> f = transport.request(6, List.of(S1), datagram(6, 1), ANSWERS,
+                Duration.ofSeconds(5));
+        transport.removeLink(dead);
+        Reply<Long> r = f.get(5, TimeUnit.SECONDS);
+        assertEquals("slow", r.linkId());
+        assertTrue(r.elapsedMillis() >= 600);
+        assertEquals(1, dead.sends.get(), "no retransmission on the removed link");
+        assertEquals(List.of(slow), transport.links());
+        // What a removed link still delivers is ignored.
+        dead.inject(S1, datagram(6, 2));
+        assertFalse(transport.stats().stream().anyMatch(s -> s.id().equals("dead")));
+    }
+
+    @Test
+    void linkAddedWhileRequestPendingJoinsIt() throws Exception {
+        net.put(S1, ECHO);
+        CompletableFuture<Reply<Long>> f = transport.request(7, List.of(S1), datagram(7, 1), ANSWERS,
+                Duration.ofSeconds(5));
+        assertFalse(f.isDone());
+        link("late", 5);
+        assertEquals("late", f.get(2, TimeUnit.SECONDS).linkId());
+        assertTrue(f.get().elapsedMillis() < 240, "used at once, not at the next retransmission");
+    }
+
+    @Test
+    void downLinkIsSkippedUntilUp() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink l = link("flappy", 5);
+        l.state = LinkState.DOWN;
+        CompletableFuture<Reply<Long>> f = transport.request(8, List.of(S1), datagram(8, 1), ANSWERS,
+                Duration.ofSeconds(5));
+        assertEquals(0, l.sends.get());
+        l.state = LinkState.UP;
+        assertEquals(8L, f.get(3, TimeUnit.SECONDS).value());
+    }
+
+    @Test
+    void rttEstimateConvergesAndRtoFollows() throws Exception {
+        net.put(S1, ECHO);
+        link("steady", 15);
+        assertEquals(Duration.ofMillis(250), stats(transport, "steady").rto());
+        for (long tx = 100; tx < 115; tx++) {
+            ask(tx, List.of(S1), Duration.ofSeconds(2));
+        }
+        LinkStats s = stats(transport, "steady");
+        double srtt = s.srtt().toNanos() / 1e6;
+        double rto = s.rto().toNanos() / 1e6;
+        assertTrue(srtt >= 30 && srtt < 60, "srtt " + srtt + " ms near 30 ms");
+        assertTrue(rto >= srtt && rto < 150, "rto " + rto + " ms above srtt and well below the initial 250 ms");
+    }
+
+    @Test
+    void redundancyGrowsOnlyWithMeasuredLoss() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink lossy = link("lossy", 2);
+        lossy.lossEachWay = 0.5;
+        FakeLink clean = link("clean", 20);
+        for (long tx = 200; tx < 240; tx++) {
+            ask(tx, List.of(S1), Duration.ofSeconds(3));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> transport.tracked() == 0);
+        LinkStats l = stats(transport, "lossy");
+        LinkStats c = stats(transport, "clean");
+        assertTrue(l.lossEstimate() > 0.4, "lossy estimate " + l.lossEstimate());
+        assertTrue(l.copies() > 1, "lossy link sends copies");
+        assertTrue(c.lossEstimate() < 0.1, "clean estimate " + c.lossEstimate());
+        assertEquals(1, c.copies());
+        int before = lossy.sends.get();
+        transport.send(List.of(S1), datagram(999, 1));
+        assertEquals(l.copies(), lossy.sends.get() - before);
+    }
+
+    @Test
+    void deadServerDoesNotCountAsLinkLoss() throws Exception {
+        net.put(S1, ECHO);
+        link("a", 2);
+        for (long tx = 300; tx < 310; tx++) {
+            ask(tx, List.of(S1, S2), Duration.ofSeconds(2));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> transport.tracked() == 0);
+        assertTrue(stats(transport, "a").lossEstimate() < 0.01);
+    }
+
+    @Test
+    void unsolicitedAndUnreadableDatagramsAreCountedAndDropped() {
+        FakeLink l = link("a", 1);
+        l.inject(S1, datagram(12345, 2));
+        l.inject(S1, new byte[] {1, 2});
+        LinkStats s = stats(transport, "a");
+        assertEquals(2, s.unsolicited());
+        assertEquals(0, s.datagramsReceived());
+    }
+
+    @Test
+    void cancellingStopsRetransmissions() {
+        FakeLink l = link("a", 1);
+        CompletableFuture<Reply<Long>> f = transport.request(9, List.of(S1), datagram(9, 1), ANSWERS,
+                Duration.ofSeconds(5));
+        f.cancel(false);
+        await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        assertEquals(1, l.sends.get());
+        assertEquals(0, transport.tracked());
+    }
+
+    @Test
+    void misuseIsRejectedAndCloseFailsPending() {
+        link("a", 1);
+        CompletableFuture<Reply<Long>> f = transport.request(10, List.of(S1), datagram(10, 1), ANSWERS,
+                Duration.ofSeconds(5));
+        assertThrows(IllegalStateException.class,
+                () -> transport.request(10, List.of(S1), datagram(10, 1), ANSWERS, Duration.ofSeconds(5)));
+        assertThrows(IllegalArgumentException.class,
+                () -> transport.request(0, List.of(S1), datagram(0, 1), ANSWERS, Duration.ofSeconds(5)));
+        assertThrows(IllegalArgumentException.class,
+                () -> transport.request(11, List.of(), datagram(11, 1), ANSWERS, Duration.ofSeconds(5)));
+        transport.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(1, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertThrows(IllegalStateException.class,
+                () -> transport.request(12, List.of(S1), datagram(12, 1), ANSWERS, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void degradedLinksAreUsedAndDownLinksSkipped() {
+        FakeLink l = link("a", 1);
+        l.state = LinkState.DEGRADED;
+        transport.send(List.of(S1), datagram(13, 1));
+        assertEquals(1, l.sends.get(), "degraded links are still used");
+        l.state = LinkState.DOWN;
+        transport.send(List.of(S1), datagram(13, 1));
+        assertEquals(1, l.sends.get(), "down links are skipped");
+        assertEquals(0, stats(transport, "a").sendErrors());
+    }
+}
