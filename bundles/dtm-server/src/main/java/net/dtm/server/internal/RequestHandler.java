@@ -1,0 +1,383 @@
+package net.dtm.server.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.DeviceId;
+import net.dtm.api.DtmException;
+import net.dtm.api.DtmException.Reason;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
+import net.dtm.api.Pool;
+import net.dtm.api.TunnelParameters;
+import net.dtm.protocol.Ack;
+import net.dtm.protocol.Codec;
+import net.dtm.protocol.Confirm;
+import net.dtm.protocol.Direction;
+import net.dtm.protocol.Envelope;
+import net.dtm.protocol.Establish;
+import net.dtm.protocol.Header;
+import net.dtm.protocol.Message;
+import net.dtm.protocol.MessageType;
+import net.dtm.protocol.Nak;
+import net.dtm.protocol.Params;
+import net.dtm.protocol.ProtocolException;
+import net.dtm.protocol.Release;
+import net.dtm.protocol.Renew;
+import net.dtm.protocol.ReplayWindow;
+import net.dtm.protocol.SequenceSource;
+
+/**
+ * The server's request logic, without sockets: one received datagram in, at most one encoded
+ * answer out.
+ * <p>
+ * Idempotency: answers are kept per (device, transaction id) for {@code answerTtl}. Every copy of
+ * a request (the agent sends the same datagram over every link) gets the very same bytes, and
+ * copies arriving at the same moment wait for the one computation in flight, so a request is
+ * applied to the pool at most once. Refusals that may succeed on a retry (store unavailable,
+ * internal error, not serving) are not kept once answered, so a retransmission tries again.
+ * <p>
+ * Nothing that fails authentication or parsing is ever answered or changes any state; it is
+ * counted as {@code dropped.<reason>}.
+ */
+public final class RequestHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+
+    /** How long answers are kept for duplicates and retransmissions by default. */
+    public static final Duration DEFAULT_ANSWER_TTL = Duration.ofSeconds(60);
+    /** How many answers are kept at most by default. */
+    public static final int DEFAULT_ANSWER_CAPACITY = 65_536;
+    /** How long a copy waits for the same request's answer being computed by another thread. */
+    private static final long WAIT_SECONDS = 30;
+
+    private final ServerSettings settings;
+    private final Function<DeviceId, Optional<byte[]>> keys;
+    private final AddressPoolAdminService pools;
+    private final Clock clock;
+    private final Counters counters;
+    private final long answerTtlMillis;
+    private final int answerCapacity;
+
+    private final SequenceSource sequences = new SequenceSource();
+    private final ConcurrentHashMap<DeviceId, ReplayWindow> windows = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<AnswerKey, CachedAnswer> answers = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<CachedAnswer> answerOrder = new ConcurrentLinkedQueue<>();
+
+    private record AnswerKey(DeviceId device, long transactionId) {
+    }
+
+    private record CachedAnswer(AnswerKey key, long createdMillis, CompletableFuture<Optional<byte[]>> answer) {
+    }
+
+    public RequestHandler(ServerSettings settings, Function<DeviceId, Optional<byte[]>> keys,
+                          AddressPoolAdminService pools, Clock clock) {
+        this(settings, keys, pools, clock, new Counters(), DEFAULT_ANSWER_TTL, DEFAULT_ANSWER_CAPACITY);
+    }
+
+    public RequestHandler(ServerSettings settings, Function<DeviceId, Optional<byte[]>> keys,
+                          AddressPoolAdminService pools, Clock clock, Counters counters,
+                          Duration answerTtl, int answerCapacity) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.pools = Objects.requireNonNull(pools, "pools");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.answerTtlMillis = answerTtl.toMillis();
+        if (answerCapacity < 1) {
+            throw new IllegalArgumentException("answer capacity must be positive");
+        }
+        this.answerCapacity = answerCapacity;
+    }
+
+    /** This node's settings. */
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    /** The counters this handler increments. */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** A snapshot of the counters. */
+    public Map<String, Long> counterSnapshot() {
+        return counters.snapshot();
+    }
+
+    /**
+     * Handles one received copy of a request.
+     *
+     * @param datagram the datagram as received
+     * @param source   where it came from (only used for logging; the caller answers to it)
+     * @return the encoded answer to send back to {@code source}, or empty to drop silently
+     */
+    public Optional<byte[]> handle(byte[] datagram, InetSocketAddress source) {
+        counters.increment("received");
+        Header header;
+        try {
+            header = Codec.peek(datagram);
+        } catch (ProtocolException e) {
+            return drop(e.kind());
+        }
+        Optional<byte[]> key;
+        try {
+            key = keys.apply(header.device());
+        } catch (RuntimeException e) {
+            // The device registry's store is down: we cannot authenticate, so we cannot answer.
+            counters.increment("dropped.key-lookup-failed");
+            LOG.debug("cannot look up key of device={} from {}: {}", header.device(), source, e.toString());
+            return Optional.empty();
+        }
+        if (key.isEmpty()) {
+            counters.increment("dropped.unknown-device");
+            LOG.debug("dropped datagram from {}: unknown device={}", source, header.device());
+            return Optional.empty();
+        }
+        Envelope request;
+        try {
+            request = Codec.decode(datagram, key.get());
+        } catch (ProtocolException e) {
+            LOG.debug("dropped datagram from {} claiming device={}: {}", source, header.device(), e.kind());
+            return drop(e.kind());
+        }
+        if (request.direction() != Direction.TO_SERVER) {
+            counters.increment("dropped.direction");
+            return Optional.empty();
+        }
+        if (!isRequest(request.body())) {
+            counters.increment("dropped.unexpected-type");
+            LOG.debug("dropped {} from device={}: not a request", request.type(), request.device());
+            return Optional.empty();
+        }
+        AnswerKey answerKey = new AnswerKey(request.device(), request.transactionId());
+        ReplayWindow window = windows.computeIfAbsent(request.device(), d -> new ReplayWindow());
+        switch (window.check(request.sequence())) {
+            case REPLAY:
+                counters.increment("dropped.replay");
+                LOG.debug("dropped replayed {} from device={} via {}", request.type(), request.device(), source);
+                return Optional.empty();
+            case DUPLICATE: {
+                CachedAnswer cached = answers.get(answerKey);
+                if (cached == null) {
+                    counters.increment("dropped.duplicate");
+                    return Optional.empty();
+                }
+                return answerAgain(cached);
+            }
+            case NEW:
+            default:
+                return answerOnce(answerKey, request, key.get());
+        }
+    }
+
+    private Optional<byte[]> drop(ProtocolException.Kind kind) {
+        counters.increment("dropped." + kind.name().toLowerCase(Locale.ROOT));
+        return Optional.empty();
+    }
+
+    private static boolean isRequest(Message body) {
+        return body instanceof Establish || body instanceof Confirm || body instanceof Renew || body instanceof Release;
+    }
+
+    private Optional<byte[]> answerOnce(AnswerKey key, Envelope request, byte[] deviceKey) {
+        long now = clock.millis();
+        CachedAnswer mine = new CachedAnswer(key, now, new CompletableFuture<>());
+        CachedAnswer existing = answers.putIfAbsent(key, mine);
+        if (existing != null) {
+            if (now - existing.createdMillis() <= answerTtlMillis || !existing.answer().isDone()) {
+                return answerAgain(existing);
+            }
+            // Expired but not yet evicted: treat as new.
+            if (!answers.replace(key, existing, mine)) {
+                return answerAgain(answers.getOrDefault(key, existing));
+            }
+        }
+        answerOrder.add(mine);
+        evict(now);
+        Optional<byte[]> answer = Optional.empty();
+        boolean keep = true;
+        try {
+            Message body = process(request);
+            keep = !(body instanceof Nak nak && isTransient(nak.reason()));
+            answer = Optional.of(encode(request, body, deviceKey));
+        } catch (RuntimeException e) {
+            // encode of our own answer failed: a bug, never the device's fault
+            LOG.error("cannot answer {} from device={}", request.type(), request.device(), e);
+            answer = encodeInternalNak(request, deviceKey);
+            keep = false;
+        } finally {
+            mine.answer().complete(answer);
+            if (!keep) {
+                answers.remove(key, mine);
+            }
+        }
+        return answer;
+    }
+
+    private Optional<byte[]> answerAgain(CachedAnswer cached) {
+        try {
+            Optional<byte[]> answer = cached.answer().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            if (answer.isPresent()) {
+                counters.increment("answered.duplicate");
+            } else {
+                counters.increment("dropped.duplicate");
+            }
+            return answer;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            counters.increment("dropped.interrupted");
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            counters.increment("dropped.timeout");
+            return Optional.empty();
+        }
+    }
+
+    private void evict(long now) {
+        CachedAnswer head;
+        while ((head = answerOrder.peek()) != null
+                && (answers.size() > answerCapacity || now - head.createdMillis() > answerTtlMillis)) {
+            if (answerOrder.remove(head)) {
+                answers.remove(head.key(), head);
+            }
+        }
+    }
+
+    private static boolean isTransient(Reason reason) {
+        return reason == Reason.STORE_UNAVAILABLE || reason == Reason.INTERNAL || reason == Reason.NOT_SERVING;
+    }
+
+    private byte[] encode(Envelope request, Message body, byte[] deviceKey) {
+        byte[] out = Codec.encode(new Envelope(Direction.TO_DEVICE, request.device(), request.transactionId(),
+                sequences.next(), body), deviceKey);
+        counters.increment("answered." + body.type().name().toLowerCase(Locale.ROOT));
+        return out;
+    }
+
+    private Optional<byte[]> encodeInternalNak(Envelope request, byte[] deviceKey) {
+        try {
+            return Optional.of(encode(request, new Nak(Reason.INTERNAL, "internal error"), deviceKey));
+        } catch (RuntimeException e) {
+            counters.increment("dropped.internal");
+            return Optional.empty();
+        }
+    }
+
+    /** Applies one new request to the pool and builds the answer body. Never throws. */
+    private Message process(Envelope request) {
+        DeviceId device = request.device();
+        try {
+            Message body = request.body();
+            if (body instanceof Establish establish) {
+                return establish(device, establish);
+            } else if (body instanceof Confirm confirm) {
+                quoted(device, confirm.pool(), confirm.address(), confirm.leaseSequence(), false);
+                Lease lease = pools.confirm(confirm.pool(), device);
+                LOG.info("lease bound: device={} pool={} address={} node={}", device, lease.pool(),
+                        lease.address().getHostAddress(), settings.nodeId());
+                return new Ack(MessageType.CONFIRM);
+            } else if (body instanceof Renew renew) {
+                quoted(device, renew.pool(), renew.address(), renew.leaseSequence(), false);
+                Lease lease = pools.renew(renew.pool(), device);
+                LOG.debug("lease renewed: device={} pool={} address={} expires={} node={}", device, lease.pool(),
+                        lease.address().getHostAddress(), lease.expiresAt(), settings.nodeId());
+                return params(lease, false);
+            } else if (body instanceof Release release) {
+                quoted(device, release.pool(), release.address(), release.leaseSequence(), true);
+                if (!pools.release(release.pool(), device)) {
+                    throw new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + release.pool());
+                }
+                LOG.info("lease released: device={} pool={} address={} node={}", device, release.pool(),
+                        release.address().getHostAddress(), settings.nodeId());
+                return new Ack(MessageType.RELEASE);
+            }
+            throw new DtmException(Reason.BAD_REQUEST, "not a request: " + body.type());
+        } catch (DtmException e) {
+            LOG.debug("refused {} of device={}: {} {}", request.type(), device, e.reason().label(), e.getMessage());
+            return nak(e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("internal error handling {} of device={} on node={}", request.type(), device, settings.nodeId(), e);
+            return nak(Reason.INTERNAL, "internal error");
+        }
+    }
+
+    private Message establish(DeviceId device, Establish establish) {
+        if (establish.tunnelType() != settings.tunnelType()) {
+            throw new DtmException(Reason.BAD_REQUEST, "tunnel type " + establish.tunnelType().name().toLowerCase(Locale.ROOT)
+                    + " not offered by node " + settings.nodeId() + " (offers "
+                    + settings.tunnelType().name().toLowerCase(Locale.ROOT) + ")");
+        }
+        String poolName = establish.pool().isEmpty() ? settings.defaultPool() : establish.pool();
+        Lease lease = pools.allocate(poolName, device);
+        LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, poolName,
+                lease.address().getHostAddress(), lease.sequence(), settings.nodeId());
+        return params(lease, true);
+    }
+
+    /**
+     * Checks that the lease a device quotes is the one it holds: same address, and a sequence the
+     * store has already reached (a device may quote an older sequence of the same binding, e.g.
+     * from the PARAMS before its CONFIRM; a sequence the binding never had means the device's
+     * binding was removed and created afresh since, so the quote is stale).
+     */
+    private Lease quoted(DeviceId device, String pool, InetAddress address, long sequence, boolean releasedOk) {
+        Lease lease = pools.lease(pool, device)
+                .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
+        if (!lease.address().equals(address) || sequence < 1 || sequence > lease.sequence()
+                || (!releasedOk && lease.state() == LeaseState.RELEASED)) {
+            throw new DtmException(Reason.UNKNOWN_LEASE, "device " + device + " quotes lease " + address.getHostAddress()
+                    + "#" + sequence + " but holds " + lease.address().getHostAddress() + "#" + lease.sequence()
+                    + " (" + lease.state().name().toLowerCase(Locale.ROOT) + ") in pool " + pool);
+        }
+        return lease;
+    }
+
+    /**
+     * PARAMS for a lease. For a fresh offer (LOCKED, not yet confirmed) the device is told the
+     * pool's full lease time: its CONFIRM, sent at once, starts exactly that lifetime, so the
+     * device never believes in a longer lease than it holds. Otherwise it is told what remains.
+     */
+    private Params params(Lease lease, boolean offer) {
+        Pool pool = pools.pool(lease.pool())
+                .orElseThrow(() -> new DtmException(Reason.NO_POOL, "pool " + lease.pool() + " does not exist"));
+        int leaseSeconds;
+        if (offer && lease.state() == LeaseState.LOCKED) {
+            leaseSeconds = pool.leaseSeconds();
+        } else {
+            long remaining = Duration.between(Instant.now(clock), lease.expiresAt()).getSeconds();
+            leaseSeconds = (int) Math.max(1, Math.min(remaining, Integer.MAX_VALUE));
+        }
+        TunnelParameters parameters = new TunnelParameters(lease.address(), pool.prefix().prefixLength(), pool.gateway(),
+                settings.tunnelEndpoint(), settings.tunnelType(), settings.mtu(), settings.keepaliveSeconds(),
+                leaseSeconds, settings.nodeId());
+        return new Params(parameters, lease.pool(), lease.sequence(), settings.servers());
+    }
+
+    private static Nak nak(Reason reason, String text) {
+        String t = text == null ? reason.label() : text;
+        // the wire allows at most 200 bytes of UTF-8; our texts are ASCII apart from ids
+        while (t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 200) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return new Nak(reason, t);
+    }
+}

@@ -1,0 +1,153 @@
+package net.dtm.server.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceService;
+import net.dtm.api.TunnelServerService;
+import net.dtm.api.TunnelType;
+
+/** Wires a server node: bootstrap, request handler and UDP endpoint, from PID {@code net.dtm.server}. */
+@Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = TunnelServerService.class)
+@Designate(ocd = ServerComponent.Config.class)
+public class ServerComponent implements TunnelServerService {
+
+    /** Configuration PID. */
+    public static final String PID = "net.dtm.server";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerComponent.class);
+
+    @ObjectClassDefinition(name = "DTM server node", description = "Control endpoint of a DTM server node")
+    public @interface Config {
+        @AttributeDefinition(description = "Node id; empty = host name")
+        String node_id() default "";
+
+        @AttributeDefinition(description = "Address the UDP control endpoint binds")
+        String bind_host() default "0.0.0.0";
+
+        @AttributeDefinition(description = "UDP port of the control endpoint (0 = any free port)")
+        int bind_port() default 47800;
+
+        @AttributeDefinition(description = "Address devices reach this node at")
+        String advertise_host() default "127.0.0.1";
+
+        @AttributeDefinition(description = "host:port of this node's outer tunnel endpoint; empty = <advertise.host>:4789")
+        String tunnel_endpoint() default "";
+
+        @AttributeDefinition(description = "Encapsulation offered: vxlan, gre, ipip, wireguard")
+        String tunnel_type() default "vxlan";
+
+        @AttributeDefinition(description = "Inner MTU handed to devices")
+        int tunnel_mtu() default 1400;
+
+        @AttributeDefinition(description = "Keepalive interval handed to devices, seconds")
+        int keepalive_seconds() default 10;
+
+        @AttributeDefinition(description = "Pool for devices that ask for none")
+        String default_pool() default "demo";
+
+        @AttributeDefinition(description = "Pools created at start if missing: name=prefix,leaseSeconds;... e.g. demo=10.64.0.0/16,3600")
+        String bootstrap_pool() default "";
+
+        @AttributeDefinition(description = "Comma list of device ids enrolled at start if missing, keys written to keys.dir")
+        String bootstrap_devices() default "";
+
+        @AttributeDefinition(description = "Folder for bootstrap device key files; empty = ${karaf.etc}/dtm-keys")
+        String keys_dir() default "";
+
+        @AttributeDefinition(description = "Comma list of host:port control endpoints pushed to devices; empty = devices keep their own list")
+        String advertise_servers() default "";
+
+        @AttributeDefinition(description = "Worker threads handling requests")
+        int worker_threads() default 8;
+
+        @AttributeDefinition(description = "Datagrams that may wait for a worker before new ones are dropped")
+        int queue_capacity() default 4096;
+
+        @AttributeDefinition(description = "Datagrams one source address may have waiting or in work")
+        int source_queue_limit() default 256;
+    }
+
+    private final String nodeId;
+    private final RequestHandler handler;
+    private final UdpEndpoint endpoint;
+
+    @Activate
+    public ServerComponent(@Reference AddressPoolAdminService pools, @Reference DeviceService devices, Config config)
+            throws IOException {
+        this.nodeId = config.node_id().isBlank() ? Endpoints.hostName() : config.node_id().trim();
+        int bindPort = config.bind_port();
+        String advertiseHost = config.advertise_host().trim();
+        String tunnelEndpoint = config.tunnel_endpoint().isBlank() ? advertiseHost + ":4789" : config.tunnel_endpoint();
+
+        Bootstrap.pools(Bootstrap.parsePools(config.bootstrap_pool()), pools, nodeId);
+        Bootstrap.devices(Bootstrap.parseDevices(config.bootstrap_devices()), devices, keysDir(config), nodeId);
+
+        InetSocketAddress bind = new InetSocketAddress(Endpoints.address(config.bind_host(), "bind.host"), bindPort);
+        ServerSettings settings = new ServerSettings(nodeId,
+                new InetSocketAddress(Endpoints.address(advertiseHost, "advertise.host"), bindPort),
+                Endpoints.parse(tunnelEndpoint, "tunnel.endpoint"), TunnelType.parse(config.tunnel_type()),
+                config.tunnel_mtu(), config.keepalive_seconds(), config.default_pool().trim(),
+                Endpoints.parseList(config.advertise_servers(), "advertise.servers"));
+        Counters counters = new Counters();
+        this.handler = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
+                Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY);
+        try {
+            this.endpoint = new UdpEndpoint(bind, handler::handle, counters, config.worker_threads(),
+                    config.queue_capacity(), config.source_queue_limit());
+        } catch (IOException e) {
+            LOG.error("dtm server node={} cannot listen on UDP port {} ({}): {}; is another server using it? "
+                    + "Set bind.port in etc/{}.cfg", nodeId, bindPort, config.bind_host(), e.getMessage(), PID);
+            throw e;
+        }
+        LOG.info("dtm server started: node={} udp={} advertised={} tunnel={} {} default pool={}", nodeId,
+                endpoint.localAddress(), settings.controlEndpoint(), settings.tunnelType().name().toLowerCase(),
+                settings.tunnelEndpoint(), settings.defaultPool());
+    }
+
+    private static Path keysDir(Config config) {
+        if (!config.keys_dir().isBlank()) {
+            return Path.of(config.keys_dir().trim());
+        }
+        String etc = System.getProperty("karaf.etc");
+        return Path.of(etc == null || etc.isBlank() ? "./etc" : etc, "dtm-keys");
+    }
+
+    /** The bound UDP port. */
+    public int port() {
+        return endpoint.port();
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return handler.counterSnapshot();
+    }
+
+    @Deactivate
+    void deactivate() {
+        endpoint.close();
+        LOG.info("dtm server stopped: node={} udp port {} released", nodeId, endpoint.port());
+    }
+}

@@ -1,0 +1,111 @@
+package net.dtm.server.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.Pool;
+
+/** Wraps a pool service: counts changes, can hold allocate() on a latch, can inject failures. */
+final class CountingPools implements AddressPoolAdminService {
+
+    final AddressPoolAdminService delegate;
+    final AtomicInteger allocations = new AtomicInteger();
+    final AtomicInteger changes = new AtomicInteger();
+    final CountDownLatch allocateEntered = new CountDownLatch(1);
+    volatile CountDownLatch allocateGate;
+    final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+    CountingPools(AddressPoolAdminService delegate) {
+        this.delegate = delegate;
+    }
+
+    private void maybeFail() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    @Override
+    public List<Pool> pools() {
+        return delegate.pools();
+    }
+
+    @Override
+    public Optional<Pool> pool(String name) {
+        return delegate.pool(name);
+    }
+
+    @Override
+    public List<Lease> leases(String pool) {
+        return delegate.leases(pool);
+    }
+
+    @Override
+    public Optional<Lease> lease(String pool, DeviceId device) {
+        return delegate.lease(pool, device);
+    }
+
+    @Override
+    public long used(String pool) {
+        return delegate.used(pool);
+    }
+
+    @Override
+    public Pool createPool(Pool pool) {
+        return delegate.createPool(pool);
+    }
+
+    @Override
+    public boolean deletePool(String name) {
+        return delegate.deletePool(name);
+    }
+
+    @Override
+    public Lease allocate(String pool, DeviceId device) {
+        allocations.incrementAndGet();
+        changes.incrementAndGet();
+        allocateEntered.countDown();
+        CountDownLatch gate = allocateGate;
+        if (gate != null) {
+            try {
+                if (!gate.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("gate not opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        maybeFail();
+        return delegate.allocate(pool, device);
+    }
+
+    @Override
+    public Lease confirm(String pool, DeviceId device) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.confirm(pool, device);
+    }
+
+    @Override
+    public Lease renew(String pool, DeviceId device) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.renew(pool, device);
+    }
+
+    @Override
+    public boolean release(String pool, DeviceId device) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.release(pool, device);
+    }
+}
