@@ -1,0 +1,224 @@
+package net.dtm.agent;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.TunnelAgentService;
+import net.dtm.api.TunnelStatus;
+import net.dtm.api.TunnelType;
+import net.dtm.spi.link.LinkDriver;
+import net.dtm.transport.MultiLinkTransport;
+import net.dtm.transport.TransportSettings;
+
+/**
+ * Wires the agent: configuration {@code net.dtm.agent}, every {@link LinkDriver} service into the
+ * transport (dynamically), and publishes {@link TunnelAgentService}. Without a device id or key the
+ * component stays up, reports IDLE and says in the log what to configure; a configured key file that
+ * does not exist yet is watched and the agent starts when it appears.
+ */
+@Component(configurationPid = AgentComponent.PID, service = TunnelAgentService.class, immediate = true)
+@Designate(ocd = AgentComponent.Config.class)
+public class AgentComponent implements TunnelAgentService {
+
+    /** Configuration PID. */
+    public static final String PID = "net.dtm.agent";
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.dtm.agent");
+
+    /** Agent configuration. */
+    @ObjectClassDefinition(name = "DTM tunnel agent", description = "The device side of DTM.")
+    public @interface Config {
+        @AttributeDefinition(name = "Device id", description = "The id this device was enrolled with")
+        String device_id() default "";
+
+        @AttributeDefinition(name = "Device key", description = "64 hex digits; prefer device.key.file")
+        String device_key() default "";
+
+        @AttributeDefinition(name = "Device key file", description = "File holding the 64 hex digit key (relative to etc)")
+        String device_key_file() default "";
+
+        @AttributeDefinition(name = "Servers", description = "Comma list of host:port")
+        String servers() default "127.0.0.1:47800";
+
+        @AttributeDefinition(name = "Tunnel type", description = "vxlan, gre, ipip or wireguard")
+        String tunnel_type() default "vxlan";
+
+        @AttributeDefinition(name = "Pool", description = "Pool to ask for; empty for the server's default")
+        String pool() default "";
+    }
+
+    private final ScheduledExecutorService scheduler;
+    private final MultiLinkTransport transport;
+    private final Duration keyPollInterval;
+    private volatile TunnelAgent agent;
+    private volatile DeviceId device;
+    private ScheduledFuture<?> keyWatch;
+
+    /** For DS. */
+    public AgentComponent() {
+        this(Duration.ofSeconds(5));
+    }
+
+    AgentComponent(Duration keyPollInterval) {
+        this.keyPollInterval = keyPollInterval;
+        ScheduledThreadPoolExecutor ses = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dtm-agent");
+            t.setDaemon(true);
+            return t;
+        });
+        ses.setRemoveOnCancelPolicy(true);
+        this.scheduler = ses;
+        this.transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindLink(LinkDriver link) {
+        transport.addLink(link);
+    }
+
+    void unbindLink(LinkDriver link) {
+        transport.removeLink(link);
+    }
+
+    /** The transport, for tests. */
+    MultiLinkTransport transport() {
+        return transport;
+    }
+
+    /** The running agent, if configured. */
+    Optional<TunnelAgent> agent() {
+        return Optional.ofNullable(agent);
+    }
+
+    @Activate
+    void activate(Config config) {
+        String id = config.device_id() == null ? "" : config.device_id().trim();
+        if (id.isEmpty()) {
+            LOG.warn("tunnel agent not started: set device.id (and device.key.file) in etc/{}.cfg", PID);
+            return;
+        }
+        List<InetSocketAddress> servers;
+        TunnelType type;
+        try {
+            device = DeviceId.of(id);
+            servers = AgentConfig.servers(config.servers());
+            type = TunnelType.parse(config.tunnel_type());
+        } catch (IllegalArgumentException e) {
+            LOG.error("tunnel agent not started: invalid configuration {}: {}", PID, e.getMessage());
+            return;
+        }
+        String pool = config.pool() == null ? "" : config.pool().trim();
+        String keyText = config.device_key() == null ? "" : config.device_key().trim();
+        if (!keyText.isEmpty()) {
+            try {
+                startAgent(AgentConfig.key(keyText), servers, type, pool);
+            } catch (IllegalArgumentException e) {
+                LOG.error("tunnel agent not started: device={} device.key invalid: {}", id, e.getMessage());
+            }
+            return;
+        }
+        String keyFile = config.device_key_file() == null ? "" : config.device_key_file().trim();
+        if (keyFile.isEmpty()) {
+            LOG.warn("tunnel agent not started: device={} has no key; set device.key.file (or device.key) in etc/{}.cfg",
+                    id, PID);
+            return;
+        }
+        Path file = AgentConfig.resolveKeyFile(keyFile);
+        if (!tryKeyFile(file, servers, type, pool)) {
+            LOG.warn("tunnel agent waiting: device={} key file {} is missing; create it with the device's 64 hex digit key"
+                    + " (or set device.key in etc/{}.cfg)", id, file, PID);
+            synchronized (this) {
+                keyWatch = scheduler.scheduleWithFixedDelay(() -> {
+                    if (agent == null && tryKeyFile(file, servers, type, pool)) {
+                        cancelKeyWatch();
+                    }
+                }, keyPollInterval.toNanos(), keyPollInterval.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private boolean tryKeyFile(Path file, List<InetSocketAddress> servers, TunnelType type, String pool) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            startAgent(AgentConfig.keyFile(file), servers, type, pool);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("tunnel agent not started: device={} key file {} unusable: {}", device, file, e.getMessage());
+        }
+        return true;
+    }
+
+    private synchronized void cancelKeyWatch() {
+        if (keyWatch != null) {
+            keyWatch.cancel(false);
+            keyWatch = null;
+        }
+    }
+
+    private synchronized void startAgent(byte[] key, List<InetSocketAddress> servers, TunnelType type, String pool) {
+        AgentSettings s = AgentSettings.of(device, key, servers);
+        s = new AgentSettings(s.device(), key, servers, type, pool, s.attemptTimeout(), s.confirmTimeout(),
+                s.retryMin(), s.retryMax());
+        TunnelAgent a = new TunnelAgent(s, transport, scheduler, Clock.systemUTC());
+        agent = a;
+        a.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        cancelKeyWatch();
+        TunnelAgent a = agent;
+        if (a != null) {
+            a.close();
+        }
+        transport.close();
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public TunnelStatus status() {
+        TunnelAgent a = agent;
+        if (a != null) {
+            return a.status();
+        }
+        DeviceId d = device != null ? device : DeviceId.of("unconfigured");
+        return new TunnelStatus(d, TunnelStatus.State.IDLE, Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                Optional.empty());
+    }
+
+    @Override
+    public void reestablish() {
+        TunnelAgent a = agent;
+        if (a == null) {
+            LOG.warn("tunnel re-establishment ignored: agent not configured (see etc/{}.cfg)", PID);
+            return;
+        }
+        a.reestablish();
+    }
+}

@@ -1,0 +1,87 @@
+package net.dtm.agent;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Parsing of the agent's configuration values, with messages an operator can act on. */
+final class AgentConfig {
+
+    private AgentConfig() {
+    }
+
+    /**
+     * Parses {@code host:port,host:port} ({@code [v6]:port} for IPv6).
+     *
+     * @throws IllegalArgumentException naming the bad entry
+     */
+    static List<InetSocketAddress> servers(String text) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String raw : (text == null ? "" : text).split(",")) {
+            String s = raw.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || colon == s.length() - 1) {
+                throw new IllegalArgumentException("servers: '" + s + "' is not host:port");
+            }
+            String host = s.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("servers: '" + s + "' has no valid port");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("servers: port of '" + s + "' outside 1..65535");
+            }
+            InetSocketAddress a = new InetSocketAddress(host, port);
+            if (a.isUnresolved()) {
+                throw new IllegalArgumentException("servers: host '" + host + "' cannot be resolved");
+            }
+            out.add(a);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("servers: no server configured");
+        }
+        return out;
+    }
+
+    /**
+     * Parses a key of 64 hex digits (surrounding white space ignored).
+     *
+     * @throws IllegalArgumentException if it is not 64 hex digits
+     */
+    static byte[] key(String hex) {
+        String s = hex == null ? "" : hex.strip();
+        if (s.length() != 64) {
+            throw new IllegalArgumentException("device key must be 64 hex digits, got " + s.length() + " characters");
+        }
+        try {
+            return HexFormat.of().parseHex(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("device key must be 64 hex digits: " + e.getMessage());
+        }
+    }
+
+    /** Reads a key file holding 64 hex digits. */
+    static byte[] keyFile(Path file) throws IOException {
+        return key(Files.readString(file, StandardCharsets.US_ASCII));
+    }
+
+    /** A relative key file path is taken relative to Karaf's etc folder ({@code karaf.etc}), if known. */
+    static Path resolveKeyFile(String path) {
+        Path p = Path.of(path.trim());
+        String etc = System.getProperty("karaf.etc");
+        return p.isAbsolute() || etc == null ? p : Path.of(etc).resolve(p);
+    }
+}

@@ -1,0 +1,117 @@
+package net.dtm.agent;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import net.dtm.api.DtmException.Reason;
+import net.dtm.api.TunnelParameters;
+import net.dtm.api.TunnelType;
+import net.dtm.protocol.Ack;
+import net.dtm.protocol.Codec;
+import net.dtm.protocol.Direction;
+import net.dtm.protocol.Envelope;
+import net.dtm.protocol.Message;
+import net.dtm.protocol.MessageType;
+import net.dtm.protocol.Nak;
+import net.dtm.protocol.Params;
+import net.dtm.protocol.ProtocolException;
+import net.dtm.protocol.SequenceSource;
+
+/**
+ * A tiny stand-in for the server, on a real UDP socket: decodes with the device key and answers
+ * ESTABLISH/RENEW with PARAMS, CONFIRM/RELEASE with ACK (or everything with a NAK), answering
+ * every copy it receives.
+ */
+final class FakeServer implements AutoCloseable {
+
+    final DatagramChannel channel;
+    final byte[] key;
+    final String nodeId;
+    final Thread thread;
+    final SequenceSource sequence = new SequenceSource();
+    final List<MessageType> seen = new CopyOnWriteArrayList<>();
+    final AtomicInteger undecodable = new AtomicInteger();
+    volatile int leaseSeconds = 3600;
+    volatile String address = "10.64.0.7";
+    volatile Nak nakAll;
+    volatile Nak nakRenew;
+    volatile List<InetSocketAddress> pushServers = List.of();
+
+    FakeServer(byte[] key, String nodeId) throws IOException {
+        this.key = key;
+        this.nodeId = nodeId;
+        channel = DatagramChannel.open();
+        channel.bind(new InetSocketAddress("127.0.0.1", 0));
+        thread = new Thread(this::loop, "fake-server-" + nodeId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    InetSocketAddress address() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long count(MessageType t) {
+        return seen.stream().filter(t::equals).count();
+    }
+
+    private void loop() {
+        ByteBuffer buf = ByteBuffer.allocate(2048);
+        while (channel.isOpen()) {
+            try {
+                buf.clear();
+                SocketAddress from = channel.receive(buf);
+                buf.flip();
+                byte[] d = new byte[buf.remaining()];
+                buf.get(d);
+                Envelope req;
+                try {
+                    req = Codec.decode(d, key);
+                } catch (ProtocolException e) {
+                    undecodable.incrementAndGet();
+                    continue;
+                }
+                seen.add(req.type());
+                Message answer = answer(req);
+                Envelope out = new Envelope(Direction.TO_DEVICE, req.device(), req.transactionId(), sequence.next(), answer);
+                channel.send(ByteBuffer.wrap(Codec.encode(out, key)), from);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private Message answer(Envelope req) throws IOException {
+        if (nakAll != null) {
+            return nakAll;
+        }
+        return switch (req.type()) {
+            case ESTABLISH -> params();
+            case RENEW -> nakRenew != null ? nakRenew : params();
+            case CONFIRM, RELEASE -> new Ack(req.type());
+            default -> new Nak(Reason.BAD_REQUEST, "unexpected " + req.type());
+        };
+    }
+
+    private Params params() throws IOException {
+        TunnelParameters p = new TunnelParameters(InetAddress.getByName(address), 16, InetAddress.getByName("10.64.0.1"),
+                new InetSocketAddress("127.0.0.1", 4789), TunnelType.VXLAN, 1400, 10, leaseSeconds, nodeId);
+        return new Params(p, "demo", 7, pushServers);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,259 @@
+package net.dtm.agent;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.DtmException.Reason;
+import net.dtm.api.TunnelStatus;
+import net.dtm.api.TunnelStatus.State;
+import net.dtm.link.emulated.EmulatedLink;
+import net.dtm.link.emulated.EmulatedLinkSettings;
+import net.dtm.protocol.MessageType;
+import net.dtm.protocol.Nak;
+import net.dtm.spi.link.LinkKind;
+import net.dtm.transport.MultiLinkTransport;
+import net.dtm.transport.TransportSettings;
+
+class TunnelAgentTest {
+
+    static final DeviceId DEVICE = DeviceId.of("smr-1");
+    static final byte[] KEY = new byte[32];
+
+    static {
+        Arrays.fill(KEY, (byte) 7);
+    }
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private ScheduledExecutorService ses;
+    private MultiLinkTransport transport;
+
+    @BeforeEach
+    void setUp() {
+        ses = Executors.newScheduledThreadPool(2);
+        transport = new MultiLinkTransport(TransportSettings.defaults(), ses);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        transport.close();
+        ses.shutdownNow();
+    }
+
+    private <T extends AutoCloseable> T closeLater(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    private FakeServer server(byte[] key, String node) throws IOException {
+        return closeLater(new FakeServer(key, node));
+    }
+
+    private EmulatedLink link(String id, double rttMs, double loss, long seed) throws IOException {
+        EmulatedLink l = closeLater(new EmulatedLink(
+                new EmulatedLinkSettings(id, LinkKind.EMULATED, rttMs, 0, loss, seed, "127.0.0.1")));
+        transport.addLink(l);
+        return l;
+    }
+
+    private TunnelAgent agent(AgentSettings settings) {
+        TunnelAgent a = closeLater(new TunnelAgent(settings, transport, ses, Clock.systemUTC()));
+        return a;
+    }
+
+    private static AgentSettings settings(List<InetSocketAddress> servers, Duration attempt) {
+        return AgentSettings.of(DEVICE, KEY, servers)
+                .withTimeouts(attempt, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMillis(400));
+    }
+
+    @Test
+    void establishesMeasuresConfirmsAndRenews() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        s.leaseSeconds = 2;
+        link("lte", 30, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        List<TunnelStatus> events = new CopyOnWriteArrayList<>();
+        agent.addListener(events::add);
+        agent.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        TunnelStatus st = agent.status();
+        assertEquals(InetAddress.getByName("10.64.0.7"), st.parameters().orElseThrow().innerAddress());
+        assertEquals("127.0.0.1:" + s.address().getPort(), st.server().orElseThrow());
+        assertTrue(st.lastEstablishMs() >= 30, "one 30 ms round trip at least, was " + st.lastEstablishMs());
+        assertTrue(st.lastEstablishMs() < 1000, "was " + st.lastEstablishMs());
+        assertTrue(st.expiresAt().isPresent() && st.establishedAt().isPresent());
+        await().atMost(Duration.ofSeconds(5)).until(agent::confirmed);
+        assertEquals(1, s.count(MessageType.CONFIRM));
+        assertEquals(1, s.count(MessageType.ESTABLISH), "one datagram per link per server on a clean link");
+
+        var firstExpiry = st.expiresAt().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.count(MessageType.RENEW) >= 1
+                && agent.status().state() == State.ESTABLISHED
+                && agent.status().expiresAt().orElseThrow().isAfter(firstExpiry));
+        assertEquals(1, agent.establishments());
+        assertTrue(events.stream().anyMatch(e -> e.state() == State.ESTABLISHING));
+        assertTrue(events.stream().anyMatch(e -> e.state() == State.RENEWING));
+    }
+
+    @Test
+    void establishesOverThreeLinksAtFiftyPercentLoss() throws Exception {
+        FakeServer a = server(KEY, "a");
+        FakeServer b = server(KEY, "b");
+        FakeServer c = server(KEY, "c");
+        link("5g", 20, 50, 11);
+        link("lte", 40, 50, 12);
+        link("sat", 80, 50, 13);
+        TunnelAgent agent = agent(settings(List.of(a.address(), b.address(), c.address()), Duration.ofSeconds(3)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> agent.status().state() == State.ESTABLISHED);
+        assertTrue(agent.status().lastEstablishMs() >= 20);
+    }
+
+    @Test
+    void wrongKeyOnTheServerNeverEstablishes() throws Exception {
+        byte[] other = KEY.clone();
+        other[0] ^= 1;
+        FakeServer s = server(other, "evil");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofMillis(400)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.lastFailure().isPresent());
+        assertTrue(agent.lastFailure().orElseThrow().reason().isEmpty());
+        assertTrue(agent.lastFailure().orElseThrow().message().contains("timeout"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.undecodable.get() >= 2);
+        assertEquals(State.ESTABLISHING, agent.status().state());
+        assertTrue(s.seen.isEmpty());
+        assertEquals(0, agent.establishments());
+    }
+
+    @Test
+    void nakFromEveryServerFailsWithTheReasonWithoutWaitingForTheTimeout() throws Exception {
+        FakeServer a = server(KEY, "a");
+        FakeServer b = server(KEY, "b");
+        a.nakAll = new Nak(Reason.POOL_EXHAUSTED, "pool demo is full");
+        b.nakAll = new Nak(Reason.POOL_EXHAUSTED, "pool demo is full");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(a.address(), b.address()), Duration.ofSeconds(30)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.lastFailure().isPresent());
+        assertEquals(Reason.POOL_EXHAUSTED, agent.lastFailure().orElseThrow().reason().orElseThrow());
+        // And it keeps trying.
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.count(MessageType.ESTABLISH) >= 2);
+        assertEquals(State.ESTABLISHING, agent.status().state());
+    }
+
+    @Test
+    void oneServerRefusingDoesNotEndTheWaitForAnother() throws Exception {
+        FakeServer refusing = server(KEY, "refusing");
+        refusing.nakAll = new Nak(Reason.NOT_SERVING, "draining");
+        FakeServer serving = server(KEY, "serving");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(refusing.address(), serving.address()), Duration.ofSeconds(5)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        assertEquals("serving", agent.status().parameters().orElseThrow().serverNodeId());
+        assertTrue(agent.lastFailure().isEmpty());
+    }
+
+    @Test
+    void renewalRefusedAsUnknownLeaseEstablishesAgain() throws Exception {
+        FakeServer s = server(KEY, "a");
+        s.leaseSeconds = 1;
+        s.nakRenew = new Nak(Reason.UNKNOWN_LEASE, "no such lease");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(6)).until(() -> agent.establishments() >= 2);
+        assertTrue(s.count(MessageType.RENEW) >= 1);
+        assertTrue(s.count(MessageType.ESTABLISH) >= 2);
+    }
+
+    @Test
+    void unansweredRenewalsReestablishAtExpiry() throws Exception {
+        FakeServer s = server(KEY, "a");
+        s.leaseSeconds = 1;
+        EmulatedLink l = link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofMillis(300)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        l.setState(net.dtm.spi.link.LinkState.DOWN);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHING);
+        l.setState(net.dtm.spi.link.LinkState.UP);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.establishments() == 2);
+    }
+
+    @Test
+    void reestablishReleasesFirst() throws Exception {
+        FakeServer s = server(KEY, "a");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        agent.reestablish();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.establishments() == 2);
+        List<MessageType> seen = List.copyOf(s.seen);
+        int release = seen.indexOf(MessageType.RELEASE);
+        assertTrue(release > 0, "released: " + seen);
+        assertEquals(MessageType.ESTABLISH, seen.get(seen.lastIndexOf(MessageType.ESTABLISH)));
+        assertTrue(seen.lastIndexOf(MessageType.ESTABLISH) > release, "release before the new establish: " + seen);
+    }
+
+    @Test
+    void adoptsTheServerListPushedInParams() throws Exception {
+        FakeServer first = server(KEY, "a");
+        FakeServer second = server(KEY, "b");
+        first.pushServers = List.of(second.address());
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(first.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        assertEquals(List.of(second.address()), agent.servers());
+    }
+
+    @Test
+    void closeStopsEverything() throws Exception {
+        FakeServer s = server(KEY, "a");
+        s.nakAll = new Nak(Reason.INTERNAL, "x");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.count(MessageType.ESTABLISH) >= 1);
+        agent.close();
+        assertEquals(State.IDLE, agent.status().state());
+        long n = s.seen.size();
+        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertEquals(n, s.seen.size());
+        agent.start();
+        assertEquals(State.IDLE, agent.status().state());
+    }
+
+    @Test
+    void establishedLineHasTheAgreedShape() throws Exception {
+        String line = TunnelAgent.establishedLine(DEVICE, InetAddress.getByName("10.64.0.9"),
+                new InetSocketAddress("127.0.0.1", 47800), 23.456);
+        assertEquals("tunnel established: device=smr-1 address=10.64.0.9 server=127.0.0.1:47800 time=23.5 ms", line);
+        assertFalse(line.contains(","));
+    }
+}
