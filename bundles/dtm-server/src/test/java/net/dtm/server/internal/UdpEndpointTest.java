@@ -1,0 +1,194 @@
+package net.dtm.server.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import net.dtm.api.Pool;
+import net.dtm.api.TunnelType;
+import net.dtm.protocol.Envelope;
+import net.dtm.protocol.Establish;
+import net.dtm.protocol.Params;
+
+class UdpEndpointTest {
+
+    private static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    private final Counters counters = new Counters();
+    private UdpEndpoint endpoint;
+    private DatagramSocket client;
+
+    @AfterEach
+    void close() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private UdpEndpoint open(BiFunction<byte[], InetSocketAddress, Optional<byte[]>> handler, int threads, int queue,
+                             int perSource) throws IOException {
+        endpoint = new UdpEndpoint(LOOPBACK_ANY_PORT, handler, counters, threads, queue, perSource);
+        return endpoint;
+    }
+
+    private byte[] exchange(byte[] request, int timeoutMillis) throws IOException {
+        if (client == null) {
+            client = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        }
+        client.setSoTimeout(timeoutMillis);
+        client.send(new DatagramPacket(request, request.length, endpoint.localAddress()));
+        byte[] buffer = new byte[2048];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        client.receive(packet);
+        return Arrays.copyOf(buffer, packet.getLength());
+    }
+
+    @Test
+    void answersToTheSourceOfEachDatagram() throws Exception {
+        open((data, source) -> {
+            byte[] out = data.clone();
+            out[0]++;
+            return Optional.of(out);
+        }, 2, 16, 16);
+        assertTrue(endpoint.port() > 0);
+        assertArrayEquals(new byte[] {2, 2, 3}, exchange(new byte[] {1, 2, 3}, 5000));
+        assertArrayEquals(new byte[] {6}, exchange(new byte[] {5}, 5000));
+    }
+
+    @Test
+    void emptyAnswerSendsNothing() throws Exception {
+        CountDownLatch handled = new CountDownLatch(1);
+        open((data, source) -> {
+            handled.countDown();
+            return Optional.empty();
+        }, 1, 16, 16);
+        assertThrows(SocketTimeoutException.class, () -> exchange(new byte[] {1}, 300));
+        assertTrue(handled.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void oversizedDatagramsReachTheHandlerAtFullLength() throws Exception {
+        open((data, source) -> Optional.of(new byte[] {(byte) (data.length >> 8), (byte) data.length}), 1, 16, 16);
+        byte[] answer = exchange(new byte[1500], 5000);
+        assertEquals(1500, ((answer[0] & 0xff) << 8) | (answer[1] & 0xff));
+    }
+
+    @Test
+    void handlerFailureIsCountedAndTheEndpointKeepsServing() throws Exception {
+        open((data, source) -> {
+            if (data[0] == 0) {
+                throw new IllegalStateException("bug");
+            }
+            return Optional.of(data);
+        }, 1, 16, 16);
+        assertThrows(SocketTimeoutException.class, () -> exchange(new byte[] {0}, 300));
+        assertArrayEquals(new byte[] {9}, exchange(new byte[] {9}, 5000));
+        assertEquals(1, counters.get("dropped.internal"));
+    }
+
+    @Test
+    void oneNoisySourceIsCappedAndCounted() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        open((data, source) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }, 1, 100, 3);
+        try (DatagramSocket noisy = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 20; i++) {
+                noisy.send(new DatagramPacket(new byte[] {1}, 1, endpoint.localAddress()));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.get("dropped.source-limit") == 17);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void fullQueueDropsAndCounts() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        open((data, source) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }, 1, 2, 100);
+        try (DatagramSocket noisy = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 10; i++) {
+                noisy.send(new DatagramPacket(new byte[] {1}, 1, endpoint.localAddress()));
+            }
+            // one in work, two queued, the rest refused
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.get("dropped.overload") == 7);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void secondBindOnTheSamePortFailsClearlyAndCloseReleasesThePort() throws Exception {
+        open((data, source) -> Optional.of(data), 1, 16, 16);
+        int port = endpoint.port();
+        InetSocketAddress same = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        IOException e = assertThrows(IOException.class, () -> new UdpEndpoint(same, (d, s) -> Optional.empty(), counters, 1, 1, 1));
+        assertTrue(e.getMessage().contains(String.valueOf(port)), e.getMessage());
+
+        endpoint.close();
+        endpoint = null;
+        try (DatagramSocket probe = new DatagramSocket(same)) {
+            assertEquals(port, probe.getLocalPort());
+        }
+        endpoint = new UdpEndpoint(same, (d, s) -> Optional.of(d), counters, 1, 16, 16);
+        assertArrayEquals(new byte[] {4}, exchange(new byte[] {4}, 5000));
+    }
+
+    @Test
+    void establishOverRealLoopbackUdp() throws Exception {
+        FakePools pools = new FakePools(Clock.systemUTC());
+        pools.createPool(Pool.of("demo", "10.64.0.0/24", 3600));
+        TestDevice device = new TestDevice("smr-udp");
+        ServerSettings settings = new ServerSettings("node-u", new InetSocketAddress("127.0.0.1", 47800),
+                new InetSocketAddress("127.0.0.1", 4789), TunnelType.VXLAN, 1400, 10, "demo", List.of());
+        RequestHandler handler = new RequestHandler(settings,
+                id -> id.equals(device.id) ? Optional.of(device.key) : Optional.empty(), pools, Clock.systemUTC(),
+                counters, RequestHandler.DEFAULT_ANSWER_TTL, 1000);
+        open(handler::handle, 2, 64, 64);
+        byte[] request = device.request(new Establish(TunnelType.VXLAN, "", List.of(), Optional.empty()));
+        byte[] first = exchange(request, 5000);
+        Envelope answer = device.open(first);
+        Params params = assertInstanceOf(Params.class, answer.body());
+        assertEquals("10.64.0.2", params.parameters().innerAddress().getHostAddress());
+        assertArrayEquals(first, exchange(request, 5000), "a second copy gets the very same datagram");
+        assertThrows(SocketTimeoutException.class, () -> exchange(new byte[] {1, 2, 3}, 300));
+        await().atMost(Duration.ofSeconds(5)).until(() -> counters.get("dropped.truncated") + counters.get("dropped.malformed")
+                + counters.get("dropped.bad_magic") == 1);
+    }
+}
