@@ -302,9 +302,10 @@ public final class Codec {
 
     /**
      * The thread's cipher, initialised. The JDK refuses to re-initialise a ChaCha20 cipher with the
-     * key and nonce of its previous initialisation (a guard against nonce reuse on encryption), which
-     * also hits legitimate decryption of the same datagram twice (a duplicate over another link) or of
-     * a datagram this thread just encrypted. A fresh instance has no previous initialisation.
+     * key and nonce of its previous initialisation, in either mode (a guard against nonce reuse).
+     * For decryption that is legitimate and routine: the same datagram arrives over several links,
+     * or a thread decodes what it just encoded. Decryption then first initialises with a different
+     * nonce. Encryption never gets that way round the guard (its nonces are random anyway).
      */
     private static Cipher initCipher(int mode, byte[] key, IvParameterSpec nonce) throws GeneralSecurityException {
         SecretKeySpec keySpec = new SecretKeySpec(key, KEY_ALGORITHM);
@@ -312,9 +313,13 @@ public final class Codec {
         try {
             cipher.init(mode, keySpec, nonce);
         } catch (InvalidKeyException sameKeyAndNonce) {
-            cipher = newCipher();
+            if (mode != Cipher.DECRYPT_MODE) {
+                throw sameKeyAndNonce;
+            }
+            byte[] other = nonce.getIV();
+            other[0] ^= 1;
+            cipher.init(Cipher.DECRYPT_MODE, keySpec, new IvParameterSpec(other));
             cipher.init(mode, keySpec, nonce);
-            CIPHERS.set(cipher);
         }
         return cipher;
     }
