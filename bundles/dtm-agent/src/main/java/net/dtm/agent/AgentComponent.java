@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -39,8 +43,11 @@ import net.dtm.transport.TransportSettings;
  * transport (dynamically), and publishes {@link TunnelAgentService}. Without a device id or key the
  * component stays up, reports IDLE and says in the log what to configure; a configured key file that
  * does not exist yet is watched and the agent starts when it appears.
+ *
+ * <p>The service is registered by hand rather than by DS so that the configuration (which may hold
+ * {@code device.key}) is not copied into the service registry as service properties.
  */
-@Component(configurationPid = AgentComponent.PID, service = TunnelAgentService.class, immediate = true)
+@Component(configurationPid = AgentComponent.PID, service = {}, immediate = true)
 @Designate(ocd = AgentComponent.Config.class)
 public class AgentComponent implements TunnelAgentService {
 
@@ -115,8 +122,20 @@ public class AgentComponent implements TunnelAgentService {
         return Optional.ofNullable(agent);
     }
 
+    private ServiceRegistration<TunnelAgentService> registration;
+
     @Activate
-    void activate(Config config) {
+    void activate(BundleContext context, Config config) {
+        configure(config);
+        Dictionary<String, Object> props = new Hashtable<>();
+        if (device != null) {
+            props.put("dtm.device.id", device.value());
+        }
+        registration = context.registerService(TunnelAgentService.class, this, props);
+    }
+
+    /** Reads the configuration and starts the agent if it can; never fails. */
+    void configure(Config config) {
         String id = config.device_id() == null ? "" : config.device_id().trim();
         if (id.isEmpty()) {
             LOG.warn("tunnel agent not started: set device.id (and device.key.file) in etc/{}.cfg", PID);
@@ -192,6 +211,13 @@ public class AgentComponent implements TunnelAgentService {
 
     @Deactivate
     void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered by the framework when the bundle stopped first
+            }
+        }
         cancelKeyWatch();
         TunnelAgent a = agent;
         if (a != null) {
