@@ -1,7 +1,9 @@
 package net.dtm.store.derby;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -78,6 +80,16 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
      */
     public DerbyStore(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
+        try {
+            // Checked here because Derby, when it cannot create the directory, leaves a database
+            // named "null" in the working directory behind.
+            if (this.directory.getParent() != null) {
+                Files.createDirectories(this.directory.getParent());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new StoreUnavailableException("cannot create the directory of Derby database " + this.directory
+                    + ": " + e, e);
+        }
         this.dataSource = new EmbeddedDataSource();
         dataSource.setDatabaseName(this.directory.toString());
         dataSource.setCreateDatabase("create");
