@@ -88,6 +88,9 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
         }
         DatagramChannel ch = DatagramChannel.open();
         try {
+            // Bursts (several copies to several servers) must not be lost in the kernel: the only
+            // loss on an emulated link is the configured one.
+            ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
             ch.bind(new InetSocketAddress(settings.bindHost(), 0));
             this.localAddress = (InetSocketAddress) ch.getLocalAddress();
         } catch (IOException | RuntimeException e) {
