@@ -22,7 +22,7 @@ public class DeviceManagerComponent implements DeviceService {
     private final DeviceManager manager;
 
     @Activate
-    public DeviceManagerComponent(@Reference DeviceStore store) {
+    public DeviceManagerComponent(@Reference(name = "store") DeviceStore store) {
         this.manager = new DeviceManager(store);
     }
 

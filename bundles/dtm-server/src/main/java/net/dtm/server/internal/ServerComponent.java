@@ -90,7 +90,8 @@ public class ServerComponent implements TunnelServerService {
     private final UdpEndpoint endpoint;
 
     @Activate
-    public ServerComponent(@Reference AddressPoolAdminService pools, @Reference DeviceService devices, Config config)
+    public ServerComponent(@Reference(name = "pools") AddressPoolAdminService pools,
+                           @Reference(name = "devices") DeviceService devices, Config config)
             throws IOException {
         this.nodeId = config.node_id().isBlank() ? Endpoints.hostName() : config.node_id().trim();
         int bindPort = config.bind_port();
@@ -123,11 +124,13 @@ public class ServerComponent implements TunnelServerService {
     }
 
     private static Path keysDir(Config config) {
-        if (!config.keys_dir().isBlank()) {
-            return Path.of(config.keys_dir().trim());
-        }
         String etc = System.getProperty("karaf.etc");
-        return Path.of(etc == null || etc.isBlank() ? "./etc" : etc, "dtm-keys");
+        etc = etc == null || etc.isBlank() ? "./etc" : etc;
+        if (!config.keys_dir().isBlank()) {
+            // Karaf interpolates ${karaf.etc} in etc/*.cfg; a value set another way may still carry it
+            return Path.of(config.keys_dir().trim().replace("${karaf.etc}", etc));
+        }
+        return Path.of(etc, "dtm-keys");
     }
 
     /** The bound UDP port. */

@@ -1,0 +1,31 @@
+package net.dtm.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class EndpointsTest {
+
+    @Test
+    void parsesHostPort() {
+        assertEquals(new InetSocketAddress("192.0.2.1", 4789), Endpoints.parse("192.0.2.1:4789", "x"));
+        assertEquals(new InetSocketAddress("::1", 47800), Endpoints.parse("[::1]:47800", "x"));
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("127.0.0.2", 2)),
+                Endpoints.parseList(" 127.0.0.1:1, 127.0.0.2:2 ", "x"));
+        assertTrue(Endpoints.parseList("", "x").isEmpty());
+    }
+
+    @Test
+    void rejectsMalformedWithTheSettingName() {
+        for (String bad : new String[] {"", "host", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:x", ":5"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Endpoints.parse(bad, "tunnel.endpoint"), bad);
+            assertTrue(e.getMessage().startsWith("tunnel.endpoint"), e.getMessage());
+        }
+    }
+}

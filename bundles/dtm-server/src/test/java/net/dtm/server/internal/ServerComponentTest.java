@@ -1,0 +1,119 @@
+package net.dtm.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceId;
+import net.dtm.api.TunnelType;
+import net.dtm.protocol.Codec;
+import net.dtm.protocol.Direction;
+import net.dtm.protocol.Envelope;
+import net.dtm.protocol.Establish;
+import net.dtm.protocol.Params;
+import net.dtm.protocol.SequenceSource;
+import net.dtm.protocol.Transactions;
+
+/** Activates the DS component by hand, as SCR would, with in-memory services. */
+class ServerComponentTest {
+
+    @TempDir
+    Path dir;
+
+    private ServerComponent.Config config(int port) {
+        Path keys = dir.resolve("keys");
+        return new ServerComponent.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return ServerComponent.Config.class; }
+            @Override public String node_id() { return "node-t"; }
+            @Override public String bind_host() { return "127.0.0.1"; }
+            @Override public int bind_port() { return port; }
+            @Override public String advertise_host() { return "127.0.0.1"; }
+            @Override public String tunnel_endpoint() { return ""; }
+            @Override public String tunnel_type() { return "vxlan"; }
+            @Override public int tunnel_mtu() { return 1400; }
+            @Override public int keepalive_seconds() { return 10; }
+            @Override public String default_pool() { return "demo"; }
+            @Override public String bootstrap_pool() { return "demo=10.64.0.0/16,3600"; }
+            @Override public String bootstrap_devices() { return "smr-1"; }
+            @Override public String keys_dir() { return keys.toString(); }
+            @Override public String advertise_servers() { return ""; }
+            @Override public int worker_threads() { return 2; }
+            @Override public int queue_capacity() { return 64; }
+            @Override public int source_queue_limit() { return 16; }
+        };
+    }
+
+    @Test
+    void activationBootstrapsServesAndDeactivationFreesThePort() throws Exception {
+        FakePools pools = new FakePools(Clock.systemUTC());
+        DeviceManager devices = new DeviceManager(new FakeDeviceStore());
+        ServerComponent server = new ServerComponent(pools, devices, config(0));
+        int port = server.port();
+        try {
+            assertEquals("node-t", server.nodeId());
+            assertTrue(pools.pool("demo").isPresent());
+            byte[] key = DeviceCredential.parseKey(Files.readString(dir.resolve("keys/smr-1.key")));
+
+            byte[] request = Codec.encode(new Envelope(Direction.TO_SERVER, DeviceId.of("smr-1"), Transactions.newId(),
+                    new SequenceSource().next(), new Establish(TunnelType.VXLAN, "", List.of(), Optional.empty())), key);
+            try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                client.setSoTimeout(5000);
+                client.send(new DatagramPacket(request, request.length, new InetSocketAddress("127.0.0.1", port)));
+                byte[] buffer = new byte[2048];
+                DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+                client.receive(answer);
+                Params params = assertInstanceOf(Params.class, Codec.decode(Arrays.copyOf(buffer, answer.getLength()), key).body());
+                assertEquals(new InetSocketAddress("127.0.0.1", 4789), params.parameters().serverEndpoint());
+                assertEquals("node-t", params.parameters().serverNodeId());
+            }
+            assertEquals(1L, server.counters().get("answered.params"));
+        } finally {
+            server.deactivate();
+        }
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+            assertEquals(port, probe.getLocalPort());
+        }
+    }
+
+    @Test
+    void portInUseFailsActivationButBootstrapAndDevicesStillWork() throws Exception {
+        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            FakePools pools = new FakePools(Clock.systemUTC());
+            DeviceManager devices = new DeviceManager(new FakeDeviceStore());
+            IOException e = assertThrows(IOException.class,
+                    () -> new ServerComponent(pools, devices, config(squatter.getLocalPort())));
+            assertTrue(e.getMessage().contains(String.valueOf(squatter.getLocalPort())), e.getMessage());
+            assertTrue(devices.device(DeviceId.of("smr-1")).isPresent());
+        }
+    }
+
+    @Test
+    void deviceComponentDelegatesToTheRegistry() {
+        FakeDeviceStore store = new FakeDeviceStore();
+        DeviceManagerComponent component = new DeviceManagerComponent(store);
+        DeviceCredential c = component.enroll(DeviceId.of("smr-9"));
+        assertArrayEquals(c.key(), component.device(DeviceId.of("smr-9")).orElseThrow().key());
+        assertEquals(1, component.devices().size());
+        assertTrue(component.remove(DeviceId.of("smr-9")));
+        assertTrue(store.devices.isEmpty());
+    }
+}
