@@ -18,6 +18,7 @@ class CountingStore implements LeaseStore {
 
     private final LeaseStore delegate;
     final AtomicInteger writes = new AtomicInteger();
+    final AtomicInteger scans = new AtomicInteger();
     volatile boolean down;
 
     CountingStore(LeaseStore delegate) {
@@ -92,6 +93,7 @@ class CountingStore implements LeaseStore {
     @Override
     public List<Lease> leases(String pool) {
         check();
+        scans.incrementAndGet();
         return delegate.leases(pool);
     }
 }

@@ -122,6 +122,18 @@ class PoolManagerTest {
     }
 
     @Test
+    void allocationNeverScansThePoolWhileFreeAddressesAreKnown() {
+        pm.createPool(Pool.of("p", "10.70.0.0/24", 3600));
+        int writes = store.writes.get();
+        for (int i = 0; i < 253; i++) { // fill the /24 completely (253 host addresses)
+            pm.allocate("p", dev("d" + i));
+        }
+        assertEquals(0, store.scans.get(), "no lease listing on the allocation path");
+        assertEquals(writes + 253, store.writes.get(), "exactly one store write per new device");
+        assertEquals(0, pm.knownFree("p"));
+    }
+
+    @Test
     void expiredLeaseOfTheSameDeviceIsReissued() {
         small();
         Lease first = pm.allocate("small", dev("d1"));
