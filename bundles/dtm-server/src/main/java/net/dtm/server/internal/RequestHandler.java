@@ -170,23 +170,39 @@ public final class RequestHandler {
         }
         AnswerKey answerKey = new AnswerKey(request.device(), request.transactionId());
         ReplayWindow window = windows.computeIfAbsent(request.device(), d -> new ReplayWindow());
-        switch (window.check(request.sequence())) {
-            case REPLAY:
+        long now = clock.millis();
+        CachedAnswer existing;
+        CachedAnswer mine = null;
+        // The verdict and the reservation of the answer slot are one step per device, so a copy
+        // judged DUPLICATE always finds the first copy's slot and waits for its answer.
+        synchronized (window) {
+            ReplayWindow.Verdict verdict = window.check(request.sequence());
+            if (verdict == ReplayWindow.Verdict.REPLAY) {
                 counters.increment("dropped.replay");
                 LOG.debug("dropped replayed {} from device={} via {}", request.type(), request.device(), source);
                 return Optional.empty();
-            case DUPLICATE: {
-                CachedAnswer cached = answers.get(answerKey);
-                if (cached == null) {
-                    counters.increment("dropped.duplicate");
-                    return Optional.empty();
-                }
-                return answerAgain(cached);
             }
-            case NEW:
-            default:
-                return answerOnce(answerKey, request, key.get());
+            existing = answers.get(answerKey);
+            if (existing != null && existing.answer().isDone() && now - existing.createdMillis() > answerTtlMillis) {
+                answers.remove(answerKey, existing);
+                existing = null;
+            }
+            if (existing == null && verdict == ReplayWindow.Verdict.NEW) {
+                mine = new CachedAnswer(answerKey, now, new CompletableFuture<>());
+                answers.put(answerKey, mine);
+            }
         }
+        if (existing != null) {
+            // another copy of this request: over another link, or retransmitted with a new sequence
+            return answerAgain(existing);
+        }
+        if (mine == null) {
+            counters.increment("dropped.duplicate");   // its answer was refused as transient or evicted
+            return Optional.empty();
+        }
+        answerOrder.add(mine);
+        evict(now);
+        return answerOnce(mine, request, key.get());
     }
 
     private Optional<byte[]> drop(ProtocolException.Kind kind) {
@@ -198,21 +214,7 @@ public final class RequestHandler {
         return body instanceof Establish || body instanceof Confirm || body instanceof Renew || body instanceof Release;
     }
 
-    private Optional<byte[]> answerOnce(AnswerKey key, Envelope request, byte[] deviceKey) {
-        long now = clock.millis();
-        CachedAnswer mine = new CachedAnswer(key, now, new CompletableFuture<>());
-        CachedAnswer existing = answers.putIfAbsent(key, mine);
-        if (existing != null) {
-            if (now - existing.createdMillis() <= answerTtlMillis || !existing.answer().isDone()) {
-                return answerAgain(existing);
-            }
-            // Expired but not yet evicted: treat as new.
-            if (!answers.replace(key, existing, mine)) {
-                return answerAgain(answers.getOrDefault(key, existing));
-            }
-        }
-        answerOrder.add(mine);
-        evict(now);
+    private Optional<byte[]> answerOnce(CachedAnswer mine, Envelope request, byte[] deviceKey) {
         Optional<byte[]> answer = Optional.empty();
         boolean keep = true;
         try {
@@ -227,7 +229,7 @@ public final class RequestHandler {
         } finally {
             mine.answer().complete(answer);
             if (!keep) {
-                answers.remove(key, mine);
+                answers.remove(mine.key(), mine);
             }
         }
         return answer;
