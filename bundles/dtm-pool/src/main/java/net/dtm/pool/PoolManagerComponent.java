@@ -57,7 +57,7 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
     private final PoolManager manager;
 
     @Activate
-    public PoolManagerComponent(@Reference LeaseStore store, Config config) {
+    public PoolManagerComponent(@Reference(name = "store") LeaseStore store, Config config) {
         String node = config.node_id() == null || config.node_id().isBlank() ? hostName() : config.node_id().trim();
         this.manager = new PoolManager(store, node, Clock.systemUTC(), Duration.ofSeconds(config.lock_seconds()),
                 config.renew_write_threshold());
