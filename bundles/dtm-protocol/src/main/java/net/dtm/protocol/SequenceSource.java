@@ -7,40 +7,41 @@ import java.util.function.LongSupplier;
 /**
  * The sender's sequence numbers, checked by the receiver's {@link ReplayWindow}. Thread-safe.
  *
- * <p>Values are the wall clock in microseconds since the epoch, bumped by one whenever the clock has
- * not advanced (or went backwards) since the last value. A restarted sender therefore continues
- * above everything it sent before, as long as it did not send more than one message per
- * microsecond on average or the clock was not set back further than its lead. All instances in one
- * JVM share one high-water mark, so an instance created after another never goes below it.
+ * <p>A counter: each value is the previous one plus one, so consecutive messages of one sender
+ * are consecutive numbers and the receiver's window of 1024 numbers spans the sender's last 1024
+ * messages, however far apart in time they were sent. The counter starts from the wall clock in
+ * microseconds when the instance is created, so a restarted sender continues above everything it
+ * sent before as long as it sent, on average, less than one message per microsecond of its life.
+ * All instances in one JVM share a high-water mark, so an instance created after another (a bundle
+ * update, say) never starts below it, even if the clock was set back.
  */
 public final class SequenceSource {
 
     /** JVM-wide high-water mark: a new instance never repeats or undercuts an older one. */
     private static final AtomicLong HIGH_WATER = new AtomicLong(Long.MIN_VALUE);
 
-    private final LongSupplier microsClock;
-    private final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong last;
 
     /** A source driven by the system clock. */
     public SequenceSource() {
         this(SequenceSource::wallClockMicros);
     }
 
-    /** A source driven by {@code microsClock} (tests). */
+    /** A source starting from {@code microsClock} (tests). */
     SequenceSource(LongSupplier microsClock) {
-        this.microsClock = microsClock;
+        long now = microsClock.getAsLong();
+        long start = HIGH_WATER.updateAndGet(prev -> Math.max(prev + 1, now));
+        this.last = new AtomicLong(start - 1);
     }
 
-    /** The next sequence number: strictly greater than every value returned before in this JVM. */
+    /** The next sequence number: strictly greater than every value this instance returned before. */
     public long next() {
-        long now = microsClock.getAsLong();
-        long value = HIGH_WATER.updateAndGet(prev -> Math.max(prev + 1, now));
-        // HIGH_WATER is monotonic, so this instance's values are too; 'last' only keeps that visible.
-        last.accumulateAndGet(value, Math::max);
+        long value = last.incrementAndGet();
+        HIGH_WATER.accumulateAndGet(value, Math::max);
         return value;
     }
 
-    /** The last value this instance returned, or {@link Long#MIN_VALUE} before the first. */
+    /** The last value this instance returned, or one less than its first before any. */
     public long last() {
         return last.get();
     }

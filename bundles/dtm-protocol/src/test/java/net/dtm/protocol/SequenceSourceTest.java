@@ -55,11 +55,28 @@ class SequenceSourceTest {
         long[] clock = {SequenceSource.wallClockMicros()};
         SequenceSource s = new SequenceSource(() -> clock[0]);
         long a = s.next();
-        clock[0] -= 3_600_000_000L; // NTP step back by an hour
-        long b = s.next();
-        long c = s.next();
+        clock[0] -= 3_600_000_000L; // NTP step back by an hour, then the sender restarts
+        SequenceSource restarted = new SequenceSource(() -> clock[0]);
+        long b = restarted.next();
+        long c = restarted.next();
         assertTrue(b > a);
         assertTrue(c > b);
+    }
+
+    @Test
+    void consecutiveMessagesAreConsecutiveNumbersSoTheWindowCountsMessagesNotTime() throws Exception {
+        SequenceSource s = new SequenceSource();
+        ReplayWindow window = new ReplayWindow();
+        long old = s.next();
+        assertEquals(ReplayWindow.Verdict.NEW, window.check(old));
+        // time passes (far more than 1024 microseconds) and a few newer messages arrive first
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(ReplayWindow.Verdict.NEW, window.check(s.next()));
+        }
+        // a retransmitted copy of the old message is still inside the window: a duplicate, not a replay
+        assertEquals(ReplayWindow.Verdict.DUPLICATE, window.check(old));
+        assertEquals(s.last() - 10, old);
     }
 
     @Test
