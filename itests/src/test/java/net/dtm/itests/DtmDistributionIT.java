@@ -1,0 +1,172 @@
+package net.dtm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.karaf.features.Feature;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.Cidr;
+import net.dtm.api.DeviceId;
+import net.dtm.api.DeviceService;
+import net.dtm.api.TunnelAgentService;
+import net.dtm.api.TunnelServerService;
+import net.dtm.api.TunnelStatus;
+
+/**
+ * The distribution out of the box: the demo server, agent, three emulated 50 %-loss links and the
+ * shell, all in one Karaf.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DtmDistributionIT extends DtmTestSupport {
+
+    private static final String[] FEATURES = {"dtm-api", "dtm-store-derby", "dtm-server", "dtm-agent", "dtm-link-emulated", "dtm-shell"};
+    private static final String[] MODULES = {"dtm-api", "dtm-protocol", "dtm-store-derby", "dtm-pool", "dtm-server", "dtm-agent",
+        "dtm-link-emulated", "dtm-shell"};
+    private static final DeviceId DEMO_DEVICE = DeviceId.of("smr-demo-1");
+    private static final Cidr DEMO_PREFIX = Cidr.parse("10.64.0.0/16");
+
+    @Test
+    public void featuresAreInstalledAndBundlesActive() throws Exception {
+        for (String name : FEATURES) {
+            Feature feature = featuresService.getFeature(name);
+            assertNotNull("feature " + name + " is not known", feature);
+            assertTrue("feature " + name + " is not installed", featuresService.isInstalled(feature));
+        }
+        Map<String, Bundle> byModule = new TreeMap<>();
+        for (Bundle bundle : bundleContext.getBundles()) {
+            for (String module : MODULES) {
+                if (bundle.getLocation().startsWith("mvn:net.dtm/" + module + "/")) {
+                    byModule.put(module, bundle);
+                }
+            }
+        }
+        for (String module : MODULES) {
+            Bundle bundle = byModule.get(module);
+            assertNotNull("bundle " + module + " is not installed", bundle);
+            awaitTrue(module + " active", Duration.ofSeconds(30), () -> bundle.getState() == Bundle.ACTIVE);
+            assertEquals("symbolic name of " + module, "net.dtm." + module, bundle.getSymbolicName());
+        }
+    }
+
+    @Test
+    public void apiServicesAreRegistered() {
+        TunnelServerService server = service(TunnelServerService.class);
+        assertFalse(server.nodeId().isBlank());
+        assertNotNull(service(AddressPoolAdminService.class));
+        assertNotNull(service(DeviceService.class));
+        assertNotNull(service(TunnelAgentService.class));
+    }
+
+    @Test
+    public void demoAgentEstablishesOverLossyLinks() {
+        TunnelStatus status = awaitEstablished();
+        assertEquals(DEMO_DEVICE, status.device());
+        assertTrue("inner address " + status.parameters().get().innerAddress() + " outside " + DEMO_PREFIX,
+                DEMO_PREFIX.contains(status.parameters().get().innerAddress()));
+        assertTrue(status.server().isPresent());
+        assertTrue("establishment time " + status.lastEstablishMs(), status.lastEstablishMs() > 0);
+        // The server holds the same binding the agent was given.
+        AddressPoolAdminService pools = service(AddressPoolAdminService.class);
+        assertEquals(status.parameters().get().innerAddress(),
+                pools.lease("demo", DEMO_DEVICE).orElseThrow(() -> new AssertionError("no lease for " + DEMO_DEVICE)).address());
+    }
+
+    @Test
+    public void poolCommands() throws Exception {
+        String list = executeCommand("pool:list");
+        assertTrue(list, list.contains("demo") && list.contains("10.64.0.0/16") && list.contains("3600"));
+
+        String name = "itest-" + unique();
+        int third = 1 + (int) (Math.random() * 250);
+        String prefix = "10.200." + third + ".0/24";
+        String created = executeCommand("pool:create --lease-seconds 600 " + name + " " + prefix);
+        assertTrue(created, created.contains("Pool " + name + " created"));
+        String json = executeCommand("pool:list -j");
+        assertTrue(json, json.contains("{\"name\":\"" + name + "\",\"prefix\":\"" + prefix + "\",\"leaseSeconds\":600,\"capacity\":253,\"used\":0}"));
+
+        // Bad input: a clear error and nothing changed.
+        String bad = "itest-bad-" + unique();
+        try {
+            executeCommand("pool:create " + bad + " 10.201.0.1/24");
+            fail("a prefix with host bits was accepted");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("Pool not created") && e.getMessage().contains("host bits"));
+        }
+        assertFalse(executeCommand("pool:list").contains(bad));
+    }
+
+    @Test
+    public void deviceCommands() throws Exception {
+        String id = "itest-dev-" + unique();
+        String added = executeCommand("device:add " + id);
+        Matcher key = Pattern.compile("Key: ([0-9a-f]{64})").matcher(added);
+        assertTrue(added, key.find());
+        assertTrue(added, added.contains("not shown again"));
+
+        String list = executeCommand("device:list");
+        assertTrue(list, list.contains(id));
+        assertFalse("device:list shows a key", list.contains(key.group(1)));
+        assertTrue(executeCommand("device:list --json").contains("\"id\":\"" + id + "\""));
+
+        try {
+            executeCommand("device:add " + id);
+            fail("a device was enrolled twice");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("Device not enrolled"));
+        }
+        try {
+            executeCommand("device:add --key 1234 itest-dev-" + unique());
+            fail("a short key was accepted");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("64 hex digits"));
+        }
+    }
+
+    @Test
+    public void tunnelAndLeaseCommands() throws Exception {
+        TunnelStatus status = awaitEstablished();
+        String address = status.parameters().get().innerAddress().getHostAddress();
+
+        String tunnel = executeCommand("tunnel:status");
+        assertTrue(tunnel, tunnel.contains("smr-demo-1") && tunnel.contains(address));
+        assertTrue(tunnel, tunnel.contains("ESTABLISHED") || tunnel.contains("RENEWING"));
+
+        String leases = executeCommand("lease:list --pool demo --device smr-demo-1");
+        assertTrue(leases, leases.contains("smr-demo-1") && leases.contains(address) && leases.contains("demo"));
+        String json = executeCommand("lease:list -j -d smr-demo-1");
+        assertTrue(json, json.contains("\"device\":\"smr-demo-1\"") && json.contains("\"address\":\"" + address + "\""));
+        try {
+            executeCommand("lease:list --pool no-such-pool-" + unique());
+            fail("an unknown pool was accepted");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("No pool named"));
+        }
+    }
+
+    private TunnelStatus awaitEstablished() {
+        TunnelAgentService agent = service(TunnelAgentService.class);
+        awaitTrue("demo agent established", Duration.ofSeconds(60), () -> {
+            TunnelStatus s = agent.status();
+            return (s.state() == TunnelStatus.State.ESTABLISHED || s.state() == TunnelStatus.State.RENEWING)
+                    && s.parameters().isPresent();
+        });
+        return agent.status();
+    }
+}

@@ -1,0 +1,177 @@
+package net.dtm.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+import javax.security.auth.Subject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.awaitility.Awaitility;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Boots OUR distribution (karaf-assembly's tar.gz) with random ports for SSH, RMI and HTTP and a
+ * random UDP port for the tunnel server (the demo agent follows it), and offers what the tests
+ * need: services with a timeout, and shell commands run as an admin.
+ */
+public abstract class DtmTestSupport {
+
+    /** Boot and establishment over 50 % loss both ways can take a while on a busy 2-core box. */
+    protected static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(90);
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected FeaturesService featuresService;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        String distribution = System.getProperty("dtm.distribution");
+        File tarGz = distribution == null ? null : new File(distribution);
+        if (tarGz == null || !tarGz.isFile()) {
+            throw new IllegalStateException("DTM distribution not found at " + distribution + ": build karaf-assembly first");
+        }
+        int udpPort = freeUdpPort();
+        List<Option> options = new ArrayList<>(Arrays.asList(
+                karafDistributionConfiguration()
+                        .frameworkUrl(tarGz.toURI().toString())
+                        .karafVersion(System.getProperty("karaf.version", "4.4.10"))
+                        .name("DTM")
+                        .unpackDirectory(new File("target/exam"))
+                        .useDeployFolder(false),
+                keepRuntimeFolder(),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.INFO),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freeTcpPort())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freeTcpPort())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freeTcpPort())),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freeTcpPort())),
+                editConfigurationFilePut("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort)),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort),
+                // Tests run inside Karaf: they read their parameters from system properties there.
+                editConfigurationFilePut("etc/system.properties", "dtm.itest.udp.port", Integer.toString(udpPort)),
+                mavenBundle("org.hamcrest", "hamcrest", "2.1"),
+                mavenBundle("org.awaitility", "awaitility", System.getProperty("dtm.awaitility.version", "4.2.2"))));
+        String localRepository = System.getProperty("dtm.maven.localRepository");
+        if (localRepository != null && !localRepository.isBlank()) {
+            options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
+                    "org.ops4j.pax.url.mvn.localRepository", localRepository));
+        }
+        options.addAll(Arrays.asList(extraOptions()));
+        return options.toArray(new Option[0]);
+    }
+
+    /** Options a test class adds to the common ones. */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    /** Waits for a service and returns it; fails with the type's name if it does not come. */
+    protected <T> T service(Class<T> type) {
+        return service(type, SERVICE_TIMEOUT);
+    }
+
+    protected <T> T service(Class<T> type, Duration timeout) {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(timeout.toMillis());
+            if (service == null) {
+                throw new AssertionError("service " + type.getName() + " not registered within " + timeout.toSeconds() + " s");
+            }
+            return service;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + type.getName(), e);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /** Waits until the shell knows {@code scope:name}. */
+    protected void awaitCommand(String scope, String name) {
+        Awaitility.await("command " + scope + ":" + name).atMost(SERVICE_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> sessionFactory.getRegistry().getCommand(scope, name) != null);
+    }
+
+    /**
+     * Runs a shell command as a user with the admin roles and returns what it printed.
+     *
+     * @throws Exception whatever the command threw (Karaf prints it as "Error executing command")
+     */
+    protected String executeCommand(String command) throws Exception {
+        String[] words = command.trim().split("\\s+")[0].split(":");
+        awaitCommand(words[0], words[1]);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new RolePrincipal("admin"));
+        subject.getPrincipals().add(new RolePrincipal("manager"));
+        subject.getPrincipals().add(new RolePrincipal("viewer"));
+        Session session = sessionFactory.create(System.in, out, out);
+        try {
+            Object result = Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+            if (result != null) {
+                out.println(result);
+            }
+        } catch (java.security.PrivilegedActionException e) {
+            throw e.getException();
+        } finally {
+            out.flush();
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A run-unique suffix, so tests never depend on each other's data or on a clean slate. */
+    protected static String unique() {
+        return Long.toString(System.nanoTime() & 0xffffffL, 36) + Integer.toString((int) (Math.random() * 1000));
+    }
+
+    protected static void awaitTrue(String what, Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(atMost.toMillis(), TimeUnit.MILLISECONDS).pollInterval(Duration.ofMillis(100))
+                .until(condition);
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
