@@ -183,6 +183,9 @@ public final class EstablishBenchmark {
                             warm.add(ms);
                         }
                     }
+                    if (System.getProperty("dtm.bench.debug") != null) {
+                        System.err.println(device + " " + transport.stats());
+                    }
                     return failed;
                 }));
             }

@@ -23,7 +23,8 @@ import net.dtm.store.derby.DerbyStore;
 /**
  * A standalone server side in one JVM: one durable Derby store and pool manager shared by
  * {@code n} server nodes, each with its own request handler (replay windows, answer cache) and
- * MINA UDP endpoint on loopback.
+ * MINA UDP endpoint on loopback. The nodes advertise no server list, so each agent keeps asking
+ * exactly the servers its scenario gives it.
  */
 final class ServerStack implements AutoCloseable {
 
@@ -56,7 +57,7 @@ final class ServerStack implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
             ServerSettings s = new ServerSettings("node-" + (i + 1), endpoints.get(i),
-                    new InetSocketAddress("127.0.0.1", 4789), TunnelType.VXLAN, 1400, 10, POOL, endpoints);
+                    new InetSocketAddress("127.0.0.1", 4789), TunnelType.VXLAN, 1400, 10, POOL, List.of());
             handlers.get(i).set(new RequestHandler(s, devices::key, pools, Clock.systemUTC(), counters.get(i),
                     RequestHandler.DEFAULT_ANSWER_TTL, 100_000));
         }

@@ -56,6 +56,10 @@ final class LinkEntry {
         }
     }
 
+    synchronized boolean hasRttSample() {
+        return srttNanos >= 0;
+    }
+
     synchronized long srttNanos() {
         return Math.max(0, srttNanos);
     }

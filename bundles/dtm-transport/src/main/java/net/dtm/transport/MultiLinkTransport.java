@@ -411,7 +411,10 @@ public final class MultiLinkTransport implements AutoCloseable {
                     if (en.getValue().timer != null) {
                         en.getValue().timer.cancel(false);
                     }
-                    linger = Math.max(linger, en.getKey().rtoNanos());
+                    // A link without an RTT sample yet may be far slower than the initial RTO (a GEO
+                    // satellite): wait the longest RTO for its answer rather than count it as lost.
+                    LinkEntry e = en.getKey();
+                    linger = Math.max(linger, e.hasRttSample() ? 2 * e.rtoNanos() : settings.maxRto().toNanos());
                 }
             }
             if (future.isCompletedExceptionally()) {
@@ -419,7 +422,7 @@ public final class MultiLinkTransport implements AutoCloseable {
                 return;
             }
             // Keep routing late answers here for a while: they feed the slower links' estimates.
-            linger = Math.min(settings.maxRto().toNanos(), 2 * linger);
+            linger = Math.min(settings.maxRto().toNanos(), linger);
             if (schedule(this::account, linger) == null) {
                 account();
             }
