@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -53,7 +54,9 @@ import net.dtm.protocol.SequenceSource;
  * a request (the agent sends the same datagram over every link) gets the very same bytes, and
  * copies arriving at the same moment wait for the one computation in flight, so a request is
  * applied to the pool at most once. Refusals that may succeed on a retry (store unavailable,
- * internal error, not serving) are not kept once answered, so a retransmission tries again.
+ * internal error, not serving) stay in the cache only as a mark that the request may be tried
+ * again: the next copy, even the very same datagram retransmitted (judged DUPLICATE by the replay
+ * window), is processed afresh. A DUPLICATE with no mark at all (its answer expired) is dropped.
  * <p>
  * Nothing that fails authentication or parsing is ever answered or changes any state; it is
  * counted as {@code dropped.<reason>}.
@@ -85,7 +88,16 @@ public final class RequestHandler {
     private record AnswerKey(DeviceId device, long transactionId) {
     }
 
-    private record CachedAnswer(AnswerKey key, long createdMillis, CompletableFuture<Optional<byte[]>> answer) {
+    /** One request's answer; {@code retryable} is set, before the answer completes, for a transient refusal. */
+    private record CachedAnswer(AnswerKey key, long createdMillis, CompletableFuture<Optional<byte[]>> answer,
+                                AtomicBoolean retryable) {
+        CachedAnswer(AnswerKey key, long createdMillis) {
+            this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean());
+        }
+
+        boolean retryableNow() {
+            return answer.isDone() && retryable.get();
+        }
     }
 
     public RequestHandler(ServerSettings settings, Function<DeviceId, Optional<byte[]>> keys,
@@ -183,12 +195,15 @@ public final class RequestHandler {
                 return Optional.empty();
             }
             existing = answers.get(answerKey);
-            if (existing != null && existing.answer().isDone() && now - existing.createdMillis() > answerTtlMillis) {
+            boolean retry = false;
+            if (existing != null && existing.answer().isDone()
+                    && (existing.retryableNow() || now - existing.createdMillis() > answerTtlMillis)) {
                 answers.remove(answerKey, existing);
+                retry = existing.retryableNow() && now - existing.createdMillis() <= answerTtlMillis;
                 existing = null;
             }
-            if (existing == null && verdict == ReplayWindow.Verdict.NEW) {
-                mine = new CachedAnswer(answerKey, now, new CompletableFuture<>());
+            if (existing == null && (verdict == ReplayWindow.Verdict.NEW || retry)) {
+                mine = new CachedAnswer(answerKey, now);
                 answers.put(answerKey, mine);
             }
         }
@@ -197,7 +212,7 @@ public final class RequestHandler {
             return answerAgain(existing);
         }
         if (mine == null) {
-            counters.increment("dropped.duplicate");   // its answer was refused as transient or evicted
+            counters.increment("dropped.duplicate");   // its answer expired or was evicted
             return Optional.empty();
         }
         answerOrder.add(mine);
@@ -227,10 +242,9 @@ public final class RequestHandler {
             answer = encodeInternalNak(request, deviceKey);
             keep = false;
         } finally {
+            // Marked before completing, so whoever sees the answer done also sees the mark.
+            mine.retryable().set(!keep);
             mine.answer().complete(answer);
-            if (!keep) {
-                answers.remove(mine.key(), mine);
-            }
         }
         return answer;
     }

@@ -388,6 +388,20 @@ abstract class RequestHandlerContract {
     }
 
     @Test
+    void transientRefusalIsRetriedWhenTheSameDatagramComesAgain() {
+        // The transport retransmits (and sends over other links) the very same bytes, so a copy
+        // arriving after a transient refusal must be processed again, not dropped as a duplicate.
+        pools.failure.set(new net.dtm.api.DtmException(Reason.STORE_UNAVAILABLE, "store down"));
+        byte[] request = device.request(establish(""));
+        assertEquals(Reason.STORE_UNAVAILABLE, assertInstanceOf(Nak.class, send(device, request).body()).reason());
+        pools.failure.set(null);
+        assertInstanceOf(Params.class, send(device, request).body());
+        byte[] later = handler.handle(request, SOURCE).orElseThrow();   // a third copy: the cached PARAMS
+        assertInstanceOf(Params.class, device.open(later).body());
+        assertEquals(2, pools.allocations.get());
+    }
+
+    @Test
     void keyLookupFailureDropsSilently() {
         RequestHandler broken = new RequestHandler(handler.settings(), id -> {
             throw new IllegalStateException("store down");
