@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -84,6 +85,8 @@ public class AgentComponent implements TunnelAgentService {
     private volatile TunnelAgent agent;
     private volatile DeviceId device;
     private ScheduledFuture<?> keyWatch;
+    /** Last error reading the key file, so the watch logs each problem once. */
+    private volatile String lastKeyFileError;
 
     /** For DS. */
     public AgentComponent() {
@@ -169,8 +172,8 @@ public class AgentComponent implements TunnelAgentService {
         }
         Path file = AgentConfig.resolveKeyFile(keyFile);
         if (!tryKeyFile(file, servers, type, pool)) {
-            LOG.warn("tunnel agent waiting: device={} key file {} is missing; create it with the device's 64 hex digit key"
-                    + " (or set device.key in etc/{}.cfg)", id, file, PID);
+            LOG.warn("tunnel agent waiting: device={} key file {} is missing or unusable; create it with the device's"
+                    + " 64 hex digit key (or set device.key in etc/{}.cfg)", id, file, PID);
             synchronized (this) {
                 keyWatch = scheduler.scheduleWithFixedDelay(() -> {
                     if (agent == null && tryKeyFile(file, servers, type, pool)) {
@@ -181,14 +184,29 @@ public class AgentComponent implements TunnelAgentService {
         }
     }
 
+    /**
+     * Starts the agent from the key file if it holds a key. An unusable file (still being written,
+     * or a typo the operator will fix) is watched like a missing one; its error is logged once.
+     */
     private boolean tryKeyFile(Path file, List<InetSocketAddress> servers, TunnelType type, String pool) {
         if (!Files.isRegularFile(file)) {
             return false;
         }
+        byte[] key;
         try {
-            startAgent(AgentConfig.keyFile(file), servers, type, pool);
+            key = AgentConfig.keyFile(file);
         } catch (IOException | IllegalArgumentException e) {
-            LOG.error("tunnel agent not started: device={} key file {} unusable: {}", device, file, e.getMessage());
+            String error = e.getMessage();
+            if (!Objects.equals(error, lastKeyFileError)) {
+                lastKeyFileError = error;
+                LOG.error("tunnel agent not started: device={} key file {} unusable: {}", device, file, error);
+            }
+            return false;
+        }
+        try {
+            startAgent(key, servers, type, pool);
+        } catch (IllegalArgumentException e) {
+            LOG.error("tunnel agent not started: device={} settings invalid: {}", device, e.getMessage());
         }
         return true;
     }

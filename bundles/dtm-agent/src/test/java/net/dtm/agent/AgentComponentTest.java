@@ -113,6 +113,25 @@ class AgentComponentTest {
     }
 
     @Test
+    void keepsWatchingAnUnusableKeyFileUntilItHoldsAKey(@TempDir Path dir) throws Exception {
+        try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a");
+             EmulatedLink link = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
+            AgentComponent c = new AgentComponent(Duration.ofMillis(50));
+            try {
+                c.bindLink(link);
+                Path keyFile = dir.resolve("smr-1.key");
+                Files.writeString(keyFile, "");   // caught while the operator's shell is still writing it
+                c.configure(config("smr-1", "", keyFile.toString(), "127.0.0.1:" + server.address().getPort()));
+                assertTrue(c.agent().isEmpty());
+                Files.writeString(keyFile, HEX + "\n");
+                await().atMost(Duration.ofSeconds(5)).until(() -> c.status().state() == State.ESTABLISHED);
+            } finally {
+                c.deactivate();
+            }
+        }
+    }
+
+    @Test
     void parsesServersAndKeys(@TempDir Path dir) throws Exception {
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("::1", 2)),
                 AgentConfig.servers(" 127.0.0.1:1 , [::1]:2 ,"));
