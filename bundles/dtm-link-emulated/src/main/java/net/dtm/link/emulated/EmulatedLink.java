@@ -197,6 +197,15 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("link close failed: link={} error={}", settings.id(), e.toString());
         }
+        // The JDK releases a channel's socket only when the thread blocked in receive() has left
+        // it: wait for the receiver so the port is really free when close() returns.
+        if (Thread.currentThread() != receiver) {
+            try {
+                receiver.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (ownsScheduler) {
             scheduler.shutdownNow();
         }

@@ -231,6 +231,20 @@ class EmulatedLinkTest {
     }
 
     @Test
+    void closeFreesThePortBeforeItReturnsEveryTime() throws Exception {
+        // The receiver thread is blocked in receive() when close() runs; the socket is only
+        // released once it has left, so without waiting for it this rebind fails now and then.
+        for (int i = 0; i < 50; i++) {
+            EmulatedLink link = new EmulatedLink(settings("rebind-" + i));
+            InetSocketAddress local = link.localAddress().orElseThrow();
+            link.close();
+            try (DatagramChannel again = DatagramChannel.open()) {
+                again.bind(local);
+            }
+        }
+    }
+
+    @Test
     void downDropsEverythingUntilUpAgain() throws Exception {
         try (EmulatedLink link = new EmulatedLink(settings("outage"))) {
             AtomicLong got = new AtomicLong();
