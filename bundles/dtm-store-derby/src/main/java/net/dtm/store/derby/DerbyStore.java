@@ -155,21 +155,12 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
 
     @Override
     public void createPool(Pool pool) {
-        boolean created = run("create pool " + pool.name(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dtm_pool (name, prefix, lease_seconds) VALUES (?, ?, ?)")) {
-                ps.setString(1, pool.name());
-                ps.setString(2, pool.prefix().toString());
-                ps.setInt(3, pool.leaseSeconds());
-                ps.executeUpdate();
-                return true;
-            } catch (SQLException e) {
-                if (isDuplicate(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        boolean created = insertUnlessDuplicate("create pool " + pool.name(),
+                "INSERT INTO dtm_pool (name, prefix, lease_seconds) VALUES (?, ?, ?)", ps -> {
+                    ps.setString(1, pool.name());
+                    ps.setString(2, pool.prefix().toString());
+                    ps.setInt(3, pool.leaseSeconds());
+                });
         if (!created) {
             throw new IllegalArgumentException("pool " + pool.name() + " already exists");
         }
@@ -389,22 +380,13 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
 
     @Override
     public boolean add(DeviceCredential credential) {
-        return run("enrol device " + credential.device(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dtm_device (device_id, key_hex, enrolled_sec, enrolled_nano) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, credential.device().value());
-                ps.setString(2, credential.keyHex());
-                ps.setLong(3, credential.enrolledAt().getEpochSecond());
-                ps.setInt(4, credential.enrolledAt().getNano());
-                ps.executeUpdate();
-                return true;
-            } catch (SQLException e) {
-                if (isDuplicate(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return insertUnlessDuplicate("enrol device " + credential.device(),
+                "INSERT INTO dtm_device (device_id, key_hex, enrolled_sec, enrolled_nano) VALUES (?, ?, ?, ?)", ps -> {
+                    ps.setString(1, credential.device().value());
+                    ps.setString(2, credential.keyHex());
+                    ps.setLong(3, credential.enrolledAt().getEpochSecond());
+                    ps.setInt(4, credential.enrolledAt().getNano());
+                });
     }
 
     @Override
@@ -455,6 +437,27 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     @FunctionalInterface
     private interface Work<T> {
         T apply(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Runs one INSERT; false if it hit a primary key or unique constraint (the row exists). */
+    private boolean insertUnlessDuplicate(String what, String sql, Parameters parameters) {
+        return run(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                parameters.set(ps);
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (isDuplicate(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     /**

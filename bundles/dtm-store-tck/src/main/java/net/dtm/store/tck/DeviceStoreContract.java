@@ -3,7 +3,6 @@ package net.dtm.store.tck;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -16,8 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import net.dtm.api.DeviceCredential;
@@ -28,37 +25,9 @@ import net.dtm.spi.store.DeviceStore;
  * The suite every {@link DeviceStore} implementation must pass: add, duplicates, find, list (by
  * id), remove, concurrent adds of one device, and durability across {@link #reopen}.
  */
-public abstract class DeviceStoreContract {
+public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
 
     private static final Instant ENROLLED = Instant.parse("2030-01-01T00:00:00.456Z");
-
-    private DeviceStore store;
-
-    /** A fresh, empty store; called before every test. */
-    protected abstract DeviceStore newStore() throws Exception;
-
-    /** Closes {@code current} and returns a new instance over the same durable data. */
-    protected abstract DeviceStore reopen(DeviceStore current) throws Exception;
-
-    /** Releases a store at the end of a test. Default: closes it if it is {@link AutoCloseable}. */
-    protected void close(DeviceStore current) throws Exception {
-        if (current instanceof AutoCloseable c) {
-            c.close();
-        }
-    }
-
-    @BeforeEach
-    void openStore() throws Exception {
-        store = newStore();
-        assertNotNull(store, "newStore() returned null");
-    }
-
-    @AfterEach
-    void closeStore() throws Exception {
-        if (store != null) {
-            close(store);
-        }
-    }
 
     protected static DeviceCredential credential(String id, int seed) {
         byte[] key = new byte[DeviceCredential.KEY_LENGTH];
@@ -155,9 +124,7 @@ public abstract class DeviceStoreContract {
         store.add(d2);
         store.add(credential("d3", 3));
         store.remove(DeviceId.of("d3"));
-        DeviceStore old = store;
-        store = null;
-        store = reopen(old);
+        reopenStore();
         assertEquals(List.of(d1, d2), store.list());
         assertArrayEquals(d2.key(), store.find(DeviceId.of("d2")).orElseThrow().key());
         assertFalse(store.add(credential("d1", 9)), "still enrolled after restart");

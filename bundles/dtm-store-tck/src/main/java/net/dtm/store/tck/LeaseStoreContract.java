@@ -2,7 +2,6 @@ package net.dtm.store.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,8 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import net.dtm.api.Cidr;
@@ -42,59 +39,10 @@ import net.dtm.spi.store.LeaseStore;
  * compare-and-set on the sequence for {@code update} and {@code remove}, pools, ordering, and
  * durability: what a method changed is still there after {@link #reopen}.
  */
-public abstract class LeaseStoreContract {
+public abstract class LeaseStoreContract extends StoreContract<LeaseStore> {
 
     /** An instant with millisecond precision, so any store can keep it exactly. */
     protected static final Instant T0 = Instant.parse("2030-01-01T00:00:00.123Z");
-
-    private LeaseStore store;
-
-    /**
-     * A fresh, empty store. Called before every test; the same instance is then handed to
-     * {@link #reopen} and finally to {@link #close}.
-     */
-    protected abstract LeaseStore newStore() throws Exception;
-
-    /**
-     * Closes {@code current} as a node shutting down would (or drops its connection/session) and
-     * returns a new instance over the same durable data: a new JDBC store over the same database
-     * directory, or a new ZooKeeper client session over the same ensemble and root path.
-     */
-    protected abstract LeaseStore reopen(LeaseStore current) throws Exception;
-
-    /** Releases a store at the end of a test. Default: closes it if it is {@link AutoCloseable}. */
-    protected void close(LeaseStore current) throws Exception {
-        if (current instanceof AutoCloseable c) {
-            c.close();
-        }
-    }
-
-    @BeforeEach
-    void openStore() throws Exception {
-        store = newStore();
-        assertNotNull(store, "newStore() returned null");
-    }
-
-    @AfterEach
-    void closeStore() throws Exception {
-        if (store != null) {
-            close(store);
-        }
-    }
-
-    /** The store under test (after {@link #reopenStore()} the reopened one). */
-    protected LeaseStore store() {
-        return store;
-    }
-
-    /** Reopens the store under test. */
-    protected LeaseStore reopenStore() throws Exception {
-        LeaseStore old = store;
-        store = null;
-        store = reopen(old);
-        assertNotNull(store, "reopen() returned null");
-        return store;
-    }
 
     protected static InetAddress ip(String literal) {
         return Cidr.parseLiteral(literal);
