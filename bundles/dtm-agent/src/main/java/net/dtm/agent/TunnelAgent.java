@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -229,18 +230,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         }
         publish();
         NakCollector naks = new NakCollector(targets);
-        ReplyMatcher<Message> matcher = (d, from) -> {
-            Message m = decodeAnswer(d, tx);
-            if (m instanceof Params) {
-                return m;
-            }
-            if (m instanceof Nak nak) {
-                return naks.record(from, nak) ? nak : null;
-            }
-            return null;
-        };
-        CompletableFuture<Reply<Message>> f = request(tx, targets, body, matcher, settings.attemptTimeout());
-        track(e, f);
+        CompletableFuture<Reply<Message>> f = requestParams(e, tx, targets, body, naks, nak -> false);
         f.whenCompleteAsync((r, err) -> {
             if (err == null && r.value() instanceof Params p) {
                 established(e, r, p);
@@ -348,19 +338,9 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         }
         publish();
         NakCollector naks = new NakCollector(targets);
-        ReplyMatcher<Message> matcher = (d, from) -> {
-            Message m = decodeAnswer(d, tx);
-            if (m instanceof Params) {
-                return m;
-            }
-            if (m instanceof Nak nak) {
-                // The lease is gone: no point waiting for other servers to say so too.
-                return nak.reason() == Reason.UNKNOWN_LEASE || naks.record(from, nak) ? nak : null;
-            }
-            return null;
-        };
-        CompletableFuture<Reply<Message>> f = request(tx, targets, body, matcher, settings.attemptTimeout());
-        track(e, f);
+        // The lease is gone: no point waiting for other servers to say so too.
+        CompletableFuture<Reply<Message>> f = requestParams(e, tx, targets, body, naks,
+                nak -> nak.reason() == Reason.UNKNOWN_LEASE);
         f.whenCompleteAsync((r, err) -> {
             if (err == null && r.value() instanceof Params p) {
                 renewed(e, r, p);
@@ -512,6 +492,27 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         } catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(ex);
         }
+    }
+
+    /**
+     * Asks every target (FSF) as part of cycle {@code e}: completes with the first PARAMS, or with a
+     * NAK once every target refused ({@code naks}) or at once for a {@code decisive} refusal.
+     */
+    private CompletableFuture<Reply<Message>> requestParams(int e, long tx, List<InetSocketAddress> targets,
+                                                            Message body, NakCollector naks, Predicate<Nak> decisive) {
+        ReplyMatcher<Message> matcher = (d, from) -> {
+            Message m = decodeAnswer(d, tx);
+            if (m instanceof Params) {
+                return m;
+            }
+            if (m instanceof Nak nak) {
+                return decisive.test(nak) || naks.record(from, nak) ? nak : null;
+            }
+            return null;
+        };
+        CompletableFuture<Reply<Message>> f = request(tx, targets, body, matcher, settings.attemptTimeout());
+        track(e, f);
+        return f;
     }
 
     private ReplyMatcher<Message> acceptAckOrNak(long tx) {
