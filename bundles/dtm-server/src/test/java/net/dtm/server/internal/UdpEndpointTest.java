@@ -112,27 +112,19 @@ class UdpEndpointTest {
 
     @Test
     void oneNoisySourceIsCappedAndCounted() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        open((data, source) -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Optional.empty();
-        }, 1, 100, 3);
-        try (DatagramSocket noisy = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            for (int i = 0; i < 20; i++) {
-                noisy.send(new DatagramPacket(new byte[] {1}, 1, endpoint.localAddress()));
-            }
-            await().atMost(Duration.ofSeconds(5)).until(() -> counters.get("dropped.source-limit") == 17);
-        } finally {
-            release.countDown();
-        }
+        // three per source: one in work, two queued, the rest refused although the queue has room
+        floodWhileHandlersBlock(100, 3, 20, "dropped.source-limit", 17);
     }
 
     @Test
     void fullQueueDropsAndCounts() throws Exception {
+        // one in work, two queued, the rest refused
+        floodWhileHandlersBlock(2, 100, 10, "dropped.overload", 7);
+    }
+
+    /** Sends {@code count} datagrams from one source to a one-worker endpoint whose handler blocks. */
+    private void floodWhileHandlersBlock(int queue, int perSource, int count, String counter, long expected)
+            throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         open((data, source) -> {
             try {
@@ -141,13 +133,12 @@ class UdpEndpointTest {
                 Thread.currentThread().interrupt();
             }
             return Optional.empty();
-        }, 1, 2, 100);
+        }, 1, queue, perSource);
         try (DatagramSocket noisy = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < count; i++) {
                 noisy.send(new DatagramPacket(new byte[] {1}, 1, endpoint.localAddress()));
             }
-            // one in work, two queued, the rest refused
-            await().atMost(Duration.ofSeconds(5)).until(() -> counters.get("dropped.overload") == 7);
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.get(counter) == expected);
         } finally {
             release.countDown();
         }
