@@ -54,7 +54,7 @@ import net.dtm.spi.store.StoreUnavailableException;
  * <b>Concurrency.</b> Requests for different devices run in parallel; requests for one device are
  * serialised on a striped lock. No pool-wide lock is held around store I/O.
  */
-public final class PoolManager implements AddressPoolAdminService {
+public class PoolManager implements AddressPoolAdminService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolManager.class);
 

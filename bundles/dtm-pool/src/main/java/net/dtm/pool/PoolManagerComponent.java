@@ -3,8 +3,6 @@ package net.dtm.pool;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,9 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.AddressPoolService;
-import net.dtm.api.DeviceId;
-import net.dtm.api.Lease;
-import net.dtm.api.Pool;
 import net.dtm.spi.store.LeaseStore;
 
 /**
@@ -32,7 +27,7 @@ import net.dtm.spi.store.LeaseStore;
         configurationPid = PoolManagerComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = PoolManagerComponent.Config.class)
-public final class PoolManagerComponent implements AddressPoolAdminService {
+public final class PoolManagerComponent extends PoolManager {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.pool";
@@ -54,15 +49,17 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
         double renew_write_threshold() default 0.5;
     }
 
-    private final PoolManager manager;
-
+    /** The component is the manager itself, so the services need no forwarding layer. */
     @Activate
     public PoolManagerComponent(@Reference(name = "store") LeaseStore store, Config config) {
-        String node = config.node_id() == null || config.node_id().isBlank() ? hostName() : config.node_id().trim();
-        this.manager = new PoolManager(store, node, Clock.systemUTC(), Duration.ofSeconds(config.lock_seconds()),
+        super(store, nodeId(config), Clock.systemUTC(), Duration.ofSeconds(config.lock_seconds()),
                 config.renew_write_threshold());
-        LOG.info("pool manager active: node={} lock={}s renew.write.threshold={}", node, config.lock_seconds(),
+        LOG.info("pool manager active: node={} lock={}s renew.write.threshold={}", nodeId(config), config.lock_seconds(),
                 config.renew_write_threshold());
+    }
+
+    private static String nodeId(Config config) {
+        return config.node_id() == null || config.node_id().isBlank() ? hostName() : config.node_id().trim();
     }
 
     static String hostName() {
@@ -72,60 +69,5 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
             String env = System.getenv("HOSTNAME");
             return env == null || env.isBlank() ? "localhost" : env;
         }
-    }
-
-    @Override
-    public List<Pool> pools() {
-        return manager.pools();
-    }
-
-    @Override
-    public Optional<Pool> pool(String name) {
-        return manager.pool(name);
-    }
-
-    @Override
-    public List<Lease> leases(String pool) {
-        return manager.leases(pool);
-    }
-
-    @Override
-    public Optional<Lease> lease(String pool, DeviceId device) {
-        return manager.lease(pool, device);
-    }
-
-    @Override
-    public long used(String pool) {
-        return manager.used(pool);
-    }
-
-    @Override
-    public Pool createPool(Pool pool) {
-        return manager.createPool(pool);
-    }
-
-    @Override
-    public boolean deletePool(String name) {
-        return manager.deletePool(name);
-    }
-
-    @Override
-    public Lease allocate(String pool, DeviceId device) {
-        return manager.allocate(pool, device);
-    }
-
-    @Override
-    public Lease confirm(String pool, DeviceId device) {
-        return manager.confirm(pool, device);
-    }
-
-    @Override
-    public Lease renew(String pool, DeviceId device) {
-        return manager.renew(pool, device);
-    }
-
-    @Override
-    public boolean release(String pool, DeviceId device) {
-        return manager.release(pool, device);
     }
 }
