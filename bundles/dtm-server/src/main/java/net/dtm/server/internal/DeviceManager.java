@@ -23,7 +23,7 @@ import net.dtm.spi.store.DeviceStore;
  * when this node removes the device. (A device removed through another cluster node stays usable
  * here until this node restarts: the store SPI has no change notification yet.)
  */
-public final class DeviceManager implements DeviceService {
+public class DeviceManager implements DeviceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
 
