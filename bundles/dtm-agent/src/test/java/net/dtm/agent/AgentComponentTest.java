@@ -91,12 +91,25 @@ class AgentComponentTest {
 
     @Test
     void waitsForTheKeyFileThenEstablishesOverBoundLinks(@TempDir Path dir) throws Exception {
+        establishesOnceTheKeyFileHoldsAKey(dir, null);
+    }
+
+    @Test
+    void keepsWatchingAnUnusableKeyFileUntilItHoldsAKey(@TempDir Path dir) throws Exception {
+        establishesOnceTheKeyFileHoldsAKey(dir, "");   // caught while the operator's shell is still writing it
+    }
+
+    /** Configures a key file that is missing ({@code before} null) or holds {@code before}, then writes the key. */
+    private static void establishesOnceTheKeyFileHoldsAKey(Path dir, String before) throws Exception {
         try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a");
              EmulatedLink link = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
             AgentComponent c = new AgentComponent(Duration.ofMillis(50));
             try {
                 c.bindLink(link);
                 Path keyFile = dir.resolve("smr-1.key");
+                if (before != null) {
+                    Files.writeString(keyFile, before);
+                }
                 c.configure(config("smr-1", "", keyFile.toString(), "127.0.0.1:" + server.address().getPort()));
                 assertTrue(c.agent().isEmpty());
                 assertEquals(State.IDLE, c.status().state());
@@ -109,25 +122,6 @@ class AgentComponentTest {
                 c.deactivate();
             }
             assertEquals(State.IDLE, c.status().state());
-        }
-    }
-
-    @Test
-    void keepsWatchingAnUnusableKeyFileUntilItHoldsAKey(@TempDir Path dir) throws Exception {
-        try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a");
-             EmulatedLink link = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
-            AgentComponent c = new AgentComponent(Duration.ofMillis(50));
-            try {
-                c.bindLink(link);
-                Path keyFile = dir.resolve("smr-1.key");
-                Files.writeString(keyFile, "");   // caught while the operator's shell is still writing it
-                c.configure(config("smr-1", "", keyFile.toString(), "127.0.0.1:" + server.address().getPort()));
-                assertTrue(c.agent().isEmpty());
-                Files.writeString(keyFile, HEX + "\n");
-                await().atMost(Duration.ofSeconds(5)).until(() -> c.status().state() == State.ESTABLISHED);
-            } finally {
-                c.deactivate();
-            }
         }
     }
 
