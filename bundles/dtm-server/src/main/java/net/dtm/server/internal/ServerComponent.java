@@ -23,9 +23,13 @@ import net.dtm.api.DeviceService;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.TunnelType;
 
-/** Wires a server node: bootstrap, request handler and UDP endpoint, from PID {@code net.dtm.server}. */
+/**
+ * Wires a server node: bootstrap, request handler and UDP endpoint, from PID {@code net.dtm.server}.
+ * Immediate: the node must bind its port and bootstrap its pool and devices even though nothing in
+ * the container looks its service up (devices reach it over UDP).
+ */
 @Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = TunnelServerService.class)
+        service = TunnelServerService.class, immediate = true)
 @Designate(ocd = ServerComponent.Config.class)
 public class ServerComponent implements TunnelServerService {
 
