@@ -15,7 +15,7 @@ home=${DTM_HOME:-$root/run/dtm-node}
 
 if [[ "${DTM_SKIP_BUILD:-0}" != 1 ]]; then
     echo "dtm: building (mvn package, tests skipped; run ./test.sh for the tests)..."
-    mvn -B -q -DskipTests package
+    mvn -B -q -Dstyle.color=never -DskipTests package
 fi
 dist=$(ls "$root"/karaf-assembly/target/dtm-*.tar.gz 2>/dev/null | head -1 || true)
 [[ -n "$dist" ]] || { echo "dtm: no distribution under karaf-assembly/target; build failed?" >&2; exit 1; }
