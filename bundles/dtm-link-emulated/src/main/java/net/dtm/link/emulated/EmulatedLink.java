@@ -7,12 +7,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,9 +31,11 @@ import net.dtm.spi.link.LinkState;
 /**
  * A link driver that sends real UDP datagrams from its own loopback (or other local) socket and
  * emulates a WAN on top: each direction delays every datagram by rtt/2 plus uniform jitter and drops
- * it with the configured probability. Loss and jitter come from a seeded generator (one stream per
- * direction), so a run with the same seed and the same traffic makes the same decisions.
- * {@link #setState(LinkState)} emulates an outage: while DOWN, everything is dropped.
+ * it, either independently with the configured probability or in bursts (a Gilbert–Elliott chain per
+ * direction). Loss and jitter come from a seeded generator (one stream per direction), so a run with
+ * the same seed and the same traffic makes the same decisions. {@link #setState(LinkState)} emulates
+ * an outage, and an {@link OutageSchedule} repeats one on a timetable: while DOWN, everything is
+ * dropped, and every change is reported to the handler at once.
  */
 public final class EmulatedLink implements LinkDriver, AutoCloseable {
 
@@ -46,6 +51,9 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
     private final long seed;
     private final SplittableRandom outbound;
     private final SplittableRandom inbound;
+    private final GilbertElliott outboundBursts;
+    private final GilbertElliott inboundBursts;
+    private final List<ScheduledFuture<?>> outageTasks = new ArrayList<>();
 
     private final AtomicLong datagramsSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
@@ -73,6 +81,8 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
         this.seed = settings.seed() != 0 ? settings.seed() : new SecureRandom().nextLong();
         this.outbound = new SplittableRandom(seed);
         this.inbound = outbound.split();
+        this.outboundBursts = settings.burstLoss().map(GilbertElliott::new).orElse(null);
+        this.inboundBursts = settings.burstLoss().map(GilbertElliott::new).orElse(null);
         if (scheduler == null) {
             ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "dtm-link-" + settings.id());
@@ -104,8 +114,30 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
         this.receiver = new Thread(this::receiveLoop, "dtm-link-" + settings.id() + "-rx");
         this.receiver.setDaemon(true);
         this.receiver.start();
-        LOG.info("link up: link={} kind={} local={} rtt={} ms jitter={} ms loss={} % seed={}", settings.id(),
-                settings.kind().label(), localAddress, settings.rttMs(), settings.jitterMs(), settings.lossPercent(), seed);
+        LOG.info("link up: link={} kind={} local={} rtt={} ms jitter={} ms loss={} outages={} seed={}", settings.id(),
+                settings.kind().label(), localAddress, settings.rttMs(), settings.jitterMs(), lossDescription(),
+                settings.outages().enabled() ? settings.outages() : "none", seed);
+        scheduleOutages();
+    }
+
+    private String lossDescription() {
+        return settings.burstLoss().map(p -> "gilbert-elliott(p.good.bad=" + p.pGoodBad() + " p.bad.good=" + p.pBadGood()
+                + " loss.good=" + p.lossGood() + " loss.bad=" + p.lossBad() + " long-run=" + p.stationaryLoss() + ")")
+                .orElse(settings.lossPercent() + " %");
+    }
+
+    private void scheduleOutages() {
+        OutageSchedule o = settings.outages();
+        if (!o.enabled()) {
+            return;
+        }
+        // One scheduler thread runs both tasks in time order, so an outage's end never overtakes its start.
+        synchronized (outageTasks) {
+            outageTasks.add(scheduler.scheduleAtFixedRate(() -> setState(LinkState.DOWN), o.periodMs(), o.periodMs(),
+                    TimeUnit.MILLISECONDS));
+            outageTasks.add(scheduler.scheduleAtFixedRate(() -> setState(LinkState.UP), o.periodMs() + o.durationMs(),
+                    o.periodMs(), TimeUnit.MILLISECONDS));
+        }
     }
 
     /** The settings this link was created with. */
@@ -146,10 +178,12 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
     /** Emulates an outage (DOWN), an impairment (DEGRADED) or recovery (UP). Ignored once closed. */
     public void setState(LinkState newState) {
         Objects.requireNonNull(newState, "newState");
-        if (closed || state == newState) {
-            return;
+        synchronized (this) {
+            if (closed || state == newState) {
+                return;
+            }
+            state = newState;
         }
-        state = newState;
         LOG.info("link state changed: link={} state={}", settings.id(), newState);
         notifyState(newState);
     }
@@ -171,7 +205,7 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
             droppedOutbound.incrementAndGet();
             throw new IOException("link " + settings.id() + " is down");
         }
-        long delayNanos = decide(outbound);
+        long delayNanos = decide(outbound, outboundBursts);
         if (delayNanos < 0) {
             droppedOutbound.incrementAndGet();
             return;
@@ -187,11 +221,17 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
     /** Closes the socket; the link is DOWN afterwards. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            state = LinkState.DOWN;
         }
-        closed = true;
-        state = LinkState.DOWN;
+        synchronized (outageTasks) {
+            outageTasks.forEach(f -> f.cancel(false));
+            outageTasks.clear();
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -214,14 +254,14 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
     }
 
     /** Returns the one-way delay in nanoseconds, or -1 to drop. Draws the same amount either way. */
-    private long decide(SplittableRandom random) {
-        double lossDraw;
+    private long decide(SplittableRandom random, GilbertElliott bursts) {
+        boolean lost;
         double jitterDraw;
         synchronized (random) {
-            lossDraw = random.nextDouble();
+            lost = bursts == null ? random.nextDouble() * 100.0 < settings.lossPercent() : bursts.drop(random);
             jitterDraw = random.nextDouble();
         }
-        if (lossDraw * 100.0 < settings.lossPercent()) {
+        if (lost) {
             return -1;
         }
         double ms = settings.rttMs() / 2.0 + (jitterDraw * 2.0 - 1.0) * settings.jitterMs();
@@ -280,7 +320,7 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
                 droppedInbound.incrementAndGet();
                 continue;
             }
-            long delayNanos = decide(inbound);
+            long delayNanos = decide(inbound, inboundBursts);
             if (delayNanos < 0) {
                 droppedInbound.incrementAndGet();
                 continue;

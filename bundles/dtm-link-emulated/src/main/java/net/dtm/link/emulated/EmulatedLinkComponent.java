@@ -45,8 +45,29 @@ public class EmulatedLinkComponent {
         @AttributeDefinition(name = "Jitter (ms)", description = "Uniform variation of each one-way delay, either way")
         double jitter_ms() default 0;
 
-        @AttributeDefinition(name = "Loss (%)", description = "Drop probability, applied to each direction independently")
+        @AttributeDefinition(name = "Loss (%)", description = "Drop probability, applied to each direction independently (loss.model independent)")
         double loss_percent() default 0;
+
+        @AttributeDefinition(name = "Loss model", description = "independent (loss.percent) or gilbert-elliott (bursty, ge.* properties)")
+        String loss_model() default "independent";
+
+        @AttributeDefinition(name = "GE p(good->bad)", description = "Gilbert-Elliott: probability 0..1 of entering the bad state after a datagram")
+        double ge_p_good_bad() default 0;
+
+        @AttributeDefinition(name = "GE p(bad->good)", description = "Gilbert-Elliott: probability 0..1 of leaving the bad state after a datagram (1 / mean burst length)")
+        double ge_p_bad_good() default 1;
+
+        @AttributeDefinition(name = "GE loss in good", description = "Gilbert-Elliott: loss probability 0..1 in the good state")
+        double ge_loss_good() default 0;
+
+        @AttributeDefinition(name = "GE loss in bad", description = "Gilbert-Elliott: loss probability 0..1 in the bad state")
+        double ge_loss_bad() default 1;
+
+        @AttributeDefinition(name = "Outage period (ms)", description = "Time between the starts of two scheduled outages; 0 = none")
+        long outage_period_ms() default 0;
+
+        @AttributeDefinition(name = "Outage duration (ms)", description = "Length of each scheduled outage (link DOWN, everything dropped)")
+        long outage_duration_ms() default 0;
 
         @AttributeDefinition(name = "Seed", description = "Seed for repeatable runs; 0 = random")
         long seed() default 0;
@@ -80,8 +101,17 @@ public class EmulatedLinkComponent {
         if (id.isEmpty()) {
             throw new IllegalArgumentException("configuration " + PID + " needs link.id");
         }
+        String model = config.loss_model() == null ? "" : config.loss_model().trim().toLowerCase(java.util.Locale.ROOT);
+        GilbertElliott.Params bursts = switch (model) {
+            case "", "independent" -> null;
+            case "gilbert-elliott", "ge" -> new GilbertElliott.Params(config.ge_p_good_bad(), config.ge_p_bad_good(),
+                    config.ge_loss_good(), config.ge_loss_bad());
+            default -> throw new IllegalArgumentException("configuration " + PID + " link.id=" + id + ": unknown loss.model '"
+                    + config.loss_model() + "', expected independent or gilbert-elliott");
+        };
         return new EmulatedLinkSettings(id, LinkKind.parse(config.kind()), config.rtt_ms(), config.jitter_ms(),
-                config.loss_percent(), config.seed(), config.bind_host());
+                config.loss_percent(), config.seed(), config.bind_host(), bursts,
+                new OutageSchedule(config.outage_period_ms(), config.outage_duration_ms()));
     }
 
     @Deactivate
