@@ -14,6 +14,7 @@ final class LinkEntry {
     private static final long GRANULARITY_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     final LinkDriver driver;
+    final LinkUsage usage;
     private final TransportSettings settings;
 
     final AtomicLong datagramsSent = new AtomicLong();
@@ -25,22 +26,50 @@ final class LinkEntry {
     final AtomicLong sendErrors = new AtomicLong();
 
     volatile boolean removed;
+    /** False while an operator has disabled the link (by id). */
+    volatile boolean enabled = true;
 
     private long srttNanos = -1;
     private long rttvarNanos;
     private double loss;
 
-    LinkEntry(LinkDriver driver, TransportSettings settings) {
+    LinkEntry(LinkDriver driver, LinkUsage usage, TransportSettings settings) {
         this.driver = driver;
+        this.usage = usage;
         this.settings = settings;
     }
 
+    /** Present, enabled and reported up or degraded by its driver (the backup policy comes on top). */
     boolean usable() {
-        if (removed) {
+        if (removed || !enabled) {
             return false;
         }
-        LinkState s = driver.state();
+        LinkState s = state();
         return s == LinkState.UP || s == LinkState.DEGRADED;
+    }
+
+    /** The driver's state; a driver that throws counts as down. */
+    LinkState state() {
+        try {
+            LinkState s = driver.state();
+            return s == null ? LinkState.DOWN : s;
+        } catch (RuntimeException e) {
+            return LinkState.DOWN;
+        }
+    }
+
+    boolean metered() {
+        try {
+            return driver.metered();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** An unmetered, non-backup link that is enabled, UP and loses less than {@code maxLoss}: backups stay idle. */
+    boolean goodPrimary(double maxLoss) {
+        return usage != LinkUsage.BACKUP && !removed && enabled && state() == LinkState.UP && !metered()
+                && loss() < maxLoss;
     }
 
     synchronized void rttSample(long sampleNanos) {
@@ -99,7 +128,7 @@ final class LinkEntry {
     }
 
     LinkStats stats() {
-        return new LinkStats(driver.id(), driver.kind(), removed ? LinkState.DOWN : driver.state(),
+        return new LinkStats(driver.id(), driver.kind(), removed ? LinkState.DOWN : state(),
                 Duration.ofNanos(srttNanos()), Duration.ofNanos(rtoNanos()), loss(), copies(),
                 datagramsSent.get(), bytesSent.get(), datagramsReceived.get(), bytesReceived.get(),
                 duplicates.get(), unsolicited.get(), sendErrors.get());

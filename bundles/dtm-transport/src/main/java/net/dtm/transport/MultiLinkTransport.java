@@ -9,7 +9,9 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,11 +21,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.api.LinkInfo;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.spi.link.LinkDriver;
@@ -39,13 +43,20 @@ import net.dtm.spi.link.LinkState;
  * link per server on a clean link).
  *
  * <p>Links can be added and removed at any time; a link added while requests are pending joins
- * them at once, a removed link simply stops being used. Incoming datagrams are routed by the
+ * them at once, a removed link simply stops being used. The same holds for a link whose driver
+ * reports it up again, or that an operator enables: it joins every pending request at once; a link
+ * reported down or disabled is not used from that moment, and requests in flight continue on the
+ * others. A link added with {@link LinkUsage#BACKUP} is used only while no unmetered primary link
+ * is up with a loss estimate below {@value #BACKUP_LOSS}. Incoming datagrams are routed by the
  * transaction id of their clear header; what carries no pending transaction id is counted and
  * dropped.
  */
 public final class MultiLinkTransport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MultiLinkTransport.class);
+
+    /** Round-trip loss estimate from which a primary link no longer keeps the backup links idle. */
+    public static final double BACKUP_LOSS = 0.5;
 
     private final TransportSettings settings;
     private final ScheduledExecutorService scheduler;
@@ -54,6 +65,8 @@ public final class MultiLinkTransport implements AutoCloseable {
     private final Object linksLock = new Object();
     private volatile List<LinkEntry> links = List.of();
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
+    /** Link ids an operator disabled; kept by id so a driver that is replaced (bundle update) stays disabled. */
+    private final Set<String> disabledIds = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** A transport with default settings and its own scheduler thread. */
@@ -97,9 +110,18 @@ public final class MultiLinkTransport implements AutoCloseable {
         }
     }
 
-    /** Starts using {@code link}; pending requests start sending on it at once. Adding it twice is a no-op. */
+    /** Starts using {@code link} for every request; pending requests start sending on it at once. */
     public void addLink(LinkDriver link) {
+        addLink(link, LinkUsage.ALWAYS);
+    }
+
+    /**
+     * Starts using {@code link} as {@code usage} says; pending requests start sending on it at once
+     * if it is usable. Adding the same driver twice is a no-op.
+     */
+    public void addLink(LinkDriver link, LinkUsage usage) {
         Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(usage, "usage");
         LinkEntry entry;
         synchronized (linksLock) {
             for (LinkEntry e : links) {
@@ -107,16 +129,17 @@ public final class MultiLinkTransport implements AutoCloseable {
                     return;
                 }
             }
-            entry = new LinkEntry(link, settings);
+            entry = new LinkEntry(link, usage, settings);
+            entry.enabled = !disabledIds.contains(link.id());
             List<LinkEntry> next = new ArrayList<>(links);
             next.add(entry);
             links = List.copyOf(next);
         }
         link.setHandler(new EntryHandler(entry));
-        LOG.info("transport link added: link={} kind={} state={}", link.id(), link.kind().label(), link.state());
-        for (Pending<?> p : pending.values()) {
-            p.startOn(entry);
-        }
+        LOG.info("transport link added: link={} kind={} state={} usage={} enabled={}", link.id(), link.kind().label(),
+                entry.state(), usage.label(), entry.enabled);
+        // A new primary may also send a backup link idle: every link is looked at again.
+        reevaluate();
     }
 
     /** Stops using {@code link}; requests in flight continue on the other links. */
@@ -136,6 +159,86 @@ public final class MultiLinkTransport implements AutoCloseable {
         if (removed != null) {
             removed.removed = true;
             LOG.info("transport link removed: link={}", link.id());
+            reevaluate();
+        }
+    }
+
+    /**
+     * Lets the transport use the link(s) with this id again; pending requests start on them at once.
+     *
+     * @return false if no link has this id
+     */
+    public boolean enable(String id) {
+        if (!setEnabled(id, true)) {
+            return false;
+        }
+        LOG.info("transport link enabled: link={}", id);
+        reevaluate();
+        return true;
+    }
+
+    /**
+     * Stops using the link(s) with this id, also after their driver is replaced; requests in flight
+     * continue on the other links.
+     *
+     * @return false if no link has this id
+     */
+    public boolean disable(String id) {
+        if (!setEnabled(id, false)) {
+            return false;
+        }
+        LOG.info("transport link disabled: link={}", id);
+        reevaluate();
+        return true;
+    }
+
+    private boolean setEnabled(String id, boolean enabled) {
+        Objects.requireNonNull(id, "id");
+        synchronized (linksLock) {
+            boolean found = false;
+            for (LinkEntry e : links) {
+                if (e.driver.id().equals(id)) {
+                    e.enabled = enabled;
+                    found = true;
+                }
+            }
+            if (found) {
+                if (enabled) {
+                    disabledIds.remove(id);
+                } else {
+                    disabledIds.add(id);
+                }
+            }
+            return found;
+        }
+    }
+
+    /** True if the link is usable and the backup policy lets it carry requests now. */
+    private boolean eligible(LinkEntry e) {
+        if (!e.usable()) {
+            return false;
+        }
+        if (e.usage != LinkUsage.BACKUP) {
+            return true;
+        }
+        for (LinkEntry other : links) {
+            if (other.goodPrimary(BACKUP_LOSS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lets every pending request start at once on each link that has become eligible. */
+    private void reevaluate() {
+        if (closed) {
+            return;
+        }
+        List<LinkEntry> current = links;
+        for (Pending<?> p : pending.values()) {
+            for (LinkEntry e : current) {
+                p.wake(e);
+            }
         }
     }
 
@@ -148,6 +251,33 @@ public final class MultiLinkTransport implements AutoCloseable {
         return out;
     }
 
+    /** Every link as the api describes it: identity, state, operator flag, estimates and counters. */
+    public List<LinkInfo> linkInfos() {
+        List<LinkInfo> out = new ArrayList<>();
+        for (LinkEntry e : links) {
+            LinkStats s = e.stats();
+            out.add(new LinkInfo(s.id(), s.kind().label(), s.state().name().toLowerCase(Locale.ROOT), e.enabled,
+                    e.metered(), address(e.driver::localAddress), address(e.driver::publicAddress), s.srtt(), s.rto(),
+                    s.lossEstimate(), s.copies(), s.datagramsSent(), s.bytesSent(), s.datagramsReceived(),
+                    s.bytesReceived(), s.duplicates()));
+        }
+        return out;
+    }
+
+    private static Optional<String> address(Supplier<Optional<InetSocketAddress>> source) {
+        Optional<InetSocketAddress> a;
+        try {
+            a = source.get();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        if (a == null || a.isEmpty()) {
+            return Optional.empty();
+        }
+        String host = a.get().getHostString();
+        return Optional.of((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.get().getPort());
+    }
+
     /** A snapshot of every link's estimates and counters. */
     public List<LinkStats> stats() {
         List<LinkStats> out = new ArrayList<>();
@@ -155,6 +285,16 @@ public final class MultiLinkTransport implements AutoCloseable {
             out.add(e.stats());
         }
         return out;
+    }
+
+    /** For tests: the entry of the link with this id. */
+    LinkEntry entry(String id) {
+        for (LinkEntry e : links) {
+            if (e.driver.id().equals(id)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("no link " + id);
     }
 
     /** Number of requests still tracked (pending, or lingering to count late answers). */
@@ -168,7 +308,7 @@ public final class MultiLinkTransport implements AutoCloseable {
      */
     public void send(List<InetSocketAddress> servers, byte[] datagram) {
         for (LinkEntry e : links) {
-            if (e.usable()) {
+            if (eligible(e)) {
                 int copies = e.copies();
                 for (InetSocketAddress server : servers) {
                     for (int i = 0; i < copies; i++) {
@@ -290,7 +430,16 @@ public final class MultiLinkTransport implements AutoCloseable {
 
         @Override
         public void stateChanged(LinkDriver link, LinkState state) {
+            if (entry.removed) {
+                return;
+            }
             LOG.info("transport link state: link={} state={}", link.id(), state);
+            // Off the driver's thread: sending from inside its callback could meet its own locks.
+            try {
+                scheduler.execute(MultiLinkTransport.this::reevaluate);
+            } catch (RejectedExecutionException closing) {
+                LOG.debug("transport closed: link={} state={} ignored", link.id(), state);
+            }
         }
     }
 
@@ -301,6 +450,10 @@ public final class MultiLinkTransport implements AutoCloseable {
         final Map<InetSocketAddress, Integer> sends = new HashMap<>();
         final Map<InetSocketAddress, Integer> answers = new HashMap<>();
         ScheduledFuture<?> timer;
+        /** Bumped whenever the timer is replaced, so a cancelled timer that fires anyway does nothing. */
+        int generation;
+        /** True if the last round sent nothing (link not eligible): a wake-up sends at once. */
+        boolean idle;
     }
 
     /** One request in flight, and afterwards lingering briefly to learn from late answers. */
@@ -333,16 +486,45 @@ public final class MultiLinkTransport implements AutoCloseable {
                 pl = new PerLink();
                 perLink.put(e, pl);
             }
-            round(e, pl);
+            round(e, pl, pl.generation);
         }
 
-        private void round(LinkEntry e, PerLink pl) {
-            long interval;
+        /** Sends on {@code e} at once if it is eligible and was left idle; otherwise changes nothing. */
+        void wake(LinkEntry e) {
+            PerLink pl;
+            int generation;
             synchronized (this) {
-                if (done || e.removed) {
+                if (done) {
                     return;
                 }
-                if (e.usable()) {
+                pl = perLink.get(e);
+                if (pl != null) {
+                    if (!pl.idle || !eligible(e)) {
+                        return;
+                    }
+                    if (pl.timer != null) {
+                        pl.timer.cancel(false);
+                    }
+                    generation = ++pl.generation;
+                } else {
+                    generation = -1;
+                }
+            }
+            if (pl == null) {
+                startOn(e);
+            } else {
+                round(e, pl, generation);
+            }
+        }
+
+        private void round(LinkEntry e, PerLink pl, int generation) {
+            long interval;
+            synchronized (this) {
+                if (done || e.removed || generation != pl.generation) {
+                    return;
+                }
+                pl.idle = !eligible(e);
+                if (!pl.idle) {
                     int copies = e.copies();
                     long now = System.nanoTime();
                     if (pl.firstSendNanos < 0) {
@@ -363,7 +545,8 @@ public final class MultiLinkTransport implements AutoCloseable {
                 // Backoff doubles per retransmission round, capped at the maximum RTO.
                 int shift = Math.min(pl.round, 16);
                 interval = Math.min(settings.maxRto().toNanos(), e.rtoNanos() << shift);
-                pl.timer = schedule(() -> round(e, pl), interval);
+                int next = ++pl.generation;
+                pl.timer = schedule(() -> round(e, pl, next), interval);
             }
         }
 

@@ -36,6 +36,7 @@ final class FakeLink implements LinkDriver {
     volatile double lossEachWay;
     volatile IntPredicate dropSend = n -> false;
     volatile LinkState state = LinkState.UP;
+    volatile boolean metered;
     volatile LinkHandler handler;
     private final SplittableRandom random;
 
@@ -106,6 +107,20 @@ final class FakeLink implements LinkDriver {
                 }, oneWayMs, TimeUnit.MILLISECONDS);
             }
         }, oneWayMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean metered() {
+        return metered;
+    }
+
+    /** Changes the state and reports it, as a driver does. */
+    void report(LinkState s) {
+        state = s;
+        LinkHandler h = handler;
+        if (h != null) {
+            h.stateChanged(this, s);
+        }
     }
 
     /** Injects a datagram as if it had arrived from {@code from}. */

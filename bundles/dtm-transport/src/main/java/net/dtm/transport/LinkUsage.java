@@ -1,0 +1,37 @@
+package net.dtm.transport;
+
+import java.util.Locale;
+
+/**
+ * How the transport uses a link, from the link driver service's {@value #PROPERTY} property. A
+ * backup link (typically metered satellite) carries requests only while no unmetered primary link is
+ * up and reasonably clean; every other link is used for every request.
+ */
+public enum LinkUsage {
+    /** Used for every request (the default). */
+    ALWAYS,
+    /** Used only while no unmetered, non-backup link is up with a loss estimate below the backup threshold. */
+    BACKUP;
+
+    /** Service property of a link driver naming its usage: {@code always} (default) or {@code backup}. */
+    public static final String PROPERTY = "dtm.link.usage";
+
+    /** Reads a service property value; absent or blank means {@link #ALWAYS}. */
+    public static LinkUsage parse(Object value) {
+        String t = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
+        switch (t) {
+            case "", "always" -> {
+                return ALWAYS;
+            }
+            case "backup" -> {
+                return BACKUP;
+            }
+            default -> throw new IllegalArgumentException(PROPERTY + " '" + value + "' is neither always nor backup");
+        }
+    }
+
+    /** Lowercase label, as in configuration. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
