@@ -13,11 +13,12 @@ import net.dtm.spi.link.LinkHandler;
 import net.dtm.spi.link.LinkKind;
 import net.dtm.spi.link.LinkState;
 
-/** Decorates a link to count the ESTABLISH datagrams the agent puts on it. */
+/** Decorates a link to count the datagrams (all, and ESTABLISH alone) the agent puts on it. */
 final class CountingLink implements LinkDriver {
 
     private final LinkDriver delegate;
     final LongAdder establishSent = new LongAdder();
+    final LongAdder allSent = new LongAdder();
 
     CountingLink(LinkDriver delegate) {
         this.delegate = delegate;
@@ -44,7 +45,23 @@ final class CountingLink implements LinkDriver {
     }
 
     @Override
+    public Optional<InetSocketAddress> publicAddress() {
+        return delegate.publicAddress();
+    }
+
+    @Override
+    public int mtu() {
+        return delegate.mtu();
+    }
+
+    @Override
+    public boolean metered() {
+        return delegate.metered();
+    }
+
+    @Override
     public void send(InetSocketAddress destination, byte[] datagram) throws IOException {
+        allSent.increment();
         try {
             if (Codec.peek(datagram).type() == MessageType.ESTABLISH) {
                 establishSent.increment();

@@ -1,6 +1,5 @@
 package net.dtm.benchmark;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -16,136 +15,136 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import net.dtm.agent.AgentSettings;
 import net.dtm.agent.TunnelAgent;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.TunnelStatus;
+import net.dtm.benchmark.Matrix.Options;
+import net.dtm.benchmark.Scenario.LinkProfile;
+import net.dtm.benchmark.Scenario.LossModel;
 import net.dtm.link.emulated.EmulatedLink;
 import net.dtm.link.emulated.EmulatedLinkSettings;
-import net.dtm.spi.link.LinkKind;
+import net.dtm.spi.link.LinkDriver;
 import net.dtm.transport.MultiLinkTransport;
 import net.dtm.transport.TransportSettings;
 
 /**
- * Establishment-time benchmark. For each scenario (link profile, number of servers, loss), a
- * number of agents, each a device with its own emulated links and long-lived transport, establish
- * one after another (start, then re-establish) against a standalone server stack in this JVM.
- * Time is what the agent measures: from its first send to holding validated PARAMS. The first
- * establishment of each agent (cold: no RTT measured yet) is reported separately.
- *
- * <pre>
- * EstablishBenchmark [--establishments N] [--agents A] [--seed S] [--csv FILE] [--quick]
- * </pre>
+ * Establishment-time benchmark. For each scenario (link set, number of servers, loss model and
+ * rate), a number of agents, each a device with its own emulated links and long-lived transport,
+ * establish one after another (start, then re-establish) against a standalone server stack in this
+ * JVM (Derby, pool, one MINA UDP endpoint per server node). Time is what the agent measures: from
+ * its first send to holding validated PARAMS. The first establishment of each agent (cold: no RTT
+ * measured yet) is reported separately. Independent loss is the emulated link's own; bursty loss
+ * is a Gilbert–Elliott decorator ({@link BurstyLossLink}) around a loss-free emulated link.
+ * Prints a table to stdout and progress to stderr, writes establish.csv and establish.png.
+ * {@link Matrix#USAGE} lists the options.
  */
 public final class EstablishBenchmark {
 
-    record LinkProfile(String id, LinkKind kind, double rttMs) {
-    }
-
-    record Scenario(String name, List<LinkProfile> links, int servers, double lossPercent) {
-        double fastestRtt() {
-            return links.stream().mapToDouble(LinkProfile::rttMs).min().orElseThrow();
-        }
-    }
-
-    static final List<LinkProfile> DEMO = List.of(new LinkProfile("5g", LinkKind.FIVE_G, 20),
-            new LinkProfile("lte", LinkKind.LTE, 40), new LinkProfile("sat", LinkKind.SATELLITE, 600));
-    static final List<LinkProfile> LEO = List.of(new LinkProfile("5g", LinkKind.FIVE_G, 20),
-            new LinkProfile("lte", LinkKind.LTE, 40), new LinkProfile("leo", LinkKind.SATELLITE, 50));
+    /** How long one establishment may take before it counts as failed. */
+    private static final long GIVE_UP_SECONDS = 30;
 
     public static void main(String[] args) throws Exception {
-        int establishments = 300;
-        int agents = 10;
-        long seed = 42;
-        Path csv = Path.of("target/establish.csv");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--establishments" -> establishments = Integer.parseInt(args[++i]);
-                case "--agents" -> agents = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--csv" -> csv = Path.of(args[++i]);
-                case "--quick" -> establishments = 60;
-                case "--help", "-h" -> {
-                    System.out.println("usage: EstablishBenchmark [--establishments N] [--agents A] [--seed S] [--csv FILE] [--quick]");
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
-            }
+        System.setProperty("java.awt.headless", "true");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // one INFO line per link opened and closed would bury the progress lines
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        List<Scenario> scenarios = List.of(
-                new Scenario("5g/lte/sat600 1 server", DEMO, 1, 0),
-                new Scenario("5g/lte/sat600 1 server", DEMO, 1, 50),
-                new Scenario("5g/lte/leo50 3 servers", LEO, 3, 0),
-                new Scenario("5g/lte/leo50 3 servers", LEO, 3, 50));
+        Options o;
+        try {
+            o = Matrix.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(Matrix.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (o.help()) {
+            System.out.print(Matrix.USAGE);
+            return;
+        }
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("dtm-bench-");
-        String header = String.format(Locale.ROOT, "%-24s %5s %5s %6s %8s %8s %8s %8s %8s %8s %7s %9s %9s %10s",
-                "scenario", "loss", "n", "fail", "mean", "p50", "p95", "p99", "max", "<=1s", "mean/rtt", "dgrams/est",
-                "per-link-srv", "cold-mean");
-        out.println("DTM establishment benchmark: " + establishments + " establishments per scenario, " + agents
-                + " agents, seed " + seed + ", times in ms");
-        out.println(header);
-        List<String> csvLines = new ArrayList<>();
-        csvLines.add("scenario,loss_percent,servers,links,n,failed,mean_ms,p50_ms,p95_ms,p99_ms,max_ms,within_1s,"
-                + "mean_over_fastest_rtt,datagrams_per_establishment,cold_mean_ms");
+        Path outDir = Path.of(o.outDir());
+        Files.createDirectories(outDir);
+        int total = o.scenarios().stream().mapToInt(Scenario::establishments).sum();
+        out.printf(Locale.ROOT, "DTM establishment benchmark: %d scenarios, %d establishments, seed %d, bursty loss "
+                + "mean burst %.1f datagrams, %d cores; times in ms%n", o.scenarios().size(), total, o.seed(),
+                o.meanBurst(), Runtime.getRuntime().availableProcessors());
+        out.println(Row.HEADER);
+        List<Row> rows = new ArrayList<>();
+        long started = System.nanoTime();
         int deviceBase = 0;
-        try (ServerStack servers3 = new ServerStack(dir.resolve("db"), 3)) {
-            for (Scenario s : scenarios) {
-                Result r = run(s, servers3, establishments, agents, seed, deviceBase);
-                deviceBase += agents;
-                Stats st = Stats.of(r.warm);
-                Stats cold = Stats.of(r.cold);
-                int nEst = r.warm.size() + r.cold.size();
-                double perEst = nEst == 0 ? Double.NaN : r.establishDatagrams / (double) nEst;
-                double perLinkServer = perEst / (s.links.size() * s.servers);
-                out.println(String.format(Locale.ROOT,
-                        "%-24s %4.0f%% %5d %6d %8.1f %8.1f %8.1f %8.1f %8.1f %7.2f%% %8.2f %9.2f %9.2f %10.1f",
-                        s.name, s.lossPercent, st.n(), r.failed, st.mean(), st.p50(), st.p95(), st.p99(), st.max(),
-                        100 * st.within1s(), st.mean() / s.fastestRtt(), perEst, perLinkServer, cold.mean()));
-                csvLines.add(String.format(Locale.ROOT, "%s,%.0f,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.5f,%.3f,%.3f,%.2f",
-                        s.name, s.lossPercent, s.servers, s.links.size(), st.n(), r.failed, st.mean(), st.p50(),
-                        st.p95(), st.p99(), st.max(), st.within1s(), st.mean() / s.fastestRtt(), perEst, cold.mean()));
+        try (ServerStack stack = new ServerStack(dir.resolve("db"), 3)) {
+            if (o.warmup() > 0) {
+                // JIT, Derby and MINA warm up on scenarios nobody measures, so the first one is not slower
+                Scenario w = new Scenario(Matrix.LINK_SETS.get("5g+lte+leo"), 3, LossModel.INDEPENDENT, 30,
+                        o.warmup(), 10);
+                System.err.printf(Locale.ROOT, "warm-up (not measured): %s, %d establishments%n", w, w.establishments());
+                run(w, stack, o.seed() + 1, o.meanBurst(), deviceBase);
+                deviceBase += w.agents();
+            }
+            int i = 0;
+            for (Scenario s : o.scenarios()) {
+                i++;
+                System.err.printf(Locale.ROOT, "[%d/%d, %.0f s] %s: %d establishments by %d agents%n", i,
+                        o.scenarios().size(), (System.nanoTime() - started) / 1e9, s, s.establishments(), s.agents());
+                Row row = run(s, stack, o.seed(), o.meanBurst(), deviceBase);
+                deviceBase += s.agents();
+                rows.add(row);
+                out.println(row.table());
             }
         }
-        Files.createDirectories(csv.toAbsolutePath().getParent());
-        Files.write(csv, csvLines);
-        out.println("(n and percentiles exclude each agent's first, cold establishment, shown as cold-mean; "
-                + "dgrams/est counts ESTABLISH datagrams put on all links; per-link-srv divides by links x servers)");
-        out.println("csv: " + csv.toAbsolutePath());
+        List<String> csv = new ArrayList<>();
+        csv.add(Row.CSV_HEADER);
+        rows.forEach(r -> csv.add(r.csv()));
+        Path csvFile = outDir.resolve("establish.csv");
+        Files.write(csvFile, csv);
+        Path png = outDir.resolve("establish.png");
+        LatencyPlot.write(rows, "DTM establishment time against loss each way (warm establishments, seed " + o.seed()
+                + ")", png);
+        out.println("n and percentiles exclude each agent's first, cold establishment (cold = its mean); fail = no "
+                + "PARAMS within " + GIVE_UP_SECONDS + " s, counted as not within 1 s; mean/rtt = mean over the "
+                + "fastest link's RTT; dg/est = ESTABLISH datagrams the agent put on its links per establishment, "
+                + "dg/lk/sv = the same per link and server; all/est = every datagram the agent sent, per establishment");
+        out.println("csv: " + csvFile.toAbsolutePath());
+        out.println("png: " + png.toAbsolutePath());
+        System.err.printf(Locale.ROOT, "done in %.0f s%n", (System.nanoTime() - started) / 1e9);
     }
 
-    record Result(List<Double> warm, List<Double> cold, int failed, long establishDatagrams) {
-    }
-
-    static Result run(Scenario s, ServerStack stack, int establishments, int agents, long seed, int deviceBase)
-            throws Exception {
+    static Row run(Scenario s, ServerStack stack, long seed, double meanBurst, int deviceBase) throws Exception {
         List<Double> warm = Collections.synchronizedList(new ArrayList<>());
         List<Double> cold = Collections.synchronizedList(new ArrayList<>());
-        int perAgent = Math.max(2, (establishments + agents - 1) / agents + 1);
-        ExecutorService drivers = Executors.newFixedThreadPool(agents);
+        int perAgent = (s.establishments() + s.agents() - 1) / s.agents() + 1;
+        int expected = perAgent * s.agents();
+        AtomicInteger finished = new AtomicInteger();
+        ExecutorService drivers = Executors.newFixedThreadPool(s.agents());
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
-        List<InetSocketAddress> targets = stack.endpoints.subList(0, s.servers);
+        List<InetSocketAddress> targets = stack.endpoints.subList(0, s.servers());
         List<Future<Integer>> failures = new ArrayList<>();
         List<CountingLink> allLinks = Collections.synchronizedList(new ArrayList<>());
         List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        ScheduledFuture<?> progress = scheduler.scheduleAtFixedRate(() -> System.err.printf(Locale.ROOT,
+                "    %d/%d establishments, %.0f s%n", finished.get(), expected, (System.nanoTime() - t0) / 1e9),
+                10, 10, TimeUnit.SECONDS);
         try {
-            for (int a = 0; a < agents; a++) {
+            for (int a = 0; a < s.agents(); a++) {
                 int agentNo = a;
                 failures.add(drivers.submit(() -> {
-                    DeviceId device = DeviceId.of(String.format(Locale.ROOT, "bench-%05d", deviceBase + agentNo));
+                    DeviceId device = DeviceId.of(String.format(Locale.ROOT, "bench-%06d", deviceBase + agentNo));
                     DeviceCredential cred = stack.devices.device(device).orElseGet(() -> stack.devices.enroll(device));
                     MultiLinkTransport transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
                     closeables.add(transport);
                     int li = 0;
-                    for (LinkProfile p : s.links) {
-                        EmulatedLink link = new EmulatedLink(new EmulatedLinkSettings(p.id(), p.kind(), p.rttMs(), 0,
-                                s.lossPercent(), seed * 1_000_003L + (deviceBase + agentNo) * 31L + li++, "127.0.0.1"),
-                                scheduler);
-                        closeables.add(link);
-                        CountingLink counted = new CountingLink(link);
+                    for (LinkProfile p : s.links()) {
+                        long linkSeed = seed * 1_000_003L + (deviceBase + agentNo) * 31L + li++;
+                        CountingLink counted = new CountingLink(link(p, s, linkSeed, meanBurst, scheduler, closeables));
                         allLinks.add(counted);
                         transport.addLink(counted);
                     }
@@ -174,7 +173,7 @@ public final class EstablishBenchmark {
                         } else {
                             agent.reestablish();
                         }
-                        Double ms = done.poll(30, TimeUnit.SECONDS);
+                        Double ms = done.poll(GIVE_UP_SECONDS, TimeUnit.SECONDS);
                         if (ms == null) {
                             failed++;
                         } else if (i == 0) {
@@ -182,6 +181,7 @@ public final class EstablishBenchmark {
                         } else {
                             warm.add(ms);
                         }
+                        finished.incrementAndGet();
                     }
                     if (System.getProperty("dtm.bench.debug") != null) {
                         System.err.println(device + " " + transport.stats());
@@ -193,9 +193,13 @@ public final class EstablishBenchmark {
             for (Future<Integer> f : failures) {
                 failed += f.get();
             }
-            long datagrams = allLinks.stream().mapToLong(l -> l.establishSent.sum()).sum();
-            return new Result(new ArrayList<>(warm), new ArrayList<>(cold), failed, datagrams);
+            long establish = allLinks.stream().mapToLong(l -> l.establishSent.sum()).sum();
+            long all = allLinks.stream().mapToLong(l -> l.allSent.sum()).sum();
+            int attempts = expected;
+            return new Row(s, Stats.of(new ArrayList<>(warm), failed), Stats.of(new ArrayList<>(cold), 0).mean(),
+                    establish / (double) attempts, all / (double) attempts);
         } finally {
+            progress.cancel(false);
             for (AutoCloseable c : closeables) {
                 try {
                     c.close();
@@ -206,6 +210,16 @@ public final class EstablishBenchmark {
             drivers.shutdownNow();
             scheduler.shutdownNow();
         }
+    }
+
+    /** The link a scenario asks for: the emulated driver, with its own loss or wrapped in bursty loss. */
+    private static LinkDriver link(LinkProfile p, Scenario s, long seed, double meanBurst,
+                                   ScheduledExecutorService scheduler, List<AutoCloseable> closeables) throws Exception {
+        boolean bursty = s.model() == LossModel.BURSTY;
+        EmulatedLink link = new EmulatedLink(new EmulatedLinkSettings(p.id(), p.kind(), p.rttMs(), 0,
+                bursty ? 0 : s.lossPercent(), seed, "127.0.0.1"), scheduler);
+        closeables.add(link);
+        return bursty ? new BurstyLossLink(link, s.lossPercent(), meanBurst, seed) : link;
     }
 
     private EstablishBenchmark() {

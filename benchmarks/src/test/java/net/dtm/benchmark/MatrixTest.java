@@ -1,0 +1,86 @@
+package net.dtm.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import net.dtm.benchmark.Matrix.Options;
+import net.dtm.benchmark.Scenario.LossModel;
+
+class MatrixTest {
+
+    @Test
+    void fullMatrixCoversLinksServersLossesAndModels() {
+        List<Scenario> all = Matrix.parse().scenarios();
+        // 3 terrestrial link sets x 3 server counts + geo x 2 server counts = 11 families;
+        // each: 5 independent losses and 4 bursty ones (0 % is one scenario)
+        assertEquals(11 * 9, all.size());
+        assertEquals(Set.of(1, 2, 3), all.stream().map(Scenario::servers).collect(Collectors.toSet()));
+        assertEquals(Set.of(0.0, 10.0, 30.0, 50.0, 70.0),
+                all.stream().map(Scenario::lossPercent).collect(Collectors.toSet()));
+        assertEquals(Set.of("5g", "5g+lte", "5g+lte+leo", "geo"),
+                all.stream().map(s -> Matrix.linkSetName(s.links())).collect(Collectors.toSet()));
+        assertTrue(all.stream().noneMatch(s -> s.model() == LossModel.BURSTY && s.lossPercent() == 0));
+    }
+
+    @Test
+    void slowLinksGetEnoughAgentsToFinishInSeconds() {
+        Scenario geo = Matrix.parse("--links", "geo", "--servers", "3", "--loss", "50", "--model", "indep").scenarios()
+                .get(0);
+        assertEquals(300, geo.establishments());
+        assertEquals(60, geo.agents());
+        assertEquals(600, geo.fastestRtt());
+    }
+
+    @Test
+    void headlineIsIssueThreesAcceptance() {
+        List<Scenario> h = Matrix.parse("--headline").scenarios();
+        assertEquals(3, h.size());
+        Scenario main = h.get(0);
+        assertEquals("5g+lte+leo x3", main.family());
+        assertEquals(50, main.lossPercent());
+        assertEquals(LossModel.INDEPENDENT, main.model());
+        assertTrue(main.establishments() >= 1000);
+        assertEquals(0, h.get(1).lossPercent());
+        assertEquals("geo x3", h.get(2).family());
+        assertEquals(50, h.get(2).lossPercent());
+        // asking for fewer still runs at least the 1000 issue 3 asks for
+        assertEquals(1000, Matrix.parse("--headline", "--establishments", "10").scenarios().get(0).establishments());
+    }
+
+    @Test
+    void filtersAndSettingsAreApplied() {
+        Options o = Matrix.parse("--quick", "--links", "5g", "--loss", "30,70", "--model", "bursty", "--seed", "9",
+                "--burst", "2.5", "--establishments", "20", "--agents", "4", "--out", "x", "--warmup", "0");
+        assertEquals(2, o.scenarios().size());
+        assertTrue(o.scenarios().stream().allMatch(s -> s.model() == LossModel.BURSTY && s.establishments() == 20
+                && s.agents() == 4 && s.family().equals("5g x1")));
+        assertEquals(9, o.seed());
+        assertEquals(2.5, o.meanBurst());
+        assertEquals("x", o.outDir());
+        assertEquals(0, o.warmup());
+    }
+
+    @Test
+    void badCommandLinesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--nope"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--links", "wifi"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--servers", "4"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--establishments", "0"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--loss", "42"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--model", "gaussian"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--seed"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--warmup", "-1"));
+    }
+
+    @Test
+    void helpSelectsNothing() {
+        assertTrue(Matrix.parse("--help").help());
+    }
+}
