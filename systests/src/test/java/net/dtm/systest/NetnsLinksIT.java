@@ -18,12 +18,14 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,7 +148,7 @@ class NetnsLinksIT {
         createNamespaces();
         Process server = start(serverNs, "server", serverOut, ServerMain.class.getName(), dir.toString(), DEVICE,
                 String.valueOf(PORT), SERVER_IP);
-        await("server ready").atMost(Duration.ofSeconds(30)).until(() -> {
+        within("server ready", 20, () -> {
             alive(server, "server");
             return serverOut.stream().anyMatch(l -> l.startsWith("READY"));
         });
@@ -159,13 +161,13 @@ class NetnsLinksIT {
         Process agent = start(agentNs, "agent", agentOut, agentArgs.toArray(String[]::new));
 
         // establishes (and re-establishes) through the lossy links, every link carrying answers
-        await("three establishments over lossy links").atMost(Duration.ofSeconds(30)).until(() -> {
+        within("three establishments over lossy links", 25, () -> {
             alive(agent, "agent");
             return established().size() >= 3;
         });
         String address = established().get(0).address();
         assertTrue(address.startsWith("10.64.0."), "inner address from the pool, got " + address + diagnostics());
-        await("every link carried answers").atMost(Duration.ofSeconds(20)).until(() -> {
+        within("every link carried answers", 10, () -> {
             alive(agent, "agent");
             Map<String, Long> rx = last().rx();
             return rx.size() == LINKS && rx.values().stream().allMatch(v -> v > 0);
@@ -177,7 +179,7 @@ class NetnsLinksIT {
         int before = established().size();
 
         // the agent keeps re-establishing, same address, over the two remaining links
-        await("three establishments after link 2 went down").atMost(Duration.ofSeconds(30)).until(() -> {
+        within("three establishments after link 2 went down", 25, () -> {
             alive(agent, "agent");
             return established().size() >= before + 3;
         });
@@ -278,6 +280,15 @@ class NetnsLinksIT {
         reader.setDaemon(true);
         reader.start();
         return p;
+    }
+
+    /** Waits for the condition, failing with what the processes said if it does not come. */
+    private void within(String what, int seconds, Callable<Boolean> condition) {
+        try {
+            await(what).atMost(Duration.ofSeconds(seconds)).until(condition);
+        } catch (ConditionTimeoutException ex) {
+            fail("no " + what + " within " + seconds + " s" + diagnostics());
+        }
     }
 
     private List<Event> established() {
