@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,8 +87,9 @@ class NetnsLinksIT {
         }
     }
 
-    @BeforeAll
-    static void requireRootNamespacesAndNftables() {
+    // per test rather than @BeforeAll: a class-level skip is reported as "0 tests", without its reason
+    @BeforeEach
+    void requireRootNamespacesAndNftables() {
         assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"),
                 "network namespace test skipped: needs Linux");
         Cmd id = Cmd.run("id", "-u");
