@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,16 +33,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dtm.api.DeviceId;
+import net.dtm.api.LinkService;
 import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelType;
 import net.dtm.spi.link.LinkDriver;
+import net.dtm.transport.LinkUsage;
 import net.dtm.transport.MultiLinkTransport;
 import net.dtm.transport.TransportSettings;
 
 /**
  * Wires the agent: configuration {@code net.dtm.agent}, every {@link LinkDriver} service into the
- * transport (dynamically), and publishes {@link TunnelAgentService}. Without a device id or key the
+ * transport (dynamically, with its {@code dtm.link.usage} property), and publishes
+ * {@link TunnelAgentService} and {@link LinkService}. Without a device id or key the
  * component stays up, reports IDLE and says in the log what to configure; a configured key file that
  * does not exist yet is watched and the agent starts when it appears.
  *
@@ -105,10 +109,23 @@ public class AgentComponent implements TunnelAgentService {
         this.transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
     }
 
+    /**
+     * A driver bundle that is updated unregisters its links and registers new ones: the transport
+     * drops the old driver and takes the new one, while the agent keeps its lease and its renewals
+     * (they continue on the new driver as soon as it is bound).
+     */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindLink(LinkDriver link) {
-        transport.addLink(link);
+    void bindLink(LinkDriver link, Map<String, Object> properties) {
+        LinkUsage usage;
+        Object value = properties.get(LinkUsage.PROPERTY);
+        try {
+            usage = LinkUsage.parse(value);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("link {} has {}={}, expected always or backup: used always", link.id(), LinkUsage.PROPERTY, value);
+            usage = LinkUsage.ALWAYS;
+        }
+        transport.addLink(link, usage);
     }
 
     void unbindLink(LinkDriver link) {
@@ -126,6 +143,7 @@ public class AgentComponent implements TunnelAgentService {
     }
 
     private ServiceRegistration<TunnelAgentService> registration;
+    private ServiceRegistration<LinkService> linkRegistration;
 
     @Activate
     void activate(BundleContext context, Config config) {
@@ -135,6 +153,12 @@ public class AgentComponent implements TunnelAgentService {
             props.put("dtm.device.id", device.value());
         }
         registration = context.registerService(TunnelAgentService.class, this, props);
+        linkRegistration = context.registerService(LinkService.class, linkService(), new Hashtable<>());
+    }
+
+    /** The links as the transport sees them, with the operator's enable/disable. */
+    LinkService linkService() {
+        return new TransportLinkService(transport);
     }
 
     /** Reads the configuration and starts the agent if it can; never fails. */
@@ -229,13 +253,8 @@ public class AgentComponent implements TunnelAgentService {
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // unregistered by the framework when the bundle stopped first
-            }
-        }
+        unregister(registration);
+        unregister(linkRegistration);
         cancelKeyWatch();
         TunnelAgent a = agent;
         if (a != null) {
@@ -243,6 +262,16 @@ public class AgentComponent implements TunnelAgentService {
         }
         transport.close();
         scheduler.shutdownNow();
+    }
+
+    private static void unregister(ServiceRegistration<?> r) {
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered by the framework when the bundle stopped first
+            }
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package net.dtm.agent;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.dtm.api.LinkInfo;
+import net.dtm.api.LinkService;
 import net.dtm.api.TunnelStatus.State;
 import net.dtm.link.emulated.EmulatedLink;
 import net.dtm.link.emulated.EmulatedLinkSettings;
@@ -105,7 +109,7 @@ class AgentComponentTest {
              EmulatedLink link = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
             AgentComponent c = new AgentComponent(Duration.ofMillis(50));
             try {
-                c.bindLink(link);
+                c.bindLink(link, Map.of());
                 Path keyFile = dir.resolve("smr-1.key");
                 if (before != null) {
                     Files.writeString(keyFile, before);
@@ -140,5 +144,84 @@ class AgentComponentTest {
         Files.writeString(f, HEX);
         assertArrayEquals(TunnelAgentTest.KEY, AgentConfig.keyFile(f));
         assertEquals(Path.of("/abs/k"), AgentConfig.resolveKeyFile("/abs/k"));
+    }
+
+    @Test
+    void linkServiceShowsLinksAndPassesUsageAndOperatorChoices() throws Exception {
+        try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a");
+             EmulatedLink lte = new EmulatedLink(EmulatedLinkSettings.clean("lte"));
+             EmulatedLink sat = new EmulatedLink(EmulatedLinkSettings.clean("sat"))) {
+            AgentComponent c = new AgentComponent(Duration.ofMillis(50));
+            try {
+                c.bindLink(lte, Map.of());
+                c.bindLink(sat, Map.of("dtm.link.usage", "backup"));
+                LinkService links = c.linkService();
+                assertEquals(List.of("lte", "sat"), links.links().stream().map(LinkInfo::id).toList());
+                c.configure(config("smr-1", HEX, "", "127.0.0.1:" + server.address().getPort()));
+                await().atMost(Duration.ofSeconds(5)).until(() -> c.status().state() == State.ESTABLISHED);
+                assertTrue(links.link("lte").orElseThrow().datagramsSent() > 0);
+                assertEquals(0, links.link("sat").orElseThrow().datagramsSent(), "backup idle while lte is clean");
+                assertTrue(links.link("nope").isEmpty());
+
+                assertTrue(links.disable("lte"));
+                assertFalse(links.link("lte").orElseThrow().enabled());
+                long lteSent = links.link("lte").orElseThrow().datagramsSent();
+                c.reestablish();
+                await().atMost(Duration.ofSeconds(5)).until(() -> c.status().state() == State.ESTABLISHED
+                        && c.agent().orElseThrow().establishments() == 2);
+                assertEquals(lteSent, links.link("lte").orElseThrow().datagramsSent(), "disabled link unused");
+                assertTrue(links.link("sat").orElseThrow().datagramsSent() > 0, "backup carries it");
+                assertTrue(links.enable("lte"));
+                assertFalse(links.enable("nope"));
+                assertFalse(links.disable(null));
+            } finally {
+                c.deactivate();
+            }
+        }
+    }
+
+    @Test
+    void invalidUsageCountsAsAlways() throws Exception {
+        try (EmulatedLink lte = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
+            AgentComponent c = new AgentComponent(Duration.ofMillis(50));
+            try {
+                c.bindLink(lte, Map.of("dtm.link.usage", "sometimes"));
+                assertEquals(List.of("lte"), c.linkService().links().stream().map(LinkInfo::id).toList());
+            } finally {
+                c.deactivate();
+            }
+        }
+    }
+
+    @Test
+    void replacedDriverKeepsTheLeaseAndTheRenewals() throws Exception {
+        try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a")) {
+            server.leaseSeconds = 2;   // renewal every second
+            EmulatedLink first = new EmulatedLink(EmulatedLinkSettings.clean("lte"));
+            AgentComponent c = new AgentComponent(Duration.ofMillis(50));
+            try {
+                c.bindLink(first, Map.of());
+                c.configure(config("smr-1", HEX, "", "127.0.0.1:" + server.address().getPort()));
+                await().atMost(Duration.ofSeconds(5)).until(() -> c.status().state() == State.ESTABLISHED);
+                var address = c.status().parameters().orElseThrow().innerAddress();
+
+                // What DS does when the driver bundle is updated: unbind the old service, bind the new one.
+                c.unbindLink(first);
+                first.close();
+                try (EmulatedLink second = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
+                    c.bindLink(second, Map.of());
+                    java.time.Instant rebound = java.time.Instant.now();
+                    await().atMost(Duration.ofSeconds(6)).until(() -> c.status().expiresAt().orElseThrow()
+                            .isAfter(rebound.plusMillis(2500)));   // renewed over the new driver
+                    assertEquals(State.ESTABLISHED, c.status().state());
+                    assertEquals(address, c.status().parameters().orElseThrow().innerAddress());
+                    assertEquals(1, c.agent().orElseThrow().establishments(), "no re-establishment");
+                    assertTrue(c.linkService().link("lte").orElseThrow().datagramsSent() > 0);
+                }
+            } finally {
+                c.deactivate();
+                first.close();
+            }
+        }
     }
 }
