@@ -379,7 +379,7 @@ class CommandsTest {
     }
 
     /** A command line with the cursor at the end of one argument. */
-    private record StubLine(String arg) implements org.apache.karaf.shell.api.console.CommandLine {
+    record StubLine(String arg) implements org.apache.karaf.shell.api.console.CommandLine {
         @Override
         public int getCursorArgumentIndex() {
             return 0;

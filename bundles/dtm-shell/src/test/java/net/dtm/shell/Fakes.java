@@ -2,6 +2,7 @@ package net.dtm.shell;
 
 import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +17,8 @@ import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
 import net.dtm.api.DtmException;
 import net.dtm.api.Lease;
+import net.dtm.api.LinkInfo;
+import net.dtm.api.LinkService;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelAgentService;
@@ -148,6 +151,47 @@ final class Fakes {
 
         @Override
         public void reestablish() {
+        }
+    }
+
+    static final class Links implements LinkService {
+        final Map<String, LinkInfo> links = new TreeMap<>();
+
+        void add(String id, String kind, long sent) {
+            links.put(id, new LinkInfo(id, kind, "up", true, kind.equals("satellite"), Optional.of("127.0.0.1:40001"),
+                    Optional.empty(), Duration.ofMillis(21), Duration.ofMillis(250), 0.5, 3, sent, sent * 300, sent / 2,
+                    sent * 150, 1));
+        }
+
+        @Override
+        public List<LinkInfo> links() {
+            return List.copyOf(links.values());
+        }
+
+        @Override
+        public Optional<LinkInfo> link(String id) {
+            return Optional.ofNullable(links.get(id));
+        }
+
+        @Override
+        public boolean enable(String id) {
+            return set(id, true);
+        }
+
+        @Override
+        public boolean disable(String id) {
+            return set(id, false);
+        }
+
+        private boolean set(String id, boolean enabled) {
+            LinkInfo l = links.get(id);
+            if (l == null) {
+                return false;
+            }
+            links.put(id, new LinkInfo(l.id(), l.kind(), l.state(), enabled, l.metered(), l.localAddress(),
+                    l.publicAddress(), l.srtt(), l.rto(), l.lossEstimate(), l.copies(), l.datagramsSent(), l.bytesSent(),
+                    l.datagramsReceived(), l.bytesReceived(), l.duplicates()));
+            return true;
         }
     }
 }
