@@ -35,6 +35,23 @@ public final class GilbertElliott {
             }
         }
 
+        /**
+         * The simple Gilbert model with a given long-run loss and mean loss-burst length: nothing
+         * lost in the good state, everything in the bad one, p(bad->good) = 1 / meanBurst and
+         * p(good->bad) = p(bad->good) * loss / (1 - loss).
+         *
+         * @param loss      long-run loss rate, 0 <= loss < 1
+         * @param meanBurst mean number of consecutive losses, >= 1
+         */
+        public static Params ofLossAndBurst(double loss, double meanBurst) {
+            if (!(loss >= 0 && loss < 1) || !(meanBurst >= 1)) {
+                throw new IllegalArgumentException("need 0 <= loss < 1 and mean burst >= 1, got loss=" + loss
+                        + " burst=" + meanBurst);
+            }
+            double pBadGood = 1.0 / meanBurst;
+            return new Params(Math.min(1.0, pBadGood * loss / (1 - loss)), pBadGood, 0, 1);
+        }
+
         /** Share of datagrams sent in the bad state in the long run. */
         public double stationaryBad() {
             double sum = pGoodBad + pBadGood;

@@ -76,6 +76,18 @@ class GilbertElliottTest {
     }
 
     @Test
+    void lossAndBurstParametrisationGivesBoth() {
+        GilbertElliott.Params p = GilbertElliott.Params.ofLossAndBurst(0.5, 3);
+        assertEquals(0.5, p.stationaryLoss(), 1e-12);
+        assertEquals(3.0, p.meanBadRun(), 1e-12);
+        boolean[] lost = run(p, 11, N);
+        assertEquals(0.5, lossRate(lost), 0.01);
+        assertEquals(3.0, meanLossRun(lost), 0.15);
+        assertThrows(IllegalArgumentException.class, () -> GilbertElliott.Params.ofLossAndBurst(1.0, 3));
+        assertThrows(IllegalArgumentException.class, () -> GilbertElliott.Params.ofLossAndBurst(0.3, 0.5));
+    }
+
+    @Test
     void sameSeedSameOutcomesOtherSeedOtherOutcomes() {
         GilbertElliott.Params p = new GilbertElliott.Params(0.1, 0.3, 0.05, 0.9);
         boolean[] a = run(p, 1234, 10_000);
