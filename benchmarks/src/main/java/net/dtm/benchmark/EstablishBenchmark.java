@@ -52,8 +52,9 @@ public final class EstablishBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            // one INFO line per link opened and closed would bury the progress lines
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            // the agents' INFO and WARN lines (every link opened, every timed-out attempt at 70 % loss)
+            // would bury the progress lines; -Dorg.slf4j.simpleLogger.defaultLogLevel=warn shows them
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
         Options o;
         try {
@@ -128,7 +129,6 @@ public final class EstablishBenchmark {
         List<InetSocketAddress> targets = stack.endpoints.subList(0, s.servers());
         List<Future<Integer>> failures = new ArrayList<>();
         List<CountingLink> allLinks = Collections.synchronizedList(new ArrayList<>());
-        List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
         long t0 = System.nanoTime();
         ScheduledFuture<?> progress = scheduler.scheduleAtFixedRate(() -> System.err.printf(Locale.ROOT,
                 "    %d/%d establishments, %.0f s%n", finished.get(), expected, (System.nanoTime() - t0) / 1e9),
@@ -137,56 +137,63 @@ public final class EstablishBenchmark {
             for (int a = 0; a < s.agents(); a++) {
                 int agentNo = a;
                 failures.add(drivers.submit(() -> {
-                    DeviceId device = DeviceId.of(String.format(Locale.ROOT, "bench-%06d", deviceBase + agentNo));
-                    DeviceCredential cred = stack.devices.device(device).orElseGet(() -> stack.devices.enroll(device));
-                    MultiLinkTransport transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
-                    closeables.add(transport);
-                    int li = 0;
-                    for (LinkProfile p : s.links()) {
-                        long linkSeed = seed * 1_000_003L + (deviceBase + agentNo) * 31L + li++;
-                        CountingLink counted = new CountingLink(link(p, s, linkSeed, meanBurst, scheduler, closeables));
-                        allLinks.add(counted);
-                        transport.addLink(counted);
-                    }
-                    AgentSettings settings = AgentSettings.of(device, cred.key(), targets)
-                            .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(100),
-                                    Duration.ofSeconds(2));
-                    TunnelAgent agent = new TunnelAgent(settings, transport, scheduler, Clock.systemUTC());
-                    closeables.add(0, agent);
-                    LinkedBlockingQueue<Double> done = new LinkedBlockingQueue<>();
-                    long[] seen = {0};
-                    agent.addListener(st -> {
-                        if (st.state() == TunnelStatus.State.ESTABLISHED) {
-                            long count = agent.establishments();
-                            synchronized (seen) {
-                                if (count > seen[0]) {
-                                    seen[0] = count;
-                                    done.add(st.lastEstablishMs());
+                    // each agent tears its own fixture down, so agents waiting for unanswered
+                    // RELEASEs at the end of a lossy scenario wait side by side, not one after another
+                    List<AutoCloseable> closeables = new ArrayList<>();
+                    try {
+                        DeviceId device = DeviceId.of(String.format(Locale.ROOT, "bench-%06d", deviceBase + agentNo));
+                        DeviceCredential cred = stack.devices.device(device).orElseGet(() -> stack.devices.enroll(device));
+                        MultiLinkTransport transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
+                        closeables.add(transport);
+                        int li = 0;
+                        for (LinkProfile p : s.links()) {
+                            long linkSeed = seed * 1_000_003L + (deviceBase + agentNo) * 31L + li++;
+                            CountingLink counted = new CountingLink(link(p, s, linkSeed, meanBurst, scheduler, closeables));
+                            allLinks.add(counted);
+                            transport.addLink(counted);
+                        }
+                        AgentSettings settings = AgentSettings.of(device, cred.key(), targets)
+                                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(100),
+                                        Duration.ofSeconds(2));
+                        TunnelAgent agent = new TunnelAgent(settings, transport, scheduler, Clock.systemUTC());
+                        closeables.add(0, agent);
+                        LinkedBlockingQueue<Double> done = new LinkedBlockingQueue<>();
+                        long[] seen = {0};
+                        agent.addListener(st -> {
+                            if (st.state() == TunnelStatus.State.ESTABLISHED) {
+                                long count = agent.establishments();
+                                synchronized (seen) {
+                                    if (count > seen[0]) {
+                                        seen[0] = count;
+                                        done.add(st.lastEstablishMs());
+                                    }
                                 }
                             }
+                        });
+                        int failed = 0;
+                        for (int i = 0; i < perAgent; i++) {
+                            if (i == 0) {
+                                agent.start();
+                            } else {
+                                agent.reestablish();
+                            }
+                            Double ms = done.poll(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+                            if (ms == null) {
+                                failed++;
+                            } else if (i == 0) {
+                                cold.add(ms);
+                            } else {
+                                warm.add(ms);
+                            }
+                            finished.incrementAndGet();
                         }
-                    });
-                    int failed = 0;
-                    for (int i = 0; i < perAgent; i++) {
-                        if (i == 0) {
-                            agent.start();
-                        } else {
-                            agent.reestablish();
+                        if (System.getProperty("dtm.bench.debug") != null) {
+                            System.err.println(device + " " + transport.stats());
                         }
-                        Double ms = done.poll(GIVE_UP_SECONDS, TimeUnit.SECONDS);
-                        if (ms == null) {
-                            failed++;
-                        } else if (i == 0) {
-                            cold.add(ms);
-                        } else {
-                            warm.add(ms);
-                        }
-                        finished.incrementAndGet();
+                        return failed;
+                    } finally {
+                        closeAll(closeables);
                     }
-                    if (System.getProperty("dtm.bench.debug") != null) {
-                        System.err.println(device + " " + transport.stats());
-                    }
-                    return failed;
                 }));
             }
             int failed = 0;
@@ -200,15 +207,18 @@ public final class EstablishBenchmark {
                     establish / (double) attempts, all / (double) attempts);
         } finally {
             progress.cancel(false);
-            for (AutoCloseable c : closeables) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // closing a benchmark fixture; nothing to report
-                }
-            }
             drivers.shutdownNow();
             scheduler.shutdownNow();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a benchmark fixture; nothing to report
+            }
         }
     }
 

@@ -56,7 +56,7 @@ class MatrixTest {
 
     @Test
     void filtersAndSettingsAreApplied() {
-        Options o = Matrix.parse("--quick", "--links", "5g", "--loss", "30,70", "--model", "bursty", "--seed", "9",
+        Options o = Matrix.parse("--links", "5g", "--servers", "1", "--loss", "30,70", "--model", "bursty", "--seed", "9",
                 "--burst", "2.5", "--establishments", "20", "--agents", "4", "--out", "x", "--warmup", "0");
         assertEquals(2, o.scenarios().size());
         assertTrue(o.scenarios().stream().allMatch(s -> s.model() == LossModel.BURSTY && s.establishments() == 20
