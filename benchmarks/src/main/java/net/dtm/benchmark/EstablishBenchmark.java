@@ -29,6 +29,7 @@ import net.dtm.benchmark.Scenario.LinkProfile;
 import net.dtm.benchmark.Scenario.LossModel;
 import net.dtm.link.emulated.EmulatedLink;
 import net.dtm.link.emulated.EmulatedLinkSettings;
+import net.dtm.link.emulated.GilbertElliott;
 import net.dtm.spi.link.LinkDriver;
 import net.dtm.transport.MultiLinkTransport;
 import net.dtm.transport.TransportSettings;
@@ -39,8 +40,8 @@ import net.dtm.transport.TransportSettings;
  * establish one after another (start, then re-establish) against a standalone server stack in this
  * JVM (Derby, pool, one MINA UDP endpoint per server node). Time is what the agent measures: from
  * its first send to holding validated PARAMS. The first establishment of each agent (cold: no RTT
- * measured yet) is reported separately. Independent loss is the emulated link's own; bursty loss
- * is a Gilbert–Elliott decorator ({@link BurstyLossLink}) around a loss-free emulated link.
+ * measured yet) is reported separately. Both loss models are the emulated link driver's own:
+ * independent, or Gilbert–Elliott bursts of a given mean length.
  * Prints a table to stdout and progress to stderr, writes establish.csv and establish.png.
  * {@link Matrix#USAGE} lists the options.
  */
@@ -222,14 +223,27 @@ public final class EstablishBenchmark {
         }
     }
 
-    /** The link a scenario asks for: the emulated driver, with its own loss or wrapped in bursty loss. */
+    /** The link a scenario asks for: the emulated driver with independent or Gilbert–Elliott bursty loss. */
     private static LinkDriver link(LinkProfile p, Scenario s, long seed, double meanBurst,
                                    ScheduledExecutorService scheduler, List<AutoCloseable> closeables) throws Exception {
-        boolean bursty = s.model() == LossModel.BURSTY;
-        EmulatedLink link = new EmulatedLink(new EmulatedLinkSettings(p.id(), p.kind(), p.rttMs(), 0,
-                bursty ? 0 : s.lossPercent(), seed, "127.0.0.1"), scheduler);
+        EmulatedLinkSettings settings = new EmulatedLinkSettings(p.id(), p.kind(), p.rttMs(), 0, s.lossPercent(), seed,
+                "127.0.0.1");
+        if (s.model() == LossModel.BURSTY) {
+            settings = settings.withBurstLoss(burstLoss(s.lossPercent(), meanBurst));
+        }
+        EmulatedLink link = new EmulatedLink(settings, scheduler);
         closeables.add(link);
-        return bursty ? new BurstyLossLink(link, s.lossPercent(), meanBurst, seed) : link;
+        return link;
+    }
+
+    /**
+     * The simple Gilbert model for a loss rate and mean burst length. Bursts are made longer where
+     * the rate could not be reached otherwise (more than burst / (burst + 1) loss), so the scenario
+     * always loses what it says.
+     */
+    static GilbertElliott.Params burstLoss(double lossPercent, double meanBurst) {
+        double p = lossPercent / 100.0;
+        return GilbertElliott.Params.ofLossAndBurst(p, Math.max(meanBurst, p / (1 - p)));
     }
 
     private EstablishBenchmark() {
