@@ -24,6 +24,7 @@ import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
+import net.dtm.api.LinkService;
 import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.TunnelStatus;
@@ -158,6 +159,78 @@ public class DtmDistributionIT extends DtmTestSupport {
         } catch (Exception e) {
             assertTrue(e.getMessage(), e.getMessage().contains("No pool named"));
         }
+    }
+
+    @Test
+    public void linkCommands() throws Exception {
+        LinkService links = service(LinkService.class);
+        awaitTrue("three demo links", Duration.ofSeconds(30), () -> links.links().size() == 3);
+        String list = executeCommand("link:list");
+        for (String id : new String[] {"5g", "lte", "sat"}) {
+            assertTrue(list, list.lines().anyMatch(l -> l.trim().startsWith(id + " ")));
+        }
+        assertTrue(list, list.contains("satellite") && list.contains("RTT (ms)"));
+        String json = executeCommand("link:list -j");
+        assertTrue(json, json.contains("\"id\":\"5g\"") && json.contains("\"id\":\"lte\"") && json.contains("\"id\":\"sat\""));
+        String stats = executeCommand("link:stats lte");
+        assertTrue(stats, stats.contains("lte") && stats.contains("datagramsSent"));
+        try {
+            executeCommand("link:stats no-such-link");
+            fail("an unknown link was accepted");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("No link named"));
+        }
+        assertTrue(executeCommand("link:disable sat").contains("Link sat disabled"));
+        assertFalse(links.link("sat").get().enabled());
+        assertTrue(executeCommand("link:enable sat").contains("Link sat enabled"));
+        assertTrue(links.link("sat").get().enabled());
+    }
+
+    /**
+     * {@code bundle:update} of the emulated link driver while the agent is establishing: its three
+     * links go and come back as new driver services, and the tunnel is not lost.
+     */
+    @Test
+    public void updatingTheLinkDriverBundleLosesNoTunnel() throws Exception {
+        TunnelAgentService agent = service(TunnelAgentService.class);
+        LinkService links = service(LinkService.class);
+        TunnelStatus before = awaitEstablished();
+        awaitTrue("three demo links", Duration.ofSeconds(30), () -> links.links().size() == 3);
+        Bundle driver = null;
+        for (Bundle b : bundleContext.getBundles()) {
+            if (b.getLocation().startsWith("mvn:net.dtm/dtm-link-emulated/")) {
+                driver = b;
+            }
+        }
+        assertNotNull("emulated link bundle", driver);
+        long oldBundleId = driver.getBundleId();
+        java.time.Instant updated = java.time.Instant.now();
+
+        agent.reestablish();   // the update hits the agent while it is establishing
+        driver.update();
+
+        Bundle d = driver;
+        awaitTrue("emulated link bundle active again", Duration.ofSeconds(30), () -> d.getState() == Bundle.ACTIVE);
+        awaitTrue("three links again", Duration.ofSeconds(30), () -> links.links().size() == 3);
+        assertEquals(oldBundleId, driver.getBundleId());
+        awaitTrue("established again after the update", Duration.ofSeconds(60), () -> {
+            TunnelStatus s = agent.status();
+            return s.state() == TunnelStatus.State.ESTABLISHED && s.establishedAt().isPresent()
+                    && s.establishedAt().get().isAfter(updated);
+        });
+        assertEquals("same address after the driver update", before.parameters().get().innerAddress(),
+                agent.status().parameters().get().innerAddress());
+
+        // And it keeps working over the new drivers.
+        java.time.Instant again = java.time.Instant.now();
+        agent.reestablish();
+        awaitTrue("re-established over the new drivers", Duration.ofSeconds(60), () -> {
+            TunnelStatus s = agent.status();
+            return s.state() == TunnelStatus.State.ESTABLISHED && s.establishedAt().isPresent()
+                    && s.establishedAt().get().isAfter(again);
+        });
+        assertEquals(before.parameters().get().innerAddress(), agent.status().parameters().get().innerAddress());
+        assertTrue("the new drivers carried it", links.links().stream().mapToLong(l -> l.datagramsSent()).sum() > 0);
     }
 
     private TunnelStatus awaitEstablished() {
