@@ -56,9 +56,24 @@ public class RestartIT extends DtmTestSupport {
         for (String location : STACK) {
             stack.add(bundle(location));
         }
-        for (Bundle b : stack) {
-            b.stop();
-        }
+        // Right after boot the features deployer may still run a last pass that starts the feature
+        // bundles it finds stopped (seen: it restarted dtm-agent 0.7 s after this test stopped it), so
+        // stop until the whole stack stays down for a moment.
+        org.awaitility.Awaitility.await("stack stopped").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    boolean allDown = true;
+                    for (Bundle b : stack) {
+                        if (b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING) {
+                            allDown = false;
+                            try {
+                                b.stop();
+                            } catch (org.osgi.framework.BundleException | IllegalStateException busy) {
+                                // being started by the deployer right now: the next poll stops it
+                            }
+                        }
+                    }
+                    return allDown;
+                });
         for (Class<?> type : new Class<?>[] {TunnelAgentService.class, AddressPoolAdminService.class, DeviceService.class}) {
             ServiceReference<?> left = bundleContext.getServiceReference(type);
             assertEquals(type.getSimpleName() + " still registered after stop", null, left);
