@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import net.dtm.agent.AgentSettings;
 import net.dtm.agent.TunnelAgent;
@@ -112,8 +113,9 @@ public final class EstablishBenchmark {
                 + ")", png);
         out.println("n and percentiles exclude each agent's first, cold establishment (cold = its mean); fail = no "
                 + "PARAMS within " + GIVE_UP_SECONDS + " s, counted as not within 1 s; mean/rtt = mean over the "
-                + "fastest link's RTT; dg/est = ESTABLISH datagrams the agent put on its links per establishment, "
-                + "dg/lk/sv = the same per link and server; all/est = every datagram the agent sent, per establishment");
+                + "fastest link's RTT; dg/est = ESTABLISH datagrams the agent put on its links per (warm) establishment, "
+                + "dg/lk/sv = the same per link and server; all/est = every datagram the agent sent, per establishment; "
+                + "cold-dg = ESTABLISH datagrams of the cold establishment");
         out.println("csv: " + csvFile.toAbsolutePath());
         out.println("png: " + png.toAbsolutePath());
         System.err.printf(Locale.ROOT, "done in %.0f s%n", (System.nanoTime() - started) / 1e9);
@@ -130,6 +132,8 @@ public final class EstablishBenchmark {
         List<InetSocketAddress> targets = stack.endpoints.subList(0, s.servers());
         List<Future<Integer>> failures = new ArrayList<>();
         List<CountingLink> allLinks = Collections.synchronizedList(new ArrayList<>());
+        LongAdder coldEstablish = new LongAdder();
+        LongAdder coldAll = new LongAdder();
         long t0 = System.nanoTime();
         ScheduledFuture<?> progress = scheduler.scheduleAtFixedRate(() -> System.err.printf(Locale.ROOT,
                 "    %d/%d establishments, %.0f s%n", finished.get(), expected, (System.nanoTime() - t0) / 1e9),
@@ -147,10 +151,12 @@ public final class EstablishBenchmark {
                         MultiLinkTransport transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
                         closeables.add(transport);
                         int li = 0;
+                        List<CountingLink> mine = new ArrayList<>();
                         for (LinkProfile p : s.links()) {
                             long linkSeed = seed * 1_000_003L + (deviceBase + agentNo) * 31L + li++;
                             CountingLink counted = new CountingLink(link(p, s, linkSeed, meanBurst, scheduler, closeables));
                             allLinks.add(counted);
+                            mine.add(counted);
                             transport.addLink(counted);
                         }
                         AgentSettings settings = AgentSettings.of(device, cred.key(), targets)
@@ -186,6 +192,13 @@ public final class EstablishBenchmark {
                             } else {
                                 warm.add(ms);
                             }
+                            if (i == 0) {
+                                // what the cold establishment sent, without RTT estimates, is counted apart
+                                mine.forEach(l -> {
+                                    coldEstablish.add(l.establishSent.sum());
+                                    coldAll.add(l.allSent.sum());
+                                });
+                            }
                             finished.incrementAndGet();
                         }
                         if (System.getProperty("dtm.bench.debug") != null) {
@@ -201,11 +214,12 @@ public final class EstablishBenchmark {
             for (Future<Integer> f : failures) {
                 failed += f.get();
             }
-            long establish = allLinks.stream().mapToLong(l -> l.establishSent.sum()).sum();
-            long all = allLinks.stream().mapToLong(l -> l.allSent.sum()).sum();
-            int attempts = expected;
+            long establish = allLinks.stream().mapToLong(l -> l.establishSent.sum()).sum() - coldEstablish.sum();
+            long all = allLinks.stream().mapToLong(l -> l.allSent.sum()).sum() - coldAll.sum();
+            int warmAttempts = expected - s.agents();
             return new Row(s, Stats.of(new ArrayList<>(warm), failed), Stats.of(new ArrayList<>(cold), 0).mean(),
-                    establish / (double) attempts, all / (double) attempts);
+                    establish / (double) warmAttempts, all / (double) warmAttempts,
+                    coldEstablish.sum() / (double) s.agents());
         } finally {
             progress.cancel(false);
             drivers.shutdownNow();

@@ -30,7 +30,7 @@ class LatencyPlotTest {
                     double base = s.fastestRtt() * (1 + loss / 50);
                     Stats st = loss == 70 && set.equals("5g") ? Stats.of(List.of(), 10)
                             : Stats.of(List.of(base, base * 1.5, base * 3), 0);
-                    rows.add(new Row(s, st, base * 2, 3, 5));
+                    rows.add(new Row(s, st, base * 2, 3, 5, 4));
                 }
             }
         }
