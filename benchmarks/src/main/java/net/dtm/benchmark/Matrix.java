@@ -37,7 +37,7 @@ final class Matrix {
             usage: EstablishBenchmark [--quick | --headline] [options]
               (default)            full matrix: link sets 5g, 5g+lte, 5g+lte+leo (1-3 servers) and geo (1, 3
                                    servers), loss 0/10/30/50/70 %, independent and bursty; several minutes
-              --quick              small matrix (~1 min): 5g+lte+leo x3 at every loss and model; 5g x1 and geo x3
+              --quick              small matrix (~2 min): 5g+lte+leo x3 at every loss and model; 5g x1 and geo x3
                                    at 0 and 50 % independent
               --headline           issue 3's acceptance scenarios: 5g+lte+leo x3 at 50 % independent loss
                                    (10000 establishments), the same at 0 % (datagram count), geo x3 at 50 %
