@@ -558,7 +558,11 @@ public final class MultiLinkTransport implements AutoCloseable {
                     int before = pl.answers.getOrDefault(from, 0);
                     pl.answers.put(from, before + 1);
                     // Karn: only answers to a link's first round are unambiguous round-trip samples.
-                    if (before == 0 && pl.round == 0 && pl.firstSendNanos >= 0 && pl.sends.containsKey(from)) {
+                    // But a link slower than the initial RTO (GEO) would retransmit before every answer
+                    // and never get one: until its first sample, time from the first send is taken.
+                    // It can only overstate the round trip, so the RTO errs long, never short.
+                    if (before == 0 && (pl.round == 0 || !e.hasRttSample()) && pl.firstSendNanos >= 0
+                            && pl.sends.containsKey(from)) {
                         e.rttSample(now - pl.firstSendNanos);
                     }
                 }

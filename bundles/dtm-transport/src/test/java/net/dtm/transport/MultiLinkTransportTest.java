@@ -207,6 +207,19 @@ class MultiLinkTransportTest {
     }
 
     @Test
+    void aLinkSlowerThanTheInitialRtoLearnsItsRoundTripAndStopsRetransmitting() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink geo = link("geo", 300); // 600 ms round trip, far above the 250 ms initial RTO
+        ask(1, List.of(S1), Duration.ofSeconds(5));
+        long first = geo.sends.get();
+        assertTrue(first >= 2, "the first request had to retransmit before the answer: " + first);
+        double rto = stats(transport, "geo").rto().toNanos() / 1e6;
+        assertTrue(rto >= 600, "rto " + rto + " ms learnt from the retransmitted request");
+        ask(2, List.of(S1), Duration.ofSeconds(5));
+        assertEquals(first + 1, geo.sends.get(), "one datagram for the second request");
+    }
+
+    @Test
     void redundancyGrowsOnlyWithMeasuredLoss() throws Exception {
         net.put(S1, ECHO);
         FakeLink lossy = link("lossy", 2);
