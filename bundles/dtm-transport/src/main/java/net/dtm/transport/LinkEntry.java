@@ -96,6 +96,11 @@ final class LinkEntry {
     synchronized long rtoNanos() {
         long rto = srttNanos < 0 ? settings.initialRto().toNanos()
                 : srttNanos + Math.max(GRANULARITY_NANOS, 4 * rttvarNanos);
+        if (srttNanos >= 0 && loss >= settings.redundancyLoss()) {
+            // On a lossy link waiting out the variance costs more than a spare copy: retransmit
+            // soon after the answer is due.
+            rto = Math.min(rto, srttNanos + Math.max(GRANULARITY_NANOS, srttNanos / 4));
+        }
         return Math.min(settings.maxRto().toNanos(), Math.max(settings.minRto().toNanos(), rto));
     }
 

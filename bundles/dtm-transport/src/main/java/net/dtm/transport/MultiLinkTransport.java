@@ -65,6 +65,10 @@ public final class MultiLinkTransport implements AutoCloseable {
     private final Object linksLock = new Object();
     private volatile List<LinkEntry> links = List.of();
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
+    /** When each server last answered anything, on any link: tells a dead server from a lossy link. */
+    private final Map<InetSocketAddress, Long> lastHeard = new ConcurrentHashMap<>();
+    /** A server heard from this recently is alive: its unanswered copies count as link loss. */
+    private static final long ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Link ids an operator disabled; kept by id so a driver that is replaced (bundle update) stays disabled. */
     private final Set<String> disabledIds = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -412,6 +416,7 @@ public final class MultiLinkTransport implements AutoCloseable {
         }
         e.datagramsReceived.incrementAndGet();
         e.bytesReceived.addAndGet(datagram.length);
+        lastHeard.put(from, System.nanoTime());
         p.received(e, from, datagram);
     }
 
@@ -623,10 +628,19 @@ public final class MultiLinkTransport implements AutoCloseable {
                     return;
                 }
                 accounted = true;
-                // A server that answered on no link tells nothing about the links (it may be down).
+                // A server that answered on no link tells nothing about the links (it may be down),
+                // unless it answered recently: with one link, a lossy link otherwise looks clean
+                // (every request whose copies were all lost would be blamed on the server).
                 Set<InetSocketAddress> responsive = new HashSet<>();
                 for (PerLink pl : perLink.values()) {
                     responsive.addAll(pl.answers.keySet());
+                }
+                long now = System.nanoTime();
+                for (InetSocketAddress server : servers) {
+                    Long heard = lastHeard.get(server);
+                    if (heard != null && now - heard < ALIVE_NANOS) {
+                        responsive.add(server);
+                    }
                 }
                 for (Map.Entry<LinkEntry, PerLink> en : perLink.entrySet()) {
                     int answered = 0;

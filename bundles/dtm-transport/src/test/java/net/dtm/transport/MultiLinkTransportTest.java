@@ -241,6 +241,25 @@ class MultiLinkTransportTest {
     }
 
     @Test
+    void aSingleLossyLinkToSeveralServersIsSeenAsLossy() throws Exception {
+        // With one link, a request whose copies to a server were all lost says nothing about that
+        // server in that request; the server's answers to other requests show it is alive.
+        InetSocketAddress s3 = new InetSocketAddress("127.0.0.1", 47803);
+        net.put(S1, ECHO);
+        net.put(S2, ECHO);
+        net.put(s3, ECHO);
+        FakeLink only = link("only", 2);
+        only.lossEachWay = 0.5;
+        for (long tx = 300; tx < 340; tx++) {
+            ask(tx, List.of(S1, S2, s3), Duration.ofSeconds(3));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> transport.tracked() == 0);
+        LinkStats l = stats(transport, "only");
+        assertTrue(l.lossEstimate() > 0.5, "round-trip loss is 75 %, estimate " + l.lossEstimate());
+        assertTrue(l.copies() > 1, "the lossy link sends copies");
+    }
+
+    @Test
     void deadServerDoesNotCountAsLinkLoss() throws Exception {
         net.put(S1, ECHO);
         link("a", 2);
