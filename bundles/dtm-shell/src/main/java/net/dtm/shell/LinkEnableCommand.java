@@ -1,33 +1,22 @@
 package net.dtm.shell;
 
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.support.CommandException;
 
 import net.dtm.api.LinkService;
 
 /** {@code link:enable}: Lets the transport use the link again. */
 @Service
 @Command(scope = "link", name = "enable", description = "Lets the transport use the link again")
-public class LinkEnableCommand extends DtmCommand {
-
-    @Argument(index = 0, name = "id", required = true, description = "Link id")
-    @Completion(LinkIdCompleter.class)
-    String id;
-
-    @Reference(optional = true)
-    LinkService links;
+public class LinkEnableCommand extends LinkSwitchCommand {
 
     @Override
-    public Object execute() throws Exception {
-        LinkService service = require(links, "The link service", "dtm-agent");
-        if (!service.enable(id)) {
-            throw new CommandException("No link named " + id);
-        }
-        out().println("Link " + id + " enabled");
-        return null;
+    boolean apply(LinkService service, String link) {
+        return service.enable(link);
+    }
+
+    @Override
+    String outcome() {
+        return "enabled";
     }
 }
