@@ -100,6 +100,10 @@ final class LinkEntry {
             // On a lossy link waiting out the variance costs more than a spare copy: retransmit
             // soon after the answer is due.
             rto = Math.min(rto, srttNanos + Math.max(GRANULARITY_NANOS, srttNanos / 4));
+        } else if (srttNanos >= 0) {
+            // On a clean link a retransmission is almost always spurious (the server took longer
+            // than usual): give it twice the round trip before sending again.
+            rto = Math.max(rto, 2 * srttNanos);
         }
         return Math.min(settings.maxRto().toNanos(), Math.max(settings.minRto().toNanos(), rto));
     }
