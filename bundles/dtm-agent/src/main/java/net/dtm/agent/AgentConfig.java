@@ -5,9 +5,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+
+import net.dtm.api.HostPort;
 
 /** Parsing of the agent's configuration values, with messages an operator can act on. */
 final class AgentConfig {
@@ -21,35 +22,7 @@ final class AgentConfig {
      * @throws IllegalArgumentException naming the bad entry
      */
     static List<InetSocketAddress> servers(String text) {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (String raw : (text == null ? "" : text).split(",")) {
-            String s = raw.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new IllegalArgumentException("servers: '" + s + "' is not host:port");
-            }
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(s.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("servers: '" + s + "' has no valid port");
-            }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("servers: port of '" + s + "' outside 1..65535");
-            }
-            InetSocketAddress a = new InetSocketAddress(host, port);
-            if (a.isUnresolved()) {
-                throw new IllegalArgumentException("servers: host '" + host + "' cannot be resolved");
-            }
-            out.add(a);
-        }
+        List<InetSocketAddress> out = HostPort.parseList(text, "servers");
         if (out.isEmpty()) {
             throw new IllegalArgumentException("servers: no server configured");
         }

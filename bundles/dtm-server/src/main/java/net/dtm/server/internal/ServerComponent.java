@@ -21,6 +21,7 @@ import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceService;
 import net.dtm.api.TunnelServerService;
+import net.dtm.api.HostPort;
 import net.dtm.api.TunnelType;
 
 /**
@@ -105,12 +106,12 @@ public class ServerComponent implements TunnelServerService {
         Bootstrap.pools(Bootstrap.parsePools(config.bootstrap_pool()), pools, nodeId);
         Bootstrap.devices(Bootstrap.parseDevices(config.bootstrap_devices()), devices, keysDir(config), nodeId);
 
-        InetSocketAddress bind = new InetSocketAddress(Endpoints.address(config.bind_host(), "bind.host"), bindPort);
+        InetSocketAddress bind = new InetSocketAddress(HostPort.address(config.bind_host(), "bind.host"), bindPort);
         ServerSettings settings = new ServerSettings(nodeId,
-                new InetSocketAddress(Endpoints.address(advertiseHost, "advertise.host"), bindPort),
-                Endpoints.parse(tunnelEndpoint, "tunnel.endpoint"), TunnelType.parse(config.tunnel_type()),
+                new InetSocketAddress(HostPort.address(advertiseHost, "advertise.host"), bindPort),
+                HostPort.parse(tunnelEndpoint, "tunnel.endpoint"), TunnelType.parse(config.tunnel_type()),
                 config.tunnel_mtu(), config.keepalive_seconds(), config.default_pool().trim(),
-                Endpoints.parseList(config.advertise_servers(), "advertise.servers"));
+                HostPort.parseList(config.advertise_servers(), "advertise.servers"));
         Counters counters = new Counters();
         this.handler = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
                 Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY);

@@ -1,4 +1,4 @@
-package net.dtm.server.internal;
+package net.dtm.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,22 +9,22 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-class EndpointsTest {
+class HostPortTest {
 
     @Test
     void parsesHostPort() {
-        assertEquals(new InetSocketAddress("192.0.2.1", 4789), Endpoints.parse("192.0.2.1:4789", "x"));
-        assertEquals(new InetSocketAddress("::1", 47800), Endpoints.parse("[::1]:47800", "x"));
+        assertEquals(new InetSocketAddress("192.0.2.1", 4789), HostPort.parse("192.0.2.1:4789", "x"));
+        assertEquals(new InetSocketAddress("::1", 47800), HostPort.parse("[::1]:47800", "x"));
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("127.0.0.2", 2)),
-                Endpoints.parseList(" 127.0.0.1:1, 127.0.0.2:2 ", "x"));
-        assertTrue(Endpoints.parseList("", "x").isEmpty());
+                HostPort.parseList(" 127.0.0.1:1, 127.0.0.2:2 ", "x"));
+        assertTrue(HostPort.parseList("", "x").isEmpty());
     }
 
     @Test
     void rejectsMalformedWithTheSettingName() {
         for (String bad : new String[] {"", "host", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:x", ":5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Endpoints.parse(bad, "tunnel.endpoint"), bad);
+                    () -> HostPort.parse(bad, "tunnel.endpoint"), bad);
             assertTrue(e.getMessage().startsWith("tunnel.endpoint"), e.getMessage());
         }
     }
