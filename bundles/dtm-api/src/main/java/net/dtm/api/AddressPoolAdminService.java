@@ -1,5 +1,7 @@
 package net.dtm.api;
 
+import java.net.InetAddress;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /** Changes pools and leases. Every change is durable when the method returns. */
@@ -12,6 +14,16 @@ public interface AddressPoolAdminService extends AddressPoolService {
      * @throws IllegalArgumentException if the name exists or the prefix overlaps another pool
      */
     Pool createPool(Pool pool);
+
+    /**
+     * Changes a pool's lease time, excluded ranges, device group or tunnel types. Leases already
+     * given out keep their addresses; an address that becomes excluded is not given out again once
+     * its device lets it go.
+     *
+     * @throws IllegalArgumentException if there is no such pool or the prefix or delegated length
+     *                                  would change (delete and re-create the pool for that)
+     */
+    Pool updatePool(Pool pool);
 
     /**
      * Deletes a pool and its leases.
@@ -30,6 +42,23 @@ public interface AddressPoolAdminService extends AddressPoolService {
      */
     Lease allocate(String pool, DeviceId device);
 
+    /**
+     * Like {@link #allocate(String, DeviceId)}, preferring {@code hint} (the address the device
+     * had before, e.g. from a previous lease) when the device has no binding and the hint is free.
+     */
+    Lease allocate(String pool, DeviceId device, InetAddress hint);
+
+    /**
+     * Chooses the pool by its selection rule and allocates there: among the pools that serve the
+     * device and tunnel type, one where the device already has a binding wins; otherwise the most
+     * specific (device group, then tunnel type, then catch-all; ties by name), moving on to the
+     * next when one is exhausted.
+     *
+     * @param hint the address the device had before, or null
+     * @throws DtmException {@link DtmException.Reason#NO_POOL} if no pool serves the device
+     */
+    Lease allocate(DeviceId device, TunnelType type, InetAddress hint);
+
     /** Marks the lease confirmed by the device and extends it to the full lease time. */
     Lease confirm(String pool, DeviceId device);
 
@@ -38,4 +67,22 @@ public interface AddressPoolAdminService extends AddressPoolService {
 
     /** Releases the device's lease. @return false if it had none */
     boolean release(String pool, DeviceId device);
+
+    /**
+     * Reserves {@code address} for {@code device}: from now on the device always gets this
+     * address and no other device ever does. An existing dynamic lease of the device on another
+     * address is given up; one on this address becomes reserved.
+     *
+     * @throws IllegalArgumentException if the address is not assignable in the pool or another
+     *                                  device holds it (nothing changes then)
+     */
+    Lease reserve(String pool, DeviceId device, InetAddress address);
+
+    /**
+     * Turns the device's reservation back into an ordinary lease, which then ages and is
+     * reclaimed like any other.
+     *
+     * @return false if the device had no reservation in the pool
+     */
+    boolean unreserve(String pool, DeviceId device);
 }

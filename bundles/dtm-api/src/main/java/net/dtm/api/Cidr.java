@@ -120,10 +120,15 @@ public final class Cidr {
 
     /** The address at {@code offset} from the network address. */
     public InetAddress addressAt(long offset) {
-        if (offset < 0 || BigInteger.valueOf(offset).compareTo(size()) >= 0) {
+        return addressAt(BigInteger.valueOf(offset));
+    }
+
+    /** The address at {@code offset} from the network address. */
+    public InetAddress addressAt(BigInteger offset) {
+        if (offset.signum() < 0 || offset.compareTo(size()) >= 0) {
             throw new IllegalArgumentException("offset " + offset + " outside " + this);
         }
-        BigInteger value = new BigInteger(1, network.getAddress()).add(BigInteger.valueOf(offset));
+        BigInteger value = new BigInteger(1, network.getAddress()).add(offset);
         byte[] raw = value.toByteArray();
         byte[] out = new byte[network.getAddress().length];
         int copy = Math.min(raw.length, out.length);
@@ -137,10 +142,15 @@ public final class Cidr {
 
     /** The offset of {@code address} from the network address. */
     public long offsetOf(InetAddress address) {
+        return bigOffsetOf(address).longValueExact();
+    }
+
+    /** The offset of {@code address} from the network address, for any prefix size. */
+    public BigInteger bigOffsetOf(InetAddress address) {
         if (!contains(address)) {
             throw new IllegalArgumentException(address.getHostAddress() + " is outside " + this);
         }
-        return new BigInteger(1, address.getAddress()).subtract(new BigInteger(1, network.getAddress())).longValueExact();
+        return new BigInteger(1, address.getAddress()).subtract(new BigInteger(1, network.getAddress()));
     }
 
     @Override

@@ -16,9 +16,11 @@ import java.util.Objects;
  *                  since gone to someone else
  * @param expiresAt when the binding lapses unless renewed
  * @param nodeId    the server node that last wrote the binding
+ * @param reserved  a static reservation: the address belongs to this device even while the lease
+ *                  is released or expired, and is never reclaimed for another device
  */
 public record Lease(String pool, DeviceId device, InetAddress address, LeaseState state, long sequence,
-                    Instant expiresAt, String nodeId) {
+                    Instant expiresAt, String nodeId, boolean reserved) {
 
     public Lease {
         Objects.requireNonNull(pool, "pool");
@@ -29,6 +31,12 @@ public record Lease(String pool, DeviceId device, InetAddress address, LeaseStat
         Objects.requireNonNull(nodeId, "nodeId");
     }
 
+    /** A dynamic (not reserved) binding. */
+    public Lease(String pool, DeviceId device, InetAddress address, LeaseState state, long sequence,
+                 Instant expiresAt, String nodeId) {
+        this(pool, device, address, state, sequence, expiresAt, nodeId, false);
+    }
+
     /** True if the binding is still held at {@code now}. */
     public boolean isActiveAt(Instant now) {
         return state != LeaseState.RELEASED && expiresAt.isAfter(now);
@@ -36,6 +44,11 @@ public record Lease(String pool, DeviceId device, InetAddress address, LeaseStat
 
     /** A copy with another state, sequence and expiry, written by {@code node}. */
     public Lease with(LeaseState newState, long newSequence, Instant newExpiry, String node) {
-        return new Lease(pool, device, address, newState, newSequence, newExpiry, node);
+        return new Lease(pool, device, address, newState, newSequence, newExpiry, node, reserved);
+    }
+
+    /** A copy with the reservation flag set or cleared and the next sequence, written by {@code node}. */
+    public Lease withReserved(boolean reserve, String node) {
+        return new Lease(pool, device, address, state, sequence + 1, expiresAt, node, reserve);
     }
 }

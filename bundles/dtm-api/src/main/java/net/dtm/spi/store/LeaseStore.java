@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -17,8 +18,11 @@ import net.dtm.api.Pool;
  * <ul>
  * <li>{@link #tryBind} is atomic: in a pool a device has at most one binding and an address at most
  * one device, even with many server nodes calling at once;</li>
- * <li>every method that changes state has made the change durable before it returns;</li>
- * <li>no method scans the pool's address space: cost depends on the leases touched, not on pool size.</li>
+ * <li>every method that changes state has made the change durable before it returns (an
+ * implementation may batch concurrent changes into one durable commit, but no call returns before
+ * its change is durable);</li>
+ * <li>no method scans the pool's address space: cost depends on the leases touched (or, for the
+ * listing and counting methods, on the leases stored), never on the pool's size.</li>
  * </ul>
  * A binding that is {@link LeaseState#RELEASED} or expired still occupies its address until
  * {@link #remove} deletes it; the pool manager decides when an address may go to another device.
@@ -32,31 +36,41 @@ public interface LeaseStore {
     String PROP_STORE_TYPE = "dtm.store.type";
 
     /**
-     * Creates a pool.
+     * Creates a pool, keeping every field of it.
      *
      * @throws IllegalArgumentException if a pool of that name exists
      */
     void createPool(Pool pool);
 
+    /**
+     * Replaces a pool's definition, keeping its bindings.
+     *
+     * @throws IllegalArgumentException if there is no such pool, or its prefix or delegated length
+     *                                  differs from the stored one
+     */
+    void updatePool(Pool pool);
+
     /** Deletes a pool and all its bindings. @return false if it did not exist */
     boolean deletePool(String name);
 
-    /** All pools. */
+    /** All pools, by name. */
     List<Pool> pools();
 
     /** One pool. */
     Optional<Pool> pool(String name);
 
     /**
-     * Binds {@code address} to {@code device} in {@code pool} with state {@link LeaseState#LOCKED},
-     * sequence 1, unless the device already has a binding there or the address is taken.
+     * Stores {@code proposed} as a new binding unless its device already has a binding in its
+     * pool or its address is taken there.
+     *
+     * @throws IllegalArgumentException if the pool does not exist
      */
-    BindResult tryBind(String pool, DeviceId device, InetAddress address, Instant expiresAt, String nodeId);
+    BindResult tryBind(Lease proposed);
 
     /**
      * Replaces the device's binding with {@code updated} if its current sequence is
      * {@code expectedSequence} (compare and set). {@code updated} must keep pool, device and address
-     * and carry a higher sequence.
+     * and carry a higher sequence; state, expiry, node and the reservation flag may change.
      *
      * @return the stored binding, or empty if the device has no binding or the sequence differs
      */
@@ -77,4 +91,30 @@ public interface LeaseStore {
 
     /** All bindings of a pool, ordered by address. */
     List<Lease> leases(String pool);
+
+    /**
+     * One page of a pool's bindings in address order: at most {@code limit} whose address is
+     * above {@code after} (from the lowest if {@code after} is null).
+     */
+    List<Lease> leases(String pool, InetAddress after, int limit);
+
+    /**
+     * Bindings that are not reserved and whose expiry (for RELEASED ones the moment of release)
+     * is at or before {@code boundary}, oldest expiry first, at most {@code limit}. The pool
+     * manager passes {@code now - quarantine}: these bindings may go to other devices.
+     */
+    List<Lease> reclaimable(String pool, Instant boundary, int limit);
+
+    /**
+     * Hands every bound address of the pool to {@code sink} in ascending order, without building
+     * lease objects (used to rebuild a node's free-address index).
+     */
+    void forEachAddress(String pool, Consumer<InetAddress> sink);
+
+    /**
+     * Counts a pool's bindings at {@code now}: locked and bound ones not expired; released or
+     * expired ones split at {@code quarantineBoundary} (expiry after it: quarantined, at or
+     * before it: reclaimable); reserved ones.
+     */
+    LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary);
 }
