@@ -22,11 +22,14 @@ import java.util.OptionalLong;
 final class FreeIndex {
 
     private final Deque<long[]> ranges = new ArrayDeque<>();
+    /** Number of offsets in {@link #ranges}, kept up to date so {@link #size()} is O(1). */
+    private long size;
 
     /** One free range {@code [first, end)}; nothing if empty. */
     FreeIndex(long first, long end) {
         if (first < end) {
             ranges.add(new long[] {first, end});
+            size = end - first;
         }
     }
 
@@ -35,21 +38,51 @@ final class FreeIndex {
      * Offsets outside the range are ignored.
      */
     static FreeIndex of(long first, long end, long[] usedAscending) {
+        return of(first, end, usedAscending, usedAscending.length, java.util.List.of());
+    }
+
+    /**
+     * Builds the index of {@code [first, end)} minus the first {@code usedCount} offsets of
+     * {@code usedAscending} (sorted) and minus the half-open {@code excludedAscending} ranges
+     * (sorted, not overlapping). Offsets outside the range are ignored. O(used + excluded).
+     */
+    static FreeIndex of(long first, long end, long[] usedAscending, int usedCount, java.util.List<long[]> excludedAscending) {
         FreeIndex index = new FreeIndex(first, first);
         long next = first;
-        for (long used : usedAscending) {
-            if (used < next || used >= end) {
+        int u = 0;
+        int x = 0;
+        while (true) {
+            // The next hole: whichever of the next used offset and the next excluded range comes first.
+            long holeStart;
+            long holeEnd;
+            if (u < usedCount && (x >= excludedAscending.size() || usedAscending[u] < excludedAscending.get(x)[0])) {
+                holeStart = usedAscending[u];
+                holeEnd = holeStart + 1;
+                u++;
+            } else if (x < excludedAscending.size()) {
+                holeStart = excludedAscending.get(x)[0];
+                holeEnd = excludedAscending.get(x)[1];
+                x++;
+            } else {
+                break;
+            }
+            if (holeEnd <= next || holeStart >= end) {
                 continue;
             }
-            if (used > next) {
-                index.ranges.add(new long[] {next, used});
+            if (holeStart > next) {
+                index.addRange(next, holeStart);
             }
-            next = used + 1;
+            next = Math.max(next, holeEnd);
         }
         if (next < end) {
-            index.ranges.add(new long[] {next, end});
+            index.addRange(next, end);
         }
         return index;
+    }
+
+    private void addRange(long start, long end) {
+        ranges.add(new long[] {start, end});
+        size += end - start;
     }
 
     /** Removes and returns a free offset, or empty if none is known. */
@@ -62,6 +95,7 @@ final class FreeIndex {
         if (head[0] >= head[1]) {
             ranges.pollFirst();
         }
+        size--;
         return OptionalLong.of(offset);
     }
 
@@ -73,6 +107,7 @@ final class FreeIndex {
         } else {
             ranges.addLast(new long[] {offset, offset + 1});
         }
+        size++;
     }
 
     /** Puts an offset back at the front: it was taken for a request that did not use it. */
@@ -83,6 +118,7 @@ final class FreeIndex {
         } else {
             ranges.addFirst(new long[] {offset, offset + 1});
         }
+        size++;
     }
 
     /** True if no free offset is known. */
@@ -93,15 +129,14 @@ final class FreeIndex {
     /** Replaces the contents with another index's (after a rescan of the store). */
     synchronized void replaceWith(FreeIndex other) {
         ranges.clear();
-        ranges.addAll(other.ranges);
+        synchronized (other) {
+            ranges.addAll(other.ranges);
+            size = other.size;
+        }
     }
 
-    /** Number of free offsets known (for tests and diagnostics; O(ranges)). */
+    /** Number of free offsets known. O(1). */
     synchronized long size() {
-        long n = 0;
-        for (long[] r : ranges) {
-            n += r[1] - r[0];
-        }
-        return n;
+        return size;
     }
 }

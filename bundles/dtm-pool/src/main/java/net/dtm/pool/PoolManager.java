@@ -5,13 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -23,33 +24,42 @@ import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException;
 import net.dtm.api.DtmException.Reason;
 import net.dtm.api.Lease;
+import net.dtm.api.LeaseQuery;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
+import net.dtm.api.PoolStats;
+import net.dtm.api.TunnelType;
 import net.dtm.spi.store.BindResult;
+import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
- * The address pool manager: allocation, locking, confirmation, renewal with lease caching, release
- * and reclamation, over any {@link LeaseStore}.
+ * The address pool manager: allocation, locking, confirmation, renewal with lease caching,
+ * release, reservations, quarantine and reclamation, over any {@link LeaseStore}.
  * <p>
- * <b>Allocation.</b> Sticky first: a device that still has a binding in the pool gets that address
- * again. An active binding (LOCKED or BOUND, not expired) is returned unchanged, so several servers
- * answering the same request all hand out the same lease without fighting over it; a RELEASED or
- * expired one is re-issued with a compare-and-set update (sequence + 1, LOCKED for the lock time).
- * Otherwise a free offset is taken from the pool's in-memory {@link FreeIndex} (O(1), independent
- * of pool size and fill) and locked with {@link LeaseStore#tryBind}: the store is the arbiter, the
- * index only a hint, so an address another node took (ADDRESS_TAKEN) is skipped. When the index
- * runs dry it is rebuilt from the store (addresses other nodes freed), then bindings of other
- * devices that expired or were released more than the quarantine time ago are reclaimed (oldest
- * first, at most {@value #RECLAIM_BATCH} per sweep, each with a compare-and-set remove). Only then
- * is the pool reported exhausted; while it is, the store is rescanned at most once per
- * {@link #RESCAN_INTERVAL}.
+ * <b>Life cycle.</b> {@code LOCKED} (offered, for the lock time) → {@code BOUND} (confirmed, for
+ * the lease time, renewed) → released or expired → quarantined for the configured cool-down →
+ * reclaimable. A released or expired binding is not deleted: it keeps the address for its device
+ * (affinity), which gets it back on its next establishment. Only when the pool has no free address
+ * left are bindings whose quarantine has passed deleted (oldest first, each with a compare-and-set
+ * on its sequence, so a device that came back meanwhile keeps its address) and their addresses
+ * given to new devices. Every change carries the binding's sequence, so a late or duplicate
+ * message can never free an address that has since gone to someone else.
+ * <p>
+ * <b>Allocation.</b> Sticky first: a device with a binding in the pool gets that address again.
+ * An active binding is returned unchanged, so several servers answering the same request all hand
+ * out the same lease; an inactive one is re-locked with a compare-and-set. Otherwise the device's
+ * previous address (the hint it sends) if that is free, else a free block from the pool's
+ * in-memory {@link FreeIndex} (O(1), independent of pool size and fill), locked with
+ * {@link LeaseStore#tryBind}: the store is the arbiter, the index only a hint, so an address
+ * another node took is skipped. When the index runs dry it is rebuilt from the store's bound
+ * addresses (at most once per {@link #RESCAN_INTERVAL}), then reclaimable bindings are reclaimed;
+ * only then is the pool reported exhausted, at once and logged once per episode.
  * <p>
  * <b>Renewal.</b> Like a DHCP server's lease cache, a renewal writes to the store only when no
- * more than {@code renewWriteThreshold × leaseTime} remains (so 1 writes every renewal, 0 only
- * revives expired leases); otherwise the device is told the expiry
- * already stored (which is still far enough away) and nothing is written.
+ * more than {@code renewWriteThreshold × leaseTime} remains; otherwise the device is told the
+ * expiry already stored and nothing is written.
  * <p>
  * <b>Concurrency.</b> Requests for different devices run in parallel; requests for one device are
  * serialised on a striped lock. No pool-wide lock is held around store I/O.
@@ -62,6 +72,8 @@ public class PoolManager implements AddressPoolAdminService {
     static final int RECLAIM_BATCH = 64;
     /** Least time between two store rescans of an exhausted pool. */
     static final Duration RESCAN_INTERVAL = Duration.ofSeconds(1);
+    /** How long the list of pools used for pool selection is cached. */
+    static final Duration POOL_LIST_TTL = Duration.ofSeconds(1);
 
     private static final int STRIPES = 256;
     private static final int CAS_ATTEMPTS = 5;
@@ -69,64 +81,71 @@ public class PoolManager implements AddressPoolAdminService {
     private final LeaseStore store;
     private final String nodeId;
     private final Clock clock;
-    private final Duration lockTime;
-    private final double renewWriteThreshold;
-    private final Duration quarantine;
+    private final PoolSettings settings;
+    private final int[] warnPercent;
     private final ConcurrentHashMap<String, PoolState> states = new ConcurrentHashMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final Object poolAdmin = new Object();
+    private volatile CachedPools cachedPools = new CachedPools(List.of(), Instant.MIN);
 
-    /** A manager without reclamation quarantine. */
+    private record CachedPools(List<Pool> pools, Instant readAt) {
+    }
+
+    /** A manager without reclamation quarantine and without utilisation warnings. */
     public PoolManager(LeaseStore store, String nodeId, Clock clock, Duration lockTime, double renewWriteThreshold) {
         this(store, nodeId, clock, lockTime, renewWriteThreshold, Duration.ZERO);
     }
 
-    /**
-     * @param store               where pools and leases live
-     * @param nodeId              this server node, written into every binding it changes
-     * @param clock               time source
-     * @param lockTime            how long an offered, unconfirmed address stays locked
-     * @param renewWriteThreshold a renewal writes only if less than this fraction of the lease time
-     *                            remains (0..1; 1 writes on every renewal)
-     * @param quarantine          how long after expiry or release an address stays with its
-     *                            device before it may go to another one
-     */
+    /** A manager with a quarantine and without utilisation warnings. */
     public PoolManager(LeaseStore store, String nodeId, Clock clock, Duration lockTime, double renewWriteThreshold,
                        Duration quarantine) {
+        this(store, nodeId, clock, new PoolSettings(lockTime, renewWriteThreshold, quarantine, new int[0]));
+    }
+
+    /**
+     * @param store    where pools and leases live
+     * @param nodeId   this server node, written into every binding it changes
+     * @param clock    time source
+     * @param settings lock time, renewal threshold, quarantine, utilisation warnings
+     */
+    public PoolManager(LeaseStore store, String nodeId, Clock clock, PoolSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.lockTime = Objects.requireNonNull(lockTime, "lockTime");
-        this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.warnPercent = settings.warnPercent();
         if (nodeId.isBlank()) {
             throw new IllegalArgumentException("node id must not be blank");
         }
-        if (lockTime.isNegative() || lockTime.isZero()) {
-            throw new IllegalArgumentException("lock time must be positive, got " + lockTime);
-        }
-        if (!(renewWriteThreshold >= 0 && renewWriteThreshold <= 1)) {
-            throw new IllegalArgumentException("renew write threshold must be within 0..1, got " + renewWriteThreshold);
-        }
-        if (quarantine.isNegative()) {
-            throw new IllegalArgumentException("quarantine must not be negative, got " + quarantine);
-        }
-        this.renewWriteThreshold = renewWriteThreshold;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
     }
 
-    /** Per-pool in-memory state. */
+    /** Per-pool in-memory state of this node. */
     private static final class PoolState {
         final Pool pool;
         final FreeIndex free;
-        final AtomicBoolean exhausted = new AtomicBoolean();
+        /** Blocks that can be handed out dynamically: capacity minus excluded. */
+        final long dynamic;
         volatile Instant lastScan = Instant.MIN;
+        /** Start of the exhaustion episode going on, or null. */
+        volatile Instant exhaustedSince;
+        final AtomicLong episodes = new AtomicLong();
+        final AtomicLong refusals = new AtomicLong();
+        /** How many of the warning thresholds the utilisation is at or above. */
+        int warnLevel;
 
         PoolState(Pool pool, FreeIndex free) {
             this.pool = pool;
             this.free = free;
+            this.dynamic = pool.capacity() - pool.excludedCount();
         }
+    }
+
+    /** The settings this manager runs with. */
+    public PoolSettings settings() {
+        return settings;
     }
 
     // ------------------------------------------------------------------ reads
@@ -140,9 +159,17 @@ public class PoolManager implements AddressPoolAdminService {
         });
     }
 
+    /** Served from a list of pools at most {@link #POOL_LIST_TTL} old (changes made on this node show at once). */
     @Override
     public Optional<Pool> pool(String name) {
-        return guarded("read pool " + name, () -> store.pool(name));
+        return guarded("read pool " + name, () -> {
+            for (Pool p : poolsForSelection()) {
+                if (p.name().equals(name)) {
+                    return Optional.of(p);
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     @Override
@@ -160,15 +187,84 @@ public class PoolManager implements AddressPoolAdminService {
     }
 
     @Override
+    public List<Lease> leases(LeaseQuery query) {
+        Objects.requireNonNull(query, "query");
+        return guarded("list leases", () -> {
+            List<Pool> scope = query.pool().isPresent()
+                    ? List.of(store.pool(query.pool().get()).orElseThrow(
+                            () -> new DtmException(Reason.NO_POOL, "no pool " + query.pool().get())))
+                    : pools();
+            Instant now = clock.instant();
+            List<Lease> out = new ArrayList<>();
+            if (query.device().isPresent()) {
+                for (Pool p : scope) {
+                    store.findByDevice(p.name(), query.device().get()).filter(l -> matches(query, l, now)).ifPresent(out::add);
+                }
+                return out;
+            }
+            int start = 0;
+            InetAddress cursor = query.after().orElse(null);
+            if (cursor != null) {
+                while (start < scope.size() && !scope.get(start).prefix().contains(cursor)) {
+                    start++;
+                }
+                if (start == scope.size()) {
+                    throw new IllegalArgumentException("address " + cursor.getHostAddress() + " is in no pool"
+                            + query.pool().map(p -> " named " + p).orElse(""));
+                }
+            }
+            for (int i = start; i < scope.size() && out.size() < query.limit(); i++, cursor = null) {
+                String pool = scope.get(i).name();
+                while (out.size() < query.limit()) {
+                    List<Lease> page = store.leases(pool, cursor, query.limit());
+                    for (Lease l : page) {
+                        if (matches(query, l, now) && out.size() < query.limit()) {
+                            out.add(l);
+                        }
+                    }
+                    if (page.size() < query.limit()) {
+                        break;
+                    }
+                    cursor = page.get(page.size() - 1).address();
+                }
+            }
+            return out;
+        });
+    }
+
+    private static boolean matches(LeaseQuery q, Lease l, Instant now) {
+        return q.state().map(s -> s == l.state()).orElse(true)
+                && q.expired().map(e -> e == !l.isActiveAt(now)).orElse(true);
+    }
+
+    @Override
     public Optional<Lease> lease(String pool, DeviceId device) {
         return guarded("read lease of " + device, () -> store.findByDevice(pool, device));
+    }
+
+    @Override
+    public Optional<Lease> leaseAt(String pool, InetAddress address) {
+        return guarded("read lease of " + address, () -> store.findByAddress(pool, address));
     }
 
     @Override
     public long used(String pool) {
         return guarded("count leases of pool " + pool, () -> {
             Instant now = clock.instant();
-            return store.leases(pool).stream().filter(l -> l.isActiveAt(now)).count();
+            LeaseCounts c = store.countLeases(pool, now, now.minus(settings.quarantine()));
+            return c.locked() + c.bound();
+        });
+    }
+
+    @Override
+    public PoolStats stats(String pool) {
+        return guarded("count leases of pool " + pool, () -> {
+            PoolState s = state(pool);
+            Instant now = clock.instant();
+            LeaseCounts c = store.countLeases(pool, now, now.minus(settings.quarantine()));
+            return new PoolStats(s.pool, s.pool.capacity(), s.pool.excludedCount(), c.locked(), c.bound(),
+                    c.quarantined(), c.reclaimable(), c.reserved(), s.episodes.get(),
+                    Optional.ofNullable(s.exhaustedSince), s.refusals.get());
         });
     }
 
@@ -195,10 +291,34 @@ public class PoolManager implements AddressPoolAdminService {
                     }
                 }
                 store.createPool(pool);
-                states.put(pool.name(), new PoolState(pool, new FreeIndex(pool.firstHostOffset(), pool.endHostOffset())));
+                states.put(pool.name(), new PoolState(pool, FreeIndex.of(pool.firstHostOffset(), pool.endHostOffset(),
+                        new long[0], 0, pool.excludedBlocks())));
+                cachedPools = new CachedPools(List.of(), Instant.MIN);
             }
-            LOG.info("pool created: pool={} prefix={} lease={}s capacity={} node={}", pool.name(), pool.prefix(),
-                    pool.leaseSeconds(), pool.capacity(), nodeId);
+            LOG.info("pool created: pool={} prefix={} hands.out={} lease={}s capacity={} excluded={} rule={} node={}",
+                    pool.name(), pool.prefix(), handsOut(pool), pool.leaseSeconds(), pool.capacity(), pool.excludedCount(),
+                    rule(pool), nodeId);
+            return pool;
+        });
+    }
+
+    @Override
+    public Pool updatePool(Pool pool) {
+        Objects.requireNonNull(pool, "pool");
+        return guarded("update pool " + pool.name(), () -> {
+            synchronized (poolAdmin) {
+                Pool old = store.pool(pool.name())
+                        .orElseThrow(() -> new IllegalArgumentException("there is no pool " + pool.name()));
+                if (!old.prefix().equals(pool.prefix()) || old.delegatedLength() != pool.delegatedLength()) {
+                    throw new IllegalArgumentException("pool " + pool.name() + " is " + old.prefix() + " handing out "
+                            + handsOut(old) + "; its prefix and delegated length cannot change (delete and re-create the pool)");
+                }
+                store.updatePool(pool);
+                states.remove(pool.name()); // reloaded with the new exclusions on next use
+                cachedPools = new CachedPools(List.of(), Instant.MIN);
+            }
+            LOG.info("pool updated: pool={} lease={}s excluded={} rule={} node={}", pool.name(), pool.leaseSeconds(),
+                    pool.excluded(), rule(pool), nodeId);
             return pool;
         });
     }
@@ -210,11 +330,36 @@ public class PoolManager implements AddressPoolAdminService {
             synchronized (poolAdmin) {
                 existed = store.deletePool(name);
                 states.remove(name);
+                cachedPools = new CachedPools(List.of(), Instant.MIN);
             }
             if (existed) {
                 LOG.info("pool deleted: pool={} node={}", name, nodeId);
             }
             return existed;
+        });
+    }
+
+    private static String handsOut(Pool p) {
+        return p.delegatesPrefixes() ? "/" + p.delegatedLength() + " prefixes" : "addresses";
+    }
+
+    private static String rule(Pool p) {
+        return (p.devicePatterns().isEmpty() ? "all devices" : "devices " + String.join(",", p.devicePatterns()))
+                + (p.tunnelTypes().isEmpty() ? "" : " with " + p.tunnelTypes());
+    }
+
+    /**
+     * Loads every pool's free index from the store now rather than on first use, as a node does
+     * when it starts. @return the number of pools loaded
+     */
+    public int loadAll() {
+        return guarded("load pools", () -> {
+            int n = 0;
+            for (Pool p : store.pools()) {
+                state(p.name());
+                n++;
+            }
+            return n;
         });
     }
 
@@ -229,48 +374,121 @@ public class PoolManager implements AddressPoolAdminService {
         }
         Pool pool = store.pool(name)
                 .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool " + name));
-        PoolState loaded = new PoolState(pool, scanFree(pool, store.leases(name)));
+        PoolState loaded = new PoolState(pool, scanFree(pool));
+        updateWarnLevel(loaded);
         PoolState raced = states.putIfAbsent(name, loaded);
         return raced != null ? raced : loaded;
     }
 
-    private static FreeIndex scanFree(Pool pool, List<Lease> leases) {
-        long[] used = new long[leases.size()];
-        int n = 0;
-        for (Lease l : leases) {
-            if (pool.prefix().contains(l.address())) {
-                used[n++] = pool.prefix().offsetOf(l.address());
+    /** The pool's free blocks: everything minus bound addresses and excluded ranges. O(bindings). */
+    private FreeIndex scanFree(Pool pool) {
+        long[][] used = {new long[1024]};
+        int[] n = {0};
+        store.forEachAddress(pool.name(), address -> {
+            if (pool.isAssignable(address)) {
+                if (n[0] == used[0].length) {
+                    used[0] = Arrays.copyOf(used[0], used[0].length * 2);
+                }
+                used[0][n[0]++] = pool.offsetOf(address);
             }
-        }
-        long[] sorted = java.util.Arrays.copyOf(used, n);
-        java.util.Arrays.sort(sorted); // already in address order; sorting is cheap insurance
-        return FreeIndex.of(pool.firstHostOffset(), pool.endHostOffset(), sorted);
+        });
+        long[] offsets = used[0];
+        Arrays.sort(offsets, 0, n[0]); // already ascending from the store; sorting is cheap insurance
+        return FreeIndex.of(pool.firstHostOffset(), pool.endHostOffset(), offsets, n[0], pool.excludedBlocks());
     }
 
     // ------------------------------------------------------------------ allocation
 
     @Override
     public Lease allocate(String pool, DeviceId device) {
+        return allocate(pool, device, null);
+    }
+
+    @Override
+    public Lease allocate(String pool, DeviceId device, InetAddress hint) {
         Objects.requireNonNull(device, "device");
         return guarded("allocate an address to " + device + " in pool " + pool, () -> {
             PoolState s = state(pool);
-            ReentrantLock lock = stripe(pool, device);
-            lock.lock();
-            try {
-                return allocateLocked(s, device);
-            } finally {
-                lock.unlock();
-            }
+            return withDeviceLock(pool, device, () -> allocateLocked(s, device, hint));
         });
     }
 
-    private Lease allocateLocked(PoolState s, DeviceId device) {
+    @Override
+    public Lease allocate(DeviceId device, TunnelType type, InetAddress hint) {
+        Objects.requireNonNull(device, "device");
+        List<Pool> candidates = guarded("select a pool for " + device, () -> {
+            List<Pool> out = new ArrayList<>();
+            for (Pool p : poolsForSelection()) {
+                if (p.serves(device, type)) {
+                    out.add(p);
+                }
+            }
+            out.sort(Comparator.comparingInt(Pool::specificity).reversed().thenComparing(Pool::name));
+            if (out.size() > 1) {
+                // Sticky across pools: a pool where the device already has a binding comes first.
+                for (int i = 0; i < out.size(); i++) {
+                    if (store.findByDevice(out.get(i).name(), device).isPresent()) {
+                        out.add(0, out.remove(i));
+                        break;
+                    }
+                }
+            }
+            return out;
+        });
+        if (candidates.isEmpty()) {
+            throw new DtmException(Reason.NO_POOL, "no pool serves device " + device
+                    + (type == null ? "" : " with tunnel type " + type.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        DtmException exhausted = null;
+        for (Pool p : candidates) {
+            try {
+                return allocate(p.name(), device, hint);
+            } catch (DtmException e) {
+                if (e.reason() != Reason.POOL_EXHAUSTED && e.reason() != Reason.NO_POOL) {
+                    throw e;
+                }
+                exhausted = exhausted == null ? e : exhausted;
+            }
+        }
+        throw exhausted;
+    }
+
+    private List<Pool> poolsForSelection() {
+        CachedPools c = cachedPools;
+        Instant now = clock.instant();
+        if (c.readAt.plus(POOL_LIST_TTL).isAfter(now) && !c.readAt.isAfter(now)) {
+            return c.pools;
+        }
+        List<Pool> fresh = List.copyOf(store.pools());
+        cachedPools = new CachedPools(fresh, now);
+        return fresh;
+    }
+
+    private Lease allocateLocked(PoolState s, DeviceId device, InetAddress hint) {
         String pool = s.pool.name();
         Optional<Lease> existing = store.findByDevice(pool, device);
         if (existing.isPresent()) {
-            Lease l = reissue(existing.get());
+            Lease l = reissue(s, existing.get());
             if (l != null) {
                 return l;
+            }
+        }
+        if (hint != null && s.pool.delegatesPrefixes() && s.pool.prefix().contains(hint)) {
+            hint = s.pool.addressAt(s.pool.offsetOf(hint)); // the device quotes an address inside its old prefix
+        }
+        if (hint != null && s.pool.isAssignable(hint) && !s.pool.isExcluded(hint)) {
+            Instant now = clock.instant();
+            BindResult r = store.tryBind(new Lease(pool, device, hint, LeaseState.LOCKED, 1, now.plus(settings.lockTime()),
+                    nodeId));
+            if (r.outcome() == BindResult.Outcome.BOUND) {
+                // The block stays in the index as a stale hint; tryBind skips it when it comes up.
+                return bound(s, r.lease(), "its previous address");
+            }
+            if (r.outcome() == BindResult.Outcome.DEVICE_ALREADY_BOUND) {
+                Lease l = reissue(s, r.lease());
+                if (l != null) {
+                    return l;
+                }
             }
         }
         for (int guard = 0; ; guard++) {
@@ -280,13 +498,13 @@ public class PoolManager implements AddressPoolAdminService {
                 offset = refill(s, now);
             }
             if (offset.isEmpty()) {
-                throw exhausted(s);
+                throw exhausted(s, now);
             }
             long off = offset.getAsLong();
-            InetAddress address = s.pool.prefix().addressAt(off);
+            InetAddress address = s.pool.addressAt(off);
             BindResult r;
             try {
-                r = store.tryBind(pool, device, address, now.plus(lockTime), nodeId);
+                r = store.tryBind(new Lease(pool, device, address, LeaseState.LOCKED, 1, now.plus(settings.lockTime()), nodeId));
             } catch (IllegalArgumentException e) {
                 // The pool was deleted behind our back (by another node).
                 states.remove(pool, s);
@@ -297,19 +515,14 @@ public class PoolManager implements AddressPoolAdminService {
             }
             switch (r.outcome()) {
                 case BOUND -> {
-                    if (s.exhausted.compareAndSet(true, false)) {
-                        LOG.info("pool has free addresses again: pool={} node={}", pool, nodeId);
-                    }
-                    LOG.debug("address locked: device={} pool={} address={} node={}", device, pool,
-                            address.getHostAddress(), nodeId);
-                    return r.lease();
+                    return bound(s, r.lease(), "a free address");
                 }
                 case ADDRESS_TAKEN -> {
-                    // Another node holds it: it stays out of our index; try the next one.
+                    // Another node (or a reservation) holds it: it stays out of our index; try the next one.
                 }
                 case DEVICE_ALREADY_BOUND -> {
                     s.free.giveBackFirst(off);
-                    Lease l = reissue(r.lease());
+                    Lease l = reissue(s, r.lease());
                     if (l != null) {
                         return l;
                     }
@@ -322,23 +535,45 @@ public class PoolManager implements AddressPoolAdminService {
         }
     }
 
+    private Lease bound(PoolState s, Lease lease, String what) {
+        Instant since = s.exhaustedSince;
+        if (since != null) {
+            s.exhaustedSince = null;
+            LOG.info("pool has free addresses again: pool={} exhausted.since={} refusals={} node={}", s.pool.name(), since,
+                    s.refusals.get(), nodeId);
+        }
+        updateWarnLevel(s);
+        LOG.debug("address locked: device={} pool={} address={} ({}) node={}", lease.device(), s.pool.name(),
+                s.pool.describe(lease.address()), what, nodeId);
+        return lease;
+    }
+
     /**
      * Gives the device its existing binding: unchanged if active, re-locked (compare and set) if
-     * released or expired. Null if the binding vanished meanwhile (reclaimed by another node).
+     * released or expired. Null if the binding vanished meanwhile (reclaimed by another node) or
+     * its address is now excluded (the binding is then deleted so the device gets another one).
      */
-    private Lease reissue(Lease lease) {
+    private Lease reissue(PoolState s, Lease lease) {
         Lease current = lease;
         for (int attempt = 0; attempt < CAS_ATTEMPTS && current != null; attempt++) {
             Instant now = clock.instant();
             if (current.isActiveAt(now)) {
                 return current;
             }
-            Lease next = current.with(LeaseState.LOCKED, current.sequence() + 1, now.plus(lockTime), nodeId);
-            Optional<Lease> stored = store.update(next, current.sequence());
-            if (stored.isPresent()) {
-                LOG.debug("address locked again: device={} pool={} address={} node={}", next.device(), next.pool(),
-                        next.address().getHostAddress(), nodeId);
-                return stored.get();
+            if (!current.reserved() && s.pool.isExcluded(current.address())) {
+                if (store.remove(current.pool(), current.device(), current.sequence())) {
+                    LOG.info("binding dropped: device={} pool={} address={} is excluded now node={}", current.device(),
+                            current.pool(), current.address().getHostAddress(), nodeId);
+                    return null;
+                }
+            } else {
+                Lease next = current.with(LeaseState.LOCKED, current.sequence() + 1, now.plus(settings.lockTime()), nodeId);
+                Optional<Lease> stored = store.update(next, current.sequence());
+                if (stored.isPresent()) {
+                    LOG.debug("address locked again: device={} pool={} address={} node={}", next.device(), next.pool(),
+                            next.address().getHostAddress(), nodeId);
+                    return stored.get();
+                }
             }
             current = store.findByDevice(lease.pool(), lease.device()).orElse(null);
         }
@@ -355,36 +590,95 @@ public class PoolManager implements AddressPoolAdminService {
             return OptionalLong.empty();
         }
         s.lastScan = now;
-        String pool = s.pool.name();
-        List<Lease> leases = store.leases(pool);
-        s.free.replaceWith(scanFree(s.pool, leases));
+        s.free.replaceWith(scanFree(s.pool));
         OptionalLong offset = s.free.take();
         if (offset.isPresent()) {
             return offset;
         }
-        List<Lease> reclaimable = leases.stream()
-                .filter(l -> !l.expiresAt().plus(quarantine).isAfter(now))
-                .sorted(Comparator.comparing(Lease::expiresAt))
-                .limit(RECLAIM_BATCH)
-                .toList();
-        for (Lease l : reclaimable) {
-            // Compare and set: if the device came back meanwhile its sequence moved and this fails.
-            if (store.remove(pool, l.device(), l.sequence())) {
-                s.free.give(s.pool.prefix().offsetOf(l.address()));
-                LOG.info("address reclaimed: pool={} address={} from device={} ({} since {}) node={}", pool,
-                        l.address().getHostAddress(), l.device(), l.state(), l.expiresAt(), nodeId);
-            }
-        }
+        reclaim(s, now);
         return s.free.take();
     }
 
-    private DtmException exhausted(PoolState s) {
+    /**
+     * Deletes up to {@link #RECLAIM_BATCH} bindings whose quarantine has passed and puts their
+     * addresses in the index. @return how many were reclaimed
+     */
+    private int reclaim(PoolState s, Instant now) {
+        String pool = s.pool.name();
+        int n = 0;
+        for (Lease l : store.reclaimable(pool, now.minus(settings.quarantine()), RECLAIM_BATCH)) {
+            // Compare and set: if the device came back meanwhile its sequence moved and this fails.
+            if (!l.reserved() && store.remove(pool, l.device(), l.sequence())) {
+                n++;
+                if (s.pool.isAssignable(l.address()) && !s.pool.isExcluded(l.address())) {
+                    s.free.give(s.pool.offsetOf(l.address()));
+                }
+                LOG.info("address reclaimed: pool={} address={} from device={} ({} since {}) node={}", pool,
+                        s.pool.describe(l.address()), l.device(), l.state(), l.expiresAt(), nodeId);
+            }
+        }
+        return n;
+    }
+
+    private DtmException exhausted(PoolState s, Instant now) {
+        s.refusals.incrementAndGet();
         String message = "pool " + s.pool.name() + " exhausted (" + s.pool.capacity() + " addresses)";
-        if (s.exhausted.compareAndSet(false, true)) {
-            LOG.warn("pool exhausted: pool={} capacity={} node={}: new devices are refused until addresses expire or are released",
-                    s.pool.name(), s.pool.capacity(), nodeId);
+        synchronized (s) {
+            if (s.exhaustedSince == null) {
+                s.exhaustedSince = now;
+                s.episodes.incrementAndGet();
+                LOG.warn("pool exhausted: pool={} capacity={} excluded={} node={}: new devices are refused until addresses "
+                        + "are released and their quarantine of {} s has passed", s.pool.name(), s.pool.capacity(),
+                        s.pool.excludedCount(), nodeId, settings.quarantine().toSeconds());
+            }
         }
         return new DtmException(Reason.POOL_EXHAUSTED, message);
+    }
+
+    /** Logs when the pool's utilisation (as this node's index sees it) crosses a warning threshold. */
+    private void updateWarnLevel(PoolState s) {
+        int[] thresholds = warnPercent;
+        if (thresholds.length == 0 || s.dynamic <= 0) {
+            return;
+        }
+        double percent = 100.0 * (s.dynamic - s.free.size()) / s.dynamic;
+        int level = 0;
+        while (level < thresholds.length && percent >= thresholds[level]) {
+            level++;
+        }
+        synchronized (s) {
+            if (level == s.warnLevel) {
+                return;
+            }
+            int old = s.warnLevel;
+            s.warnLevel = level;
+            if (level > old) {
+                LOG.warn("pool utilisation high: pool={} utilisation={}% threshold={}% free={} node={}", s.pool.name(),
+                        String.format(java.util.Locale.ROOT, "%.1f", percent), thresholds[level - 1], s.free.size(), nodeId);
+            } else {
+                LOG.info("pool utilisation back below {}%: pool={} utilisation={}% node={}", thresholds[old - 1],
+                        s.pool.name(), String.format(java.util.Locale.ROOT, "%.1f", percent), nodeId);
+            }
+        }
+    }
+
+    /**
+     * Housekeeping, run periodically: for every pool this node has loaded whose free index is
+     * nearly empty, reclaims bindings whose quarantine has passed, so allocations rarely have to;
+     * re-evaluates utilisation warnings. @return bindings reclaimed
+     */
+    public int sweep() {
+        return guarded("sweep pools", () -> {
+            int n = 0;
+            Instant now = clock.instant();
+            for (PoolState s : states.values()) {
+                if (s.free.size() < RECLAIM_BATCH) {
+                    n += reclaim(s, now);
+                }
+                updateWarnLevel(s);
+            }
+            return n;
+        });
     }
 
     // ------------------------------------------------------------------ confirm / renew / release
@@ -410,9 +704,7 @@ public class PoolManager implements AddressPoolAdminService {
         return guarded(what, () -> {
             PoolState s = state(pool);
             Duration leaseTime = Duration.ofSeconds(s.pool.leaseSeconds());
-            ReentrantLock lock = stripe(pool, device);
-            lock.lock();
-            try {
+            return withDeviceLock(pool, device, () -> {
                 for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
                     Lease l = store.findByDevice(pool, device)
                             .filter(x -> x.state() != LeaseState.RELEASED)
@@ -421,7 +713,7 @@ public class PoolManager implements AddressPoolAdminService {
                     Instant now = clock.instant();
                     if (l.state() == LeaseState.BOUND) {
                         Duration remaining = Duration.between(now, l.expiresAt());
-                        if (remaining.toNanos() > renewWriteThreshold * leaseTime.toNanos()) {
+                        if (remaining.toNanos() > settings.renewWriteThreshold() * leaseTime.toNanos()) {
                             return l; // lease cache: the stored expiry is still far enough away
                         }
                     }
@@ -430,19 +722,16 @@ public class PoolManager implements AddressPoolAdminService {
                     if (stored.isPresent()) {
                         if (l.state() == LeaseState.LOCKED) {
                             LOG.info("lease bound: device={} pool={} address={} until={} node={}", device, pool,
-                                    next.address().getHostAddress(), next.expiresAt(), nodeId);
+                                    s.pool.describe(next.address()), next.expiresAt(), nodeId);
                         } else {
                             LOG.debug("lease renewed: device={} pool={} address={} until={} node={}", device, pool,
-                                    next.address().getHostAddress(), next.expiresAt(), nodeId);
+                                    s.pool.describe(next.address()), next.expiresAt(), nodeId);
                         }
                         return stored.get();
                     }
                 }
-                throw new DtmException(Reason.STORE_UNAVAILABLE, "lease of device " + device + " in pool " + pool
-                        + " keeps changing under concurrent updates");
-            } finally {
-                lock.unlock();
-            }
+                throw concurrentUpdates(pool, device);
+            });
         });
     }
 
@@ -450,17 +739,15 @@ public class PoolManager implements AddressPoolAdminService {
      * {@inheritDoc}
      * <p>
      * The binding stays stored as RELEASED (expiry = release time) so the device gets the same
-     * address back later, until the address is reclaimed for another device. Releasing twice is
-     * harmless and returns true.
+     * address back later, until the address is reclaimed for another device after the quarantine.
+     * Releasing twice is harmless and returns true.
      */
     @Override
     public boolean release(String pool, DeviceId device) {
         Objects.requireNonNull(device, "device");
         return guarded("release the lease of " + device + " in pool " + pool, () -> {
             state(pool);
-            ReentrantLock lock = stripe(pool, device);
-            lock.lock();
-            try {
+            return withDeviceLock(pool, device, () -> {
                 for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
                     Optional<Lease> found = store.findByDevice(pool, device);
                     if (found.isEmpty()) {
@@ -477,15 +764,102 @@ public class PoolManager implements AddressPoolAdminService {
                         return true;
                     }
                 }
-                throw new DtmException(Reason.STORE_UNAVAILABLE, "lease of device " + device + " in pool " + pool
-                        + " keeps changing under concurrent updates");
-            } finally {
-                lock.unlock();
+                throw concurrentUpdates(pool, device);
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------ reservations
+
+    @Override
+    public Lease reserve(String pool, DeviceId device, InetAddress address) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(address, "address");
+        return guarded("reserve " + address.getHostAddress() + " for " + device + " in pool " + pool, () -> {
+            PoolState s = state(pool);
+            if (!s.pool.isAssignable(address)) {
+                throw new IllegalArgumentException(address.getHostAddress() + " cannot be reserved in pool " + pool + " ("
+                        + s.pool.prefix() + (s.pool.delegatesPrefixes() ? ", /" + s.pool.delegatedLength() + " prefixes" : "")
+                        + "): it is outside the pool, the network or gateway address, the broadcast address, or not the start of a block");
             }
+            return withDeviceLock(pool, device, () -> {
+                Optional<Lease> holder = store.findByAddress(pool, address);
+                if (holder.isPresent() && !holder.get().device().equals(device)) {
+                    Lease h = holder.get();
+                    throw new IllegalArgumentException(address.getHostAddress() + " in pool " + pool + " is held by device "
+                            + h.device() + " (" + h.state().name().toLowerCase(java.util.Locale.ROOT)
+                            + (h.reserved() ? ", reserved" : "") + "); release or unreserve it first");
+                }
+                Optional<Lease> own = store.findByDevice(pool, device);
+                if (own.isPresent() && own.get().address().equals(address)) {
+                    Lease l = own.get();
+                    if (l.reserved()) {
+                        return l;
+                    }
+                    Lease stored = store.update(l.withReserved(true, nodeId), l.sequence())
+                            .orElseThrow(() -> concurrentUpdates(pool, device));
+                    LOG.info("address reserved: device={} pool={} address={} (its current lease) node={}", device, pool,
+                            address.getHostAddress(), nodeId);
+                    return stored;
+                }
+                if (own.isPresent()) {
+                    Lease old = own.get();
+                    if (!store.remove(pool, device, old.sequence())) {
+                        throw concurrentUpdates(pool, device);
+                    }
+                    if (!s.pool.isExcluded(old.address())) {
+                        s.free.give(s.pool.offsetOf(old.address()));
+                    }
+                    LOG.warn("lease given up for a reservation: device={} pool={} old.address={} ({}) new.address={} node={}",
+                            device, pool, old.address().getHostAddress(), old.state(), address.getHostAddress(), nodeId);
+                }
+                BindResult r = store.tryBind(new Lease(pool, device, address, LeaseState.RELEASED, 1, clock.instant(), nodeId,
+                        true));
+                if (r.outcome() != BindResult.Outcome.BOUND) {
+                    throw new IllegalArgumentException(address.getHostAddress() + " in pool " + pool
+                            + " was taken while reserving it for " + device + "; nothing reserved, try again");
+                }
+                LOG.info("address reserved: device={} pool={} address={} node={}", device, pool, address.getHostAddress(), nodeId);
+                return r.lease();
+            });
+        });
+    }
+
+    @Override
+    public boolean unreserve(String pool, DeviceId device) {
+        Objects.requireNonNull(device, "device");
+        return guarded("unreserve the address of " + device + " in pool " + pool, () -> {
+            state(pool);
+            return withDeviceLock(pool, device, () -> {
+                Optional<Lease> own = store.findByDevice(pool, device);
+                if (own.isEmpty() || !own.get().reserved()) {
+                    return false;
+                }
+                Lease l = own.get();
+                store.update(l.withReserved(false, nodeId), l.sequence()).orElseThrow(() -> concurrentUpdates(pool, device));
+                LOG.info("reservation removed: device={} pool={} address={} node={}", device, pool,
+                        l.address().getHostAddress(), nodeId);
+                return true;
+            });
         });
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private <T> T withDeviceLock(String pool, DeviceId device, Supplier<T> action) {
+        ReentrantLock lock = stripe(pool, device);
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static DtmException concurrentUpdates(String pool, DeviceId device) {
+        return new DtmException(Reason.STORE_UNAVAILABLE, "lease of device " + device + " in pool " + pool
+                + " keeps changing under concurrent updates");
+    }
 
     private ReentrantLock stripe(String pool, DeviceId device) {
         int h = 31 * pool.hashCode() + device.hashCode();

@@ -3,10 +3,14 @@ package net.dtm.pool;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -16,12 +20,15 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.AddressPoolService;
+import net.dtm.api.DtmException;
 import net.dtm.spi.store.LeaseStore;
 
 /**
  * Wires a {@link PoolManager} to the {@link LeaseStore} service and publishes it as
- * {@link AddressPoolService} and {@link AddressPoolAdminService}. When the store service goes
- * away the component is deactivated (static reference) and comes back with the next store.
+ * {@link AddressPoolService} and {@link AddressPoolAdminService}. At activation it loads every
+ * pool's free index (so the first device is served at full speed) and logs how long that took;
+ * then it runs the housekeeping {@link PoolManager#sweep()} periodically. When the store service
+ * goes away the component is deactivated (static reference) and comes back with the next store.
  */
 @Component(service = {AddressPoolService.class, AddressPoolAdminService.class},
         configurationPid = PoolManagerComponent.PID,
@@ -33,6 +40,8 @@ public final class PoolManagerComponent extends PoolManager {
     public static final String PID = "net.dtm.pool";
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolManagerComponent.class);
+
+    private final ScheduledExecutorService housekeeping;
 
     /** Configuration of the pool manager. */
     @ObjectClassDefinition(name = "DTM address pool manager", description = "Allocation, locking and renewal of tunnel addresses")
@@ -47,15 +56,61 @@ public final class PoolManagerComponent extends PoolManager {
                 description = "A renewal writes to the store only when less than this fraction of the lease time remains (0..1)",
                 min = "0", max = "1")
         double renew_write_threshold() default 0.5;
+
+        @AttributeDefinition(name = "Quarantine (s)",
+                description = "How long a released or expired address stays with its device before it may go to another one", min = "0")
+        int quarantine_seconds() default 600;
+
+        @AttributeDefinition(name = "Utilisation warnings (%)",
+                description = "Comma list of ascending percentages; crossing one upwards logs a warning")
+        String utilisation_warn_percent() default "80,90,95";
+
+        @AttributeDefinition(name = "Housekeeping interval (s)", description = "How often reclamation and utilisation checks run", min = "1")
+        int sweep_seconds() default 30;
     }
 
     /** The component is the manager itself, so the services need no forwarding layer. */
     @Activate
     public PoolManagerComponent(@Reference(name = "store") LeaseStore store, Config config) {
-        super(store, nodeId(config), Clock.systemUTC(), Duration.ofSeconds(config.lock_seconds()),
-                config.renew_write_threshold());
-        LOG.info("pool manager active: node={} lock={}s renew.write.threshold={}", nodeId(config), config.lock_seconds(),
-                config.renew_write_threshold());
+        super(store, nodeId(config), Clock.systemUTC(), settings(config));
+        long started = System.nanoTime();
+        int pools;
+        try {
+            pools = loadAll();
+        } catch (DtmException e) {
+            pools = -1; // store not reachable yet: pools load on first use
+            LOG.warn("pool manager could not load pools at start, they load on first use: {}", e.getMessage());
+        }
+        LOG.info("pool manager active: node={} {} pools loaded in {} ms, {}", nodeId(config), pools,
+                (System.nanoTime() - started) / 1_000_000, settings());
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dtm-pool-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        int every = Math.max(1, config.sweep_seconds());
+        housekeeping.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        housekeeping.shutdownNow();
+    }
+
+    private void sweepQuietly() {
+        try {
+            int n = sweep();
+            if (n > 0) {
+                LOG.info("housekeeping reclaimed {} addresses", n);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("housekeeping failed, retried at the next interval: {}", e.getMessage());
+        }
+    }
+
+    private static PoolSettings settings(Config config) {
+        return new PoolSettings(Duration.ofSeconds(config.lock_seconds()), config.renew_write_threshold(),
+                Duration.ofSeconds(config.quarantine_seconds()), PoolSettings.parsePercentages(config.utilisation_warn_percent()));
     }
 
     private static String nodeId(Config config) {

@@ -4,12 +4,14 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.BindResult;
+import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.StoreUnavailableException;
 
@@ -58,10 +60,42 @@ class CountingStore implements LeaseStore {
     }
 
     @Override
-    public BindResult tryBind(String pool, DeviceId device, InetAddress address, Instant expiresAt, String nodeId) {
+    public BindResult tryBind(Lease proposed) {
         check();
         writes.incrementAndGet();
-        return delegate.tryBind(pool, device, address, expiresAt, nodeId);
+        return delegate.tryBind(proposed);
+    }
+
+    @Override
+    public void updatePool(Pool pool) {
+        check();
+        writes.incrementAndGet();
+        delegate.updatePool(pool);
+    }
+
+    @Override
+    public List<Lease> leases(String pool, InetAddress after, int limit) {
+        check();
+        return delegate.leases(pool, after, limit);
+    }
+
+    @Override
+    public List<Lease> reclaimable(String pool, Instant boundary, int limit) {
+        check();
+        return delegate.reclaimable(pool, boundary, limit);
+    }
+
+    @Override
+    public void forEachAddress(String pool, Consumer<InetAddress> sink) {
+        check();
+        scans.incrementAndGet();
+        delegate.forEachAddress(pool, sink);
+    }
+
+    @Override
+    public LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
+        check();
+        return delegate.countLeases(pool, now, quarantineBoundary);
     }
 
     @Override

@@ -342,9 +342,19 @@ public final class RequestHandler {
                     + " not offered by node " + settings.nodeId() + " (offers "
                     + settings.tunnelType().name().toLowerCase(Locale.ROOT) + ")");
         }
-        String poolName = establish.pool().isEmpty() ? settings.defaultPool() : establish.pool();
-        Lease lease = pools.allocate(poolName, device);
-        LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, poolName,
+        InetAddress hint = establish.lastAddress().orElse(null);
+        Lease lease;
+        if (establish.pool().isEmpty()) {
+            lease = pools.allocate(device, establish.tunnelType(), hint);
+        } else {
+            Pool pool = pools.pool(establish.pool())
+                    .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool " + establish.pool()));
+            if (!pool.serves(device, establish.tunnelType())) {
+                throw new DtmException(Reason.NO_POOL, "pool " + pool.name() + " does not serve device " + device);
+            }
+            lease = pools.allocate(pool.name(), device, hint);
+        }
+        LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, lease.pool(),
                 lease.address().getHostAddress(), lease.sequence(), settings.nodeId());
         return params(lease, true);
     }
@@ -353,12 +363,15 @@ public final class RequestHandler {
      * Checks that the lease a device quotes is the one it holds: same address, and a sequence the
      * store has already reached (a device may quote an older sequence of the same binding, e.g.
      * from the PARAMS before its CONFIRM; a sequence the binding never had means the device's
-     * binding was removed and created afresh since, so the quote is stale).
+     * binding was removed and created afresh since, so the quote is stale). The device may quote
+     * the lease's address or, for a delegated prefix, the inner address it was given in it.
      */
     private Lease quoted(DeviceId device, String pool, InetAddress address, long sequence, boolean releasedOk) {
         Lease lease = pools.lease(pool, device)
                 .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
-        if (!lease.address().equals(address) || sequence < 1 || sequence > lease.sequence()
+        boolean sameAddress = lease.address().equals(address)
+                || pools.pool(pool).map(p -> p.innerAddress(lease.address()).equals(address)).orElse(false);
+        if (!sameAddress || sequence < 1 || sequence > lease.sequence()
                 || (!releasedOk && lease.state() == LeaseState.RELEASED)) {
             throw new DtmException(Reason.UNKNOWN_LEASE, "device " + device + " quotes lease " + address.getHostAddress()
                     + "#" + sequence + " but holds " + lease.address().getHostAddress() + "#" + lease.sequence()
@@ -382,7 +395,7 @@ public final class RequestHandler {
             long remaining = Duration.between(Instant.now(clock), lease.expiresAt()).getSeconds();
             leaseSeconds = (int) Math.max(1, Math.min(remaining, Integer.MAX_VALUE));
         }
-        TunnelParameters parameters = new TunnelParameters(lease.address(), pool.prefix().prefixLength(), pool.gateway(),
+        TunnelParameters parameters = new TunnelParameters(pool.innerAddress(lease.address()), pool.innerPrefixLength(), pool.gateway(),
                 settings.tunnelEndpoint(), settings.tunnelType(), settings.mtu(), settings.keepaliveSeconds(),
                 leaseSeconds, settings.nodeId());
         return new Params(parameters, lease.pool(), lease.sequence(), settings.servers());

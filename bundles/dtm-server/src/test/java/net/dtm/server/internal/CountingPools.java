@@ -1,5 +1,6 @@
 package net.dtm.server.internal;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -10,7 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
+import net.dtm.api.LeaseQuery;
 import net.dtm.api.Pool;
+import net.dtm.api.PoolStats;
+import net.dtm.api.TunnelType;
 
 /** Wraps a pool service: counts changes, can hold allocate() on a latch, can inject failures. */
 final class CountingPools implements AddressPoolAdminService {
@@ -69,7 +73,57 @@ final class CountingPools implements AddressPoolAdminService {
     }
 
     @Override
+    public List<Lease> leases(LeaseQuery query) {
+        return delegate.leases(query);
+    }
+
+    @Override
+    public Optional<Lease> leaseAt(String pool, InetAddress address) {
+        return delegate.leaseAt(pool, address);
+    }
+
+    @Override
+    public PoolStats stats(String pool) {
+        return delegate.stats(pool);
+    }
+
+    @Override
+    public Pool updatePool(Pool pool) {
+        return delegate.updatePool(pool);
+    }
+
+    @Override
+    public Lease reserve(String pool, DeviceId device, InetAddress address) {
+        changes.incrementAndGet();
+        return delegate.reserve(pool, device, address);
+    }
+
+    @Override
+    public boolean unreserve(String pool, DeviceId device) {
+        changes.incrementAndGet();
+        return delegate.unreserve(pool, device);
+    }
+
+    @Override
+    public Lease allocate(String pool, DeviceId device, InetAddress hint) {
+        gate();
+        return delegate.allocate(pool, device, hint);
+    }
+
+    @Override
+    public Lease allocate(DeviceId device, TunnelType type, InetAddress hint) {
+        gate();
+        return delegate.allocate(device, type, hint);
+    }
+
+    @Override
     public Lease allocate(String pool, DeviceId device) {
+        gate();
+        return delegate.allocate(pool, device);
+    }
+
+    /** Counts an allocation, holds it while the gate is closed, then fails it if a failure is set. */
+    private void gate() {
         allocations.incrementAndGet();
         changes.incrementAndGet();
         allocateEntered.countDown();
@@ -85,7 +139,6 @@ final class CountingPools implements AddressPoolAdminService {
             }
         }
         maybeFail();
-        return delegate.allocate(pool, device);
     }
 
     @Override

@@ -17,7 +17,10 @@ import net.dtm.api.DtmException;
 import net.dtm.api.DtmException.Reason;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
+import net.dtm.api.LeaseQuery;
 import net.dtm.api.Pool;
+import net.dtm.api.PoolStats;
+import net.dtm.api.TunnelType;
 
 /** A small in-memory pool manager with the semantics of the real one (sticky, lock, confirm). */
 final class FakePools implements AddressPoolAdminService {
@@ -93,7 +96,7 @@ final class FakePools implements AddressPoolAdminService {
             return again;
         }
         for (long offset = pool.firstHostOffset(); offset < pool.endHostOffset(); offset++) {
-            InetAddress address = pool.prefix().addressAt(offset);
+            InetAddress address = pool.addressAt(offset);
             if (m.values().stream().noneMatch(l -> l.address().equals(address))) {
                 Lease lease = new Lease(poolName, device, address, LeaseState.LOCKED, 1, lockUntil, "fake");
                 m.put(device, lease);
@@ -101,6 +104,49 @@ final class FakePools implements AddressPoolAdminService {
             }
         }
         throw new DtmException(Reason.POOL_EXHAUSTED, "pool " + poolName + " exhausted (" + pool.capacity() + " addresses)");
+    }
+
+    @Override
+    public Lease allocate(String pool, DeviceId device, InetAddress hint) {
+        return allocate(pool, device);
+    }
+
+    /** The first pool by name that serves the device (the fake has no specificity order). */
+    @Override
+    public synchronized Lease allocate(DeviceId device, TunnelType type, InetAddress hint) {
+        return pools.values().stream().filter(p -> p.serves(device, type)).map(Pool::name).sorted().findFirst()
+                .map(name -> allocate(name, device))
+                .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool serves device " + device));
+    }
+
+    @Override
+    public synchronized List<Lease> leases(LeaseQuery query) {
+        throw new UnsupportedOperationException("not used by the request handler");
+    }
+
+    @Override
+    public synchronized Optional<Lease> leaseAt(String pool, InetAddress address) {
+        return leases.getOrDefault(pool, Map.of()).values().stream().filter(l -> l.address().equals(address)).findFirst();
+    }
+
+    @Override
+    public PoolStats stats(String pool) {
+        throw new UnsupportedOperationException("not used by the request handler");
+    }
+
+    @Override
+    public Pool updatePool(Pool pool) {
+        throw new UnsupportedOperationException("not used by the request handler");
+    }
+
+    @Override
+    public Lease reserve(String pool, DeviceId device, InetAddress address) {
+        throw new UnsupportedOperationException("not used by the request handler");
+    }
+
+    @Override
+    public boolean unreserve(String pool, DeviceId device) {
+        throw new UnsupportedOperationException("not used by the request handler");
     }
 
     @Override
