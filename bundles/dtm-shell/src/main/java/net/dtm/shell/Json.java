@@ -1,16 +1,20 @@
 package net.dtm.shell;
 
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Minimal JSON writer for the {@code -j/--json} output of list commands (flat objects only). */
+/**
+ * Minimal JSON writer for the {@code -j/--json} output of the commands: objects whose values are
+ * strings, numbers, booleans, null, lists of those, or nested objects.
+ */
 final class Json {
 
     private Json() {
     }
 
-    /** An array of flat objects; values are strings, numbers, booleans or null. */
+    /** An array of objects. */
     static String array(List<? extends Map<String, ?>> rows) {
         StringBuilder sb = new StringBuilder("[");
         for (Iterator<? extends Map<String, ?>> it = rows.iterator(); it.hasNext();) {
@@ -22,7 +26,7 @@ final class Json {
         return sb.append(']').toString();
     }
 
-    /** One flat object. */
+    /** One object. */
     static String object(Map<String, ?> row) {
         StringBuilder sb = new StringBuilder();
         object(sb, row);
@@ -51,6 +55,21 @@ final class Json {
             sb.append(n);
         } else if (v instanceof Boolean b) {
             sb.append(b);
+        } else if (v instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> object = (Map<String, ?>) m;
+            object(sb, object);
+        } else if (v instanceof Collection<?> c) {
+            sb.append('[');
+            boolean first = true;
+            for (Object item : c) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                value(sb, item);
+            }
+            sb.append(']');
         } else {
             string(sb, v.toString());
         }

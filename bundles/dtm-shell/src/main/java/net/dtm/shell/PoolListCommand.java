@@ -1,7 +1,6 @@
 package net.dtm.shell;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,12 +11,15 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import net.dtm.api.AddressPoolService;
+import net.dtm.api.DtmException;
 import net.dtm.api.Pool;
+import net.dtm.api.PoolStats;
 
-/** {@code pool:list}: the address pools with their size and use. */
+/** {@code pool:list}: the address pools with what they hand out, their use and selection rule. */
 @Service
-@Command(scope = "pool", name = "list", description = "Lists the address pools: prefix, lease time, capacity and addresses in use")
-public class PoolListCommand extends DtmCommand {
+@Command(scope = "pool", name = "list", description = "Lists the address pools: prefix, what they hand out (address or prefix), "
+        + "lease time, used/capacity, utilisation and selection rule")
+public class PoolListCommand extends PoolCommand {
 
     @Option(name = "-j", aliases = "--json", description = "Print JSON instead of a table")
     boolean json;
@@ -26,33 +28,39 @@ public class PoolListCommand extends DtmCommand {
     AddressPoolService pools;
 
     @Override
-    public Object execute() throws Exception {
-        AddressPoolService service = require(pools, "The address pool service", "dtm-server");
+    void run() throws Exception {
+        AddressPoolService service = require(pools, SERVICE, FEATURE);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Pool pool : service.pools()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", pool.name());
-            row.put("prefix", pool.prefix().toString());
-            row.put("leaseSeconds", pool.leaseSeconds());
-            row.put("capacity", pool.capacity());
-            row.put("used", service.used(pool.name()));
-            rows.add(row);
+            PoolStats stats;
+            try {
+                stats = service.stats(pool.name());
+            } catch (DtmException e) {
+                if (e.reason() == DtmException.Reason.NO_POOL) {
+                    continue; // deleted since pools() was read
+                }
+                throw e;
+            }
+            rows.add(PoolRows.listRow(pool, stats, json));
         }
         if (json) {
             out().println(Json.array(rows));
-            return null;
+            return;
         }
         ShellTable table = new ShellTable();
         table.column("Name");
         table.column("Prefix");
+        table.column("Hands out");
         table.column("Lease time (s)").alignRight();
-        table.column("Capacity").alignRight();
         table.column("Used").alignRight();
+        table.column("Capacity").alignRight();
+        table.column("Use (%)").alignRight();
+        table.column("Selection");
         table.emptyTableText("no pools");
-        for (Map<String, Object> row : rows) {
-            table.addRow().addContent(row.values().toArray());
+        for (Map<String, Object> r : rows) {
+            table.addRow().addContent(r.get("name"), r.get("prefix"), r.get("handsOut"), r.get("leaseSeconds"), r.get("used"),
+                    r.get("capacity"), r.get("utilisationPercent"), r.get("selection"));
         }
         table.print(out());
-        return null;
     }
 }

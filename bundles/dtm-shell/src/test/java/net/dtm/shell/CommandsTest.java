@@ -50,178 +50,6 @@ class CommandsTest {
         return buffer.toString(StandardCharsets.UTF_8);
     }
 
-    // pool:list
-
-    @Test
-    void poolListShowsPrefixLeaseTimeCapacityAndUse() throws Exception {
-        PoolListCommand c = wire(new PoolListCommand());
-        c.pools = pools;
-        c.execute();
-        String out = output();
-        assertTrue(out.contains("demo"), out);
-        assertTrue(out.contains("10.64.0.0/16"), out);
-        assertTrue(out.contains("3600"), out);
-        assertTrue(out.contains("65533"), out);
-        assertTrue(out.lines().anyMatch(l -> l.contains("demo") && l.trim().endsWith("2")), out);
-    }
-
-    @Test
-    void poolListJson() throws Exception {
-        PoolListCommand c = wire(new PoolListCommand());
-        c.pools = pools;
-        c.json = true;
-        c.execute();
-        assertEquals("[{\"name\":\"demo\",\"prefix\":\"10.64.0.0/16\",\"leaseSeconds\":3600,\"capacity\":65533,\"used\":2}]",
-                output().trim());
-    }
-
-    @Test
-    void poolListWithoutServiceSaysSo() {
-        PoolListCommand c = wire(new PoolListCommand());
-        CommandException e = assertThrows(CommandException.class, c::execute);
-        assertTrue(e.getMessage().contains("not available") && e.getMessage().contains("dtm-server"), e.getMessage());
-    }
-
-    @Test
-    void poolListEmpty() throws Exception {
-        PoolListCommand c = wire(new PoolListCommand());
-        c.pools = new Fakes.Pools();
-        c.execute();
-        assertTrue(output().contains("no pools"), output());
-    }
-
-    // pool:create
-
-    @Test
-    void poolCreateCreates() throws Exception {
-        PoolCreateCommand c = wire(new PoolCreateCommand());
-        c.admin = pools;
-        c.name = "fleet";
-        c.prefix = "10.65.0.0/24";
-        c.leaseSeconds = 600;
-        c.execute();
-        assertEquals(Pool.of("fleet", "10.65.0.0/24", 600), pools.pool("fleet").orElseThrow());
-        assertTrue(output().contains("Pool fleet created"), output());
-    }
-
-    @Test
-    void poolCreateDefaultLeaseTimeIsOneHour() throws Exception {
-        PoolCreateCommand c = wire(new PoolCreateCommand());
-        c.admin = pools;
-        c.name = "fleet";
-        c.prefix = "10.65.0.0/24";
-        c.execute();
-        assertEquals(3600, pools.pool("fleet").orElseThrow().leaseSeconds());
-    }
-
-    @Test
-    void poolCreateRejectsBadPrefixAndChangesNothing() {
-        for (String bad : new String[] {"10.65.0.1/24", "10.65.0.0", "nonsense/8", "10.65.0.0/31"}) {
-            PoolCreateCommand c = wire(new PoolCreateCommand());
-            c.admin = pools;
-            c.name = "fleet";
-            c.prefix = bad;
-            CommandException e = assertThrows(CommandException.class, c::execute, bad);
-            assertTrue(e.getMessage().startsWith("Pool not created"), e.getMessage());
-        }
-        assertEquals(1, pools.pools().size());
-    }
-
-    @Test
-    void poolCreateRejectsBadNameAndLeaseTime() {
-        PoolCreateCommand c = wire(new PoolCreateCommand());
-        c.admin = pools;
-        c.name = "bad name";
-        c.prefix = "10.65.0.0/24";
-        assertThrows(CommandException.class, c::execute);
-        c.name = "ok";
-        c.leaseSeconds = 5;
-        CommandException e = assertThrows(CommandException.class, c::execute);
-        assertTrue(e.getMessage().contains("lease time"), e.getMessage());
-        assertEquals(1, pools.pools().size());
-    }
-
-    @Test
-    void poolCreateReportsServiceRefusal() {
-        PoolCreateCommand c = wire(new PoolCreateCommand());
-        c.admin = pools;
-        c.name = "overlap";
-        c.prefix = "10.64.1.0/24";
-        CommandException e = assertThrows(CommandException.class, c::execute);
-        assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
-        assertFalse(pools.pool("overlap").isPresent());
-    }
-
-    @Test
-    void poolCreateWithoutService() {
-        PoolCreateCommand c = wire(new PoolCreateCommand());
-        c.name = "x";
-        c.prefix = "10.65.0.0/24";
-        assertThrows(CommandException.class, c::execute);
-    }
-
-    // lease:list
-
-    @Test
-    void leaseListShowsEveryColumn() throws Exception {
-        LeaseListCommand c = wire(new LeaseListCommand());
-        c.pools = pools;
-        c.execute();
-        String out = output();
-        for (String expected : new String[] {"smr-1", "10.64.0.2", "BOUND", "7", "2030-01-01 10:00:00Z", "node-a", "smr-2", "LOCKED"}) {
-            assertTrue(out.contains(expected), expected + " in " + out);
-        }
-    }
-
-    @Test
-    void leaseListFiltersByDevice() throws Exception {
-        LeaseListCommand c = wire(new LeaseListCommand());
-        c.pools = pools;
-        c.device = "smr-2";
-        c.json = true;
-        c.execute();
-        assertEquals("[{\"pool\":\"demo\",\"device\":\"smr-2\",\"address\":\"10.64.0.3\",\"state\":\"LOCKED\",\"sequence\":1,"
-                + "\"expires\":\"2030-01-01T10:00:00Z\",\"node\":\"node-a\"}]", output().trim());
-    }
-
-    @Test
-    void leaseListFiltersByPoolAndDevice() throws Exception {
-        LeaseListCommand c = wire(new LeaseListCommand());
-        c.pools = pools;
-        c.pool = "demo";
-        c.device = "smr-1";
-        c.execute();
-        assertTrue(output().contains("smr-1"));
-        assertFalse(output().contains("smr-2"));
-    }
-
-    @Test
-    void leaseListUnknownPoolIsAnError() {
-        LeaseListCommand c = wire(new LeaseListCommand());
-        c.pools = pools;
-        c.pool = "nope";
-        CommandException e = assertThrows(CommandException.class, c::execute);
-        assertTrue(e.getMessage().contains("nope"));
-    }
-
-    @Test
-    void leaseListBadDeviceIdIsAnError() {
-        LeaseListCommand c = wire(new LeaseListCommand());
-        c.pools = pools;
-        c.device = "bad id!";
-        CommandException e = assertThrows(CommandException.class, c::execute);
-        assertTrue(e.getMessage().contains("invalid device id"), e.getMessage());
-    }
-
-    @Test
-    void leaseListEmptyAndMissingService() throws Exception {
-        LeaseListCommand c = wire(new LeaseListCommand());
-        assertThrows(CommandException.class, c::execute);
-        c.pools = new Fakes.Pools();
-        c.execute();
-        assertTrue(output().contains("no leases"));
-    }
-
     // device:add
 
     @Test
@@ -362,6 +190,51 @@ class CommandsTest {
         candidates.clear();
         dc.complete(null, new StubLine("sm"), candidates);
         assertTrue(candidates.stream().anyMatch(s -> s.trim().equals("smr-1")), candidates.toString());
+    }
+
+    @Test
+    void completersOfferLeaseStatesAndTunnelTypes() {
+        List<String> candidates = new ArrayList<>();
+        new LeaseStateCompleter().complete(null, new StubLine("lo"), candidates);
+        assertEquals(List.of("locked"), candidates.stream().map(String::trim).toList());
+        candidates.clear();
+        new LeaseStateCompleter().complete(null, new StubLine(""), candidates);
+        assertEquals(List.of("bound", "locked", "released"), candidates.stream().map(String::trim).sorted().toList());
+        candidates.clear();
+        new TunnelTypeCompleter().complete(null, new StubLine("vx"), candidates);
+        assertEquals(List.of("vxlan"), candidates.stream().map(String::trim).toList());
+    }
+
+    // addresses
+
+    @Test
+    void ipv6IsWrittenInItsShortForm() throws Exception {
+        String[][] cases = {
+            {"2001:db8:0:0:0:0:0:1", "2001:db8::1"},
+            {"0:0:0:0:0:0:0:1", "::1"},
+            {"0:0:0:0:0:0:0:0", "::"},
+            {"2001:db8:100:5:0:0:0:0", "2001:db8:100:5::"},
+            {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+            {"2001:0:0:1:0:0:0:1", "2001:0:0:1::1"},
+            {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"},
+            {"10.64.0.2", "10.64.0.2"},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], Ip.text(InetAddress.getByName(c[0])), c[0]);
+        }
+    }
+
+    // json
+
+    @Test
+    void jsonListsAndNestedObjects() {
+        java.util.Map<String, Object> inner = new java.util.LinkedHashMap<>();
+        inner.put("n", 1);
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("list", List.of("a", 2, true));
+        row.put("empty", List.of());
+        row.put("inner", inner);
+        assertEquals("{\"list\":[\"a\",2,true],\"empty\":[],\"inner\":{\"n\":1}}", Json.object(row));
     }
 
     // json escaping
