@@ -86,10 +86,16 @@ public class LeaseReserveCommand extends PoolCommand {
         if (a.equals(p.gateway())) {
             return "it is the gateway";
         }
-        if (p.delegatesPrefixes() && p.offsetOf(a) >= p.firstHostOffset() && p.offsetOf(a) < p.endHostOffset()) {
+        long block;
+        try {
+            block = p.offsetOf(a);
+        } catch (ArithmeticException e) {
+            block = Long.MAX_VALUE; // beyond the blocks a pool numbers
+        }
+        if (p.delegatesPrefixes() && block >= p.firstHostOffset() && block < p.endHostOffset()) {
             return "it is not the start of a /" + p.delegatedLength() + " prefix";
         }
-        if (p.prefix().isIpv4() && p.offsetOf(a) == p.endHostOffset()) {
+        if (p.prefix().isIpv4() && block == p.endHostOffset()) {
             return "it is the broadcast address";
         }
         return "it lies outside the pool's assignable blocks (" + Ip.block(p, p.addressAt(p.firstHostOffset())) + " to "

@@ -66,7 +66,7 @@ public class LeaseShowCommand extends PoolCommand {
         InetAddress address = literal(key);
         if (address != null && p.prefix().contains(address)) {
             // For a delegated prefix any address inside it finds the lease (stored on the prefix's first address).
-            Optional<Lease> at = service.leaseAt(p.name(), p.addressAt(p.offsetOf(address)));
+            Optional<Lease> at = service.leaseAt(p.name(), blockStart(p, address));
             if (at.isPresent() || !isDeviceId(key)) {
                 return at;
             }
@@ -75,6 +75,18 @@ public class LeaseShowCommand extends PoolCommand {
             throw refused(Ip.text(address) + " is outside pool " + p.name() + " (" + Ip.text(p.prefix()) + ")");
         }
         return service.lease(p.name(), device(key));
+    }
+
+    /** The first address of the block holding {@code address}: where a lease on a delegated prefix is stored. */
+    private static InetAddress blockStart(Pool p, InetAddress address) {
+        if (!p.delegatesPrefixes()) {
+            return address;
+        }
+        try {
+            return p.addressAt(p.offsetOf(address));
+        } catch (ArithmeticException e) {
+            return address; // beyond the numbered blocks: no lease can be there
+        }
     }
 
     private String notFound(Pool p) {

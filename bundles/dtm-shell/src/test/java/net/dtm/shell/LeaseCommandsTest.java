@@ -415,7 +415,19 @@ class LeaseCommandsTest extends PoolTestSupport {
         pools.changes = 0;
         assertEquals("Address not reserved: 2001:db8:100:5::1 cannot be handed out in pool v6: it is not the start of a /64 prefix",
                 refused(reserve("v6", "smr-1", "2001:db8:100:5::1"), "Address not reserved"));
+        pools.createPool(Pool.of("v6single", "2001:db8:200::/64", 3600));
+        pools.changes = 0;
+        assertEquals("Address not reserved: 2001:db8:200:0:ffff:ffff:ffff:ffff cannot be handed out in pool v6single: it lies outside "
+                + "the pool's assignable blocks (2001:db8:200::2 to 2001:db8:200:0:3fff:ffff:ffff:ffff)",
+                refused(reserve("v6single", "smr-1", "2001:db8:200::ffff:ffff:ffff:ffff"), "Address not reserved"));
         assertFalse(lease("demo", "smr-1").reserved());
+    }
+
+    @Test
+    void showAnAddressHighInAHugePool() throws Exception {
+        pools.createPool(Pool.of("v6single", "2001:db8:200::/64", 3600));
+        assertEquals("No lease holds 2001:db8:200:0:ffff:ffff:ffff:ffff in pool v6single, and no device of that id has a lease there",
+                refused(show("v6single", "2001:db8:200:0:ffff:ffff:ffff:ffff"), "No lease holds"));
     }
 
     @Test
