@@ -11,74 +11,104 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.api.AddressRange;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
+import net.dtm.api.TunnelType;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
  * The standalone store: pools, leases and devices in an embedded Derby database.
  * <p>
- * Portable SQL only (plain tables, primary keys, unique constraints, a foreign key, no stored
- * procedures, no vendor types) so the engine can be exchanged. The address lock is the
- * {@code INSERT} into {@code dtm_lease}: its primary key {@code (pool_name, device_id)} and the
- * unique constraint {@code (pool_name, address)} make the first insert win and every other fail
- * with SQLState 23505. Compare-and-set is an {@code UPDATE}/{@code DELETE} whose {@code WHERE}
- * names the expected sequence.
+ * Portable SQL only (plain tables, primary keys, unique constraints, foreign keys, plain indexes,
+ * no stored procedures, no vendor types) so the engine can be exchanged; the schema is in
+ * {@link DerbySchema}. The address lock is the {@code INSERT} into {@code dtm_lease}: its primary
+ * key {@code (pool_name, device_id)} and the unique constraint {@code (pool_name, address)} make
+ * the first insert win and every other fail with SQLState 23505. Compare-and-set is an
+ * {@code UPDATE}/{@code DELETE} whose {@code WHERE} names the expected sequence.
  * <p>
  * Addresses are stored as the lowercase hex of their raw bytes (8 digits for IPv4, 32 for IPv6):
  * one canonical spelling per address, and within a pool (one address family) text order is
  * numeric address order, so {@code ORDER BY address} needs no vendor type. Instants are stored as
  * epoch seconds plus nanoseconds, so they come back exactly.
  * <p>
- * Every statement runs in auto-commit mode (multi-statement changes in one explicit transaction);
- * with Derby's default durability the transaction log is synced before the commit returns.
- * Connections come from a small internal pool; the class is safe for many threads. Lock timeouts
- * and deadlocks under contention are retried a few times; a lost database is reported as
- * {@link StoreUnavailableException}.
+ * Writes go through a {@link GroupCommitWriter}: one thread and one connection run all writes,
+ * concurrent ones share one commit (one log sync with Derby's default durability), and no call
+ * returns before its commit. With group commit off (constructor flag, or the system property
+ * {@value #GROUP_COMMIT_PROPERTY}{@code =false}) every write is its own transaction on a pooled
+ * connection, committed and synced on its own. Reads use a small pool of connections in
+ * auto-commit mode at read committed. Lock timeouts and deadlocks are retried a few times; a lost
+ * database is reported as {@link StoreUnavailableException}. The class is safe for many threads.
  */
 public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DerbyStore.class);
 
-    private static final int SCHEMA_VERSION = 1;
+    /** System property: {@code false} turns group commit off for stores built without the flag. */
+    public static final String GROUP_COMMIT_PROPERTY = "dtm.store.derby.groupCommit";
+
     private static final int MAX_IDLE = 16;
     private static final int ATTEMPTS = 5;
 
     private static final String LEASE_COLUMNS =
-            "pool_name, device_id, address, lease_state, seq, expires_sec, expires_nano, node_id";
+            "pool_name, device_id, address, lease_state, seq, expires_sec, expires_nano, node_id, reserved";
 
     private final Path directory;
     private final EmbeddedDataSource dataSource;
     private final Deque<Connection> idle = new ArrayDeque<>();
+    private final GroupCommitWriter writer; // null: group commit off
     private boolean closed;
 
     /**
-     * Opens (creating if needed) the database in {@code directory} and creates the schema on
-     * first open.
+     * Opens (creating if needed) the database in {@code directory}, creating or migrating the
+     * schema; group commit is on unless the system property {@value #GROUP_COMMIT_PROPERTY} is
+     * {@code false}.
      *
      * @throws StoreUnavailableException if the database cannot be opened
      */
     public DerbyStore(Path directory) {
+        this(directory, !"false".equalsIgnoreCase(System.getProperty(GROUP_COMMIT_PROPERTY, "true").trim()));
+    }
+
+    /**
+     * Opens the database in {@code directory}; {@code groupCommit} false makes every write its own
+     * synced transaction (the behaviour before group commit, kept for comparison).
+     *
+     * @throws StoreUnavailableException if the database cannot be opened
+     */
+    public DerbyStore(Path directory, boolean groupCommit) {
+        this(directory, groupCommit, GroupCommitWriter.DEFAULT_MAX_BATCH, GroupCommitWriter.NONE);
+    }
+
+    /** With the batch bound and test hooks of the group-commit writer. */
+    DerbyStore(Path directory, boolean groupCommit, int maxBatch, GroupCommitWriter.Hooks hooks) {
         this.directory = directory.toAbsolutePath().normalize();
         try {
             // Checked here because Derby, when it cannot create the directory, leaves a database
@@ -94,11 +124,14 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         dataSource.setDatabaseName(this.directory.toString());
         dataSource.setCreateDatabase("create");
         try (Connection c = dataSource.getConnection()) {
-            createSchema(c);
+            DerbySchema.createOrMigrate(c, this.directory.toString());
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot open Derby database " + this.directory + ": " + e.getMessage(), e);
         }
-        LOG.info("lease store opened: derby database {}", this.directory);
+        this.writer = groupCommit
+                ? new GroupCommitWriter("derby store " + this.directory, this::openWriterConnection, maxBatch, ATTEMPTS, hooks)
+                : null;
+        LOG.info("lease store opened: derby database {} (group commit {})", this.directory, groupCommit ? "on" : "off");
     }
 
     /** The database directory. */
@@ -106,111 +139,278 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         return directory;
     }
 
-    private static void createSchema(Connection c) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            if (tableExists(c, "DTM_SCHEMA")) {
-                try (ResultSet rs = s.executeQuery("SELECT version FROM dtm_schema")) {
-                    int version = rs.next() ? rs.getInt(1) : 0;
-                    if (version != SCHEMA_VERSION) {
-                        throw new SQLException("unsupported DTM schema version " + version + ", expected " + SCHEMA_VERSION);
-                    }
-                }
-                c.commit();
-                return;
-            }
-            s.executeUpdate("CREATE TABLE dtm_schema (version INT NOT NULL)");
-            s.executeUpdate("INSERT INTO dtm_schema (version) VALUES (" + SCHEMA_VERSION + ")");
-            s.executeUpdate("CREATE TABLE dtm_pool ("
-                    + "name VARCHAR(64) NOT NULL, prefix VARCHAR(64) NOT NULL, lease_seconds INT NOT NULL, "
-                    + "CONSTRAINT dtm_pool_pk PRIMARY KEY (name))");
-            s.executeUpdate("CREATE TABLE dtm_lease ("
-                    + "pool_name VARCHAR(64) NOT NULL, device_id VARCHAR(64) NOT NULL, address VARCHAR(32) NOT NULL, "
-                    + "lease_state VARCHAR(16) NOT NULL, seq BIGINT NOT NULL, expires_sec BIGINT NOT NULL, "
-                    + "expires_nano INT NOT NULL, node_id VARCHAR(255) NOT NULL, "
-                    + "CONSTRAINT dtm_lease_pk PRIMARY KEY (pool_name, device_id), "
-                    + "CONSTRAINT dtm_lease_address UNIQUE (pool_name, address), "
-                    + "CONSTRAINT dtm_lease_pool FOREIGN KEY (pool_name) REFERENCES dtm_pool (name))");
-            s.executeUpdate("CREATE TABLE dtm_device ("
-                    + "device_id VARCHAR(64) NOT NULL, key_hex VARCHAR(64) NOT NULL, "
-                    + "enrolled_sec BIGINT NOT NULL, enrolled_nano INT NOT NULL, "
-                    + "CONSTRAINT dtm_device_pk PRIMARY KEY (device_id))");
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            // Another store instance in this JVM may have created the schema at the same moment.
-            if (!"X0Y32".equals(e.getSQLState())) {
-                throw e;
-            }
-        }
+    /** True if concurrent writes share commits. */
+    public boolean groupCommit() {
+        return writer != null;
     }
 
-    private static boolean tableExists(Connection c, String name) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
-            return rs.next();
-        }
+    /** The group-commit writer, or null when group commit is off (tests and the benchmark). */
+    GroupCommitWriter writer() {
+        return writer;
+    }
+
+    private Connection openWriterConnection() throws SQLException {
+        Connection c = dataSource.getConnection();
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        return c;
     }
 
     // ------------------------------------------------------------------ pools
 
     @Override
     public void createPool(Pool pool) {
-        boolean created = insertUnlessDuplicate("create pool " + pool.name(),
-                "INSERT INTO dtm_pool (name, prefix, lease_seconds) VALUES (?, ?, ?)", ps -> {
-                    ps.setString(1, pool.name());
-                    ps.setString(2, pool.prefix().toString());
-                    ps.setInt(3, pool.leaseSeconds());
-                });
+        boolean created = write("create pool " + pool.name(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dtm_pool "
+                    + "(name, prefix, lease_seconds, delegated_length, tunnel_types, revision) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, pool.name());
+                ps.setString(2, pool.prefix().toString());
+                ps.setInt(3, pool.leaseSeconds());
+                ps.setInt(4, pool.delegatedLength());
+                ps.setString(5, encodeTunnelTypes(pool.tunnelTypes()));
+                ps.setLong(6, ThreadLocalRandom.current().nextLong());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (isDuplicate(e)) {
+                    return false;
+                }
+                throw e;
+            }
+            insertPoolItems(c, pool);
+            return true;
+        });
         if (!created) {
             throw new IllegalArgumentException("pool " + pool.name() + " already exists");
         }
     }
 
     @Override
+    public void updatePool(Pool pool) {
+        write("update pool " + pool.name(), c -> {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                String storedPrefix;
+                int storedLength;
+                try (PreparedStatement ps = c.prepareStatement("SELECT prefix, delegated_length FROM dtm_pool WHERE name = ?")) {
+                    ps.setString(1, pool.name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new IllegalArgumentException("no pool " + pool.name() + " to update");
+                        }
+                        storedPrefix = rs.getString(1);
+                        storedLength = rs.getInt(2);
+                    }
+                }
+                if (!Cidr.parse(storedPrefix).equals(pool.prefix())) {
+                    throw new IllegalArgumentException("pool " + pool.name() + ": the prefix cannot change from "
+                            + storedPrefix + " to " + pool.prefix() + " (bindings would fall outside); create a new pool");
+                }
+                if (storedLength != pool.delegatedLength()) {
+                    throw new IllegalArgumentException("pool " + pool.name() + ": the delegated length cannot change from /"
+                            + storedLength + " to /" + pool.delegatedLength() + " (bindings would be misaligned); create a new pool");
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE dtm_pool SET lease_seconds = ?, tunnel_types = ?, "
+                        + "revision = revision + 1 WHERE name = ? AND prefix = ? AND delegated_length = ?")) {
+                    ps.setInt(1, pool.leaseSeconds());
+                    ps.setString(2, encodeTunnelTypes(pool.tunnelTypes()));
+                    ps.setString(3, pool.name());
+                    ps.setString(4, storedPrefix);
+                    ps.setInt(5, storedLength);
+                    if (ps.executeUpdate() == 0) {
+                        continue; // deleted and created again meanwhile (group commit off): check again
+                    }
+                }
+                deletePoolItems(c, pool.name());
+                insertPoolItems(c, pool);
+                return null;
+            }
+            throw new StoreUnavailableException("update of pool " + pool.name() + " kept racing with its re-creation", null);
+        });
+    }
+
+    @Override
     public boolean deletePool(String name) {
-        return run("delete pool " + name, c -> {
-            c.setAutoCommit(false);
+        return write("delete pool " + name, c -> {
+            deletePoolItems(c, name);
             try (PreparedStatement leases = c.prepareStatement("DELETE FROM dtm_lease WHERE pool_name = ?");
                  PreparedStatement pool = c.prepareStatement("DELETE FROM dtm_pool WHERE name = ?")) {
                 leases.setString(1, name);
                 leases.executeUpdate();
                 pool.setString(1, name);
-                boolean existed = pool.executeUpdate() == 1;
-                c.commit();
-                return existed;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                return pool.executeUpdate() == 1;
             }
         });
     }
 
     @Override
     public List<Pool> pools() {
-        return run("list pools", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT name, prefix, lease_seconds FROM dtm_pool ORDER BY name");
-                 ResultSet rs = ps.executeQuery()) {
-                List<Pool> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(new Pool(rs.getString(1), Cidr.parse(rs.getString(2)), rs.getInt(3)));
-                }
-                return out;
-            }
-        });
+        return run("list pools", c -> readPools(c, null));
     }
 
     @Override
     public Optional<Pool> pool(String name) {
-        return run("read pool " + name, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT name, prefix, lease_seconds FROM dtm_pool WHERE name = ?")) {
-                ps.setString(1, name);
+        return run("read pool " + name, c -> readPools(c, name).stream().findFirst());
+    }
+
+    private static void insertPoolItems(Connection c, Pool pool) throws SQLException {
+        if (!pool.excluded().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dtm_pool_excluded (pool_name, item_no, first_address, last_address) VALUES (?, ?, ?, ?)")) {
+                int n = 0;
+                for (AddressRange r : pool.excluded()) {
+                    ps.setString(1, pool.name());
+                    ps.setInt(2, n++);
+                    ps.setString(3, encode(r.first()));
+                    ps.setString(4, encode(r.last()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!pool.devicePatterns().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dtm_pool_pattern (pool_name, item_no, pattern) VALUES (?, ?, ?)")) {
+                int n = 0;
+                for (String p : pool.devicePatterns()) {
+                    ps.setString(1, pool.name());
+                    ps.setInt(2, n++);
+                    ps.setString(3, p);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void deletePoolItems(Connection c, String pool) throws SQLException {
+        try (PreparedStatement excluded = c.prepareStatement("DELETE FROM dtm_pool_excluded WHERE pool_name = ?");
+             PreparedStatement patterns = c.prepareStatement("DELETE FROM dtm_pool_pattern WHERE pool_name = ?")) {
+            excluded.setString(1, pool);
+            excluded.executeUpdate();
+            patterns.setString(1, pool);
+            patterns.executeUpdate();
+        }
+    }
+
+    /** A pool row while its child rows are read. */
+    private static final class PoolRow {
+        final String name;
+        final String prefix;
+        final int leaseSeconds;
+        final int delegatedLength;
+        final String tunnelTypes;
+        final long revision;
+        final List<AddressRange> excluded = new ArrayList<>();
+        final List<String> patterns = new ArrayList<>();
+
+        PoolRow(ResultSet rs) throws SQLException {
+            name = rs.getString(1);
+            prefix = rs.getString(2);
+            leaseSeconds = rs.getInt(3);
+            delegatedLength = rs.getInt(4);
+            tunnelTypes = rs.getString(5);
+            revision = rs.getLong(6);
+        }
+
+        Pool toPool() {
+            return new Pool(name, Cidr.parse(prefix), leaseSeconds, delegatedLength, excluded, patterns,
+                    decodeTunnelTypes(tunnelTypes));
+        }
+    }
+
+    /**
+     * Reads pool definitions (all, or the one named) without holding locks across statements: the
+     * pool rows, their excluded ranges and patterns, then the revisions again; if a definition was
+     * written in between, reads again.
+     */
+    private static List<Pool> readPools(Connection c, String only) throws SQLException {
+        String where = only == null ? "" : " WHERE name = ?";
+        String whereItem = only == null ? "" : " WHERE pool_name = ?";
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Map<String, PoolRow> rows = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, prefix, lease_seconds, delegated_length, "
+                    + "tunnel_types, revision FROM dtm_pool" + where + " ORDER BY name")) {
+                setOnly(ps, only);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new Pool(rs.getString(1), Cidr.parse(rs.getString(2)), rs.getInt(3)))
-                            : Optional.empty();
+                    while (rs.next()) {
+                        PoolRow row = new PoolRow(rs);
+                        rows.put(row.name, row);
+                    }
                 }
             }
-        });
+            if (rows.isEmpty()) {
+                return List.of();
+            }
+            boolean consistent = true;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pool_name, first_address, last_address "
+                    + "FROM dtm_pool_excluded" + whereItem + " ORDER BY pool_name, item_no")) {
+                setOnly(ps, only);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        PoolRow row = rows.get(rs.getString(1));
+                        if (row == null) {
+                            consistent = false;
+                            continue;
+                        }
+                        row.excluded.add(new AddressRange(decode(rs.getString(2)), decode(rs.getString(3))));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pool_name, pattern "
+                    + "FROM dtm_pool_pattern" + whereItem + " ORDER BY pool_name, item_no")) {
+                setOnly(ps, only);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        PoolRow row = rows.get(rs.getString(1));
+                        if (row == null) {
+                            consistent = false;
+                            continue;
+                        }
+                        row.patterns.add(rs.getString(2));
+                    }
+                }
+            }
+            Map<String, Long> revisions = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, revision FROM dtm_pool" + where + " ORDER BY name")) {
+                setOnly(ps, only);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        revisions.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            Map<String, Long> readRevisions = rows.values().stream()
+                    .collect(Collectors.toMap(r -> r.name, r -> r.revision, (a, b) -> a, LinkedHashMap::new));
+            if (consistent && revisions.equals(readRevisions)) {
+                List<Pool> out = new ArrayList<>(rows.size());
+                for (PoolRow row : rows.values()) {
+                    out.add(row.toPool());
+                }
+                return out;
+            }
+        }
+        throw new StoreUnavailableException("pool definitions kept changing while being read", null);
+    }
+
+    private static void setOnly(PreparedStatement ps, String only) throws SQLException {
+        if (only != null) {
+            ps.setString(1, only);
+        }
+    }
+
+    /** Canonical text of a set of tunnel types: names in declaration order, comma separated; null for none. */
+    static String encodeTunnelTypes(Set<TunnelType> types) {
+        return types.isEmpty() ? null : EnumSet.copyOf(types).stream().map(Enum::name).collect(Collectors.joining(","));
+    }
+
+    static Set<TunnelType> decodeTunnelTypes(String text) {
+        if (text == null || text.isBlank()) {
+            return Set.of();
+        }
+        EnumSet<TunnelType> out = EnumSet.noneOf(TunnelType.class);
+        for (String name : text.split(",")) {
+            out.add(TunnelType.parse(name));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ leases
@@ -221,41 +421,35 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
      * @throws IllegalArgumentException if the pool does not exist
      */
     @Override
-    public BindResult tryBind(String pool, DeviceId device, InetAddress address, Instant expiresAt, String nodeId) {
-        Lease lease = new Lease(pool, device, address, LeaseState.LOCKED, 1, expiresAt, nodeId);
-        for (int attempt = 0; ; attempt++) {
-            BindResult r = run("bind " + address.getHostAddress() + " to " + device + " in pool " + pool, c -> {
+    public BindResult tryBind(Lease proposed) {
+        String what = "bind " + proposed.address().getHostAddress() + " to " + proposed.device() + " in pool " + proposed.pool();
+        return write(what, c -> {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO dtm_lease (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    bindLease(ps, lease);
+                        "INSERT INTO dtm_lease (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    bindLease(ps, proposed);
                     ps.executeUpdate();
-                    return new BindResult(BindResult.Outcome.BOUND, lease);
+                    return new BindResult(BindResult.Outcome.BOUND, proposed);
                 } catch (SQLException e) {
                     if ("23503".equals(e.getSQLState())) {
-                        throw new IllegalArgumentException("no pool " + pool);
+                        throw new IllegalArgumentException("no pool " + proposed.pool());
                     }
                     if (!isDuplicate(e)) {
                         throw e;
                     }
                 }
                 // The insert hit a unique constraint: the device's own binding wins over the address.
-                Optional<Lease> existing = selectByDevice(c, pool, device);
+                Optional<Lease> existing = selectByDevice(c, proposed.pool(), proposed.device());
                 if (existing.isPresent()) {
                     return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
                 }
-                if (selectByAddress(c, pool, address).isPresent()) {
+                if (selectByAddress(c, proposed.pool(), proposed.address()).isPresent()) {
                     return new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null);
                 }
-                return null; // the conflicting binding was removed meanwhile: try again
-            });
-            if (r != null) {
-                return r;
+                // The conflicting binding was removed meanwhile (another connection): try again.
             }
-            if (attempt >= ATTEMPTS) {
-                throw new StoreUnavailableException("bind " + address.getHostAddress() + " in pool " + pool
-                        + " kept conflicting with concurrent removals", null);
-            }
-        }
+            throw new StoreUnavailableException(what + " kept conflicting with concurrent removals", null);
+        });
     }
 
     @Override
@@ -264,19 +458,20 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
             throw new IllegalArgumentException("updated sequence " + updated.sequence()
                     + " must be higher than the expected " + expectedSequence);
         }
-        return run("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
+        return write("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE dtm_lease SET lease_state = ?, seq = ?, "
-                    + "expires_sec = ?, expires_nano = ?, node_id = ? "
+                    + "expires_sec = ?, expires_nano = ?, node_id = ?, reserved = ? "
                     + "WHERE pool_name = ? AND device_id = ? AND seq = ? AND address = ?")) {
                 ps.setString(1, updated.state().name());
                 ps.setLong(2, updated.sequence());
                 ps.setLong(3, updated.expiresAt().getEpochSecond());
                 ps.setInt(4, updated.expiresAt().getNano());
                 ps.setString(5, updated.nodeId());
-                ps.setString(6, updated.pool());
-                ps.setString(7, updated.device().value());
-                ps.setLong(8, expectedSequence);
-                ps.setString(9, encode(updated.address()));
+                ps.setShort(6, updated.reserved() ? (short) 1 : (short) 0);
+                ps.setString(7, updated.pool());
+                ps.setString(8, updated.device().value());
+                ps.setLong(9, expectedSequence);
+                ps.setString(10, encode(updated.address()));
                 return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.<Lease>empty();
             }
         });
@@ -284,7 +479,7 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
 
     @Override
     public boolean remove(String pool, DeviceId device, long expectedSequence) {
-        return run("remove lease of " + device + " in pool " + pool, c -> {
+        return write("remove lease of " + device + " in pool " + pool, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM dtm_lease WHERE pool_name = ? AND device_id = ? AND seq = ?")) {
                 ps.setString(1, pool);
@@ -311,15 +506,136 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? ORDER BY address")) {
                 ps.setString(1, pool);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<Lease> out = new ArrayList<>();
-                    while (rs.next()) {
-                        out.add(readLease(rs));
-                    }
-                    return out;
-                }
+                return readLeases(ps);
             }
         });
+    }
+
+    @Override
+    public List<Lease> leases(String pool, InetAddress after, int limit) {
+        checkLimit(limit);
+        return run("list leases of pool " + pool + (after == null ? "" : " after " + after.getHostAddress()), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ?"
+                    + (after == null ? "" : " AND address > ?") + " ORDER BY address FETCH FIRST ? ROWS ONLY")) {
+                int i = 1;
+                ps.setString(i++, pool);
+                if (after != null) {
+                    ps.setString(i++, encode(after));
+                }
+                ps.setInt(i, limit);
+                return readLeases(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<Lease> reclaimable(String pool, Instant boundary, int limit) {
+        checkLimit(limit);
+        return run("list reclaimable leases of pool " + pool, c -> {
+            // expires_sec <= ? lets the expiry index bound the scan; the OR refines within that second.
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEASE_COLUMNS + " FROM dtm_lease "
+                    + "WHERE pool_name = ? AND expires_sec <= ? AND (expires_sec < ? OR expires_nano <= ?) AND reserved = 0 "
+                    + "ORDER BY expires_sec, expires_nano FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, pool);
+                ps.setLong(2, boundary.getEpochSecond());
+                ps.setLong(3, boundary.getEpochSecond());
+                ps.setInt(4, boundary.getNano());
+                ps.setInt(5, limit);
+                return readLeases(ps);
+            }
+        });
+    }
+
+    @Override
+    public void forEachAddress(String pool, Consumer<InetAddress> sink) {
+        // Streams only the address column (read from the unique index). A retried attempt resumes
+        // after the last address handed over, so the sink never sees one twice.
+        InetAddress[] last = new InetAddress[1];
+        run("list addresses of pool " + pool, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT address FROM dtm_lease WHERE pool_name = ?"
+                    + (last[0] == null ? "" : " AND address > ?") + " ORDER BY address")) {
+                ps.setString(1, pool);
+                if (last[0] != null) {
+                    ps.setString(2, encode(last[0]));
+                }
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        InetAddress a = decode(rs.getString(1));
+                        sink.accept(a);
+                        last[0] = a;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
+        return run("count leases of pool " + pool, c -> {
+            // SQL counts the bindings by state, reservation and expiry against both instants (at
+            // most 24 groups); the groups are then sorted into the categories of LeaseCounts.
+            try (PreparedStatement ps = c.prepareStatement("SELECT lease_state, reserved, after_now, after_boundary, COUNT(*) "
+                    + "FROM (SELECT lease_state, reserved, "
+                    + "CASE WHEN expires_sec > ? OR (expires_sec = ? AND expires_nano > ?) THEN 1 ELSE 0 END AS after_now, "
+                    + "CASE WHEN expires_sec > ? OR (expires_sec = ? AND expires_nano > ?) THEN 1 ELSE 0 END AS after_boundary "
+                    + "FROM dtm_lease WHERE pool_name = ?) t "
+                    + "GROUP BY lease_state, reserved, after_now, after_boundary")) {
+                ps.setLong(1, now.getEpochSecond());
+                ps.setLong(2, now.getEpochSecond());
+                ps.setInt(3, now.getNano());
+                ps.setLong(4, quarantineBoundary.getEpochSecond());
+                ps.setLong(5, quarantineBoundary.getEpochSecond());
+                ps.setInt(6, quarantineBoundary.getNano());
+                ps.setString(7, pool);
+                long locked = 0;
+                long bound = 0;
+                long quarantined = 0;
+                long reclaimable = 0;
+                long reserved = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        LeaseState state = LeaseState.valueOf(rs.getString(1));
+                        boolean isReserved = rs.getInt(2) != 0;
+                        boolean afterNow = rs.getInt(3) == 1;
+                        boolean afterBoundary = rs.getInt(4) == 1;
+                        long n = rs.getLong(5);
+                        if (state != LeaseState.RELEASED && afterNow) {
+                            if (state == LeaseState.LOCKED) {
+                                locked += n;
+                            } else {
+                                bound += n;
+                            }
+                        } else if (afterBoundary) {
+                            quarantined += n;
+                        } else {
+                            reclaimable += n;
+                        }
+                        if (isReserved) {
+                            reserved += n;
+                        }
+                    }
+                }
+                return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
+            }
+        });
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+    }
+
+    private static List<Lease> readLeases(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            List<Lease> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(readLease(rs));
+            }
+            return out;
+        }
     }
 
     private static Optional<Lease> selectByDevice(Connection c, String pool, DeviceId device) throws SQLException {
@@ -355,12 +671,13 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         ps.setLong(6, l.expiresAt().getEpochSecond());
         ps.setInt(7, l.expiresAt().getNano());
         ps.setString(8, l.nodeId());
+        ps.setShort(9, l.reserved() ? (short) 1 : (short) 0);
     }
 
     private static Lease readLease(ResultSet rs) throws SQLException {
         return new Lease(rs.getString(1), DeviceId.of(rs.getString(2)), decode(rs.getString(3)),
                 LeaseState.valueOf(rs.getString(4)), rs.getLong(5),
-                Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7)), rs.getString(8));
+                Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7)), rs.getString(8), rs.getShort(9) != 0);
     }
 
     /** Lowercase hex of the raw address bytes: canonical, and ordered like the address. */
@@ -419,7 +736,7 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
 
     @Override
     public boolean remove(DeviceId id) {
-        return run("remove device " + id, c -> {
+        return write("remove device " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM dtm_device WHERE device_id = ?")) {
                 ps.setString(1, id.value());
                 return ps.executeUpdate() == 1;
@@ -435,18 +752,13 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     // ------------------------------------------------------------------ connections and retries
 
     @FunctionalInterface
-    private interface Work<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    @FunctionalInterface
     private interface Parameters {
         void set(PreparedStatement ps) throws SQLException;
     }
 
-    /** Runs one INSERT; false if it hit a primary key or unique constraint (the row exists). */
+    /** Writes one INSERT; false if it hit a primary key or unique constraint (the row exists). */
     private boolean insertUnlessDuplicate(String what, String sql, Parameters parameters) {
-        return run(what, c -> {
+        return write(what, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 parameters.set(ps);
                 ps.executeUpdate();
@@ -461,10 +773,28 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     }
 
     /**
+     * Runs the statements of a write in one transaction and returns once it is committed: through
+     * the group-commit writer, or (group commit off) in a transaction of its own on a pooled
+     * connection.
+     */
+    private <T> T write(String what, SqlWork<T> work) {
+        if (writer != null) {
+            return writer.submit(what, work);
+        }
+        return run(what, c -> {
+            c.setAutoCommit(false);
+            T result = work.apply(c);
+            c.commit();
+            c.setAutoCommit(true);
+            return result;
+        });
+    }
+
+    /**
      * Runs {@code work} on a pooled connection in auto-commit mode, retrying lock timeouts and
      * deadlocks; anything else from the database becomes {@link StoreUnavailableException}.
      */
-    private <T> T run(String what, Work<T> work) {
+    private <T> T run(String what, SqlWork<T> work) {
         SQLException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Connection c = borrow(what);
@@ -558,15 +888,24 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
                 || (state != null && state.startsWith("08"));
     }
 
-    /** Closes every connection and shuts the database down. Later calls fail with StoreUnavailableException. */
+    /**
+     * Refuses new calls, finishes the writes already queued (their callers get their results as
+     * usual), closes every connection and shuts the database down. Later calls fail with
+     * StoreUnavailableException.
+     */
     @Override
     public void close() {
-        List<Connection> toClose;
         synchronized (idle) {
             if (closed) {
                 return;
             }
             closed = true;
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        List<Connection> toClose;
+        synchronized (idle) {
             toClose = new ArrayList<>(idle);
             idle.clear();
         }

@@ -6,6 +6,7 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,6 +22,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 
 /**
@@ -75,17 +77,22 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
     }
 
     @Override public void createPool(Pool pool) { store.createPool(pool); }
+    @Override public void updatePool(Pool pool) { store.updatePool(pool); }
     @Override public boolean deletePool(String name) { return store.deletePool(name); }
     @Override public List<Pool> pools() { return store.pools(); }
     @Override public Optional<Pool> pool(String name) { return store.pool(name); }
-    @Override public BindResult tryBind(String pool, DeviceId device, InetAddress address, Instant expiresAt, String nodeId) {
-        return store.tryBind(pool, device, address, expiresAt, nodeId);
-    }
+    @Override public BindResult tryBind(Lease proposed) { return store.tryBind(proposed); }
     @Override public Optional<Lease> update(Lease updated, long expectedSequence) { return store.update(updated, expectedSequence); }
     @Override public boolean remove(String pool, DeviceId device, long expectedSequence) { return store.remove(pool, device, expectedSequence); }
     @Override public Optional<Lease> findByDevice(String pool, DeviceId device) { return store.findByDevice(pool, device); }
     @Override public Optional<Lease> findByAddress(String pool, InetAddress address) { return store.findByAddress(pool, address); }
     @Override public List<Lease> leases(String pool) { return store.leases(pool); }
+    @Override public List<Lease> leases(String pool, InetAddress after, int limit) { return store.leases(pool, after, limit); }
+    @Override public List<Lease> reclaimable(String pool, Instant boundary, int limit) { return store.reclaimable(pool, boundary, limit); }
+    @Override public void forEachAddress(String pool, Consumer<InetAddress> sink) { store.forEachAddress(pool, sink); }
+    @Override public LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
+        return store.countLeases(pool, now, quarantineBoundary);
+    }
     @Override public boolean add(DeviceCredential credential) { return store.add(credential); }
     @Override public Optional<DeviceCredential> find(DeviceId id) { return store.find(id); }
     @Override public List<DeviceCredential> list() { return store.list(); }

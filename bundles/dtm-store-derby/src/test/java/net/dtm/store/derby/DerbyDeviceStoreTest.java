@@ -2,6 +2,7 @@ package net.dtm.store.derby;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.spi.store.DeviceStore;
@@ -11,11 +12,21 @@ import net.dtm.store.tck.DeviceStoreContract;
 class DerbyDeviceStoreTest extends DeviceStoreContract {
 
     @TempDir
+    static Path templateDir;
+
+    private static TemplateDatabase template;
+
+    @TempDir
     Path dir;
+
+    @BeforeAll
+    static void createTemplate() {
+        template = new TemplateDatabase(templateDir);
+    }
 
     @Override
     protected DeviceStore newStore() {
-        return new DerbyStore(dir.resolve("db"));
+        return new DerbyStore(template.copyTo(dir.resolve("db")));
     }
 
     @Override

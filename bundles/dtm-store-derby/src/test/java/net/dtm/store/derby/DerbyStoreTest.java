@@ -39,7 +39,7 @@ class DerbyStoreTest {
         DeviceCredential cred = new DeviceCredential(DeviceId.of("smr-1"), new byte[32], T);
         try (DerbyStore s = new DerbyStore(db)) {
             s.createPool(Pool.of("demo", "10.64.0.0/16", 3600));
-            Lease l = s.tryBind("demo", DeviceId.of("smr-1"), Cidr.parseLiteral("10.64.0.2"), T, "n1").lease();
+            Lease l = s.tryBind(new Lease("demo", DeviceId.of("smr-1"), Cidr.parseLiteral("10.64.0.2"), LeaseState.LOCKED, 1, T, "n1")).lease();
             bound = s.update(l.with(LeaseState.BOUND, 2, T.plusSeconds(3600), "n1"), 1).orElseThrow();
             s.add(cred);
         }
@@ -59,7 +59,7 @@ class DerbyStoreTest {
         s.close(); // idempotent
         assertThrows(StoreUnavailableException.class, () -> s.pools());
         assertThrows(StoreUnavailableException.class,
-                () -> s.tryBind("demo", DeviceId.of("d"), Cidr.parseLiteral("10.64.0.2"), T, "n1"));
+                () -> s.tryBind(new Lease("demo", DeviceId.of("d"), Cidr.parseLiteral("10.64.0.2"), LeaseState.LOCKED, 1, T, "n1")));
         assertThrows(StoreUnavailableException.class, () -> s.list());
     }
 
@@ -67,6 +67,7 @@ class DerbyStoreTest {
     void databaseShutDownUnderneathIsStoreUnavailable() throws Exception {
         try (DerbyStore s = new DerbyStore(dir.resolve("db"))) {
             s.createPool(Pool.of("demo", "10.64.0.0/16", 3600));
+            assertEquals(1, s.pools().size()); // leaves a pooled read connection behind
             // Someone shuts the database down behind the store's back: pooled connections die.
             try {
                 java.sql.DriverManager.getConnection("jdbc:derby:" + s.directory() + ";shutdown=true").close();
@@ -77,6 +78,10 @@ class DerbyStoreTest {
             assertTrue(e.getMessage().contains("derby store"), e.getMessage());
             // The next call reconnects (Derby reboots the database on a new connection).
             assertEquals(1, s.pools().size());
+            // The writer's connection died too; nothing was pending on it, so the write runs on a new one.
+            Lease l = new Lease("demo", DeviceId.of("d"), Cidr.parseLiteral("10.64.0.2"), LeaseState.LOCKED, 1, T, "n1");
+            assertEquals(BindResult.Outcome.BOUND, s.tryBind(l).outcome());
+            assertEquals(List.of(l), s.leases("demo"));
         }
     }
 
@@ -90,7 +95,7 @@ class DerbyStoreTest {
     void bindInUnknownPoolIsRefused() {
         try (DerbyStore s = new DerbyStore(dir.resolve("db"))) {
             assertThrows(IllegalArgumentException.class,
-                    () -> s.tryBind("nope", DeviceId.of("d"), Cidr.parseLiteral("10.64.0.2"), T, "n1"));
+                    () -> s.tryBind(new Lease("nope", DeviceId.of("d"), Cidr.parseLiteral("10.64.0.2"), LeaseState.LOCKED, 1, T, "n1")));
             assertEquals(List.of(), s.leases("nope"));
         }
     }
@@ -116,8 +121,8 @@ class DerbyStoreTest {
                 workers[t] = new Thread(() -> {
                     try {
                         for (int k = 0; k < each; k++) {
-                            BindResult r = s.tryBind("big", DeviceId.of("d" + (base + k)),
-                                    pool.prefix().addressAt(2 + base + k), T, "n1");
+                            BindResult r = s.tryBind(new Lease("big", DeviceId.of("d" + (base + k)),
+                                    pool.prefix().addressAt(2 + base + k), LeaseState.LOCKED, 1, T, "n1"));
                             assertEquals(BindResult.Outcome.BOUND, r.outcome());
                         }
                     } catch (Throwable e) {
