@@ -64,6 +64,6 @@ public record AddressRange(InetAddress first, InetAddress last) {
     /** {@code first-last}, or the single address. */
     @Override
     public String toString() {
-        return first.equals(last) ? first.getHostAddress() : first.getHostAddress() + "-" + last.getHostAddress();
+        return first.equals(last) ? Cidr.format(first) : Cidr.format(first) + "-" + Cidr.format(last);
     }
 }

@@ -79,6 +79,52 @@ public final class Cidr {
         }
     }
 
+    /**
+     * An address as operators write it: IPv4 dotted, IPv6 in the short form of RFC 5952
+     * ({@code 2001:db8:100::} rather than Java's {@code 2001:db8:100:0:0:0:0:0}).
+     */
+    public static String format(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        // The longest run of two or more zero groups (the first of equal runs) becomes "::".
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8;) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
+    }
+
     /** The network address. */
     public InetAddress network() {
         return network;
@@ -165,6 +211,6 @@ public final class Cidr {
 
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefixLength;
+        return format(network) + "/" + prefixLength;
     }
 }

@@ -242,7 +242,7 @@ public record Pool(String name, Cidr prefix, int leaseSeconds, int delegatedLeng
 
     /** What a lease on {@code leaseAddress} gives, for display: {@code 10.64.0.7} or {@code 2001:db8:0:7::/64}. */
     public String describe(InetAddress leaseAddress) {
-        return delegatesPrefixes() ? leaseAddress.getHostAddress() + "/" + delegatedLength : leaseAddress.getHostAddress();
+        return delegatesPrefixes() ? Cidr.format(leaseAddress) + "/" + delegatedLength : Cidr.format(leaseAddress);
     }
 
     // ------------------------------------------------------------------ selection

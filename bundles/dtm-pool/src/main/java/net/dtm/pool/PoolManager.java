@@ -877,6 +877,14 @@ public class PoolManager implements AddressPoolAdminService {
         }
     }
 
+    /** How many utilisation warning thresholds the pool is at or above (tests). */
+    int warnLevel(String pool) {
+        PoolState s = states.get(pool);
+        synchronized (s) {
+            return s.warnLevel;
+        }
+    }
+
     /** Free addresses this node knows of in a pool (diagnostics and tests). */
     long knownFree(String pool) {
         PoolState s = states.get(pool);

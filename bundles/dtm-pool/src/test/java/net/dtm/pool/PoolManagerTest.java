@@ -361,8 +361,7 @@ class PoolManagerTest {
         small();
         PoolManager failing = new PoolManager(new CountingStore(derby) {
             @Override
-            public net.dtm.spi.store.BindResult tryBind(String pool, DeviceId device, InetAddress address, Instant expiresAt,
-                                                        String nodeId) {
+            public net.dtm.spi.store.BindResult tryBind(Lease proposed) {
                 throw new net.dtm.spi.store.StoreUnavailableException("test: lost during bind", null);
             }
         }, "node-2", clock, LOCK, 0.5);

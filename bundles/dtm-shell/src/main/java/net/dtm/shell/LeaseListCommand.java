@@ -16,6 +16,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
+import net.dtm.api.Cidr;
 import net.dtm.api.AddressPoolService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
@@ -90,7 +91,7 @@ public class LeaseListCommand extends PoolCommand {
             } else {
                 InetAddress a = address(after);
                 if (byName.values().stream().noneMatch(p -> p.prefix().contains(a))) {
-                    throw refused("no pool contains " + Ip.text(a) + " (the --after address)");
+                    throw refused("no pool contains " + Cidr.format(a) + " (the --after address)");
                 }
                 start = a;
             }
@@ -154,7 +155,7 @@ public class LeaseListCommand extends PoolCommand {
         if (limit != DEFAULT_LIMIT) {
             sb.append(" --limit ").append(limit);
         }
-        return sb.append(" --after ").append(Ip.text(last)).toString();
+        return sb.append(" --after ").append(Cidr.format(last)).toString();
     }
 
     private LeaseState state(String text) throws org.apache.karaf.shell.support.CommandException {

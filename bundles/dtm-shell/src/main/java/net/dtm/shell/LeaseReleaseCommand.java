@@ -6,6 +6,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import net.dtm.api.Cidr;
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
@@ -45,7 +46,7 @@ public class LeaseReleaseCommand extends PoolCommand {
         }
         String was = before.state() == LeaseState.RELEASED ? "it was already released"
                 : "was " + before.state().name() + (before.isActiveAt(clock.instant()) ? "" : ", expired");
-        out().println("Released the lease of " + id + " on " + Ip.block(p, before.address()) + " in pool " + p.name()
+        out().println("Released the lease of " + id + " on " + p.describe(before.address()) + " in pool " + p.name()
                 + " (" + was + ")");
         if (before.reserved()) {
             out().println("The address stays reserved for " + id + "; lease:reserve --remove " + p.name() + " " + id

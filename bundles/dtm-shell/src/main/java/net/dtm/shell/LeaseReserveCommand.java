@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import net.dtm.api.Cidr;
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
@@ -59,13 +60,13 @@ public class LeaseReserveCommand extends PoolCommand {
             if (!service.unreserve(p.name(), id)) {
                 throw refused("device " + id + " has no reservation in pool " + p.name());
             }
-            out().println("Reservation of " + before.map(l -> Ip.block(p, l.address()) + " ").orElse("") + "for " + id
+            out().println("Reservation of " + before.map(l -> p.describe(l.address()) + " ").orElse("") + "for " + id
                     + " in pool " + p.name() + " removed: it is an ordinary lease now, aged and reclaimed like any other");
             return;
         }
         InetAddress a = addressIn(p, address);
         if (!p.isAssignable(a)) {
-            throw refused(Ip.text(a) + " cannot be handed out in pool " + p.name() + ": " + whyNot(p, a));
+            throw refused(Cidr.format(a) + " cannot be handed out in pool " + p.name() + ": " + whyNot(p, a));
         }
         Optional<Lease> before = service.lease(p.name(), id);
         Lease reserved;
@@ -75,8 +76,8 @@ public class LeaseReserveCommand extends PoolCommand {
             throw refused(e.getMessage());
         }
         String previous = before.filter(l -> !l.address().equals(reserved.address()))
-                .map(l -> "; its lease on " + Ip.block(p, l.address()) + " was given up").orElse("");
-        out().println("Reserved " + Ip.block(p, reserved.address()) + " in pool " + p.name() + " for " + id + previous);
+                .map(l -> "; its lease on " + p.describe(l.address()) + " was given up").orElse("");
+        out().println("Reserved " + p.describe(reserved.address()) + " in pool " + p.name() + " for " + id + previous);
     }
 
     private static String whyNot(Pool p, InetAddress a) {
@@ -98,7 +99,7 @@ public class LeaseReserveCommand extends PoolCommand {
         if (p.prefix().isIpv4() && block == p.endHostOffset()) {
             return "it is the broadcast address";
         }
-        return "it lies outside the pool's assignable blocks (" + Ip.block(p, p.addressAt(p.firstHostOffset())) + " to "
-                + Ip.block(p, p.addressAt(p.endHostOffset() - 1)) + ")";
+        return "it lies outside the pool's assignable blocks (" + p.describe(p.addressAt(p.firstHostOffset())) + " to "
+                + p.describe(p.addressAt(p.endHostOffset() - 1)) + ")";
     }
 }

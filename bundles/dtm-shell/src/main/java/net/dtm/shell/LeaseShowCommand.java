@@ -72,7 +72,7 @@ public class LeaseShowCommand extends PoolCommand {
             }
         }
         if (address != null && !isDeviceId(key)) {
-            throw refused(Ip.text(address) + " is outside pool " + p.name() + " (" + Ip.text(p.prefix()) + ")");
+            throw refused(Cidr.format(address) + " is outside pool " + p.name() + " (" + p.prefix().toString() + ")");
         }
         return service.lease(p.name(), device(key));
     }
@@ -94,8 +94,8 @@ public class LeaseShowCommand extends PoolCommand {
         if (address == null) {
             return "device " + key + " has no lease in pool " + p.name();
         }
-        String where = p.prefix().contains(address) ? "no lease holds " + Ip.text(address) + " in pool " + p.name()
-                : Ip.text(address) + " is outside pool " + p.name() + " (" + Ip.text(p.prefix()) + ")";
+        String where = p.prefix().contains(address) ? "no lease holds " + Cidr.format(address) + " in pool " + p.name()
+                : Cidr.format(address) + " is outside pool " + p.name() + " (" + p.prefix().toString() + ")";
         return isDeviceId(key) ? where + ", and no device of that id has a lease there" : where;
     }
 

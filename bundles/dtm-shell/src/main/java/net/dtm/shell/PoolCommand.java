@@ -83,7 +83,7 @@ abstract class PoolCommand extends DtmCommand {
     InetAddress addressIn(Pool pool, String text) throws CommandException {
         InetAddress a = address(text);
         if (!pool.prefix().contains(a)) {
-            throw refused(Ip.text(a) + " is outside pool " + pool.name() + " (" + Ip.text(pool.prefix()) + ")");
+            throw refused(Cidr.format(a) + " is outside pool " + pool.name() + " (" + pool.prefix().toString() + ")");
         }
         return a;
     }

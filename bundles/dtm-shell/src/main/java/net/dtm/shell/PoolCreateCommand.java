@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import net.dtm.api.Cidr;
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.AddressRange;
 import net.dtm.api.Pool;
@@ -85,7 +86,7 @@ public class PoolCreateCommand extends PoolCommand {
         }
         String what = created.delegatesPrefixes() ? "/" + created.delegatedLength() + " prefixes" : "addresses";
         long excluded = created.excludedCount();
-        out().println("Pool " + created.name() + " created: " + Ip.text(created.prefix()) + " hands out " + what + ", lease time "
+        out().println("Pool " + created.name() + " created: " + created.prefix().toString() + " hands out " + what + ", lease time "
                 + created.leaseSeconds() + " s, " + created.capacity() + " " + what
                 + (excluded > 0 ? " (" + excluded + " excluded)" : "") + ", serves " + PoolRows.selection(created));
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import net.dtm.api.Cidr;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.api.PoolStats;
@@ -35,14 +36,14 @@ final class PoolRows {
     }
 
     static List<String> ranges(Pool pool) {
-        return pool.excluded().stream().map(Ip::text).toList();
+        return pool.excluded().stream().map(Object::toString).toList();
     }
 
     /** One line of {@code pool:list}. */
     static Map<String, Object> listRow(Pool pool, PoolStats stats, boolean json) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", pool.name());
-        row.put("prefix", Ip.text(pool.prefix()));
+        row.put("prefix", pool.prefix().toString());
         row.put("leaseSeconds", pool.leaseSeconds());
         row.put("capacity", stats.capacity());
         row.put("used", stats.used());
@@ -62,12 +63,12 @@ final class PoolRows {
     static Map<String, Object> definition(Pool pool, boolean json) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", pool.name());
-        row.put("prefix", Ip.text(pool.prefix()));
+        row.put("prefix", pool.prefix().toString());
         row.put("handsOut", handsOut(pool));
         row.put("delegatedLength", pool.delegatedLength());
-        row.put("gateway", Ip.text(pool.gateway()));
-        row.put("firstAssignable", Ip.block(pool, pool.addressAt(pool.firstHostOffset())));
-        row.put("lastAssignable", Ip.block(pool, pool.addressAt(pool.endHostOffset() - 1)));
+        row.put("gateway", Cidr.format(pool.gateway()));
+        row.put("firstAssignable", pool.describe(pool.addressAt(pool.firstHostOffset())));
+        row.put("lastAssignable", pool.describe(pool.addressAt(pool.endHostOffset() - 1)));
         row.put("leaseSeconds", pool.leaseSeconds());
         row.put("excludedRanges", json ? ranges(pool) : orNone(ranges(pool), "none"));
         row.put("devicePatterns", json ? pool.devicePatterns() : orNone(pool.devicePatterns(), "any device"));
@@ -102,7 +103,7 @@ final class PoolRows {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("pool", lease.pool());
         row.put("device", lease.device().value());
-        row.put("address", json || pool == null ? Ip.text(lease.address()) : Ip.block(pool, lease.address()));
+        row.put("address", json || pool == null ? Cidr.format(lease.address()) : pool.describe(lease.address()));
         row.put("state", json || !expired || lease.state() == net.dtm.api.LeaseState.RELEASED ? lease.state().name()
                 : lease.state().name() + " (expired)");
         row.put("sequence", lease.sequence());
@@ -111,7 +112,7 @@ final class PoolRows {
         row.put("reserved", json ? (Object) lease.reserved() : lease.reserved() ? "yes" : "no");
         row.put("expired", expired);
         if (json && pool != null && pool.delegatesPrefixes()) {
-            row.put("delegatedPrefix", Ip.block(pool, lease.address()));
+            row.put("delegatedPrefix", pool.describe(lease.address()));
         }
         return row;
     }
@@ -119,8 +120,8 @@ final class PoolRows {
     /** What the device gets on its end of the tunnel for this lease (for {@code lease:show}). */
     static void tunnelEnd(Map<String, Object> row, Lease lease, Pool pool) {
         InetAddress inner = pool.innerAddress(lease.address());
-        row.put("innerAddress", Ip.text(inner) + "/" + pool.innerPrefixLength());
-        row.put("gateway", Ip.text(pool.gateway()));
+        row.put("innerAddress", Cidr.format(inner) + "/" + pool.innerPrefixLength());
+        row.put("gateway", Cidr.format(pool.gateway()));
     }
 
     private static String time(Instant i) {

@@ -19,6 +19,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import net.dtm.api.Cidr;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.LeaseState;
@@ -220,7 +221,7 @@ class CommandsTest {
             {"10.64.0.2", "10.64.0.2"},
         };
         for (String[] c : cases) {
-            assertEquals(c[1], Ip.text(InetAddress.getByName(c[0])), c[0]);
+            assertEquals(c[1], Cidr.format(InetAddress.getByName(c[0])), c[0]);
         }
     }
 
