@@ -69,7 +69,8 @@ final class LeaseLedger {
     private final Set<DeviceId> finished = new HashSet<>();
     private final Map<DeviceId, String> refused = new HashMap<>();
     private final Set<DeviceId> timedOut = new HashSet<>();
-    private final List<String> conflicts = new ArrayList<>();
+    /** Each conflict once, though a device's confirmation repeats what it was told. */
+    private final Set<String> conflicts = new LinkedHashSet<>();
     private final TreeMap<Integer, Consumer<Snapshot>> atConfirmed = new TreeMap<>();
 
     /** Runs {@code action} (quickly, under the ledger's lock) when the {@code n}-th device is confirmed. */

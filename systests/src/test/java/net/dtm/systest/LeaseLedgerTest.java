@@ -76,6 +76,7 @@ class LeaseLedgerTest {
         LeaseLedger ledger = new LeaseLedger();
         ledger.told(A, ip(2));
         ledger.told(B, ip(2));
+        ledger.confirmed(B, ip(2)); // the same conflict again: reported once
         ledger.told(C, ip(5));
         ledger.confirmed(C, ip(6));
         List<String> conflicts = ledger.conflicts();
