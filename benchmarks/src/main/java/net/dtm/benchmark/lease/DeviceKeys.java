@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.AbstractList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import net.dtm.api.DeviceId;
@@ -24,7 +23,15 @@ public final class DeviceKeys {
 
     /** The {@code i}-th device id: {@code prefix-000000i} (zero-padded to 9 digits). */
     public static DeviceId id(String prefix, long i) {
-        return DeviceId.of(String.format(Locale.ROOT, "%s-%09d", prefix, i));
+        if (i < 0) {
+            throw new IllegalArgumentException("device number must not be negative, got " + i);
+        }
+        String n = Long.toString(i);
+        StringBuilder b = new StringBuilder(prefix.length() + 1 + Math.max(9, n.length())).append(prefix).append('-');
+        for (int pad = n.length(); pad < 9; pad++) {
+            b.append('0');
+        }
+        return DeviceId.of(b.append(n).toString());
     }
 
     /** Devices {@code prefix-0 .. prefix-(n-1)}, computed on access. */
@@ -47,13 +54,16 @@ public final class DeviceKeys {
 
     /** The 32-byte key of {@code device} under {@code seed}. */
     public static byte[] key(long seed, DeviceId device) {
+        return SHA256.get().digest(("dtm-bench:" + seed + ":" + device.value()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return sha.digest(("dtm-bench:" + seed + ":" + device.value()).getBytes(StandardCharsets.US_ASCII));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
+    });
 
     /** Keys of all {@code devices}. */
     public static Map<DeviceId, byte[]> keys(long seed, List<DeviceId> devices) {

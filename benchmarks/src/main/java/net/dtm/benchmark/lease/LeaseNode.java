@@ -44,7 +44,9 @@ import net.dtm.store.derby.DerbyStore;
  * <p>
  * As a process ({@link #main}) it creates the pool, enrolls the benchmark devices (ids and keys from
  * {@link DeviceKeys}) before it answers anything, prints {@code READY port=<port> enrolled=<n>
- * pid=<pid>}, answers {@code counters} on standard input with one line of counters, and stops when
+ * pid=<pid>}, answers {@code counters} on standard input with one line of counters and {@code threads} with
+ * the CPU nanoseconds of its thread groups ({@link ThreadCpu}), records a JFR CPU profile between
+ * {@code profile-start} and {@code profile-stop <file>}, and stops when
  * standard input closes.
  */
 public final class LeaseNode implements AutoCloseable {
@@ -242,11 +244,26 @@ public final class LeaseNode implements AutoCloseable {
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
             String line;
+            jdk.jfr.Recording recording = null;
             while ((line = in.readLine()) != null) {
-                if (line.trim().equals("counters")) {
+                if (line.trim().equals("profile-start") && recording == null) {
+                    recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                    recording.start();
+                    System.out.println("PROFILING");
+                } else if (line.startsWith("profile-stop ") && recording != null) {
+                    recording.stop();
+                    recording.dump(Path.of(line.substring("profile-stop ".length()).trim()));
+                    recording.close();
+                    recording = null;
+                    System.out.println("PROFILED");
+                } else if (line.trim().equals("counters")) {
                     System.out.println("COUNTERS " + node.counters());
-                    System.out.flush();
+                } else if (line.trim().equals("threads")) {
+                    StringBuilder b = new StringBuilder();
+                    ThreadCpu.snapshot().forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(k).append('=').append(v));
+                    System.out.println("THREADS " + b);
                 }
+                System.out.flush();
             }
         }
         System.exit(0);
