@@ -9,7 +9,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -18,17 +20,23 @@ import org.slf4j.LoggerFactory;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
- * Group commit: one thread owns one connection and runs every write of the store. It takes the
- * first queued write (waiting only while the queue is empty, so a lone write starts at once),
- * adds whatever else is queued up to {@code maxBatch}, runs each write under its own savepoint
- * (a write that fails is rolled back alone and the others go on), commits once, and only then
- * completes every caller. With Derby's default durability the commit syncs the log, so one log
- * sync makes a whole batch durable; while it runs, the next batch queues up.
+ * Group commit: every write of the store goes through here, and concurrent writes share one commit
+ * (with Derby's default durability, one log sync).
+ * <p>
+ * The <em>runner</em> thread takes the first queued write (waiting only while the queue is empty,
+ * so a lone write starts at once), adds whatever else is queued up to {@code maxBatch}, and runs
+ * each write under its own savepoint on one connection: a write that fails on its own (a duplicate
+ * key, a refusal) is rolled back alone and the others go on. It then hands the batch to the
+ * <em>committer</em> thread, which commits it and only then completes every caller. While one
+ * batch commits, the runner already runs the next one on a second connection, so the log sync and
+ * the statements overlap. Only one batch runs statements at a time, so the only lock waits between
+ * the two connections are a running batch waiting for the committing one to finish, which never
+ * deadlocks.
  * <p>
  * A failed commit fails every write of its batch with {@link StoreUnavailableException} after a
  * rollback, so nothing of the batch is stored. A deadlock or lock timeout (Derby rolls back the
  * whole transaction) re-runs the batch; a connection lost before the commit re-runs it on a new
- * connection. {@link #close} lets the thread finish every write queued before it and refuses new
+ * connection. {@link #close} lets the threads finish every write queued before it and refuses new
  * ones.
  */
 final class GroupCommitWriter implements AutoCloseable {
@@ -41,7 +49,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** How long {@link #close} waits for the queued writes to finish. */
     private static final long CLOSE_WAIT_MS = 60_000;
 
-    /** Opens the writer's connection (auto-commit off, read committed). */
+    /** Opens a writer connection (auto-commit off, read committed). */
     @FunctionalInterface
     interface ConnectionFactory {
         Connection open() throws SQLException;
@@ -49,17 +57,38 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Test seams around each batch; production uses {@link #NONE}. */
     interface Hooks {
-        /** After the thread took the first write of a batch, before it collects the rest. */
+        /** After the runner took the first write of a batch, before it collects the rest. */
         default void batchStarting() throws InterruptedException {
         }
 
-        /** Every write of the batch ran; the commit comes next. */
+        /** Every write of the batch ran, on the runner thread; the hand-over to the committer comes next. */
         default void beforeCommit(Connection c, int batchSize) throws SQLException {
+        }
+
+        /** On the committer thread, right before it commits a batch. */
+        default void committing(int batchSize) throws InterruptedException {
         }
     }
 
     static final Hooks NONE = new Hooks() {
     };
+
+    /** The marker that ends a thread. */
+    private static final Request<Void> STOP = new Request<>("stop", c -> null);
+
+    /** One of the two connections and whether a batch on it is still being committed. */
+    private static final class Slot {
+        /** Held from the moment the runner uses the slot until its batch is committed or failed. */
+        final Semaphore free = new Semaphore(1);
+        /** Used by whoever holds {@link #free}. */
+        Connection connection;
+    }
+
+    /** A batch whose statements ran, waiting for its commit. */
+    private record Ran(Slot slot, List<Request<?>> batch, long runNanos) {
+    }
+
+    private static final Ran STOP_COMMITTER = new Ran(null, List.of(), 0);
 
     private final String name;
     private final ConnectionFactory factory;
@@ -67,15 +96,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private final int attempts;
     private final Hooks hooks;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Ran> toCommit = new LinkedBlockingQueue<>();
+    private final Slot[] slots = {new Slot(), new Slot()};
     private final Object intake = new Object();
-    private final Thread thread;
+    private final Thread runner;
+    private final Thread committer;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong runNanos = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
     private boolean closed; // guarded by intake
-    private Connection connection; // writer thread only
-
-    /** The marker that ends the thread; queued by {@link #close} after the last accepted write. */
-    private static final Request<Void> STOP = new Request<>("stop", c -> null);
 
     GroupCommitWriter(String name, ConnectionFactory factory, int maxBatch, int attempts, Hooks hooks) {
         if (maxBatch < 1) {
@@ -86,9 +116,12 @@ final class GroupCommitWriter implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.attempts = attempts;
         this.hooks = hooks;
-        this.thread = new Thread(this::loop, "dtm-derby-writer");
-        thread.setDaemon(true);
-        thread.start();
+        this.runner = new Thread(this::runLoop, "dtm-derby-writer");
+        this.committer = new Thread(this::commitLoop, "dtm-derby-committer");
+        runner.setDaemon(true);
+        committer.setDaemon(true);
+        committer.start();
+        runner.start();
     }
 
     /**
@@ -109,7 +142,7 @@ final class GroupCommitWriter implements AutoCloseable {
         return request.await();
     }
 
-    /** Writes waiting for the thread (not counting the batch being run). */
+    /** Writes waiting for the runner (not counting the batches running or committing). */
     int pending() {
         return queue.size();
     }
@@ -131,7 +164,17 @@ final class GroupCommitWriter implements AutoCloseable {
         return writes.get();
     }
 
-    /** Refuses new writes, lets the thread finish every queued one, and closes its connection. */
+    /** Time spent running the statements of committed batches, in nanoseconds. */
+    long runNanos() {
+        return runNanos.get();
+    }
+
+    /** Time spent in commits (the log sync) of committed batches, in nanoseconds. */
+    long commitNanos() {
+        return commitNanos.get();
+    }
+
+    /** Refuses new writes, lets the threads finish every queued one, and closes the connections. */
     @Override
     public void close() {
         synchronized (intake) {
@@ -140,40 +183,40 @@ final class GroupCommitWriter implements AutoCloseable {
                 queue.add(STOP);
             }
         }
-        if (Thread.currentThread() == thread) {
+        if (Thread.currentThread() == runner || Thread.currentThread() == committer) {
             return;
         }
         try {
-            thread.join(CLOSE_WAIT_MS);
-            if (thread.isAlive()) {
-                LOG.warn("{}: {} queued writes still not finished after {} ms; interrupting the writer", name,
-                        queue.size(), CLOSE_WAIT_MS);
-                thread.interrupt();
-                thread.join(CLOSE_WAIT_MS);
+            for (Thread t : new Thread[] {runner, committer}) {
+                t.join(CLOSE_WAIT_MS);
+                if (t.isAlive()) {
+                    LOG.warn("{}: {} still busy after {} ms with {} writes queued; interrupting it", name, t.getName(),
+                            CLOSE_WAIT_MS, queue.size());
+                    t.interrupt();
+                    t.join(CLOSE_WAIT_MS);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    // ------------------------------------------------------------------ the writer thread
+    // ------------------------------------------------------------------ the runner
 
-    private void loop() {
-        List<Request<?>> batch = new ArrayList<>(maxBatch);
+    private void runLoop() {
         boolean stop = false;
+        int next = 0;
         while (!stop) {
             Request<?> first;
             try {
                 first = queue.take();
             } catch (InterruptedException e) {
-                if (isClosed() && queue.isEmpty()) {
-                    break;
-                }
-                continue;
+                continue; // only close() interrupts, and it has queued STOP
             }
             if (first == STOP) {
                 break;
             }
+            List<Request<?>> batch = new ArrayList<>(Math.min(maxBatch, 64));
             batch.add(first);
             try {
                 hooks.batchStarting();
@@ -181,24 +224,31 @@ final class GroupCommitWriter implements AutoCloseable {
                 LOG.debug("{}: interrupted in the batch hook", name);
             }
             while (batch.size() < maxBatch) {
-                Request<?> next = queue.poll();
-                if (next == null) {
+                Request<?> r = queue.poll();
+                if (r == null) {
                     break;
                 }
-                if (next == STOP) {
+                if (r == STOP) {
                     stop = true;
                     break;
                 }
-                batch.add(next);
+                batch.add(r);
             }
+            Slot slot = slots[next];
+            next ^= 1;
+            slot.free.acquireUninterruptibly(); // its previous batch is committed
+            boolean handedOver = false;
             try {
-                runBatch(batch);
+                handedOver = runBatch(slot, batch);
             } catch (RuntimeException | Error e) {
                 // A bug, not a database answer: fail the batch rather than leave callers waiting.
-                rollbackQuietly();
+                rollbackQuietly(slot);
                 failAll(batch, "failed unexpectedly", e);
+            } finally {
+                if (!handedOver) {
+                    slot.free.release();
+                }
             }
-            batch.clear();
         }
         // Only reachable after close(): nothing else can be queued now.
         for (Request<?> r; (r = queue.poll()) != null; ) {
@@ -206,19 +256,24 @@ final class GroupCommitWriter implements AutoCloseable {
                 r.fail(new StoreUnavailableException(name + " closed before it could " + r.what, null));
             }
         }
-        closeConnection();
+        toCommit.add(STOP_COMMITTER);
     }
 
-    private void runBatch(List<Request<?>> batch) {
+    /** Runs the batch's statements; true if it was handed to the committer, false if it failed here. */
+    private boolean runBatch(Slot slot, List<Request<?>> batch) {
         SQLException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             Connection c;
             try {
-                c = connection();
+                if (slot.connection == null) {
+                    slot.connection = factory.open();
+                }
+                c = slot.connection;
             } catch (SQLException e) {
                 failAll(batch, "is unreachable", e);
-                return;
+                return false;
             }
+            long started = System.nanoTime();
             try {
                 for (Request<?> r : batch) {
                     r.run(c);
@@ -230,71 +285,109 @@ final class GroupCommitWriter implements AutoCloseable {
                 last = e;
                 boolean lost = DerbyStore.isConnectionLost(e);
                 if (lost) {
-                    closeConnection();
+                    closeConnection(slot);
                 } else {
-                    rollbackQuietly();
+                    rollbackQuietly(slot);
                 }
                 if (!lost && !DerbyStore.isRetryable(e)) {
                     failAll(batch, "failed to run a batch of " + batch.size() + " writes", e);
-                    return;
+                    return false;
                 }
                 LOG.debug("{}: re-running a batch of {} writes after {} {}", name, batch.size(), e.getSQLState(), e.getMessage());
                 continue;
             }
-            try {
-                c.commit();
-            } catch (SQLException e) {
-                rollbackQuietly();
-                if (DerbyStore.isConnectionLost(e)) {
-                    closeConnection();
-                }
-                failAll(batch, "could not commit a batch of " + batch.size() + " writes", e);
-                return;
-            }
-            batches.incrementAndGet();
-            writes.addAndGet(batch.size());
-            for (Request<?> r : batch) {
-                r.complete();
-            }
-            return;
+            toCommit.add(new Ran(slot, batch, System.nanoTime() - started));
+            return true;
         }
         failAll(batch, "kept failing to run a batch of " + batch.size() + " writes", last);
+        return false;
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null) {
-            connection = factory.open();
+    // ------------------------------------------------------------------ the committer
+
+    private void commitLoop() {
+        while (true) {
+            Ran ran;
+            try {
+                ran = toCommit.take();
+            } catch (InterruptedException e) {
+                continue; // the runner always ends the queue with STOP_COMMITTER
+            }
+            if (ran == STOP_COMMITTER) {
+                break;
+            }
+            try {
+                commit(ran);
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(ran.slot);
+                failAll(ran.batch, "failed unexpectedly", e);
+            } finally {
+                ran.slot.free.release();
+            }
         }
-        return connection;
+        for (Slot slot : slots) {
+            slot.free.acquireUninterruptibly();
+            closeConnection(slot);
+            slot.free.release();
+        }
     }
 
-    private void rollbackQuietly() {
-        if (connection == null) {
+    private void commit(Ran ran) {
+        try {
+            hooks.committing(ran.batch.size());
+        } catch (InterruptedException e) {
+            LOG.debug("{}: interrupted in the commit hook", name);
+        }
+        long started = System.nanoTime();
+        try {
+            ran.slot.connection.commit();
+        } catch (SQLException e) {
+            if (DerbyStore.isConnectionLost(e)) {
+                closeConnection(ran.slot);
+            } else {
+                rollbackQuietly(ran.slot);
+            }
+            failAll(ran.batch, "could not commit a batch of " + ran.batch.size() + " writes", e);
+            return;
+        }
+        runNanos.addAndGet(ran.runNanos);
+        commitNanos.addAndGet(System.nanoTime() - started);
+        batches.incrementAndGet();
+        writes.addAndGet(ran.batch.size());
+        for (Request<?> r : ran.batch) {
+            r.complete();
+        }
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    private void rollbackQuietly(Slot slot) {
+        if (slot.connection == null) {
             return;
         }
         try {
-            connection.rollback();
+            slot.connection.rollback();
         } catch (SQLException e) {
             LOG.debug("{}: rollback failed: {}", name, e.getMessage());
-            closeConnection();
+            closeConnection(slot);
         }
     }
 
-    private void closeConnection() {
-        if (connection == null) {
+    private void closeConnection(Slot slot) {
+        if (slot.connection == null) {
             return;
         }
         try {
-            connection.rollback();
+            slot.connection.rollback();
         } catch (SQLException e) {
             // the connection is gone already
         }
         try {
-            connection.close();
+            slot.connection.close();
         } catch (SQLException e) {
-            LOG.debug("{}: closing the writer connection failed: {}", name, e.getMessage());
+            LOG.debug("{}: closing a writer connection failed: {}", name, e.getMessage());
         }
-        connection = null;
+        slot.connection = null;
     }
 
     private void failAll(List<Request<?>> batch, String problem, Throwable cause) {
@@ -381,7 +474,7 @@ final class GroupCommitWriter implements AutoCloseable {
                         return future.get(1, TimeUnit.DAYS);
                     } catch (InterruptedException e) {
                         interrupted = true;
-                    } catch (java.util.concurrent.TimeoutException e) {
+                    } catch (TimeoutException e) {
                         // keep waiting: the writer always answers
                     } catch (ExecutionException e) {
                         Throwable cause = e.getCause();

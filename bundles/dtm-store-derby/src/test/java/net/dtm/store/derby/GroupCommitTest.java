@@ -103,6 +103,19 @@ class GroupCommitTest {
         public void beforeCommit(Connection c, int batchSize) throws SQLException {
             batchSizes.add(batchSize);
         }
+
+        // Holds the committer the same way, once armed.
+        final CountDownLatch committerHolding = new CountDownLatch(1);
+        final CountDownLatch committerRelease = new CountDownLatch(1);
+        final AtomicBoolean committerArmed = new AtomicBoolean();
+
+        @Override
+        public void committing(int batchSize) throws InterruptedException {
+            if (committerArmed.getAndSet(false)) {
+                committerHolding.countDown();
+                gaveUp |= !committerRelease.await(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private final List<Gate> gates = new ArrayList<>();
@@ -346,5 +359,50 @@ class GroupCommitTest {
         assertEquals(new BindResult(Outcome.BOUND, offer("d1", "10.64.0.2")), result.get(),
                 "the caller waited for its commit despite the interrupt");
         assertTrue(interruptKept.get(), "and its interrupt flag is set again");
+    }
+
+    @Test
+    void theNextBatchRunsWhileThePreviousOneCommits() throws Exception {
+        Gate gate = new Gate();
+        open(256, gate);
+        gate.committerArmed.set(true);
+        Lease first = offer("d1", "10.64.0.2");
+        Future<BindResult> committing = callers.submit(() -> store.tryBind(first));
+        assertTrue(gate.committerHolding.await(30, TimeUnit.SECONDS), "the committer never got the first batch");
+        int sizes = gate.batchSizes.size();
+        Future<BindResult> next = callers.submit(() -> store.tryBind(offer("d2", "10.64.0.3")));
+        await().atMost(PATIENCE).until(() -> gate.batchSizes.size() == sizes + 1);
+        assertFalse(committing.isDone(), "the first batch is still committing");
+        assertFalse(next.isDone(), "the second batch ran its statements but waits for its own commit");
+        gate.committerRelease.countDown();
+        assertEquals(new BindResult(Outcome.BOUND, first), get(committing));
+        assertEquals(Outcome.BOUND, get(next).outcome());
+        assertEquals(2, reopen().leases("p").size());
+    }
+
+    @Test
+    void aBatchConflictingWithTheCommittingOneSeesItsOutcome() throws Exception {
+        Gate gate = new Gate();
+        open(256, gate);
+        gate.committerArmed.set(true);
+        Lease first = offer("d1", "10.64.0.2");
+        Future<BindResult> committing = callers.submit(() -> store.tryBind(first));
+        assertTrue(gate.committerHolding.await(30, TimeUnit.SECONDS), "the committer never got the first batch");
+        // Same address and same device as the uncommitted batch, plus an unrelated bind, in one batch.
+        gate.armed.set(true);
+        Future<BindResult> sameAddress = callers.submit(() -> store.tryBind(offer("d2", "10.64.0.2")));
+        assertTrue(gate.holding.await(30, TimeUnit.SECONDS), "the runner never took the second batch");
+        Future<BindResult> sameDevice = queue(() -> store.tryBind(offer("d1", "10.64.0.9")));
+        Future<BindResult> unrelated = queue(() -> store.tryBind(offer("d3", "10.64.0.4")));
+        gate.release.countDown();
+        await().atMost(PATIENCE).until(() -> store.writer().pending() == 0);
+        assertFalse(sameAddress.isDone(), "the second batch waits for the first one's commit");
+        gate.committerRelease.countDown();
+        assertEquals(new BindResult(Outcome.BOUND, first), get(committing));
+        assertEquals(Outcome.ADDRESS_TAKEN, get(sameAddress).outcome());
+        assertEquals(new BindResult(Outcome.DEVICE_ALREADY_BOUND, first), get(sameDevice));
+        assertEquals(Outcome.BOUND, get(unrelated).outcome());
+        assertEquals(List.of("10.64.0.2", "10.64.0.4"),
+                reopen().leases("p").stream().map(l -> l.address().getHostAddress()).toList());
     }
 }
