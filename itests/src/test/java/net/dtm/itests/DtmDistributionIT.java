@@ -100,7 +100,27 @@ public class DtmDistributionIT extends DtmTestSupport {
         String created = executeCommand("pool:create --lease-seconds 600 " + name + " " + prefix);
         assertTrue(created, created.contains("Pool " + name + " created"));
         String json = executeCommand("pool:list -j");
-        assertTrue(json, json.contains("{\"name\":\"" + name + "\",\"prefix\":\"" + prefix + "\",\"leaseSeconds\":600,\"capacity\":253,\"used\":0}"));
+        assertTrue(json, json.contains("{\"name\":\"" + name + "\",\"prefix\":\"" + prefix + "\",\"leaseSeconds\":600,\"capacity\":253,\"used\":0,"));
+
+        // Reservation, lease lookup, stats and release through the shell, on the real pool manager and Derby.
+        String vip = "10.200." + third + ".9";
+        String reserved = executeCommand("lease:reserve " + name + " itest-vip " + vip);
+        assertTrue(reserved, reserved.contains("Reserved " + vip + " in pool " + name + " for itest-vip"));
+        String shown = executeCommand("lease:show -j " + name + " itest-vip");
+        assertTrue(shown, shown.contains("\"address\":\"" + vip + "\"") && shown.contains("\"reserved\":true"));
+        String stats = executeCommand("pool:stats -j " + name);
+        assertTrue(stats, stats.contains("\"reserved\":1") && stats.contains("\"capacity\":253"));
+        String leases = executeCommand("lease:list --pool " + name);
+        assertTrue(leases, leases.contains("itest-vip"));
+        try {
+            executeCommand("lease:reserve " + name + " itest-other " + vip);
+            fail("an address reserved for one device was reserved for another");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("held by device itest-vip"));
+        }
+        String deleted = executeCommand("pool:delete " + name);
+        assertTrue(deleted, deleted.contains(name));
+        assertFalse(executeCommand("pool:list").contains(name));
 
         // Bad input: a clear error and nothing changed.
         String bad = "itest-bad-" + unique();
@@ -111,6 +131,47 @@ public class DtmDistributionIT extends DtmTestSupport {
             assertTrue(e.getMessage(), e.getMessage().contains("Pool not created") && e.getMessage().contains("host bits"));
         }
         assertFalse(executeCommand("pool:list").contains(bad));
+    }
+
+    /** A pool defined by a factory configuration, as an operator's etc/net.dtm.pool.define-*.cfg file does. */
+    @Test
+    public void poolFromConfigurationAdmin() throws Exception {
+        String name = "cfg-" + unique();
+        int third = 1 + (int) (Math.random() * 250);
+        org.osgi.service.cm.ConfigurationAdmin cm = service(org.osgi.service.cm.ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration good = cm.getFactoryConfiguration("net.dtm.pool.define", name, "?");
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("name", name);
+        props.put("prefix", "10.210." + third + ".0/24");
+        props.put("lease.seconds", "900");
+        props.put("exclude", "10.210." + third + ".2-10.210." + third + ".99");
+        props.put("devices", "bus-*");
+        good.update(props);
+        AddressPoolAdminService pools = service(AddressPoolAdminService.class);
+        awaitTrue("pool " + name + " created from configuration", SERVICE_TIMEOUT, () -> pools.pool(name).isPresent());
+        net.dtm.api.Pool pool = pools.pool(name).orElseThrow();
+        assertEquals(900, pool.leaseSeconds());
+        assertEquals(98, pool.excludedCount());
+        assertEquals(java.util.List.of("bus-*"), pool.devicePatterns());
+        assertEquals(Cidr.parseLiteral("10.210." + third + ".100"), pools.allocate(name, DeviceId.of("bus-1")).address());
+
+        // An overlapping definition changes nothing; the pool is not created.
+        String bad = "cfgbad-" + unique();
+        org.osgi.service.cm.Configuration overlapping = cm.getFactoryConfiguration("net.dtm.pool.define", bad, "?");
+        java.util.Hashtable<String, Object> badProps = new java.util.Hashtable<>();
+        badProps.put("name", bad);
+        badProps.put("prefix", "10.210." + third + ".128/25");
+        overlapping.update(badProps);
+        // The good definition is changed after the bad one; once that change shows, the bad one was handled too.
+        props.put("lease.seconds", "1200");
+        good.update(props);
+        awaitTrue("pool " + name + " updated from configuration", SERVICE_TIMEOUT,
+                () -> pools.pool(name).map(p -> p.leaseSeconds() == 1200).orElse(false));
+        assertFalse(pools.pool(bad).isPresent());
+        overlapping.delete();
+        good.delete();
+        assertTrue("deleting the configuration keeps the pool and its leases", pools.lease(name, DeviceId.of("bus-1")).isPresent());
+        pools.deletePool(name);
     }
 
     @Test

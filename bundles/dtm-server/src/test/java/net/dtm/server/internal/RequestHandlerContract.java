@@ -178,7 +178,7 @@ abstract class RequestHandlerContract {
         assertTrue(handler.handle(stranger.request(establish("")), SOURCE).isEmpty());
         assertEquals(1, counter("dropped.unknown-device"));
         assertEquals(0, pools.changes.get());
-        assertTrue(pools.leases(null).isEmpty());
+        assertTrue(pools.leases((String) null).isEmpty());
     }
 
     @Test
@@ -293,7 +293,7 @@ abstract class RequestHandlerContract {
             assertTrue(handler.handle(datagram, SOURCE).isEmpty());
         }
         assertEquals(0, pools.changes.get());
-        assertTrue(pools.leases(null).isEmpty());
+        assertTrue(pools.leases((String) null).isEmpty());
         long dropped = handler.counterSnapshot().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("dropped.")).mapToLong(Map.Entry::getValue).sum();
         assertEquals(bad.size(), dropped);

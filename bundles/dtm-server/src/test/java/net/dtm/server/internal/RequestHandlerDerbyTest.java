@@ -2,6 +2,7 @@ package net.dtm.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -12,7 +13,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
 import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.Cidr;
+import net.dtm.api.DtmException.Reason;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
+import net.dtm.api.Pool;
+import net.dtm.api.TunnelType;
+import net.dtm.protocol.Ack;
+import net.dtm.protocol.Confirm;
+import net.dtm.protocol.Establish;
+import net.dtm.protocol.Nak;
+import net.dtm.protocol.Params;
+import net.dtm.protocol.Renew;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.pool.PoolManager;
@@ -53,6 +70,39 @@ class RequestHandlerDerbyTest extends RequestHandlerContract {
     protected void closeStore() {
         store.deletePool("demo");
         store.deletePool("tiny");
+        store.deletePool("v6pd");
+    }
+
+    @Test
+    void aDelegatedPrefixIsHandedOutAndQuotedByItsInnerAddress() {
+        pools.createPool(Pool.of("v6pd", "2001:db8:100::/48", 3600).withDelegatedLength(64)
+                .withDevicePatterns(List.of("pd-*")));
+        TestDevice pd = enrolled("pd-1");
+        Params params = ask(pd, establish(""), Params.class);
+        assertEquals("v6pd", params.pool(), "the device group's pool, chosen by the server");
+        assertEquals(Cidr.parseLiteral("2001:db8:100:1::1"), params.parameters().innerAddress());
+        assertEquals(64, params.parameters().prefixLength());
+        assertEquals(Cidr.parseLiteral("2001:db8:100::1"), params.parameters().gateway());
+        ask(pd, new Confirm("v6pd", params.parameters().innerAddress(), params.leaseSequence()), Ack.class);
+        Lease lease = pools.lease("v6pd", pd.id).orElseThrow();
+        assertEquals(LeaseState.BOUND, lease.state());
+        assertEquals(Cidr.parseLiteral("2001:db8:100:1::"), lease.address(), "the lease holds the whole /64");
+        Params renewed = ask(pd, new Renew("v6pd", params.parameters().innerAddress(), params.leaseSequence()), Params.class);
+        assertEquals(params.parameters().innerAddress(), renewed.parameters().innerAddress());
+
+        Nak nak = ask(device, establish("v6pd"), Nak.class);
+        assertEquals(Reason.NO_POOL, nak.reason(), "smr-1 is not in the pool's device group");
+        assertTrue(nak.text().contains("does not serve device smr-1"), nak.text());
+    }
+
+    @Test
+    void aDeviceAskingForItsPreviousAddressGetsItWhenFree() {
+        InetAddress previous = Cidr.parseLiteral("10.64.0.77");
+        Params params = ask(device, new Establish(TunnelType.VXLAN, "", List.of(), Optional.of(previous)), Params.class);
+        assertEquals(previous, params.parameters().innerAddress());
+        TestDevice other = enrolled("smr-2");
+        Params taken = ask(other, new Establish(TunnelType.VXLAN, "demo", List.of(), Optional.of(previous)), Params.class);
+        assertNotEquals(previous, taken.parameters().innerAddress(), "held by smr-1: another address");
     }
 
     @Test
