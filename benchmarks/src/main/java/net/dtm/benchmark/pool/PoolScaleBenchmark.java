@@ -1,0 +1,243 @@
+package net.dtm.benchmark.pool;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import net.dtm.api.AddressRange;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.Pool;
+import net.dtm.pool.PoolManager;
+import net.dtm.pool.PoolSettings;
+import net.dtm.store.derby.DerbyStore;
+
+/**
+ * Scale of the address pool on the embedded Derby store, durable (synced log) as in production:
+ * <ol>
+ * <li>allocation time in an empty pool of {@code --size} addresses (default 1,000,000: a /12 with
+ * its top excluded so exactly that many are assignable);</li>
+ * <li>fills the pool to 100 % through the pool manager from {@code --threads} threads (new
+ * leases per second, durable, group-committed by the store), then frees a random
+ * {@code 1 - --fill} share (default 1 %) straight in the store, so the free addresses are
+ * scattered single holes rather than one range;</li>
+ * <li>restarts: closes the store, opens it again and loads the pool (the time a node takes to
+ * start with that many leases), and measures the heap the loaded pool state holds per lease;</li>
+ * <li>allocation time at that fill, compared with the empty pool.</li>
+ * </ol>
+ * Allocation times are of sequential allocations from one thread, each a durable lock of a new
+ * address. Prints figures; {@code --size 100000} for a quick run.
+ */
+public final class PoolScaleBenchmark {
+
+    private PoolScaleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int size = 1_000_000;
+        double fill = 0.99;
+        int threads = 64;
+        int samples = 2_000;
+        Path dir = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size" -> size = Integer.parseInt(args[++i]);
+                case "--fill" -> fill = Double.parseDouble(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--samples" -> samples = Integer.parseInt(args[++i]);
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--help" -> {
+                    System.out.println("PoolScaleBenchmark [--size N (1000000)] [--fill F (0.99)] [--threads T (64)]"
+                            + " [--samples S (2000)] [--dir D (temp)]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
+            }
+        }
+        if (size < 10_000 || size > 4_000_000 || !(fill > 0 && fill < 1) || threads < 1 || samples < 100) {
+            throw new IllegalArgumentException("need 10000 <= size <= 4000000, 0 < fill < 1, threads >= 1, samples >= 100");
+        }
+        Path work = dir != null ? dir : Files.createTempDirectory("dtm-pool-scale");
+        try {
+            run(work.resolve("db"), size, fill, threads, samples);
+        } finally {
+            if (dir == null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static void run(Path db, int size, double fill, int threads, int samples) throws Exception {
+        Pool pool = poolOf(size);
+        System.out.printf(Locale.ROOT, "pool %s %s: %d assignable addresses (capacity %d, excluded %d), durable Derby at %s%n",
+                pool.name(), pool.prefix(), pool.capacity() - pool.excludedCount(), pool.capacity(), pool.excludedCount(), db);
+        PoolSettings settings = new PoolSettings(Duration.ofSeconds(30), 0.5, Duration.ZERO, new int[0]);
+
+        DerbyStore store = new DerbyStore(db);
+        PoolManager pm = new PoolManager(store, "bench", Clock.systemUTC(), settings);
+        pm.createPool(pool);
+        // Warm the JIT and Derby's statement cache up in a pool of its own, so "empty" is not "cold".
+        Pool warm = Pool.of("warmup", "172.16.0.0/16", 3600);
+        pm.createPool(warm);
+        allocationTimes(pm, warm.name(), "warm-", samples);
+        pm.deletePool(warm.name());
+
+        double[] empty = allocationTimes(pm, pool.name(), "empty-", samples);
+        print("allocation, empty pool", empty);
+
+        long toFill = pool.capacity() - pool.excludedCount() - samples;
+        long fillStart = System.nanoTime();
+        fillPool(pm, pool.name(), toFill, threads);
+        double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+        System.out.printf(Locale.ROOT, "filled %d new leases from %d threads in %.1f s: %.0f new leases/s (durable)%n",
+                toFill, threads, fillSeconds, toFill / fillSeconds);
+
+        long holes = Math.round((pool.capacity() - pool.excludedCount()) * (1 - fill));
+        freeRandomly(store, pool, holes);
+        store.close();
+
+        // ------------------------------------------------ restart with ~size leases
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long before = usedHeapAfterGc(memory);
+        long start = System.nanoTime();
+        DerbyStore reopened = new DerbyStore(db);
+        long opened = System.nanoTime();
+        long afterOpen = usedHeapAfterGc(memory);
+        long loadStart = System.nanoTime();
+        PoolManager restarted = new PoolManager(reopened, "bench", Clock.systemUTC(), settings);
+        restarted.loadAll();
+        long loaded = System.nanoTime();
+        long after = usedHeapAfterGc(memory);
+        long leases = reopened.countLeases(pool.name(), java.time.Instant.now(), java.time.Instant.now()).total();
+        System.out.printf(Locale.ROOT, "restart with %d leases: %.0f ms to ready (store opened in %.0f ms, pool index loaded in %.0f ms)%n",
+                leases, (opened - start + loaded - loadStart) / 1e6, (opened - start) / 1e6, (loaded - loadStart) / 1e6);
+        System.out.printf(Locale.ROOT, "heap per lease: pool manager state %.2f bytes (%d bytes: free-address index of %d scattered holes); "
+                + "with the opened store %.2f bytes (%d bytes, mostly Derby's page cache, bounded whatever the lease count)%n",
+                Math.max(0, after - afterOpen) / (double) leases, Math.max(0, after - afterOpen), holes,
+                Math.max(0, after - before) / (double) leases, Math.max(0, after - before));
+
+        double[] full = allocationTimes(restarted, pool.name(), "full-", (int) Math.min(samples, holes));
+        print(String.format(Locale.ROOT, "allocation at %.1f %% fill", 100.0 * leases / (pool.capacity() - pool.excludedCount())),
+                full);
+        System.out.printf(Locale.ROOT, "ratio full/empty: mean %.2f, p50 %.2f, p99 %.2f (target <= 2)%n",
+                mean(full) / mean(empty), pct(full, 50) / pct(empty, 50), pct(full, 99) / pct(empty, 99));
+        reopened.close();
+        if (restarted.hashCode() == 0) {
+            System.out.println(); // keeps the manager reachable until after the heap measurement
+        }
+    }
+
+    /** A pool with exactly {@code size} assignable addresses: the smallest prefix that holds them, its top excluded. */
+    static Pool poolOf(int size) {
+        int bits = 64 - Long.numberOfLeadingZeros(size + 2L);
+        Pool p = Pool.of("scale", "10.0.0.0/" + (32 - bits), 3600);
+        long surplus = p.capacity() - size;
+        if (surplus > 0) {
+            InetAddress first = p.addressAt(p.endHostOffset() - surplus);
+            InetAddress last = p.addressAt(p.endHostOffset() - 1);
+            p = p.withExcluded(List.of(new AddressRange(first, last)));
+        }
+        return p;
+    }
+
+    private static double[] allocationTimes(PoolManager pm, String pool, String prefix, int n) {
+        double[] micros = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            pm.allocate(pool, DeviceId.of(prefix + i));
+            micros[i] = (System.nanoTime() - t0) / 1e3;
+        }
+        return micros;
+    }
+
+    private static void fillPool(PoolManager pm, String pool, long n, int threads) throws Exception {
+        AtomicLong next = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        ExecutorService exec = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            futures.add(exec.submit(() -> {
+                for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    pm.allocate(pool, DeviceId.of("fill-" + i));
+                    long d = done.incrementAndGet();
+                    if (d % 100_000 == 0) {
+                        System.err.printf(Locale.ROOT, "  filled %d of %d (%.0f /s)%n", d, n, d / ((System.nanoTime() - started) / 1e9));
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    /** Deletes {@code n} random bindings straight in the store, as reclamation would. */
+    private static void freeRandomly(DerbyStore store, Pool pool, long n) {
+        Random random = new Random(42);
+        long freed = 0;
+        while (freed < n) {
+            long offset = pool.firstHostOffset() + (long) (random.nextDouble() * pool.capacity());
+            InetAddress a = pool.addressAt(offset);
+            Lease l = store.findByAddress(pool.name(), a).orElse(null);
+            if (l != null && store.remove(pool.name(), l.device(), l.sequence())) {
+                freed++;
+            }
+        }
+        System.out.printf(Locale.ROOT, "freed %d random addresses (scattered holes)%n", n);
+    }
+
+    private static long usedHeapAfterGc(MemoryMXBean memory) {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    private static void print(String what, double[] micros) {
+        System.out.printf(Locale.ROOT, "%-28s n=%d mean %.0f us, p50 %.0f us, p99 %.0f us, max %.0f us%n", what, micros.length,
+                mean(micros), pct(micros, 50), pct(micros, 99), Arrays.stream(micros).max().orElse(0));
+    }
+
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(0);
+    }
+
+    private static double pct(double[] v, double p) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100 * s.length) - 1)];
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
