@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * comma text such as {@code GRE,VXLAN}, NULL for every type) and a revision that changes with every
  * write of the definition (readers use it to see a consistent definition without holding locks);
  * excluded ranges and device patterns in child tables, so a pool may have any number of them; the
- * reservation flag on leases; an index on lease expiry for reclamation sweeps.
+ * reservation flag on leases; an index on lease expiry (with reservation and state) for reclamation
+ * sweeps and counting.
  * <p>
  * Portable SQL only: {@code ALTER TABLE ... ADD COLUMN} with defaults, plain indexes, SMALLINT for
  * flags.
@@ -115,7 +116,9 @@ final class DerbySchema {
                 + "pool_name VARCHAR(64) NOT NULL, item_no INT NOT NULL, pattern VARCHAR(64) NOT NULL, "
                 + "CONSTRAINT dtm_pool_pattern_pk PRIMARY KEY (pool_name, item_no), "
                 + "CONSTRAINT dtm_pool_pattern_pool FOREIGN KEY (pool_name) REFERENCES dtm_pool (name))");
-        s.executeUpdate("CREATE INDEX dtm_lease_expiry ON dtm_lease (pool_name, expires_sec, expires_nano)");
+        // Ordered by expiry for reclaimable(); reservation and state ride along so that the
+        // reclamation filter and countLeases read only the index, never the rows.
+        s.executeUpdate("CREATE INDEX dtm_lease_expiry ON dtm_lease (pool_name, expires_sec, expires_nano, reserved, lease_state)");
     }
 
     /** One step from {@code version} to {@code version + 1}, inside the caller's transaction. */

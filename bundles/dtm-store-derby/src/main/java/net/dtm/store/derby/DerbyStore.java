@@ -571,55 +571,55 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         });
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * A handful of {@code COUNT(*)} statements, each a range or full scan of an index (the
+     * expiry index carries state and reservation), never of the rows: total, reserved, locked and
+     * bound ones not expired, and reclaimable ones; quarantined ones are the rest. The statements
+     * run one after another at read committed, so writes landing in between can skew the split
+     * slightly (quarantined is never reported below zero).
+     */
     @Override
     public LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
         return run("count leases of pool " + pool, c -> {
-            // SQL counts the bindings by state, reservation and expiry against both instants (at
-            // most 24 groups); the groups are then sorted into the categories of LeaseCounts.
-            try (PreparedStatement ps = c.prepareStatement("SELECT lease_state, reserved, after_now, after_boundary, COUNT(*) "
-                    + "FROM (SELECT lease_state, reserved, "
-                    + "CASE WHEN expires_sec > ? OR (expires_sec = ? AND expires_nano > ?) THEN 1 ELSE 0 END AS after_now, "
-                    + "CASE WHEN expires_sec > ? OR (expires_sec = ? AND expires_nano > ?) THEN 1 ELSE 0 END AS after_boundary "
-                    + "FROM dtm_lease WHERE pool_name = ?) t "
-                    + "GROUP BY lease_state, reserved, after_now, after_boundary")) {
-                ps.setLong(1, now.getEpochSecond());
-                ps.setLong(2, now.getEpochSecond());
-                ps.setInt(3, now.getNano());
-                ps.setLong(4, quarantineBoundary.getEpochSecond());
-                ps.setLong(5, quarantineBoundary.getEpochSecond());
-                ps.setInt(6, quarantineBoundary.getNano());
-                ps.setString(7, pool);
-                long locked = 0;
-                long bound = 0;
-                long quarantined = 0;
-                long reclaimable = 0;
-                long reserved = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        LeaseState state = LeaseState.valueOf(rs.getString(1));
-                        boolean isReserved = rs.getInt(2) != 0;
-                        boolean afterNow = rs.getInt(3) == 1;
-                        boolean afterBoundary = rs.getInt(4) == 1;
-                        long n = rs.getLong(5);
-                        if (state != LeaseState.RELEASED && afterNow) {
-                            if (state == LeaseState.LOCKED) {
-                                locked += n;
-                            } else {
-                                bound += n;
-                            }
-                        } else if (afterBoundary) {
-                            quarantined += n;
-                        } else {
-                            reclaimable += n;
-                        }
-                        if (isReserved) {
-                            reserved += n;
-                        }
-                    }
-                }
-                return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
+            long total = count(c, "", pool);
+            if (total == 0) {
+                return new LeaseCounts(0, 0, 0, 0, 0);
             }
+            long reserved = count(c, " AND reserved <> 0", pool);
+            String afterNow = " AND expires_sec >= ? AND (expires_sec > ? OR expires_nano > ?)";
+            long locked = count(c, " AND lease_state = 'LOCKED'" + afterNow, pool, now);
+            long bound = count(c, " AND lease_state = 'BOUND'" + afterNow, pool, now);
+            // Reclaimable: (RELEASED or expired at now) and expired at the boundary. Up to the
+            // earlier of the two instants that is every binding; between them (boundary later than
+            // now) only released ones.
+            Instant earlier = quarantineBoundary.isBefore(now) ? quarantineBoundary : now;
+            String notAfter = " AND expires_sec <= ? AND (expires_sec < ? OR expires_nano <= ?)";
+            long reclaimable = count(c, notAfter, pool, earlier);
+            if (quarantineBoundary.isAfter(now)) {
+                reclaimable += count(c, " AND lease_state = 'RELEASED'" + afterNow + notAfter, pool, now, quarantineBoundary);
+            }
+            long quarantined = Math.max(0, total - locked - bound - reclaimable);
+            return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
         });
+    }
+
+    /** {@code COUNT(*)} of a pool's bindings matching {@code condition}, each instant filling three parameters. */
+    private static long count(Connection c, String condition, String pool, Instant... instants) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM dtm_lease WHERE pool_name = ?" + condition)) {
+            int i = 1;
+            ps.setString(i++, pool);
+            for (Instant t : instants) {
+                ps.setLong(i++, t.getEpochSecond());
+                ps.setLong(i++, t.getEpochSecond());
+                ps.setInt(i++, t.getNano());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static void checkLimit(int limit) {

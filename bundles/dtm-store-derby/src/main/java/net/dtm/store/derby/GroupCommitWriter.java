@@ -26,12 +26,14 @@ import net.dtm.spi.store.StoreUnavailableException;
  * The <em>runner</em> thread takes the first queued write (waiting only while the queue is empty,
  * so a lone write starts at once), adds whatever else is queued up to {@code maxBatch}, and runs
  * each write under its own savepoint on one connection: a write that fails on its own (a duplicate
- * key, a refusal) is rolled back alone and the others go on. It then hands the batch to the
- * <em>committer</em> thread, which commits it and only then completes every caller. While one
- * batch commits, the runner already runs the next one on a second connection, so the log sync and
- * the statements overlap. Only one batch runs statements at a time, so the only lock waits between
- * the two connections are a running batch waiting for the committing one to finish, which never
- * deadlocks.
+ * key, a refusal) is rolled back alone and the others go on. If more writes are queued by then, it
+ * hands the batch to the <em>committer</em> thread, which commits it and only then completes every
+ * caller, and runs the next batch on a second connection meanwhile, so the log sync and the
+ * statements overlap; if nothing is queued it commits the batch itself (no hand-over for a lone
+ * write). Only one batch runs statements at a time, so the only lock waits between the two
+ * connections are a running batch waiting for a committing one to finish, which never deadlocks.
+ * Batches that do not conflict may finish their commits in either order; a batch that touches rows
+ * of a committing one waits for that commit and sees its outcome.
  * <p>
  * A failed commit fails every write of its batch with {@link StoreUnavailableException} after a
  * rollback, so nothing of the batch is stored. A deadlock or lock timeout (Derby rolls back the
@@ -259,7 +261,12 @@ final class GroupCommitWriter implements AutoCloseable {
         toCommit.add(STOP_COMMITTER);
     }
 
-    /** Runs the batch's statements; true if it was handed to the committer, false if it failed here. */
+    /**
+     * Runs the batch's statements, then hands it to the committer if more writes are queued (they
+     * run while it commits), or commits it here if not.
+     *
+     * @return true if the batch went to the committer (which releases the slot)
+     */
     private boolean runBatch(Slot slot, List<Request<?>> batch) {
         SQLException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -296,7 +303,13 @@ final class GroupCommitWriter implements AutoCloseable {
                 LOG.debug("{}: re-running a batch of {} writes after {} {}", name, batch.size(), e.getSQLState(), e.getMessage());
                 continue;
             }
-            toCommit.add(new Ran(slot, batch, System.nanoTime() - started));
+            Ran ran = new Ran(slot, batch, System.nanoTime() - started);
+            if (queue.isEmpty()) {
+                // Nothing to run meanwhile: commit here and spare the hand-over (a lone write's latency).
+                commit(ran);
+                return false;
+            }
+            toCommit.add(ran);
             return true;
         }
         failAll(batch, "kept failing to run a batch of " + batch.size() + " writes", last);
@@ -332,6 +345,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Commits a batch and completes its callers; on the committer thread, or on the runner when idle. */
     private void commit(Ran ran) {
         try {
             hooks.committing(ran.batch.size());

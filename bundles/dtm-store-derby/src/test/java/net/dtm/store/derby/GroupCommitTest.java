@@ -362,47 +362,41 @@ class GroupCommitTest {
     }
 
     @Test
-    void theNextBatchRunsWhileThePreviousOneCommits() throws Exception {
+    void theNextBatchRunsAndCommitsWhileThePreviousOneCommits() throws Exception {
         Gate gate = new Gate();
-        open(256, gate);
+        open(1, gate);
         gate.committerArmed.set(true);
-        Lease first = offer("d1", "10.64.0.2");
-        Future<BindResult> committing = callers.submit(() -> store.tryBind(first));
-        assertTrue(gate.committerHolding.await(30, TimeUnit.SECONDS), "the committer never got the first batch");
-        int sizes = gate.batchSizes.size();
-        Future<BindResult> next = callers.submit(() -> store.tryBind(offer("d2", "10.64.0.3")));
-        await().atMost(PATIENCE).until(() -> gate.batchSizes.size() == sizes + 1);
-        assertFalse(committing.isDone(), "the first batch is still committing");
-        assertFalse(next.isDone(), "the second batch ran its statements but waits for its own commit");
+        Future<BindResult> blocker = holdWriter(gate);
+        Lease second = offer("d2", "10.64.0.3");
+        Future<BindResult> next = queue(() -> store.tryBind(second));
+        gate.release.countDown(); // the blocker runs, sees the queued write, goes to the committer
+        assertTrue(gate.committerHolding.await(30, TimeUnit.SECONDS), "the blocker never went to the committer");
+        assertEquals(new BindResult(Outcome.BOUND, second), get(next), "ran and committed meanwhile");
+        assertFalse(blocker.isDone(), "the blocker is still committing");
         gate.committerRelease.countDown();
-        assertEquals(new BindResult(Outcome.BOUND, first), get(committing));
-        assertEquals(Outcome.BOUND, get(next).outcome());
+        assertEquals(Outcome.BOUND, get(blocker).outcome());
         assertEquals(2, reopen().leases("p").size());
     }
 
     @Test
-    void aBatchConflictingWithTheCommittingOneSeesItsOutcome() throws Exception {
+    void aBatchConflictingWithACommittingOneWaitsAndSeesItsOutcome() throws Exception {
         Gate gate = new Gate();
-        open(256, gate);
+        open(1, gate);
         gate.committerArmed.set(true);
-        Lease first = offer("d1", "10.64.0.2");
-        Future<BindResult> committing = callers.submit(() -> store.tryBind(first));
-        assertTrue(gate.committerHolding.await(30, TimeUnit.SECONDS), "the committer never got the first batch");
-        // Same address and same device as the uncommitted batch, plus an unrelated bind, in one batch.
-        gate.armed.set(true);
-        Future<BindResult> sameAddress = callers.submit(() -> store.tryBind(offer("d2", "10.64.0.2")));
-        assertTrue(gate.holding.await(30, TimeUnit.SECONDS), "the runner never took the second batch");
-        Future<BindResult> sameDevice = queue(() -> store.tryBind(offer("d1", "10.64.0.9")));
-        Future<BindResult> unrelated = queue(() -> store.tryBind(offer("d3", "10.64.0.4")));
+        Future<BindResult> blocker = holdWriter(gate); // binds 10.64.0.100 to "blocker"
+        Future<BindResult> sameAddress = queue(() -> store.tryBind(offer("d2", "10.64.0.100")));
         gate.release.countDown();
-        await().atMost(PATIENCE).until(() -> store.writer().pending() == 0);
-        assertFalse(sameAddress.isDone(), "the second batch waits for the first one's commit");
+        assertTrue(gate.committerHolding.await(30, TimeUnit.SECONDS), "the blocker never went to the committer");
+        await().atMost(PATIENCE).until(() -> store.writer().pending() == 0); // the runner took it
+        Future<BindResult> sameDevice = callers.submit(() -> store.tryBind(offer("blocker", "10.64.0.9")));
+        Future<BindResult> unrelated = callers.submit(() -> store.tryBind(offer("d3", "10.64.0.4")));
+        assertFalse(sameAddress.isDone(), "waits for the blocker's commit");
         gate.committerRelease.countDown();
-        assertEquals(new BindResult(Outcome.BOUND, first), get(committing));
+        Lease committed = get(blocker).lease();
         assertEquals(Outcome.ADDRESS_TAKEN, get(sameAddress).outcome());
-        assertEquals(new BindResult(Outcome.DEVICE_ALREADY_BOUND, first), get(sameDevice));
+        assertEquals(new BindResult(Outcome.DEVICE_ALREADY_BOUND, committed), get(sameDevice));
         assertEquals(Outcome.BOUND, get(unrelated).outcome());
-        assertEquals(List.of("10.64.0.2", "10.64.0.4"),
+        assertEquals(List.of("10.64.0.4", "10.64.0.100"),
                 reopen().leases("p").stream().map(l -> l.address().getHostAddress()).toList());
     }
 }

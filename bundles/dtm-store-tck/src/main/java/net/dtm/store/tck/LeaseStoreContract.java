@@ -864,6 +864,52 @@ public abstract class LeaseStoreContract extends StoreContract<LeaseStore> {
         }
     }
 
+    /** {@link LeaseStore#countLeases}'s javadoc, applied to leases in memory. */
+    protected static LeaseCounts classify(List<Lease> leases, Instant now, Instant boundary) {
+        long locked = 0;
+        long bound = 0;
+        long quarantined = 0;
+        long reclaimable = 0;
+        long reserved = 0;
+        for (Lease l : leases) {
+            boolean notExpired = l.expiresAt().isAfter(now);
+            if (l.state() == LeaseState.LOCKED && notExpired) {
+                locked++;
+            } else if (l.state() == LeaseState.BOUND && notExpired) {
+                bound++;
+            } else if (l.expiresAt().isAfter(boundary)) {
+                quarantined++;
+            } else {
+                reclaimable++;
+            }
+            if (l.reserved()) {
+                reserved++;
+            }
+        }
+        return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
+    }
+
+    @Test
+    void countLeasesFollowsTheDefinitionAtOtherInstants() {
+        v4Pool("p");
+        List<CountCase> cases = countCases();
+        List<Lease> leases = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            CountCase c = cases.get(i);
+            leases.add(store.tryBind(new Lease("p", dev("d" + i), ip("10.64.0." + (i + 2)), c.state(), 3, c.expiresAt(), "n1",
+                    c.reserved())).lease());
+        }
+        assertEquals(new LeaseCounts(2, 3, 7, 5, 4), classify(leases, NOW, BOUNDARY), "the reference agrees with the table");
+        Instant[][] instants = {
+                {NOW, BOUNDARY}, {NOW, NOW}, {NOW, NOW.plusSeconds(60)}, {NOW, NOW.plusMillis(1)},
+                {BOUNDARY, BOUNDARY.minusMillis(1)}, {NOW.plusSeconds(7200), NOW}, {T0, T0.minusSeconds(86400)},
+                {NOW.minusSeconds(1), BOUNDARY.plusMillis(1)}};
+        for (Instant[] at : instants) {
+            assertEquals(classify(leases, at[0], at[1]), store.countLeases("p", at[0], at[1]),
+                    "counted at " + at[0] + " with the quarantine boundary " + at[1]);
+        }
+    }
+
     @Test
     void countLeasesAddsUpAWholePool() {
         v4Pool("p");
