@@ -79,8 +79,9 @@ public final class NewLeaseBenchmark {
                 System.out.printf(Locale.ROOT, "warm-up (%d s, concurrency %d, not counted): %s%n", o.warmup(),
                         o.concurrency().get(0), w);
             }
-            System.out.printf("%-11s %9s %10s %8s %9s %9s %9s %11s %11s  %s%n", "concurrency", "confirmed", "leases/s",
-                    "refused", "timedout", "p50 ms", "p99 ms", "node cpu %", "client cpu%", "node cpu by thread (ms)");
+            System.out.printf("%-11s %9s %10s %8s %9s %9s %9s %11s %11s %24s  %s%n", "concurrency", "confirmed", "leases/s",
+                    "refused", "timedout", "p50 ms", "p99 ms", "node cpu %", "client cpu%", "commits x writes [sync]",
+                    "node cpu by thread (ms)");
             Trial best = null;
             if (o.profile() != null) {
                 node.profileStart();
@@ -89,16 +90,25 @@ public final class NewLeaseBenchmark {
                 long nodeCpu0 = node.cpuNanos();
                 long clientCpu0 = processCpuNanos();
                 Map<String, Long> threads0 = node.threadCpu();
+                long batches0 = node.counter("store.batches");
+                long writes0 = node.counter("store.writes");
+                long commitNanos0 = node.counter("store.commitNanos");
                 long wall0 = System.nanoTime();
                 LeaseClient.Result r = run(server, keys, o, c, devices, o.seconds());
                 long wall = System.nanoTime() - wall0;
                 double nodeCpu = 100.0 * (node.cpuNanos() - nodeCpu0) / wall;
                 double clientCpu = o.inProcess() ? Double.NaN : 100.0 * (processCpuNanos() - clientCpu0) / wall;
                 Map<String, Long> threads = ThreadCpu.deltaMillis(threads0, node.threadCpu());
+                long batches = node.counter("store.batches") - batches0;
+                long writes = node.counter("store.writes") - writes0;
+                long commitNanos = node.counter("store.commitNanos") - commitNanos0;
+                String commits = batches0 < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f/s x %.1f", batches / (wall / 1e9),
+                        batches == 0 ? 0.0 : (double) writes / batches)
+                        + (commitNanos0 < 0 || batches == 0 ? "" : String.format(Locale.ROOT, " %.1fms", commitNanos / 1e6 / batches));
                 Trial t = new Trial(c, r, nodeCpu, clientCpu);
-                System.out.printf(Locale.ROOT, "%-11d %9d %10.0f %8d %9d %9.2f %9.2f %11.0f %11.0f  %s%n", c, r.confirmed(),
+                System.out.printf(Locale.ROOT, "%-11d %9d %10.0f %8d %9d %9.2f %9.2f %11.0f %11.0f %24s  %s%n", c, r.confirmed(),
                         r.confirmedPerSecond(), r.refused(), r.timedOut(), r.latencyPercentileMicros(0.5) / 1000.0,
-                        r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu, top(threads, 8));
+                        r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu, commits, top(threads, 8));
                 if (!devices.hasNext()) {
                     System.out.println("WARNING: ran out of enrolled devices; raise --devices");
                 }
@@ -157,6 +167,13 @@ public final class NewLeaseBenchmark {
         Map<String, Long> threadCpu();
 
         String counters();
+
+        /** One counter of {@link #counters()}, or -1. */
+        default long counter(String name) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(name) + "=(\\d+)")
+                    .matcher(counters());
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        }
 
         /** Starts a JFR CPU profile of the node (separate process only). */
         default void profileStart() {
@@ -339,9 +356,9 @@ public final class NewLeaseBenchmark {
                 "  --warmup N           untimed warm-up first, seconds (5; 0 = none)",
                 "  --concurrency A,B    devices in flight, one trial each; the best is the RESULT (64,256,1024)",
                 "  --timeout-ms N       client retransmission timeout per request (1000; 4 sends before giving up)",
-                "  --sources N          client source addresses 127.0.0.2.. (8): the server limits datagrams per source address",
+                "  --sources N          client source addresses 127.0.0.2.. (16): the server limits datagrams per source address",
                 "  --receivers N        client receiver threads (1)",
-                "  --devices N          devices enrolled before timing (400000); each trial uses fresh ones",
+                "  --devices N          devices enrolled before timing (200000); each trial uses fresh ones",
                 "  --workers N          node worker threads, worker.threads (8, the Karaf default)",
                 "  --queue N            node queue capacity, queue.capacity (4096)",
                 "  --source-limit N     node per-source limit, source.queue.limit (256)",
@@ -360,9 +377,9 @@ public final class NewLeaseBenchmark {
         int warmup = 5;
         int timeoutMs = 1000;
         List<Integer> concurrency = List.of(64, 256, 1024);
-        int sources = 8;
+        int sources = 16;
         int receivers = 1;
-        int devices = 400_000;
+        int devices = 200_000;
         int workers = 8;
         int queue = 4096;
         int sourceLimit = 256;
