@@ -59,12 +59,13 @@ import net.dtm.spi.store.StoreUnavailableException;
  * numeric address order, so {@code ORDER BY address} needs no vendor type. Instants are stored as
  * epoch seconds plus nanoseconds, so they come back exactly.
  * <p>
- * Writes go through a {@link GroupCommitWriter}: one thread and one connection run all writes,
- * concurrent ones share one commit (one log sync with Derby's default durability), and no call
- * returns before its commit. With group commit off (constructor flag, or the system property
- * {@value #GROUP_COMMIT_PROPERTY}{@code =false}) every write is its own transaction on a pooled
- * connection, committed and synced on its own. Reads use a small pool of connections in
- * auto-commit mode at read committed. Lock timeouts and deadlocks are retried a few times; a lost
+ * Writes go through a {@link GroupCommitWriter}: its threads and two connections of their own run
+ * all writes, one batch at a time, and concurrent writes share one commit (one log sync with
+ * Derby's default durability); no call returns before its commit. With group commit off
+ * (constructor flag, or the system property {@value #GROUP_COMMIT_PROPERTY}{@code =false}) every
+ * write is its own transaction on a pooled connection, committed and synced on its own. Reads use
+ * a small pool of connections in auto-commit mode at read committed and never see uncommitted
+ * writes. Lock timeouts and deadlocks are retried a few times; a lost
  * database is reported as {@link StoreUnavailableException}. The class is safe for many threads.
  */
 public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable {

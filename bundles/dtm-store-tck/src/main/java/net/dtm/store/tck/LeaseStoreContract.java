@@ -43,10 +43,16 @@ import net.dtm.spi.store.LeaseStore;
  * The suite every {@link LeaseStore} implementation must pass. Extend it in the implementation's
  * test sources and implement the two factory methods.
  * <p>
- * The contract is stated by the {@link LeaseStore} javadoc: atomic {@code tryBind} (a device holds
- * at most one binding per pool, an address at most one device, also under concurrent calls),
- * compare-and-set on the sequence for {@code update} and {@code remove}, pools, ordering, and
- * durability: what a method changed is still there after {@link #reopen}.
+ * The contract is stated by the {@link LeaseStore} javadoc (store SPI 2.0): atomic {@code tryBind}
+ * that stores the proposed lease exactly (a device holds at most one binding per pool, an address
+ * at most one device, also under concurrent calls), compare-and-set on the sequence for
+ * {@code update} and {@code remove} (reservation flag included), pools with every field (IPv4,
+ * IPv6, prefix delegation, excluded ranges, device patterns, tunnel types) and {@code updatePool},
+ * address order for listing and paging, {@code reclaimable}, {@code forEachAddress},
+ * {@code countLeases} as its javadoc defines the categories, and durability: what a method changed
+ * is still there after {@link #reopen}.
+ * <p>
+ * Instants carry millisecond precision so every store can keep them exactly.
  */
 public abstract class LeaseStoreContract extends StoreContract<LeaseStore> {
 
