@@ -28,7 +28,9 @@ import net.dtm.spi.store.LeaseStore;
 /**
  * Wires a {@link DerbyStore} into OSGi: one database, registered as both {@link LeaseStore} and
  * {@link DeviceStore} with {@code dtm.store.type=derby}; the database is shut down on
- * deactivation. Runs without a configuration (the standalone default).
+ * deactivation (writes already queued are committed first). Runs without a configuration (the
+ * standalone default). Concurrent writes share commits (group commit) unless the system property
+ * {@value DerbyStore#GROUP_COMMIT_PROPERTY} is {@code false}.
  */
 @Component(service = {LeaseStore.class, DeviceStore.class},
         configurationPid = DerbyStoreComponent.PID,
