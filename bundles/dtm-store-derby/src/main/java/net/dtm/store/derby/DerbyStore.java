@@ -150,6 +150,28 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         return writer;
     }
 
+    /**
+     * What group commit has done since the store opened (for benchmarks and diagnosis).
+     *
+     * @param commits        batches committed
+     * @param writes         writes in those batches
+     * @param statementNanos time spent running their statements
+     * @param commitNanos    time spent committing them (the log sync)
+     */
+    public record CommitStats(long commits, long writes, long statementNanos, long commitNanos) {
+
+        /** Mean writes per commit, 0 before the first commit. */
+        public double meanBatch() {
+            return commits == 0 ? 0 : (double) writes / commits;
+        }
+    }
+
+    /** Group commit's figures, or empty when group commit is off. */
+    public Optional<CommitStats> commitStats() {
+        return writer == null ? Optional.empty()
+                : Optional.of(new CommitStats(writer.batches(), writer.writes(), writer.runNanos(), writer.commitNanos()));
+    }
+
     private Connection openWriterConnection() throws SQLException {
         Connection c = dataSource.getConnection();
         c.setAutoCommit(false);

@@ -1,6 +1,7 @@
 package net.dtm.store.derby;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,21 @@ class DerbyStoreTest {
             }
             assertEquals(List.of(), List.copyOf(errors));
             assertEquals(threads * each, s.leases("big").size());
+        }
+    }
+
+    @Test
+    void commitStatsOnlyWithGroupCommit() {
+        try (DerbyStore off = new DerbyStore(dir.resolve("off"), false)) {
+            assertFalse(off.groupCommit());
+            assertEquals(Optional.empty(), off.commitStats());
+        }
+        try (DerbyStore on = new DerbyStore(dir.resolve("on"), true)) {
+            on.createPool(Pool.of("demo", "10.64.0.0/16", 3600));
+            DerbyStore.CommitStats stats = on.commitStats().orElseThrow();
+            assertEquals(1, stats.commits());
+            assertEquals(1, stats.writes());
+            assertEquals(1.0, stats.meanBatch());
         }
     }
 

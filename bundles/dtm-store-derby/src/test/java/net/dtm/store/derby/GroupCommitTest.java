@@ -186,6 +186,7 @@ class GroupCommitTest {
         assertEquals(List.of(11), gate.batchSizes.subList(sizesBefore, gate.batchSizes.size()),
                 "the blocker and the ten queued writes went in one batch");
         assertEquals(batchesBefore + 1, store.writer().batches(), "one commit");
+        assertEquals(batchesBefore + 1, store.commitStats().orElseThrow().commits());
         assertEquals(11, reopen().leases("p").size(), "all of it durable");
     }
 
