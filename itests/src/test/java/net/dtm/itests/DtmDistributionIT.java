@@ -138,8 +138,8 @@ public class DtmDistributionIT extends DtmTestSupport {
     public void poolFromConfigurationAdmin() throws Exception {
         String name = "cfg-" + unique();
         int third = 1 + (int) (Math.random() * 250);
-        org.osgi.service.cm.ConfigurationAdmin cm = service(org.osgi.service.cm.ConfigurationAdmin.class);
-        org.osgi.service.cm.Configuration good = cm.getFactoryConfiguration("net.dtm.pool.define", name, "?");
+        AddressPoolAdminService pools = service(AddressPoolAdminService.class);
+        org.osgi.service.cm.Configuration good = poolDefinition(name);
         java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
         props.put("name", name);
         props.put("prefix", "10.210." + third + ".0/24");
@@ -147,7 +147,6 @@ public class DtmDistributionIT extends DtmTestSupport {
         props.put("exclude", "10.210." + third + ".2-10.210." + third + ".99");
         props.put("devices", "bus-*");
         good.update(props);
-        AddressPoolAdminService pools = service(AddressPoolAdminService.class);
         awaitTrue("pool " + name + " created from configuration", SERVICE_TIMEOUT, () -> pools.pool(name).isPresent());
         net.dtm.api.Pool pool = pools.pool(name).orElseThrow();
         assertEquals(900, pool.leaseSeconds());
@@ -157,7 +156,7 @@ public class DtmDistributionIT extends DtmTestSupport {
 
         // An overlapping definition changes nothing; the pool is not created.
         String bad = "cfgbad-" + unique();
-        org.osgi.service.cm.Configuration overlapping = cm.getFactoryConfiguration("net.dtm.pool.define", bad, "?");
+        org.osgi.service.cm.Configuration overlapping = poolDefinition(bad);
         java.util.Hashtable<String, Object> badProps = new java.util.Hashtable<>();
         badProps.put("name", bad);
         badProps.put("prefix", "10.210." + third + ".128/25");
@@ -172,6 +171,18 @@ public class DtmDistributionIT extends DtmTestSupport {
         good.delete();
         assertTrue("deleting the configuration keeps the pool and its leases", pools.lease(name, DeviceId.of("bus-1")).isPresent());
         pools.deletePool(name);
+    }
+
+    /**
+     * A new factory configuration of a pool definition. Configuration Admin is a service factory:
+     * the instance this bundle gets stays usable only while it is held, so it is got here directly
+     * (and released when the test bundle goes) rather than through {@link #service}, which lets go.
+     */
+    private org.osgi.service.cm.Configuration poolDefinition(String name) throws java.io.IOException {
+        service(org.osgi.service.cm.ConfigurationAdmin.class); // waits until it is registered
+        org.osgi.framework.ServiceReference<org.osgi.service.cm.ConfigurationAdmin> ref =
+                bundleContext.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class);
+        return bundleContext.getService(ref).getFactoryConfiguration("net.dtm.pool.define", name, "?");
     }
 
     @Test
