@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,6 +30,7 @@ import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelType;
 import net.dtm.pool.PoolManager;
+import net.dtm.pool.PoolSettings;
 import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DeviceManager;
 import net.dtm.server.internal.RequestHandler;
@@ -57,7 +59,7 @@ public final class LeaseNode implements AutoCloseable {
      * @param pool          the default pool's name
      * @param prefix        the pool's prefix, e.g. {@code 10.0.0.0/8}
      * @param leaseSeconds  the pool's lease time
-     * @param workerThreads request-handling threads ({@code worker.threads}; Karaf default 8)
+     * @param workerThreads request-handling threads ({@code worker.threads}; Karaf default 64)
      * @param queueCapacity datagrams waiting for a worker ({@code queue.capacity}; default 4096)
      * @param sourceLimit   datagrams one source address may have waiting or in work
      *                      ({@code source.queue.limit}; default 256)
@@ -67,7 +69,7 @@ public final class LeaseNode implements AutoCloseable {
 
         /** Karaf's defaults for the server; pool {@code bench} = 10.0.0.0/8, one hour leases. */
         public static Config defaults(Path dir) {
-            return new Config(dir, new InetSocketAddress("127.0.0.1", 0), "bench", "10.0.0.0/8", 3600, 8, 4096, 256);
+            return new Config(dir, new InetSocketAddress("127.0.0.1", 0), "bench", "10.0.0.0/8", 3600, 64, 4096, 256);
         }
 
         public Config withBind(InetSocketAddress b) {
@@ -95,15 +97,15 @@ public final class LeaseNode implements AutoCloseable {
         this.store = new DerbyStore(config.dir());
         UdpEndpoint udp = null;
         try {
-            this.pools = new PoolManager(store, "bench-node", Clock.systemUTC(), Duration.ofSeconds(30), 0.5);
+            this.pools = new PoolManager(store, "bench-node", Clock.systemUTC(), PoolSettings.DEFAULTS);
             if (pools.pool(config.pool()).isEmpty()) {
                 pools.createPool(Pool.of(config.pool(), config.prefix(), config.leaseSeconds()));
             }
             this.devices = new DeviceManager(store);
             AtomicReference<RequestHandler> ref = new AtomicReference<>();
-            udp = new UdpEndpoint(config.bind(),
-                    (d, from) -> ref.get() == null ? Optional.empty() : ref.get().handle(d, from), counters,
-                    config.workerThreads(), config.queueCapacity(), config.sourceLimit());
+            udp = UdpEndpoint.async(config.bind(),
+                    (d, from) -> ref.get() == null ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
+                    counters, config.workerThreads(), config.queueCapacity(), config.sourceLimit());
             InetSocketAddress local = udp.localAddress();
             ServerSettings settings = new ServerSettings("bench-node", local,
                     new InetSocketAddress(local.getAddress(), 4789), TunnelType.VXLAN, 1400, 10, config.pool(), List.of());
@@ -178,15 +180,18 @@ public final class LeaseNode implements AutoCloseable {
      * @return how the devices were enrolled, for the log
      */
     public String enroll(List<DeviceId> ids, Function<DeviceId, byte[]> keyOf) {
+        String how;
         try {
             enrollJdbc(ids, keyOf);
-            return "jdbc batch, one transaction";
+            how = "jdbc batch, one transaction";
         } catch (SQLException e) {
             System.err.println("enrolment through JDBC failed (" + e.getSQLState() + " " + e.getMessage()
                     + "); enrolling through the device registry instead");
             enrollThroughRegistry(ids, keyOf);
-            return "device registry, 8 threads";
+            how = "device registry, 8 threads";
         }
+        devices.preload(); // as a node does at start: keys in memory, not read per first request
+        return how + ", keys preloaded";
     }
 
     private void enrollJdbc(List<DeviceId> ids, Function<DeviceId, byte[]> keyOf) throws SQLException {

@@ -359,7 +359,7 @@ public final class NewLeaseBenchmark {
                 "  --sources N          client source addresses 127.0.0.2.. (16): the server limits datagrams per source address",
                 "  --receivers N        client receiver threads (1)",
                 "  --devices N          devices enrolled before timing (200000); each trial uses fresh ones",
-                "  --workers N          node worker threads, worker.threads (8, the Karaf default)",
+                "  --workers N          node worker threads, worker.threads (64, the Karaf default)",
                 "  --queue N            node queue capacity, queue.capacity (4096)",
                 "  --source-limit N     node per-source limit, source.queue.limit (256)",
                 "  --prefix CIDR        pool prefix (10.0.0.0/8)",
@@ -380,7 +380,7 @@ public final class NewLeaseBenchmark {
         int sources = 16;
         int receivers = 1;
         int devices = 200_000;
-        int workers = 8;
+        int workers = 64;
         int queue = 4096;
         int sourceLimit = 256;
         String prefix = "10.0.0.0/8";

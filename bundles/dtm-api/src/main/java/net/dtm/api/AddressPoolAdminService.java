@@ -69,6 +69,43 @@ public interface AddressPoolAdminService extends AddressPoolService {
     boolean release(String pool, DeviceId device);
 
     /**
+     * Confirms the lease the device quotes: the address and sequence it was told in PARAMS.
+     *
+     * @throws DtmException {@link DtmException.Reason#UNKNOWN_LEASE} if it holds no such lease
+     */
+    default Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        requireQuoted(pool, device, quotedAddress, quotedSequence, false);
+        return confirm(pool, device);
+    }
+
+    /** Renews the lease the device quotes. @throws DtmException UNKNOWN_LEASE if it holds no such lease */
+    default Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        requireQuoted(pool, device, quotedAddress, quotedSequence, false);
+        return renew(pool, device);
+    }
+
+    /**
+     * Releases the lease the device quotes; releasing a released lease again is harmless.
+     *
+     * @throws DtmException UNKNOWN_LEASE if it holds no such lease
+     */
+    default boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        requireQuoted(pool, device, quotedAddress, quotedSequence, true);
+        return release(pool, device);
+    }
+
+    /** Checks a device's quote against its stored lease. @throws DtmException UNKNOWN_LEASE if it does not match */
+    private Lease requireQuoted(String pool, DeviceId device, InetAddress address, long sequence, boolean releasedOk) {
+        Lease lease = lease(pool, device)
+                .orElseThrow(() -> new DtmException(DtmException.Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
+        InetAddress inner = pool(pool).map(p -> p.innerAddress(lease.address())).orElse(null);
+        if (!lease.isQuotedBy(address, inner, sequence) || (!releasedOk && lease.state() == LeaseState.RELEASED)) {
+            throw DtmException.staleQuote(lease, address, sequence);
+        }
+        return lease;
+    }
+
+    /**
      * Reserves {@code address} for {@code device}: from now on the device always gets this
      * address and no other device ever does. An existing dynamic lease of the device on another
      * address is given up; one on this address becomes reserved.

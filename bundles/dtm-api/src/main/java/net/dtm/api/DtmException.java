@@ -67,6 +67,13 @@ public class DtmException extends RuntimeException {
         this.reason = Objects.requireNonNull(reason);
     }
 
+    /** The refusal of a device quoting {@code address#sequence} while it holds {@code held}. */
+    public static DtmException staleQuote(Lease held, java.net.InetAddress address, long sequence) {
+        return new DtmException(Reason.UNKNOWN_LEASE, "device " + held.device() + " quotes lease " + Cidr.format(address)
+                + "#" + sequence + " but holds " + Cidr.format(held.address()) + "#" + held.sequence() + " ("
+                + held.state().name().toLowerCase(java.util.Locale.ROOT) + ") in pool " + held.pool());
+    }
+
     /** Why. */
     public Reason reason() {
         return reason;

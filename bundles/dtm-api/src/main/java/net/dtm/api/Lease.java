@@ -42,6 +42,18 @@ public record Lease(String pool, DeviceId device, InetAddress address, LeaseStat
         return state != LeaseState.RELEASED && expiresAt.isAfter(now);
     }
 
+    /**
+     * True if a device quoting {@code quotedAddress} and {@code quotedSequence} means this binding:
+     * the same address (the lease's own, or {@code innerAddress}, the address the device was given
+     * inside a delegated prefix), and a sequence this binding has reached. A device may quote an
+     * older sequence of the same binding (e.g. from the PARAMS before its CONFIRM); a sequence the
+     * binding never had means the device's binding was removed and created afresh since.
+     */
+    public boolean isQuotedBy(InetAddress quotedAddress, InetAddress innerAddress, long quotedSequence) {
+        return (address.equals(quotedAddress) || (innerAddress != null && innerAddress.equals(quotedAddress)))
+                && quotedSequence >= 1 && quotedSequence <= sequence;
+    }
+
     /** A copy with another state, sequence and expiry, written by {@code node}. */
     public Lease with(LeaseState newState, long newSequence, Instant newExpiry, String node) {
         return new Lease(pool, device, address, newState, newSequence, newExpiry, node, reserved);

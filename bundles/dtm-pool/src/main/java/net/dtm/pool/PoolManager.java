@@ -77,6 +77,8 @@ public class PoolManager implements AddressPoolAdminService {
 
     private static final int STRIPES = 256;
     private static final int CAS_ATTEMPTS = 5;
+    /** Most LOCKED bindings remembered for their CONFIRM. */
+    private static final int RECENT_MAX = 65_536;
 
     private final LeaseStore store;
     private final String nodeId;
@@ -87,6 +89,11 @@ public class PoolManager implements AddressPoolAdminService {
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final Object poolAdmin = new Object();
     private volatile CachedPools cachedPools = new CachedPools(List.of(), Instant.MIN);
+    /** LOCKED bindings this node wrote and not yet saw confirmed: the CONFIRM needs no read. */
+    private final ConcurrentHashMap<LeaseKey, Lease> recent = new ConcurrentHashMap<>();
+
+    private record LeaseKey(String pool, DeviceId device) {
+    }
 
     private record CachedPools(List<Pool> pools, Instant readAt) {
     }
@@ -535,6 +542,21 @@ public class PoolManager implements AddressPoolAdminService {
         }
     }
 
+    /** Remembers a LOCKED binding this node just wrote, for the CONFIRM that follows; bounded. */
+    private Lease remember(Lease lease) {
+        if (lease.state() == LeaseState.LOCKED) {
+            if (recent.size() >= RECENT_MAX) {
+                var it = recent.keySet().iterator();
+                if (it.hasNext()) {
+                    it.next();
+                    it.remove();
+                }
+            }
+            recent.put(new LeaseKey(lease.pool(), lease.device()), lease);
+        }
+        return lease;
+    }
+
     private Lease bound(PoolState s, Lease lease, String what) {
         Instant since = s.exhaustedSince;
         if (since != null) {
@@ -545,7 +567,7 @@ public class PoolManager implements AddressPoolAdminService {
         updateWarnLevel(s);
         LOG.debug("address locked: device={} pool={} address={} ({}) node={}", lease.device(), s.pool.name(),
                 s.pool.describe(lease.address()), what, nodeId);
-        return lease;
+        return remember(lease);
     }
 
     /**
@@ -572,7 +594,7 @@ public class PoolManager implements AddressPoolAdminService {
                 if (stored.isPresent()) {
                     LOG.debug("address locked again: device={} pool={} address={} node={}", next.device(), next.pool(),
                             next.address().getHostAddress(), nodeId);
-                    return stored.get();
+                    return remember(stored.get());
                 }
             }
             current = store.findByDevice(lease.pool(), lease.device()).orElse(null);
@@ -685,31 +707,77 @@ public class PoolManager implements AddressPoolAdminService {
 
     @Override
     public Lease confirm(String pool, DeviceId device) {
-        return extend(pool, device, true);
+        return extend(pool, device, true, null, 0);
     }
 
     @Override
     public Lease renew(String pool, DeviceId device) {
-        return extend(pool, device, false);
+        return extend(pool, device, false, null, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The common path, a CONFIRM right after this node locked the address, reads nothing: the
+     * binding this node just wrote is remembered, and the compare-and-set that binds it proves it
+     * is still the stored one (if not, the binding is read and the quote checked again).
+     */
+    @Override
+    public Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        return extend(pool, device, true, Objects.requireNonNull(quotedAddress, "quotedAddress"), quotedSequence);
+    }
+
+    @Override
+    public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        return extend(pool, device, false, Objects.requireNonNull(quotedAddress, "quotedAddress"), quotedSequence);
+    }
+
+    @Override
+    public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        Objects.requireNonNull(quotedAddress, "quotedAddress");
+        return guarded("release the lease of " + device + " in pool " + pool, () -> {
+            PoolState s = state(pool);
+            Lease held = store.findByDevice(pool, device).orElseThrow(
+                    () -> new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
+            if (!held.isQuotedBy(quotedAddress, s.pool.innerAddress(held.address()), quotedSequence)) {
+                throw DtmException.staleQuote(held, quotedAddress, quotedSequence);
+            }
+            return release(pool, device);
+        });
     }
 
     /**
      * LOCKED → BOUND with the full lease time; BOUND → extended, written only below the renewal
      * threshold. A confirm of a lease that is already BOUND (a retransmitted CONFIRM) behaves like
-     * a renewal.
+     * a renewal. With a quote ({@code quotedAddress} not null) the device must hold that lease.
      */
-    private Lease extend(String pool, DeviceId device, boolean confirm) {
+    private Lease extend(String pool, DeviceId device, boolean confirm, InetAddress quotedAddress, long quotedSequence) {
         Objects.requireNonNull(device, "device");
         String what = (confirm ? "confirm" : "renew") + " the lease of " + device + " in pool " + pool;
         return guarded(what, () -> {
             PoolState s = state(pool);
             Duration leaseTime = Duration.ofSeconds(s.pool.leaseSeconds());
+            LeaseKey key = new LeaseKey(pool, device);
             return withDeviceLock(pool, device, () -> {
+                // Only a LOCKED binding this node wrote is taken from memory: binding it always
+                // writes, and the compare-and-set verifies it. Everything else is read.
+                Lease remembered = confirm && quotedAddress != null ? recent.get(key) : null;
+                Lease l = remembered != null && remembered.state() == LeaseState.LOCKED ? remembered : null;
                 for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-                    Lease l = store.findByDevice(pool, device)
-                            .filter(x -> x.state() != LeaseState.RELEASED)
-                            .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE,
-                                    "device " + device + " has no lease in pool " + pool));
+                    boolean fromMemory = l != null;
+                    if (l == null) {
+                        l = store.findByDevice(pool, device)
+                                .filter(x -> x.state() != LeaseState.RELEASED)
+                                .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE,
+                                        "device " + device + " has no lease in pool " + pool));
+                    }
+                    if (quotedAddress != null && !l.isQuotedBy(quotedAddress, s.pool.innerAddress(l.address()), quotedSequence)) {
+                        if (fromMemory) {
+                            l = null; // perhaps stale: read it
+                            continue;
+                        }
+                        throw DtmException.staleQuote(l, quotedAddress, quotedSequence);
+                    }
                     Instant now = clock.instant();
                     if (l.state() == LeaseState.BOUND) {
                         Duration remaining = Duration.between(now, l.expiresAt());
@@ -720,6 +788,7 @@ public class PoolManager implements AddressPoolAdminService {
                     Lease next = l.with(LeaseState.BOUND, l.sequence() + 1, now.plus(leaseTime), nodeId);
                     Optional<Lease> stored = store.update(next, l.sequence());
                     if (stored.isPresent()) {
+                        recent.remove(key);
                         if (l.state() == LeaseState.LOCKED) {
                             LOG.info("lease bound: device={} pool={} address={} until={} node={}", device, pool,
                                     s.pool.describe(next.address()), next.expiresAt(), nodeId);
@@ -729,6 +798,7 @@ public class PoolManager implements AddressPoolAdminService {
                         }
                         return stored.get();
                     }
+                    l = null; // changed meanwhile: read it again
                 }
                 throw concurrentUpdates(pool, device);
             });

@@ -18,5 +18,14 @@ public class DeviceManagerComponent extends DeviceManager {
     @Activate
     public DeviceManagerComponent(@Reference(name = "store") DeviceStore store) {
         super(store);
+        long started = System.nanoTime();
+        try {
+            int n = preload();
+            LOG.info("device registry active: {} devices loaded in {} ms", n, (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.warn("device registry could not load the devices at start, they load on first use: {}", e.getMessage());
+        }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceManagerComponent.class);
 }

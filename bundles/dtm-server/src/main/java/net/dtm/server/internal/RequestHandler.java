@@ -12,9 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -71,6 +69,7 @@ public final class RequestHandler {
     public static final int DEFAULT_ANSWER_CAPACITY = 65_536;
     /** How long a copy waits for the same request's answer being computed by another thread. */
     private static final long WAIT_SECONDS = 30;
+    private static final CompletableFuture<Optional<byte[]>> NO_ANSWER = CompletableFuture.completedFuture(Optional.empty());
 
     private final ServerSettings settings;
     private final Function<DeviceId, Optional<byte[]>> keys;
@@ -143,6 +142,15 @@ public final class RequestHandler {
      * @return the encoded answer to send back to {@code source}, or empty to drop silently
      */
     public Optional<byte[]> handle(byte[] datagram, InetSocketAddress source) {
+        return handleAsync(datagram, source).join();
+    }
+
+    /**
+     * Like {@link #handle}, without holding the calling thread while another copy of the same
+     * request is being worked on: a new request is handled before this returns (its future is
+     * complete), a copy's future completes with the first copy's answer.
+     */
+    public CompletableFuture<Optional<byte[]>> handleAsync(byte[] datagram, InetSocketAddress source) {
         counters.increment("received");
         Header header;
         try {
@@ -157,12 +165,12 @@ public final class RequestHandler {
             // The device registry's store is down: we cannot authenticate, so we cannot answer.
             counters.increment("dropped.key-lookup-failed");
             LOG.debug("cannot look up key of device={} from {}: {}", header.device(), source, e.toString());
-            return Optional.empty();
+            return NO_ANSWER;
         }
         if (key.isEmpty()) {
             counters.increment("dropped.unknown-device");
             LOG.debug("dropped datagram from {}: unknown device={}", source, header.device());
-            return Optional.empty();
+            return NO_ANSWER;
         }
         Envelope request;
         try {
@@ -173,12 +181,12 @@ public final class RequestHandler {
         }
         if (request.direction() != Direction.TO_SERVER) {
             counters.increment("dropped.direction");
-            return Optional.empty();
+            return NO_ANSWER;
         }
         if (!isRequest(request.body())) {
             counters.increment("dropped.unexpected-type");
             LOG.debug("dropped {} from device={}: not a request", request.type(), request.device());
-            return Optional.empty();
+            return NO_ANSWER;
         }
         AnswerKey answerKey = new AnswerKey(request.device(), request.transactionId());
         ReplayWindow window = windows.computeIfAbsent(request.device(), d -> new ReplayWindow());
@@ -192,7 +200,7 @@ public final class RequestHandler {
             if (verdict == ReplayWindow.Verdict.REPLAY) {
                 counters.increment("dropped.replay");
                 LOG.debug("dropped replayed {} from device={} via {}", request.type(), request.device(), source);
-                return Optional.empty();
+                return NO_ANSWER;
             }
             existing = answers.get(answerKey);
             boolean retry = false;
@@ -213,16 +221,16 @@ public final class RequestHandler {
         }
         if (mine == null) {
             counters.increment("dropped.duplicate");   // its answer expired or was evicted
-            return Optional.empty();
+            return NO_ANSWER;
         }
         answerOrder.add(mine);
         evict(now);
-        return answerOnce(mine, request, key.get());
+        return CompletableFuture.completedFuture(answerOnce(mine, request, key.get()));
     }
 
-    private Optional<byte[]> drop(ProtocolException.Kind kind) {
+    private CompletableFuture<Optional<byte[]>> drop(ProtocolException.Kind kind) {
         counters.increment("dropped." + kind.name().toLowerCase(Locale.ROOT));
-        return Optional.empty();
+        return NO_ANSWER;
     }
 
     private static boolean isRequest(Message body) {
@@ -249,23 +257,16 @@ public final class RequestHandler {
         return answer;
     }
 
-    private Optional<byte[]> answerAgain(CachedAnswer cached) {
-        try {
-            Optional<byte[]> answer = cached.answer().get(WAIT_SECONDS, TimeUnit.SECONDS);
-            if (answer.isPresent()) {
-                counters.increment("answered.duplicate");
-            } else {
-                counters.increment("dropped.duplicate");
+    /** The first copy's answer, once it is there (at most {@value #WAIT_SECONDS} s later). */
+    private CompletableFuture<Optional<byte[]>> answerAgain(CachedAnswer cached) {
+        return cached.answer().copy().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).handle((answer, failure) -> {
+            if (failure != null) {
+                counters.increment("dropped.timeout");
+                return Optional.empty();
             }
+            counters.increment(answer.isPresent() ? "answered.duplicate" : "dropped.duplicate");
             return answer;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            counters.increment("dropped.interrupted");
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            counters.increment("dropped.timeout");
-            return Optional.empty();
-        }
+        });
     }
 
     private void evict(long now) {
@@ -306,20 +307,17 @@ public final class RequestHandler {
             if (body instanceof Establish establish) {
                 return establish(device, establish);
             } else if (body instanceof Confirm confirm) {
-                quoted(device, confirm.pool(), confirm.address(), confirm.leaseSequence(), false);
-                Lease lease = pools.confirm(confirm.pool(), device);
-                LOG.info("lease bound: device={} pool={} address={} node={}", device, lease.pool(),
+                Lease lease = pools.confirm(confirm.pool(), device, confirm.address(), confirm.leaseSequence());
+                LOG.debug("confirmed: device={} pool={} address={} node={}", device, lease.pool(),
                         lease.address().getHostAddress(), settings.nodeId());
                 return new Ack(MessageType.CONFIRM);
             } else if (body instanceof Renew renew) {
-                quoted(device, renew.pool(), renew.address(), renew.leaseSequence(), false);
-                Lease lease = pools.renew(renew.pool(), device);
+                Lease lease = pools.renew(renew.pool(), device, renew.address(), renew.leaseSequence());
                 LOG.debug("lease renewed: device={} pool={} address={} expires={} node={}", device, lease.pool(),
                         lease.address().getHostAddress(), lease.expiresAt(), settings.nodeId());
                 return params(lease, false);
             } else if (body instanceof Release release) {
-                quoted(device, release.pool(), release.address(), release.leaseSequence(), true);
-                if (!pools.release(release.pool(), device)) {
+                if (!pools.release(release.pool(), device, release.address(), release.leaseSequence())) {
                     throw new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + release.pool());
                 }
                 LOG.info("lease released: device={} pool={} address={} node={}", device, release.pool(),
@@ -357,27 +355,6 @@ public final class RequestHandler {
         LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, lease.pool(),
                 lease.address().getHostAddress(), lease.sequence(), settings.nodeId());
         return params(lease, true);
-    }
-
-    /**
-     * Checks that the lease a device quotes is the one it holds: same address, and a sequence the
-     * store has already reached (a device may quote an older sequence of the same binding, e.g.
-     * from the PARAMS before its CONFIRM; a sequence the binding never had means the device's
-     * binding was removed and created afresh since, so the quote is stale). The device may quote
-     * the lease's address or, for a delegated prefix, the inner address it was given in it.
-     */
-    private Lease quoted(DeviceId device, String pool, InetAddress address, long sequence, boolean releasedOk) {
-        Lease lease = pools.lease(pool, device)
-                .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
-        boolean sameAddress = lease.address().equals(address)
-                || pools.pool(pool).map(p -> p.innerAddress(lease.address()).equals(address)).orElse(false);
-        if (!sameAddress || sequence < 1 || sequence > lease.sequence()
-                || (!releasedOk && lease.state() == LeaseState.RELEASED)) {
-            throw new DtmException(Reason.UNKNOWN_LEASE, "device " + device + " quotes lease " + address.getHostAddress()
-                    + "#" + sequence + " but holds " + lease.address().getHostAddress() + "#" + lease.sequence()
-                    + " (" + lease.state().name().toLowerCase(Locale.ROOT) + ") in pool " + pool);
-        }
-        return lease;
     }
 
     /**

@@ -80,8 +80,8 @@ public class ServerComponent implements TunnelServerService {
         @AttributeDefinition(description = "Comma list of host:port control endpoints pushed to devices; empty = devices keep their own list")
         String advertise_servers() default "";
 
-        @AttributeDefinition(description = "Worker threads handling requests")
-        int worker_threads() default 8;
+        @AttributeDefinition(description = "Worker threads handling requests; they wait for the store's durable commit, so more threads let more new leases share one log sync")
+        int worker_threads() default 64;
 
         @AttributeDefinition(description = "Datagrams that may wait for a worker before new ones are dropped")
         int queue_capacity() default 4096;
@@ -116,7 +116,7 @@ public class ServerComponent implements TunnelServerService {
         this.handler = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
                 Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY);
         try {
-            this.endpoint = new UdpEndpoint(bind, handler::handle, counters, config.worker_threads(),
+            this.endpoint = UdpEndpoint.async(bind, handler::handleAsync, counters, config.worker_threads(),
                     config.queue_capacity(), config.source_queue_limit());
         } catch (IOException e) {
             LOG.error("dtm server node={} cannot listen on UDP port {} ({}): {}; is another server using it? "

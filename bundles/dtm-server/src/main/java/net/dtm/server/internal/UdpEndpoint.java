@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -41,7 +42,7 @@ public final class UdpEndpoint implements AutoCloseable {
 
     private final NioDatagramAcceptor acceptor;
     private final ThreadPoolExecutor workers;
-    private final BiFunction<byte[], InetSocketAddress, Optional<byte[]>> handler;
+    private final DatagramHandler handler;
     private final Counters counters;
     private final int perSourceLimit;
     private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
@@ -60,8 +61,35 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     public UdpEndpoint(InetSocketAddress bind, BiFunction<byte[], InetSocketAddress, Optional<byte[]>> handler,
                        Counters counters, int threads, int queueCapacity, int perSourceLimit) throws IOException {
+        this(bind, sync(Objects.requireNonNull(handler, "handler")), counters, threads, queueCapacity, perSourceLimit);
+    }
+
+    /** Computes the answer to one datagram; the future may complete later, on another thread. */
+    @FunctionalInterface
+    public interface DatagramHandler {
+        /** The answer to send back to {@code source}, or empty to drop silently. */
+        CompletableFuture<Optional<byte[]>> handle(byte[] datagram, InetSocketAddress source);
+    }
+
+    /**
+     * Binds at once, with a handler that may answer later: a worker is held only while the handler
+     * runs, not while its future is pending (e.g. a copy of a request waiting for the first copy's
+     * answer). Parameters as for the constructor.
+     */
+    public static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Counters counters, int threads,
+                                    int queueCapacity, int perSourceLimit) throws IOException {
+        return new UdpEndpoint(bind, Objects.requireNonNull(handler, "handler"), counters, threads, queueCapacity,
+                perSourceLimit);
+    }
+
+    private static DatagramHandler sync(BiFunction<byte[], InetSocketAddress, Optional<byte[]>> f) {
+        return (datagram, source) -> CompletableFuture.completedFuture(f.apply(datagram, source));
+    }
+
+    private UdpEndpoint(InetSocketAddress bind, DatagramHandler handler, Counters counters, int threads, int queueCapacity,
+                        int perSourceLimit) throws IOException {
         Objects.requireNonNull(bind, "bind");
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.handler = handler;
         this.counters = Objects.requireNonNull(counters, "counters");
         if (threads < 1 || queueCapacity < 1 || perSourceLimit < 1) {
             throw new IllegalArgumentException("threads, queue capacity and per-source limit must be positive");
@@ -126,7 +154,14 @@ public final class UdpEndpoint implements AutoCloseable {
             try {
                 workers.execute(() -> {
                     try {
-                        handler.apply(datagram, source).ifPresent(answer -> session.write(IoBuffer.wrap(answer)));
+                        handler.handle(datagram, source).whenComplete((answer, failure) -> {
+                            if (failure != null) {
+                                counters.increment("dropped.internal");
+                                LOG.error("failed to answer a datagram from {}", source, failure);
+                            } else if (answer.isPresent() && !session.isClosing()) {
+                                session.write(IoBuffer.wrap(answer.get()));
+                            }
+                        });
                     } catch (RuntimeException e) {
                         counters.increment("dropped.internal");
                         LOG.error("failed to handle a datagram from {}", source, e);

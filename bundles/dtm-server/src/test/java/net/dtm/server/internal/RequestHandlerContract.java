@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,24 +243,20 @@ abstract class RequestHandlerContract {
         long sequence = device.nextSequence();
         byte[] copy = device.request(txid, sequence, establish(""));
         byte[] otherSequence = device.request(txid, sequence + 1, establish(""));
-        List<Thread> workers = java.util.Collections.synchronizedList(new ArrayList<>());
-        ExecutorService threads = Executors.newFixedThreadPool(3, r -> {
-            Thread t = new Thread(r);
-            workers.add(t);
-            return t;
-        });
+        ExecutorService threads = Executors.newSingleThreadExecutor();
         try {
             Future<Optional<byte[]>> a = threads.submit(() -> handler.handle(copy, SOURCE));
             pools.allocateEntered.await();
-            Future<Optional<byte[]>> b = threads.submit(() -> handler.handle(copy, new InetSocketAddress("127.0.0.2", 1)));
-            Future<Optional<byte[]>> c = threads.submit(() -> handler.handle(otherSequence, new InetSocketAddress("127.0.0.3", 1)));
-            // the first copy is held inside allocate(); both later copies must be parked waiting for its answer
-            await().atMost(Duration.ofSeconds(5)).until(() -> counter("received") == 3 && workers.size() == 3
-                    && workers.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING));
+            // The first copy is held inside allocate(). The later copies return at once, holding no
+            // thread, with futures that complete with the first copy's answer.
+            java.util.concurrent.CompletableFuture<Optional<byte[]>> b = handler.handleAsync(copy, new InetSocketAddress("127.0.0.2", 1));
+            java.util.concurrent.CompletableFuture<Optional<byte[]>> c = handler.handleAsync(otherSequence, new InetSocketAddress("127.0.0.3", 1));
+            assertEquals(3, counter("received"));
+            assertFalse(b.isDone() || c.isDone(), "no answer before the first copy's");
             pools.allocateGate.countDown();
             byte[] ra = a.get().orElseThrow();
-            assertArrayEquals(ra, b.get().orElseThrow());
-            assertArrayEquals(ra, c.get().orElseThrow());
+            assertArrayEquals(ra, b.get(10, TimeUnit.SECONDS).orElseThrow());
+            assertArrayEquals(ra, c.get(10, TimeUnit.SECONDS).orElseThrow());
         } finally {
             threads.shutdownNow();
         }
