@@ -473,7 +473,11 @@ public class PoolManager implements AddressPoolAdminService {
 
     private Lease allocateLocked(PoolState s, DeviceId device, InetAddress hint) {
         String pool = s.pool.name();
-        Optional<Lease> existing = store.findByDevice(pool, device);
+        // A device that quotes no previous address and that this node has not just offered one is
+        // most likely new: skip the read; tryBind finds an existing binding anyway
+        // (DEVICE_ALREADY_BOUND) and it is then reissued.
+        boolean likelyNew = hint == null && !recent.containsKey(new LeaseKey(pool, device));
+        Optional<Lease> existing = likelyNew ? Optional.empty() : store.findByDevice(pool, device);
         if (existing.isPresent()) {
             Lease l = reissue(s, existing.get());
             if (l != null) {
@@ -505,6 +509,13 @@ public class PoolManager implements AddressPoolAdminService {
                 offset = refill(s, now);
             }
             if (offset.isEmpty()) {
+                if (likelyNew) {
+                    // Not new after all? A full pool still serves the bindings it has.
+                    Lease l = store.findByDevice(pool, device).map(found -> reissue(s, found)).orElse(null);
+                    if (l != null) {
+                        return l;
+                    }
+                }
                 throw exhausted(s, now);
             }
             long off = offset.getAsLong();
