@@ -5,12 +5,7 @@
 # program: --quick (about a minute), --headline (issue 3's acceptance scenarios), --help for the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p benchmarks/target
-if ! mvn -q -B -Dmaven.test.skip=true -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/cp.txt \
-        >benchmarks/target/build.log 2>&1; then
-    cat benchmarks/target/build.log >&2
-    echo "run-establish.sh: build failed (log above, also in benchmarks/target/build.log)" >&2
-    exit 1
-fi
-cd benchmarks
-exec java -Djava.awt.headless=true -cp "target/classes:$(cat target/cp.txt)" net.dtm.benchmark.EstablishBenchmark "$@"
+. benchmarks/build-classpath.sh
+bench_build run-establish.sh
+cd benchmarks   # establish.csv and establish.png go to benchmarks/target
+exec java -Djava.awt.headless=true -cp "$BENCH_CLASSPATH" net.dtm.benchmark.EstablishBenchmark "$@"

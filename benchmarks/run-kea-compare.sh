@@ -47,14 +47,9 @@ fi
 # ---------------------------------------------------------------- build DTM
 if [[ -z "${DTM_CLASSPATH:-}" ]]; then
     log "building the DTM benchmark"
-    mkdir -p benchmarks/target
-    if ! mvn -q -B -Dmaven.test.skip=true -pl benchmarks -am package dependency:build-classpath \
-            -Dmdep.outputFile=target/cp.txt >benchmarks/target/kea-build.log 2>&1; then
-        cat benchmarks/target/kea-build.log >&2
-        echo "run-kea-compare.sh: build failed (log above, also in benchmarks/target/kea-build.log)" >&2
-        exit 1
-    fi
-    DTM_CLASSPATH="$REPO/benchmarks/target/classes:$(cat benchmarks/target/cp.txt)"
+    . benchmarks/build-classpath.sh
+    bench_build run-kea-compare.sh
+    DTM_CLASSPATH=$BENCH_CLASSPATH
 fi
 
 # ---------------------------------------------------------------- namespaces, clean-up

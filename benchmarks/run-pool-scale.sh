@@ -5,13 +5,6 @@
 # --size 100000 for a quick run, --help for the rest. Takes several minutes at the default size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p benchmarks/target
-if ! mvn -q -B -Dmaven.test.skip=true -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/cp.txt \
-        >benchmarks/target/build.log 2>&1; then
-    cat benchmarks/target/build.log >&2
-    echo "run-pool-scale.sh: build failed (log above, also in benchmarks/target/build.log)" >&2
-    exit 1
-fi
-cd benchmarks
-exec java -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "target/classes:$(cat target/cp.txt)" \
-    net.dtm.benchmark.pool.PoolScaleBenchmark "$@"
+. benchmarks/build-classpath.sh
+bench_build run-pool-scale.sh
+exec java -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$BENCH_CLASSPATH" net.dtm.benchmark.pool.PoolScaleBenchmark "$@"

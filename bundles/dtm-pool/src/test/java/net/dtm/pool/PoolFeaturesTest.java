@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -16,10 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.AddressRange;
 import net.dtm.api.Cidr;
@@ -32,41 +28,16 @@ import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.PoolStats;
 import net.dtm.api.TunnelType;
-import net.dtm.store.derby.DerbyStore;
 
 /** Prefix delegation, exclusions, reservations, selection, hints, stats, paging, warnings, definitions. */
-class PoolFeaturesTest {
+class PoolFeaturesTest extends PoolManagerTestBase {
 
     private static final Duration LOCK = Duration.ofSeconds(30);
     private static final Duration QUARANTINE = Duration.ofMinutes(10);
 
-    @TempDir
-    Path dir;
-
-    private DerbyStore derby;
-    private CountingStore store;
-    private MutableClock clock;
-    private PoolManager pm;
-
-    @BeforeEach
-    void setUp() {
-        derby = new DerbyStore(dir.resolve("db"));
-        store = new CountingStore(derby);
-        clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-        pm = new PoolManager(store, "node-1", clock, new PoolSettings(LOCK, 0.5, QUARANTINE, new int[] {50, 90}));
-    }
-
-    @AfterEach
-    void tearDown() {
-        derby.close();
-    }
-
-    private static DeviceId dev(String id) {
-        return DeviceId.of(id);
-    }
-
-    private static InetAddress ip(String s) {
-        return Cidr.parseLiteral(s);
+    @Override
+    PoolManager newManager(CountingStore store, MutableClock clock) {
+        return new PoolManager(store, "node-1", clock, new PoolSettings(LOCK, 0.5, QUARANTINE, new int[] {50, 90}));
     }
 
     private void fill(String pool, int n, String prefix) {

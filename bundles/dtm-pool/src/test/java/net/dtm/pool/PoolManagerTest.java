@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
@@ -38,37 +34,13 @@ import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.store.derby.DerbyStore;
 
-class PoolManagerTest {
+class PoolManagerTest extends PoolManagerTestBase {
 
     private static final Duration LOCK = Duration.ofSeconds(30);
 
-    @TempDir
-    Path dir;
-
-    private DerbyStore derby;
-    private CountingStore store;
-    private MutableClock clock;
-    private PoolManager pm;
-
-    @BeforeEach
-    void setUp() {
-        derby = new DerbyStore(dir.resolve("db"));
-        store = new CountingStore(derby);
-        clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-        pm = new PoolManager(store, "node-1", clock, LOCK, 0.5);
-    }
-
-    @AfterEach
-    void tearDown() {
-        derby.close();
-    }
-
-    private static DeviceId dev(String id) {
-        return DeviceId.of(id);
-    }
-
-    private static InetAddress ip(String s) {
-        return Cidr.parseLiteral(s);
+    @Override
+    PoolManager newManager(CountingStore store, MutableClock clock) {
+        return new PoolManager(store, "node-1", clock, LOCK, 0.5);
     }
 
     private Pool small() {
