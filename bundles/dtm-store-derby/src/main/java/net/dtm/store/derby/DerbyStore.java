@@ -340,6 +340,36 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         }
     }
 
+    /** One row of a pool's child table, added to its pool's row. */
+    @FunctionalInterface
+    private interface ItemReader {
+        void add(PoolRow row, ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Reads a child table's rows (pool name first) into their pools' rows.
+     *
+     * @return false if a row names a pool not read before (it was created meanwhile)
+     */
+    private static boolean readItems(Connection c, String sql, String only, Map<String, PoolRow> rows, ItemReader reader)
+            throws SQLException {
+        boolean consistent = true;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            setOnly(ps, only);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    PoolRow row = rows.get(rs.getString(1));
+                    if (row == null) {
+                        consistent = false;
+                    } else {
+                        reader.add(row, rs);
+                    }
+                }
+            }
+        }
+        return consistent;
+    }
+
     /**
      * Reads pool definitions (all, or the one named) without holding locks across statements: the
      * pool rows, their excluded ranges and patterns, then the revisions again; if a definition was
@@ -363,35 +393,11 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
             if (rows.isEmpty()) {
                 return List.of();
             }
-            boolean consistent = true;
-            try (PreparedStatement ps = c.prepareStatement("SELECT pool_name, first_address, last_address "
-                    + "FROM dtm_pool_excluded" + whereItem + " ORDER BY pool_name, item_no")) {
-                setOnly(ps, only);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        PoolRow row = rows.get(rs.getString(1));
-                        if (row == null) {
-                            consistent = false;
-                            continue;
-                        }
-                        row.excluded.add(new AddressRange(decode(rs.getString(2)), decode(rs.getString(3))));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pool_name, pattern "
-                    + "FROM dtm_pool_pattern" + whereItem + " ORDER BY pool_name, item_no")) {
-                setOnly(ps, only);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        PoolRow row = rows.get(rs.getString(1));
-                        if (row == null) {
-                            consistent = false;
-                            continue;
-                        }
-                        row.patterns.add(rs.getString(2));
-                    }
-                }
-            }
+            boolean consistent = readItems(c, "SELECT pool_name, first_address, last_address FROM dtm_pool_excluded"
+                    + whereItem + " ORDER BY pool_name, item_no", only, rows,
+                    (row, rs) -> row.excluded.add(new AddressRange(decode(rs.getString(2)), decode(rs.getString(3)))));
+            consistent &= readItems(c, "SELECT pool_name, pattern FROM dtm_pool_pattern" + whereItem
+                    + " ORDER BY pool_name, item_no", only, rows, (row, rs) -> row.patterns.add(rs.getString(2)));
             Map<String, Long> revisions = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT name, revision FROM dtm_pool" + where + " ORDER BY name")) {
                 setOnly(ps, only);
