@@ -358,7 +358,7 @@ public final class NewLeaseBenchmark {
                 "  --timeout-ms N       client retransmission timeout per request (1000; 4 sends before giving up)",
                 "  --sources N          client source addresses 127.0.0.2.. (16): the server limits datagrams per source address",
                 "  --receivers N        client receiver threads (1)",
-                "  --devices N          devices enrolled before timing (200000); each trial uses fresh ones",
+                "  --devices N          devices enrolled before timing (default: 6000 per timed second, at least 200000); each trial uses fresh ones",
                 "  --workers N          node worker threads, worker.threads (64, the Karaf default)",
                 "  --queue N            node queue capacity, queue.capacity (4096)",
                 "  --source-limit N     node per-source limit, source.queue.limit (256)",
@@ -379,7 +379,7 @@ public final class NewLeaseBenchmark {
         List<Integer> concurrency = List.of(64, 256, 1024);
         int sources = 16;
         int receivers = 1;
-        int devices = 200_000;
+        int devices = 0; // 0: enough for 6000 new leases per second of every trial
         int workers = 64;
         int queue = 4096;
         int sourceLimit = 256;
@@ -432,6 +432,9 @@ public final class NewLeaseBenchmark {
         }
         if (dir == null) {
             dir = Files.createTempDirectory("dtm-newlease-");
+        }
+        if (devices == 0) {
+            devices = Math.max(200_000, 6_000 * (warmup + seconds * concurrency.size()));
         }
         return new Options(seconds, warmup, timeoutMs, concurrency, sources, receivers, devices, workers, queue, sourceLimit,
                 prefix, inProcess, nodeLog, heap, nodeJvm, profile, dir);
