@@ -161,7 +161,8 @@ public class DtmDistributionIT extends DtmTestSupport {
         badProps.put("name", bad);
         badProps.put("prefix", "10.210." + third + ".128/25");
         overlapping.update(badProps);
-        // The good definition is changed after the bad one; once that change shows, the bad one was handled too.
+        // Configuration events reach DS in order on one thread, so once this later change of the good definition shows,
+        // the bad definition has been handled.
         props.put("lease.seconds", "1200");
         good.update(props);
         awaitTrue("pool " + name + " updated from configuration", SERVICE_TIMEOUT,

@@ -144,31 +144,17 @@ public final class LeaseNode implements AutoCloseable {
     }
 
     /**
-     * The request handler's and endpoint's counters, and, when the store commits in groups, its
-     * {@code store.batches}, {@code store.writes} and, where the writer keeps them,
-     * {@code store.runNanos} and {@code store.commitNanos} (read reflectively: a diagnosis the store does
-     * not publish; absent if its internals change).
+     * The request handler's and endpoint's counters and, when the store commits in groups, its
+     * {@code store.batches}, {@code store.writes}, {@code store.runNanos} and {@code store.commitNanos}.
      */
     public Map<String, Long> counters() {
         Map<String, Long> out = new TreeMap<>(counters.snapshot());
-        try {
-            java.lang.reflect.Method writerOf = DerbyStore.class.getDeclaredMethod("writer");
-            writerOf.setAccessible(true);
-            Object writer = writerOf.invoke(store);
-            if (writer != null) {
-                for (String name : List.of("batches", "writes", "runNanos", "commitNanos")) {
-                    try {
-                        java.lang.reflect.Method m = writer.getClass().getDeclaredMethod(name);
-                        m.setAccessible(true);
-                        out.put("store." + name, (Long) m.invoke(writer));
-                    } catch (NoSuchMethodException e) {
-                        // an older writer without this figure
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // not this store version: no batch figures
-        }
+        store.commitStats().ifPresent(c -> {
+            out.put("store.batches", c.commits());
+            out.put("store.writes", c.writes());
+            out.put("store.runNanos", c.statementNanos());
+            out.put("store.commitNanos", c.commitNanos());
+        });
         return out;
     }
 

@@ -44,7 +44,6 @@ public record Pool(String name, Cidr prefix, int leaseSeconds, int delegatedLeng
             throw new IllegalArgumentException("invalid pool name '" + name + "': expected 1-64 characters of A-Z a-z 0-9 . _ -");
         }
         Objects.requireNonNull(prefix, "prefix");
-        int bits = prefix.addressBits();
         if (prefix.isIpv4() && prefix.prefixLength() > 30) {
             throw new IllegalArgumentException("pool " + name + ": IPv4 prefix " + prefix + " is too small, use /30 or larger");
         }
@@ -79,7 +78,6 @@ public record Pool(String name, Cidr prefix, int leaseSeconds, int delegatedLeng
         }
         Objects.requireNonNull(tunnelTypes, "tunnelTypes");
         tunnelTypes = tunnelTypes.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(tunnelTypes));
-        assert bits == 32 || bits == 128;
     }
 
     /** A pool of single addresses for every device and tunnel type, with nothing excluded. */

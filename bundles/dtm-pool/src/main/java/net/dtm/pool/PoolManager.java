@@ -160,9 +160,7 @@ public class PoolManager implements AddressPoolAdminService {
     @Override
     public List<Pool> pools() {
         return guarded("list pools", () -> {
-            List<Pool> out = new ArrayList<>(store.pools());
-            out.sort(Comparator.comparing(Pool::name));
-            return out;
+            return store.pools(); // by name, as the store SPI promises
         });
     }
 
@@ -741,20 +739,6 @@ public class PoolManager implements AddressPoolAdminService {
     @Override
     public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
         return extend(pool, device, false, Objects.requireNonNull(quotedAddress, "quotedAddress"), quotedSequence);
-    }
-
-    @Override
-    public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
-        Objects.requireNonNull(quotedAddress, "quotedAddress");
-        return guarded("release the lease of " + device + " in pool " + pool, () -> {
-            PoolState s = state(pool);
-            Lease held = store.findByDevice(pool, device).orElseThrow(
-                    () -> new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
-            if (!held.isQuotedBy(quotedAddress, s.pool.innerAddress(held.address()), quotedSequence)) {
-                throw DtmException.staleQuote(held, quotedAddress, quotedSequence);
-            }
-            return release(pool, device);
-        });
     }
 
     /**
