@@ -4,5 +4,5 @@
  * Not intended for direct use by anything but the pool manager and the device registry.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package net.dtm.spi.store;

@@ -1,0 +1,64 @@
+package net.dtm.spi.cluster;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * This node's membership in the cluster, registered as a service by the store implementation
+ * beside its {@code LeaseStore} (embedded Derby: a cluster of one, always leader, always
+ * connected). Implementations are thread-safe; no method blocks longer than the store's
+ * connection timeout.
+ */
+@ConsumerType
+public interface Cluster {
+
+    /** Service property naming the implementation, e.g. {@code standalone} or {@code zookeeper}. */
+    String PROP_CLUSTER_TYPE = "dtm.cluster.type";
+
+    /** {@code standalone}, {@code zookeeper}, ... */
+    String type();
+
+    /** This node's id. */
+    String nodeId();
+
+    /**
+     * Publishes this node's control endpoints (the server calls this once it is bound, and again
+     * when they change) and registers the node if it is not registered yet.
+     */
+    void advertise(List<InetSocketAddress> endpoints);
+
+    /** Publishes this node's served-lease count (called every few seconds; also its heartbeat). */
+    void publish(long leasesServed);
+
+    /** Every node with a record, registered or drained, by id. Served from a local view. */
+    List<Member> members();
+
+    /** Whether this node holds the housekeeping leadership now. */
+    boolean isLeader();
+
+    /**
+     * Whether this node is connected to the store's quorum now, so it may create bindings.
+     * False means degraded: new devices are refused, known leases are renewed without extension.
+     */
+    boolean isConnected();
+
+    /**
+     * Sets or clears a node's durable draining flag.
+     *
+     * @return false if it already had that value
+     * @throws IllegalArgumentException if no node of that id has a record
+     * @throws net.dtm.spi.store.StoreUnavailableException if not connected
+     */
+    boolean setDraining(String nodeId, boolean draining);
+
+    /** Implementation detail for {@code node:status}, e.g. connect string, session id, state. */
+    Map<String, String> status();
+
+    /** Calls {@code listener} (on a notification thread) whenever membership, leadership or the connection changes. */
+    void addListener(Runnable listener);
+
+    void removeListener(Runnable listener);
+}
