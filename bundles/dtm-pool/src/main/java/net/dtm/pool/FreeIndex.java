@@ -121,6 +121,29 @@ final class FreeIndex {
         size++;
     }
 
+    /**
+     * Makes {@code offset} the next one handed out, without losing any: the ranges before it move
+     * to the back of the queue in their order, a range holding it is split there. Nodes sharing a
+     * pool each start from their own point this way, so they do not all race for the lowest free
+     * address. O(ranges).
+     */
+    synchronized void rotateTo(long offset) {
+        int n = ranges.size();
+        for (int i = 0; i < n; i++) {
+            long[] head = ranges.peekFirst();
+            if (head[1] <= offset) {
+                ranges.addLast(ranges.pollFirst());
+                continue;
+            }
+            if (head[0] < offset) {
+                long start = head[0];
+                head[0] = offset;
+                ranges.addLast(new long[] {start, offset});
+            }
+            return;
+        }
+    }
+
     /** True if no free offset is known. */
     synchronized boolean isEmpty() {
         return ranges.isEmpty();

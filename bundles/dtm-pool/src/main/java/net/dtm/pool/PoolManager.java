@@ -12,8 +12,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -29,9 +31,11 @@ import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.PoolStats;
 import net.dtm.api.TunnelType;
+import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.spi.store.PoolWatch;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
@@ -63,6 +67,28 @@ import net.dtm.spi.store.StoreUnavailableException;
  * <p>
  * <b>Concurrency.</b> Requests for different devices run in parallel; requests for one device are
  * serialised on a striped lock. No pool-wide lock is held around store I/O.
+ * <p>
+ * <b>Cluster.</b> Given a {@link Cluster} (see {@link #PoolManager(LeaseStore, String, Clock,
+ * PoolSettings, Cluster)}):
+ * <ul>
+ * <li>the node id defaults to {@link Cluster#nodeId()};</li>
+ * <li>{@link #sweepIfLeader()} sweeps only while this node holds the housekeeping leadership (every
+ * reclaim is a compare-and-set on the binding's sequence, so two sweeps at once never reclaim one
+ * binding twice, and an address freed by both is bound by at most one device: {@code tryBind}
+ * decides);</li>
+ * <li>in a shared cluster (type other than {@code standalone}) each node starts handing out a
+ * pool's addresses from its own point, derived from its id, and hops to a random point when
+ * another node already took an address, so nodes rarely collide on the same free address
+ * ({@link #counters()} {@code allocate.address-taken});</li>
+ * </ul>
+ * Degraded renewals, with or without a cluster: when a CONFIRM (of a bound lease) or RENEW hits
+ * {@link StoreUnavailableException} and the device quotes a BOUND lease this node answered before
+ * that is still active, the device is told that lease unchanged (never extended: another node's
+ * leader may reclaim it after its stored expiry and quarantine) and {@code renewed.degraded} is
+ * counted. A LOCKED lease or an unknown device still gets {@code store-unavailable}. Stores that
+ * implement {@link PoolWatch} (shared stores) invalidate this node's cached pool list and the
+ * changed pool's free index at once when any node changes a pool; call {@link #close()} to stop
+ * listening.
  */
 public class PoolManager implements AddressPoolAdminService {
 
@@ -79,6 +105,8 @@ public class PoolManager implements AddressPoolAdminService {
     private static final int CAS_ATTEMPTS = 5;
     /** Most LOCKED bindings remembered for their CONFIRM. */
     private static final int RECENT_MAX = 65_536;
+    /** Most BOUND leases remembered for renewals while the store is unavailable. */
+    static final int KNOWN_MAX = 200_000;
 
     private final LeaseStore store;
     private final String nodeId;
@@ -91,6 +119,16 @@ public class PoolManager implements AddressPoolAdminService {
     private volatile CachedPools cachedPools = new CachedPools(List.of(), Instant.MIN);
     /** LOCKED bindings this node wrote and not yet saw confirmed: the CONFIRM needs no read. */
     private final ConcurrentHashMap<LeaseKey, Lease> recent = new ConcurrentHashMap<>();
+    /** BOUND leases this node answered last, for renewals while the store is unavailable. */
+    private final ConcurrentHashMap<LeaseKey, Lease> known = new ConcurrentHashMap<>();
+    /** This node's cluster membership, or null (a standalone node). */
+    private final Cluster cluster;
+    /** Whether allocation starts at a node-specific point of each pool (nodes sharing a store). */
+    private final boolean spread;
+    private final AtomicLong renewedDegraded = new AtomicLong();
+    private final AtomicLong addressTaken = new AtomicLong();
+    private final AtomicLong poolChanges = new AtomicLong();
+    private final Consumer<String> poolListener = this::poolChanged;
 
     private record LeaseKey(String pool, DeviceId device) {
     }
@@ -116,17 +154,106 @@ public class PoolManager implements AddressPoolAdminService {
      * @param settings lock time, renewal threshold, quarantine, utilisation warnings
      */
     public PoolManager(LeaseStore store, String nodeId, Clock clock, PoolSettings settings) {
+        this(store, nodeId, clock, settings, null);
+    }
+
+    /**
+     * A manager of a cluster node.
+     *
+     * @param store    where pools and leases live (a {@link PoolWatch} too if shared)
+     * @param nodeId   this server node; null or blank means {@code cluster.nodeId()}
+     * @param clock    time source
+     * @param settings lock time, renewal threshold, quarantine, utilisation warnings
+     * @param cluster  this node's membership; null means a standalone node (always leader)
+     */
+    public PoolManager(LeaseStore store, String nodeId, Clock clock, PoolSettings settings, Cluster cluster) {
         this.store = Objects.requireNonNull(store, "store");
-        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.cluster = cluster;
+        this.nodeId = nodeId != null && !nodeId.isBlank() ? nodeId.trim()
+                : cluster != null ? cluster.nodeId() : Objects.requireNonNull(nodeId, "nodeId");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.warnPercent = settings.warnPercent();
-        if (nodeId.isBlank()) {
+        if (this.nodeId == null || this.nodeId.isBlank()) {
             throw new IllegalArgumentException("node id must not be blank");
         }
+        this.spread = cluster != null && !"standalone".equals(cluster.type());
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
+        if (store instanceof PoolWatch watch) {
+            watch.addPoolListener(poolListener);
+        }
+    }
+
+    /** Stops listening to the store's pool changes. */
+    public void close() {
+        if (store instanceof PoolWatch watch) {
+            watch.removePoolListener(poolListener);
+        }
+    }
+
+    /** This node's id, written into the bindings it changes. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** A pool changed on some node: forget its loaded state and the pool list; both reload on next use. */
+    private void poolChanged(String name) {
+        poolChanges.incrementAndGet();
+        cachedPools = new CachedPools(List.of(), Instant.MIN);
+        if (name != null) {
+            states.remove(name);
+        }
+        LOG.debug("pool changed in the store: pool={} reloaded on next use node={}", name, nodeId);
+    }
+
+    /**
+     * This manager's counters: {@code renewed.degraded} (renewals answered from memory while the
+     * store was unavailable), {@code allocate.address-taken} (free addresses found taken by another
+     * node or a reservation: each is one failed store transaction), {@code pool.changes} (pool
+     * change notifications from a shared store), {@code known.leases} (bound leases remembered for
+     * degraded renewals).
+     */
+    public java.util.Map<String, Long> counters() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        out.put("allocate.address-taken", addressTaken.get());
+        out.put("known.leases", (long) known.size());
+        out.put("pool.changes", poolChanges.get());
+        out.put("renewed.degraded", renewedDegraded.get());
+        return out;
+    }
+
+    /** Renewals answered from memory while the store was unavailable. */
+    public long renewedDegraded() {
+        return renewedDegraded.get();
+    }
+
+    /** Free addresses found already taken when trying to lock them. */
+    public long addressTaken() {
+        return addressTaken.get();
+    }
+
+    /** The free index of a pool, starting at this node's point of the pool in a shared cluster. */
+    private FreeIndex index(Pool pool, long[] usedAscending, int usedCount) {
+        FreeIndex index = FreeIndex.of(pool.firstHostOffset(), pool.endHostOffset(), usedAscending, usedCount,
+                pool.excludedBlocks());
+        if (spread) {
+            index.rotateTo(startOffset(pool, nodeId));
+        }
+        return index;
+    }
+
+    /** Where a node starts handing out a pool's blocks: spread over the pool by a hash of its id. */
+    static long startOffset(Pool pool, String nodeId) {
+        long first = pool.firstHostOffset();
+        long span = pool.endHostOffset() - first;
+        if (span <= 1) {
+            return first;
+        }
+        long h = (nodeId + "/" + pool.name()).hashCode() * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        return first + Math.floorMod(h, span);
     }
 
     /** Per-pool in-memory state of this node. */
@@ -296,8 +423,7 @@ public class PoolManager implements AddressPoolAdminService {
                     }
                 }
                 store.createPool(pool);
-                states.put(pool.name(), new PoolState(pool, FreeIndex.of(pool.firstHostOffset(), pool.endHostOffset(),
-                        new long[0], 0, pool.excludedBlocks())));
+                states.put(pool.name(), new PoolState(pool, index(pool, new long[0], 0)));
                 cachedPools = new CachedPools(List.of(), Instant.MIN);
             }
             LOG.info("pool created: pool={} prefix={} hands.out={} lease={}s capacity={} excluded={} rule={} node={}",
@@ -399,7 +525,7 @@ public class PoolManager implements AddressPoolAdminService {
         });
         long[] offsets = used[0];
         Arrays.sort(offsets, 0, n[0]); // already ascending from the store; sorting is cheap insurance
-        return FreeIndex.of(pool.firstHostOffset(), pool.endHostOffset(), offsets, n[0], pool.excludedBlocks());
+        return index(pool, offsets, n[0]);
     }
 
     // ------------------------------------------------------------------ allocation
@@ -464,7 +590,22 @@ public class PoolManager implements AddressPoolAdminService {
         if (c.readAt.plus(POOL_LIST_TTL).isAfter(now) && !c.readAt.isAfter(now)) {
             return c.pools;
         }
-        List<Pool> fresh = List.copyOf(store.pools());
+        List<Pool> fresh;
+        try {
+            fresh = List.copyOf(store.pools());
+        } catch (StoreUnavailableException e) {
+            // Degraded: answer from what this node knew (renewals still need their pool's definition).
+            if (!c.pools.isEmpty()) {
+                return c.pools;
+            }
+            List<Pool> loaded = new ArrayList<>();
+            states.values().forEach(st -> loaded.add(st.pool));
+            if (loaded.isEmpty()) {
+                throw e;
+            }
+            loaded.sort(Comparator.comparing(Pool::name));
+            return loaded;
+        }
         cachedPools = new CachedPools(fresh, now);
         return fresh;
     }
@@ -535,6 +676,14 @@ public class PoolManager implements AddressPoolAdminService {
                 }
                 case ADDRESS_TAKEN -> {
                     // Another node (or a reservation) holds it: it stays out of our index; try the next one.
+                    addressTaken.incrementAndGet();
+                    if (spread) {
+                        // Most likely the run of another node's allocations: go elsewhere.
+                        long span = s.pool.endHostOffset() - s.pool.firstHostOffset();
+                        if (span > 1) {
+                            s.free.rotateTo(s.pool.firstHostOffset() + ThreadLocalRandom.current().nextLong(span));
+                        }
+                    }
                 }
                 case DEVICE_ALREADY_BOUND -> {
                     s.free.giveBackFirst(off);
@@ -589,6 +738,9 @@ public class PoolManager implements AddressPoolAdminService {
         for (int attempt = 0; attempt < CAS_ATTEMPTS && current != null; attempt++) {
             Instant now = clock.instant();
             if (current.isActiveAt(now)) {
+                if (current.state() == LeaseState.BOUND) {
+                    know(current);
+                }
                 return current;
             }
             if (!current.reserved() && s.pool.isExcluded(current.address())) {
@@ -712,6 +864,24 @@ public class PoolManager implements AddressPoolAdminService {
         });
     }
 
+    /**
+     * {@link #sweep()} if this node holds the housekeeping leadership (always without a cluster).
+     *
+     * @return bindings reclaimed, or -1 if this node is not the leader and did nothing
+     */
+    public int sweepIfLeader() {
+        Cluster c = cluster;
+        if (c != null && !c.isLeader()) {
+            return -1;
+        }
+        return sweep();
+    }
+
+    /** Whether this node may run housekeeping now. */
+    public boolean isLeader() {
+        return cluster == null || cluster.isLeader();
+    }
+
     // ------------------------------------------------------------------ confirm / renew / release
 
     @Override
@@ -750,6 +920,53 @@ public class PoolManager implements AddressPoolAdminService {
         Objects.requireNonNull(device, "device");
         String what = (confirm ? "confirm" : "renew") + " the lease of " + device + " in pool " + pool;
         return guarded(what, () -> {
+            try {
+                Lease l = extendInStore(pool, device, confirm, quotedAddress, quotedSequence);
+                if (l.state() == LeaseState.BOUND) {
+                    know(l);
+                }
+                return l;
+            } catch (StoreUnavailableException e) {
+                Lease l = knownLease(pool, device, quotedAddress, quotedSequence);
+                if (l == null) {
+                    throw e;
+                }
+                renewedDegraded.incrementAndGet();
+                LOG.debug("lease renewed from memory, store unavailable: device={} pool={} address={} until={} (unchanged) node={}",
+                        device, pool, l.address().getHostAddress(), l.expiresAt(), nodeId);
+                return l;
+            }
+        });
+    }
+
+    /** Remembers a BOUND lease answered, for renewals while the store is unavailable; bounded. */
+    private void know(Lease lease) {
+        LeaseKey key = new LeaseKey(lease.pool(), lease.device());
+        if (known.size() >= KNOWN_MAX && !known.containsKey(key)) {
+            var it = known.keySet().iterator();
+            if (it.hasNext()) {
+                it.next();
+                it.remove();
+            }
+        }
+        known.put(key, lease);
+    }
+
+    /** The BOUND, still active lease this node last answered that the device quotes; null if none. */
+    private Lease knownLease(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        Lease l = known.get(new LeaseKey(pool, device));
+        PoolState s = states.get(pool);
+        if (l == null || s == null || l.state() != LeaseState.BOUND || !l.isActiveAt(clock.instant())) {
+            return null;
+        }
+        if (quotedAddress != null && !l.isQuotedBy(quotedAddress, s.pool.innerAddress(l.address()), quotedSequence)) {
+            return null;
+        }
+        return l;
+    }
+
+    private Lease extendInStore(String pool, DeviceId device, boolean confirm, InetAddress quotedAddress, long quotedSequence) {
+        {
             PoolState s = state(pool);
             Duration leaseTime = Duration.ofSeconds(s.pool.leaseSeconds());
             LeaseKey key = new LeaseKey(pool, device);
@@ -797,7 +1014,7 @@ public class PoolManager implements AddressPoolAdminService {
                 }
                 throw concurrentUpdates(pool, device);
             });
-        });
+        }
     }
 
     /**
@@ -814,6 +1031,7 @@ public class PoolManager implements AddressPoolAdminService {
             state(pool);
             return withDeviceLock(pool, device, () -> {
                 for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+                    known.remove(new LeaseKey(pool, device));
                     Optional<Lease> found = store.findByDevice(pool, device);
                     if (found.isEmpty()) {
                         return false;

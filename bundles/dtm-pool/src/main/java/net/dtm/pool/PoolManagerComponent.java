@@ -12,6 +12,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -21,14 +23,22 @@ import org.slf4j.LoggerFactory;
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.AddressPoolService;
 import net.dtm.api.DtmException;
+import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.LeaseStore;
 
 /**
  * Wires a {@link PoolManager} to the {@link LeaseStore} service and publishes it as
  * {@link AddressPoolService} and {@link AddressPoolAdminService}. At activation it loads every
  * pool's free index (so the first device is served at full speed) and logs how long that took;
- * then it runs the housekeeping {@link PoolManager#sweep()} periodically. When the store service
- * goes away the component is deactivated (static reference) and comes back with the next store.
+ * then it runs the housekeeping {@link PoolManager#sweepIfLeader()} periodically: only while this
+ * node holds the cluster's housekeeping leadership. When the store service goes away the component
+ * is deactivated (static reference) and comes back with the next store.
+ * <p>
+ * The {@link Cluster} is optional (none: a standalone node, always leader). Its reference is
+ * static and greedy rather than dynamic because the node id ({@code node.id}, else
+ * {@link Cluster#nodeId()}) is fixed for the manager's life; the store component registers the
+ * cluster together with its stores, so a cluster arriving later (which reactivates the manager)
+ * happens only when the store itself changes.
  */
 @Component(service = {AddressPoolService.class, AddressPoolAdminService.class},
         configurationPid = PoolManagerComponent.PID,
@@ -46,7 +56,7 @@ public final class PoolManagerComponent extends PoolManager {
     /** Configuration of the pool manager. */
     @ObjectClassDefinition(name = "DTM address pool manager", description = "Allocation, locking and renewal of tunnel addresses")
     public @interface Config {
-        @AttributeDefinition(name = "Node id", description = "This server node's id, written into the leases it changes; empty means the host name")
+        @AttributeDefinition(name = "Node id", description = "This server node's id, written into the leases it changes; empty means the cluster's node id, else the host name")
         String node_id() default "";
 
         @AttributeDefinition(name = "Lock time (s)", description = "How long an offered, unconfirmed address stays locked to its device", min = "1")
@@ -71,8 +81,11 @@ public final class PoolManagerComponent extends PoolManager {
 
     /** The component is the manager itself, so the services need no forwarding layer. */
     @Activate
-    public PoolManagerComponent(@Reference(name = "store") LeaseStore store, Config config) {
-        super(store, nodeId(config), Clock.systemUTC(), settings(config));
+    public PoolManagerComponent(@Reference(name = "store") LeaseStore store,
+                                @Reference(name = "cluster", cardinality = ReferenceCardinality.OPTIONAL,
+                                        policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
+                                Config config) {
+        super(store, nodeId(config, cluster), Clock.systemUTC(), settings(config), cluster);
         long started = System.nanoTime();
         int pools;
         try {
@@ -81,8 +94,8 @@ public final class PoolManagerComponent extends PoolManager {
             pools = -1; // store not reachable yet: pools load on first use
             LOG.warn("pool manager could not load pools at start, they load on first use: {}", e.getMessage());
         }
-        LOG.info("pool manager active: node={} {} pools loaded in {} ms, {}", nodeId(config), pools,
-                (System.nanoTime() - started) / 1_000_000, settings());
+        LOG.info("pool manager active: node={} cluster={} {} pools loaded in {} ms, {}", nodeId(), cluster == null
+                ? "none" : cluster.type(), pools, (System.nanoTime() - started) / 1_000_000, settings());
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dtm-pool-housekeeping");
             t.setDaemon(true);
@@ -95,11 +108,12 @@ public final class PoolManagerComponent extends PoolManager {
     @Deactivate
     void deactivate() {
         housekeeping.shutdownNow();
+        close();
     }
 
     private void sweepQuietly() {
         try {
-            int n = sweep();
+            int n = sweepIfLeader();
             if (n > 0) {
                 LOG.info("housekeeping reclaimed {} addresses", n);
             }
@@ -113,8 +127,11 @@ public final class PoolManagerComponent extends PoolManager {
                 Duration.ofSeconds(config.quarantine_seconds()), PoolSettings.parsePercentages(config.utilisation_warn_percent()));
     }
 
-    private static String nodeId(Config config) {
-        return config.node_id() == null || config.node_id().isBlank() ? hostName() : config.node_id().trim();
+    private static String nodeId(Config config, Cluster cluster) {
+        if (config.node_id() != null && !config.node_id().isBlank()) {
+            return config.node_id().trim();
+        }
+        return cluster != null ? cluster.nodeId() : hostName();
     }
 
     static String hostName() {

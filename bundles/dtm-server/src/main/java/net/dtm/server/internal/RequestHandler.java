@@ -43,6 +43,7 @@ import net.dtm.protocol.Release;
 import net.dtm.protocol.Renew;
 import net.dtm.protocol.ReplayWindow;
 import net.dtm.protocol.SequenceSource;
+import net.dtm.spi.cluster.Cluster;
 
 /**
  * The server's request logic, without sockets: one received datagram in, at most one encoded
@@ -58,6 +59,52 @@ import net.dtm.protocol.SequenceSource;
  * <p>
  * Nothing that fails authentication or parsing is ever answered or changes any state; it is
  * counted as {@code dropped.<reason>}.
+ * <p>
+ * <b>Cluster.</b> Given this node's {@link Cluster} (the constructor with one; the others make a
+ * standalone node, a cluster of one), through a {@link ClusterView}:
+ * <ul>
+ * <li>degraded (not {@link Cluster#isConnected()}): ESTABLISH gets NAK {@code store-unavailable}
+ * at once, without touching the store ({@code refused.degraded}); CONFIRM, RENEW and RELEASE go to
+ * the pool manager, which renews the leases it knows unchanged while the store is unavailable
+ * ({@code renewed.degraded} counts renewals answered while degraded);</li>
+ * <li>draining (this node's member record says so): ESTABLISH gets NAK {@code not-serving} at once
+ * ({@code refused.draining}); CONFIRM, RENEW and RELEASE keep working;</li>
+ * <li>every PARAMS (new lease and renewal) carries the server list of {@link ClusterView#servers()}:
+ * the registered, not draining members (this node left out while draining), or the configured
+ * {@code advertise.servers} when not empty;</li>
+ * <li>{@code leases.served} counts PARAMS for ESTABLISH and RENEW and ACKs of CONFIRM; a
+ * {@link ClusterHeartbeat} publishes it.</li>
+ * </ul>
+ * <p>
+ * <b>Composing a cluster node in plain Java</b> (as {@code ServerComponent} does in Karaf; the
+ * store and cluster come from the store implementation, e.g. the ZooKeeper store's store and
+ * {@code Cluster}, or {@code DerbyStore} and {@code StandaloneCluster}):
+ * <pre>{@code
+ * Cluster cluster = ...;                    // this node's membership (its nodeId() is the node id)
+ * LeaseStore store = ...;  DeviceStore deviceStore = ...;
+ * PoolManager pools = new PoolManager(store, null, Clock.systemUTC(), PoolSettings.DEFAULTS, cluster);
+ * DeviceManager devices = new DeviceManager(deviceStore);
+ * devices.preload();
+ * Counters counters = new Counters();
+ * AtomicReference<RequestHandler> ref = new AtomicReference<>();
+ * UdpEndpoint udp = UdpEndpoint.async(bind,
+ *         (d, from) -> ref.get() == null ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
+ *         counters, 64, 4096, 256);
+ * InetSocketAddress advertised = udp.localAddress();  // or the address devices reach it at
+ * ServerSettings settings = new ServerSettings(cluster.nodeId(), advertised,
+ *         new InetSocketAddress(advertised.getAddress(), 4789), TunnelType.VXLAN, 1400, 10, "pool",
+ *         List.of());                       // empty: push the cluster's server list
+ * RequestHandler handler = new RequestHandler(settings, devices::key, pools, Clock.systemUTC(), counters,
+ *         RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY, cluster);
+ * ref.set(handler);
+ * ClusterHeartbeat heartbeat = ClusterHeartbeat.start(cluster, advertised, handler::leasesServed,
+ *         ClusterHeartbeat.DEFAULT_PERIOD);    // advertise once bound, publish every 5 s
+ * ScheduledExecutorService housekeeping = ...; // every 30 s: pools.sweepIfLeader()
+ * // shutdown: heartbeat.close(); udp.close(); handler.close(); pools.close(); then the cluster and store
+ * }</pre>
+ * Counters for a checker: {@code leases.served}, {@code refused.degraded}, {@code refused.draining},
+ * {@code renewed.degraded} (here), {@link net.dtm.pool.PoolManager#counters()} ({@code
+ * renewed.degraded}, {@code allocate.address-taken}).
  */
 public final class RequestHandler {
 
@@ -69,6 +116,8 @@ public final class RequestHandler {
     public static final int DEFAULT_ANSWER_CAPACITY = 65_536;
     /** How long a copy waits for the same request's answer being computed by another thread. */
     private static final long WAIT_SECONDS = 30;
+    /** Counter of leases served. */
+    public static final String LEASES_SERVED = "leases.served";
     private static final CompletableFuture<Optional<byte[]>> NO_ANSWER = CompletableFuture.completedFuture(Optional.empty());
 
     private final ServerSettings settings;
@@ -78,6 +127,7 @@ public final class RequestHandler {
     private final Counters counters;
     private final long answerTtlMillis;
     private final int answerCapacity;
+    private final ClusterView view;
 
     private final SequenceSource sequences = new SequenceSource();
     private final ConcurrentHashMap<DeviceId, ReplayWindow> windows = new ConcurrentHashMap<>();
@@ -107,6 +157,18 @@ public final class RequestHandler {
     public RequestHandler(ServerSettings settings, Function<DeviceId, Optional<byte[]>> keys,
                           AddressPoolAdminService pools, Clock clock, Counters counters,
                           Duration answerTtl, int answerCapacity) {
+        this(settings, keys, pools, clock, counters, answerTtl, answerCapacity, null);
+    }
+
+    /**
+     * A handler of a cluster node.
+     *
+     * @param cluster this node's membership; null means a standalone node (never degraded or
+     *                draining, pushes the configured server list)
+     */
+    public RequestHandler(ServerSettings settings, Function<DeviceId, Optional<byte[]>> keys,
+                          AddressPoolAdminService pools, Clock clock, Counters counters,
+                          Duration answerTtl, int answerCapacity, Cluster cluster) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.pools = Objects.requireNonNull(pools, "pools");
@@ -117,6 +179,22 @@ public final class RequestHandler {
             throw new IllegalArgumentException("answer capacity must be positive");
         }
         this.answerCapacity = answerCapacity;
+        this.view = new ClusterView(cluster, settings, clock);
+    }
+
+    /** What this handler knows of the cluster: degraded, draining, the server list it pushes. */
+    public ClusterView clusterView() {
+        return view;
+    }
+
+    /** Leases served since start: PARAMS for ESTABLISH and RENEW, ACKs of CONFIRM. */
+    public long leasesServed() {
+        return counters.get(LEASES_SERVED);
+    }
+
+    /** Stops listening to the cluster. */
+    public void close() {
+        view.close();
     }
 
     /** This node's settings. */
@@ -308,14 +386,20 @@ public final class RequestHandler {
                 return establish(device, establish);
             } else if (body instanceof Confirm confirm) {
                 Lease lease = pools.confirm(confirm.pool(), device, confirm.address(), confirm.leaseSequence());
+                counters.increment(LEASES_SERVED);
                 LOG.debug("confirmed: device={} pool={} address={} node={}", device, lease.pool(),
                         lease.address().getHostAddress(), settings.nodeId());
                 return new Ack(MessageType.CONFIRM);
             } else if (body instanceof Renew renew) {
                 Lease lease = pools.renew(renew.pool(), device, renew.address(), renew.leaseSequence());
+                if (view.degraded()) {
+                    counters.increment("renewed.degraded");
+                }
                 LOG.debug("lease renewed: device={} pool={} address={} expires={} node={}", device, lease.pool(),
                         lease.address().getHostAddress(), lease.expiresAt(), settings.nodeId());
-                return params(lease, false);
+                Params params = params(lease, false);
+                counters.increment(LEASES_SERVED);
+                return params;
             } else if (body instanceof Release release) {
                 if (!pools.release(release.pool(), device, release.address(), release.leaseSequence())) {
                     throw new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + release.pool());
@@ -335,6 +419,15 @@ public final class RequestHandler {
     }
 
     private Message establish(DeviceId device, Establish establish) {
+        if (view.degraded()) {
+            counters.increment("refused.degraded");
+            throw new DtmException(Reason.STORE_UNAVAILABLE, "node " + settings.nodeId()
+                    + " cannot reach the store's quorum: no new leases here now, ask another server");
+        }
+        if (view.draining()) {
+            counters.increment("refused.draining");
+            throw new DtmException(Reason.NOT_SERVING, "node " + settings.nodeId() + " is draining: ask another server");
+        }
         if (establish.tunnelType() != settings.tunnelType()) {
             throw new DtmException(Reason.BAD_REQUEST, "tunnel type " + establish.tunnelType().name().toLowerCase(Locale.ROOT)
                     + " not offered by node " + settings.nodeId() + " (offers "
@@ -354,7 +447,9 @@ public final class RequestHandler {
         }
         LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, lease.pool(),
                 lease.address().getHostAddress(), lease.sequence(), settings.nodeId());
-        return params(lease, true);
+        Params params = params(lease, true);
+        counters.increment(LEASES_SERVED);
+        return params;
     }
 
     /**
@@ -375,7 +470,7 @@ public final class RequestHandler {
         TunnelParameters parameters = new TunnelParameters(pool.innerAddress(lease.address()), pool.innerPrefixLength(), pool.gateway(),
                 settings.tunnelEndpoint(), settings.tunnelType(), settings.mtu(), settings.keepaliveSeconds(),
                 leaseSeconds, settings.nodeId());
-        return new Params(parameters, lease.pool(), lease.sequence(), settings.servers());
+        return new Params(parameters, lease.pool(), lease.sequence(), view.servers());
     }
 
     private static Nak nak(Reason reason, String text) {

@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -18,21 +24,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.ClusterService;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceService;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.HostPort;
+import net.dtm.api.NodeInfo;
 import net.dtm.api.TunnelType;
+import net.dtm.spi.cluster.Cluster;
 
 /**
  * Wires a server node: bootstrap, request handler and UDP endpoint, from PID {@code net.dtm.server}.
  * Immediate: the node must bind its port and bootstrap its pool and devices even though nothing in
  * the container looks its service up (devices reach it over UDP).
+ * <p>
+ * Cluster: takes the store's {@link Cluster} (optional; none = a standalone node of its own),
+ * advertises its control endpoint once bound, publishes its served leases every 5 s
+ * ({@link ClusterHeartbeat}) and is also the node's {@link ClusterService} ({@link NodeDirectory}).
+ * The reference is static and greedy: the node id and the request handler are fixed for the
+ * component's life, and the store component registers its cluster with its stores.
  */
 @Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = TunnelServerService.class, immediate = true)
+        service = {TunnelServerService.class, ClusterService.class}, immediate = true)
 @Designate(ocd = ServerComponent.Config.class)
-public class ServerComponent implements TunnelServerService {
+public class ServerComponent implements TunnelServerService, ClusterService {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.server";
@@ -41,7 +56,7 @@ public class ServerComponent implements TunnelServerService {
 
     @ObjectClassDefinition(name = "DTM server node", description = "Control endpoint of a DTM server node")
     public @interface Config {
-        @AttributeDefinition(description = "Node id; empty = host name")
+        @AttributeDefinition(description = "Node id; empty = the cluster's node id, else the host name")
         String node_id() default "";
 
         @AttributeDefinition(description = "Address the UDP control endpoint binds")
@@ -77,7 +92,7 @@ public class ServerComponent implements TunnelServerService {
         @AttributeDefinition(description = "Folder for bootstrap device key files; empty = ${karaf.etc}/dtm-keys")
         String keys_dir() default "";
 
-        @AttributeDefinition(description = "Comma list of host:port control endpoints pushed to devices; empty = devices keep their own list")
+        @AttributeDefinition(description = "Comma list of host:port control endpoints pushed to devices; empty = the cluster's active nodes (standalone: devices keep their own list)")
         String advertise_servers() default "";
 
         @AttributeDefinition(description = "Worker threads handling requests; they wait for the store's durable commit, so more threads let more new leases share one log sync")
@@ -93,12 +108,23 @@ public class ServerComponent implements TunnelServerService {
     private final String nodeId;
     private final RequestHandler handler;
     private final UdpEndpoint endpoint;
+    private final NodeDirectory directory;
+    private final ClusterHeartbeat heartbeat;
+
+    /** A node without a cluster service (tests). */
+    public ServerComponent(AddressPoolAdminService pools, DeviceService devices, Config config) throws IOException {
+        this(pools, devices, null, config);
+    }
 
     @Activate
     public ServerComponent(@Reference(name = "pools") AddressPoolAdminService pools,
-                           @Reference(name = "devices") DeviceService devices, Config config)
+                           @Reference(name = "devices") DeviceService devices,
+                           @Reference(name = "cluster", cardinality = ReferenceCardinality.OPTIONAL,
+                                   policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
+                           Config config)
             throws IOException {
-        this.nodeId = config.node_id().isBlank() ? Endpoints.hostName() : config.node_id().trim();
+        this.nodeId = !config.node_id().isBlank() ? config.node_id().trim()
+                : cluster != null ? cluster.nodeId() : Endpoints.hostName();
         int bindPort = config.bind_port();
         String advertiseHost = config.advertise_host().trim();
         String tunnelEndpoint = config.tunnel_endpoint().isBlank() ? advertiseHost + ":4789" : config.tunnel_endpoint();
@@ -107,22 +133,37 @@ public class ServerComponent implements TunnelServerService {
         Bootstrap.devices(Bootstrap.parseDevices(config.bootstrap_devices()), devices, keysDir(config), nodeId);
 
         InetSocketAddress bind = new InetSocketAddress(HostPort.address(config.bind_host(), "bind.host"), bindPort);
-        ServerSettings settings = new ServerSettings(nodeId,
-                new InetSocketAddress(HostPort.address(advertiseHost, "advertise.host"), bindPort),
-                HostPort.parse(tunnelEndpoint, "tunnel.endpoint"), TunnelType.parse(config.tunnel_type()),
-                config.tunnel_mtu(), config.keepalive_seconds(), config.default_pool().trim(),
-                HostPort.parseList(config.advertise_servers(), "advertise.servers"));
+        // checked before binding: a bad setting must not leave the port taken
+        InetSocketAddress tunnel = HostPort.parse(tunnelEndpoint, "tunnel.endpoint");
+        TunnelType tunnelType = TunnelType.parse(config.tunnel_type());
+        List<InetSocketAddress> servers = HostPort.parseList(config.advertise_servers(), "advertise.servers");
+        java.net.InetAddress advertised = HostPort.address(advertiseHost, "advertise.host");
         Counters counters = new Counters();
-        this.handler = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
-                Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY);
+        AtomicReference<RequestHandler> ref = new AtomicReference<>();
         try {
-            this.endpoint = UdpEndpoint.async(bind, handler::handleAsync, counters, config.worker_threads(),
-                    config.queue_capacity(), config.source_queue_limit());
+            this.endpoint = UdpEndpoint.async(bind, (d, from) -> ref.get() == null
+                            ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
+                    counters, config.worker_threads(), config.queue_capacity(), config.source_queue_limit());
         } catch (IOException e) {
             LOG.error("dtm server node={} cannot listen on UDP port {} ({}): {}; is another server using it? "
                     + "Set bind.port in etc/{}.cfg", nodeId, bindPort, config.bind_host(), e.getMessage(), PID);
             throw e;
         }
+        ServerSettings settings;
+        try {
+            settings = new ServerSettings(nodeId, new InetSocketAddress(advertised, endpoint.port()), tunnel, tunnelType,
+                    config.tunnel_mtu(), config.keepalive_seconds(), config.default_pool().trim(), servers);
+        } catch (RuntimeException e) {
+            endpoint.close();
+            throw e;
+        }
+        this.handler = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
+                Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY,
+                cluster);
+        ref.set(handler);
+        this.directory = new NodeDirectory(cluster, handler.clusterView(), settings, handler::leasesServed, Clock.systemUTC());
+        this.heartbeat = cluster == null ? null
+                : ClusterHeartbeat.start(cluster, settings.controlEndpoint(), handler::leasesServed, ClusterHeartbeat.DEFAULT_PERIOD);
         LOG.info("dtm server started: node={} udp={} advertised={} tunnel={} {} default pool={}", nodeId,
                 endpoint.localAddress(), settings.controlEndpoint(), settings.tunnelType().name().toLowerCase(),
                 settings.tunnelEndpoint(), settings.defaultPool());
@@ -153,9 +194,48 @@ public class ServerComponent implements TunnelServerService {
         return handler.counterSnapshot();
     }
 
+    @Override
+    public String mode() {
+        return directory.mode();
+    }
+
+    @Override
+    public NodeInfo local() {
+        return directory.local();
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return directory.nodes();
+    }
+
+    @Override
+    public Optional<NodeInfo> node(String id) {
+        return directory.node(id);
+    }
+
+    @Override
+    public Map<String, String> status() {
+        return directory.status();
+    }
+
+    @Override
+    public boolean setDraining(String id, boolean draining) {
+        return directory.setDraining(id, draining);
+    }
+
+    /** The request handler (tests). */
+    RequestHandler handler() {
+        return handler;
+    }
+
     @Deactivate
     void deactivate() {
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
         endpoint.close();
+        handler.close();
         LOG.info("dtm server stopped: node={} udp port {} released", nodeId, endpoint.port());
     }
 }
