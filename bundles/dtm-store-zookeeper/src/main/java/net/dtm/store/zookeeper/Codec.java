@@ -1,0 +1,185 @@
+package net.dtm.store.zookeeper;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+import net.dtm.api.AddressRange;
+import net.dtm.api.Cidr;
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
+import net.dtm.api.Pool;
+import net.dtm.api.TunnelType;
+
+/**
+ * The text encoding of what DTM keeps in znodes: UTF-8 lines, the first naming the record kind and
+ * its version ({@code pool 1}, {@code lease 1}, {@code device 1}, {@code node 1}), then one field
+ * per line; {@code %} and line breaks inside a field are written {@code %25} and {@code %0A}. Lists
+ * are comma-separated inside their field (none of their items can hold a comma). A record of an
+ * unknown kind or version is refused with a message saying so, never guessed at.
+ */
+final class Codec {
+
+    private Codec() {
+    }
+
+    /** A pool definition with its generation (which names its bindings' subtree). */
+    record StoredPool(Pool pool, String generation) {
+    }
+
+    /** A node's registration record. */
+    record NodeRecord(String id, String site, List<InetSocketAddress> endpoints, long leasesServed, Instant startedAt) {
+        NodeRecord {
+            endpoints = List.copyOf(endpoints);
+        }
+
+        NodeRecord withEndpoints(List<InetSocketAddress> e) {
+            return new NodeRecord(id, site, e, leasesServed, startedAt);
+        }
+
+        NodeRecord withLeasesServed(long n) {
+            return new NodeRecord(id, site, endpoints, n, startedAt);
+        }
+    }
+
+    // ------------------------------------------------------------------ pool
+
+    static byte[] pool(Pool p, String generation) {
+        return join("pool 1", generation, p.name(), p.prefix().toString(), Integer.toString(p.leaseSeconds()),
+                Integer.toString(p.delegatedLength()), list(p.excluded().stream().map(AddressRange::toString).toList()),
+                list(p.devicePatterns()), list(p.tunnelTypes().stream().map(Enum::name).sorted().toList()));
+    }
+
+    static StoredPool pool(byte[] data) {
+        String[] f = split(data, "pool 1", 9);
+        List<AddressRange> excluded = new ArrayList<>();
+        for (String r : items(f[6])) {
+            excluded.add(AddressRange.parse(r));
+        }
+        Set<TunnelType> types = EnumSet.noneOf(TunnelType.class);
+        for (String t : items(f[8])) {
+            types.add(TunnelType.valueOf(t));
+        }
+        Pool p = new Pool(f[2], Cidr.parse(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), excluded, items(f[7]), types);
+        return new StoredPool(p, f[1]);
+    }
+
+    // ------------------------------------------------------------------ lease
+
+    static byte[] lease(Lease l) {
+        return join("lease 1", l.pool(), l.device().value(), Cidr.format(l.address()), l.state().name(),
+                Long.toString(l.sequence()), Long.toString(l.expiresAt().getEpochSecond()), Integer.toString(l.expiresAt().getNano()),
+                l.nodeId(), l.reserved() ? "reserved" : "dynamic");
+    }
+
+    static Lease lease(byte[] data) {
+        String[] f = split(data, "lease 1", 10);
+        return new Lease(f[1], DeviceId.of(f[2]), Cidr.parseLiteral(f[3]), LeaseState.valueOf(f[4]), Long.parseLong(f[5]),
+                Instant.ofEpochSecond(Long.parseLong(f[6]), Integer.parseInt(f[7])), f[8], f[9].equals("reserved"));
+    }
+
+    // ------------------------------------------------------------------ device
+
+    static byte[] device(DeviceCredential c) {
+        return join("device 1", c.device().value(), HexFormat.of().formatHex(c.key()),
+                Long.toString(c.enrolledAt().getEpochSecond()), Integer.toString(c.enrolledAt().getNano()));
+    }
+
+    static DeviceCredential device(byte[] data) {
+        String[] f = split(data, "device 1", 5);
+        return new DeviceCredential(DeviceId.of(f[1]), HexFormat.of().parseHex(f[2]),
+                Instant.ofEpochSecond(Long.parseLong(f[3]), Integer.parseInt(f[4])));
+    }
+
+    // ------------------------------------------------------------------ node
+
+    static byte[] node(NodeRecord n) {
+        List<String> eps = new ArrayList<>();
+        for (InetSocketAddress e : n.endpoints()) {
+            eps.add(endpoint(e));
+        }
+        return join("node 1", n.id(), n.site(), list(eps), Long.toString(n.leasesServed()),
+                Long.toString(n.startedAt().toEpochMilli()));
+    }
+
+    static NodeRecord node(byte[] data) {
+        String[] f = split(data, "node 1", 6);
+        List<InetSocketAddress> eps = new ArrayList<>();
+        for (String e : items(f[3])) {
+            eps.add(endpoint(e));
+        }
+        return new NodeRecord(f[1], f[2], eps, Long.parseLong(f[4]), Instant.ofEpochMilli(Long.parseLong(f[5])));
+    }
+
+    /** {@code host:port}, IPv6 literals in brackets. */
+    static String endpoint(InetSocketAddress e) {
+        String host = e.getAddress() != null ? Cidr.format(e.getAddress()) : e.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + e.getPort();
+    }
+
+    static InetSocketAddress endpoint(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("endpoint '" + text + "' is not host:port");
+        }
+        String host = text.substring(0, colon);
+        int port = Integer.parseInt(text.substring(colon + 1));
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.contains(":") || host.matches("[0-9.]+")) {
+            return new InetSocketAddress(Cidr.parseLiteral(host), port); // a literal: no name lookup
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private static String list(List<String> items) {
+        for (String i : items) {
+            if (i.contains(",")) {
+                throw new IllegalArgumentException("list item '" + i + "' contains a comma");
+            }
+        }
+        return String.join(",", items);
+    }
+
+    private static List<String> items(String field) {
+        return field.isEmpty() ? List.of() : List.of(field.split(",", -1));
+    }
+
+    private static byte[] join(String header, String... fields) {
+        StringBuilder b = new StringBuilder(header);
+        for (String f : fields) {
+            b.append('\n').append(f.replace("%", "%25").replace("\n", "%0A"));
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String[] split(byte[] data, String header, int count) {
+        if (data == null) {
+            throw new IllegalArgumentException("empty record where '" + header + "' was expected");
+        }
+        String[] lines = new String(data, StandardCharsets.UTF_8).split("\n", -1);
+        if (!lines[0].equals(header)) {
+            throw new IllegalArgumentException("record of kind/version '" + lines[0] + "' where '" + header
+                    + "' was expected (written by a newer DTM?)");
+        }
+        if (lines.length != count) {
+            throw new IllegalArgumentException("'" + header + "' record has " + (lines.length - 1) + " fields, expected "
+                    + (count - 1));
+        }
+        for (int i = 1; i < lines.length; i++) {
+            lines[i] = lines[i].replace("%0A", "\n").replace("%25", "%");
+        }
+        return lines;
+    }
+}

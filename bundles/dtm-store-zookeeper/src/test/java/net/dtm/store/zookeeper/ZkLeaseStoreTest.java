@@ -1,0 +1,46 @@
+package net.dtm.store.zookeeper;
+
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import net.dtm.spi.store.LeaseStore;
+import net.dtm.store.tck.LeaseStoreContract;
+
+/**
+ * The lease store contract against ZooKeeper: one test server for the class, a fresh namespace
+ * per test; reopening closes the client (its session ends) and opens a new one on the same
+ * namespace.
+ */
+class ZkLeaseStoreTest extends LeaseStoreContract {
+
+    private static TestingServer server;
+    private String namespace;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = ZkTesting.server();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Override
+    protected LeaseStore newStore() throws Exception {
+        namespace = ZkTesting.freshNamespace();
+        return ZkTesting.openStore(ZkTesting.settings(server, namespace, "n1"));
+    }
+
+    @Override
+    protected LeaseStore reopen(LeaseStore current) throws Exception {
+        ZkTesting.close((ZkStore) current);
+        return ZkTesting.openStore(ZkTesting.settings(server, namespace, "n1"));
+    }
+
+    @Override
+    protected void close(LeaseStore current) {
+        ZkTesting.close((ZkStore) current);
+    }
+}
