@@ -144,7 +144,7 @@ public final class ClusterView implements AutoCloseable {
             return previous != null ? new Snapshot(now, previous.draining(), previous.servers())
                     : new Snapshot(now, false, settings.servers());
         }
-        String self = settings.nodeId();
+        String self = cluster.nodeId(); // this node's identity in the cluster (its server may name itself otherwise)
         Member local = members.stream().filter(m -> m.id().equals(self)).findFirst().orElse(null);
         boolean draining = local != null && local.draining();
         if (standalone || !settings.servers().isEmpty()) {

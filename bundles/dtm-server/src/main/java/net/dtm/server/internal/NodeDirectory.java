@@ -56,8 +56,9 @@ public final class NodeDirectory implements ClusterService {
         return cluster == null ? "standalone" : cluster.type();
     }
 
+    /** This node's identity in the cluster (its server may name itself otherwise in PARAMS). */
     private String self() {
-        return settings.nodeId();
+        return cluster != null ? cluster.nodeId() : settings.nodeId();
     }
 
     @Override

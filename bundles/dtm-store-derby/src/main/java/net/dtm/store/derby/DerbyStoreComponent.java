@@ -3,42 +3,80 @@ package net.dtm.store.derby;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
+import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 
 /**
- * Wires a {@link DerbyStore} into OSGi: one database, registered as both {@link LeaseStore} and
- * {@link DeviceStore} with {@code dtm.store.type=derby}; the database is shut down on
- * deactivation (writes already queued are committed first). Runs without a configuration (the
- * standalone default). Concurrent writes share commits (group commit) unless the system property
- * {@value DerbyStore#GROUP_COMMIT_PROPERTY} is {@code false}.
+ * Wires a {@link DerbyStore} into OSGi when the store/cluster mode switch selects it
+ * ({@link StoreSwitch}: PID {@code net.dtm.store}, {@code type} = {@code derby}, the default when
+ * absent): opens one database and registers, by hand, a {@link StandaloneCluster} (a cluster of
+ * one, {@code dtm.cluster.type=standalone}) and then this component as both {@link LeaseStore} and
+ * {@link DeviceStore} with {@code dtm.store.type=derby}. With {@code type=zookeeper} it logs one
+ * INFO line and does nothing; with any other type it logs an ERROR naming the allowed values and
+ * does nothing. On deactivation the services are unregistered and the database is shut down
+ * (writes already queued are committed first). Concurrent writes share commits (group commit)
+ * unless the system property {@value DerbyStore#GROUP_COMMIT_PROPERTY} is {@code false}.
+ * <p>
+ * The standalone node's draining flag is kept in the file {@code node-draining} beside the
+ * database directory, so a drained node stays drained across restarts.
  */
-@Component(service = {LeaseStore.class, DeviceStore.class},
-        configurationPid = DerbyStoreComponent.PID,
+// service = {}: the services are registered by hand, only when selected (bnd would otherwise
+// declare every interface the class implements)
+@Component(service = {}, configurationPid = {DerbyStoreComponent.PID, StoreSwitch.PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        immediate = true,
-        property = LeaseStore.PROP_STORE_TYPE + "=derby")
-@Designate(ocd = DerbyStoreComponent.Config.class)
+        immediate = true)
+// No @Designate: bnd allows it only with a single configuration PID (the Config type still works).
 public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DerbyStoreComponent.class);
+
+    /** Registers services; {@link BundleContext#registerService} in OSGi, a recorder in tests. */
+    @FunctionalInterface
+    interface Registrar {
+        /** Registers {@code service} under {@code classes}; the returned action unregisters it. */
+        Runnable register(String[] classes, Object service, Map<String, Object> properties);
+
+        static Registrar of(BundleContext context) {
+            return (classes, service, properties) -> {
+                ServiceRegistration<?> r = context.registerService(classes, service, new Hashtable<>(properties));
+                return () -> {
+                    try {
+                        r.unregister();
+                    } catch (IllegalStateException alreadyGone) {
+                        // the bundle is stopping and the framework unregistered it already
+                    }
+                };
+            };
+        }
+    }
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.store.derby";
@@ -49,18 +87,85 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
         @AttributeDefinition(name = "Database directory",
                 description = "Directory of the Derby database; empty means ${karaf.data}/dtm/derby")
         String path() default "";
+
+        @AttributeDefinition(name = "Node id",
+                description = "This standalone node's id in its cluster of one; empty means the host name")
+        String node_id() default "";
     }
 
     private final DerbyStore store;
+    private final StandaloneCluster cluster;
+    private final List<Runnable> registrations = new ArrayList<>();
 
     @Activate
-    public DerbyStoreComponent(Config config) {
+    public DerbyStoreComponent(BundleContext context, Config config, Map<String, Object> properties) {
+        this(Registrar.of(context), config, properties);
+    }
+
+    DerbyStoreComponent(Registrar registrar, Config config, Map<String, Object> properties) {
+        StoreSwitch.Decision decision = StoreSwitch.decide("derby", properties);
+        if (decision != StoreSwitch.Decision.ACTIVE) {
+            if (decision == StoreSwitch.Decision.IDLE) {
+                LOG.info("derby store idle: {} {}={}", StoreSwitch.PID, StoreSwitch.KEY, StoreSwitch.type(properties));
+            } else {
+                LOG.error("{} {}={} is not a store type (allowed: {}): no store is started; fix etc/{}.cfg",
+                        StoreSwitch.PID, StoreSwitch.KEY, StoreSwitch.type(properties), StoreSwitch.ALLOWED, StoreSwitch.PID);
+            }
+            this.store = null;
+            this.cluster = null;
+            return;
+        }
         Path path = resolvePath(config.path(), System.getProperty("karaf.data"));
         if (System.getProperty("derby.stream.error.file") == null && path.getParent() != null) {
             // Derby otherwise writes derby.log into the working directory (the Karaf home).
             System.setProperty("derby.stream.error.file", path.getParent().resolve("derby.log").toString());
         }
         this.store = new DerbyStore(path);
+        try {
+            String nodeId = config.node_id() == null || config.node_id().isBlank() ? hostName() : config.node_id().trim();
+            Path drainingFile = path.getParent() == null ? null : path.getParent().resolve("node-draining");
+            this.cluster = new StandaloneCluster(nodeId, drainingFile, Clock.systemUTC(),
+                    Map.of("store", "derby", "database", path.toString()));
+            // the cluster first: whoever takes the store finds the cluster already there
+            registrations.add(registrar.register(new String[] {Cluster.class.getName()}, cluster,
+                    Map.of(Cluster.PROP_CLUSTER_TYPE, StandaloneCluster.TYPE)));
+            registrations.add(registrar.register(new String[] {LeaseStore.class.getName(), DeviceStore.class.getName()},
+                    this, Map.of(LeaseStore.PROP_STORE_TYPE, "derby")));
+        } catch (RuntimeException e) {
+            unregister();
+            store.close();
+            throw e;
+        }
+        LOG.info("derby store active: database={} node={} (standalone)", path, cluster.nodeId());
+    }
+
+    /** The standalone cluster, or null if this store is idle. */
+    StandaloneCluster cluster() {
+        return cluster;
+    }
+
+    /** Whether this component opened its store. */
+    boolean isActive() {
+        return store != null;
+    }
+
+    private void unregister() {
+        List<Runnable> r = new ArrayList<>(registrations);
+        Collections.reverse(r);
+        registrations.clear();
+        r.forEach(Runnable::run);
+    }
+
+    static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "dtm-node";
+        }
     }
 
     /** The configured path, or the default under {@code karaf.data} (./data outside Karaf). */
@@ -75,7 +180,10 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
 
     @Deactivate
     void deactivate() {
-        store.close();
+        unregister();
+        if (store != null) {
+            store.close();
+        }
     }
 
     @Override public void createPool(Pool pool) { store.createPool(pool); }
