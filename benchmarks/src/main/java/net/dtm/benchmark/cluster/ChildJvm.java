@@ -46,7 +46,7 @@ public final class ChildJvm implements AutoCloseable {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile boolean stopped;
 
-    private record Waiter(Predicate<String> match, CompletableFuture<String> line) {
+    private record Waiter(Predicate<String> match, int from, CompletableFuture<String> line) {
     }
 
     private ChildJvm(String name, Process process, Path log) {
@@ -89,9 +89,10 @@ public final class ChildJvm implements AutoCloseable {
     private void readOutput() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
+                int index = out.size();
                 out.add(line);
                 for (Waiter w : waiters) {
-                    if (w.match().test(line) && w.line().complete(line)) {
+                    if (index >= w.from() && w.match().test(line) && w.line().complete(line)) {
                         waiters.remove(w);
                     }
                 }
@@ -143,12 +144,18 @@ public final class ChildJvm implements AutoCloseable {
      *                               or the deadline passes first
      */
     public String awaitLine(Predicate<String> match, Duration within) throws InterruptedException {
+        return awaitLine(0, match, within);
+    }
+
+    /** As {@link #awaitLine(Predicate, Duration)}, among the lines from the {@code from}-th (0-based) on. */
+    public String awaitLine(int from, Predicate<String> match, Duration within) throws InterruptedException {
         CompletableFuture<String> f = new CompletableFuture<>();
-        Waiter w = new Waiter(match, f);
+        Waiter w = new Waiter(match, from, f);
         waiters.add(w);
-        for (String line : out) {
-            if (match.test(line)) {
-                f.complete(line);
+        List<String> sofar = output();
+        for (int i = from; i < sofar.size(); i++) {
+            if (match.test(sofar.get(i))) {
+                f.complete(sofar.get(i));
                 break;
             }
         }

@@ -1,0 +1,92 @@
+package net.dtm.benchmark.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.apache.curator.framework.CuratorFramework;
+
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.Pool;
+import net.dtm.store.zookeeper.ZkNode;
+import net.dtm.store.zookeeper.ZkSettings;
+import net.dtm.store.zookeeper.ZkStore;
+
+/**
+ * The harness's own client of the cluster's store, not a node (it registers nothing): creates the
+ * pool and enrolls the devices before the nodes start, and reads every lease afterwards for the
+ * checker. Same namespace and digest credential as the nodes.
+ */
+public final class StoreClient implements AutoCloseable {
+
+    private final CuratorFramework client;
+    private final ZkStore store;
+
+    /** Connects to {@code ensemble} as user {@value Ensemble#USER} with its password; waits for the connection. */
+    public StoreClient(Ensemble ensemble) throws InterruptedException {
+        ZkSettings settings = ZkSettings.of(ensemble.connectString(), ensemble.password(), "harness")
+                .withTimeouts(10_000, 5_000);
+        this.client = ZkNode.newClient(settings);
+        client.start();
+        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+            client.close();
+            throw new IllegalStateException("harness cannot connect to the ensemble " + ensemble.connectString());
+        }
+        this.store = new ZkStore(client, 10_000);
+    }
+
+    public ZkStore store() {
+        return store;
+    }
+
+    /** Creates {@code pool} unless a pool of that name exists. */
+    public void ensurePool(Pool pool) {
+        if (store.pool(pool.name()).isEmpty()) {
+            store.createPool(pool);
+        }
+    }
+
+    /** Enrolls {@code devices} with the keys {@code keyOf} gives, from {@code threads} threads. */
+    public void enroll(List<DeviceId> devices, Function<DeviceId, byte[]> keyOf, int threads) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> parts = new ArrayList<>();
+            int step = (devices.size() + threads - 1) / threads;
+            for (int from = 0; from < devices.size(); from += step) {
+                List<DeviceId> part = devices.subList(from, Math.min(devices.size(), from + step));
+                parts.add(pool.submit(() -> {
+                    for (DeviceId d : part) {
+                        store.add(new DeviceCredential(d, keyOf.apply(d), java.time.Instant.now()));
+                    }
+                }));
+            }
+            for (Future<?> f : parts) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("enrolment failed: " + e, e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Every binding of {@code pool}. */
+    public List<Lease> leases(String pool) {
+        return store.leases(pool);
+    }
+
+    @Override
+    public void close() {
+        try {
+            store.close();
+        } finally {
+            client.close();
+        }
+    }
+}
