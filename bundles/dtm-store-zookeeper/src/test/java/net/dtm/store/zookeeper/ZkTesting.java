@@ -52,6 +52,20 @@ final class ZkTesting {
         return store;
     }
 
+    /** A plain Curator client on {@code namespace}, with DTM's credential or without any. */
+    static CuratorFramework rawClient(TestingServer server, String namespace, boolean withCredential) throws InterruptedException {
+        CuratorFramework c;
+        if (withCredential) {
+            c = ZkNode.newClient(settings(server, namespace, "raw"));
+        } else {
+            c = org.apache.curator.framework.CuratorFrameworkFactory.builder().connectString(server.getConnectString())
+                    .namespace(namespace).retryPolicy(new org.apache.curator.retry.RetryNTimes(0, 0)).build();
+        }
+        c.start();
+        assertTrue(c.blockUntilConnected(10, TimeUnit.SECONDS), "test server not reachable");
+        return c;
+    }
+
     static void close(ZkStore store) {
         store.close();
         CuratorFramework client = CLIENTS.remove(store);
