@@ -59,4 +59,23 @@ class FreeIndexTest {
         index.replaceWith(FreeIndex.of(2, 6, new long[] {3}));
         assertEquals(List.of(2L, 4L, 5L), drain(index));
     }
+
+    @Test
+    void rotateToStartsThereAndWrapsAroundLosingNothing() {
+        FreeIndex index = new FreeIndex(2, 8);
+        index.rotateTo(5);
+        assertEquals(6, index.size());
+        assertEquals(List.of(5L, 6L, 7L, 2L, 3L, 4L), drain(index));
+
+        FreeIndex gaps = FreeIndex.of(0, 10, new long[] {3, 4, 7});
+        gaps.rotateTo(4); // inside a gap: the next free offset after it comes first
+        assertEquals(List.of(5L, 6L, 8L, 9L, 0L, 1L, 2L), drain(gaps));
+
+        FreeIndex edge = new FreeIndex(2, 5);
+        edge.rotateTo(2);
+        edge.rotateTo(99); // past the end: order unchanged
+        edge.rotateTo(-1);
+        assertEquals(List.of(2L, 3L, 4L), drain(edge));
+        new FreeIndex(3, 3).rotateTo(3); // empty: nothing to do
+    }
 }

@@ -95,6 +95,31 @@ class ServerComponentTest {
     }
 
     @Test
+    void clusterNodeTakesItsIdFromTheClusterAdvertisesItsBoundPortAndIsTheClusterService() throws Exception {
+        FakePools pools = new FakePools(Clock.systemUTC());
+        DeviceManager devices = new DeviceManager(new FakeDeviceStore());
+        FakeCluster cluster = new FakeCluster("zk-node-7");
+        ServerComponent.Config base = config(0);
+        ServerComponent.Config blankId = (ServerComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ServerComponent.Config.class},
+                (p, m, a) -> m.getName().equals("node_id") ? "" : m.invoke(base, a));
+        ServerComponent server = new ServerComponent(pools, devices, cluster, blankId);
+        try {
+            assertEquals("zk-node-7", server.nodeId());
+            assertEquals(List.of(List.of(new InetSocketAddress("127.0.0.1", server.port()))), cluster.advertised,
+                    "the bound port, not 0");
+            assertEquals("zookeeper", server.mode());
+            assertEquals("zk-node-7", server.local().id());
+            assertEquals(1, server.nodes().size());
+            assertTrue(server.setDraining("zk-node-7", true));
+            assertTrue(server.handler().clusterView().draining());
+        } finally {
+            server.deactivate();
+        }
+        assertTrue(cluster.listeners.isEmpty(), "stopped listening to the cluster");
+    }
+
+    @Test
     void portInUseFailsActivationButBootstrapAndDevicesStillWork() throws Exception {
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             FakePools pools = new FakePools(Clock.systemUTC());
