@@ -110,4 +110,15 @@ class CommandLineParsingTest {
         assertEquals("smr-1", u.device);
         assertNull(u.address);
     }
+
+    @Test
+    void nodeCommands() throws Exception {
+        NodeDrainCommand d = parse(new NodeDrainCommand(), "--force node-2");
+        assertEquals("node-2", d.node);
+        assertTrue(d.force);
+        assertFalse(parse(new NodeDrainCommand(), "node-2").force);
+        assertEquals("node-3", parse(new NodeUndrainCommand(), "node-3").node);
+        assertTrue(parse(new NodeListCommand(), "-j").json);
+        assertTrue(parse(new NodeStatusCommand(), "--json").json);
+    }
 }
