@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -50,7 +51,8 @@ import net.dtm.store.zookeeper.Codec.NodeRecord;
  * <li>the view of the others: {@link CuratorCache}s of {@code /nodes}, {@code /drain} and
  * {@code /leader}, so {@link #members()} and {@link #isLeader()} never wait on the network.</li>
  * </ul>
- * The node registers as soon as the cluster is opened (with no endpoints until {@link #advertise}).
+ * The node registers as soon as the cluster is opened and connected (with no endpoints until
+ * {@link #advertise}).
  * Nothing here blocks on an unreachable ensemble except {@link #setDraining}, which throws
  * {@link StoreUnavailableException} at once when not connected. Listeners run on one notification
  * thread, after any change of membership, records, drain flags, leadership or the connection.
@@ -67,6 +69,7 @@ public final class ZkCluster implements Cluster, AutoCloseable {
     private final ZkSettings settings;
     private final AtomicReference<NodeRecord> record;
     private final PersistentNode registration;
+    private final AtomicBoolean registrationStarted = new AtomicBoolean();
     private final LeaderLatch latch;
     private final CuratorCache nodesCache;
     private final CuratorCache drainCache;
@@ -94,6 +97,9 @@ public final class ZkCluster implements Cluster, AutoCloseable {
             state = newState;
             suspended = !newState.isConnected();
             LOG.info("node {}: ZooKeeper connection {}", settings.nodeId(), newState);
+            if (newState.isConnected() && !registrationStarted.get()) {
+                runOnNotifier(this::startRegistration);
+            }
             fire();
         };
         client.getConnectionStateListenable().addListener(stateListener);
@@ -114,7 +120,9 @@ public final class ZkCluster implements Cluster, AutoCloseable {
 
         registration = new PersistentNode(client, CreateMode.EPHEMERAL, false, nodePath(settings.nodeId()),
                 Codec.node(record.get()));
-        registration.start();
+        if (client.getZookeeperClient().isConnected()) {
+            startRegistration();
+        }
 
         latch = new LeaderLatch(client, LEADER, settings.nodeId(), LeaderLatch.CloseMode.NOTIFY_LEADER);
         latch.addListener(new LeaderLatchListener() {
@@ -134,6 +142,24 @@ public final class ZkCluster implements Cluster, AutoCloseable {
             latch.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot join the leader election: " + e, e);
+        }
+    }
+
+    /**
+     * Starts the registration once connected: its first create makes Curator create the namespace
+     * node synchronously, which would block for the connection timeout while disconnected.
+     */
+    private void startRegistration() {
+        if (!closed && registrationStarted.compareAndSet(false, true)) {
+            registration.start();
+        }
+    }
+
+    private void runOnNotifier(Runnable task) {
+        try {
+            notifier.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile
         }
     }
 
@@ -195,19 +221,15 @@ public final class ZkCluster implements Cluster, AutoCloseable {
         if (closed || listeners.isEmpty()) {
             return;
         }
-        try {
-            notifier.execute(() -> {
-                for (Runnable l : listeners) {
-                    try {
-                        l.run();
-                    } catch (RuntimeException e) {
-                        LOG.warn("cluster listener failed", e);
-                    }
+        runOnNotifier(() -> {
+            for (Runnable l : listeners) {
+                try {
+                    l.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("cluster listener failed", e);
                 }
-            });
-        } catch (RejectedExecutionException closing) {
-            // closed meanwhile
-        }
+            }
+        });
     }
 
     @Override

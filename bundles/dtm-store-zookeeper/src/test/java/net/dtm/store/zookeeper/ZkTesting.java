@@ -28,8 +28,13 @@ final class ZkTesting {
      * would stretch every session to at least 6 s). Keeps its data and port across stop/restart.
      */
     static TestingServer server() throws Exception {
+        return server(100);
+    }
+
+    /** A server with the given tick: sessions between 2 and 20 ticks. */
+    static TestingServer server(int tickMs) throws Exception {
         File dir = Files.createTempDirectory("zk-test").toFile();
-        InstanceSpec spec = new InstanceSpec(dir, -1, -1, -1, true, -1, 100, -1);
+        InstanceSpec spec = new InstanceSpec(dir, -1, -1, -1, true, -1, tickMs, -1);
         return new TestingServer(spec, true);
     }
 
