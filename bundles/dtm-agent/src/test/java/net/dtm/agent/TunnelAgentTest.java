@@ -233,6 +233,84 @@ class TunnelAgentTest {
     }
 
     @Test
+    void drainingAndDegradedServersDoNotFailAnEstablishmentAnotherServerAnswers() throws Exception {
+        FakeServer draining = server(KEY, "draining");
+        draining.nakAll = new Nak(Reason.NOT_SERVING, "node draining is draining: ask another server");
+        FakeServer degraded = server(KEY, "degraded");
+        degraded.nakAll = new Nak(Reason.STORE_UNAVAILABLE, "node degraded cannot reach the store's quorum");
+        FakeServer serving = server(KEY, "serving");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(draining.address(), degraded.address(), serving.address()),
+                Duration.ofSeconds(5)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        assertEquals("serving", agent.status().parameters().orElseThrow().serverNodeId());
+        assertTrue(agent.lastFailure().isEmpty());
+        assertEquals(1, draining.count(MessageType.ESTABLISH));
+        assertEquals(1, degraded.count(MessageType.ESTABLISH));
+        await().atMost(Duration.ofSeconds(5)).until(agent::confirmed);
+        assertEquals(0, draining.count(MessageType.CONFIRM), "confirmed to the server that answered");
+        assertEquals(1, serving.count(MessageType.CONFIRM));
+    }
+
+    @Test
+    void aRenewalRefusedByADegradedServerIsAnsweredByAnother() throws Exception {
+        FakeServer degraded = server(KEY, "degraded");
+        degraded.leaseSeconds = 1;
+        degraded.nakRenew = new Nak(Reason.STORE_UNAVAILABLE, "store unavailable");
+        FakeServer serving = server(KEY, "serving");
+        serving.leaseSeconds = 1;
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(degraded.address(), serving.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> serving.count(MessageType.RENEW) >= 2
+                && degraded.count(MessageType.RENEW) >= 2);
+        assertEquals(1, agent.establishments(), "renewed, never re-established");
+        assertTrue(agent.lastFailure().isEmpty());
+    }
+
+    @Test
+    void aRenewalAnswerWithANewListSendsTheNextRenewalToTheNewList() throws Exception {
+        FakeServer leaving = server(KEY, "leaving");
+        FakeServer staying = server(KEY, "staying");
+        leaving.leaseSeconds = 1;
+        staying.leaseSeconds = 1;
+        leaving.pushServers = List.of(leaving.address());
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(leaving.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        assertEquals(List.of(leaving.address()), agent.servers());
+
+        // the node is drained: its renewal answers leave it out
+        leaving.pushServers = List.of(staying.address());
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.servers().equals(List.of(staying.address())));
+        long renewsAtLeaving = leaving.count(MessageType.RENEW);
+        assertTrue(renewsAtLeaving >= 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> staying.count(MessageType.RENEW) >= 2);
+        assertEquals(renewsAtLeaving, leaving.count(MessageType.RENEW), "no renewal went to the drained node since");
+        assertEquals(0, staying.count(MessageType.ESTABLISH), "moved by renewal, not by a new establishment");
+        assertEquals(1, agent.establishments());
+    }
+
+    @Test
+    void thePushedListIsKeptAcrossReestablishments() throws Exception {
+        FakeServer first = server(KEY, "a");
+        FakeServer second = server(KEY, "b");
+        first.pushServers = List.of(second.address());
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(first.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        agent.reestablish();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.establishments() == 2);
+        assertEquals(1, first.count(MessageType.ESTABLISH), "the new establishment went to the pushed list only");
+        assertEquals(1, second.count(MessageType.ESTABLISH));
+        assertEquals("b", agent.status().parameters().orElseThrow().serverNodeId());
+        assertEquals(List.of(second.address()), agent.servers(), "an empty list in PARAMS keeps the one the agent has");
+    }
+
+    @Test
     void closeStopsEverything() throws Exception {
         FakeServer s = server(KEY, "a");
         s.nakAll = new Nak(Reason.INTERNAL, "x");
