@@ -92,8 +92,8 @@ public abstract class DtmTestSupport {
         return options.toArray(new Option[0]);
     }
 
-    /** Options a test class adds to the common ones. */
-    protected Option[] extraOptions() {
+    /** Options a test class adds to the common ones (called in the test driver, not in Karaf). */
+    protected Option[] extraOptions() throws IOException {
         return new Option[0];
     }
 
@@ -109,6 +109,34 @@ public abstract class DtmTestSupport {
             T service = tracker.waitForService(timeout.toMillis());
             if (service == null) {
                 throw new AssertionError("service " + type.getName() + " not registered within " + timeout.toSeconds() + " s");
+            }
+            return service;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + type.getName(), e);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /**
+     * Waits for a service of {@code type} whose properties match {@code filter} (an LDAP filter
+     * such as {@code (dtm.store.type=zookeeper)}) and returns it.
+     */
+    protected <T> T service(Class<T> type, String filter, Duration timeout) {
+        ServiceTracker<T, T> tracker;
+        try {
+            tracker = new ServiceTracker<>(bundleContext,
+                    bundleContext.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalArgumentException("bad filter " + filter, e);
+        }
+        tracker.open();
+        try {
+            T service = tracker.waitForService(timeout.toMillis());
+            if (service == null) {
+                throw new AssertionError("service " + type.getName() + " " + filter + " not registered within "
+                        + timeout.toSeconds() + " s");
             }
             return service;
         } catch (InterruptedException e) {
