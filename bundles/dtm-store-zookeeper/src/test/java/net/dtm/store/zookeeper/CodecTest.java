@@ -1,0 +1,69 @@
+package net.dtm.store.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import net.dtm.api.AddressRange;
+import net.dtm.api.Cidr;
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
+import net.dtm.api.Pool;
+import net.dtm.api.TunnelType;
+import net.dtm.store.zookeeper.Codec.NodeRecord;
+
+class CodecTest {
+
+    @Test
+    void recordsRoundTripExactly() {
+        Pool p = Pool.of("pd", "2001:db8::/48", 86400).withDelegatedLength(64)
+                .withExcluded(List.of(AddressRange.parse("2001:db8:0:8000::/56"), AddressRange.parse("2001:db8:0:1::")))
+                .withDevicePatterns(List.of("car-*", "x?")).withTunnelTypes(EnumSet.of(TunnelType.GRE, TunnelType.VXLAN));
+        assertEquals(new Codec.StoredPool(p, "g1"), Codec.pool(Codec.pool(p, "g1")));
+
+        Lease l = new Lease("pd", DeviceId.of("car-1"), Cidr.parseLiteral("2001:db8:0:7::"), LeaseState.BOUND, Long.MAX_VALUE,
+                Instant.ofEpochSecond(1_900_000_000L, 123_456_789), "node %0A with\nnewline and %25", true);
+        assertEquals(l, Codec.lease(Codec.lease(l)), "nanoseconds, escapes and the reservation survive");
+
+        DeviceCredential c = new DeviceCredential(DeviceId.of("d:1"), new byte[32], Instant.ofEpochSecond(5, 7));
+        assertEquals(c, Codec.device(Codec.device(c)));
+
+        NodeRecord n = new NodeRecord("n1", "west", List.of(new InetSocketAddress(Cidr.parseLiteral("10.0.0.1"), 47800),
+                new InetSocketAddress(Cidr.parseLiteral("fd00::1"), 1), InetSocketAddress.createUnresolved("dtm.example", 9)),
+                12, Instant.ofEpochMilli(1234));
+        NodeRecord back = Codec.node(Codec.node(n));
+        assertEquals(n.endpoints().subList(0, 2), back.endpoints().subList(0, 2));
+        assertEquals("dtm.example", back.endpoints().get(2).getHostString());
+        assertEquals(9, back.endpoints().get(2).getPort());
+        assertEquals(12, back.leasesServed());
+    }
+
+    @Test
+    void unknownKindsVersionsAndTruncatedRecordsAreRefused() {
+        byte[] future = "lease 2\np".getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Codec.lease(future)).getMessage().contains("lease 2"));
+        byte[] pool = Codec.pool(Pool.of("p", "10.0.0.0/8", 60), "g");
+        assertThrows(IllegalArgumentException.class, () -> Codec.lease(pool));
+        byte[] cut = new String(pool, StandardCharsets.UTF_8).replaceAll("\n[^\n]*$", "").getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Codec.pool(cut)).getMessage().contains("fields"));
+        assertThrows(IllegalArgumentException.class, () -> Codec.device((byte[]) null));
+    }
+
+    @Test
+    void dotNamesAreEscapedForZooKeeper() {
+        assertEquals("%2E", ZkStore.escape("."));
+        assertEquals("%2E%2E", ZkStore.escape(".."));
+        assertEquals("...", ZkStore.escape("..."));
+        assertEquals("..", ZkStore.unescape(ZkStore.escape("..")));
+    }
+}
