@@ -70,6 +70,7 @@ public final class AgentFleet implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<Agent> agents = new CopyOnWriteArrayList<>();
     private final AtomicInteger threadNo = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
 
     /** One agent of the fleet. */
     public final class Agent {
@@ -79,10 +80,10 @@ public final class AgentFleet implements AutoCloseable {
         private final EmulatedLink link;
         private final Recorder recorder;
 
-        private Agent(DeviceId device, byte[] key, List<InetSocketAddress> servers) throws IOException {
+        private Agent(DeviceId device, byte[] key, List<InetSocketAddress> servers, String bindHost) throws IOException {
             this.device = device;
             EmulatedLink l = new EmulatedLink(new EmulatedLinkSettings("lo-" + device.value(), LinkKind.EMULATED, 0, 0, 0, 0,
-                    "127.0.0.1"), scheduler);
+                    bindHost), scheduler);
             MultiLinkTransport t = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
             Observer observer = new Observer(l, key);
             t.addLink(observer);
@@ -148,9 +149,15 @@ public final class AgentFleet implements AutoCloseable {
         this.scheduler = s;
     }
 
-    /** Starts an agent for {@code device} asking {@code servers}; its STARTED event is recorded first. */
+    /**
+     * Starts an agent for {@code device} asking {@code servers}; its STARTED event is recorded first.
+     * Agents' links are bound to 127.0.0.2, 127.0.0.3, ... 127.0.0.251 in turn (Linux answers on all of
+     * 127/8): a server limits the datagrams one source address may have in work, and hundreds of
+     * devices behind one address are not what it protects against.
+     */
     public Agent start(DeviceId device, byte[] key, List<InetSocketAddress> servers) throws IOException {
-        Agent a = new Agent(device, key, servers);
+        int n = started.getAndIncrement();
+        Agent a = new Agent(device, key, servers, "127.0.0." + (2 + n % 250));
         agents.add(a);
         a.recorder.started();
         a.agent.start();
@@ -225,11 +232,21 @@ public final class AgentFleet implements AutoCloseable {
         private int attempts;
         private long seen;
         private String held = "";
+        private boolean confirmedRecorded;
 
         Recorder(String device, TunnelAgent agent, Observer observer) {
             this.device = device;
             this.agent = agent;
             this.observer = observer;
+            observer.onConfirmAck = this::confirmAck;
+        }
+
+        /** An ACK of a CONFIRM arrived: the first one after an establishment is recorded. */
+        synchronized void confirmAck(String from) {
+            if (!confirmedRecorded && !held.isEmpty()) {
+                confirmedRecorded = true;
+                history.record(device, Kind.CONFIRMED, held, -1, "", 0, "from " + from);
+            }
         }
 
         synchronized void started() {
@@ -249,7 +266,9 @@ public final class AgentFleet implements AutoCloseable {
                     } else if (was == State.ESTABLISHED || was == State.RENEWING) {
                         Optional<String> nak = observer.lastNak();
                         double now = history.record(device, Kind.LOST, held, -1, "", 0,
-                                nak.map(n -> "after nak " + n).orElse("no refusal heard: expired unrenewed")).at();
+                                nak.map(n -> "after nak " + n).orElse("no refusal heard: expired unrenewed")
+                                        + (confirmedRecorded ? " (confirmed)" : " (never confirmed)")
+                                        + "; last messages: " + observer.trail()).at();
                         held = "";
                         episodeStart = now;
                         attempts = 1;
@@ -269,6 +288,7 @@ public final class AgentFleet implements AutoCloseable {
                                 p.serverNodeId(), now - episodeStart, String.format(java.util.Locale.ROOT,
                                         "attempts=%d last_attempt_ms=%.1f", attempts, s.lastEstablishMs())));
                         held = address;
+                        confirmedRecorded = false;
                         observer.clearNak();
                     } else if (was == State.RENEWING) {
                         history.record(device, Kind.RENEWED, address, observer.sequence(address), p.serverNodeId(), 0, "");
@@ -297,15 +317,55 @@ public final class AgentFleet implements AutoCloseable {
      * the device's key: the lease sequence of the last PARAMS per address, the last NAK.
      */
     private static final class Observer implements LinkDriver {
+        private static final int TRAIL = 16;
         private final LinkDriver delegate;
         private final byte[] key;
+        private final long origin = System.nanoTime();
+        private final java.util.ArrayDeque<String> trail = new java.util.ArrayDeque<>();
         private volatile String lastAddress = "";
         private volatile long lastSequence = -1;
         private volatile String lastNak;
+        private volatile Consumer<String> onConfirmAck = port -> { };
 
         Observer(LinkDriver delegate, byte[] key) {
             this.delegate = delegate;
             this.key = key.clone();
+        }
+
+        /** The last messages sent and received, oldest first, for the record of a loss. */
+        String trail() {
+            synchronized (trail) {
+                return String.join(" | ", trail);
+            }
+        }
+
+        private void note(String what) {
+            synchronized (trail) {
+                if (trail.size() == TRAIL) {
+                    trail.removeFirst();
+                }
+                trail.addLast(String.format(java.util.Locale.ROOT, "%.1fs %s", (System.nanoTime() - origin) / 1e9, what));
+            }
+        }
+
+        private static String describe(net.dtm.protocol.Message m) {
+            if (m instanceof Params p) {
+                return "PARAMS " + p.parameters().innerAddress().getHostAddress() + " seq=" + p.leaseSequence() + " by "
+                        + p.parameters().serverNodeId();
+            }
+            if (m instanceof Nak n) {
+                return "NAK " + n.reason().label();
+            }
+            if (m instanceof net.dtm.protocol.Ack a) {
+                return "ACK " + a.acknowledged();
+            }
+            if (m instanceof net.dtm.protocol.Confirm c) {
+                return "CONFIRM " + c.address().getHostAddress() + " seq=" + c.leaseSequence();
+            }
+            if (m instanceof net.dtm.protocol.Renew r) {
+                return "RENEW " + r.address().getHostAddress() + " seq=" + r.leaseSequence();
+            }
+            return m.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
         }
 
         long sequence(String address) {
@@ -320,11 +380,24 @@ public final class AgentFleet implements AutoCloseable {
             lastNak = null;
         }
 
-        private void observe(byte[] datagram) {
+        private void observeSent(InetSocketAddress to, byte[] datagram) {
+            try {
+                Envelope e = Codec.decode(datagram, key);
+                note("> " + describe(e.body()) + " to :" + to.getPort() + " tx=" + Long.toHexString(e.transactionId()));
+            } catch (ProtocolException | RuntimeException ignored) {
+                // the agent only sends what it encoded
+            }
+        }
+
+        private void observe(InetSocketAddress from, byte[] datagram) {
             try {
                 Envelope e = Codec.decode(datagram, key);
                 if (e.direction() != Direction.TO_DEVICE) {
                     return;
+                }
+                note("< " + describe(e.body()) + " from :" + from.getPort() + " tx=" + Long.toHexString(e.transactionId()));
+                if (e.body() instanceof net.dtm.protocol.Ack a && a.acknowledged() == net.dtm.protocol.MessageType.CONFIRM) {
+                    onConfirmAck.accept(":" + from.getPort());
                 }
                 if (e.body() instanceof Params p) {
                     lastAddress = p.parameters().innerAddress().getHostAddress();
@@ -374,6 +447,7 @@ public final class AgentFleet implements AutoCloseable {
 
         @Override
         public void send(InetSocketAddress destination, byte[] datagram) throws IOException {
+            observeSent(destination, datagram);
             delegate.send(destination, datagram);
         }
 
@@ -383,7 +457,7 @@ public final class AgentFleet implements AutoCloseable {
             delegate.setHandler(new LinkHandler() {
                 @Override
                 public void received(LinkDriver link, InetSocketAddress source, byte[] datagram) {
-                    observe(datagram);
+                    observe(source, datagram);
                     handler.received(self, source, datagram);
                 }
 

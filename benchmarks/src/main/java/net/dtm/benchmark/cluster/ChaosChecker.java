@@ -182,7 +182,7 @@ public final class ChaosChecker {
                         last = null;
                     }
                     case FAILED -> failed++;
-                    case RENEWAL_FAILED -> {
+                    case CONFIRMED, RENEWAL_FAILED -> {
                         // counted per phase; the tunnel is still up
                     }
                     default -> throw new IllegalStateException("unknown kind " + e.kind());

@@ -43,7 +43,8 @@ import net.dtm.store.zookeeper.ZkSettings;
  * {@code READY node=<id> port=<port> pid=<pid> connected=<bool>} once bound, a line
  * {@code CLUSTER node=<id> connected=<bool> leader=<bool> members=<id,...>} whenever its
  * view (connection, leadership, members) changes, answers {@code counters <n>} on standard input with
- * {@code COUNTERS <n> {...}}, and stops cleanly when standard input closes.
+ * {@code COUNTERS <n> {...}} and {@code status <n>} with {@code STATUS <n> connected=<bool> leader=<bool>},
+ * and stops cleanly when standard input closes.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -208,7 +209,8 @@ public final class ClusterNode implements AutoCloseable {
                 if (w[0].equals("counters")) {
                     System.out.println("COUNTERS " + (w.length > 1 ? w[1] : "0") + " " + node.counters());
                 } else if (w[0].equals("status")) {
-                    report.run();
+                    System.out.printf(Locale.ROOT, "STATUS %s connected=%s leader=%s%n", w.length > 1 ? w[1] : "0",
+                            cluster.isConnected(), cluster.isLeader());
                 }
                 System.out.flush();
             }

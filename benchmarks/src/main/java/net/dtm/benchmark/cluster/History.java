@@ -25,6 +25,8 @@ public final class History {
         STARTED,
         /** It holds tunnel parameters from an establishment: address, lease sequence, node, time taken. */
         ESTABLISHED,
+        /** The CONFIRM of its current establishment was acknowledged (the lease is bound): node. */
+        CONFIRMED,
         /** A renewal was answered: address, lease sequence, node. */
         RENEWED,
         /** A renewal attempt failed and will be retried; the tunnel is still up. */

@@ -142,12 +142,24 @@ public final class NodeProcess implements AutoCloseable {
         awaitReady(within);
     }
 
-    /**
-     * Waits until the node prints a CLUSTER line with {@code connected=true} after the line count
-     * {@code afterLines} (see {@link #outputLines()}).
-     */
-    public void awaitConnected(int afterLines, Duration within) throws InterruptedException {
-        current.awaitLine(afterLines, l -> l.startsWith("CLUSTER ") && l.contains(" connected=true "), within);
+    /** Whether the node says it is connected to the quorum now (asked on its standard input). */
+    public boolean connected(Duration within) throws IOException, InterruptedException {
+        String n = Integer.toString(REQUESTS.incrementAndGet());
+        current.send("status " + n);
+        String line = current.awaitLine(l -> l.startsWith("STATUS " + n + " "), within);
+        return line.contains(" connected=true");
+    }
+
+    /** Waits until the node says it is connected to the quorum. */
+    public void awaitConnected(Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!connected(Duration.ofSeconds(10))) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(nodeId + " not connected to the quorum within " + within.toMillis() + " ms"
+                        + current.diagnostics());
+            }
+            Thread.sleep(100); // polling with a deadline
+        }
     }
 
     /** Lines the current run printed so far. */

@@ -30,13 +30,17 @@ public final class StoreClient implements AutoCloseable {
 
     /** Connects to {@code ensemble} as user {@value Ensemble#USER} with its password; waits for the connection. */
     public StoreClient(Ensemble ensemble) throws InterruptedException {
-        ZkSettings settings = ZkSettings.of(ensemble.connectString(), ensemble.password(), "harness")
-                .withTimeouts(10_000, 5_000);
+        this(ensemble.connectString(), ensemble.password());
+    }
+
+    /** Connects to the peers of {@code connect} (one peer alone reads what that peer holds). */
+    public StoreClient(String connect, String password) throws InterruptedException {
+        ZkSettings settings = ZkSettings.of(connect, password, "harness").withTimeouts(10_000, 5_000);
         this.client = ZkNode.newClient(settings);
         client.start();
         if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
             client.close();
-            throw new IllegalStateException("harness cannot connect to the ensemble " + ensemble.connectString());
+            throw new IllegalStateException("harness cannot connect to ZooKeeper at " + connect);
         }
         this.store = new ZkStore(client, 10_000);
     }
@@ -76,8 +80,21 @@ public final class StoreClient implements AutoCloseable {
         }
     }
 
-    /** Every binding of {@code pool}. */
-    public List<Lease> leases(String pool) {
+    /**
+     * Every binding of {@code pool}, read after a ZooKeeper {@code sync}: the peer this client reads
+     * from has then caught up with the leader, so the read sees every write acknowledged before it
+     * (ZooKeeper's reads are otherwise only sequentially consistent per client).
+     */
+    public List<Lease> leases(String pool) throws InterruptedException {
+        java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
+        try {
+            client.getZookeeperClient().getZooKeeper().sync("/", (rc, path, ctx) -> synced.countDown(), null);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sync with the ZooKeeper leader: " + e, e);
+        }
+        if (!synced.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("ZooKeeper sync not answered within 10 s");
+        }
         return store.leases(pool);
     }
 

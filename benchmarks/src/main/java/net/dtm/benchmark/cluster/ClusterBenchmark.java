@@ -1,0 +1,320 @@
+package net.dtm.benchmark.cluster;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.Pool;
+import net.dtm.benchmark.cluster.History.Event;
+import net.dtm.benchmark.cluster.History.Kind;
+import net.dtm.benchmark.lease.DeviceKeys;
+import net.dtm.benchmark.lease.LeaseClient;
+
+/**
+ * The cluster benchmark (issue 5): on a real 3-peer ZooKeeper ensemble ({@link Ensemble}, each peer
+ * its own JVM, fsync on), with DTM nodes as their own JVMs ({@link NodeProcess}):
+ * <ol>
+ * <li><b>new leases per second, 1 node</b>: the load client ({@link LeaseClient}: ESTABLISH, PARAMS,
+ * CONFIRM, ACK per never-seen device, durable: a lease is confirmed once the quorum has it) against
+ * node-1 alone for {@code --seconds};</li>
+ * <li><b>new leases per second, 3 nodes</b>: nodes 2 and 3 join; the same total concurrency is
+ * spread over three load clients, one per node, each with its own devices, for the same time;</li>
+ * <li><b>establishment time while a node is killed</b>: {@code --agents} real agents (as the chaos
+ * test runs them) knowing all three nodes start evenly over {@code --kill-window} seconds; a third
+ * of the way in, node-1 is killed with SIGKILL. Printed: p50/p90/p99/max establishment time of the
+ * agents that started before and after the kill, failed attempts, agents not established, tunnels
+ * dropped.</li>
+ * </ol>
+ * A warm-up of a few seconds (devices not reused) precedes each rate trial. The machine's load
+ * average is printed with every row: the figures mean little on a box busy with something else.
+ */
+public final class ClusterBenchmark {
+
+    private static final long SEED = 5_1234L;
+    private static final String POOL = "bench";
+
+    record Options(int seconds, int warmup, int concurrency, int devices, int agents, int killWindow, int workers,
+                   Path dir) {
+    }
+
+    private ClusterBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ClusterBenchmark: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        boolean temporary = o.dir() == null;
+        Path dir = temporary ? Files.createTempDirectory("dtm-cluster-bench") : o.dir();
+        Files.createDirectories(dir);
+        System.out.printf(Locale.ROOT, "DTM cluster benchmark: 3-peer ZooKeeper ensemble (fsync on), nodes as JVMs with %d"
+                        + " workers, %d s rate trials (%d s warm-up), total concurrency %d, %d devices, %d agents over a"
+                        + " %d s kill window, %d cores, load average %s, work dir %s%n", o.workers(), o.seconds(), o.warmup(),
+                o.concurrency(), o.devices(), o.agents(), o.killWindow(), Runtime.getRuntime().availableProcessors(),
+                loadAverage(), dir);
+        List<NodeProcess> nodes = new ArrayList<>();
+        NodeProcess.Options nodeOptions = new NodeProcess.Options(10_000, 3_000, o.workers(), "512m", "warn");
+        try (Ensemble ensemble = Ensemble.start(dir.resolve("zk"), 3, Duration.ofSeconds(120))) {
+            List<DeviceId> all = DeviceKeys.ids("bench", o.devices());
+            List<DeviceId> agentDevices = DeviceKeys.ids("agent", o.agents());
+            long t0 = System.nanoTime();
+            try (StoreClient admin = new StoreClient(ensemble)) {
+                admin.ensurePool(Pool.of(POOL, "10.0.0.0/8", 3600));
+                admin.enroll(all, d -> DeviceKeys.key(SEED, d), 16);
+                admin.enroll(agentDevices, d -> DeviceKeys.key(SEED, d), 16);
+            }
+            System.out.printf(Locale.ROOT, "enrolled %d devices in %.1f s%n", o.devices() + o.agents(),
+                    (System.nanoTime() - t0) / 1e9);
+            Map<DeviceId, byte[]> keys = DeviceKeys.keys(SEED, all);
+            Iterator<DeviceId> fresh = all.iterator();
+
+            nodes.add(NodeProcess.start(dir.resolve("nodes"), ensemble, "node-1", POOL, nodeOptions, Duration.ofSeconds(120)));
+            System.out.printf("%-34s %5s %11s %9s %9s %8s %8s %8s %8s  %s%n", "trial", "nodes", "concurrency", "confirmed",
+                    "leases/s", "p50 ms", "p99 ms", "refused", "timedout", "load average");
+            rateTrial("new leases, 1 node (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup());
+            rateTrial("new leases, 1 node", nodes, keys, fresh, o.concurrency(), o.seconds());
+
+            nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-2", POOL, nodeOptions));
+            nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-3", POOL, nodeOptions));
+            for (NodeProcess n : nodes) {
+                n.awaitReady(Duration.ofSeconds(120));
+            }
+            rateTrial("new leases, 3 nodes (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup());
+            rateTrial("new leases, 3 nodes", nodes, keys, fresh, o.concurrency(), o.seconds());
+            if (!fresh.hasNext()) {
+                System.out.println("WARNING: ran out of enrolled devices; raise --devices");
+            }
+
+            killTrial(o, nodes, agentDevices);
+        } finally {
+            for (NodeProcess n : nodes) {
+                n.close();
+            }
+            if (temporary) {
+                deleteTree(dir);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The total concurrency spread over one load client per node; devices taken from one shared source. */
+    private static void rateTrial(String name, List<NodeProcess> nodes, Map<DeviceId, byte[]> keys,
+                                  Iterator<DeviceId> fresh, int concurrency, int seconds)
+            throws IOException, InterruptedException, ExecutionException {
+        if (seconds <= 0) {
+            return;
+        }
+        Iterator<DeviceId> shared = synchronizedIterator(fresh);
+        List<LeaseClient> clients = new ArrayList<>();
+        List<CompletableFuture<LeaseClient.Result>> runs = new ArrayList<>();
+        LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofSeconds(1)).withAttempts(5);
+        int per = Math.max(1, concurrency / nodes.size());
+        try {
+            for (NodeProcess n : nodes) {
+                LeaseClient c = new LeaseClient(n.endpoint(), keys, per, null, options);
+                clients.add(c);
+                runs.add(CompletableFuture.supplyAsync(() -> c.runFor(shared, Duration.ofSeconds(seconds))));
+            }
+            long confirmed = 0;
+            long refused = 0;
+            long timedOut = 0;
+            double elapsed = 0;
+            List<Long> latencies = new ArrayList<>();
+            for (CompletableFuture<LeaseClient.Result> f : runs) {
+                LeaseClient.Result r = f.get();
+                confirmed += r.confirmed();
+                refused += r.refused();
+                timedOut += r.timedOut();
+                elapsed = Math.max(elapsed, r.elapsed().toNanos() / 1e9);
+                for (long l : r.latencyMicros()) {
+                    latencies.add(l);
+                }
+            }
+            latencies.sort(Long::compare);
+            System.out.printf(Locale.ROOT, "%-34s %5d %11s %9d %9.0f %8.1f %8.1f %8d %8d  %s%n", name, nodes.size(),
+                    nodes.size() == 1 ? Integer.toString(per) : nodes.size() + "x" + per, confirmed, confirmed / elapsed,
+                    quantile(latencies, 0.5) / 1000.0, quantile(latencies, 0.99) / 1000.0, refused, timedOut, loadAverage());
+        } finally {
+            for (LeaseClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    /** Agents start evenly over the window; node-1 is killed a third of the way in. */
+    private static void killTrial(Options o, List<NodeProcess> nodes, List<DeviceId> devices) throws Exception {
+        History history = new History();
+        List<InetSocketAddress> servers = nodes.stream().map(NodeProcess::endpoint).toList();
+        double killAt;
+        boolean settled;
+        int holding;
+        try (AgentFleet fleet = new AgentFleet(history, AgentFleet.Timing.CHAOS, 4);
+             Launcher launcher = new Launcher(fleet, devices, d -> DeviceKeys.key(SEED, d), servers)) {
+            history.phase("before the kill");
+            launcher.batch(devices.size(), Duration.ofSeconds(o.killWindow()));
+            Thread.sleep(o.killWindow() * 1000L / 3); // the kill's moment in the window
+            nodes.get(0).kill();
+            killAt = history.phase("after kill -9 of node-1").start();
+            launcher.awaitStarted(Duration.ofSeconds(o.killWindow() + 60L));
+            settled = fleet.awaitAllHolding(Duration.ofSeconds(60));
+            holding = fleet.holding();
+        }
+        List<Event> events = history.events();
+        List<Double> before = new ArrayList<>();
+        List<Double> after = new ArrayList<>();
+        int failedBefore = 0;
+        int failedAfter = 0;
+        int dropped = 0;
+        for (Event e : events) {
+            if (e.kind() == Kind.ESTABLISHED) {
+                (e.at() - e.ms() < killAt ? before : after).add(e.ms());
+            } else if (e.kind() == Kind.FAILED) {
+                if (e.at() < killAt) {
+                    failedBefore++;
+                } else {
+                    failedAfter++;
+                }
+            } else if (e.kind() == Kind.LOST) {
+                dropped++;
+            }
+        }
+        before.sort(Double::compare);
+        after.sort(Double::compare);
+        System.out.printf("%-34s %7s %8s %8s %8s %8s %15s  %s%n", "establishment time (3 nodes)", "agents", "p50 ms",
+                "p90 ms", "p99 ms", "max ms", "failed attempts", "load average");
+        System.out.printf(Locale.ROOT, "%-34s %7d %8.1f %8.1f %8.1f %8.1f %15d  %s%n", "started before the kill", before.size(),
+                ChaosChecker.quantile(before, 0.5), ChaosChecker.quantile(before, 0.9), ChaosChecker.quantile(before, 0.99),
+                before.isEmpty() ? 0 : before.get(before.size() - 1), failedBefore, loadAverage());
+        System.out.printf(Locale.ROOT, "%-34s %7d %8.1f %8.1f %8.1f %8.1f %15d  %s%n", "started after kill -9 of node-1",
+                after.size(), ChaosChecker.quantile(after, 0.5), ChaosChecker.quantile(after, 0.9),
+                ChaosChecker.quantile(after, 0.99), after.isEmpty() ? 0 : after.get(after.size() - 1), failedAfter,
+                loadAverage());
+        System.out.printf(Locale.ROOT, "RESULT agents=%d established=%d holding_at_end=%d all_settled=%s dropped=%d"
+                        + " failed_attempts_after_kill=%d p99_after_kill_ms=%.1f max_after_kill_ms=%.1f%n", devices.size(),
+                before.size() + after.size(), holding, settled, dropped, failedAfter, ChaosChecker.quantile(after, 0.99),
+                after.isEmpty() ? 0 : after.get(after.size() - 1));
+    }
+
+    /** {@code it} for several load clients at once (each call under {@code it}'s lock). */
+    private static <T> Iterator<T> synchronizedIterator(Iterator<T> it) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                synchronized (it) {
+                    return it.hasNext();
+                }
+            }
+
+            @Override
+            public T next() {
+                synchronized (it) {
+                    return it.next();
+                }
+            }
+        };
+    }
+
+    private static long quantile(List<Long> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int i = (int) Math.ceil(q * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    static Options parse(String[] args) {
+        int seconds = 20;
+        int warmup = 5;
+        int concurrency = 48;
+        int devices = 0;
+        int agents = 200;
+        int killWindow = 20;
+        int workers = 64;
+        Path dir = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help")) {
+                throw new IllegalArgumentException("help");
+            }
+            if (a.equals("--quick")) {
+                seconds = 8;
+                warmup = 3;
+                agents = 100;
+                killWindow = 12;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--seconds" -> seconds = positive(a, v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--concurrency" -> concurrency = positive(a, v);
+                case "--devices" -> devices = positive(a, v);
+                case "--agents" -> agents = positive(a, v);
+                case "--kill-window" -> killWindow = positive(a, v);
+                case "--workers" -> workers = positive(a, v);
+                case "--dir" -> dir = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (devices == 0) {
+            // enough for 500 leases/s over every trial and warm-up (an fsync'd quorum on one disk is below that here)
+            devices = 500 * 2 * (seconds + warmup);
+        }
+        return new Options(seconds, warmup, concurrency, devices, agents, killWindow, workers, dir);
+    }
+
+    private static int positive(String name, String v) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " expects a whole number, got '" + v + "'");
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + n);
+        }
+        return n;
+    }
+
+    static String usage() {
+        return "usage: run-cluster.sh [--quick] [--seconds S (20)] [--warmup S (5)] [--concurrency N total (48)]"
+                + " [--devices N (enough for 500/s)] [--agents N (200)] [--kill-window S (20)] [--workers N (64)]"
+                + " [--dir DIR (a new temporary directory)]";
+    }
+}
