@@ -33,13 +33,11 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 import net.dtm.api.ClusterService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
+import net.dtm.api.NodeState;
 import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelStatus;
 import net.dtm.spi.cluster.Cluster;
@@ -124,16 +122,7 @@ public class ClusterModeIT extends DtmTestSupport {
         awaitTrue("leader of a one-node cluster", CONNECTED, cluster::isLeader);
 
         // ... and the Derby store, once its component has activated, registered none.
-        Bundle derby = bundleBySymbolicName("net.dtm.dtm-store-derby");
-        ServiceComponentRuntime scr = service(ServiceComponentRuntime.class);
-        awaitTrue("derby store components active", Duration.ofSeconds(30), () -> {
-            List<ComponentConfigurationDTO> configurations = new ArrayList<>();
-            for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(derby)) {
-                configurations.addAll(scr.getComponentConfigurationDTOs(description));
-            }
-            return !configurations.isEmpty()
-                    && configurations.stream().allMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE);
-        });
+        awaitComponentsActive("net.dtm.dtm-store-derby");
         assertEquals("one lease store", 1, references(LeaseStore.class).size());
         assertEquals("one device store", 1, references(DeviceStore.class).size());
         assertEquals("one cluster", 1, references(Cluster.class).size());
@@ -202,6 +191,59 @@ public class ClusterModeIT extends DtmTestSupport {
     }
 
     @Test
+    public void nodeCommandsOnAOneNodeCluster() throws Exception {
+        Cluster cluster = service(Cluster.class, "(dtm.cluster.type=zookeeper)", SERVICE_TIMEOUT);
+        awaitTrue("leader of a one-node cluster", CONNECTED, cluster::isLeader);
+        String self = "{\"node\":\"" + NODE_ID + "\",\"site\":\"" + SITE + "\",";
+        awaitTrue("node:list shows this node active and leader", CONNECTED, () -> {
+            String json = executeCommand("node:list -j");
+            return json.contains(self + "\"state\":\"active\",\"leader\":true,");
+        });
+        String table = executeCommand("node:list");
+        assertTrue(table, table.contains(NODE_ID + " *") && table.contains(SITE) && table.contains("active")
+                && table.contains("yes") && table.contains("this node (zookeeper)"));
+        String status = executeCommand("node:status -j");
+        assertTrue(status, status.contains("\"mode\":\"zookeeper\"") && status.contains("\"node\":\"" + NODE_ID + "\""));
+        assertTrue(executeCommand("node:status"), executeCommand("node:status").contains("zookeeper"));
+
+        ClusterService clusterService = service(ClusterService.class);
+        try {
+            // The last active node is not drained without --force, and nothing changes.
+            try {
+                executeCommand("node:drain " + NODE_ID);
+                fail("the last active node was drained without --force");
+            } catch (Exception e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("last active node") && e.getMessage().contains("--force"));
+            }
+            assertEquals(NodeState.ACTIVE, clusterService.local().state());
+            try {
+                executeCommand("node:drain --force no-such-node");
+                fail("an unknown node was drained");
+            } catch (Exception e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("no node named 'no-such-node'"));
+            }
+
+            String drained = executeCommand("node:drain --force " + NODE_ID);
+            assertTrue(drained, drained.contains("Node " + NODE_ID + " draining"));
+            awaitTrue("node:list shows this node draining", CONNECTED,
+                    () -> executeCommand("node:list -j").contains(self + "\"state\":\"draining\","));
+            assertEquals(NodeState.DRAINING, clusterService.local().state());
+            String again = executeCommand("node:drain --force " + NODE_ID);
+            assertTrue(again, again.contains("already draining"));
+
+            String undrained = executeCommand("node:undrain " + NODE_ID);
+            assertTrue(undrained, undrained.contains("Node " + NODE_ID + " takes new devices again"));
+            awaitTrue("node:list shows this node active again", CONNECTED,
+                    () -> executeCommand("node:list -j").contains(self + "\"state\":\"active\","));
+            String notDraining = executeCommand("node:undrain " + NODE_ID);
+            assertTrue(notDraining, notDraining.contains("was not draining"));
+        } finally {
+            // Whatever happened above, leave the node serving for the other tests.
+            clusterService.setDraining(NODE_ID, false);
+        }
+    }
+
+    @Test
     public void demoAgentEstablishesThroughTheZooKeeperStore() {
         TunnelAgentService agent = service(TunnelAgentService.class);
         awaitTrue("demo agent established", Duration.ofSeconds(60), () -> {
@@ -216,22 +258,8 @@ public class ClusterModeIT extends DtmTestSupport {
         assertEquals(address, lease.address());
     }
 
-    private Bundle bundleBySymbolicName(String symbolicName) {
-        for (Bundle bundle : bundleContext.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("bundle " + symbolicName + " is not installed");
-    }
-
     private List<ServiceReference<?>> references(Class<?> type) throws Exception {
         return references(type, null);
-    }
-
-    private List<ServiceReference<?>> references(Class<?> type, String filter) throws Exception {
-        ServiceReference<?>[] refs = bundleContext.getServiceReferences(type.getName(), filter);
-        return refs == null ? List.of() : List.of(refs);
     }
 
     /** A Curator client of the test's own, with a digest credential {@code user:password} or none. */

@@ -22,12 +22,17 @@ import org.osgi.framework.Bundle;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.Cidr;
+import net.dtm.api.ClusterService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
 import net.dtm.api.LinkService;
 import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.TunnelStatus;
+import net.dtm.spi.cluster.Cluster;
+import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.LeaseStore;
+import net.dtm.spi.store.PoolWatch;
 
 /**
  * The distribution out of the box: the demo server, agent, three emulated 50 %-loss links and the
@@ -37,9 +42,10 @@ import net.dtm.api.TunnelStatus;
 @ExamReactorStrategy(PerClass.class)
 public class DtmDistributionIT extends DtmTestSupport {
 
-    private static final String[] FEATURES = {"dtm-api", "dtm-store-derby", "dtm-server", "dtm-agent", "dtm-link-emulated", "dtm-shell"};
-    private static final String[] MODULES = {"dtm-api", "dtm-protocol", "dtm-store-derby", "dtm-pool", "dtm-server", "dtm-agent",
+    private static final String[] FEATURES = {"dtm-api", "dtm-store-derby", "dtm-store-zookeeper", "dtm-server", "dtm-agent",
         "dtm-link-emulated", "dtm-shell"};
+    private static final String[] MODULES = {"dtm-api", "dtm-protocol", "dtm-store-derby", "dtm-store-zookeeper", "dtm-pool",
+        "dtm-server", "dtm-agent", "dtm-link-emulated", "dtm-shell"};
     private static final DeviceId DEMO_DEVICE = DeviceId.of("smr-demo-1");
     private static final Cidr DEMO_PREFIX = Cidr.parse("10.64.0.0/16");
 
@@ -73,6 +79,38 @@ public class DtmDistributionIT extends DtmTestSupport {
         assertNotNull(service(AddressPoolAdminService.class));
         assertNotNull(service(DeviceService.class));
         assertNotNull(service(TunnelAgentService.class));
+    }
+
+    /**
+     * Out of the box the node is standalone: the shipped etc/net.dtm.store.cfg says derby, the
+     * Derby store serves with a cluster of one, and the ZooKeeper store, installed too, idles.
+     */
+    @Test
+    public void standaloneByDefault() throws Exception {
+        LeaseStore store = service(LeaseStore.class, "(dtm.store.type=derby)", SERVICE_TIMEOUT);
+        service(DeviceStore.class, "(dtm.store.type=derby)", SERVICE_TIMEOUT);
+        Cluster cluster = service(Cluster.class, "(dtm.cluster.type=standalone)", SERVICE_TIMEOUT);
+        assertEquals("standalone", cluster.type());
+        assertTrue("a cluster of one is connected", cluster.isConnected());
+        assertTrue("a cluster of one is its own leader", cluster.isLeader());
+        assertNotNull(store);
+
+        awaitComponentsActive("net.dtm.dtm-store-zookeeper");
+        assertEquals("one lease store", 1, references(LeaseStore.class, null).size());
+        assertEquals("one cluster", 1, references(Cluster.class, null).size());
+        assertEquals("no ZooKeeper store in derby mode", 0, references(LeaseStore.class, "(dtm.store.type=zookeeper)").size());
+        assertEquals("no pool watch in derby mode", 0, references(PoolWatch.class, null).size());
+
+        ClusterService clusterService = service(ClusterService.class);
+        assertEquals("standalone", clusterService.mode());
+        assertEquals(cluster.nodeId(), clusterService.local().id());
+        assertEquals(java.util.List.of(clusterService.local().id()),
+                clusterService.nodes().stream().map(n -> n.id()).collect(java.util.stream.Collectors.toList()));
+        String nodes = executeCommand("node:list -j");
+        assertTrue(nodes, nodes.startsWith("[{\"node\":\"" + cluster.nodeId() + "\",")
+                && nodes.contains("\"state\":\"active\",\"leader\":true,"));
+        String status = executeCommand("node:status -j");
+        assertTrue(status, status.contains("\"mode\":\"standalone\""));
     }
 
     @Test

@@ -33,7 +33,13 @@ import org.awaitility.Awaitility;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -145,6 +151,39 @@ public abstract class DtmTestSupport {
         } finally {
             tracker.close();
         }
+    }
+
+    /** The installed bundle of that symbolic name; fails if there is none. */
+    protected Bundle bundleBySymbolicName(String symbolicName) {
+        for (Bundle bundle : bundleContext.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("bundle " + symbolicName + " is not installed");
+    }
+
+    /** Services of {@code type} registered now whose properties match {@code filter} (null: all). */
+    protected List<ServiceReference<?>> references(Class<?> type, String filter) throws InvalidSyntaxException {
+        ServiceReference<?>[] refs = bundleContext.getServiceReferences(type.getName(), filter);
+        return refs == null ? List.of() : List.of(refs);
+    }
+
+    /**
+     * Waits until every DS component of the bundle has activated, so that what it registers (or,
+     * for an idle store, does not register) is settled.
+     */
+    protected void awaitComponentsActive(String symbolicName) {
+        Bundle bundle = bundleBySymbolicName(symbolicName);
+        ServiceComponentRuntime scr = service(ServiceComponentRuntime.class);
+        awaitTrue("components of " + symbolicName + " active", Duration.ofSeconds(60), () -> {
+            List<ComponentConfigurationDTO> configurations = new ArrayList<>();
+            for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+                configurations.addAll(scr.getComponentConfigurationDTOs(description));
+            }
+            return !configurations.isEmpty()
+                    && configurations.stream().allMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE);
+        });
     }
 
     /** Waits until the shell knows {@code scope:name}. */
