@@ -187,6 +187,11 @@ class ClusterChaosIT {
             // agents that know it ask it too from their next request on (renewals every 30 s)
             long served4 = awaitServed(node4, Duration.ofSeconds(LEASE_SECONDS / 2 + 10));
             boolean settled = fleet.awaitAllHolding(Duration.ofSeconds(60));
+            long listing = fleet.agents().stream().filter(x -> x.servers().contains(fourth)).count();
+            int agentsStarted = fleet.agents().size();
+            // the agents stop (leases kept) so the store read below is the state the history ends with
+            launcher.close();
+            fleet.close();
             double end = history.now();
 
             List<Lease> store;
@@ -206,12 +211,11 @@ class ClusterChaosIT {
             history.write(out);
             String peers = comparePeers(ensemble, store);
 
-            long listing = fleet.agents().stream().filter(x -> x.servers().contains(fourth)).count();
             System.out.printf(Locale.ROOT, "chaos: %s%n", r.figures().replace("\n", "\nchaos: "));
             System.out.printf(Locale.ROOT, "chaos: node-4 in the server list of %d of %d agents; node-4 answered first"
                             + " %d times (establishments and renewals); store: %d leases; run %.1f s, load average %s;"
                             + " history in %s%s%nchaos: each ZooKeeper peer read alone: %s%n",
-                    listing, fleet.agents().size(), r.servedBy().getOrDefault("node-4", 0), store.size(),
+                    listing, agentsStarted, r.servedBy().getOrDefault("node-4", 0), store.size(),
                     ms(t0) / 1000.0, loadAverage(), out.toAbsolutePath(), counters, peers);
             System.out.printf(Locale.ROOT, "chaos: RESULT establishments=%d failovers=%d duplicates=%d lost=%d dropped=%d"
                             + " not_established=%d max_establish_ms_per_phase=%s%n", r.establishments(), r.failovers(),
@@ -235,7 +239,7 @@ class ClusterChaosIT {
                 }
             }
             assertTrue(listed, "node-4 in every agent's server list within " + LEASE_SECONDS + " s: " + listing + " of "
-                    + fleet.agents().size() + diag);
+                    + agentsStarted + diag);
             assertTrue(served4 > 0, "node-4 answered agents (leases.served " + served4 + ")" + diag);
             assertTrue(r.failovers() > 0, "some agents changed serving node" + diag);
             passed = true;

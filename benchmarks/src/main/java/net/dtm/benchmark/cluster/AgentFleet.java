@@ -71,6 +71,7 @@ public final class AgentFleet implements AutoCloseable {
     private final List<Agent> agents = new CopyOnWriteArrayList<>();
     private final AtomicInteger threadNo = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** One agent of the fleet. */
     public final class Agent {
@@ -204,9 +205,12 @@ public final class AgentFleet implements AutoCloseable {
         }
     }
 
-    /** Stops every agent (leases are not released) and the shared scheduler. */
+    /** Stops every agent (leases are not released) and the shared scheduler. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (Agent a : agents) {
             try {
                 a.close();

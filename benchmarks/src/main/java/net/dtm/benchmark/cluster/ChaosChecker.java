@@ -41,7 +41,11 @@ import net.dtm.benchmark.cluster.History.Phase;
  */
 public final class ChaosChecker {
 
-    /** Figures of one phase. Establishments are counted in the phase they started in. */
+    /**
+     * Figures of one phase. Establishments and their failed attempts are counted in the phase the
+     * establishment started in (a device still retrying after the fault that made it fail is that
+     * fault's figure); renewals, losses and serving-node changes in the phase they happened in.
+     */
     public record PhaseFigures(String name, double start, double end, int establishments, double p50Ms, double p99Ms,
                                double maxMs, int failedAttempts, int renewals, int renewalFailures, int lost,
                                int nodeChanges) {
@@ -108,7 +112,8 @@ public final class ChaosChecker {
 
     /**
      * @param history     the run
-     * @param end         the run's end (ms on the history's clock); open holdings last until here
+     * @param end         the run's end (ms on the history's clock); open holdings last until here, and
+     *                    later events are left out (the store was read at the end)
      * @param store       every lease of the pool as the store holds it after the run
      * @param storeReadAt when the store was read (for {@link Lease#isActiveAt})
      */
@@ -116,6 +121,7 @@ public final class ChaosChecker {
         List<String> problems = new ArrayList<>();
         Map<String, List<Event>> byDevice = new LinkedHashMap<>();
         List<Event> all = new ArrayList<>(history.events());
+        all.removeIf(e -> e.at() > end);   // after the store was read: not the checker's to judge
         all.sort(Comparator.comparingDouble(Event::at));
         for (Event e : all) {
             byDevice.computeIfAbsent(e.device(), k -> new ArrayList<>()).add(e);
@@ -300,7 +306,18 @@ public final class ChaosChecker {
             int lost = 0;
             int changes = 0;
             Map<String, String> lastNode = new HashMap<>();
+            Map<String, Double> episode = new HashMap<>();   // device -> start of its current establishment
             for (Event e : all) {
+                if (e.kind() == Kind.STARTED || e.kind() == Kind.LOST) {
+                    episode.put(e.device(), e.at());
+                }
+                if (e.kind() == Kind.FAILED) {
+                    double began = episode.getOrDefault(e.device(), e.at());
+                    if (began >= p.start() && began < to) {
+                        failed++;
+                    }
+                    continue;
+                }
                 if (!e.node().isEmpty() && (e.kind() == Kind.ESTABLISHED || e.kind() == Kind.RENEWED)) {
                     String before = lastNode.put(e.device(), e.node());
                     if (before != null && !before.equals(e.node()) && e.at() >= p.start() && e.at() < to) {
@@ -318,7 +335,6 @@ public final class ChaosChecker {
                     continue;
                 }
                 switch (e.kind()) {
-                    case FAILED -> failed++;
                     case RENEWED -> renewals++;
                     case RENEWAL_FAILED -> renewalFailures++;
                     case LOST -> lost++;

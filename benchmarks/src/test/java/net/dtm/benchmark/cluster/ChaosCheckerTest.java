@@ -249,6 +249,33 @@ class ChaosCheckerTest {
     }
 
     @Test
+    void aFailedAttemptCountsInThePhaseItsEstablishmentStartedIn() {
+        h.phase("a", 0);
+        h.phase("b", 1000);
+        ev(900, "d1", Kind.STARTED, "", -1, "", 0, "");
+        ev(1100, "d1", Kind.FAILED, "", -1, "", 0, "nak store-unavailable");
+        ev(1500, "d1", Kind.ESTABLISHED, "10.0.0.1", 1, "n1", 600, "attempts=2");
+        ev(1600, "d1", Kind.LOST, "10.0.0.1", -1, "", 0, "expired");
+        ev(1700, "d1", Kind.FAILED, "", -1, "", 0, "nak store-unavailable");
+        ev(1800, "d1", Kind.ESTABLISHED, "10.0.0.1", 2, "n1", 200, "attempts=2");
+        lease("d1", "10.0.0.1", LeaseState.BOUND, 2, LATER);
+        Report r = check(2000);
+        assertEquals(1, r.phase("a").failedAttempts());
+        assertEquals(1, r.phase("b").failedAttempts(), "the second establishment began with the loss, in b");
+        assertEquals(1, r.phase("a").establishments());
+        assertEquals(1, r.phase("b").establishments());
+    }
+
+    @Test
+    void eventsAfterTheEndAreLeftOut() {
+        cleanRun();
+        ev(3500, "d2", Kind.RENEWED, "10.0.0.2", 9, "n1", 0, "");   // after the store was read
+        Report r = check(3000);
+        assertTrue(r.ok(), r.problems().toString());
+        assertEquals(2, r.renewals());
+    }
+
+    @Test
     void quantilesAreNearestRank() {
         List<Double> v = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
