@@ -29,6 +29,8 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceService;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.HostPort;
+import net.dtm.api.Pool;
+import net.dtm.api.DeviceId;
 import net.dtm.api.NodeInfo;
 import net.dtm.api.TunnelType;
 import net.dtm.spi.cluster.Cluster;
@@ -110,6 +112,10 @@ public class ServerComponent implements TunnelServerService, ClusterService {
     private final UdpEndpoint endpoint;
     private final NodeDirectory directory;
     private final ClusterHeartbeat heartbeat;
+    private final Provisioning provisioning;
+
+    /** How often provisioning is retried while the store is unavailable. */
+    static final java.time.Duration PROVISIONING_RETRY = java.time.Duration.ofSeconds(5);
 
     /** A node without a cluster service (tests). */
     public ServerComponent(AddressPoolAdminService pools, DeviceService devices, Config config) throws IOException {
@@ -129,8 +135,15 @@ public class ServerComponent implements TunnelServerService, ClusterService {
         String advertiseHost = config.advertise_host().trim();
         String tunnelEndpoint = config.tunnel_endpoint().isBlank() ? advertiseHost + ":4789" : config.tunnel_endpoint();
 
-        Bootstrap.pools(Bootstrap.parsePools(config.bootstrap_pool()), pools, nodeId);
-        Bootstrap.devices(Bootstrap.parseDevices(config.bootstrap_devices()), devices, keysDir(config), nodeId);
+        List<Pool> bootstrapPools = Bootstrap.parsePools(config.bootstrap_pool());
+        List<DeviceId> bootstrapDevices = Bootstrap.parseDevices(config.bootstrap_devices());
+        Path keysDir = keysDir(config);
+        // A cluster node may start before its quorum is up: provisioning then waits in the
+        // background, and the node serves (degraded) meanwhile.
+        this.provisioning = Provisioning.start(() -> {
+            Bootstrap.pools(bootstrapPools, pools, nodeId);
+            Bootstrap.devices(bootstrapDevices, devices, keysDir, nodeId);
+        }, PROVISIONING_RETRY, nodeId);
 
         InetSocketAddress bind = new InetSocketAddress(HostPort.address(config.bind_host(), "bind.host"), bindPort);
         // checked before binding: a bad setting must not leave the port taken
@@ -145,6 +158,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
                             ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
                     counters, config.worker_threads(), config.queue_capacity(), config.source_queue_limit());
         } catch (IOException e) {
+            provisioning.close();
             LOG.error("dtm server node={} cannot listen on UDP port {} ({}): {}; is another server using it? "
                     + "Set bind.port in etc/{}.cfg", nodeId, bindPort, config.bind_host(), e.getMessage(), PID);
             throw e;
@@ -154,6 +168,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
             settings = new ServerSettings(nodeId, new InetSocketAddress(advertised, endpoint.port()), tunnel, tunnelType,
                     config.tunnel_mtu(), config.keepalive_seconds(), config.default_pool().trim(), servers);
         } catch (RuntimeException e) {
+            provisioning.close();
             endpoint.close();
             throw e;
         }
@@ -177,6 +192,11 @@ public class ServerComponent implements TunnelServerService, ClusterService {
             return Path.of(config.keys_dir().trim().replace("${karaf.etc}", etc));
         }
         return Path.of(etc, "dtm-keys");
+    }
+
+    /** Whether first-start provisioning has finished (tests). */
+    boolean provisioned() {
+        return provisioning.done();
     }
 
     /** The bound UDP port. */
@@ -231,6 +251,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
 
     @Deactivate
     void deactivate() {
+        provisioning.close();
         if (heartbeat != null) {
             heartbeat.close();
         }

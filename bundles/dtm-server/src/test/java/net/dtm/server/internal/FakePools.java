@@ -29,6 +29,9 @@ final class FakePools implements AddressPoolAdminService {
     private final Map<String, Pool> pools = new HashMap<>();
     private final Map<String, Map<DeviceId, Lease>> leases = new HashMap<>();
 
+    /** While true, pool reads and creation fail as an unreachable store does. */
+    volatile boolean unavailable;
+
     FakePools(Clock clock) {
         this.clock = clock;
     }
@@ -40,6 +43,7 @@ final class FakePools implements AddressPoolAdminService {
 
     @Override
     public synchronized Optional<Pool> pool(String name) {
+        failIfUnavailable();
         return Optional.ofNullable(pools.get(name));
     }
 
@@ -67,6 +71,7 @@ final class FakePools implements AddressPoolAdminService {
 
     @Override
     public synchronized Pool createPool(Pool pool) {
+        failIfUnavailable();
         if (pools.putIfAbsent(pool.name(), pool) != null) {
             throw new IllegalArgumentException("pool " + pool.name() + " exists");
         }
@@ -178,5 +183,11 @@ final class FakePools implements AddressPoolAdminService {
         }
         leases.get(pool).put(device, l.with(LeaseState.RELEASED, l.sequence() + 1, Instant.now(clock), "fake"));
         return true;
+    }
+
+    private void failIfUnavailable() {
+        if (unavailable) {
+            throw new net.dtm.api.DtmException(net.dtm.api.DtmException.Reason.STORE_UNAVAILABLE, "store unavailable: fake");
+        }
     }
 }

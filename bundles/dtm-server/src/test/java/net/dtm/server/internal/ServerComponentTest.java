@@ -2,6 +2,7 @@ package net.dtm.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,6 +118,20 @@ class ServerComponentTest {
             server.deactivate();
         }
         assertTrue(cluster.listeners.isEmpty(), "stopped listening to the cluster");
+    }
+
+    @Test
+    void anUnreachableStoreDoesNotKeepTheServerFromStarting() throws Exception {
+        FakePools pools = new FakePools(Clock.systemUTC());
+        pools.unavailable = true;
+        DeviceManager devices = new DeviceManager(new FakeDeviceStore());
+        ServerComponent server = new ServerComponent(pools, devices, new FakeCluster("zk-node-1"), config(0));
+        try {
+            assertTrue(server.port() > 0, "serving although the bootstrap pool could not be read");
+            assertFalse(server.provisioned(), "provisioning waits for the store");
+        } finally {
+            server.deactivate();
+        }
     }
 
     @Test
