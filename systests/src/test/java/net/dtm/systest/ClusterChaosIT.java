@@ -116,8 +116,10 @@ class ClusterChaosIT {
                 n.awaitReady(BOOT);
             }
             System.out.printf(Locale.ROOT, "chaos: ensemble serving in %d ms; 3 nodes ready in %d ms (boot %s ms); "
-                            + "%d agents, lease %d s, load average %s%n", ensembleMs, ms(t0),
-                    nodes.stream().map(n -> Long.toString(n.bootMs())).toList(), AGENTS, LEASE_SECONDS, loadAverage());
+                            + "%d agents, lease %d s, load average %s; ZooKeeper peers run %s%n", ensembleMs, ms(t0),
+                    nodes.stream().map(n -> Long.toString(n.bootMs())).toList(), AGENTS, LEASE_SECONDS, loadAverage(),
+                    System.getProperty(Ensemble.SERVER_JARS, "").isBlank() ? "the build's ZooKeeper jars"
+                            : System.getProperty(Ensemble.SERVER_JARS));
 
             List<InetSocketAddress> three = nodes.stream().map(NodeProcess::endpoint).toList();
             fleet = new AgentFleet(history, AgentFleet.Timing.CHAOS, 4);

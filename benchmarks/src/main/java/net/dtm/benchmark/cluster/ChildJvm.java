@@ -67,12 +67,18 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String name, List<String> jvmOptions, String mainClass, List<String> args, Path log,
                                  Path workDir) throws IOException {
+        return start(name, jvmOptions, System.getProperty("java.class.path"), mainClass, args, log, workDir);
+    }
+
+    /** As {@link #start(String, List, String, List, Path, Path)} with another class path. */
+    public static ChildJvm start(String name, List<String> jvmOptions, String classPath, String mainClass, List<String> args,
+                                 Path log, Path workDir) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
         Files.createDirectories(log.toAbsolutePath().getParent());

@@ -25,7 +25,8 @@ import java.util.StringJoiner;
  * {@code org.apache.zookeeper.server.quorum.QuorumPeerMain} with a generated {@code zoo.cfg}, its own
  * data directory and {@code myid}, and free loopback ports (client, quorum, election). The class
  * path is this JVM's, which must hold the ZooKeeper server jars (the benchmarks module depends on
- * them).
+ * them), unless {@value #SERVER_JARS} names other ZooKeeper jars (the chaos test runs 3.9.6: the
+ * build's 3.9.3 let a peer diverge after its kill sequence).
  * <p>
  * Peers can be killed with SIGKILL and restarted on the same ports and data. Whether a peer serves
  * is asked with the {@code srvr} four-letter command (whitelisted in the generated configuration):
@@ -256,6 +257,36 @@ public final class Ensemble implements AutoCloseable {
         }
     }
 
+    /**
+     * The peers' class path: this JVM's, or, when system property {@value #SERVER_JARS} names jars
+     * (path-separated, e.g. another release's {@code zookeeper} and {@code zookeeper-jute}), this
+     * JVM's with its own ZooKeeper jars replaced by those: the ensemble then runs that release.
+     */
+    static String peerClassPath() {
+        String own = System.getProperty("java.class.path");
+        String jars = System.getProperty(SERVER_JARS, "").trim();
+        if (jars.isEmpty()) {
+            return own;
+        }
+        StringJoiner j = new StringJoiner(java.io.File.pathSeparator);
+        for (String jar : jars.split(java.io.File.pathSeparator)) {
+            if (!Files.isRegularFile(Path.of(jar))) {
+                throw new IllegalArgumentException(SERVER_JARS + ": no such jar " + jar);
+            }
+            j.add(jar);
+        }
+        for (String e : own.split(java.io.File.pathSeparator)) {
+            String name = Path.of(e).getFileName().toString();
+            if (!name.matches("zookeeper(-jute)?-\\d.*\\.jar")) {
+                j.add(e);
+            }
+        }
+        return j.toString();
+    }
+
+    /** System property naming other ZooKeeper server jars for the peers. */
+    public static final String SERVER_JARS = "dtm.zookeeper.server.jars";
+
     private void launch(int i) throws IOException {
         Path peerDir = dir.resolve("zk" + (i + 1));
         peers[i] = ChildJvm.start("zk" + (i + 1),
@@ -263,7 +294,7 @@ public final class Ensemble implements AutoCloseable {
                         "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true",
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                         "-Dorg.slf4j.simpleLogger.showDateTime=true"),
-                "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(peerDir.resolve("zoo.cfg").toString()),
+                peerClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(peerDir.resolve("zoo.cfg").toString()),
                 peerDir.resolve("zk.log"), peerDir);
     }
 
