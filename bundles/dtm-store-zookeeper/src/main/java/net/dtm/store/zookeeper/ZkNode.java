@@ -88,7 +88,9 @@ public final class ZkNode implements AutoCloseable {
      * A started-later Curator client as DTM uses it: the settings' namespace, timeouts, digest
      * credential and an ACL provider giving {@code CREATOR_ALL_ACL}, and no retries (the store
      * fails fast with {@code StoreUnavailableException}; Curator's recipes recover on reconnect
-     * by themselves).
+     * by themselves). No ensemble tracker: the configured connect string is the one used (the
+     * tracker would replace it with the servers' own view of the ensemble, and its watch, set in
+     * the background at start, is given up with an ERROR when the ensemble is not reachable).
      */
     public static CuratorFramework newClient(ZkSettings settings) {
         return CuratorFrameworkFactory.builder()
@@ -97,6 +99,7 @@ public final class ZkNode implements AutoCloseable {
                 .sessionTimeoutMs(settings.sessionTimeoutMs())
                 .connectionTimeoutMs(settings.connectionTimeoutMs())
                 .retryPolicy(new RetryNTimes(0, 0))
+                .ensembleTracker(false)
                 .authorization("digest", (settings.user() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8))
                 .aclProvider(CREATOR_ONLY)
                 .build();

@@ -103,7 +103,8 @@ import net.dtm.store.zookeeper.Codec.StoredPool;
  * {@link #leases(String, InetAddress, int)} stops after its page.
  * <p>
  * {@link PoolWatch}: a {@link CuratorCache} on {@code /pools} only (never on the bindings) tells
- * listeners a pool's name whenever any node creates, updates or deletes it.
+ * listeners a pool's name whenever any node creates, updates or deletes it. It starts at the
+ * first connection: nothing is sent to ZooKeeper in the background while disconnected.
  */
 public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCloseable {
 
@@ -128,6 +129,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
     private final AtomicBoolean swept = new AtomicBoolean();
     private volatile boolean suspended;
     private volatile boolean baseReady;
+    private boolean cacheStarted;
     private volatile boolean closed;
 
     /**
@@ -144,24 +146,46 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
             t.setDaemon(true);
             return t;
         });
+        this.poolCache = CuratorCache.build(client, POOLS);
+        poolCache.listenable().addListener(CuratorCacheListener.builder().forAll(this::poolChanged).build());
         this.stateListener = (c, state) -> {
             suspended = !state.isConnected();
             if (state.isConnected()) {
-                sweepOnce();
+                connected();
             }
         };
         client.getConnectionStateListenable().addListener(stateListener);
-        this.poolCache = CuratorCache.build(client, POOLS);
-        poolCache.listenable().addListener(CuratorCacheListener.builder().forAll(this::poolChanged).build());
-        poolCache.start();
         if (client.getZookeeperClient().isConnected()) {
-            sweepOnce();
+            connected();
         }
+    }
+
+    /**
+     * Connected: starts the pool cache (once) and the sweep of deleted pools' bindings. Nothing
+     * is started before: a cache started while disconnected retries its watch in a loop, each
+     * attempt given up by Curator after the connection timeout with an ERROR.
+     */
+    private void connected() {
+        try {
+            janitor.execute(() -> { // its first operation creates the namespace node synchronously
+                synchronized (poolCache) {
+                    if (!closed && !cacheStarted && isAvailable()) {
+                        cacheStarted = true;
+                        poolCache.start();
+                    }
+                }
+            });
+        } catch (RuntimeException rejected) {
+            return; // closing
+        }
+        sweepOnce();
     }
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (poolCache) {
+            closed = true;
+        }
         client.getConnectionStateListenable().removeListener(stateListener);
         poolCache.close();
         janitor.shutdownNow();

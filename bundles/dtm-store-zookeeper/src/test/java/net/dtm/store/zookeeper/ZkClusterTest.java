@@ -3,6 +3,7 @@ package net.dtm.store.zookeeper;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,8 +73,19 @@ class ZkClusterTest {
         return member(viewer, id).map(Member::registered).orElse(false);
     }
 
+    /** The mtime of a node's durable record: when it last published. */
+    private static Instant recordTime(ZkNode viewer, String id) throws Exception {
+        Stat stat = viewer.client().checkExists().forPath("/records/" + id);
+        assertNotNull(stat, "node " + id + " has a durable record");
+        return Instant.ofEpochMilli(stat.getMtime());
+    }
+
+    private static List<InetSocketAddress> endpoints(int port) {
+        return List.of(new InetSocketAddress(Cidr.parseLiteral("127.0.0.1"), port), new InetSocketAddress(Cidr.parseLiteral("::1"), port + 1));
+    }
+
     @Test
-    void nodesRegisterPublishAndDisappearWhenClosed() throws Exception {
+    void nodesRegisterPublishAndAClosedNodeIsListedNotRegisteredWithItsLastFigures() throws Exception {
         ZkNode a = open("node-a", "site-1");
         ZkNode b = open("node-b", "site-2");
         await().atMost(WAIT).until(() -> registered(a, "node-a") && registered(a, "node-b") && registered(b, "node-a"));
@@ -81,25 +94,97 @@ class ZkClusterTest {
         assertTrue(a.cluster().isConnected());
 
         Instant before = member(b, "node-a").orElseThrow().lastSeen();
-        List<InetSocketAddress> endpoints = List.of(new InetSocketAddress(Cidr.parseLiteral("127.0.0.1"), 47800),
-                new InetSocketAddress(Cidr.parseLiteral("::1"), 47801));
-        a.cluster().advertise(endpoints);
+        a.cluster().advertise(endpoints(47800));
         a.cluster().publish(42);
         await().atMost(WAIT).until(() -> member(b, "node-a").map(m -> m.leasesServed() == 42).orElse(false));
         Member seen = member(b, "node-a").orElseThrow();
-        assertEquals(endpoints, seen.endpoints());
+        assertEquals(endpoints(47800), seen.endpoints());
         assertEquals("site-1", seen.site());
         assertFalse(seen.draining());
         assertFalse(seen.lastSeen().isBefore(before), "publishing rewrites the record: its mtime is the last-seen time");
         assertEquals("site-2", member(a, "node-b").orElseThrow().site());
 
+        b.cluster().advertise(endpoints(47900));
+        b.cluster().publish(7);
+        await().atMost(WAIT).until(() -> member(a, "node-b").map(m -> m.leasesServed() == 7).orElse(false)
+                && recordTime(a, "node-b").equals(member(a, "node-b").orElseThrow().lastSeen()));
+        Instant lastPublished = recordTime(a, "node-b");
         CountDownLatch told = new CountDownLatch(1);
         a.cluster().addListener(told::countDown);
         b.close();
         nodes.remove(b);
         assertTrue(told.await(15, TimeUnit.SECONDS), "listener called when a node leaves");
-        await().atMost(WAIT).until(() -> member(a, "node-b").isEmpty());
+        await().atMost(WAIT).until(() -> member(a, "node-b").map(m -> !m.registered()).orElse(false));
         assertNull(a.client().checkExists().forPath("/nodes/node-b"), "the ephemeral registration is gone");
+        Member down = member(a, "node-b").orElseThrow();
+        assertEquals(new Member("node-b", "site-2", endpoints(47900), false, false, down.leader(), 7, lastPublished), down,
+                "a closed node stays listed, not registered, with its last figures and last publish time");
+
+        ZkNode back = open("node-b", "site-2");
+        await().atMost(WAIT).until(() -> registered(a, "node-b") && member(a, "node-b").orElseThrow().lastSeen().isAfter(lastPublished));
+        Member again = member(a, "node-b").orElseThrow();
+        assertEquals(0, again.leasesServed(), "the new run's record replaces the old one");
+        assertEquals(List.of(), again.endpoints(), "not advertised yet in this run");
+        back.cluster().advertise(endpoints(47950));
+        await().atMost(WAIT).until(() -> member(a, "node-b").map(m -> m.endpoints().equals(endpoints(47950))).orElse(false));
+    }
+
+    @Test
+    void aKilledNodeIsListedNotRegisteredOnceItsSessionExpiresAndRegisteredWhenItComesBack() throws Exception {
+        ZkNode a = open("node-a", "s");
+        ZkNode b;
+        Instant lastPublished;
+        try (TcpProxy proxy = TcpProxy.to(server.getPort())) {
+            b = ZkNode.open(ZkSettings.of(proxy.connectString(), ZkTesting.PASSWORD, "node-b").withNamespace(namespace)
+                    .withSite("far").withTimeouts(1000, 1000));
+            nodes.add(b);
+            b.cluster().advertise(endpoints(48000));
+            b.cluster().publish(11);
+            await().atMost(WAIT).until(() -> member(a, "node-b").map(m -> m.registered() && m.leasesServed() == 11).orElse(false)
+                    && recordTime(a, "node-b").equals(member(a, "node-b").orElseThrow().lastSeen()));
+            lastPublished = recordTime(a, "node-b");
+        } // b is cut off as if killed -9: no session close, the server expires its session
+        await().atMost(WAIT).until(() -> member(a, "node-b").map(m -> !m.registered()).orElse(false));
+        assertNull(a.client().checkExists().forPath("/nodes/node-b"), "the ephemeral registration expired");
+        Member down = member(a, "node-b").orElseThrow();
+        assertEquals(new Member("node-b", "far", endpoints(48000), false, false, down.leader(), 11, lastPublished), down,
+                "listed with its last figures and last publish time");
+
+        b.close();
+        nodes.remove(b);
+        ZkNode back = open("node-b", "far");
+        back.cluster().publish(3);
+        await().atMost(WAIT).until(() -> member(a, "node-b").map(m -> m.registered() && m.leasesServed() == 3).orElse(false));
+        assertTrue(member(a, "node-b").orElseThrow().lastSeen().isAfter(lastPublished));
+    }
+
+    @Test
+    void undrainingANodeThatIsDownKeepsItsRecordAndForgetRemovesIt() throws Exception {
+        ZkNode a = open("node-a", "s");
+        ZkNode b = open("node-b", "s");
+        await().atMost(WAIT).until(() -> registered(a, "node-b"));
+        IllegalArgumentException live = assertThrows(IllegalArgumentException.class, () -> a.cluster().forget("node-b"));
+        assertTrue(live.getMessage().contains("registered"), live.getMessage());
+        assertNotNull(a.client().checkExists().forPath("/records/node-b"), "a refused forget changes nothing");
+        b.close();
+        nodes.remove(b);
+        await().atMost(WAIT).until(() -> member(a, "node-b").map(m -> !m.registered()).orElse(false));
+
+        assertTrue(a.cluster().setDraining("node-b", true), "a node that is down can be drained");
+        await().atMost(WAIT).until(() -> member(a, "node-b").map(Member::draining).orElse(false));
+        assertTrue(a.cluster().setDraining("node-b", false));
+        await().atMost(WAIT).until(() -> !member(a, "node-b").orElseThrow().draining());
+        assertFalse(member(a, "node-b").orElseThrow().registered(), "undrained, still listed as down");
+        assertNotNull(a.client().checkExists().forPath("/records/node-b"), "undraining keeps the record");
+
+        assertTrue(a.cluster().setDraining("node-b", true));
+        assertTrue(a.cluster().forget("node-b"));
+        await().atMost(WAIT).until(() -> member(a, "node-b").isEmpty());
+        assertNull(a.client().checkExists().forPath("/records/node-b"));
+        assertNull(a.client().checkExists().forPath("/drain/node-b"), "forgetting removes the drain flag too");
+        assertFalse(a.cluster().forget("node-b"), "nothing left to forget");
+        assertThrows(IllegalArgumentException.class, () -> a.cluster().setDraining("node-b", true), "an unknown node again");
+        assertThrows(IllegalArgumentException.class, () -> a.cluster().forget("../x"));
     }
 
     @Test
