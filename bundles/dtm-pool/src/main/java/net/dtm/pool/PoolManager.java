@@ -108,6 +108,8 @@ public class PoolManager implements AddressPoolAdminService {
     /** Most BOUND leases remembered for renewals while the store is unavailable. */
     static final int KNOWN_MAX = 200_000;
 
+    /** Set by the first store failure of an outage, cleared by the next success: one WARN per outage. */
+    private final java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final LeaseStore store;
     private final String nodeId;
     private final Clock clock;
@@ -1152,12 +1154,28 @@ public class PoolManager implements AddressPoolAdminService {
 
     /** Turns store failures into {@link Reason#STORE_UNAVAILABLE}. */
     private <T> T guarded(String what, Supplier<T> action) {
+        T result;
         try {
-            return action.get();
+            result = action.get();
         } catch (StoreUnavailableException e) {
-            LOG.warn("store unavailable: cannot {} on node {}: {}", what, nodeId, e.getMessage());
+            // One WARN per outage: while a cluster node is cut off every refused request lands here.
+            if (storeDown.compareAndSet(false, true)) {
+                LOG.warn("store unavailable: cannot {} on node {}: {} (further failures at DEBUG until the store answers again)",
+                        what, nodeId, e.getMessage());
+            } else {
+                LOG.debug("store unavailable: cannot {} on node {}: {}", what, nodeId, e.getMessage());
+            }
             throw new DtmException(Reason.STORE_UNAVAILABLE, "store unavailable: cannot " + what, e);
         }
+        if (storeDown.get() && storeDown.compareAndSet(true, false)) {
+            LOG.info("store answers again on node {}", nodeId);
+        }
+        return result;
+    }
+
+    /** Whether the last store call failed as unavailable (one log line per outage; tests). */
+    boolean storeDown() {
+        return storeDown.get();
     }
 
     /** How many utilisation warning thresholds the pool is at or above (tests). */

@@ -323,9 +323,11 @@ class PoolManagerTest extends PoolManagerTestBase {
                 () -> pm.createPool(Pool.of("x", "10.99.0.0/24", 3600)), () -> pm.deletePool("small"))) {
             DtmException e = assertThrows(DtmException.class, c::call);
             assertEquals(Reason.STORE_UNAVAILABLE, e.reason());
+            assertTrue(pm.storeDown(), "the outage is noted once, then logged at DEBUG");
         }
         store.down = false;
         assertEquals(ip("10.9.0.2"), pm.allocate("small", dev("d1")).address());
+        assertFalse(pm.storeDown(), "the first answer ends the outage");
     }
 
     @Test
