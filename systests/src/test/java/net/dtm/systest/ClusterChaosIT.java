@@ -171,7 +171,9 @@ class ClusterChaosIT {
             history.phase(PAUSE_NODE);
             launcher.batch(share, Duration.ofSeconds(7));
             node2.pause();
-            pause(Duration.ofMillis(NODE.sessionTimeoutMs() + 3000L));
+            // stopped until ZooKeeper has expired its session (its registration is gone), then a little longer
+            boolean expired = awaitUnregistered(ensemble, node2.nodeId(), Duration.ofMillis(4L * NODE.sessionTimeoutMs() + 10_000));
+            pause(Duration.ofSeconds(1));
             history.phase(RESUME_NODE);
             launcher.batch(share / 2, Duration.ofSeconds(4));
             node2.resume();
@@ -203,8 +205,12 @@ class ClusterChaosIT {
                 store = reader.leases(POOL);
             }
             StringBuilder counters = new StringBuilder();
+            long refusedDegraded = 0;
+            long renewedFromMemory = 0;
             for (NodeProcess n : nodes) {
                 Map<String, Long> c = n.counters(Duration.ofSeconds(10));
+                refusedDegraded += c.getOrDefault("refused.degraded", 0L);
+                renewedFromMemory += c.getOrDefault("pool.renewed.degraded", 0L);
                 counters.append(String.format(Locale.ROOT, "%nchaos: %s counters %s", n.nodeId(), new java.util.TreeMap<>(c)));
             }
             ChaosChecker.Report r = ChaosChecker.check(history, end, store, readAt);
@@ -249,6 +255,11 @@ class ClusterChaosIT {
                     + agentsStarted + diag);
             assertTrue(served4 > 0, "node-4 answered agents (leases.served " + served4 + ")" + diag);
             assertTrue(r.failovers() > 0, "some agents changed serving node" + diag);
+            assertTrue(expired, "node-2's session expired while it was stopped" + diag);
+            // degraded mode did its work while the quorum was lost: new devices refused at once,
+            // known leases renewed from memory (counters of nodes alive at the end)
+            assertTrue(refusedDegraded > 0, "degraded nodes refused new devices (refused.degraded)" + diag);
+            assertTrue(renewedFromMemory > 0, "degraded nodes renewed known leases from memory (pool.renewed.degraded)" + diag);
             passed = true;
         } catch (AssertionError | RuntimeException e) {
             StringBuilder b = new StringBuilder();
@@ -324,6 +335,7 @@ class ClusterChaosIT {
                 differing[0] += differ;
                 b.append(String.format(Locale.ROOT, "zk%d: %d leases, %d differ; ", i + 1, mine.size(), differ));
             } catch (RuntimeException | InterruptedException ex) {
+                differing[0]++; // a peer that cannot be read cannot be shown to agree
                 b.append("zk").append(i + 1).append(": unreadable (").append(ex.getMessage()).append("); ");
             }
         }
@@ -354,6 +366,20 @@ class ClusterChaosIT {
     }
 
     /** A phase's duration: the faults and the agents run meanwhile; nothing here waits for a condition. */
+    /** Polls the ensemble until {@code nodeId} is no longer registered; false if it still is at the deadline. */
+    private static boolean awaitUnregistered(Ensemble e, String nodeId, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (StoreClient c = new StoreClient(e)) {
+            while (c.registered(nodeId)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(100);
+            }
+            return true;
+        }
+    }
+
     private static void pause(Duration d) throws InterruptedException {
         Thread.sleep(d.toMillis());
     }

@@ -45,6 +45,12 @@ public final class StoreClient implements AutoCloseable {
         this.store = new ZkStore(client, 10_000);
     }
 
+    /** Whether node {@code nodeId} is registered now (its ephemeral {@code /nodes/<id>} exists, read after a sync). */
+    public boolean registered(String nodeId) throws Exception {
+        client.sync().forPath("/nodes");
+        return client.checkExists().forPath("/nodes/" + nodeId) != null;
+    }
+
     public ZkStore store() {
         return store;
     }

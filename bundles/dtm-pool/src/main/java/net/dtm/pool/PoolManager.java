@@ -110,6 +110,8 @@ public class PoolManager implements AddressPoolAdminService {
 
     /** Set by the first store failure of an outage, cleared by the next success: one WARN per outage. */
     private final java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean();
+    /** When the current outage began (the first failure); stale once {@link #storeDown} is false. */
+    private volatile Instant downSince;
     private final LeaseStore store;
     private final String nodeId;
     private final Clock clock;
@@ -296,7 +298,7 @@ public class PoolManager implements AddressPoolAdminService {
     /** Served from a list of pools at most {@link #POOL_LIST_TTL} old (changes made on this node show at once). */
     @Override
     public Optional<Pool> pool(String name) {
-        return guarded("read pool " + name, () -> {
+        return guarded("read pool " + name, false, () -> {
             for (Pool p : poolsForSelection()) {
                 if (p.name().equals(name)) {
                     return Optional.of(p);
@@ -921,24 +923,25 @@ public class PoolManager implements AddressPoolAdminService {
     private Lease extend(String pool, DeviceId device, boolean confirm, InetAddress quotedAddress, long quotedSequence) {
         Objects.requireNonNull(device, "device");
         String what = (confirm ? "confirm" : "renew") + " the lease of " + device + " in pool " + pool;
-        return guarded(what, () -> {
-            try {
-                Lease l = extendInStore(pool, device, confirm, quotedAddress, quotedSequence);
-                if (l.state() == LeaseState.BOUND) {
-                    know(l);
-                }
-                return l;
-            } catch (StoreUnavailableException e) {
-                Lease l = knownLease(pool, device, quotedAddress, quotedSequence);
-                if (l == null) {
-                    throw e;
-                }
-                renewedDegraded.incrementAndGet();
-                LOG.debug("lease renewed from memory, store unavailable: device={} pool={} address={} until={} (unchanged) node={}",
-                        device, pool, l.address().getHostAddress(), l.expiresAt(), nodeId);
-                return l;
+        try {
+            Lease l = guarded(what, () -> extendInStore(pool, device, confirm, quotedAddress, quotedSequence));
+            if (l.state() == LeaseState.BOUND) {
+                know(l);
             }
-        });
+            return l;
+        } catch (DtmException e) {
+            if (!(e.getCause() instanceof StoreUnavailableException)) {
+                throw e;
+            }
+            Lease l = knownLease(pool, device, quotedAddress, quotedSequence);
+            if (l == null) {
+                throw e;
+            }
+            renewedDegraded.incrementAndGet();
+            LOG.debug("lease renewed from memory, store unavailable: device={} pool={} address={} until={} (not extended) node={}",
+                    device, pool, l.address().getHostAddress(), l.expiresAt(), nodeId);
+            return l;
+        }
     }
 
     /** Remembers a BOUND lease answered, for renewals while the store is unavailable; bounded. */
@@ -951,20 +954,33 @@ public class PoolManager implements AddressPoolAdminService {
                 it.remove();
             }
         }
-        known.put(key, lease);
+        // Renewals of one device may finish out of order: keep the newest.
+        known.merge(key, lease, (had, now) -> now.sequence() >= had.sequence() ? now : had);
     }
 
-    /** The BOUND, still active lease this node last answered that the device quotes; null if none. */
+    /**
+     * The BOUND, still active lease this node last answered that the device quotes; null if none.
+     * Its expiry is cut to the start of the outage plus the quarantine: the binding may have been
+     * released or revoked on another node since this node lost the store, and the leader may give
+     * its address to another device one quarantine after that, so no answer from memory may reach
+     * further.
+     */
     private Lease knownLease(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
         Lease l = known.get(new LeaseKey(pool, device));
         PoolState s = states.get(pool);
-        if (l == null || s == null || l.state() != LeaseState.BOUND || !l.isActiveAt(clock.instant())) {
+        Instant now = clock.instant();
+        if (l == null || s == null || l.state() != LeaseState.BOUND || !l.isActiveAt(now)) {
             return null;
         }
         if (quotedAddress != null && !l.isQuotedBy(quotedAddress, s.pool.innerAddress(l.address()), quotedSequence)) {
             return null;
         }
-        return l;
+        Instant since = downSince;
+        Instant limit = (since == null ? now : since).plus(settings.quarantine());
+        if (!limit.isAfter(now)) {
+            return null;
+        }
+        return l.expiresAt().isAfter(limit) ? l.with(l.state(), l.sequence(), limit, l.nodeId()) : l;
     }
 
     private Lease extendInStore(String pool, DeviceId device, boolean confirm, InetAddress quotedAddress, long quotedSequence) {
@@ -1154,12 +1170,21 @@ public class PoolManager implements AddressPoolAdminService {
 
     /** Turns store failures into {@link Reason#STORE_UNAVAILABLE}. */
     private <T> T guarded(String what, Supplier<T> action) {
+        return guarded(what, true, action);
+    }
+
+    /**
+     * As {@link #guarded(String, Supplier)}; {@code touchesStore} false for an action that may be
+     * answered from memory, whose success therefore does not prove the store answers again.
+     */
+    private <T> T guarded(String what, boolean touchesStore, Supplier<T> action) {
         T result;
         try {
             result = action.get();
         } catch (StoreUnavailableException e) {
             // One WARN per outage: while a cluster node is cut off every refused request lands here.
             if (storeDown.compareAndSet(false, true)) {
+                downSince = clock.instant();
                 LOG.warn("store unavailable: cannot {} on node {}: {} (further failures at DEBUG until the store answers again)",
                         what, nodeId, e.getMessage());
             } else {
@@ -1167,7 +1192,7 @@ public class PoolManager implements AddressPoolAdminService {
             }
             throw new DtmException(Reason.STORE_UNAVAILABLE, "store unavailable: cannot " + what, e);
         }
-        if (storeDown.get() && storeDown.compareAndSet(true, false)) {
+        if (touchesStore && storeDown.get() && storeDown.compareAndSet(true, false)) {
             LOG.info("store answers again on node {}", nodeId);
         }
         return result;

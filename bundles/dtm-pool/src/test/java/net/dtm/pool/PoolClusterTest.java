@@ -250,8 +250,13 @@ class PoolClusterTest extends PoolManagerTestBase {
         int writes = store.writes.get();
 
         store.down = true;
-        assertEquals(bound, pm.renew("d", dev("bound"), bound.address(), bound.sequence()), "unchanged");
-        assertEquals(bound, pm.confirm("d", dev("bound"), bound.address(), bound.sequence()), "a retransmitted confirm too");
+        // Not extended, and cut to the outage's start + quarantine (600 s): a release or revoke on
+        // another node meanwhile lets the leader reclaim the address one quarantine later.
+        java.time.Instant outage = clock.instant();
+        Lease capped = bound.with(LeaseState.BOUND, bound.sequence(), outage.plusSeconds(600), bound.nodeId());
+        assertEquals(capped, pm.renew("d", dev("bound"), bound.address(), bound.sequence()), "not extended, capped");
+        clock.advance(Duration.ofSeconds(100));
+        assertEquals(capped, pm.confirm("d", dev("bound"), bound.address(), bound.sequence()), "a retransmitted confirm too");
         assertEquals(2, pm.renewedDegraded());
         assertEquals(2, pm.counters().get("renewed.degraded"));
         assertEquals(3600, pm.pool("d").orElseThrow().leaseSeconds(), "the pool's definition from memory");
@@ -267,13 +272,27 @@ class PoolClusterTest extends PoolManagerTestBase {
         assertEquals(Reason.STORE_UNAVAILABLE, assertThrows(DtmException.class,
                 () -> pm.allocate("d", dev("new"))).reason(), "no new bindings");
 
-        clock.advance(Duration.ofSeconds(3601));
+        clock.advance(Duration.ofSeconds(500));
         assertEquals(Reason.STORE_UNAVAILABLE, assertThrows(DtmException.class,
                 () -> pm.renew("d", dev("bound"), bound.address(), bound.sequence())).reason(),
-                "expired by now: never answered beyond the stored expiry");
+                "one quarantine into the outage: no more answers from memory");
         assertEquals(2, pm.renewedDegraded());
         store.down = false;
         assertEquals(writes, store.writes.get(), "nothing written while down");
+        assertEquals(bound.expiresAt(), pm.lease("d", dev("bound")).orElseThrow().expiresAt(), "the store's lease is untouched");
         assertEquals(LeaseState.BOUND, pm.lease("d", dev("bound")).orElseThrow().state());
+    }
+
+    @Test
+    void storeDownNeverAnswersBeyondTheStoredExpiry() {
+        pm.createPool(Pool.of("short", "10.8.0.0/24", 60));
+        Lease locked = pm.allocate("short", dev("car"));
+        Lease bound = pm.confirm("short", dev("car"), locked.address(), locked.sequence());
+        store.down = true;
+        assertEquals(bound, pm.renew("short", dev("car"), bound.address(), bound.sequence()),
+                "a 60 s lease ends before the quarantine cap: answered unchanged");
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(Reason.STORE_UNAVAILABLE, assertThrows(DtmException.class,
+                () -> pm.renew("short", dev("car"), bound.address(), bound.sequence())).reason(), "expired: refused");
     }
 }

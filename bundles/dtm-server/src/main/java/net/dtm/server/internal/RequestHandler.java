@@ -66,7 +66,7 @@ import net.dtm.spi.cluster.Cluster;
  * <li>degraded (not {@link Cluster#isConnected()}): ESTABLISH gets NAK {@code store-unavailable}
  * at once, without touching the store ({@code refused.degraded}); CONFIRM, RENEW and RELEASE go to
  * the pool manager, which renews the leases it knows unchanged while the store is unavailable
- * ({@code renewed.degraded} counts renewals answered while degraded);</li>
+ * ({@code renewals.while.degraded} counts renewals answered while degraded, from the store or from memory);</li>
  * <li>draining (this node's member record says so): ESTABLISH gets NAK {@code not-serving} at once
  * ({@code refused.draining}); CONFIRM, RENEW and RELEASE keep working;</li>
  * <li>every PARAMS (new lease and renewal) carries the server list of {@link ClusterView#servers()}:
@@ -103,7 +103,7 @@ import net.dtm.spi.cluster.Cluster;
  * // shutdown: heartbeat.close(); udp.close(); handler.close(); pools.close(); then the cluster and store
  * }</pre>
  * Counters for a checker: {@code leases.served}, {@code refused.degraded}, {@code refused.draining},
- * {@code renewed.degraded} (here), {@link net.dtm.pool.PoolManager#counters()} ({@code
+ * {@code renewals.while.degraded} (here), {@link net.dtm.pool.PoolManager#counters()} ({@code
  * renewed.degraded}, {@code allocate.address-taken}).
  */
 public final class RequestHandler {
@@ -393,7 +393,7 @@ public final class RequestHandler {
             } else if (body instanceof Renew renew) {
                 Lease lease = pools.renew(renew.pool(), device, renew.address(), renew.leaseSequence());
                 if (view.degraded()) {
-                    counters.increment("renewed.degraded");
+                    counters.increment("renewals.while.degraded");
                 }
                 LOG.debug("lease renewed: device={} pool={} address={} expires={} node={}", device, lease.pool(),
                         lease.address().getHostAddress(), lease.expiresAt(), settings.nodeId());

@@ -164,21 +164,32 @@ public class ServerComponent implements TunnelServerService, ClusterService {
             throw e;
         }
         ServerSettings settings;
+        RequestHandler h = null;
+        NodeDirectory dir;
+        ClusterHeartbeat hb;
         try {
             settings = new ServerSettings(nodeId, new InetSocketAddress(advertised, endpoint.port()), tunnel, tunnelType,
                     config.tunnel_mtu(), config.keepalive_seconds(), config.default_pool().trim(), servers);
+            h = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
+                    Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY,
+                    cluster);
+            ref.set(h);
+            dir = new NodeDirectory(cluster, h.clusterView(), settings, h::leasesServed, Clock.systemUTC());
+            hb = cluster == null ? null
+                    : ClusterHeartbeat.start(cluster, settings.controlEndpoint(), h::leasesServed, ClusterHeartbeat.DEFAULT_PERIOD);
         } catch (RuntimeException e) {
+            // a failed activation leaves nothing running: no port taken, no retries, no listeners
+            ref.set(null);
+            if (h != null) {
+                h.close();
+            }
             provisioning.close();
             endpoint.close();
             throw e;
         }
-        this.handler = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
-                Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY,
-                cluster);
-        ref.set(handler);
-        this.directory = new NodeDirectory(cluster, handler.clusterView(), settings, handler::leasesServed, Clock.systemUTC());
-        this.heartbeat = cluster == null ? null
-                : ClusterHeartbeat.start(cluster, settings.controlEndpoint(), handler::leasesServed, ClusterHeartbeat.DEFAULT_PERIOD);
+        this.handler = h;
+        this.directory = dir;
+        this.heartbeat = hb;
         LOG.info("dtm server started: node={} udp={} advertised={} tunnel={} {} default pool={}", nodeId,
                 endpoint.localAddress(), settings.controlEndpoint(), settings.tunnelType().name().toLowerCase(),
                 settings.tunnelEndpoint(), settings.defaultPool());

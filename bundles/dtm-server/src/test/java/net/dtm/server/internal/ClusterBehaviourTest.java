@@ -288,7 +288,7 @@ class ClusterBehaviourTest {
         long remaining = Duration.between(Instant.now(), storedExpiry).getSeconds();
         assertTrue(renewed.parameters().leaseSeconds() <= remaining + 1,
                 "not extended beyond the stored expiry: told " + renewed.parameters().leaseSeconds() + " s, " + remaining + " s remain");
-        assertEquals(1, handler.counters().get("renewed.degraded"));
+        assertEquals(1, handler.counters().get("renewals.while.degraded"));
         assertEquals(1, pools.renewedDegraded());
         // a retransmitted CONFIRM of the bound lease (a renewal) too
         ask(known, new Confirm(pool, p.parameters().innerAddress(), p.leaseSequence()), Ack.class);

@@ -75,12 +75,14 @@ public final class ZooKeeperStoreComponent {
             return;
         }
         node = ZkNode.open(settings);
+        // The cluster first: the pool manager and the server take the store and find the cluster
+        // already there (else they start as a standalone node and restart when it comes).
+        registrations.add(context.registerService(Cluster.class, node.cluster(),
+                new Hashtable<>(Map.of(Cluster.PROP_CLUSTER_TYPE, "zookeeper"))));
         Dictionary<String, Object> storeProps = new Hashtable<>(Map.of(LeaseStore.PROP_STORE_TYPE, "zookeeper"));
         registrations.add(context.registerService(new String[] {LeaseStore.class.getName(), PoolWatch.class.getName()},
                 node.store(), storeProps));
         registrations.add(context.registerService(DeviceStore.class, node.store(), storeProps));
-        registrations.add(context.registerService(Cluster.class, node.cluster(),
-                new Hashtable<>(Map.of(Cluster.PROP_CLUSTER_TYPE, "zookeeper"))));
         LOG.info("zookeeper store registered: {}", settings);
     }
 

@@ -115,16 +115,16 @@ class ZooKeeperStoreComponentTest {
         component.activate(context(), config("type", "zookeeper", "connect", server.getConnectString(), "auth.password", "pw",
                 "namespace", ZkTesting.freshNamespace(), "node.id", "node-9", "site", "lab"));
         assertEquals(3, registrations.size(), registrations.toString());
-        Registration leases = registrations.get(0);
-        assertEquals(List.of(LeaseStore.class.getName(), PoolWatch.class.getName()), leases.classes());
-        assertEquals("zookeeper", leases.properties().get(LeaseStore.PROP_STORE_TYPE));
-        Registration devices = registrations.get(1);
-        assertEquals(List.of(DeviceStore.class.getName()), devices.classes());
-        assertEquals("zookeeper", devices.properties().get(LeaseStore.PROP_STORE_TYPE));
-        Registration cluster = registrations.get(2);
-        assertEquals(List.of(Cluster.class.getName()), cluster.classes());
+        Registration cluster = registrations.get(0);
+        assertEquals(List.of(Cluster.class.getName()), cluster.classes(), "the cluster first: the store's users find it there");
         assertEquals("zookeeper", cluster.properties().get(Cluster.PROP_CLUSTER_TYPE));
         assertEquals("node-9", ((Cluster) cluster.service()).nodeId());
+        Registration leases = registrations.get(1);
+        assertEquals(List.of(LeaseStore.class.getName(), PoolWatch.class.getName()), leases.classes());
+        assertEquals("zookeeper", leases.properties().get(LeaseStore.PROP_STORE_TYPE));
+        Registration devices = registrations.get(2);
+        assertEquals(List.of(DeviceStore.class.getName()), devices.classes());
+        assertEquals("zookeeper", devices.properties().get(LeaseStore.PROP_STORE_TYPE));
 
         LeaseStore store = (LeaseStore) leases.service();
         store.createPool(Pool.of("p", "10.64.0.0/16", 3600));
@@ -145,8 +145,8 @@ class ZooKeeperStoreComponentTest {
         try {
             assertTrue(ms < 1500, "activation took " + ms + " ms");
             assertEquals(3, registrations.size());
-            assertThrows(StoreUnavailableException.class, () -> ((LeaseStore) registrations.get(0).service()).pools());
-            assertEquals(false, ((Cluster) registrations.get(2).service()).isConnected());
+            assertThrows(StoreUnavailableException.class, () -> ((LeaseStore) registrations.get(1).service()).pools());
+            assertEquals(false, ((Cluster) registrations.get(0).service()).isConnected());
         } finally {
             component.deactivate();
         }
