@@ -72,4 +72,22 @@ public final class HostPort {
             }
         }
     }
+
+    /**
+     * This host's name as a node id, the default of every component's {@code node.id}: the
+     * {@code HOSTNAME} environment variable, else the local host's name, else {@code dtm-node};
+     * characters other than letters, digits, '.', '_' and '-' become '-', at most 64 characters.
+     */
+    public static String localNodeId() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException | RuntimeException e) {
+                name = "dtm-node";
+            }
+        }
+        String cleaned = name.trim().replaceAll("[^A-Za-z0-9._-]", "-");
+        return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
+    }
 }

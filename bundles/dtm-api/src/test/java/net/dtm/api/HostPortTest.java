@@ -28,4 +28,11 @@ class HostPortTest {
             assertTrue(e.getMessage().startsWith("tunnel.endpoint"), e.getMessage());
         }
     }
+
+    @Test
+    void localNodeIdIsAUsableNodeIdAndStable() {
+        String id = HostPort.localNodeId();
+        assertTrue(id.matches("[A-Za-z0-9._-]{1,64}"), id);
+        assertEquals(id, HostPort.localNodeId(), "every component of a node derives the same id");
+    }
 }

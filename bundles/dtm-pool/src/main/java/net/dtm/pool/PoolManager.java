@@ -83,8 +83,9 @@ import net.dtm.spi.store.StoreUnavailableException;
  * </ul>
  * Degraded renewals, with or without a cluster: when a CONFIRM (of a bound lease) or RENEW hits
  * {@link StoreUnavailableException} and the device quotes a BOUND lease this node answered before
- * that is still active, the device is told that lease unchanged (never extended: another node's
- * leader may reclaim it after its stored expiry and quarantine) and {@code renewed.degraded} is
+ * that is still active, the device is told that lease, never extended and cut to the outage's
+ * start plus the quarantine (another node may have released it since, and the leader reclaim it
+ * one quarantine later), and {@code renewed.degraded} is
  * counted. A LOCKED lease or an unknown device still gets {@code store-unavailable}. Stores that
  * implement {@link PoolWatch} (shared stores) invalidate this node's cached pool list and the
  * changed pool's free index at once when any node changes a pool; call {@link #close()} to stop
@@ -850,15 +851,27 @@ public class PoolManager implements AddressPoolAdminService {
     }
 
     /**
-     * Housekeeping, run periodically: for every pool this node has loaded whose free index is
-     * nearly empty, reclaims bindings whose quarantine has passed, so allocations rarely have to;
-     * re-evaluates utilisation warnings. @return bindings reclaimed
+     * Housekeeping, run periodically (in a cluster by the leader only): for every pool in the
+     * store, loaded here if it was not yet (a pool created or changed on another node too), whose
+     * free index is nearly empty, reclaims bindings whose quarantine has passed, so allocations
+     * rarely have to; re-evaluates utilisation warnings. A node whose index runs dry between sweeps
+     * still reclaims on demand (compare and set, so safe beside the leader's sweep).
+     *
+     * @return bindings reclaimed
      */
     public int sweep() {
         return guarded("sweep pools", () -> {
             int n = 0;
             Instant now = clock.instant();
-            for (PoolState s : states.values()) {
+            List<PoolState> all = new ArrayList<>();
+            for (Pool p : store.pools()) {
+                try {
+                    all.add(state(p.name()));
+                } catch (DtmException e) {
+                    LOG.debug("sweep skips pool {}: {}", p.name(), e.getMessage()); // deleted meanwhile
+                }
+            }
+            for (PoolState s : all) {
                 if (s.free.size() < RECLAIM_BATCH) {
                     n += reclaim(s, now);
                 }

@@ -1,6 +1,5 @@
 package net.dtm.pool;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -131,15 +130,6 @@ public final class PoolManagerComponent extends PoolManager {
         if (config.node_id() != null && !config.node_id().isBlank()) {
             return config.node_id().trim();
         }
-        return cluster != null ? cluster.nodeId() : hostName();
-    }
-
-    static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            String env = System.getenv("HOSTNAME");
-            return env == null || env.isBlank() ? "localhost" : env;
-        }
+        return cluster != null ? cluster.nodeId() : net.dtm.api.HostPort.localNodeId();
     }
 }

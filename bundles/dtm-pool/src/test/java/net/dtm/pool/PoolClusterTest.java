@@ -86,6 +86,15 @@ class PoolClusterTest extends PoolManagerTestBase {
     }
 
     @Test
+    void theLeaderSweepsPoolsItNeverServed() {
+        PoolManager worker = otherNode("zk-node-2");
+        int n = fillReleaseAndAge(worker, "elsewhere", "10.2.1.0/27");
+        assertEquals(-1L, pm.knownFree("elsewhere"), "the leader has not loaded the pool");
+        assertEquals(n, pm.sweepIfLeader(), "the leader reclaims in every pool of the store");
+        assertEquals(0, derby.leases("elsewhere").size());
+    }
+
+    @Test
     void twoSweepsAtOnceOnTwoNodesReclaimEachBindingOnceAndNoAddressGoesToTwoDevices() throws Exception {
         int n = fillReleaseAndAge(pm, "p", "10.3.0.0/26");
         PoolManager other = otherNode("zk-node-2");

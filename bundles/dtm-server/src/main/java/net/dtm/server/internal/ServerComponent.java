@@ -130,7 +130,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
                            Config config)
             throws IOException {
         this.nodeId = !config.node_id().isBlank() ? config.node_id().trim()
-                : cluster != null ? cluster.nodeId() : Endpoints.hostName();
+                : cluster != null ? cluster.nodeId() : HostPort.localNodeId();
         int bindPort = config.bind_port();
         String advertiseHost = config.advertise_host().trim();
         String tunnelEndpoint = config.tunnel_endpoint().isBlank() ? advertiseHost + ":4789" : config.tunnel_endpoint();

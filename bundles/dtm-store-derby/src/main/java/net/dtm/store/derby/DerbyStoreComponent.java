@@ -122,7 +122,7 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
         }
         this.store = new DerbyStore(path);
         try {
-            String nodeId = config.node_id() == null || config.node_id().isBlank() ? hostName() : config.node_id().trim();
+            String nodeId = config.node_id() == null || config.node_id().isBlank() ? net.dtm.api.HostPort.localNodeId() : config.node_id().trim();
             Path drainingFile = path.getParent() == null ? null : path.getParent().resolve("node-draining");
             this.cluster = new StandaloneCluster(nodeId, drainingFile, Clock.systemUTC(),
                     Map.of("store", "derby", "database", path.toString()));
@@ -154,18 +154,6 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
         Collections.reverse(r);
         registrations.clear();
         r.forEach(Runnable::run);
-    }
-
-    static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "dtm-node";
-        }
     }
 
     /** The configured path, or the default under {@code karaf.data} (./data outside Karaf). */

@@ -152,7 +152,7 @@ class StoreSwitchTest {
     void blankNodeIdMeansTheHostName() {
         DerbyStoreComponent c = new DerbyStoreComponent(new Recorder(), config(" "), type(null));
         try {
-            assertEquals(DerbyStoreComponent.hostName(), c.cluster().nodeId());
+            assertEquals(net.dtm.api.HostPort.localNodeId(), c.cluster().nodeId());
         } finally {
             c.deactivate();
         }

@@ -1,12 +1,10 @@
 package net.dtm.store.zookeeper;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -122,20 +120,8 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
         return new ZkSettings(text(config, "connect", ""), text(config, "namespace", DEFAULT_NAMESPACE),
                 integer(config, "session.timeout.ms", DEFAULT_SESSION_TIMEOUT_MS),
                 integer(config, "connection.timeout.ms", DEFAULT_CONNECTION_TIMEOUT_MS),
-                text(config, "auth.user", DEFAULT_USER), password, nodeId.isEmpty() ? hostName() : nodeId,
+                text(config, "auth.user", DEFAULT_USER), password, nodeId.isEmpty() ? net.dtm.api.HostPort.localNodeId() : nodeId,
                 text(config, "site", ""));
-    }
-
-    /** This host's name as a node id (characters outside the node id alphabet become '-'). */
-    static String hostName() {
-        String name;
-        try {
-            name = InetAddress.getLocalHost().getHostName();
-        } catch (IOException | RuntimeException e) {
-            name = Objects.requireNonNullElse(System.getenv("HOSTNAME"), "localhost");
-        }
-        String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "-");
-        return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
     }
 
     private static String text(Map<String, ?> config, String key, String fallback) {

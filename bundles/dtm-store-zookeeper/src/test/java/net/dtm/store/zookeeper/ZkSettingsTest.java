@@ -39,7 +39,7 @@ class ZkSettingsTest {
         assertEquals(3_000, s.connectionTimeoutMs());
         assertEquals("dtm", s.user());
         assertEquals("pw", s.password());
-        assertEquals(ZkSettings.hostName(), s.nodeId());
+        assertEquals(net.dtm.api.HostPort.localNodeId(), s.nodeId());
         assertTrue(s.nodeId().matches("[A-Za-z0-9._-]{1,64}"), s.nodeId());
         assertEquals("", s.site());
     }
