@@ -104,14 +104,15 @@ class GroupCommitTest {
             batchSizes.add(batchSize);
         }
 
-        // Holds the committer the same way, once armed.
+        // Holds the committer thread the same way, once armed. Only that thread: the runner also
+        // commits a lone batch itself, and may do so before the committer has taken its batch.
         final CountDownLatch committerHolding = new CountDownLatch(1);
         final CountDownLatch committerRelease = new CountDownLatch(1);
         final AtomicBoolean committerArmed = new AtomicBoolean();
 
         @Override
         public void committing(int batchSize) throws InterruptedException {
-            if (committerArmed.getAndSet(false)) {
+            if (Thread.currentThread().getName().equals("dtm-derby-committer") && committerArmed.getAndSet(false)) {
                 committerHolding.countDown();
                 gaveUp |= !committerRelease.await(30, TimeUnit.SECONDS);
             }
