@@ -21,6 +21,7 @@ import net.dtm.api.DeviceId;
 import net.dtm.api.TunnelParameters;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelStatus.State;
+import net.dtm.benchmark.ForwardingLink;
 import net.dtm.benchmark.cluster.History.Kind;
 import net.dtm.link.emulated.EmulatedLink;
 import net.dtm.link.emulated.EmulatedLinkSettings;
@@ -31,9 +32,7 @@ import net.dtm.protocol.Nak;
 import net.dtm.protocol.Params;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.spi.link.LinkDriver;
-import net.dtm.spi.link.LinkHandler;
 import net.dtm.spi.link.LinkKind;
-import net.dtm.spi.link.LinkState;
 import net.dtm.transport.MultiLinkTransport;
 import net.dtm.transport.TransportSettings;
 
@@ -320,9 +319,8 @@ public final class AgentFleet implements AutoCloseable {
      * Passes everything through to the real link and reads the answers the agent receives with
      * the device's key: the lease sequence of the last PARAMS per address, the last NAK.
      */
-    private static final class Observer implements LinkDriver {
+    private static final class Observer extends ForwardingLink {
         private static final int TRAIL = 16;
-        private final LinkDriver delegate;
         private final byte[] key;
         private final long origin = System.nanoTime();
         private final java.util.ArrayDeque<String> trail = new java.util.ArrayDeque<>();
@@ -332,7 +330,7 @@ public final class AgentFleet implements AutoCloseable {
         private volatile Consumer<String> onConfirmAck = port -> { };
 
         Observer(LinkDriver delegate, byte[] key) {
-            this.delegate = delegate;
+            super(delegate);
             this.key = key.clone();
         }
 
@@ -384,7 +382,8 @@ public final class AgentFleet implements AutoCloseable {
             lastNak = null;
         }
 
-        private void observeSent(InetSocketAddress to, byte[] datagram) {
+        @Override
+        protected void sent(InetSocketAddress to, byte[] datagram) {
             try {
                 Envelope e = Codec.decode(datagram, key);
                 note("> " + describe(e.body()) + " to :" + to.getPort() + " tx=" + Long.toHexString(e.transactionId()));
@@ -393,7 +392,8 @@ public final class AgentFleet implements AutoCloseable {
             }
         }
 
-        private void observe(InetSocketAddress from, byte[] datagram) {
+        @Override
+        protected void received(InetSocketAddress from, byte[] datagram) {
             try {
                 Envelope e = Codec.decode(datagram, key);
                 if (e.direction() != Direction.TO_DEVICE) {
@@ -412,64 +412,6 @@ public final class AgentFleet implements AutoCloseable {
             } catch (ProtocolException | RuntimeException ignored) {
                 // not for this device, or damaged: the agent drops it too
             }
-        }
-
-        @Override
-        public String id() {
-            return delegate.id();
-        }
-
-        @Override
-        public LinkKind kind() {
-            return delegate.kind();
-        }
-
-        @Override
-        public LinkState state() {
-            return delegate.state();
-        }
-
-        @Override
-        public Optional<InetSocketAddress> localAddress() {
-            return delegate.localAddress();
-        }
-
-        @Override
-        public Optional<InetSocketAddress> publicAddress() {
-            return delegate.publicAddress();
-        }
-
-        @Override
-        public int mtu() {
-            return delegate.mtu();
-        }
-
-        @Override
-        public boolean metered() {
-            return delegate.metered();
-        }
-
-        @Override
-        public void send(InetSocketAddress destination, byte[] datagram) throws IOException {
-            observeSent(destination, datagram);
-            delegate.send(destination, datagram);
-        }
-
-        @Override
-        public void setHandler(LinkHandler handler) {
-            Observer self = this;
-            delegate.setHandler(new LinkHandler() {
-                @Override
-                public void received(LinkDriver link, InetSocketAddress source, byte[] datagram) {
-                    observe(source, datagram);
-                    handler.received(self, source, datagram);
-                }
-
-                @Override
-                public void stateChanged(LinkDriver link, LinkState state) {
-                    handler.stateChanged(self, state);
-                }
-            });
         }
     }
 }

@@ -18,13 +18,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import net.dtm.api.Cidr;
 import net.dtm.spi.cluster.Member;
@@ -33,19 +31,10 @@ import net.dtm.spi.cluster.Member;
 class ZkClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static TestingServer server;
+    @RegisterExtension
+    static final ZkTesting.Server ZK = new ZkTesting.Server();
     private final List<ZkNode> nodes = new ArrayList<>();
     private String namespace;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ZkTesting.server();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
 
     @BeforeEach
     void freshNamespace() {
@@ -60,7 +49,7 @@ class ZkClusterTest {
     }
 
     private ZkNode open(String id, String site) {
-        ZkNode n = ZkNode.open(ZkTesting.settings(server, namespace, id).withSite(site));
+        ZkNode n = ZkNode.open(ZkTesting.settings(ZK.get(), namespace, id).withSite(site));
         nodes.add(n);
         return n;
     }
@@ -134,7 +123,7 @@ class ZkClusterTest {
         ZkNode a = open("node-a", "s");
         ZkNode b;
         Instant lastPublished;
-        try (TcpProxy proxy = TcpProxy.to(server.getPort())) {
+        try (TcpProxy proxy = TcpProxy.to(ZK.get().getPort())) {
             b = ZkNode.open(ZkSettings.of(proxy.connectString(), ZkTesting.PASSWORD, "node-b").withNamespace(namespace)
                     .withSite("far").withTimeouts(1000, 1000));
             nodes.add(b);
@@ -251,7 +240,7 @@ class ZkClusterTest {
         ZkNode a = open("node-a", "lab");
         await().atMost(WAIT).until(() -> a.cluster().isLeader());
         Map<String, String> s = a.cluster().status();
-        assertEquals(server.getConnectString(), s.get("connect"));
+        assertEquals(ZK.get().getConnectString(), s.get("connect"));
         assertEquals(namespace, s.get("namespace"));
         assertEquals("CONNECTED", s.get("state"));
         assertTrue(s.get("session").matches("0x[0-9a-f]+"), s.get("session"));

@@ -1,8 +1,6 @@
 package net.dtm.store.zookeeper;
 
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.store.tck.LeaseStoreContract;
@@ -14,29 +12,20 @@ import net.dtm.store.tck.LeaseStoreContract;
  */
 class ZkLeaseStoreTest extends LeaseStoreContract {
 
-    private static TestingServer server;
+    @RegisterExtension
+    static final ZkTesting.Server ZK = new ZkTesting.Server();
     private String namespace;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ZkTesting.server();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
 
     @Override
     protected LeaseStore newStore() throws Exception {
         namespace = ZkTesting.freshNamespace();
-        return ZkTesting.openStore(ZkTesting.settings(server, namespace, "n1"));
+        return ZkTesting.openStore(ZkTesting.settings(ZK.get(), namespace, "n1"));
     }
 
     @Override
     protected LeaseStore reopen(LeaseStore current) throws Exception {
         ZkTesting.close((ZkStore) current);
-        return ZkTesting.openStore(ZkTesting.settings(server, namespace, "n1"));
+        return ZkTesting.openStore(ZkTesting.settings(ZK.get(), namespace, "n1"));
     }
 
     @Override

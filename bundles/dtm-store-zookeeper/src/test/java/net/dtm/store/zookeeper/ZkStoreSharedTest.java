@@ -26,13 +26,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
@@ -48,26 +46,17 @@ class ZkStoreSharedTest {
 
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00.123Z");
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static TestingServer server;
+    @RegisterExtension
+    static final ZkTesting.Server ZK = new ZkTesting.Server();
     private String namespace;
     private ZkStore a;
     private ZkStore b;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ZkTesting.server();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
     @BeforeEach
     void open() throws Exception {
         namespace = ZkTesting.freshNamespace();
-        a = ZkTesting.openStore(ZkTesting.settings(server, namespace, "a"));
-        b = ZkTesting.openStore(ZkTesting.settings(server, namespace, "b"));
+        a = ZkTesting.openStore(ZkTesting.settings(ZK.get(), namespace, "a"));
+        b = ZkTesting.openStore(ZkTesting.settings(ZK.get(), namespace, "b"));
     }
 
     @AfterEach
@@ -185,7 +174,7 @@ class ZkStoreSharedTest {
     void aPoolDeletedAndCreatedAgainElsewhereStartsEmptyAndStaleNodesBindIntoTheNewOne() throws Exception {
         a.createPool(Pool.of("p", "10.64.0.0/16", 3600));
         a.tryBind(locked("p", "d1", ip("10.64.0.2"), "a"));
-        CuratorFramework raw = ZkTesting.rawClient(server, namespace, true);
+        CuratorFramework raw = ZkTesting.rawClient(ZK.get(), namespace, true);
         try {
             String oldGeneration = Codec.pool(raw.getData().forPath("/pools/p")).generation();
             b.deletePool("p");
@@ -233,7 +222,7 @@ class ZkStoreSharedTest {
             b.forEachAddress(e.getKey(), names::add);
             assertEquals(sorted, names);
         }
-        CuratorFramework raw = ZkTesting.rawClient(server, namespace, true);
+        CuratorFramework raw = ZkTesting.rawClient(ZK.get(), namespace, true);
         try {
             String g = Codec.pool(raw.getData().forPath("/pools/v4")).generation();
             assertEquals(List.of("000", "001", "002", "010", "fff"), sortedChildren(raw, "/bindings/" + g + "/a"),
@@ -268,8 +257,8 @@ class ZkStoreSharedTest {
     void withoutTheCredentialNothingCanBeReadOrWritten() throws Exception {
         a.createPool(Pool.of("p", "10.64.0.0/16", 3600));
         a.tryBind(locked("p", "d1", ip("10.64.0.2"), "a"));
-        CuratorFramework anonymous = ZkTesting.rawClient(server, namespace, false);
-        CuratorFramework wrong = CuratorFrameworkFactory.builder().connectString(server.getConnectString()).namespace(namespace)
+        CuratorFramework anonymous = ZkTesting.rawClient(ZK.get(), namespace, false);
+        CuratorFramework wrong = CuratorFrameworkFactory.builder().connectString(ZK.get().getConnectString()).namespace(namespace)
                 .retryPolicy(new RetryNTimes(0, 0))
                 .authorization("digest", ("dtm:not-the-password").getBytes(StandardCharsets.UTF_8)).build();
         wrong.start();
@@ -285,7 +274,7 @@ class ZkStoreSharedTest {
             anonymous.close();
             wrong.close();
         }
-        ZkStore intruder = ZkTesting.openStore(ZkTesting.settings(server, namespace, "x").withCredentials("dtm", "guess"));
+        ZkStore intruder = ZkTesting.openStore(ZkTesting.settings(ZK.get(), namespace, "x").withCredentials("dtm", "guess"));
         try {
             StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
                     () -> intruder.createPool(Pool.of("evil", "10.66.0.0/16", 3600)));

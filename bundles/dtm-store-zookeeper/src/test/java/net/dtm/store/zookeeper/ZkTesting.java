@@ -78,4 +78,25 @@ final class ZkTesting {
             client.close();
         }
     }
+
+    /** One test server for a test class: {@code @RegisterExtension static final ZkTesting.Server ZK = new ZkTesting.Server();} */
+    static final class Server implements org.junit.jupiter.api.extension.BeforeAllCallback,
+            org.junit.jupiter.api.extension.AfterAllCallback {
+
+        private TestingServer server;
+
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            server = server();
+        }
+
+        @Override
+        public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            server.close();
+        }
+
+        TestingServer get() {
+            return server;
+        }
+    }
 }
