@@ -7,6 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.support.CommandException;
+
+import net.dtm.api.ClusterService;
 import net.dtm.api.NodeInfo;
 
 /**
@@ -16,6 +20,26 @@ import net.dtm.api.NodeInfo;
 abstract class NodeCommand extends PoolCommand {
 
     static final String CLUSTER = "The cluster service";
+
+    @Reference(optional = true)
+    ClusterService cluster;
+
+    /** The cluster service, or the one-line error saying it is missing. */
+    ClusterService clusterService() throws CommandException {
+        return require(cluster, CLUSTER, FEATURE);
+    }
+
+    /** Sets a node's draining flag; a refusal of the service becomes this command's one-line error. @return whether it changed */
+    boolean setDraining(ClusterService service, String node, boolean draining) throws CommandException {
+        if (service.node(node).isEmpty()) {
+            throw refused("no node named '" + node + "'");
+        }
+        try {
+            return service.setDraining(node, draining);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
 
     /** A node's row, for the table and for JSON. */
     static Map<String, Object> row(NodeInfo n) {

@@ -4,7 +4,6 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import net.dtm.api.ClusterService;
@@ -27,9 +26,6 @@ public class NodeDrainCommand extends NodeCommand {
     @Option(name = "-f", aliases = "--force", description = "Drain even the last active node (new devices are then refused everywhere)")
     boolean force;
 
-    @Reference(optional = true)
-    ClusterService cluster;
-
     @Override
     String refusal() {
         return "Node not drained";
@@ -37,7 +33,7 @@ public class NodeDrainCommand extends NodeCommand {
 
     @Override
     void run() throws Exception {
-        ClusterService service = require(cluster, CLUSTER, FEATURE);
+        ClusterService service = clusterService();
         NodeInfo target = service.node(node).orElseThrow(() -> refused("no node named '" + node + "'"));
         if (target.state() == NodeState.ACTIVE && !force) {
             long active = service.nodes().stream().filter(n -> n.state() == NodeState.ACTIVE).count();
@@ -45,12 +41,7 @@ public class NodeDrainCommand extends NodeCommand {
                 throw refused(node + " is the last active node: no node would take new devices; use --force to drain it anyway");
             }
         }
-        boolean changed;
-        try {
-            changed = service.setDraining(node, true);
-        } catch (IllegalArgumentException e) {
-            throw refused(e.getMessage());
-        }
+        boolean changed = setDraining(service, node, true);
         out().println(changed ? "Node " + node + " draining: it takes no new devices; its devices move to other nodes at "
                 + "their next renewal" : "Node " + node + " was already draining");
     }

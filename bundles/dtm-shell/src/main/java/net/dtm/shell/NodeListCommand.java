@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
@@ -22,12 +21,9 @@ public class NodeListCommand extends NodeCommand {
     @Option(name = "-j", aliases = "--json", description = "Print JSON instead of a table")
     boolean json;
 
-    @Reference(optional = true)
-    ClusterService cluster;
-
     @Override
     void run() throws Exception {
-        ClusterService service = require(cluster, CLUSTER, FEATURE);
+        ClusterService service = clusterService();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (NodeInfo n : service.nodes()) {
             rows.add(row(n));

@@ -4,11 +4,9 @@ import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-import net.dtm.api.ClusterService;
 
 /** {@code node:status}: this node's cluster detail. */
 @Service
@@ -19,12 +17,9 @@ public class NodeStatusCommand extends NodeCommand {
     @Option(name = "-j", aliases = "--json", description = "Print JSON instead of a table")
     boolean json;
 
-    @Reference(optional = true)
-    ClusterService cluster;
-
     @Override
     void run() throws Exception {
-        Map<String, String> status = require(cluster, CLUSTER, FEATURE).status();
+        Map<String, String> status = clusterService().status();
         if (json) {
             out().println(Json.object(status));
             return;

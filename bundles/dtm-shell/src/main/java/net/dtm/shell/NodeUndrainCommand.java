@@ -3,7 +3,6 @@ package net.dtm.shell;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import net.dtm.api.ClusterService;
@@ -17,9 +16,6 @@ public class NodeUndrainCommand extends NodeCommand {
     @Completion(NodeIdCompleter.class)
     String node;
 
-    @Reference(optional = true)
-    ClusterService cluster;
-
     @Override
     String refusal() {
         return "Node not undrained";
@@ -27,16 +23,8 @@ public class NodeUndrainCommand extends NodeCommand {
 
     @Override
     void run() throws Exception {
-        ClusterService service = require(cluster, CLUSTER, FEATURE);
-        if (service.node(node).isEmpty()) {
-            throw refused("no node named '" + node + "'");
-        }
-        boolean changed;
-        try {
-            changed = service.setDraining(node, false);
-        } catch (IllegalArgumentException e) {
-            throw refused(e.getMessage());
-        }
+        ClusterService service = clusterService();
+        boolean changed = setDraining(service, node, false);
         out().println(changed ? "Node " + node + " takes new devices again" : "Node " + node + " was not draining");
     }
 }
