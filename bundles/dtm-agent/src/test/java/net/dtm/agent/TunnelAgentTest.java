@@ -221,7 +221,7 @@ class TunnelAgentTest {
     }
 
     @Test
-    void adoptsTheServerListPushedInParams() throws Exception {
+    void adoptsTheServerListPushedInParamsAndKeepsItAcrossReestablishments() throws Exception {
         FakeServer first = server(KEY, "a");
         FakeServer second = server(KEY, "b");
         first.pushServers = List.of(second.address());
@@ -230,6 +230,13 @@ class TunnelAgentTest {
         agent.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
         assertEquals(List.of(second.address()), agent.servers());
+
+        agent.reestablish();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.establishments() == 2);
+        assertEquals(1, first.count(MessageType.ESTABLISH), "the new establishment went to the pushed list only");
+        assertEquals(1, second.count(MessageType.ESTABLISH));
+        assertEquals("b", agent.status().parameters().orElseThrow().serverNodeId());
+        assertEquals(List.of(second.address()), agent.servers(), "an empty list in PARAMS keeps the one the agent has");
     }
 
     @Test
@@ -291,23 +298,6 @@ class TunnelAgentTest {
         assertEquals(renewsAtLeaving, leaving.count(MessageType.RENEW), "no renewal went to the drained node since");
         assertEquals(0, staying.count(MessageType.ESTABLISH), "moved by renewal, not by a new establishment");
         assertEquals(1, agent.establishments());
-    }
-
-    @Test
-    void thePushedListIsKeptAcrossReestablishments() throws Exception {
-        FakeServer first = server(KEY, "a");
-        FakeServer second = server(KEY, "b");
-        first.pushServers = List.of(second.address());
-        link("lte", 2, 0, 1);
-        TunnelAgent agent = agent(settings(List.of(first.address()), Duration.ofSeconds(2)));
-        agent.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
-        agent.reestablish();
-        await().atMost(Duration.ofSeconds(5)).until(() -> agent.establishments() == 2);
-        assertEquals(1, first.count(MessageType.ESTABLISH), "the new establishment went to the pushed list only");
-        assertEquals(1, second.count(MessageType.ESTABLISH));
-        assertEquals("b", agent.status().parameters().orElseThrow().serverNodeId());
-        assertEquals(List.of(second.address()), agent.servers(), "an empty list in PARAMS keeps the one the agent has");
     }
 
     @Test
