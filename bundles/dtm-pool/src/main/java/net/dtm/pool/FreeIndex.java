@@ -22,8 +22,11 @@ import java.util.OptionalLong;
 final class FreeIndex {
 
     private final Deque<long[]> ranges = new ArrayDeque<>();
-    /** Number of offsets in {@link #ranges}, kept up to date so {@link #size()} is O(1). */
-    private long size;
+    /**
+     * Number of offsets in {@link #ranges}, kept up to date so {@link #size()} is O(1); written
+     * under the lock, read without it (the utilisation check reads it on every allocation).
+     */
+    private volatile long size;
 
     /** One free range {@code [first, end)}; nothing if empty. */
     FreeIndex(long first, long end) {
@@ -158,8 +161,8 @@ final class FreeIndex {
         }
     }
 
-    /** Number of free offsets known. O(1). */
-    synchronized long size() {
+    /** Number of free offsets known. O(1), without the lock. */
+    long size() {
         return size;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -122,6 +123,8 @@ public class PoolManager implements AddressPoolAdminService {
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final Object poolAdmin = new Object();
     private volatile CachedPools cachedPools = new CachedPools(List.of(), Instant.MIN);
+    /** Held by the one thread re-reading an expired pool list. */
+    private final AtomicBoolean refreshingPools = new AtomicBoolean();
     /** LOCKED bindings this node wrote and not yet saw confirmed: the CONFIRM needs no read. */
     private final ConcurrentHashMap<LeaseKey, Lease> recent = new ConcurrentHashMap<>();
     /** BOUND leases this node answered last, for renewals while the store is unavailable. */
@@ -203,10 +206,17 @@ public class PoolManager implements AddressPoolAdminService {
         return nodeId;
     }
 
+    /** Throws the cached pool list away: the next selection reads it again. */
+    private void forgetPoolList() {
+        synchronized (refreshingPools) {
+            cachedPools = new CachedPools(List.of(), Instant.MIN);
+        }
+    }
+
     /** A pool changed on some node: forget its loaded state and the pool list; both reload on next use. */
     private void poolChanged(String name) {
         poolChanges.incrementAndGet();
-        cachedPools = new CachedPools(List.of(), Instant.MIN);
+        forgetPoolList();
         if (name != null) {
             states.remove(name);
         }
@@ -429,7 +439,7 @@ public class PoolManager implements AddressPoolAdminService {
                 }
                 store.createPool(pool);
                 states.put(pool.name(), new PoolState(pool, index(pool, new long[0], 0)));
-                cachedPools = new CachedPools(List.of(), Instant.MIN);
+                forgetPoolList();
             }
             LOG.info("pool created: pool={} prefix={} hands.out={} lease={}s capacity={} excluded={} rule={} node={}",
                     pool.name(), pool.prefix(), handsOut(pool), pool.leaseSeconds(), pool.capacity(), pool.excludedCount(),
@@ -451,7 +461,7 @@ public class PoolManager implements AddressPoolAdminService {
                 }
                 store.updatePool(pool);
                 states.remove(pool.name()); // reloaded with the new exclusions on next use
-                cachedPools = new CachedPools(List.of(), Instant.MIN);
+                forgetPoolList();
             }
             LOG.info("pool updated: pool={} lease={}s excluded={} rule={} node={}", pool.name(), pool.leaseSeconds(),
                     pool.excluded(), rule(pool), nodeId);
@@ -466,7 +476,7 @@ public class PoolManager implements AddressPoolAdminService {
             synchronized (poolAdmin) {
                 existed = store.deletePool(name);
                 states.remove(name);
-                cachedPools = new CachedPools(List.of(), Instant.MIN);
+                forgetPoolList();
             }
             if (existed) {
                 LOG.info("pool deleted: pool={} node={}", name, nodeId);
@@ -589,12 +599,32 @@ public class PoolManager implements AddressPoolAdminService {
         throw exhausted;
     }
 
+    /**
+     * The pool list, re-read when older than {@link #POOL_LIST_TTL}. An expired list is re-read by
+     * one thread while the others go on with it (so a busy node reads the list once a second, not
+     * once per request thread); a list thrown away because a pool changed is re-read by whoever
+     * needs it. A list read while a pool changed is used for its call and not kept.
+     */
     private List<Pool> poolsForSelection() {
         CachedPools c = cachedPools;
         Instant now = clock.instant();
         if (c.readAt.plus(POOL_LIST_TTL).isAfter(now) && !c.readAt.isAfter(now)) {
             return c.pools;
         }
+        boolean invalidated = c.readAt.equals(Instant.MIN);
+        if (!invalidated && !refreshingPools.compareAndSet(false, true)) {
+            return c.pools;
+        }
+        try {
+            return readPoolsForSelection(c, now);
+        } finally {
+            if (!invalidated) {
+                refreshingPools.set(false);
+            }
+        }
+    }
+
+    private List<Pool> readPoolsForSelection(CachedPools c, Instant now) {
         List<Pool> fresh;
         try {
             fresh = List.copyOf(store.pools());
@@ -611,7 +641,11 @@ public class PoolManager implements AddressPoolAdminService {
             loaded.sort(Comparator.comparing(Pool::name));
             return loaded;
         }
-        cachedPools = new CachedPools(fresh, now);
+        synchronized (refreshingPools) {
+            if (cachedPools == c) {
+                cachedPools = new CachedPools(fresh, now);
+            }
+        }
         return fresh;
     }
 

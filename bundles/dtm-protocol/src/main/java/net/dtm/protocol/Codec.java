@@ -91,8 +91,10 @@ public final class Codec {
     private static final String KEY_ALGORITHM = "ChaCha20";
 
     // Cipher and SecureRandom instances are not shareable without locking; one per thread each.
+    // Each thread's nonces come from its own DRBG (seeded once from the system's entropy): the
+    // platform default (NativePRNG) serialises every thread's nextBytes on one global lock.
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(Codec::newCipher);
-    private static final ThreadLocal<SecureRandom> RANDOMS = ThreadLocal.withInitial(SecureRandom::new);
+    private static final ThreadLocal<SecureRandom> RANDOMS = ThreadLocal.withInitial(Codec::newRandom);
 
     private Codec() {
     }
@@ -329,6 +331,14 @@ public final class Codec {
             return Cipher.getInstance(CIPHER);
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException(CIPHER + " is not available in this JVM (Java 11+ required)", ex);
+        }
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException ex) {
+            return new SecureRandom(); // every Java 9+ JVM has DRBG; the platform default is correct, only slower
         }
     }
 

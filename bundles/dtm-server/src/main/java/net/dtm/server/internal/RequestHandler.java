@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -133,6 +134,7 @@ public final class RequestHandler {
     private final ConcurrentHashMap<DeviceId, ReplayWindow> windows = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<AnswerKey, CachedAnswer> answers = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<CachedAnswer> answerOrder = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock evicting = new ReentrantLock();
 
     private record AnswerKey(DeviceId device, long transactionId) {
     }
@@ -347,13 +349,24 @@ public final class RequestHandler {
         });
     }
 
+    /**
+     * Drops the oldest answers beyond the capacity or the time to live. One thread at a time does
+     * it (the others go on; the next request evicts again): with several, each would find the head
+     * it saw taken by another and search the whole queue for it.
+     */
     private void evict(long now) {
-        CachedAnswer head;
-        while ((head = answerOrder.peek()) != null
-                && (answers.size() > answerCapacity || now - head.createdMillis() > answerTtlMillis)) {
-            if (answerOrder.remove(head)) {
+        if (!evicting.tryLock()) {
+            return;
+        }
+        try {
+            CachedAnswer head;
+            while ((head = answerOrder.peek()) != null
+                    && (answers.size() > answerCapacity || now - head.createdMillis() > answerTtlMillis)) {
+                answerOrder.poll(); // the head just seen: only the holder of the lock takes from the queue
                 answers.remove(head.key(), head);
             }
+        } finally {
+            evicting.unlock();
         }
     }
 

@@ -75,16 +75,27 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     /** System property: {@code false} turns group commit off for stores built without the flag. */
     public static final String GROUP_COMMIT_PROPERTY = "dtm.store.derby.groupCommit";
 
-    private static final int MAX_IDLE = 16;
+    /** Idle read connections kept: as many as a node's request threads (64 by default) may read at once. */
+    private static final int MAX_IDLE = 64;
     private static final int ATTEMPTS = 5;
 
     private static final String LEASE_COLUMNS =
             "pool_name, device_id, address, lease_state, seq, expires_sec, expires_nano, node_id, reserved";
+    private static final String INSERT_LEASE = "INSERT INTO dtm_lease (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_LEASE = "UPDATE dtm_lease SET lease_state = ?, seq = ?, "
+            + "expires_sec = ?, expires_nano = ?, node_id = ?, reserved = ? "
+            + "WHERE pool_name = ? AND device_id = ? AND seq = ? AND address = ?";
+    private static final String DELETE_LEASE = "DELETE FROM dtm_lease WHERE pool_name = ? AND device_id = ? AND seq = ?";
+    private static final String LEASE_BY_DEVICE = "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND device_id = ?";
+    private static final String LEASE_BY_ADDRESS = "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND address = ?";
+    private static final String DEVICE_BY_ID =
+            "SELECT device_id, key_hex, enrolled_sec, enrolled_nano FROM dtm_device WHERE device_id = ?";
 
     private final Path directory;
     private final EmbeddedDataSource dataSource;
     private final Deque<Connection> idle = new ArrayDeque<>();
     private final GroupCommitWriter writer; // null: group commit off
+    private final StatementCache statements = new StatementCache();
     private boolean closed;
 
     /**
@@ -452,10 +463,10 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     @Override
     public BindResult tryBind(Lease proposed) {
         String what = "bind " + proposed.address().getHostAddress() + " to " + proposed.device() + " in pool " + proposed.pool();
-        return write(what, c -> {
+        return writeOneStatement(what, c -> {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO dtm_lease (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                try {
+                    PreparedStatement ps = statements.get(c, INSERT_LEASE);
                     bindLease(ps, proposed);
                     ps.executeUpdate();
                     return new BindResult(BindResult.Outcome.BOUND, proposed);
@@ -487,11 +498,9 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
             throw new IllegalArgumentException("updated sequence " + updated.sequence()
                     + " must be higher than the expected " + expectedSequence);
         }
-        return write("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE dtm_lease SET lease_state = ?, seq = ?, "
-                    + "expires_sec = ?, expires_nano = ?, node_id = ?, reserved = ? "
-                    + "WHERE pool_name = ? AND device_id = ? AND seq = ? AND address = ?")) {
-                ps.setString(1, updated.state().name());
+        return writeOneStatement("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
+            PreparedStatement ps = statements.get(c, UPDATE_LEASE);
+            ps.setString(1, updated.state().name());
                 ps.setLong(2, updated.sequence());
                 ps.setLong(3, updated.expiresAt().getEpochSecond());
                 ps.setInt(4, updated.expiresAt().getNano());
@@ -500,22 +509,19 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
                 ps.setString(7, updated.pool());
                 ps.setString(8, updated.device().value());
                 ps.setLong(9, expectedSequence);
-                ps.setString(10, encode(updated.address()));
-                return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.<Lease>empty();
-            }
+            ps.setString(10, encode(updated.address()));
+            return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.<Lease>empty();
         });
     }
 
     @Override
     public boolean remove(String pool, DeviceId device, long expectedSequence) {
-        return write("remove lease of " + device + " in pool " + pool, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM dtm_lease WHERE pool_name = ? AND device_id = ? AND seq = ?")) {
-                ps.setString(1, pool);
-                ps.setString(2, device.value());
-                ps.setLong(3, expectedSequence);
-                return ps.executeUpdate() == 1;
-            }
+        return writeOneStatement("remove lease of " + device + " in pool " + pool, c -> {
+            PreparedStatement ps = statements.get(c, DELETE_LEASE);
+            ps.setString(1, pool);
+            ps.setString(2, device.value());
+            ps.setLong(3, expectedSequence);
+            return ps.executeUpdate() == 1;
         });
     }
 
@@ -667,22 +673,18 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         }
     }
 
-    private static Optional<Lease> selectByDevice(Connection c, String pool, DeviceId device) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND device_id = ?")) {
-            ps.setString(1, pool);
-            ps.setString(2, device.value());
-            return single(ps);
-        }
+    private Optional<Lease> selectByDevice(Connection c, String pool, DeviceId device) throws SQLException {
+        PreparedStatement ps = statements.get(c, LEASE_BY_DEVICE);
+        ps.setString(1, pool);
+        ps.setString(2, device.value());
+        return single(ps);
     }
 
-    private static Optional<Lease> selectByAddress(Connection c, String pool, InetAddress address) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND address = ?")) {
-            ps.setString(1, pool);
-            ps.setString(2, encode(address));
-            return single(ps);
-        }
+    private Optional<Lease> selectByAddress(Connection c, String pool, InetAddress address) throws SQLException {
+        PreparedStatement ps = statements.get(c, LEASE_BY_ADDRESS);
+        ps.setString(1, pool);
+        ps.setString(2, encode(address));
+        return single(ps);
     }
 
     private static Optional<Lease> single(PreparedStatement ps) throws SQLException {
@@ -738,12 +740,10 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     @Override
     public Optional<DeviceCredential> find(DeviceId id) {
         return run("read device " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT device_id, key_hex, enrolled_sec, enrolled_nano FROM dtm_device WHERE device_id = ?")) {
-                ps.setString(1, id.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(readDevice(rs)) : Optional.<DeviceCredential>empty();
-                }
+            PreparedStatement ps = statements.get(c, DEVICE_BY_ID);
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(readDevice(rs)) : Optional.<DeviceCredential>empty();
             }
         });
     }
@@ -810,6 +810,22 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         if (writer != null) {
             return writer.submit(what, work);
         }
+        return writeAlone(what, work);
+    }
+
+    /**
+     * As {@link #write}, for a write that changes the database with at most one statement and
+     * throws nothing after that statement succeeded (see {@link GroupCommitWriter#submitOneStatement}).
+     */
+    private <T> T writeOneStatement(String what, SqlWork<T> work) {
+        if (writer != null) {
+            return writer.submitOneStatement(what, work);
+        }
+        return writeAlone(what, work);
+    }
+
+    /** A write in a transaction of its own on a pooled connection (group commit off). */
+    private <T> T writeAlone(String what, SqlWork<T> work) {
         return run(what, c -> {
             c.setAutoCommit(false);
             T result = work.apply(c);

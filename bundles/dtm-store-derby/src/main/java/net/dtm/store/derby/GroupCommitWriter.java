@@ -26,7 +26,9 @@ import net.dtm.spi.store.StoreUnavailableException;
  * The <em>runner</em> thread takes the first queued write (waiting only while the queue is empty,
  * so a lone write starts at once), adds whatever else is queued up to {@code maxBatch}, and runs
  * each write under its own savepoint on one connection: a write that fails on its own (a duplicate
- * key, a refusal) is rolled back alone and the others go on. If more writes are queued by then, it
+ * key, a refusal) is rolled back alone and the others go on. A write submitted as one statement
+ * ({@link #submitOneStatement}) runs without a savepoint: Derby undoes a failed statement on its
+ * own, and a savepoint costs about as much as the statement itself. If more writes are queued by then, it
  * hands the batch to the <em>committer</em> thread, which commits it and only then completes every
  * caller, and runs the next batch on a second connection meanwhile, so the log sync and the
  * statements overlap; if nothing is queued it commits the batch itself (no hand-over for a lone
@@ -76,7 +78,7 @@ final class GroupCommitWriter implements AutoCloseable {
     };
 
     /** The marker that ends a thread. */
-    private static final Request<Void> STOP = new Request<>("stop", c -> null);
+    private static final Request<Void> STOP = new Request<>("stop", c -> null, false);
 
     /** One of the two connections and whether a batch on it is still being committed. */
     private static final class Slot {
@@ -134,10 +136,24 @@ final class GroupCommitWriter implements AutoCloseable {
      * @throws StoreUnavailableException if the writer is closed, or the batch could not be committed
      */
     <T> T submit(String what, SqlWork<T> work) {
-        Request<T> request = new Request<>(what, work);
+        return submit(new Request<>(what, work, true));
+    }
+
+    /**
+     * As {@link #submit}, for a write that changes the database with at most one statement and
+     * throws nothing after that statement succeeded: it runs without a savepoint, since a statement
+     * that fails on its own (SQLState classes 22, 23, 42 and XJ) is undone by Derby and leaves the
+     * rest of the batch intact. Any other SQLException from such a write is taken as ending the
+     * transaction: the batch is re-run (deadlock, lock timeout, lost connection) or failed.
+     */
+    <T> T submitOneStatement(String what, SqlWork<T> work) {
+        return submit(new Request<>(what, work, false));
+    }
+
+    private <T> T submit(Request<T> request) {
         synchronized (intake) {
             if (closed) {
-                throw new StoreUnavailableException(name + " is closed; cannot " + what, null);
+                throw new StoreUnavailableException(name + " is closed; cannot " + request.what, null);
             }
             queue.add(request);
         }
@@ -418,14 +434,17 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final class Request<T> {
         final String what;
         final SqlWork<T> work;
+        /** False for a one-statement write, which needs none. */
+        final boolean savepoint;
         final CompletableFuture<T> future = new CompletableFuture<>();
         /** Outcome of the last run, handed over once the batch is committed. */
         T result;
         RuntimeException failure;
 
-        Request(String what, SqlWork<T> work) {
+        Request(String what, SqlWork<T> work, boolean savepoint) {
             this.what = what;
             this.work = work;
+            this.savepoint = savepoint;
         }
 
         /**
@@ -436,6 +455,10 @@ final class GroupCommitWriter implements AutoCloseable {
         void run(Connection c) throws SQLException {
             result = null;
             failure = null;
+            if (!savepoint) {
+                runOneStatement(c);
+                return;
+            }
             Savepoint savepoint = c.setSavepoint();
             try {
                 result = work.apply(c);
@@ -453,6 +476,31 @@ final class GroupCommitWriter implements AutoCloseable {
                 return;
             }
             c.releaseSavepoint(savepoint);
+        }
+
+        /** Runs a one-statement write: its own failures are kept for its caller, the rest end the batch. */
+        private void runOneStatement(Connection c) throws SQLException {
+            try {
+                result = work.apply(c);
+            } catch (SQLException e) {
+                if (!failsAlone(e)) {
+                    throw e;
+                }
+                failure = new StoreUnavailableException("derby store failed to " + what + ": " + e.getSQLState() + " "
+                        + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                failure = e; // thrown by the write itself, after its statement failed or instead of it
+            }
+        }
+
+        /**
+         * Errors Derby reports at statement severity: data (22), constraints (23), syntax and
+         * semantics (42), JDBC misuse (XJ). It undoes the failed statement and nothing else.
+         */
+        static boolean failsAlone(SQLException e) {
+            String state = e.getSQLState();
+            return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42")
+                    || state.startsWith("XJ"));
         }
 
         private static void rollbackTo(Connection c, Savepoint savepoint, SQLException cause) throws SQLException {
