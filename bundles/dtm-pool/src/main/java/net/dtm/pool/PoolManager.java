@@ -111,7 +111,7 @@ public class PoolManager implements AddressPoolAdminService {
     static final int KNOWN_MAX = 200_000;
 
     /** Set by the first store failure of an outage, cleared by the next success: one WARN per outage. */
-    private final java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean storeDown = new AtomicBoolean();
     /** When the current outage began (the first failure); stale once {@link #storeDown} is false. */
     private volatile Instant downSince;
     private final LeaseStore store;
@@ -126,9 +126,9 @@ public class PoolManager implements AddressPoolAdminService {
     /** Held by the one thread re-reading an expired pool list. */
     private final AtomicBoolean refreshingPools = new AtomicBoolean();
     /** LOCKED bindings this node wrote and not yet saw confirmed: the CONFIRM needs no read. */
-    private final ConcurrentHashMap<LeaseKey, Lease> recent = new ConcurrentHashMap<>();
+    private final BoundedMap<LeaseKey, Lease> recent = new BoundedMap<>(RECENT_MAX);
     /** BOUND leases this node answered last, for renewals while the store is unavailable. */
-    private final ConcurrentHashMap<LeaseKey, Lease> known = new ConcurrentHashMap<>();
+    private final BoundedMap<LeaseKey, Lease> known = new BoundedMap<>(KNOWN_MAX);
     /** This node's cluster membership, or null (a standalone node). */
     private final Cluster cluster;
     /** Whether allocation starts at a node-specific point of each pool (nodes sharing a store). */
@@ -742,13 +742,6 @@ public class PoolManager implements AddressPoolAdminService {
     /** Remembers a LOCKED binding this node just wrote, for the CONFIRM that follows; bounded. */
     private Lease remember(Lease lease) {
         if (lease.state() == LeaseState.LOCKED) {
-            if (recent.size() >= RECENT_MAX) {
-                var it = recent.keySet().iterator();
-                if (it.hasNext()) {
-                    it.next();
-                    it.remove();
-                }
-            }
             recent.put(new LeaseKey(lease.pool(), lease.device()), lease);
         }
         return lease;
@@ -994,13 +987,6 @@ public class PoolManager implements AddressPoolAdminService {
     /** Remembers a BOUND lease answered, for renewals while the store is unavailable; bounded. */
     private void know(Lease lease) {
         LeaseKey key = new LeaseKey(lease.pool(), lease.device());
-        if (known.size() >= KNOWN_MAX && !known.containsKey(key)) {
-            var it = known.keySet().iterator();
-            if (it.hasNext()) {
-                it.next();
-                it.remove();
-            }
-        }
         // Renewals of one device may finish out of order: keep the newest.
         known.merge(key, lease, (had, now) -> now.sequence() >= had.sequence() ? now : had);
     }
