@@ -214,6 +214,11 @@ public final class RequestHandler {
         return counters.snapshot();
     }
 
+    /** Answers kept for copies of their requests (tests). */
+    int cachedAnswers() {
+        return answers.size();
+    }
+
     /**
      * Handles one received copy of a request.
      *

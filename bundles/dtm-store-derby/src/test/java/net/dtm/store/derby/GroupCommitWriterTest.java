@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +46,7 @@ class GroupCommitWriterTest {
     static void createDatabase() throws SQLException {
         try (Connection c = DriverManager.getConnection(URL + ";create=true"); Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE t (k INT NOT NULL PRIMARY KEY)");
+            s.executeUpdate("CREATE TABLE unkeyed (k INT NOT NULL)"); // a write stored twice shows as two rows
         }
     }
 
@@ -61,6 +63,7 @@ class GroupCommitWriterTest {
     void open() throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM t");
+            s.executeUpdate("DELETE FROM unkeyed");
         }
         GroupCommitWriter.Hooks hooks = new GroupCommitWriter.Hooks() {
             private boolean first = true;
@@ -121,6 +124,115 @@ class GroupCommitWriterTest {
         Future<Integer> f = callers.submit(() -> writer.submit("insert", work));
         await().atMost(Duration.ofSeconds(30)).until(() -> writer.pending() == before + 1);
         return f;
+    }
+
+    /** One statement inserting {@code keys} into {@code table}, as a one-statement write must be. */
+    private static SqlWork<Integer> insertOne(String table, int... keys) {
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (k) VALUES ");
+        for (int i = 0; i < keys.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append('(').append(keys[i]).append(')');
+        }
+        return c -> {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate(sql.toString());
+            }
+        };
+    }
+
+    private Future<Integer> queueOneStatement(SqlWork<Integer> work) {
+        int before = writer.pending();
+        Future<Integer> f = callers.submit(() -> writer.submitOneStatement("insert one", work));
+        await().atMost(Duration.ofSeconds(30)).until(() -> writer.pending() == before + 1);
+        return f;
+    }
+
+    private List<Integer> rows(String table) throws SQLException {
+        List<Integer> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT k FROM " + table + " ORDER BY k")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
+    }
+
+    private static StoreUnavailableException unavailable(Future<Integer> f) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+        return assertInstanceOf(StoreUnavailableException.class, e.getCause());
+    }
+
+    @Test
+    void aOneStatementWriteFailingOnADuplicateFailsAloneWithoutASavepoint() throws Exception {
+        Future<Integer> first = callers.submit(() -> writer.submit("insert 1", insert(1)));
+        assertTrue(holding.await(30, TimeUnit.SECONDS));
+        Future<Integer> oneBefore = queueOneStatement(insertOne("t", 2));
+        Future<Integer> duplicate = queueOneStatement(insertOne("t", 6, 1)); // 6 goes in, then 1 is a duplicate
+        Future<Integer> normal = queue(insert(3, 4));
+        Future<Integer> oneAfter = queueOneStatement(insertOne("t", 5));
+        release.countDown();
+
+        assertEquals(1, first.get(30, TimeUnit.SECONDS));
+        assertEquals(1, oneBefore.get(30, TimeUnit.SECONDS));
+        StoreUnavailableException failed = unavailable(duplicate);
+        assertTrue(failed.getMessage().contains("23505"), failed.getMessage());
+        assertEquals(2, normal.get(30, TimeUnit.SECONDS));
+        assertEquals(1, oneAfter.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of(5), batchSizes, "one batch");
+        assertEquals(List.of(1, 2, 3, 4, 5), keys(),
+                "Derby undid the failed statement whole (6 is gone) and nothing else of the batch");
+        assertEquals(5, writer.writes());
+    }
+
+    @Test
+    void aOneStatementWriteEndingTheTransactionFailsTheWholeBatch() throws Exception {
+        Future<Integer> first = callers.submit(() -> writer.submit("insert 1", insert(1)));
+        assertTrue(holding.await(30, TimeUnit.SECONDS));
+        Future<Integer> normal = queue(insert(2));
+        Future<Integer> oneBefore = queueOneStatement(insertOne("t", 3));
+        Future<Integer> broken = queueOneStatement(c -> {
+            throw new SQLException("simulated", "XSDG1"); // not at statement severity: the transaction is gone
+        });
+        Future<Integer> after = queue(insert(4));
+        release.countDown();
+
+        for (Future<Integer> f : List.of(first, normal, oneBefore, broken, after)) {
+            StoreUnavailableException e = unavailable(f);
+            assertTrue(e.getMessage().contains("XSDG1"), e.getMessage());
+            assertTrue(e.getMessage().contains("nothing of"), e.getMessage());
+        }
+        assertEquals(List.of(), batchSizes, "the batch never reached its commit");
+        assertEquals(List.of(), keys(), "rolled back: nothing of the batch is stored");
+        assertEquals(0, writer.writes());
+
+        assertEquals(1, writer.submitOneStatement("insert 7", insertOne("t", 7)), "the writer goes on");
+        assertEquals(List.of(7), keys());
+    }
+
+    @Test
+    void aOneStatementWriteHittingALockTimeoutReRunsTheBatchOnce() throws Exception {
+        AtomicInteger flakyRuns = new AtomicInteger();
+        Future<Integer> first = callers.submit(() -> writer.submit("insert 1", insertOne("unkeyed", 1)));
+        assertTrue(holding.await(30, TimeUnit.SECONDS));
+        Future<Integer> normal = queue(insertOne("unkeyed", 2));
+        Future<Integer> oneBefore = queueOneStatement(insertOne("unkeyed", 3));
+        Future<Integer> flaky = queueOneStatement(c -> {
+            if (flakyRuns.getAndIncrement() == 0) {
+                throw new SQLException("simulated", "40XL1"); // Derby rolled the transaction back
+            }
+            return insertOne("unkeyed", 4).apply(c);
+        });
+        Future<Integer> oneAfter = queueOneStatement(insertOne("unkeyed", 5));
+        release.countDown();
+
+        for (Future<Integer> f : List.of(first, normal, oneBefore, flaky, oneAfter)) {
+            assertEquals(1, f.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(2, flakyRuns.get(), "the batch ran twice");
+        assertEquals(List.of(5), batchSizes, "committed once, as one batch");
+        assertEquals(List.of(1, 2, 3, 4, 5), rows("unkeyed"), "every write stored exactly once");
+        assertEquals(1, writer.batches());
+        assertEquals(5, writer.writes());
     }
 
     @Test
