@@ -31,14 +31,23 @@ import net.dtm.api.DeviceId;
  * ({@code --prefix}, 10.0.0.0/8) and enrolls {@code --devices} devices in one JDBC transaction.
  * Then, for each {@code --concurrency} value, a {@link LeaseClient} establishes never-seen devices
  * (ESTABLISH, PARAMS, CONFIRM, ACK each) for {@code --seconds}; a confirmed device is one new durable
- * lease. A short warm-up ({@code --warmup} seconds, its devices not reused) lets the JIT compile
- * the node's hot path first. Printed per trial: leases confirmed, leases/s, latency p50/p99, the
+ * lease. An untimed warm-up first (its devices not reused) lets the JIT compile the node's hot
+ * path: at the highest concurrency, in {@value #WARMUP_SLICE}-second slices, for at least
+ * {@value #WARMUP_MIN} s and at most {@code --warmup} seconds, ending once a slice completes within
+ * 5 % of the slice before (on two cores the node's C2 compiler was busy for 40 s of full load; a
+ * JVM server is measured warm, as it runs for days). Printed per trial: leases confirmed, leases/s, latency p50/p99, the
  * node's CPU (from /proc for a separate process) and where it went by thread group. The last line,
  * {@code RESULT ...}, is the best trial in key=value form for scripts.
  */
 public final class NewLeaseBenchmark {
 
     private static final long SEED = 20261125L;
+    /** Length of one warm-up slice, seconds. */
+    static final int WARMUP_SLICE = 10;
+    /** Shortest warm-up, seconds (unless --warmup asks for less). */
+    static final int WARMUP_MIN = 30;
+    /** Default longest warm-up, seconds. */
+    static final int WARMUP_MAX = 90;
 
     private NewLeaseBenchmark() {
     }
@@ -74,11 +83,7 @@ public final class NewLeaseBenchmark {
             System.out.printf(Locale.ROOT, "client: %d keys derived in %.1f s%n", keys.size(), (System.nanoTime() - t0) / 1e9);
             Iterator<DeviceId> devices = all.iterator();
 
-            if (o.warmup() > 0) {
-                LeaseClient.Result w = run(server, keys, o, o.concurrency().get(0), devices, o.warmup());
-                System.out.printf(Locale.ROOT, "warm-up (%d s, concurrency %d, not counted): %s%n", o.warmup(),
-                        o.concurrency().get(0), w);
-            }
+            warmUp(server, keys, o, devices);
             System.out.printf("%-11s %9s %10s %8s %9s %9s %9s %11s %11s %24s  %s%n", "concurrency", "confirmed", "leases/s",
                     "refused", "timedout", "p50 ms", "p99 ms", "node cpu %", "client cpu%", "commits x writes [sync]",
                     "node cpu by thread (ms)");
@@ -347,13 +352,36 @@ public final class NewLeaseBenchmark {
         }
     }
 
+    /** The untimed warm-up: slices at the highest concurrency until the rate settles (see the class comment). */
+    private static void warmUp(InetSocketAddress server, Map<DeviceId, byte[]> keys, Options o, Iterator<DeviceId> devices)
+            throws IOException {
+        int concurrency = o.concurrency().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        double previous = -1;
+        for (int spent = 0; spent < o.warmup(); ) {
+            int slice = Math.min(WARMUP_SLICE, o.warmup() - spent);
+            LeaseClient.Result w = run(server, keys, o, concurrency, devices, slice);
+            spent += slice;
+            double rate = w.confirmedPerSecond();
+            boolean settled = spent >= Math.min(WARMUP_MIN, o.warmup()) && previous > 0
+                    && Math.abs(rate - previous) <= 0.05 * previous;
+            System.out.printf(Locale.ROOT, "warm-up %d s of at most %d (concurrency %d, not counted)%s: %s%n", spent,
+                    o.warmup(), concurrency, settled ? ", settled" : "", w);
+            if (settled) {
+                return;
+            }
+            previous = rate;
+        }
+    }
+
     // ------------------------------------------------------------------ options
 
     static String usage() {
         return String.join("\n",
                 "usage: NewLeaseBenchmark [options]",
                 "  --seconds N          length of each timed trial (30)",
-                "  --warmup N           untimed warm-up first, seconds (5; 0 = none)",
+                "  --warmup N           longest untimed warm-up first, seconds (" + WARMUP_MAX + "; 0 = none): " + WARMUP_SLICE
+                        + " s slices at the highest",
+                "                       concurrency, at least " + WARMUP_MIN + " s, until a slice is within 5 % of the one before",
                 "  --concurrency A,B    devices in flight, one trial each; the best is the RESULT (64,256,1024)",
                 "  --timeout-ms N       client retransmission timeout per request (1000; 4 sends before giving up)",
                 "  --sources N          client source addresses 127.0.0.2.. (16): the server limits datagrams per source address",
@@ -364,7 +392,8 @@ public final class NewLeaseBenchmark {
                 "  --source-limit N     node per-source limit, source.queue.limit (256)",
                 "  --prefix CIDR        pool prefix (10.0.0.0/8)",
                 "  --node-log LEVEL     node log level: info (as Karaf: one line per bound lease), warn, off (info)",
-                "  --node-heap SIZE     node JVM heap (1g)",
+                "  --node-heap SIZE     node JVM heap (3g: a million enrolled devices' keys, 200,000 remembered leases and",
+                "                       Derby's page cache; with 1g the live set reached 850 MB and GC took the CPU)",
                 "  --node-jvm OPTION    one more JVM option for the node process (repeatable), e.g. for a profiler;",
                 "                       -Dderby.system.durability=test turns off log syncs: a diagnosis, not a result",
                 "  --profile FILE       record a JFR CPU profile of the node during the timed trials into FILE",
@@ -374,7 +403,7 @@ public final class NewLeaseBenchmark {
 
     static Options parse(String[] args) throws IOException {
         int seconds = 30;
-        int warmup = 5;
+        int warmup = WARMUP_MAX;
         int timeoutMs = 1000;
         List<Integer> concurrency = List.of(64, 256, 1024);
         int sources = 16;
@@ -386,7 +415,7 @@ public final class NewLeaseBenchmark {
         String prefix = "10.0.0.0/8";
         boolean inProcess = false;
         String nodeLog = "info";
-        String heap = "1g";
+        String heap = "3g";
         Path dir = null;
         List<String> nodeJvm = new ArrayList<>();
         Path profile = null;
