@@ -53,6 +53,33 @@ class DerbyStoreTest {
     }
 
     @Test
+    void openingSetsTheLogPropertiesAsDatabaseProperties() throws Exception {
+        Path db = dir.resolve("db");
+        try (DerbyStore s = new DerbyStore(db)) {
+            s.createPool(Pool.of("demo", "10.64.0.0/16", 3600));
+        }
+        // Read back with plain JDBC after the store closed: stored in the database, not in this JVM.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:derby:" + db.toAbsolutePath());
+             java.sql.PreparedStatement ps = c.prepareStatement("VALUES SYSCS_UTIL.SYSCS_GET_DATABASE_PROPERTY(?)")) {
+            for (var p : DerbyStore.STORAGE_PROPERTIES.entrySet()) {
+                ps.setString(1, p.getKey());
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(p.getValue(), rs.getString(1), p.getKey());
+                }
+            }
+        } finally {
+            try {
+                java.sql.DriverManager.getConnection("jdbc:derby:" + db.toAbsolutePath() + ";shutdown=true").close();
+            } catch (SQLException expected) {
+                assertEquals("08006", expected.getSQLState());
+            }
+        }
+        assertEquals("16777216", DerbyStore.STORAGE_PROPERTIES.get("derby.storage.logSwitchInterval"));
+        assertEquals("33554432", DerbyStore.STORAGE_PROPERTIES.get("derby.storage.checkpointInterval"));
+    }
+
+    @Test
     void closedStoreFailsWithStoreUnavailable() {
         DerbyStore s = new DerbyStore(dir.resolve("db"));
         s.createPool(Pool.of("demo", "10.64.0.0/16", 3600));
