@@ -109,25 +109,12 @@ public abstract class DtmTestSupport {
     }
 
     protected <T> T service(Class<T> type, Duration timeout) {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(timeout.toMillis());
-            if (service == null) {
-                throw new AssertionError("service " + type.getName() + " not registered within " + timeout.toSeconds() + " s");
-            }
-            return service;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for " + type.getName(), e);
-        } finally {
-            tracker.close();
-        }
+        return service(type, "", timeout);
     }
 
     /**
      * Waits for a service of {@code type} whose properties match {@code filter} (an LDAP filter
-     * such as {@code (dtm.store.type=zookeeper)}) and returns it.
+     * such as {@code (dtm.store.type=zookeeper)}, or empty for any) and returns it.
      */
     protected <T> T service(Class<T> type, String filter, Duration timeout) {
         ServiceTracker<T, T> tracker;
@@ -141,8 +128,8 @@ public abstract class DtmTestSupport {
         try {
             T service = tracker.waitForService(timeout.toMillis());
             if (service == null) {
-                throw new AssertionError("service " + type.getName() + " " + filter + " not registered within "
-                        + timeout.toSeconds() + " s");
+                throw new AssertionError("service " + type.getName() + (filter.isEmpty() ? "" : " " + filter)
+                        + " not registered within " + timeout.toSeconds() + " s");
             }
             return service;
         } catch (InterruptedException e) {

@@ -125,6 +125,8 @@ public class PoolManager implements AddressPoolAdminService {
     private volatile CachedPools cachedPools = new CachedPools(List.of(), Instant.MIN);
     /** Held by the one thread re-reading an expired pool list. */
     private final AtomicBoolean refreshingPools = new AtomicBoolean();
+    /** Orders replacing {@link #cachedPools}: a list read before a pool changed never replaces the emptied one. */
+    private final Object poolListLock = new Object();
     /** LOCKED bindings this node wrote and not yet saw confirmed: the CONFIRM needs no read. */
     private final BoundedMap<LeaseKey, Lease> recent = new BoundedMap<>(RECENT_MAX);
     /** BOUND leases this node answered last, for renewals while the store is unavailable. */
@@ -208,7 +210,7 @@ public class PoolManager implements AddressPoolAdminService {
 
     /** Throws the cached pool list away: the next selection reads it again. */
     private void forgetPoolList() {
-        synchronized (refreshingPools) {
+        synchronized (poolListLock) {
             cachedPools = new CachedPools(List.of(), Instant.MIN);
         }
     }
@@ -641,7 +643,7 @@ public class PoolManager implements AddressPoolAdminService {
             loaded.sort(Comparator.comparing(Pool::name));
             return loaded;
         }
-        synchronized (refreshingPools) {
+        synchronized (poolListLock) {
             if (cachedPools == c) {
                 cachedPools = new CachedPools(fresh, now);
             }
