@@ -16,11 +16,33 @@ import java.util.Objects;
  * @param keepaliveSeconds keepalive interval
  * @param leaseSeconds     lease lifetime from the moment the parameters were issued
  * @param serverNodeId     the node that issued them
+ * @param tunnelKey        VXLAN network identifier or GRE key (0 = none: IPIP, WireGuard, or a v1 server)
+ * @param serverPublicKey  the server's WireGuard public key (base64), empty unless the type is WireGuard
  */
 public record TunnelParameters(InetAddress innerAddress, int prefixLength, InetAddress gateway,
                                InetSocketAddress serverEndpoint, TunnelType type, int mtu,
-                               int keepaliveSeconds, int leaseSeconds, String serverNodeId) {
+                               int keepaliveSeconds, int leaseSeconds, String serverNodeId,
+                               long tunnelKey, String serverPublicKey) {
+
+    /** Parameters without data-plane key material (as a v1 server sends them). */
+    public TunnelParameters(InetAddress innerAddress, int prefixLength, InetAddress gateway,
+                            InetSocketAddress serverEndpoint, TunnelType type, int mtu,
+                            int keepaliveSeconds, int leaseSeconds, String serverNodeId) {
+        this(innerAddress, prefixLength, gateway, serverEndpoint, type, mtu, keepaliveSeconds, leaseSeconds,
+                serverNodeId, 0, "");
+    }
+
+    /** A copy with another lease time (what changes on every renewal). */
+    public TunnelParameters withLeaseSeconds(int seconds) {
+        return new TunnelParameters(innerAddress, prefixLength, gateway, serverEndpoint, type, mtu, keepaliveSeconds,
+                seconds, serverNodeId, tunnelKey, serverPublicKey);
+    }
+
     public TunnelParameters {
+        Objects.requireNonNull(serverPublicKey, "serverPublicKey");
+        if (tunnelKey < 0 || tunnelKey > 0xffffffffL) {
+            throw new IllegalArgumentException("tunnel key " + tunnelKey + " outside 0..4294967295");
+        }
         Objects.requireNonNull(innerAddress, "innerAddress");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(serverEndpoint, "serverEndpoint");
