@@ -29,6 +29,18 @@ public interface ConfigSession extends AutoCloseable {
     List<String> list(String prefix) throws ConfigException;
 
     /**
+     * Problems the device itself shows with {@code intent}, checked before anything changes: the
+     * local outer address is not configured here, the remote endpoint has no route, the
+     * encapsulation's kernel module or feature is missing... Each a sentence for an operator;
+     * empty when none. Must not change the device.
+     *
+     * @throws ConfigException if the device cannot be read
+     */
+    default List<String> check(TunnelIntent intent) throws ConfigException {
+        return List.of();
+    }
+
+    /**
      * Applies {@code commands} (rendered by this adapter's behaviours) as one batch, in order,
      * stopping at the first the device refuses.
      *
