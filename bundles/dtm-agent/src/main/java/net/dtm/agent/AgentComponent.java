@@ -36,6 +36,7 @@ import net.dtm.api.DeviceId;
 import net.dtm.api.LinkService;
 import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelStatus;
+import net.dtm.api.TunnelListener;
 import net.dtm.api.TunnelType;
 import net.dtm.spi.link.LinkDriver;
 import net.dtm.transport.LinkUsage;
@@ -81,6 +82,12 @@ public class AgentComponent implements TunnelAgentService {
 
         @AttributeDefinition(name = "Pool", description = "Pool to ask for; empty for the server's default")
         String pool() default "";
+
+        @AttributeDefinition(name = "WireGuard key file", description = "This device's WireGuard private key (created at first start, mode 600; relative to etc); used when tunnel.type = wireguard")
+        String wireguard_key_file() default "dtm-wireguard.key";
+
+        @AttributeDefinition(name = "Wire version", description = "Control protocol version: 2 (data-plane fields, PATH) or 1 for a server that predates them")
+        int wire_version() default 2;
     }
 
     private final ScheduledExecutorService scheduler;
@@ -91,6 +98,9 @@ public class AgentComponent implements TunnelAgentService {
     private ScheduledFuture<?> keyWatch;
     /** Last error reading the key file, so the watch logs each problem once. */
     private volatile String lastKeyFileError;
+    private final List<TunnelListener> tunnelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String wireGuardPublicKey = "";
+    private volatile int wireVersion = 2;
 
     /** For DS. */
     public AgentComponent() {
@@ -130,6 +140,30 @@ public class AgentComponent implements TunnelAgentService {
 
     void unbindLink(LinkDriver link) {
         transport.removeLink(link);
+    }
+
+    /** A tunnel listener (the configuration module, a carrier's plugin): gets every tunnel event. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindTunnelListener(TunnelListener listener) {
+        TunnelAgent a;
+        synchronized (this) {
+            tunnelListeners.add(listener);
+            a = agent;
+        }
+        if (a != null) {
+            a.addTunnelListener(listener);
+        }
+    }
+
+    void unbindTunnelListener(TunnelListener listener) {
+        TunnelAgent a;
+        synchronized (this) {
+            tunnelListeners.remove(listener);
+            a = agent;
+        }
+        if (a != null) {
+            a.removeTunnelListener(listener);
+        }
     }
 
     /** The transport, for tests. */
@@ -179,6 +213,17 @@ public class AgentComponent implements TunnelAgentService {
             return;
         }
         String pool = config.pool() == null ? "" : config.pool().trim();
+        wireVersion = config.wire_version();
+        if (type == TunnelType.WIREGUARD) {
+            Path wgFile = AgentConfig.resolveKeyFile(config.wireguard_key_file().trim());
+            try {
+                wireGuardPublicKey = WireGuardKeyFile.loadOrCreate(wgFile);
+                LOG.info("tunnel agent WireGuard key: device={} public key {} (private key in {})", id, wireGuardPublicKey, wgFile);
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.error("tunnel agent not started: device={} WireGuard key file {} unusable: {}", id, wgFile, e.getMessage());
+                return;
+            }
+        }
         String keyText = config.device_key() == null ? "" : config.device_key().trim();
         if (!keyText.isEmpty()) {
             try {
@@ -247,6 +292,11 @@ public class AgentComponent implements TunnelAgentService {
         s = new AgentSettings(s.device(), key, servers, type, pool, s.attemptTimeout(), s.confirmTimeout(),
                 s.retryMin(), s.retryMax());
         TunnelAgent a = new TunnelAgent(s, transport, scheduler, Clock.systemUTC());
+        a.setWireVersion(wireVersion);
+        a.setWireGuardPublicKey(wireGuardPublicKey);
+        for (TunnelListener l : tunnelListeners) {
+            a.addTunnelListener(l);
+        }
         agent = a;
         a.start();
     }

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException.Reason;
+import net.dtm.api.OuterPath;
 import net.dtm.api.TunnelAgentService;
+import net.dtm.api.TunnelEvent;
+import net.dtm.api.TunnelListener;
 import net.dtm.api.TunnelParameters;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelStatus.State;
@@ -42,6 +45,7 @@ import net.dtm.protocol.LinkAddress;
 import net.dtm.protocol.Message;
 import net.dtm.protocol.Nak;
 import net.dtm.protocol.Params;
+import net.dtm.protocol.PathUpdate;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.protocol.Release;
 import net.dtm.protocol.Renew;
@@ -71,6 +75,11 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     private final Clock clock;
     private final SequenceSource sequence = new SequenceSource();
     private final List<Consumer<TunnelStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final List<TunnelListener> tunnelListeners = new CopyOnWriteArrayList<>();
+    private final PathSelector selector = new PathSelector();
+    private final Runnable linksChanged = this::linksChanged;
+    private volatile String wireGuardPublicKey = "";
+    private volatile int wireVersion = Codec.MAX_VERSION;
 
     // Guarded by this.
     private int epoch;
@@ -89,6 +98,11 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     private long establishments;
     private ScheduledFuture<?> timer;
     private CompletableFuture<?> inFlight;
+    /** The link carrying the tunnel's outer packets. */
+    private Optional<OuterPath> path = Optional.empty();
+    /** The data-plane parameters of the tunnel in use: from the ESTABLISH's PARAMS, kept across renewals by other nodes. */
+    private TunnelParameters tunnel;
+    private ScheduledFuture<?> pathTimer;
 
     /**
      * @param settings  who the device is and where the servers are
@@ -117,7 +131,64 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             e = ++epoch;
         }
         LOG.info("tunnel agent started: device={} servers={} links={}", settings.device(), servers(), linkIds());
+        transport.addChangeListener(linksChanged);
+        synchronized (this) {
+            try {
+                // measured round trips and losses change without a link event: look again every second
+                pathTimer = scheduler.scheduleWithFixedDelay(this::reviewPath, 1, 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException ex) {
+                LOG.debug("agent scheduler stopped: device={}", settings.device());
+            }
+        }
         run(() -> establish(e));
+    }
+
+    /**
+     * Speaks wire version {@code version} (1 or 2; 2 by default). Version 1 carries no data-plane
+     * fields: for a server that predates them. Call before {@link #start()}.
+     */
+    public void setWireVersion(int version) {
+        if (version < Codec.VERSION || version > Codec.MAX_VERSION) {
+            throw new IllegalArgumentException("wire version " + version + " outside " + Codec.VERSION + ".." + Codec.MAX_VERSION);
+        }
+        this.wireVersion = version;
+    }
+
+    /** This device's WireGuard public key (base64), sent in ESTABLISH; empty for none. Call before {@link #start()}. */
+    public void setWireGuardPublicKey(String publicKey) {
+        this.wireGuardPublicKey = Objects.requireNonNull(publicKey, "publicKey");
+    }
+
+    /**
+     * Sends every tunnel event to {@code listener} from now on, on the agent's thread, in order. A
+     * listener added while a tunnel is up first gets an ESTABLISHED event for it, so a configuration
+     * module installed or restarted later still builds the tunnel.
+     */
+    public void addTunnelListener(TunnelListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        run(() -> {
+            TunnelEvent replay;
+            synchronized (this) {
+                if (tunnelListeners.contains(listener)) {
+                    return;
+                }
+                tunnelListeners.add(listener);
+                replay = tunnel == null || closed ? null : event(TunnelEvent.Type.ESTABLISHED, tunnel, null);
+            }
+            if (replay != null) {
+                deliver(listener, replay);
+            }
+        });
+    }
+
+    /** Stops sending tunnel events to {@code listener}. */
+    public void removeTunnelListener(TunnelListener listener) {
+        tunnelListeners.remove(listener);
+    }
+
+    /** The link carrying the tunnel, if one is usable. */
+    public synchronized Optional<OuterPath> path() {
+        return path;
     }
 
     /** Calls {@code listener} with every status change (on the agent's scheduler thread). */
@@ -173,6 +244,14 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             oldServer = server;
         }
         LOG.info("tunnel re-establishment requested: device={}", settings.device());
+        TunnelEvent released;
+        synchronized (this) {
+            released = tunnel == null ? null : event(TunnelEvent.Type.RELEASED, null, tunnel);
+            tunnel = null;
+        }
+        if (released != null) {
+            run(() -> publish(released));
+        }
         if (old == null || oldServer == null) {
             run(() -> establish(e));
             return;
@@ -208,7 +287,11 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             closed = true;
             newCycle();
             state = State.IDLE;
+            if (pathTimer != null) {
+                pathTimer.cancel(false);
+            }
         }
+        transport.removeChangeListener(linksChanged);
         LOG.info("tunnel agent stopped: device={}", settings.device());
         publish();
     }
@@ -225,8 +308,11 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             }
             state = State.ESTABLISHING;
             targets = servers;
-            body = new Establish(settings.tunnelType(), settings.pool(), linkAddresses(),
-                    params == null ? Optional.empty() : Optional.of(params.parameters().innerAddress()));
+            path = selector.choose(candidates(), path);
+            Optional<InetAddress> last = params == null ? Optional.empty() : Optional.of(params.parameters().innerAddress());
+            body = wireVersion >= 2
+                    ? new Establish(settings.tunnelType(), settings.pool(), linkAddresses(), last, wireGuardPublicKey, path)
+                    : new Establish(settings.tunnelType(), settings.pool(), linkAddresses(), last);
         }
         publish();
         NakCollector naks = new NakCollector(targets);
@@ -243,10 +329,13 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
 
     private void established(int e, Reply<Message> reply, Params p) {
         double ms = reply.elapsedNanos() / 1_000_000.0;
+        TunnelEvent event;
         synchronized (this) {
             if (stale(e)) {
                 return;
             }
+            event = event(TunnelEvent.Type.ESTABLISHED, p.parameters(), tunnel);
+            tunnel = p.parameters();
             Instant now = clock.instant();
             state = State.ESTABLISHED;
             params = p;
@@ -264,6 +353,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         }
         LOG.info(establishedLine(settings.device(), p.parameters().innerAddress(), reply.server(), ms));
         publish();
+        publish(event);
         confirm(e);
         scheduleRenew(e, p.parameters().leaseSeconds());
     }
@@ -334,7 +424,10 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             }
             state = State.RENEWING;
             targets = servers;
-            body = new Renew(params.pool(), params.parameters().innerAddress(), params.leaseSequence());
+            body = wireVersion >= 2
+                    ? new Renew(params.pool(), params.parameters().innerAddress(), params.leaseSequence(),
+                            tunnel == null ? "" : tunnel.serverNodeId(), path)
+                    : new Renew(params.pool(), params.parameters().innerAddress(), params.leaseSequence());
         }
         publish();
         NakCollector naks = new NakCollector(targets);
@@ -374,9 +467,17 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     }
 
     private void renewed(int e, Reply<Message> reply, Params p) {
+        TunnelEvent changed = null;
         synchronized (this) {
             if (stale(e)) {
                 return;
+            }
+            // The lease is the cluster's; the tunnel is its server's. A renewal answered by another
+            // node renews the lease and leaves the tunnel where it is.
+            if (tunnel != null && tunnel.serverNodeId().equals(p.parameters().serverNodeId())
+                    && !tunnel.withLeaseSeconds(1).equals(p.parameters().withLeaseSeconds(1))) {
+                changed = event(TunnelEvent.Type.PARAMETERS_CHANGED, p.parameters(), tunnel);
+                tunnel = p.parameters();
             }
             state = State.ESTABLISHED;
             params = p;
@@ -389,17 +490,28 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         LOG.info("tunnel renewed: device={} address={} server={} lease={} s", settings.device(),
                 p.parameters().innerAddress().getHostAddress(), hostPort(reply.server()), p.parameters().leaseSeconds());
         publish();
+        if (changed != null) {
+            LOG.info("tunnel parameters changed: device={} address={} server={}", settings.device(),
+                    p.parameters().innerAddress().getHostAddress(), hostPort(reply.server()));
+            publish(changed);
+        }
         scheduleRenew(e, p.parameters().leaseSeconds());
     }
 
     private void restart(int e) {
         int next;
+        TunnelEvent lost;
         synchronized (this) {
             if (stale(e)) {
                 return;
             }
             next = newCycle();
             state = State.ESTABLISHING;
+            lost = tunnel == null ? null : event(TunnelEvent.Type.LOST, null, tunnel);
+            tunnel = null;
+        }
+        if (lost != null) {
+            publish(lost);
         }
         establish(next);
     }
@@ -485,7 +597,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
 
     private CompletableFuture<Reply<Message>> request(long tx, List<InetSocketAddress> targets, Message body,
                                                       ReplyMatcher<Message> matcher, Duration timeout) {
-        Envelope env = new Envelope(Direction.TO_SERVER, settings.device(), tx, sequence.next(), body);
+        Envelope env = new Envelope(Direction.TO_SERVER, settings.device(), tx, sequence.next(), body, wireVersion);
         byte[] datagram = Codec.encode(env, key);
         try {
             return transport.request(tx, targets, datagram, matcher, timeout);
@@ -536,6 +648,105 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             return null;
         }
         return env.body();
+    }
+
+    // ---- the outer path ---------------------------------------------------------------------
+
+    private void linksChanged() {
+        run(this::reviewPath);
+    }
+
+    /** Moves the tunnel to the best usable link when that changed, and tells the tunnel's server. */
+    private void reviewPath() {
+        OuterPath moved;
+        TunnelEvent event;
+        Params held;
+        InetSocketAddress to;
+        int e;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            Optional<OuterPath> next = selector.choose(candidates(), path);
+            if (next.equals(path)) {
+                return;
+            }
+            Optional<OuterPath> before = path;
+            path = next;
+            if (tunnel == null || next.isEmpty()) {
+                LOG.info("tunnel path: device={} link={} (was {})", settings.device(),
+                        next.map(OuterPath::linkId).orElse("none usable"), before.map(OuterPath::linkId).orElse("none"));
+                return;
+            }
+            moved = next.get();
+            event = event(TunnelEvent.Type.PATH_MOVED, tunnel, tunnel);
+            held = params;
+            to = server;
+            e = epoch;
+            LOG.info("tunnel path moved: device={} link={} outer={} (was {})", settings.device(), moved.linkId(),
+                    hostPort(moved.localAddress()), before.map(OuterPath::linkId).orElse("none"));
+        }
+        publish(event);
+        if (wireVersion >= 2 && held != null && to != null) {
+            long tx = Transactions.newId();
+            PathUpdate body = new PathUpdate(held.pool(), held.parameters().innerAddress(), held.leaseSequence(), moved);
+            CompletableFuture<Reply<Message>> f = request(tx, List.of(to), body, acceptAckOrNak(tx), settings.confirmTimeout());
+            f.whenCompleteAsync((r, err) -> {
+                if (err == null && r.value() instanceof Ack) {
+                    LOG.debug("tunnel path acknowledged: device={} server={} link={}", settings.device(), hostPort(to), moved.linkId());
+                } else if (!stale(e)) {
+                    LOG.warn("tunnel path not acknowledged: device={} server={} link={} reason={}", settings.device(),
+                            hostPort(to), moved.linkId(), err != null ? describe(err) : "nak " + ((Nak) r.value()).reason().label());
+                }
+            }, scheduler);
+        }
+    }
+
+    private List<PathSelector.Candidate> candidates() {
+        Map<String, net.dtm.transport.LinkStats> stats = new HashMap<>();
+        for (net.dtm.transport.LinkStats s : transport.stats()) {
+            stats.put(s.id(), s);
+        }
+        Map<String, Boolean> enabled = new HashMap<>();
+        for (net.dtm.api.LinkInfo i : transport.linkInfos()) {
+            enabled.put(i.id(), i.enabled());
+        }
+        List<PathSelector.Candidate> out = new ArrayList<>();
+        for (LinkDriver l : transport.links()) {
+            net.dtm.transport.LinkStats s = stats.get(l.id());
+            Optional<InetSocketAddress> a;
+            try {
+                a = l.localAddress();
+            } catch (RuntimeException ex) {
+                a = Optional.empty();
+            }
+            out.add(new PathSelector.Candidate(l.id(), l.state(), enabled.getOrDefault(l.id(), true), l.metered(), a,
+                    s == null ? Duration.ZERO : s.srtt(), s == null ? 0 : s.lossEstimate()));
+        }
+        return out;
+    }
+
+    // ---- tunnel events ------------------------------------------------------------------------
+
+    /** An event of this device now; caller holds the lock. */
+    private TunnelEvent event(TunnelEvent.Type type, TunnelParameters now, TunnelParameters before) {
+        return new TunnelEvent(type, settings.device(), Optional.ofNullable(now), Optional.ofNullable(before), path,
+                clock.instant());
+    }
+
+    private void publish(TunnelEvent event) {
+        for (TunnelListener l : tunnelListeners) {
+            deliver(l, event);
+        }
+    }
+
+    private void deliver(TunnelListener l, TunnelEvent event) {
+        try {
+            l.tunnelChanged(event);
+        } catch (RuntimeException ex) {
+            LOG.warn("tunnel listener {} failed on {}: device={} error={}", l.getClass().getName(), event.type(),
+                    settings.device(), ex.toString());
+        }
     }
 
     private List<LinkAddress> linkAddresses() {

@@ -63,6 +63,16 @@ class AgentComponentTest {
             public String pool() {
                 return "";
             }
+
+            @Override
+            public String wireguard_key_file() {
+                return "dtm-wireguard.key";
+            }
+
+            @Override
+            public int wire_version() {
+                return 2;
+            }
         };
     }
 

@@ -37,6 +37,10 @@ final class FakeServer implements AutoCloseable {
     final Thread thread;
     final SequenceSource sequence = new SequenceSource();
     final List<MessageType> seen = new CopyOnWriteArrayList<>();
+    /** Every decoded request, in order. */
+    final List<Envelope> bodies = new CopyOnWriteArrayList<>();
+    /** MTU handed out in PARAMS. */
+    volatile int mtu = 1400;
     final AtomicInteger undecodable = new AtomicInteger();
     volatile int leaseSeconds = 3600;
     volatile String address = "10.64.0.7";
@@ -83,8 +87,10 @@ final class FakeServer implements AutoCloseable {
                     continue;
                 }
                 seen.add(req.type());
+                bodies.add(req);
                 Message answer = answer(req);
-                Envelope out = new Envelope(Direction.TO_DEVICE, req.device(), req.transactionId(), sequence.next(), answer);
+                Envelope out = new Envelope(Direction.TO_DEVICE, req.device(), req.transactionId(), sequence.next(), answer,
+                        req.version());
                 channel.send(ByteBuffer.wrap(Codec.encode(out, key)), from);
             } catch (IOException e) {
                 return;
@@ -97,16 +103,20 @@ final class FakeServer implements AutoCloseable {
             return nakAll;
         }
         return switch (req.type()) {
-            case ESTABLISH -> params();
-            case RENEW -> nakRenew != null ? nakRenew : params();
-            case CONFIRM, RELEASE -> new Ack(req.type());
+            case ESTABLISH -> params(req.version());
+            case RENEW -> nakRenew != null ? nakRenew : params(req.version());
+            case CONFIRM, RELEASE, PATH -> new Ack(req.type());
             default -> new Nak(Reason.BAD_REQUEST, "unexpected " + req.type());
         };
     }
 
-    private Params params() throws IOException {
+    private Params params(int version) throws IOException {
         TunnelParameters p = new TunnelParameters(InetAddress.getByName(address), 16, InetAddress.getByName("10.64.0.1"),
-                new InetSocketAddress("127.0.0.1", 4789), TunnelType.VXLAN, 1400, 10, leaseSeconds, nodeId);
+                new InetSocketAddress("127.0.0.1", 4789), TunnelType.VXLAN, mtu, 10, leaseSeconds, nodeId, 4242, "");
+        if (version < 2) {
+            p = new TunnelParameters(p.innerAddress(), p.prefixLength(), p.gateway(), p.serverEndpoint(), p.type(), p.mtu(),
+                    p.keepaliveSeconds(), p.leaseSeconds(), p.serverNodeId());
+        }
         return new Params(p, "demo", 7, pushServers);
     }
 

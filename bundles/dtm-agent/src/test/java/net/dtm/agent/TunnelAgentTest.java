@@ -325,4 +325,96 @@ class TunnelAgentTest {
         assertEquals("tunnel established: device=smr-1 address=10.64.0.9 server=127.0.0.1:47800 time=23.5 ms", line);
         assertFalse(line.contains(","));
     }
+
+    // ---- data plane: tunnel events, the outer path, wire versions ----------------------------
+
+    @Test
+    void tunnelEventsFollowTheLifecycleAndThePathMovesWhenItsLinkGoesDown() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        EmulatedLink fast = link("5g", 5, 0, 1);
+        EmulatedLink slow = link("lte", 40, 0, 2);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        List<net.dtm.api.TunnelEvent> events = new CopyOnWriteArrayList<>();
+        agent.addTunnelListener(events::add);
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
+                .anyMatch(e -> e.type() == net.dtm.api.TunnelEvent.Type.ESTABLISHED));
+        net.dtm.api.TunnelEvent established = events.get(0);
+        assertEquals(4242, established.parameters().orElseThrow().tunnelKey());
+        String first = established.path().orElseThrow().linkId();
+        // the ESTABLISH named the carrying link and went in wire version 2
+        net.dtm.protocol.Envelope est = s.bodies.stream().filter(b -> b.type() == MessageType.ESTABLISH).findFirst().orElseThrow();
+        assertEquals(2, est.version());
+        assertEquals(first, ((net.dtm.protocol.Establish) est.body()).path().orElseThrow().linkId());
+
+        EmulatedLink carrying = first.equals("5g") ? fast : slow;
+        String other = first.equals("5g") ? "lte" : "5g";
+        carrying.setState(net.dtm.spi.link.LinkState.DOWN);
+        await().atMost(Duration.ofSeconds(2)).until(() -> events.stream()
+                .anyMatch(e -> e.type() == net.dtm.api.TunnelEvent.Type.PATH_MOVED));
+        net.dtm.api.TunnelEvent moved = events.stream()
+                .filter(e -> e.type() == net.dtm.api.TunnelEvent.Type.PATH_MOVED).findFirst().orElseThrow();
+        assertEquals(other, moved.path().orElseThrow().linkId());
+        assertEquals(established.parameters().orElseThrow().innerAddress(), moved.parameters().orElseThrow().innerAddress());
+        // the tunnel's server is told, authenticated, and acknowledges
+        await().atMost(Duration.ofSeconds(3)).until(() -> s.count(MessageType.PATH) >= 1);
+        net.dtm.protocol.PathUpdate update = (net.dtm.protocol.PathUpdate) s.bodies.stream()
+                .filter(b -> b.type() == MessageType.PATH).findFirst().orElseThrow().body();
+        assertEquals(other, update.path().linkId());
+        assertEquals(InetAddress.getByName("10.64.0.7"), update.address());
+    }
+
+    @Test
+    void aListenerAddedLaterIsToldOfTheTunnelInPlace() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        List<net.dtm.api.TunnelEvent> late = new CopyOnWriteArrayList<>();
+        agent.addTunnelListener(late::add);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !late.isEmpty());
+        assertEquals(net.dtm.api.TunnelEvent.Type.ESTABLISHED, late.get(0).type());
+        assertEquals(InetAddress.getByName("10.64.0.7"), late.get(0).parameters().orElseThrow().innerAddress());
+    }
+
+    @Test
+    void parametersChangedOnlyWhenTheTunnelServerChangesThemAndAThrowingListenerHarmsNoOne() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        s.leaseSeconds = 1;
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        List<net.dtm.api.TunnelEvent> events = new CopyOnWriteArrayList<>();
+        agent.addTunnelListener(e -> {
+            throw new IllegalStateException("a broken plugin");
+        });
+        agent.addTunnelListener(events::add);
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.count(MessageType.RENEW) >= 1);
+        assertTrue(events.stream().noneMatch(e -> e.type() == net.dtm.api.TunnelEvent.Type.PARAMETERS_CHANGED),
+                "a renewal with the same parameters changes nothing: " + events);
+        s.mtu = 1300;
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
+                .anyMatch(e -> e.type() == net.dtm.api.TunnelEvent.Type.PARAMETERS_CHANGED));
+        net.dtm.api.TunnelEvent changed = events.stream()
+                .filter(e -> e.type() == net.dtm.api.TunnelEvent.Type.PARAMETERS_CHANGED).findFirst().orElseThrow();
+        assertEquals(1300, changed.parameters().orElseThrow().mtu());
+        assertEquals(1400, changed.previous().orElseThrow().mtu());
+        // renewals name the tunnel's server
+        net.dtm.protocol.Renew renew = (net.dtm.protocol.Renew) s.bodies.stream()
+                .filter(b -> b.type() == MessageType.RENEW).findFirst().orElseThrow().body();
+        assertEquals("node-a", renew.tunnelServer());
+    }
+
+    @Test
+    void aVersion1AgentSendsNoDataPlaneFieldsAndStillEstablishes() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.setWireVersion(1);
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        assertTrue(s.bodies.stream().allMatch(b -> b.version() == 1));
+        assertEquals(0, agent.status().parameters().orElseThrow().tunnelKey());
+    }
 }

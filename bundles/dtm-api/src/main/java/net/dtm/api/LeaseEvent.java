@@ -19,8 +19,12 @@ public record LeaseEvent(Type type, Lease lease, Optional<TunnelPeer> peer, Inst
     public enum Type {
         /** The device confirmed the lease through this node: its tunnel is served here. */
         BOUND,
-        /** The device renewed through this node; the peer may carry a new outer address. */
+        /** The device renewed naming this node as its tunnel server; the peer may carry a new outer address. */
         RENEWED,
+        /** The device moved its tunnel's outer path to another link or address (PATH message). */
+        PATH_CHANGED,
+        /** The device renewed naming another node as its tunnel server: this node's core end is no longer used. */
+        MOVED_AWAY,
         /** The device (or an operator) released the lease. */
         RELEASED,
         /** The lease ran out without renewal. */

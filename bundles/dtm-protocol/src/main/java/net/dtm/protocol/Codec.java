@@ -46,8 +46,12 @@ public final class Codec {
 
     /** Largest datagram sent or accepted, in bytes: fits an IPv6 minimum-MTU path with room for tunnels. */
     public static final int MAX_DATAGRAM = 1200;
-    /** Protocol version spoken by this codec. */
+    /** The oldest wire version this codec speaks (and the one a v1 peer sends). */
     public static final int VERSION = 1;
+    /** The newest wire version this codec speaks: v1 plus the data-plane fields and PATH. */
+    public static final int MAX_VERSION = 2;
+    /** Longest WireGuard public key (base64 of 32 bytes), in bytes. */
+    static final int MAX_PUBLIC_KEY = 44;
     /** First magic byte, {@code 'D'}. */
     public static final byte MAGIC_0 = 0x44;
     /** Second magic byte, {@code 'T'}. */
@@ -102,7 +106,7 @@ public final class Codec {
     /** The direction a message type travels in: requests to the server, answers to the device. */
     public static Direction directionOf(MessageType type) {
         return switch (Objects.requireNonNull(type, "type")) {
-            case ESTABLISH, CONFIRM, RENEW, RELEASE -> Direction.TO_SERVER;
+            case ESTABLISH, CONFIRM, RENEW, RELEASE, PATH -> Direction.TO_SERVER;
             case PARAMS, NAK, ACK -> Direction.TO_DEVICE;
         };
     }
@@ -124,16 +128,17 @@ public final class Codec {
         if (directionOf(type) != e.direction()) {
             throw new IllegalArgumentException(type + " travels " + directionOf(type) + ", not " + e.direction());
         }
+        checkVersion(e);
         byte[] id = e.device().bytes();
         int headerLength = FIXED_HEADER_LENGTH + id.length;
         Writer body = new Writer(MAX_DATAGRAM - headerLength - TAG_LENGTH);
         body.u8(type.code());
-        writeBody(body, e.body());
+        writeBody(body, e.body(), e.version());
 
         byte[] out = new byte[headerLength + body.length() + TAG_LENGTH];
         out[0] = MAGIC_0;
         out[1] = MAGIC_1;
-        out[OFF_VERSION] = VERSION;
+        out[OFF_VERSION] = (byte) e.version();
         out[OFF_TYPE] = (byte) type.code();
         out[OFF_DIRECTION] = (byte) e.direction().code();
         out[OFF_FLAGS] = 0;
@@ -201,11 +206,12 @@ public final class Codec {
                 throw new ProtocolException(Kind.MALFORMED,
                         header.type() + " must travel " + directionOf(header.type()) + ", not " + header.direction());
             }
-            Message body = readBody(in, header.type());
+            Message body = readBody(in, header.type(), header.version());
             if (in.remaining() != 0) {
                 throw new ProtocolException(Kind.MALFORMED, in.remaining() + " trailing bytes after " + header.type());
             }
-            return new Envelope(header.direction(), header.device(), header.transactionId(), header.sequence(), body);
+            return new Envelope(header.direction(), header.device(), header.transactionId(), header.sequence(), body,
+                    header.version());
         } catch (RuntimeException ex) {
             // Safety net: record constructors and JDK parsers must never let a datagram escape as
             // anything but a ProtocolException.
@@ -229,8 +235,8 @@ public final class Codec {
             throw new ProtocolException(Kind.TRUNCATED, d.length + " bytes, header incomplete");
         }
         int version = d[OFF_VERSION] & 0xff;
-        if (version != VERSION) {
-            throw new ProtocolException(Kind.BAD_VERSION, "version " + version + ", this codec speaks " + VERSION);
+        if (version < VERSION || version > MAX_VERSION) {
+            throw new ProtocolException(Kind.BAD_VERSION, "version " + version + ", this codec speaks " + VERSION + ".." + MAX_VERSION);
         }
         MessageType type = typeOf(d[OFF_TYPE] & 0xff);
         if (type == null) {
@@ -351,7 +357,45 @@ public final class Codec {
 
     // ---------------------------------------------------------------- bodies
 
-    private static void writeBody(Writer w, Message m) {
+    /** A message with version 2 content cannot travel in version 1: refuse rather than drop fields. */
+    private static void checkVersion(Envelope e) {
+        if (e.version() >= 2) {
+            return;
+        }
+        Message m = e.body();
+        boolean v2 = m instanceof PathUpdate
+                || (m instanceof Establish x && x.needsV2())
+                || (m instanceof Renew x && x.needsV2())
+                || (m instanceof Params x && (x.parameters().tunnelKey() != 0 || !x.parameters().serverPublicKey().isEmpty()))
+                || (m instanceof Ack x && x.acknowledged() == MessageType.PATH);
+        if (v2) {
+            throw new IllegalArgumentException(m.type() + " carries version 2 fields (data plane) and cannot be sent in version 1");
+        }
+    }
+
+    private static void writePath(Writer w, Optional<net.dtm.api.OuterPath> path) {
+        if (path.isEmpty()) {
+            w.u8(0);
+            return;
+        }
+        w.u8(1);
+        w.string(path.get().linkId(), 1, MAX_LINK_ID, "path link id");
+        w.socket(path.get().localAddress(), false, "path address");
+    }
+
+    private static Optional<net.dtm.api.OuterPath> readPath(Reader in) throws ProtocolException {
+        int present = in.u8("path present");
+        if (present == 0) {
+            return Optional.empty();
+        }
+        if (present != 1) {
+            throw malformed("path present flag " + present + ", expected 0 or 1");
+        }
+        String link = in.string(1, MAX_LINK_ID, "path link id");
+        return Optional.of(new net.dtm.api.OuterPath(link, in.socket(false, "path address")));
+    }
+
+    private static void writeBody(Writer w, Message m, int version) {
         if (m instanceof Establish x) {
             w.u8(x.tunnelType().code());
             w.string(x.pool(), 0, MAX_POOL, "pool");
@@ -362,6 +406,10 @@ public final class Codec {
                 w.socket(l.address(), false, "link address");
             }
             w.optionalIp(x.lastAddress().orElse(null));
+            if (version >= 2) {
+                w.string(x.devicePublicKey(), 0, MAX_PUBLIC_KEY, "device public key");
+                writePath(w, x.path());
+            }
         } else if (m instanceof Params x) {
             TunnelParameters p = x.parameters();
             w.ip(p.innerAddress());
@@ -379,10 +427,22 @@ public final class Codec {
             for (InetSocketAddress s : x.servers()) {
                 w.socket(s, true, "server");
             }
+            if (version >= 2) {
+                w.i32((int) p.tunnelKey());
+                w.string(p.serverPublicKey(), 0, MAX_PUBLIC_KEY, "server public key");
+            }
         } else if (m instanceof Confirm x) {
             writeLeaseRef(w, x.pool(), x.address(), x.leaseSequence());
         } else if (m instanceof Renew x) {
             writeLeaseRef(w, x.pool(), x.address(), x.leaseSequence());
+            if (version >= 2) {
+                w.string(x.tunnelServer(), 0, MAX_NODE_ID, "tunnel server");
+                writePath(w, x.path());
+            }
+        } else if (m instanceof PathUpdate x) {
+            writeLeaseRef(w, x.pool(), x.address(), x.leaseSequence());
+            w.string(x.path().linkId(), 1, MAX_LINK_ID, "path link id");
+            w.socket(x.path().localAddress(), false, "path address");
         } else if (m instanceof Release x) {
             writeLeaseRef(w, x.pool(), x.address(), x.leaseSequence());
         } else if (m instanceof Nak x) {
@@ -401,7 +461,7 @@ public final class Codec {
         w.i64(leaseSequence);
     }
 
-    private static Message readBody(Reader in, MessageType type) throws ProtocolException {
+    private static Message readBody(Reader in, MessageType type, int version) throws ProtocolException {
         return switch (type) {
             case ESTABLISH -> {
                 TunnelType tunnelType = in.tunnelType();
@@ -416,7 +476,12 @@ public final class Codec {
                     String kind = in.string(0, MAX_LINK_KIND, "link kind");
                     links.add(new LinkAddress(id, kind, in.socket(false, "link address")));
                 }
-                yield new Establish(tunnelType, pool, links, Optional.ofNullable(in.optionalIp("last address")));
+                Optional<InetAddress> last = Optional.ofNullable(in.optionalIp("last address"));
+                if (version < 2) {
+                    yield new Establish(tunnelType, pool, links, last);
+                }
+                String publicKey = in.string(0, MAX_PUBLIC_KEY, "device public key");
+                yield new Establish(tunnelType, pool, links, last, publicKey, readPath(in));
             }
             case PARAMS -> {
                 InetAddress inner = in.ip("inner address");
@@ -447,12 +512,37 @@ public final class Codec {
                 for (int i = 0; i < count; i++) {
                     servers.add(in.socket(true, "server"));
                 }
+                long tunnelKey = 0;
+                String serverKey = "";
+                if (version >= 2) {
+                    tunnelKey = in.i32("tunnel key") & 0xffffffffL;
+                    serverKey = in.string(0, MAX_PUBLIC_KEY, "server public key");
+                }
                 TunnelParameters p = new TunnelParameters(inner, prefix, gateway, endpoint, tunnelType, mtu,
-                        keepalive, lease, node);
+                        keepalive, lease, node, tunnelKey, serverKey);
                 yield new Params(p, pool, leaseSequence, servers);
             }
             case CONFIRM -> new Confirm(in.string(1, MAX_POOL, "pool"), in.ip("address"), in.i64("lease sequence"));
-            case RENEW -> new Renew(in.string(1, MAX_POOL, "pool"), in.ip("address"), in.i64("lease sequence"));
+            case RENEW -> {
+                String pool = in.string(1, MAX_POOL, "pool");
+                InetAddress address = in.ip("address");
+                long sequence = in.i64("lease sequence");
+                if (version < 2) {
+                    yield new Renew(pool, address, sequence);
+                }
+                String server = in.string(0, MAX_NODE_ID, "tunnel server");
+                yield new Renew(pool, address, sequence, server, readPath(in));
+            }
+            case PATH -> {
+                if (version < 2) {
+                    throw malformed("PATH exists only in version 2");
+                }
+                String pool = in.string(1, MAX_POOL, "pool");
+                InetAddress address = in.ip("address");
+                long sequence = in.i64("lease sequence");
+                String link = in.string(1, MAX_LINK_ID, "path link id");
+                yield new PathUpdate(pool, address, sequence, new net.dtm.api.OuterPath(link, in.socket(false, "path address")));
+            }
             case RELEASE -> new Release(in.string(1, MAX_POOL, "pool"), in.ip("address"), in.i64("lease sequence"));
             case NAK -> {
                 int code = in.u8("reason");
@@ -465,7 +555,7 @@ public final class Codec {
             case ACK -> {
                 int code = in.u8("acknowledged type");
                 MessageType acknowledged = typeOf(code);
-                if (acknowledged == null) {
+                if (acknowledged == null || (acknowledged == MessageType.PATH && version < 2)) {
                     throw malformed("unknown acknowledged type " + code);
                 }
                 yield new Ack(acknowledged);

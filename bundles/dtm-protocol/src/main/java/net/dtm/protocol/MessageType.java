@@ -2,7 +2,9 @@ package net.dtm.protocol;
 
 /** Message types and their stable wire codes. */
 public enum MessageType {
-    ESTABLISH(1), PARAMS(2), CONFIRM(3), RENEW(4), RELEASE(5), NAK(6), ACK(7);
+    ESTABLISH(1), PARAMS(2), CONFIRM(3), RENEW(4), RELEASE(5), NAK(6), ACK(7),
+    /** Version 2 only: the tunnel's outer path moved (see {@link PathUpdate}). */
+    PATH(8);
 
     private final int code;
 

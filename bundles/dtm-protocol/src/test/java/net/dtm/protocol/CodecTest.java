@@ -43,7 +43,7 @@ class CodecTest {
         assertTrue(datagram.length <= Codec.MAX_DATAGRAM);
         assertEquals(e, Codec.decode(datagram, KEY));
         Header h = Codec.peek(datagram);
-        assertEquals(new Header(Codec.VERSION, e.type(), e.direction(), e.device(), e.transactionId(), e.sequence()), h);
+        assertEquals(new Header(e.version(), e.type(), e.direction(), e.device(), e.transactionId(), e.sequence()), h);
     }
 
     @Test
@@ -191,7 +191,7 @@ class CodecTest {
     void directionOfEveryType() {
         for (MessageType t : MessageType.values()) {
             Direction expected = switch (t) {
-                case ESTABLISH, CONFIRM, RENEW, RELEASE -> Direction.TO_SERVER;
+                case ESTABLISH, CONFIRM, RENEW, RELEASE, PATH -> Direction.TO_SERVER;
                 default -> Direction.TO_DEVICE;
             };
             assertEquals(expected, Codec.directionOf(t));

@@ -80,7 +80,29 @@ final class Samples {
         out.add(toDevice(13, new Nak(Reason.BAD_REQUEST, "unknown pool 'grüße'")));
         out.add(toDevice(14, new Ack(MessageType.CONFIRM)));
         out.add(toDevice(15, new Ack(MessageType.RELEASE)));
+        // version 2: the data-plane fields and PATH
+        String wgKey = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=";
+        net.dtm.api.OuterPath path4 = new net.dtm.api.OuterPath("wwan0", sock("100.64.1.2", 40000));
+        net.dtm.api.OuterPath path6 = new net.dtm.api.OuterPath("wwan1-with-a-32-character-name-x", sock("2001:db8:1::2", 0));
+        out.add(v2(toServer(16, new Establish(TunnelType.WIREGUARD, "demo", links, Optional.empty(), wgKey, Optional.of(path4)))));
+        out.add(v2(toServer(17, new Establish(TunnelType.VXLAN, "", List.of(), Optional.empty(), "", Optional.empty()))));
+        TunnelParameters p4 = params4();
+        out.add(v2(toDevice(18, new Params(new TunnelParameters(p4.innerAddress(), p4.prefixLength(), p4.gateway(),
+                p4.serverEndpoint(), TunnelType.VXLAN, p4.mtu(), p4.keepaliveSeconds(), p4.leaseSeconds(),
+                p4.serverNodeId(), 0xffffffffL, ""), "demo", 42, servers(2)))));
+        out.add(v2(toDevice(19, new Params(new TunnelParameters(p4.innerAddress(), p4.prefixLength(), p4.gateway(),
+                p4.serverEndpoint(), TunnelType.WIREGUARD, p4.mtu(), p4.keepaliveSeconds(), p4.leaseSeconds(),
+                p4.serverNodeId(), 0, wgKey), "demo", 42, List.of()))));
+        out.add(v2(toServer(20, new Renew("demo", ip("10.64.0.17"), 43, "node-a", Optional.of(path6)))));
+        out.add(v2(toServer(21, new Renew("demo", ip("10.64.0.17"), 43, "", Optional.empty()))));
+        out.add(v2(toServer(22, new PathUpdate("pool-6", ip("2001:db8:64::17"), 7, path6))));
+        out.add(v2(toDevice(23, new Ack(MessageType.PATH))));
+        out.add(v2(toServer(24, new Confirm("demo", ip("10.64.0.17"), 42))));
         return out;
+    }
+
+    static Envelope v2(Envelope e) {
+        return new Envelope(e.direction(), e.device(), e.transactionId(), e.sequence(), e.body(), 2);
     }
 
     static Envelope toServer(long n, Message body) {

@@ -64,6 +64,7 @@ public final class MultiLinkTransport implements AutoCloseable {
     private final ToLongFunction<byte[]> transactionIdOf;
     private final Object linksLock = new Object();
     private volatile List<LinkEntry> links = List.of();
+    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
     /** When each server last answered anything, on any link: tells a dead server from a lossy link. */
     private final Map<InetSocketAddress, Long> lastHeard = new ConcurrentHashMap<>();
@@ -234,9 +235,30 @@ public final class MultiLinkTransport implements AutoCloseable {
     }
 
     /** Lets every pending request start at once on each link that has become eligible. */
+    /**
+     * Calls {@code listener} after every change of the link set: a link added, removed, enabled,
+     * disabled, or its driver reporting another state. Called on the thread that made the change
+     * (often the transport's scheduler); it must return quickly and never throw.
+     */
+    public void addChangeListener(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops calling {@code listener}. */
+    public void removeChangeListener(Runnable listener) {
+        changeListeners.remove(listener);
+    }
+
     private void reevaluate() {
         if (closed) {
             return;
+        }
+        for (Runnable l : changeListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warn("transport change listener failed: {}", e.toString());
+            }
         }
         List<LinkEntry> current = links;
         for (Pending<?> p : pending.values()) {

@@ -28,6 +28,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelParameters;
+import net.dtm.api.TunnelType;
 import net.dtm.protocol.Ack;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.Confirm;
@@ -39,6 +40,7 @@ import net.dtm.protocol.Message;
 import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Nak;
 import net.dtm.protocol.Params;
+import net.dtm.protocol.PathUpdate;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.protocol.Release;
 import net.dtm.protocol.Renew;
@@ -129,6 +131,9 @@ public final class RequestHandler {
     private final long answerTtlMillis;
     private final int answerCapacity;
     private final ClusterView view;
+    /** Null until {@link #enableDataPlane}: no lease events, no WireGuard key. */
+    private volatile DataPathEvents dataPaths;
+    private volatile String wireGuardPublicKey = "";
 
     private final SequenceSource sequences = new SequenceSource();
     private final ConcurrentHashMap<DeviceId, ReplayWindow> windows = new ConcurrentHashMap<>();
@@ -182,6 +187,24 @@ public final class RequestHandler {
         }
         this.answerCapacity = answerCapacity;
         this.view = new ClusterView(cluster, settings, clock);
+    }
+
+    /**
+     * Turns on the data plane: version 2 requests get their tunnel key (and with a WireGuard key,
+     * WireGuard), and the device's data path is reported to {@code events}. Call before the first
+     * request.
+     *
+     * @param events             where this node's lease events go
+     * @param wireGuardPublicKey this node's WireGuard public key (base64), empty if it offers none
+     */
+    public void enableDataPlane(DataPathEvents events, String wireGuardPublicKey) {
+        this.dataPaths = Objects.requireNonNull(events, "events");
+        this.wireGuardPublicKey = Objects.requireNonNull(wireGuardPublicKey, "wireGuardPublicKey");
+    }
+
+    /** The data-path memory of this node, if the data plane is on. */
+    public Optional<DataPathEvents> dataPaths() {
+        return Optional.ofNullable(dataPaths);
     }
 
     /** What this handler knows of the cluster: degraded, draining, the server list it pushes. */
@@ -319,7 +342,8 @@ public final class RequestHandler {
     }
 
     private static boolean isRequest(Message body) {
-        return body instanceof Establish || body instanceof Confirm || body instanceof Renew || body instanceof Release;
+        return body instanceof Establish || body instanceof Confirm || body instanceof Renew || body instanceof Release
+                || body instanceof PathUpdate;
     }
 
     private Optional<byte[]> answerOnce(CachedAnswer mine, Envelope request, byte[] deviceKey) {
@@ -381,7 +405,7 @@ public final class RequestHandler {
 
     private byte[] encode(Envelope request, Message body, byte[] deviceKey) {
         byte[] out = Codec.encode(new Envelope(Direction.TO_DEVICE, request.device(), request.transactionId(),
-                sequences.next(), body), deviceKey);
+                sequences.next(), body, request.version()), deviceKey);
         counters.increment("answered." + body.type().name().toLowerCase(Locale.ROOT));
         return out;
     }
@@ -400,11 +424,16 @@ public final class RequestHandler {
         DeviceId device = request.device();
         try {
             Message body = request.body();
+            boolean v2 = request.version() >= 2;
+            DataPathEvents paths = dataPaths;
             if (body instanceof Establish establish) {
-                return establish(device, establish);
+                return establish(device, establish, v2);
             } else if (body instanceof Confirm confirm) {
                 Lease lease = pools.confirm(confirm.pool(), device, confirm.address(), confirm.leaseSequence());
                 counters.increment(LEASES_SERVED);
+                if (paths != null) {
+                    pools.pool(lease.pool()).ifPresent(pool -> paths.confirmed(lease, pool));
+                }
                 LOG.debug("confirmed: device={} pool={} address={} node={}", device, lease.pool(),
                         lease.address().getHostAddress(), settings.nodeId());
                 return new Ack(MessageType.CONFIRM);
@@ -415,12 +444,21 @@ public final class RequestHandler {
                 }
                 LOG.debug("lease renewed: device={} pool={} address={} expires={} node={}", device, lease.pool(),
                         lease.address().getHostAddress(), lease.expiresAt(), settings.nodeId());
-                Params params = params(lease, false);
+                Params params = params(lease, false, v2);
                 counters.increment(LEASES_SERVED);
+                if (paths != null && v2) {
+                    pools.pool(lease.pool()).ifPresent(pool ->
+                            paths.renewed(lease, pool, renew.tunnelServer(), renew.path(), settings.tunnelType()));
+                }
                 return params;
+            } else if (body instanceof PathUpdate move) {
+                return pathUpdate(device, move, paths);
             } else if (body instanceof Release release) {
                 if (!pools.release(release.pool(), device, release.address(), release.leaseSequence())) {
                     throw new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + release.pool());
+                }
+                if (paths != null) {
+                    pools.lease(release.pool(), device).ifPresent(paths::released);
                 }
                 LOG.info("lease released: device={} pool={} address={} node={}", device, release.pool(),
                         release.address().getHostAddress(), settings.nodeId());
@@ -436,7 +474,24 @@ public final class RequestHandler {
         }
     }
 
-    private Message establish(DeviceId device, Establish establish) {
+    /** PATH: the device quotes its lease (like CONFIRM) and names the link now carrying its tunnel. */
+    private Message pathUpdate(DeviceId device, PathUpdate move, DataPathEvents paths) {
+        Pool pool = pools.pool(move.pool())
+                .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no pool " + move.pool()));
+        Lease lease = pools.lease(move.pool(), device)
+                .filter(l -> l.isActiveAt(Instant.now(clock)))
+                .filter(l -> l.isQuotedBy(move.address(), pool.innerAddress(l.address()), move.leaseSequence()))
+                .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no active lease of device " + device
+                        + " for " + move.address().getHostAddress() + " in pool " + move.pool()));
+        if (paths != null) {
+            paths.pathChanged(lease, pool, move.path(), settings.tunnelType());
+        }
+        LOG.info("tunnel path moved: device={} pool={} address={} link={} outer={} node={}", device, lease.pool(),
+                move.address().getHostAddress(), move.path().linkId(), move.path().localAddress(), settings.nodeId());
+        return new Ack(MessageType.PATH);
+    }
+
+    private Message establish(DeviceId device, Establish establish, boolean v2) {
         if (view.degraded()) {
             counters.increment("refused.degraded");
             throw new DtmException(Reason.STORE_UNAVAILABLE, "node " + settings.nodeId()
@@ -450,6 +505,10 @@ public final class RequestHandler {
             throw new DtmException(Reason.BAD_REQUEST, "tunnel type " + establish.tunnelType().name().toLowerCase(Locale.ROOT)
                     + " not offered by node " + settings.nodeId() + " (offers "
                     + settings.tunnelType().name().toLowerCase(Locale.ROOT) + ")");
+        }
+        if (v2 && establish.tunnelType() == TunnelType.WIREGUARD && wireGuardPublicKey.isEmpty()) {
+            throw new DtmException(Reason.BAD_REQUEST, "node " + settings.nodeId()
+                    + " has no WireGuard key (tunnel.wireguard.public.key)");
         }
         InetAddress hint = establish.lastAddress().orElse(null);
         Lease lease;
@@ -465,8 +524,12 @@ public final class RequestHandler {
         }
         LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, lease.pool(),
                 lease.address().getHostAddress(), lease.sequence(), settings.nodeId());
-        Params params = params(lease, true);
+        Params params = params(lease, true, v2);
         counters.increment(LEASES_SERVED);
+        DataPathEvents paths = dataPaths;
+        if (paths != null && v2) {
+            paths.offered(device, establish.tunnelType(), establish.path(), establish.devicePublicKey(), lease);
+        }
         return params;
     }
 
@@ -475,7 +538,7 @@ public final class RequestHandler {
      * pool's full lease time: its CONFIRM, sent at once, starts exactly that lifetime, so the
      * device never believes in a longer lease than it holds. Otherwise it is told what remains.
      */
-    private Params params(Lease lease, boolean offer) {
+    private Params params(Lease lease, boolean offer, boolean v2) {
         Pool pool = pools.pool(lease.pool())
                 .orElseThrow(() -> new DtmException(Reason.NO_POOL, "pool " + lease.pool() + " does not exist"));
         int leaseSeconds;
@@ -485,9 +548,12 @@ public final class RequestHandler {
             long remaining = Duration.between(Instant.now(clock), lease.expiresAt()).getSeconds();
             leaseSeconds = (int) Math.max(1, Math.min(remaining, Integer.MAX_VALUE));
         }
+        // A v1 device cannot read the data-plane fields: it gets none.
+        long key = v2 ? DataPathEvents.tunnelKey(settings.tunnelType(), pool, lease.address()) : 0;
+        String serverKey = v2 && settings.tunnelType() == TunnelType.WIREGUARD ? wireGuardPublicKey : "";
         TunnelParameters parameters = new TunnelParameters(pool.innerAddress(lease.address()), pool.innerPrefixLength(), pool.gateway(),
                 settings.tunnelEndpoint(), settings.tunnelType(), settings.mtu(), settings.keepaliveSeconds(),
-                leaseSeconds, settings.nodeId());
+                leaseSeconds, settings.nodeId(), key, serverKey);
         return new Params(parameters, lease.pool(), lease.sequence(), view.servers());
     }
 

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -29,6 +30,7 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceService;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.HostPort;
+import net.dtm.api.LeaseListener;
 import net.dtm.api.Pool;
 import net.dtm.api.DeviceId;
 import net.dtm.api.NodeInfo;
@@ -97,6 +99,9 @@ public class ServerComponent implements TunnelServerService, ClusterService {
         @AttributeDefinition(description = "Comma list of host:port control endpoints pushed to devices; empty = the cluster's active nodes (standalone: devices keep their own list)")
         String advertise_servers() default "";
 
+        @AttributeDefinition(description = "This node's WireGuard public key (base64) handed to devices when tunnel.type = wireguard; the private key belongs to the tunnel gateway")
+        String tunnel_wireguard_public_key() default "";
+
         @AttributeDefinition(description = "Worker threads handling requests; they wait for the store's durable commit, so more threads let more new leases share one log sync")
         int worker_threads() default 64;
 
@@ -113,6 +118,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
     private final NodeDirectory directory;
     private final ClusterHeartbeat heartbeat;
     private final Provisioning provisioning;
+    private final LeaseEventBus leaseEvents;
 
     /** How often provisioning is retried while the store is unavailable. */
     static final java.time.Duration PROVISIONING_RETRY = java.time.Duration.ofSeconds(5);
@@ -152,6 +158,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
         List<InetSocketAddress> servers = HostPort.parseList(config.advertise_servers(), "advertise.servers");
         java.net.InetAddress advertised = HostPort.address(advertiseHost, "advertise.host");
         Counters counters = new Counters();
+        this.leaseEvents = new LeaseEventBus(nodeId);
         AtomicReference<RequestHandler> ref = new AtomicReference<>();
         try {
             this.endpoint = UdpEndpoint.async(bind, (d, from) -> ref.get() == null
@@ -159,6 +166,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
                     counters, config.worker_threads(), config.queue_capacity(), config.source_queue_limit());
         } catch (IOException e) {
             provisioning.close();
+            leaseEvents.close();
             LOG.error("dtm server node={} cannot listen on UDP port {} ({}): {}; is another server using it? "
                     + "Set bind.port in etc/{}.cfg", nodeId, bindPort, config.bind_host(), e.getMessage(), PID);
             throw e;
@@ -173,6 +181,9 @@ public class ServerComponent implements TunnelServerService, ClusterService {
             h = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
                     Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY,
                     cluster);
+            DataPathEvents paths = new DataPathEvents(nodeId, leaseEvents, Clock.systemUTC());
+            h.enableDataPlane(paths, config.tunnel_wireguard_public_key().trim());
+            leaseEvents.every(java.time.Duration.ofSeconds(10), () -> paths.sweep(l -> pools.lease(l.pool(), l.device())));
             ref.set(h);
             dir = new NodeDirectory(cluster, h.clusterView(), settings, h::leasesServed, Clock.systemUTC());
             hb = cluster == null ? null
@@ -185,6 +196,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
             }
             provisioning.close();
             endpoint.close();
+            leaseEvents.close();
             throw e;
         }
         this.handler = h;
@@ -255,6 +267,17 @@ public class ServerComponent implements TunnelServerService, ClusterService {
         return directory.setDraining(id, draining);
     }
 
+    /** A lease listener appeared (whiteboard): it gets this node's lease events from now on. */
+    @Reference(name = "leaseListeners", service = LeaseListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addLeaseListener(LeaseListener listener) {
+        leaseEvents.add(listener);
+    }
+
+    void removeLeaseListener(LeaseListener listener) {
+        leaseEvents.remove(listener);
+    }
+
     /** The request handler (tests). */
     RequestHandler handler() {
         return handler;
@@ -268,6 +291,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
         }
         endpoint.close();
         handler.close();
+        leaseEvents.close();
         LOG.info("dtm server stopped: node={} udp port {} released", nodeId, endpoint.port());
     }
 }

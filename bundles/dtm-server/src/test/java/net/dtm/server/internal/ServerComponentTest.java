@@ -60,6 +60,7 @@ class ServerComponentTest {
             @Override public int worker_threads() { return 2; }
             @Override public int queue_capacity() { return 64; }
             @Override public int source_queue_limit() { return 16; }
+            @Override public String tunnel_wireguard_public_key() { return ""; }
         };
     }
 

@@ -1,0 +1,94 @@
+package net.dtm.agent;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import net.dtm.api.OuterPath;
+import net.dtm.spi.link.LinkState;
+
+/**
+ * Picks the link that carries the tunnel's outer packets: the best usable link by the transport's
+ * own measurements, unmetered before metered. Sticky: the current link is kept while it is usable
+ * and no other link is in a better tier or at least twice as fast, so the tunnel does not flap
+ * between two similar links.
+ * <p>
+ * Tiers, best first: unmetered and healthy (up, measured loss below {@value #HEALTHY_LOSS}),
+ * unmetered, metered and healthy, metered. Within a tier: the lower smoothed round trip (links not
+ * measured yet after those measured), then the link id, so the choice is deterministic.
+ */
+public final class PathSelector {
+
+    /** Loss estimate below which a link counts as healthy. */
+    static final double HEALTHY_LOSS = 0.3;
+
+    /**
+     * One link as the selector sees it.
+     *
+     * @param id      link id
+     * @param state   driver state
+     * @param enabled false when an operator disabled it
+     * @param metered true when traffic costs per byte
+     * @param address its local outer address, if bound
+     * @param srtt    smoothed round trip, zero before the first sample
+     * @param loss    loss estimate 0..1
+     */
+    public record Candidate(String id, LinkState state, boolean enabled, boolean metered,
+                            Optional<InetSocketAddress> address, Duration srtt, double loss) {
+        boolean usable() {
+            return enabled && state != LinkState.DOWN && address.isPresent() && !address.get().getAddress().isAnyLocalAddress();
+        }
+
+        int tier() {
+            boolean healthy = state == LinkState.UP && loss < HEALTHY_LOSS;
+            return (metered ? 2 : 0) + (healthy ? 0 : 1);
+        }
+
+        long rttNanos() {
+            return srtt.isZero() ? Long.MAX_VALUE : srtt.toNanos();
+        }
+
+        OuterPath path() {
+            return new OuterPath(id, address.orElseThrow());
+        }
+    }
+
+    private static final Comparator<Candidate> ORDER = Comparator.comparingInt(Candidate::tier)
+            .thenComparingLong(Candidate::rttNanos).thenComparing(Candidate::id);
+
+    /**
+     * The path to use now.
+     *
+     * @param links   every link
+     * @param current the path in use, if any
+     * @return the chosen path, empty when no link is usable
+     */
+    public Optional<OuterPath> choose(List<Candidate> links, Optional<OuterPath> current) {
+        Optional<Candidate> best = links.stream().filter(Candidate::usable).min(ORDER);
+        if (best.isEmpty()) {
+            return Optional.empty();
+        }
+        if (current.isPresent()) {
+            Optional<Candidate> now = links.stream()
+                    .filter(c -> c.usable() && c.id().equals(current.get().linkId())).findFirst();
+            if (now.isPresent() && keep(now.get(), best.get())) {
+                return Optional.of(now.get().path()); // same link; its address may have changed
+            }
+        }
+        return Optional.of(best.get().path());
+    }
+
+    private static boolean keep(Candidate current, Candidate best) {
+        if (current.id().equals(best.id())) {
+            return true;
+        }
+        if (best.tier() < current.tier()) {
+            return false;
+        }
+        long cur = current.rttNanos();
+        long alt = best.rttNanos();
+        return cur == Long.MAX_VALUE || alt == Long.MAX_VALUE || alt * 2 > cur;
+    }
+}
