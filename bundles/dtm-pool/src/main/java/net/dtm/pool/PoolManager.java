@@ -139,6 +139,8 @@ public class PoolManager implements AddressPoolAdminService {
     private final AtomicLong addressTaken = new AtomicLong();
     private final AtomicLong poolChanges = new AtomicLong();
     private final Consumer<String> poolListener = this::poolChanged;
+    /** Told of every binding this node reclaims, on the reclaiming thread; must not block. */
+    private final java.util.List<Consumer<Lease>> reclaimListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record LeaseKey(String pool, DeviceId device) {
     }
@@ -832,9 +834,26 @@ public class PoolManager implements AddressPoolAdminService {
                 }
                 LOG.info("address reclaimed: pool={} address={} from device={} ({} since {}) node={}", pool,
                         s.pool.describe(l.address()), l.device(), l.state(), l.expiresAt(), nodeId);
+                for (Consumer<Lease> listener : reclaimListeners) {
+                    try {
+                        listener.accept(l);
+                    } catch (RuntimeException e) {
+                        LOG.warn("reclaim listener failed: pool={} device={}: {}", pool, l.device(), e.toString());
+                    }
+                }
             }
         }
         return n;
+    }
+
+    /** Calls {@code listener} with every binding this node reclaims (the binding as it was). */
+    public void addReclaimListener(Consumer<Lease> listener) {
+        reclaimListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops calling {@code listener}. */
+    public void removeReclaimListener(Consumer<Lease> listener) {
+        reclaimListeners.remove(listener);
     }
 
     private DtmException exhausted(PoolState s, Instant now) {

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.AddressPoolService;
 import net.dtm.api.DtmException;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseEvent;
+import net.dtm.api.LeaseListener;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.LeaseStore;
 
@@ -102,6 +106,25 @@ public final class PoolManagerComponent extends PoolManager {
         });
         int every = Math.max(1, config.sweep_seconds());
         housekeeping.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.SECONDS);
+    }
+
+    private final java.util.Map<LeaseListener, java.util.function.Consumer<Lease>> reclaimForwarders =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A lease listener (whiteboard) hears of every binding this node reclaims: lease event RECLAIMED. */
+    @Reference(name = "leaseListeners", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addLeaseListener(LeaseListener listener) {
+        java.util.function.Consumer<Lease> forward = l -> listener.leaseChanged(
+                new LeaseEvent(LeaseEvent.Type.RECLAIMED, l, java.util.Optional.empty(), java.time.Instant.now()));
+        reclaimForwarders.put(listener, forward);
+        addReclaimListener(forward);
+    }
+
+    void removeLeaseListener(LeaseListener listener) {
+        java.util.function.Consumer<Lease> forward = reclaimForwarders.remove(listener);
+        if (forward != null) {
+            removeReclaimListener(forward);
+        }
     }
 
     @Deactivate

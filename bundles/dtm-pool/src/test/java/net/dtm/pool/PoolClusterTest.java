@@ -86,6 +86,19 @@ class PoolClusterTest extends PoolManagerTestBase {
     }
 
     @Test
+    void reclaimListenersHearOfEveryReclaimedBindingAndAThrowingOneHarmsNoOne() {
+        java.util.List<Lease> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pm.addReclaimListener(l -> {
+            throw new IllegalStateException("broken plugin");
+        });
+        pm.addReclaimListener(heard::add);
+        int n = fillReleaseAndAge(pm, "p", "10.2.2.0/28");
+        assertEquals(n, pm.sweepIfLeader());
+        assertEquals(n, heard.size());
+        assertEquals(n, heard.stream().map(Lease::device).distinct().count());
+    }
+
+    @Test
     void theLeaderSweepsPoolsItNeverServed() {
         PoolManager worker = otherNode("zk-node-2");
         int n = fillReleaseAndAge(worker, "elsewhere", "10.2.1.0/27");
