@@ -336,6 +336,14 @@ public class AgentComponent implements TunnelAgentService {
     }
 
     @Override
+    public void rehome() {
+        TunnelAgent a = agent;
+        if (a != null) {
+            a.rehome();
+        }
+    }
+
+    @Override
     public void reestablish() {
         TunnelAgent a = agent;
         if (a == null) {

@@ -277,6 +277,20 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         });
     }
 
+    @Override
+    public void rehome() {
+        int e;
+        synchronized (this) {
+            if (closed || !started) {
+                return;
+            }
+            e = newCycle();
+        }
+        LOG.info("tunnel re-homing: device={} leaving server {}", settings.device(),
+                tunnel == null ? "none" : tunnel.serverNodeId());
+        run(() -> establish(e));
+    }
+
     /** Stops all activity. The lease is not released: a restarted agent gets the same address back. */
     @Override
     public void close() {

@@ -417,4 +417,21 @@ class TunnelAgentTest {
         assertTrue(s.bodies.stream().allMatch(b -> b.version() == 1));
         assertEquals(0, agent.status().parameters().orElseThrow().tunnelKey());
     }
+
+    @Test
+    void rehomingEstablishesAgainWithoutReleasingAndMovesToTheServerThatAnswers() throws Exception {
+        FakeServer a = server(KEY, "node-a");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(a.address()), Duration.ofSeconds(2)));
+        List<net.dtm.api.TunnelEvent> events = new CopyOnWriteArrayList<>();
+        agent.addTunnelListener(events::add);
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.establishments() == 1);
+        agent.rehome();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.establishments() == 2);
+        assertEquals(0, a.count(MessageType.RELEASE), "the lease is kept");
+        assertEquals(2, events.stream().filter(e -> e.type() == net.dtm.api.TunnelEvent.Type.ESTABLISHED).count());
+        assertTrue(events.stream().noneMatch(e -> e.type() == net.dtm.api.TunnelEvent.Type.RELEASED
+                || e.type() == net.dtm.api.TunnelEvent.Type.LOST));
+    }
 }
