@@ -34,6 +34,24 @@ abstract class DtmCommand implements Action {
         return session.getConsole();
     }
 
+    /**
+     * What did not happen when the command fails, e.g. {@code Pool not created}; it starts every
+     * error message. Null for read-only commands: the message alone.
+     */
+    String refusal() {
+        return null;
+    }
+
+    /** A one-line error: {@code <refusal>: <message>}, or the message alone. */
+    CommandException refused(String message) {
+        String r = refusal();
+        if (r == null) {
+            return new CommandException(message.isEmpty() ? message
+                    : Character.toUpperCase(message.charAt(0)) + message.substring(1));
+        }
+        return new CommandException(r + ": " + message);
+    }
+
     /** Returns {@code service} or fails with a message naming the feature that provides it. */
     static <T> T require(T service, String what, String feature) throws CommandException {
         if (service == null) {

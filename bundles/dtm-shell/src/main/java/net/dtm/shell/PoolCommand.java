@@ -30,14 +30,6 @@ abstract class PoolCommand extends DtmCommand {
     /** The command's work. */
     abstract void run() throws Exception;
 
-    /**
-     * What did not happen when the command fails, e.g. {@code Pool not created}; it starts every
-     * error message. Null for read-only commands: the message alone.
-     */
-    String refusal() {
-        return null;
-    }
-
     @Override
     public final Object execute() throws Exception {
         try {
@@ -46,16 +38,6 @@ abstract class PoolCommand extends DtmCommand {
             throw refused(e.getMessage() + " (" + e.reason().label() + ")");
         }
         return null;
-    }
-
-    /** A one-line error: {@code <refusal>: <message>}, or the message alone. */
-    CommandException refused(String message) {
-        String r = refusal();
-        if (r == null) {
-            return new CommandException(message.isEmpty() ? message
-                    : Character.toUpperCase(message.charAt(0)) + message.substring(1));
-        }
-        return new CommandException(r + ": " + message);
     }
 
     /** The named pool, or an error saying there is none. */
