@@ -43,9 +43,9 @@ import net.dtm.spi.store.PoolWatch;
 public class DtmDistributionIT extends DtmTestSupport {
 
     private static final String[] FEATURES = {"dtm-api", "dtm-store-derby", "dtm-store-zookeeper", "dtm-server", "dtm-agent",
-        "dtm-link-emulated", "dtm-shell"};
+        "dtm-link-emulated", "dtm-config", "dtm-vendor-linux", "dtm-shell"};
     private static final String[] MODULES = {"dtm-api", "dtm-protocol", "dtm-store-derby", "dtm-store-zookeeper", "dtm-pool",
-        "dtm-server", "dtm-agent", "dtm-link-emulated", "dtm-shell"};
+        "dtm-server", "dtm-agent", "dtm-link-emulated", "dtm-config", "dtm-vendor-linux", "dtm-shell"};
     private static final DeviceId DEMO_DEVICE = DeviceId.of("smr-demo-1");
     private static final Cidr DEMO_PREFIX = Cidr.parse("10.64.0.0/16");
 
