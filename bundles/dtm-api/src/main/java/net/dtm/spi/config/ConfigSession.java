@@ -17,6 +17,10 @@ public interface ConfigSession extends AutoCloseable {
      * vocabulary (every field the intent has: the core diffs field by field, so a field an adapter
      * fails to read back would show as a change on every apply); empty if there is no such interface.
      * {@link TunnelIntent#role()} is copied from {@code role}, which the device does not store.
+     * Two conventions for what a device cannot report: a peer inner address it cannot read (no
+     * routes to take it from) comes back as the unspecified address ({@code 0.0.0.0} or {@code ::};
+     * the core compares it only when both sides have routes), and a WireGuard private key file
+     * comes back as an empty path (the core never compares it).
      *
      * @throws ConfigException if the state cannot be read
      */
