@@ -19,7 +19,7 @@ import net.dtm.spi.config.TunnelIntent;
  * bits), from the node's tunnel endpoint to the device's current outer address, carrying the pool's
  * gateway address as a host address and a route to the device's address or delegated prefix.
  *
- * @param prefix   interface name prefix, e.g. {@code dtg} (at most 4 characters: names stay within 15)
+ * @param prefix   interface name prefix, e.g. {@code dtmg} (at most 4 characters: names stay within 15)
  * @param endpoint this node's tunnel endpoint (the {@code tunnel.endpoint} handed to devices)
  * @param mtu      inner MTU (the node's {@code tunnel.mtu})
  */

@@ -80,14 +80,14 @@ class IntentsTest {
 
     @Test
     void theCoreEndIsNamedByTheDeviceAddressAndPointsAtItsOuterAddress() {
-        GatewayIntents gw = new GatewayIntents("dtg", new InetSocketAddress(ip("10.99.0.1"), 4789), 1400);
+        GatewayIntents gw = new GatewayIntents("dtmg", new InetSocketAddress(ip("10.99.0.1"), 4789), 1400);
         Pool pool = Pool.of("demo", "10.64.0.0/16", 3600);
         TunnelPeer peer = new TunnelPeer(TunnelType.VXLAN, LTE.localAddress(), 5, ip("10.64.0.5"),
                 Cidr.parse("10.64.0.5/32"), Optional.empty());
         Lease lease = new Lease("demo", DEVICE, ip("10.64.0.5"), LeaseState.BOUND, 2, Instant.EPOCH, "node-a");
         TunnelIntent i = gw.after(new LeaseEvent(LeaseEvent.Type.BOUND, lease, Optional.of(peer), Instant.EPOCH), pool)
                 .orElseThrow();
-        assertEquals("dtg0a400005", i.name());
+        assertEquals("dtmg0a400005", i.name());
         assertEquals(TunnelIntent.Role.GATEWAY, i.role());
         assertEquals(ip("10.99.0.1"), i.localOuter());
         assertEquals(new InetSocketAddress(ip("100.64.1.2"), 4789), i.remoteOuter());
@@ -103,7 +103,7 @@ class IntentsTest {
                     || t == LeaseEvent.Type.RECLAIMED || t == LeaseEvent.Type.MOVED_AWAY;
             assertEquals(removes, GatewayIntents.removes(new LeaseEvent(t, lease, Optional.empty(), Instant.EPOCH)), t.name());
         }
-        assertEquals("dtg00000001", gw.name(ip("2001:db8::1")));
+        assertEquals("dtmg00000001", gw.name(ip("2001:db8::1")));
         assertThrows(IllegalArgumentException.class, () -> new GatewayIntents("dtmgw", gw.endpoint(), 1400));
     }
 }

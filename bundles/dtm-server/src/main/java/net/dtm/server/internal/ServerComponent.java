@@ -238,6 +238,16 @@ public class ServerComponent implements TunnelServerService, ClusterService {
     }
 
     @Override
+    public Optional<InetSocketAddress> tunnelEndpoint() {
+        return Optional.of(handler.settings().tunnelEndpoint());
+    }
+
+    @Override
+    public int tunnelMtu() {
+        return handler.settings().mtu();
+    }
+
+    @Override
     public String mode() {
         return directory.mode();
     }

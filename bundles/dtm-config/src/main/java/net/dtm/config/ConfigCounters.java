@@ -1,0 +1,60 @@
+package net.dtm.config;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import net.dtm.api.config.Transaction;
+
+/** Outcomes of the safe transaction since start, for metrics. Thread-safe. */
+public final class ConfigCounters {
+
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong rolledBack = new AtomicLong();
+    private final AtomicLong confirmed = new AtomicLong();
+    private final AtomicLong noChange = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    /** Intents refused at validation. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** Changes rolled back (including restores at start). */
+    public long rolledBack() {
+        return rolledBack.get();
+    }
+
+    /** Changes confirmed. */
+    public long confirmed() {
+        return confirmed.get();
+    }
+
+    /** Transactions that found the device already in sync. */
+    public long noChange() {
+        return noChange.get();
+    }
+
+    /** Transactions that could not read or reach the device, or found no adapter. */
+    public long failed() {
+        return failed.get();
+    }
+
+
+    void count(Transaction.Result result) {
+        switch (result) {
+            case REFUSED -> refused.incrementAndGet();
+            case ROLLED_BACK -> rolledBack.incrementAndGet();
+            case CONFIRMED -> confirmed.incrementAndGet();
+            case NO_CHANGE -> noChange.incrementAndGet();
+            case FAILED -> failed.incrementAndGet();
+            case PENDING_CONFIRM -> {
+                // counted when it ends
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "confirmed=" + confirmed() + " rolled-back=" + rolledBack() + " refused=" + refused() + " no-change="
+                + noChange() + " failed=" + failed();
+    }
+}
