@@ -118,6 +118,7 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
     private volatile TunnelAgentService agent;
     private ServiceRegistration<TunnelListener> listener;
     private ScheduledExecutorService health;
+    private final java.util.concurrent.atomic.AtomicBoolean reconciled = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Activate
     public ConfigModuleComponent(Config config) {
@@ -158,9 +159,15 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         return out;
     }
 
+    @Override
+    public void reconcileOnce() {
+        if (reconciled.compareAndSet(false, true)) {
+            manager.reconcileAtStart(List.of(target));
+        }
+    }
+
     @Activate
     void activate(BundleContext context) {
-        manager.reconcileAtStart(List.of(target));
         if (!config.enabled()) {
             LOG.info("configuration module active: router tunnel off (enabled = false in etc/{}.cfg); {} adapters",
                     PID, manager.adapters().size());
@@ -177,6 +184,7 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         Path wgKey = Path.of(config.wireguard_key_file().trim());
         DeviceIntents intents = new DeviceIntents(config.interface$().trim(), routes,
                 wgKey.isAbsolute() ? wgKey : Path.of(etc).resolve(wgKey));
+        reconcileOnce();
         RouterEnd end = new RouterEnd(intents, manager, target);
         listener = context.registerService(TunnelListener.class, end, new Hashtable<>(Map.of("dtm.config.end", end.name())));
         int every = config.health_interval_seconds();

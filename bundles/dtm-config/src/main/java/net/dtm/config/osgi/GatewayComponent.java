@@ -79,6 +79,7 @@ public class GatewayComponent {
         GatewayIntents intents = new GatewayIntents(config.interface_prefix().trim(), endpoint, mtu);
         DeviceTarget target = new DeviceTarget(config.vendor().trim(), config.model().trim(), config.os_version().trim(),
                 "", 0, "", Optional.empty(), Map.of());
+        module.reconcileOnce();
         CoreEnds ends = new CoreEnds(intents, module.manager(), target, pools::pool, pools::lease, Clock.systemUTC(),
                 Duration.ofSeconds(Math.max(1, config.orphan_seconds())));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
