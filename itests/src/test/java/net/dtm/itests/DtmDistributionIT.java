@@ -272,6 +272,31 @@ public class DtmDistributionIT extends DtmTestSupport {
         }
     }
 
+    /**
+     * The configuration module as shipped in the server distribution: the linux adapter is
+     * installed and listed, the demo agent's own tunnel is not built on this host (enabled = false),
+     * and the config: commands answer with clear errors for an end that does not exist.
+     */
+    @Test
+    public void configurationModuleAndVendorAdapter() throws Exception {
+        net.dtm.api.config.ConfigurationService config = service(net.dtm.api.config.ConfigurationService.class);
+        awaitTrue("the linux adapter", Duration.ofSeconds(30),
+                () -> config.adapters().stream().anyMatch(a -> a.vendor().equals("linux")));
+        String vendors = executeCommand("vendor:list");
+        assertTrue(vendors, vendors.contains("linux") && vendors.contains("net.dtm.dtm-vendor-linux"));
+        awaitEstablished();
+        assertTrue("no router end on a server node: " + config.ends(), config.ends().isEmpty());
+        String show = executeCommand("config:show");
+        assertFalse(show, show.contains("dtm0"));
+        try {
+            executeCommand("config:history no-such-end");
+            executeCommand("config:apply no-such-end");
+            fail("an unknown end was accepted");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("no-such-end"));
+        }
+    }
+
     @Test
     public void linkCommands() throws Exception {
         LinkService links = service(LinkService.class);
