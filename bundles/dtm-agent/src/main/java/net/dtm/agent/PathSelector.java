@@ -11,9 +11,12 @@ import net.dtm.spi.link.LinkState;
 
 /**
  * Picks the link that carries the tunnel's outer packets: the best usable link by the transport's
- * own measurements, unmetered before metered. Sticky: the current link is kept while it is usable
- * and no other link is in a better tier or at least twice as fast, so the tunnel does not flap
- * between two similar links.
+ * own measurements, unmetered before metered. Sticky: every move rebuilds the tunnel, so the current
+ * link is kept while it is usable unless another is unmetered where it is metered, clearly healthier
+ * (the current one losing at least {@value #SICK_LOSS} while the other loses less than
+ * {@value #CLEAN_LOSS}: a band, so estimates wandering around one threshold never flap the tunnel),
+ * or more than twice as fast. The caller may allow such voluntary moves only now and then; a move
+ * off a link that is no longer usable is never held back.
  * <p>
  * Tiers, best first: unmetered and healthy (up, measured loss below {@value #HEALTHY_LOSS}),
  * unmetered, metered and healthy, metered. Within a tier: the lower smoothed round trip (links not
@@ -23,6 +26,10 @@ public final class PathSelector {
 
     /** Loss estimate below which a link counts as healthy. */
     static final double HEALTHY_LOSS = 0.3;
+    /** A current link losing this much or more may be left for a clean one. */
+    static final double SICK_LOSS = 0.5;
+    /** Loss below which a link counts as clean enough to move to. */
+    static final double CLEAN_LOSS = 0.2;
 
     /**
      * One link as the selector sees it.
@@ -66,6 +73,14 @@ public final class PathSelector {
      * @return the chosen path, empty when no link is usable
      */
     public Optional<OuterPath> choose(List<Candidate> links, Optional<OuterPath> current) {
+        return choose(links, current, true);
+    }
+
+    /**
+     * The path to use now; with {@code voluntary} false, a usable current link is kept whatever
+     * the others measure (its address may still change).
+     */
+    public Optional<OuterPath> choose(List<Candidate> links, Optional<OuterPath> current, boolean voluntary) {
         Optional<Candidate> best = links.stream().filter(Candidate::usable).min(ORDER);
         if (best.isEmpty()) {
             return Optional.empty();
@@ -73,7 +88,7 @@ public final class PathSelector {
         if (current.isPresent()) {
             Optional<Candidate> now = links.stream()
                     .filter(c -> c.usable() && c.id().equals(current.get().linkId())).findFirst();
-            if (now.isPresent() && keep(now.get(), best.get())) {
+            if (now.isPresent() && (!voluntary || keep(now.get(), best.get()))) {
                 return Optional.of(now.get().path()); // same link; its address may have changed
             }
         }
@@ -84,7 +99,11 @@ public final class PathSelector {
         if (current.id().equals(best.id())) {
             return true;
         }
-        if (best.tier() < current.tier()) {
+        if (current.metered() && !best.metered()) {
+            return false;
+        }
+        if (current.metered() == best.metered() && current.loss() >= SICK_LOSS && best.loss() < CLEAN_LOSS
+                && best.state() == LinkState.UP) {
             return false;
         }
         long cur = current.rttNanos();

@@ -65,6 +65,9 @@ import net.dtm.transport.ReplyMatcher;
  */
 public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
 
+    /** Shortest time between two moves of the tunnel for a better (not a dead) link. */
+    static final Duration VOLUNTARY_MOVE_INTERVAL = Duration.ofSeconds(10);
+
     /** The operator-facing logger; the establishment line is part of the product's contract. */
     private static final Logger LOG = LoggerFactory.getLogger("net.dtm.agent");
 
@@ -103,6 +106,8 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     /** The data-plane parameters of the tunnel in use: from the ESTABLISH's PARAMS, kept across renewals by other nodes. */
     private TunnelParameters tunnel;
     private ScheduledFuture<?> pathTimer;
+    /** When the tunnel last moved for a better link (not because its link died). */
+    private Instant lastVoluntaryMove = Instant.MIN;
 
     /**
      * @param settings  who the device is and where the servers are
@@ -681,9 +686,17 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             if (closed) {
                 return;
             }
-            Optional<OuterPath> next = selector.choose(candidates(), path);
+            // Moves for a better link (not off a dead one) at most every VOLUNTARY_MOVE_INTERVAL:
+            // each move rebuilds the tunnel.
+            Instant now = clock.instant();
+            boolean voluntary = !now.isBefore(lastVoluntaryMove.plus(VOLUNTARY_MOVE_INTERVAL));
+            Optional<OuterPath> next = selector.choose(candidates(), path, voluntary);
             if (next.equals(path)) {
                 return;
+            }
+            boolean forced = path.isEmpty() || selector.choose(candidates(), path, false).map(p -> !p.linkId().equals(path.get().linkId())).orElse(true);
+            if (!forced && next.isPresent() && !next.get().linkId().equals(path.get().linkId())) {
+                lastVoluntaryMove = now;
             }
             Optional<OuterPath> before = path;
             path = next;

@@ -58,12 +58,29 @@ class PathSelectorTest {
         assertEquals("lte", selector.choose(List.of(link("5g", LinkState.UP, false, 30, 0), lte), onLte).orElseThrow().linkId());
         // 5G more than twice as fast: move
         assertEquals("5g", selector.choose(List.of(link("5g", LinkState.UP, false, 15, 0), lte), onLte).orElseThrow().linkId());
-        // current turns lossy while another is healthy: move
+        // current turns sick while another is clean: move
         assertEquals("5g", selector.choose(List.of(link("5g", LinkState.UP, false, 30, 0),
                 link("lte", LinkState.UP, false, 40, 0.5)), onLte).orElseThrow().linkId());
+        // estimates wandering around the healthy threshold (0.35 vs 0.25) do not move the tunnel
+        assertEquals("lte", selector.choose(List.of(link("5g", LinkState.UP, false, 30, 0.25),
+                link("lte", LinkState.UP, false, 40, 0.35)), onLte).orElseThrow().linkId());
+        assertEquals("lte", selector.choose(List.of(link("5g", LinkState.UP, false, 30, 0.15),
+                link("lte", LinkState.UP, false, 40, 0.45)), onLte).orElseThrow().linkId());
+        // no voluntary moves allowed now: only a dead link is left
+        assertEquals("lte", selector.choose(List.of(link("5g", LinkState.UP, false, 5, 0),
+                link("lte", LinkState.UP, false, 40, 0.9)), onLte, false).orElseThrow().linkId());
+        assertEquals("5g", selector.choose(List.of(link("5g", LinkState.UP, false, 5, 0),
+                link("lte", LinkState.DOWN, false, 40, 0)), onLte, false).orElseThrow().linkId());
         // current goes down: move
         assertEquals("5g", selector.choose(List.of(link("5g", LinkState.UP, false, 30, 0),
                 link("lte", LinkState.DOWN, false, 40, 0)), onLte).orElseThrow().linkId());
+    }
+
+    @Test
+    void aMeteredLinkIsLeftAsSoonAsAnUnmeteredOneIsUsable() {
+        PathSelector.Candidate sat = link("sat", LinkState.UP, true, 600, 0);
+        assertEquals("lte", selector.choose(List.of(sat, link("lte", LinkState.DEGRADED, false, 900, 0.6)),
+                Optional.of(sat.path())).orElseThrow().linkId());
     }
 
     @Test
