@@ -16,10 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
@@ -41,7 +38,7 @@ import net.dtm.config.intent.GatewayIntents;
 import net.dtm.spi.config.TunnelIntent;
 
 /** The router's end from tunnel events, the core ends from lease events, and the tunnel health check. */
-class EndsTest {
+class EndsTest extends OnRig {
 
     static InetAddress ip(String s) {
         return Cidr.parseLiteral(s);
@@ -52,20 +49,6 @@ class EndsTest {
             new InetSocketAddress(ip("198.51.100.1"), 4789), TunnelType.VXLAN, 1400, 10, 3600, "node-a", 100, "");
     static final OuterPath LTE = new OuterPath("lte", new InetSocketAddress(ip("192.0.2.10"), 40000));
     static final OuterPath FIVE_G = new OuterPath("5g", new InetSocketAddress(ip("192.0.2.20"), 40001));
-
-    @TempDir
-    Path dir;
-    Rig rig;
-
-    @BeforeEach
-    void setUp() {
-        rig = new Rig(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        rig.close();
-    }
 
     static TunnelEvent event(TunnelEvent.Type type, TunnelParameters p, OuterPath path) {
         return new TunnelEvent(type, DEVICE, Optional.ofNullable(p), Optional.empty(), Optional.ofNullable(path),

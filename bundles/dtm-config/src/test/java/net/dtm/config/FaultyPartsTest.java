@@ -5,20 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.config.Transaction;
-import net.dtm.config.fake.FakeAdapter;
-import net.dtm.config.fake.Samples;
+import net.dtm.config.fake.ForwardingAdapter;
+import net.dtm.config.fake.ForwardingSession;
 import net.dtm.spi.config.Behaviour;
 import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.ConfigSession;
@@ -29,26 +25,11 @@ import net.dtm.spi.config.TunnelInterfaceBehaviour;
 import net.dtm.spi.config.VendorAdapter;
 
 /** Adapters that throw where they should not, and storage that cannot be written. */
-class FaultyPartsTest {
-
-    @TempDir
-    Path dir;
-    Rig rig;
-    final TunnelIntent v = Samples.vxlan();
-
-    @BeforeEach
-    void start() {
-        rig = new Rig(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        rig.close();
-    }
+class FaultyPartsTest extends OnRig {
 
     @Test
     void anAdapterThatThrowsWhileRenderingFailsWithoutAChange() {
-        use(new Throwing(rig.adapter) {
+        use(new ForwardingAdapter(rig.adapter) {
             @Override
             public <B extends Behaviour> Optional<B> behaviour(Class<B> type) {
                 if (type != LinkSettingsBehaviour.class) {
@@ -68,7 +49,7 @@ class FaultyPartsTest {
 
     @Test
     void anAdapterThatThrowsInItsOwnValidationFails() {
-        use(new Throwing(rig.adapter) {
+        use(new ForwardingAdapter(rig.adapter) {
             @Override
             public <B extends Behaviour> Optional<B> behaviour(Class<B> type) {
                 if (type != TunnelInterfaceBehaviour.class) {
@@ -91,10 +72,10 @@ class FaultyPartsTest {
 
     @Test
     void aSessionThatThrowsWhileApplyingIsRolledBack() {
-        use(new Throwing(rig.adapter) {
+        use(new ForwardingAdapter(rig.adapter) {
             @Override
             public ConfigSession open(DeviceTarget target) throws ConfigException {
-                return new Session(super.open(target)) {
+                return new ForwardingSession(super.open(target)) {
                     private boolean thrown;
 
                     @Override
@@ -117,10 +98,10 @@ class FaultyPartsTest {
 
     @Test
     void probeErrorsCountAsUnansweredAndAreReported() {
-        use(new Throwing(rig.adapter) {
+        use(new ForwardingAdapter(rig.adapter) {
             @Override
             public ConfigSession open(DeviceTarget target) throws ConfigException {
-                return new Session(super.open(target)) {
+                return new ForwardingSession(super.open(target)) {
                     @Override
                     public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
                         throw new ConfigException("ping: permission denied", false);
@@ -139,7 +120,7 @@ class FaultyPartsTest {
 
     @Test
     void anAdapterReturningNoSessionFails() {
-        use(new Throwing(rig.adapter) {
+        use(new ForwardingAdapter(rig.adapter) {
             @Override
             public ConfigSession open(DeviceTarget target) {
                 return null;
@@ -170,63 +151,5 @@ class FaultyPartsTest {
     private void use(VendorAdapter a) {
         rig.manager.removeAdapter(rig.adapter);
         rig.manager.addAdapter(a, rig.adapter.properties());
-    }
-
-    /** The fake adapter, for a test to break one part of. */
-    private static class Throwing implements VendorAdapter {
-        private final FakeAdapter inner;
-
-        Throwing(FakeAdapter inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String vendor() {
-            return inner.vendor();
-        }
-
-        @Override
-        public <B extends Behaviour> Optional<B> behaviour(Class<B> type) {
-            return inner.behaviour(type);
-        }
-
-        @Override
-        public ConfigSession open(DeviceTarget target) throws ConfigException {
-            return inner.open(target);
-        }
-    }
-
-    /** A session passing everything through. */
-    private static class Session implements ConfigSession {
-        private final ConfigSession real;
-
-        Session(ConfigSession real) {
-            this.real = real;
-        }
-
-        @Override
-        public Optional<TunnelIntent> read(String name, TunnelIntent.Role role) throws ConfigException {
-            return real.read(name, role);
-        }
-
-        @Override
-        public List<String> list(String prefix) throws ConfigException {
-            return real.list(prefix);
-        }
-
-        @Override
-        public void apply(List<String> commands) throws ConfigException {
-            real.apply(commands);
-        }
-
-        @Override
-        public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
-            return real.probe(intent, timeout);
-        }
-
-        @Override
-        public void close() {
-            real.close();
-        }
     }
 }

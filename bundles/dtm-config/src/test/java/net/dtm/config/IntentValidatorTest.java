@@ -14,9 +14,8 @@ import net.dtm.api.Cidr;
 import net.dtm.api.TunnelType;
 import net.dtm.config.fake.FakeAdapter;
 import net.dtm.config.fake.FakeDevice;
+import net.dtm.config.fake.ForwardingAdapter;
 import net.dtm.config.fake.Samples;
-import net.dtm.spi.config.ConfigSession;
-import net.dtm.spi.config.DeviceTarget;
 import net.dtm.spi.config.LinkSettingsBehaviour;
 import net.dtm.spi.config.TunnelIntent;
 import net.dtm.spi.config.VendorAdapter;
@@ -182,26 +181,17 @@ class IntentValidatorTest {
     }
 
     /** An adapter that offers the fake's behaviours through itself, so a test can override one. */
-    private static class DelegatingAdapter implements VendorAdapter, LinkSettingsBehaviour {
+    private static class DelegatingAdapter extends ForwardingAdapter implements LinkSettingsBehaviour {
         private final FakeAdapter inner;
 
         DelegatingAdapter(FakeAdapter inner) {
+            super(inner);
             this.inner = inner;
         }
 
         @Override
-        public String vendor() {
-            return inner.vendor();
-        }
-
-        @Override
         public <B extends net.dtm.spi.config.Behaviour> Optional<B> behaviour(Class<B> type) {
-            return type == LinkSettingsBehaviour.class ? Optional.of(type.cast(this)) : inner.behaviour(type);
-        }
-
-        @Override
-        public ConfigSession open(DeviceTarget target) throws net.dtm.spi.config.ConfigException {
-            return inner.open(target);
+            return type == LinkSettingsBehaviour.class ? Optional.of(type.cast(this)) : super.behaviour(type);
         }
 
         @Override

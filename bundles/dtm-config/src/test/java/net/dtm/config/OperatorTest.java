@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.DtmException;
 import net.dtm.api.config.EndView;
@@ -23,22 +19,7 @@ import net.dtm.config.fake.Samples;
 import net.dtm.spi.config.TunnelIntent;
 
 /** The operator's side: hold mode and confirmation, preview, show, history and rollback to an entry. */
-class OperatorTest {
-
-    @TempDir
-    Path dir;
-    Rig rig;
-    final TunnelIntent v = Samples.vxlan();
-
-    @BeforeEach
-    void start() {
-        rig = new Rig(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        rig.close();
-    }
+class OperatorTest extends OnRig {
 
     @Test
     void holdModeKeepsAChangeConfirmedInTime() {

@@ -5,39 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.TunnelType;
 import net.dtm.api.config.Transaction;
 import net.dtm.config.fake.ManualScheduler;
 import net.dtm.config.fake.Samples;
-import net.dtm.spi.config.TunnelIntent;
 
 /**
  * A node killed in the middle of a change (the old manager is simply abandoned, as kill -9 would
  * leave it): the next start puts the device back and removes what no end accounts for.
  */
-class ReconcileTest {
+class ReconcileTest extends OnRig {
 
-    @TempDir
-    Path dir;
-    Rig rig;
     ConfigurationManager next;
-    final TunnelIntent v = Samples.vxlan();
 
-    @BeforeEach
-    void start() {
-        rig = new Rig(dir);
-    }
-
+    /** The first rig's manager is left as it is, as kill -9 would leave it: only the restarted one is closed. */
+    @Override
     @AfterEach
     void stop() {
         if (next != null) {

@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.Cidr;
 import net.dtm.api.TunnelType;
@@ -24,22 +20,7 @@ import net.dtm.config.fake.Samples;
 import net.dtm.spi.config.TunnelIntent;
 
 /** The safe transaction end to end on the fake device, automatic mode. */
-class SafeTransactionTest {
-
-    @TempDir
-    Path dir;
-    Rig rig;
-    final TunnelIntent v = Samples.vxlan();
-
-    @BeforeEach
-    void start() {
-        rig = new Rig(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        rig.close();
-    }
+class SafeTransactionTest extends OnRig {
 
     @Test
     void absentTunnelIsCreatedVerifiedProbedAndConfirmed() {

@@ -199,8 +199,7 @@ public abstract class VendorAdapterContract {
     void liveSecondApplyPushesNothing() throws Exception {
         DeviceTarget device = live();
         TunnelIntent sample = sampleIntent(liveType());
-        ConfigurationManager m = manager(adapter());
-        assertEquals(Transaction.Result.CONFIRMED, set(m, device, Optional.of(sample)).result());
+        ConfigurationManager m = confirmed(device, sample);
         Transaction again = m.apply(sample.name(), "contract", false);
         assertEquals(Transaction.Result.NO_CHANGE, again.result(), () -> again.detail() + " " + again.diff());
         assertEquals(List.of(), again.commands());
@@ -210,8 +209,7 @@ public abstract class VendorAdapterContract {
     void liveMtuChangeSendsOnlyTheMtu() throws Exception {
         DeviceTarget device = live();
         TunnelIntent sample = sampleIntent(liveType());
-        ConfigurationManager m = manager(adapter());
-        assertEquals(Transaction.Result.CONFIRMED, set(m, device, Optional.of(sample)).result());
+        ConfigurationManager m = confirmed(device, sample);
         TunnelIntent changed = sample.withMtu(otherMtu(sample));
         Transaction t = set(m, device, Optional.of(changed));
         assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
@@ -225,8 +223,7 @@ public abstract class VendorAdapterContract {
     void liveRemovalLeavesNoInterface() throws Exception {
         DeviceTarget device = live();
         TunnelIntent sample = sampleIntent(liveType());
-        ConfigurationManager m = manager(adapter());
-        assertEquals(Transaction.Result.CONFIRMED, set(m, device, Optional.of(sample)).result());
+        ConfigurationManager m = confirmed(device, sample);
         Transaction t = m.removeEnd(sample.name(), "contract").get(LIVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
         assertEquals(Optional.empty(), read(adapter(), device, sample));
@@ -239,7 +236,7 @@ public abstract class VendorAdapterContract {
     void liveListNamesWhatWasBuilt() throws Exception {
         DeviceTarget device = live();
         TunnelIntent sample = sampleIntent(liveType());
-        assertEquals(Transaction.Result.CONFIRMED, set(manager(adapter()), device, Optional.of(sample)).result());
+        confirmed(device, sample);
         try (ConfigSession s = adapter().open(device)) {
             assertTrue(s.list(sample.name()).contains(sample.name()), "list(prefix) must name the interface built");
             assertTrue(s.list(sample.name()).stream().allMatch(n -> n.startsWith(sample.name())),
@@ -251,7 +248,7 @@ public abstract class VendorAdapterContract {
     void liveFailingCommandIsRolledBackAndRestored() throws Exception {
         DeviceTarget device = live();
         TunnelIntent sample = sampleIntent(liveType());
-        assertEquals(Transaction.Result.CONFIRMED, set(manager(adapter()), device, Optional.of(sample)).result());
+        confirmed(device, sample);
         closeManager();
         TunnelIntent changed = sample.withMtu(otherMtu(sample));
         Transaction t = set(manager(new FailingAfterApplyAdapter(adapter())), device, Optional.of(changed));
@@ -277,8 +274,7 @@ public abstract class VendorAdapterContract {
     void liveRefusedIntentLeavesThePreviousTunnel() throws Exception {
         DeviceTarget device = live();
         TunnelIntent sample = sampleIntent(liveType());
-        ConfigurationManager m = manager(adapter());
-        assertEquals(Transaction.Result.CONFIRMED, set(m, device, Optional.of(sample)).result());
+        ConfigurationManager m = confirmed(device, sample);
         TunnelIntent tooSmall = sample.withMtu(minimumMtu(sample) - 1);
         Transaction t = set(m, device, Optional.of(tooSmall));
         assertEquals(Transaction.Result.REFUSED, t.result());
@@ -325,6 +321,13 @@ public abstract class VendorAdapterContract {
                 .withOperatorTimeout(LIVE_TIMEOUT), 2);
         manager.addAdapter(a, serviceProperties());
         return manager;
+    }
+
+    /** A new manager over the adapter, with {@code sample} built on {@code device} and confirmed. */
+    private ConfigurationManager confirmed(DeviceTarget device, TunnelIntent sample) throws Exception {
+        ConfigurationManager m = manager(adapter());
+        assertEquals(Transaction.Result.CONFIRMED, set(m, device, Optional.of(sample)).result());
+        return m;
     }
 
     private void closeManager() {

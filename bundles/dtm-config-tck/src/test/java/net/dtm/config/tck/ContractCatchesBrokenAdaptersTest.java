@@ -3,8 +3,6 @@ package net.dtm.config.tck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +21,8 @@ import org.junit.platform.engine.discovery.DiscoverySelectors;
 import net.dtm.api.TunnelType;
 import net.dtm.config.fake.FakeAdapter;
 import net.dtm.config.fake.FakeDevice;
-import net.dtm.config.fake.Samples;
+import net.dtm.config.fake.ForwardingAdapter;
+import net.dtm.config.fake.ForwardingSession;
 import net.dtm.spi.config.Behaviour;
 import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.ConfigSession;
@@ -84,35 +83,14 @@ class ContractCatchesBrokenAdaptersTest {
 
     // ------------------------------------------------------------------ the broken adapters
 
-    /** Shared: the fake device, a sample of each type. */
-    abstract static class OnFake extends VendorAdapterContract {
-        final FakeDevice device = new FakeDevice();
-
-        @Override
-        protected Map<String, Object> serviceProperties() {
-            Map<String, Object> p = new HashMap<>();
-            p.put(VendorAdapter.PROP_VENDOR, FakeAdapter.VENDOR);
-            return p;
-        }
-
-        @Override
-        protected Optional<DeviceTarget> liveDevice() {
-            return Optional.of(DeviceTarget.local(FakeAdapter.VENDOR));
-        }
-
-        @Override
-        protected TunnelIntent sampleIntent(TunnelType type) {
-            return Samples.of(type, "dtmx0");
+    /** Shared: the fake device, its adapter (the correct one) and properties, a sample of each type. */
+    abstract static class OnFake extends OnFakeDevice {
+        OnFake() {
+            super(new FakeAdapter(new FakeDevice()), "dtmx0");
         }
     }
 
     static class Correct extends OnFake {
-        private final FakeAdapter adapter = new FakeAdapter(device);
-
-        @Override
-        protected VendorAdapter adapter() {
-            return adapter;
-        }
     }
 
     static class VendorMismatch extends Correct {
@@ -130,7 +108,7 @@ class ContractCatchesBrokenAdaptersTest {
     }
 
     static class WireGuardWithoutBehaviour extends OnFake {
-        private final VendorAdapter adapter = new Wrapper(new FakeAdapter(device)) {
+        private final VendorAdapter adapter = new ForwardingAdapter(fake) {
             @Override
             public <B extends Behaviour> Optional<B> behaviour(Class<B> type) {
                 return type == WireGuardPeerBehaviour.class ? Optional.empty() : super.behaviour(type);
@@ -144,34 +122,13 @@ class ContractCatchesBrokenAdaptersTest {
     }
 
     static class MtuNotReadBack extends OnFake {
-        private final VendorAdapter adapter = new Wrapper(new FakeAdapter(device)) {
+        private final VendorAdapter adapter = new ForwardingAdapter(fake) {
             @Override
             public ConfigSession open(DeviceTarget target) throws ConfigException {
-                ConfigSession real = super.open(target);
-                return new ConfigSession() {
+                return new ForwardingSession(super.open(target)) {
                     @Override
                     public Optional<TunnelIntent> read(String name, TunnelIntent.Role role) throws ConfigException {
-                        return real.read(name, role).map(i -> i.withMtu(1500));
-                    }
-
-                    @Override
-                    public List<String> list(String prefix) throws ConfigException {
-                        return real.list(prefix);
-                    }
-
-                    @Override
-                    public void apply(List<String> commands) throws ConfigException {
-                        real.apply(commands);
-                    }
-
-                    @Override
-                    public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
-                        return real.probe(intent, timeout);
-                    }
-
-                    @Override
-                    public void close() {
-                        real.close();
+                        return super.read(name, role).map(i -> i.withMtu(1500));
                     }
                 };
             }
@@ -184,8 +141,7 @@ class ContractCatchesBrokenAdaptersTest {
     }
 
     static class DeleteDoesNothing extends OnFake {
-        private final FakeAdapter fake = new FakeAdapter(device);
-        private final VendorAdapter adapter = new Wrapper(fake) {
+        private final VendorAdapter adapter = new ForwardingAdapter(fake) {
             @Override
             public <B extends Behaviour> Optional<B> behaviour(Class<B> type) {
                 if (type != TunnelInterfaceBehaviour.class) {
@@ -228,30 +184,6 @@ class ContractCatchesBrokenAdaptersTest {
         @Override
         protected VendorAdapter adapter() {
             return adapter;
-        }
-    }
-
-    /** Delegates everything to the fake, so a subclass can change one thing. */
-    static class Wrapper implements VendorAdapter {
-        private final FakeAdapter inner;
-
-        Wrapper(FakeAdapter inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String vendor() {
-            return inner.vendor();
-        }
-
-        @Override
-        public <B extends Behaviour> Optional<B> behaviour(Class<B> type) {
-            return inner.behaviour(type);
-        }
-
-        @Override
-        public ConfigSession open(DeviceTarget target) throws ConfigException {
-            return inner.open(target);
         }
     }
 

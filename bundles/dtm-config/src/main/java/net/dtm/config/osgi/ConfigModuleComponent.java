@@ -11,9 +11,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -191,18 +189,8 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         if (every > 0) {
             TunnelHealth h = new TunnelHealth(end.name(), t -> manager.probe(end.name(), t), this::rehome,
                     Clock.systemUTC(), Math.max(1, config.health_failures()), Duration.ofSeconds(60));
-            health = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "dtm-config-health");
-                t.setDaemon(true);
-                return t;
-            });
-            health.scheduleWithFixedDelay(() -> {
-                try {
-                    h.check(Duration.ofSeconds(2));
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: health check failed: {}", end.name(), e.toString());
-                }
-            }, every, every, TimeUnit.SECONDS);
+            health = Periodic.every(every, "dtm-config-health", () -> h.check(Duration.ofSeconds(2)),
+                    e -> LOG.warn("{}: health check failed: {}", end.name(), e.toString()));
         }
         LOG.info("configuration module active: router tunnel {} (vendor {}), history in {}", end.name(),
                 target.vendor(), manager.settings().stateDirectory());

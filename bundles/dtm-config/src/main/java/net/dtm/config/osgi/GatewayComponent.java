@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -82,22 +80,13 @@ public class GatewayComponent {
         module.reconcileOnce();
         CoreEnds ends = new CoreEnds(intents, module.manager(), target, pools::pool, pools::lease, Clock.systemUTC(),
                 Duration.ofSeconds(Math.max(1, config.orphan_seconds())));
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dtm-gateway-sweep");
-            t.setDaemon(true);
-            return t;
-        });
         int every = Math.max(1, config.sweep_seconds());
-        sweeper.scheduleWithFixedDelay(() -> {
-            try {
-                int n = ends.sweep();
-                if (n > 0) {
-                    LOG.info("gateway sweep removed {} core ends", n);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("gateway sweep failed, retried in {} s: {}", every, e.toString());
+        this.sweeper = Periodic.every(every, "dtm-gateway-sweep", () -> {
+            int n = ends.sweep();
+            if (n > 0) {
+                LOG.info("gateway sweep removed {} core ends", n);
             }
-        }, every, every, TimeUnit.SECONDS);
+        }, e -> LOG.warn("gateway sweep failed, retried in {} s: {}", every, e.toString()));
         this.registration = context.registerService(LeaseListener.class, ends, new Hashtable<>());
         LOG.info("tunnel gateway active: node={} endpoint={} vendor={} interfaces {}*", server.nodeId(), endpoint,
                 target.vendor(), intents.prefix());
