@@ -42,10 +42,24 @@ public final class DataPathEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPathEvents.class);
 
-    /** The data path of one device as last reported to this node. */
-    record Path(TunnelType type, Optional<OuterPath> outer, String publicKey, Lease lease, boolean bound) {
+    /**
+     * The data path of one device as last reported to this node.
+     *
+     * @param sequence the device's message sequence that last set {@code outer}: path data from an
+     *                 older message (a late copy over a slow link, a replay) never overrides it
+     * @param bound    this node is the device's tunnel server (it confirmed, or renewals name it)
+     */
+    record Path(TunnelType type, Optional<OuterPath> outer, String publicKey, Lease lease, boolean bound, long sequence) {
         Path withLease(Lease l) {
-            return new Path(type, outer, publicKey, l, bound);
+            return new Path(type, outer, publicKey, l, bound, sequence);
+        }
+
+        /** This path with {@code newer} outer data if it comes from a later message. */
+        Path moved(Optional<OuterPath> newer, long newerSequence) {
+            if (newer.isEmpty() || newerSequence <= sequence) {
+                return this;
+            }
+            return new Path(type, newer, publicKey, lease, bound, newerSequence);
         }
     }
 
@@ -65,7 +79,9 @@ public final class DataPathEvents {
      * the lease's address so that every node of a cluster gives a device the same key without
      * coordination. IPv4: the low 24 (VXLAN) or 32 (GRE) bits of the address; IPv6: those bits of
      * the address, or of the delegated prefix above its host part. Never 0 for VXLAN (0 maps to
-     * the largest VNI). IPIP and WireGuard have no key.
+     * the largest VNI). IPIP and WireGuard have no key. Pools served by one gateway must therefore
+     * differ in those bits (e.g. all IPv4 pools inside one /8): the gateway refuses a second tunnel
+     * with a key in use, with the reason in its history.
      */
     public static long tunnelKey(TunnelType type, Pool pool, InetAddress leaseAddress) {
         int bits = switch (type) {
@@ -82,48 +98,81 @@ public final class DataPathEvents {
         return type == TunnelType.VXLAN && key == 0 ? (1L << 24) - 1 : key;
     }
 
-    /** ESTABLISH answered with an offer: remember the device's path and key until its CONFIRM. */
-    public void offered(DeviceId device, TunnelType type, Optional<OuterPath> outer, String publicKey, Lease lease) {
-        paths.put(device, new Path(type, outer, publicKey, lease, false));
+    /**
+     * ESTABLISH answered with an offer: remember the device's path and key until its CONFIRM. A node
+     * that is already the device's tunnel server stays so (the device may be re-homing elsewhere:
+     * the next renewal naming another node removes this node's core end).
+     *
+     * @param sequence the ESTABLISH's message sequence
+     */
+    public void offered(DeviceId device, TunnelType type, Optional<OuterPath> outer, String publicKey, Lease lease,
+                        long sequence) {
+        paths.compute(device, (d, known) -> known != null && known.bound()
+                ? known.moved(outer, sequence)
+                : new Path(type, outer, publicKey, lease, false, sequence));
     }
 
     /** CONFIRM accepted: this node is the device's tunnel server. */
     public void confirmed(Lease lease, Pool pool) {
-        Path p = paths.get(lease.device());
-        if (p == null) {
-            return; // a v1 device, or an offer made before a restart: no data path to build
-        }
-        Path bound = new Path(p.type(), p.outer(), p.publicKey(), lease, true);
-        paths.put(lease.device(), bound);
-        publish(LeaseEvent.Type.BOUND, bound, pool);
+        paths.computeIfPresent(lease.device(), (d, p) -> {
+            // absent: a v1 device, or an offer made before a restart: no data path to build
+            Path bound = new Path(p.type(), p.outer(), p.publicKey(), lease, true, p.sequence());
+            publish(LeaseEvent.Type.BOUND, bound, pool);
+            return bound;
+        });
     }
 
-    /** RENEW accepted, naming {@code tunnelServer} (empty: a v1 device). */
-    public void renewed(Lease lease, Pool pool, String tunnelServer, Optional<OuterPath> outer, TunnelType type) {
-        DeviceId device = lease.device();
+    /**
+     * RENEW accepted, naming {@code tunnelServer} (empty: a v1 device).
+     *
+     * @param sequence the RENEW's message sequence
+     */
+    public void renewed(Lease lease, Pool pool, String tunnelServer, Optional<OuterPath> outer, TunnelType type,
+                        long sequence) {
         if (tunnelServer.isEmpty()) {
             return;
         }
-        Path known = paths.get(device);
         if (!tunnelServer.equals(nodeId)) {
-            if (known != null && known.bound()) {
-                paths.remove(device);
-                publish(LeaseEvent.Type.MOVED_AWAY, known.withLease(lease), pool);
-            }
+            paths.computeIfPresent(lease.device(), (d, known) -> {
+                if (known.bound()) {
+                    publish(LeaseEvent.Type.MOVED_AWAY, known.withLease(lease), pool);
+                    return null;
+                }
+                return known;
+            });
             return;
         }
-        Path p = new Path(type, outer.isPresent() ? outer : known == null ? Optional.empty() : known.outer(),
-                known == null ? "" : known.publicKey(), lease, true);
-        paths.put(device, p);
-        publish(LeaseEvent.Type.RENEWED, p, pool);
+        paths.compute(lease.device(), (d, known) -> {
+            Path p = known == null
+                    ? new Path(type, outer, "", lease, true, sequence)
+                    : new Path(type, known.outer(), known.publicKey(), lease, true, known.sequence()).moved(outer, sequence);
+            publish(LeaseEvent.Type.RENEWED, p, pool);
+            return p;
+        });
     }
 
-    /** PATH accepted: the device's outer path moved. */
-    public void pathChanged(Lease lease, Pool pool, OuterPath outer, TunnelType type) {
-        Path known = paths.get(lease.device());
-        Path p = new Path(type, Optional.of(outer), known == null ? "" : known.publicKey(), lease, true);
-        paths.put(lease.device(), p);
-        publish(LeaseEvent.Type.PATH_CHANGED, p, pool);
+    /**
+     * PATH accepted by the lease check: the device's outer path moved. Only the device's tunnel
+     * server takes it; path data older than what this node has is acknowledged and ignored.
+     *
+     * @param sequence the PATH's message sequence
+     * @return false if this node is not the device's tunnel server (nothing changed)
+     */
+    public boolean pathChanged(Lease lease, Pool pool, OuterPath outer, long sequence) {
+        boolean[] served = {false};
+        paths.computeIfPresent(lease.device(), (d, known) -> {
+            if (!known.bound()) {
+                return known;
+            }
+            served[0] = true;
+            Path base = known.withLease(lease);
+            Path p = base.moved(Optional.of(outer), sequence);
+            if (p != base) {
+                publish(LeaseEvent.Type.PATH_CHANGED, p, pool);
+            }
+            return p;
+        });
+        return served[0];
     }
 
     /** RELEASE accepted. */
@@ -144,6 +193,10 @@ public final class DataPathEvents {
         for (Map.Entry<DeviceId, Path> e : new ArrayList<>(paths.entrySet())) {
             Path p = e.getValue();
             if (p.lease().expiresAt().isAfter(now)) {
+                continue;
+            }
+            if (!p.bound()) {
+                paths.remove(e.getKey(), p); // an offer another node won, or one never confirmed
                 continue;
             }
             Optional<Lease> latest;

@@ -19,7 +19,7 @@ import net.dtm.api.LeaseListener;
 /**
  * Delivers a node's lease events to its {@link LeaseListener}s on one thread of its own, in
  * publication order, off the request threads; a listener that throws is logged and the others
- * still get the event. The same thread runs a periodic task (the expiry sweep of
+ * still get the event. A second thread runs periodic tasks (the expiry sweep of
  * {@link DataPathEvents}).
  */
 public final class LeaseEventBus implements Consumer<LeaseEvent>, AutoCloseable {
@@ -28,10 +28,17 @@ public final class LeaseEventBus implements Consumer<LeaseEvent>, AutoCloseable 
 
     private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService thread;
+    /** Periodic tasks read the store: never on the delivery thread, where a slow store would hold up events. */
+    private final ScheduledExecutorService periodic;
 
     public LeaseEventBus(String nodeId) {
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dtm-lease-events-" + nodeId);
+        this.thread = daemon("dtm-lease-events-" + nodeId);
+        this.periodic = daemon("dtm-lease-sweep-" + nodeId);
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -55,9 +62,9 @@ public final class LeaseEventBus implements Consumer<LeaseEvent>, AutoCloseable 
         }
     }
 
-    /** Runs {@code task} every {@code period} on the delivery thread. */
+    /** Runs {@code task} every {@code period} on a thread of its own (its events still go through the delivery thread). */
     public void every(Duration period, Runnable task) {
-        thread.scheduleWithFixedDelay(() -> {
+        periodic.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
@@ -80,6 +87,7 @@ public final class LeaseEventBus implements Consumer<LeaseEvent>, AutoCloseable 
     /** Delivers what is queued, then stops. */
     @Override
     public void close() {
+        periodic.shutdownNow();
         thread.shutdown();
         try {
             if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {

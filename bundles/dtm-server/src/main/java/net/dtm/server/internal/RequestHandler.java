@@ -198,8 +198,24 @@ public final class RequestHandler {
      * @param wireGuardPublicKey this node's WireGuard public key (base64), empty if it offers none
      */
     public void enableDataPlane(DataPathEvents events, String wireGuardPublicKey) {
+        Objects.requireNonNull(wireGuardPublicKey, "wireGuardPublicKey");
+        if (!wireGuardPublicKey.isEmpty() && !isWireGuardKey(wireGuardPublicKey)) {
+            throw new IllegalArgumentException("tunnel.wireguard.public.key must be a WireGuard public key (base64 of 32 bytes, as wg pubkey prints it)");
+        }
         this.dataPaths = Objects.requireNonNull(events, "events");
         this.wireGuardPublicKey = Objects.requireNonNull(wireGuardPublicKey, "wireGuardPublicKey");
+    }
+
+    /** True for a base64 WireGuard key: 44 characters, 32 bytes. */
+    static boolean isWireGuardKey(String key) {
+        if (key == null || key.length() != 44) {
+            return false;
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(key).length == 32;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The data-path memory of this node, if the data plane is on. */
@@ -427,7 +443,7 @@ public final class RequestHandler {
             boolean v2 = request.version() >= 2;
             DataPathEvents paths = dataPaths;
             if (body instanceof Establish establish) {
-                return establish(device, establish, v2);
+                return establish(device, establish, v2, request.sequence());
             } else if (body instanceof Confirm confirm) {
                 Lease lease = pools.confirm(confirm.pool(), device, confirm.address(), confirm.leaseSequence());
                 counters.increment(LEASES_SERVED);
@@ -447,12 +463,12 @@ public final class RequestHandler {
                 Params params = params(lease, false, v2);
                 counters.increment(LEASES_SERVED);
                 if (paths != null && v2) {
-                    pools.pool(lease.pool()).ifPresent(pool ->
-                            paths.renewed(lease, pool, renew.tunnelServer(), renew.path(), settings.tunnelType()));
+                    pools.pool(lease.pool()).ifPresent(pool -> paths.renewed(lease, pool, renew.tunnelServer(),
+                            renew.path(), settings.tunnelType(), request.sequence()));
                 }
                 return params;
             } else if (body instanceof PathUpdate move) {
-                return pathUpdate(device, move, paths);
+                return pathUpdate(device, move, paths, request.sequence());
             } else if (body instanceof Release release) {
                 if (!pools.release(release.pool(), device, release.address(), release.leaseSequence())) {
                     throw new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + release.pool());
@@ -475,7 +491,7 @@ public final class RequestHandler {
     }
 
     /** PATH: the device quotes its lease (like CONFIRM) and names the link now carrying its tunnel. */
-    private Message pathUpdate(DeviceId device, PathUpdate move, DataPathEvents paths) {
+    private Message pathUpdate(DeviceId device, PathUpdate move, DataPathEvents paths, long sequence) {
         Pool pool = pools.pool(move.pool())
                 .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no pool " + move.pool()));
         Lease lease = pools.lease(move.pool(), device)
@@ -483,15 +499,17 @@ public final class RequestHandler {
                 .filter(l -> l.isQuotedBy(move.address(), pool.innerAddress(l.address()), move.leaseSequence()))
                 .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no active lease of device " + device
                         + " for " + move.address().getHostAddress() + " in pool " + move.pool()));
-        if (paths != null) {
-            paths.pathChanged(lease, pool, move.path(), settings.tunnelType());
+        if (paths == null || !paths.pathChanged(lease, pool, move.path(), sequence)) {
+            counters.increment("refused.path-not-served");
+            throw new DtmException(Reason.NOT_SERVING, "node " + settings.nodeId()
+                    + " is not the tunnel server of device " + device + ": send PATH to the node that confirmed the tunnel");
         }
         LOG.info("tunnel path moved: device={} pool={} address={} link={} outer={} node={}", device, lease.pool(),
                 move.address().getHostAddress(), move.path().linkId(), move.path().localAddress(), settings.nodeId());
         return new Ack(MessageType.PATH);
     }
 
-    private Message establish(DeviceId device, Establish establish, boolean v2) {
+    private Message establish(DeviceId device, Establish establish, boolean v2, long sequence) {
         if (view.degraded()) {
             counters.increment("refused.degraded");
             throw new DtmException(Reason.STORE_UNAVAILABLE, "node " + settings.nodeId()
@@ -506,9 +524,14 @@ public final class RequestHandler {
                     + " not offered by node " + settings.nodeId() + " (offers "
                     + settings.tunnelType().name().toLowerCase(Locale.ROOT) + ")");
         }
-        if (v2 && establish.tunnelType() == TunnelType.WIREGUARD && wireGuardPublicKey.isEmpty()) {
-            throw new DtmException(Reason.BAD_REQUEST, "node " + settings.nodeId()
-                    + " has no WireGuard key (tunnel.wireguard.public.key)");
+        if (v2 && establish.tunnelType() == TunnelType.WIREGUARD) {
+            if (wireGuardPublicKey.isEmpty()) {
+                throw new DtmException(Reason.BAD_REQUEST, "node " + settings.nodeId()
+                        + " has no WireGuard key (tunnel.wireguard.public.key)");
+            }
+            if (!isWireGuardKey(establish.devicePublicKey())) {
+                throw new DtmException(Reason.BAD_REQUEST, "a WireGuard device must send its public key (base64 of 32 bytes)");
+            }
         }
         InetAddress hint = establish.lastAddress().orElse(null);
         Lease lease;
@@ -528,7 +551,7 @@ public final class RequestHandler {
         counters.increment(LEASES_SERVED);
         DataPathEvents paths = dataPaths;
         if (paths != null && v2) {
-            paths.offered(device, establish.tunnelType(), establish.path(), establish.devicePublicKey(), lease);
+            paths.offered(device, establish.tunnelType(), establish.path(), establish.devicePublicKey(), lease, sequence);
         }
         return params;
     }

@@ -162,7 +162,7 @@ class DataPlaneRequestTest {
         Pool pool = pools.pool("demo").orElseThrow();
         Lease lease = new Lease("demo", device.id, p.parameters().innerAddress(), net.dtm.api.LeaseState.BOUND, 3,
                 t0.plus(Duration.ofHours(1)), "node-a");
-        paths.offered(device.id, TunnelType.VXLAN, Optional.of(LTE), "", lease);
+        paths.offered(device.id, TunnelType.VXLAN, Optional.of(LTE), "", lease, 1);
         paths.confirmed(lease, pool);
         assertEquals(0, paths.sweep(l -> Optional.of(l.with(l.state(), l.sequence(), t0.plus(Duration.ofHours(3)), "node-b"))),
                 "renewed through another node: still active");
@@ -185,6 +185,8 @@ class DataPlaneRequestTest {
         Nak nak = assertInstanceOf(Nak.class, v2(wg, e).body());
         assertEquals(Reason.BAD_REQUEST, nak.reason());
         assertTrue(nak.text().contains("WireGuard key"), nak.text());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> wg.enableDataPlane(
+                new DataPathEvents("node-w", events::add, Clock.systemUTC()), "not-a-key"));
 
         RequestHandler keyed = handler("node-k", TunnelType.WIREGUARD);
         keyed.enableDataPlane(new DataPathEvents("node-k", events::add, Clock.systemUTC()),
@@ -192,6 +194,9 @@ class DataPlaneRequestTest {
         Params p = assertInstanceOf(Params.class, v2(keyed, e).body());
         assertEquals("HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=", p.parameters().serverPublicKey());
         assertEquals(0, p.parameters().tunnelKey());
+        Nak noDeviceKey = assertInstanceOf(Nak.class, v2(keyed, new Establish(TunnelType.WIREGUARD, "", List.of(),
+                Optional.empty(), "short", Optional.of(LTE))).body());
+        assertTrue(noDeviceKey.text().contains("public key"), noDeviceKey.text());
     }
 
     @Test
@@ -204,5 +209,44 @@ class DataPlaneRequestTest {
                 InetAddress.getByName("11.0.0.0")), "VNI 0 is not a VNI");
         Pool delegated = Pool.of("p6", "2001:db8::/48", 60).withDelegatedLength(64);
         assertEquals(0x000007L, DataPathEvents.tunnelKey(TunnelType.VXLAN, delegated, InetAddress.getByName("2001:db8:0:7::")));
+    }
+
+    @Test
+    void aLateRenewDoesNotTakeTheCoreEndBackToAnOldLink() {
+        Params p = establishAndConfirm(handler);
+        InetAddress inner = p.parameters().innerAddress();
+        // the RENEW is built (sequence n) before the PATH (n+1) but arrives after it
+        byte[] lateRenew = device.requestV2(new Renew(p.pool(), inner, p.leaseSequence(), "node-a", Optional.of(LTE)));
+        v2(handler, new PathUpdate(p.pool(), inner, p.leaseSequence(), FIVE_G));
+        assertEquals(FIVE_G.localAddress(), events.get(events.size() - 1).peer().orElseThrow().deviceOuter());
+        device.open(handler.handle(lateRenew, SOURCE).orElseThrow());
+        LeaseEvent renewed = events.get(events.size() - 1);
+        assertEquals(LeaseEvent.Type.RENEWED, renewed.type());
+        assertEquals(FIVE_G.localAddress(), renewed.peer().orElseThrow().deviceOuter(), "the newer path stays");
+    }
+
+    @Test
+    void onlyTheTunnelServerTakesAPathAndAReplayElsewhereBuildsNothing() {
+        Params p = establishAndConfirm(handler);
+        InetAddress inner = p.parameters().innerAddress();
+        byte[] path = device.requestV2(new PathUpdate(p.pool(), inner, p.leaseSequence(), FIVE_G));
+        RequestHandler other = handler("node-c", TunnelType.VXLAN);
+        int before = events.size();
+        Nak nak = assertInstanceOf(Nak.class, device.open(other.handle(path, SOURCE).orElseThrow()).body());
+        assertEquals(Reason.NOT_SERVING, nak.reason());
+        assertEquals(before, events.size(), "no core end on a node that does not serve the tunnel");
+        assertEquals(1, other.counters().get("refused.path-not-served"));
+    }
+
+    @Test
+    void theOldTunnelServerLetsGoWhenTheDeviceReHomesElsewhere() {
+        Params p = establishAndConfirm(handler);
+        InetAddress inner = p.parameters().innerAddress();
+        // the device re-homes: its ESTABLISH reaches this node too, but node-b answers first and is confirmed there
+        v2(handler, new Establish(TunnelType.VXLAN, "", List.of(), Optional.empty(), "", Optional.of(FIVE_G)));
+        int before = events.size();
+        v2(handler, new Renew(p.pool(), inner, p.leaseSequence(), "node-b", Optional.of(FIVE_G)));
+        assertEquals(before + 1, events.size());
+        assertEquals(LeaseEvent.Type.MOVED_AWAY, events.get(events.size() - 1).type());
     }
 }
