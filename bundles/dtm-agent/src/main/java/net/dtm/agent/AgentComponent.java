@@ -213,13 +213,18 @@ public class AgentComponent implements TunnelAgentService {
             return;
         }
         String pool = config.pool() == null ? "" : config.pool().trim();
+        if (config.wire_version() < 1 || config.wire_version() > 2) {
+            LOG.error("tunnel agent not started: device={} wire.version = {} in etc/{}.cfg, expected 2 (or 1 for a server"
+                    + " that predates the data plane)", id, config.wire_version(), PID);
+            return;
+        }
         wireVersion = config.wire_version();
         if (type == TunnelType.WIREGUARD) {
             Path wgFile = AgentConfig.resolveKeyFile(config.wireguard_key_file().trim());
             try {
                 wireGuardPublicKey = WireGuardKeyFile.loadOrCreate(wgFile);
                 LOG.info("tunnel agent WireGuard key: device={} public key {} (private key in {})", id, wireGuardPublicKey, wgFile);
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.error("tunnel agent not started: device={} WireGuard key file {} unusable: {}", id, wgFile, e.getMessage());
                 return;
             }

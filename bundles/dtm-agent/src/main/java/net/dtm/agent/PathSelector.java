@@ -12,14 +12,14 @@ import net.dtm.spi.link.LinkState;
 /**
  * Picks the link that carries the tunnel's outer packets: the best usable link by the transport's
  * own measurements, unmetered before metered. Sticky: every move rebuilds the tunnel, so the current
- * link is kept while it is usable unless another is unmetered where it is metered, clearly healthier
+ * link is kept while it is usable unless another is healthy and unmetered where it is metered, clearly healthier
  * (the current one losing at least {@value #SICK_LOSS} while the other loses less than
  * {@value #CLEAN_LOSS}: a band, so estimates wandering around one threshold never flap the tunnel),
  * or more than twice as fast. The caller may allow such voluntary moves only now and then; a move
  * off a link that is no longer usable is never held back.
  * <p>
  * Tiers, best first: unmetered and healthy (up, measured loss below {@value #HEALTHY_LOSS}),
- * unmetered, metered and healthy, metered. Within a tier: the lower smoothed round trip (links not
+ * metered and healthy, unmetered, metered. Within a tier: the lower smoothed round trip (links not
  * measured yet after those measured), then the link id, so the choice is deterministic.
  */
 public final class PathSelector {
@@ -49,8 +49,12 @@ public final class PathSelector {
         }
 
         int tier() {
-            boolean healthy = state == LinkState.UP && loss < HEALTHY_LOSS;
-            return (metered ? 2 : 0) + (healthy ? 0 : 1);
+            // a clean metered link before a broken unmetered one; among equals, unmetered first
+            return (healthy() ? 0 : 2) + (metered ? 1 : 0);
+        }
+
+        boolean healthy() {
+            return state == LinkState.UP && loss < HEALTHY_LOSS;
         }
 
         long rttNanos() {
@@ -99,7 +103,7 @@ public final class PathSelector {
         if (current.id().equals(best.id())) {
             return true;
         }
-        if (current.metered() && !best.metered()) {
+        if (current.metered() && !best.metered() && best.healthy()) {
             return false;
         }
         if (current.metered() == best.metered() && current.loss() >= SICK_LOSS && best.loss() < CLEAN_LOSS

@@ -78,7 +78,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     private final Clock clock;
     private final SequenceSource sequence = new SequenceSource();
     private final List<Consumer<TunnelStatus>> listeners = new CopyOnWriteArrayList<>();
-    private final List<TunnelListener> tunnelListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<TunnelListener> tunnelListeners = new CopyOnWriteArrayList<>();
     private final PathSelector selector = new PathSelector();
     private final Runnable linksChanged = this::linksChanged;
     private volatile String wireGuardPublicKey = "";
@@ -106,8 +106,10 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     /** The data-plane parameters of the tunnel in use: from the ESTABLISH's PARAMS, kept across renewals by other nodes. */
     private TunnelParameters tunnel;
     private ScheduledFuture<?> pathTimer;
-    /** When the tunnel last moved for a better link (not because its link died). */
-    private Instant lastVoluntaryMove = Instant.MIN;
+    /** The path the current cycle's ESTABLISH named: the tunnel server's view until a PATH says otherwise. */
+    private Optional<OuterPath> announcedPath = Optional.empty();
+    /** When the tunnel last moved to another link. */
+    private Instant lastMove = Instant.MIN;
 
     /**
      * @param settings  who the device is and where the servers are
@@ -171,19 +173,19 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
      */
     public void addTunnelListener(TunnelListener listener) {
         Objects.requireNonNull(listener, "listener");
-        run(() -> {
-            TunnelEvent replay;
-            synchronized (this) {
-                if (tunnelListeners.contains(listener)) {
-                    return;
+        // Registered at once (a remove right after always wins); the replay of the tunnel in place
+        // goes through the agent's thread and only to a listener still registered then.
+        if (tunnelListeners.addIfAbsent(listener)) {
+            run(() -> {
+                TunnelEvent replay;
+                synchronized (this) {
+                    replay = tunnel == null || closed ? null : event(TunnelEvent.Type.ESTABLISHED, tunnel, null);
                 }
-                tunnelListeners.add(listener);
-                replay = tunnel == null || closed ? null : event(TunnelEvent.Type.ESTABLISHED, tunnel, null);
-            }
-            if (replay != null) {
-                deliver(listener, replay);
-            }
-        });
+                if (replay != null && tunnelListeners.contains(listener)) {
+                    deliver(listener, replay);
+                }
+            });
+        }
     }
 
     /** Stops sending tunnel events to {@code listener}. */
@@ -328,6 +330,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             state = State.ESTABLISHING;
             targets = servers;
             path = selector.choose(candidates(), path);
+            announcedPath = path;
             Optional<InetAddress> last = params == null ? Optional.empty() : Optional.of(params.parameters().innerAddress());
             body = wireVersion >= 2
                     ? new Establish(settings.tunnelType(), settings.pool(), linkAddresses(), last, wireGuardPublicKey, path)
@@ -404,6 +407,12 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
                 if (err == null && r.value() instanceof Ack) {
                     confirmed = true;
                     LOG.debug("tunnel confirmed: device={} server={}", settings.device(), hostPort(target));
+                    // the link changed while ESTABLISH was on its way: the server builds its end on
+                    // the path ESTABLISH named, so tell it where the tunnel really is
+                    if (path.isPresent() && !path.equals(announcedPath)) {
+                        OuterPath now = path.get();
+                        scheduler.execute(() -> sendPath(now));
+                    }
                     return;
                 }
             }
@@ -616,11 +625,13 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
 
     private CompletableFuture<Reply<Message>> request(long tx, List<InetSocketAddress> targets, Message body,
                                                       ReplyMatcher<Message> matcher, Duration timeout) {
-        Envelope env = new Envelope(Direction.TO_SERVER, settings.device(), tx, sequence.next(), body, wireVersion);
-        byte[] datagram = Codec.encode(env, key);
         try {
-            return transport.request(tx, targets, datagram, matcher, timeout);
+            Envelope env = new Envelope(Direction.TO_SERVER, settings.device(), tx, sequence.next(), body, wireVersion);
+            return transport.request(tx, targets, Codec.encode(env, key), matcher, timeout);
         } catch (RuntimeException ex) {
+            // a message that cannot be encoded fails this request (and is retried like any failure),
+            // never the agent's timers
+            LOG.error("cannot send {}: device={} error={}", body.type(), settings.device(), ex.getMessage());
             return CompletableFuture.failedFuture(ex);
         }
     }
@@ -679,27 +690,25 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     private void reviewPath() {
         OuterPath moved;
         TunnelEvent event;
-        Params held;
-        InetSocketAddress to;
-        int e;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            // Moves for a better link (not off a dead one) at most every VOLUNTARY_MOVE_INTERVAL:
-            // each move rebuilds the tunnel.
+            // Moves for a better link (not off a dead one) at most every VOLUNTARY_MOVE_INTERVAL after
+            // the last move of any kind: each move rebuilds the tunnel, and a link that just came back
+            // must not pull the tunnel over at once.
             Instant now = clock.instant();
-            boolean voluntary = !now.isBefore(lastVoluntaryMove.plus(VOLUNTARY_MOVE_INTERVAL));
-            Optional<OuterPath> next = selector.choose(candidates(), path, voluntary);
+            boolean voluntary = !now.isBefore(lastMove.plus(VOLUNTARY_MOVE_INTERVAL));
+            List<PathSelector.Candidate> links = candidates();
+            Optional<OuterPath> next = selector.choose(links, path, voluntary);
             if (next.equals(path)) {
                 return;
             }
-            boolean forced = path.isEmpty() || selector.choose(candidates(), path, false).map(p -> !p.linkId().equals(path.get().linkId())).orElse(true);
-            if (!forced && next.isPresent() && !next.get().linkId().equals(path.get().linkId())) {
-                lastVoluntaryMove = now;
-            }
             Optional<OuterPath> before = path;
             path = next;
+            if (next.isPresent() && before.isPresent() && !next.get().linkId().equals(before.get().linkId())) {
+                lastMove = now;
+            }
             if (tunnel == null || next.isEmpty()) {
                 LOG.info("tunnel path: device={} link={} (was {})", settings.device(),
                         next.map(OuterPath::linkId).orElse("none usable"), before.map(OuterPath::linkId).orElse("none"));
@@ -707,26 +716,79 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             }
             moved = next.get();
             event = event(TunnelEvent.Type.PATH_MOVED, tunnel, tunnel);
-            held = params;
-            to = server;
-            e = epoch;
             LOG.info("tunnel path moved: device={} link={} outer={} (was {})", settings.device(), moved.linkId(),
                     hostPort(moved.localAddress()), before.map(OuterPath::linkId).orElse("none"));
         }
         publish(event);
-        if (wireVersion >= 2 && held != null && to != null) {
-            long tx = Transactions.newId();
-            PathUpdate body = new PathUpdate(held.pool(), held.parameters().innerAddress(), held.leaseSequence(), moved);
-            CompletableFuture<Reply<Message>> f = request(tx, List.of(to), body, acceptAckOrNak(tx), settings.confirmTimeout());
-            f.whenCompleteAsync((r, err) -> {
-                if (err == null && r.value() instanceof Ack) {
-                    LOG.debug("tunnel path acknowledged: device={} server={} link={}", settings.device(), hostPort(to), moved.linkId());
-                } else if (!stale(e)) {
-                    LOG.warn("tunnel path not acknowledged: device={} server={} link={} reason={}", settings.device(),
-                            hostPort(to), moved.linkId(), err != null ? describe(err) : "nak " + ((Nak) r.value()).reason().label());
-                }
-            }, scheduler);
+        sendPath(moved);
+    }
+
+    /**
+     * Tells the tunnel's server that the tunnel now rides {@code moved}, until it acknowledges, the
+     * path moves again, or the cycle ends. A refusal (another node took the device, the lease is
+     * gone) is left to renewal and re-establishment.
+     */
+    private void sendPath(OuterPath moved) {
+        Params held;
+        InetSocketAddress to;
+        int e;
+        synchronized (this) {
+            if (wireVersion < 2 || params == null || server == null || stale(epoch) || !path.equals(Optional.of(moved))) {
+                return;
+            }
+            held = params;
+            to = server;
+            e = epoch;
         }
+        long tx = Transactions.newId();
+        PathUpdate body = new PathUpdate(held.pool(), held.parameters().innerAddress(), held.leaseSequence(), moved);
+        CompletableFuture<Reply<Message>> f = request(tx, List.of(to), body, acceptAckOrNak(tx), settings.confirmTimeout());
+        f.whenCompleteAsync((r, err) -> {
+            if (err == null && r.value() instanceof Ack) {
+                LOG.debug("tunnel path acknowledged: device={} server={} link={}", settings.device(), hostPort(to), moved.linkId());
+                return;
+            }
+            if (stale(e)) {
+                return;
+            }
+            if (err == null && r.value() instanceof Nak nak) {
+                LOG.warn("tunnel path refused: device={} server={} link={} reason={} text={}", settings.device(),
+                        hostPort(to), moved.linkId(), nak.reason().label(), nak.text());
+                return;
+            }
+            LOG.warn("tunnel path not acknowledged, sending again: device={} server={} link={} reason={}",
+                    settings.device(), hostPort(to), moved.linkId(), describe(err));
+            schedulePathRetry(e, moved);
+        }, scheduler);
+    }
+
+    private void schedulePathRetry(int e, OuterPath moved) {
+        try {
+            scheduler.schedule(() -> {
+                if (!stale(e)) {
+                    sendPath(moved);
+                }
+            }, currentRetryDelay().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException ex) {
+            LOG.debug("agent scheduler stopped: device={}", settings.device());
+        }
+    }
+
+    /** A link id as the wire carries it: at most 32 characters. */
+    static String wireLinkId(String id) {
+        return id.length() > 32 ? id.substring(0, 32) : id;
+    }
+
+    /**
+     * True if {@code a} can carry the tunnel: the same address family as the tunnel's server
+     * endpoint (before a tunnel, as the first control endpoint).
+     */
+    private boolean sameFamilyAsServers(InetSocketAddress a) {
+        InetSocketAddress far = tunnel != null ? tunnel.serverEndpoint() : servers.isEmpty() ? null : servers.get(0);
+        if (far == null || far.getAddress() == null || a.getAddress() == null) {
+            return true;
+        }
+        return (far.getAddress() instanceof java.net.Inet4Address) == (a.getAddress() instanceof java.net.Inet4Address);
     }
 
     private List<PathSelector.Candidate> candidates() {
@@ -747,8 +809,9 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             } catch (RuntimeException ex) {
                 a = Optional.empty();
             }
-            out.add(new PathSelector.Candidate(l.id(), l.state(), enabled.getOrDefault(l.id(), true), l.metered(), a,
-                    s == null ? Duration.ZERO : s.srtt(), s == null ? 0 : s.lossEstimate()));
+            out.add(new PathSelector.Candidate(wireLinkId(l.id()), l.state(), enabled.getOrDefault(l.id(), true),
+                    l.metered(), a.filter(this::sameFamilyAsServers), s == null ? Duration.ZERO : s.srtt(),
+                    s == null ? 0 : s.lossEstimate()));
         }
         return out;
     }
@@ -787,7 +850,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             }
             Optional<InetSocketAddress> a = l.publicAddress().or(l::localAddress);
             if (a.isPresent()) {
-                String id = l.id().length() > 32 ? l.id().substring(0, 32) : l.id();
+                String id = wireLinkId(l.id());
                 String kind = l.kind().label();
                 out.add(new LinkAddress(id, kind.length() > 16 ? kind.substring(0, 16) : kind, a.get()));
             }

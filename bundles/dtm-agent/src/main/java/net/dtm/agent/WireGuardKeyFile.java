@@ -43,8 +43,13 @@ public final class WireGuardKeyFile {
             clamp(k);
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".wg", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Path tmp;
+            try {
+                tmp = Files.createTempFile(dir, ".wg", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException noPosix) {
+                tmp = Files.createTempFile(dir, ".wg", ".tmp"); // a file system without POSIX modes: owner-only by default
+            }
             Files.writeString(tmp, Base64.getEncoder().encodeToString(k) + "\n", StandardCharsets.US_ASCII);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         }

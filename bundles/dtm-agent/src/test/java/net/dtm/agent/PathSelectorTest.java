@@ -77,10 +77,14 @@ class PathSelectorTest {
     }
 
     @Test
-    void aMeteredLinkIsLeftAsSoonAsAnUnmeteredOneIsUsable() {
+    void aMeteredLinkIsLeftForAHealthyUnmeteredOneButNotForABrokenOne() {
         PathSelector.Candidate sat = link("sat", LinkState.UP, true, 600, 0);
-        assertEquals("lte", selector.choose(List.of(sat, link("lte", LinkState.DEGRADED, false, 900, 0.6)),
+        assertEquals("lte", selector.choose(List.of(sat, link("lte", LinkState.UP, false, 900, 0.1)),
                 Optional.of(sat.path())).orElseThrow().linkId());
+        assertEquals("sat", selector.choose(List.of(sat, link("wifi", LinkState.UP, false, 20, 0.9)),
+                Optional.of(sat.path())).orElseThrow().linkId());
+        assertEquals("sat", selector.choose(List.of(sat, link("wifi", LinkState.UP, false, 20, 0.9)),
+                Optional.empty()).orElseThrow().linkId(), "a clean metered link before a broken unmetered one");
     }
 
     @Test

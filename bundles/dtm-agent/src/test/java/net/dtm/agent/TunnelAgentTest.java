@@ -434,4 +434,53 @@ class TunnelAgentTest {
         assertTrue(events.stream().noneMatch(e -> e.type() == net.dtm.api.TunnelEvent.Type.RELEASED
                 || e.type() == net.dtm.api.TunnelEvent.Type.LOST));
     }
+
+    @Test
+    void aLinkThatGoesDownWhileEstablishIsOnItsWayIsCorrectedByAPathAfterTheConfirm() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        EmulatedLink a = link("a", 200, 0, 1);
+        link("b", 200, 0, 2);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(3)));
+        agent.start();
+        // the ESTABLISH (naming link a: no round trips measured yet, ties go by id) has reached the server
+        await().atMost(Duration.ofSeconds(3)).until(() -> s.count(MessageType.ESTABLISH) >= 1);
+        a.setState(net.dtm.spi.link.LinkState.DOWN);
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.count(MessageType.PATH) >= 1);
+        net.dtm.protocol.Establish sent = (net.dtm.protocol.Establish) s.bodies.stream()
+                .filter(b -> b.type() == MessageType.ESTABLISH).findFirst().orElseThrow().body();
+        assertEquals("a", sent.path().orElseThrow().linkId());
+        net.dtm.protocol.PathUpdate update = (net.dtm.protocol.PathUpdate) s.bodies.stream()
+                .filter(b -> b.type() == MessageType.PATH).findFirst().orElseThrow().body();
+        assertEquals("b", update.path().linkId());
+        assertEquals("b", agent.path().orElseThrow().linkId());
+    }
+
+    @Test
+    void aLinkIdLongerThanTheWireAllowsIsCutAndTheAgentStillEstablishes() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        link("lte-modem-slot-0-primary-carrier-apn", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        net.dtm.protocol.Establish sent = (net.dtm.protocol.Establish) s.bodies.stream()
+                .filter(b -> b.type() == MessageType.ESTABLISH).findFirst().orElseThrow().body();
+        assertEquals("lte-modem-slot-0-primary-carrier", sent.path().orElseThrow().linkId());
+    }
+
+    @Test
+    void aListenerRemovedRightAfterItWasAddedGetsNothing() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        List<net.dtm.api.TunnelEvent> removed = new CopyOnWriteArrayList<>();
+        net.dtm.api.TunnelListener gone = removed::add;
+        agent.addTunnelListener(gone);
+        agent.removeTunnelListener(gone);
+        List<net.dtm.api.TunnelEvent> kept = new CopyOnWriteArrayList<>();
+        agent.addTunnelListener(kept::add);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !kept.isEmpty()); // its replay ran after the other's
+        assertTrue(removed.isEmpty(), "a removed listener got " + removed);
+    }
 }
