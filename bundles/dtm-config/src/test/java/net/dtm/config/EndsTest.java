@@ -188,6 +188,49 @@ class EndsTest extends OnRig {
         assertTrue(rig.device.state("dtmg0a400005", TunnelIntent.Role.GATEWAY).isPresent());
     }
 
+    @Test
+    void anAddressThatWentToAnotherDeviceKeepsItsCoreEndAgainstTheOldDevicesLateEvents() {
+        CoreEnds ends = coreEnds(Duration.ofHours(1));
+        Lease x = lease(rig.clock.instant().plusSeconds(3600));
+        ends.leaseChanged(leaseEvent(LeaseEvent.Type.BOUND, x, LTE));
+        // x's release was missed here; the address went to y after the quarantine
+        store.remove(DEVICE);
+        DeviceId yId = DeviceId.of("smr-2");
+        Lease y = new Lease("demo", yId, ip("10.64.0.5"), LeaseState.BOUND, 9, rig.clock.instant().plusSeconds(3600), "node-a");
+        store.put(yId, y);
+        ends.leaseChanged(leaseEvent(LeaseEvent.Type.BOUND, y, FIVE_G));
+        assertEquals(ip("192.0.2.20"), rig.device.state("dtmg0a400005", TunnelIntent.Role.GATEWAY).orElseThrow()
+                .remoteOuter().getAddress(), "the old owner's lease is gone: the new device takes the end");
+        // x's late EXPIRED must not take y's tunnel down
+        ends.leaseChanged(leaseEvent(LeaseEvent.Type.EXPIRED, x, null));
+        assertTrue(rig.device.state("dtmg0a400005", TunnelIntent.Role.GATEWAY).isPresent());
+        assertEquals("smr-2", rig.manager.ends().stream().filter(v -> v.end().equals("dtmg0a400005")).findFirst()
+                .orElseThrow().device());
+    }
+
+    @Test
+    void aNameClashWithALiveDeviceIsRefusedNotOverwritten() {
+        CoreEnds ends = coreEnds(Duration.ofHours(1));
+        Lease x = lease(rig.clock.instant().plusSeconds(3600));
+        ends.leaseChanged(leaseEvent(LeaseEvent.Type.BOUND, x, LTE));
+        Lease y = new Lease("demo", DeviceId.of("smr-2"), ip("10.64.0.5"), LeaseState.BOUND, 9,
+                rig.clock.instant().plusSeconds(3600), "node-a");
+        ends.leaseChanged(leaseEvent(LeaseEvent.Type.BOUND, y, FIVE_G));
+        assertEquals(ip("192.0.2.10"), rig.device.state("dtmg0a400005", TunnelIntent.Role.GATEWAY).orElseThrow()
+                .remoteOuter().getAddress(), "the live owner keeps its end");
+    }
+
+    @Test
+    void aWireGuardDeviceGetsNoCoreEndFromDtm() {
+        CoreEnds ends = coreEnds(Duration.ofHours(1));
+        Lease l = lease(rig.clock.instant().plusSeconds(3600));
+        ends.leaseChanged(new LeaseEvent(LeaseEvent.Type.BOUND, l, Optional.of(new TunnelPeer(TunnelType.WIREGUARD,
+                LTE.localAddress(), 0, l.address(), Cidr.parse("10.64.0.5/32"),
+                Optional.of("yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk="))), Instant.EPOCH));
+        assertTrue(rig.device.names().stream().noneMatch(n -> n.startsWith("dtmg")));
+        assertTrue(ends.served().isEmpty());
+    }
+
     // ---- health ----------------------------------------------------------------------------------
 
     @Test

@@ -108,14 +108,28 @@ public final class PoolManagerComponent extends PoolManager {
         housekeeping.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.SECONDS);
     }
 
+    private final java.util.concurrent.ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dtm-pool-lease-events");
+        t.setDaemon(true);
+        return t;
+    });
     private final java.util.Map<LeaseListener, java.util.function.Consumer<Lease>> reclaimForwarders =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A lease listener (whiteboard) hears of every binding this node reclaims: lease event RECLAIMED. */
     @Reference(name = "leaseListeners", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addLeaseListener(LeaseListener listener) {
-        java.util.function.Consumer<Lease> forward = l -> listener.leaseChanged(
-                new LeaseEvent(LeaseEvent.Type.RECLAIMED, l, java.util.Optional.empty(), java.time.Instant.now()));
+        // Delivered on a thread of its own: a reclaim may run inside an allocation that holds a
+        // device's lock, and listeners must never run there.
+        java.util.function.Consumer<Lease> forward = l -> events.execute(() -> {
+            try {
+                listener.leaseChanged(new LeaseEvent(LeaseEvent.Type.RECLAIMED, l, java.util.Optional.empty(),
+                        java.time.Instant.now()));
+            } catch (RuntimeException e) {
+                LOG.warn("lease listener {} failed on reclaimed device={}: {}", listener.getClass().getName(), l.device(),
+                        e.toString());
+            }
+        });
         reclaimForwarders.put(listener, forward);
         addReclaimListener(forward);
     }
@@ -130,6 +144,7 @@ public final class PoolManagerComponent extends PoolManager {
     @Deactivate
     void deactivate() {
         housekeeping.shutdownNow();
+        events.shutdown();
         close();
     }
 

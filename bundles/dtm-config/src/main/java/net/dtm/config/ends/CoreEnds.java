@@ -1,6 +1,5 @@
 package net.dtm.config.ends;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +48,7 @@ public final class CoreEnds implements LeaseListener {
     private final Duration orphanAfter;
     private final Instant started;
     private final Map<String, Served> served = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean wireGuardWarned = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param pools       a pool by name
@@ -77,12 +77,22 @@ public final class CoreEnds implements LeaseListener {
                     lease.pool());
             return;
         }
-        InetAddress inner = pool.get().innerAddress(lease.address());
-        String end = intents.name(inner);
+        String end = intents.name(GatewayIntents.routed(pool.get(), lease.address()));
+        String what = "lease " + event.type().name().toLowerCase(java.util.Locale.ROOT) + " (device " + lease.device() + ")";
+        Optional<String> owner = owner(end);
         if (GatewayIntents.removes(event)) {
-            if (served.remove(end) != null || manager.ends().stream().anyMatch(v -> v.end().equals(end))) {
-                manager.removeEnd(end, "lease " + event.type().name().toLowerCase(java.util.Locale.ROOT)
-                        + " (device " + lease.device() + ")");
+            // only the device's own end: a late event of a device whose address has since gone to
+            // another must not take the new device's tunnel down
+            if (owner.isPresent() && owner.get().equals(lease.device().value())) {
+                served.remove(end);
+                manager.removeEnd(end, what);
+            }
+            return;
+        }
+        if (event.peer().isPresent() && event.peer().get().type() == net.dtm.api.TunnelType.WIREGUARD) {
+            if (wireGuardWarned.compareAndSet(false, true)) {
+                LOG.warn("WireGuard core ends are not built by DTM (one interface with a peer per device): "
+                        + "configure the gateway's WireGuard interface yourself; device={} first seen", lease.device());
             }
             return;
         }
@@ -90,9 +100,36 @@ public final class CoreEnds implements LeaseListener {
         if (intent.isEmpty()) {
             return;
         }
+        if (owner.isPresent() && !owner.get().equals(lease.device().value()) && !ownerGone(end)) {
+            LOG.error("core end {} of device={} not built: the name is taken by device {} (a name clash of two "
+                    + "devices' prefixes); the device's tunnel has no core end here", end, lease.device(), owner.get());
+            return;
+        }
         served.put(end, new Served(lease.pool(), lease.device()));
         manager.setIntent(end, TunnelIntent.Role.GATEWAY, lease.device().value(), target, intent,
                 "lease " + event.type().name().toLowerCase(java.util.Locale.ROOT) + " (device " + lease.device() + ")");
+    }
+
+    /** The device whose core end {@code end} is, as this node knows it (events since start, else the manager). */
+    private Optional<String> owner(String end) {
+        Served s = served.get(end);
+        if (s != null) {
+            return Optional.of(s.device().value());
+        }
+        return manager.ends().stream().filter(v -> v.end().equals(end)).map(EndView::device).findFirst();
+    }
+
+    /** True if {@code end}'s owner, as served since start, no longer holds an active lease (its release was missed). */
+    private boolean ownerGone(String end) {
+        Served s = served.get(end);
+        if (s == null) {
+            return false;
+        }
+        try {
+            return leases.apply(s.pool(), s.device()).map(l -> !l.isActiveAt(clock.instant())).orElse(true);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** @return how many core ends were removed */

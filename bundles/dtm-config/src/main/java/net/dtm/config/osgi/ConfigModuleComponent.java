@@ -166,6 +166,16 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
 
     @Activate
     void activate(BundleContext context) {
+        try {
+            start(context);
+        } catch (RuntimeException e) {
+            // DS calls no deactivate after a failed activate: nothing may be left running
+            deactivate();
+            throw e;
+        }
+    }
+
+    private void start(BundleContext context) {
         if (!config.enabled()) {
             LOG.info("configuration module active: router tunnel off (enabled = false in etc/{}.cfg); {} adapters",
                     PID, manager.adapters().size());

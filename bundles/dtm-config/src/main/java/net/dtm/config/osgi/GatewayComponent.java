@@ -81,13 +81,14 @@ public class GatewayComponent {
         CoreEnds ends = new CoreEnds(intents, module.manager(), target, pools::pool, pools::lease, Clock.systemUTC(),
                 Duration.ofSeconds(Math.max(1, config.orphan_seconds())));
         int every = Math.max(1, config.sweep_seconds());
+        // registered first: if that fails, no sweep thread is left behind
+        this.registration = context.registerService(LeaseListener.class, ends, new Hashtable<>());
         this.sweeper = Periodic.every(every, "dtm-gateway-sweep", () -> {
             int n = ends.sweep();
             if (n > 0) {
                 LOG.info("gateway sweep removed {} core ends", n);
             }
         }, e -> LOG.warn("gateway sweep failed, retried in {} s: {}", every, e.toString()));
-        this.registration = context.registerService(LeaseListener.class, ends, new Hashtable<>());
         LOG.info("tunnel gateway active: node={} endpoint={} vendor={} interfaces {}*", server.nodeId(), endpoint,
                 target.vendor(), intents.prefix());
     }

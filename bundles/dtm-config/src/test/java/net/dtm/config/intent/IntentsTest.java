@@ -103,7 +103,15 @@ class IntentsTest {
                     || t == LeaseEvent.Type.RECLAIMED || t == LeaseEvent.Type.MOVED_AWAY;
             assertEquals(removes, GatewayIntents.removes(new LeaseEvent(t, lease, Optional.empty(), Instant.EPOCH)), t.name());
         }
-        assertEquals("dtmg00000001", gw.name(ip("2001:db8::1")));
+        // IPv6 and delegated prefixes: hashed, so devices whose low bits repeat get different names
+        String a = gw.name(Cidr.parse("2001:db8:0:7::/64"));
+        String b = gw.name(Cidr.parse("2001:db8:0:8::/64"));
+        String c = gw.name(Cidr.parse("2001:db8:1::2/128"));
+        String d = gw.name(Cidr.parse("2001:db8:2::2/128"));
+        assertTrue(a.matches("dtmg[0-9a-f]{8}") && !a.equals(b) && !c.equals(d), a + " " + b + " " + c + " " + d);
+        assertEquals(a, gw.name(Cidr.parse("2001:db8:0:7::/64")), "stable");
+        assertEquals(Cidr.parse("2001:db8:0:7::/64"), GatewayIntents.routed(Pool.of("p6", "2001:db8::/48", 60)
+                .withDelegatedLength(64), ip("2001:db8:0:7::")));
         assertThrows(IllegalArgumentException.class, () -> new GatewayIntents("dtmgw", gw.endpoint(), 1400));
     }
 }
