@@ -108,6 +108,8 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     private ScheduledFuture<?> pathTimer;
     /** The path the current cycle's ESTABLISH named: the tunnel server's view until a PATH says otherwise. */
     private Optional<OuterPath> announcedPath = Optional.empty();
+    /** Whether the hint about servers without wire version 2 was logged. */
+    private volatile boolean silenceHinted;
     /** When the tunnel last moved to another link. */
     private Instant lastMove = Instant.MIN;
 
@@ -557,6 +559,13 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         }
         LOG.warn("tunnel {} failed: device={} reason={} retry in {} ms", what, settings.device(),
                 nak != null ? "nak " + nak.reason().label() + " " + nak.text() : describe(err), delay.toMillis());
+        // A server older than wire version 2 drops v2 datagrams without a word: say what to try, once.
+        if (nak == null && wireVersion >= 2 && establishments == 0 && !silenceHinted) {
+            silenceHinted = true;
+            LOG.warn("no server answered device={}: if the servers run a DTM release without wire version 2 (the data"
+                    + " plane), set wire.version = 1 in etc/net.dtm.agent.cfg; otherwise check the key and the links",
+                    settings.device());
+        }
         schedule(e, () -> establish(e), delay);
     }
 
