@@ -231,8 +231,7 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         Map<String, Object> props = new HashMap<>(properties);
         props.put(AdapterRegistry.PROP_BUNDLE, ref.getBundle().getSymbolicName() + " " + ref.getBundle().getVersion());
         try {
-            manager.addAdapter(adapter, props);
-            LOG.info("vendor adapter added: vendor={} bundle={}", adapter.vendor(), props.get(AdapterRegistry.PROP_BUNDLE));
+            manager.addAdapter(adapter, props); // the manager logs it
         } catch (IllegalArgumentException e) {
             LOG.error("vendor adapter {} ignored: {}", adapter.getClass().getName(), e.getMessage());
         }
@@ -240,8 +239,7 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
 
     /** An adapter went away: a transaction using it finishes (rolled back) with the object it holds. */
     void unbindAdapter(VendorAdapter adapter) {
-        manager.removeAdapter(adapter);
-        LOG.info("vendor adapter removed: vendor={}", adapter.vendor());
+        manager.removeAdapter(adapter); // the manager logs it
     }
 
     @Deactivate
