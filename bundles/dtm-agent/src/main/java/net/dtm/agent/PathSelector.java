@@ -28,6 +28,8 @@ public final class PathSelector {
     static final double HEALTHY_LOSS = 0.3;
     /** A current link losing this much or more may be left for a clean one. */
     static final double SICK_LOSS = 0.5;
+    /** A faster link must also gain this much round trip (retransmissions inflate estimates on lossy links). */
+    static final long MIN_GAIN_NANOS = 50_000_000L;
     /** Loss below which a link counts as clean enough to move to. */
     static final double CLEAN_LOSS = 0.2;
 
@@ -112,6 +114,6 @@ public final class PathSelector {
         }
         long cur = current.rttNanos();
         long alt = best.rttNanos();
-        return cur == Long.MAX_VALUE || alt == Long.MAX_VALUE || alt * 2 > cur;
+        return cur == Long.MAX_VALUE || alt == Long.MAX_VALUE || alt * 2 > cur || cur - alt < MIN_GAIN_NANOS;
     }
 }

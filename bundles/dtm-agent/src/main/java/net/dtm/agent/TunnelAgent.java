@@ -361,6 +361,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             event = event(TunnelEvent.Type.ESTABLISHED, p.parameters(), tunnel);
             tunnel = p.parameters();
             Instant now = clock.instant();
+            lastMove = now; // the tunnel was just built on its link: no move for a better one at once
             state = State.ESTABLISHED;
             params = p;
             server = reply.server();

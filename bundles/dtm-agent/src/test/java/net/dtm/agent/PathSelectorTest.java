@@ -56,8 +56,13 @@ class PathSelectorTest {
         Optional<OuterPath> onLte = Optional.of(lte.path());
         // 5G a little faster: stay
         assertEquals("lte", selector.choose(List.of(link("5g", LinkState.UP, false, 30, 0), lte), onLte).orElseThrow().linkId());
+        // twice as fast but only 30 ms apart (estimates inflated by retransmissions): stay
+        assertEquals("lte", selector.choose(List.of(link("5g", LinkState.UP, false, 25, 0),
+                link("lte", LinkState.UP, false, 55, 0)), Optional.of(link("lte", LinkState.UP, false, 55, 0).path()))
+                .orElseThrow().linkId());
         // 5G more than twice as fast: move
-        assertEquals("5g", selector.choose(List.of(link("5g", LinkState.UP, false, 15, 0), lte), onLte).orElseThrow().linkId());
+        assertEquals("5g", selector.choose(List.of(link("5g", LinkState.UP, false, 15, 0),
+                link("lte", LinkState.UP, false, 140, 0)), onLte).orElseThrow().linkId());
         // current turns sick while another is clean: move
         assertEquals("5g", selector.choose(List.of(link("5g", LinkState.UP, false, 30, 0),
                 link("lte", LinkState.UP, false, 40, 0.5)), onLte).orElseThrow().linkId());

@@ -97,6 +97,88 @@ class EndsTest extends OnRig {
         assertEquals(ip("198.51.100.1"), rig.state("dtm0").orElseThrow().remoteOuter().getAddress());
     }
 
+    /** Retries the router end would run later: run by hand. */
+    final List<Runnable> later = new ArrayList<>();
+
+    RouterEnd routerEnd() {
+        return new RouterEnd(new DeviceIntents("dtm0", List.of(), Path.of("wg.key")), rig.manager, Rig.TARGET, later::add);
+    }
+
+    static TunnelParameters endpoint(String address) {
+        return new TunnelParameters(ip("10.64.0.5"), 16, ip("10.64.0.1"), new InetSocketAddress(ip(address), 4789),
+                TunnelType.VXLAN, 1400, 10, 3600, "node-a", 100, "");
+    }
+
+    @Test
+    void parametersThatFailedAreNotTriedAgainAndTheWorkingTunnelFollowsTheLinks() {
+        RouterEnd end = routerEnd();
+        end.tunnelChanged(event(TunnelEvent.Type.ESTABLISHED, PARAMS, LTE));
+        assertEquals(Transaction.Result.CONFIRMED, rig.manager.history("dtm0").get(0).result());
+
+        // the server hands out an endpoint nothing answers on: verify fails, rolled back
+        TunnelParameters bad = endpoint("198.51.100.99");
+        rig.device.probeAnswers(false);
+        end.tunnelChanged(event(TunnelEvent.Type.PARAMETERS_CHANGED, bad, LTE));
+        rig.advance(Duration.ofSeconds(20));
+        assertEquals(Transaction.Result.ROLLED_BACK, rig.manager.history("dtm0").get(0).result());
+        assertEquals(ip("198.51.100.1"), rig.state("dtm0").orElseThrow().remoteOuter().getAddress());
+        rig.device.probeAnswers(true);
+
+        // the carrying link dies; the agent still holds the bad parameters: the working tunnel moves
+        end.tunnelChanged(event(TunnelEvent.Type.PATH_MOVED, bad, FIVE_G));
+        TunnelIntent now = rig.state("dtm0").orElseThrow();
+        assertEquals(ip("198.51.100.1"), now.remoteOuter().getAddress(), "not the refused endpoint again");
+        assertEquals(ip("192.0.2.20"), now.localOuter(), "on the agent's new link");
+        assertEquals(Transaction.Result.CONFIRMED, rig.manager.history("dtm0").get(0).result());
+
+        // new, different parameters are tried normally
+        TunnelParameters good = endpoint("198.51.100.2");
+        end.tunnelChanged(event(TunnelEvent.Type.PARAMETERS_CHANGED, good, FIVE_G));
+        assertEquals(ip("198.51.100.2"), rig.state("dtm0").orElseThrow().remoteOuter().getAddress());
+    }
+
+    @Test
+    void aRefusedParameterChangeAfterTheLinkMovedBringsTheWorkingTunnelToTheNewLink() {
+        RouterEnd end = routerEnd();
+        end.tunnelChanged(event(TunnelEvent.Type.ESTABLISHED, PARAMS, LTE));
+        // new parameters arrive together with a move to 5g, and are refused at validation (MTU too small)
+        TunnelParameters tiny = new TunnelParameters(ip("10.64.0.5"), 16, ip("10.64.0.1"),
+                new InetSocketAddress(ip("198.51.100.1"), 4789), TunnelType.VXLAN, 576, 10, 3600, "node-a", 0, "");
+        end.tunnelChanged(event(TunnelEvent.Type.PARAMETERS_CHANGED, tiny, FIVE_G));
+        assertEquals(Transaction.Result.REFUSED, rig.manager.history("dtm0").get(0).result());
+        assertEquals(1, later.size(), "the working tunnel is brought to the agent's link");
+        later.remove(0).run();
+        assertEquals(ip("192.0.2.20"), rig.state("dtm0").orElseThrow().localOuter());
+        assertEquals(100, rig.state("dtm0").orElseThrow().key());
+    }
+
+    @Test
+    void aMoveThatDidNotVerifyIsTriedAgainUntilTheRouterIsOnTheAgentsLink() {
+        RouterEnd end = routerEnd();
+        end.tunnelChanged(event(TunnelEvent.Type.ESTABLISHED, PARAMS, LTE));
+        rig.device.probeAnswers(false);
+        end.tunnelChanged(event(TunnelEvent.Type.PATH_MOVED, PARAMS, FIVE_G));
+        rig.advance(Duration.ofSeconds(20));
+        assertEquals(Transaction.Result.ROLLED_BACK, rig.manager.history("dtm0").get(0).result());
+        assertEquals(ip("192.0.2.10"), rig.state("dtm0").orElseThrow().localOuter(), "rolled back to lte");
+        assertEquals(1, later.size());
+        rig.device.probeAnswers(true);
+        later.remove(0).run();
+        assertEquals(ip("192.0.2.20"), rig.state("dtm0").orElseThrow().localOuter(), "now on the agent's link");
+        assertTrue(later.isEmpty());
+
+        // a retry overtaken by a newer event does nothing
+        rig.device.probeAnswers(false);
+        end.tunnelChanged(event(TunnelEvent.Type.PATH_MOVED, PARAMS, LTE));
+        rig.advance(Duration.ofSeconds(20));
+        assertEquals(1, later.size());
+        rig.device.probeAnswers(true);
+        end.tunnelChanged(event(TunnelEvent.Type.PATH_MOVED, PARAMS, FIVE_G));
+        int entries = rig.manager.history("dtm0").size();
+        later.remove(0).run();
+        assertEquals(entries, rig.manager.history("dtm0").size());
+    }
+
     // ---- core ends -----------------------------------------------------------------------------
 
     final Pool pool = Pool.of("demo", "10.64.0.0/16", 3600);
