@@ -138,7 +138,7 @@ class DataPlaneIT {
         List<String> seen = c.seenAfterRestart();
         List<String> afterReconcile = seen.subList(seen.lastIndexOf(half) + 1, seen.size());
         assertFalse(afterReconcile.isEmpty(), "dtm0 changed after the restart: " + seen);
-        Set<String> allowed = Set.of("absent", c.lastConfirmed().outer(), c.reestablished().outer());
+        Set<String> allowed = new java.util.HashSet<>(List.of("absent", c.lastConfirmed().outer(), c.reestablished().outer()));
         assertTrue(allowed.containsAll(afterReconcile), "after the restart dtm0 was only the last confirmed tunnel, absent, "
                 + "or the re-established one, never half applied: " + seen + " (allowed " + allowed + ")");
         assertEquals(List.of(half), seen.subList(0, seen.lastIndexOf(half) + 1).stream().distinct().toList(),

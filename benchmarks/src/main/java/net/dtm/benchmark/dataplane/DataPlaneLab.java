@@ -50,6 +50,8 @@ public final class DataPlaneLab implements AutoCloseable {
     public static final String SERVER_IP = "10.99.0.1";
     /** A tunnel endpoint the router has a route to but nothing answers on (for the bad parameter). */
     public static final String NOWHERE = "10.99.0.9";
+    /** A second such endpoint: new parameters the router has not refused before (step d). */
+    public static final String NOWHERE_TOO = "10.99.0.8";
     public static final int CONTROL_PORT = 47800;
     public static final int VXLAN_PORT = 4789;
     public static final String DEVICE = "smr-dp-1";
@@ -525,9 +527,9 @@ public final class DataPlaneLab implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ (d)
 
     /**
-     * With the server still handing out the unanswered endpoint, the link the agent carries the
-     * tunnel on goes down: the router applies the move (the other link's address, and the bad remote
-     * the agent's tunnel parameters now hold) and probes.
+     * The server hands out another endpoint nothing answers on ({@value #NOWHERE_TOO}): parameters the
+     * router has not refused before, so its next renewal applies them and probes (parameters it did
+     * refuse are never re-applied: a move then carries the working tunnel instead).
      * While that change waits in its verify window (its journal record on disk, dtm0 half applied),
      * the agent's JVM is killed with SIGKILL. The server is given its working endpoint back, the
      * agent is started again; the interface is watched every 50 ms until the tunnel passes traffic.
@@ -537,13 +539,11 @@ public final class DataPlaneLab implements AutoCloseable {
         Path journal = agent.home().resolve("dtm-config/journal");
         String established = "tunnel established: device=" + DEVICE;
         int establishedBefore = agent.logLines(established).size();
-        // The link the agent carries the tunnel on: dtm0's own unless a move was rolled back since (the
-        // agent keeps the path it chose and told the server; dtm0 keeps the last verified one).
-        String link = agentPath();
-        linkDown("a" + link.substring(1));
-        Tunnel halfApplied = await("the move off " + link + " applied with the unanswered endpoint, in its verify window",
-                Duration.ofSeconds(15), Duration.ofMillis(20), () -> routerTunnel()
-                        .filter(t -> t.remote().equals(NOWHERE) && hasFiles(journal)));
+        serverEndpoint(Optional.of(NOWHERE_TOO));
+        // renewals come every 15 to 30 s
+        Tunnel halfApplied = await("the unanswered endpoint applied by a renewal, in its verify window",
+                Duration.ofSeconds(45), Duration.ofMillis(20), () -> routerTunnel()
+                        .filter(t -> t.remote().equals(NOWHERE_TOO) && hasFiles(journal)));
         agent.kill();
         boolean journalAtKill = hasFiles(journal);
 
