@@ -806,10 +806,6 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         for (net.dtm.transport.LinkStats s : transport.stats()) {
             stats.put(s.id(), s);
         }
-        Map<String, Boolean> enabled = new HashMap<>();
-        for (net.dtm.api.LinkInfo i : transport.linkInfos()) {
-            enabled.put(i.id(), i.enabled());
-        }
         List<PathSelector.Candidate> out = new ArrayList<>();
         for (LinkDriver l : transport.links()) {
             net.dtm.transport.LinkStats s = stats.get(l.id());
@@ -819,7 +815,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
             } catch (RuntimeException ex) {
                 a = Optional.empty();
             }
-            out.add(new PathSelector.Candidate(wireLinkId(l.id()), l.state(), enabled.getOrDefault(l.id(), true),
+            out.add(new PathSelector.Candidate(wireLinkId(l.id()), l.state(), transport.isEnabled(l.id()),
                     l.metered(), a.filter(this::sameFamilyAsServers), s == null ? Duration.ZERO : s.srtt(),
                     s == null ? 0 : s.lossEstimate()));
         }

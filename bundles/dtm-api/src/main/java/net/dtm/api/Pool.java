@@ -238,6 +238,14 @@ public record Pool(String name, Cidr prefix, int leaseSeconds, int delegatedLeng
         return delegatesPrefixes() ? delegatedLength : prefix.prefixLength();
     }
 
+    /**
+     * The prefix routed to the device holding a lease on {@code leaseAddress}: the address as a host
+     * prefix ({@code /32}, {@code /128}), or its delegated prefix.
+     */
+    public Cidr routedPrefix(InetAddress leaseAddress) {
+        return Cidr.parse(Cidr.format(leaseAddress) + "/" + delegatedLength);
+    }
+
     /** What a lease on {@code leaseAddress} gives, for display: {@code 10.64.0.7} or {@code 2001:db8:0:7::/64}. */
     public String describe(InetAddress leaseAddress) {
         return delegatesPrefixes() ? Cidr.format(leaseAddress) + "/" + delegatedLength : Cidr.format(leaseAddress);

@@ -106,39 +106,40 @@ public final class PoolManagerComponent extends PoolManager {
         });
         int every = Math.max(1, config.sweep_seconds());
         housekeeping.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.SECONDS);
+        addReclaimListener(this::reclaimed);
     }
 
+    /** Reclaims are told on a thread of their own: a reclaim may run inside an allocation holding a device's lock. */
     private final java.util.concurrent.ExecutorService events = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dtm-pool-lease-events");
         t.setDaemon(true);
         return t;
     });
-    private final java.util.Map<LeaseListener, java.util.function.Consumer<Lease>> reclaimForwarders =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.List<LeaseListener> leaseListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A lease listener (whiteboard) hears of every binding this node reclaims: lease event RECLAIMED. */
     @Reference(name = "leaseListeners", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addLeaseListener(LeaseListener listener) {
-        // Delivered on a thread of its own: a reclaim may run inside an allocation that holds a
-        // device's lock, and listeners must never run there.
-        java.util.function.Consumer<Lease> forward = l -> events.execute(() -> {
-            try {
-                listener.leaseChanged(new LeaseEvent(LeaseEvent.Type.RECLAIMED, l, java.util.Optional.empty(),
-                        java.time.Instant.now()));
-            } catch (RuntimeException e) {
-                LOG.warn("lease listener {} failed on reclaimed device={}: {}", listener.getClass().getName(), l.device(),
-                        e.toString());
-            }
-        });
-        reclaimForwarders.put(listener, forward);
-        addReclaimListener(forward);
+        leaseListeners.add(listener);
     }
 
     void removeLeaseListener(LeaseListener listener) {
-        java.util.function.Consumer<Lease> forward = reclaimForwarders.remove(listener);
-        if (forward != null) {
-            removeReclaimListener(forward);
-        }
+        leaseListeners.remove(listener);
+    }
+
+    private void reclaimed(Lease lease) {
+        events.execute(() -> {
+            LeaseEvent event = new LeaseEvent(LeaseEvent.Type.RECLAIMED, lease, java.util.Optional.empty(),
+                    java.time.Instant.now());
+            for (LeaseListener l : leaseListeners) {
+                try {
+                    l.leaseChanged(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("lease listener {} failed on reclaimed device={}: {}", l.getClass().getName(),
+                            lease.device(), e.toString());
+                }
+            }
+        });
     }
 
     @Deactivate

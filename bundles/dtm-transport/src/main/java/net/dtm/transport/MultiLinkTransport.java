@@ -197,6 +197,11 @@ public final class MultiLinkTransport implements AutoCloseable {
         return true;
     }
 
+    /** False if an operator disabled the link(s) with this id. */
+    public boolean isEnabled(String id) {
+        return !disabledIds.contains(id);
+    }
+
     private boolean setEnabled(String id, boolean enabled) {
         Objects.requireNonNull(id, "id");
         synchronized (linksLock) {

@@ -15,7 +15,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseEvent;
@@ -226,16 +225,10 @@ public final class DataPathEvents {
     private void publish(LeaseEvent.Type type, Path p, Pool pool) {
         Optional<TunnelPeer> peer = p.outer().map(o -> new TunnelPeer(p.type(), o.localAddress(),
                 tunnelKey(p.type(), pool, p.lease().address()), pool.innerAddress(p.lease().address()),
-                routedPrefix(pool, p.lease()), p.publicKey().isEmpty() ? Optional.empty() : Optional.of(p.publicKey())));
+                pool.routedPrefix(p.lease().address()), p.publicKey().isEmpty() ? Optional.empty() : Optional.of(p.publicKey())));
         if (peer.isEmpty() && type != LeaseEvent.Type.MOVED_AWAY) {
             LOG.debug("lease event {} of device={} without an outer path: no core end", type, p.lease().device());
         }
         sink.accept(new LeaseEvent(type, p.lease(), peer, clock.instant()));
-    }
-
-    private static Cidr routedPrefix(Pool pool, Lease lease) {
-        InetAddress a = lease.address();
-        int length = pool.delegatedLength();
-        return Cidr.parse(a.getHostAddress() + "/" + length);
     }
 }
