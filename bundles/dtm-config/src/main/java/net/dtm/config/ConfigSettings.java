@@ -76,12 +76,6 @@ public record ConfigSettings(Path stateDirectory, Duration verifyTimeout, Durati
                 interfacePrefix, operatorTimeout, deviceTimerMargin);
     }
 
-    /** The same settings with another interface prefix. */
-    public ConfigSettings withInterfacePrefix(String prefix) {
-        return new ConfigSettings(stateDirectory, verifyTimeout, probeInterval, probeEnabled, confirmTimeout, historySize,
-                prefix, operatorTimeout, deviceTimerMargin);
-    }
-
     /** The same settings with another bound on operators' waits. */
     public ConfigSettings withOperatorTimeout(Duration timeout) {
         return new ConfigSettings(stateDirectory, verifyTimeout, probeInterval, probeEnabled, confirmTimeout, historySize,

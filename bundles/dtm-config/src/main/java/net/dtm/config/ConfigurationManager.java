@@ -493,13 +493,16 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
 
     private EndView view(EndState e) {
         synchronized (e) {
-            Optional<IntentDiff> diff = e.runningKnown ? Optional.of(IntentDiff.between(e.running, e.intent))
-                    : Optional.empty();
-            return new EndView(e.name, role(e.role), e.device, registry.select(e.target).map(VendorAdapter::vendor),
-                    e.intent.map(TunnelIntent::describe), e.runningKnown ? e.running.map(TunnelIntent::describe)
-                    : Optional.empty(), diff.map(IntentDiff::lines).orElse(List.of()), state(e, diff),
-                    lastEntry(e.name));
+            return view(e, e.runningKnown, e.running);
         }
+    }
+
+    /** The end as operators see it, {@code running} ignored unless {@code known}. Caller locks e. */
+    private EndView view(EndState e, boolean known, Optional<TunnelIntent> running) {
+        Optional<IntentDiff> diff = known ? Optional.of(IntentDiff.between(running, e.intent)) : Optional.empty();
+        return new EndView(e.name, role(e.role), e.device, registry.select(e.target).map(VendorAdapter::vendor),
+                e.intent.map(TunnelIntent::describe), known ? running.map(TunnelIntent::describe) : Optional.empty(),
+                diff.map(IntentDiff::lines).orElse(List.of()), state(e, diff), lastEntry(e.name));
     }
 
     private String state(EndState e, Optional<IntentDiff> diff) {
@@ -539,10 +542,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
                 e.running = running;
                 e.runningKnown = true;
             }
-            IntentDiff diff = IntentDiff.between(running, e.intent);
-            return Optional.of(new EndView(e.name, role(e.role), e.device, Optional.of(adapter.get().vendor()),
-                    e.intent.map(TunnelIntent::describe), running.map(TunnelIntent::describe), diff.lines(),
-                    state(e, Optional.of(diff)), lastEntry(e.name)));
+            return Optional.of(view(e, true, running));
         }
     }
 
