@@ -77,7 +77,7 @@ public final class CoreEnds implements LeaseListener {
                     lease.pool());
             return;
         }
-        String end = intents.name(GatewayIntents.routed(pool.get(), lease.address()));
+        String end = intents.name(pool.get().routedPrefix(lease.address()));
         String what = "lease " + event.type().name().toLowerCase(java.util.Locale.ROOT) + " (device " + lease.device() + ")";
         Optional<String> owner = owner(end);
         if (GatewayIntents.removes(event)) {

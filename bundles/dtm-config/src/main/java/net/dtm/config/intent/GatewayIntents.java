@@ -55,11 +55,6 @@ public record GatewayIntents(String prefix, InetSocketAddress endpoint, int mtu)
         }
     }
 
-    /** The prefix routed to the device holding {@code leaseAddress} in {@code pool}. */
-    public static Cidr routed(Pool pool, InetAddress leaseAddress) {
-        return Cidr.parse(Cidr.format(leaseAddress) + "/" + pool.delegatedLength());
-    }
-
     /** The core end intent for a BOUND, RENEWED or PATH_CHANGED event with a peer; empty otherwise. */
     public Optional<TunnelIntent> after(LeaseEvent event, Pool pool) {
         if (event.peer().isEmpty()) {

@@ -110,8 +110,8 @@ class IntentsTest {
         String d = gw.name(Cidr.parse("2001:db8:2::2/128"));
         assertTrue(a.matches("dtmg[0-9a-f]{8}") && !a.equals(b) && !c.equals(d), a + " " + b + " " + c + " " + d);
         assertEquals(a, gw.name(Cidr.parse("2001:db8:0:7::/64")), "stable");
-        assertEquals(Cidr.parse("2001:db8:0:7::/64"), GatewayIntents.routed(Pool.of("p6", "2001:db8::/48", 60)
-                .withDelegatedLength(64), ip("2001:db8:0:7::")));
+        assertEquals(Cidr.parse("2001:db8:0:7::/64"), Pool.of("p6", "2001:db8::/48", 60)
+                .withDelegatedLength(64).routedPrefix(ip("2001:db8:0:7::")));
         assertThrows(IllegalArgumentException.class, () -> new GatewayIntents("dtmgw", gw.endpoint(), 1400));
     }
 }
