@@ -151,9 +151,17 @@ final class KarafProcess implements AutoCloseable {
         if (password == null) {
             throw new IllegalStateException("not started");
         }
+        return client(user, password, command, timeout, 1);
+    }
+
+    /**
+     * One console command as {@code user} with {@code password} (e.g. wrong ones), letting
+     * {@code bin/client} try to connect up to {@code attempts} times.
+     */
+    Result client(String user, String password, String command, Duration timeout, int attempts) throws Exception {
         int[] exit = new int[1];
         String out = run(home, timeout, command + "\n", environment, exit, "bin/client", "-a", Integer.toString(sshPort),
-                "-h", "127.0.0.1", "-u", user, "-p", password, "-r", "1", "-b");
+                "-h", "127.0.0.1", "-u", user, "-p", password, "-r", Integer.toString(attempts), "-b");
         return new Result(exit[0], ANSI.matcher(out).replaceAll(""));
     }
 
@@ -201,6 +209,13 @@ final class KarafProcess implements AutoCloseable {
         return pid == null || pid.isBlank() ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid.trim()));
     }
 
+    /** {@code bin/stop}, then waits up to {@code atMost} for the JVM to exit (it is not killed). */
+    void stop(Duration atMost) throws Exception {
+        ProcessHandle jvm = jvm().orElseThrow(() -> new AssertionError("no Karaf pid recorded"));
+        run(home, SCRIPT_TIMEOUT, null, environment, "bin/stop");
+        Awaitility.await("Karaf JVM exit").atMost(atMost).until(() -> !jvm.isAlive());
+    }
+
     /** {@code bin/stop}, then waits for the JVM to exit; kills it (by its pid) if it does not. */
     @Override
     public void close() throws Exception {
@@ -209,8 +224,7 @@ final class KarafProcess implements AutoCloseable {
             return;
         }
         try {
-            run(home, SCRIPT_TIMEOUT, null, environment, "bin/stop");
-            Awaitility.await("Karaf JVM exit").atMost(Duration.ofSeconds(30)).until(() -> !jvm.get().isAlive());
+            stop(Duration.ofSeconds(30));
         } catch (RuntimeException | AssertionError e) {
             jvm.get().destroyForcibly();
             Awaitility.await("Karaf JVM killed").atMost(Duration.ofSeconds(15)).until(() -> !jvm.get().isAlive());

@@ -621,30 +621,6 @@ public final class DataPlaneLab implements AutoCloseable {
         return tunnels(serverNs, n -> n.startsWith("dtmg")).stream().findFirst();
     }
 
-    /**
-     * The link the agent last put the tunnel on (lN), from its log: the newest "tunnel path moved"
-     * line, or the link a configuration of its establishment names ("tunnel established ... over l1").
-     */
-    public String agentPath() {
-        Pattern moved = Pattern.compile("tunnel path moved: device=" + Pattern.quote(DEVICE) + " link=(l\\d)\\b");
-        Pattern established = Pattern.compile("dtm0 \\(device " + Pattern.quote(DEVICE)
-                + "\\):.*\\(tunnel established \\(server \\S+\\) over (l\\d)\\)");
-        String link = null;
-        for (String line : agent.logLines("dtm")) {
-            Matcher m = moved.matcher(line);
-            Matcher e = established.matcher(line);
-            if (m.find()) {
-                link = m.group(1);
-            } else if (e.find()) {
-                link = e.group(1);
-            }
-        }
-        if (link == null) {
-            throw new LabException("the agent's log names no link carrying the tunnel" + diagnostics());
-        }
-        return link;
-    }
-
     /** The agent's {@code config:history -j dtm0}, newest first. */
     public List<Map<String, Object>> history() throws IOException {
         Sh.Result r = agent.client("config:history -j dtm0");

@@ -73,17 +73,6 @@ final class Sh {
         }
     }
 
-    /** {@code ip netns exec ns command...}. */
-    static Result in(String ns, String... command) {
-        String[] all = new String[command.length + 4];
-        all[0] = "ip";
-        all[1] = "netns";
-        all[2] = "exec";
-        all[3] = ns;
-        System.arraycopy(command, 0, all, 4, command.length);
-        return run(all);
-    }
-
     /** Runs {@code command} and returns its output, failing if it does. */
     static String must(String... command) {
         return run(command).orThrow(List.of(command));
