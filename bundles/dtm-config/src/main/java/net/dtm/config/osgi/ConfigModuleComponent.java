@@ -79,6 +79,21 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         @AttributeDefinition(description = "OS version of this device, matched against the adapters' version prefixes")
         String os_version() default "";
 
+        @AttributeDefinition(description = "Management address of the device when it is driven remotely (SSH); empty = this machine")
+        String host() default "";
+
+        @AttributeDefinition(description = "Management port of a remote device (0 = the protocol's default, 22 for SSH)")
+        int port() default 0;
+
+        @AttributeDefinition(description = "Login on a remote device")
+        String username() default "";
+
+        @AttributeDefinition(description = "File holding the password or private key of a remote device, mode 600 (relative to etc); never logged")
+        String secret_file() default "";
+
+        @AttributeDefinition(description = "Adapter settings as key=value,key=value (see the adapter's documentation, e.g. tunnel.base=4000)")
+        String options() default "";
+
         @AttributeDefinition(description = "Name of the router's tunnel interface")
         String interface$() default "dtm0";
 
@@ -121,8 +136,14 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
     @Activate
     public ConfigModuleComponent(Config config) {
         this.config = config;
-        this.target = new DeviceTarget(config.vendor().trim(), config.model().trim(), config.os_version().trim(), "", 0,
-                "", Optional.empty(), Map.of());
+        try {
+            this.target = DeviceTargets.from(PID, config.vendor(), config.model(), config.os_version(), config.host(),
+                    config.port(), config.username(), config.secret_file(), config.options(),
+                    Path.of(System.getProperty("karaf.etc", "etc")));
+        } catch (IllegalArgumentException e) {
+            LOG.error("configuration module not started: {}", e.getMessage());
+            throw e;
+        }
         ConfigSettings settings = settings(config);
         try {
             this.manager = ConfigurationManager.create(settings, 2);

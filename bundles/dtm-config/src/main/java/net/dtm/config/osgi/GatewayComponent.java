@@ -4,8 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Hashtable;
-import java.util.Map;
-import java.util.Optional;
+import java.nio.file.Path;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.osgi.framework.BundleContext;
@@ -55,6 +54,21 @@ public class GatewayComponent {
         @AttributeDefinition(description = "OS version of the gateway")
         String os_version() default "";
 
+        @AttributeDefinition(description = "Management address of the gateway router when it is driven remotely (SSH); empty = this machine")
+        String host() default "";
+
+        @AttributeDefinition(description = "Management port of a remote gateway (0 = the protocol's default, 22 for SSH)")
+        int port() default 0;
+
+        @AttributeDefinition(description = "Login on a remote gateway")
+        String username() default "";
+
+        @AttributeDefinition(description = "File holding the password or private key of a remote gateway, mode 600 (relative to etc); never logged")
+        String secret_file() default "";
+
+        @AttributeDefinition(description = "Adapter settings as key=value,key=value (see the adapter's documentation, e.g. tunnel.base=4000)")
+        String options() default "";
+
         @AttributeDefinition(description = "Prefix of the core end interface names (1..4 characters; 8 hex digits of the device's address follow)")
         String interface_prefix() default "dtmg";
 
@@ -75,8 +89,9 @@ public class GatewayComponent {
                 "the server node does not say its tunnel endpoint: no core ends can be built"));
         int mtu = server.tunnelMtu() > 0 ? server.tunnelMtu() : 1400;
         GatewayIntents intents = new GatewayIntents(config.interface_prefix().trim(), endpoint, mtu);
-        DeviceTarget target = new DeviceTarget(config.vendor().trim(), config.model().trim(), config.os_version().trim(),
-                "", 0, "", Optional.empty(), Map.of());
+        DeviceTarget target = DeviceTargets.from(PID, config.vendor(), config.model(), config.os_version(), config.host(),
+                config.port(), config.username(), config.secret_file(), config.options(),
+                Path.of(System.getProperty("karaf.etc", "etc")));
         module.reconcileOnce();
         CoreEnds ends = new CoreEnds(intents, module.manager(), target, pools::pool, pools::lease, Clock.systemUTC(),
                 Duration.ofSeconds(Math.max(1, config.orphan_seconds())));
