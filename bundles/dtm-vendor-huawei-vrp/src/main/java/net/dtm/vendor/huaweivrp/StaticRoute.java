@@ -1,0 +1,58 @@
+package net.dtm.vendor.huaweivrp;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import net.dtm.api.Cidr;
+
+/**
+ * One IPv4 static route of the running configuration:
+ * {@code ip route-static P MASK [INTERFACE] [NEXTHOP] [preference N] [description ...]}.
+ *
+ * @param prefix       destination prefix
+ * @param outInterface outgoing interface, empty if the route names none
+ * @param nextHop      next hop, if the route names one
+ */
+record StaticRoute(Cidr prefix, String outInterface, Optional<InetAddress> nextHop) {
+
+    /** Every IPv4 static route in {@code text} (lines that are not routes are skipped). */
+    static List<StaticRoute> parseAll(String text) {
+        List<StaticRoute> out = new ArrayList<>();
+        for (String raw : text.split("\\r?\\n")) {
+            String[] w = raw.strip().split("\\s+");
+            if (w.length < 5 || !w[0].equals("ip") || !w[1].equals("route-static")) {
+                continue;
+            }
+            try {
+                int i = 2;
+                if (w[i].equals("vpn-instance")) {
+                    continue;
+                }
+                InetAddress network = Cidr.parseLiteral(w[i++]);
+                int length = w[i].contains(".") ? VrpSyntax.maskLength(w[i]) : Integer.parseInt(w[i]);
+                i++;
+                String iface = "";
+                if (i < w.length && Character.isLetter(w[i].charAt(0)) && !isKeyword(w[i])) {
+                    iface = w[i++];
+                }
+                Optional<InetAddress> hop = Optional.empty();
+                if (i < w.length && !isKeyword(w[i])) {
+                    hop = Optional.of(Cidr.parseLiteral(w[i]));
+                }
+                out.add(new StaticRoute(Cidr.parse(VrpSyntax.address(network) + "/" + length), iface, hop));
+            } catch (RuntimeException notARouteWeKnow) {
+                // another form (IPv6, a route in a VPN instance...): not DTM's
+            }
+        }
+        return out;
+    }
+
+    private static boolean isKeyword(String w) {
+        return switch (w) {
+            case "preference", "tag", "description", "track", "bfd", "permanent", "inherit-cost", "no-advertise" -> true;
+            default -> false;
+        };
+    }
+}

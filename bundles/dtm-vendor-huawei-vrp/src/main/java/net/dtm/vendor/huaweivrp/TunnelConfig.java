@@ -1,0 +1,140 @@
+package net.dtm.vendor.huaweivrp;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import net.dtm.api.Cidr;
+import net.dtm.api.TunnelType;
+import net.dtm.spi.config.TunnelIntent;
+
+/**
+ * One tunnel interface as the running configuration shows it ({@code display current-configuration
+ * interface Tunnel}), parsed line by line; values VRP leaves out because they are its defaults
+ * read as those defaults (MTU 1500, no key, protocol none).
+ *
+ * @param name        interface name, e.g. {@code Tunnel0/0/4007}
+ * @param description the description, empty if none
+ * @param protocol    {@code gre}, {@code ipv4-ipv4}, ... or {@code none}
+ * @param source      source address as written, empty if none (VRP also takes an interface name here)
+ * @param destination destination address as written, empty if none
+ * @param greKey      GRE key, 0 if none
+ * @param address     inner address and prefix, if any
+ * @param mtu         MTU
+ */
+record TunnelConfig(String name, String description, String protocol, String source, String destination, long greKey,
+                    Optional<Cidr> addressPrefix, Optional<InetAddress> address, int mtu) {
+
+    /** VRP's MTU of a tunnel interface without an {@code mtu} line. */
+    static final int DEFAULT_MTU = 1500;
+
+    /** Every interface block of {@code text}, by interface name, in order. */
+    static Map<String, TunnelConfig> parseAll(String text) {
+        Map<String, TunnelConfig> out = new LinkedHashMap<>();
+        String name = null;
+        List<String> body = new ArrayList<>();
+        for (String raw : text.split("\\r?\\n")) {
+            String line = raw.stripTrailing();
+            if (line.startsWith("interface ")) {
+                if (name != null) {
+                    out.put(name, parse(name, body));
+                }
+                name = line.substring("interface ".length()).strip();
+                body = new ArrayList<>();
+            } else if (name != null && line.startsWith(" ")) {
+                body.add(line.strip());
+            } else if (name != null) {
+                out.put(name, parse(name, body));
+                name = null;
+            }
+        }
+        if (name != null) {
+            out.put(name, parse(name, body));
+        }
+        return out;
+    }
+
+    private static TunnelConfig parse(String name, List<String> body) {
+        String description = "";
+        String protocol = "none";
+        String source = "";
+        String destination = "";
+        long key = 0;
+        Optional<InetAddress> address = Optional.empty();
+        Optional<Cidr> prefix = Optional.empty();
+        int mtu = DEFAULT_MTU;
+        for (String line : body) {
+            String[] w = line.split("\\s+");
+            if (line.startsWith("description ")) {
+                description = line.substring("description ".length()).strip();
+            } else if (w[0].equals("tunnel-protocol") && w.length >= 2) {
+                protocol = w[1];
+            } else if (w[0].equals("source") && w.length >= 2) {
+                source = line.substring("source ".length()).strip();
+            } else if (w[0].equals("destination") && w.length >= 2) {
+                destination = w[w.length - 1];
+            } else if (w[0].equals("gre") && w.length >= 3 && w[1].equals("key")) {
+                key = Long.parseLong(w[w.length - 1]);
+            } else if (w[0].equals("mtu") && w.length == 2) {
+                mtu = Integer.parseInt(w[1]);
+            } else if (w[0].equals("ip") && w.length >= 4 && w[1].equals("address") && !line.endsWith(" sub")) {
+                InetAddress a = Cidr.parseLiteral(w[2]);
+                int length = VrpSyntax.maskLength(w[3]);
+                address = Optional.of(a);
+                prefix = Optional.of(Cidr.parse(VrpSyntax.address(IntentBits.network(a, length)) + "/" + length));
+            }
+        }
+        return new TunnelConfig(name, description, protocol, source, destination, key, prefix, address, mtu);
+    }
+
+    /** True if DTM built this interface for intent {@code intentName}. */
+    boolean ownedBy(String intentName) {
+        return description.equals(VrpSyntax.description(intentName));
+    }
+
+    /** The intent name in a DTM description, if this is DTM's. */
+    Optional<String> owner() {
+        return description.startsWith(VrpSyntax.OWNER_PREFIX) && description.length() > VrpSyntax.OWNER_PREFIX.length()
+                ? Optional.of(description.substring(VrpSyntax.OWNER_PREFIX.length()))
+                : Optional.empty();
+    }
+
+    /**
+     * This interface in the intent vocabulary. What VRP does not hold reads as the SPI's
+     * conventions say: an unknown endpoint or inner address is {@code 0.0.0.0}, the peer's inner
+     * address comes from the routes' next hop ({@code 0.0.0.0} without routes). A protocol DTM does
+     * not build reads as GRE with unspecified endpoints, so the diff shows the interface must be redone.
+     */
+    TunnelIntent toIntent(String intentName, TunnelIntent.Role role, List<StaticRoute> routes) {
+        InetAddress any = IntentBits.ANY4;
+        TunnelType type;
+        boolean known = true;
+        switch (protocol) {
+            case "gre" -> type = TunnelType.GRE;
+            case "ipv4-ipv4" -> type = TunnelType.IPIP;
+            default -> {
+                type = TunnelType.GRE;
+                known = false;
+            }
+        }
+        InetAddress local = known ? literal(source).orElse(any) : any;
+        InetAddress remote = known ? literal(destination).orElse(any) : any;
+        List<Cidr> prefixes = routes.stream().map(StaticRoute::prefix).toList();
+        InetAddress peer = routes.stream().map(StaticRoute::nextHop).flatMap(Optional::stream).findFirst().orElse(any);
+        return new TunnelIntent(intentName, role, type, local, new InetSocketAddress(remote, 0),
+                type == TunnelType.GRE ? greKey : 0, address.orElse(any), addressPrefix.map(Cidr::prefixLength).orElse(0),
+                peer, prefixes, mtu, Optional.empty(), 0);
+    }
+
+    private static Optional<InetAddress> literal(String text) {
+        try {
+            return text.isEmpty() ? Optional.empty() : Optional.of(Cidr.parseLiteral(text));
+        } catch (IllegalArgumentException notAnAddress) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package net.dtm.vendor.huaweivrp;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.ssh.CliShell;
+
+/**
+ * One VRP CLI session over a {@link CliShell}: sends a line, returns what the device printed and
+ * whether it refused the line. VRP refuses with a caret line under the echoed command and an
+ * {@code Error:} line ({@code Error: Unrecognized command found at '^' position.},
+ * {@code Error: Wrong parameter found at '^' position.}, {@code Error: Incomplete command found at '^' position.}
+ * and command-specific {@code Error: ...} sentences).
+ */
+final class VrpCli {
+
+    /**
+     * What the device printed for one line.
+     *
+     * @param output everything printed before the next prompt
+     * @param error  the refusal, for an operator (the error line and the word the caret points at), if any
+     */
+    record Reply(String output, Optional<String> error) {
+        boolean ok() {
+            return error.isEmpty();
+        }
+    }
+
+    private final CliShell shell;
+    private final Duration timeout;
+
+    VrpCli(CliShell shell, Duration timeout) {
+        this.shell = shell;
+        this.timeout = timeout;
+    }
+
+    /** Sends {@code line}; a refusal is in the reply, a failed channel is the exception. */
+    Reply run(String line) throws ConfigException {
+        String promptBefore = shell.prompt();
+        String out = shell.send(line, timeout);
+        return new Reply(out, refusal(promptBefore, line, out));
+    }
+
+    /** Sends {@code line} and fails with a rejected exception if the device refuses it. */
+    String expect(String line) throws ConfigException {
+        Reply r = run(line);
+        if (!r.ok()) {
+            throw new ConfigException("the device refused '" + line + "': " + r.error().get(), true);
+        }
+        return r.output();
+    }
+
+    /** The prompt seen last, parsed; empty if it is not a VRP prompt. */
+    Optional<VrpPrompt> prompt() {
+        return VrpPrompt.parse(shell.prompt());
+    }
+
+    /** The prompt as printed. */
+    String rawPrompt() {
+        return shell.prompt();
+    }
+
+    void close() {
+        shell.close();
+    }
+
+    /**
+     * The device's refusal in {@code out}, or empty. The caret sits under the echoed prompt and
+     * line, so its column minus the prompt's length points into {@code line}.
+     */
+    static Optional<String> refusal(String promptBefore, String line, String out) {
+        String[] lines = out.split("\\r?\\n");
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (!l.startsWith("Error:")) {
+                continue;
+            }
+            String where = "";
+            if (i > 0 && lines[i - 1].strip().equals("^")) {
+                int column = lines[i - 1].indexOf('^') - (promptBefore == null ? 0 : promptBefore.length());
+                if (column >= 0 && column < line.length()) {
+                    where = " (at '" + wordAt(line, column) + "')";
+                } else if (column >= line.length()) {
+                    where = " (at the end of the line)";
+                }
+            }
+            return Optional.of(l + where);
+        }
+        return Optional.empty();
+    }
+
+    private static String wordAt(String line, int column) {
+        int start = column;
+        while (start > 0 && line.charAt(start - 1) != ' ') {
+            start--;
+        }
+        int end = column;
+        while (end < line.length() && line.charAt(end) != ' ') {
+            end++;
+        }
+        return line.substring(start, end);
+    }
+}

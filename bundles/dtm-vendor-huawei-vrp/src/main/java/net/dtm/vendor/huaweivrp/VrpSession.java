@@ -1,0 +1,356 @@
+package net.dtm.vendor.huaweivrp;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.Cidr;
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.ConfigSession;
+import net.dtm.spi.config.TunnelIntent;
+import net.dtm.spi.config.ssh.CliShell;
+import net.dtm.spi.config.ssh.SshConnection;
+
+/**
+ * A session on one VRP device in two-stage commit mode, over one SSH shell that stays in the
+ * system view. Opening it turns paging off ({@code screen-length 0 temporary}) and enters
+ * {@code system-view}; a device whose system view does not show the two-stage marker
+ * ({@code [~name]}) is refused, since its changes would take effect line by line.
+ *
+ * <p>{@link #apply} puts every line into this session's candidate, stopping at the first the
+ * device refuses (the candidate is then cleared and nothing is committed), logs the device's own
+ * diff ({@code display configuration candidate changes}) and commits: {@code commit trial N} when
+ * the core armed the device's timer ({@link VrpCommitConfirm}), else {@code commit}. Success is
+ * never decided from the device's text: the core reads the state back. The commit id of each
+ * commit is taken from {@code display configuration commit list} for the log, and to check that a
+ * trial is really gone after {@code abort trial} and still there when it is confirmed.
+ */
+final class VrpSession implements ConfigSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VrpSession.class);
+    /** VRP's shortest trial period. */
+    static final Duration MIN_TRIAL = Duration.ofSeconds(60);
+    private static final Pattern LOSS = Pattern.compile("([\\d.]+)% packet loss");
+
+    private final SshConnection connection;
+    private final VrpCli cli;
+    private final VrpTarget target;
+    private final String where;
+
+    private Optional<Duration> armed = Optional.empty();
+    private boolean trialRunning;
+    private String trialCommit = "";
+    private boolean inSubView;
+
+    private VrpSession(SshConnection connection, VrpCli cli, VrpTarget target, String where) {
+        this.connection = connection;
+        this.cli = cli;
+        this.target = target;
+        this.where = where;
+    }
+
+    /**
+     * Opens the shell on {@code connection}, turns paging off and enters the system view.
+     *
+     * @throws ConfigException if the shell fails, or (rejected) the device is not in two-stage mode
+     */
+    static VrpSession open(SshConnection connection, VrpTarget target, String where) throws ConfigException {
+        CliShell shell = connection.shell(VrpPrompt.PATTERN);
+        VrpSession s = new VrpSession(connection, new VrpCli(shell, target.commandTimeout()), target, where);
+        try {
+            s.start();
+            return s;
+        } catch (ConfigException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void start() throws ConfigException {
+        VrpPrompt p = promptNow();
+        if (!p.userView()) {
+            cli.expect("return");
+        }
+        cli.expect("screen-length 0 temporary");
+        cli.expect("system-view");
+        p = promptNow();
+        if (p.userView()) {
+            throw new ConfigException("huawei-vrp device " + where + " did not enter the system view (prompt " + p.raw() + ")", false);
+        }
+        if (!p.twoStage()) {
+            throw new ConfigException("huawei-vrp device " + where + " commits every line at once (prompt " + p.raw()
+                    + "): DTM needs VRP's two-stage commit mode, whose system view shows [~name]", true);
+        }
+        if (p.dirty()) {
+            cli.expect("clear configuration candidate");
+        }
+        LOG.debug("huawei-vrp {}: session open, prompt {}", where, cli.rawPrompt());
+    }
+
+    private VrpPrompt promptNow() throws ConfigException {
+        return cli.prompt().orElseThrow(() -> new ConfigException("huawei-vrp device " + where + " shows a prompt that is not VRP's: '"
+                + cli.rawPrompt() + "'", false));
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    @Override
+    public Optional<TunnelIntent> read(String name, TunnelIntent.Role role) throws ConfigException {
+        Optional<Integer> number = target.numbers().number(name);
+        if (number.isEmpty()) {
+            return Optional.empty();
+        }
+        String iface = VrpSyntax.TUNNEL_PREFIX + number.get();
+        TunnelConfig config = tunnels().get(iface);
+        if (config == null || !config.ownedBy(name)) {
+            return Optional.empty();
+        }
+        List<StaticRoute> routes = routes().stream().filter(r -> r.outInterface().equalsIgnoreCase(iface)).toList();
+        return Optional.of(config.toIntent(name, role, routes));
+    }
+
+    @Override
+    public List<String> list(String prefix) throws ConfigException {
+        TreeSet<String> names = new TreeSet<>();
+        for (TunnelConfig c : tunnels().values()) {
+            c.owner().filter(n -> n.startsWith(prefix)).ifPresent(names::add);
+        }
+        return List.copyOf(names);
+    }
+
+    /** The tunnel number the intent maps to must be free or already the intent's own. */
+    @Override
+    public List<String> check(TunnelIntent intent) throws ConfigException {
+        Optional<String> problem = target.numbers().problem(intent.name());
+        if (problem.isPresent()) {
+            return List.of(problem.get());
+        }
+        String iface = target.numbers().interfaceOf(intent.name());
+        TunnelConfig there = tunnels().get(iface);
+        if (there == null || there.ownedBy(intent.name())) {
+            return List.of();
+        }
+        String whose = there.owner().map(o -> "it belongs to DTM's '" + o + "' (same number)")
+                .orElse(there.description().isEmpty() ? "it has no description" : "its description is '" + there.description() + "'");
+        return List.of(iface + ", the tunnel interface '" + intent.name() + "' maps to on this device, already exists and is not "
+                + intent.name() + "'s: " + whose + "; DTM does not take over a tunnel it did not build (remove it, rename the "
+                + "intent or set the target option tunnel.base)");
+    }
+
+    private Map<String, TunnelConfig> tunnels() throws ConfigException {
+        return TunnelConfig.parseAll(show("display current-configuration interface Tunnel"));
+    }
+
+    private List<StaticRoute> routes() throws ConfigException {
+        return StaticRoute.parseAll(show("display current-configuration | include route-static"));
+    }
+
+    private String show(String command) throws ConfigException {
+        VrpCli.Reply r = cli.run(command);
+        if (!r.ok()) {
+            throw new ConfigException("huawei-vrp device " + where + " did not show its configuration ('" + command + "'): "
+                    + r.error().get(), false);
+        }
+        return r.output();
+    }
+
+    // ------------------------------------------------------------------ changing
+
+    @Override
+    public void apply(List<String> commands) throws ConfigException {
+        List<String> lines = expand(commands);
+        if (lines.isEmpty()) {
+            return;
+        }
+        leaveSubView();
+        for (String line : lines) {
+            VrpCli.Reply r = cli.run(line);
+            if (!r.ok()) {
+                discard();
+                throw new ConfigException("huawei-vrp device " + where + " refused '" + line + "': " + r.error().get()
+                        + "; the candidate was cleared and nothing was committed", true);
+            }
+            if (line.startsWith("interface ")) {
+                inSubView = true;
+            } else if (line.equals("quit")) {
+                inSubView = false;
+            }
+        }
+        leaveSubView();
+        commit();
+    }
+
+    /**
+     * The lines to send: placeholders resolved, and before each {@code undo interface} the static
+     * routes through that interface taken off (VRP keeps them after the interface is gone).
+     */
+    private List<String> expand(List<String> commands) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        List<StaticRoute> routes = null;
+        for (String command : commands) {
+            String line;
+            try {
+                line = VrpSyntax.resolve(command, target.numbers());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage(), true);
+            }
+            if (line.startsWith("undo interface ")) {
+                String iface = line.substring("undo interface ".length()).strip();
+                if (routes == null) {
+                    routes = routes();
+                }
+                for (StaticRoute r : routes) {
+                    if (r.outInterface().equalsIgnoreCase(iface)) {
+                        out.add("undo ip route-static " + VrpSyntax.address(r.prefix().network()) + " "
+                                + VrpSyntax.mask(r.prefix().prefixLength()) + " " + r.outInterface()
+                                + r.nextHop().map(h -> " " + VrpSyntax.address(h)).orElse(""));
+                    }
+                }
+            }
+            out.add(line);
+        }
+        return out;
+    }
+
+    private void commit() throws ConfigException {
+        if (!promptNow().dirty()) {
+            LOG.info("huawei-vrp {}: the lines changed nothing in the candidate, nothing to commit", where);
+            return;
+        }
+        LOG.info("huawei-vrp {}: candidate changes to commit:\n{}", where,
+                cli.expect("display configuration candidate changes").strip());
+        boolean trial = armed.isPresent() && !trialRunning;
+        String command = trial ? "commit trial " + trialSeconds(armed.get()) : "commit";
+        VrpCli.Reply r = cli.run(command);
+        if (!r.ok()) {
+            discard();
+            throw new ConfigException("huawei-vrp device " + where + " refused '" + command + "': " + r.error().get()
+                    + "; the candidate was cleared", true);
+        }
+        if (promptNow().dirty()) {
+            String left = cli.rawPrompt();
+            discard();
+            throw new ConfigException("huawei-vrp device " + where + " still had uncommitted changes after '" + command + "' (prompt "
+                    + left + "); the candidate was cleared", true);
+        }
+        String id = latestCommit();
+        if (trial) {
+            trialRunning = true;
+            trialCommit = id;
+            LOG.info("huawei-vrp {}: committed on trial as commit id {}; the device rolls it back by itself in {} s unless confirmed",
+                    where, id, trialSeconds(armed.get()));
+        } else {
+            LOG.info("huawei-vrp {}: committed as commit id {}", where, id);
+        }
+    }
+
+    /** Clears this session's candidate (best effort: the channel may be gone). */
+    private void discard() {
+        try {
+            leaveSubView();
+            if (cli.prompt().map(VrpPrompt::dirty).orElse(true)) {
+                cli.expect("clear configuration candidate");
+            }
+        } catch (ConfigException | RuntimeException e) {
+            LOG.warn("huawei-vrp {}: could not clear the candidate ({}); it is discarded when the session ends", where, e.getMessage());
+        }
+    }
+
+    private void leaveSubView() throws ConfigException {
+        if (inSubView) {
+            cli.expect("quit");
+            inSubView = false;
+        }
+    }
+
+    private String latestCommit() throws ConfigException {
+        List<String> ids = commitIds();
+        return ids.isEmpty() ? "(none listed)" : ids.get(0);
+    }
+
+    private List<String> commitIds() throws ConfigException {
+        return CommitList.ids(show("display configuration commit list"));
+    }
+
+    static long trialSeconds(Duration timeout) {
+        Duration d = timeout.compareTo(MIN_TRIAL) < 0 ? MIN_TRIAL : timeout;
+        return d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0);
+    }
+
+    // ------------------------------------------------------------------ commit trial
+
+    /** The next commit of this session is a trial of {@code timeout} (at least VRP's 60 s). */
+    void arm(Duration timeout) throws ConfigException {
+        if (trialRunning) {
+            throw new ConfigException("huawei-vrp device " + where + ": a trial commit of this session is still running", false);
+        }
+        armed = Optional.of(timeout);
+    }
+
+    /** Keeps the trial: {@code commit}; fails if the device already rolled the trial back. */
+    void confirmTrial() throws ConfigException {
+        armed = Optional.empty();
+        if (!trialRunning) {
+            return;
+        }
+        leaveSubView();
+        cli.expect("commit");
+        trialRunning = false;
+        if (!commitIds().contains(trialCommit)) {
+            throw new ConfigException("huawei-vrp device " + where + " no longer lists trial commit " + trialCommit
+                    + ": its timer rolled the change back before the confirmation", false);
+        }
+        LOG.info("huawei-vrp {}: trial commit {} confirmed", where, trialCommit);
+    }
+
+    /** Rolls the trial back now: {@code abort trial}, then checks the commit is gone. */
+    void revertTrial() throws ConfigException {
+        armed = Optional.empty();
+        if (!trialRunning) {
+            discard();
+            return;
+        }
+        leaveSubView();
+        trialRunning = false;
+        VrpCli.Reply r = cli.run("abort trial");
+        List<String> ids = commitIds();
+        if (ids.contains(trialCommit)) {
+            throw new ConfigException("huawei-vrp device " + where + " still lists trial commit " + trialCommit + " after 'abort trial'"
+                    + r.error().map(e -> ": " + e).orElse(""), false);
+        }
+        LOG.warn("huawei-vrp {}: trial commit {} rolled back{}", where, trialCommit,
+                r.ok() ? "" : " (the device's timer had already done it)");
+    }
+
+    // ------------------------------------------------------------------ probe and close
+
+    /** {@code ping -a INNER -c 3 -t MS PEER}: true if any echo came back. */
+    @Override
+    public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
+        long ms = Math.max(1, Math.min(65535, timeout.toMillis() / 3));
+        String out = show("ping -a " + Cidr.format(intent.innerAddress()) + " -c 3 -t " + ms + " "
+                + Cidr.format(intent.peerInner()));
+        Matcher m = LOSS.matcher(out.toLowerCase(Locale.ROOT));
+        return m.find() && Double.parseDouble(m.group(1)) < 100.0;
+    }
+
+    /** Clears an unfinished candidate and ends the connection; a running trial is left to the device's timer. */
+    @Override
+    public void close() {
+        if (inSubView || cli.prompt().map(VrpPrompt::dirty).orElse(false)) {
+            discard();
+        }
+        cli.close();
+        connection.close();
+        LOG.debug("huawei-vrp {}: session closed", where);
+    }
+}

@@ -1,0 +1,132 @@
+package net.dtm.vendor.huaweivrp;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import net.dtm.api.Cidr;
+import net.dtm.api.TunnelType;
+import net.dtm.spi.config.TunnelIntent;
+import net.dtm.spi.config.TunnelInterfaceBehaviour;
+
+/**
+ * The tunnel interface itself, in VRP system-view lines, one interface-view block each:
+ * <pre>
+ * interface {NAME}
+ *  description dtm:NAME
+ *  tunnel-protocol gre        (or ipv4-ipv4 for IPIP)
+ *  source L
+ *  destination R
+ *  gre key K                  (GRE with a key only)
+ * quit
+ * </pre>
+ * ({@code {NAME}} is resolved to {@code Tunnel0/0/N} by the session: see {@link VrpSyntax}).
+ * GRE and IPIP only: VRP's VXLAN is built from an NVE interface and bridge domains, not a
+ * point-to-point tunnel interface, and VRP has no WireGuard. The inner address family is IPv4:
+ * this adapter does not render IPv6 inner addresses or outer endpoints yet, and says so in
+ * {@link #validate}. VRP changes the protocol, endpoints and key of a tunnel in place, so
+ * {@link #update} never re-creates it.
+ */
+final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
+
+    private static final long MAX_GRE_KEY = 0xFFFF_FFFFL;
+
+    @Override
+    public Set<TunnelType> types() {
+        return Collections.unmodifiableSet(EnumSet.of(TunnelType.GRE, TunnelType.IPIP));
+    }
+
+    @Override
+    public List<String> validate(TunnelIntent intent) {
+        List<String> problems = new ArrayList<>(TunnelNumbers.problems(intent.name()));
+        switch (intent.type()) {
+            case VXLAN -> problems.add("huawei-vrp does not build VXLAN tunnels: VRP's VXLAN is an NVE interface with bridge "
+                    + "domains, not a point-to-point tunnel interface; use gre or ipip");
+            case WIREGUARD -> problems.add("huawei-vrp does not build WireGuard tunnels: VRP has no WireGuard; use gre or ipip");
+            case GRE -> {
+                if (intent.key() < 0 || intent.key() > MAX_GRE_KEY) {
+                    problems.add("GRE key " + intent.key() + " is outside 0..4294967295");
+                }
+            }
+            case IPIP -> {
+                // nothing more: IPv4 in IPv4 is checked below
+            }
+        }
+        InetAddress remote = intent.remoteOuter().getAddress();
+        if (VrpSyntax.isIpv6(intent.localOuter()) || (remote != null && VrpSyntax.isIpv6(remote))) {
+            problems.add("huawei-vrp builds tunnels over IPv4 only so far: outer endpoints " + Cidr.format(intent.localOuter())
+                    + " -> " + intent.remoteOuter().getHostString() + " are IPv6");
+        }
+        if (VrpSyntax.isIpv6(intent.innerAddress()) || VrpSyntax.isIpv6(intent.peerInner())
+                || intent.routes().stream().anyMatch(r -> !r.isIpv4())) {
+            problems.add("huawei-vrp supports IPv4 inner addresses and routes only so far: " + intent.name()
+                    + " has an IPv6 inner address, peer or route");
+        }
+        return problems;
+    }
+
+    @Override
+    public List<String> create(TunnelIntent intent) {
+        List<String> lines = new ArrayList<>();
+        lines.add("interface " + VrpSyntax.tunnel(intent.name()));
+        lines.add("description " + VrpSyntax.description(intent.name()));
+        lines.addAll(endpoints(intent));
+        if (intent.type() == TunnelType.GRE && intent.key() != 0) {
+            lines.add("gre key " + intent.key());
+        }
+        lines.add("quit");
+        return lines;
+    }
+
+    private static List<String> endpoints(TunnelIntent intent) {
+        return List.of("tunnel-protocol " + protocol(intent.type()),
+                "source " + VrpSyntax.address(intent.localOuter()),
+                "destination " + VrpSyntax.address(intent.remoteOuter().getAddress()));
+    }
+
+    private static String protocol(TunnelType type) {
+        return switch (type) {
+            case GRE -> "gre";
+            case IPIP -> "ipv4-ipv4";
+            default -> throw new IllegalArgumentException("huawei-vrp does not build " + type + " tunnels");
+        };
+    }
+
+    /**
+     * In place: the key is taken off first when it goes away or the protocol changes (a key belongs
+     * to GRE), then protocol, source and destination are set again, then the new key.
+     */
+    @Override
+    public List<String> update(TunnelIntent wanted, TunnelIntent running) {
+        List<String> lines = new ArrayList<>();
+        lines.add("interface " + VrpSyntax.tunnel(wanted.name()));
+        boolean runningKey = running.type() == TunnelType.GRE && running.key() != 0;
+        boolean wantedKey = wanted.type() == TunnelType.GRE && wanted.key() != 0;
+        if (runningKey && (!wantedKey || running.key() != wanted.key())) {
+            lines.add("undo gre key");
+        }
+        lines.addAll(endpoints(wanted));
+        if (wantedKey && (!runningKey || running.key() != wanted.key())) {
+            lines.add("gre key " + wanted.key());
+        }
+        lines.add("quit");
+        return lines;
+    }
+
+    @Override
+    public boolean recreates(TunnelIntent wanted, TunnelIntent running) {
+        return false;
+    }
+
+    /**
+     * {@code undo interface}; the session first takes off the static routes through the interface,
+     * which VRP keeps in the configuration after the interface is gone.
+     */
+    @Override
+    public List<String> delete(String name) {
+        return List.of("undo interface " + VrpSyntax.tunnel(name));
+    }
+}
