@@ -1,0 +1,42 @@
+package net.dtm.vendor.mikrotik;
+
+import java.time.Duration;
+
+import net.dtm.spi.config.CommitConfirmBehaviour;
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.ConfigSession;
+
+/**
+ * RouterOS safe mode as the commit-confirm net. Arming presses Ctrl-X (the prompt then shows
+ * {@code <SAFE>}); confirming presses it again; reverting ends the SSH session without leaving safe
+ * mode, which makes RouterOS undo every change made since, and logs in again so the core can read
+ * back. Safe mode has no timer: the change lives as long as the session does, so the core's own
+ * timer decides, and if the core dies its connection drops and RouterOS undoes the change. When
+ * another session holds safe mode, arming leaves it there and falls back to a snapshot of DTM's
+ * tagged objects, restored by commands at revert; the log says which net is in use.
+ */
+final class MikrotikSafeMode implements CommitConfirmBehaviour {
+
+    @Override
+    public void arm(ConfigSession session, Duration timeout) throws ConfigException {
+        of(session).arm();
+    }
+
+    @Override
+    public void confirm(ConfigSession session) throws ConfigException {
+        of(session).confirmChange();
+    }
+
+    @Override
+    public void revert(ConfigSession session) throws ConfigException {
+        of(session).revertChange();
+    }
+
+    private static MikrotikSession of(ConfigSession session) throws ConfigException {
+        if (session instanceof MikrotikSession m) {
+            return m;
+        }
+        throw new ConfigException("the mikrotik safe mode needs a session of the mikrotik adapter, got "
+                + (session == null ? "none" : session.getClass().getSimpleName()), false);
+    }
+}

@@ -1,0 +1,186 @@
+package net.dtm.vendor.mikrotik;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.Cidr;
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.ConfigSession;
+import net.dtm.spi.config.TunnelIntent;
+
+/**
+ * A session on one RouterOS device over its SSH terminal. Reads run terse exports
+ * ({@link RunningStateReader}); a batch is sent line by line and stops at the first line the device
+ * answers with an error. It also holds the state of the rollback net armed through
+ * {@link MikrotikSafeMode}: RouterOS safe mode, or a {@link TaggedSnapshot} where safe mode is held
+ * by another session. Closing never logs out, so a change still in safe mode is undone by RouterOS.
+ */
+final class MikrotikSession implements ConfigSession {
+    private static final Logger LOG = LoggerFactory.getLogger(MikrotikSession.class);
+    private static final Pattern RECEIVED = Pattern.compile("received=(\\d+)");
+
+    /** Which rollback net is armed. */
+    enum Net { NONE, SAFE_MODE, SNAPSHOT }
+
+    private final RouterOsTerminal terminal;
+    private final RunningStateReader reader;
+    private Net net = Net.NONE;
+    private TaggedSnapshot snapshot;
+
+    MikrotikSession(RouterOsTerminal terminal) {
+        this.terminal = terminal;
+        this.reader = new RunningStateReader(this::export);
+    }
+
+    @Override
+    public Optional<TunnelIntent> read(String name, TunnelIntent.Role role) throws ConfigException {
+        return reader.read(name, role);
+    }
+
+    @Override
+    public List<String> list(String prefix) throws ConfigException {
+        return reader.list(prefix);
+    }
+
+    @Override
+    public List<String> check(TunnelIntent intent) throws ConfigException {
+        if (reader.addresses().contains(intent.localOuter())) {
+            return List.of();
+        }
+        return List.of("local outer address " + Cidr.format(intent.localOuter()) + " of tunnel " + intent.name()
+                + " is not configured on mikrotik " + terminal.where() + " (/ip address, /ipv6 address)");
+    }
+
+    @Override
+    public void apply(List<String> commands) throws ConfigException {
+        int n = 0;
+        for (String command : commands) {
+            n++;
+            String out = terminal.send(command);
+            Optional<String> error = DeviceErrors.of(out);
+            if (error.isPresent()) {
+                throw new ConfigException("mikrotik " + terminal.where() + " refused line " + n + " of " + commands.size()
+                        + " (" + command + "): " + error.get(), true);
+            }
+            if (net == Net.SAFE_MODE && !terminal.inSafeMode()) {
+                throw new ConfigException("mikrotik " + terminal.where() + ": safe mode was taken from this session "
+                        + "while applying (line " + n + " of " + commands.size() + ")", false);
+            }
+        }
+        LOG.debug("mikrotik {}: applied {} lines", terminal.where(), commands.size());
+    }
+
+    @Override
+    public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
+        long count = Math.max(1, Math.min(10, timeout.toSeconds()));
+        String out = terminal.send("/ping address=" + Cidr.format(intent.peerInner()) + " interface=" + intent.name()
+                + " count=" + count);
+        Matcher m = RECEIVED.matcher(out);
+        int received = 0;
+        while (m.find()) {
+            received = Integer.parseInt(m.group(1));
+        }
+        return received > 0;
+    }
+
+    @Override
+    public void close() {
+        if (net == Net.SAFE_MODE) {
+            LOG.warn("mikrotik {}: session closed with an unconfirmed change in safe mode; RouterOS undoes it",
+                    terminal.where());
+        }
+        terminal.close();
+    }
+
+    // ------------------------------------------------------------------ rollback net (MikrotikSafeMode)
+
+    /** Enters safe mode, or takes a snapshot when another session holds it. */
+    void arm() throws ConfigException {
+        if (net != Net.NONE) {
+            throw new ConfigException("mikrotik " + terminal.where() + ": a change is already armed in this session", false);
+        }
+        if (!terminal.inSafeMode()) {
+            String out = terminal.keys(RouterOsTerminal.CTRL_X);
+            if (!terminal.inSafeMode() && terminal.asksHijack()) {
+                // Another session holds safe mode: never take it from an operator ("d" = don't take it).
+                out = out + "\n" + terminal.send("d");
+                if (terminal.asksHijack()) {
+                    throw new ConfigException("mikrotik " + terminal.where()
+                            + ": the device keeps asking whether to take safe mode from another session", false);
+                }
+            }
+            if (!terminal.inSafeMode()) {
+                snapshot = TaggedSnapshot.take(this::export);
+                net = Net.SNAPSHOT;
+                LOG.warn("mikrotik {}: safe mode not available ({}); rollback net is a snapshot of {} DTM objects",
+                        terminal.where(), firstLine(out), snapshot.size());
+                return;
+            }
+        }
+        net = Net.SAFE_MODE;
+        LOG.info("mikrotik {}: safe mode taken; RouterOS undoes the change if this session ends unconfirmed",
+                terminal.where());
+    }
+
+    /** Keeps the change: leaves safe mode, or drops the snapshot. */
+    void confirmChange() throws ConfigException {
+        Net was = net;
+        net = Net.NONE;
+        snapshot = null;
+        if (was == Net.SAFE_MODE) {
+            terminal.keys(RouterOsTerminal.CTRL_X);
+            if (terminal.inSafeMode()) {
+                net = Net.SAFE_MODE;
+                throw new ConfigException("mikrotik " + terminal.where() + ": the device did not leave safe mode", false);
+            }
+            LOG.info("mikrotik {}: change kept, safe mode left", terminal.where());
+        } else if (was == Net.SNAPSHOT) {
+            LOG.info("mikrotik {}: change kept, snapshot dropped", terminal.where());
+        }
+    }
+
+    /** Undoes the change: ends the connection in safe mode and logs in again, or restores the snapshot. */
+    void revertChange() throws ConfigException {
+        Net was = net;
+        net = Net.NONE;
+        if (was == Net.SAFE_MODE) {
+            LOG.warn("mikrotik {}: reverting by ending the session in safe mode", terminal.where());
+            terminal.dropAndReconnect();
+        } else if (was == Net.SNAPSHOT) {
+            TaggedSnapshot kept = snapshot;
+            snapshot = null;
+            List<String> commands = kept.restoreFrom(TaggedSnapshot.take(this::export));
+            LOG.warn("mikrotik {}: reverting from the snapshot with {} lines", terminal.where(), commands.size());
+            apply(commands);
+        } else {
+            throw new ConfigException("mikrotik " + terminal.where() + ": nothing armed to revert", false);
+        }
+    }
+
+    /** The armed rollback net. */
+    Net net() {
+        return net;
+    }
+
+    private String export(String menu) throws ConfigException {
+        String out = terminal.send(menu + " export terse");
+        for (String line : out.split("\n")) {
+            String l = line.trim();
+            if (!l.isEmpty() && !l.startsWith("/") && !l.startsWith("#") && !l.startsWith("add ")
+                    && DeviceErrors.of(l).isPresent()) {
+                throw new ConfigException("mikrotik " + terminal.where() + ": " + menu + " export failed: " + l, false);
+            }
+        }
+        return out;
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("no answer");
+    }
+}

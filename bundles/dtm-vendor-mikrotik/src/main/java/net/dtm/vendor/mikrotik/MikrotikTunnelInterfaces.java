@@ -1,0 +1,131 @@
+package net.dtm.vendor.mikrotik;
+
+import static net.dtm.vendor.mikrotik.RouterOsSyntax.address;
+import static net.dtm.vendor.mikrotik.RouterOsSyntax.comment;
+import static net.dtm.vendor.mikrotik.RouterOsSyntax.quote;
+import static net.dtm.vendor.mikrotik.RouterOsSyntax.tag;
+
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import net.dtm.api.TunnelType;
+import net.dtm.spi.config.TunnelIntent;
+import net.dtm.spi.config.TunnelInterfaceBehaviour;
+
+/**
+ * The tunnel interface on RouterOS 7: {@code /interface vxlan} with one static VTEP
+ * ({@code /interface vxlan vteps}), {@code /interface gre} and {@code /interface ipip}. The VXLAN
+ * interface's {@code port} (where it listens) and the VTEP's {@code port} (where it sends) both take
+ * the intent's remote port. A change of type re-creates the interface; the rest is changed in place.
+ */
+final class MikrotikTunnelInterfaces implements TunnelInterfaceBehaviour {
+
+    /** The menus of the tunnel types, in the order reads look through them. */
+    static final List<String> TUNNEL_MENUS = List.of("/interface vxlan", "/interface gre", "/interface ipip");
+
+    @Override
+    public Set<TunnelType> types() {
+        return Set.of(TunnelType.VXLAN, TunnelType.GRE, TunnelType.IPIP);
+    }
+
+    @Override
+    public List<String> validate(TunnelIntent intent) {
+        List<String> problems = new ArrayList<>();
+        boolean v6 = intent.localOuter() instanceof Inet6Address;
+        switch (intent.type()) {
+            case GRE -> {
+                if (intent.key() != 0) {
+                    problems.add("RouterOS GRE interfaces have no key: tunnel " + intent.name() + " needs key 0, got "
+                            + intent.key());
+                }
+                if (v6) {
+                    problems.add("tunnel " + intent.name() + ": GRE over IPv6 (gre6) is not supported by the mikrotik "
+                            + "adapter; use an IPv4 outer address or VXLAN");
+                }
+            }
+            case IPIP -> {
+                if (v6) {
+                    problems.add("tunnel " + intent.name() + ": IPIP over IPv6 (ipipv6) is not supported by the mikrotik "
+                            + "adapter; use an IPv4 outer address or VXLAN");
+                }
+            }
+            case VXLAN -> {
+                // IPv4 or IPv6 VTEPs (vteps-ip-version, RouterOS 7.6 and later); the core checked the VNI.
+            }
+            default -> problems.add("the mikrotik adapter does not support " + intent.type().name().toLowerCase());
+        }
+        return problems;
+    }
+
+    @Override
+    public List<String> create(TunnelIntent i) {
+        String name = i.name();
+        return switch (i.type()) {
+            case VXLAN -> {
+                String version = i.localOuter() instanceof Inet6Address ? " vteps-ip-version=ipv6" : "";
+                yield List.of(
+                        "/interface vxlan add name=" + name + " vni=" + i.key() + " port=" + i.remoteOuter().getPort()
+                                + " local-address=" + address(i.localOuter()) + version + " " + comment(name),
+                        vtepAdd(i));
+            }
+            case GRE -> List.of("/interface gre add name=" + name + " local-address=" + address(i.localOuter())
+                    + " remote-address=" + address(i.remoteOuter().getAddress()) + " " + comment(name));
+            case IPIP -> List.of("/interface ipip add name=" + name + " local-address=" + address(i.localOuter())
+                    + " remote-address=" + address(i.remoteOuter().getAddress()) + " " + comment(name));
+            default -> throw new IllegalArgumentException("the mikrotik adapter does not support " + i.type());
+        };
+    }
+
+    @Override
+    public List<String> update(TunnelIntent wanted, TunnelIntent running) {
+        if (recreates(wanted, running)) {
+            List<String> out = new ArrayList<>(delete(wanted.name()));
+            out.addAll(create(wanted));
+            return out;
+        }
+        String find = "[find where name=" + wanted.name() + "]";
+        String local = " local-address=" + address(wanted.localOuter());
+        return switch (wanted.type()) {
+            case VXLAN -> List.of(
+                    "/interface vxlan set " + find + " vni=" + wanted.key() + " port=" + wanted.remoteOuter().getPort() + local,
+                    "/interface vxlan vteps set [find where interface=" + wanted.name() + "] remote-ip="
+                            + address(wanted.remoteOuter().getAddress()) + " port=" + wanted.remoteOuter().getPort());
+            case GRE, IPIP -> List.of("/interface " + wanted.type().name().toLowerCase() + " set " + find + local
+                    + " remote-address=" + address(wanted.remoteOuter().getAddress()));
+            default -> throw new IllegalArgumentException("the mikrotik adapter does not support " + wanted.type());
+        };
+    }
+
+    @Override
+    public boolean recreates(TunnelIntent wanted, TunnelIntent running) {
+        // vteps-ip-version cannot follow an outer address family change in place either.
+        return wanted.type() != running.type()
+                || (wanted.localOuter() instanceof Inet6Address) != (running.localOuter() instanceof Inet6Address);
+    }
+
+    /**
+     * Removes routes, addresses, the VTEP and the interface of {@code name}. Each line names its
+     * objects with {@code [find ...]}, which matches nothing (and changes nothing) where an object
+     * does not exist, so one list serves every type.
+     */
+    @Override
+    public List<String> delete(String name) {
+        String tagged = "[find where comment=" + quote(tag(name)) + "]";
+        return List.of(
+                "/ip route remove " + tagged,
+                "/ipv6 route remove " + tagged,
+                "/ip address remove [find where interface=" + name + "]",
+                "/ipv6 address remove [find where interface=" + name + "]",
+                "/interface vxlan vteps remove [find where interface=" + name + "]",
+                "/interface vxlan remove [find where name=" + name + "]",
+                "/interface gre remove [find where name=" + name + "]",
+                "/interface ipip remove [find where name=" + name + "]");
+    }
+
+    private static String vtepAdd(TunnelIntent i) {
+        return "/interface vxlan vteps add interface=" + i.name() + " remote-ip=" + address(i.remoteOuter().getAddress())
+                + " port=" + i.remoteOuter().getPort() + " " + comment(i.name());
+    }
+}

@@ -1,0 +1,160 @@
+package net.dtm.vendor.mikrotik;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import net.dtm.api.Cidr;
+import net.dtm.api.TunnelType;
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.TunnelIntent;
+
+/**
+ * Reads a tunnel back from terse exports into the intent vocabulary. Exports leave out properties
+ * at their default, so a missing property reads as RouterOS's default: VXLAN {@code mtu} 1500 and
+ * {@code port} 8472, GRE {@code mtu} 1476 and IPIP 1480 (their {@code auto} over a 1500 link). The
+ * peer inner address comes from the gateway of the tunnel's tagged routes, the unspecified address
+ * when there are none.
+ */
+final class RunningStateReader {
+
+    static final int VXLAN_DEFAULT_PORT = 8472;
+
+    /** Runs an export command and returns its output. */
+    interface Exporter {
+        String export(String menu) throws ConfigException;
+    }
+
+    private final Exporter exporter;
+
+    RunningStateReader(Exporter exporter) {
+        this.exporter = exporter;
+    }
+
+    /** The tunnel named {@code name}, or empty. */
+    Optional<TunnelIntent> read(String name, TunnelIntent.Role role) throws ConfigException {
+        for (String menu : MikrotikTunnelInterfaces.TUNNEL_MENUS) {
+            Optional<ExportParser.Entry> itf = entries(menu).stream()
+                    .filter(e -> e.get("name").orElse("").equals(name)).findFirst();
+            if (itf.isPresent()) {
+                return Optional.of(decode(name, role, menu, itf.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Names of DTM's tunnel interfaces (tagged {@code dtm:}) starting with {@code prefix}. */
+    List<String> list(String prefix) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        for (String menu : MikrotikTunnelInterfaces.TUNNEL_MENUS) {
+            for (ExportParser.Entry e : entries(menu)) {
+                String name = e.get("name").orElse("");
+                if (name.startsWith(prefix) && e.get("comment").orElse("").startsWith(RouterOsSyntax.TAG_PREFIX)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out.stream().sorted().toList();
+    }
+
+    /** The addresses configured on the device (any interface), without their prefix lengths. */
+    List<InetAddress> addresses() throws ConfigException {
+        List<InetAddress> out = new ArrayList<>();
+        for (String menu : List.of("/ip address", "/ipv6 address")) {
+            for (ExportParser.Entry e : entries(menu)) {
+                e.get("address").ifPresent(a -> out.add(Cidr.parseLiteral(a.substring(0, a.indexOf('/') < 0 ? a.length()
+                        : a.indexOf('/')))));
+            }
+        }
+        return out;
+    }
+
+    private TunnelIntent decode(String name, TunnelIntent.Role role, String menu, ExportParser.Entry itf)
+            throws ConfigException {
+        try {
+            TunnelType type;
+            InetAddress local;
+            InetSocketAddress remote;
+            long key;
+            int mtu;
+            switch (menu) {
+                case "/interface vxlan" -> {
+                    type = TunnelType.VXLAN;
+                    key = Long.parseLong(itf.get("vni").orElse("0"));
+                    mtu = Integer.parseInt(itf.get("mtu").orElse("1500"));
+                    ExportParser.Entry vtep = entries("/interface vxlan vteps").stream()
+                            .filter(e -> e.get("interface").orElse("").equals(name)).findFirst()
+                            .orElseThrow(() -> new ConfigException("mikrotik: VXLAN interface " + name
+                                    + " has no VTEP (/interface vxlan vteps): not built by DTM or half removed", false));
+                    InetAddress remoteIp = Cidr.parseLiteral(vtep.get("remote-ip").orElse("0.0.0.0"));
+                    int port = Integer.parseInt(vtep.get("port").orElse(Integer.toString(VXLAN_DEFAULT_PORT)));
+                    remote = new InetSocketAddress(remoteIp, port);
+                    local = itf.get("local-address").map(Cidr::parseLiteral)
+                            .orElse(unspecified(remoteIp instanceof Inet6Address));
+                }
+                case "/interface gre", "/interface ipip" -> {
+                    type = menu.endsWith("gre") ? TunnelType.GRE : TunnelType.IPIP;
+                    key = 0;
+                    String auto = type == TunnelType.GRE ? "1476" : "1480";
+                    String m = itf.get("mtu").orElse(auto);
+                    mtu = Integer.parseInt(m.equals("auto") ? auto : m);
+                    InetAddress remoteIp = Cidr.parseLiteral(itf.get("remote-address").orElse("0.0.0.0"));
+                    remote = new InetSocketAddress(remoteIp, 0);
+                    local = itf.get("local-address").map(Cidr::parseLiteral)
+                            .orElse(unspecified(remoteIp instanceof Inet6Address));
+                }
+                default -> throw new IllegalStateException(menu);
+            }
+            InetAddress inner = unspecified(false);
+            int prefixLength = 0;
+            String tag = RouterOsSyntax.tag(name);
+            List<ExportParser.Entry> addrs = new ArrayList<>(entries("/ip address"));
+            addrs.addAll(entries("/ipv6 address"));
+            Optional<ExportParser.Entry> addr = addrs.stream()
+                    .filter(e -> e.get("interface").orElse("").equals(name))
+                    .sorted((a, b) -> Boolean.compare(!tag.equals(a.get("comment").orElse("")),
+                            !tag.equals(b.get("comment").orElse(""))))
+                    .findFirst();
+            if (addr.isPresent()) {
+                String a = addr.get().get("address").orElseThrow();
+                int slash = a.indexOf('/');
+                inner = Cidr.parseLiteral(slash < 0 ? a : a.substring(0, slash));
+                prefixLength = slash < 0 ? inner.getAddress().length * 8 : Integer.parseInt(a.substring(slash + 1));
+            }
+            List<Cidr> routes = new ArrayList<>();
+            InetAddress peer = null;
+            for (String routeMenu : List.of("/ip route", "/ipv6 route")) {
+                for (ExportParser.Entry r : entries(routeMenu)) {
+                    if (!tag.equals(r.get("comment").orElse(""))) {
+                        continue;
+                    }
+                    routes.add(Cidr.parse(r.get("dst-address").orElseThrow()));
+                    String gw = r.get("gateway").orElse("");
+                    int pct = gw.indexOf('%');
+                    if (peer == null && !gw.isEmpty()) {
+                        peer = Cidr.parseLiteral(pct < 0 ? gw : gw.substring(0, pct));
+                    }
+                }
+            }
+            if (peer == null) {
+                peer = unspecified(inner instanceof Inet6Address);
+            }
+            return new TunnelIntent(name, role, type, local, remote, key, inner, prefixLength, peer, routes, mtu,
+                    Optional.empty(), 0);
+        } catch (RuntimeException e) {
+            throw new ConfigException("mikrotik: cannot parse the running state of " + name + ": " + e.getMessage(),
+                    false, e);
+        }
+    }
+
+    private List<ExportParser.Entry> entries(String menu) throws ConfigException {
+        return ExportParser.parse(exporter.export(menu)).stream().filter(e -> e.menu().equals(menu)).toList();
+    }
+
+    private static InetAddress unspecified(boolean v6) {
+        return Cidr.parseLiteral(v6 ? "::" : "0.0.0.0");
+    }
+}
