@@ -1,0 +1,126 @@
+package net.dtm.vendor.openwrt;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import net.dtm.api.Cidr;
+
+/**
+ * Every command line this adapter runs on the device, in one place. Each is a fixed shape whose
+ * variable parts are validated here (UCI lines by {@link UciLine#isSafe}, interface names by
+ * {@link UciLine#isName}, rpcd session ids as 32 hex digits, addresses formatted by the adapter
+ * itself), so no value can reach the shell unquoted.
+ */
+final class DeviceCommands {
+
+    /** Heredoc delimiter of the batch; no UCI line of this adapter can equal it. */
+    static final String EOF = "DTM_UCI_EOF";
+    /** Every configuration with its staged changes. */
+    static final String SHOW = "uci -q show network";
+    /** Changes staged in the default delta directory, {@code /tmp/.uci}, by someone else. */
+    static final String CHANGES_DEFAULT = "uci changes network";
+    /** Every address of every device. */
+    static final String ADDRESSES = "ip -j addr";
+    /** The protos netifd knows (package vxlan adds vxlan and vxlan6). */
+    static final String PROTO_HANDLERS = "ubus call network get_proto_handlers";
+
+    private static final Pattern SID = Pattern.compile("[0-9a-f]{32}");
+
+    private DeviceCommands() {
+    }
+
+    /** The rpcd session's delta directory, where {@code ubus call uci apply} takes the changes from. */
+    static String savedir(String sid) {
+        return "/var/run/rpcd/uci-" + sid(sid);
+    }
+
+    /** Stages {@code lines} in the session's delta directory: one exec, the lines on stdin. */
+    static String batch(String sid, List<String> lines) {
+        StringBuilder b = new StringBuilder("uci -P ").append(savedir(sid)).append(" batch <<'").append(EOF).append("'\n");
+        for (String line : lines) {
+            if (!UciLine.isSafe(line)) {
+                throw new IllegalArgumentException("not a UCI line of this adapter: " + line);
+            }
+            b.append(line).append('\n');
+        }
+        return b.append(EOF).toString();
+    }
+
+    /** What is staged in the session's delta directory, as the device shows it. */
+    static String changes(String sid) {
+        return "uci -P " + savedir(sid) + " changes network";
+    }
+
+    /** Drops what is staged in the session's delta directory. */
+    static String revert(String sid) {
+        return "uci -P " + savedir(sid) + " revert network";
+    }
+
+    /** A new rpcd session living {@code seconds}. */
+    static String sessionCreate(long seconds) {
+        return "ubus call session create '{\"timeout\":" + seconds + "}'";
+    }
+
+    /** Lets the session write {@code network} (rpcd checks it at apply). */
+    static String sessionGrant(String sid) {
+        return "ubus call session grant '{\"ubus_rpc_session\":\"" + sid(sid)
+                + "\",\"scope\":\"uci\",\"objects\":[[\"network\",\"write\"]]}'";
+    }
+
+    /** Ends the session; rpcd purges its delta directory. */
+    static String sessionDestroy(String sid) {
+        return "ubus call session destroy '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
+    }
+
+    /** Commits the session's staged changes and reloads, with rpcd's rollback timer when {@code rollbackSeconds > 0}. */
+    static String apply(String sid, long rollbackSeconds) {
+        return rollbackSeconds > 0
+                ? "ubus call uci apply '{\"ubus_rpc_session\":\"" + sid(sid) + "\",\"rollback\":true,\"timeout\":" + rollbackSeconds + "}'"
+                : "ubus call uci apply '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
+    }
+
+    /** Keeps the change applied with rollback by session {@code sid}. */
+    static String confirm(String sid) {
+        return "ubus call uci confirm '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
+    }
+
+    /** Rolls back the change applied with rollback by session {@code sid}, now. */
+    static String rollback(String sid) {
+        return "ubus call uci rollback '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
+    }
+
+    /** netifd's view of logical interface {@code iface}. */
+    static String ifstatus(String iface) {
+        return "ifstatus " + name(iface);
+    }
+
+    /** The kernel's view of device {@code dev}. */
+    static String addressesOf(String dev) {
+        return "ip -j addr show dev " + name(dev);
+    }
+
+    /** One ping through {@code dev} to {@code peer}. */
+    static String ping(String dev, InetAddress peer, long seconds) {
+        return "ping -c 1 -W " + seconds + " -I " + name(dev) + " " + Cidr.format(peer);
+    }
+
+    /** True if {@code sid} looks like an rpcd session id. */
+    static boolean isSid(String sid) {
+        return sid != null && SID.matcher(sid).matches();
+    }
+
+    private static String sid(String sid) {
+        if (!isSid(sid)) {
+            throw new IllegalArgumentException("'" + sid + "' is not an rpcd session id");
+        }
+        return sid;
+    }
+
+    private static String name(String n) {
+        if (!UciLine.isName(n)) {
+            throw new IllegalArgumentException("'" + n + "' is not an interface name this adapter uses");
+        }
+        return n;
+    }
+}

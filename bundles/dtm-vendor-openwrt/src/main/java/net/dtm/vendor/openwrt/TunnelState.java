@@ -1,0 +1,166 @@
+package net.dtm.vendor.openwrt;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import net.dtm.api.Cidr;
+import net.dtm.api.TunnelType;
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.TunnelIntent;
+
+/**
+ * Turns the device's view into an intent: the tunnel's outer endpoints, port and VNI and its routes
+ * from the UCI configuration; the MTU and the inner address from the kernel ({@code ip -j addr show
+ * dev <name>}), so a configuration netifd did not bring up reads back as different (MTU 0, no
+ * address) instead of as in sync.
+ */
+final class TunnelState {
+
+    /** VXLAN's IANA port, netifd's default when {@code port} is unset. */
+    static final int DEFAULT_PORT = 4789;
+
+    /** What the kernel shows for the tunnel device. */
+    record KernelLink(int mtu, List<HostAddress> addresses) {
+    }
+
+    /** An address with its prefix length, as configured on an interface. */
+    record HostAddress(InetAddress address, int prefixLength) {
+    }
+
+    private TunnelState() {
+    }
+
+    /** True if {@code section} is a tunnel interface this adapter builds. */
+    static boolean isTunnel(UciShow.Section section) {
+        String proto = section.get("proto").orElse("");
+        return section.type().equals("interface") && (proto.equals("vxlan") || proto.equals("vxlan6"));
+    }
+
+    /**
+     * The intent of tunnel {@code name}, empty when there is no such section.
+     *
+     * @param kernel the device as the kernel shows it; empty if there is no such device
+     * @throws ConfigException (not rejected) if the sections cannot be read as a DTM tunnel
+     */
+    static Optional<TunnelIntent> decode(UciShow uci, String name, TunnelIntent.Role role, Optional<KernelLink> kernel)
+            throws ConfigException {
+        Optional<UciShow.Section> found = uci.section(UciNames.tunnel(name));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        UciShow.Section t = found.get();
+        if (!isTunnel(t)) {
+            throw new ConfigException("network." + name + " exists but is not a vxlan interface (type " + t.type()
+                    + ", proto " + t.get("proto").orElse("none") + "): DTM does not own it", false);
+        }
+        try {
+            boolean six = t.get("proto").orElseThrow().equals("vxlan6");
+            InetAddress local = Cidr.parseLiteral(required(t, six ? "ip6addr" : "ipaddr"));
+            InetAddress remote = Cidr.parseLiteral(required(t, six ? "peer6addr" : "peeraddr"));
+            int port = t.get("port").map(Integer::parseInt).orElse(DEFAULT_PORT);
+            long vni = Long.parseLong(required(t, "vid"));
+            Optional<UciShow.Section> inner = uci.section(UciNames.inner(name));
+            Optional<HostAddress> configured = inner.flatMap(TunnelState::innerAddress);
+            InetAddress innerAddress;
+            int prefixLength;
+            int mtu;
+            if (kernel.isPresent()) {
+                mtu = kernel.get().mtu();
+                boolean innerSix = configured.map(c -> c.address() instanceof Inet6Address).orElse(false);
+                Optional<HostAddress> onDevice = kernel.get().addresses().stream()
+                        .filter(a -> (a.address() instanceof Inet6Address) == innerSix)
+                        .filter(a -> !a.address().isLinkLocalAddress())
+                        .filter(a -> configured.isEmpty() || configured.get().equals(a))
+                        .findFirst()
+                        .or(() -> kernel.get().addresses().stream()
+                                .filter(a -> (a.address() instanceof Inet6Address) == innerSix)
+                                .filter(a -> !a.address().isLinkLocalAddress()).findFirst());
+                innerAddress = onDevice.map(HostAddress::address).orElse(unspecified(innerSix));
+                prefixLength = onDevice.map(HostAddress::prefixLength).orElse(0);
+            } else {
+                mtu = 0;
+                innerAddress = unspecified(configured.map(c -> c.address() instanceof Inet6Address).orElse(false));
+                prefixLength = 0;
+            }
+            List<Cidr> routes = new ArrayList<>();
+            InetAddress gateway = null;
+            for (UciShow.Section s : uci.sections()) {
+                if (!UciNames.isRouteOf(name, s.name())
+                        || !s.get("interface").orElse("").equals(UciNames.inner(name))) {
+                    continue;
+                }
+                if (s.type().equals("route")) {
+                    String mask = s.get("netmask").orElse("255.255.255.255");
+                    routes.add(Cidr.parse(required(s, "target") + "/" + Netmasks.length(mask)));
+                } else if (s.type().equals("route6")) {
+                    String target = required(s, "target");
+                    routes.add(Cidr.parse(target.contains("/") ? target : target + "/128"));
+                } else {
+                    continue;
+                }
+                if (gateway == null && s.get("gateway").isPresent()) {
+                    gateway = Cidr.parseLiteral(s.get("gateway").get());
+                }
+            }
+            InetAddress peerInner = gateway != null ? gateway : unspecified(innerAddress instanceof Inet6Address);
+            return Optional.of(new TunnelIntent(name, role, TunnelType.VXLAN, local,
+                    new InetSocketAddress(remote, port), vni, innerAddress, prefixLength, peerInner, routes, mtu,
+                    Optional.empty(), 0));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("cannot read tunnel " + name + " from the UCI configuration: " + e.getMessage(), false, e);
+        }
+    }
+
+    /** Parses {@code ip -j addr show dev <name>}. */
+    static KernelLink kernelLink(String json) {
+        Object parsed = Json.parse(json);
+        if (!(parsed instanceof List<?> list) || list.isEmpty() || !(list.get(0) instanceof Map<?, ?> link)) {
+            throw new IllegalArgumentException("ip -j addr printed no link");
+        }
+        int mtu = link.get("mtu") instanceof Number n ? n.intValue() : 0;
+        List<HostAddress> addresses = new ArrayList<>();
+        if (link.get("addr_info") instanceof List<?> infos) {
+            for (Object o : infos) {
+                if (o instanceof Map<?, ?> info && info.get("local") instanceof String local
+                        && info.get("prefixlen") instanceof Number len) {
+                    addresses.add(new HostAddress(Cidr.parseLiteral(local), len.intValue()));
+                }
+            }
+        }
+        return new KernelLink(mtu, addresses);
+    }
+
+    private static Optional<HostAddress> innerAddress(UciShow.Section inner) {
+        Optional<String> v4 = inner.get("ipaddr");
+        if (v4.isPresent()) {
+            String a = v4.get();
+            if (a.contains("/")) {
+                return Optional.of(holder(a));
+            }
+            return Optional.of(new HostAddress(Cidr.parseLiteral(a), Netmasks.length(inner.get("netmask").orElse("255.255.255.255"))));
+        }
+        return inner.get("ip6addr").map(TunnelState::holder);
+    }
+
+    private static HostAddress holder(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) {
+            InetAddress a = Cidr.parseLiteral(cidr);
+            return new HostAddress(a, a instanceof Inet6Address ? 128 : 32);
+        }
+        return new HostAddress(Cidr.parseLiteral(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
+    }
+
+    private static String required(UciShow.Section s, String option) {
+        return s.get(option).orElseThrow(() -> new IllegalArgumentException("network." + s.name() + "." + option + " is not set"));
+    }
+
+    private static InetAddress unspecified(boolean v6) {
+        return Cidr.parseLiteral(v6 ? "::" : "0.0.0.0");
+    }
+}
