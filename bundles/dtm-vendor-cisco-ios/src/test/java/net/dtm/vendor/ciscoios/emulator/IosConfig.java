@@ -1,0 +1,257 @@
+package net.dtm.vendor.ciscoios.emulator;
+
+import java.math.BigInteger;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The running configuration of an emulated IOS device: a model, not text. {@link #blocks()} renders
+ * it the way IOS prints it (defaults left out, IPv6 in upper case, interfaces in IOS order).
+ */
+final class IosConfig {
+
+    /** One interface. */
+    static final class Interface {
+        final String name;
+        String description;
+        String ipAddress;
+        String ipMask;
+        final List<String> ipv6 = new ArrayList<>();
+        Integer ipMtu;
+        Integer ipv6Mtu;
+        String mode = "gre ip";
+        String source;
+        String destination;
+        Long key;
+        boolean shutdown;
+
+        Interface(String name) {
+            this.name = name;
+        }
+
+        boolean isTunnel() {
+            return name.startsWith("Tunnel");
+        }
+
+        Interface copy() {
+            Interface c = new Interface(name);
+            c.description = description;
+            c.ipAddress = ipAddress;
+            c.ipMask = ipMask;
+            c.ipv6.addAll(ipv6);
+            c.ipMtu = ipMtu;
+            c.ipv6Mtu = ipv6Mtu;
+            c.mode = mode;
+            c.source = source;
+            c.destination = destination;
+            c.key = key;
+            c.shutdown = shutdown;
+            return c;
+        }
+
+        List<String> lines() {
+            List<String> out = new ArrayList<>();
+            if (description != null) {
+                out.add(" description " + description);
+            }
+            out.add(ipAddress == null ? " no ip address" : " ip address " + ipAddress + " " + ipMask);
+            if (ipMtu != null) {
+                out.add(" ip mtu " + ipMtu);
+            }
+            ipv6.forEach(a -> out.add(" ipv6 address " + a));
+            if (ipv6Mtu != null) {
+                out.add(" ipv6 mtu " + ipv6Mtu);
+            }
+            if (shutdown) {
+                out.add(" shutdown");
+            }
+            if (isTunnel()) {
+                if (source != null) {
+                    out.add(" tunnel source " + source);
+                }
+                if (destination != null) {
+                    out.add(" tunnel destination " + destination);
+                }
+                if (!mode.equals("gre ip")) {
+                    out.add(" tunnel mode " + mode);
+                }
+                if (key != null) {
+                    out.add(" tunnel key " + key);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A static route; {@code iface} or {@code nextHop} may be null. */
+    record Route(boolean v6, String prefix, String mask, String iface, String nextHop) {
+        String line() {
+            StringBuilder b = new StringBuilder(v6 ? "ipv6 route " + prefix : "ip route " + prefix + " " + mask);
+            if (iface != null) {
+                b.append(' ').append(iface);
+            }
+            if (nextHop != null) {
+                b.append(' ').append(nextHop);
+            }
+            return b.toString();
+        }
+    }
+
+    /** A top-level line and the lines under it. */
+    record Block(String header, List<String> children) {
+    }
+
+    String hostname;
+    boolean archive;
+    final Map<String, Interface> interfaces = new TreeMap<>(IosConfig::interfaceOrder);
+    final List<Route> routes = new ArrayList<>();
+
+    IosConfig(String hostname) {
+        this.hostname = hostname;
+    }
+
+    IosConfig copy() {
+        IosConfig c = new IosConfig(hostname);
+        c.archive = archive;
+        interfaces.forEach((k, v) -> c.interfaces.put(k, v.copy()));
+        c.routes.addAll(routes);
+        return c;
+    }
+
+    /** The configuration as IOS prints it, block by block. */
+    List<Block> blocks() {
+        List<Block> out = new ArrayList<>();
+        out.add(new Block("version 17.9", List.of()));
+        out.add(new Block("service timestamps debug datetime msec", List.of()));
+        out.add(new Block("hostname " + hostname, List.of()));
+        if (archive) {
+            out.add(new Block("archive", List.of(" path flash:dtm-archive", " maximum 14")));
+        }
+        for (Interface i : interfaces.values()) {
+            out.add(new Block("interface " + i.name, i.lines()));
+        }
+        routes.stream().filter(r -> !r.v6()).sorted(Comparator.comparing(IosConfig::routeOrder))
+                .forEach(r -> out.add(new Block(r.line(), List.of())));
+        routes.stream().filter(Route::v6).sorted(Comparator.comparing(IosConfig::routeOrder))
+                .forEach(r -> out.add(new Block(r.line(), List.of())));
+        return out;
+    }
+
+    /** The full running configuration, with the "!" separators, without the header. */
+    List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add("!");
+        for (Block b : blocks()) {
+            boolean section = !b.children().isEmpty() || b.header().startsWith("interface ");
+            out.add(b.header());
+            out.addAll(b.children());
+            if (section) {
+                out.add("!");
+            }
+        }
+        out.add("!");
+        out.add("end");
+        return out;
+    }
+
+    /** The blocks by header, for the archive differences. */
+    Map<String, Block> blockMap() {
+        Map<String, Block> m = new LinkedHashMap<>();
+        blocks().forEach(b -> m.put(b.header(), b));
+        return m;
+    }
+
+    private static String routeOrder(Route r) {
+        return String.format("%040x", number(r.prefix()));
+    }
+
+    private static int interfaceOrder(String a, String b) {
+        String ta = a.replaceAll("[\\d/.]+$", "");
+        String tb = b.replaceAll("[\\d/.]+$", "");
+        if (!ta.equals(tb)) {
+            return ta.startsWith("Tunnel") != tb.startsWith("Tunnel") ? (ta.startsWith("Tunnel") ? 1 : -1) : ta.compareTo(tb);
+        }
+        String na = a.substring(ta.length());
+        String nb = b.substring(tb.length());
+        if (na.matches("\\d+") && nb.matches("\\d+")) {
+            return Long.compare(Long.parseLong(na), Long.parseLong(nb));
+        }
+        return na.compareTo(nb);
+    }
+
+    // ------------------------------------------------------------------ address helpers
+
+    /** An IPv4 literal (strict dotted quad), or null. */
+    static Inet4Address v4(String text) {
+        if (text == null || !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return null;
+        }
+        for (String o : text.split("\\.")) {
+            if (Integer.parseInt(o) > 255) {
+                return null;
+            }
+        }
+        try {
+            return (Inet4Address) InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** An IPv6 literal, or null. */
+    static Inet6Address v6(String text) {
+        if (text == null || !text.contains(":") || !text.matches("[0-9A-Fa-f:.]+")) {
+            return null;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(text);
+            return a instanceof Inet6Address six ? six : null;
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Prefix length of a contiguous mask, or -1. */
+    static int maskLength(String mask) {
+        Inet4Address m = v4(mask);
+        if (m == null) {
+            return -1;
+        }
+        long v = number(mask).longValue();
+        for (int len = 0; len <= 32; len++) {
+            long want = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
+            if (want == v) {
+                return len;
+            }
+        }
+        return -1;
+    }
+
+    /** IOS's way of printing an IPv6 address: compressed, upper case. */
+    static String ios6(Inet6Address a) {
+        return net.dtm.api.Cidr.format(a).toUpperCase(Locale.ROOT);
+    }
+
+    static BigInteger number(String address) {
+        String a = address.contains("/") ? address.substring(0, address.indexOf('/')) : address;
+        InetAddress i = v4(a) != null ? v4(a) : v6(a);
+        return new BigInteger(1, Objects.requireNonNull(i, a).getAddress());
+    }
+
+    /** True if {@code address} has bits set outside a prefix of {@code length}. */
+    static boolean hostBits(InetAddress address, int length) {
+        int bits = address.getAddress().length * 8;
+        BigInteger host = BigInteger.ONE.shiftLeft(bits - length).subtract(BigInteger.ONE);
+        return !new BigInteger(1, address.getAddress()).and(host).equals(BigInteger.ZERO);
+    }
+}

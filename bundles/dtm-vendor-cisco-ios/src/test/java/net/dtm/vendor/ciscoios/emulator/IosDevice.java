@@ -1,0 +1,233 @@
+package net.dtm.vendor.ciscoios.emulator;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import net.dtm.config.ssh.testkit.EmulatedDevice;
+import net.dtm.config.ssh.testkit.EmulatedShell;
+import net.dtm.config.ssh.testkit.ManualClock;
+
+/**
+ * An emulated Cisco IOS router for tests: the running configuration (a model, rendered as IOS
+ * prints it), the configuration archive, and the {@code configure terminal revert timer} on a
+ * {@link ManualClock} live here, shared by every session; each shell has its own mode
+ * ({@link IosShell}). A dropped session does not stop the revert timer, as on IOS. Thread-safe: every
+ * state change holds this object's lock.
+ */
+public final class IosDevice implements EmulatedDevice {
+
+    private static final DateTimeFormatter ARCHIVE_TIME = DateTimeFormatter.ofPattern("MMM-d-HH-mm-ss.SSS", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final ManualClock clock;
+    private IosConfig running;
+    private IosConfig startup;
+    private final Map<String, IosConfig> archives = new LinkedHashMap<>();
+    private int archiveCount;
+    private IosConfig checkpoint;
+    private ManualClock.Timer revertTimer;
+    private final List<Pattern> refused = new ArrayList<>();
+    private final Set<String> reachable = new HashSet<>();
+    private final List<String> received = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+
+    /** A router named {@code hostname} with GigabitEthernet0/0 = {@code outer}/24, archive configured. */
+    public IosDevice(String hostname, String outer, ManualClock clock) {
+        this.clock = clock;
+        this.running = new IosConfig(hostname);
+        running.archive = true;
+        IosConfig.Interface g = new IosConfig.Interface("GigabitEthernet0/0");
+        g.ipAddress = outer;
+        g.ipMask = "255.255.255.0";
+        running.interfaces.put(g.name, g);
+        this.startup = running.copy();
+    }
+
+    @Override
+    public EmulatedShell openShell() {
+        return new IosShell(this);
+    }
+
+    @Override
+    public void sessionEnded(EmulatedShell shell) {
+        synchronized (this) {
+            events.add("session ended" + (revertTimer != null ? ", revert timer still running" : ""));
+        }
+    }
+
+    // ------------------------------------------------------------------ test controls
+
+    /** Configures or removes {@code archive} (path flash:dtm-archive, maximum 14). */
+    public synchronized IosDevice archive(boolean configured) {
+        running.archive = configured;
+        return this;
+    }
+
+    /** From now on lines matching {@code line} get IOS's invalid-input error (caret under the last word). */
+    public synchronized IosDevice refuse(Pattern line) {
+        refused.add(line);
+        return this;
+    }
+
+    /** Stops refusing lines. */
+    public synchronized void refuseNothing() {
+        refused.clear();
+    }
+
+    /** Pings to {@code address} answer. */
+    public synchronized IosDevice answerPings(String address) {
+        reachable.add(address.toUpperCase(Locale.ROOT));
+        return this;
+    }
+
+    /** Sets the hostname (as {@code hostname X} would). */
+    public synchronized void hostname(String name) {
+        running.hostname = name;
+    }
+
+    public synchronized String hostname() {
+        return running.hostname;
+    }
+
+    /** The running configuration as {@code show running-config} prints it after the header. */
+    public synchronized List<String> runningConfig() {
+        return running.lines();
+    }
+
+    /** Every line typed into any shell of this device, in order (a copy). */
+    public synchronized List<String> received() {
+        return List.copyOf(received);
+    }
+
+    /** True while a revert timer runs. */
+    public synchronized boolean revertPending() {
+        return revertTimer != null;
+    }
+
+    /** What happened to the device's timers and sessions, in order (a copy). */
+    public synchronized List<String> events() {
+        return List.copyOf(events);
+    }
+
+    // ------------------------------------------------------------------ for IosShell
+
+    synchronized IosConfig config() {
+        return running;
+    }
+
+    synchronized void record(String line) {
+        received.add(line);
+    }
+
+    synchronized boolean isRefused(String line) {
+        return refused.stream().anyMatch(p -> p.matcher(line).matches());
+    }
+
+    synchronized boolean answers(String address) {
+        return reachable.contains(address.toUpperCase(Locale.ROOT));
+    }
+
+    /** {@code configure terminal revert timer N}: error text, or empty when armed. */
+    synchronized Optional<String> armRevert(int minutes) {
+        if (!running.archive) {
+            return Optional.of("%Archive path is not configured. Please configure archive path before using this feature.");
+        }
+        if (revertTimer != null) {
+            return Optional.of("%Rollback Confirmed Change is already pending; confirm or revert it first.");
+        }
+        checkpoint = running.copy();
+        archive(checkpoint);
+        revertTimer = clock.schedule(Duration.ofMinutes(minutes), this::timerFired);
+        events.add("revert timer armed for " + minutes + " min");
+        return Optional.empty();
+    }
+
+    synchronized Optional<String> confirm() {
+        if (revertTimer == null) {
+            return Optional.of("%No Rollback Confirmed Change pending.");
+        }
+        revertTimer.cancel();
+        revertTimer = null;
+        checkpoint = null;
+        events.add("confirmed");
+        return Optional.empty();
+    }
+
+    synchronized Optional<String> revertNow() {
+        if (revertTimer == null) {
+            return Optional.of("%No Rollback Confirmed Change pending.");
+        }
+        revertTimer.cancel();
+        restoreCheckpoint("reverted now");
+        return Optional.empty();
+    }
+
+    private synchronized void timerFired() {
+        if (revertTimer != null) {
+            restoreCheckpoint("reverted by the timer");
+        }
+    }
+
+    private void restoreCheckpoint(String event) {
+        boolean archiveWas = running.archive;
+        running = checkpoint.copy();
+        running.archive = archiveWas;
+        checkpoint = null;
+        revertTimer = null;
+        events.add(event);
+    }
+
+    private void archive(IosConfig config) {
+        String name = "flash:dtm-archive-" + ARCHIVE_TIME.format(clock.now()) + "-" + archiveCount++;
+        archives.put(name, config.copy());
+        while (archives.size() > 14) {
+            archives.remove(archives.keySet().iterator().next());
+        }
+    }
+
+    /** {@code show archive}. */
+    synchronized String showArchive() {
+        if (!running.archive) {
+            return "Archive feature not enabled\n";
+        }
+        StringBuilder b = new StringBuilder("The maximum archive configurations allowed is 14.\n");
+        b.append("The next archive file will be named flash:dtm-archive-<timestamp>-").append(archiveCount).append('\n');
+        b.append(" Archive #  Name\n");
+        List<String> names = new ArrayList<>(archives.keySet());
+        for (int i = 0; i < 14; i++) {
+            b.append(String.format("  %2d        ", i + 1));
+            if (i < names.size()) {
+                b.append(names.get(i)).append(i == names.size() - 1 ? " <- Most Recent" : "");
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A configuration by the name IOS's archive commands use, or null. */
+    synchronized IosConfig named(String name) {
+        return switch (name) {
+            case "system:running-config" -> running;
+            case "nvram:startup-config" -> startup;
+            default -> archives.get(name);
+        };
+    }
+
+    synchronized IosConfig startup() {
+        return startup;
+    }
+
+    synchronized void writeMemory() {
+        startup = running.copy();
+    }
+}
