@@ -36,7 +36,7 @@ final class ConnectFailures {
 
     /** Nothing answered (TCP, key exchange or login) within {@code timeout}. */
     static ConfigException timedOut(String where, String stage, Duration timeout) {
-        return new ConfigException("no answer from " + where + " within " + timeout.toSeconds() + " s while " + stage
+        return new ConfigException("no answer from " + where + " within " + seconds(timeout) + " while " + stage
                 + ": check the address, the route and any firewall, and that an SSH server listens there", false);
     }
 
@@ -49,6 +49,11 @@ final class ConnectFailures {
     /** Key exchange or login failed for another reason. */
     static ConfigException sessionFailed(String where, Throwable cause) {
         return new ConfigException("SSH session with " + where + " failed: " + root(cause), false, cause);
+    }
+
+    /** {@code 10 s}, or {@code 500 ms} below a whole second. */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** {@code host:port}, with brackets around an IPv6 address. */

@@ -37,8 +37,8 @@ final class ExecChannel {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), left);
             if (!events.contains(ClientChannelEvent.CLOSED)) {
-                throw new ConfigException("command " + what + " did not end within " + timeout.toMillis()
-                        + " ms; its outcome is unknown: read the device's state again", false);
+                throw new ConfigException("command " + what + " did not end within " + ConnectFailures.seconds(timeout)
+                        + "; its outcome is unknown: read the device's state again", false);
             }
             Integer status = channel.getExitStatus();
             if (status == null) {

@@ -2,6 +2,7 @@ package net.dtm.config.ssh;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,8 @@ final class HostKeyPinning extends KnownHostsServerKeyVerifier {
         }
         boolean accepted = super.acceptUnknownHostKey(session, remote, serverKey);
         if (accepted && !problems.containsKey(session)) {
-            LOG.info("pinned host key {} of {} in {} (first connection)", fingerprint(serverKey), remote, file);
+            LOG.info("pinned host key {} of {} in {} (first connection)", fingerprint(serverKey), describe(remote),
+                    file);
             return true;
         }
         return false;
@@ -113,9 +115,14 @@ final class HostKeyPinning extends KnownHostsServerKeyVerifier {
     public boolean acceptModifiedServerKey(ClientSession session, SocketAddress remote, KnownHostEntry entry,
                                            PublicKey expected, PublicKey actual) {
         problems.put(session, new HostKeyProblem.Changed(file, fingerprint(expected), fingerprint(actual)));
-        LOG.warn("host key of {} changed: pinned {}, device now offers {}; connection refused", remote,
+        LOG.warn("host key of {} changed: pinned {}, device now offers {}; connection refused", describe(remote),
                 fingerprint(expected), fingerprint(actual));
         return false;
+    }
+
+    private static String describe(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet ? ConnectFailures.where(inet.getHostString(), inet.getPort())
+                : String.valueOf(remote);
     }
 
     private void createFile() throws IOException {

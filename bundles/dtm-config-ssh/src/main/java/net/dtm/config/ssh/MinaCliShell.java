@@ -179,7 +179,7 @@ final class MinaCliShell implements CliShell {
         String tail = text.length() > 200 ? text.substring(text.length() - 200) : text;
         String seen = tail.isBlank() ? "nothing" : "\"" + redaction.apply(tail) + "\"";
         return new ConfigException("no prompt matching " + promptPattern.pattern() + " from " + where + " within "
-                + seconds(timeout) + " " + redaction.apply(what) + "; last seen: " + seen
+                + ConnectFailures.seconds(timeout) + " " + redaction.apply(what) + "; last seen: " + seen
                 + " (is the prompt pattern right, or does the command need more time?)", false);
     }
 
@@ -209,9 +209,5 @@ final class MinaCliShell implements CliShell {
             }
         }
         return sb.toString();
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }
