@@ -168,8 +168,9 @@ final class MikrotikSession implements ConfigSession {
         return net;
     }
 
-    private String export(String menu) throws ConfigException {
-        String out = terminal.send(menu + " export terse");
+    private String export(List<String> menus) throws ConfigException {
+        String menu = String.join(", ", menus);
+        String out = terminal.send(String.join("; ", menus.stream().map(m -> m + " export terse").toList()));
         for (String line : out.split("\n")) {
             String l = line.trim();
             if (!l.isEmpty() && !l.startsWith("/") && !l.startsWith("#") && !l.startsWith("add ")

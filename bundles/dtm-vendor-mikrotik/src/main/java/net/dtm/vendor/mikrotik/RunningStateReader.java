@@ -23,9 +23,13 @@ final class RunningStateReader {
 
     static final int VXLAN_DEFAULT_PORT = 8472;
 
-    /** Runs an export command and returns its output. */
+    /** The menus read: each tunnel menu (VXLAN's export includes its VTEPs), addresses and routes. */
+    static final List<String> MENUS = List.of("/interface vxlan", "/interface gre", "/interface ipip", "/ip address",
+            "/ipv6 address", "/ip route", "/ipv6 route");
+
+    /** Runs the exports of {@code menus} (on one line, to spare round trips) and returns the output. */
     interface Exporter {
-        String export(String menu) throws ConfigException;
+        String export(List<String> menus) throws ConfigException;
     }
 
     private final Exporter exporter;
@@ -36,11 +40,12 @@ final class RunningStateReader {
 
     /** The tunnel named {@code name}, or empty. */
     Optional<TunnelIntent> read(String name, TunnelIntent.Role role) throws ConfigException {
+        List<ExportParser.Entry> all = fetch();
         for (String menu : MikrotikTunnelInterfaces.TUNNEL_MENUS) {
-            Optional<ExportParser.Entry> itf = entries(menu).stream()
+            Optional<ExportParser.Entry> itf = entries(all, menu).stream()
                     .filter(e -> e.get("name").orElse("").equals(name)).findFirst();
             if (itf.isPresent()) {
-                return Optional.of(decode(name, role, menu, itf.get()));
+                return Optional.of(decode(all, name, role, menu, itf.get()));
             }
         }
         return Optional.empty();
@@ -49,8 +54,9 @@ final class RunningStateReader {
     /** Names of DTM's tunnel interfaces (tagged {@code dtm:}) starting with {@code prefix}. */
     List<String> list(String prefix) throws ConfigException {
         List<String> out = new ArrayList<>();
+        List<ExportParser.Entry> all = fetch();
         for (String menu : MikrotikTunnelInterfaces.TUNNEL_MENUS) {
-            for (ExportParser.Entry e : entries(menu)) {
+            for (ExportParser.Entry e : entries(all, menu)) {
                 String name = e.get("name").orElse("");
                 if (name.startsWith(prefix) && e.get("comment").orElse("").startsWith(RouterOsSyntax.TAG_PREFIX)) {
                     out.add(name);
@@ -63,8 +69,9 @@ final class RunningStateReader {
     /** The addresses configured on the device (any interface), without their prefix lengths. */
     List<InetAddress> addresses() throws ConfigException {
         List<InetAddress> out = new ArrayList<>();
+        List<ExportParser.Entry> all = ExportParser.parse(exporter.export(List.of("/ip address", "/ipv6 address")));
         for (String menu : List.of("/ip address", "/ipv6 address")) {
-            for (ExportParser.Entry e : entries(menu)) {
+            for (ExportParser.Entry e : entries(all, menu)) {
                 e.get("address").ifPresent(a -> out.add(Cidr.parseLiteral(a.substring(0, a.indexOf('/') < 0 ? a.length()
                         : a.indexOf('/')))));
             }
@@ -72,7 +79,7 @@ final class RunningStateReader {
         return out;
     }
 
-    private TunnelIntent decode(String name, TunnelIntent.Role role, String menu, ExportParser.Entry itf)
+    private TunnelIntent decode(List<ExportParser.Entry> all, String name, TunnelIntent.Role role, String menu, ExportParser.Entry itf)
             throws ConfigException {
         try {
             TunnelType type;
@@ -85,7 +92,7 @@ final class RunningStateReader {
                     type = TunnelType.VXLAN;
                     key = Long.parseLong(itf.get("vni").orElse("0"));
                     mtu = Integer.parseInt(itf.get("mtu").orElse("1500"));
-                    ExportParser.Entry vtep = entries("/interface vxlan vteps").stream()
+                    ExportParser.Entry vtep = entries(all, "/interface vxlan vteps").stream()
                             .filter(e -> e.get("interface").orElse("").equals(name)).findFirst()
                             .orElseThrow(() -> new ConfigException("mikrotik: VXLAN interface " + name
                                     + " has no VTEP (/interface vxlan vteps): not built by DTM or half removed", false));
@@ -111,8 +118,8 @@ final class RunningStateReader {
             InetAddress inner = unspecified(false);
             int prefixLength = 0;
             String tag = RouterOsSyntax.tag(name);
-            List<ExportParser.Entry> addrs = new ArrayList<>(entries("/ip address"));
-            addrs.addAll(entries("/ipv6 address"));
+            List<ExportParser.Entry> addrs = new ArrayList<>(entries(all, "/ip address"));
+            addrs.addAll(entries(all, "/ipv6 address"));
             Optional<ExportParser.Entry> addr = addrs.stream()
                     .filter(e -> e.get("interface").orElse("").equals(name))
                     .sorted((a, b) -> Boolean.compare(!tag.equals(a.get("comment").orElse("")),
@@ -127,7 +134,7 @@ final class RunningStateReader {
             List<Cidr> routes = new ArrayList<>();
             InetAddress peer = null;
             for (String routeMenu : List.of("/ip route", "/ipv6 route")) {
-                for (ExportParser.Entry r : entries(routeMenu)) {
+                for (ExportParser.Entry r : entries(all, routeMenu)) {
                     if (!tag.equals(r.get("comment").orElse(""))) {
                         continue;
                     }
@@ -150,8 +157,13 @@ final class RunningStateReader {
         }
     }
 
-    private List<ExportParser.Entry> entries(String menu) throws ConfigException {
-        return ExportParser.parse(exporter.export(menu)).stream().filter(e -> e.menu().equals(menu)).toList();
+    /** Every entry of {@link #MENUS}, read in one round trip. */
+    List<ExportParser.Entry> fetch() throws ConfigException {
+        return ExportParser.parse(exporter.export(MENUS));
+    }
+
+    private static List<ExportParser.Entry> entries(List<ExportParser.Entry> all, String menu) {
+        return all.stream().filter(e -> e.menu().equals(menu)).toList();
     }
 
     private static InetAddress unspecified(boolean v6) {

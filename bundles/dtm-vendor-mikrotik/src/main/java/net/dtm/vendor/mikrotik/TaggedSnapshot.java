@@ -20,8 +20,6 @@ final class TaggedSnapshot {
     /** Menus exported, in the order objects are added (each depends on the ones before). */
     static final List<String> ADD_ORDER = List.of("/interface vxlan", "/interface gre", "/interface ipip",
             "/interface vxlan vteps", "/ip address", "/ipv6 address", "/ip route", "/ipv6 route");
-    private static final List<String> EXPORTED = List.of("/interface vxlan", "/interface gre", "/interface ipip",
-            "/ip address", "/ipv6 address", "/ip route", "/ipv6 route");
 
     /** tag → menu → lines. */
     private final Map<String, Map<String, List<String>>> byTag;
@@ -33,13 +31,11 @@ final class TaggedSnapshot {
     /** Exports the tagged objects now. */
     static TaggedSnapshot take(RunningStateReader.Exporter exporter) throws ConfigException {
         Map<String, Map<String, List<String>>> byTag = new LinkedHashMap<>();
-        for (String menu : EXPORTED) {
-            for (ExportParser.Entry e : ExportParser.parse(exporter.export(menu))) {
-                String tag = e.get("comment").orElse("");
-                if (tag.startsWith(RouterOsSyntax.TAG_PREFIX) && ADD_ORDER.contains(e.menu())) {
-                    byTag.computeIfAbsent(tag, t -> new LinkedHashMap<>())
-                            .computeIfAbsent(e.menu(), m -> new ArrayList<>()).add(e.line());
-                }
+        for (ExportParser.Entry e : ExportParser.parse(exporter.export(RunningStateReader.MENUS))) {
+            String tag = e.get("comment").orElse("");
+            if (tag.startsWith(RouterOsSyntax.TAG_PREFIX) && ADD_ORDER.contains(e.menu())) {
+                byTag.computeIfAbsent(tag, t -> new LinkedHashMap<>())
+                        .computeIfAbsent(e.menu(), m -> new ArrayList<>()).add(e.line());
             }
         }
         return new TaggedSnapshot(byTag);
