@@ -30,9 +30,10 @@ final class CiscoIosSession implements ConfigSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(CiscoIosSession.class);
 
-    static final String LIST_TUNNELS = "show running-config | include ^interface Tunnel|^ description";
-    static final String LIST_ROUTES = "show running-config | include ^ip route|^ipv6 route";
-    static final String LIST_ADDRESSES = "show running-config | include ^interface |^ ip address |^ ipv6 address ";
+    /** The tunnels, their descriptions and the static routes, in one round trip. */
+    static final String LIST_TUNNELS = "show running-config | include ^interface Tunnel|^ description|^ip route|^ipv6 route";
+    /** Every interface with its description and addresses. */
+    static final String LIST_ADDRESSES = "show running-config | include ^interface |^ description|^ ip address |^ ipv6 address ";
     static final String ARCHIVE_READY = "The next archive file will be named";
     private static final Pattern MOST_RECENT = Pattern.compile("(?m)^\\s*\\d+\\s+(\\S+)\\s+<- Most Recent");
     private static final Pattern SUCCESS_RATE = Pattern.compile("Success rate is (\\d+) percent");
@@ -67,12 +68,13 @@ final class CiscoIosSession implements ConfigSession {
             return Optional.empty();
         }
         String tunnel = "Tunnel" + number.getAsLong();
-        String description = parser.tunnels(cli.exec(LIST_TUNNELS, false)).get(tunnel);
+        String listing = cli.exec(LIST_TUNNELS, false);
+        String description = parser.tunnels(listing).get(tunnel);
         if (description == null || !description.equals(TunnelNumbers.description(name))) {
             return Optional.empty();
         }
         String config = cli.exec("show running-config interface " + tunnel, false);
-        List<RunningConfigParser.Route> routes = parser.routes(cli.exec(LIST_ROUTES, false), tunnel);
+        List<RunningConfigParser.Route> routes = parser.routes(listing, tunnel);
         try {
             return Optional.of(parser.tunnel(config, name, role, routes));
         } catch (IllegalArgumentException e) {
@@ -108,10 +110,11 @@ final class CiscoIosSession implements ConfigSession {
             problems.add(target.where() + " has no configuration archive, which the revert timer that protects every DTM"
                     + " change needs; configure it (nothing was changed): archive / path flash:dtm-archive / maximum 14");
         }
+        String listing = cli.exec(LIST_ADDRESSES, false);
         OptionalLong number = numbers.number(intent.name());
         if (number.isPresent()) {
             String tunnel = "Tunnel" + number.getAsLong();
-            String description = parser.tunnels(cli.exec(LIST_TUNNELS, false)).get(tunnel);
+            String description = parser.tunnels(listing).get(tunnel);
             if (description != null && !description.equals(TunnelNumbers.description(intent.name()))) {
                 problems.add(tunnel + " already exists on " + target.where() + " and is not DTM's tunnel for "
                         + intent.name() + " (its description is '" + description + "', DTM's would be '"
@@ -119,7 +122,7 @@ final class CiscoIosSession implements ConfigSession {
             }
         }
         InetAddress local = intent.localOuter();
-        if (!parser.interfaceAddresses(cli.exec(LIST_ADDRESSES, false)).contains(local)) {
+        if (!parser.interfaceAddresses(listing).contains(local)) {
             problems.add("local outer address " + Cidr.format(local) + " is not configured on any interface of "
                     + target.where());
         }

@@ -3,9 +3,7 @@ package net.dtm.vendor.ciscoios.emulator;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +64,6 @@ final class IosShell implements EmulatedShell {
     private Mode mode = Mode.EXEC;
     private String iface;
     private int length = 24;
-    private final Deque<String> more = new ArrayDeque<>();
     private boolean ended;
     private String line = "";
     private List<Token> toks = List.of();
@@ -82,9 +79,6 @@ final class IosShell implements EmulatedShell {
 
     @Override
     public String prompt() {
-        if (!more.isEmpty()) {
-            return "";
-        }
         String host = device.hostname();
         return switch (mode) {
             case USER -> host + ">";
@@ -102,9 +96,6 @@ final class IosShell implements EmulatedShell {
     @Override
     public String line(String typed) {
         synchronized (device) {
-            if (!more.isEmpty()) {
-                return nextPage();
-            }
             device.record(typed);
             String prompt = prompt();
             String out;
@@ -868,28 +859,19 @@ final class IosShell implements EmulatedShell {
         return out;
     }
 
+    /** Inserts IOS's pager marker every screenful unless paging is off; the server waits for a key there. */
     private String page(String out) {
         if (length == 0) {
             return out;
         }
-        List<String> lines = new ArrayList<>(List.of(out.split("\n", -1)));
-        if (lines.size() <= length) {
-            return out;
+        String[] lines = out.split("\n", -1);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0 && i % (length - 1) == 0 && i < lines.length - 1) {
+                b.append(" --More-- \n");
+            }
+            b.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
         }
-        StringBuilder first = new StringBuilder();
-        for (int i = 0; i < length - 1; i++) {
-            first.append(lines.get(i)).append('\n');
-        }
-        StringBuilder rest = new StringBuilder();
-        for (int i = length - 1; i < lines.size(); i++) {
-            rest.append(lines.get(i)).append(i < lines.size() - 1 ? "\n" : "");
-        }
-        more.add(rest.toString());
-        return first + " --More-- ";
-    }
-
-    private String nextPage() {
-        String rest = more.poll();
-        return page(rest == null ? "" : rest);
+        return b.toString();
     }
 }
