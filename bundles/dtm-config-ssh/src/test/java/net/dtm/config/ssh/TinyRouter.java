@@ -3,6 +3,8 @@ package net.dtm.config.ssh;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import net.dtm.config.ssh.testkit.EmulatedDevice;
 import net.dtm.config.ssh.testkit.EmulatedShell;
@@ -20,6 +22,8 @@ final class TinyRouter implements EmulatedDevice {
     final List<Character> controls = new CopyOnWriteArrayList<>();
     final List<EmulatedShell> ended = new CopyOnWriteArrayList<>();
     volatile boolean execSupported = true;
+    /** Holds the exec command {@code hang} until counted down (bounded, so a failing test cannot hang). */
+    final CountDownLatch release = new CountDownLatch(1);
 
     @Override
     public EmulatedShell openShell() {
@@ -33,6 +37,14 @@ final class TinyRouter implements EmulatedDevice {
         }
         return switch (command) {
             case "uname" -> Optional.of(ExecOutcome.ok("TinyOS 1.0\n"));
+            case "hang" -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                yield Optional.of(ExecOutcome.ok("released\n"));
+            }
             case "false" -> Optional.of(new ExecOutcome(3, "partial\n", "failed: no such thing\n"));
             default -> Optional.of(ExecOutcome.fail(127, command + ": not found\n"));
         };
