@@ -695,7 +695,11 @@ public final class DataPlaneLab implements AutoCloseable {
     public String diagnostics() {
         StringBuilder b = new StringBuilder();
         for (KarafNode n : List.of(server, agent)) {
-            b.append("\n--- ").append(n.name()).append(" karaf.log (tail):\n").append(n.logTail(40));
+            b.append("\n--- ").append(n.name()).append(" karaf.log (tail, without feature resolution):\n")
+                    .append(n.logTailWithoutFeatures(30));
+        }
+        for (KarafNode n : List.of(server, agent)) {
+            b.append("\n--- ").append(n.name()).append(" threads in DTM code or blocked:\n").append(n.dtmThreads());
         }
         for (String ns : List.of(routerNs, serverNs)) {
             b.append("\n--- ").append(ns).append(": ip -d addr\n").append(Sh.run("ip", "-n", ns, "-d", "addr").out());

@@ -11,11 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One of the shipped distributions as an operator runs it, inside a network namespace: unpacked
@@ -195,6 +198,46 @@ final class KarafNode {
         } catch (IOException | UncheckedIOException e) {
             return "(no " + log + ": " + e + ")";
         }
+    }
+
+    /**
+     * The last {@code n} log lines that are not Karaf's feature resolution chatter (which fills a
+     * plain tail at start and hides what the DTM components did).
+     */
+    String logTailWithoutFeatures(int n) {
+        Path log = home.resolve("data/log/karaf.log");
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            List<String> kept = lines.filter(l -> !l.contains("FeaturesServiceImpl") && !l.contains("CommandExtension"))
+                    .collect(Collectors.toList());
+            return String.join("\n", kept.subList(Math.max(0, kept.size() - n), kept.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no " + log + ": " + e + ")";
+        }
+    }
+
+    /**
+     * The threads of the Karaf JVM that run DTM code or wait for a lock, from {@code jcmd
+     * Thread.print} (a component stuck in its activation shows here and nowhere in the log).
+     */
+    String dtmThreads() {
+        if (!alive()) {
+            return "(not running)";
+        }
+        Optional<ProcessHandle> java = Stream.concat(Stream.of(jvm.toHandle()), jvm.descendants())
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+        if (java.isEmpty()) {
+            return "(no java process under pid " + jvm.pid() + ")";
+        }
+        Sh.Result dump = Sh.run(Duration.ofSeconds(20), null, Map.of(), "jcmd", Long.toString(java.get().pid()), "Thread.print");
+        StringBuilder out = new StringBuilder();
+        for (String thread : dump.out().split("\n\n")) {
+            if (thread.contains("net.dtm.") || thread.contains("State: BLOCKED")) {
+                String[] lines = thread.split("\n");
+                out.append(String.join("\n", Arrays.asList(lines).subList(0, Math.min(lines.length, 14))))
+                        .append("\n");
+            }
+        }
+        return out.length() == 0 ? "(no thread in DTM code; jcmd status " + dump.status() + ")" : out.toString();
     }
 
     /** Kills the JVM if it still runs (the lab deletes the namespace afterwards). */
