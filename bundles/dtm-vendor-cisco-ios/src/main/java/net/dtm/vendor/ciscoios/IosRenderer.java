@@ -15,9 +15,10 @@ import net.dtm.spi.config.TunnelIntent;
 import net.dtm.spi.config.TunnelInterfaceBehaviour;
 
 /**
- * Renders IOS global-configuration lines. Every block that touches the interface starts with
- * {@code interface TunnelN} and ends with {@code exit}, so blocks can be put together in any order
- * and each starts and ends in global configuration mode. Static routes name the tunnel interface as
+ * Renders IOS configuration lines. Every block that touches the interface starts with
+ * {@code interface TunnelN}, so blocks can be put together in any order; none ends with {@code exit},
+ * since IOS runs a global command typed in interface mode (the next {@code interface} or
+ * {@code ip route}) in global mode, and every line is a round trip. Static routes name the tunnel interface as
  * well as the next hop ({@code ip route P MASK TunnelN NEXTHOP}): that ties a route to its tunnel,
  * lets a route be removed without knowing its next hop, and lets {@code no interface} take the
  * routes with it.
@@ -67,8 +68,6 @@ final class IosRenderer implements TunnelInterfaceBehaviour, AddressingBehaviour
         out.add(interfaceLine(intent.name()));
         out.add("description " + TunnelNumbers.description(intent.name()));
         endpoints(out, intent);
-        out.add("no shutdown");
-        out.add("exit");
         return out;
     }
 
@@ -80,7 +79,6 @@ final class IosRenderer implements TunnelInterfaceBehaviour, AddressingBehaviour
         if (wanted.key() == 0 && running.key() != 0) {
             out.add("no tunnel key");
         }
-        out.add("exit");
         return out;
     }
 
@@ -100,7 +98,7 @@ final class IosRenderer implements TunnelInterfaceBehaviour, AddressingBehaviour
         String line = IosSyntax.isV6(address)
                 ? "ipv6 address " + IosSyntax.address(address) + "/" + prefixLength
                 : "ip address " + IosSyntax.address(address) + " " + IosSyntax.mask(prefixLength);
-        return List.of(interfaceLine(name), line, "exit");
+        return List.of(interfaceLine(name), line);
     }
 
     @Override
@@ -113,7 +111,7 @@ final class IosRenderer implements TunnelInterfaceBehaviour, AddressingBehaviour
         } else {
             line = "no ipv6 address " + IosSyntax.address(address) + "/" + prefixLength;
         }
-        return List.of(interfaceLine(name), line, "exit");
+        return List.of(interfaceLine(name), line);
     }
 
     @Override
@@ -133,7 +131,7 @@ final class IosRenderer implements TunnelInterfaceBehaviour, AddressingBehaviour
     @Override
     public List<String> setMtu(String name, int mtu) {
         return List.of(interfaceLine(name), "ip mtu " + mtu,
-                mtu >= IPV6_MINIMUM_MTU ? "ipv6 mtu " + mtu : "no ipv6 mtu", "exit");
+                mtu >= IPV6_MINIMUM_MTU ? "ipv6 mtu " + mtu : "no ipv6 mtu");
     }
 
     private String interfaceLine(String name) {
