@@ -32,6 +32,9 @@ final class MikrotikSession implements ConfigSession {
     private final RunningStateReader reader;
     private Net net = Net.NONE;
     private TaggedSnapshot snapshot;
+    /** The last export, reused until this session sends anything else (check, then read, one round trip). */
+    private List<String> cachedMenus = List.of();
+    private String cachedExport;
 
     MikrotikSession(RouterOsTerminal terminal) {
         this.terminal = terminal;
@@ -59,6 +62,7 @@ final class MikrotikSession implements ConfigSession {
 
     @Override
     public void apply(List<String> commands) throws ConfigException {
+        cachedExport = null;
         int n = 0;
         for (String command : commands) {
             n++;
@@ -78,6 +82,7 @@ final class MikrotikSession implements ConfigSession {
 
     @Override
     public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
+        cachedExport = null;
         long count = Math.max(1, Math.min(10, timeout.toSeconds()));
         String out = terminal.send("/ping address=" + Cidr.format(intent.peerInner()) + " interface=" + intent.name()
                 + " count=" + count);
@@ -102,6 +107,7 @@ final class MikrotikSession implements ConfigSession {
 
     /** Enters safe mode, or takes a snapshot when another session holds it. */
     void arm() throws ConfigException {
+        cachedExport = null;
         if (net != Net.NONE) {
             throw new ConfigException("mikrotik " + terminal.where() + ": a change is already armed in this session", false);
         }
@@ -130,6 +136,7 @@ final class MikrotikSession implements ConfigSession {
 
     /** Keeps the change: leaves safe mode, or drops the snapshot. */
     void confirmChange() throws ConfigException {
+        cachedExport = null;
         Net was = net;
         net = Net.NONE;
         snapshot = null;
@@ -147,6 +154,7 @@ final class MikrotikSession implements ConfigSession {
 
     /** Undoes the change: ends the connection in safe mode and logs in again, or restores the snapshot. */
     void revertChange() throws ConfigException {
+        cachedExport = null;
         Net was = net;
         net = Net.NONE;
         if (was == Net.SAFE_MODE) {
@@ -169,6 +177,9 @@ final class MikrotikSession implements ConfigSession {
     }
 
     private String export(List<String> menus) throws ConfigException {
+        if (cachedExport != null && cachedMenus.equals(menus)) {
+            return cachedExport;
+        }
         String menu = String.join(", ", menus);
         String out = terminal.send(String.join("; ", menus.stream().map(m -> m + " export terse").toList()));
         for (String line : out.split("\n")) {
@@ -178,6 +189,8 @@ final class MikrotikSession implements ConfigSession {
                 throw new ConfigException("mikrotik " + terminal.where() + ": " + menu + " export failed: " + l, false);
             }
         }
+        cachedMenus = menus;
+        cachedExport = out;
         return out;
     }
 

@@ -106,14 +106,15 @@ final class MikrotikTunnelInterfaces implements TunnelInterfaceBehaviour {
     }
 
     /**
-     * Removes routes, addresses, the VTEP and the interface of {@code name}. Each line names its
-     * objects with {@code [find ...]}, which matches nothing (and changes nothing) where an object
-     * does not exist, so one list serves every type.
+     * Removes routes, addresses, the VTEP and the interface of {@code name}, as one line of
+     * {@code ;}-separated commands (RouterOS runs them in order and stops at the first failure). Each
+     * names its objects with {@code [find ...]}, which matches nothing (and changes nothing) where an
+     * object does not exist, so one line serves every type and a half-removed tunnel.
      */
     @Override
     public List<String> delete(String name) {
         String tagged = "[find where comment=" + quote(tag(name)) + "]";
-        return List.of(
+        return List.of(String.join("; ",
                 "/ip route remove " + tagged,
                 "/ipv6 route remove " + tagged,
                 "/ip address remove [find where interface=" + name + "]",
@@ -121,7 +122,7 @@ final class MikrotikTunnelInterfaces implements TunnelInterfaceBehaviour {
                 "/interface vxlan vteps remove [find where interface=" + name + "]",
                 "/interface vxlan remove [find where name=" + name + "]",
                 "/interface gre remove [find where name=" + name + "]",
-                "/interface ipip remove [find where name=" + name + "]");
+                "/interface ipip remove [find where name=" + name + "]"));
     }
 
     private static String vtepAdd(TunnelIntent i) {

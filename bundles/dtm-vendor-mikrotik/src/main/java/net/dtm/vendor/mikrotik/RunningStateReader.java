@@ -69,7 +69,7 @@ final class RunningStateReader {
     /** The addresses configured on the device (any interface), without their prefix lengths. */
     List<InetAddress> addresses() throws ConfigException {
         List<InetAddress> out = new ArrayList<>();
-        List<ExportParser.Entry> all = ExportParser.parse(exporter.export(List.of("/ip address", "/ipv6 address")));
+        List<ExportParser.Entry> all = fetch();
         for (String menu : List.of("/ip address", "/ipv6 address")) {
             for (ExportParser.Entry e : entries(all, menu)) {
                 e.get("address").ifPresent(a -> out.add(Cidr.parseLiteral(a.substring(0, a.indexOf('/') < 0 ? a.length()

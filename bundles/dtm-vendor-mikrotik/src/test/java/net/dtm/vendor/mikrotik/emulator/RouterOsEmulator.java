@@ -28,6 +28,8 @@ public final class RouterOsEmulator implements EmulatedDevice {
     private RouterOsModel safeBase;
     private final List<String> safeLog = new ArrayList<>();
     private final List<String> changes = new ArrayList<>();
+    private java.util.function.Predicate<String> refuse = line -> false;
+    private String refusal = "";
 
     public RouterOsEmulator() {
         try {
@@ -72,6 +74,19 @@ public final class RouterOsEmulator implements EmulatedDevice {
 
     public synchronized String identity() {
         return model.identity();
+    }
+
+    /**
+     * From now on commands matching {@code line} fail with {@code error} (RouterOS's text), as a
+     * device does when a value is valid for DTM but not for this router (a feature or licence it lacks).
+     */
+    public synchronized void refuseWhen(java.util.function.Predicate<String> line, String error) {
+        refuse = line;
+        refusal = error;
+    }
+
+    synchronized java.util.Optional<String> refusalOf(String command) {
+        return refuse.test(command.trim()) ? java.util.Optional.of(refusal) : java.util.Optional.empty();
     }
 
     /** True while some session holds safe mode. */

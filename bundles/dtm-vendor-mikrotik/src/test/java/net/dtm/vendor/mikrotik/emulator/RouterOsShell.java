@@ -136,6 +136,10 @@ final class RouterOsShell implements EmulatedShell {
     // ------------------------------------------------------------------ commands
 
     private String run(String line) throws CliError, Tokens.SyntaxError {
+        java.util.Optional<String> refused = device.refusalOf(line);
+        if (refused.isPresent()) {
+            throw new CliError(refused.get());
+        }
         List<Token> raw = Tokens.split(line);
         if (raw.isEmpty()) {
             return "";
