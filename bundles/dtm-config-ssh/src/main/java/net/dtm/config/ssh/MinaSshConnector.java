@@ -62,6 +62,10 @@ public final class MinaSshConnector implements SshConnector, AutoCloseable {
     @Override
     public SshConnection connect(DeviceTarget target) throws ConfigException {
         Objects.requireNonNull(target, "target");
+        if (!client.isStarted()) {
+            throw new ConfigException("the SSH connector is closed (the dtm-config-ssh bundle is stopping or being"
+                    + " reconfigured): try again", false);
+        }
         if (target.isLocal()) {
             throw new ConfigException("device target has no host to connect to over SSH: set its address", false);
         }

@@ -6,13 +6,16 @@ import java.util.regex.Pattern;
 /**
  * Hides secrets in text that goes into exception messages (device output, sent lines): the login
  * password wherever it appears, and the value after a keyword such as {@code secret},
- * {@code password} or {@code pre-shared-key}, as device configurations write credentials.
+ * {@code password} or {@code pre-shared-key} (after modifiers such as {@code 5} or {@code cipher}),
+ * as device configurations write credentials.
  */
 final class Redaction {
 
     private static final String HIDDEN = "****";
-    private static final Pattern KEYWORD_VALUE = Pattern.compile(
-            "(?i)\\b(password|passwd|secret|pre-shared-key|psk|cipher|key-string|community)(\\s*[=:]?\\s*(?:\\d\\s+)?)\\S+");
+    /** A credential keyword, a separator, optional modifiers (IOS {@code 5}, VRP {@code cipher}), the value. */
+    private static final Pattern KEYWORD_VALUE = Pattern.compile("(?i)\\b(password|passwd|secret|pre-shared-key"
+            + "|preshared-key|private-key|psk|key-string|community)((?:\\s*[=:]\\s*|\\s+)"
+            + "(?:(?:cipher|simple|plain|irreversible-cipher|\\d)\\s+)*)\\S+");
 
     private final String password;
 
