@@ -119,6 +119,19 @@ public class PluginDropInIT extends DtmTestSupport {
         String linkList = executeCommand("link:list");
         assertTrue(linkList, linkList.lines().anyMatch(l -> l.trim().startsWith("ex1 ") && l.contains("ethernet")));
 
+        // A factory configuration of the driver's PID replaces the default link by the carrier's own.
+        org.osgi.service.cm.Configuration wan2 = linkConfiguration("wan2");
+        java.util.Hashtable<String, Object> wan2Props = new java.util.Hashtable<>();
+        wan2Props.put("link.id", "wan2");
+        wan2Props.put("kind", "wifi");
+        wan2Props.put("bind.host", "127.0.0.1");
+        wan2.update(wan2Props);
+        awaitTrue("link wan2 from etc/net.dtm.link.example-wan2 replaces ex1", Duration.ofSeconds(20),
+                () -> links.link("wan2").map(l -> l.kind().equals("wifi")).orElse(false) && links.link("ex1").isEmpty());
+        wan2.delete();
+        awaitTrue("ex1 back once the configuration is gone", Duration.ofSeconds(20),
+                () -> links.link("ex1").isPresent() && links.link("wan2").isEmpty());
+
         awaitTrue("adapter example-files installed", Duration.ofSeconds(30), () -> vendors(config).contains(VENDOR));
         AdapterInfo adapter = config.adapters().stream().filter(a -> a.vendor().equals(VENDOR)).findFirst().orElseThrow();
         assertEquals(List.of("EXR-*"), adapter.models());
@@ -252,6 +265,17 @@ public class PluginDropInIT extends DtmTestSupport {
                     && s.parameters().isPresent() && s.establishedAt().map(t -> t.isAfter(after)).orElse(false);
         });
         return agent.status();
+    }
+
+    /**
+     * A new factory configuration of the example link driver, as {@code etc/net.dtm.link.example-<name>.cfg}
+     * makes. Configuration Admin is got directly (and held while the test bundle lives): see DtmDistributionIT.
+     */
+    private org.osgi.service.cm.Configuration linkConfiguration(String name) throws IOException {
+        service(org.osgi.service.cm.ConfigurationAdmin.class);
+        org.osgi.framework.ServiceReference<org.osgi.service.cm.ConfigurationAdmin> ref =
+                bundleContext.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class);
+        return bundleContext.getService(ref).getFactoryConfiguration("net.dtm.link.example", name, "?");
     }
 
     private static List<String> vendors(ConfigurationService config) {
