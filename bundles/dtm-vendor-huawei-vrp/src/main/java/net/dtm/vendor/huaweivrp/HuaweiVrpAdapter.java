@@ -54,7 +54,7 @@ public final class HuaweiVrpAdapter implements VendorAdapter {
     }
 
     /**
-     * Connects, turns paging off and enters the system view.
+     * Connects and turns paging off (the system view is entered on the first change).
      *
      * @throws ConfigException if the target is local or has unknown options (rejected), the device
      *                         cannot be reached or logged into, its host key changed, or it is not in

@@ -22,9 +22,11 @@ import net.dtm.spi.config.ssh.SshConnection;
 
 /**
  * A session on one VRP device in two-stage commit mode, over one SSH shell that stays in the
- * system view. Opening it turns paging off ({@code screen-length 0 temporary}) and enters
- * {@code system-view}; a device whose system view does not show the two-stage marker
- * ({@code [~name]}) is refused, since its changes would take effect line by line.
+ * system view. Opening it turns paging off ({@code screen-length 0 temporary}); the first change
+ * enters {@code system-view}, and a device whose system view does not show the two-stage marker
+ * ({@code [~name]}) is refused there, since its changes would take effect line by line. What the
+ * session read is kept until its next change, so the core's check and read that follow each other
+ * cost one look at the device; reading back after a change always asks the device again.
  *
  * <p>{@link #apply} puts every line into this session's candidate, stopping at the first the
  * device refuses (the candidate is then cleared and nothing is committed), logs the device's own
@@ -50,6 +52,10 @@ final class VrpSession implements ConfigSession {
     private boolean trialRunning;
     private String trialCommit = "";
     private boolean inSubView;
+    private boolean inSystemView;
+    /** What this session read since its last change: check and the core's read follow each other. */
+    private Map<String, TunnelConfig> tunnelCache;
+    private List<StaticRoute> routeCache;
 
     private VrpSession(SshConnection connection, VrpCli cli, VrpTarget target, String where) {
         this.connection = connection;
@@ -59,7 +65,7 @@ final class VrpSession implements ConfigSession {
     }
 
     /**
-     * Opens the shell on {@code connection}, turns paging off and enters the system view.
+     * Opens the shell on {@code connection} and turns paging off.
      *
      * @throws ConfigException if the shell fails, or (rejected) the device is not in two-stage mode
      */
@@ -81,11 +87,23 @@ final class VrpSession implements ConfigSession {
             cli.expect("return");
         }
         cli.expect("screen-length 0 temporary");
+        LOG.debug("huawei-vrp {}: session open, prompt {}", where, cli.rawPrompt());
+    }
+
+    /**
+     * Enters the system view on the first change (a session that only reads stays in the user
+     * view); refuses a device that is not in two-stage commit mode.
+     */
+    private void systemView() throws ConfigException {
+        if (inSystemView) {
+            return;
+        }
         cli.expect("system-view");
-        p = promptNow();
+        VrpPrompt p = promptNow();
         if (p.userView()) {
             throw new ConfigException("huawei-vrp device " + where + " did not enter the system view (prompt " + p.raw() + ")", false);
         }
+        inSystemView = true;
         if (!p.twoStage()) {
             throw new ConfigException("huawei-vrp device " + where + " commits every line at once (prompt " + p.raw()
                     + "): DTM needs VRP's two-stage commit mode, whose system view shows [~name]", true);
@@ -93,7 +111,6 @@ final class VrpSession implements ConfigSession {
         if (p.dirty()) {
             cli.expect("clear configuration candidate");
         }
-        LOG.debug("huawei-vrp {}: session open, prompt {}", where, cli.rawPrompt());
     }
 
     private VrpPrompt promptNow() throws ConfigException {
@@ -147,11 +164,23 @@ final class VrpSession implements ConfigSession {
     }
 
     private Map<String, TunnelConfig> tunnels() throws ConfigException {
-        return TunnelConfig.parseAll(show("display current-configuration interface Tunnel"));
+        if (tunnelCache == null) {
+            tunnelCache = TunnelConfig.parseAll(show("display current-configuration interface Tunnel"));
+        }
+        return tunnelCache;
     }
 
     private List<StaticRoute> routes() throws ConfigException {
-        return StaticRoute.parseAll(show("display current-configuration | include route-static"));
+        if (routeCache == null) {
+            routeCache = StaticRoute.parseAll(show("display current-configuration | include route-static"));
+        }
+        return routeCache;
+    }
+
+    /** The device changes (or may have changed): read afresh from now on. */
+    private void forget() {
+        tunnelCache = null;
+        routeCache = null;
     }
 
     private String show(String command) throws ConfigException {
@@ -171,6 +200,8 @@ final class VrpSession implements ConfigSession {
         if (lines.isEmpty()) {
             return;
         }
+        forget();
+        systemView();
         leaveSubView();
         for (String line : lines) {
             VrpCli.Reply r = cli.run(line);
@@ -215,6 +246,29 @@ final class VrpSession implements ConfigSession {
                                 + r.nextHop().map(h -> " " + VrpSyntax.address(h)).orElse(""));
                     }
                 }
+            }
+            out.add(line);
+        }
+        return joinBlocks(out);
+    }
+
+    /**
+     * Consecutive blocks of one interface become one: {@code quit} followed by {@code interface X}
+     * for the interface just left is dropped (one command less to wait for each).
+     */
+    static List<String> joinBlocks(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        String current = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.equals("quit") && current != null && i + 1 < lines.size() && lines.get(i + 1).equals(current)) {
+                i++;
+                continue;
+            }
+            if (line.startsWith("interface ")) {
+                current = line;
+            } else if (line.equals("quit")) {
+                current = null;
             }
             out.add(line);
         }
@@ -302,6 +356,7 @@ final class VrpSession implements ConfigSession {
         if (!trialRunning) {
             return;
         }
+        forget();
         leaveSubView();
         cli.expect("commit");
         trialRunning = false;
@@ -315,8 +370,11 @@ final class VrpSession implements ConfigSession {
     /** Rolls the trial back now: {@code abort trial}, then checks the commit is gone. */
     void revertTrial() throws ConfigException {
         armed = Optional.empty();
+        forget();
         if (!trialRunning) {
-            discard();
+            if (inSystemView) {
+                discard();
+            }
             return;
         }
         leaveSubView();

@@ -3,23 +3,40 @@ package net.dtm.vendor.huaweivrp;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.AfterAll;
+
 import net.dtm.api.TunnelType;
-import net.dtm.config.ssh.testkit.ManualClock;
 import net.dtm.config.tck.VendorAdapterContract;
 import net.dtm.spi.config.DeviceTarget;
 import net.dtm.spi.config.TunnelIntent;
 import net.dtm.spi.config.VendorAdapter;
-import net.dtm.vendor.huaweivrp.emulator.VrpEmulator;
 
-/** The adapter contract, through the core's own transaction, with the VRP emulator as the live device. */
+/**
+ * The adapter contract, through the core's own transaction, with the VRP emulator over SSH as the
+ * live device (one server for the class; the suite resets the device before and after each test).
+ */
 class HuaweiVrpAdapterContractTest extends VendorAdapterContract {
 
-    private final VrpEmulator device = new VrpEmulator(new ManualClock(), "dtm");
-    private final HuaweiVrpAdapter adapter = new HuaweiVrpAdapter(new InMemorySsh(device));
+    private static EmulatedVrp vrp;
+
+    private static synchronized EmulatedVrp vrp() {
+        if (vrp == null) {
+            vrp = new EmulatedVrp();
+        }
+        return vrp;
+    }
+
+    @AfterAll
+    static synchronized void stop() {
+        if (vrp != null) {
+            vrp.close();
+            vrp = null;
+        }
+    }
 
     @Override
     protected VendorAdapter adapter() {
-        return adapter;
+        return vrp().adapter;
     }
 
     @Override
@@ -29,7 +46,12 @@ class HuaweiVrpAdapterContractTest extends VendorAdapterContract {
 
     @Override
     protected Optional<DeviceTarget> liveDevice() {
-        return Optional.of(Samples.target("vrp.test", 22, Map.of()));
+        return Optional.of(vrp().target());
+    }
+
+    @Override
+    protected void resetLiveDevice() {
+        vrp().device.reset();
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class VrpEmulator implements EmulatedDevice {
 
     private final ManualClock clock;
     private final String user;
-    private VrpModel running = new VrpModel();
+    private VrpModel running;
     private final List<Commit> commits = new ArrayList<>();
     private long nextCommitId = 1_000_000_001L;
     private Trial trial;
@@ -52,11 +52,25 @@ public final class VrpEmulator implements EmulatedDevice {
     public VrpEmulator(ManualClock clock, String user) {
         this.clock = clock;
         this.user = user;
+        reset();
+    }
+
+    /** Back to the factory state above: a trial in progress is dropped, the commit list restarts. */
+    public synchronized void reset() {
+        if (trial != null) {
+            trial.timer().cancel();
+            trial = null;
+        }
+        running = new VrpModel();
         VrpModel.Iface ge = new VrpModel.Iface("GigabitEthernet0/0/1");
         ge.address = "192.0.2.1";
         ge.mask = "255.255.255.0";
         running.interfaces.put(ge.name, ge);
+        commits.clear();
+        nextCommitId = 1_000_000_001L;
         commits.add(0, new Commit(nextCommitId++, "root", TIME.format(clock.now()), false));
+        twoStage = true;
+        onLine = l -> { };
     }
 
     @Override

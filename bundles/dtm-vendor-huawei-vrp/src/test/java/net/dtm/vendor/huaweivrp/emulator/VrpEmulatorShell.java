@@ -17,7 +17,8 @@ import net.dtm.vendor.huaweivrp.emulator.CommandLine.Refusal;
  * {@code [~name-Tunnel0/0/4000]}, {@code quit}/{@code return}; the candidate is kept as the lines
  * typed and replayed on the running configuration, so changes other sessions commit meanwhile
  * show through. Paging is on until {@code screen-length 0 temporary} (a user-view command): an
- * output longer than a screen stops at {@code ---- More ----}. Leaving the system view with
+ * output longer than a screen carries a {@code ---- More ----} line after every screenful, where
+ * the SSH server stops and waits for a key. Leaving the system view with
  * uncommitted changes asks VRP's Y/N/C question.
  */
 final class VrpEmulatorShell implements EmulatedShell {
@@ -38,7 +39,6 @@ final class VrpEmulatorShell implements EmulatedShell {
     private String iface = "";
     private final List<Op> ops = new ArrayList<>();
     private boolean paging = true;
-    private List<String> more;
     private boolean askingExit;
     private boolean ended;
     private boolean dropped;
@@ -56,9 +56,6 @@ final class VrpEmulatorShell implements EmulatedShell {
     @Override
     public String prompt() {
         synchronized (device) {
-            if (more != null) {
-                return MORE;
-            }
             if (askingExit) {
                 return "";
             }
@@ -83,27 +80,10 @@ final class VrpEmulatorShell implements EmulatedShell {
             if (dropped) {
                 return "";
             }
-            if (more != null) {
-                return nextPage();
-            }
             if (askingExit) {
                 return answerExit(text.strip());
             }
             return page(handle(new CommandLine(text), promptLength));
-        }
-    }
-
-    @Override
-    public String control(char c) {
-        synchronized (device) {
-            if (more != null) {
-                if (c == 3) {
-                    more = null;
-                    return "";
-                }
-                return nextPage();
-            }
-            return "";
         }
     }
 
@@ -439,22 +419,22 @@ final class VrpEmulatorShell implements EmulatedShell {
 
     // ------------------------------------------------------------------ paging
 
+    /**
+     * With paging on, a {@code ---- More ----} line after every screenful: the SSH server stops
+     * there and waits for a key, as the device does.
+     */
     private String page(String out) {
         List<String> lines = Arrays.asList(out.split("\n", -1));
         if (!paging || lines.size() <= PAGE_LINES) {
             return out;
         }
-        more = new ArrayList<>(lines.subList(PAGE_LINES, lines.size()));
-        return String.join("\n", lines.subList(0, PAGE_LINES));
-    }
-
-    private String nextPage() {
-        List<String> rest = more;
-        if (rest.size() <= PAGE_LINES) {
-            more = null;
-            return String.join("\n", rest);
+        List<String> paged = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (i > 0 && i % PAGE_LINES == 0) {
+                paged.add(MORE);
+            }
+            paged.add(lines.get(i));
         }
-        more = new ArrayList<>(rest.subList(PAGE_LINES, rest.size()));
-        return String.join("\n", rest.subList(0, PAGE_LINES));
+        return String.join("\n", paged);
     }
 }
