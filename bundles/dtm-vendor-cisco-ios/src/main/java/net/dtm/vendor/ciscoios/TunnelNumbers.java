@@ -20,7 +20,7 @@ final class TunnelNumbers {
     /** The description prefix that marks a DTM tunnel. */
     static final String DESCRIPTION_PREFIX = "dtm:";
 
-    private static final Pattern SUFFIX = Pattern.compile("^(.*?)(\\d{1,9})$");
+    private static final Pattern SUFFIX = Pattern.compile("^(.*\\D)?(\\d+)$");
 
     private final long base;
 
@@ -41,7 +41,11 @@ final class TunnelNumbers {
         if (!m.matches()) {
             return OptionalLong.empty();
         }
-        long n = base + Long.parseLong(m.group(2));
+        String digits = m.group(2);
+        if (digits.length() > 10 || (digits.length() > 1 && digits.startsWith("0"))) {
+            return OptionalLong.empty();
+        }
+        long n = base + Long.parseLong(digits);
         return n <= MAX_TUNNEL ? OptionalLong.of(n) : OptionalLong.empty();
     }
 
@@ -60,8 +64,8 @@ final class TunnelNumbers {
     }
 
     private String problem(String name) {
-        return "interface name '" + name + "' cannot be mapped to an IOS tunnel: it must end in a number"
-                + " (for example dtm0), which is added to tunnel.base " + base + " to give Tunnel<N>, at most Tunnel"
+        return "interface name '" + name + "' cannot be mapped to an IOS tunnel: it must end in a number without"
+                + " leading zeros (for example dtm0 or dtm12), which is added to tunnel.base " + base + " to give Tunnel<N>, at most Tunnel"
                 + MAX_TUNNEL;
     }
 
