@@ -16,8 +16,8 @@ final class DeviceCommands {
 
     /** Heredoc delimiter of the batch; no UCI line of this adapter can equal it. */
     static final String EOF = "DTM_UCI_EOF";
-    /** Every configuration with its staged changes. */
-    static final String SHOW = "uci -q show network";
+    /** Every configuration with its staged changes (not -q: an error must print). */
+    static final String SHOW = "uci show network";
     /** Changes staged in the default delta directory, {@code /tmp/.uci}, by someone else. */
     static final String CHANGES_DEFAULT = "uci changes network";
     /** Every address of every device. */
@@ -26,6 +26,11 @@ final class DeviceCommands {
     static final String PROTO_HANDLERS = "ubus call network get_proto_handlers";
 
     private static final Pattern SID = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern NONCE = Pattern.compile("[0-9a-f]{16}");
+
+    /** What one command of a {@link #script} printed (stdout and stderr together) and whether it succeeded. */
+    record Part(boolean ok, String output) {
+    }
 
     private DeviceCommands() {
     }
@@ -103,6 +108,49 @@ final class DeviceCommands {
     /** One ping through {@code dev} to {@code peer}. */
     static String ping(String dev, InetAddress peer, long seconds) {
         return "ping -c 1 -W " + seconds + " -I " + name(dev) + " " + Cidr.format(peer);
+    }
+
+    /**
+     * Several commands in one exec, to save round trips on a slow link: each runs with its stderr
+     * joined to stdout and is followed by a marker line saying whether it succeeded
+     * ({@code --dtm-<nonce>-ok--} or {@code -fail--}); a command may open a heredoc on its first line.
+     */
+    static String script(String nonce, List<String> commands) {
+        if (!NONCE.matcher(nonce).matches()) {
+            throw new IllegalArgumentException("bad nonce");
+        }
+        StringBuilder b = new StringBuilder();
+        for (String c : commands) {
+            int nl = c.indexOf('\n');
+            String first = nl < 0 ? c : c.substring(0, nl);
+            b.append(first).append(" 2>&1 && echo '--dtm-").append(nonce).append("-ok--' || echo '--dtm-")
+                    .append(nonce).append("-fail--'");
+            if (nl >= 0) {
+                b.append(c.substring(nl));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Splits what a {@link #script} printed into its parts.
+     *
+     * @throws IllegalArgumentException if a part's marker is missing
+     */
+    static List<Part> parts(String nonce, String stdout, int expected) {
+        Pattern marker = Pattern.compile("--dtm-" + nonce + "-(ok|fail)--\n?");
+        java.util.regex.Matcher m = marker.matcher(stdout);
+        List<Part> parts = new java.util.ArrayList<>();
+        int from = 0;
+        while (m.find()) {
+            parts.add(new Part(m.group(1).equals("ok"), stdout.substring(from, m.start())));
+            from = m.end();
+        }
+        if (parts.size() != expected) {
+            throw new IllegalArgumentException("expected " + expected + " results, the device printed " + parts.size());
+        }
+        return parts;
     }
 
     /** True if {@code sid} looks like an rpcd session id. */

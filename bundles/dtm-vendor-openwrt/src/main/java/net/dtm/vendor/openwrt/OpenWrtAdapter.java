@@ -32,7 +32,7 @@ import net.dtm.spi.config.ssh.SshConnector;
  * ({@code /etc/dtm/rollback/network} and the marker {@code /etc/dtm/rollback/pending}) and makes sure
  * the init script {@code /etc/init.d/dtm-rollback} is installed and enabled: at boot, before netifd
  * starts, it puts the saved copy back if the marker is still there and leaves
- * {@code /etc/dtm/rollback/restored}, which the next session reports (WARN) and clears. Confirm and
+ * {@code /etc/dtm/rollback/restored}, which the next session's first read, list or check reports (WARN) and clears. Confirm and
  * revert remove marker and copy. An init script was chosen over {@code /etc/rc.local} (runs after
  * the network is up, and belongs to the operator) and {@code /etc/uci-defaults} (scripts there are
  * deleted after one successful run, so the hook would have to be re-installed before every change).
@@ -92,13 +92,6 @@ public final class OpenWrtAdapter implements VendorAdapter {
         }
         String device = target.host() + (target.port() != 0 ? ":" + target.port() : "");
         SshConnection ssh = connector.connect(target);
-        OpenWrtSession session = new OpenWrtSession(ssh, device, commandTimeout, upTimeout);
-        try {
-            session.reportBootRestore();
-        } catch (ConfigException | RuntimeException e) {
-            session.close();
-            throw e;
-        }
-        return session;
+        return new OpenWrtSession(ssh, device, commandTimeout, upTimeout);
     }
 }

@@ -1,8 +1,10 @@
 package net.dtm.vendor.openwrt;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import net.dtm.spi.config.ConfigSession;
 import net.dtm.spi.config.TunnelIntent;
 import net.dtm.spi.config.ssh.ExecResult;
 import net.dtm.spi.config.ssh.SshConnection;
+import net.dtm.vendor.openwrt.DeviceCommands.Part;
 
 /**
  * One SSH connection to an OpenWrt device, exec channels only. A change is staged with one
@@ -24,41 +27,35 @@ import net.dtm.spi.config.ssh.SshConnection;
  * which {@code uci show} would mix into every read), shown with {@code uci changes} (logged, never
  * trusted) and applied with {@code ubus call uci apply}, with rpcd's rollback timer when
  * {@link RpcdCommitConfirm} armed it. Success is decided by reading back, not by any output.
+ * Commands that belong together go in one exec ({@link DeviceCommands#script}): a router in a
+ * vehicle may be a few hundred milliseconds away.
  */
 final class OpenWrtSession implements ConfigSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenWrtSession.class);
-    /** ubus exit statuses (UBUS_STATUS_*). */
-    static final int UBUS_NO_DATA = 5;
-    static final int UBUS_PERMISSION_DENIED = 6;
     /** How long an unarmed change's rpcd session lives. */
     private static final long UNARMED_SESSION_SECONDS = 120;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SshConnection ssh;
     private final String device;
     private final Duration commandTimeout;
     private final Duration upTimeout;
+    private final String nonce;
 
+    private UciShow lastShow;
     private String armedSid;
     private long armedSeconds;
     private boolean appliedWithRollback;
-    private boolean guardChecked;
 
     OpenWrtSession(SshConnection ssh, String device, Duration commandTimeout, Duration upTimeout) {
         this.ssh = ssh;
         this.device = device;
         this.commandTimeout = commandTimeout;
         this.upTimeout = upTimeout;
-    }
-
-    /** Reports and clears what a boot-time restore left; called once when the session opens. */
-    void reportBootRestore() throws ConfigException {
-        ExecResult marker = ssh.exec(RollbackGuard.restoredMarker(), commandTimeout);
-        if (marker.ok()) {
-            LOG.warn("device {}: rebooted inside a rollback window; at boot it restored the network configuration saved"
-                    + " before an unconfirmed DTM change (rpcd session {})", device, marker.stdout().trim());
-            run(RollbackGuard.clearRestoredMarker(), "clear the boot-restore marker");
-        }
+        byte[] n = new byte[8];
+        RANDOM.nextBytes(n);
+        this.nonce = HexFormat.of().formatHex(n);
     }
 
     @Override
@@ -66,28 +63,31 @@ final class OpenWrtSession implements ConfigSession {
         if (!UciLine.isName(name)) {
             return Optional.empty();
         }
-        UciShow uci = show();
+        List<Part> p = run(List.of(DeviceCommands.SHOW, DeviceCommands.addressesOf(name), RollbackGuard.restoredMarker()));
+        UciShow uci = uci(p.get(0));
+        reportBootRestore(p.get(2));
         if (uci.section(UciNames.tunnel(name)).isEmpty()) {
             return Optional.empty();
         }
-        ExecResult link = ssh.exec(DeviceCommands.addressesOf(name), commandTimeout);
         Optional<TunnelState.KernelLink> kernel = Optional.empty();
-        if (link.ok()) {
+        if (p.get(1).ok()) {
             try {
-                kernel = Optional.of(TunnelState.kernelLink(link.stdout()));
+                kernel = Optional.of(TunnelState.kernelLink(p.get(1).output()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("device " + device + ": cannot read ip -j addr for " + name + ": " + e.getMessage(), false, e);
             }
         } else {
-            LOG.warn("device {}: {} is configured but the kernel has no such device ({})", device, name, oneLine(link.stderr()));
+            LOG.warn("device {}: {} is configured but the kernel has no such device ({})", device, name, oneLine(p.get(1).output()));
         }
         return TunnelState.decode(uci, name, role, kernel);
     }
 
     @Override
     public List<String> list(String prefix) throws ConfigException {
+        List<Part> p = run(List.of(DeviceCommands.SHOW, RollbackGuard.restoredMarker()));
+        reportBootRestore(p.get(1));
         List<String> names = new ArrayList<>();
-        for (UciShow.Section s : show().sections()) {
+        for (UciShow.Section s : uci(p.get(0)).sections()) {
             if (TunnelState.isTunnel(s) && s.name().startsWith(prefix)) {
                 names.add(s.name());
             }
@@ -97,28 +97,28 @@ final class OpenWrtSession implements ConfigSession {
 
     @Override
     public List<String> check(TunnelIntent intent) throws ConfigException {
+        List<Part> p = run(List.of(DeviceCommands.PROTO_HANDLERS, DeviceCommands.ADDRESSES, DeviceCommands.CHANGES_DEFAULT,
+                RollbackGuard.restoredMarker()));
+        reportBootRestore(p.get(3));
         List<String> problems = new ArrayList<>();
-        ExecResult protos = ssh.exec(DeviceCommands.PROTO_HANDLERS, commandTimeout);
-        if (protos.ok()) {
+        if (p.get(0).ok()) {
             String proto = OpenWrtTunnels.v6(intent.localOuter()) ? "vxlan6" : "vxlan";
-            if (!(parse(protos.stdout(), "ubus network get_proto_handlers") instanceof Map<?, ?> m && m.containsKey(proto))) {
+            if (!(parse(p.get(0).output(), "ubus network get_proto_handlers") instanceof Map<?, ?> m && m.containsKey(proto))) {
                 problems.add("device " + device + " has no '" + proto + "' proto in netifd: install package vxlan");
             }
         } else {
-            problems.add("device " + device + " cannot list netifd's protos: " + oneLine(protos.stderr()));
+            problems.add("device " + device + " cannot list netifd's protos: " + oneLine(p.get(0).output()));
         }
-        ExecResult addresses = ssh.exec(DeviceCommands.ADDRESSES, commandTimeout);
-        if (!addresses.ok()) {
-            throw new ConfigException("device " + device + ": ip -j addr failed: " + oneLine(addresses.stderr()), false);
+        if (!p.get(1).ok()) {
+            throw new ConfigException("device " + device + ": ip -j addr failed: " + oneLine(p.get(1).output()), false);
         }
         String local = Cidr.format(intent.localOuter());
-        if (!localAddresses(parse(addresses.stdout(), "ip -j addr")).contains(local)) {
+        if (!localAddresses(parse(p.get(1).output(), "ip -j addr")).contains(local)) {
             problems.add("the local outer address " + local + " is not configured on device " + device);
         }
-        ExecResult staged = ssh.exec(DeviceCommands.CHANGES_DEFAULT, commandTimeout);
-        if (staged.ok() && !staged.stdout().isBlank()) {
+        if (p.get(2).ok() && !p.get(2).output().isBlank()) {
             problems.add("device " + device + " has uncommitted changes to network in /tmp/.uci (uci changes network: "
-                    + oneLine(staged.stdout()) + "); commit or revert them first, they would be read back with DTM's change");
+                    + oneLine(p.get(2).output()) + "); commit or revert them first, they would be read back with DTM's change");
         }
         return problems;
     }
@@ -130,43 +130,57 @@ final class OpenWrtSession implements ConfigSession {
                 throw new ConfigException("refusing to send a line that is not one of this adapter's UCI lines: " + line, true);
             }
         }
-        List<String> batch = plan(commands, show());
+        UciShow current = lastShow != null ? lastShow : uci(run(List.of(DeviceCommands.SHOW)).get(0));
+        lastShow = null;
+        List<String> batch = plan(commands, current);
         if (batch.isEmpty()) {
             LOG.info("device {}: nothing to stage", device);
             return;
         }
         boolean armed = armedSid != null;
         String sid = armed ? armedSid : newSession(UNARMED_SESSION_SECONDS);
-        try {
-            ExecResult staged = ssh.exec(DeviceCommands.batch(sid, batch), commandTimeout);
-            // uci batch goes on after a refused line and still ends with 0: its error text is the signal.
-            if (!staged.ok() || !staged.stderr().isBlank()) {
-                dropStaged(sid);
-                throw new ConfigException("device " + device + " refused the UCI batch: " + oneLine(staged.stderr() + " " + staged.stdout()), true);
-            }
-            ExecResult changes = ssh.exec(DeviceCommands.changes(sid), commandTimeout);
-            LOG.info("device {}: staged changes (uci changes network): {}", device, oneLine(changes.stdout()));
-            ExecResult applied = ssh.exec(DeviceCommands.apply(sid, armed ? armedSeconds : 0), commandTimeout);
-            if (!applied.ok()) {
-                dropStaged(sid);
-                String why = applied.exitStatus() == UBUS_PERMISSION_DENIED
-                        ? " (another change is waiting for confirmation on the device)" : "";
-                throw new ConfigException("device " + device + " did not apply the change: " + oneLine(applied.stderr()) + why, true);
-            }
-            if (armed) {
-                appliedWithRollback = true;
-            } else {
-                // rpcd ignores an apply without rollback while another change waits for confirmation.
-                ExecResult left = ssh.exec(DeviceCommands.changes(sid), commandTimeout);
-                if (left.ok() && !left.stdout().isBlank()) {
-                    dropStaged(sid);
-                    throw new ConfigException("device " + device + " kept the change staged instead of applying it:"
-                            + " another change is waiting for confirmation on the device", true);
-                }
-            }
-        } finally {
-            if (!armed) {
-                quietly(DeviceCommands.sessionDestroy(sid));
+        List<String> stage = new ArrayList<>();
+        if (!armed) {
+            stage.add(DeviceCommands.sessionGrant(sid));
+        }
+        stage.add(DeviceCommands.batch(sid, batch));
+        stage.add(DeviceCommands.changes(sid));
+        List<Part> staged = run(stage);
+        int i = 0;
+        if (!armed && !staged.get(i++).ok()) {
+            quietly(List.of(DeviceCommands.sessionDestroy(sid)));
+            throw new ConfigException("device " + device + ": cannot grant the rpcd session write access to network: "
+                    + oneLine(staged.get(0).output()), false);
+        }
+        Part batchPart = staged.get(i++);
+        // uci batch goes on after a refused line and still ends with 0: any text it prints is an error.
+        if (!batchPart.ok() || !batchPart.output().isBlank()) {
+            dropStaged(sid, !armed);
+            throw new ConfigException("device " + device + " refused the UCI batch: " + oneLine(batchPart.output()), true);
+        }
+        LOG.info("device {}: staged changes (uci changes network): {}", device, oneLine(staged.get(i).output()));
+        List<String> applyCommands = new ArrayList<>();
+        applyCommands.add(DeviceCommands.apply(sid, armed ? armedSeconds : 0));
+        if (!armed) {
+            applyCommands.add(DeviceCommands.changes(sid));
+        }
+        List<Part> applied = run(applyCommands);
+        if (!applied.get(0).ok()) {
+            dropStaged(sid, !armed);
+            String why = applied.get(0).output().contains("Permission denied")
+                    ? " (another change is waiting for confirmation on the device)" : "";
+            throw new ConfigException("device " + device + " did not apply the change: " + oneLine(applied.get(0).output()) + why, true);
+        }
+        if (armed) {
+            appliedWithRollback = true;
+        } else {
+            // rpcd ignores an apply without rollback while another change waits for confirmation.
+            String before = staged.get(i).output();
+            boolean kept = !before.isBlank() && applied.get(1).output().equals(before);
+            dropStaged(sid, true);
+            if (kept) {
+                throw new ConfigException("device " + device + " kept the change staged instead of applying it:"
+                        + " another change is waiting for confirmation on the device", true);
             }
         }
         awaitUp(batch);
@@ -189,19 +203,41 @@ final class OpenWrtSession implements ConfigSession {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         String sid = newSession(seconds + UNARMED_SESSION_SECONDS);
         // A confirmation from a new session cannot match: "No data" means no change waits, "Permission denied" one does.
-        ExecResult probe = ssh.exec(DeviceCommands.confirm(sid), commandTimeout);
-        if (probe.exitStatus() == UBUS_PERMISSION_DENIED) {
-            quietly(DeviceCommands.sessionDestroy(sid));
-            throw new ConfigException("device " + device + ": another configuration change is waiting for confirmation"
-                    + " (rpcd rollback pending); DTM arms no second one", true);
+        List<Part> p = run(List.of(DeviceCommands.sessionGrant(sid), DeviceCommands.confirm(sid), RollbackGuard.show(),
+                RollbackGuard.enabled()));
+        if (!p.get(0).ok()) {
+            quietly(List.of(DeviceCommands.sessionDestroy(sid)));
+            throw new ConfigException("device " + device + ": cannot grant the rpcd session write access to network: "
+                    + oneLine(p.get(0).output()), false);
         }
-        if (probe.exitStatus() != UBUS_NO_DATA) {
-            quietly(DeviceCommands.sessionDestroy(sid));
+        String probe = p.get(1).output();
+        if (p.get(1).ok() || !probe.contains("No data")) {
+            quietly(List.of(DeviceCommands.sessionDestroy(sid)));
+            if (probe.contains("Permission denied")) {
+                throw new ConfigException("device " + device + ": another configuration change is waiting for confirmation"
+                        + " (rpcd rollback pending); DTM arms no second one", true);
+            }
             throw new ConfigException("device " + device + ": cannot tell whether a change waits for confirmation: "
-                    + oneLine(probe.stderr()), false);
+                    + oneLine(probe), false);
         }
-        ensureGuardInstalled();
-        run(RollbackGuard.save(sid), "save the network configuration for a restore at boot");
+        List<String> prepare = new ArrayList<>();
+        boolean install = !p.get(2).ok() || !p.get(2).output().equals(RollbackGuard.SCRIPT_TEXT) || !p.get(3).ok();
+        if (install) {
+            prepare.add(RollbackGuard.write());
+            prepare.add(RollbackGuard.enable());
+        }
+        prepare.add(RollbackGuard.save(sid));
+        List<Part> done = run(prepare);
+        for (int i = 0; i < done.size(); i++) {
+            if (!done.get(i).ok()) {
+                quietly(List.of(DeviceCommands.sessionDestroy(sid)));
+                throw new ConfigException("device " + device + ": cannot prepare the restore at boot ("
+                        + prepare.get(i).lines().findFirst().orElse("") + "): " + oneLine(done.get(i).output()), false);
+            }
+        }
+        if (install) {
+            LOG.info("device {}: installed {} (restores an unconfirmed change at boot)", device, RollbackGuard.SCRIPT);
+        }
         armedSid = sid;
         armedSeconds = seconds;
         appliedWithRollback = false;
@@ -210,39 +246,51 @@ final class OpenWrtSession implements ConfigSession {
 
     void confirm() throws ConfigException {
         String sid = requireArmed();
-        try {
-            run(RollbackGuard.clear(), "disarm the boot-time restore");
-            if (!appliedWithRollback) {
-                return;
-            }
-            ExecResult r = ssh.exec(DeviceCommands.confirm(sid), commandTimeout);
-            if (r.exitStatus() == UBUS_NO_DATA) {
+        boolean applied = appliedWithRollback;
+        armedSid = null;
+        appliedWithRollback = false;
+        List<String> commands = new ArrayList<>();
+        commands.add(RollbackGuard.clear());
+        if (applied) {
+            commands.add(DeviceCommands.confirm(sid));
+        }
+        commands.add(DeviceCommands.sessionDestroy(sid));
+        List<Part> p = run(commands);
+        if (!p.get(0).ok()) {
+            LOG.warn("device {}: the boot-time restore could not be disarmed: {}", device, oneLine(p.get(0).output()));
+        }
+        if (applied) {
+            Part c = p.get(1);
+            if (!c.ok() && c.output().contains("No data")) {
                 throw new ConfigException("device " + device + " had already rolled the change back (its rollback timer ran out)", false);
             }
-            if (!r.ok()) {
-                throw new ConfigException("device " + device + " did not take the confirmation: " + oneLine(r.stderr()), false);
+            if (!c.ok()) {
+                throw new ConfigException("device " + device + " did not take the confirmation: " + oneLine(c.output()), false);
             }
             LOG.info("device {}: change confirmed", device);
-        } finally {
-            disarm(sid);
         }
     }
 
     void revert() throws ConfigException {
         String sid = requireArmed();
-        try {
-            if (appliedWithRollback) {
-                ExecResult r = ssh.exec(DeviceCommands.rollback(sid), commandTimeout);
-                if (!r.ok() && r.exitStatus() != UBUS_NO_DATA) {
-                    throw new ConfigException("device " + device + " did not roll back: " + oneLine(r.stderr()), false);
-                }
-                LOG.warn("device {}: change rolled back{}", device, r.ok() ? "" : " (the device's timer had already done it)");
+        boolean applied = appliedWithRollback;
+        armedSid = null;
+        appliedWithRollback = false;
+        List<String> commands = new ArrayList<>();
+        if (applied) {
+            commands.add(DeviceCommands.rollback(sid));
+        }
+        // rpcd puts the rolled-back changes back into the session's delta directory: drop them.
+        commands.add(DeviceCommands.revert(sid));
+        commands.add(RollbackGuard.clear());
+        commands.add(DeviceCommands.sessionDestroy(sid));
+        List<Part> p = run(commands);
+        if (applied) {
+            Part r = p.get(0);
+            if (!r.ok() && !r.output().contains("No data")) {
+                throw new ConfigException("device " + device + " did not roll back: " + oneLine(r.output()), false);
             }
-            // rpcd puts the rolled-back changes back into the session's delta directory: drop them.
-            dropStaged(sid);
-            run(RollbackGuard.clear(), "disarm the boot-time restore");
-        } finally {
-            disarm(sid);
+            LOG.warn("device {}: change rolled back{}", device, r.ok() ? "" : " (the device's timer had already done it)");
         }
     }
 
@@ -261,10 +309,9 @@ final class OpenWrtSession implements ConfigSession {
         }
         List<String> out = new ArrayList<>();
         for (String line : commands) {
-            String path = line.substring(line.indexOf(' ') + 1 + UciLine.PACKAGE.length() + 1);
+            String path = path(line);
             if (line.startsWith("set ")) {
-                int eq = path.indexOf('=');
-                present.add(path.substring(0, eq));
+                present.add(path.substring(0, path.indexOf('=')));
                 out.add(line);
                 continue;
             }
@@ -286,46 +333,54 @@ final class OpenWrtSession implements ConfigSession {
         return out;
     }
 
+    private static String path(String line) {
+        return line.substring(line.indexOf(' ') + 1 + UciLine.PACKAGE.length() + 1);
+    }
+
     private void awaitUp(List<String> batch) throws ConfigException {
-        Set<String> inner = new HashSet<>();
+        Set<String> inner = new java.util.TreeSet<>();
         for (String line : batch) {
-            String path = line.substring(line.indexOf(' ') + 1 + UciLine.PACKAGE.length() + 1);
-            String section = path.split("[.=]", 2)[0];
+            String section = path(line).split("[.=]", 2)[0];
             if (line.startsWith("set ") && section.endsWith("_inner")) {
                 inner.add(section);
             }
         }
+        if (inner.isEmpty()) {
+            return;
+        }
+        List<String> commands = inner.stream().map(DeviceCommands::ifstatus).toList();
         long deadline = System.nanoTime() + upTimeout.toNanos();
-        for (String iface : inner) {
-            while (true) {
-                ExecResult r = ssh.exec(DeviceCommands.ifstatus(iface), commandTimeout);
-                if (r.ok() && parse(r.stdout(), "ifstatus") instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("up"))) {
-                    break;
+        while (true) {
+            List<Part> p = run(commands);
+            List<String> down = new ArrayList<>();
+            for (int i = 0; i < p.size(); i++) {
+                if (!(p.get(i).ok() && parse(p.get(i).output(), "ifstatus") instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("up")))) {
+                    down.add(commands.get(i).substring("ifstatus ".length()));
                 }
-                if (System.nanoTime() > deadline) {
-                    LOG.warn("device {}: {} is not up {} after the change ({})", device, iface, upTimeout, oneLine(r.stdout() + r.stderr()));
-                    break;
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ConfigException("interrupted while waiting for " + iface + " to come up", false, e);
-                }
+            }
+            if (down.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                // the read-back decides; this only tells the operator where to look
+                LOG.warn("device {}: {} not up {} after the change (see ifstatus)", device, down, upTimeout);
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConfigException("interrupted while waiting for " + down + " to come up", false, e);
             }
         }
     }
 
-    private void ensureGuardInstalled() throws ConfigException {
-        if (guardChecked) {
-            return;
+    private void reportBootRestore(Part marker) {
+        if (marker.ok()) {
+            LOG.warn("device {}: rebooted inside a rollback window; at boot it restored the network configuration saved"
+                    + " before an unconfirmed DTM change (rpcd session {})", device, oneLine(marker.output()));
+            quietly(List.of(RollbackGuard.clearRestoredMarker()));
         }
-        ExecResult installed = ssh.exec(RollbackGuard.inspect(), commandTimeout);
-        if (!installed.ok() || !installed.stdout().equals(RollbackGuard.SCRIPT_TEXT)) {
-            run(RollbackGuard.install(), "install " + RollbackGuard.SCRIPT);
-            LOG.info("device {}: installed {} (restores an unconfirmed change at boot)", device, RollbackGuard.SCRIPT);
-        }
-        guardChecked = true;
     }
 
     private String newSession(long seconds) throws ConfigException {
@@ -337,18 +392,12 @@ final class OpenWrtSession implements ConfigSession {
         if (!(sid instanceof String s) || !DeviceCommands.isSid(s)) {
             throw new ConfigException("device " + device + ": rpcd returned no session id: " + oneLine(created.stdout()), false);
         }
-        run(DeviceCommands.sessionGrant(s), "grant the rpcd session write access to network");
         return s;
     }
 
-    private void dropStaged(String sid) {
-        quietly(DeviceCommands.revert(sid));
-    }
-
-    private void disarm(String sid) {
-        armedSid = null;
-        appliedWithRollback = false;
-        quietly(DeviceCommands.sessionDestroy(sid));
+    private void dropStaged(String sid, boolean endSession) {
+        quietly(endSession ? List.of(DeviceCommands.revert(sid), DeviceCommands.sessionDestroy(sid))
+                : List.of(DeviceCommands.revert(sid)));
     }
 
     private String requireArmed() throws ConfigException {
@@ -358,33 +407,38 @@ final class OpenWrtSession implements ConfigSession {
         return armedSid;
     }
 
-    private UciShow show() throws ConfigException {
-        ExecResult r = ssh.exec(DeviceCommands.SHOW, commandTimeout);
-        if (!r.ok()) {
-            throw new ConfigException("device " + device + ": uci show network failed: " + oneLine(r.stderr()), false);
+    private UciShow uci(Part show) throws ConfigException {
+        if (!show.ok()) {
+            throw new ConfigException("device " + device + ": uci show network failed: " + oneLine(show.output()), false);
         }
         try {
-            return UciShow.parse(UciLine.PACKAGE, r.stdout());
+            lastShow = UciShow.parse(UciLine.PACKAGE, show.output());
+            return lastShow;
         } catch (IllegalArgumentException e) {
             throw new ConfigException("device " + device + ": " + e.getMessage(), false, e);
         }
     }
 
-    private void run(String command, String what) throws ConfigException {
-        ExecResult r = ssh.exec(command, commandTimeout);
-        if (!r.ok()) {
-            throw new ConfigException("device " + device + ": cannot " + what + ": " + oneLine(r.stderr() + " " + r.stdout()), false);
+    private List<Part> run(List<String> commands) throws ConfigException {
+        ExecResult r = ssh.exec(DeviceCommands.script(nonce, commands), commandTimeout);
+        try {
+            return DeviceCommands.parts(nonce, r.stdout(), commands.size());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("device " + device + " did not run the commands as expected (" + e.getMessage() + "): "
+                    + oneLine(r.stderr() + " " + r.stdout()), false, e);
         }
     }
 
-    private void quietly(String command) {
+    private void quietly(List<String> commands) {
         try {
-            ExecResult r = ssh.exec(command, commandTimeout);
-            if (!r.ok()) {
-                LOG.debug("device {}: '{}' ended with {}: {}", device, command, r.exitStatus(), oneLine(r.stderr()));
+            List<Part> p = run(commands);
+            for (int i = 0; i < p.size(); i++) {
+                if (!p.get(i).ok()) {
+                    LOG.debug("device {}: '{}' failed: {}", device, commands.get(i), oneLine(p.get(i).output()));
+                }
             }
         } catch (ConfigException | RuntimeException e) {
-            LOG.debug("device {}: '{}' failed: {}", device, command, e.getMessage());
+            LOG.debug("device {}: {} failed: {}", device, commands, e.getMessage());
         }
     }
 

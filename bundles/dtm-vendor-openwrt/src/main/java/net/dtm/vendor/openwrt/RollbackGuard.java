@@ -35,15 +35,24 @@ final class RollbackGuard {
     private RollbackGuard() {
     }
 
-    /** Prints the installed script and fails unless it is enabled. */
-    static String inspect() {
-        return "cat " + SCRIPT + " && " + SCRIPT + " enabled";
+    /** Prints the installed script. */
+    static String show() {
+        return "cat " + SCRIPT;
     }
 
-    /** Installs and enables the script. */
-    static String install() {
-        return "cat > " + SCRIPT + " <<'DTM_SCRIPT_EOF'\n" + SCRIPT_TEXT + "DTM_SCRIPT_EOF\n"
-                + "chmod 755 " + SCRIPT + " && " + SCRIPT + " enable";
+    /** Fails unless the script is enabled. */
+    static String enabled() {
+        return SCRIPT + " enabled";
+    }
+
+    /** Writes the script (a heredoc: the command spans several lines). */
+    static String write() {
+        return "cat > " + SCRIPT + " <<'DTM_SCRIPT_EOF'\n" + SCRIPT_TEXT + "DTM_SCRIPT_EOF";
+    }
+
+    /** Makes the script executable and enables it. */
+    static String enable() {
+        return "chmod 755 " + SCRIPT + " && " + SCRIPT + " enable";
     }
 
     /** Saves the configuration in force and arms the boot-time restore for session {@code sid}. */

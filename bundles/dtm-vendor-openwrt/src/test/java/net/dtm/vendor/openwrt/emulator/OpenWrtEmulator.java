@@ -306,10 +306,13 @@ public final class OpenWrtEmulator implements EmulatedDevice {
 
     private int simple(List<Object> tokens, String stdin, Out out, boolean inFunction) {
         String redirect = null;
+        boolean joinErr = false;
         List<String> argv = new ArrayList<>();
         for (int k = 0; k < tokens.size(); k++) {
             Object t = tokens.get(k);
-            if (t instanceof Op op && op.op().equals(">")) {
+            if (t instanceof Op op && op.op().equals("2>&1")) {
+                joinErr = true;
+            } else if (t instanceof Op op && op.op().equals(">")) {
                 if (k + 1 >= tokens.size() || !(tokens.get(k + 1) instanceof String f)) {
                     throw new IllegalArgumentException("ash: syntax error: unexpected newline");
                 }
@@ -324,9 +327,16 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("ash: syntax error: unexpected \"&&\"");
         }
-        Out target = redirect == null ? out : new Out();
+        Out target = redirect == null && !joinErr ? out : new Out();
         int status = command(argv, stdin, target, inFunction);
-        if (redirect != null) {
+        if (joinErr) {
+            target.out.append(target.err);
+            target.err.setLength(0);
+        }
+        if (redirect == null && joinErr) {
+            out.out.append(target.out);
+            out.returned = target.returned;
+        } else if (redirect != null) {
             out.err.append(target.err);
             if (!write(redirect, target.out.toString(), out)) {
                 return 1;
@@ -363,6 +373,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 return rm(args, out);
             case "mkdir":
             case "sync":
+            case "true":
                 return 0;
             case "logger":
                 syslog.add(String.join(" ", args));

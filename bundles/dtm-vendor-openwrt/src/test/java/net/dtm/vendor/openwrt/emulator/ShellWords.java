@@ -75,6 +75,9 @@ final class ShellWords {
                 word = word == null ? new StringBuilder() : word;
                 word.append(line.charAt(i + 1));
                 i += 2;
+            } else if (line.startsWith("2>&1", i) && word == null) {
+                out.add(new Op("2>&1"));
+                i += 4;
             } else if (line.startsWith("&&", i) || line.startsWith("||", i) || line.startsWith("<<", i)) {
                 if (word != null) {
                     out.add(word.toString());
