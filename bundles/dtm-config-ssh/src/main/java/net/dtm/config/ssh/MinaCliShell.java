@@ -133,8 +133,8 @@ final class MinaCliShell implements CliShell {
         long pagerAnswered = -1;
         TerminalBuffer.Snapshot s = buffer.snapshot();
         while (true) {
-            List<String> lines = TerminalText.render(s.text());
-            String last = lines.get(lines.size() - 1);
+            List<String> current = TerminalText.render(s.currentLine());
+            String last = current.get(current.size() - 1);
             if (s.closed()) {
                 throw lost(what);
             }
@@ -147,14 +147,15 @@ final class MinaCliShell implements CliShell {
                 }
             } else if (!last.isEmpty() && promptPattern.matcher(last).find()) {
                 long quiet = now - s.lastByteNanos();
-                if (quiet >= settle) {
+                String text = quiet >= settle ? buffer.textAt(s.version()) : null;
+                if (text != null) {
                     prompt = last;
-                    return lines;
+                    return TerminalText.render(text);
                 }
-                wait = Math.min(wait, settle - quiet);
+                wait = Math.min(wait, Math.max(0, settle - quiet));
             }
             if (now >= deadline) {
-                throw noPrompt(timeout, what, lines);
+                throw noPrompt(timeout, what, TerminalText.render(buffer.text()));
             }
             try {
                 s = buffer.awaitChange(s.version(), wait);

@@ -1,25 +1,39 @@
 package net.dtm.config.ssh;
 
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What a shell channel printed since the last {@link #clear()}, filled by sshd's I/O thread through
- * {@link #sink()} and read by the thread waiting for a prompt. Guarded by one lock; the condition
- * is signalled on every byte and when the channel closes.
+ * What a shell channel printed since the last {@link #clear()}, decoded as UTF-8, filled by sshd's
+ * I/O thread through {@link #sink()} and read by the thread waiting for a prompt. Guarded by one
+ * lock; the condition is signalled on every write and when the channel closes. A waiter looks only
+ * at the current line ({@link Snapshot#currentLine()}), so a long output costs linear time.
  */
 final class TerminalBuffer {
 
-    /** A consistent view of the buffer. */
-    record Snapshot(String text, long version, long lastByteNanos, boolean closed) {
+    /**
+     * A consistent view of the buffer.
+     *
+     * @param currentLine   the raw text after the last line feed: where a prompt or pager marker shows
+     * @param version       changes with every write and clear
+     * @param lastByteNanos {@link System#nanoTime()} of the last write
+     * @param closed        the channel has closed
+     */
+    record Snapshot(String currentLine, long version, long lastByteNanos, boolean closed) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private final StringBuilder text = new StringBuilder();
+    private ByteBuffer undecoded = ByteBuffer.allocate(0);
     private long version;
     private long lastByteNanos = System.nanoTime();
     private boolean closed;
@@ -54,8 +68,30 @@ final class TerminalBuffer {
     void clear() {
         lock.lock();
         try {
-            bytes.reset();
+            text.setLength(0);
+            undecoded = ByteBuffer.allocate(0);
+            decoder.reset();
             version++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Everything printed since the last {@link #clear()}. */
+    String text() {
+        lock.lock();
+        try {
+            return text.toString();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** As {@link #text()}, or null if the buffer is no longer at {@code version}. */
+    String textAt(long version) {
+        lock.lock();
+        try {
+            return this.version == version ? text.toString() : null;
         } finally {
             lock.unlock();
         }
@@ -91,7 +127,13 @@ final class TerminalBuffer {
     private void append(byte[] b, int off, int len) {
         lock.lock();
         try {
-            bytes.write(b, off, len);
+            ByteBuffer in = ByteBuffer.allocate(undecoded.remaining() + len);
+            in.put(undecoded).put(b, off, len).flip();
+            CharBuffer out = CharBuffer.allocate(in.remaining());
+            decoder.decode(in, out, false);
+            text.append(out.flip());
+            // an incomplete UTF-8 sequence at the end waits for its next bytes
+            undecoded = ByteBuffer.allocate(in.remaining()).put(in).flip();
             version++;
             lastByteNanos = System.nanoTime();
             changed.signalAll();
@@ -101,6 +143,6 @@ final class TerminalBuffer {
     }
 
     private Snapshot current() {
-        return new Snapshot(bytes.toString(StandardCharsets.UTF_8), version, lastByteNanos, closed);
+        return new Snapshot(text.substring(text.lastIndexOf("\n") + 1), version, lastByteNanos, closed);
     }
 }

@@ -101,6 +101,17 @@ class CliShellTest {
     }
 
     @Test
+    void aLongOutputArrivingLineByLineIsReturnedWhole() throws Exception {
+        try (CliShell shell = connection.shell(IOS_PROMPT)) {
+            String out = shell.send("show big", SHORT);
+            List<String> lines = out.lines().toList();
+            assertEquals(5000, lines.size());
+            assertEquals("route 10.0.1.0/24 via 192.0.2.1", lines.get(0));
+            assertEquals("route 10.20.0.0/24 via 192.0.2.1", lines.get(4999));
+        }
+    }
+
+    @Test
     void answersPagersAndDropsTheirMarkers() throws Exception {
         try (CliShell shell = connection.shell(IOS_PROMPT)) {
             StringBuilder expected = new StringBuilder();

@@ -109,4 +109,17 @@ class HostKeyPinningTest {
     private static List<String> entries(Path file) throws Exception {
         return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
     }
+
+    @Test
+    void anUnreadableKnownHostsFileRefusesRatherThanPinningAgain() throws Exception {
+        Path knownHosts = Files.createDirectory(dir.resolve("known_hosts"));
+        Path secret = Fixture.passwordFile(dir);
+        try (MinaSshConnector connector = new MinaSshConnector(knownHosts, SHORT, SHORT);
+             DeviceEmulatorServer server = DeviceEmulatorServer.start(new TinyRouter(), USER, PASSWORD, dir.resolve("k"))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> connector.connect(Fixture.target(server, secret)));
+            assertTrue(e.getMessage().startsWith("cannot check the host key of 127.0.0.1:" + server.port()
+                    + ": known-hosts file " + knownHosts + " cannot be read ("), e.getMessage());
+            assertEquals(List.of(), server.received());
+        }
+    }
 }

@@ -114,6 +114,13 @@ final class TinyRouter implements EmulatedDevice {
                 sb.append("line 11\n");
                 return sb.toString();
             }
+            if (cmd.equals("show big")) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= 5000; i++) {
+                    sb.append("route 10.").append(i / 250).append('.').append(i % 250).append(".0/24 via 192.0.2.1\n");
+                }
+                return sb.toString();
+            }
             if (cmd.isEmpty()) {
                 return "";
             }
