@@ -1,0 +1,144 @@
+package net.dtm.vendor.huaweivrp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import net.dtm.api.Cidr;
+import net.dtm.api.TunnelType;
+import net.dtm.spi.config.CommitConfirmBehaviour;
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.TunnelIntent;
+import net.dtm.spi.config.WireGuardKeys;
+import net.dtm.spi.config.WireGuardPeerBehaviour;
+
+/** What the behaviours render, how names map to tunnels, and the target options. */
+class RenderingTest {
+
+    private final VrpTunnelInterfaces tunnels = new VrpTunnelInterfaces();
+
+    @Test
+    void typesAreGreAndIpipOnlyAndSaySoForTheOthers() {
+        assertEquals(Set.of(TunnelType.GRE, TunnelType.IPIP), tunnels.types());
+        TunnelIntent g = Samples.gre("dtm7", 0);
+        TunnelIntent vxlan = new TunnelIntent("dtm7", g.role(), TunnelType.VXLAN, g.localOuter(),
+                new InetSocketAddress(g.remoteOuter().getAddress(), 4789), 42, g.innerAddress(), 30, g.peerInner(), g.routes(),
+                1400, Optional.empty(), 0);
+        assertTrue(tunnels.validate(vxlan).get(0).contains("NVE"), tunnels.validate(vxlan).toString());
+        TunnelIntent wg = new TunnelIntent("dtm7", g.role(), TunnelType.WIREGUARD, g.localOuter(), vxlan.remoteOuter(), 0,
+                g.innerAddress(), 30, g.peerInner(), g.routes(), 1400,
+                Optional.of(new WireGuardKeys(Path.of("/k"), "x".repeat(43) + "=", 0)), 0);
+        assertTrue(tunnels.validate(wg).get(0).contains("no WireGuard"));
+        HuaweiVrpAdapter adapter = new HuaweiVrpAdapter(new InMemorySsh(null));
+        assertTrue(adapter.behaviour(WireGuardPeerBehaviour.class).isEmpty());
+        assertTrue(adapter.behaviour(CommitConfirmBehaviour.class).isPresent());
+    }
+
+    @Test
+    void createRendersOneInterfaceBlockWithTheOwnerDescription() {
+        assertEquals(List.of("interface {dtm7}", "description dtm:dtm7", "tunnel-protocol gre", "source 192.0.2.1",
+                "destination 198.51.100.7", "gre key 4711", "quit"), tunnels.create(Samples.gre("dtm7", 4711)));
+        assertEquals(List.of("interface {dtm7}", "description dtm:dtm7", "tunnel-protocol gre", "source 192.0.2.1",
+                "destination 198.51.100.7", "quit"), tunnels.create(Samples.gre("dtm7", 0)));
+        assertEquals(List.of("interface {dtm7}", "description dtm:dtm7", "tunnel-protocol ipv4-ipv4", "source 192.0.2.1",
+                "destination 198.51.100.7", "quit"), tunnels.create(Samples.ipip("dtm7")));
+    }
+
+    @Test
+    void updateIsInPlaceAndTakesTheKeyOffBeforeTheProtocolChanges() {
+        TunnelIntent keyed = Samples.gre("dtm7", 4711);
+        assertFalse(tunnels.recreates(Samples.ipip("dtm7"), keyed));
+        assertEquals(List.of("interface {dtm7}", "undo gre key", "tunnel-protocol ipv4-ipv4", "source 192.0.2.1",
+                "destination 198.51.100.7", "quit"), tunnels.update(Samples.ipip("dtm7"), keyed));
+        assertEquals(List.of("interface {dtm7}", "undo gre key", "tunnel-protocol gre", "source 192.0.2.1",
+                "destination 198.51.100.7", "gre key 5", "quit"), tunnels.update(Samples.gre("dtm7", 5), keyed));
+        assertEquals(List.of("interface {dtm7}", "tunnel-protocol gre", "source 192.0.2.1", "destination 198.51.100.7",
+                "gre key 5", "quit"), tunnels.update(Samples.gre("dtm7", 5), Samples.ipip("dtm7")));
+        assertEquals(List.of("undo interface {dtm7}"), tunnels.delete("dtm7"));
+    }
+
+    @Test
+    void addressMtuAndRoutesUseMasksAndTheTunnelAsOutgoingInterface() {
+        TunnelIntent g = Samples.gre("dtm7", 0);
+        assertEquals(List.of("interface {dtm7}", "ip address 10.220.0.1 255.255.255.252", "quit"),
+                new VrpAddressing().addAddress("dtm7", g.innerAddress(), 30));
+        assertEquals(List.of("interface {dtm7}", "undo ip address 10.220.0.1 255.255.255.252", "quit"),
+                new VrpAddressing().removeAddress("dtm7", g.innerAddress(), 30));
+        assertEquals(List.of(), new VrpAddressing().removeAddress("dtm7", Cidr.parseLiteral("0.0.0.0"), 0));
+        assertEquals(List.of("interface {dtm7}", "mtu 1380", "quit"), new VrpLinkSettings().setMtu("dtm7", 1380));
+        assertEquals(List.of("ip route-static 10.221.0.0 255.255.0.0 {dtm7} 10.220.0.2"),
+                new VrpRoutes().addRoute("dtm7", Cidr.parse("10.221.0.0/16"), g.peerInner()));
+        assertEquals(List.of("undo ip route-static 0.0.0.0 0.0.0.0 {dtm7}"), new VrpRoutes().removeRoute("dtm7", Cidr.parse("0.0.0.0/0")));
+    }
+
+    @Test
+    void validateExplainsNamesWithoutNumberAndIpv6() {
+        TunnelIntent g = Samples.gre("dtmgw", 0);
+        List<String> p = tunnels.validate(g);
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).contains("'dtmgw'") && p.get(0).contains("tunnel.base") && p.get(0).contains("dtmgw1"), p.get(0));
+        TunnelIntent v6 = Samples.intent("dtm7", TunnelType.GRE, 0, "fd00::1", 64, "fd00::2", 1400, "fd01::/48");
+        assertTrue(tunnels.validate(v6).stream().anyMatch(s -> s.contains("IPv4 inner addresses")), tunnels.validate(v6).toString());
+        assertEquals(List.of(), tunnels.validate(Samples.gre("dtm7", 4711)));
+    }
+
+    @Test
+    void namesMapToTunnelNumbersFromTheBase() {
+        TunnelNumbers numbers = new TunnelNumbers(4000);
+        assertEquals("Tunnel0/0/4007", numbers.interfaceOf("dtm7"));
+        assertEquals("Tunnel0/0/4012", numbers.interfaceOf("dtm-gw.12"));
+        assertEquals(Optional.of(0), new TunnelNumbers(0).number("dtm0"));
+        assertTrue(numbers.problem("dtm99999").orElseThrow().contains("above 65535"));
+        assertThrows(IllegalArgumentException.class, () -> numbers.interfaceOf("dtm"));
+        assertEquals("interface Tunnel0/0/4007", VrpSyntax.resolve("interface {dtm7}", numbers));
+        assertEquals("ip route-static 10.0.0.0 255.0.0.0 Tunnel0/0/10 10.9.9.9",
+                VrpSyntax.resolve("ip route-static 10.0.0.0 255.0.0.0 {dtm10} 10.9.9.9", new TunnelNumbers(0)));
+    }
+
+    @Test
+    void masks() {
+        assertEquals("255.255.255.252", VrpSyntax.mask(30));
+        assertEquals("0.0.0.0", VrpSyntax.mask(0));
+        assertEquals("255.255.255.255", VrpSyntax.mask(32));
+        assertEquals(17, VrpSyntax.maskLength("255.255.128.0"));
+        assertThrows(IllegalArgumentException.class, () -> VrpSyntax.maskLength("255.0.255.0"));
+    }
+
+    @Test
+    void blocksOfOneInterfaceAreJoined() {
+        assertEquals(List.of("interface Tunnel0/0/1", "description dtm:dtm1", "mtu 1400", "ip address 10.0.0.1 255.255.255.252",
+                "quit", "ip route-static 10.1.0.0 255.255.0.0 Tunnel0/0/1 10.0.0.2", "interface Tunnel0/0/1", "mtu 1300", "quit"),
+                VrpSession.joinBlocks(List.of("interface Tunnel0/0/1", "description dtm:dtm1", "quit", "interface Tunnel0/0/1",
+                        "mtu 1400", "quit", "interface Tunnel0/0/1", "ip address 10.0.0.1 255.255.255.252", "quit",
+                        "ip route-static 10.1.0.0 255.255.0.0 Tunnel0/0/1 10.0.0.2", "interface Tunnel0/0/1", "mtu 1300", "quit")));
+    }
+
+    @Test
+    void trialSecondsAreWholeAndAtLeastSixty() {
+        assertEquals(60, VrpSession.trialSeconds(java.time.Duration.ofSeconds(15)));
+        assertEquals(76, VrpSession.trialSeconds(java.time.Duration.ofMillis(75_001)));
+        assertEquals(195, VrpSession.trialSeconds(java.time.Duration.ofSeconds(195)));
+    }
+
+    @Test
+    void targetOptions() throws ConfigException {
+        assertEquals(4000, VrpTarget.of(Samples.target("r1", 0, Map.of())).numbers().base());
+        assertEquals(100, VrpTarget.of(Samples.target("r1", 0, Map.of("tunnel.base", "100"))).numbers().base());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> VrpTarget.of(Samples.target("r1", 0, Map.of("netns", "x"))));
+        assertTrue(unknown.getMessage().contains("netns") && unknown.rejected());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> VrpTarget.of(Samples.target("r1", 0, Map.of("tunnel.base", "-1"))));
+        assertTrue(bad.getMessage().contains("tunnel.base"));
+        assertThrows(ConfigException.class, () -> VrpTarget.of(net.dtm.spi.config.DeviceTarget.local("huawei-vrp")));
+    }
+}
