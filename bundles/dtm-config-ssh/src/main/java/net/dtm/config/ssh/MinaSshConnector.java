@@ -103,7 +103,10 @@ public final class MinaSshConnector implements SshConnector, AutoCloseable {
             return new MinaSshConnection(session, where, fingerprint, commandTimeout, secret.redaction());
         } catch (IOException | RuntimeException e) {
             session.close(true);
-            pinning.takeProblem(session);
+            Optional<HostKeyProblem> problem = pinning.takeProblem(session);
+            if (problem.isPresent()) {
+                throw new ConfigException(problem.get().message(where), false, e);
+            }
             throw ConnectFailures.sessionFailed(where, e);
         } catch (ConfigException e) {
             session.close(true);

@@ -94,8 +94,9 @@ final class SecretFileReader {
             }
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new ConfigException("cannot load the private key in " + file + " (" + e.getClass().getSimpleName()
-                    + "): it must be an unencrypted OpenSSH or PEM key (RSA, ECDSA or Ed25519; remove a passphrase"
-                    + " with ssh-keygen -p -N '' -f " + file + ")", false);
+                    + "): it must be an unencrypted OpenSSH or PEM key, RSA or ECDSA (Ed25519 needs BouncyCastle"
+                    + " in the container, as Karaf's ssh feature installs it); remove a passphrase with"
+                    + " ssh-keygen -p -N '' -f " + file, false, e);
         }
         if (keys.isEmpty()) {
             throw new ConfigException("no private key found in " + file + ": it must be an unencrypted OpenSSH or"
