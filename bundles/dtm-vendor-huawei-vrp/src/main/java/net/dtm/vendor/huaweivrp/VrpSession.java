@@ -342,8 +342,12 @@ final class VrpSession implements ConfigSession {
 
     // ------------------------------------------------------------------ commit trial
 
-    /** The next commit of this session is a trial of {@code timeout} (at least VRP's 60 s). */
+    /**
+     * The next commit of this session is a trial of {@code timeout} (at least VRP's 60 s). Enters
+     * the system view, so a device that is not in two-stage mode is refused before anything changes.
+     */
     void arm(Duration timeout) throws ConfigException {
+        systemView();
         if (trialRunning) {
             throw new ConfigException("huawei-vrp device " + where + ": a trial commit of this session is still running", false);
         }

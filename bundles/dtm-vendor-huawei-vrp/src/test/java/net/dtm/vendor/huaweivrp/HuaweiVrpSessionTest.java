@@ -1,0 +1,231 @@
+package net.dtm.vendor.huaweivrp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import net.dtm.api.config.Transaction;
+import net.dtm.config.IntentDiff;
+import net.dtm.config.Renderer;
+import net.dtm.config.ssh.testkit.ManualClock;
+import net.dtm.spi.config.CommitConfirmBehaviour;
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.ConfigSession;
+import net.dtm.spi.config.DeviceTarget;
+import net.dtm.spi.config.TunnelIntent;
+import net.dtm.vendor.huaweivrp.emulator.VrpEmulator;
+
+/**
+ * The adapter against the emulator through the in-memory SSH stand-in (fast; the SSH path itself
+ * is covered by the contract suite and {@link HuaweiVrpOverSshTest}): the core's transaction, the
+ * device's trial timer, refusals, sysname changes, ownership.
+ */
+class HuaweiVrpSessionTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final VrpEmulator device = new VrpEmulator(clock, "dtm");
+    private final InMemorySsh ssh = new InMemorySsh(device);
+    private final HuaweiVrpAdapter adapter = new HuaweiVrpAdapter(ssh);
+    private final DeviceTarget target = Samples.target("vrp-1.lab", 22, Map.of());
+    private final Core core = new Core(adapter);
+    private final TunnelIntent sample = Samples.gre("dtm7", 4711);
+
+    @AfterEach
+    void stop() {
+        core.close();
+    }
+
+    private Optional<TunnelIntent> read(TunnelIntent like) throws ConfigException {
+        try (ConfigSession s = adapter.open(target)) {
+            return s.read(like.name(), like.role());
+        }
+    }
+
+    private void assertInSync(TunnelIntent wanted) throws ConfigException {
+        Optional<TunnelIntent> running = read(wanted);
+        assertTrue(IntentDiff.between(running, Optional.of(wanted)).isEmpty(),
+                () -> "differs: " + IntentDiff.between(running, Optional.of(wanted)));
+    }
+
+    private List<String> render(Optional<TunnelIntent> wanted, Optional<TunnelIntent> running) {
+        return new Renderer(adapter).render(wanted, running, IntentDiff.between(running, wanted));
+    }
+
+    @Test
+    void applyBuildsTunnel0004007AndReadsBackEveryField() throws Exception {
+        Transaction t = core.set(target, sample);
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertTrue(device.runningConfig().contains("interface Tunnel0/0/4007\n description dtm:dtm7\n"), device.runningConfig());
+        assertInSync(sample);
+        assertFalse(device.trialRunning(), "confirmed: no trial left running");
+        assertTrue(ssh.sent.contains("commit trial 75"), ssh.sent.toString());
+    }
+
+    @Test
+    void aLineTheDeviceRefusesClearsTheCandidateAndTheCoreFindsTheDeviceAsBefore() throws Exception {
+        assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
+        String before = device.runningConfig();
+        List<Long> commits = device.commitIds();
+        // 10.220.0.0/30 is valid for the core (the peer is inside it) but is the network address: VRP refuses it
+        Transaction t = core.set(target, Samples.withInner(sample.withMtu(1380), "10.220.0.0"));
+        assertEquals(Transaction.Result.ROLLED_BACK, t.result(), t.detail());
+        assertTrue(t.detail().contains("Error: The specified IP address is invalid."), t.detail());
+        assertTrue(t.detail().contains("nothing was committed"), t.detail());
+        assertTrue(t.restored(), t.detail());
+        assertEquals(before, device.runningConfig(), "the mtu line before the refused one was not committed either");
+        assertEquals(commits, device.commitIds());
+        assertFalse(device.trialRunning());
+    }
+
+    @Test
+    void withoutConfirmationTheDevicesTrialTimerRollsTheChangeBack() throws Exception {
+        String before = device.runningConfig();
+        CommitConfirmBehaviour trial = adapter.behaviour(CommitConfirmBehaviour.class).orElseThrow();
+        try (ConfigSession s = adapter.open(target)) {
+            trial.arm(s, Duration.ofSeconds(90));
+            s.apply(render(Optional.of(sample), Optional.empty()));
+            assertEquals(Optional.of(sample.mtu()), s.read(sample.name(), sample.role()).map(TunnelIntent::mtu));
+        } // the core died: no confirm, no revert
+        assertTrue(device.trialRunning());
+        long trialId = device.commitIds().get(0);
+        assertInSync(sample);
+        clock.advance(Duration.ofSeconds(89));
+        assertTrue(read(sample).isPresent());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Optional.empty(), read(sample));
+        assertEquals(before, device.runningConfig());
+        assertFalse(device.commitIds().contains(trialId), "the trial commit is gone from the commit list");
+    }
+
+    @Test
+    void revertAbortsTheTrialAndChecksItIsGone() throws Exception {
+        String before = device.runningConfig();
+        CommitConfirmBehaviour trial = adapter.behaviour(CommitConfirmBehaviour.class).orElseThrow();
+        try (ConfigSession s = adapter.open(target)) {
+            trial.arm(s, Duration.ofSeconds(75));
+            s.apply(render(Optional.of(sample), Optional.empty()));
+            trial.revert(s);
+            assertEquals(Optional.empty(), s.read(sample.name(), sample.role()));
+        }
+        assertEquals(before, device.runningConfig());
+        assertTrue(ssh.sent.contains("abort trial"));
+        assertTrue(ssh.sent.get(ssh.sent.size() - 3).equals("display configuration commit list")
+                || ssh.sent.contains("display configuration commit list"));
+    }
+
+    @Test
+    void aConfirmationAfterTheDeviceAlreadyRolledBackIsAnError() throws Exception {
+        CommitConfirmBehaviour trial = adapter.behaviour(CommitConfirmBehaviour.class).orElseThrow();
+        try (ConfigSession s = adapter.open(target)) {
+            trial.arm(s, Duration.ofSeconds(60));
+            s.apply(render(Optional.of(sample), Optional.empty()));
+            clock.advance(Duration.ofSeconds(61));
+            ConfigException e = assertThrows(ConfigException.class, () -> trial.confirm(s));
+            assertTrue(e.getMessage().contains("rolled the change back before the confirmation"), e.getMessage());
+            assertFalse(e.rejected());
+        }
+        assertEquals(Optional.empty(), read(sample));
+    }
+
+    @Test
+    void sysnameChangedBetweenAndDuringSessions() throws Exception {
+        device.commitSysname("core-router-in-the-north-east-depot-number-0042");
+        assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
+        device.onLine(line -> {
+            if (line.equals("mtu 1380")) {
+                device.commitSysname("renamed by another operator mid-change");
+            }
+        });
+        Transaction t = core.set(target, sample.withMtu(1380));
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertInSync(sample.withMtu(1380));
+        assertEquals("renamed by another operator mid-change", device.sysname(), "the adapter never touches the sysname");
+    }
+
+    @Test
+    void aTunnelDtmDidNotBuildIsNeitherTakenOverNorRemoved() throws Exception {
+        device.commitForeignTunnel("Tunnel0/0/4007", "to the lab");
+        Transaction t = core.set(target, sample);
+        assertEquals(Transaction.Result.REFUSED, t.result());
+        assertTrue(t.detail().contains("Tunnel0/0/4007") && t.detail().contains("'to the lab'"), t.detail());
+        assertEquals(Optional.empty(), read(sample));
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(List.of(), s.list("dtm"));
+        }
+        assertTrue(device.runningConfig().contains("description to the lab"));
+    }
+
+    @Test
+    void removalTakesTheRoutesThroughTheTunnelOffToo() throws Exception {
+        assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
+        Transaction t = core.remove(sample.name());
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertFalse(device.runningConfig().contains("Tunnel0/0/4007"), device.runningConfig());
+    }
+
+    @Test
+    void typeAndKeyChangeInPlace() throws Exception {
+        assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
+        Transaction t = core.set(target, Samples.ipip("dtm7"));
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertInSync(Samples.ipip("dtm7"));
+        assertFalse(t.commands().contains("undo interface {dtm7}"), t.commands().toString());
+        t = core.set(target, Samples.gre("dtm7", 99));
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertInSync(Samples.gre("dtm7", 99));
+    }
+
+    @Test
+    void listNamesDtmsTunnelsByPrefixAndTheBaseMovesThem() throws Exception {
+        DeviceTarget based = Samples.target("vrp-1.lab", 22, Map.of("tunnel.base", "100"));
+        assertEquals(Transaction.Result.CONFIRMED, core.set(based, Samples.gre("dtm7", 0)).result());
+        Transaction second = core.set(based, Samples.intent("dtx2", net.dtm.api.TunnelType.IPIP, 0, "10.220.0.5", 30, "10.220.0.6",
+                1400));
+        assertEquals(Transaction.Result.CONFIRMED, second.result(), second.detail());
+        assertTrue(device.runningConfig().contains("interface Tunnel0/0/107"), device.runningConfig());
+        try (ConfigSession s = adapter.open(based)) {
+            assertEquals(List.of("dtm7"), s.list("dtm"));
+            assertEquals(List.of("dtm7", "dtx2"), s.list("dt"));
+        }
+    }
+
+    @Test
+    void aDeviceNotInTwoStageModeIsRefusedBeforeAnythingChanges() throws Exception {
+        device.immediateMode();
+        String before = device.runningConfig();
+        Transaction t = core.set(target, sample);
+        assertEquals(Transaction.Result.FAILED, t.result(), t.detail());
+        assertTrue(t.detail().contains("two-stage"), t.detail());
+        assertEquals(before, device.runningConfig());
+    }
+
+    @Test
+    void anInnerAddressAnotherTunnelHoldsIsRefusedByTheDeviceAndRolledBack() throws Exception {
+        assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
+        String before = device.runningConfig();
+        Transaction t = core.set(target, Samples.gre("dtm8", 0));
+        assertEquals(Transaction.Result.ROLLED_BACK, t.result(), t.detail());
+        assertTrue(t.detail().contains("conflicts"), t.detail());
+        assertTrue(t.restored(), t.detail());
+        assertEquals(before, device.runningConfig());
+    }
+
+    @Test
+    void anUnreachableNameIsRefusedByValidation() throws Exception {
+        Transaction t = core.set(target, Samples.gre("dtmgw", 0));
+        assertEquals(Transaction.Result.REFUSED, t.result());
+        assertTrue(t.detail().contains("ends with no number"), t.detail());
+        List<String> sent = new ArrayList<>(ssh.sent);
+        assertEquals(List.of(), sent, "nothing reached the device");
+    }
+}
