@@ -77,6 +77,8 @@ public final class OpenWrtEmulator implements EmulatedDevice {
     private List<Delta> snapshotDelta = List.of();
     private ManualClock.Timer rollbackTimer;
     private boolean vxlanInstalled = true;
+    private boolean vxlanKernelModule = true;
+    private boolean runningVxlanModule = true;
     private long sidCounter = 0x5eed;
 
     private static final class RpcSession {
@@ -113,7 +115,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 	option proto 'static'
                 	option ip6addr '2001:db8:10::10/64'
                 """);
-        this.running = committed.copy();
+        this.reload();
         files.put("/etc/init.d/network", "#!/bin/sh /etc/rc.common\nSTART=20\n");
         modes.put("/etc/init.d/network", "755");
     }
@@ -137,12 +139,32 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 runBoot(script);
             }
         }
-        running = committed.copy();
+        reload();
     }
 
     /** Whether package vxlan (netifd's vxlan protos) is installed. */
     public synchronized void setVxlanInstalled(boolean installed) {
         vxlanInstalled = installed;
+    }
+
+    /**
+     * Whether kmod-vxlan is loaded, from netifd's next reload on: without it netifd still offers the
+     * vxlan proto (package vxlan is installed) but cannot create the device, so the interface stays down.
+     */
+    public synchronized void setVxlanKernelModule(boolean loaded) {
+        vxlanKernelModule = loaded;
+    }
+
+    /** netifd reloads: the committed configuration runs, devices are created anew. */
+    private void reload() {
+        running = committed.copy();
+        runningVxlanModule = vxlanKernelModule;
+    }
+
+    /** Number of changes staged in any delta directory (/tmp/.uci and every rpcd session's). */
+    public synchronized int stagedAnywhere() {
+        expireSessions();
+        return savedirs.values().stream().mapToInt(List::size).sum();
     }
 
     /** Every exec command received, in order. */
@@ -517,7 +539,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         String name = path.substring("/etc/init.d/".length());
         String action = args.isEmpty() ? "" : args.get(0);
         if (name.equals("network") && (action.equals("reload") || action.equals("restart"))) {
-            running = committed.copy();
+            reload();
             return 0;
         }
         Matcher start = Pattern.compile("(?m)^START=(\\d+)$").matcher(text);
@@ -860,7 +882,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                     snapshotDelta = List.copyOf(staged);
                     committed = UciConfig.with(committed, staged);
                     savedirs.remove(RPCD_SAVEDIR + sid);
-                    running = committed.copy();
+                    reload();
                     if (rollback) {
                         rollbackTimer = clock.schedule(Duration.ofSeconds(timeout), this::timerFired);
                     }
@@ -893,7 +915,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 }
                 rollbackTimer.cancel();
                 committed = snapshot;
-                running = committed.copy();
+                reload();
                 savedirs.put(RPCD_SAVEDIR + sid, new ArrayList<>(snapshotDelta));
                 clearApply();
                 return 0;
@@ -910,7 +932,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             return;
         }
         committed = snapshot;
-        running = committed.copy();
+        reload();
         syslog.add("rpcd: rollback timer expired, previous configuration restored");
         clearApply();
     }
@@ -972,7 +994,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 return;
             }
             String proto = s.get("proto");
-            if (("vxlan".equals(proto) || "vxlan6".equals(proto)) && vxlanInstalled && vxlanValid(name, s, proto.equals("vxlan6"))) {
+            if (("vxlan".equals(proto) || "vxlan6".equals(proto)) && vxlanInstalled && runningVxlanModule && vxlanValid(name, s, proto.equals("vxlan6"))) {
                 int mtu = s.get("mtu") != null ? Integer.parseInt(s.get("mtu")) : proto.equals("vxlan6") ? 1430 : 1450;
                 devs.put(name, new Dev(name, mtu));
             }
@@ -1070,7 +1092,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 for (int k = 0; k < d.addresses.size(); k++) {
                     Addr a = d.addresses.get(k);
                     b.append(k == 0 ? "" : ",").append("{\"family\":\"").append(a.address instanceof Inet6Address ? "inet6" : "inet")
-                            .append("\",\"local\":\"").append(a.address.getHostAddress().replaceAll("%.*", ""))
+                            .append("\",\"local\":\"").append(net.dtm.api.Cidr.format(a.address))
                             .append("\",\"prefixlen\":").append(a.prefix).append(",\"scope\":\"global\",\"valid_life_time\":4294967295}");
                 }
                 b.append("]}");
