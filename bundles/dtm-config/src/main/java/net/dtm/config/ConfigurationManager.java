@@ -702,6 +702,11 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
         }
     }
 
+    /** True if an installed adapter serves {@code target} now. */
+    public boolean hasAdapterFor(DeviceTarget target) {
+        return registry.select(target).isPresent();
+    }
+
     private VendorAdapter adapterFor(String end, DeviceTarget t) {
         return registry.select(t).orElseThrow(() -> new DtmException(DtmException.Reason.BAD_REQUEST,
                 "no adapter serves " + end + " (vendor " + t.vendor() + (t.model().isEmpty() ? "" : ", model " + t.model())
@@ -711,11 +716,12 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
     /**
      * Probes the tunnel of end {@code end} now (traffic to its peer's inner address), outside any
      * transaction: for a health check of a confirmed tunnel. Empty when there is nothing to judge:
-     * no such end, no intent, no adapter, a transaction running, or the device could not be asked.
+     * no such end, probing switched off (the device does not answer probes), no intent, no adapter,
+     * a transaction running, or the device could not be asked.
      */
     public Optional<Boolean> probe(String end, java.time.Duration timeout) {
         EndState e = ends.get(end);
-        if (e == null) {
+        if (e == null || !ctx.settings().probeEnabled()) {
             return Optional.empty();
         }
         DeviceTarget target;

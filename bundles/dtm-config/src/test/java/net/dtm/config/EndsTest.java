@@ -31,6 +31,7 @@ import net.dtm.api.TunnelPeer;
 import net.dtm.api.TunnelType;
 import net.dtm.api.config.Transaction;
 import net.dtm.config.ends.CoreEnds;
+import net.dtm.config.fake.FakeDevice;
 import net.dtm.config.ends.RouterEnd;
 import net.dtm.config.ends.TunnelHealth;
 import net.dtm.config.intent.DeviceIntents;
@@ -177,6 +178,34 @@ class EndsTest extends OnRig {
         int entries = rig.manager.history("dtm0").size();
         later.remove(0).run();
         assertEquals(entries, rig.manager.history("dtm0").size());
+    }
+
+    @Test
+    void aMoveWhileTheAdapterIsGoneIsNotRetriedInALoopButAppliedWhenAnAdapterComes() {
+        RouterEnd end = routerEnd();
+        end.tunnelChanged(event(TunnelEvent.Type.ESTABLISHED, PARAMS, LTE));
+        rig.manager.removeAdapter(rig.adapter);
+        end.tunnelChanged(event(TunnelEvent.Type.PATH_MOVED, PARAMS, FIVE_G));
+        assertEquals("no-adapter", rig.manager.show("dtm0").orElseThrow().state());
+        assertTrue(later.isEmpty(), "no retry loop: the manager applies the end when an adapter comes");
+        assertEquals(ip("192.0.2.10"), rig.state("dtm0").orElseThrow().localOuter(), "the device is as it was");
+
+        rig.manager.addAdapter(rig.adapter, rig.adapter.properties());
+        assertEquals(ip("192.0.2.20"), rig.state("dtm0").orElseThrow().localOuter(), "moved once an adapter is back");
+        assertTrue(later.isEmpty());
+    }
+
+    @Test
+    void withProbingOffTheHealthCheckHasNothingToJudge() throws Exception {
+        try (Rig quiet = new Rig(dir.resolve("quiet"), ConfigSettings.defaults(dir.resolve("quiet")).withProbe(false),
+                new FakeDevice(), Runnable::run, true)) {
+            RouterEnd end = new RouterEnd(new DeviceIntents("dtm0", List.of(), Path.of("wg.key")), quiet.manager, Rig.TARGET);
+            end.tunnelChanged(event(TunnelEvent.Type.ESTABLISHED, PARAMS, LTE));
+            assertEquals(Transaction.Result.CONFIRMED, quiet.manager.history("dtm0").get(0).result());
+            quiet.device.probeAnswers(false);
+            assertEquals(Optional.empty(), quiet.manager.probe("dtm0", Duration.ofSeconds(1)),
+                    "a device that does not answer probes is not judged by them (no re-homing)");
+        }
     }
 
     // ---- core ends -----------------------------------------------------------------------------

@@ -114,6 +114,9 @@ public final class RouterEnd implements TunnelListener {
                     }
                 }
                 case ROLLED_BACK, REFUSED, FAILED -> {
+                    if (!manager.hasAdapterFor(target)) {
+                        return; // nothing was tried: the manager applies this end when an adapter comes
+                    }
                     if (working != null && !sameTunnel(applied, working)) {
                         // new parameters did not work: remember them, and bring the working tunnel
                         // to the link the agent uses now

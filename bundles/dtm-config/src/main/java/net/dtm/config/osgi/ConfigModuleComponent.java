@@ -216,15 +216,16 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         reconcileOnce();
         RouterEnd end = new RouterEnd(intents, manager, target);
         listener = context.registerService(TunnelListener.class, end, new Hashtable<>(Map.of("dtm.config.end", end.name())));
-        int every = config.health_interval_seconds();
+        int every = config.probe() ? config.health_interval_seconds() : 0;
         if (every > 0) {
             TunnelHealth h = new TunnelHealth(end.name(), t -> manager.probe(end.name(), t), this::rehome,
                     Clock.systemUTC(), Math.max(1, config.health_failures()), Duration.ofSeconds(60));
             health = Periodic.every(every, "dtm-config-health", () -> h.check(Duration.ofSeconds(2)),
                     e -> LOG.warn("{}: health check failed: {}", end.name(), e.toString()));
         }
-        LOG.info("configuration module active: router tunnel {} (vendor {}), history in {}", end.name(),
-                target.vendor(), manager.settings().stateDirectory());
+        LOG.info("configuration module active: router tunnel {} (vendor {}{}), history in {}{}", end.name(),
+                target.vendor(), target.isLocal() ? "" : " at " + target.host(), manager.settings().stateDirectory(),
+                every > 0 ? "" : config.probe() ? "; health check off" : "; health check off (probe = false)");
     }
 
     private void rehome() {
