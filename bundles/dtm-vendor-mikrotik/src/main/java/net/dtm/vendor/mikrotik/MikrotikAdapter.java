@@ -28,10 +28,10 @@ import net.dtm.spi.config.ssh.SshConnector;
  * dies mid-change, leaves the router as it was ({@link MikrotikSafeMode}). Where another session
  * holds safe mode the adapter falls back to a snapshot of its own objects.
  * <p>
- * Target options: {@value #OPTION_LOGIN_SUFFIX} (appended to the user name; default
- * {@value #DEFAULT_LOGIN_SUFFIX}: no colours, no terminal detection, a wide terminal, so nothing
- * wraps or pages) and {@value #OPTION_TIMEOUT} (seconds to wait for the prompt after a line;
- * default 30).
+ * Target options: {@value #OPTION_LOGIN_SUFFIX} (RouterOS console options appended to the user
+ * name; default {@value #DEFAULT_LOGIN_SUFFIX}: no colours, no terminal detection, a 511 column by
+ * 4098 line terminal, so nothing wraps or pages) and {@value #OPTION_TIMEOUT} (seconds to wait for
+ * the prompt after a line; default 30).
  */
 public final class MikrotikAdapter implements VendorAdapter {
 
@@ -43,8 +43,8 @@ public final class MikrotikAdapter implements VendorAdapter {
     public static final String OPTION_LOGIN_SUFFIX = "login-suffix";
     /** Target option: seconds to wait for the prompt after each line. */
     public static final String OPTION_TIMEOUT = "command-timeout-seconds";
-    /** RouterOS login flags: c = no colours, e = dumb terminal, t = no terminal detection, 1024w = width. */
-    public static final String DEFAULT_LOGIN_SUFFIX = "+cet1024w";
+    /** RouterOS console options: c = no colours, t = no terminal detection, 511w = width, 4098h = height. */
+    public static final String DEFAULT_LOGIN_SUFFIX = "+ct511w4098h";
 
     private static final Set<String> OPTIONS = Set.of(OPTION_LOGIN_SUFFIX, OPTION_TIMEOUT);
 

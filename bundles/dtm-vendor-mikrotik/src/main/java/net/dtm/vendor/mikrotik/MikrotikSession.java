@@ -99,6 +99,9 @@ final class MikrotikSession implements ConfigSession {
         if (net == Net.SAFE_MODE) {
             LOG.warn("mikrotik {}: session closed with an unconfirmed change in safe mode; RouterOS undoes it",
                     terminal.where());
+        } else if (net == Net.SNAPSHOT) {
+            LOG.warn("mikrotik {}: session closed with an unconfirmed change and no safe mode; the change stays "
+                    + "until the core restores its snapshot", terminal.where());
         }
         terminal.close();
     }
@@ -158,7 +161,8 @@ final class MikrotikSession implements ConfigSession {
         Net was = net;
         net = Net.NONE;
         if (was == Net.SAFE_MODE) {
-            LOG.warn("mikrotik {}: reverting by ending the session in safe mode", terminal.where());
+            LOG.warn("mikrotik {}: reverting by ending the session in safe mode (Ctrl-D), then logging in again",
+                    terminal.where());
             terminal.dropAndReconnect();
         } else if (was == Net.SNAPSHOT) {
             TaggedSnapshot kept = snapshot;

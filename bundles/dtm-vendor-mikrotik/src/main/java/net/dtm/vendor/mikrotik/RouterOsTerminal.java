@@ -29,6 +29,8 @@ final class RouterOsTerminal implements AutoCloseable {
             "(?:\\[[^\\]\\r\\n]+@[^\\]\\r\\n]+\\] ?[^\\r\\n<>]*(?:>|<SAFE>)|\\[u/r/d\\]:) ?$");
     /** Ctrl-X: enters or leaves safe mode. */
     static final String CTRL_X = "\u0018";
+    /** Ctrl-D: ends the session, undoing the changes made in safe mode. */
+    static final String CTRL_D = "\u0004";
 
     private final SshConnector connector;
     private final DeviceTarget login;
@@ -90,10 +92,19 @@ final class RouterOsTerminal implements AutoCloseable {
     }
 
     /**
-     * Ends the connection without logging out (RouterOS then undoes every change made in safe mode)
-     * and logs in again.
+     * Ends the session without leaving safe mode and logs in again. Ctrl-D ends it at once, undoing
+     * the safe-mode changes; when the connection is gone already, or the device does not react,
+     * dropping the connection has the same effect once RouterOS notices it.
      */
     void dropAndReconnect() throws ConfigException {
+        if (shell != null) {
+            try {
+                shell.sendKeys(CTRL_D, Duration.ofSeconds(2));
+                LOG.debug("mikrotik {}: still a prompt after Ctrl-D, dropping the connection", where);
+            } catch (ConfigException expected) {
+                // the device ended the session (or the connection was gone already)
+            }
+        }
         drop();
         connect();
     }

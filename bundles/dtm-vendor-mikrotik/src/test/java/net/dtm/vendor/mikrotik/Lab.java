@@ -22,7 +22,7 @@ import net.dtm.vendor.mikrotik.emulator.RouterOsEmulator;
 
 /**
  * One emulated RouterOS router behind a real SSH server, and a real SSH connector pinning its host
- * key. The server accepts only {@code admin+cet1024w}: the adapter must add RouterOS's login flags.
+ * key. The server accepts only {@code admin} with {@link MikrotikAdapter#DEFAULT_LOGIN_SUFFIX}: the adapter must add RouterOS's login flags.
  */
 final class Lab implements AutoCloseable {
 
