@@ -15,8 +15,9 @@ final class UciLine {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9.:/_-]*");
-    private static final Pattern SAFE = Pattern.compile(
-            "(set|delete) network\\.[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)?(=[A-Za-z0-9_]+|='[A-Za-z0-9.:/_-]*')?");
+    private static final Pattern SAFE = Pattern.compile("set network\\.[A-Za-z0-9_]+=[A-Za-z0-9_]+"
+            + "|set network\\.[A-Za-z0-9_]+\\.[A-Za-z0-9_]+='[A-Za-z0-9.:/_-]*'"
+            + "|delete network\\.[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)?");
 
     private UciLine() {
     }
