@@ -48,6 +48,12 @@ final class DeviceErrors {
         return Optional.ofNullable(first);
     }
 
+    /** True if {@code line} is one of RouterOS's error forms (output that is not data). */
+    static boolean known(String line) {
+        String l = Ansi.strip(line).trim();
+        return KNOWN.stream().anyMatch(p -> p.matcher(l).find());
+    }
+
     /** Notices RouterOS prints in brackets, e.g. {@code [Safe Mode taken]}. */
     static boolean isNotice(String line) {
         return line.startsWith("[") && line.endsWith("]") && !line.contains("@");

@@ -127,8 +127,9 @@ final class MikrotikSession implements ConfigSession {
             if (!terminal.inSafeMode()) {
                 snapshot = TaggedSnapshot.take(this::export);
                 net = Net.SNAPSHOT;
-                LOG.warn("mikrotik {}: safe mode not available ({}); rollback net is a snapshot of {} DTM objects",
-                        terminal.where(), firstLine(out), snapshot.size());
+                LOG.warn("mikrotik {}: safe mode not available ({}); rollback net is a snapshot of {} DTM objects. "
+                        + "While another session holds safe mode, RouterOS undoes this change too if that session "
+                        + "ends abnormally", terminal.where(), firstLine(out), snapshot.size());
                 return;
             }
         }
@@ -144,6 +145,12 @@ final class MikrotikSession implements ConfigSession {
         net = Net.NONE;
         snapshot = null;
         if (was == Net.SAFE_MODE) {
+            terminal.send(""); // a fresh prompt: another session may have taken safe mode since the last line
+            if (!terminal.inSafeMode()) {
+                // Another session took safe mode over ("release"): our change now hangs on its session.
+                throw new ConfigException("mikrotik " + terminal.where() + ": another session took safe mode over "
+                        + "before the change was confirmed", false);
+            }
             terminal.keys(RouterOsTerminal.CTRL_X);
             if (terminal.inSafeMode()) {
                 net = Net.SAFE_MODE;
@@ -188,8 +195,7 @@ final class MikrotikSession implements ConfigSession {
         String out = terminal.send(String.join("; ", menus.stream().map(m -> m + " export terse").toList()));
         for (String line : out.split("\n")) {
             String l = line.trim();
-            if (!l.isEmpty() && !l.startsWith("/") && !l.startsWith("#") && !l.startsWith("add ")
-                    && DeviceErrors.of(l).isPresent()) {
+            if (!l.startsWith("/") && !l.startsWith("#") && DeviceErrors.known(l)) {
                 throw new ConfigException("mikrotik " + terminal.where() + ": " + menu + " export failed: " + l, false);
             }
         }

@@ -90,8 +90,9 @@ final class MikrotikTunnelInterfaces implements TunnelInterfaceBehaviour {
         return switch (wanted.type()) {
             case VXLAN -> List.of(
                     "/interface vxlan set " + find + " vni=" + wanted.key() + " port=" + wanted.remoteOuter().getPort() + local,
-                    "/interface vxlan vteps set [find where interface=" + wanted.name() + "] remote-ip="
-                            + address(wanted.remoteOuter().getAddress()) + " port=" + wanted.remoteOuter().getPort());
+                    // replaced rather than set, so a missing or extra VTEP is repaired too
+                    "/interface vxlan vteps remove [find where interface=" + wanted.name() + "]",
+                    vtepAdd(wanted));
             case GRE, IPIP -> List.of("/interface " + wanted.type().name().toLowerCase() + " set " + find + local
                     + " remote-address=" + address(wanted.remoteOuter().getAddress()));
             default -> throw new IllegalArgumentException("the mikrotik adapter does not support " + wanted.type());

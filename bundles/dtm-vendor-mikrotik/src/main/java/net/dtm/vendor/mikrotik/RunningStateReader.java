@@ -17,7 +17,8 @@ import net.dtm.spi.config.TunnelIntent;
  * at their default, so a missing property reads as RouterOS's default: VXLAN {@code mtu} 1500 and
  * {@code port} 8472, GRE {@code mtu} 1476 and IPIP 1480 (their {@code auto} over a 1500 link). The
  * peer inner address comes from the gateway of the tunnel's tagged routes, the unspecified address
- * when there are none.
+ * when there are none. A VXLAN interface without its VTEP, or whose listening port differs from the
+ * VTEP's, reads with an unspecified or zero remote endpoint, so the core's diff repairs it.
  */
 final class RunningStateReader {
 
@@ -92,15 +93,21 @@ final class RunningStateReader {
                     type = TunnelType.VXLAN;
                     key = Long.parseLong(itf.get("vni").orElse("0"));
                     mtu = Integer.parseInt(itf.get("mtu").orElse("1500"));
-                    ExportParser.Entry vtep = entries(all, "/interface vxlan vteps").stream()
-                            .filter(e -> e.get("interface").orElse("").equals(name)).findFirst()
-                            .orElseThrow(() -> new ConfigException("mikrotik: VXLAN interface " + name
-                                    + " has no VTEP (/interface vxlan vteps): not built by DTM or half removed", false));
-                    InetAddress remoteIp = Cidr.parseLiteral(vtep.get("remote-ip").orElse("0.0.0.0"));
-                    int port = Integer.parseInt(vtep.get("port").orElse(Integer.toString(VXLAN_DEFAULT_PORT)));
-                    remote = new InetSocketAddress(remoteIp, port);
+                    Optional<ExportParser.Entry> vtep = entries(all, "/interface vxlan vteps").stream()
+                            .filter(e -> e.get("interface").orElse("").equals(name)).findFirst();
                     local = itf.get("local-address").map(Cidr::parseLiteral)
-                            .orElse(unspecified(remoteIp instanceof Inet6Address));
+                            .orElse(unspecified("ipv6".equals(itf.get("vteps-ip-version").orElse("ipv4"))));
+                    if (vtep.isEmpty()) {
+                        // Half built or half removed: reads as no peer, so the core's update puts the VTEP back.
+                        remote = new InetSocketAddress(unspecified(local instanceof Inet6Address), 0);
+                    } else {
+                        InetAddress remoteIp = Cidr.parseLiteral(vtep.get().get("remote-ip").orElse("0.0.0.0"));
+                        String port = vtep.get().get("port").orElse(Integer.toString(VXLAN_DEFAULT_PORT));
+                        String listens = itf.get("port").orElse(Integer.toString(VXLAN_DEFAULT_PORT));
+                        // DTM gives the interface (where it listens) and the VTEP (where it sends) the same
+                        // port; when they differ the device does not match any intent: read port 0.
+                        remote = new InetSocketAddress(remoteIp, port.equals(listens) ? Integer.parseInt(port) : 0);
+                    }
                 }
                 case "/interface gre", "/interface ipip" -> {
                     type = menu.endsWith("gre") ? TunnelType.GRE : TunnelType.IPIP;

@@ -265,6 +265,81 @@ class MikrotikLiveTest {
         }
     }
 
+    @Test
+    void ipv6OuterAndInnerReadBackInSync() throws Exception {
+        TunnelIntent v6 = new TunnelIntent("dtmc6", TunnelIntent.Role.GATEWAY, TunnelType.VXLAN, Lab.ip("2001:db8::1"),
+                new java.net.InetSocketAddress(Lab.ip("2001:db8:9::2"), 4789), 77, Lab.ip("fd00:220::1"), 64,
+                Lab.ip("fd00:220::2"), List.of(Cidr.parse("fd00:221::/48")), 1380, Optional.empty(), 0);
+        assertConfirmed(set(v6));
+        assertTrue(lines().contains("/interface vxlan add comment=dtm:dtmc6 local-address=2001:db8::1 mtu=1380 name=dtmc6 "
+                + "port=4789 vni=77 vteps-ip-version=ipv6"), lines().toString());
+        try (ConfigSession s = adapter.open(lab.target())) {
+            Optional<TunnelIntent> running = s.read(v6.name(), v6.role());
+            assertEquals(List.of(), IntentDiff.between(running, Optional.of(v6)).lines());
+            assertEquals(TunnelIntent.Role.GATEWAY, running.orElseThrow().role());
+        }
+    }
+
+    @Test
+    void aHalfBuiltVxlanIsRepairedByTheNextApply() throws Exception {
+        assertConfirmed(set(vxlan));
+        EmulatedShell operator = lab.device.openShell();
+        assertEquals("", operator.line("/interface vxlan vteps remove [find where interface=dtmc0]"));
+        assertEquals("", operator.line("/interface vxlan set [find where name=dtmc0] port=8472"));
+        try (ConfigSession s = adapter.open(lab.target())) {
+            assertEquals(0, s.read(vxlan.name(), vxlan.role()).orElseThrow().remoteOuter().getPort());
+        }
+        Transaction t = manager.apply(vxlan.name(), "test", false);
+        assertConfirmed(t);
+        assertTrue(t.diff().get(0).startsWith("remote outer"), t.diff().toString());
+        assertTrue(lines().contains("/interface vxlan vteps add comment=dtm:dtmc0 interface=dtmc0 port=4789 "
+                + "remote-ip=198.51.100.2"), lines().toString());
+    }
+
+    @Test
+    void probePingsThePeerThroughTheTunnel() throws Exception {
+        assertConfirmed(set(vxlan));
+        try (ConfigSession s = adapter.open(lab.target())) {
+            assertTrue(s.probe(vxlan, Duration.ofSeconds(2)));
+            TunnelIntent elsewhere = new TunnelIntent(vxlan.name(), vxlan.role(), vxlan.type(), vxlan.localOuter(),
+                    vxlan.remoteOuter(), vxlan.key(), vxlan.innerAddress(), vxlan.prefixLength(), Lab.ip("10.99.0.2"),
+                    vxlan.routes(), vxlan.mtu(), Optional.empty(), 0);
+            assertFalse(s.probe(elsewhere, Duration.ofSeconds(1)));
+        }
+    }
+
+    @Test
+    void safeModeTakenOverBeforeTheConfirmationRollsBack() throws Exception {
+        assertConfirmed(set(vxlan));
+        Set<String> before = lines();
+        CommitConfirmBehaviour safe = adapter.behaviour(CommitConfirmBehaviour.class).orElseThrow();
+        try (ConfigSession s = adapter.open(lab.target())) {
+            safe.arm(s, Duration.ofSeconds(60));
+            s.apply(new MikrotikLinkSettings().setMtu(vxlan.name(), 1300));
+            EmulatedShell operator = lab.device.openShell();
+            operator.control('\u0018');
+            assertEquals("[Safe Mode taken]", operator.line("r"), "the operator keeps DTM's change in their safe mode");
+            ConfigException e = assertThrows(ConfigException.class, () -> safe.confirm(s));
+            assertTrue(e.getMessage().contains("took safe mode over"), e.getMessage());
+            operator.line("/quit");
+            lab.device.sessionEnded(operator);
+        }
+        assertFalse(lines().equals(before), "the operator's /quit kept the change; the core rolls back from here");
+    }
+
+    @Test
+    void aChangeConfirmedUnderAnOperatorsSafeModeIsUndoneWithTheirSession() throws Exception {
+        // Documents RouterOS's rule the snapshot fallback cannot escape: changes made while another
+        // session holds safe mode are undone with that session's.
+        Set<String> before = lines();
+        EmulatedShell operator = lab.device.openShell();
+        operator.control('\u0018');
+        assertConfirmed(set(vxlan));
+        assertFalse(lines().equals(before));
+        lab.device.sessionEnded(operator);
+        assertEquals(before, lines());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private Transaction set(TunnelIntent intent) throws Exception {

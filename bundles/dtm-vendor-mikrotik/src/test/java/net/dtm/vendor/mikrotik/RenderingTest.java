@@ -61,7 +61,8 @@ class RenderingTest {
         assertFalse(tunnels.recreates(moved, s));
         assertEquals(List.of(
                 "/interface vxlan set [find where name=dtmc0] vni=4711 port=4789 local-address=192.0.2.9",
-                "/interface vxlan vteps set [find where interface=dtmc0] remote-ip=198.51.100.2 port=4789"),
+                "/interface vxlan vteps remove [find where interface=dtmc0]",
+                "/interface vxlan vteps add interface=dtmc0 remote-ip=198.51.100.2 port=4789 comment=\"dtm:dtmc0\""),
                 tunnels.update(moved, s));
         TunnelIntent gre = Lab.sample(TunnelType.GRE);
         assertTrue(tunnels.recreates(gre, s));
