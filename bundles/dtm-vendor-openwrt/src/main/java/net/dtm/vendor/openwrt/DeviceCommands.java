@@ -85,6 +85,14 @@ final class DeviceCommands {
                 : "ubus call uci apply '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
     }
 
+    /** A session id no one uses: a confirmation with it only tells whether a change waits ("Permission denied") or not ("No data"). */
+    static final String NOBODY = "00000000000000000000000000000000";
+
+    /** Fails with "Not found" once rpcd has ended session {@code sid}. */
+    static String sessionList(String sid) {
+        return "ubus call session list '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
+    }
+
     /** Keeps the change applied with rollback by session {@code sid}. */
     static String confirm(String sid) {
         return "ubus call uci confirm '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";

@@ -98,8 +98,9 @@ final class OpenWrtSession implements ConfigSession {
     @Override
     public List<String> check(TunnelIntent intent) throws ConfigException {
         List<Part> p = run(List.of(DeviceCommands.PROTO_HANDLERS, DeviceCommands.ADDRESSES, DeviceCommands.CHANGES_DEFAULT,
-                RollbackGuard.restoredMarker()));
+                RollbackGuard.restoredMarker(), RollbackGuard.pendingMarker(), DeviceCommands.confirm(DeviceCommands.NOBODY)));
         reportBootRestore(p.get(3));
+        clearStaleGuard(p.get(4), p.get(5));
         List<String> problems = new ArrayList<>();
         if (p.get(0).ok()) {
             String proto = OpenWrtTunnels.v6(intent.localOuter()) ? "vxlan6" : "vxlan";
@@ -372,6 +373,27 @@ final class OpenWrtSession implements ConfigSession {
                 Thread.currentThread().interrupt();
                 throw new ConfigException("interrupted while waiting for " + down + " to come up", false, e);
             }
+        }
+    }
+
+    /**
+     * Removes the boot-time restore of a change that is over: rpcd has nothing pending and the rpcd
+     * session of the change has ended (a transaction between arm and apply still has its session).
+     */
+    private void clearStaleGuard(Part pending, Part probe) {
+        String sid = pending.output().strip();
+        if (!pending.ok() || !DeviceCommands.isSid(sid) || probe.ok() || !probe.output().contains("No data")) {
+            return;
+        }
+        try {
+            List<Part> p = run(List.of(DeviceCommands.sessionList(sid)));
+            if (!p.get(0).ok() && p.get(0).output().contains("Not found")) {
+                quietly(List.of(RollbackGuard.clear()));
+                LOG.info("device {}: removed the boot-time restore of an earlier change that rpcd had already rolled back"
+                        + " (rpcd session {} ended without a confirmation)", device, sid);
+            }
+        } catch (ConfigException e) {
+            LOG.debug("device {}: cannot tell whether the boot-time restore is stale: {}", device, e.getMessage());
         }
     }
 

@@ -8,7 +8,9 @@ package net.dtm.vendor.openwrt;
  * {@code /etc/dtm/rollback/pending}; an init script it installs once, {@code /etc/init.d/dtm-rollback}
  * ({@code START=15}, before netifd's {@code START=20}), restores the copy at boot if the marker is
  * still there and leaves {@code /etc/dtm/rollback/restored} for the next session to report.
- * Confirming or reverting removes marker and copy.
+ * Confirming or reverting removes marker and copy; a marker whose change is no longer pending in
+ * rpcd and whose rpcd session has ended (the core died and rpcd's timer undid the change) is removed
+ * by the next {@code check}, so a later reboot cannot put back a configuration that is out of date.
  */
 final class RollbackGuard {
 
@@ -66,6 +68,11 @@ final class RollbackGuard {
     /** Disarms the boot-time restore. */
     static String clear() {
         return "rm -f " + PENDING + " " + COPY;
+    }
+
+    /** Prints the armed marker (the rpcd session id of the change it guards), failing when there is none. */
+    static String pendingMarker() {
+        return "cat " + PENDING;
     }
 
     /** Prints the marker a boot-time restore left, failing when there is none. */

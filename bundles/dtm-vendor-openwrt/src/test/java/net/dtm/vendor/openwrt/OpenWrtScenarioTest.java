@@ -219,6 +219,24 @@ class OpenWrtScenarioTest {
     }
 
     @Test
+    void aRestoreLeftByAChangeRpcdAlreadyUndidIsRemovedBeforeItCanUndoLaterChanges() throws Exception {
+        TunnelIntent sample = OpenWrtLab.sample();
+        armApplyAndLeave(sample);
+        lab.clock.advance(Duration.ofMinutes(5));
+        assertFalse(lab.device.rollbackPending());
+        assertTrue(lab.device.file(RollbackGuard.PENDING).isPresent(), "the dead transaction's marker");
+        // the operator changes the network by hand meanwhile
+        lab.device.exec("uci batch <<'EOF'\nset network.wan.mtu='1492'\nEOF");
+        lab.device.exec("uci commit network");
+        try (ConfigSession s = lab.adapter.open(lab.target())) {
+            assertEquals(List.of(), s.check(sample));
+        }
+        assertEquals(Optional.empty(), lab.device.file(RollbackGuard.PENDING), "the stale marker is still armed");
+        lab.device.reboot();
+        assertTrue(lab.device.committedNetwork().contains("option mtu '1492'"), "a stale restore undid a later change");
+    }
+
+    @Test
     void theEmulatorKeepsTheTrapWithoutTheBootHook() throws Exception {
         TunnelIntent sample = OpenWrtLab.sample();
         assertEquals(Transaction.Result.CONFIRMED, set(sample).result());

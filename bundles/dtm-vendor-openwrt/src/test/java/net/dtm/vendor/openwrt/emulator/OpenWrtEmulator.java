@@ -841,6 +841,14 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 session.networkWrite = true;
                 return 0;
             }
+            case "list": {
+                String sid = s.get("ubus_rpc_session");
+                if (sid != null && !sessions.containsKey(sid)) {
+                    return 4;
+                }
+                out.out.append("{\n\t\"ubus_rpc_session\": \"").append(sid).append("\"\n}\n");
+                return 0;
+            }
             case "destroy": {
                 String sid = s.get("ubus_rpc_session");
                 if (sid == null || sessions.remove(sid) == null) {
