@@ -98,6 +98,6 @@ public final class MikrotikAdapter implements VendorAdapter {
         DeviceTarget login = new DeviceTarget(target.vendor(), target.model(), target.osVersion(), target.host(),
                 target.port(), target.username() + suffix, target.secretFile(), Map.of());
         String where = target.host() + (target.port() == 0 ? "" : ":" + target.port());
-        return new MikrotikSession(RouterOsTerminal.open(connector, login, timeout, where));
+        return new MikrotikSession(RouterOsTerminal.open(connector, login, timeout, where), target.osVersion());
     }
 }

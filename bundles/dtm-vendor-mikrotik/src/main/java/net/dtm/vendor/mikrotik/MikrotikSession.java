@@ -1,6 +1,8 @@
 package net.dtm.vendor.mikrotik;
 
+import java.net.Inet6Address;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -10,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dtm.api.Cidr;
+import net.dtm.api.TunnelType;
 import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.ConfigSession;
 import net.dtm.spi.config.TunnelIntent;
@@ -28,7 +31,10 @@ final class MikrotikSession implements ConfigSession {
     /** Which rollback net is armed. */
     enum Net { NONE, SAFE_MODE, SNAPSHOT }
 
+    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+).*");
+
     private final RouterOsTerminal terminal;
+    private final String osVersion;
     private final RunningStateReader reader;
     private Net net = Net.NONE;
     private TaggedSnapshot snapshot;
@@ -36,8 +42,9 @@ final class MikrotikSession implements ConfigSession {
     private List<String> cachedMenus = List.of();
     private String cachedExport;
 
-    MikrotikSession(RouterOsTerminal terminal) {
+    MikrotikSession(RouterOsTerminal terminal, String osVersion) {
         this.terminal = terminal;
+        this.osVersion = osVersion;
         this.reader = new RunningStateReader(this::export);
     }
 
@@ -53,11 +60,18 @@ final class MikrotikSession implements ConfigSession {
 
     @Override
     public List<String> check(TunnelIntent intent) throws ConfigException {
-        if (reader.addresses().contains(intent.localOuter())) {
-            return List.of();
+        List<String> problems = new ArrayList<>();
+        Matcher v = VERSION.matcher(osVersion);
+        if (intent.type() == TunnelType.VXLAN && intent.localOuter() instanceof Inet6Address && v.matches()
+                && Integer.parseInt(v.group(1)) == 7 && Integer.parseInt(v.group(2)) < 6) {
+            problems.add("tunnel " + intent.name() + ": VXLAN over IPv6 needs RouterOS 7.6 or later, mikrotik "
+                    + terminal.where() + " runs " + osVersion);
         }
-        return List.of("local outer address " + Cidr.format(intent.localOuter()) + " of tunnel " + intent.name()
-                + " is not configured on mikrotik " + terminal.where() + " (/ip address, /ipv6 address)");
+        if (!reader.addresses().contains(intent.localOuter())) {
+            problems.add("local outer address " + Cidr.format(intent.localOuter()) + " of tunnel " + intent.name()
+                    + " is not configured on mikrotik " + terminal.where() + " (/ip address, /ipv6 address)");
+        }
+        return problems;
     }
 
     @Override

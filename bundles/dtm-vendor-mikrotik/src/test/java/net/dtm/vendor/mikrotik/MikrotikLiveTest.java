@@ -263,6 +263,16 @@ class MikrotikLiveTest {
             assertEquals(1, problems.size());
             assertTrue(problems.get(0).contains("192.0.2.99"), problems.get(0));
         }
+        DeviceTarget t = lab.target();
+        DeviceTarget old = new DeviceTarget(t.vendor(), t.model(), "7.5", t.host(), t.port(), t.username(), t.secretFile(),
+                t.options());
+        TunnelIntent v6 = vxlan.withLocalOuter(Lab.ip("2001:db8::1"))
+                .withRemoteOuter(new java.net.InetSocketAddress(Lab.ip("2001:db8:9::2"), 4789));
+        try (ConfigSession s = adapter.open(old)) {
+            List<String> problems = s.check(v6);
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).contains("7.6 or later"), problems.get(0));
+        }
     }
 
     @Test
@@ -338,6 +348,18 @@ class MikrotikLiveTest {
         assertFalse(lines().equals(before));
         lab.device.sessionEnded(operator);
         assertEquals(before, lines());
+    }
+
+    @Test
+    void aLineThatMakesRouterOsAskForAValueFailsTheChannelNotTheWait() throws Exception {
+        DeviceTarget t = lab.target();
+        DeviceTarget quick = new DeviceTarget(t.vendor(), t.model(), t.osVersion(), t.host(), t.port(), t.username(),
+                t.secretFile(), Map.of(MikrotikAdapter.OPTION_TIMEOUT, "1"));
+        try (ConfigSession s = adapter.open(quick)) {
+            ConfigException e = assertThrows(ConfigException.class, () -> s.apply(List.of("/interface vxlan add name=x")));
+            assertFalse(e.rejected(), "the device waits at 'vni: ', which is no prompt DTM knows");
+            assertTrue(e.getMessage().contains("vni:"), e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -127,6 +127,20 @@ class RouterOsEmulatorTest {
     }
 
     @Test
+    void aMissingRequiredValueIsAskedFor() {
+        assertEquals("", shell.line("/interface vxlan add name=v1"));
+        assertEquals("vni: ", shell.prompt(), "RouterOS asks instead of failing");
+        assertEquals("", shell.line("42"));
+        assertEquals("[admin@MikroTik] > ", shell.prompt());
+        assertTrue(device.config().contains("name=v1 vni=42"), device.config());
+        shell.line("/interface gre add name=g9");
+        assertEquals("remote-address: ", shell.prompt());
+        shell.control('\u0003');
+        assertEquals("[admin@MikroTik] > ", shell.prompt());
+        assertFalse(device.config().contains("name=g9"));
+    }
+
+    @Test
     void severalCommandsOnOneLineStopAtTheFirstFailure() {
         assertEquals("failure: already have interface with such name",
                 shell.line("/interface gre add name=g1 remote-address=198.51.100.9; /interface gre add name=g1 "

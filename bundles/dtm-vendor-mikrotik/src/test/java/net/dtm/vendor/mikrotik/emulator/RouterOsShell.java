@@ -41,6 +41,10 @@ final class RouterOsShell implements EmulatedShell {
     private final List<String> path = new ArrayList<>();
     private final List<String> notices = new ArrayList<>();
     private boolean asking;
+    /** An {@code add} waiting for the required values RouterOS asks for one by one. */
+    private String pendingMenu;
+    private Map<String, String> pendingProps;
+    private final List<String> pendingMissing = new ArrayList<>();
     private boolean ended;
     private boolean quit;
 
@@ -59,6 +63,9 @@ final class RouterOsShell implements EmulatedShell {
             if (asking) {
                 return "Hijacking Safe Mode from someone - unroll/release/don't take it [u/r/d]: ";
             }
+            if (!pendingMissing.isEmpty()) {
+                return pendingMissing.get(0) + ": ";
+            }
             String where = path.isEmpty() ? "" : "/" + String.join("/", path);
             return "[admin@" + device.model().identity() + "] " + where + (device.holds(this) ? "<SAFE> " : "> ");
         }
@@ -70,6 +77,13 @@ final class RouterOsShell implements EmulatedShell {
             String out;
             if (asking) {
                 out = device.hijack(this, line.trim());
+            } else if (!pendingMissing.isEmpty()) {
+                pendingProps.put(pendingMissing.remove(0), line.trim());
+                try {
+                    out = pendingMissing.isEmpty() ? add(pendingMenu, pendingProps) : "";
+                } catch (CliError e) {
+                    out = e.getMessage();
+                }
             } else {
                 List<String> outputs = new ArrayList<>();
                 for (String command : Tokens.commands(line)) {
@@ -94,6 +108,11 @@ final class RouterOsShell implements EmulatedShell {
         synchronized (device) {
             return switch (c) {
                 case '\u0018' -> withNotices(device.ctrlX(this));
+                case '\u0003' -> {
+                    pendingMissing.clear();
+                    asking = false;
+                    yield withNotices("");
+                }
                 case '\u0004' -> {
                     device.ctrlD(this);
                     ended = true;
@@ -204,6 +223,21 @@ final class RouterOsShell implements EmulatedShell {
 
     private String add(String menu, List<Token> args) throws CliError {
         Map<String, String> props = properties(menu, args, false);
+        for (RouterOsModel.Prop p : RouterOsModel.SCHEMAS.get(menu).values()) {
+            if (p.required() && !props.containsKey(p.name())) {
+                pendingMissing.add(p.name());
+            }
+        }
+        if (!pendingMissing.isEmpty()) {
+            // RouterOS asks for each required value it was not given, with the value's name as prompt.
+            pendingMenu = menu;
+            pendingProps = props;
+            return "";
+        }
+        return add(menu, props);
+    }
+
+    private String add(String menu, Map<String, String> props) throws CliError {
         Item item = device.model().add(menu, props);
         return device.changed(menu + " add " + RouterOsModel.properties(item));
     }
