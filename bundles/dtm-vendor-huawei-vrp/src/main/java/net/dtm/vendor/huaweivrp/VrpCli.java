@@ -35,11 +35,35 @@ final class VrpCli {
         this.timeout = timeout;
     }
 
-    /** Sends {@code line}; a refusal is in the reply, a failed channel is the exception. */
+    /**
+     * Sends {@code line}; a refusal is in the reply, a failed channel is the exception. A question
+     * the device asks is declined ({@code N}, or {@code C} where VRP offers to cancel) and counts as
+     * a refusal: DTM only says yes where it expects the question ({@link #confirmed}).
+     */
     Reply run(String line) throws ConfigException {
+        return run(line, false);
+    }
+
+    /** Sends {@code line} and answers {@code Y} if the device asks whether to go on (as {@code abort trial} does). */
+    Reply confirmed(String line) throws ConfigException {
+        return run(line, true);
+    }
+
+    private Reply run(String line, boolean yes) throws ConfigException {
         String promptBefore = shell.prompt();
         String out = shell.send(line, timeout);
-        return new Reply(out, refusal(promptBefore, line, out));
+        Optional<String> error = refusal(promptBefore, line, out);
+        if (VrpPrompt.isQuestion(shell.prompt())) {
+            String question = shell.prompt().strip();
+            String answer = yes ? "Y" : question.contains("C(cancel)") ? "C" : "N";
+            String after = shell.send(answer, timeout);
+            out = out + (out.isEmpty() ? "" : "\n") + question + " " + answer + (after.isEmpty() ? "" : "\n" + after);
+            if (error.isEmpty()) {
+                error = yes ? refusal("", answer, after)
+                        : Optional.of("the device asked \"" + question + "\" and DTM answered " + answer);
+            }
+        }
+        return new Reply(out, error);
     }
 
     /** Sends {@code line} and fails with a rejected exception if the device refuses it. */

@@ -20,9 +20,20 @@ import java.util.regex.Pattern;
  */
 record VrpPrompt(String raw, boolean userView, boolean twoStage, boolean dirty, String inside) {
 
-    /** Every VRP prompt, for the whole line or the last line of output (multi-line mode). */
-    static final Pattern PATTERN = Pattern.compile("^(?:<[^<>\\r\\n]{1,300}>|\\[[~*]?[^\\[\\]\\r\\n]{1,300}\\])\\s?$",
-            Pattern.MULTILINE);
+    /**
+     * Every VRP prompt, and the questions VRP asks before some commands go on ({@code ... [Y/N]:},
+     * {@code ... [Y(yes)/N(no)/C(cancel)]:}), for the whole line or the last line of output
+     * (multi-line mode): a question must end the wait like a prompt, so the session can answer it.
+     */
+    static final Pattern PATTERN = Pattern.compile("^(?:<[^<>\\r\\n]{1,300}>|\\[[~*]?[^\\[\\]\\r\\n]{1,300}\\]"
+            + "|[^\\r\\n]*\\[(?:Y/N|Y\\(yes\\)/N\\(no\\)(?:/C\\(cancel\\))?)\\]:)\\s?$", Pattern.MULTILINE);
+
+    private static final Pattern QUESTION = Pattern.compile("^.*\\[(?:Y/N|Y\\(yes\\)/N\\(no\\)(?:/C\\(cancel\\))?)\\]:\\s?$");
+
+    /** True if {@code text} is a question of VRP's waiting for Y or N (or C). */
+    static boolean isQuestion(String text) {
+        return text != null && QUESTION.matcher(text.strip()).matches();
+    }
 
     private static final Pattern PARTS = Pattern.compile("^(?:<([^<>\\r\\n]+)>|\\[([~*]?)([^\\[\\]\\r\\n]+)\\])\\s?$");
 

@@ -34,13 +34,16 @@ import net.dtm.spi.config.ssh.SshConnection;
  * the core armed the device's timer ({@link VrpCommitConfirm}), else {@code commit}. Success is
  * never decided from the device's text: the core reads the state back. The commit id of each
  * commit is taken from {@code display configuration commit list} for the log, and to check that a
- * trial is really gone after {@code abort trial} and still there when it is confirmed.
+ * trial is really gone after {@code abort trial} and still there when it is confirmed. The prompt
+ * is not trusted for that either: VRP shows {@code [*name]} for as long as a trial runs.
  */
 final class VrpSession implements ConfigSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(VrpSession.class);
     /** VRP's shortest trial period. */
     static final Duration MIN_TRIAL = Duration.ofSeconds(60);
+    /** VRP's longest trial period. */
+    static final Duration MAX_TRIAL = Duration.ofSeconds(65535);
     private static final Pattern LOSS = Pattern.compile("([\\d.]+)% packet loss");
 
     private final SshConnection connection;
@@ -276,12 +279,15 @@ final class VrpSession implements ConfigSession {
     }
 
     private void commit() throws ConfigException {
-        if (!promptNow().dirty()) {
+        // The device's own diff, not the prompt, tells whether there is anything to commit: the
+        // prompt shows * while any trial runs, and a plain commit would confirm that trial.
+        String changes = cli.expect("display configuration candidate changes").strip();
+        if (changes.isEmpty()) {
             LOG.info("huawei-vrp {}: the lines changed nothing in the candidate, nothing to commit", where);
+            cli.expect("clear configuration candidate");
             return;
         }
-        LOG.info("huawei-vrp {}: candidate changes to commit:\n{}", where,
-                cli.expect("display configuration candidate changes").strip());
+        LOG.info("huawei-vrp {}: candidate changes to commit:\n{}", where, changes);
         boolean trial = armed.isPresent() && !trialRunning;
         String command = trial ? "commit trial " + trialSeconds(armed.get()) : "commit";
         VrpCli.Reply r = cli.run(command);
@@ -289,12 +295,6 @@ final class VrpSession implements ConfigSession {
             discard();
             throw new ConfigException("huawei-vrp device " + where + " refused '" + command + "': " + r.error().get()
                     + "; the candidate was cleared", true);
-        }
-        if (promptNow().dirty()) {
-            String left = cli.rawPrompt();
-            discard();
-            throw new ConfigException("huawei-vrp device " + where + " still had uncommitted changes after '" + command + "' (prompt "
-                    + left + "); the candidate was cleared", true);
         }
         String id = latestCommit();
         if (trial) {
@@ -343,10 +343,14 @@ final class VrpSession implements ConfigSession {
     // ------------------------------------------------------------------ commit trial
 
     /**
-     * The next commit of this session is a trial of {@code timeout} (at least VRP's 60 s). Enters
+     * The next commit of this session is a trial of {@code timeout} (at least VRP's 60 s, at most its 65535 s). Enters
      * the system view, so a device that is not in two-stage mode is refused before anything changes.
      */
     void arm(Duration timeout) throws ConfigException {
+        if (timeout.compareTo(MAX_TRIAL) > 0) {
+            throw new ConfigException("huawei-vrp device " + where + ": a trial of " + timeout.toSeconds() + " s is longer than VRP's "
+                    + "longest (" + MAX_TRIAL.toSeconds() + " s); shorten the confirmation timeout", true);
+        }
         systemView();
         if (trialRunning) {
             throw new ConfigException("huawei-vrp device " + where + ": a trial commit of this session is still running", false);
@@ -383,7 +387,7 @@ final class VrpSession implements ConfigSession {
         }
         leaveSubView();
         trialRunning = false;
-        VrpCli.Reply r = cli.run("abort trial");
+        VrpCli.Reply r = cli.confirmed("abort trial");
         List<String> ids = commitIds();
         if (ids.contains(trialCommit)) {
             throw new ConfigException("huawei-vrp device " + where + " still lists trial commit " + trialCommit + " after 'abort trial'"

@@ -24,11 +24,21 @@ class VrpPromptTest {
 
     @Test
     void refusesWhatIsNotAPrompt() {
-        for (String p : new String[] {"Warning: Uncommitted configurations found. Are you sure to commit them before exiting? "
-                + "[Y(yes)/N(no)/C(cancel)]:", "  ---- More ----", "Error: Wrong parameter found at '^' position.", "",
+        for (String p : new String[] {"  ---- More ----", "Info: choose [Y/N]", "[~HUAWEI] extra", "Error: Wrong parameter found at '^' position.", "",
                 "HUAWEI#", "Router(config)#"}) {
             assertFalse(prompt(p), p);
         }
+    }
+
+    @Test
+    void questionsEndTheWaitSoTheSessionCanAnswerThem() {
+        for (String q : new String[] {"Warning: Uncommitted configurations found. Are you sure to commit them before exiting? "
+                + "[Y(yes)/N(no)/C(cancel)]:", "Warning: The trial configuration will be rolled back. Continue? [Y/N]:"}) {
+            assertTrue(prompt(q), q);
+            assertTrue(VrpPrompt.isQuestion(q), q);
+            assertTrue(VrpPrompt.parse(q).isEmpty(), "a question is no view");
+        }
+        assertFalse(VrpPrompt.isQuestion("[~HUAWEI]"));
     }
 
     @Test

@@ -188,15 +188,17 @@ public final class VrpEmulator implements EmulatedDevice {
             running = candidate.get().copy();
             long id = c.id();
             trial = new Trial(id, before, clock.schedule(Duration.ofSeconds(trialSeconds.get()), () -> trialExpired(id)));
-            return "Info: The trial commit will be rolled back in " + trialSeconds.get() + " seconds unless it is committed.";
+            return "Committing..done.\nInfo: The system enters the trial configuration mode. The system will revert to previous "
+                    + "configuration if the trial configuration is not confirmed in " + trialSeconds.get() + " seconds.";
         }
         StringBuilder out = new StringBuilder();
         if (trial != null) {
             trial.timer().cancel();
-            out.append("Info: The trial commit ").append(trial.id()).append(" was confirmed.");
+            out.append("Info: The trial configuration is confirmed.");
             trial = null;
         }
         if (candidate.isPresent()) {
+            out.insert(0, out.length() == 0 ? "Committing..done." : "Committing..done.\n");
             newCommit(false);
             running = candidate.get().copy();
         } else if (out.length() == 0) {

@@ -16,10 +16,11 @@ import net.dtm.vendor.huaweivrp.emulator.CommandLine.Refusal;
  * {@code [~name]} ({@code [*name]} while this session's candidate holds changes), interface views
  * {@code [~name-Tunnel0/0/4000]}, {@code quit}/{@code return}; the candidate is kept as the lines
  * typed and replayed on the running configuration, so changes other sessions commit meanwhile
- * show through. Paging is on until {@code screen-length 0 temporary} (a user-view command): an
+ * show through; while a trial commit runs, the system views show {@code *} as VRP's do. Paging is on until {@code screen-length 0 temporary} (a user-view command): an
  * output longer than a screen carries a {@code ---- More ----} line after every screenful, where
  * the SSH server stops and waits for a key. Leaving the system view with
- * uncommitted changes asks VRP's Y/N/C question.
+ * uncommitted changes asks VRP's Y/N/C question, {@code abort trial} a Y/N one: a question is
+ * the prompt until it is answered.
  */
 final class VrpEmulatorShell implements EmulatedShell {
 
@@ -27,6 +28,8 @@ final class VrpEmulatorShell implements EmulatedShell {
     static final String MORE = "  ---- More ----";
     static final String EXIT_QUESTION = "Warning: Uncommitted configurations found. Are you sure to commit them before exiting? "
             + "[Y(yes)/N(no)/C(cancel)]:";
+    /** The question of {@code abort trial} (its wording is this emulator's; VRP asks before it rolls a trial back). */
+    static final String ABORT_QUESTION = "Warning: The trial configuration will be rolled back. Continue? [Y/N]:";
 
     private enum View { USER, SYSTEM, INTERFACE }
 
@@ -39,7 +42,7 @@ final class VrpEmulatorShell implements EmulatedShell {
     private String iface = "";
     private final List<Op> ops = new ArrayList<>();
     private boolean paging = true;
-    private boolean askingExit;
+    private String question;
     private boolean ended;
     private boolean dropped;
 
@@ -56,8 +59,8 @@ final class VrpEmulatorShell implements EmulatedShell {
     @Override
     public String prompt() {
         synchronized (device) {
-            if (askingExit) {
-                return "";
+            if (question != null) {
+                return question;
             }
             String name = device.running().sysname;
             return switch (view) {
@@ -69,7 +72,7 @@ final class VrpEmulatorShell implements EmulatedShell {
     }
 
     private String marker() {
-        return !device.twoStage() ? "" : ops.isEmpty() ? "~" : "*";
+        return !device.twoStage() ? "" : ops.isEmpty() && !device.trialRunning() ? "~" : "*";
     }
 
     @Override
@@ -80,8 +83,8 @@ final class VrpEmulatorShell implements EmulatedShell {
             if (dropped) {
                 return "";
             }
-            if (askingExit) {
-                return answerExit(text.strip());
+            if (question != null) {
+                return answer(text.strip());
             }
             return page(handle(new CommandLine(text), promptLength));
         }
@@ -213,7 +216,7 @@ final class VrpEmulatorShell implements EmulatedShell {
             }
             long seconds = 600;
             if (l.size() > 2) {
-                if (!l.word(2).matches("\\d{1,5}") || Long.parseLong(l.word(2)) < 60 || Long.parseLong(l.word(2)) > 86400) {
+                if (!l.word(2).matches("\\d{1,5}") || Long.parseLong(l.word(2)) < 60 || Long.parseLong(l.word(2)) > 65535) {
                     return Optional.of(l.wrong(2).render(promptLength));
                 }
                 seconds = Long.parseLong(l.word(2));
@@ -232,7 +235,14 @@ final class VrpEmulatorShell implements EmulatedShell {
             if (!l.word(1).equalsIgnoreCase("trial")) {
                 return Optional.of(l.size() == 1 ? l.incomplete().render(promptLength) : l.wrong(1).render(promptLength));
             }
-            return Optional.of(device.abortTrial());
+            if (l.size() > 2) {
+                return Optional.of(l.tooMany(2).render(promptLength));
+            }
+            if (!device.trialRunning()) {
+                return Optional.of("Error: No trial commit exists.");
+            }
+            question = ABORT_QUESTION;
+            return Optional.of("");
         }
         if (l.startsWith("clear", "configuration", "candidate")) {
             ops.clear();
@@ -243,34 +253,43 @@ final class VrpEmulatorShell implements EmulatedShell {
 
     private String leave() {
         if (!ops.isEmpty()) {
-            askingExit = true;
-            return EXIT_QUESTION;
+            question = EXIT_QUESTION;
+            return "";
         }
         view = View.USER;
         return "";
     }
 
-    private String answerExit(String answer) {
-        switch (answer.toUpperCase(Locale.ROOT)) {
+    /** The answer to the question asked: a question is the prompt until it is answered. */
+    private String answer(String answer) {
+        String a = answer.toUpperCase(Locale.ROOT);
+        if (question.equals(ABORT_QUESTION)) {
+            if (!a.equals("Y") && !a.equals("N")) {
+                return "";
+            }
+            question = null;
+            return a.equals("Y") ? device.abortTrial() : "";
+        }
+        switch (a) {
             case "Y" -> {
-                askingExit = false;
+                question = null;
                 String out = device.commit(Optional.of(candidate()), Optional.empty());
                 ops.clear();
                 view = View.USER;
                 return out;
             }
             case "N" -> {
-                askingExit = false;
+                question = null;
                 ops.clear();
                 view = View.USER;
                 return "";
             }
             case "C" -> {
-                askingExit = false;
+                question = null;
                 return "";
             }
             default -> {
-                return EXIT_QUESTION;
+                return "";
             }
         }
     }

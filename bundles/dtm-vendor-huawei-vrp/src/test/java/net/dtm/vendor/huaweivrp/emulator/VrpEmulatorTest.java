@@ -132,7 +132,8 @@ class VrpEmulatorTest {
     void trialRollsBackWhenItsTimerFiresUnlessCommitted() {
         EmulatedShell s = device.openShell();
         type(s, TUNNEL);
-        assertTrue(type(s, "commit trial 75").startsWith("Info:"));
+        assertTrue(type(s, "commit trial 75").contains("Info: The system enters the trial configuration mode."));
+        assertEquals("[*HUAWEI]", s.prompt(), "VRP shows * while a trial runs");
         long trialId = device.commitIds().get(0);
         assertTrue(device.runningConfig().contains("Tunnel0/0/4000"));
         assertTrue(device.trialRunning());
@@ -149,6 +150,7 @@ class VrpEmulatorTest {
         clock.advance(Duration.ofMinutes(5));
         assertTrue(device.runningConfig().contains("Tunnel0/0/4000"), "commit confirms the trial");
         assertTrue(type(s, "commit trial 10").contains("Wrong parameter"), "VRP's shortest trial is 60 s");
+        assertTrue(type(s, "commit trial 65536").contains("Wrong parameter"), "and its longest 65535 s");
     }
 
     @Test
@@ -156,8 +158,12 @@ class VrpEmulatorTest {
         EmulatedShell s = device.openShell();
         type(s, TUNNEL);
         type(s, "commit trial 60");
-        assertTrue(type(s, "abort trial").startsWith("Info:"));
+        assertEquals("", type(s, "abort trial"));
+        assertEquals(VrpEmulatorShell.ABORT_QUESTION, s.prompt());
+        assertTrue(device.runningConfig().contains("Tunnel0/0/4000"), "nothing happens before the answer");
+        assertTrue(type(s, "Y").startsWith("Info:"));
         assertFalse(device.runningConfig().contains("Tunnel0/0/4000"));
+        assertEquals("[~HUAWEI]", s.prompt());
         assertTrue(type(s, "abort trial").startsWith("Error:"));
 
         type(s, TUNNEL);
@@ -173,8 +179,8 @@ class VrpEmulatorTest {
     void leavingTheSystemViewWithChangesAsksBeforeDiscarding() {
         EmulatedShell s = device.openShell();
         type(s, "system-view", "sysname R2");
-        assertEquals(VrpEmulatorShell.EXIT_QUESTION, type(s, "return"));
-        assertEquals("", s.prompt(), "the question is no prompt");
+        assertEquals("", type(s, "return"));
+        assertEquals(VrpEmulatorShell.EXIT_QUESTION, s.prompt(), "the question waits where the prompt would be");
         type(s, "C");
         assertEquals("[*HUAWEI]", s.prompt());
         type(s, "quit", "N");
