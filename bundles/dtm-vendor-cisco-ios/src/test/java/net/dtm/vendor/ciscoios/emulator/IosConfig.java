@@ -112,7 +112,12 @@ final class IosConfig {
     }
 
     String hostname;
+    /** The {@code archive} section is present. */
     boolean archive;
+    /** {@code path} under {@code archive}: where archives go; without it there is no archive to revert to. */
+    String archivePath;
+    /** {@code maximum} under {@code archive}, or null (IOS keeps 10). */
+    Integer archiveMaximum;
     final Map<String, Interface> interfaces = new TreeMap<>(IosConfig::interfaceOrder);
     final List<Route> routes = new ArrayList<>();
 
@@ -120,9 +125,27 @@ final class IosConfig {
         this.hostname = hostname;
     }
 
+    /** True when archives can be written: the revert timer and {@code show archive} need it. */
+    boolean archiveReady() {
+        return archive && archivePath != null;
+    }
+
+    int archiveLimit() {
+        return archiveMaximum != null ? archiveMaximum : 10;
+    }
+
+    /** Takes the archive settings of {@code other} (a rollback restores the configuration, not the archive's own settings). */
+    void archiveFrom(IosConfig other) {
+        archive = other.archive;
+        archivePath = other.archivePath;
+        archiveMaximum = other.archiveMaximum;
+    }
+
     IosConfig copy() {
         IosConfig c = new IosConfig(hostname);
         c.archive = archive;
+        c.archivePath = archivePath;
+        c.archiveMaximum = archiveMaximum;
         interfaces.forEach((k, v) -> c.interfaces.put(k, v.copy()));
         c.routes.addAll(routes);
         return c;
@@ -135,7 +158,14 @@ final class IosConfig {
         out.add(new Block("service timestamps debug datetime msec", List.of()));
         out.add(new Block("hostname " + hostname, List.of()));
         if (archive) {
-            out.add(new Block("archive", List.of(" path flash:dtm-archive", " maximum 14")));
+            List<String> children = new ArrayList<>();
+            if (archivePath != null) {
+                children.add(" path " + archivePath);
+            }
+            if (archiveMaximum != null) {
+                children.add(" maximum " + archiveMaximum);
+            }
+            out.add(new Block("archive", children));
         }
         for (Interface i : interfaces.values()) {
             out.add(new Block("interface " + i.name, i.lines()));

@@ -46,6 +46,8 @@ public final class IosDevice implements EmulatedDevice {
         this.clock = clock;
         this.running = new IosConfig(hostname);
         running.archive = true;
+        running.archivePath = "flash:dtm-archive";
+        running.archiveMaximum = 14;
         IosConfig.Interface g = new IosConfig.Interface("GigabitEthernet0/0");
         g.ipAddress = outer;
         g.ipMask = "255.255.255.0";
@@ -67,9 +69,11 @@ public final class IosDevice implements EmulatedDevice {
 
     // ------------------------------------------------------------------ test controls
 
-    /** Configures or removes {@code archive} (path flash:dtm-archive, maximum 14). */
+    /** Configures ({@code archive} / {@code path flash:dtm-archive} / {@code maximum 14}) or removes the archive. */
     public synchronized IosDevice archive(boolean configured) {
         running.archive = configured;
+        running.archivePath = configured ? "flash:dtm-archive" : null;
+        running.archiveMaximum = configured ? 14 : null;
         return this;
     }
 
@@ -139,7 +143,7 @@ public final class IosDevice implements EmulatedDevice {
 
     /** {@code configure terminal revert timer N}: error text, or empty when armed. */
     synchronized Optional<String> armRevert(int minutes) {
-        if (!running.archive) {
+        if (!running.archiveReady()) {
             return Optional.of("%Archive path is not configured. Please configure archive path before using this feature.");
         }
         if (revertTimer != null) {
@@ -179,32 +183,34 @@ public final class IosDevice implements EmulatedDevice {
     }
 
     private void restoreCheckpoint(String event) {
-        boolean archiveWas = running.archive;
+        IosConfig now = running;
         running = checkpoint.copy();
-        running.archive = archiveWas;
+        running.archiveFrom(now);
         checkpoint = null;
         revertTimer = null;
         events.add(event);
     }
 
     private void archive(IosConfig config) {
-        String name = "flash:dtm-archive-" + ARCHIVE_TIME.format(clock.now()) + "-" + archiveCount++;
+        String name = running.archivePath + "-" + ARCHIVE_TIME.format(clock.now()) + "-" + archiveCount++;
         archives.put(name, config.copy());
-        while (archives.size() > 14) {
+        while (archives.size() > running.archiveLimit()) {
             archives.remove(archives.keySet().iterator().next());
         }
     }
 
     /** {@code show archive}. */
     synchronized String showArchive() {
-        if (!running.archive) {
+        if (!running.archiveReady()) {
             return "Archive feature not enabled\n";
         }
-        StringBuilder b = new StringBuilder("The maximum archive configurations allowed is 14.\n");
-        b.append("The next archive file will be named flash:dtm-archive-<timestamp>-").append(archiveCount).append('\n');
+        int limit = running.archiveLimit();
+        StringBuilder b = new StringBuilder("The maximum archive configurations allowed is " + limit + ".\n");
+        b.append("The next archive file will be named ").append(running.archivePath).append("-<timestamp>-").append(archiveCount)
+                .append('\n');
         b.append(" Archive #  Name\n");
         List<String> names = new ArrayList<>(archives.keySet());
-        for (int i = 0; i < 14; i++) {
+        for (int i = 0; i < limit; i++) {
             b.append(String.format("  %2d        ", i + 1));
             if (i < names.size()) {
                 b.append(names.get(i)).append(i == names.size() - 1 ? " <- Most Recent" : "");

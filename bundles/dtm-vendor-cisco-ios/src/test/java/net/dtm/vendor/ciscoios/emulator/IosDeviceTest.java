@@ -132,6 +132,29 @@ class IosDeviceTest {
     }
 
     @Test
+    void abbreviationsWorkAndAmbiguousOnesAreRefused() {
+        ok("conf t", "int tu4000", "ip mtu 1400", "end");
+        assertTrue(type("sh run int Tunnel4000").contains(" ip mtu 1400"));
+        assertEquals("% Ambiguous command:  \"e\"\n", type("e"), "enable and exit");
+        ok("conf t", "int Tunnel4000");
+        assertTrue(type("ho r9").isEmpty(), "a global command abbreviated in interface mode");
+        assertEquals("r9(config)#", sh.prompt());
+    }
+
+    @Test
+    void theArchiveIsConfiguredAsTheAdapterTellsTheOperator() {
+        device.archive(false);
+        assertTrue(type("configure terminal revert timer 5").startsWith("%Archive path is not configured"));
+        ok("configure terminal", "archive");
+        assertEquals(HOST + "(config-archive)#", sh.prompt());
+        ok("path flash:dtm-archive", "maximum 14", "end");
+        assertTrue(device.runningConfig().containsAll(List.of("archive", " path flash:dtm-archive", " maximum 14")));
+        assertTrue(type("show archive").startsWith("The maximum archive configurations allowed is 14."));
+        assertTrue(type("configure terminal revert timer 5").contains("Rollback"));
+        ok("end", "configure confirm");
+    }
+
+    @Test
     void withoutAnArchiveThereIsNoRevertTimer() {
         device.archive(false);
         assertEquals("Archive feature not enabled\n", type("show archive"));

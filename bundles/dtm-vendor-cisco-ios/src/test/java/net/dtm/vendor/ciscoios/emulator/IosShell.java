@@ -22,11 +22,23 @@ import net.dtm.config.ssh.testkit.EmulatedShell;
  */
 final class IosShell implements EmulatedShell {
 
-    private enum Mode { USER, EXEC, CONFIG, INTERFACE }
+    private enum Mode { USER, EXEC, CONFIG, INTERFACE, ARCHIVE }
+
+    /** The first words each mode knows, for IOS's abbreviations ({@code conf t}, {@code int Tunnel1}). */
+    private static final Map<Mode, List<String>> FIRST_WORDS = Map.of(
+            Mode.USER, List.of("enable", "exit", "logout", "ping", "quit", "show", "terminal"),
+            Mode.EXEC, List.of("configure", "disable", "enable", "exit", "logout", "ping", "quit", "show", "terminal",
+                    "write"),
+            Mode.CONFIG, List.of("archive", "do", "end", "exit", "hostname", "interface", "ip", "ipv6", "no"),
+            Mode.INTERFACE, List.of("description", "do", "end", "exit", "ip", "ipv6", "no", "shutdown", "tunnel"),
+            Mode.ARCHIVE, List.of("do", "end", "exit", "maximum", "no", "path"));
 
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern TUNNEL = Pattern.compile("Tunnel(\\d{1,10})");
     private static final long MAX_TUNNEL = 2147483647L;
+    /** Interface types as IOS takes them abbreviated, e.g. {@code Tu4000}, {@code gi0/0}. */
+    private static final Pattern INTERFACE_TYPE = Pattern.compile("(?i)(tu|tun|tunn|tunne|tunnel|gi|gig|giga|gigabit"
+            + "|gigabitethernet)(\\d+(?:/\\d+)*)");
 
     private record Token(String text, int column) {
     }
@@ -47,6 +59,15 @@ final class IosShell implements EmulatedShell {
         private static final long serialVersionUID = 1L;
 
         Incomplete() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** An abbreviation that more than one command starts with. */
+    private static final class Ambiguous extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Ambiguous() {
             super(null, null, false, false);
         }
     }
@@ -85,6 +106,7 @@ final class IosShell implements EmulatedShell {
             case EXEC -> host + "#";
             case CONFIG -> host + "(config)#";
             case INTERFACE -> host + "(config-if)#";
+            case ARCHIVE -> host + "(config-archive)#";
         };
     }
 
@@ -111,6 +133,8 @@ final class IosShell implements EmulatedShell {
                 out = "% Incomplete command.\n\n";
             } catch (Refused e) {
                 out = e.getMessage() + "\n";
+            } catch (Ambiguous e) {
+                out = "% Ambiguous command:  \"" + typed.trim() + "\"\n";
             }
             return page(out);
         }
@@ -124,11 +148,13 @@ final class IosShell implements EmulatedShell {
         if (toks.isEmpty()) {
             return "";
         }
+        expandFirstWord(mode);
         return switch (mode) {
             case USER -> user();
             case EXEC -> exec();
             case CONFIG -> global();
             case INTERFACE -> interfaceOrGlobal();
+            case ARCHIVE -> archiveOrGlobal();
         };
     }
 
@@ -197,7 +223,7 @@ final class IosShell implements EmulatedShell {
     }
 
     private String configure() {
-        switch (word(1)) {
+        switch (keyword(1, "terminal", "confirm", "revert", "replace", "memory")) {
             case "terminal" -> {
                 if (toks.size() == 2) {
                     mode = Mode.CONFIG;
@@ -274,7 +300,7 @@ final class IosShell implements EmulatedShell {
             filter = line.substring(pipe + 3);
             toks = tokens(line.substring(0, pipe));
         }
-        String out = switch (word(1)) {
+        String out = switch (keyword(1, "running-config", "archive", "version", "interfaces", "ip", "ipv6")) {
             case "running-config" -> showRunning();
             case "archive" -> showArchive();
             case "version" -> {
@@ -320,7 +346,7 @@ final class IosShell implements EmulatedShell {
         List<String> lines;
         if (toks.size() == 2) {
             lines = c.lines();
-        } else if (word(2).equals("interface")) {
+        } else if (keyword(2, "interface", "all", "brief").equals("interface")) {
             String name = interfaceName(3);
             IosConfig.Interface i = c.interfaces.get(name);
             if (i == null) {
@@ -412,6 +438,12 @@ final class IosShell implements EmulatedShell {
                 mode = Mode.INTERFACE;
                 yield "";
             }
+            case "archive" -> {
+                end(1);
+                device.config().archive = true;
+                mode = Mode.ARCHIVE;
+                yield "";
+            }
             case "ip" -> {
                 if (!word(1).equals("route")) {
                     yield invalid(1);
@@ -446,6 +478,14 @@ final class IosShell implements EmulatedShell {
                     device.config().hostname = "Router";
                     yield "";
                 }
+                case "archive" -> {
+                    end(2);
+                    IosConfig c = device.config();
+                    c.archive = false;
+                    c.archivePath = null;
+                    c.archiveMaximum = null;
+                    yield "";
+                }
                 default -> invalid(1);
             };
             case "end" -> {
@@ -474,6 +514,7 @@ final class IosShell implements EmulatedShell {
         toks = tokens(rest);
         try {
             mode = Mode.EXEC;
+            expandFirstWord(Mode.EXEC);
             String out = exec();
             return out;
         } catch (Invalid e) {
@@ -581,6 +622,8 @@ final class IosShell implements EmulatedShell {
         } catch (Invalid asInterface) {
             String typed = line;
             try {
+                toks = tokens(line);
+                expandFirstWord(Mode.CONFIG);
                 String out = global();
                 if (mode == Mode.INTERFACE && !word(0).equals("interface")) {
                     mode = Mode.CONFIG;
@@ -770,12 +813,109 @@ final class IosShell implements EmulatedShell {
         }
     }
 
+    // ------------------------------------------------------------------ archive configuration
+
+    private String archiveOrGlobal() {
+        boolean no = word(0).equals("no");
+        int at = no ? 1 : 0;
+        IosConfig c = device.config();
+        switch (word(at)) {
+            case "exit" -> {
+                end(1);
+                mode = Mode.CONFIG;
+                return "";
+            }
+            case "end" -> {
+                end(1);
+                mode = Mode.EXEC;
+                return "";
+            }
+            case "do" -> {
+                return doExec();
+            }
+            case "path" -> {
+                if (no) {
+                    end(at + 1);
+                    c.archivePath = null;
+                    return "";
+                }
+                String path = word(at + 1);
+                end(at + 2);
+                if (!path.matches("[a-z0-9]+:[\\w./$-]+")) {
+                    return invalid(at + 1);
+                }
+                c.archivePath = path;
+                return "";
+            }
+            case "maximum" -> {
+                if (no) {
+                    end(at + 1);
+                    c.archiveMaximum = null;
+                    return "";
+                }
+                if (c.archivePath == null) {
+                    throw new Refused("%Archive path must be configured before setting maximum");
+                }
+                c.archiveMaximum = (int) number(at + 1, 1, 14);
+                end(at + 2);
+                return "";
+            }
+            default -> {
+                toks = tokens(line);
+                expandFirstWord(Mode.CONFIG);
+                String out = global();
+                if (mode == Mode.ARCHIVE) {
+                    mode = Mode.CONFIG;
+                }
+                return out;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Replaces an abbreviated first word by the one command of this mode it starts, as IOS does. */
+    private void expandFirstWord(Mode in) {
+        Token first = toks.get(0);
+        List<String> words = FIRST_WORDS.get(in);
+        if (words.contains(first.text())) {
+            return;
+        }
+        expand(0, words);
+    }
+
+    /** Word {@code i}, its abbreviation expanded to the one of {@code options} it starts. */
+    private String keyword(int i, String... options) {
+        word(i);
+        expand(i, List.of(options));
+        return toks.get(i).text();
+    }
+
+    private void expand(int i, List<String> options) {
+        Token t = toks.get(i);
+        if (options.contains(t.text())) {
+            return;
+        }
+        List<String> matches = options.stream().filter(w -> w.startsWith(t.text())).toList();
+        if (matches.size() > 1) {
+            throw new Ambiguous();
+        }
+        if (matches.size() == 1) {
+            List<Token> copy = new ArrayList<>(toks);
+            copy.set(i, new Token(matches.get(0), t.column()));
+            toks = copy;
+        }
+    }
 
     private String interfaceName(int at) {
         String t = word(at);
         if (t.equals("Tunnel") && at + 1 < toks.size()) {
             t = "Tunnel" + toks.get(at + 1).text();
+        }
+        Matcher abbreviated = INTERFACE_TYPE.matcher(t);
+        if (abbreviated.matches()) {
+            String type = abbreviated.group(1).toLowerCase(java.util.Locale.ROOT);
+            t = ("tunnel".startsWith(type) ? "Tunnel" : "GigabitEthernet") + abbreviated.group(2);
         }
         Matcher m = TUNNEL.matcher(t);
         if (m.matches() && Long.parseLong(m.group(1)) > MAX_TUNNEL) {
