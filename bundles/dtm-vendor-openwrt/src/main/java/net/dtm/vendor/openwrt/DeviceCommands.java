@@ -108,11 +108,6 @@ final class DeviceCommands {
         return "ifstatus " + name(iface);
     }
 
-    /** The kernel's view of device {@code dev}. */
-    static String addressesOf(String dev) {
-        return "ip -j addr show dev " + name(dev);
-    }
-
     /** One ping through {@code dev} to {@code peer}. */
     static String ping(String dev, InetAddress peer, long seconds) {
         return "ping -c 1 -W " + seconds + " -I " + name(dev) + " " + Cidr.format(peer);

@@ -63,21 +63,28 @@ final class OpenWrtSession implements ConfigSession {
         if (!UciLine.isName(name)) {
             return Optional.empty();
         }
-        List<Part> p = run(List.of(DeviceCommands.SHOW, DeviceCommands.addressesOf(name), RollbackGuard.restoredMarker()));
+        // every device's addresses: the tunnel's device name depends on its proto, known only from the configuration
+        List<Part> p = run(List.of(DeviceCommands.SHOW, DeviceCommands.ADDRESSES, RollbackGuard.restoredMarker()));
         UciShow uci = uci(p.get(0));
         reportBootRestore(p.get(2));
-        if (uci.section(UciNames.tunnel(name)).isEmpty()) {
+        Optional<UciShow.Section> section = uci.section(UciNames.tunnel(name));
+        if (section.isEmpty()) {
             return Optional.empty();
         }
+        if (!p.get(1).ok()) {
+            throw new ConfigException("device " + device + ": ip -j addr failed: " + oneLine(p.get(1).output()), false);
+        }
         Optional<TunnelState.KernelLink> kernel = Optional.empty();
-        if (p.get(1).ok()) {
+        Optional<String> dev = TunnelState.device(section.get());
+        if (dev.isPresent()) {
             try {
-                kernel = Optional.of(TunnelState.kernelLink(p.get(1).output()));
+                kernel = TunnelState.kernelLink(p.get(1).output(), dev.get());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("device " + device + ": cannot read ip -j addr for " + name + ": " + e.getMessage(), false, e);
+                throw new ConfigException("device " + device + ": cannot read ip -j addr: " + e.getMessage(), false, e);
             }
-        } else {
-            LOG.warn("device {}: {} is configured but the kernel has no such device ({})", device, name, oneLine(p.get(1).output()));
+            if (kernel.isEmpty()) {
+                LOG.warn("device {}: {} is configured but the kernel has no device {} (see ifstatus {})", device, name, dev.get(), name);
+            }
         }
         return TunnelState.decode(uci, name, role, kernel);
     }
@@ -103,9 +110,10 @@ final class OpenWrtSession implements ConfigSession {
         clearStaleGuard(p.get(4), p.get(5));
         List<String> problems = new ArrayList<>();
         if (p.get(0).ok()) {
-            String proto = OpenWrtTunnels.v6(intent.localOuter()) ? "vxlan6" : "vxlan";
+            String proto = OpenWrtTunnels.proto(intent);
             if (!(parse(p.get(0).output(), "ubus network get_proto_handlers") instanceof Map<?, ?> m && m.containsKey(proto))) {
-                problems.add("device " + device + " has no '" + proto + "' proto in netifd: install package vxlan");
+                problems.add("device " + device + " has no '" + proto + "' proto in netifd: install package "
+                        + proto.replaceAll("v?6$", ""));
             }
         } else {
             problems.add("device " + device + " cannot list netifd's protos: " + oneLine(p.get(0).output()));

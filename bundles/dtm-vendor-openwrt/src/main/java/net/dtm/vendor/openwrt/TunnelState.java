@@ -15,8 +15,8 @@ import net.dtm.spi.config.TunnelIntent;
 
 /**
  * Turns the device's view into an intent: the tunnel's outer endpoints, port and VNI and its routes
- * from the UCI configuration; the MTU and the inner address from the kernel ({@code ip -j addr show
- * dev <name>}), so a configuration netifd did not bring up reads back as different (MTU 0, no
+ * from the UCI configuration; the MTU and the inner address from the kernel ({@code ip -j addr}, the
+ * device the proto creates), so a configuration netifd did not bring up reads back as different (MTU 0, no
  * address) instead of as in sync.
  */
 final class TunnelState {
@@ -35,10 +35,11 @@ final class TunnelState {
     private TunnelState() {
     }
 
+    private static final java.util.Set<String> PROTOS = java.util.Set.of("vxlan", "vxlan6", "gre", "grev6", "ipip");
+
     /** True if {@code section} is a tunnel interface this adapter builds. */
     static boolean isTunnel(UciShow.Section section) {
-        String proto = section.get("proto").orElse("");
-        return section.type().equals("interface") && (proto.equals("vxlan") || proto.equals("vxlan6"));
+        return section.type().equals("interface") && PROTOS.contains(section.get("proto").orElse(""));
     }
 
     /**
@@ -55,15 +56,21 @@ final class TunnelState {
         }
         UciShow.Section t = found.get();
         if (!isTunnel(t)) {
-            throw new ConfigException("network." + name + " exists but is not a vxlan interface (type " + t.type()
+            throw new ConfigException("network." + name + " exists but is not a tunnel interface (type " + t.type()
                     + ", proto " + t.get("proto").orElse("none") + "): DTM does not own it", false);
         }
         try {
-            boolean six = t.get("proto").orElseThrow().equals("vxlan6");
+            String proto = t.get("proto").orElseThrow();
+            boolean six = proto.endsWith("6");
+            TunnelType type = proto.startsWith("vxlan") ? TunnelType.VXLAN : proto.startsWith("gre") ? TunnelType.GRE : TunnelType.IPIP;
             InetAddress local = Cidr.parseLiteral(required(t, six ? "ip6addr" : "ipaddr"));
             InetAddress remote = Cidr.parseLiteral(required(t, six ? "peer6addr" : "peeraddr"));
-            int port = t.get("port").map(Integer::parseInt).orElse(DEFAULT_PORT);
-            long vni = Long.parseLong(required(t, "vid"));
+            int port = type == TunnelType.VXLAN ? t.get("port").map(Integer::parseInt).orElse(DEFAULT_PORT) : 0;
+            long vni = switch (type) {
+                case VXLAN -> Long.parseLong(required(t, "vid"));
+                case GRE -> greKey(t);
+                default -> 0;
+            };
             Optional<UciShow.Section> inner = uci.section(UciNames.inner(name));
             Optional<HostAddress> configured = inner.flatMap(TunnelState::innerAddress);
             InetAddress innerAddress;
@@ -108,7 +115,7 @@ final class TunnelState {
                 }
             }
             InetAddress peerInner = gateway != null ? gateway : unspecified(innerAddress instanceof Inet6Address);
-            return Optional.of(new TunnelIntent(name, role, TunnelType.VXLAN, local,
+            return Optional.of(new TunnelIntent(name, role, type, local,
                     new InetSocketAddress(remote, port), vni, innerAddress, prefixLength, peerInner, routes, mtu,
                     Optional.empty(), 0));
         } catch (IllegalArgumentException e) {
@@ -116,12 +123,36 @@ final class TunnelState {
         }
     }
 
-    /** Parses {@code ip -j addr show dev <name>}. */
-    static KernelLink kernelLink(String json) {
-        Object parsed = Json.parse(json);
-        if (!(parsed instanceof List<?> list) || list.isEmpty() || !(list.get(0) instanceof Map<?, ?> link)) {
-            throw new IllegalArgumentException("ip -j addr printed no link");
+    /** The device a tunnel section's proto creates, or empty if {@code section} is not a tunnel. */
+    static Optional<String> device(UciShow.Section section) {
+        return isTunnel(section) ? Optional.of(OpenWrtTunnels.device(section.name(), section.get("proto").orElseThrow()))
+                : Optional.empty();
+    }
+
+    /** Device {@code dev} in the output of {@code ip -j addr}, or empty if the kernel has no such device. */
+    static Optional<KernelLink> kernelLink(String json, String dev) {
+        if (!(Json.parse(json) instanceof List<?> list)) {
+            throw new IllegalArgumentException("ip -j addr printed no list");
         }
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> link && dev.equals(link.get("ifname"))) {
+                return Optional.of(kernelLink(link));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long greKey(UciShow.Section t) {
+        long in = t.get("ikey").map(Long::parseLong).orElse(0L);
+        long out = t.get("okey").map(Long::parseLong).orElse(0L);
+        if (in != out) {
+            throw new IllegalArgumentException("network." + t.name() + " has ikey " + in + " and okey " + out
+                    + ": DTM uses one key both ways");
+        }
+        return in;
+    }
+
+    private static KernelLink kernelLink(Map<?, ?> link) {
         int mtu = link.get("mtu") instanceof Number n ? n.intValue() : 0;
         List<HostAddress> addresses = new ArrayList<>();
         if (link.get("addr_info") instanceof List<?> infos) {

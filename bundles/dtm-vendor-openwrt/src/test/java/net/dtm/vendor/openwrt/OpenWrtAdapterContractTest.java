@@ -52,7 +52,7 @@ class OpenWrtAdapterContractTest extends VendorAdapterContract {
 
     @Override
     protected TunnelIntent sampleIntent(TunnelType type) {
-        return OpenWrtLab.sample();
+        return OpenWrtLab.sample(type);
     }
 
     @Override

@@ -71,6 +71,18 @@ final class OpenWrtLab implements AutoCloseable {
                 Cidr.parseLiteral("10.99.0.2"), List.of(Cidr.parse("10.200.0.0/16")), 1400, Optional.empty(), 0);
     }
 
+    /** The sample as {@code type}: GRE with a key, IPIP without. */
+    static TunnelIntent sample(TunnelType type) {
+        TunnelIntent s = sample();
+        long key = switch (type) {
+            case VXLAN -> s.key();
+            case GRE -> 77;
+            default -> 0;
+        };
+        return new TunnelIntent(s.name(), s.role(), type, s.localOuter(), s.remoteOuter(), key, s.innerAddress(),
+                s.prefixLength(), s.peerInner(), s.routes(), s.mtu(), s.wireGuard(), 0);
+    }
+
     static TunnelIntent sample6() {
         return new TunnelIntent("dtm6", TunnelIntent.Role.GATEWAY, TunnelType.VXLAN, Cidr.parseLiteral("2001:db8:10::10"),
                 new InetSocketAddress(Cidr.parseLiteral("2001:db8:99::1"), 4790), 77, Cidr.parseLiteral("fd00:99::1"), 64,

@@ -116,6 +116,29 @@ class OpenWrtScenarioTest {
     }
 
     @Test
+    void greAndIpipTunnelsAndChangingTheTypeInPlace() throws Exception {
+        TunnelIntent gre = OpenWrtLab.sample(net.dtm.api.TunnelType.GRE);
+        Transaction t = set(gre);
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertTrue(lab.device.committedNetwork().contains("\toption proto 'gre'\n\toption ipaddr '192.0.2.10'\n"
+                + "\toption peeraddr '198.51.100.1'\n\toption ikey '77'\n\toption okey '77'"), lab.device.committedNetwork());
+        assertTrue(lab.device.committedNetwork().contains("option device 'gre4-dtm0'"));
+        assertInSync(gre);
+        TunnelIntent ipip = OpenWrtLab.sample(net.dtm.api.TunnelType.IPIP);
+        Transaction u = set(ipip);
+        assertEquals(Transaction.Result.CONFIRMED, u.result(), u.detail());
+        assertInSync(ipip);
+        assertFalse(lab.device.committedNetwork().contains("ikey"), "gre options left on an ipip tunnel");
+        assertEquals(Transaction.Result.CONFIRMED, set(OpenWrtLab.sample()).result());
+        assertEquals(Optional.of(OpenWrtLab.sample()), read(OpenWrtLab.sample()));
+        TunnelIntent longName = new TunnelIntent("dtm_tunnel1", gre.role(), gre.type(), gre.localOuter(), gre.remoteOuter(),
+                gre.key(), gre.innerAddress(), gre.prefixLength(), gre.peerInner(), gre.routes(), gre.mtu(), gre.wireGuard(), 0);
+        Transaction refused = set(longName);
+        assertEquals(Transaction.Result.REFUSED, refused.result());
+        assertTrue(refused.detail().contains("gre4-dtm_tunnel1"), refused.detail());
+    }
+
+    @Test
     void secondApplyPushesNothing() throws Exception {
         TunnelIntent sample = OpenWrtLab.sample();
         assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
@@ -345,6 +368,13 @@ class OpenWrtScenarioTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** As the core compares: GRE and IPIP have no port, so it reads back as 0. */
+    private void assertInSync(TunnelIntent intent) throws ConfigException {
+        Optional<TunnelIntent> running = read(intent);
+        assertTrue(net.dtm.config.IntentDiff.between(running, Optional.of(intent)).isEmpty(),
+                () -> "differs: " + net.dtm.config.IntentDiff.between(running, Optional.of(intent)));
+    }
 
     private List<String> create(TunnelIntent i) {
         VendorAdapter a = lab.adapter;

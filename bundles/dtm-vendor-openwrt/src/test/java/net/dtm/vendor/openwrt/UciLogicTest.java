@@ -63,7 +63,7 @@ class UciLogicTest {
     void stateIsDecodedFromUciAndTheKernel() throws ConfigException {
         UciShow u = UciShow.parse("network", SHOW);
         TunnelIntent t = TunnelState.decode(u, "dtm0", TunnelIntent.Role.GATEWAY,
-                Optional.of(TunnelState.kernelLink(IP_DTM0))).orElseThrow();
+                TunnelState.kernelLink(IP_DTM0, "dtm0")).orElseThrow();
         assertEquals(TunnelIntent.Role.GATEWAY, t.role());
         assertEquals(4789, t.remoteOuter().getPort(), "netifd's default port");
         assertEquals(4242, t.key());
@@ -75,6 +75,7 @@ class UciLogicTest {
         TunnelIntent down = TunnelState.decode(u, "dtm0", TunnelIntent.Role.DEVICE, Optional.empty()).orElseThrow();
         assertEquals(0, down.mtu(), "a device netifd did not create must not read as in sync");
         assertEquals(Optional.empty(), TunnelState.decode(u, "dtm1", TunnelIntent.Role.DEVICE, Optional.empty()));
+        assertEquals(Optional.empty(), TunnelState.kernelLink(IP_DTM0, "gre4-dtm0"));
         assertThrows(ConfigException.class, () -> TunnelState.decode(u, "loopback", TunnelIntent.Role.DEVICE, Optional.empty()),
                 "a section DTM does not own");
         assertThrows(ConfigException.class, () -> TunnelState.decode(u, "dtm00", TunnelIntent.Role.DEVICE, Optional.empty()),

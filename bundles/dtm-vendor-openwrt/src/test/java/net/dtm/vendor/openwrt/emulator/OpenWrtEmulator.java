@@ -793,9 +793,16 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 if (!method.equals("get_proto_handlers")) {
                     status = 3;
                 } else {
-                    out.out.append(vxlanInstalled
-                            ? "{\n\t\"static\": {\n\t\t\"no_device\": false\n\t},\n\t\"dhcp\": {\n\t\t\"no_device\": false\n\t},\n\t\"vxlan\": {\n\t\t\"no_device\": true\n\t},\n\t\"vxlan6\": {\n\t\t\"no_device\": true\n\t}\n}\n"
-                            : "{\n\t\"static\": {\n\t\t\"no_device\": false\n\t},\n\t\"dhcp\": {\n\t\t\"no_device\": false\n\t}\n}\n");
+                    StringBuilder b = new StringBuilder("{");
+                    List<String> protos = new ArrayList<>(List.of("static", "dhcp", "gre", "grev6", "ipip"));
+                    if (vxlanInstalled) {
+                        protos.addAll(List.of("vxlan", "vxlan6"));
+                    }
+                    for (int k = 0; k < protos.size(); k++) {
+                        b.append(k == 0 ? "\n" : ",\n").append("\t\"").append(protos.get(k)).append("\": {\n\t\t\"no_device\": ")
+                                .append(!protos.get(k).equals("static") && !protos.get(k).equals("dhcp")).append("\n\t}");
+                    }
+                    out.out.append(b).append("\n}\n");
                     status = 0;
                 }
             }
@@ -1005,6 +1012,9 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             if (("vxlan".equals(proto) || "vxlan6".equals(proto)) && vxlanInstalled && runningVxlanModule && vxlanValid(name, s, proto.equals("vxlan6"))) {
                 int mtu = s.get("mtu") != null ? Integer.parseInt(s.get("mtu")) : proto.equals("vxlan6") ? 1430 : 1450;
                 devs.put(name, new Dev(name, mtu));
+            } else if (("gre".equals(proto) || "grev6".equals(proto) || "ipip".equals(proto)) && ipTunnelValid(name, s, proto)) {
+                String dev = tunnelDevice(name, proto);
+                devs.put(dev, new Dev(dev, s.get("mtu") != null ? Integer.parseInt(s.get("mtu")) : 1280));
             }
         });
         running.sections.forEach((name, s) -> {
@@ -1016,6 +1026,39 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             }
         });
         return devs;
+    }
+
+    /** netifd's device for a tunnel proto: gre.sh and ipip.sh prefix the section name. */
+    private static String tunnelDevice(String name, String proto) {
+        return switch (proto) {
+            case "gre" -> "gre4-" + name;
+            case "grev6" -> "gre6-" + name;
+            case "ipip" -> "ipip-" + name;
+            default -> name;
+        };
+    }
+
+    private static boolean ipTunnelValid(String name, Section s, String proto) {
+        try {
+            boolean six = proto.equals("grev6");
+            if (tunnelDevice(name, proto).length() > 15) {
+                return false;
+            }
+            InetAddress peer = InetAddress.getByName(literal(s.get(six ? "peer6addr" : "peeraddr")));
+            InetAddress local = InetAddress.getByName(literal(s.get(six ? "ip6addr" : "ipaddr")));
+            if ((peer instanceof Inet6Address) != six || (local instanceof Inet6Address) != six) {
+                return false;
+            }
+            for (String key : List.of("ikey", "okey")) {
+                if (s.get(key) != null && (Long.parseLong(s.get(key)) < 0 || Long.parseLong(s.get(key)) > 4294967295L)) {
+                    return false;
+                }
+            }
+            int mtu = s.get("mtu") == null ? 1280 : Integer.parseInt(s.get("mtu"));
+            return mtu >= 68 && mtu <= 65535;
+        } catch (RuntimeException | UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean vxlanValid(String name, Section s, boolean six) {
@@ -1123,8 +1166,8 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         }
         Map<String, Dev> devs = devices();
         String proto = s.get("proto");
-        boolean tunnel = "vxlan".equals(proto) || "vxlan6".equals(proto);
-        String device = tunnel ? args.get(0) : s.get("device");
+        boolean tunnel = List.of("vxlan", "vxlan6", "gre", "grev6", "ipip").contains(proto);
+        String device = tunnel ? tunnelDevice(args.get(0), proto) : s.get("device");
         boolean up = device != null && devs.containsKey(device);
         StringBuilder b = new StringBuilder("{\n\t\"up\": ").append(up).append(",\n\t\"pending\": false,\n\t\"available\": ")
                 .append(up || !tunnel).append(",\n\t\"autostart\": true,\n\t\"dynamic\": false,\n\t\"proto\": \"")
