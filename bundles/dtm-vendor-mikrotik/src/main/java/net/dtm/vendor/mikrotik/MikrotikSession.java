@@ -27,11 +27,10 @@ import net.dtm.spi.config.TunnelIntent;
 final class MikrotikSession implements ConfigSession {
     private static final Logger LOG = LoggerFactory.getLogger(MikrotikSession.class);
     private static final Pattern RECEIVED = Pattern.compile("received=(\\d+)");
+    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+).*");
 
     /** Which rollback net is armed. */
     enum Net { NONE, SAFE_MODE, SNAPSHOT }
-
-    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+).*");
 
     private final RouterOsTerminal terminal;
     private final String osVersion;

@@ -362,6 +362,29 @@ class MikrotikLiveTest {
         }
     }
 
+    @Test
+    void noConfirmationInTimeRollsBackThroughSafeMode() throws Exception {
+        try (ConfigurationManager holding = ConfigurationManager.create(ConfigSettings.defaults(
+                Files.createDirectories(dir.resolve("holding"))).withProbe(false)
+                .withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(1)), 2)) {
+            holding.addAdapter(adapter, Map.of(VendorAdapter.PROP_VENDOR, MikrotikAdapter.VENDOR));
+            assertConfirmed(holding.setIntent(vxlan.name(), vxlan.role(), "bus-4711", lab.target(), Optional.of(vxlan),
+                    "test").get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            EmulatedShell operator = lab.device.openShell();
+            assertEquals("", operator.line("/interface set [find where name=dtmc0] mtu=1300"));
+            Set<String> before = lines();
+            Transaction pending = holding.apply(vxlan.name(), "operator", true);
+            assertEquals(Transaction.Result.PENDING_CONFIRM, pending.result(), pending.detail());
+            assertTrue(lab.device.safeModeHeld(), "the change waits in safe mode");
+            assertTrue(lines().stream().anyMatch(l -> l.contains("mtu=1400 name=dtmc0")));
+            await().atMost(WAIT).until(() -> !lab.device.safeModeHeld() && lines().equals(before));
+            Transaction last = holding.history(vxlan.name()).get(holding.history(vxlan.name()).size() - 1);
+            await().atMost(WAIT).until(() -> holding.history(vxlan.name()).stream()
+                    .anyMatch(h -> h.result() == Transaction.Result.ROLLED_BACK && h.restored()));
+            assertTrue(last.number() > 0);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private Transaction set(TunnelIntent intent) throws Exception {
