@@ -169,7 +169,7 @@ final class DeviceCommands {
     }
 
     private static String name(String n) {
-        if (!UciLine.isName(n)) {
+        if (!UciLine.isName(n.replaceFirst("^(gre4|gre6|ipip)-", ""))) {
             throw new IllegalArgumentException("'" + n + "' is not an interface name this adapter uses");
         }
         return n;

@@ -22,8 +22,11 @@ import net.dtm.spi.config.ssh.SshConnector;
  * {@code uci batch} staged in an rpcd session's delta directory, applied with
  * {@code ubus call uci apply '{"rollback":true,...}'} and kept with {@code ubus call uci confirm}
  * ({@link RpcdCommitConfirm}); the state is read back with {@code uci show network} and
- * {@code ip -j addr show dev <name>}. Tunnels are VXLAN (netifd's vxlan/vxlan6 proto of package
- * vxlan) with a static interface on top; see {@link UciNames} for the sections DTM owns.
+ * {@code ip -j addr}. Tunnels are VXLAN, GRE or IPIP through netifd's protos (packages vxlan, gre,
+ * ipip; see {@link OpenWrtTunnels}) with a static interface on top; see {@link UciNames} for the
+ * sections DTM owns. rpcd holds one change with rollback at a time, so two tunnels of one router are
+ * changed one after the other: the second transaction fails to arm, with that reason, while the first
+ * waits for its confirmation.
  *
  * <p><b>The reboot trap.</b> rpcd keeps the rollback timer in memory and its snapshot under
  * {@code /var/run}: a reboot inside the window would keep the new, unconfirmed configuration, and a
@@ -36,9 +39,11 @@ import net.dtm.spi.config.ssh.SshConnector;
  * revert remove marker and copy. An init script was chosen over {@code /etc/rc.local} (runs after
  * the network is up, and belongs to the operator) and {@code /etc/uci-defaults} (scripts there are
  * deleted after one successful run, so the hook would have to be re-installed before every change).
- * Limits: a reboot between the copy and the apply restores a configuration equal to the running one
- * (harmless); a marker left by a change whose rpcd timer fired is overwritten by the next arm or
- * restores that same pre-change configuration at the next boot.
+ * A reboot between the copy and the apply restores a configuration equal to the running one
+ * (harmless). When DTM dies and rpcd's timer undoes the change, the marker stays until the next
+ * {@code check} finds rpcd idle and the change's rpcd session ended, and removes it; until then a
+ * reboot would put back that same pre-change configuration, undoing only changes made by hand in
+ * between.
  */
 public final class OpenWrtAdapter implements VendorAdapter {
 

@@ -198,7 +198,8 @@ final class OpenWrtSession implements ConfigSession {
     @Override
     public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        return ssh.exec(DeviceCommands.ping(intent.name(), intent.peerInner(), seconds), timeout.plus(commandTimeout)).ok();
+        String dev = OpenWrtTunnels.device(intent.name(), OpenWrtTunnels.proto(intent));
+        return ssh.exec(DeviceCommands.ping(dev, intent.peerInner(), seconds), timeout.plus(commandTimeout)).ok();
     }
 
     @Override

@@ -139,6 +139,17 @@ class OpenWrtScenarioTest {
     }
 
     @Test
+    void theProbePingsThroughTheTunnelsDevice() throws Exception {
+        TunnelIntent gre = OpenWrtLab.sample(net.dtm.api.TunnelType.GRE);
+        assertEquals(Transaction.Result.CONFIRMED, set(gre).result());
+        lab.server.clearReceived();
+        try (ConfigSession s = lab.adapter.open(lab.target())) {
+            assertFalse(s.probe(gre, Duration.ofSeconds(1)), "the emulated peer never answers");
+        }
+        assertEquals(List.of("ping -c 1 -W 1 -I gre4-dtm0 10.99.0.2"), lab.server.received());
+    }
+
+    @Test
     void secondApplyPushesNothing() throws Exception {
         TunnelIntent sample = OpenWrtLab.sample();
         assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
