@@ -8,12 +8,14 @@ import net.dtm.spi.config.ConfigSession;
 
 /**
  * RouterOS safe mode as the commit-confirm net. Arming presses Ctrl-X (the prompt then shows
- * {@code <SAFE>}); confirming presses it again; reverting ends the SSH session without leaving safe
- * mode, which makes RouterOS undo every change made since, and logs in again so the core can read
- * back. Safe mode has no timer: the change lives as long as the session does, so the core's own
- * timer decides, and if the core dies its connection drops and RouterOS undoes the change. When
- * another session holds safe mode, arming leaves it there and falls back to a snapshot of DTM's
- * tagged objects, restored by commands at revert; the log says which net is in use.
+ * {@code <SAFE>}); confirming checks on a fresh prompt that this session still holds it and presses
+ * Ctrl-X again; reverting ends the session without leaving safe mode (Ctrl-D, then the connection is
+ * dropped), which makes RouterOS undo every change made since, and logs in again so the core can
+ * read back. Safe mode has no timer, so {@code timeout} is not used: the change lives as long as the
+ * session does, the core's own timer decides, and if the core dies its connection drops and RouterOS
+ * undoes the change. When another session holds safe mode (RouterOS asks whether to hijack it),
+ * arming answers "don't take it" and falls back to a snapshot of DTM's tagged objects, restored by
+ * commands at revert; the log says which net is in use.
  */
 final class MikrotikSafeMode implements CommitConfirmBehaviour {
 
