@@ -107,6 +107,18 @@ class ChangesThroughTheCoreTest {
         assertFalse(device.received().stream().anyMatch(l -> l.startsWith("configure")));
     }
 
+    @Test
+    void theProbePingsThePeerFromTheTunnel() throws Exception {
+        TunnelIntent gre = Samples.gre("dtm1");
+        assertEquals(Transaction.Result.CONFIRMED, set(gre).result());
+        try (ConfigSession s = adapter.open(target)) {
+            assertFalse(s.probe(gre, java.time.Duration.ofSeconds(1)));
+            device.answerPings("10.220.0.2");
+            assertTrue(s.probe(gre, java.time.Duration.ofSeconds(1)));
+        }
+        assertTrue(device.received().contains("ping 10.220.0.2 source Tunnel4001 repeat 1 timeout 1"), device.received()::toString);
+    }
+
     private Transaction set(TunnelIntent intent) throws Exception {
         return manager.setIntent(intent.name(), intent.role(), "pe-1", target, Optional.of(intent), "test")
                 .get(10, TimeUnit.SECONDS);

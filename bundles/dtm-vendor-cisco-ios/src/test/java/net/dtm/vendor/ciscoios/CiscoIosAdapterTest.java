@@ -151,6 +151,11 @@ class CiscoIosAdapterTest {
         assertTrue(t.detail().contains("archive / path flash:dtm-archive / maximum 14"), t.detail());
         assertEquals(List.of(), lab.server.received().stream().filter(l -> CHANGES.matcher(l).matches()).toList());
         assertFalse(lab.device.runningConfig().contains("interface Tunnel4007"));
+
+        try (ConfigSession s = lab.adapter().open(lab.target())) {
+            s.apply(List.of("archive", "path flash:dtm-archive", "maximum 14")); // what the operator is told to do
+        }
+        assertEquals(Transaction.Result.CONFIRMED, manager.apply("dtm7", "test", false).result());
     }
 
     @Test
