@@ -66,6 +66,9 @@ final class MikrotikSession implements ConfigSession {
             problems.add("tunnel " + intent.name() + ": VXLAN over IPv6 needs RouterOS 7.6 or later, mikrotik "
                     + terminal.where() + " runs " + osVersion);
         }
+        reader.foreign(intent.name()).ifPresent(menu -> problems.add("interface " + intent.name() + " exists on mikrotik "
+                + terminal.where() + " (" + menu + ") but was not built by DTM (no comment=" + RouterOsSyntax.tag(intent.name())
+                + "); rename it or choose another name, DTM will not take it over"));
         if (!reader.addresses().contains(intent.localOuter())) {
             problems.add("local outer address " + Cidr.format(intent.localOuter()) + " of tunnel " + intent.name()
                     + " is not configured on mikrotik " + terminal.where() + " (/ip address, /ipv6 address)");

@@ -67,6 +67,20 @@ final class RunningStateReader {
         return out.stream().sorted().toList();
     }
 
+    /** The menu of a tunnel interface named {@code name} that DTM did not tag as its own, if any. */
+    Optional<String> foreign(String name) throws ConfigException {
+        List<ExportParser.Entry> all = fetch();
+        for (String menu : MikrotikTunnelInterfaces.TUNNEL_MENUS) {
+            for (ExportParser.Entry e : entries(all, menu)) {
+                if (e.get("name").orElse("").equals(name)
+                        && !e.get("comment").orElse("").equals(RouterOsSyntax.tag(name))) {
+                    return Optional.of(menu);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The addresses configured on the device (any interface), without their prefix lengths. */
     List<InetAddress> addresses() throws ConfigException {
         List<InetAddress> out = new ArrayList<>();

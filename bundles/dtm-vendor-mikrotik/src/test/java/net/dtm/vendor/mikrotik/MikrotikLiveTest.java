@@ -385,6 +385,15 @@ class MikrotikLiveTest {
         }
     }
 
+    @Test
+    void anOperatorsInterfaceOfTheSameNameIsNeverTakenOver() throws Exception {
+        Set<String> before = lines();
+        Transaction t = set(Lab.sample("customer-vx", TunnelType.VXLAN));
+        assertEquals(Transaction.Result.REFUSED, t.result(), t.detail());
+        assertTrue(t.detail().contains("not built by DTM"), t.detail());
+        assertEquals(before, lines());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private Transaction set(TunnelIntent intent) throws Exception {
