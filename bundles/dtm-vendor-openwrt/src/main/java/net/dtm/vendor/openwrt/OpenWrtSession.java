@@ -251,7 +251,8 @@ final class OpenWrtSession implements ConfigSession {
         armedSid = sid;
         armedSeconds = seconds;
         appliedWithRollback = false;
-        LOG.info("device {}: rollback armed for {} s (rpcd session {}, boot-time restore saved)", device, seconds, sid);
+        // the rpcd session id is a bearer token for rpcd (uhttpd's /ubus) while it lives: never logged
+        LOG.info("device {}: rollback armed for {} s (boot-time restore saved)", device, seconds);
     }
 
     void confirm() throws ConfigException {
@@ -399,7 +400,7 @@ final class OpenWrtSession implements ConfigSession {
             if (!p.get(0).ok() && p.get(0).output().contains("Not found")) {
                 quietly(List.of(RollbackGuard.clear()));
                 LOG.info("device {}: removed the boot-time restore of an earlier change that rpcd had already rolled back"
-                        + " (rpcd session {} ended without a confirmation)", device, sid);
+                        + " (its rpcd session ended without a confirmation)", device);
             }
         } catch (ConfigException e) {
             LOG.debug("device {}: cannot tell whether the boot-time restore is stale: {}", device, e.getMessage());
@@ -409,7 +410,7 @@ final class OpenWrtSession implements ConfigSession {
     private void reportBootRestore(Part marker) {
         if (marker.ok()) {
             LOG.warn("device {}: rebooted inside a rollback window; at boot it restored the network configuration saved"
-                    + " before an unconfirmed DTM change (rpcd session {})", device, oneLine(marker.output()));
+                    + " before an unconfirmed DTM change", device);
             quietly(List.of(RollbackGuard.clearRestoredMarker()));
         }
     }
