@@ -8,6 +8,8 @@ final class IntentBits {
 
     /** {@code 0.0.0.0}. */
     static final InetAddress ANY4 = address(new byte[4]);
+    /** {@code ::}. */
+    static final InetAddress ANY6 = address(new byte[16]);
 
     private IntentBits() {
     }

@@ -8,8 +8,9 @@ import java.util.Optional;
 import net.dtm.api.Cidr;
 
 /**
- * One IPv4 static route of the running configuration:
- * {@code ip route-static P MASK [INTERFACE] [NEXTHOP] [preference N] [description ...]}.
+ * One static route of the running configuration:
+ * {@code ip route-static P MASK [INTERFACE] [NEXTHOP] [preference N] [description ...]} or
+ * {@code ipv6 route-static P LEN [INTERFACE] [NEXTHOP] ...} (VRP prints IPv6 in capitals).
  *
  * @param prefix       destination prefix
  * @param outInterface outgoing interface, empty if the route names none
@@ -17,12 +18,12 @@ import net.dtm.api.Cidr;
  */
 record StaticRoute(Cidr prefix, String outInterface, Optional<InetAddress> nextHop) {
 
-    /** Every IPv4 static route in {@code text} (lines that are not routes are skipped). */
+    /** Every static route in {@code text} (lines that are not routes, or routes in a VPN instance, are skipped). */
     static List<StaticRoute> parseAll(String text) {
         List<StaticRoute> out = new ArrayList<>();
         for (String raw : text.split("\\r?\\n")) {
             String[] w = raw.strip().split("\\s+");
-            if (w.length < 5 || !w[0].equals("ip") || !w[1].equals("route-static")) {
+            if (w.length < 5 || !(w[0].equals("ip") || w[0].equals("ipv6")) || !w[1].equals("route-static")) {
                 continue;
             }
             try {
@@ -43,7 +44,7 @@ record StaticRoute(Cidr prefix, String outInterface, Optional<InetAddress> nextH
                 }
                 out.add(new StaticRoute(Cidr.parse(VrpSyntax.address(network) + "/" + length), iface, hop));
             } catch (RuntimeException notARouteWeKnow) {
-                // another form (IPv6, a route in a VPN instance...): not DTM's
+                // another form: not DTM's
             }
         }
         return out;

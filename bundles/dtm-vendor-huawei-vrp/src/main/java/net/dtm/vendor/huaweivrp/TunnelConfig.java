@@ -81,14 +81,38 @@ record TunnelConfig(String name, String description, String protocol, String sou
                 key = Long.parseLong(w[w.length - 1]);
             } else if (w[0].equals("mtu") && w.length == 2) {
                 mtu = Integer.parseInt(w[1]);
-            } else if (w[0].equals("ip") && w.length >= 4 && w[1].equals("address") && !line.endsWith(" sub")) {
+            } else if (w[0].equals("ip") && w.length == 4 && w[1].equals("address")) {
                 InetAddress a = Cidr.parseLiteral(w[2]);
                 int length = VrpSyntax.maskLength(w[3]);
                 address = Optional.of(a);
                 prefix = Optional.of(Cidr.parse(VrpSyntax.address(IntentBits.network(a, length)) + "/" + length));
+            } else if (w[0].equals("ipv6") && w.length == 3 && w[1].equals("address") && w[2].contains("/") && address.isEmpty()) {
+                // "ipv6 address FD00::1/64"; link-local, eui-64 and auto forms carry a keyword and are skipped
+                String[] a = w[2].split("/");
+                InetAddress v6 = Cidr.parseLiteral(a[0]);
+                int length = Integer.parseInt(a[1]);
+                address = Optional.of(v6);
+                prefix = Optional.of(new Cidr6(v6, length).cidr());
             }
         }
         return new TunnelConfig(name, description, protocol, source, destination, key, prefix, address, mtu);
+    }
+
+    /** An IPv6 prefix from an address and length (host bits cleared). */
+    private record Cidr6(InetAddress address, int length) {
+        Cidr cidr() {
+            byte[] b = address.getAddress();
+            for (int i = 0; i < 128; i++) {
+                if (i >= length) {
+                    b[i / 8] &= (byte) ~(0x80 >> (i % 8));
+                }
+            }
+            try {
+                return Cidr.parse(Cidr.format(InetAddress.getByAddress(b)) + "/" + length);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** True if DTM built this interface for intent {@code intentName}. */
@@ -106,11 +130,13 @@ record TunnelConfig(String name, String description, String protocol, String sou
     /**
      * This interface in the intent vocabulary. What VRP does not hold reads as the SPI's
      * conventions say: an unknown endpoint or inner address is {@code 0.0.0.0}, the peer's inner
-     * address comes from the routes' next hop ({@code 0.0.0.0} without routes). A protocol DTM does
+     * address comes from the routes' next hop (the unspecified address without routes). Only routes
+     * of the inner address's family are the tunnel's routes: DTM builds no other through it. A protocol DTM does
      * not build reads as GRE with unspecified endpoints, so the diff shows the interface must be redone.
      */
     TunnelIntent toIntent(String intentName, TunnelIntent.Role role, List<StaticRoute> routes) {
         InetAddress any = IntentBits.ANY4;
+        boolean v6 = address.map(VrpSyntax::isIpv6).orElse(false);
         TunnelType type;
         boolean known = true;
         switch (protocol) {
@@ -123,8 +149,10 @@ record TunnelConfig(String name, String description, String protocol, String sou
         }
         InetAddress local = known ? literal(source).orElse(any) : any;
         InetAddress remote = known ? literal(destination).orElse(any) : any;
-        List<Cidr> prefixes = routes.stream().map(StaticRoute::prefix).toList();
-        InetAddress peer = routes.stream().map(StaticRoute::nextHop).flatMap(Optional::stream).findFirst().orElse(any);
+        List<StaticRoute> ours = routes.stream().filter(r -> r.prefix().isIpv4() != v6).toList();
+        List<Cidr> prefixes = ours.stream().map(StaticRoute::prefix).toList();
+        InetAddress peer = ours.stream().map(StaticRoute::nextHop).flatMap(Optional::stream)
+                .filter(h -> VrpSyntax.isIpv6(h) == v6).findFirst().orElse(v6 ? IntentBits.ANY6 : any);
         return new TunnelIntent(intentName, role, type, local, new InetSocketAddress(remote, 0),
                 type == TunnelType.GRE ? greKey : 0, address.orElse(any), addressPrefix.map(Cidr::prefixLength).orElse(0),
                 peer, prefixes, mtu, Optional.empty(), 0);

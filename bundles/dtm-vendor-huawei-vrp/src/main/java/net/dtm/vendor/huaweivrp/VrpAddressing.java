@@ -5,11 +5,19 @@ import java.util.List;
 
 import net.dtm.spi.config.AddressingBehaviour;
 
-/** The inner address: {@code ip address A MASK} in the tunnel's interface view, {@code undo ip address A MASK} to remove it. */
+/**
+ * The inner address in the tunnel's interface view: {@code ip address A MASK} for IPv4;
+ * {@code ipv6 enable} and {@code ipv6 address A/LEN} for IPv6. Removing takes the address off
+ * ({@code undo ip address A MASK}, {@code undo ipv6 address A/LEN}) and leaves IPv6 enabled.
+ */
 final class VrpAddressing implements AddressingBehaviour {
 
     @Override
     public List<String> addAddress(String name, InetAddress address, int prefixLength) {
+        if (VrpSyntax.isIpv6(address)) {
+            return List.of("interface " + VrpSyntax.tunnel(name), "ipv6 enable",
+                    "ipv6 address " + VrpSyntax.address(address) + "/" + prefixLength, "quit");
+        }
         return List.of("interface " + VrpSyntax.tunnel(name),
                 "ip address " + VrpSyntax.address(address) + " " + VrpSyntax.mask(prefixLength), "quit");
     }
@@ -19,6 +27,10 @@ final class VrpAddressing implements AddressingBehaviour {
     public List<String> removeAddress(String name, InetAddress address, int prefixLength) {
         if (address.isAnyLocalAddress()) {
             return List.of();
+        }
+        if (VrpSyntax.isIpv6(address)) {
+            return List.of("interface " + VrpSyntax.tunnel(name),
+                    "undo ipv6 address " + VrpSyntax.address(address) + "/" + prefixLength, "quit");
         }
         return List.of("interface " + VrpSyntax.tunnel(name),
                 "undo ip address " + VrpSyntax.address(address) + " " + VrpSyntax.mask(prefixLength), "quit");

@@ -244,8 +244,7 @@ final class VrpSession implements ConfigSession {
                 }
                 for (StaticRoute r : routes) {
                     if (r.outInterface().equalsIgnoreCase(iface)) {
-                        out.add("undo ip route-static " + VrpSyntax.address(r.prefix().network()) + " "
-                                + VrpSyntax.mask(r.prefix().prefixLength()) + " " + r.outInterface()
+                        out.add("undo " + VrpRoutes.destination(r.prefix()) + " " + r.outInterface()
                                 + r.nextHop().map(h -> " " + VrpSyntax.address(h)).orElse(""));
                     }
                 }
@@ -399,12 +398,12 @@ final class VrpSession implements ConfigSession {
 
     // ------------------------------------------------------------------ probe and close
 
-    /** {@code ping -a INNER -c 3 -t MS PEER}: true if any echo came back. */
+    /** {@code ping [ipv6] -a INNER -c 3 -t MS PEER}: true if any echo came back. */
     @Override
     public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
         long ms = Math.max(1, Math.min(65535, timeout.toMillis() / 3));
-        String out = show("ping -a " + Cidr.format(intent.innerAddress()) + " -c 3 -t " + ms + " "
-                + Cidr.format(intent.peerInner()));
+        String out = show("ping " + (VrpSyntax.isIpv6(intent.peerInner()) ? "ipv6 " : "") + "-a "
+                + Cidr.format(intent.innerAddress()) + " -c 3 -t " + ms + " " + Cidr.format(intent.peerInner()));
         Matcher m = LOSS.matcher(out.toLowerCase(Locale.ROOT));
         return m.find() && Double.parseDouble(m.group(1)) < 100.0;
     }

@@ -25,10 +25,10 @@ import net.dtm.spi.config.TunnelInterfaceBehaviour;
  * </pre>
  * ({@code {NAME}} is resolved to {@code Tunnel0/0/N} by the session: see {@link VrpSyntax}).
  * GRE and IPIP only: VRP's VXLAN is built from an NVE interface and bridge domains, not a
- * point-to-point tunnel interface, and VRP has no WireGuard. The inner address family is IPv4:
- * this adapter does not render IPv6 inner addresses or outer endpoints yet, and says so in
- * {@link #validate}. VRP changes the protocol, endpoints and key of a tunnel in place, so
- * {@link #update} never re-creates it.
+ * point-to-point tunnel interface, and VRP has no WireGuard. The outer path is IPv4 (this adapter
+ * does not render VRP's GRE over IPv6 yet, and {@link #validate} says so); GRE carries an IPv4 or
+ * IPv6 inner address, IPIP ({@code ipv4-ipv4}) IPv4 only. VRP changes the protocol, endpoints and
+ * key of a tunnel in place, so {@link #update} never re-creates it.
  */
 final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
 
@@ -60,10 +60,9 @@ final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
             problems.add("huawei-vrp builds tunnels over IPv4 only so far: outer endpoints " + Cidr.format(intent.localOuter())
                     + " -> " + intent.remoteOuter().getHostString() + " are IPv6");
         }
-        if (VrpSyntax.isIpv6(intent.innerAddress()) || VrpSyntax.isIpv6(intent.peerInner())
-                || intent.routes().stream().anyMatch(r -> !r.isIpv4())) {
-            problems.add("huawei-vrp supports IPv4 inner addresses and routes only so far: " + intent.name()
-                    + " has an IPv6 inner address, peer or route");
+        if (intent.type() == TunnelType.IPIP && VrpSyntax.isIpv6(intent.innerAddress())) {
+            problems.add("IPIP on VRP (tunnel-protocol ipv4-ipv4) carries IPv4 only; use gre for the IPv6 inner address "
+                    + Cidr.format(intent.innerAddress()));
         }
         return problems;
     }

@@ -174,6 +174,24 @@ class HuaweiVrpSessionTest {
     }
 
     @Test
+    void anIpv6InnerAddressOverGreIsBuiltReadBackAndRemoved() throws Exception {
+        TunnelIntent v6 = Samples.intent("dtm9", net.dtm.api.TunnelType.GRE, 7, "fd00:0:0:9::1", 64, "fd00:0:0:9::2", 1400,
+                "fd01:9::/48", "fd02::/32");
+        Transaction t = core.set(target, v6);
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertTrue(device.runningConfig().contains(" ipv6 address FD00:0:0:9::1/64"), device.runningConfig());
+        assertTrue(device.runningConfig().contains("ipv6 route-static FD01:9:: 48 Tunnel0/0/4009 FD00:0:0:9::2"));
+        assertInSync(v6);
+        TunnelIntent moved = Samples.withRoutes(Samples.withInner(v6, "fd00:0:0:9::3"), List.of(net.dtm.api.Cidr.parse("fd01:9::/48")));
+        t = core.set(target, moved);
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertInSync(moved);
+        t = core.remove(v6.name());
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertFalse(device.runningConfig().contains("Tunnel0/0/4009") || device.runningConfig().contains("FD01"), device.runningConfig());
+    }
+
+    @Test
     void typeAndKeyChangeInPlace() throws Exception {
         assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
         Transaction t = core.set(target, Samples.ipip("dtm7"));

@@ -77,9 +77,22 @@ class ParsingTest {
     }
 
     @Test
+    void ipv6AsVrpPrintsIt() {
+        TunnelConfig t = TunnelConfig.parseAll(String.join("\n", "interface Tunnel0/0/4007", " description dtm:dtm7",
+                " ipv6 enable", " ipv6 address FE80::1 link-local", " ipv6 address FD00::1/64", " tunnel-protocol gre",
+                " source 192.0.2.1", " destination 198.51.100.7", "#")).get("Tunnel0/0/4007");
+        List<StaticRoute> routes = StaticRoute.parseAll("ipv6 route-static FD01:: 48 Tunnel0/0/4007 FD00::2\n"
+                + "ip route-static 10.9.0.0 255.255.0.0 Tunnel0/0/4007 10.220.0.2");
+        TunnelIntent i = t.toIntent("dtm7", TunnelIntent.Role.DEVICE, routes.subList(0, 1));
+        assertEquals(Samples.intent("dtm7", TunnelType.GRE, 0, "fd00::1", 64, "fd00::2", 1500, "fd01::/48").describe(), i.describe());
+        assertEquals("::", Cidr.format(t.toIntent("dtm7", TunnelIntent.Role.DEVICE, List.of()).peerInner()),
+                "no routes: the unspecified address of the inner family");
+    }
+
+    @Test
     void staticRoutesOfEveryShape() {
         List<StaticRoute> r = StaticRoute.parseAll(ROUTES);
-        assertEquals(4, r.size(), r.toString());
+        assertEquals(5, r.size(), r.toString());
         assertEquals(new StaticRoute(Cidr.parse("0.0.0.0/0"), "", Optional.of(Cidr.parseLiteral("192.0.2.254"))), r.get(0));
         assertEquals(new StaticRoute(Cidr.parse("10.230.0.0/16"), "Tunnel0/0/4008", Optional.empty()), r.get(3));
     }

@@ -82,13 +82,30 @@ class RenderingTest {
     }
 
     @Test
+    void ipv6InnerAddressesAndRoutes() {
+        assertEquals(List.of("interface {dtm7}", "ipv6 enable", "ipv6 address fd00::1/64", "quit"),
+                new VrpAddressing().addAddress("dtm7", Cidr.parseLiteral("fd00::1"), 64));
+        assertEquals(List.of("interface {dtm7}", "undo ipv6 address fd00::1/64", "quit"),
+                new VrpAddressing().removeAddress("dtm7", Cidr.parseLiteral("fd00::1"), 64));
+        assertEquals(List.of("ipv6 route-static fd01:: 48 {dtm7} fd00::2"),
+                new VrpRoutes().addRoute("dtm7", Cidr.parse("fd01::/48"), Cidr.parseLiteral("fd00::2")));
+        assertEquals(List.of("undo ipv6 route-static fd01:: 48 {dtm7}"), new VrpRoutes().removeRoute("dtm7", Cidr.parse("fd01::/48")));
+    }
+
+    @Test
     void validateExplainsNamesWithoutNumberAndIpv6() {
         TunnelIntent g = Samples.gre("dtmgw", 0);
         List<String> p = tunnels.validate(g);
         assertEquals(1, p.size(), p.toString());
         assertTrue(p.get(0).contains("'dtmgw'") && p.get(0).contains("tunnel.base") && p.get(0).contains("dtmgw1"), p.get(0));
         TunnelIntent v6 = Samples.intent("dtm7", TunnelType.GRE, 0, "fd00::1", 64, "fd00::2", 1400, "fd01::/48");
-        assertTrue(tunnels.validate(v6).stream().anyMatch(s -> s.contains("IPv4 inner addresses")), tunnels.validate(v6).toString());
+        assertEquals(List.of(), tunnels.validate(v6), "GRE carries IPv6");
+        TunnelIntent ipip6 = Samples.intent("dtm7", TunnelType.IPIP, 0, "fd00::1", 64, "fd00::2", 1400);
+        assertTrue(tunnels.validate(ipip6).stream().anyMatch(s -> s.contains("IPv4 only")), tunnels.validate(ipip6).toString());
+        TunnelIntent outer6 = new TunnelIntent("dtm7", g.role(), TunnelType.GRE, Cidr.parseLiteral("2001:db8::1"),
+                new InetSocketAddress(Cidr.parseLiteral("2001:db8::2"), 0), 0, g.innerAddress(), 30, g.peerInner(), g.routes(),
+                1400, Optional.empty(), 0);
+        assertTrue(tunnels.validate(outer6).stream().anyMatch(s -> s.contains("over IPv4 only")), tunnels.validate(outer6).toString());
         assertEquals(List.of(), tunnels.validate(Samples.gre("dtm7", 4711)));
     }
 

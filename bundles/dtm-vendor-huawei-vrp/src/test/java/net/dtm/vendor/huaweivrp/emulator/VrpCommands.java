@@ -117,7 +117,13 @@ final class VrpCommands {
         if (l.startsWith("undo", "ip", "route-static")) {
             return route(m, l, 3, true);
         }
-        return Optional.of(l.unrecognized(firstUnknown(l, "sysname", "interface", "ip", "undo")));
+        if (l.startsWith("ipv6", "route-static")) {
+            return route6(m, l, 2, false);
+        }
+        if (l.startsWith("undo", "ipv6", "route-static")) {
+            return route6(m, l, 3, true);
+        }
+        return Optional.of(l.unrecognized(firstUnknown(l, "sysname", "interface", "ip", "ipv6", "undo")));
     }
 
     private static int firstUnknown(CommandLine l, String... known) {
@@ -192,6 +198,113 @@ final class VrpCommands {
         return Optional.empty();
     }
 
+    private static Optional<Refusal> route6(VrpModel m, CommandLine l, int i, boolean undo) {
+        if (l.size() < i + 2) {
+            return Optional.of(l.incomplete());
+        }
+        Optional<String> prefix = ipv6(l.word(i));
+        if (prefix.isEmpty()) {
+            return Optional.of(l.wrong(i));
+        }
+        if (!l.word(i + 1).matches("\\d{1,3}") || Integer.parseInt(l.word(i + 1)) > 128) {
+            return Optional.of(l.wrong(i + 1));
+        }
+        int length = Integer.parseInt(l.word(i + 1));
+        net.dtm.api.Cidr network;
+        try {
+            network = net.dtm.api.Cidr.parse(prefix.get() + "/" + length);
+        } catch (IllegalArgumentException hostBits) {
+            return Optional.of(CommandLine.plain("The destination address and mask do not match."));
+        }
+        int w = i + 2;
+        String iface = "";
+        if (l.size() > w && Character.isLetter(l.word(w).charAt(0)) && !l.word(w).equalsIgnoreCase("preference")) {
+            Optional<String[]> name = interfaceName(l, w);
+            if (name.isEmpty() || (!undo && !m.interfaces.containsKey(name.get()[0]))) {
+                return Optional.of(l.wrong(w));
+            }
+            iface = name.get()[0];
+            w += Integer.parseInt(name.get()[1]);
+        }
+        String hop = "";
+        if (l.size() > w) {
+            Optional<String> h = ipv6(l.word(w));
+            if (h.isEmpty()) {
+                return Optional.of(l.wrong(w));
+            }
+            hop = h.get();
+            w++;
+        }
+        if (l.size() > w) {
+            return Optional.of(l.tooMany(w));
+        }
+        String p = net.dtm.api.Cidr.format(network.network()).toUpperCase(Locale.ROOT);
+        String len = Integer.toString(length);
+        if (undo) {
+            String fi = iface;
+            String fh = hop;
+            boolean removed = m.routes.removeIf(r -> r.prefix().equals(p) && r.mask().equals(len)
+                    && (fi.isEmpty() || r.iface().equals(fi)) && (fh.isEmpty() || r.nextHop().equals(fh)));
+            return removed ? Optional.empty() : Optional.of(CommandLine.plain("The static route does not exist."));
+        }
+        if (hop.isEmpty() && (iface.isEmpty() || !iface.startsWith("Tunnel"))) {
+            return Optional.of(l.incomplete());
+        }
+        m.routes.add(new VrpModel.Route(p, len, iface, hop));
+        return Optional.empty();
+    }
+
+    /** An IPv6 literal in VRP's capitals, or empty. */
+    static Optional<String> ipv6(String s) {
+        if (!s.contains(":")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(net.dtm.api.Cidr.format(net.dtm.api.Cidr.parseLiteral(s)).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Refusal> ipv6Command(VrpModel.Iface i, CommandLine l, int k, boolean undo) {
+        String sub = l.word(k + 1).toLowerCase(Locale.ROOT);
+        if (sub.equals("enable")) {
+            i.ipv6 = !undo;
+            if (undo) {
+                i.ipv6Address = "";
+            }
+            return none(l, k + 2);
+        }
+        if (!sub.equals("address")) {
+            return Optional.of(l.size() <= k + 1 ? l.incomplete() : l.unrecognized(k + 1));
+        }
+        if (l.size() <= k + 2) {
+            return Optional.of(undo ? l.incomplete() : l.incomplete());
+        }
+        String[] parts = l.word(k + 2).split("/");
+        Optional<String> a = ipv6(parts[0]);
+        if (parts.length != 2 || a.isEmpty() || !parts[1].matches("\\d{1,3}") || Integer.parseInt(parts[1]) < 1
+                || Integer.parseInt(parts[1]) > 128) {
+            return Optional.of(l.wrong(k + 2));
+        }
+        if (l.size() > k + 3) {
+            return Optional.of(l.tooMany(k + 3));
+        }
+        String value = a.get() + "/" + Integer.parseInt(parts[1]);
+        if (undo) {
+            if (!i.ipv6Address.equals(value)) {
+                return Optional.of(CommandLine.plain("The address does not exist."));
+            }
+            i.ipv6Address = "";
+            return Optional.empty();
+        }
+        if (!i.ipv6) {
+            return Optional.of(CommandLine.plain("Please enable IPv6 on the interface first."));
+        }
+        i.ipv6Address = value;
+        return Optional.empty();
+    }
+
     /** A command of the view of interface {@code name}. */
     static Optional<Refusal> inInterface(VrpModel m, String name, CommandLine l) {
         VrpModel.Iface i = m.interfaces.get(name);
@@ -222,6 +335,9 @@ final class VrpCommands {
             case "shutdown" -> {
                 i.shutdown = !undo;
                 return none(l, k + 1);
+            }
+            case "ipv6" -> {
+                return ipv6Command(i, l, k, undo);
             }
             case "ip" -> {
                 if (!l.word(k + 1).equalsIgnoreCase("address")) {

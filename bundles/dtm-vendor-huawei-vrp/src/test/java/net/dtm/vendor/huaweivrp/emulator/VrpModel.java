@@ -31,6 +31,9 @@ public final class VrpModel {
         String mask = "";
         int mtu = DEFAULT_MTU;
         boolean shutdown;
+        boolean ipv6;
+        /** IPv6 address and length as VRP prints it, e.g. {@code FD00::1/64}; empty if none. */
+        String ipv6Address = "";
 
         Iface(String name) {
             this.name = name;
@@ -47,6 +50,8 @@ public final class VrpModel {
             c.mask = mask;
             c.mtu = mtu;
             c.shutdown = shutdown;
+            c.ipv6 = ipv6;
+            c.ipv6Address = ipv6Address;
             return c;
         }
 
@@ -70,6 +75,12 @@ public final class VrpModel {
             if (!address.isEmpty()) {
                 l.add("ip address " + address + " " + mask);
             }
+            if (ipv6) {
+                l.add("ipv6 enable");
+            }
+            if (!ipv6Address.isEmpty()) {
+                l.add("ipv6 address " + ipv6Address);
+            }
             if (tunnel() && !protocol.equals("none")) {
                 l.add("tunnel-protocol " + protocol);
             }
@@ -86,10 +97,17 @@ public final class VrpModel {
         }
     }
 
-    /** One static route; {@code iface} and {@code nextHop} may be empty, not both. */
+    /**
+     * One static route; {@code iface} and {@code nextHop} may be empty, not both. IPv6 routes carry
+     * a length in {@code mask} and are printed in capitals, as VRP does.
+     */
     record Route(String prefix, String mask, String iface, String nextHop) {
+        boolean ipv6() {
+            return prefix.contains(":");
+        }
+
         String line() {
-            return "ip route-static " + prefix + " " + mask + (iface.isEmpty() ? "" : " " + iface)
+            return (ipv6() ? "ipv6" : "ip") + " route-static " + prefix + " " + mask + (iface.isEmpty() ? "" : " " + iface)
                     + (nextHop.isEmpty() ? "" : " " + nextHop);
         }
     }
