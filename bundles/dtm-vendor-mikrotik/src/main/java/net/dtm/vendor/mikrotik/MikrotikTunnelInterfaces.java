@@ -16,7 +16,8 @@ import net.dtm.spi.config.TunnelInterfaceBehaviour;
 
 /**
  * The tunnel interface on RouterOS 7: {@code /interface vxlan} with one static VTEP
- * ({@code /interface vxlan vteps}), {@code /interface gre} and {@code /interface ipip}. The VXLAN
+ * ({@code /interface vxlan vteps}, found by its interface), {@code /interface gre} and
+ * {@code /interface ipip}. The VXLAN
  * interface's {@code port} (where it listens) and the VTEP's {@code port} (where it sends) both take
  * the intent's remote port. A change of type re-creates the interface; the rest is changed in place.
  */
@@ -126,8 +127,9 @@ final class MikrotikTunnelInterfaces implements TunnelInterfaceBehaviour {
                 "/interface ipip remove [find where name=" + name + "]"));
     }
 
+    /** The VTEP carries no comment (not every RouterOS 7 release has one there): it is found by its interface. */
     private static String vtepAdd(TunnelIntent i) {
         return "/interface vxlan vteps add interface=" + i.name() + " remote-ip=" + address(i.remoteOuter().getAddress())
-                + " port=" + i.remoteOuter().getPort() + " " + comment(i.name());
+                + " port=" + i.remoteOuter().getPort();
     }
 }

@@ -1,6 +1,7 @@
 package net.dtm.vendor.mikrotik;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,14 @@ import net.dtm.spi.config.ConfigException;
 
 /**
  * The fallback rollback net where safe mode cannot be taken: every object DTM tagged
- * ({@code comment=dtm:...}) in the tunnel menus, as terse export lines (each of which re-runs as a
+ * ({@code comment=dtm:...}) in the tunnel menus, and the VTEPs of its VXLAN interfaces, as terse
+ * export lines (each of which re-runs as a
  * command). Restoring compares tunnel by tunnel: a tunnel whose objects differ from the snapshot
  * is removed and added again from the snapshot's lines; the others are not touched.
  */
 final class TaggedSnapshot {
+
+    private static final String VTEPS = "/interface vxlan vteps";
 
     /** Menus exported, in the order objects are added (each depends on the ones before). */
     static final List<String> ADD_ORDER = List.of("/interface vxlan", "/interface gre", "/interface ipip",
@@ -31,8 +35,15 @@ final class TaggedSnapshot {
     /** Exports the tagged objects now. */
     static TaggedSnapshot take(RunningStateReader.Exporter exporter) throws ConfigException {
         Map<String, Map<String, List<String>>> byTag = new LinkedHashMap<>();
-        for (ExportParser.Entry e : ExportParser.parse(exporter.export(RunningStateReader.MENUS))) {
-            String tag = e.get("comment").orElse("");
+        List<ExportParser.Entry> all = ExportParser.parse(exporter.export(RunningStateReader.MENUS));
+        Map<String, String> tagOfInterface = new HashMap<>();
+        for (ExportParser.Entry e : all) {
+            e.get("name").ifPresent(name -> tagOfInterface.put(name, e.get("comment").orElse("")));
+        }
+        for (ExportParser.Entry e : all) {
+            // a VTEP has no comment: it belongs to its interface's tunnel
+            String tag = e.menu().equals(VTEPS) ? tagOfInterface.getOrDefault(e.get("interface").orElse(""), "")
+                    : e.get("comment").orElse("");
             if (tag.startsWith(RouterOsSyntax.TAG_PREFIX) && ADD_ORDER.contains(e.menu())) {
                 byTag.computeIfAbsent(tag, t -> new LinkedHashMap<>())
                         .computeIfAbsent(e.menu(), m -> new ArrayList<>()).add(e.line());
@@ -61,7 +72,9 @@ final class TaggedSnapshot {
             java.util.Collections.reverse(removeOrder);
             for (String menu : removeOrder) {
                 if (have.containsKey(menu)) {
-                    out.add(menu + " remove [find where comment=" + RouterOsSyntax.quote(tag) + "]");
+                    out.add(menu + " remove [find where " + (menu.equals(VTEPS)
+                            ? "interface=" + tag.substring(RouterOsSyntax.TAG_PREFIX.length())
+                            : "comment=" + RouterOsSyntax.quote(tag)) + "]");
                 }
             }
             for (String menu : ADD_ORDER) {

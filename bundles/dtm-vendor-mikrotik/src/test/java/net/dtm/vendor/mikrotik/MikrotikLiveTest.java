@@ -75,7 +75,7 @@ class MikrotikLiveTest {
         added.removeAll(before);
         assertEquals(new TreeSet<>(List.of(
                 "/interface vxlan add comment=dtm:dtmc0 local-address=192.0.2.1 mtu=1400 name=dtmc0 port=4789 vni=4711",
-                "/interface vxlan vteps add comment=dtm:dtmc0 interface=dtmc0 port=4789 remote-ip=198.51.100.2",
+                "/interface vxlan vteps add interface=dtmc0 port=4789 remote-ip=198.51.100.2",
                 "/ip address add address=10.220.0.1/30 comment=dtm:dtmc0 interface=dtmc0 network=10.220.0.0",
                 "/ip route add comment=dtm:dtmc0 disabled=no distance=1 dst-address=10.221.0.0/16 gateway=10.220.0.2 "
                         + "routing-table=main scope=30 suppress-hw-offload=no target-scope=10")), added);
@@ -302,8 +302,8 @@ class MikrotikLiveTest {
         Transaction t = manager.apply(vxlan.name(), "test", false);
         assertConfirmed(t);
         assertTrue(t.diff().get(0).startsWith("remote outer"), t.diff().toString());
-        assertTrue(lines().contains("/interface vxlan vteps add comment=dtm:dtmc0 interface=dtmc0 port=4789 "
-                + "remote-ip=198.51.100.2"), lines().toString());
+        assertTrue(lines().contains("/interface vxlan vteps add interface=dtmc0 port=4789 remote-ip=198.51.100.2"),
+                lines().toString());
     }
 
     @Test
