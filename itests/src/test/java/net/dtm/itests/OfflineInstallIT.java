@@ -46,11 +46,14 @@ public class OfflineInstallIT {
 
     /** DTM features a router runs: the agent side, link drivers, configuration, vendor adapters, shell. */
     private static final Predicate<String> ROUTER_FEATURE = Pattern
-            .compile("dtm-api|dtm-agent|dtm-config|dtm-shell|dtm-link-.+|dtm-vendor-.+").asMatchPredicate();
+            .compile("dtm-api|dtm-agent|dtm-config|dtm-config-ssh|dtm-shell|dtm-link-.+|dtm-vendor-.+").asMatchPredicate();
 
     /** What the agent distribution must neither carry in system/ nor run. */
     private static final List<String> NOT_ON_A_ROUTER = List.of("derby", "zookeeper", "curator", "netty", "guava",
             "failureaccess", "jackson", "jsr305", "dtm-server", "dtm-pool", "dtm-store");
+
+    /** Vendor adapters the agent distribution boots. */
+    private static final List<String> ROUTER_VENDORS = List.of("linux", "openwrt", "cisco-ios", "huawei-vrp", "mikrotik");
 
     /** A standard Karaf feature neither distribution carries: it must fail to install offline. */
     private static final String NOT_CARRIED = "obr";
@@ -116,11 +119,15 @@ public class OfflineInstallIT {
         KarafProcess.Result scr = karaf.client("scr:list | grep -A 1 net.dtm.agent.AgentComponent");
         assertTrue("agent component not active: " + scr, scr.output().contains("State:ACTIVE"));
         assertNoBundleOf(karaf, NOT_ON_A_ROUTER);
+        // Every adapter a router may need is booted: the SSH ones idle until net.dtm.config names a host.
+        karaf.await("vendor:list shows the " + ROUTER_VENDORS + " adapters", BOOT, "vendor:list",
+                r -> r.ok() && ROUTER_VENDORS.stream().allMatch(v -> r.output().matches("(?s).*(^|\\n)\\s*" + v + "\\s.*")));
 
         Map<String, String> dtm = dtmFeatures(karaf);
         Set<String> router = dtm.keySet().stream().filter(ROUTER_FEATURE).collect(Collectors.toCollection(TreeSet::new));
         assertTrue("router features known: " + router, router.containsAll(Set.of("dtm-agent", "dtm-shell", "dtm-config",
-                "dtm-link-cellular", "dtm-link-satellite", "dtm-link-emulated", "dtm-vendor-linux")));
+                "dtm-link-cellular", "dtm-link-satellite", "dtm-link-emulated", "dtm-vendor-linux", "dtm-vendor-openwrt",
+                "dtm-vendor-cisco-ios", "dtm-vendor-huawei-vrp", "dtm-vendor-mikrotik", "dtm-config-ssh")));
         // Emulated links are for labs: carried, not booted.
         assertEquals("dtm-link-emulated state at boot", "Uninstalled", dtm.get("dtm-link-emulated"));
 

@@ -56,6 +56,9 @@ public final class MinaSshConnector implements SshConnector, AutoCloseable {
         client.setFilePasswordProvider(FilePasswordProvider.EMPTY);
         // a device that refuses exec channels (IOS, VRP) says so instead of leaving the channel open
         CoreModuleProperties.REQUEST_EXEC_REPLY.set(client, true);
+        // one short command after another: without TCP_NODELAY each waits out Nagle's delay (about
+        // 90 ms per exchange even on loopback, more on a vehicle's link)
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
     }
 

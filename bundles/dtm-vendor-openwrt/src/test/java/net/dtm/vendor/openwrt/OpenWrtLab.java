@@ -26,11 +26,6 @@ final class OpenWrtLab implements AutoCloseable {
     static final String USER = "root";
     static final String PASSWORD = "emulated-router-pw";
 
-    static {
-        // Loopback SSH with Nagle's algorithm waits ~40 ms per exec for a delayed ACK; both ends here are tests.
-        System.setProperty("org.apache.sshd.config.tcp-nodelay", "true");
-    }
-
     final ManualClock clock = new ManualClock();
     final OpenWrtEmulator device = new OpenWrtEmulator(clock);
     final Path dir;

@@ -62,6 +62,7 @@ public final class DeviceEmulatorServer implements AutoCloseable {
         });
         this.server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
+        org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(server, true); // as a device's sshd answers
         server.setPort(port);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKeyFile));
         server.setPasswordAuthenticator((user, pass, session) -> username.equals(user) && password.equals(pass));
