@@ -23,7 +23,7 @@ final class TunnelNumbers {
      */
     static final int MAX_NUMBER = 65535;
 
-    private static final Pattern SUFFIX = Pattern.compile("^.*?(\\d{1,5})$");
+    private static final Pattern SUFFIX = Pattern.compile("(\\d+)$");
 
     private final int base;
 
@@ -77,8 +77,9 @@ final class TunnelNumbers {
         return VrpSyntax.TUNNEL_PREFIX + number(name).orElseThrow(() -> new IllegalArgumentException(problem(name).orElseThrow()));
     }
 
+    /** The whole run of digits the name ends with (at most 5 of them, so the number stays in range). */
     private static Optional<Integer> suffix(String name) {
         Matcher m = SUFFIX.matcher(name);
-        return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+        return m.find() && m.group(1).length() <= 5 ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
     }
 }

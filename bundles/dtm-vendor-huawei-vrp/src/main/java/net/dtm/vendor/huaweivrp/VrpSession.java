@@ -147,23 +147,55 @@ final class VrpSession implements ConfigSession {
         return List.copyOf(names);
     }
 
-    /** The tunnel number the intent maps to must be free or already the intent's own. */
+    /**
+     * The tunnel number the intent maps to must be free or already the intent's own, and the local
+     * outer address must be up on an interface of the device ({@code display ip interface brief},
+     * which also shows addresses a link got from DHCP or PPP).
+     */
     @Override
     public List<String> check(TunnelIntent intent) throws ConfigException {
         Optional<String> problem = target.numbers().problem(intent.name());
         if (problem.isPresent()) {
             return List.of(problem.get());
         }
+        List<String> problems = new ArrayList<>();
+        localOuterProblem(intent).ifPresent(problems::add);
         String iface = target.numbers().interfaceOf(intent.name());
         TunnelConfig there = tunnels().get(iface);
         if (there == null || there.ownedBy(intent.name())) {
-            return List.of();
+            return problems;
         }
         String whose = there.owner().map(o -> "it belongs to DTM's '" + o + "' (same number)")
                 .orElse(there.description().isEmpty() ? "it has no description" : "its description is '" + there.description() + "'");
-        return List.of(iface + ", the tunnel interface '" + intent.name() + "' maps to on this device, already exists and is not "
+        problems.add(iface + ", the tunnel interface '" + intent.name() + "' maps to on this device, already exists and is not "
                 + intent.name() + "'s: " + whose + "; DTM does not take over a tunnel it did not build (remove it, rename the "
                 + "intent or set the target option tunnel.base)");
+        return problems;
+    }
+
+    private Optional<String> localOuterProblem(TunnelIntent intent) throws ConfigException {
+        VrpCli.Reply r = cli.run("display ip interface brief");
+        if (!r.ok()) {
+            LOG.debug("huawei-vrp {}: cannot list the interface addresses ({}); local outer address not checked", where, r.error().get());
+            return Optional.empty();
+        }
+        List<String> up = new ArrayList<>();
+        for (String line : r.output().split("\\r?\\n")) {
+            String[] w = line.strip().split("\\s+");
+            if (w.length >= 4 && w[1].matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+                String address = w[1].substring(0, w[1].indexOf('/'));
+                if (address.equals(Cidr.format(intent.localOuter()))) {
+                    if (w[2].toLowerCase(Locale.ROOT).contains("up") && w[3].toLowerCase(Locale.ROOT).contains("up")) {
+                        return Optional.empty();
+                    }
+                    return Optional.of("local outer address " + address + " is on " + w[0] + ", which is down on the device "
+                            + "(physical " + w[2] + ", protocol " + w[3] + ")");
+                }
+                up.add(address);
+            }
+        }
+        return Optional.of("local outer address " + Cidr.format(intent.localOuter()) + " is not an address of any interface of the "
+                + "device (it has " + (up.isEmpty() ? "none" : String.join(", ", up)) + "): the tunnel could not send");
     }
 
     private Map<String, TunnelConfig> tunnels() throws ConfigException {

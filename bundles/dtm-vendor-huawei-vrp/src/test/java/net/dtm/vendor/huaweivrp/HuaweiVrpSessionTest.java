@@ -166,6 +166,16 @@ class HuaweiVrpSessionTest {
     }
 
     @Test
+    void aLocalOuterAddressTheDeviceDoesNotHaveIsRefusedBeforeAnythingChanges() throws Exception {
+        TunnelIntent elsewhere = sample.withLocalOuter(net.dtm.api.Cidr.parseLiteral("192.0.2.9"));
+        Transaction t = core.set(target, elsewhere);
+        assertEquals(Transaction.Result.REFUSED, t.result());
+        assertTrue(t.detail().contains("local outer address 192.0.2.9 is not an address of any interface")
+                && t.detail().contains("192.0.2.1"), t.detail());
+        assertEquals(Optional.empty(), read(sample));
+    }
+
+    @Test
     void removalTakesTheRoutesThroughTheTunnelOffToo() throws Exception {
         assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
         Transaction t = core.remove(sample.name());

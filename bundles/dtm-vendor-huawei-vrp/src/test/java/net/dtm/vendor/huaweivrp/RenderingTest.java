@@ -116,6 +116,8 @@ class RenderingTest {
         assertEquals("Tunnel0/0/4012", numbers.interfaceOf("dtm-gw.12"));
         assertEquals(Optional.of(0), new TunnelNumbers(0).number("dtm0"));
         assertTrue(numbers.problem("dtm99999").orElseThrow().contains("above 65535"));
+        assertTrue(numbers.problem("dtm123456").orElseThrow().contains("ends with no number (1 to 5 digits)"),
+                "the whole run of digits counts, not its last five");
         assertThrows(IllegalArgumentException.class, () -> numbers.interfaceOf("dtm"));
         assertEquals("interface Tunnel0/0/4007", VrpSyntax.resolve("interface {dtm7}", numbers));
         assertEquals("ip route-static 10.0.0.0 255.0.0.0 Tunnel0/0/10 10.9.9.9",

@@ -346,6 +346,8 @@ final class VrpEmulatorShell implements EmulatedShell {
             } else {
                 return l.wrong(2).render(promptLength);
             }
+        } else if (l.startsWith("display", "ip", "interface", "brief")) {
+            out = interfaceBrief(device.running());
         } else if (l.startsWith("display", "configuration", "commit", "list")) {
             out = device.commitList();
         } else if (l.startsWith("display", "configuration", "candidate", "changes")) {
@@ -357,6 +359,21 @@ final class VrpEmulatorShell implements EmulatedShell {
             return l.unrecognized(l.size() > 1 ? 1 : 0).render(promptLength);
         }
         return filter.isEmpty() ? out : filter(out, filter, promptLength + bar + 3);
+    }
+
+    /** {@code display ip interface brief}: every interface with its IPv4 address and state (tunnels up when complete). */
+    private static String interfaceBrief(VrpModel m) {
+        StringBuilder b = new StringBuilder("*down: administratively down\n^down: standby\n(l): loopback\n(s): spoofing\n\n");
+        b.append(String.format("%-34s%-21s%-11s%-9s%s%n", "Interface", "IP Address/Mask", "Physical", "Protocol", "VPN"));
+        for (VrpModel.Iface i : m.interfaces.values()) {
+            String address = i.address.isEmpty() ? "unassigned"
+                    : i.address + "/" + Long.bitCount(VrpCommands.ipv4(i.mask).orElseThrow()[0]);
+            boolean complete = !i.tunnel() || (!i.protocol.equals("none") && !i.source.isEmpty() && !i.destination.isEmpty());
+            String physical = i.shutdown ? "*down" : "up";
+            String protocol = i.shutdown || !complete ? "down" : "up";
+            b.append(String.format("%-34s%-21s%-11s%-9s%s%n", i.name, address, physical, protocol, "--"));
+        }
+        return b.toString().stripTrailing();
     }
 
     private static String filter(String out, String filter, int column) {

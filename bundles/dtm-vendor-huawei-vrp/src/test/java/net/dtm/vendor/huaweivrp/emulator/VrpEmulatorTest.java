@@ -202,6 +202,16 @@ class VrpEmulatorTest {
     }
 
     @Test
+    void interfaceBriefShowsAddressesAndState() {
+        EmulatedShell s = device.openShell();
+        type(s, TUNNEL);
+        type(s, "commit");
+        String brief = type(s, "display ip interface brief");
+        assertTrue(brief.lines().anyMatch(l -> l.matches("GigabitEthernet0/0/1\\s+192\\.0\\.2\\.1/24\\s+up\\s+up\\s+--")), brief);
+        assertTrue(brief.lines().anyMatch(l -> l.matches("Tunnel0/0/4000\\s+10\\.220\\.0\\.1/30\\s+up\\s+up\\s+--")), brief);
+    }
+
+    @Test
     void commitListShowsIdsNewestFirst() {
         EmulatedShell s = device.openShell();
         type(s, "system-view", "sysname A", "commit", "sysname B", "commit");
