@@ -18,7 +18,7 @@ record IosTarget(DeviceTarget target, Duration commandTimeout) {
     /** Option: first tunnel number. */
     static final String TUNNEL_BASE = "tunnel.base";
     /** Option: seconds to wait for the prompt after one line. */
-    static final String COMMAND_TIMEOUT = "command.timeout";
+    static final String COMMAND_TIMEOUT = "command.timeout.seconds";
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Set<String> OPTIONS = Set.of(TUNNEL_BASE, COMMAND_TIMEOUT);

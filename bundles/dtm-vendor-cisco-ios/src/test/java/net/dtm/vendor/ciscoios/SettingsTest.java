@@ -35,7 +35,7 @@ class SettingsTest {
 
     @Test
     void targetOptionsAreCheckedWithSentencesForTheOperator() throws Exception {
-        assertEquals(Duration.ofSeconds(45), IosTarget.of(target("r1", Map.of("command.timeout", "45", "tunnel.base", "4000")),
+        assertEquals(Duration.ofSeconds(45), IosTarget.of(target("r1", Map.of("command.timeout.seconds", "45", "tunnel.base", "4000")),
                 numbers).commandTimeout());
         ConfigException base = assertThrows(ConfigException.class,
                 () -> IosTarget.of(target("r1", Map.of("tunnel.base", "5000")), numbers));
@@ -45,7 +45,7 @@ class SettingsTest {
                 .getMessage().contains("unknown option(s) [netns]"));
         assertTrue(assertThrows(ConfigException.class, () -> IosTarget.of(target("", Map.of()), numbers))
                 .getMessage().contains("needs its management address"));
-        assertTrue(assertThrows(ConfigException.class, () -> IosTarget.of(target("r1", Map.of("command.timeout", "0")), numbers))
+        assertTrue(assertThrows(ConfigException.class, () -> IosTarget.of(target("r1", Map.of("command.timeout.seconds", "0")), numbers))
                 .getMessage().contains("1..600"));
     }
 

@@ -40,9 +40,9 @@ public final class MikrotikAdapter implements VendorAdapter {
     /** The OS version prefix served, {@value}. */
     public static final String OS_VERSIONS = "7.";
     /** Target option: RouterOS login flags appended to the user name. */
-    public static final String OPTION_LOGIN_SUFFIX = "login-suffix";
+    public static final String OPTION_LOGIN_SUFFIX = "login.suffix";
     /** Target option: seconds to wait for the prompt after each line. */
-    public static final String OPTION_TIMEOUT = "command-timeout-seconds";
+    public static final String OPTION_TIMEOUT = "command.timeout.seconds";
     /** RouterOS console options: c = no colours, t = no terminal detection, 511w = width, 4098h = height. */
     public static final String DEFAULT_LOGIN_SUFFIX = "+ct511w4098h";
 
