@@ -29,10 +29,12 @@ final class VrpCli {
 
     private final CliShell shell;
     private final Duration timeout;
+    private final String where;
 
-    VrpCli(CliShell shell, Duration timeout) {
+    VrpCli(CliShell shell, Duration timeout, String where) {
         this.shell = shell;
         this.timeout = timeout;
+        this.where = where;
     }
 
     /**
@@ -70,7 +72,7 @@ final class VrpCli {
     String expect(String line) throws ConfigException {
         Reply r = run(line);
         if (!r.ok()) {
-            throw new ConfigException("the device refused '" + line + "': " + r.error().get(), true);
+            throw new ConfigException("huawei-vrp device " + where + " refused '" + line + "': " + r.error().get(), true);
         }
         return r.output();
     }

@@ -74,7 +74,7 @@ final class VrpSession implements ConfigSession {
      */
     static VrpSession open(SshConnection connection, VrpTarget target, String where) throws ConfigException {
         CliShell shell = connection.shell(VrpPrompt.PATTERN);
-        VrpSession s = new VrpSession(connection, new VrpCli(shell, target.commandTimeout()), target, where);
+        VrpSession s = new VrpSession(connection, new VrpCli(shell, target.commandTimeout(), where), target, where);
         try {
             s.start();
             return s;
@@ -198,9 +198,16 @@ final class VrpSession implements ConfigSession {
                 + "device (it has " + (up.isEmpty() ? "none" : String.join(", ", up)) + "): the tunnel could not send");
     }
 
+    /**
+     * The tunnel interfaces, from the configuration of every interface: unlike the per-interface
+     * and per-type forms, {@code display current-configuration interface} has an answer on a device
+     * that has no tunnel (yet).
+     */
     private Map<String, TunnelConfig> tunnels() throws ConfigException {
         if (tunnelCache == null) {
-            tunnelCache = TunnelConfig.parseAll(show("display current-configuration interface Tunnel"));
+            Map<String, TunnelConfig> all = TunnelConfig.parseAll(show("display current-configuration interface"));
+            all.keySet().removeIf(name -> !name.startsWith(VrpSyntax.TUNNEL_PREFIX));
+            tunnelCache = all;
         }
         return tunnelCache;
     }
