@@ -82,9 +82,20 @@ public final class AdapterRegistry {
         return removed;
     }
 
-    /** The adapter for {@code target}, or empty when none serves it. */
+    /**
+     * The adapter for {@code target}, or empty when none serves it. A model or OS version the
+     * target leaves empty (unknown) matches no pattern; only when no adapter of the vendor serves the
+     * target that way does an unknown field match any pattern, so an operator who names just the
+     * vendor still gets its adapter (which checks the device itself).
+     */
     public Optional<VendorAdapter> select(DeviceTarget target) {
-        return entries.stream().filter(e -> serves(e, target)).min(PREFERENCE).map(Entry::adapter);
+        List<Entry> now = entries;
+        Optional<VendorAdapter> strict = now.stream().filter(e -> serves(e, target, false)).min(PREFERENCE)
+                .map(Entry::adapter);
+        if (strict.isPresent() || !(target.model().isEmpty() || target.osVersion().isEmpty())) {
+            return strict;
+        }
+        return now.stream().filter(e -> serves(e, target, true)).min(PREFERENCE).map(Entry::adapter);
     }
 
     /** True if {@code adapter} is installed now. */
@@ -100,14 +111,16 @@ public final class AdapterRegistry {
                 .toList();
     }
 
-    private static boolean serves(Entry e, DeviceTarget t) {
+    private static boolean serves(Entry e, DeviceTarget t, boolean unknownMatches) {
         if (!e.vendor().equalsIgnoreCase(t.vendor())) {
             return false;
         }
-        if (!e.models().isEmpty() && e.models().stream().noneMatch(m -> glob(m).matcher(t.model()).matches())) {
+        boolean anyModel = e.models().isEmpty() || unknownMatches && t.model().isEmpty();
+        if (!anyModel && e.models().stream().noneMatch(m -> glob(m).matcher(t.model()).matches())) {
             return false;
         }
-        return e.osVersions().isEmpty() || e.osVersions().stream().anyMatch(v -> t.osVersion().startsWith(v));
+        return e.osVersions().isEmpty() || unknownMatches && t.osVersion().isEmpty()
+                || e.osVersions().stream().anyMatch(v -> t.osVersion().startsWith(v));
     }
 
     /** A glob ({@code *} any text, {@code ?} one character) as a case-insensitive pattern. */

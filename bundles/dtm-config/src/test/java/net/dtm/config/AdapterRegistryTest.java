@@ -53,6 +53,23 @@ class AdapterRegistryTest {
     }
 
     @Test
+    void anUnknownModelOrVersionFallsBackToTheVendorsRestrictedAdapter() {
+        FakeAdapter v7 = adapter();
+        Map<String, Object> p = props("mikrotik");
+        p.put(VendorAdapter.PROP_OS_VERSIONS, "7.");
+        p.put(VendorAdapter.PROP_MODELS, "RB*");
+        registry.add(v7, p);
+        assertSame(v7, registry.select(target("mikrotik", "", "")).orElseThrow(), "only the vendor named: its adapter");
+        assertSame(v7, registry.select(target("mikrotik", "RB5009", "")).orElseThrow(), "version unknown");
+        assertEquals(Optional.empty(), registry.select(target("mikrotik", "RB5009", "6.49")), "a version it does not serve");
+        assertEquals(Optional.empty(), registry.select(target("mikrotik", "CCR2004", "")), "a model it does not serve");
+        FakeAdapter generic = adapter();
+        registry.add(generic, props("mikrotik"));
+        assertSame(generic, registry.select(target("mikrotik", "", "")).orElseThrow(),
+                "an adapter that serves every version is preferred for an unknown one");
+    }
+
+    @Test
     void osVersionPrefixes() {
         FakeAdapter v17 = adapter();
         Map<String, Object> p = props("cisco-ios");
