@@ -27,7 +27,7 @@ public class HuaweiVrpAdapterComponent {
 
     /** Registers the adapter over {@code connector}. */
     @Activate
-    public HuaweiVrpAdapterComponent(BundleContext context, @Reference SshConnector connector) {
+    public HuaweiVrpAdapterComponent(BundleContext context, @Reference(name = "connector") SshConnector connector) {
         this(context, new HuaweiVrpAdapter(connector));
     }
 
