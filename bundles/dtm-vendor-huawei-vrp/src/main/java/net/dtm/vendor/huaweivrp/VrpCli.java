@@ -82,6 +82,12 @@ final class VrpCli {
         return VrpPrompt.parse(shell.prompt());
     }
 
+    /** The prompt seen last, parsed; a prompt that is not VRP's fails the session (not rejected). */
+    VrpPrompt current() throws ConfigException {
+        return prompt().orElseThrow(() -> new ConfigException("huawei-vrp device " + where + " shows a prompt that is not VRP's: '"
+                + shell.prompt() + "'", false));
+    }
+
     /** The prompt as printed. */
     String rawPrompt() {
         return shell.prompt();

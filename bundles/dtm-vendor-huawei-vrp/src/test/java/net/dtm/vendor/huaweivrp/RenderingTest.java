@@ -137,16 +137,16 @@ class RenderingTest {
     void blocksOfOneInterfaceAreJoined() {
         assertEquals(List.of("interface Tunnel0/0/1", "description dtm:dtm1", "mtu 1400", "ip address 10.0.0.1 255.255.255.252",
                 "quit", "ip route-static 10.1.0.0 255.255.0.0 Tunnel0/0/1 10.0.0.2", "interface Tunnel0/0/1", "mtu 1300", "quit"),
-                VrpSession.joinBlocks(List.of("interface Tunnel0/0/1", "description dtm:dtm1", "quit", "interface Tunnel0/0/1",
+                CandidateWriter.joinBlocks(List.of("interface Tunnel0/0/1", "description dtm:dtm1", "quit", "interface Tunnel0/0/1",
                         "mtu 1400", "quit", "interface Tunnel0/0/1", "ip address 10.0.0.1 255.255.255.252", "quit",
                         "ip route-static 10.1.0.0 255.255.0.0 Tunnel0/0/1 10.0.0.2", "interface Tunnel0/0/1", "mtu 1300", "quit")));
     }
 
     @Test
     void trialSecondsAreWholeAndAtLeastSixty() {
-        assertEquals(60, VrpSession.trialSeconds(java.time.Duration.ofSeconds(15)));
-        assertEquals(76, VrpSession.trialSeconds(java.time.Duration.ofMillis(75_001)));
-        assertEquals(195, VrpSession.trialSeconds(java.time.Duration.ofSeconds(195)));
+        assertEquals(60, CandidateWriter.trialSeconds(java.time.Duration.ofSeconds(15)));
+        assertEquals(76, CandidateWriter.trialSeconds(java.time.Duration.ofMillis(75_001)));
+        assertEquals(195, CandidateWriter.trialSeconds(java.time.Duration.ofSeconds(195)));
     }
 
     @Test
