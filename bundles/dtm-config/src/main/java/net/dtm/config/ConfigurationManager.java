@@ -246,7 +246,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
 
     private CompletableFuture<Transaction> restoreLater(JournalRecord record) {
         CompletableFuture<Transaction> done = new CompletableFuture<>();
-        lanes.submit(record.end(), () -> {
+        lanes.submit(lane(record.end(), record.target()), () -> {
             if (!ctx.journal().read(record.end()).equals(Optional.of(record))) {
                 done.complete(null); // a newer transaction has already replaced the record
                 return done;
@@ -291,7 +291,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
                 continue;
             }
             CompletableFuture<Transaction> first = new CompletableFuture<>();
-            lanes.submit(name, () -> {
+            lanes.submit(lane(name, target), () -> {
                 if (accounted(name)) {
                     first.complete(null);
                     return first;
@@ -377,7 +377,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
             e.automaticQueued = true;
         }
         if (queue) {
-            lanes.submit(e.name, () -> runAutomatic(e));
+            lanes.submit(lane(e), () -> runAutomatic(e));
         }
         return f;
     }
@@ -664,9 +664,26 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * The lane a job of end {@code end} on {@code target} runs in. Ends on this machine each have
+     * their own (a gateway builds many core ends side by side). Ends on a remote device share the
+     * device's: the platforms' safety nets are device-wide (an IOS revert restores the whole running
+     * configuration, RouterOS undoes everything done while safe mode was held, rpcd keeps one
+     * pending rollback, VRP one trial), so two changes on one router must never overlap.
+     */
+    static String lane(String end, DeviceTarget target) {
+        return target == null || target.isLocal() ? end : "@" + target.host() + ":" + target.port();
+    }
+
+    private static String lane(EndState e) {
+        synchronized (e) {
+            return lane(e.name, e.target);
+        }
+    }
+
     private Transaction runForOperator(EndState e, TransactionRequest request, String what) {
         CompletableFuture<Transaction> first = new CompletableFuture<>();
-        lanes.submit(e.name, () -> run(e, request, first));
+        lanes.submit(lane(e), () -> run(e, request, first));
         return await(first, what);
     }
 
