@@ -31,7 +31,8 @@ import net.dtm.spi.config.ssh.SshConnector;
  * Target options: {@value #OPTION_LOGIN_SUFFIX} (RouterOS console options appended to the user
  * name; default {@value #DEFAULT_LOGIN_SUFFIX}: no colours, no terminal detection, a 511 column by
  * 4098 line terminal, so nothing wraps or pages) and {@value #OPTION_TIMEOUT} (seconds to wait for
- * the prompt after a line; default 30).
+ * the prompt after a line, 1..600; default 30). It serves RouterOS 7.7 and later: the session's check
+ * reads the release from the router and refuses older ones.
  */
 public final class MikrotikAdapter implements VendorAdapter {
 
@@ -45,6 +46,10 @@ public final class MikrotikAdapter implements VendorAdapter {
     public static final String OPTION_TIMEOUT = "command.timeout.seconds";
     /** RouterOS console options: c = no colours, t = no terminal detection, 511w = width, 4098h = height. */
     public static final String DEFAULT_LOGIN_SUFFIX = "+ct511w4098h";
+
+    /** Bounds of {@value #OPTION_TIMEOUT}, in seconds. */
+    static final int MIN_TIMEOUT = 1;
+    static final int MAX_TIMEOUT = 600;
 
     private static final Set<String> OPTIONS = Set.of(OPTION_LOGIN_SUFFIX, OPTION_TIMEOUT);
 
@@ -88,16 +93,26 @@ public final class MikrotikAdapter implements VendorAdapter {
                         + String.join(", ", OPTIONS.stream().sorted().toList()), false);
             }
         }
-        Duration timeout;
-        try {
-            timeout = Duration.ofSeconds(Long.parseLong(target.options().getOrDefault(OPTION_TIMEOUT, "30").trim()));
-        } catch (NumberFormatException e) {
-            throw new ConfigException("mikrotik target option " + OPTION_TIMEOUT + " must be a number of seconds", false);
-        }
+        Duration timeout = timeout(target.options().getOrDefault(OPTION_TIMEOUT, "30"));
         String suffix = target.options().getOrDefault(OPTION_LOGIN_SUFFIX, DEFAULT_LOGIN_SUFFIX);
         DeviceTarget login = new DeviceTarget(target.vendor(), target.model(), target.osVersion(), target.host(),
                 target.port(), target.username() + suffix, target.secretFile(), Map.of());
         String where = target.host() + (target.port() == 0 ? "" : ":" + target.port());
-        return new MikrotikSession(RouterOsTerminal.open(connector, login, timeout, where), target.osVersion());
+        return new MikrotikSession(RouterOsTerminal.open(connector, login, timeout, where));
+    }
+
+    /** {@value #OPTION_TIMEOUT}: whole seconds, {@value #MIN_TIMEOUT}..{@value #MAX_TIMEOUT}. */
+    static Duration timeout(String value) throws ConfigException {
+        long seconds;
+        try {
+            seconds = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < MIN_TIMEOUT || seconds > MAX_TIMEOUT) {
+            throw new ConfigException("mikrotik target option " + OPTION_TIMEOUT + " must be a whole number of seconds in "
+                    + MIN_TIMEOUT + ".." + MAX_TIMEOUT + ", got '" + value + "'", false);
+        }
+        return Duration.ofSeconds(seconds);
     }
 }

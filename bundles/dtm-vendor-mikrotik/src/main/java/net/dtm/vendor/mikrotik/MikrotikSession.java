@@ -27,23 +27,24 @@ import net.dtm.spi.config.TunnelIntent;
 final class MikrotikSession implements ConfigSession {
     private static final Logger LOG = LoggerFactory.getLogger(MikrotikSession.class);
     private static final Pattern RECEIVED = Pattern.compile("received=(\\d+)");
-    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+).*");
+    /** {@code version: 7.16.1 (stable)} in {@code /system resource print}. */
+    private static final Pattern VERSION = Pattern.compile("(?m)^\\s*version:\\s*((\\d+)\\.(\\d+)\\S*)");
 
     /** Which rollback net is armed. */
     enum Net { NONE, SAFE_MODE, SNAPSHOT }
 
     private final RouterOsTerminal terminal;
-    private final String osVersion;
     private final RunningStateReader reader;
+    /** The release the router reports, read once a session. */
+    private String version;
     private Net net = Net.NONE;
     private TaggedSnapshot snapshot;
     /** The last export, reused until this session sends anything else (check, then read, one round trip). */
     private List<String> cachedMenus = List.of();
     private String cachedExport;
 
-    MikrotikSession(RouterOsTerminal terminal, String osVersion) {
+    MikrotikSession(RouterOsTerminal terminal) {
         this.terminal = terminal;
-        this.osVersion = osVersion;
         this.reader = new RunningStateReader(this::export);
     }
 
@@ -60,12 +61,7 @@ final class MikrotikSession implements ConfigSession {
     @Override
     public List<String> check(TunnelIntent intent) throws ConfigException {
         List<String> problems = new ArrayList<>();
-        Matcher v = VERSION.matcher(osVersion);
-        if (intent.type() == TunnelType.VXLAN && intent.localOuter() instanceof Inet6Address && v.matches()
-                && Integer.parseInt(v.group(1)) == 7 && Integer.parseInt(v.group(2)) < 6) {
-            problems.add("tunnel " + intent.name() + ": VXLAN over IPv6 needs RouterOS 7.6 or later, mikrotik "
-                    + terminal.where() + " runs " + osVersion);
-        }
+        releaseProblem().ifPresent(problems::add);
         reader.foreign(intent.name()).ifPresent(menu -> problems.add("interface " + intent.name() + " exists on mikrotik "
                 + terminal.where() + " (" + menu + ") but was not built by DTM (no comment=" + RouterOsSyntax.tag(intent.name())
                 + "); rename it or choose another name, DTM will not take it over"));
@@ -120,6 +116,32 @@ final class MikrotikSession implements ConfigSession {
                     + "until the core restores its snapshot", terminal.where());
         }
         terminal.close();
+    }
+
+    /**
+     * Why this router's release cannot be served, if it cannot: the adapter needs RouterOS 7.7 or
+     * later (VXLAN {@code local-address} exists from 7.7 on; IPv6 VTEPs from 7.6). The release is
+     * read from the router ({@code /system resource print}), not taken from the target's settings.
+     */
+    private Optional<String> releaseProblem() throws ConfigException {
+        if (version == null) {
+            String out = terminal.send("/system resource print");
+            Matcher m = VERSION.matcher(out);
+            if (!m.find()) {
+                return Optional.of("cannot tell which RouterOS release mikrotik " + terminal.where() + " runs: "
+                        + "/system resource print shows no version (" + firstLine(out) + "); DTM changes nothing there");
+            }
+            version = m.group(1);
+        }
+        Matcher m = VERSION.matcher("version: " + version);
+        m.find();
+        int major = Integer.parseInt(m.group(2));
+        int minor = Integer.parseInt(m.group(3));
+        if (major != 7 || minor < 7) {
+            return Optional.of("mikrotik " + terminal.where() + " runs RouterOS " + version + "; the mikrotik adapter "
+                    + "needs RouterOS 7.7 or later (7.x), upgrade the router or leave it out of DTM");
+        }
+        return Optional.empty();
     }
 
     // ------------------------------------------------------------------ rollback net (MikrotikSafeMode)
@@ -207,12 +229,12 @@ final class MikrotikSession implements ConfigSession {
         if (cachedExport != null && cachedMenus.equals(menus)) {
             return cachedExport;
         }
-        String menu = String.join(", ", menus);
-        String out = terminal.send(String.join("; ", menus.stream().map(m -> m + " export terse").toList()));
+        String out = terminal.send(String.join("; ", menus));
         for (String line : out.split("\n")) {
             String l = line.trim();
             if (!l.startsWith("/") && !l.startsWith("#") && DeviceErrors.known(l)) {
-                throw new ConfigException("mikrotik " + terminal.where() + ": " + menu + " export failed: " + l, false);
+                throw new ConfigException("mikrotik " + terminal.where() + ": reading the running state ("
+                        + String.join("; ", menus) + ") failed: " + l, false);
             }
         }
         cachedMenus = menus;

@@ -17,9 +17,11 @@ import net.dtm.spi.config.TunnelInterfaceBehaviour;
 /**
  * The tunnel interface on RouterOS 7: {@code /interface vxlan} with one static VTEP
  * ({@code /interface vxlan vteps}, found by its interface), {@code /interface gre} and
- * {@code /interface ipip}. The VXLAN
- * interface's {@code port} (where it listens) and the VTEP's {@code port} (where it sends) both take
- * the intent's remote port. A change of type re-creates the interface; the rest is changed in place.
+ * {@code /interface ipip}. The intent's remote port goes on the VXLAN interface's {@code port}, which
+ * RouterOS 7 uses both ways (where it listens and where it sends); a VTEP has only {@code interface},
+ * {@code remote-ip} and {@code comment} ({@code port=} there is "expected end of command"). The port
+ * is always written, never left to the release's default. A change of type re-creates the
+ * interface; the rest is changed in place.
  */
 final class MikrotikTunnelInterfaces implements TunnelInterfaceBehaviour {
 
@@ -129,7 +131,6 @@ final class MikrotikTunnelInterfaces implements TunnelInterfaceBehaviour {
 
     /** The VTEP carries no comment (not every RouterOS 7 release has one there): it is found by its interface. */
     private static String vtepAdd(TunnelIntent i) {
-        return "/interface vxlan vteps add interface=" + i.name() + " remote-ip=" + address(i.remoteOuter().getAddress())
-                + " port=" + i.remoteOuter().getPort();
+        return "/interface vxlan vteps add interface=" + i.name() + " remote-ip=" + address(i.remoteOuter().getAddress());
     }
 }

@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import net.dtm.api.Cidr;
 import net.dtm.api.TunnelType;
@@ -13,24 +15,36 @@ import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.TunnelIntent;
 
 /**
- * Reads a tunnel back from terse exports into the intent vocabulary. Exports leave out properties
- * at their default, so a missing property reads as RouterOS's default: VXLAN {@code mtu} 1500 and
- * {@code port} 8472, GRE {@code mtu} 1476 and IPIP 1480 (their {@code auto} over a 1500 link). The
- * peer inner address comes from the gateway of the tunnel's tagged routes, the unspecified address
- * when there are none. A VXLAN interface without its VTEP, or whose listening port differs from the
- * VTEP's, reads with an unspecified or zero remote endpoint, so the core's diff repairs it.
+ * Reads a tunnel back into the intent vocabulary, in one round trip: the tunnel menus as
+ * {@code export verbose terse}, which prints every property including those at their default, so
+ * the read-back never assumes a default (VXLAN's {@code port} went from 8472 to 4789 across
+ * releases, and a plain export leaves a value at the default out); addresses and routes as
+ * {@code export terse} (DTM's objects, found by their tag); and {@code /ip address print terse} and
+ * {@code /ipv6 address print terse}, which unlike export include dynamic addresses (DHCP client,
+ * LTE, PPP: flag D), for the local outer check. GRE's and IPIP's {@code mtu=auto} reads as 1476 and
+ * 1480 (auto over a 1500 link). The VXLAN remote endpoint is the VTEP's {@code remote-ip} and the
+ * interface's {@code port} (RouterOS 7 uses it both ways); a VXLAN interface without its VTEP reads
+ * with an unspecified remote endpoint and port 0, so the core's diff repairs it. The peer inner
+ * address comes from the gateway of the tunnel's tagged routes, the unspecified address when there
+ * are none.
  */
 final class RunningStateReader {
 
-    static final int VXLAN_DEFAULT_PORT = 8472;
+    /** The commands run (joined by {@code ;} on one line), in this order. */
+    static final List<String> READS = List.of("/interface vxlan export verbose terse",
+            "/interface gre export verbose terse", "/interface ipip export verbose terse", "/ip address export terse",
+            "/ipv6 address export terse", "/ip route export terse", "/ipv6 route export terse",
+            "/ip address print terse", "/ipv6 address print terse");
 
-    /** The menus read: each tunnel menu (VXLAN's export includes its VTEPs), addresses and routes. */
-    static final List<String> MENUS = List.of("/interface vxlan", "/interface gre", "/interface ipip", "/ip address",
-            "/ipv6 address", "/ip route", "/ipv6 route");
+    /** A {@code print terse} item: its number at the start of a line. */
+    private static final Pattern PRINTED = Pattern.compile("^\\s*(\\d+)\\s+(.*)$");
+    /** Flags after the number: X disabled, I invalid, D dynamic... */
+    private static final Pattern FLAGS = Pattern.compile("^([A-Z]+)\\s");
+    private static final Pattern ADDRESS = Pattern.compile("(?:^|\\s)address=(\\S+)");
 
-    /** Runs the exports of {@code menus} (on one line, to spare round trips) and returns the output. */
+    /** Runs {@code commands} (on one line, to spare round trips) and returns the output. */
     interface Exporter {
-        String export(List<String> menus) throws ConfigException;
+        String export(List<String> commands) throws ConfigException;
     }
 
     private final Exporter exporter;
@@ -81,14 +95,45 @@ final class RunningStateReader {
         return Optional.empty();
     }
 
-    /** The addresses configured on the device (any interface), without their prefix lengths. */
+    /**
+     * The addresses in use on the device (any interface, static or dynamic, not disabled or
+     * invalid), without their prefix lengths, from {@code print terse}.
+     */
     List<InetAddress> addresses() throws ConfigException {
         List<InetAddress> out = new ArrayList<>();
-        List<ExportParser.Entry> all = fetch();
-        for (String menu : List.of("/ip address", "/ipv6 address")) {
-            for (ExportParser.Entry e : entries(all, menu)) {
-                e.get("address").ifPresent(a -> out.add(Cidr.parseLiteral(a.substring(0, a.indexOf('/') < 0 ? a.length()
-                        : a.indexOf('/')))));
+        List<String> items = new ArrayList<>();
+        for (String raw : Ansi.strip(exporter.export(READS)).split("\r?\n")) {
+            String line = raw.stripTrailing();
+            if (PRINTED.matcher(line).matches()) {
+                items.add(line);
+            } else if (!items.isEmpty() && !line.isBlank() && !line.trim().startsWith("/") && !line.trim().startsWith("#")
+                    && !line.trim().startsWith("add ")) {
+                // a property line of the item above (a comment printed on its own line)
+                items.set(items.size() - 1, items.get(items.size() - 1) + " " + line.trim());
+            }
+        }
+        for (String item : items) {
+            Matcher m = PRINTED.matcher(item);
+            m.matches();
+            String rest = m.group(2);
+            Matcher f = FLAGS.matcher(rest);
+            String flags = f.find() ? f.group(1) : "";
+            if (flags.contains("X") || flags.contains("I")) {
+                continue;
+            }
+            String address = null;
+            Matcher a = ADDRESS.matcher(rest);
+            while (a.find()) {
+                address = a.group(1); // the last one: a comment comes before the properties
+            }
+            if (address == null) {
+                continue;
+            }
+            String literal = address.indexOf('/') < 0 ? address : address.substring(0, address.indexOf('/'));
+            try {
+                out.add(Cidr.parseLiteral(literal));
+            } catch (IllegalArgumentException e) {
+                // not an address (text in a comment): skip it
             }
         }
         return out;
@@ -105,34 +150,30 @@ final class RunningStateReader {
             switch (menu) {
                 case "/interface vxlan" -> {
                     type = TunnelType.VXLAN;
-                    key = Long.parseLong(itf.get("vni").orElse("0"));
-                    mtu = Integer.parseInt(itf.get("mtu").orElse("1500"));
+                    key = Long.parseLong(required(itf, "vni"));
+                    mtu = Integer.parseInt(required(itf, "mtu"));
+                    int port = Integer.parseInt(required(itf, "port"));
                     Optional<ExportParser.Entry> vtep = entries(all, "/interface vxlan vteps").stream()
                             .filter(e -> e.get("interface").orElse("").equals(name)).findFirst();
-                    local = itf.get("local-address").map(Cidr::parseLiteral)
+                    local = address(itf, "local-address")
                             .orElse(unspecified("ipv6".equals(itf.get("vteps-ip-version").orElse("ipv4"))));
                     if (vtep.isEmpty()) {
                         // Half built or half removed: reads as no peer, so the core's update puts the VTEP back.
                         remote = new InetSocketAddress(unspecified(local instanceof Inet6Address), 0);
                     } else {
-                        InetAddress remoteIp = Cidr.parseLiteral(vtep.get().get("remote-ip").orElse("0.0.0.0"));
-                        String port = vtep.get().get("port").orElse(Integer.toString(VXLAN_DEFAULT_PORT));
-                        String listens = itf.get("port").orElse(Integer.toString(VXLAN_DEFAULT_PORT));
-                        // DTM gives the interface (where it listens) and the VTEP (where it sends) the same
-                        // port; when they differ the device does not match any intent: read port 0.
-                        remote = new InetSocketAddress(remoteIp, port.equals(listens) ? Integer.parseInt(port) : 0);
+                        InetAddress remoteIp = address(vtep.get(), "remote-ip").orElse(unspecified(false));
+                        remote = new InetSocketAddress(remoteIp, port);
                     }
                 }
                 case "/interface gre", "/interface ipip" -> {
                     type = menu.endsWith("gre") ? TunnelType.GRE : TunnelType.IPIP;
                     key = 0;
                     String auto = type == TunnelType.GRE ? "1476" : "1480";
-                    String m = itf.get("mtu").orElse(auto);
+                    String m = required(itf, "mtu");
                     mtu = Integer.parseInt(m.equals("auto") ? auto : m);
-                    InetAddress remoteIp = Cidr.parseLiteral(itf.get("remote-address").orElse("0.0.0.0"));
+                    InetAddress remoteIp = address(itf, "remote-address").orElse(unspecified(false));
                     remote = new InetSocketAddress(remoteIp, 0);
-                    local = itf.get("local-address").map(Cidr::parseLiteral)
-                            .orElse(unspecified(remoteIp instanceof Inet6Address));
+                    local = address(itf, "local-address").orElse(unspecified(remoteIp instanceof Inet6Address));
                 }
                 default -> throw new IllegalStateException(menu);
             }
@@ -178,9 +219,20 @@ final class RunningStateReader {
         }
     }
 
-    /** Every entry of {@link #MENUS}, read in one round trip. */
+    /** Every exported entry of {@link #READS}, read in one round trip. */
     List<ExportParser.Entry> fetch() throws ConfigException {
-        return ExportParser.parse(exporter.export(MENUS));
+        return ExportParser.parse(exporter.export(READS));
+    }
+
+    /** A value verbose export always prints; its absence means the read cannot be trusted. */
+    private static String required(ExportParser.Entry e, String key) {
+        return e.get(key).filter(v -> !v.isEmpty()).orElseThrow(() -> new IllegalStateException(
+                e.menu() + " export verbose shows no " + key));
+    }
+
+    /** An address property; unset ({@code ""} in verbose export, or left out) is empty. */
+    private static Optional<InetAddress> address(ExportParser.Entry e, String key) {
+        return e.get(key).filter(v -> !v.isEmpty()).map(Cidr::parseLiteral);
     }
 
     private static List<ExportParser.Entry> entries(List<ExportParser.Entry> all, String menu) {

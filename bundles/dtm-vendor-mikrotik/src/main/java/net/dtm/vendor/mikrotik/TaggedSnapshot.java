@@ -35,7 +35,7 @@ final class TaggedSnapshot {
     /** Exports the tagged objects now. */
     static TaggedSnapshot take(RunningStateReader.Exporter exporter) throws ConfigException {
         Map<String, Map<String, List<String>>> byTag = new LinkedHashMap<>();
-        List<ExportParser.Entry> all = ExportParser.parse(exporter.export(RunningStateReader.MENUS));
+        List<ExportParser.Entry> all = ExportParser.parse(exporter.export(RunningStateReader.READS));
         Map<String, String> tagOfInterface = new HashMap<>();
         for (ExportParser.Entry e : all) {
             e.get("name").ifPresent(name -> tagOfInterface.put(name, e.get("comment").orElse("")));

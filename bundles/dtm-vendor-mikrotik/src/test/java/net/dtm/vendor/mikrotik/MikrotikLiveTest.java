@@ -74,8 +74,8 @@ class MikrotikLiveTest {
         Set<String> added = lines();
         added.removeAll(before);
         assertEquals(new TreeSet<>(List.of(
-                "/interface vxlan add comment=dtm:dtmc0 local-address=192.0.2.1 mtu=1400 name=dtmc0 port=4789 vni=4711",
-                "/interface vxlan vteps add interface=dtmc0 port=4789 remote-ip=198.51.100.2",
+                "/interface vxlan add comment=dtm:dtmc0 local-address=192.0.2.1 mtu=1400 name=dtmc0 vni=4711",
+                "/interface vxlan vteps add interface=dtmc0 remote-ip=198.51.100.2",
                 "/ip address add address=10.220.0.1/30 comment=dtm:dtmc0 interface=dtmc0 network=10.220.0.0",
                 "/ip route add comment=dtm:dtmc0 disabled=no distance=1 dst-address=10.221.0.0/16 gateway=10.220.0.2 "
                         + "routing-table=main scope=30 suppress-hw-offload=no target-scope=10")), added);
@@ -190,21 +190,31 @@ class MikrotikLiveTest {
     }
 
     @Test
-    void safeModeHeldByAnOperatorFallsBackToASnapshotThatStillRollsBack() throws Exception {
+    void safeModeHeldByAnotherSessionIsRefusedAndNothingChanges() throws Exception {
+        // RouterOS undoes every change made while another session holds safe mode when that session
+        // reverts or drops, so a change DTM confirmed then would vanish unseen: DTM waits instead.
         assertConfirmed(set(vxlan));
         Set<String> before = lines();
         EmulatedShell operator = lab.device.openShell();
         operator.control('\u0018');
         assertTrue(operator.prompt().contains("<SAFE>"));
-        lab.device.refuseWhen(l -> l.startsWith("/ip route add dst-address=10.224."), "failure: route table is full");
-        Transaction t = set(withRoutes(vxlan.withMtu(1300), "10.224.0.0/16"));
-        assertEquals(Transaction.Result.ROLLED_BACK, t.result(), t.detail());
-        assertTrue(t.restored(), t.detail());
+        lab.server.clearReceived();
+        Transaction t = set(vxlan.withMtu(1300));
+        assertEquals(Transaction.Result.FAILED, t.result(), t.detail());
+        assertTrue(t.detail().contains("another session holds safe mode on " + lab.server.host()
+                + ":" + lab.server.port() + "; DTM changes nothing until it is released"), t.detail());
+        assertEquals(List.of(), lab.changesReceived());
         assertEquals(before, lines());
         assertTrue(operator.prompt().contains("<SAFE>"), "DTM never takes safe mode from an operator");
-        lab.device.refuseWhen(l -> false, "");
+        try (ConfigSession s = adapter.open(lab.target())) {
+            CommitConfirmBehaviour safe = adapter.behaviour(CommitConfirmBehaviour.class).orElseThrow();
+            ConfigException e = assertThrows(ConfigException.class, () -> safe.arm(s, Duration.ofSeconds(60)));
+            assertFalse(e.rejected(), "a retry once the operator is done can succeed");
+        }
+        lab.device.sessionEnded(operator); // the operator's session drops: RouterOS unrolls it
+        assertEquals(before, lines(), "nothing of DTM's was caught in the operator's unroll");
         assertConfirmed(set(vxlan.withMtu(1300)));
-        assertTrue(operator.prompt().contains("<SAFE>"));
+        assertFalse(lab.device.safeModeHeld());
     }
 
     @Test
@@ -263,15 +273,84 @@ class MikrotikLiveTest {
             assertEquals(1, problems.size());
             assertTrue(problems.get(0).contains("192.0.2.99"), problems.get(0));
         }
+    }
+
+    @Test
+    void checkRefusesAReleaseBefore77ReadFromTheRouterItself() throws Exception {
+        // the target says 7.16.1 (the core picks the adapter by it), the router runs 7.6: the router wins
+        lab.device.version("7.6");
+        Set<String> before = lines();
+        try (ConfigSession s = adapter.open(lab.target())) {
+            for (TunnelType type : List.of(TunnelType.VXLAN, TunnelType.GRE)) {
+                List<String> problems = s.check(Lab.sample(type));
+                assertEquals(1, problems.size(), problems.toString());
+                assertTrue(problems.get(0).contains("runs RouterOS 7.6") && problems.get(0).contains("7.7 or later"),
+                        problems.get(0));
+            }
+        }
+        Transaction t = set(vxlan);
+        assertEquals(Transaction.Result.REFUSED, t.result(), t.detail());
+        assertEquals(before, lines());
+        lab.device.version("7.7");
+        try (ConfigSession s = adapter.open(lab.target())) {
+            assertEquals(List.of(), s.check(vxlan));
+        }
+    }
+
+    @Test
+    void checkChangesNothingAndTakesNoSafeMode() throws Exception {
+        try (ConfigSession s = adapter.open(lab.target())) {
+            lab.server.clearReceived();
+            s.check(vxlan);
+            s.check(vxlan.withLocalOuter(Lab.ip("192.0.2.99")));
+        }
+        assertEquals(List.of(), lab.changesReceived());
+        assertFalse(lab.server.received().stream().anyMatch(l -> l.contains("\u0018")), lab.server.received().toString());
+        assertFalse(lab.device.safeModeHeld());
+    }
+
+    @Test
+    void aDynamicAddressLikeACellularUplinksIsALocalOuter() throws Exception {
+        lab.device.dynamicAddress("203.0.113.7/24", "ether1");
+        lab.device.dynamicAddress("2001:db8:77::7/64", "ether1");
+        TunnelIntent cellular = vxlan.withLocalOuter(Lab.ip("203.0.113.7"));
+        try (ConfigSession s = adapter.open(lab.target())) {
+            assertEquals(List.of(), s.check(cellular));
+            assertEquals(List.of(), s.check(cellular.withLocalOuter(Lab.ip("2001:db8:77::7"))
+                    .withRemoteOuter(new java.net.InetSocketAddress(Lab.ip("2001:db8:9::2"), 4789))));
+            assertEquals(1, s.check(cellular.withLocalOuter(Lab.ip("203.0.113.8"))).size());
+        }
+        assertConfirmed(set(cellular));
+    }
+
+    @Test
+    void theVxlanPortReadsBackWhateverTheReleasesDefault() throws Exception {
+        for (int dflt : List.of(4789, 8472)) {
+            lab.device.vxlanDefaultPort(dflt);
+            TunnelIntent atDefault = vxlan.withRemoteOuter(new java.net.InetSocketAddress(Lab.ip("198.51.100.2"), dflt));
+            assertConfirmed(set(atDefault));
+            assertFalse(lines().stream().anyMatch(l -> l.contains(" port=")), "export leaves the default out: " + lines());
+            assertEquals(Transaction.Result.NO_CHANGE, manager.apply(vxlan.name(), "test", false).result());
+            try (ConfigSession s = adapter.open(lab.target())) {
+                assertEquals(dflt, s.read(vxlan.name(), vxlan.role()).orElseThrow().remoteOuter().getPort());
+            }
+        }
+        TunnelIntent other = vxlan.withRemoteOuter(new java.net.InetSocketAddress(Lab.ip("198.51.100.2"), 4790));
+        assertConfirmed(set(other));
+        assertTrue(lines().stream().anyMatch(l -> l.startsWith("/interface vxlan add ") && l.contains(" port=4790 ")),
+                lines().toString());
+        assertEquals(Transaction.Result.NO_CHANGE, manager.apply(vxlan.name(), "test", false).result());
+    }
+
+    @Test
+    void aCommandTimeoutOutside1To600SecondsIsRefused() {
         DeviceTarget t = lab.target();
-        DeviceTarget old = new DeviceTarget(t.vendor(), t.model(), "7.5", t.host(), t.port(), t.username(), t.secretFile(),
-                t.options());
-        TunnelIntent v6 = vxlan.withLocalOuter(Lab.ip("2001:db8::1"))
-                .withRemoteOuter(new java.net.InetSocketAddress(Lab.ip("2001:db8:9::2"), 4789));
-        try (ConfigSession s = adapter.open(old)) {
-            List<String> problems = s.check(v6);
-            assertEquals(1, problems.size(), problems.toString());
-            assertTrue(problems.get(0).contains("7.6 or later"), problems.get(0));
+        for (String bad : List.of("0", "-5", "601", "x")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> adapter.open(new DeviceTarget(t.vendor(),
+                    t.model(), t.osVersion(), t.host(), t.port(), t.username(), t.secretFile(),
+                    Map.of(MikrotikAdapter.OPTION_TIMEOUT, bad))), bad);
+            assertFalse(e.rejected());
+            assertTrue(e.getMessage().contains("1..600") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
     }
 
@@ -282,7 +361,7 @@ class MikrotikLiveTest {
                 Lab.ip("fd00:220::2"), List.of(Cidr.parse("fd00:221::/48")), 1380, Optional.empty(), 0);
         assertConfirmed(set(v6));
         assertTrue(lines().contains("/interface vxlan add comment=dtm:dtmc6 local-address=2001:db8::1 mtu=1380 name=dtmc6 "
-                + "port=4789 vni=77 vteps-ip-version=ipv6"), lines().toString());
+                + "vni=77 vteps-ip-version=ipv6"), lines().toString());
         try (ConfigSession s = adapter.open(lab.target())) {
             Optional<TunnelIntent> running = s.read(v6.name(), v6.role());
             assertEquals(List.of(), IntentDiff.between(running, Optional.of(v6)).lines());
@@ -302,8 +381,10 @@ class MikrotikLiveTest {
         Transaction t = manager.apply(vxlan.name(), "test", false);
         assertConfirmed(t);
         assertTrue(t.diff().get(0).startsWith("remote outer"), t.diff().toString());
-        assertTrue(lines().contains("/interface vxlan vteps add interface=dtmc0 port=4789 remote-ip=198.51.100.2"),
+        assertTrue(lines().contains("/interface vxlan vteps add interface=dtmc0 remote-ip=198.51.100.2"),
                 lines().toString());
+        assertTrue(lines().contains("/interface vxlan add comment=dtm:dtmc0 local-address=192.0.2.1 mtu=1400 name=dtmc0 "
+                + "vni=4711"), "the port is back at 4789: " + lines());
     }
 
     @Test
@@ -335,19 +416,6 @@ class MikrotikLiveTest {
             lab.device.sessionEnded(operator);
         }
         assertFalse(lines().equals(before), "the operator's /quit kept the change; the core rolls back from here");
-    }
-
-    @Test
-    void aChangeConfirmedUnderAnOperatorsSafeModeIsUndoneWithTheirSession() throws Exception {
-        // Documents RouterOS's rule the snapshot fallback cannot escape: changes made while another
-        // session holds safe mode are undone with that session's.
-        Set<String> before = lines();
-        EmulatedShell operator = lab.device.openShell();
-        operator.control('\u0018');
-        assertConfirmed(set(vxlan));
-        assertFalse(lines().equals(before));
-        lab.device.sessionEnded(operator);
-        assertEquals(before, lines());
     }
 
     @Test

@@ -22,7 +22,7 @@ class RenderingTest {
     void vxlanIsATaggedInterfaceAndOneStaticVtepFoundByItsInterface() {
         assertEquals(List.of(
                 "/interface vxlan add name=dtmc0 vni=4711 port=4789 local-address=192.0.2.1 comment=\"dtm:dtmc0\"",
-                "/interface vxlan vteps add interface=dtmc0 remote-ip=198.51.100.2 port=4789"),
+                "/interface vxlan vteps add interface=dtmc0 remote-ip=198.51.100.2"),
                 tunnels.create(Lab.sample(TunnelType.VXLAN)));
     }
 
@@ -62,7 +62,7 @@ class RenderingTest {
         assertEquals(List.of(
                 "/interface vxlan set [find where name=dtmc0] vni=4711 port=4789 local-address=192.0.2.9",
                 "/interface vxlan vteps remove [find where interface=dtmc0]",
-                "/interface vxlan vteps add interface=dtmc0 remote-ip=198.51.100.2 port=4789"),
+                "/interface vxlan vteps add interface=dtmc0 remote-ip=198.51.100.2"),
                 tunnels.update(moved, s));
         TunnelIntent gre = Lab.sample(TunnelType.GRE);
         assertTrue(tunnels.recreates(gre, s));

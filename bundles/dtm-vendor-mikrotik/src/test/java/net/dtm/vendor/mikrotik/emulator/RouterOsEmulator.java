@@ -67,6 +67,29 @@ public final class RouterOsEmulator implements EmulatedDevice {
         return model.export("/", true).lines().filter(l -> !l.contains("#")).reduce("", (a, b) -> a + b + "\n");
     }
 
+    /** The RouterOS version this router runs (banner, export header, {@code /system resource print}). */
+    public synchronized void version(String v) {
+        model.version(v);
+    }
+
+    /** The VXLAN port this router's release uses when none is given (4789 now, 8472 on older ones). */
+    public synchronized void vxlanDefaultPort(int port) {
+        model.vxlanDefaultPort(port);
+    }
+
+    /**
+     * An address the router added itself on {@code itf} (DHCP client, LTE, PPP): {@code print}
+     * shows it with flag D, {@code export} leaves it out.
+     */
+    public synchronized void dynamicAddress(String address, String itf) {
+        try {
+            model.add(address.contains(":") ? RouterOsModel.IPV6_ADDRESS : RouterOsModel.IP_ADDRESS,
+                    Map.of("address", address, "interface", itf)).dynamic = true;
+        } catch (RouterOsModel.CliError e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** Changes the identity, as another administrator would. */
     public synchronized void identity(String name) {
         model.identity(name);

@@ -50,12 +50,12 @@ class RouterOsEmulatorTest {
 
     @Test
     void exportLeavesOutDefaultsAndIncludesSubMenus() {
-        assertEquals("", shell.line("/interface vxlan add name=dtm0 vni=100 port=8472 mtu=1400 local-address=192.0.2.1 comment=\"dtm:dtm0\""));
-        assertEquals("", shell.line("/interface vxlan vteps add interface=dtm0 remote-ip=198.51.100.2 port=4789"));
+        assertEquals("", shell.line("/interface vxlan add name=dtm0 vni=100 port=4789 mtu=1400 local-address=192.0.2.1 comment=\"dtm:dtm0\""));
+        assertEquals("", shell.line("/interface vxlan vteps add interface=dtm0 remote-ip=198.51.100.2"));
         String export = shell.line("/interface vxlan export terse");
         assertTrue(export.contains("/interface vxlan add comment=dtm:dtm0 local-address=192.0.2.1 mtu=1400 name=dtm0 vni=100\n"),
                 export);
-        assertTrue(export.contains("/interface vxlan vteps add interface=dtm0 port=4789 remote-ip=198.51.100.2"), export);
+        assertTrue(export.contains("/interface vxlan vteps add interface=dtm0 remote-ip=198.51.100.2"), export);
         assertTrue(export.contains("\u001B["), "RouterOS colours its export");
         String wrapped = shell.line("/interface vxlan export");
         assertTrue(wrapped.contains("/interface vxlan\nadd "), wrapped);
@@ -64,6 +64,43 @@ class RouterOsEmulatorTest {
                 .contains("/ip address add address=10.220.0.1/30 interface=dtm0 network=10.220.0.0"));
         assertTrue(shell.line("/ip route export terse").contains("/ip route add disabled=no distance=1 dst-address=0.0.0.0/0 "
                 + "gateway=192.0.2.254 routing-table=main scope=30 suppress-hw-offload=no target-scope=10"));
+    }
+
+    @Test
+    void aVtepHasNoPortAndTheInterfacePortDefaultsTo4789() {
+        // RouterOS 7: VTEPs have comment, interface and remote-ip; the interface's port is used both ways
+        assertEquals("expected end of command (line 1 column 71)",
+                shell.line("/interface vxlan vteps add interface=customer-vx remote-ip=192.0.2.78 port=4789"));
+        assertFalse(device.config().contains("192.0.2.78"), device.config());
+        assertEquals("", shell.line("/interface vxlan add name=v1 vni=5"));
+        assertTrue(device.config().contains("/interface vxlan add name=v1 vni=5\n"), "the default is left out of export");
+        String verbose = shell.line("/interface vxlan export verbose terse");
+        assertTrue(verbose.contains(" name=v1 port=4789 "), verbose);
+        assertTrue(verbose.contains("/interface vxlan vteps add comment=\"\" interface=customer-vx remote-ip=192.0.2.77"),
+                verbose);
+        device.vxlanDefaultPort(8472);
+        assertTrue(shell.line("/interface vxlan export verbose terse").contains(" name=v1 port=8472 "),
+                "an older release's default");
+    }
+
+    @Test
+    void dynamicAddressesArePrintedButNeverExported() {
+        device.dynamicAddress("203.0.113.7/24", "ether1");
+        assertFalse(shell.line("/ip address export terse").contains("203.0.113.7"));
+        assertFalse(device.config().contains("203.0.113.7"));
+        String print = shell.line("/ip address print terse");
+        assertTrue(print.contains(" 0    address=192.0.2.1/24 interface=ether1 network=192.0.2.0 actual-interface=ether1"),
+                print);
+        assertTrue(print.contains(" 1 D  address=203.0.113.7/24 interface=ether1 network=203.0.113.0"), print);
+        assertFalse(print.startsWith("Flags"), "terse prints no header");
+    }
+
+    @Test
+    void systemResourceShowsTheVersion() {
+        assertTrue(shell.line("/system resource print").contains("version: 7.16.1 (stable)"));
+        device.version("7.6");
+        assertTrue(shell.line("/system resource print").contains("version: 7.6 (stable)"));
+        assertTrue(shell.line("/system resource print").lines().noneMatch(l -> l.contains("16.1")));
     }
 
     @Test

@@ -43,11 +43,18 @@ final class RouterOsModel {
         final String id;
         final String menu;
         final Map<String, String> props;
+        /** Added by the router itself (DHCP client, LTE, PPP): printed with flag D, never exported. */
+        boolean dynamic;
 
         Item(String id, String menu, Map<String, String> props) {
             this.id = id;
             this.menu = menu;
             this.props = new LinkedHashMap<>(props);
+        }
+
+        /** The flags {@code print} shows: X disabled, D dynamic. */
+        String flags() {
+            return ("yes".equals(props.get("disabled")) ? "X" : "") + (dynamic ? "D" : "");
         }
 
         String get(String key) {
@@ -77,7 +84,9 @@ final class RouterOsModel {
         Map<String, Prop> vx = schema(VXLAN);
         put(vx, "name", Kind.NAME, null, true, false);
         put(vx, "vni", Kind.INT, null, true, false, 1, 16777215);
-        put(vx, "port", Kind.INT, "8472", false, false, 1, 65535);
+        // the interface's port is where it listens and where it sends (4789 by default in current
+        // RouterOS 7 releases; older ones used 8472: see vxlanDefaultPort)
+        put(vx, "port", Kind.INT, "4789", false, false, 1, 65535);
         put(vx, "mtu", Kind.INT, "1500", false, false, 68, 65535);
         put(vx, "local-address", Kind.IP, null, false, false);
         put(vx, "vteps-ip-version", Kind.ENUM, "ipv4", false, false, "ipv4", "ipv6");
@@ -87,7 +96,7 @@ final class RouterOsModel {
         Map<String, Prop> vt = schema(VTEPS);
         put(vt, "interface", Kind.VXLAN_IFACE, null, true, false);
         put(vt, "remote-ip", Kind.IP, null, true, false);
-        put(vt, "port", Kind.INT, "8472", false, false, 1, 65535);
+        // a VTEP has no port of its own in RouterOS 7: "port=" there is "expected end of command"
         put(vt, "comment", Kind.TEXT, null, false, false);
         for (String menu : List.of(GRE, IPIP)) {
             Map<String, Prop> t = schema(menu);
@@ -134,6 +143,8 @@ final class RouterOsModel {
     private final Map<String, List<Item>> items = new LinkedHashMap<>();
     private int nextId = 1;
     private String identity = "MikroTik";
+    private String version = "7.16.1";
+    private String vxlanDefaultPort = "4789";
 
     RouterOsModel() {
         MENUS.forEach(m -> items.put(m, new ArrayList<>()));
@@ -142,9 +153,15 @@ final class RouterOsModel {
     /** A deep copy (what safe mode restores). */
     RouterOsModel copy() {
         RouterOsModel c = new RouterOsModel();
-        items.forEach((m, list) -> list.forEach(i -> c.items.get(m).add(new Item(i.id, i.menu, i.props))));
+        items.forEach((m, list) -> list.forEach(i -> {
+            Item copy = new Item(i.id, i.menu, i.props);
+            copy.dynamic = i.dynamic;
+            c.items.get(m).add(copy);
+        }));
         c.nextId = nextId;
         c.identity = identity;
+        c.version = version;
+        c.vxlanDefaultPort = vxlanDefaultPort;
         return c;
     }
 
@@ -154,6 +171,24 @@ final class RouterOsModel {
 
     void identity(String name) {
         identity = name;
+    }
+
+    String version() {
+        return version;
+    }
+
+    void version(String v) {
+        version = v;
+    }
+
+    /** The VXLAN port a release uses when none is given (8472 on some older RouterOS 7 releases). */
+    void vxlanDefaultPort(int port) {
+        vxlanDefaultPort = Integer.toString(port);
+    }
+
+    /** The default of {@code p} in {@code menu} on this router's release. */
+    String dflt(String menu, Prop p) {
+        return menu.equals(VXLAN) && p.name().equals("port") ? vxlanDefaultPort : p.dflt();
     }
 
     List<Item> items(String menu) {
@@ -369,8 +404,16 @@ final class RouterOsModel {
 
     /** {@code export}: every item of {@code menu} and its sub-menus, terse or in the wrapped default form. */
     String export(String menu, boolean terse) {
+        return export(menu, terse, false);
+    }
+
+    /**
+     * {@code export}: every static item of {@code menu} and its sub-menus (dynamic ones are never
+     * exported), terse or in the wrapped default form; {@code verbose} prints defaults too.
+     */
+    String export(String menu, boolean terse, boolean verbose) {
         StringBuilder b = new StringBuilder();
-        b.append("\u001B[m\u001B[1;30m# 2026-01-01 00:00:00 by RouterOS 7.16.1\u001B[m\n");
+        b.append("\u001B[m\u001B[1;30m# 2026-01-01 00:00:00 by RouterOS " + version + "\u001B[m\n");
         b.append("\u001B[1;30m# software id = EMU7-0001\u001B[m\n#\n");
         String prefix = menu.equals("/") ? "/" : menu + " ";
         boolean withIdentity = menu.equals("/") || menu.equals("/system") || menu.equals("/system identity");
@@ -378,7 +421,7 @@ final class RouterOsModel {
             if (!(m.equals(menu) || (m + " ").startsWith(prefix) || menu.equals("/"))) {
                 continue;
             }
-            List<Item> list = items.get(m);
+            List<Item> list = items.get(m).stream().filter(i -> !i.dynamic).toList();
             if (list.isEmpty() || m.equals(ETHERNET)) {
                 continue;
             }
@@ -386,7 +429,7 @@ final class RouterOsModel {
                 b.append(m).append('\n');
             }
             for (Item i : list) {
-                String line = "add " + properties(i);
+                String line = "add " + (verbose ? verboseProperties(i) : properties(i));
                 b.append(terse ? m + " " + line : wrap(line)).append('\n');
             }
         }
@@ -398,22 +441,64 @@ final class RouterOsModel {
     }
 
     /** The printed properties of {@code i}: non-defaults, and the ones RouterOS always prints, sorted. */
-    static String properties(Item i) {
+    String properties(Item i) {
         Map<String, Prop> schema = SCHEMAS.get(i.menu);
         Map<String, String> shown = new TreeMap<>();
         for (Prop p : schema.values()) {
             String v = i.props.get(p.name());
+            String dflt = dflt(i.menu, p);
             if (v == null) {
-                if (p.always() && p.dflt() != null) {
-                    shown.put(p.name(), p.dflt());
+                if (p.always() && dflt != null) {
+                    shown.put(p.name(), dflt);
                 }
-            } else if (p.always() || p.required() || !v.equals(p.dflt())) {
+            } else if (p.always() || p.required() || !v.equals(dflt)) {
                 shown.put(p.name(), v);
             }
         }
         List<String> parts = new ArrayList<>();
         shown.forEach((k, v) -> parts.add(k + "=" + value(v)));
         return String.join(" ", parts);
+    }
+
+    /** {@code export verbose}: every property, defaults included (an unset one without default as ""). */
+    String verboseProperties(Item i) {
+        Map<String, String> shown = new TreeMap<>();
+        for (Prop p : SCHEMAS.get(i.menu).values()) {
+            String v = i.props.get(p.name());
+            String dflt = dflt(i.menu, p);
+            shown.put(p.name(), v != null ? v : dflt != null ? dflt : "");
+        }
+        List<String> parts = new ArrayList<>();
+        shown.forEach((k, v) -> parts.add(k + "=" + value(v)));
+        return String.join(" ", parts);
+    }
+
+    /**
+     * {@code print terse}: one line an item, its number, its flags (X disabled, D dynamic), the
+     * comment as {@code ;;; text}, then every property as {@code key=value}.
+     */
+    String printTerse(List<Item> list) {
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (Item i : list) {
+            String comment = i.props.get("comment");
+            Map<String, String> shown = new LinkedHashMap<>();
+            for (Prop p : SCHEMAS.get(i.menu).values()) {
+                String v = i.props.get(p.name());
+                String dflt = dflt(i.menu, p);
+                if (!p.name().equals("comment") && !p.name().equals("disabled") && (v != null || dflt != null)) {
+                    shown.put(p.name(), v != null ? v : dflt);
+                }
+            }
+            if (i.menu.equals(IP_ADDRESS) || i.menu.equals(IPV6_ADDRESS)) {
+                shown.put("actual-interface", i.get("interface"));
+            }
+            List<String> parts = new ArrayList<>();
+            shown.forEach((k, v) -> parts.add(k + "=" + value(v)));
+            b.append(String.format("%2d %-2s %s%s%n", n++, i.flags(), comment == null ? "" : ";;; " + comment + " ",
+                    String.join(" ", parts)));
+        }
+        return b.toString();
     }
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:/@%*+-]+");

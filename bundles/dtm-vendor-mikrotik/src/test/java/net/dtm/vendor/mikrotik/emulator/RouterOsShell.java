@@ -32,7 +32,7 @@ final class RouterOsShell implements EmulatedShell {
             "  MMM      MMM  III  KKK KKK   RRRRRR    OOO  OOO     TTT     III  KKK KKK",
             "  MMM      MMM  III  KKK  KKK  RRR  RRR   OOOOOO      TTT     III  KKK  KKK",
             "",
-            "  MikroTik RouterOS 7.16.1 (c) 1999-2024       https://www.mikrotik.com/",
+            "  MikroTik RouterOS VERSION (c) 1999-2024       https://www.mikrotik.com/",
             "",
             "Press F1 for help",
             "");
@@ -54,7 +54,9 @@ final class RouterOsShell implements EmulatedShell {
 
     @Override
     public String banner() {
-        return BANNER;
+        synchronized (device) {
+            return BANNER.replace("VERSION", device.model().version());
+        }
     }
 
     @Override
@@ -201,6 +203,7 @@ final class RouterOsShell implements EmulatedShell {
             case "/|ping" -> ping(args);
             case "/system identity|set" -> identity(args);
             case "/system identity|print" -> "  name: " + device.model().identity();
+            case "/system resource|print" -> resource(args);
             case "/system history|print" -> history();
             default -> {
                 boolean items = RouterOsModel.MENUS.contains(where);
@@ -239,7 +242,7 @@ final class RouterOsShell implements EmulatedShell {
 
     private String add(String menu, Map<String, String> props) throws CliError {
         Item item = device.model().add(menu, props);
-        return device.changed(menu + " add " + RouterOsModel.properties(item));
+        return device.changed(menu + " add " + device.model().properties(item));
     }
 
     private String set(String menu, List<Token> args) throws CliError {
@@ -274,29 +277,55 @@ final class RouterOsShell implements EmulatedShell {
 
     private String export(String menu, List<Token> args) throws CliError {
         boolean terse = false;
+        boolean verbose = false;
         for (Token t : args) {
             switch (t.text()) {
                 case "terse" -> terse = true;
-                case "verbose", "compact", "hide-sensitive", "show-sensitive" -> {
+                case "verbose" -> verbose = true;
+                case "compact", "hide-sensitive", "show-sensitive" -> {
                 }
                 default -> throw new CliError("expected end of command (line 1 column " + t.column() + ")");
             }
         }
-        return device.model().export(menu, terse).stripTrailing();
+        return device.model().export(menu, terse, verbose).stripTrailing();
     }
 
     private String print(String menu, List<Token> args) throws CliError {
+        boolean terse = false;
         for (Token t : args) {
             if (!t.text().equals("without-paging") && !t.text().equals("detail") && !t.text().equals("terse")) {
                 throw new CliError("expected end of command (line 1 column " + t.column() + ")");
             }
+            terse |= t.text().equals("terse");
         }
-        StringBuilder b = new StringBuilder("Flags: X - disabled\n");
+        List<Item> list = device.model().find(menu, x -> true);
+        if (terse) {
+            // no header: one line an item, number, flags, properties (dynamic ones included)
+            return device.model().printTerse(list).stripTrailing();
+        }
+        StringBuilder b = new StringBuilder("Flags: X - disabled, D - dynamic\n");
         int n = 0;
-        for (Item i : device.model().find(menu, x -> true)) {
-            b.append(String.format("%2d    %s%n", n++, RouterOsModel.properties(i)));
+        for (Item i : list) {
+            b.append(String.format("%2d %-2s %s%n", n++, i.flags(), device.model().properties(i)));
         }
         return b.toString().stripTrailing();
+    }
+
+    /** {@code /system resource print}, the lines that matter here. */
+    private String resource(List<Token> args) throws CliError {
+        for (Token t : args) {
+            if (!t.text().equals("without-paging")) {
+                throw new CliError("expected end of command (line 1 column " + t.column() + ")");
+            }
+        }
+        return String.join("\n",
+                "                   uptime: 1w2d3h4m5s",
+                "                  version: " + device.model().version() + " (stable)",
+                "               build-time: 2024-10-10 10:10:10",
+                "               free-memory: 1803.2MiB",
+                "                cpu-count: 4",
+                "            board-name: CCR2004-1G-12S+2XS",
+                "                 platform: MikroTik");
     }
 
     private String identity(List<Token> args) throws CliError {
@@ -387,7 +416,7 @@ final class RouterOsShell implements EmulatedShell {
         return named;
     }
 
-    private static Predicate<Item> condition(String menu, String text, int column) throws CliError {
+    private Predicate<Item> condition(String menu, String text, int column) throws CliError {
         List<Token> tokens;
         try {
             tokens = Tokens.split(text);
@@ -432,7 +461,7 @@ final class RouterOsShell implements EmulatedShell {
         return menus.stream().anyMatch(m -> RouterOsModel.SCHEMAS.get(m).containsKey(key));
     }
 
-    private static String effective(Item i, String key) {
+    private String effective(Item i, String key) {
         if (key.equals(".id")) {
             return i.id;
         }
@@ -441,7 +470,8 @@ final class RouterOsShell implements EmulatedShell {
             return v;
         }
         RouterOsModel.Prop p = RouterOsModel.SCHEMAS.get(i.menu).get(key);
-        return p == null || p.dflt() == null ? "" : p.dflt();
+        String dflt = p == null ? null : device.model().dflt(i.menu, p);
+        return dflt == null ? "" : dflt;
     }
 
     private static String menuOf(List<String> menu, String word) {
@@ -450,6 +480,6 @@ final class RouterOsShell implements EmulatedShell {
 
     private static boolean isMenu(String menu) {
         return RouterOsModel.MENUS.contains(menu) || RouterOsModel.GROUPS.contains(menu)
-                || menu.equals("/system history");
+                || menu.equals("/system history") || menu.equals("/system resource");
     }
 }
