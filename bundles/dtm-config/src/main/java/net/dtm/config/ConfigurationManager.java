@@ -417,14 +417,21 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
             first.completeExceptionally(stopped);
             return CompletableFuture.failedFuture(stopped);
         }
-        Optional<VendorAdapter> adapter = registry.select(request.target());
-        if (adapter.isEmpty()) {
-            Transaction t = noAdapter(request);
-            if (e != null) {
-                synchronized (e) {
+        Optional<VendorAdapter> adapter;
+        if (e == null) {
+            adapter = registry.select(request.target());
+        } else {
+            // selected and marked under the end's lock: an adapter installed meanwhile either is seen here
+            // or sees "no-adapter" (addAdapter checks under the same lock after installing), never neither
+            synchronized (e) {
+                adapter = registry.select(request.target());
+                if (adapter.isEmpty()) {
                     e.lastState = "no-adapter";
                 }
             }
+        }
+        if (adapter.isEmpty()) {
+            Transaction t = noAdapter(request);
             first.complete(t);
             return CompletableFuture.completedFuture(t);
         }
