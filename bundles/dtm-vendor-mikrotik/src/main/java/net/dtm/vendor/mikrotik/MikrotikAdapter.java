@@ -26,7 +26,7 @@ import net.dtm.spi.config.ssh.SshConnector;
  * offers safe mode, a real rollback net: changes made in safe mode are undone by the device itself
  * when the session ends without leaving safe mode, so a change that cuts DTM off, or a core that
  * dies mid-change, leaves the router as it was ({@link MikrotikSafeMode}). Where another session
- * holds safe mode the adapter falls back to a snapshot of its own objects.
+ * holds safe mode the adapter changes nothing until it is released.
  * <p>
  * Target options: {@value #OPTION_LOGIN_SUFFIX} (RouterOS console options appended to the user
  * name; default {@value #DEFAULT_LOGIN_SUFFIX}: no colours, no terminal detection, a 511 column by

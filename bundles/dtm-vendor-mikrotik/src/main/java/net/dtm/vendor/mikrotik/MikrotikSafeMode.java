@@ -14,8 +14,9 @@ import net.dtm.spi.config.ConfigSession;
  * read back. Safe mode has no timer, so {@code timeout} is not used: the change lives as long as the
  * session does, the core's own timer decides, and if the core dies its connection drops and RouterOS
  * undoes the change. When another session holds safe mode (RouterOS asks whether to hijack it),
- * arming answers "don't take it" and falls back to a snapshot of DTM's tagged objects, restored by
- * commands at revert; the log says which net is in use.
+ * arming answers "don't take it" and refuses (rejected = false, so a later retry can succeed): any
+ * change made while another session holds safe mode is undone by RouterOS when that session unrolls
+ * or drops, so a change DTM confirmed then could vanish without the core learning of it.
  */
 final class MikrotikSafeMode implements CommitConfirmBehaviour {
 

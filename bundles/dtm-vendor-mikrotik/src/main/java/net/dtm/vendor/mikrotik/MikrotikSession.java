@@ -18,11 +18,13 @@ import net.dtm.spi.config.ConfigSession;
 import net.dtm.spi.config.TunnelIntent;
 
 /**
- * A session on one RouterOS device over its SSH terminal. Reads run terse exports
+ * A session on one RouterOS device over its SSH terminal. Reads run exports and prints
  * ({@link RunningStateReader}); a batch is sent line by line and stops at the first line the device
  * answers with an error. It also holds the state of the rollback net armed through
- * {@link MikrotikSafeMode}: RouterOS safe mode, or a {@link TaggedSnapshot} where safe mode is held
- * by another session. Closing never logs out, so a change still in safe mode is undone by RouterOS.
+ * {@link MikrotikSafeMode}: RouterOS safe mode, and nothing else. Where safe mode cannot be taken
+ * (another session holds it) nothing is changed: RouterOS undoes every change made while another
+ * session holds safe mode when that session unrolls or drops, so a change DTM confirmed then could
+ * vanish unseen. Closing never logs out, so a change still in safe mode is undone by RouterOS.
  */
 final class MikrotikSession implements ConfigSession {
     private static final Logger LOG = LoggerFactory.getLogger(MikrotikSession.class);
@@ -31,14 +33,13 @@ final class MikrotikSession implements ConfigSession {
     private static final Pattern VERSION = Pattern.compile("(?m)^\\s*version:\\s*((\\d+)\\.(\\d+)\\S*)");
 
     /** Which rollback net is armed. */
-    enum Net { NONE, SAFE_MODE, SNAPSHOT }
+    enum Net { NONE, SAFE_MODE }
 
     private final RouterOsTerminal terminal;
     private final RunningStateReader reader;
     /** The release the router reports, read once a session. */
     private String version;
     private Net net = Net.NONE;
-    private TaggedSnapshot snapshot;
     /** The last export, reused until this session sends anything else (check, then read, one round trip). */
     private List<String> cachedMenus = List.of();
     private String cachedExport;
@@ -111,9 +112,6 @@ final class MikrotikSession implements ConfigSession {
         if (net == Net.SAFE_MODE) {
             LOG.warn("mikrotik {}: session closed with an unconfirmed change in safe mode; RouterOS undoes it",
                     terminal.where());
-        } else if (net == Net.SNAPSHOT) {
-            LOG.warn("mikrotik {}: session closed with an unconfirmed change and no safe mode; the change stays "
-                    + "until the core restores its snapshot", terminal.where());
         }
         terminal.close();
     }
@@ -146,7 +144,13 @@ final class MikrotikSession implements ConfigSession {
 
     // ------------------------------------------------------------------ rollback net (MikrotikSafeMode)
 
-    /** Enters safe mode, or takes a snapshot when another session holds it. */
+    /**
+     * Enters safe mode. Refuses (rejected = false: a later retry can succeed) when another session
+     * holds it: taking it over would unroll or adopt an operator's work, and changing the router
+     * under their safe mode would tie DTM's change to their session, undone with it unseen. Refuses
+     * too when the device does not show safe mode after Ctrl-X for any other reason (RouterOS
+     * documents none; the device's answer is quoted): there is no other net DTM trusts.
+     */
     void arm() throws ConfigException {
         cachedExport = null;
         if (net != Net.NONE) {
@@ -156,19 +160,17 @@ final class MikrotikSession implements ConfigSession {
             String out = terminal.keys(RouterOsTerminal.CTRL_X);
             if (!terminal.inSafeMode() && terminal.asksHijack()) {
                 // Another session holds safe mode: never take it from an operator ("d" = don't take it).
-                out = out + "\n" + terminal.send("d");
+                terminal.send("d");
                 if (terminal.asksHijack()) {
-                    throw new ConfigException("mikrotik " + terminal.where()
-                            + ": the device keeps asking whether to take safe mode from another session", false);
+                    terminal.keys(RouterOsTerminal.CTRL_C);
                 }
+                LOG.warn("mikrotik {}: another session holds safe mode; nothing changed", terminal.where());
+                throw new ConfigException("another session holds safe mode on " + terminal.where()
+                        + "; DTM changes nothing until it is released", false);
             }
             if (!terminal.inSafeMode()) {
-                snapshot = TaggedSnapshot.take(this::export);
-                net = Net.SNAPSHOT;
-                LOG.warn("mikrotik {}: safe mode not available ({}); rollback net is a snapshot of {} DTM objects. "
-                        + "While another session holds safe mode, RouterOS undoes this change too if that session "
-                        + "ends abnormally", terminal.where(), firstLine(out), snapshot.size());
-                return;
+                throw new ConfigException("mikrotik " + terminal.where() + " did not enter safe mode after Ctrl-X ("
+                        + firstLine(out) + "); DTM changes nothing without it", false);
             }
         }
         net = Net.SAFE_MODE;
@@ -176,12 +178,11 @@ final class MikrotikSession implements ConfigSession {
                 terminal.where());
     }
 
-    /** Keeps the change: leaves safe mode, or drops the snapshot. */
+    /** Keeps the change: leaves safe mode. */
     void confirmChange() throws ConfigException {
         cachedExport = null;
         Net was = net;
         net = Net.NONE;
-        snapshot = null;
         if (was == Net.SAFE_MODE) {
             terminal.send(""); // a fresh prompt: another session may have taken safe mode since the last line
             if (!terminal.inSafeMode()) {
@@ -195,12 +196,10 @@ final class MikrotikSession implements ConfigSession {
                 throw new ConfigException("mikrotik " + terminal.where() + ": the device did not leave safe mode", false);
             }
             LOG.info("mikrotik {}: change kept, safe mode left", terminal.where());
-        } else if (was == Net.SNAPSHOT) {
-            LOG.info("mikrotik {}: change kept, snapshot dropped", terminal.where());
         }
     }
 
-    /** Undoes the change: ends the connection in safe mode and logs in again, or restores the snapshot. */
+    /** Undoes the change: ends the connection in safe mode and logs in again. */
     void revertChange() throws ConfigException {
         cachedExport = null;
         Net was = net;
@@ -209,12 +208,6 @@ final class MikrotikSession implements ConfigSession {
             LOG.warn("mikrotik {}: reverting by ending the session in safe mode (Ctrl-D), then logging in again",
                     terminal.where());
             terminal.dropAndReconnect();
-        } else if (was == Net.SNAPSHOT) {
-            TaggedSnapshot kept = snapshot;
-            snapshot = null;
-            List<String> commands = kept.restoreFrom(TaggedSnapshot.take(this::export));
-            LOG.warn("mikrotik {}: reverting from the snapshot with {} lines", terminal.where(), commands.size());
-            apply(commands);
         } else {
             throw new ConfigException("mikrotik " + terminal.where() + ": nothing armed to revert", false);
         }

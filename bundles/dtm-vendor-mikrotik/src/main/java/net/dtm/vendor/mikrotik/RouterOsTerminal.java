@@ -29,7 +29,9 @@ final class RouterOsTerminal implements AutoCloseable {
             "(?:\\[[^\\]\\r\\n]+@[^\\]\\r\\n]+\\] ?[^\\r\\n<>]*(?:>|<SAFE>)|\\[u/r/d\\]:) ?$");
     /** Ctrl-X: enters or leaves safe mode. */
     static final String CTRL_X = "\u0018";
-    /** Ctrl-D: ends the session, undoing the changes made in safe mode. */
+    /** Ctrl-C: abandons a question. */
+    static final String CTRL_C = "\u0003";
+        /** Ctrl-D: ends the session, undoing the changes made in safe mode. */
     static final String CTRL_D = "\u0004";
 
     private final SshConnector connector;
