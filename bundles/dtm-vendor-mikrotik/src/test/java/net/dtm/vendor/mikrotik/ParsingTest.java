@@ -1,6 +1,8 @@
 package net.dtm.vendor.mikrotik;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -8,6 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import net.dtm.spi.config.ConfigException;
+import net.dtm.spi.config.TunnelIntent;
 
 class ParsingTest {
 
@@ -36,6 +41,30 @@ class ParsingTest {
         assertEquals(2, e.size());
         assertEquals("100", e.get(0).get("vni").orElseThrow());
         assertEquals("/ip route", e.get(1).menu());
+    }
+
+    @Test
+    void localAddressesComeFromPrintTerseDynamicOnesIncludedDisabledAndInvalidOnesNot() throws Exception {
+        String out = "/ip address add address=192.0.2.1/24 interface=ether1 network=192.0.2.0\n"
+                + " 0    address=192.0.2.1/24 interface=ether1 network=192.0.2.0 actual-interface=ether1\r\n"
+                + " 1 D  address=203.0.113.7/24 network=203.0.113.0 interface=lte1 actual-interface=lte1\n"
+                + " 2 X  address=198.51.100.9/24 interface=ether2\n"
+                + " 3    ;;; was address=9.9.9.9/32 before\n"
+                + "      address=192.0.2.50/32 interface=ether1\n"
+                + " 4 I  address=192.0.2.60/32 interface=*5\n"
+                + " 0 DL address=2001:db8:77::7/64 from-pool=\"\" interface=lte1 advertise=no\n";
+        RunningStateReader reader = new RunningStateReader(commands -> out);
+        assertEquals(List.of(Lab.ip("192.0.2.1"), Lab.ip("203.0.113.7"), Lab.ip("192.0.2.50"), Lab.ip("2001:db8:77::7")),
+                reader.addresses());
+    }
+
+    @Test
+    void aVerboseExportWithoutThePortIsNotReadAsADefault() {
+        RunningStateReader reader = new RunningStateReader(
+                commands -> "/interface vxlan add comment=dtm:d0 mtu=1500 name=d0 vni=5\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> reader.read("d0", TunnelIntent.Role.DEVICE));
+        assertTrue(e.getMessage().contains("export verbose shows no port"), e.getMessage());
+        assertFalse(e.rejected());
     }
 
     @Test
