@@ -16,7 +16,9 @@ import net.dtm.config.ssh.testkit.EmulatedShell;
  * {@value #SAFE_MODE_HISTORY} changes release safe mode without undoing anything.
  * <p>
  * It starts with {@code ether1} (192.0.2.1/24, 2001:db8::1/64), a static default route and an
- * operator's own VXLAN interface {@code customer-vx} that DTM must never touch.
+ * operator's own VXLAN interface {@code customer-vx} that DTM must never touch, running RouterOS
+ * 7.16.1 ({@link #version(String)}, {@link #vxlanDefaultPort(int)} and {@link #dynamicAddress}
+ * change that for a test).
  */
 public final class RouterOsEmulator implements EmulatedDevice {
 

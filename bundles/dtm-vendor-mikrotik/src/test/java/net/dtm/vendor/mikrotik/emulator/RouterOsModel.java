@@ -15,11 +15,17 @@ import java.util.regex.Pattern;
 import net.dtm.api.Cidr;
 
 /**
- * The configuration of an emulated RouterOS 7 router: identity, interfaces (ethernet, vxlan with
- * vteps, gre, ipip), IPv4/IPv6 addresses and static routes, with RouterOS's property schemas,
- * defaults, value checks and error texts. Exports leave out properties at their default (routes
- * print their v7 defaults, addresses their network), as RouterOS does. Not thread-safe: the
- * emulator serialises access.
+ * The configuration of an emulated RouterOS 7 router: identity, release, interfaces (ethernet,
+ * vxlan with vteps, gre, ipip), IPv4/IPv6 addresses (static, and dynamic ones the router added
+ * itself) and static routes, with RouterOS's property schemas, defaults, value checks and error
+ * texts. As in the current RouterOS 7 documentation a VTEP has interface, remote-ip and comment
+ * only (no port: "expected end of command"), and the VXLAN interface's port defaults to 4789 (8472
+ * can be chosen, as older releases had it). Exports leave out properties at their default (routes
+ * print their v7 defaults, addresses their network) and dynamic items; {@code export verbose}
+ * prints defaults too; {@code print terse} prints every item with its flags (X, D). Not checked
+ * against a real router: the exact column layout of {@code print terse}, the order of properties
+ * and which unset values verbose export prints as {@code ""}. Not thread-safe: the emulator
+ * serialises access.
  */
 final class RouterOsModel {
 
