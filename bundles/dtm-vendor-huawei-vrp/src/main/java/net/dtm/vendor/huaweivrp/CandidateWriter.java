@@ -32,7 +32,6 @@ final class CandidateWriter {
 
     private final VrpCli cli;
     private final RunningConfigReader reader;
-    private final TunnelNumbers numbers;
     private final String where;
 
     private Optional<Duration> armed = Optional.empty();
@@ -41,10 +40,9 @@ final class CandidateWriter {
     private boolean inSubView;
     private boolean inSystemView;
 
-    CandidateWriter(VrpCli cli, RunningConfigReader reader, TunnelNumbers numbers, String where) {
+    CandidateWriter(VrpCli cli, RunningConfigReader reader, String where) {
         this.cli = cli;
         this.reader = reader;
-        this.numbers = numbers;
         this.where = where;
     }
 
@@ -98,19 +96,14 @@ final class CandidateWriter {
     }
 
     /**
-     * The lines to send: placeholders resolved, and before each {@code undo interface} the static
-     * routes through that interface taken off (VRP keeps them after the interface is gone).
+     * The lines to send: the core's lines as rendered, and before each {@code undo interface} the
+     * static routes through that interface taken off (VRP keeps them after the interface is gone);
+     * those extra lines are logged, since the core's history shows only its own.
      */
     private List<String> expand(List<String> commands) throws ConfigException {
         List<String> out = new ArrayList<>();
         List<StaticRoute> routes = null;
-        for (String command : commands) {
-            String line;
-            try {
-                line = VrpSyntax.resolve(command, numbers);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage(), true);
-            }
+        for (String line : commands) {
             if (line.startsWith("undo interface ")) {
                 String iface = line.substring("undo interface ".length()).strip();
                 if (routes == null) {
@@ -118,8 +111,11 @@ final class CandidateWriter {
                 }
                 for (StaticRoute r : routes) {
                     if (r.outInterface().equalsIgnoreCase(iface)) {
-                        out.add("undo " + VrpRoutes.destination(r.prefix()) + " " + r.outInterface()
-                                + r.nextHop().map(h -> " " + VrpSyntax.address(h)).orElse(""));
+                        String undo = "undo " + VrpRoutes.destination(r.prefix()) + " " + r.outInterface()
+                                + r.nextHop().map(h -> " " + VrpSyntax.address(h)).orElse("");
+                        LOG.info("huawei-vrp {}: before '{}' also sending '{}' (VRP keeps a static route after its interface is gone)",
+                                where, line, undo);
+                        out.add(undo);
                     }
                 }
             }

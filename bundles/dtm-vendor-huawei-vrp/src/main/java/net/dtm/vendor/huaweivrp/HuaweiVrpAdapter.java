@@ -23,7 +23,8 @@ import net.dtm.spi.config.ssh.SshConnector;
  * routes, on a VRP 8 device in two-stage commit mode reached over SSH through the
  * {@link SshConnector} service. Changes go through the device's candidate and {@code commit trial}
  * ({@link CommitConfirmBehaviour}), so the device rolls a change back by itself if DTM never
- * confirms it. Target options: {@code tunnel.base}, {@code command.timeout} (see {@link VrpTarget}).
+ * confirms it. The tunnel numbers start at the adapter's {@code tunnel.base} (configuration
+ * {@value HuaweiVrpAdapterComponent#PID}); target option {@code command.timeout.seconds} (see {@link VrpTarget}).
  */
 public final class HuaweiVrpAdapter implements VendorAdapter {
 
@@ -31,16 +32,29 @@ public final class HuaweiVrpAdapter implements VendorAdapter {
     public static final String VENDOR = "huawei-vrp";
 
     private final SshConnector connector;
-    private final Map<Class<? extends Behaviour>, Behaviour> behaviours = Map.of(
-            TunnelInterfaceBehaviour.class, new VrpTunnelInterfaces(),
-            AddressingBehaviour.class, new VrpAddressing(),
-            RouteBehaviour.class, new VrpRoutes(),
-            LinkSettingsBehaviour.class, new VrpLinkSettings(),
-            CommitConfirmBehaviour.class, new VrpCommitConfirm());
+    private final TunnelNumbers numbers;
+    private final Map<Class<? extends Behaviour>, Behaviour> behaviours;
 
-    /** The adapter connecting through {@code connector}. */
-    public HuaweiVrpAdapter(SshConnector connector) {
+    /**
+     * The adapter connecting through {@code connector} and numbering tunnels from {@code tunnelBase}
+     * ({@code dtm7} is {@code Tunnel0/0/<tunnelBase + 7>}).
+     *
+     * @throws IllegalArgumentException if {@code tunnelBase} is outside 0..65535
+     */
+    public HuaweiVrpAdapter(SshConnector connector, long tunnelBase) {
         this.connector = Objects.requireNonNull(connector, "connector");
+        this.numbers = new TunnelNumbers(tunnelBase);
+        this.behaviours = Map.of(
+                TunnelInterfaceBehaviour.class, new VrpTunnelInterfaces(numbers),
+                AddressingBehaviour.class, new VrpAddressing(numbers),
+                RouteBehaviour.class, new VrpRoutes(numbers),
+                LinkSettingsBehaviour.class, new VrpLinkSettings(numbers),
+                CommitConfirmBehaviour.class, new VrpCommitConfirm());
+    }
+
+    /** The adapter with the default tunnel base, {@value TunnelNumbers#DEFAULT_BASE}. */
+    public HuaweiVrpAdapter(SshConnector connector) {
+        this(connector, TunnelNumbers.DEFAULT_BASE);
     }
 
     @Override
@@ -56,13 +70,13 @@ public final class HuaweiVrpAdapter implements VendorAdapter {
     /**
      * Connects and turns paging off (the system view is entered on the first change).
      *
-     * @throws ConfigException if the target is local or has unknown options (rejected), the device
+     * @throws ConfigException if the target is local, has unknown options or another tunnel.base (rejected), the device
      *                         cannot be reached or logged into, its host key changed, or it is not in
      *                         two-stage commit mode
      */
     @Override
     public ConfigSession open(DeviceTarget target) throws ConfigException {
-        VrpTarget settings = VrpTarget.of(target);
+        VrpTarget settings = VrpTarget.of(target, numbers);
         String where = target.host() + (target.port() != 0 ? ":" + target.port() : "");
         SshConnection connection = connector.connect(target);
         try {

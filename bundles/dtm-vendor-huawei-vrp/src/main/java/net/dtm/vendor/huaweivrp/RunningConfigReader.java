@@ -48,15 +48,25 @@ final class RunningConfigReader {
         if (config == null || !config.ownedBy(name)) {
             return Optional.empty();
         }
+        if (!config.unreadable().isEmpty()) {
+            throw new ConfigException("huawei-vrp device " + where + ": " + iface + " (DTM's " + name + ") has configuration lines "
+                    + "DTM cannot read (" + String.join(", ", config.unreadable().stream().map(w -> "'" + w + " ...'").toList())
+                    + "); nothing is changed until they are corrected or the interface is removed by hand", false);
+        }
         List<StaticRoute> routes = routes().stream().filter(r -> r.outInterface().equalsIgnoreCase(iface)).toList();
         return Optional.of(config.toIntent(name, role, routes));
     }
 
-    /** See {@link net.dtm.spi.config.ConfigSession#list}: the intent names in DTM's descriptions. */
+    /**
+     * See {@link net.dtm.spi.config.ConfigSession#list}: the intent names in DTM's descriptions, of
+     * tunnels at the number their name maps to. A description {@code dtm:<name>} on another tunnel
+     * (copied by hand, or left from another {@code tunnel.base}) is not the interface DTM would
+     * address by that name, and is not listed: the core would otherwise take it for a stray of its own.
+     */
     List<String> list(String prefix) throws ConfigException {
         TreeSet<String> names = new TreeSet<>();
         for (TunnelConfig c : tunnels().values()) {
-            c.owner().filter(n -> n.startsWith(prefix)).ifPresent(names::add);
+            c.owner().filter(n -> n.startsWith(prefix) && numbers.isInterfaceOf(n, c.name())).ifPresent(names::add);
         }
         return List.copyOf(names);
     }
@@ -64,7 +74,9 @@ final class RunningConfigReader {
     /**
      * The tunnel number the intent maps to must be free or already the intent's own, and the local
      * outer address must be up on an interface of the device ({@code display ip interface brief},
-     * which also shows addresses a link got from DHCP or PPP).
+     * which shows the address an interface holds, also one it got from DHCP ({@code ip address
+     * dhcp-alloc}), PPP ({@code ppp-negotiate}, dialer and cellular interfaces): the running
+     * configuration does not hold those). Only reads.
      */
     List<String> check(TunnelIntent intent) throws ConfigException {
         Optional<String> problem = numbers.problem(intent.name());
@@ -82,7 +94,7 @@ final class RunningConfigReader {
                 .orElse(there.description().isEmpty() ? "it has no description" : "its description is '" + there.description() + "'");
         problems.add(iface + ", the tunnel interface '" + intent.name() + "' maps to on this device, already exists and is not "
                 + intent.name() + "'s: " + whose + "; DTM does not take over a tunnel it did not build (remove it, rename the "
-                + "intent or set the target option tunnel.base)");
+                + "intent, or set tunnel.base in configuration " + HuaweiVrpAdapterComponent.PID + ")");
         return problems;
     }
 

@@ -13,24 +13,38 @@ import net.dtm.api.TunnelType;
 import net.dtm.spi.config.TunnelIntent;
 
 /**
- * One tunnel interface as the running configuration shows it ({@code display current-configuration
- * interface Tunnel}), parsed line by line; values VRP leaves out because they are its defaults
- * read as those defaults (MTU 1500, no key, protocol none).
+ * One interface as the running configuration shows it ({@code display current-configuration
+ * interface}), parsed line by line; values VRP leaves out because they are its defaults read as
+ * those defaults (MTU 1500, no key, protocol none). Every interface of the device is parsed, the
+ * operator's too, so a line that does not parse never fails the whole parse: it is set aside in
+ * {@code unreadable} (by its first word only, the rest may be a secret), and only reading an
+ * interface DTM owns fails on it ({@link RunningConfigReader#read}).
+ *
+ * <p>VRP 8 shows a GRE key as {@code gre key plain K} when it was entered so, and as
+ * {@code gre key cipher %^%#...%^%#} otherwise (the default): that key is
+ * {@link #UNREADABLE_KEY}.
  *
  * @param name        interface name, e.g. {@code Tunnel0/0/4007}
  * @param description the description, empty if none
  * @param protocol    {@code gre}, {@code ipv4-ipv4}, ... or {@code none}
  * @param source      source address as written, empty if none (VRP also takes an interface name here)
  * @param destination destination address as written, empty if none
- * @param greKey      GRE key, 0 if none
- * @param address     inner address and prefix, if any
+ * @param greKey      GRE key, 0 if none, {@link #UNREADABLE_KEY} if it cannot be read back
+ * @param addressPrefix inner prefix, if any
+ * @param address     inner address, if any
  * @param mtu         MTU
+ * @param unreadable  the first word of each line that did not parse
  */
 record TunnelConfig(String name, String description, String protocol, String source, String destination, long greKey,
-                    Optional<Cidr> addressPrefix, Optional<InetAddress> address, int mtu) {
+                    Optional<Cidr> addressPrefix, Optional<InetAddress> address, int mtu, List<String> unreadable) {
 
     /** VRP's MTU of a tunnel interface without an {@code mtu} line. */
     static final int DEFAULT_MTU = 1500;
+    /**
+     * The key of a tunnel whose key VRP shows as cipher text: not a GRE key (0..4294967295), so it
+     * never equals an intent's and the core's diff re-applies DTM's plain key.
+     */
+    static final long UNREADABLE_KEY = -1;
 
     /** Every interface block of {@code text}, by interface name, in order. */
     static Map<String, TunnelConfig> parseAll(String text) {
@@ -67,35 +81,57 @@ record TunnelConfig(String name, String description, String protocol, String sou
         Optional<InetAddress> address = Optional.empty();
         Optional<Cidr> prefix = Optional.empty();
         int mtu = DEFAULT_MTU;
+        List<String> unreadable = new ArrayList<>();
         for (String line : body) {
             String[] w = line.split("\\s+");
-            if (line.startsWith("description ")) {
-                description = line.substring("description ".length()).strip();
-            } else if (w[0].equals("tunnel-protocol") && w.length >= 2) {
-                protocol = w[1];
-            } else if (w[0].equals("source") && w.length >= 2) {
-                source = line.substring("source ".length()).strip();
-            } else if (w[0].equals("destination") && w.length >= 2) {
-                destination = w[w.length - 1];
-            } else if (w[0].equals("gre") && w.length >= 3 && w[1].equals("key")) {
-                key = Long.parseLong(w[w.length - 1]);
-            } else if (w[0].equals("mtu") && w.length == 2) {
-                mtu = Integer.parseInt(w[1]);
-            } else if (w[0].equals("ip") && w.length == 4 && w[1].equals("address")) {
-                InetAddress a = Cidr.parseLiteral(w[2]);
-                int length = VrpSyntax.maskLength(w[3]);
-                address = Optional.of(a);
-                prefix = Optional.of(Cidr.parse(VrpSyntax.address(IntentBits.network(a, length)) + "/" + length));
-            } else if (w[0].equals("ipv6") && w.length == 3 && w[1].equals("address") && w[2].contains("/") && address.isEmpty()) {
-                // "ipv6 address FD00::1/64"; link-local, eui-64 and auto forms carry a keyword and are skipped
-                String[] a = w[2].split("/");
-                InetAddress v6 = Cidr.parseLiteral(a[0]);
-                int length = Integer.parseInt(a[1]);
-                address = Optional.of(v6);
-                prefix = Optional.of(new Cidr6(v6, length).cidr());
+            try {
+                if (line.startsWith("description ")) {
+                    description = line.substring("description ".length()).strip();
+                } else if (w[0].equals("tunnel-protocol") && w.length >= 2) {
+                    protocol = w[1];
+                } else if (w[0].equals("source") && w.length >= 2) {
+                    source = line.substring("source ".length()).strip();
+                } else if (w[0].equals("destination") && w.length >= 2) {
+                    destination = w[w.length - 1];
+                } else if (w[0].equals("gre") && w.length >= 3 && w[1].equals("key")) {
+                    key = greKey(w);
+                } else if (w[0].equals("mtu") && w.length == 2) {
+                    mtu = Integer.parseInt(w[1]);
+                } else if (w[0].equals("ip") && w.length == 4 && w[1].equals("address")) {
+                    InetAddress a = Cidr.parseLiteral(w[2]);
+                    int length = VrpSyntax.maskLength(w[3]);
+                    address = Optional.of(a);
+                    prefix = Optional.of(Cidr.parse(VrpSyntax.address(IntentBits.network(a, length)) + "/" + length));
+                } else if (w[0].equals("ipv6") && w.length == 3 && w[1].equals("address") && w[2].contains("/") && address.isEmpty()) {
+                    // "ipv6 address FD00::1/64"; link-local, eui-64 and auto forms carry a keyword and are skipped
+                    String[] a = w[2].split("/");
+                    InetAddress v6 = Cidr.parseLiteral(a[0]);
+                    int length = Integer.parseInt(a[1]);
+                    address = Optional.of(v6);
+                    prefix = Optional.of(new Cidr6(v6, length).cidr());
+                }
+            } catch (RuntimeException notOurShape) {
+                unreadable.add(w[0]);
             }
         }
-        return new TunnelConfig(name, description, protocol, source, destination, key, prefix, address, mtu);
+        return new TunnelConfig(name, description, protocol, source, destination, key, prefix, address, mtu, List.copyOf(unreadable));
+    }
+
+    /**
+     * {@code gre key plain K} → K; {@code gre key cipher TEXT} → {@link #UNREADABLE_KEY}; a bare
+     * {@code gre key K} (not shown by VRP 8, read for safety) → K.
+     *
+     * @throws IllegalArgumentException for any other shape
+     */
+    private static long greKey(String[] w) {
+        if (w.length >= 4 && w[2].equals("cipher")) {
+            return UNREADABLE_KEY;
+        }
+        String number = w.length == 4 && w[2].equals("plain") ? w[3] : w.length == 3 ? w[2] : "";
+        if (!number.matches("\\d{1,10}") || Long.parseLong(number) > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("not a GRE key");
+        }
+        return Long.parseLong(number);
     }
 
     /** An IPv6 prefix from an address and length (host bits cleared). */

@@ -12,13 +12,19 @@ import net.dtm.spi.config.AddressingBehaviour;
  */
 final class VrpAddressing implements AddressingBehaviour {
 
+    private final TunnelNumbers numbers;
+
+    VrpAddressing(TunnelNumbers numbers) {
+        this.numbers = numbers;
+    }
+
     @Override
     public List<String> addAddress(String name, InetAddress address, int prefixLength) {
         if (VrpSyntax.isIpv6(address)) {
-            return List.of("interface " + VrpSyntax.tunnel(name), "ipv6 enable",
+            return List.of("interface " + numbers.interfaceOf(name), "ipv6 enable",
                     "ipv6 address " + VrpSyntax.address(address) + "/" + prefixLength, "quit");
         }
-        return List.of("interface " + VrpSyntax.tunnel(name),
+        return List.of("interface " + numbers.interfaceOf(name),
                 "ip address " + VrpSyntax.address(address) + " " + VrpSyntax.mask(prefixLength), "quit");
     }
 
@@ -29,10 +35,10 @@ final class VrpAddressing implements AddressingBehaviour {
             return List.of();
         }
         if (VrpSyntax.isIpv6(address)) {
-            return List.of("interface " + VrpSyntax.tunnel(name),
+            return List.of("interface " + numbers.interfaceOf(name),
                     "undo ipv6 address " + VrpSyntax.address(address) + "/" + prefixLength, "quit");
         }
-        return List.of("interface " + VrpSyntax.tunnel(name),
+        return List.of("interface " + numbers.interfaceOf(name),
                 "undo ip address " + VrpSyntax.address(address) + " " + VrpSyntax.mask(prefixLength), "quit");
     }
 }

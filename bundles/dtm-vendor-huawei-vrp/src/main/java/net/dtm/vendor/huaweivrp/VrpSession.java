@@ -25,7 +25,7 @@ import net.dtm.spi.config.ssh.SshConnection;
 final class VrpSession implements ConfigSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(VrpSession.class);
-    private static final Pattern LOSS = Pattern.compile("([\\d.]+)% packet loss");
+    private static final Pattern LOSS = Pattern.compile("(\\d+(?:\\.\\d+)?)% packet loss");
 
     private final SshConnection connection;
     private final VrpCli cli;
@@ -38,7 +38,7 @@ final class VrpSession implements ConfigSession {
         this.cli = cli;
         this.where = where;
         this.reader = new RunningConfigReader(cli, target.numbers(), where);
-        this.writer = new CandidateWriter(cli, reader, target.numbers(), where);
+        this.writer = new CandidateWriter(cli, reader, where);
     }
 
     /**

@@ -2,18 +2,13 @@ package net.dtm.vendor.huaweivrp;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import net.dtm.api.Cidr;
 
 /**
- * VRP's spelling of addresses and masks, and the interface placeholder of rendered lines.
- *
- * <p>Rendered lines name a tunnel as {@code {NAME}} (the intent name in braces), not as
- * {@code Tunnel0/0/N}: the behaviours render without knowing the device, and the tunnel number
- * depends on the device's {@code tunnel.base} option. The session replaces the placeholder with
- * the device's interface just before sending ({@link #resolve}).
+ * VRP's spelling of addresses and masks, and of DTM's mark on its tunnels. Rendered lines name the
+ * tunnel by its real interface ({@code Tunnel0/0/4007}, see {@link TunnelNumbers}): the lines the
+ * core records in its history are the lines sent.
  */
 final class VrpSyntax {
 
@@ -22,30 +17,12 @@ final class VrpSyntax {
     /** Interface type and slot of VRP tunnel interfaces. */
     static final String TUNNEL_PREFIX = "Tunnel0/0/";
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.-]{1,15})\\}");
-
     private VrpSyntax() {
-    }
-
-    /** The placeholder for the tunnel of intent {@code name}. */
-    static String tunnel(String name) {
-        return "{" + name + "}";
     }
 
     /** The description that marks the tunnel of intent {@code name}. */
     static String description(String name) {
         return OWNER_PREFIX + name;
-    }
-
-    /** {@code line} with every placeholder replaced by the interface {@code numbers} maps it to. */
-    static String resolve(String line, TunnelNumbers numbers) {
-        Matcher m = PLACEHOLDER.matcher(line);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(b, Matcher.quoteReplacement(numbers.interfaceOf(m.group(1))));
-        }
-        m.appendTail(b);
-        return b.toString();
     }
 
     /** An address as VRP prints it. */

@@ -15,15 +15,19 @@ import net.dtm.spi.config.TunnelInterfaceBehaviour;
 /**
  * The tunnel interface itself, in VRP system-view lines, one interface-view block each:
  * <pre>
- * interface {NAME}
+ * interface Tunnel0/0/N      (N from the name: {@link TunnelNumbers})
  *  description dtm:NAME
  *  tunnel-protocol gre        (or ipv4-ipv4 for IPIP)
  *  source L
  *  destination R
- *  gre key K                  (GRE with a key only)
+ *  gre key plain K            (GRE with a key only)
  * quit
  * </pre>
- * ({@code {NAME}} is resolved to {@code Tunnel0/0/N} by the session: see {@link VrpSyntax}).
+ * The key is sent as {@code gre key plain K}: VRP 8 stores a key given without {@code plain} (or
+ * with {@code cipher}) encrypted and shows it as {@code gre key cipher %^%#...%^%#}, which cannot be
+ * read back; a plain key reads back as {@code gre key plain K}. A key that reads back as cipher text
+ * is {@link TunnelConfig#UNREADABLE_KEY}, which no intent has, so the core's diff re-applies DTM's
+ * key; that value is never rendered (a rollback to it leaves the key as it is).
  * GRE and IPIP only: VRP's VXLAN is built from an NVE interface and bridge domains, not a
  * point-to-point tunnel interface, and VRP has no WireGuard. The outer path is IPv4 (this adapter
  * does not render VRP's GRE over IPv6 yet, and {@link #validate} says so); GRE carries an IPv4 or
@@ -34,6 +38,12 @@ final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
 
     private static final long MAX_GRE_KEY = 0xFFFF_FFFFL;
 
+    private final TunnelNumbers numbers;
+
+    VrpTunnelInterfaces(TunnelNumbers numbers) {
+        this.numbers = numbers;
+    }
+
     @Override
     public Set<TunnelType> types() {
         return Collections.unmodifiableSet(EnumSet.of(TunnelType.GRE, TunnelType.IPIP));
@@ -41,7 +51,7 @@ final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
 
     @Override
     public List<String> validate(TunnelIntent intent) {
-        List<String> problems = new ArrayList<>(TunnelNumbers.problems(intent.name()));
+        List<String> problems = new ArrayList<>(numbers.problems(intent.name()));
         switch (intent.type()) {
             case VXLAN -> problems.add("huawei-vrp does not build VXLAN tunnels: VRP's VXLAN is an NVE interface with bridge "
                     + "domains, not a point-to-point tunnel interface; use gre or ipip");
@@ -70,11 +80,11 @@ final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
     @Override
     public List<String> create(TunnelIntent intent) {
         List<String> lines = new ArrayList<>();
-        lines.add("interface " + VrpSyntax.tunnel(intent.name()));
+        lines.add("interface " + numbers.interfaceOf(intent.name()));
         lines.add("description " + VrpSyntax.description(intent.name()));
         lines.addAll(endpoints(intent));
-        if (intent.type() == TunnelType.GRE && intent.key() != 0) {
-            lines.add("gre key " + intent.key());
+        if (intent.type() == TunnelType.GRE && settable(intent.key())) {
+            lines.add(key(intent.key()));
         }
         lines.add("quit");
         return lines;
@@ -94,22 +104,35 @@ final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
         };
     }
 
+    /** {@code gre key plain K}. */
+    static String key(long key) {
+        return "gre key plain " + key;
+    }
+
+    /** A key DTM can write: 1..4294967295 (0 is none, {@link TunnelConfig#UNREADABLE_KEY} is a key DTM cannot know). */
+    private static boolean settable(long key) {
+        return key > 0 && key <= MAX_GRE_KEY;
+    }
+
     /**
      * In place: the key is taken off first when it goes away or the protocol changes (a key belongs
-     * to GRE), then protocol, source and destination are set again, then the new key.
+     * to GRE), then protocol, source and destination are set again, then the new key. A wanted key
+     * DTM cannot know (a snapshot whose key was cipher text) leaves the running key as it is.
      */
     @Override
     public List<String> update(TunnelIntent wanted, TunnelIntent running) {
         List<String> lines = new ArrayList<>();
-        lines.add("interface " + VrpSyntax.tunnel(wanted.name()));
+        lines.add("interface " + numbers.interfaceOf(wanted.name()));
+        boolean keep = wanted.type() == TunnelType.GRE && running.type() == TunnelType.GRE
+                && wanted.key() == TunnelConfig.UNREADABLE_KEY;
         boolean runningKey = running.type() == TunnelType.GRE && running.key() != 0;
-        boolean wantedKey = wanted.type() == TunnelType.GRE && wanted.key() != 0;
-        if (runningKey && (!wantedKey || running.key() != wanted.key())) {
+        boolean wantedKey = wanted.type() == TunnelType.GRE && settable(wanted.key());
+        if (!keep && runningKey && (!wantedKey || running.key() != wanted.key())) {
             lines.add("undo gre key");
         }
         lines.addAll(endpoints(wanted));
         if (wantedKey && (!runningKey || running.key() != wanted.key())) {
-            lines.add("gre key " + wanted.key());
+            lines.add(key(wanted.key()));
         }
         lines.add("quit");
         return lines;
@@ -126,6 +149,6 @@ final class VrpTunnelInterfaces implements TunnelInterfaceBehaviour {
      */
     @Override
     public List<String> delete(String name) {
-        return List.of("undo interface " + VrpSyntax.tunnel(name));
+        return List.of("undo interface " + numbers.interfaceOf(name));
     }
 }

@@ -207,24 +207,40 @@ class HuaweiVrpSessionTest {
         Transaction t = core.set(target, Samples.ipip("dtm7"));
         assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
         assertInSync(Samples.ipip("dtm7"));
-        assertFalse(t.commands().contains("undo interface {dtm7}"), t.commands().toString());
+        assertFalse(t.commands().contains("undo interface Tunnel0/0/4007"), t.commands().toString());
+        assertTrue(t.commands().contains("interface Tunnel0/0/4007") && t.commands().contains("undo gre key"), t.commands().toString());
         t = core.set(target, Samples.gre("dtm7", 99));
         assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
         assertInSync(Samples.gre("dtm7", 99));
     }
 
     @Test
-    void listNamesDtmsTunnelsByPrefixAndTheBaseMovesThem() throws Exception {
-        DeviceTarget based = Samples.target("vrp-1.lab", 22, Map.of("tunnel.base", "100"));
-        assertEquals(Transaction.Result.CONFIRMED, core.set(based, Samples.gre("dtm7", 0)).result());
-        Transaction second = core.set(based, Samples.intent("dtx2", net.dtm.api.TunnelType.IPIP, 0, "10.220.0.5", 30, "10.220.0.6",
-                1400));
-        assertEquals(Transaction.Result.CONFIRMED, second.result(), second.detail());
-        assertTrue(device.runningConfig().contains("interface Tunnel0/0/107"), device.runningConfig());
-        try (ConfigSession s = adapter.open(based)) {
-            assertEquals(List.of("dtm7"), s.list("dtm"));
-            assertEquals(List.of("dtm7", "dtx2"), s.list("dt"));
+    void listNamesDtmsTunnelsByPrefixAndTheAdaptersBaseMovesThem() throws Exception {
+        HuaweiVrpAdapter based = new HuaweiVrpAdapter(ssh, 100);
+        try (Core other = new Core(based)) {
+            Transaction first = other.set(target, Samples.gre("dtm7", 0));
+            assertEquals(Transaction.Result.CONFIRMED, first.result(), first.detail());
+            assertTrue(first.commands().contains("interface Tunnel0/0/107"), "the history shows the line sent: " + first.commands());
+            Transaction second = other.set(target, Samples.intent("dtx2", net.dtm.api.TunnelType.IPIP, 0, "10.220.0.5", 30,
+                    "10.220.0.6", 1400));
+            assertEquals(Transaction.Result.CONFIRMED, second.result(), second.detail());
+            assertTrue(device.runningConfig().contains("interface Tunnel0/0/107"), device.runningConfig());
+            try (ConfigSession s = based.open(target)) {
+                assertEquals(List.of("dtm7"), s.list("dtm"));
+                assertEquals(List.of("dtm7", "dtx2"), s.list("dt"));
+            }
+            try (ConfigSession s = adapter.open(target)) {
+                assertEquals(List.of(), s.list("dt"), "with base 4000, Tunnel0/0/107 is not where dtm7 lives");
+            }
         }
+    }
+
+    @Test
+    void aDeviceWhoseOptionsCarryAnotherTunnelBaseFailsBeforeAnythingIsSent() throws Exception {
+        Transaction t = core.set(Samples.target("vrp-1.lab", 22, Map.of("tunnel.base", "100")), sample);
+        assertEquals(Transaction.Result.FAILED, t.result(), t.detail());
+        assertTrue(t.detail().contains("tunnel.base=100") && t.detail().contains("net.dtm.vendor.huaweivrp"), t.detail());
+        assertEquals(List.of(), ssh.sent);
     }
 
     @Test
@@ -255,5 +271,87 @@ class HuaweiVrpSessionTest {
         assertTrue(t.detail().contains("ends with no number"), t.detail());
         List<String> sent = new ArrayList<>(ssh.sent);
         assertEquals(List.of(), sent, "nothing reached the device");
+    }
+
+    // ------------------------------------------------------------------ review findings
+
+    /** Another operator types {@code lines} on the device in a session of their own. */
+    private void operator(String... lines) {
+        net.dtm.config.ssh.testkit.EmulatedShell s = device.openShell();
+        for (String l : lines) {
+            s.line(l);
+        }
+        device.sessionEnded(s);
+    }
+
+    @Test
+    void anOperatorsKeyedTunnelShownAsCipherDoesNotBreakReadListOrCheck() throws Exception {
+        operator("system-view", "interface Tunnel0/0/1", "description to the lab", "tunnel-protocol gre", "source 192.0.2.1",
+                "destination 203.0.113.9", "gre key 99", "quit", "commit");
+        assertTrue(device.runningConfig().contains(" gre key cipher %^%#"), "VRP 8 keeps the key encrypted: " + device.runningConfig());
+        Transaction t = core.set(target, sample);
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertInSync(sample);
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(List.of("dtm7"), s.list("dtm"));
+            assertEquals(List.of(), s.check(sample));
+        }
+        assertTrue(device.runningConfig().contains(" gre key plain 4711"), "DTM sends its key as plain: " + device.runningConfig());
+        assertTrue(t.commands().contains("gre key plain 4711"), t.commands().toString());
+    }
+
+    @Test
+    void aDtmTunnelWhoseKeyReadsAsCipherIsReappliedWithThePlainKey() throws Exception {
+        // as an earlier adapter left it: "gre key 4711", which VRP 8 stores and shows as cipher text
+        operator("system-view", "interface Tunnel0/0/4007", "description dtm:dtm7", "tunnel-protocol gre", "source 192.0.2.1",
+                "destination 198.51.100.7", "gre key 4711", "ip address 10.220.0.1 30", "mtu 1400", "quit",
+                "ip route-static 10.221.0.0 255.255.0.0 Tunnel0/0/4007 10.220.0.2", "commit");
+        assertTrue(device.runningConfig().contains(" gre key cipher %^%#"), device.runningConfig());
+        Transaction t = core.set(target, sample);
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertTrue(t.commands().contains("undo gre key") && t.commands().contains("gre key plain 4711"), t.commands().toString());
+        assertTrue(device.runningConfig().contains(" gre key plain 4711") && !device.runningConfig().contains("cipher"),
+                device.runningConfig());
+        Transaction again = core.manager.apply(sample.name(), "test", false);
+        assertEquals(Transaction.Result.NO_CHANGE, again.result(), again.detail());
+    }
+
+    @Test
+    void aDtmDescriptionCopiedOntoAnotherTunnelIsNeitherListedNorTouched() throws Exception {
+        operator("system-view", "interface Tunnel0/0/1", "description dtm:dtm7", "quit", "commit");
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(List.of(), s.list("dtm"), "Tunnel0/0/1 is not the interface dtm7 maps to");
+            assertEquals(Optional.empty(), s.read("dtm7", TunnelIntent.Role.DEVICE));
+        }
+        assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
+        assertEquals(Transaction.Result.CONFIRMED, core.remove(sample.name()).result());
+        assertTrue(device.runningConfig().contains("interface Tunnel0/0/1\n description dtm:dtm7"), device.runningConfig());
+    }
+
+    @Test
+    void aLocalOuterAddressFromDhcpOrPppIsSeenByTheCheck() throws Exception {
+        device.commitDynamicInterface("GigabitEthernet0/0/2", "dhcp-alloc", "100.64.7.9", "255.255.255.0");
+        device.commitDynamicInterface("Dialer1", "ppp-negotiate", "100.70.0.2", "255.255.255.255");
+        assertTrue(device.runningConfig().contains(" ip address dhcp-alloc") && !device.runningConfig().contains("100.64.7.9"),
+                "the leased address is not in the configuration");
+        Transaction t = core.set(target, sample.withLocalOuter(net.dtm.api.Cidr.parseLiteral("100.64.7.9")));
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        Transaction ppp = core.set(target, Samples.intent("dtm8", net.dtm.api.TunnelType.GRE, 0, "10.220.0.5", 30, "10.220.0.6", 1400)
+                .withLocalOuter(net.dtm.api.Cidr.parseLiteral("100.70.0.2")));
+        assertEquals(Transaction.Result.CONFIRMED, ppp.result(), ppp.detail());
+    }
+
+    @Test
+    void checkOnlyReads() throws Exception {
+        device.commitForeignTunnel("Tunnel0/0/4007", "to the lab");
+        List<Long> commits = device.commitIds();
+        String before = device.runningConfig();
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(1, s.check(sample).size());
+            assertEquals(List.of(), s.check(Samples.gre("dtm9", 0)));
+        }
+        assertTrue(ssh.sent.stream().allMatch(l -> l.startsWith("display ") || l.equals("screen-length 0 temporary")), ssh.sent.toString());
+        assertEquals(commits, device.commitIds());
+        assertEquals(before, device.runningConfig());
     }
 }

@@ -122,4 +122,57 @@ class ParsingTest {
                 "Error: The interface does not exist."));
         assertEquals(Optional.empty(), VrpCli.refusal("[~R]", "commit", "Info: The trial commit was confirmed."));
     }
+
+    @Test
+    void greKeysInThePlainAndCipherFormsVrp8Shows() {
+        Map<String, TunnelConfig> all = TunnelConfig.parseAll(String.join("\n",
+                "#",
+                "interface Tunnel0/0/1",
+                " description to the lab",
+                " tunnel-protocol gre",
+                " gre key cipher %^%#L&'k!Xk~R5(4e=Pq]vR1=,b$+N_w#%^%#",
+                "#",
+                "interface Tunnel0/0/4007",
+                " description dtm:dtm7",
+                " tunnel-protocol gre",
+                " source 192.0.2.1",
+                " destination 198.51.100.7",
+                " gre key plain 4711",
+                "#",
+                "interface Tunnel0/0/4008",
+                " description dtm:dtm8",
+                " tunnel-protocol gre",
+                " source 192.0.2.1",
+                " destination 198.51.100.8",
+                " gre key cipher %^%#L&'k!Xk~R5(4e=Pq]vR1=,b$+N_w#%^%#",
+                "#",
+                "return"));
+        assertEquals(List.of("Tunnel0/0/1", "Tunnel0/0/4007", "Tunnel0/0/4008"), List.copyOf(all.keySet()));
+        assertEquals(4711, all.get("Tunnel0/0/4007").toIntent("dtm7", TunnelIntent.Role.DEVICE, List.of()).key());
+        assertEquals(-1, all.get("Tunnel0/0/4008").toIntent("dtm8", TunnelIntent.Role.DEVICE, List.of()).key(),
+                "a key DTM cannot read back reads as -1, which no intent has: the diff re-applies DTM's key");
+    }
+
+    @Test
+    void aLineThatDoesNotParseSpoilsOnlyItsOwnInterface() {
+        Map<String, TunnelConfig> all = TunnelConfig.parseAll(String.join("\n",
+                "interface Tunnel0/0/1",
+                " description operator's",
+                " mtu 99999999999",
+                " ip address 10.1.1.1 255.0.255.0",
+                " gre key 12345678901234567890",
+                "#",
+                "interface GigabitEthernet0/0/2",
+                " ip address dhcp-alloc",
+                "#",
+                "interface Tunnel0/0/4007",
+                " description dtm:dtm7",
+                " tunnel-protocol gre",
+                " source 192.0.2.1",
+                " destination 198.51.100.7",
+                "#"));
+        assertEquals(List.of("Tunnel0/0/1", "GigabitEthernet0/0/2", "Tunnel0/0/4007"), List.copyOf(all.keySet()));
+        assertEquals("operator's", all.get("Tunnel0/0/1").description());
+        assertEquals(TunnelType.GRE, all.get("Tunnel0/0/4007").toIntent("dtm7", TunnelIntent.Role.DEVICE, List.of()).type());
+    }
 }

@@ -371,7 +371,7 @@ final class VrpCommands {
             case "tunnel-protocol" -> {
                 if (undo) {
                     i.protocol = "none";
-                    i.greKey = 0;
+                    i.keyed = false;
                     return none(l, k + 1);
                 }
                 if (l.size() <= k + 1) {
@@ -382,7 +382,7 @@ final class VrpCommands {
                     return Optional.of(l.wrong(k + 1));
                 }
                 if (!p.equals("gre")) {
-                    i.greKey = 0;
+                    i.keyed = false;
                 }
                 i.protocol = p;
                 return none(l, k + 2);
@@ -422,26 +422,83 @@ final class VrpCommands {
                     return Optional.of(CommandLine.plain("The tunnel protocol is not GRE."));
                 }
                 if (undo) {
+                    i.keyed = false;
                     i.greKey = 0;
+                    i.keyPlain = false;
+                    i.keyCipher = "";
                     return none(l, k + 2);
                 }
-                int v = k + 2;
-                if (l.word(v).equalsIgnoreCase("plain")) {
-                    v++;
-                }
-                if (l.size() <= v) {
-                    return Optional.of(l.incomplete());
-                }
-                if (!l.word(v).matches("\\d{1,10}") || Long.parseLong(l.word(v)) > 0xFFFF_FFFFL) {
-                    return Optional.of(l.wrong(v));
-                }
-                i.greKey = Long.parseLong(l.word(v));
-                return none(l, v + 1);
+                return greKey(i, l, k + 2);
             }
             default -> {
                 return Optional.of(l.unrecognized(k));
             }
         }
+    }
+
+    /**
+     * {@code gre key { plain K | [ cipher ] K }} (K 0..4294967295): a plain key is stored and shown
+     * as {@code gre key plain K}; any other is stored encrypted and shown as
+     * {@code gre key cipher %^%#...%^%#}, as VRP 8 does. {@code cipher} also takes such a cipher text back.
+     */
+    private static Optional<Refusal> greKey(VrpModel.Iface i, CommandLine l, int v) {
+        boolean plain = l.word(v).equalsIgnoreCase("plain");
+        boolean cipher = l.word(v).equalsIgnoreCase("cipher");
+        int w = plain || cipher ? v + 1 : v;
+        if (l.size() <= w) {
+            return Optional.of(l.incomplete());
+        }
+        String value = l.word(w);
+        long key;
+        if (cipher && value.startsWith(CIPHER_MARK)) {
+            Optional<Long> decoded = decipher(value);
+            if (decoded.isEmpty()) {
+                return Optional.of(l.wrong(w));
+            }
+            key = decoded.get();
+        } else if (value.matches("\\d{1,10}") && Long.parseLong(value) <= 0xFFFF_FFFFL) {
+            key = Long.parseLong(value);
+        } else {
+            return Optional.of(l.wrong(w));
+        }
+        if (l.size() > w + 1) {
+            return Optional.of(l.tooMany(w + 1));
+        }
+        i.keyed = true;
+        i.greKey = key;
+        i.keyPlain = plain;
+        i.keyCipher = plain ? "" : encipher(key, i.name);
+        return Optional.empty();
+    }
+
+    static final String CIPHER_MARK = "%^%#";
+    private static final String CIPHER_ALPHABET = "!#$&'()*+,-.:;<=";
+
+    /** VRP's reversible cipher text of {@code key}, salted by the interface (stable while the candidate is replayed). */
+    static String encipher(long key, String salt) {
+        long s = Integer.toUnsignedLong(salt.hashCode() * 0x9E3779B1);
+        String hex = String.format("%08x%08x%016x", s, key ^ s, Long.rotateLeft(s * 0x100000001B3L, 17));
+        StringBuilder b = new StringBuilder(CIPHER_MARK);
+        for (char c : hex.toCharArray()) {
+            b.append(CIPHER_ALPHABET.charAt(Character.digit(c, 16)));
+        }
+        return b.append(CIPHER_MARK).toString();
+    }
+
+    static Optional<Long> decipher(String text) {
+        if (!text.startsWith(CIPHER_MARK) || !text.endsWith(CIPHER_MARK) || text.length() != 2 * CIPHER_MARK.length() + 32) {
+            return Optional.empty();
+        }
+        StringBuilder hex = new StringBuilder();
+        for (char c : text.substring(CIPHER_MARK.length(), text.length() - CIPHER_MARK.length()).toCharArray()) {
+            int d = CIPHER_ALPHABET.indexOf(c);
+            if (d < 0) {
+                return Optional.empty();
+            }
+            hex.append(Character.forDigit(d, 16));
+        }
+        long s = Long.parseLong(hex.substring(0, 8), 16);
+        return Optional.of(Long.parseLong(hex.substring(8, 16), 16) ^ s);
     }
 
     private static Optional<Refusal> address(VrpModel m, VrpModel.Iface i, CommandLine l, int w, boolean undo) {

@@ -117,6 +117,23 @@ public final class VrpEmulator implements EmulatedDevice {
         commits.add(0, new Commit(nextCommitId++, "admin", TIME.format(clock.now()), false));
     }
 
+    /**
+     * Another operator commits interface {@code name} with a dynamic address ({@code how} is
+     * {@code dhcp-alloc} or {@code ppp-negotiate}) that has {@code leased}/{@code mask}: the
+     * configuration shows only {@code ip address dhcp-alloc}, {@code display ip interface brief} the
+     * address, as on a router whose uplink is DHCP, PPPoE or a cellular modem.
+     */
+    public synchronized void commitDynamicInterface(String name, String how, String leased, String mask) {
+        VrpModel next = running.copy();
+        VrpModel.Iface i = new VrpModel.Iface(name);
+        i.dynamic = how;
+        i.leased = leased;
+        i.mask = mask;
+        next.interfaces.put(name, i);
+        running = next;
+        commits.add(0, new Commit(nextCommitId++, "admin", TIME.format(clock.now()), false));
+    }
+
     /** Switches the device to immediate commit mode ({@code [name]} prompts, every line takes effect at once). */
     public synchronized void immediateMode() {
         twoStage = false;

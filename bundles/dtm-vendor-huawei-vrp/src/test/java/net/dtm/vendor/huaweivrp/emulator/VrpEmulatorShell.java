@@ -366,8 +366,8 @@ final class VrpEmulatorShell implements EmulatedShell {
         StringBuilder b = new StringBuilder("*down: administratively down\n^down: standby\n(l): loopback\n(s): spoofing\n\n");
         b.append(String.format("%-34s%-21s%-11s%-9s%s%n", "Interface", "IP Address/Mask", "Physical", "Protocol", "VPN"));
         for (VrpModel.Iface i : m.interfaces.values()) {
-            String address = i.address.isEmpty() ? "unassigned"
-                    : i.address + "/" + Long.bitCount(VrpCommands.ipv4(i.mask).orElseThrow()[0]);
+            String a = !i.address.isEmpty() ? i.address : i.leased;
+            String address = a.isEmpty() ? "unassigned" : a + "/" + Long.bitCount(VrpCommands.ipv4(i.mask).orElseThrow()[0]);
             boolean complete = !i.tunnel() || (!i.protocol.equals("none") && !i.source.isEmpty() && !i.destination.isEmpty());
             String physical = i.shutdown ? "*down" : "up";
             String protocol = i.shutdown || !complete ? "down" : "up";

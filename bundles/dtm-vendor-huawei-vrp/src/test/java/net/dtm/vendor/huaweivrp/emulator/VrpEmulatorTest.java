@@ -80,7 +80,15 @@ class VrpEmulatorTest {
         type(s, "commit", "interface Tunnel0/0/4000", "mtu 1500", "gre key 9", "quit", "commit");
         String t = device.runningConfig();
         assertFalse(t.contains("mtu"), "mtu 1500 is the default: " + t);
-        assertTrue(t.contains(" gre key 9"));
+        assertTrue(t.contains(" gre key cipher %^%#") && !t.contains("gre key 9"), "VRP 8 stores a key not given as plain encrypted: " + t);
+        type(s, "interface Tunnel0/0/4000", "gre key plain 9", "quit", "commit");
+        assertTrue(device.runningConfig().contains(" gre key plain 9"), device.runningConfig());
+        String cipher = t.lines().filter(l -> l.startsWith(" gre key cipher ")).findFirst().orElseThrow().substring(" gre key cipher ".length());
+        type(s, "interface Tunnel0/0/4000", "gre key cipher " + cipher, "quit", "commit");
+        assertEquals(t, device.runningConfig(), "a cipher text is taken back as the key it encrypts");
+        assertTrue(type(s, "interface Tunnel0/0/4000", "gre key plain 4294967296").contains("Wrong parameter"));
+        assertTrue(type(s, "gre key cipher %^%#nonsense%^%#").contains("Wrong parameter"));
+        type(s, "quit");
         type(s, "interface Tunnel0/0/4000", "undo gre key", "undo ip address", "undo description", "quit",
                 "undo ip route-static 10.221.0.0 255.255.0.0 Tunnel0/0/4000", "commit");
         t = device.runningConfig();

@@ -26,8 +26,17 @@ public final class VrpModel {
         String protocol = "none";
         String source = "";
         String destination = "";
+        /** GRE key; meaningful only when {@link #keyed}. */
         long greKey;
+        boolean keyed;
+        /** True when entered as {@code gre key plain K}: stored and shown in clear; else stored as cipher text. */
+        boolean keyPlain;
+        /** The cipher text VRP shows for a key not entered as plain (salted: the same key gives another text each time). */
+        String keyCipher = "";
         String address = "";
+        /** {@code dhcp-alloc} or {@code ppp-negotiate} when the address is dynamic; {@link #leased} is what it got. */
+        String dynamic = "";
+        String leased = "";
         String mask = "";
         int mtu = DEFAULT_MTU;
         boolean shutdown;
@@ -46,6 +55,11 @@ public final class VrpModel {
             c.source = source;
             c.destination = destination;
             c.greKey = greKey;
+            c.keyed = keyed;
+            c.keyPlain = keyPlain;
+            c.keyCipher = keyCipher;
+            c.dynamic = dynamic;
+            c.leased = leased;
             c.address = address;
             c.mask = mask;
             c.mtu = mtu;
@@ -75,6 +89,9 @@ public final class VrpModel {
             if (!address.isEmpty()) {
                 l.add("ip address " + address + " " + mask);
             }
+            if (!dynamic.isEmpty()) {
+                l.add("ip address " + dynamic);
+            }
             if (ipv6) {
                 l.add("ipv6 enable");
             }
@@ -90,8 +107,8 @@ public final class VrpModel {
             if (!destination.isEmpty()) {
                 l.add("destination " + destination);
             }
-            if (greKey != 0) {
-                l.add("gre key " + greKey);
+            if (keyed) {
+                l.add(keyPlain ? "gre key plain " + greKey : "gre key cipher " + keyCipher);
             }
             return l;
         }
