@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,12 +31,29 @@ final class CiscoIosSession implements ConfigSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(CiscoIosSession.class);
 
-    /** The tunnels, their descriptions and the static routes, in one round trip. */
-    static final String LIST_TUNNELS = "show running-config | include ^interface Tunnel|^ description|^ip route|^ipv6 route";
-    /** Every interface with its description and addresses. */
-    static final String LIST_ADDRESSES = "show running-config | include ^interface |^ description|^ ip address |^ ipv6 address ";
+    /**
+     * The tunnels, their descriptions and the static routes, in one round trip. Every interface line
+     * and every top-level {@code !} is kept, not only the tunnels': IOS prints the tunnels before the
+     * physical interfaces, and a description line belongs to the interface line above it, so the
+     * last tunnel must end where the next interface (or any other section) begins.
+     */
+    static final String LIST_TUNNELS = "show running-config | include ^interface |^ description|^!|^ip route|^ipv6 route";
+    /**
+     * For the check: every interface with its description, and the static secondary IPv4 addresses
+     * (which {@code show ip interface brief} leaves out).
+     */
+    static final String LIST_FOR_CHECK = "show running-config | include ^interface |^ description|^!|^ ip address .* secondary";
+    /**
+     * The IPv4 / IPv6 addresses each interface uses now, whatever gave them: a static address, DHCP
+     * ({@code ip address dhcp}), IPCP on a cellular modem ({@code ip address negotiated}), SLAAC or
+     * DHCPv6. The running configuration names none for the dynamic ones.
+     */
+    static final String IPV4_IN_USE = "show ip interface brief";
+    static final String IPV6_IN_USE = "show ipv6 interface brief";
     static final String ARCHIVE_READY = "The next archive file will be named";
     private static final Pattern MOST_RECENT = Pattern.compile("(?m)^\\s*\\d+\\s+(\\S+)\\s+<- Most Recent");
+    /** Seconds the CLI waits beyond a ping's own timeout. */
+    static final long PING_MARGIN_SECONDS = 5;
     private static final Pattern SUCCESS_RATE = Pattern.compile("Success rate is (\\d+) percent");
 
     private final IosTarget target;
@@ -110,7 +128,7 @@ final class CiscoIosSession implements ConfigSession {
             problems.add(target.where() + " has no configuration archive, which the revert timer that protects every DTM"
                     + " change needs; configure it (nothing was changed): archive / path flash:dtm-archive / maximum 14");
         }
-        String listing = cli.exec(LIST_ADDRESSES, false);
+        String listing = cli.exec(LIST_FOR_CHECK, false);
         OptionalLong number = numbers.number(intent.name());
         if (number.isPresent()) {
             String tunnel = "Tunnel" + number.getAsLong();
@@ -122,7 +140,12 @@ final class CiscoIosSession implements ConfigSession {
             }
         }
         InetAddress local = intent.localOuter();
-        if (!parser.interfaceAddresses(listing).contains(local)) {
+        boolean v6 = IosSyntax.isV6(local);
+        Set<InetAddress> inUse = parser.briefAddresses(cli.exec(v6 ? IPV6_IN_USE : IPV4_IN_USE, false));
+        if (!v6) {
+            inUse.addAll(parser.secondaryAddresses(listing));
+        }
+        if (!inUse.contains(local)) {
             problems.add("local outer address " + Cidr.format(local) + " is not configured on any interface of "
                     + target.where());
         }
@@ -156,22 +179,31 @@ final class CiscoIosSession implements ConfigSession {
 
     /**
      * Pings the peer's inner address from the tunnel interface; answered when IOS reports a success
-     * rate above zero.
+     * rate above zero. The ping's timeout is {@code timeout} in whole seconds, but at most the
+     * command timeout less {@value #PING_MARGIN_SECONDS} s (at least 1 s): a ping still running when
+     * the prompt is given up on would be a channel failure and leave the CLI busy.
      */
     @Override
     public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
-        long seconds = Math.max(1, Math.min(3600, (timeout.toMillis() + 999) / 1000));
+        long most = Math.max(1, target.commandTimeout().toSeconds() - PING_MARGIN_SECONDS);
+        long seconds = Math.max(1, Math.min(most, (timeout.toMillis() + 999) / 1000));
         String out = cli.exec("ping " + Cidr.format(intent.peerInner()) + " source " + numbers.interfaceName(intent.name())
                 + " repeat 1 timeout " + seconds, false);
         Matcher m = SUCCESS_RATE.matcher(out);
         return m.find() && Integer.parseInt(m.group(1)) > 0;
     }
 
-    /** Enters configuration mode under a revert timer of {@code minutes} (see {@link IosCommitConfirm}). */
+    /**
+     * Enters configuration mode under a revert timer of {@code minutes} (see {@link IosCommitConfirm}).
+     * Says once, at INFO, what IOS's net covers: the timer's checkpoint is the whole running
+     * configuration, so a revert also undoes whatever else changed on the router meanwhile.
+     */
     void armRevertTimer(int minutes) throws ConfigException {
         cli.exec("configure terminal revert timer " + minutes, true);
         armed = true;
-        LOG.info("{}: revert timer armed for {} min", target.where(), minutes);
+        LOG.info("{}: revert timer armed for {} min: until confirmed, IOS restores the whole running configuration of {}"
+                + " on failure (configure revert now, or the timer running out), undoing every other change made"
+                + " meanwhile, by hand included", target.where(), minutes, target.where());
     }
 
     /** {@code configure confirm}: keeps the change and stops the revert timer. */

@@ -18,9 +18,23 @@ final class IosCommitConfirm implements CommitConfirmBehaviour {
     static final int MIN_MINUTES = 1;
     static final int MAX_MINUTES = 120;
 
+    /**
+     * Arms the timer for {@code timeout} rounded up to whole minutes.
+     *
+     * @throws ConfigException (rejected, nothing changed) if that is more than IOS's
+     *                         {@value #MAX_MINUTES} minutes: a shorter timer would revert the change
+     *                         while the core still verifies it or waits for its confirmation
+     */
     @Override
     public void arm(ConfigSession session, Duration timeout) throws ConfigException {
-        ios(session).armRevertTimer(minutes(timeout));
+        CiscoIosSession ios = ios(session);
+        int minutes = minutes(timeout);
+        if (minutes > MAX_MINUTES) {
+            throw new ConfigException("the IOS revert timer runs at most " + MAX_MINUTES + " minutes, and this change must"
+                    + " stay revertible for " + minutes + " (verify and confirmation time plus the device timer margin);"
+                    + " nothing was changed: shorten the confirmation timeout", true);
+        }
+        ios.armRevertTimer(minutes);
     }
 
     @Override
@@ -33,11 +47,11 @@ final class IosCommitConfirm implements CommitConfirmBehaviour {
         ios(session).revertNow();
     }
 
-    /** The core's timeout in whole minutes, rounded up, within IOS's 1..120. */
+    /** The core's timeout in whole minutes, rounded up, at least IOS's 1 (more than 120 is refused by {@link #arm}). */
     static int minutes(Duration timeout) {
         long seconds = Math.max(0, timeout.toSeconds() + (timeout.toNanosPart() > 0 ? 1 : 0));
         long m = (seconds + 59) / 60;
-        return (int) Math.max(MIN_MINUTES, Math.min(MAX_MINUTES, m));
+        return (int) Math.max(MIN_MINUTES, Math.min(Integer.MAX_VALUE, m));
     }
 
     private static CiscoIosSession ios(ConfigSession session) throws ConfigException {

@@ -28,8 +28,11 @@ final class RunningConfigParser {
 
     /**
      * The tunnel interfaces in the output of
-     * {@code show running-config | include ^interface Tunnel|^ description}, each with its description
-     * ({@code ""} when it has none), in the device's order.
+     * {@code show running-config | include ^interface |^ description|^!}, each with its description
+     * ({@code ""} when it has none), in the device's order. A description belongs to the interface
+     * line above it only: any other interface line or top-level line (a {@code !}, a route) ends the
+     * tunnel, so the description of the interface after the last tunnel is never taken for the
+     * tunnel's. The listing must keep every interface line, not only the tunnels'.
      */
     Map<String, String> tunnels(String output) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -155,21 +158,38 @@ final class RunningConfigParser {
     }
 
     /**
-     * Every address configured on an interface in the output of
-     * {@code show running-config | include ^interface |^ ip address |^ ipv6 address }.
+     * The addresses interfaces use now, from {@code show ip interface brief} (the IP-Address column of
+     * each row) or {@code show ipv6 interface brief} (the indented lines under each interface);
+     * {@code unassigned}, headers and states are skipped.
      */
-    Set<InetAddress> interfaceAddresses(String output) {
+    Set<InetAddress> briefAddresses(String output) {
         Set<InetAddress> out = new LinkedHashSet<>();
         for (String raw : output.split("\\R")) {
-            String[] t = stripEnd(raw).trim().split("\\s+");
+            String[] t = raw.trim().split("\\s+");
+            String candidate = raw.startsWith(" ") ? t[0] : t.length >= 2 ? t[1] : "";
             try {
-                if (raw.startsWith(" ip address ") && t.length >= 4) {
+                out.add(Cidr.parseLiteral(candidate));
+            } catch (IllegalArgumentException notAnAddress) {
+                // "unassigned", "IP-Address", "[up/up]", a blank line
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The static secondary IPv4 addresses ({@code  ip address A M secondary}) in a running-configuration
+     * listing: {@code show ip interface brief} shows only the primary one.
+     */
+    Set<InetAddress> secondaryAddresses(String output) {
+        Set<InetAddress> out = new LinkedHashSet<>();
+        for (String raw : output.split("\\R")) {
+            String[] t = raw.trim().split("\\s+");
+            if (raw.startsWith(" ip address ") && t.length == 5 && t[4].equals("secondary")) {
+                try {
                     out.add(Cidr.parseLiteral(t[2]));
-                } else if (raw.startsWith(" ipv6 address ") && t.length >= 3) {
-                    out.add(Cidr.parseLiteral(t[2].contains("/") ? t[2].substring(0, t[2].indexOf('/')) : t[2]));
+                } catch (IllegalArgumentException e) {
+                    // not an address: nothing to compare with
                 }
-            } catch (IllegalArgumentException e) {
-                // "ip address dhcp", "ipv6 address autoconfig": nothing fixed to compare with
             }
         }
         return out;

@@ -2,9 +2,14 @@ package net.dtm.vendor.ciscoios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,11 +20,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.dtm.api.Cidr;
 import net.dtm.api.TunnelType;
 import net.dtm.api.config.Transaction;
 import net.dtm.config.ConfigSettings;
 import net.dtm.config.ConfigurationManager;
 import net.dtm.config.ssh.testkit.ManualClock;
+import net.dtm.spi.config.CommitConfirmBehaviour;
+import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.ConfigSession;
 import net.dtm.spi.config.DeviceTarget;
 import net.dtm.spi.config.TunnelIntent;
@@ -117,6 +125,99 @@ class ChangesThroughTheCoreTest {
             assertTrue(s.probe(gre, java.time.Duration.ofSeconds(1)));
         }
         assertTrue(device.received().contains("ping 10.220.0.2 source Tunnel4001 repeat 1 timeout 1"), device.received()::toString);
+    }
+
+    @Test
+    void theLastTunnelBeforeADescribedPhysicalInterfaceReadsBackAsItself() throws Exception {
+        // IOS prints the tunnels before the physical interfaces: Tunnel4002 is followed by
+        // GigabitEthernet0/0 and its description "WAN uplink (fibre)"
+        TunnelIntent first = Samples.gre("dtm1");
+        TunnelIntent last = Samples.intent("dtm2", TunnelType.IPIP, IosLab.OUTER, "198.51.100.9", 0, "10.240.0.1", 30,
+                "10.240.0.2", 1400, "10.99.0.0/16");
+        for (TunnelIntent t : List.of(first, last)) {
+            Transaction done = set(t);
+            assertEquals(Transaction.Result.CONFIRMED, done.result(), done::detail);
+            assertEquals(Transaction.Result.NO_CHANGE, manager.apply(t.name(), "test", false).result(), t::describe);
+        }
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(Optional.of(last), s.read("dtm2", TunnelIntent.Role.DEVICE));
+            assertEquals(List.of("dtm1", "dtm2"), s.list("dtm"));
+            assertEquals(List.of(), s.check(last));
+        }
+    }
+
+    @Test
+    void aTunnelNumberTakenByHandWithoutADescriptionIsNeitherListedNorTakenOver() throws Exception {
+        try (ConfigSession s = adapter.open(target)) {
+            s.apply(List.of("interface Tunnel4001", "ip address 10.9.9.1 255.255.255.252"));
+        }
+        Transaction t = set(Samples.gre("dtm1"));
+        assertEquals(Transaction.Result.REFUSED, t.result(), t.detail());
+        assertTrue(t.detail().contains("Tunnel4001 already exists") && t.detail().contains("its description is ''"), t.detail());
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(List.of(), s.list("dtm"));
+            assertEquals(Optional.empty(), s.read("dtm1", TunnelIntent.Role.DEVICE));
+        }
+        assertTrue(device.runningConfig().contains(" ip address 10.9.9.1 255.255.255.252"));
+    }
+
+    @Test
+    void anOuterAddressFromDhcpOrTheCellularModemIsTheDevicesOwn() throws Exception {
+        // GigabitEthernet0/1 has "ip address dhcp", Cellular0/1/0 "ip address negotiated" and
+        // "ipv6 address autoconfig": the running configuration names no address for either
+        TunnelIntent dhcp = Samples.intent("dtm1", TunnelType.GRE, IosDevice.DHCP_ADDRESS, "198.51.100.7", 0, "10.240.0.1", 30,
+                "10.240.0.2", 1400);
+        TunnelIntent cellular = Samples.intent("dtm2", TunnelType.GRE, IosDevice.CELLULAR_ADDRESS, "198.51.100.8", 0, "10.241.0.1",
+                30, "10.241.0.2", 1400, "10.99.0.0/16");
+        TunnelIntent cellularV6 = Samples.intent("dtm3", TunnelType.GRE, IosDevice.CELLULAR_V6.toLowerCase(java.util.Locale.ROOT),
+                "2001:db8:ffff::9", 0, "10.242.0.1", 30, "10.242.0.2", 1400);
+        for (TunnelIntent t : List.of(dhcp, cellular, cellularV6)) {
+            Transaction done = set(t);
+            assertEquals(Transaction.Result.CONFIRMED, done.result(), () -> t.describe() + ": " + done.detail());
+            assertEquals(Transaction.Result.NO_CHANGE, manager.apply(t.name(), "test", false).result(), t::describe);
+        }
+        assertTrue(device.received().contains("show ip interface brief") && device.received().contains("show ipv6 interface brief"),
+                device.received()::toString);
+
+        device.lease("GigabitEthernet0/1", null); // the lease ran out
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(List.of("local outer address " + IosDevice.DHCP_ADDRESS + " is not configured on any interface of"
+                    + " cisco-ios pe-1.example"), s.check(dhcp));
+            s.apply(List.of("interface GigabitEthernet0/0", "ip address 192.0.2.77 255.255.255.0 secondary"));
+            assertEquals(List.of(), s.check(dhcp.withLocalOuter(Cidr.parseLiteral("192.0.2.77"))),
+                    "a secondary address is not in the brief listing but is the device's");
+            assertEquals(1, s.check(dhcp.withLocalOuter(Cidr.parseLiteral("2001:db8:ce11::10"))).size());
+        }
+    }
+
+    @Test
+    void theArmLogSaysOnceThatIosRestoresTheWholeRunningConfiguration() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(Transaction.Result.CONFIRMED, set(Samples.gre("dtm1")).result());
+        } finally {
+            System.setErr(original);
+        }
+        List<String> armed = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("revert timer armed")).toList();
+        assertEquals(1, armed.size(), captured::toString);
+        assertTrue(armed.get(0).contains(" INFO ") && armed.get(0).contains("revert timer armed for 2 min: until confirmed, IOS"
+                + " restores the whole running configuration of cisco-ios pe-1.example on failure"), armed.get(0));
+    }
+
+    @Test
+    void theDevicesTimerCannotBeShorterThanTheCoresWaitNorAPingLongerThanTheCommandTimeout() throws Exception {
+        TunnelIntent gre = Samples.gre("dtm1");
+        assertEquals(Transaction.Result.CONFIRMED, set(gre).result());
+        try (ConfigSession s = adapter.open(target)) {
+            CommitConfirmBehaviour timer = adapter.behaviour(CommitConfirmBehaviour.class).orElseThrow();
+            ConfigException e = assertThrows(ConfigException.class, () -> timer.arm(s, Duration.ofMinutes(121)));
+            assertTrue(e.getMessage().contains("at most 120 minutes"), e.getMessage());
+            assertFalse(device.revertPending());
+            assertFalse(s.probe(gre, Duration.ofMinutes(10)));
+        }
+        assertTrue(device.received().contains("ping 10.220.0.2 source Tunnel4001 repeat 1 timeout 25"), device.received()::toString);
     }
 
     private Transaction set(TunnelIntent intent) throws Exception {

@@ -90,9 +90,43 @@ class RunningConfigParserTest {
     }
 
     @Test
-    void collectsInterfaceAddresses() {
-        String out = "interface GigabitEthernet0/0\n ip address 192.0.2.1 255.255.255.0\n ipv6 address 2001:DB8::1/64\n"
+    void readsTheAddressesInUseFromTheBriefListings() {
+        String v4 = String.join("\r\n",
+                "Interface              IP-Address      OK? Method Status                Protocol",
+                "GigabitEthernet0/0/0   192.0.2.1       YES NVRAM  up                    up      ",
+                "GigabitEthernet0/0/1   10.20.30.41     YES DHCP   up                    up      ",
+                "GigabitEthernet0/0/2   unassigned      YES unset  administratively down down    ",
+                "Cellular0/2/0          100.64.17.9     YES IPCP   up                    up      ",
+                "TenGigabitEthernet0/1/0.100 10.9.0.1   YES manual up                    up      ");
+        assertEquals(Set.of(Cidr.parseLiteral("192.0.2.1"), Cidr.parseLiteral("10.20.30.41"), Cidr.parseLiteral("100.64.17.9"),
+                Cidr.parseLiteral("10.9.0.1")), p.briefAddresses(v4));
+        String v6 = String.join("\n", "GigabitEthernet0/0/0   [up/up]", "    unassigned", "Cellular0/2/0          [up/up]",
+                "    FE80::5054:FF:FE00:5", "    2001:DB8:CE11::9", "Tunnel4000             [up/down]", "    FE80::1",
+                "    FD00:220::1");
+        assertEquals(Set.of(Cidr.parseLiteral("fe80::5054:ff:fe00:5"), Cidr.parseLiteral("2001:db8:ce11::9"),
+                Cidr.parseLiteral("fe80::1"), Cidr.parseLiteral("fd00:220::1")), p.briefAddresses(v6));
+    }
+
+    @Test
+    void readsTheSecondaryAddressesTheBriefListingLeavesOut() {
+        String out = "interface GigabitEthernet0/0\n ip address 192.0.2.77 255.255.255.0 secondary\n"
                 + "interface GigabitEthernet0/1\n ip address dhcp\n";
-        assertEquals(Set.of(Cidr.parseLiteral("192.0.2.1"), Cidr.parseLiteral("2001:db8::1")), p.interfaceAddresses(out));
+        assertEquals(Set.of(Cidr.parseLiteral("192.0.2.77")), p.secondaryAddresses(out));
+    }
+
+    @Test
+    void theTunnelListingEndsTheLastTunnelAtTheNextInterface() {
+        // what IOS XE prints (tunnels before the physical interfaces), filtered by the session's own include
+        String config = String.join("\n", "!", "vrf definition Mgmt-intf", " description management", "!",
+                "interface Loopback0", " description router id", " ip address 10.255.0.1 255.255.255.255", "!",
+                "interface Tunnel4000", " description dtm:dtm0", " no ip address", "!", "interface Tunnel4001",
+                " ip address 10.9.9.1 255.255.255.252", "!", "interface GigabitEthernet0/0/0",
+                " description WAN uplink (Cellular0/1/0)", " ip address 192.0.2.1 255.255.255.0", "!",
+                "ip route 10.221.0.0 255.255.0.0 Tunnel4000 10.220.0.2", "!", "route-map EXPORT permit 10",
+                " description dtm:dtm1", "!", "end");
+        String filter = CiscoIosSession.LIST_TUNNELS.substring(CiscoIosSession.LIST_TUNNELS.indexOf("include ") + 8);
+        java.util.regex.Pattern include = java.util.regex.Pattern.compile(filter);
+        String listing = String.join("\n", config.lines().filter(l -> include.matcher(l).find()).toList());
+        assertEquals(Map.of("Tunnel4000", "dtm:dtm0", "Tunnel4001", ""), p.tunnels(listing));
     }
 }

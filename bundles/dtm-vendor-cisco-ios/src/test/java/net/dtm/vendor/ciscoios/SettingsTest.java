@@ -29,7 +29,8 @@ class SettingsTest {
         assertEquals(1, IosCommitConfirm.minutes(Duration.ofSeconds(60)));
         assertEquals(2, IosCommitConfirm.minutes(Duration.ofMillis(60_001)));
         assertEquals(2, IosCommitConfirm.minutes(Duration.ofSeconds(75)));
-        assertEquals(120, IosCommitConfirm.minutes(Duration.ofHours(5)));
+        assertEquals(120, IosCommitConfirm.minutes(Duration.ofHours(2)));
+        assertEquals(300, IosCommitConfirm.minutes(Duration.ofHours(5)), "beyond IOS's 120: arm refuses it");
         assertEquals(1, IosCommitConfirm.minutes(Duration.ZERO));
     }
 

@@ -24,9 +24,20 @@ final class IosConfig {
     static final class Interface {
         final String name;
         String description;
+        /** Static primary IPv4 address and mask, or null. */
         String ipAddress;
         String ipMask;
+        /** Static secondary IPv4 addresses, each "ADDRESS MASK". */
+        final List<String> secondaries = new ArrayList<>();
+        /** {@code dhcp} or {@code negotiated} ({@code ip address dhcp|negotiated}), or null. */
+        String ipDynamic;
+        /** The address DHCP or IPCP gave an {@link #ipDynamic} interface, or null while it has none. */
+        String leased;
         final List<String> ipv6 = new ArrayList<>();
+        /** {@code ipv6 address autoconfig}. */
+        boolean ipv6Autoconfig;
+        /** Addresses SLAAC gave an {@link #ipv6Autoconfig} interface (IOS's upper case, no length). */
+        final List<String> ipv6Learned = new ArrayList<>();
         Integer ipMtu;
         Integer ipv6Mtu;
         String mode = "gre ip";
@@ -43,12 +54,43 @@ final class IosConfig {
             return name.startsWith("Tunnel");
         }
 
+        /** The IPv4 address in use: the static primary, or what DHCP / IPCP gave; null when unassigned. */
+        String addressInUse() {
+            return ipDynamic != null ? leased : ipAddress;
+        }
+
+        /** The IPv6 addresses in use (link-local first when IPv6 is on), as {@code show ipv6 interface brief} lists them. */
+        List<String> ipv6InUse(int index) {
+            List<String> out = new ArrayList<>();
+            if (ipv6.isEmpty() && !ipv6Autoconfig) {
+                return out;
+            }
+            out.add(String.format("FE80::5054:FF:FE00:%X", index));
+            out.addAll(ipv6Learned);
+            ipv6.forEach(a -> out.add(a.substring(0, a.indexOf('/'))));
+            return out;
+        }
+
+        /** {@code Status} and {@code Protocol} as the brief listings show them. */
+        String[] state() {
+            if (shutdown) {
+                return new String[] {"administratively down", "down"};
+            }
+            boolean protocolUp = isTunnel() ? source != null && destination != null : ipDynamic == null || leased != null;
+            return new String[] {"up", protocolUp ? "up" : "down"};
+        }
+
         Interface copy() {
             Interface c = new Interface(name);
             c.description = description;
             c.ipAddress = ipAddress;
             c.ipMask = ipMask;
+            c.secondaries.addAll(secondaries);
+            c.ipDynamic = ipDynamic;
+            c.leased = leased;
             c.ipv6.addAll(ipv6);
+            c.ipv6Autoconfig = ipv6Autoconfig;
+            c.ipv6Learned.addAll(ipv6Learned);
             c.ipMtu = ipMtu;
             c.ipv6Mtu = ipv6Mtu;
             c.mode = mode;
@@ -64,9 +106,20 @@ final class IosConfig {
             if (description != null) {
                 out.add(" description " + description);
             }
-            out.add(ipAddress == null ? " no ip address" : " ip address " + ipAddress + " " + ipMask);
+            if (ipDynamic != null) {
+                out.add(" ip address " + ipDynamic);
+            } else if (ipAddress == null) {
+                out.add(" no ip address");
+            } else {
+                // IOS prints the secondary addresses before the primary
+                secondaries.forEach(a -> out.add(" ip address " + a + " secondary"));
+                out.add(" ip address " + ipAddress + " " + ipMask);
+            }
             if (ipMtu != null) {
                 out.add(" ip mtu " + ipMtu);
+            }
+            if (ipv6Autoconfig) {
+                out.add(" ipv6 address autoconfig");
             }
             ipv6.forEach(a -> out.add(" ipv6 address " + a));
             if (ipv6Mtu != null) {
@@ -205,18 +258,49 @@ final class IosConfig {
         return String.format("%040x", number(r.prefix()));
     }
 
-    private static int interfaceOrder(String a, String b) {
-        String ta = a.replaceAll("[\\d/.]+$", "");
-        String tb = b.replaceAll("[\\d/.]+$", "");
-        if (!ta.equals(tb)) {
-            return ta.startsWith("Tunnel") != tb.startsWith("Tunnel") ? (ta.startsWith("Tunnel") ? 1 : -1) : ta.compareTo(tb);
+    /**
+     * The order IOS prints interfaces in: loopbacks, port-channels and tunnels first (each by number,
+     * numerically: Tunnel2 before Tunnel10), then the physical interfaces by slot/subslot/port
+     * (GigabitEthernet0/0, GigabitEthernet0/1, Cellular0/1/0), slotless ones such as the management
+     * GigabitEthernet0 after them, and the interfaces made from others last (Vlan, Dialer,
+     * Virtual-Template). So the last DTM tunnel is followed by the first physical interface.
+     */
+    static int interfaceOrder(String a, String b) {
+        String ta = a.replaceAll("[\\d/.:]+$", "");
+        String tb = b.replaceAll("[\\d/.:]+$", "");
+        int c = Integer.compare(rank(ta, a), rank(tb, b));
+        if (c != 0) {
+            return c;
         }
-        String na = a.substring(ta.length());
-        String nb = b.substring(tb.length());
-        if (na.matches("\\d+") && nb.matches("\\d+")) {
-            return Long.compare(Long.parseLong(na), Long.parseLong(nb));
+        if (!ta.equals(tb) && rank(ta, a) != 3) {
+            return ta.compareTo(tb);
         }
-        return na.compareTo(nb);
+        c = compareNumbers(a.substring(ta.length()), b.substring(tb.length()));
+        return c != 0 ? c : ta.compareTo(tb);
+    }
+
+    private static int rank(String type, String name) {
+        return switch (type) {
+            case "Loopback" -> 0;
+            case "Port-channel" -> 1;
+            case "Tunnel" -> 2;
+            case "Vlan", "Dialer", "Virtual-Template", "BVI" -> 5;
+            default -> name.contains("/") ? 3 : 4;
+        };
+    }
+
+    /** Slot paths such as 0/1/0 compared number by number; a shorter path that is a prefix comes first. */
+    private static int compareNumbers(String a, String b) {
+        String[] pa = a.split("[/.:]");
+        String[] pb = b.split("[/.:]");
+        for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
+            int c = pa[i].matches("\\d+") && pb[i].matches("\\d+") ? Long.compare(Long.parseLong(pa[i]), Long.parseLong(pb[i]))
+                    : pa[i].compareTo(pb[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(pa.length, pb.length);
     }
 
     // ------------------------------------------------------------------ address helpers

@@ -41,17 +41,47 @@ public final class IosDevice implements EmulatedDevice {
     private final List<String> received = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
 
-    /** A router named {@code hostname} with GigabitEthernet0/0 = {@code outer}/24, archive configured. */
+    /** The address DHCP gave GigabitEthernet0/1 ({@code ip address dhcp}). */
+    public static final String DHCP_ADDRESS = "10.20.30.41";
+    /** The address IPCP gave Cellular0/1/0 ({@code ip address negotiated}). */
+    public static final String CELLULAR_ADDRESS = "100.64.17.9";
+    /** The address SLAAC gave Cellular0/1/0 ({@code ipv6 address autoconfig}), as IOS prints it. */
+    public static final String CELLULAR_V6 = "2001:DB8:CE11::9";
+
+    /**
+     * A router named {@code hostname} as a vehicle router is wired, archive configured, every
+     * interface described as operators do: Loopback0 10.255.0.1/32, GigabitEthernet0/0 =
+     * {@code outer}/24, GigabitEthernet0/1 on DHCP (leased {@value #DHCP_ADDRESS}) and the LTE modem
+     * Cellular0/1/0 ({@code ip address negotiated}, got {@value #CELLULAR_ADDRESS}, and
+     * {@value #CELLULAR_V6} by SLAAC).
+     */
     public IosDevice(String hostname, String outer, ManualClock clock) {
         this.clock = clock;
         this.running = new IosConfig(hostname);
         running.archive = true;
         running.archivePath = "flash:dtm-archive";
         running.archiveMaximum = 14;
+        IosConfig.Interface lo = new IosConfig.Interface("Loopback0");
+        lo.description = "router id";
+        lo.ipAddress = "10.255.0.1";
+        lo.ipMask = "255.255.255.255";
         IosConfig.Interface g = new IosConfig.Interface("GigabitEthernet0/0");
+        g.description = "WAN uplink (fibre)";
         g.ipAddress = outer;
         g.ipMask = "255.255.255.0";
-        running.interfaces.put(g.name, g);
+        IosConfig.Interface dhcp = new IosConfig.Interface("GigabitEthernet0/1");
+        dhcp.description = "depot Wi-Fi bridge";
+        dhcp.ipDynamic = "dhcp";
+        dhcp.leased = DHCP_ADDRESS;
+        IosConfig.Interface cell = new IosConfig.Interface("Cellular0/1/0");
+        cell.description = "WAN uplink (Cellular0/1/0)";
+        cell.ipDynamic = "negotiated";
+        cell.leased = CELLULAR_ADDRESS;
+        cell.ipv6Autoconfig = true;
+        cell.ipv6Learned.add(CELLULAR_V6);
+        for (IosConfig.Interface i : List.of(lo, g, dhcp, cell)) {
+            running.interfaces.put(i.name, i);
+        }
         this.startup = running.copy();
     }
 
@@ -91,6 +121,16 @@ public final class IosDevice implements EmulatedDevice {
     /** Pings to {@code address} answer. */
     public synchronized IosDevice answerPings(String address) {
         reachable.add(address.toUpperCase(Locale.ROOT));
+        return this;
+    }
+
+    /**
+     * DHCP or IPCP gives {@code iface} (configured {@code ip address dhcp} or {@code negotiated})
+     * the address {@code address}, or takes it away ({@code null}); the running configuration does
+     * not change, as on IOS.
+     */
+    public synchronized IosDevice lease(String iface, String address) {
+        running.interfaces.get(iface).leased = address;
         return this;
     }
 
@@ -216,6 +256,37 @@ public final class IosDevice implements EmulatedDevice {
                 b.append(names.get(i)).append(i == names.size() - 1 ? " <- Most Recent" : "");
             }
             b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** {@code show ip interface brief}: the IPv4 address each interface uses now, DHCP's and IPCP's included. */
+    synchronized String showIpInterfaceBrief() {
+        StringBuilder b = new StringBuilder(String.format("%-23s%-16s%-4s%-7s%-22s%s%n", "Interface", "IP-Address", "OK?",
+                "Method", "Status", "Protocol"));
+        for (IosConfig.Interface i : running.interfaces.values()) {
+            String address = i.addressInUse();
+            String method = i.ipDynamic == null ? (address == null ? "unset" : "manual")
+                    : i.ipDynamic.equals("dhcp") ? "DHCP" : "IPCP";
+            String[] state = i.state();
+            b.append(String.format("%-23s%-16s%-4s%-7s%-22s%s%n", i.name, address == null ? "unassigned" : address, "YES",
+                    method, state[0], state[1]));
+        }
+        return b.toString().replace(System.lineSeparator(), "\n");
+    }
+
+    /** {@code show ipv6 interface brief}: each interface with its state, then its IPv6 addresses or "unassigned". */
+    synchronized String showIpv6InterfaceBrief() {
+        StringBuilder b = new StringBuilder();
+        int index = 0;
+        for (IosConfig.Interface i : running.interfaces.values()) {
+            String[] state = i.state();
+            b.append(String.format("%-23s", i.name)).append('[').append(state[0]).append('/').append(state[1]).append("]\n");
+            List<String> addresses = i.ipv6InUse(++index);
+            if (addresses.isEmpty()) {
+                b.append("    unassigned\n");
+            }
+            addresses.forEach(a -> b.append("    ").append(a).append('\n'));
         }
         return b.toString();
     }

@@ -83,7 +83,8 @@ class IosDeviceTest {
         assertTrue(out.startsWith("Building configuration...\n\nCurrent configuration : "), out);
         assertTrue(out.endsWith("!\ninterface Tunnel4000\n description dtm:dtm0\n no ip address\n ip mtu 1400\n"
                 + " ipv6 address FD00:220::1/64\n tunnel source 192.0.2.1\n tunnel destination 198.51.100.7\nend\n\n"), out);
-        assertEquals("interface GigabitEthernet0/0\ninterface Tunnel4000\nip route 10.221.0.0 255.255.0.0 Tunnel4000 10.220.0.2\n"
+        assertEquals("interface Loopback0\ninterface Tunnel4000\ninterface GigabitEthernet0/0\ninterface GigabitEthernet0/1\n"
+                + "interface Cellular0/1/0\nip route 10.221.0.0 255.255.0.0 Tunnel4000 10.220.0.2\n"
                 + "ipv6 route 2001:DB8:100::/48 Tunnel4000 FD00:220::2\n",
                 type("show running-config | include ^interface |^ip route|^ipv6 route"));
         assertTrue(type("show running-config interface Tunnel4001").contains("% Invalid input"), "no such interface");
@@ -92,6 +93,45 @@ class IosDeviceTest {
                 "deleting the interface takes its static routes with it");
         ok("configure terminal");
         assertEquals("%No matching route to delete\n", type("no ip route 10.221.0.0 255.255.0.0 192.0.2.254"));
+    }
+
+    @Test
+    void interfacesArePrintedInIosOrderTunnelsBeforeThePhysicalOnes() {
+        ok("terminal length 0", "configure terminal", "interface Tunnel10", "interface Tunnel2", "interface Tunnel4001",
+                "description dtm:dtm1", "end");
+        // as IOS / IOS XE print them: loopbacks, then tunnels by number (2 before 10), then the
+        // physical interfaces by slot, each section closed by "!"
+        String listing = type("show running-config | include ^interface |^ description|^!");
+        assertEquals(String.join("\n", "interface Loopback0", " description router id", "!", "interface Tunnel2", "!",
+                "interface Tunnel10", "!", "interface Tunnel4001", " description dtm:dtm1", "!", "interface GigabitEthernet0/0",
+                " description WAN uplink (fibre)", "!", "interface GigabitEthernet0/1", " description depot Wi-Fi bridge", "!",
+                "interface Cellular0/1/0", " description WAN uplink (Cellular0/1/0)", "!", "!"),
+                listing.substring(listing.indexOf("interface Loopback0")).strip());
+        assertTrue(String.join("\n", device.runningConfig()).contains("interface GigabitEthernet0/1\n description depot Wi-Fi bridge\n"
+                + " ip address dhcp\n!\ninterface Cellular0/1/0\n description WAN uplink (Cellular0/1/0)\n ip address negotiated\n"
+                + " ipv6 address autoconfig\n!"), device.runningConfig()::toString);
+        assertTrue(IosConfig.interfaceOrder("Vlan1", "GigabitEthernet0") > 0 && IosConfig.interfaceOrder("GigabitEthernet0", "Cellular0/1/0") > 0
+                && IosConfig.interfaceOrder("Port-channel1", "Tunnel0") < 0);
+    }
+
+    @Test
+    void theBriefListingsShowTheAddressesInUseDhcpAndNegotiatedIncluded() {
+        ok("configure terminal", "interface Tunnel4001", "ip address 10.220.0.1 255.255.255.252", "tunnel source 192.0.2.1",
+                "tunnel destination 198.51.100.7", "interface GigabitEthernet0/0", "ip address 192.0.2.77 255.255.255.0 secondary", "end");
+        assertEquals(String.join("\n",
+                "Interface              IP-Address      OK? Method Status                Protocol",
+                "Loopback0              10.255.0.1      YES manual up                    up",
+                "Tunnel4001             10.220.0.1      YES manual up                    up",
+                "GigabitEthernet0/0     192.0.2.1       YES manual up                    up",
+                "GigabitEthernet0/1     10.20.30.41     YES DHCP   up                    up",
+                "Cellular0/1/0          100.64.17.9     YES IPCP   up                    up", ""),
+                type("show ip interface brief"), "a secondary address is not listed, as on IOS");
+        assertTrue(device.runningConfig().containsAll(List.of(" ip address 192.0.2.77 255.255.255.0 secondary", " ip address 192.0.2.1 255.255.255.0")));
+        assertEquals(String.join("\n", "Cellular0/1/0          [up/up]", "    FE80::5054:FF:FE00:5", "    2001:DB8:CE11::9"),
+                type("sh ipv6 int br | begin ^Cellular").strip());
+        assertTrue(type("show ipv6 interface brief").startsWith("Loopback0              [up/up]\n    unassigned\n"));
+        device.lease("GigabitEthernet0/1", null);
+        assertTrue(type("show ip interface brief").contains("GigabitEthernet0/1     unassigned      YES DHCP   up                    down"));
     }
 
     @Test

@@ -303,6 +303,17 @@ final class IosShell implements EmulatedShell {
         String out = switch (keyword(1, "running-config", "archive", "version", "interfaces", "ip", "ipv6")) {
             case "running-config" -> showRunning();
             case "archive" -> showArchive();
+            case "ip", "ipv6" -> {
+                boolean v6 = word(1).equals("ipv6");
+                if (!keyword(2, "interface").equals("interface")) {
+                    yield invalid(2);
+                }
+                if (!keyword(3, "brief").equals("brief")) {
+                    yield invalid(3);
+                }
+                end(4);
+                yield v6 ? device.showIpv6InterfaceBrief() : device.showIpInterfaceBrief();
+            }
             case "version" -> {
                 end(2);
                 yield "Cisco IOS XE Software, Version 17.09.04a\nCisco IOS Software [Cupertino], ISR Software, Version 17.9.4a\n"
@@ -679,8 +690,20 @@ final class IosShell implements EmulatedShell {
                 if (no) {
                     i.ipAddress = null;
                     i.ipMask = null;
+                    i.secondaries.clear();
+                    i.ipDynamic = null;
+                    i.leased = null;
                     return;
                 }
+                if (word(at + 1).equals("dhcp") || word(at + 1).equals("negotiated")) {
+                    end(at + 2);
+                    i.ipAddress = null;
+                    i.ipMask = null;
+                    i.secondaries.clear();
+                    i.ipDynamic = word(at + 1);
+                    return;
+                }
+                boolean secondary = toks.size() == at + 4 && word(at + 3).equals("secondary");
                 Inet4Address a = IosConfig.v4(word(at + 1));
                 if (a == null) {
                     invalid(at + 1);
@@ -689,7 +712,10 @@ final class IosShell implements EmulatedShell {
                 if (len < 0) {
                     invalid(at + 2);
                 }
-                end(at + 3);
+                end(at + (secondary ? 4 : 3));
+                if (secondary && i.ipAddress == null) {
+                    throw new Refused("% Must configure a primary address before a secondary address");
+                }
                 if (len < 31 && (!IosConfig.hostBits(a, len) || allOnes(a, len))) {
                     throw new Refused(String.format("Bad mask 0x%08X for address %s", IosConfig.number(word(at + 2)).longValue(),
                             word(at + 1)));
@@ -699,8 +725,14 @@ final class IosShell implements EmulatedShell {
                         throw new Refused("% " + network(a, len) + " overlaps with " + other.name);
                     }
                 }
-                i.ipAddress = word(at + 1);
-                i.ipMask = word(at + 2);
+                if (secondary) {
+                    i.secondaries.add(word(at + 1) + " " + word(at + 2));
+                } else {
+                    i.ipAddress = word(at + 1);
+                    i.ipMask = word(at + 2);
+                    i.ipDynamic = null;
+                    i.leased = null;
+                }
             }
             case "mtu" -> {
                 if (no) {
@@ -720,6 +752,16 @@ final class IosShell implements EmulatedShell {
             case "address" -> {
                 if (no && at + 1 >= toks.size()) {
                     i.ipv6.clear();
+                    i.ipv6Autoconfig = false;
+                    i.ipv6Learned.clear();
+                    return;
+                }
+                if (word(at + 1).equals("autoconfig")) {
+                    end(at + 2);
+                    i.ipv6Autoconfig = !no;
+                    if (no) {
+                        i.ipv6Learned.clear();
+                    }
                     return;
                 }
                 String p = word(at + 1);
