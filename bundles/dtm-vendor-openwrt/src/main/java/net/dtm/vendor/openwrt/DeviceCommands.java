@@ -20,17 +20,44 @@ final class DeviceCommands {
     static final String SHOW = "uci show network";
     /** Changes staged in the default delta directory, {@code /tmp/.uci}, by someone else. */
     static final String CHANGES_DEFAULT = "uci changes network";
-    /** Every address of every device. */
-    static final String ADDRESSES = "ip -j addr";
+    /**
+     * Every device netifd knows, by name, with its {@code mtu} and {@code present} (netifd's view of
+     * the kernel; always on OpenWrt, unlike {@code ip -j}, which needs ip-full).
+     */
+    static final String DEVICES = "ubus call network.device status";
+    /** Every logical interface with its {@code ipv4-address} and {@code ipv6-address} lists. */
+    static final String INTERFACES = "ubus call network.interface dump";
     /** The protos netifd knows (package vxlan adds vxlan and vxlan6). */
     static final String PROTO_HANDLERS = "ubus call network get_proto_handlers";
 
     private static final Pattern SID = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{16}");
 
-    /** What one command of a {@link #script} printed (stdout and stderr together) and whether it succeeded. */
-    record Part(boolean ok, String output) {
+    /**
+     * What one command of a {@link #script} printed (stdout and stderr together) and its exit status.
+     * For {@code ubus} the status is libubus's: {@link #UBUS_NOT_FOUND}, {@link #UBUS_NO_DATA},
+     * {@link #UBUS_PERMISSION_DENIED}, {@link #UBUS_TIMEOUT}...; decisions are taken on it, never on
+     * the text ({@code Command failed: No response} is NO_DATA, an easy one to get wrong).
+     */
+    record Part(int status, String output) {
+        /** True when the command ended with status 0. */
+        boolean ok() {
+            return status == 0;
+        }
     }
+
+    /** ubus CLI exit status UBUS_STATUS_INVALID_ARGUMENT ({@code Command failed: Invalid argument}). */
+    static final int UBUS_INVALID_ARGUMENT = 2;
+    /** UBUS_STATUS_METHOD_NOT_FOUND ({@code Command failed: Method not found}). */
+    static final int UBUS_METHOD_NOT_FOUND = 3;
+    /** UBUS_STATUS_NOT_FOUND ({@code Command failed: Not found}). */
+    static final int UBUS_NOT_FOUND = 4;
+    /** UBUS_STATUS_NO_DATA ({@code Command failed: No response}). */
+    static final int UBUS_NO_DATA = 5;
+    /** UBUS_STATUS_PERMISSION_DENIED ({@code Command failed: Permission denied}). */
+    static final int UBUS_PERMISSION_DENIED = 6;
+    /** UBUS_STATUS_TIMEOUT ({@code Command failed: Request timed out}). */
+    static final int UBUS_TIMEOUT = 7;
 
     private DeviceCommands() {
     }
@@ -78,17 +105,23 @@ final class DeviceCommands {
         return "ubus call session destroy '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
     }
 
-    /** Commits the session's staged changes and reloads, with rpcd's rollback timer when {@code rollbackSeconds > 0}. */
+    /**
+     * Commits the session's staged changes and reloads, always with rpcd's rollback timer of
+     * {@code rollbackSeconds}: rpcd refuses that (Permission denied) while another change waits for
+     * confirmation, whereas an apply without rollback first purges the pending change's snapshot and
+     * then does nothing, leaving that change unable to roll back.
+     */
     static String apply(String sid, long rollbackSeconds) {
-        return rollbackSeconds > 0
-                ? "ubus call uci apply '{\"ubus_rpc_session\":\"" + sid(sid) + "\",\"rollback\":true,\"timeout\":" + rollbackSeconds + "}'"
-                : "ubus call uci apply '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
+        if (rollbackSeconds < 1) {
+            throw new IllegalArgumentException("rollback timeout " + rollbackSeconds);
+        }
+        return "ubus call uci apply '{\"ubus_rpc_session\":\"" + sid(sid) + "\",\"rollback\":true,\"timeout\":" + rollbackSeconds + "}'";
     }
 
-    /** A session id no one uses: a confirmation with it only tells whether a change waits ("Permission denied") or not ("No data"). */
+    /** A session id no one uses: a confirmation with it only tells whether a change waits (Permission denied) or not (No data). */
     static final String NOBODY = "00000000000000000000000000000000";
 
-    /** Fails with "Not found" once rpcd has ended session {@code sid}. */
+    /** Fails with Not found once rpcd has ended session {@code sid}. */
     static String sessionList(String sid) {
         return "ubus call session list '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
     }
@@ -103,9 +136,9 @@ final class DeviceCommands {
         return "ubus call uci rollback '{\"ubus_rpc_session\":\"" + sid(sid) + "\"}'";
     }
 
-    /** netifd's view of logical interface {@code iface}. */
-    static String ifstatus(String iface) {
-        return "ifstatus " + name(iface);
+    /** netifd's view of logical interface {@code iface}: {@code up}, addresses. */
+    static String interfaceStatus(String iface) {
+        return "ubus call network.interface." + name(iface) + " status";
     }
 
     /** One ping through {@code dev} to {@code peer}. */
@@ -115,8 +148,8 @@ final class DeviceCommands {
 
     /**
      * Several commands in one exec, to save round trips on a slow link: each runs with its stderr
-     * joined to stdout and is followed by a marker line saying whether it succeeded
-     * ({@code --dtm-<nonce>-ok--} or {@code -fail--}); a command may open a heredoc on its first line.
+     * joined to stdout and is followed by a line printing a marker with its exit status
+     * ({@code --dtm-<nonce>-rc-<status>--}); a command may open a heredoc on its first line.
      */
     static String script(String nonce, List<String> commands) {
         if (!NONCE.matcher(nonce).matches()) {
@@ -126,12 +159,11 @@ final class DeviceCommands {
         for (String c : commands) {
             int nl = c.indexOf('\n');
             String first = nl < 0 ? c : c.substring(0, nl);
-            b.append(first).append(" 2>&1 && echo '--dtm-").append(nonce).append("-ok--' || echo '--dtm-")
-                    .append(nonce).append("-fail--'");
+            b.append(first).append(" 2>&1");
             if (nl >= 0) {
                 b.append(c.substring(nl));
             }
-            b.append('\n');
+            b.append("\necho \"--dtm-").append(nonce).append("-rc-$?--\"\n");
         }
         return b.toString();
     }
@@ -142,12 +174,12 @@ final class DeviceCommands {
      * @throws IllegalArgumentException if a part's marker is missing
      */
     static List<Part> parts(String nonce, String stdout, int expected) {
-        Pattern marker = Pattern.compile("--dtm-" + nonce + "-(ok|fail)--\n?");
+        Pattern marker = Pattern.compile("--dtm-" + nonce + "-rc-(\\d{1,3})--\n?");
         java.util.regex.Matcher m = marker.matcher(stdout);
         List<Part> parts = new java.util.ArrayList<>();
         int from = 0;
         while (m.find()) {
-            parts.add(new Part(m.group(1).equals("ok"), stdout.substring(from, m.start())));
+            parts.add(new Part(Integer.parseInt(m.group(1)), stdout.substring(from, m.start())));
             from = m.end();
         }
         if (parts.size() != expected) {

@@ -25,16 +25,33 @@ import net.dtm.vendor.openwrt.DeviceCommands.Part;
  * One SSH connection to an OpenWrt device, exec channels only. A change is staged with one
  * {@code uci batch} into the delta directory of an rpcd session of its own (never {@code /tmp/.uci},
  * which {@code uci show} would mix into every read), shown with {@code uci changes} (logged, never
- * trusted) and applied with {@code ubus call uci apply}, with rpcd's rollback timer when
- * {@link RpcdCommitConfirm} armed it. Success is decided by reading back, not by any output.
- * Commands that belong together go in one exec ({@link DeviceCommands#script}): a router in a
- * vehicle may be a few hundred milliseconds away.
+ * trusted) and applied with {@code ubus call uci apply}, always with rpcd's rollback timer: when
+ * {@link RpcdCommitConfirm} armed it, with its timeout, confirmed by the core after verifying;
+ * otherwise (a restore) confirmed in the same exec right after. An apply without rollback would
+ * purge the snapshot of a change someone else (LuCI, an operator) has pending before rpcd even looks
+ * at it; with rollback rpcd refuses instead (Permission denied), and so does this session. Results
+ * are decided on ubus's exit status, never on its text. netifd reloads after an apply
+ * asynchronously, so an apply returns once netifd runs what UCI now says (MTU, inner address) or
+ * the up timeout has passed. Success is decided by reading back, not by any output. Commands that
+ * belong together go in one exec ({@link DeviceCommands#script}): a router in a vehicle may be a
+ * few hundred milliseconds away.
+ *
+ * <p>The rpcd session id is a bearer token while the session lives, and it appears in command lines
+ * (which the SSH layer may quote in a timeout message). Sessions are therefore short-lived: an
+ * unarmed change's session lives {@value #UNARMED_SESSION_SECONDS} s and is destroyed in the exec
+ * that applies; an armed one lives the rollback window plus {@value #ARMED_SESSION_MARGIN} s and is
+ * destroyed at confirm or revert. The id is never logged by this class.
  */
 final class OpenWrtSession implements ConfigSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenWrtSession.class);
-    /** How long an unarmed change's rpcd session lives. */
-    private static final long UNARMED_SESSION_SECONDS = 120;
+    /** How long an unarmed change's rpcd session lives (it is destroyed in the exec that applies). */
+    static final long UNARMED_SESSION_SECONDS = 60;
+    /** rpcd's rollback timeout for an unarmed change, confirmed in the exec that applies it. */
+    static final long UNARMED_ROLLBACK_SECONDS = 60;
+    /** How much longer than its rollback window an armed change's session lives. */
+    static final long ARMED_SESSION_MARGIN = 60;
+    private static final long POLL_MILLIS = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SshConnection ssh;
@@ -47,6 +64,7 @@ final class OpenWrtSession implements ConfigSession {
     private String armedSid;
     private long armedSeconds;
     private boolean appliedWithRollback;
+    private Set<String> appliedTunnels = Set.of();
 
     OpenWrtSession(SshConnection ssh, String device, Duration commandTimeout, Duration upTimeout) {
         this.ssh = ssh;
@@ -63,27 +81,28 @@ final class OpenWrtSession implements ConfigSession {
         if (!UciLine.isName(name)) {
             return Optional.empty();
         }
-        // every device's addresses: the tunnel's device name depends on its proto, known only from the configuration
-        List<Part> p = run(List.of(DeviceCommands.SHOW, DeviceCommands.ADDRESSES, RollbackGuard.restoredMarker()));
+        List<Part> p = run(List.of(DeviceCommands.SHOW, DeviceCommands.DEVICES, DeviceCommands.interfaceStatus(UciNames.inner(name)),
+                RollbackGuard.restoredMarker(), RollbackGuard.pendingMarker(), DeviceCommands.confirm(DeviceCommands.NOBODY)));
         UciShow uci = uci(p.get(0));
-        reportBootRestore(p.get(2));
+        reportBootRestore(p.get(3));
+        clearStaleGuard(p.get(4), p.get(5));
         Optional<UciShow.Section> section = uci.section(UciNames.tunnel(name));
         if (section.isEmpty()) {
             return Optional.empty();
         }
+        if (!TunnelState.isOwned(section.get())) {
+            LOG.debug("device {}: network.{} exists but is not DTM's (no option {})", device, name, UciNames.OWNER);
+            return Optional.empty();
+        }
         if (!p.get(1).ok()) {
-            throw new ConfigException("device " + device + ": ip -j addr failed: " + oneLine(p.get(1).output()), false);
+            throw new ConfigException("device " + device + ": ubus call network.device status failed: " + oneLine(p.get(1).output()), false);
         }
         Optional<TunnelState.KernelLink> kernel = Optional.empty();
         Optional<String> dev = TunnelState.device(section.get());
         if (dev.isPresent()) {
-            try {
-                kernel = TunnelState.kernelLink(p.get(1).output(), dev.get());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("device " + device + ": cannot read ip -j addr: " + e.getMessage(), false, e);
-            }
+            kernel = kernelLink(p.get(1), p.get(2), dev.get());
             if (kernel.isEmpty()) {
-                LOG.warn("device {}: {} is configured but the kernel has no device {} (see ifstatus {})", device, name, dev.get(), name);
+                LOG.warn("device {}: {} is configured but netifd has no device {} (see ifstatus {})", device, name, dev.get(), name);
             }
         }
         return TunnelState.decode(uci, name, role, kernel);
@@ -95,19 +114,18 @@ final class OpenWrtSession implements ConfigSession {
         reportBootRestore(p.get(1));
         List<String> names = new ArrayList<>();
         for (UciShow.Section s : uci(p.get(0)).sections()) {
-            if (TunnelState.isTunnel(s) && s.name().startsWith(prefix)) {
+            if (TunnelState.isTunnel(s) && TunnelState.isOwned(s) && s.name().startsWith(prefix)) {
                 names.add(s.name());
             }
         }
         return names;
     }
 
+    /** Reads only: the boot-restore and stale-guard housekeeping is done by {@link #read}. */
     @Override
     public List<String> check(TunnelIntent intent) throws ConfigException {
-        List<Part> p = run(List.of(DeviceCommands.PROTO_HANDLERS, DeviceCommands.ADDRESSES, DeviceCommands.CHANGES_DEFAULT,
-                RollbackGuard.restoredMarker(), RollbackGuard.pendingMarker(), DeviceCommands.confirm(DeviceCommands.NOBODY)));
-        reportBootRestore(p.get(3));
-        clearStaleGuard(p.get(4), p.get(5));
+        List<Part> p = run(List.of(DeviceCommands.PROTO_HANDLERS, DeviceCommands.INTERFACES, DeviceCommands.CHANGES_DEFAULT,
+                DeviceCommands.SHOW));
         List<String> problems = new ArrayList<>();
         if (p.get(0).ok()) {
             String proto = OpenWrtTunnels.proto(intent);
@@ -119,15 +137,24 @@ final class OpenWrtSession implements ConfigSession {
             problems.add("device " + device + " cannot list netifd's protos: " + oneLine(p.get(0).output()));
         }
         if (!p.get(1).ok()) {
-            throw new ConfigException("device " + device + ": ip -j addr failed: " + oneLine(p.get(1).output()), false);
+            throw new ConfigException("device " + device + ": ubus call network.interface dump failed: " + oneLine(p.get(1).output()), false);
         }
         String local = Cidr.format(intent.localOuter());
-        if (!localAddresses(parse(p.get(1).output(), "ip -j addr")).contains(local)) {
-            problems.add("the local outer address " + local + " is not configured on device " + device);
+        if (!localAddresses(parse(p.get(1).output(), "ubus call network.interface dump")).contains(local)) {
+            problems.add("the local outer address " + local + " is not configured on any interface of device " + device);
         }
         if (p.get(2).ok() && !p.get(2).output().isBlank()) {
             problems.add("device " + device + " has uncommitted changes to network in /tmp/.uci (uci changes network: "
                     + oneLine(p.get(2).output()) + "); commit or revert them first, they would be read back with DTM's change");
+        }
+        for (UciShow.Section s : uci(p.get(3)).sections()) {
+            boolean ours = s.name().equals(UciNames.tunnel(intent.name())) || s.name().equals(UciNames.inner(intent.name()))
+                    || UciNames.isRouteOf(intent.name(), s.name());
+            if (ours && !TunnelState.isOwned(s)) {
+                problems.add("device " + device + " already has a section network." + s.name() + " that DTM did not create"
+                        + " (no option " + UciNames.OWNER + "): DTM does not take over an operator's configuration;"
+                        + " rename the tunnel or remove that section");
+            }
         }
         return problems;
     }
@@ -169,30 +196,45 @@ final class OpenWrtSession implements ConfigSession {
         }
         LOG.info("device {}: staged changes (uci changes network): {}", device, oneLine(staged.get(i).output()));
         List<String> applyCommands = new ArrayList<>();
-        applyCommands.add(DeviceCommands.apply(sid, armed ? armedSeconds : 0));
+        applyCommands.add(DeviceCommands.apply(sid, armed ? armedSeconds : UNARMED_ROLLBACK_SECONDS));
         if (!armed) {
-            applyCommands.add(DeviceCommands.changes(sid));
+            // rpcd serves one call at a time: this confirmation follows the apply, whatever ubus's own timeout said
+            applyCommands.add(DeviceCommands.confirm(sid));
+            applyCommands.add(DeviceCommands.sessionDestroy(sid));
         }
         List<Part> applied = run(applyCommands);
-        if (!applied.get(0).ok()) {
-            dropStaged(sid, !armed);
-            String why = applied.get(0).output().contains("Permission denied")
-                    ? " (another change is waiting for confirmation on the device)" : "";
-            throw new ConfigException("device " + device + " did not apply the change: " + oneLine(applied.get(0).output()) + why, true);
+        Part a = applied.get(0);
+        if (!a.ok()) {
+            if (armed) {
+                // a timeout leaves the outcome unknown: a revert must ask rpcd to roll back
+                appliedWithRollback = a.status() == DeviceCommands.UBUS_TIMEOUT;
+                quietly(List.of(DeviceCommands.revert(sid)));
+            }
+            throw applyFailure(a);
         }
         if (armed) {
             appliedWithRollback = true;
-        } else {
-            // rpcd ignores an apply without rollback while another change waits for confirmation.
-            String before = staged.get(i).output();
-            boolean kept = !before.isBlank() && applied.get(1).output().equals(before);
-            dropStaged(sid, true);
-            if (kept) {
-                throw new ConfigException("device " + device + " kept the change staged instead of applying it:"
-                        + " another change is waiting for confirmation on the device", true);
-            }
+        } else if (!applied.get(1).ok()) {
+            throw new ConfigException("device " + device + " applied the change but did not take its confirmation ("
+                    + oneLine(applied.get(1).output()) + "): rpcd undoes it within " + UNARMED_ROLLBACK_SECONDS + " s", false);
         }
-        awaitUp(batch);
+        appliedTunnels = tunnels(batch);
+        awaitSettled(appliedTunnels);
+    }
+
+    private ConfigException applyFailure(Part a) {
+        String text = oneLine(a.output());
+        return switch (a.status()) {
+            case DeviceCommands.UBUS_PERMISSION_DENIED -> new ConfigException("device " + device + " did not apply the change:"
+                    + " another configuration change (from LuCI, an operator or another tool) is waiting for confirmation in rpcd,"
+                    + " and applying over it would destroy its rollback; confirm or roll back that change, or wait for its timer,"
+                    + " then try again (" + text + ")", false);
+            case DeviceCommands.UBUS_TIMEOUT -> new ConfigException("device " + device + ": ubus timed out applying the change,"
+                    + " its outcome is unknown (" + text + ")", false);
+            case DeviceCommands.UBUS_INVALID_ARGUMENT, DeviceCommands.UBUS_METHOD_NOT_FOUND, DeviceCommands.UBUS_NO_DATA ->
+                    new ConfigException("device " + device + " did not apply the change: " + text, true);
+            default -> new ConfigException("device " + device + " did not apply the change (status " + a.status() + "): " + text, false);
+        };
     }
 
     @Override
@@ -211,8 +253,8 @@ final class OpenWrtSession implements ConfigSession {
 
     void arm(Duration timeout) throws ConfigException {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        String sid = newSession(seconds + UNARMED_SESSION_SECONDS);
-        // A confirmation from a new session cannot match: "No data" means no change waits, "Permission denied" one does.
+        String sid = newSession(seconds + ARMED_SESSION_MARGIN);
+        // A confirmation from a new session cannot match: NO_DATA means no change waits, PERMISSION_DENIED one does.
         List<Part> p = run(List.of(DeviceCommands.sessionGrant(sid), DeviceCommands.confirm(sid), RollbackGuard.show(),
                 RollbackGuard.enabled()));
         if (!p.get(0).ok()) {
@@ -221,9 +263,9 @@ final class OpenWrtSession implements ConfigSession {
                     + oneLine(p.get(0).output()), false);
         }
         String probe = p.get(1).output();
-        if (p.get(1).ok() || !probe.contains("No data")) {
+        if (p.get(1).status() != DeviceCommands.UBUS_NO_DATA) {
             quietly(List.of(DeviceCommands.sessionDestroy(sid)));
-            if (probe.contains("Permission denied")) {
+            if (p.get(1).status() == DeviceCommands.UBUS_PERMISSION_DENIED) {
                 throw new ConfigException("device " + device + ": another configuration change is waiting for confirmation"
                         + " (rpcd rollback pending); DTM arms no second one", true);
             }
@@ -251,6 +293,7 @@ final class OpenWrtSession implements ConfigSession {
         armedSid = sid;
         armedSeconds = seconds;
         appliedWithRollback = false;
+        appliedTunnels = Set.of();
         // the rpcd session id is a bearer token for rpcd (uhttpd's /ubus) while it lives: never logged
         LOG.info("device {}: rollback armed for {} s (boot-time restore saved)", device, seconds);
     }
@@ -272,7 +315,7 @@ final class OpenWrtSession implements ConfigSession {
         }
         if (applied) {
             Part c = p.get(1);
-            if (!c.ok() && c.output().contains("No data")) {
+            if (c.status() == DeviceCommands.UBUS_NO_DATA) {
                 throw new ConfigException("device " + device + " had already rolled the change back (its rollback timer ran out)", false);
             }
             if (!c.ok()) {
@@ -298,10 +341,12 @@ final class OpenWrtSession implements ConfigSession {
         List<Part> p = run(commands);
         if (applied) {
             Part r = p.get(0);
-            if (!r.ok() && !r.output().contains("No data")) {
+            if (!r.ok() && r.status() != DeviceCommands.UBUS_NO_DATA) {
                 throw new ConfigException("device " + device + " did not roll back: " + oneLine(r.output()), false);
             }
             LOG.warn("device {}: change rolled back{}", device, r.ok() ? "" : " (the device's timer had already done it)");
+            // netifd reloads the restored configuration asynchronously: what is read next must be it
+            awaitSettled(appliedTunnels);
         }
     }
 
@@ -348,56 +393,107 @@ final class OpenWrtSession implements ConfigSession {
         return line.substring(line.indexOf(' ') + 1 + UciLine.PACKAGE.length() + 1);
     }
 
-    private void awaitUp(List<String> batch) throws ConfigException {
-        Set<String> inner = new java.util.TreeSet<>();
+    /** The tunnels whose netifd state {@code batch} changes (route sections are read from UCI alone). */
+    static Set<String> tunnels(List<String> batch) {
+        Set<String> out = new java.util.TreeSet<>();
         for (String line : batch) {
             String section = path(line).split("[.=]", 2)[0];
-            if (line.startsWith("set ") && section.endsWith("_inner")) {
-                inner.add(section);
+            if (section.contains("_r_") || section.contains("_r6_")) {
+                continue;
             }
+            out.add(section.endsWith("_inner") ? section.substring(0, section.length() - "_inner".length()) : section);
         }
-        if (inner.isEmpty()) {
+        return out;
+    }
+
+    /**
+     * Waits until netifd runs what UCI now says for each of {@code tunnels} that DTM has: the device
+     * exists with the configured MTU and the inner address is on it. {@code uci apply} only fires
+     * {@code config.change}; procd reloads netifd after it returns, so reading at once would see the
+     * old MTU or address. Gives up after the up timeout (the read-back then decides).
+     */
+    private void awaitSettled(Set<String> tunnels) throws ConfigException {
+        if (tunnels.isEmpty()) {
             return;
         }
-        List<String> commands = inner.stream().map(DeviceCommands::ifstatus).toList();
+        List<String> names = List.copyOf(tunnels);
+        List<String> commands = new ArrayList<>(List.of(DeviceCommands.SHOW, DeviceCommands.DEVICES));
+        names.forEach(n -> commands.add(DeviceCommands.interfaceStatus(UciNames.inner(n))));
         long deadline = System.nanoTime() + upTimeout.toNanos();
         while (true) {
             List<Part> p = run(commands);
-            List<String> down = new ArrayList<>();
-            for (int i = 0; i < p.size(); i++) {
-                if (!(p.get(i).ok() && parse(p.get(i).output(), "ifstatus") instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("up")))) {
-                    down.add(commands.get(i).substring("ifstatus ".length()));
+            List<String> pending = new ArrayList<>();
+            if (!p.get(0).ok() || !p.get(1).ok()) {
+                pending.addAll(names);
+            } else {
+                UciShow uci = uci(p.get(0));
+                for (int i = 0; i < names.size(); i++) {
+                    if (!settled(uci, names.get(i), p.get(1), p.get(2 + i))) {
+                        pending.add(names.get(i));
+                    }
                 }
             }
-            if (down.isEmpty()) {
+            if (pending.isEmpty()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 // the read-back decides; this only tells the operator where to look
-                LOG.warn("device {}: {} not up {} after the change (see ifstatus)", device, down, upTimeout);
+                LOG.warn("device {}: netifd does not run the configuration of {} {} after the change (see ifstatus)",
+                        device, pending, upTimeout);
                 return;
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ConfigException("interrupted while waiting for " + down + " to come up", false, e);
+                throw new ConfigException("interrupted while waiting for netifd to reload " + pending, false, e);
             }
+        }
+    }
+
+    private boolean settled(UciShow uci, String name, Part devices, Part innerStatus) throws ConfigException {
+        Optional<UciShow.Section> section = uci.section(UciNames.tunnel(name));
+        if (section.isEmpty() || !TunnelState.isOwned(section.get()) || TunnelState.device(section.get()).isEmpty()) {
+            return true; // deleted (read from UCI alone) or not DTM's
+        }
+        Optional<TunnelState.KernelLink> kernel = kernelLink(devices, innerStatus, TunnelState.device(section.get()).get());
+        if (kernel.isEmpty()) {
+            return false;
+        }
+        Optional<String> mtu = section.get().get("mtu");
+        if (mtu.isPresent() && !mtu.get().equals(Integer.toString(kernel.get().mtu()))) {
+            return false;
+        }
+        Optional<TunnelState.HostAddress> inner;
+        try {
+            inner = TunnelState.configuredInner(uci, name);
+        } catch (IllegalArgumentException e) {
+            return true; // not an address netifd can run: the read-back reports it
+        }
+        return inner.isEmpty() || kernel.get().addresses().contains(inner.get());
+    }
+
+    private Optional<TunnelState.KernelLink> kernelLink(Part devices, Part innerStatus, String dev) throws ConfigException {
+        try {
+            return TunnelState.kernelLink(devices.output(), innerStatus.ok() ? innerStatus.output() : null, dev);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("device " + device + ": cannot read netifd's state: " + e.getMessage(), false, e);
         }
     }
 
     /**
      * Removes the boot-time restore of a change that is over: rpcd has nothing pending and the rpcd
      * session of the change has ended (a transaction between arm and apply still has its session).
+     * Done by {@link #read}, never by {@link #check}, which must not change the device.
      */
     private void clearStaleGuard(Part pending, Part probe) {
         String sid = pending.output().strip();
-        if (!pending.ok() || !DeviceCommands.isSid(sid) || probe.ok() || !probe.output().contains("No data")) {
+        if (!pending.ok() || !DeviceCommands.isSid(sid) || probe.status() != DeviceCommands.UBUS_NO_DATA) {
             return;
         }
         try {
             List<Part> p = run(List.of(DeviceCommands.sessionList(sid)));
-            if (!p.get(0).ok() && p.get(0).output().contains("Not found")) {
+            if (p.get(0).status() == DeviceCommands.UBUS_NOT_FOUND) {
                 quietly(List.of(RollbackGuard.clear()));
                 LOG.info("device {}: removed the boot-time restore of an earlier change that rpcd had already rolled back"
                         + " (its rpcd session ended without a confirmation)", device);
@@ -482,19 +578,16 @@ final class OpenWrtSession implements ConfigSession {
         }
     }
 
-    private static Set<String> localAddresses(Object ipAddr) {
+    /** Every address netifd has on any interface, from {@code ubus call network.interface dump}. */
+    private static Set<String> localAddresses(Object dump) {
         Set<String> out = new HashSet<>();
-        if (ipAddr instanceof List<?> links) {
-            for (Object l : links) {
-                if (l instanceof Map<?, ?> link && link.get("addr_info") instanceof List<?> infos) {
-                    for (Object o : infos) {
-                        if (o instanceof Map<?, ?> info && info.get("local") instanceof String a) {
-                            try {
-                                out.add(Cidr.format(Cidr.parseLiteral(a)));
-                            } catch (IllegalArgumentException ignored) {
-                                // not an address: skip
-                            }
-                        }
+        if (dump instanceof Map<?, ?> m && m.get("interface") instanceof List<?> interfaces) {
+            for (Object o : interfaces) {
+                if (o instanceof Map<?, ?> iface) {
+                    try {
+                        TunnelState.addresses(iface).forEach(a -> out.add(Cidr.format(a.address())));
+                    } catch (IllegalArgumentException ignored) {
+                        // not an address: skip
                     }
                 }
             }

@@ -18,10 +18,21 @@ import net.dtm.spi.config.TunnelInterfaceBehaviour;
  * {@code port}, {@code vid}; the device is named after the section), {@code gre}/{@code grev6}
  * (package gre: the same address options, {@code ikey}/{@code okey}; device {@code gre4-<name>} or
  * {@code gre6-<name>}) and {@code ipip} (package ipip, IPv4 outer only; device {@code ipip-<name>}).
- * A {@code static} interface {@code <name>_inner} on that device carries the inner address.
+ * A {@code static} interface {@code <name>_inner} on that device carries the inner address. Every
+ * section is created with DTM's owner option ({@link UciNames#OWNER}). The tunnel section gets
+ * {@code zone} {@value #ZONE}: netifd's protos hand that zone to the firewall and gre.sh and ipip.sh
+ * would otherwise put the tunnel into {@code wan} (input and forward rejected, masquerading on).
+ * DTM writes the zone at creation only and never reads it back, so an operator may move a tunnel to
+ * another zone with {@code uci set network.<name>.zone=...} and DTM keeps it. GRE keys are at most
+ * {@value #MAX_GRE_KEY}: gre.sh declares {@code ikey}/{@code okey} as int32.
  * WireGuard is not offered: it needs peer sections and key files this adapter does not write yet.
  */
 final class OpenWrtTunnels implements TunnelInterfaceBehaviour {
+
+    /** The firewall zone a tunnel is created in. */
+    static final String ZONE = "lan";
+    /** Largest GRE key netifd's gre proto takes (its ikey/okey are int32). */
+    static final long MAX_GRE_KEY = Integer.MAX_VALUE;
 
     @Override
     public Set<TunnelType> types() {
@@ -45,6 +56,10 @@ final class OpenWrtTunnels implements TunnelInterfaceBehaviour {
         if (intent.type() == TunnelType.IPIP && six) {
             problems.add("OpenWrt's ipip proto carries IPv4 outer addresses only; use gre or vxlan over IPv6");
         }
+        if (intent.type() == TunnelType.GRE && intent.key() > MAX_GRE_KEY) {
+            problems.add("GRE key " + intent.key() + " is above " + MAX_GRE_KEY + ", the largest OpenWrt's gre proto takes"
+                    + " (netifd declares ikey and okey as 32-bit signed integers)");
+        }
         if (intent.type() == TunnelType.VXLAN && (intent.remoteOuter().getPort() < 1 || intent.remoteOuter().getPort() > 65535)) {
             problems.add("VXLAN destination port " + intent.remoteOuter().getPort() + " is outside 1..65535");
         }
@@ -62,8 +77,11 @@ final class OpenWrtTunnels implements TunnelInterfaceBehaviour {
         String inner = UciNames.inner(intent.name());
         List<String> out = new ArrayList<>();
         out.add(UciLine.section(s, "interface"));
+        out.add(UciLine.set(s, UciNames.OWNER, UciNames.OWNER_VALUE));
         out.addAll(outer(intent));
+        out.add(UciLine.set(s, "zone", ZONE));
         out.add(UciLine.section(inner, "interface"));
+        out.add(UciLine.set(inner, UciNames.OWNER, UciNames.OWNER_VALUE));
         out.add(UciLine.set(inner, "proto", "static"));
         out.add(UciLine.set(inner, "device", device(intent.name(), proto(intent))));
         return out;

@@ -10,7 +10,9 @@ package net.dtm.vendor.openwrt;
  * still there and leaves {@code /etc/dtm/rollback/restored} for the next session to report.
  * Confirming or reverting removes marker and copy; a marker whose change is no longer pending in
  * rpcd and whose rpcd session has ended (the core died and rpcd's timer undid the change) is removed
- * by the next {@code check}, so a later reboot cannot put back a configuration that is out of date.
+ * by the next {@code read}, so a later reboot cannot put back a configuration that is out of date.
+ * Every write and removal of these files, here and in the boot script, is followed by {@code sync}:
+ * a power cut right after a confirmation must not leave the marker on flash.
  */
 final class RollbackGuard {
 
@@ -29,7 +31,9 @@ final class RollbackGuard {
             boot() {
             	[ -f /etc/dtm/rollback/pending ] || return 0
             	cp /etc/dtm/rollback/network /etc/config/network
+            	sync
             	mv /etc/dtm/rollback/pending /etc/dtm/rollback/restored
+            	sync
             	logger -t dtm-rollback "restored the network configuration saved before an unconfirmed change"
             }
             """;
@@ -54,7 +58,7 @@ final class RollbackGuard {
 
     /** Makes the script executable and enables it. */
     static String enable() {
-        return "chmod 755 " + SCRIPT + " && " + SCRIPT + " enable";
+        return "chmod 755 " + SCRIPT + " && " + SCRIPT + " enable && sync";
     }
 
     /** Saves the configuration in force and arms the boot-time restore for session {@code sid}. */
@@ -67,7 +71,7 @@ final class RollbackGuard {
 
     /** Disarms the boot-time restore. */
     static String clear() {
-        return "rm -f " + PENDING + " " + COPY;
+        return "rm -f " + PENDING + " " + COPY + " && sync";
     }
 
     /** Prints the armed marker (the rpcd session id of the change it guards), failing when there is none. */
@@ -82,6 +86,6 @@ final class RollbackGuard {
 
     /** Removes that marker once reported. */
     static String clearRestoredMarker() {
-        return "rm -f " + RESTORED;
+        return "rm -f " + RESTORED + " && sync";
     }
 }

@@ -15,9 +15,11 @@ import net.dtm.spi.config.TunnelIntent;
 
 /**
  * Turns the device's view into an intent: the tunnel's outer endpoints, port and VNI and its routes
- * from the UCI configuration; the MTU and the inner address from the kernel ({@code ip -j addr}, the
- * device the proto creates), so a configuration netifd did not bring up reads back as different (MTU 0, no
- * address) instead of as in sync.
+ * from the UCI configuration; the MTU and the inner address as netifd runs them ({@code ubus call
+ * network.device status} for the device the proto creates, {@code ubus call network.interface.<name>_inner
+ * status} for the address), so a configuration netifd did not bring up reads back as different (MTU 0, no
+ * address) instead of as in sync. Only sections carrying DTM's owner option ({@link UciNames#OWNER}) are
+ * DTM's.
  */
 final class TunnelState {
 
@@ -37,9 +39,14 @@ final class TunnelState {
 
     private static final java.util.Set<String> PROTOS = java.util.Set.of("vxlan", "vxlan6", "gre", "grev6", "ipip");
 
-    /** True if {@code section} is a tunnel interface this adapter builds. */
+    /** True if {@code section} is a tunnel interface of a proto this adapter builds. */
     static boolean isTunnel(UciShow.Section section) {
         return section.type().equals("interface") && PROTOS.contains(section.get("proto").orElse(""));
+    }
+
+    /** True if DTM created {@code section}: it carries the owner option. */
+    static boolean isOwned(UciShow.Section section) {
+        return UciNames.OWNER_VALUE.equals(section.get(UciNames.OWNER).orElse(""));
     }
 
     /**
@@ -55,6 +62,9 @@ final class TunnelState {
             return Optional.empty();
         }
         UciShow.Section t = found.get();
+        if (!isOwned(t)) {
+            return Optional.empty();
+        }
         if (!isTunnel(t)) {
             throw new ConfigException("network." + name + " exists but is not a tunnel interface (type " + t.type()
                     + ", proto " + t.get("proto").orElse("none") + "): DTM does not own it", false);
@@ -129,17 +139,47 @@ final class TunnelState {
                 : Optional.empty();
     }
 
-    /** Device {@code dev} in the output of {@code ip -j addr}, or empty if the kernel has no such device. */
-    static Optional<KernelLink> kernelLink(String json, String dev) {
-        if (!(Json.parse(json) instanceof List<?> list)) {
-            throw new IllegalArgumentException("ip -j addr printed no list");
+    /**
+     * Device {@code dev} as netifd runs it, or empty if there is no such device.
+     *
+     * @param devices     what {@code ubus call network.device status} printed: every device by name
+     * @param innerStatus what {@code ubus call network.interface.<name>_inner status} printed, or
+     *                    null when there is no such interface
+     */
+    static Optional<KernelLink> kernelLink(String devices, String innerStatus, String dev) {
+        if (!(Json.parse(devices) instanceof Map<?, ?> all)) {
+            throw new IllegalArgumentException("network.device status printed no object");
         }
-        for (Object o : list) {
-            if (o instanceof Map<?, ?> link && dev.equals(link.get("ifname"))) {
-                return Optional.of(kernelLink(link));
+        if (!(all.get(dev) instanceof Map<?, ?> d) || Boolean.FALSE.equals(d.get("present"))) {
+            return Optional.empty();
+        }
+        int mtu = d.get("mtu") instanceof Number n ? n.intValue() : 0;
+        List<HostAddress> addresses = new ArrayList<>();
+        if (innerStatus != null && Json.parse(innerStatus) instanceof Map<?, ?> inner && Boolean.TRUE.equals(inner.get("up"))
+                && dev.equals(inner.get("l3_device"))) {
+            addresses.addAll(addresses(inner));
+        }
+        return Optional.of(new KernelLink(mtu, addresses));
+    }
+
+    /** The addresses netifd put on logical interface {@code status} ({@code ipv4-address}, {@code ipv6-address}). */
+    static List<HostAddress> addresses(Map<?, ?> status) {
+        List<HostAddress> out = new ArrayList<>();
+        for (String family : List.of("ipv4-address", "ipv6-address")) {
+            if (status.get(family) instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> a && a.get("address") instanceof String address && a.get("mask") instanceof Number mask) {
+                        out.add(new HostAddress(Cidr.parseLiteral(address), mask.intValue()));
+                    }
+                }
             }
         }
-        return Optional.empty();
+        return out;
+    }
+
+    /** The address configured on {@code <name>_inner}, if any. */
+    static Optional<HostAddress> configuredInner(UciShow uci, String name) {
+        return uci.section(UciNames.inner(name)).flatMap(TunnelState::innerAddress);
     }
 
     private static long greKey(UciShow.Section t) {
@@ -150,20 +190,6 @@ final class TunnelState {
                     + ": DTM uses one key both ways");
         }
         return in;
-    }
-
-    private static KernelLink kernelLink(Map<?, ?> link) {
-        int mtu = link.get("mtu") instanceof Number n ? n.intValue() : 0;
-        List<HostAddress> addresses = new ArrayList<>();
-        if (link.get("addr_info") instanceof List<?> infos) {
-            for (Object o : infos) {
-                if (o instanceof Map<?, ?> info && info.get("local") instanceof String local
-                        && info.get("prefixlen") instanceof Number len) {
-                    addresses.add(new HostAddress(Cidr.parseLiteral(local), len.intValue()));
-                }
-            }
-        }
-        return new KernelLink(mtu, addresses);
     }
 
     private static Optional<HostAddress> innerAddress(UciShow.Section inner) {

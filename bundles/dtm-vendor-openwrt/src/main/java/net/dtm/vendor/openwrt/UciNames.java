@@ -16,6 +16,14 @@ import net.dtm.api.Cidr;
  */
 final class UciNames {
 
+    /**
+     * The option DTM writes on every section it creates ({@code option dtm_owner '1'}; netifd ignores
+     * options it does not know): a section without it is someone else's, whatever its name, and
+     * DTM neither lists, reads, changes nor deletes it.
+     */
+    static final String OWNER = "dtm_owner";
+    /** The owner option's value. */
+    static final String OWNER_VALUE = "1";
     /** Linux interface names: netifd names the VXLAN device after the section. */
     static final int MAX_NAME = 15;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,15}");

@@ -85,11 +85,11 @@ class OpenWrtScenarioTest {
         Transaction t = set(sample);
         assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
         String file = lab.device.committedNetwork();
-        assertTrue(file.contains("config interface 'dtm0'\n\toption proto 'vxlan'\n\toption ipaddr '192.0.2.10'\n"
-                + "\toption peeraddr '198.51.100.1'\n\toption port '4789'\n\toption vid '4242'\n\toption mtu '1400'"), file);
-        assertTrue(file.contains("config interface 'dtm0_inner'\n\toption proto 'static'\n\toption device 'dtm0'\n"
+        assertTrue(file.contains("config interface 'dtm0'\n\toption dtm_owner '1'\n\toption proto 'vxlan'\n\toption ipaddr '192.0.2.10'\n"
+                + "\toption peeraddr '198.51.100.1'\n\toption port '4789'\n\toption vid '4242'\n\toption zone 'lan'\n\toption mtu '1400'"), file);
+        assertTrue(file.contains("config interface 'dtm0_inner'\n\toption dtm_owner '1'\n\toption proto 'static'\n\toption device 'dtm0'\n"
                 + "\toption ipaddr '10.99.0.1/30'"), file);
-        assertTrue(file.contains("config route 'dtm0_r_10_200_0_0_16'\n\toption interface 'dtm0_inner'\n"
+        assertTrue(file.contains("config route 'dtm0_r_10_200_0_0_16'\n\toption dtm_owner '1'\n\toption interface 'dtm0_inner'\n"
                 + "\toption target '10.200.0.0'\n\toption netmask '255.255.0.0'\n\toption gateway '10.99.0.2'"), file);
         assertTrue(lab.device.runningNetwork().contains("network.dtm0.vid='4242'"), "netifd did not load the change");
         assertNothingPending();
@@ -264,6 +264,8 @@ class OpenWrtScenarioTest {
         lab.device.exec("uci commit network");
         try (ConfigSession s = lab.adapter.open(lab.target())) {
             assertEquals(List.of(), s.check(sample));
+            assertTrue(lab.device.file(RollbackGuard.PENDING).isPresent(), "check must not change the device");
+            assertEquals(Optional.empty(), s.read(sample.name(), sample.role()));
         }
         assertEquals(Optional.empty(), lab.device.file(RollbackGuard.PENDING), "the stale marker is still armed");
         lab.device.reboot();
@@ -322,6 +324,115 @@ class OpenWrtScenarioTest {
         assertEquals(Optional.of(sample), read(sample));
     }
 
+    @Test
+    void aRestoreNeverDestroysTheRollbackOfAChangeSomeoneElseHasPending() throws Exception {
+        TunnelIntent sample = OpenWrtLab.sample();
+        assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
+        String before = lab.device.committedNetwork();
+        luciAppliesWithRollback("set network.wan.mtu='1400'", 30);
+        try (ConfigSession s = lab.adapter.open(lab.target())) {
+            // what the core's Restorer and Reconciler do: apply without arming
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> s.apply(lab.adapter.behaviour(LinkSettingsBehaviour.class).orElseThrow().setMtu(sample.name(), 1300)));
+            assertFalse(e.rejected(), e.getMessage());
+            assertTrue(e.getMessage().contains("waiting for confirmation"), e.getMessage());
+        }
+        assertTrue(lab.device.rollbackPending(), "LuCI's change must still wait for its confirmation");
+        lab.clock.advance(Duration.ofSeconds(31));
+        assertEquals(before, lab.device.committedNetwork(), "LuCI's change could not roll back: its snapshot was purged");
+    }
+
+    @Test
+    void anUnarmedApplyIsConfirmedAtOnceAndLeavesNoSession() throws Exception {
+        TunnelIntent sample = OpenWrtLab.sample();
+        assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
+        try (ConfigSession s = lab.adapter.open(lab.target())) {
+            s.apply(lab.adapter.behaviour(LinkSettingsBehaviour.class).orElseThrow().setMtu(sample.name(), 1300));
+            assertEquals(1300, s.read(sample.name(), sample.role()).orElseThrow().mtu());
+        }
+        assertNothingPending();
+        assertEquals(0, lab.device.rpcdSessions(), "the session (a bearer token) outlived its change");
+        lab.clock.advance(Duration.ofMinutes(5));
+        assertEquals(1300, read(sample).orElseThrow().mtu(), "rpcd undid a restore");
+    }
+
+    @Test
+    void anArmedChangesSessionEndsSoonAfterItsWindow() throws Exception {
+        armApplyAndLeave(OpenWrtLab.sample());
+        assertEquals(1, lab.device.rpcdSessions());
+        lab.clock.advance(Duration.ofSeconds(60 + OpenWrtSession.ARMED_SESSION_MARGIN + 1));
+        assertEquals(0, lab.device.rpcdSessions(), "the rpcd session id lives longer than needed");
+    }
+
+    @Test
+    void aTimedOutApplyIsAChannelFailureNotARefusal() throws Exception {
+        TunnelIntent sample = OpenWrtLab.sample();
+        assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
+        lab.device.failNextUbus("uci apply", 7);
+        try (ConfigSession s = lab.adapter.open(lab.target())) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> s.apply(lab.adapter.behaviour(LinkSettingsBehaviour.class).orElseThrow().setMtu(sample.name(), 1300)));
+            assertFalse(e.rejected(), "Request timed out leaves the outcome unknown: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void changesOfMtuAndInnerAddressAreReadBackOnceNetifdRunsThem() throws Exception {
+        TunnelIntent sample = OpenWrtLab.sample();
+        assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
+        Transaction mtu = set(sample.withMtu(1300));
+        assertEquals(Transaction.Result.CONFIRMED, mtu.result(), mtu.detail());
+        TunnelIntent moved = new TunnelIntent(sample.name(), sample.role(), sample.type(), sample.localOuter(), sample.remoteOuter(),
+                sample.key(), Cidr.parseLiteral("10.99.0.5"), 30, Cidr.parseLiteral("10.99.0.6"), sample.routes(), 1300,
+                sample.wireGuard(), 0);
+        Transaction inner = set(moved);
+        assertEquals(Transaction.Result.CONFIRMED, inner.result(), inner.detail());
+        assertEquals(Optional.of(moved), read(moved));
+    }
+
+    @Test
+    void anOperatorsTunnelNamedLikeDtmsIsNeitherListedReadNorTakenOver() throws Exception {
+        lab.device.exec("uci batch <<'EOF'\nset network.dtm5=interface\nset network.dtm5.proto='gre'\n"
+                + "set network.dtm5.ipaddr='192.0.2.10'\nset network.dtm5.peeraddr='198.51.100.9'\nEOF");
+        lab.device.exec("uci commit network");
+        String before = lab.device.committedNetwork();
+        TunnelIntent sample = OpenWrtLab.sample();
+        TunnelIntent named = new TunnelIntent("dtm5", sample.role(), sample.type(), sample.localOuter(), sample.remoteOuter(),
+                sample.key(), sample.innerAddress(), sample.prefixLength(), sample.peerInner(), sample.routes(), sample.mtu(),
+                sample.wireGuard(), 0);
+        assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
+        try (ConfigSession s = lab.adapter.open(lab.target())) {
+            assertEquals(List.of("dtm0"), s.list("dtm"));
+            assertEquals(Optional.empty(), s.read("dtm5", sample.role()));
+        }
+        Transaction t = set(named);
+        assertEquals(Transaction.Result.REFUSED, t.result(), t.detail());
+        assertTrue(t.detail().contains("network.dtm5 that DTM did not create"), t.detail());
+        Transaction removed = manager.removeEnd("dtm5", "test").get(30, TimeUnit.SECONDS);
+        assertNotEquals(Transaction.Result.FAILED, removed.result(), removed.detail());
+        assertTrue(lab.device.committedNetwork().contains("config interface 'dtm5'\n\toption proto 'gre'"),
+                "the operator's tunnel was changed or removed");
+        assertTrue(before.length() > 0);
+    }
+
+    @Test
+    void aPowerCutRightAfterTheConfirmationKeepsTheConfirmedChange() throws Exception {
+        TunnelIntent sample = OpenWrtLab.sample();
+        assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
+        lab.device.powerCut();
+        assertEquals(Optional.empty(), lab.device.file(RollbackGuard.PENDING), "the disarmed marker came back from flash");
+        assertTrue(lab.device.committedNetwork().contains("config interface 'dtm0'"), "the boot hook undid a confirmed change");
+        assertFalse(lab.device.syslog().stream().anyMatch(l -> l.contains("restored the network configuration")));
+    }
+
+    @Test
+    void theKernelStateIsReadThroughUbusNotIproute2() throws Exception {
+        TunnelIntent sample = OpenWrtLab.sample();
+        assertEquals(Transaction.Result.CONFIRMED, set(sample).result());
+        assertEquals(Optional.of(sample), read(sample));
+        assertTrue(lab.device.commands().stream().noneMatch(c -> c.contains("ip -j")), "ip -j needs ip-full");
+    }
+
     // ------------------------------------------------------------------ checks, host key, quoting
 
     @Test
@@ -375,7 +486,7 @@ class OpenWrtScenarioTest {
             assertEquals(List.of(), lab.server.received());
         }
         assertThrows(IllegalArgumentException.class, () -> UciLine.set("dtm0", "mtu", "1'; reboot; '"));
-        assertThrows(IllegalArgumentException.class, () -> DeviceCommands.ifstatus("x;reboot"));
+        assertThrows(IllegalArgumentException.class, () -> DeviceCommands.interfaceStatus("x;reboot"));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -394,6 +505,19 @@ class OpenWrtScenarioTest {
         out.addAll(a.behaviour(net.dtm.spi.config.AddressingBehaviour.class).orElseThrow()
                 .addAddress(i.name(), i.innerAddress(), i.prefixLength()));
         return out;
+    }
+
+    /** LuCI (or an operator with ubus) applies {@code line} with rollback and waits; returns its session id. */
+    private String luciAppliesWithRollback(String line, int seconds) {
+        String created = lab.device.exec("ubus call session create '{\"timeout\":300}'").orElseThrow().stdout();
+        String sid = created.replaceAll("(?s).*\"ubus_rpc_session\": \"([0-9a-f]{32})\".*", "$1");
+        lab.device.exec("ubus call session grant '{\"ubus_rpc_session\":\"" + sid
+                + "\",\"scope\":\"uci\",\"objects\":[[\"network\",\"write\"]]}'");
+        lab.device.exec("uci -P /var/run/rpcd/uci-" + sid + " batch <<'EOF'\n" + line + "\nEOF");
+        assertEquals(0, lab.device.exec("ubus call uci apply '{\"ubus_rpc_session\":\"" + sid + "\",\"rollback\":true,\"timeout\":"
+                + seconds + "}'").orElseThrow().exitStatus());
+        assertTrue(lab.device.rollbackPending());
+        return sid;
     }
 
     /** Arms, applies {@code changed}'s MTU (or creates it) and goes away without confirming: the core died. */

@@ -27,6 +27,7 @@ class UciLogicTest {
             network.odd=interface
             network.odd.description='it'\\''s'
             network.dtm0=interface
+            network.dtm0.dtm_owner='1'
             network.dtm0.proto='vxlan'
             network.dtm0.ipaddr='192.0.2.10'
             network.dtm0.peeraddr='198.51.100.1'
@@ -43,12 +44,24 @@ class UciLogicTest {
             network.dtm0_r_10_200_0_0_16.netmask='255.255.0.0'
             network.dtm0_r_10_200_0_0_16.gateway='10.99.0.2'
             network.dtm00=interface
+            network.dtm00.dtm_owner='1'
             network.dtm00.proto='vxlan6'
+            network.dtm_op=interface
+            network.dtm_op.proto='gre'
+            network.dtm_op.ipaddr='192.0.2.10'
+            network.dtm_op.peeraddr='198.51.100.9'
+            network.dtm_x=interface
+            network.dtm_x.dtm_owner='1'
+            network.dtm_x.proto='static'
             """;
 
-    private static final String IP_DTM0 = "[{\"ifindex\":7,\"ifname\":\"dtm0\",\"mtu\":1400,\"addr_info\":["
-            + "{\"family\":\"inet\",\"local\":\"10.99.0.1\",\"prefixlen\":30},"
-            + "{\"family\":\"inet6\",\"local\":\"fe80::1\",\"prefixlen\":64}]}]";
+    /** {@code ubus call network.device status}, as netifd prints it (abridged). */
+    private static final String DEVICES = "{\"eth0\": {\"present\": true, \"mtu\": 1500},"
+            + " \"dtm0\": {\"external\": false, \"present\": true, \"type\": \"vxlan\", \"up\": true, \"mtu\": 1400, \"mtu6\": 1400}}";
+    /** {@code ubus call network.interface.dtm0_inner status} (abridged). */
+    private static final String INNER = "{\"up\": true, \"l3_device\": \"dtm0\", \"device\": \"dtm0\","
+            + " \"ipv4-address\": [{\"address\": \"10.99.0.1\", \"mask\": 30}],"
+            + " \"ipv6-address\": [{\"address\": \"fd00::1\", \"mask\": 64}]}";
 
     @Test
     void uciShowIsParsedWithListsQuotesAndAnonymousSections() {
@@ -63,7 +76,7 @@ class UciLogicTest {
     void stateIsDecodedFromUciAndTheKernel() throws ConfigException {
         UciShow u = UciShow.parse("network", SHOW);
         TunnelIntent t = TunnelState.decode(u, "dtm0", TunnelIntent.Role.GATEWAY,
-                TunnelState.kernelLink(IP_DTM0, "dtm0")).orElseThrow();
+                TunnelState.kernelLink(DEVICES, INNER, "dtm0")).orElseThrow();
         assertEquals(TunnelIntent.Role.GATEWAY, t.role());
         assertEquals(4789, t.remoteOuter().getPort(), "netifd's default port");
         assertEquals(4242, t.key());
@@ -75,9 +88,16 @@ class UciLogicTest {
         TunnelIntent down = TunnelState.decode(u, "dtm0", TunnelIntent.Role.DEVICE, Optional.empty()).orElseThrow();
         assertEquals(0, down.mtu(), "a device netifd did not create must not read as in sync");
         assertEquals(Optional.empty(), TunnelState.decode(u, "dtm1", TunnelIntent.Role.DEVICE, Optional.empty()));
-        assertEquals(Optional.empty(), TunnelState.kernelLink(IP_DTM0, "gre4-dtm0"));
-        assertThrows(ConfigException.class, () -> TunnelState.decode(u, "loopback", TunnelIntent.Role.DEVICE, Optional.empty()),
-                "a section DTM does not own");
+        assertEquals(Optional.empty(), TunnelState.kernelLink(DEVICES, INNER, "gre4-dtm0"));
+        assertEquals(2, TunnelState.kernelLink(DEVICES, INNER, "dtm0").orElseThrow().addresses().size());
+        assertEquals(List.of(), TunnelState.kernelLink(DEVICES, INNER.replace("\"up\": true", "\"up\": false"), "dtm0")
+                .orElseThrow().addresses(), "an interface that is down has no address");
+        assertEquals(Optional.empty(), TunnelState.decode(u, "loopback", TunnelIntent.Role.DEVICE, Optional.empty()),
+                "a section DTM does not own reads as absent");
+        assertEquals(Optional.empty(), TunnelState.decode(u, "dtm_op", TunnelIntent.Role.DEVICE, Optional.empty()),
+                "an operator's tunnel named like DTM's is not DTM's");
+        assertThrows(ConfigException.class, () -> TunnelState.decode(u, "dtm_x", TunnelIntent.Role.DEVICE, Optional.empty()),
+                "DTM's section that is no tunnel");
         assertThrows(ConfigException.class, () -> TunnelState.decode(u, "dtm00", TunnelIntent.Role.DEVICE, Optional.empty()),
                 "a tunnel without its addresses");
     }
@@ -92,6 +112,19 @@ class UciLogicTest {
         assertEquals(1, UciNames.problems("dtm-0").size());
         assertEquals(1, UciNames.problems("a_inner").size());
         assertEquals(1, UciNames.problems("abcdefghijklmnop").size());
+    }
+
+    @Test
+    void greKeysAboveWhatNetifdTakesAreRefused() {
+        TunnelIntent g = OpenWrtLab.sample(net.dtm.api.TunnelType.GRE);
+        OpenWrtTunnels tunnels = new OpenWrtTunnels();
+        java.util.function.LongFunction<TunnelIntent> keyed = k -> new TunnelIntent(g.name(), g.role(), g.type(), g.localOuter(),
+                g.remoteOuter(), k, g.innerAddress(), g.prefixLength(), g.peerInner(), g.routes(), g.mtu(), g.wireGuard(), 0);
+        assertEquals(List.of(), tunnels.validate(keyed.apply(2147483647L)));
+        List<String> problems = tunnels.validate(keyed.apply(2147483648L));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("GRE key 2147483648 is above 2147483647"), problems.get(0));
+        assertTrue(tunnels.create(g).contains("set network.dtm0.zone='lan'"), "netifd's gre proto would put it in wan");
     }
 
     @Test
@@ -126,13 +159,14 @@ class UciLogicTest {
         String nonce = "0123456789abcdef";
         String script = DeviceCommands.script(nonce, List.of("uci show network", DeviceCommands.batch(
                 "0123456789abcdef0123456789abcdef", List.of("set network.a=interface"))));
-        assertTrue(script.startsWith("uci show network 2>&1 && echo '--dtm-" + nonce + "-ok--' || echo '--dtm-" + nonce + "-fail--'\n"
-                + "uci -P /var/run/rpcd/uci-0123456789abcdef0123456789abcdef batch <<'DTM_UCI_EOF' 2>&1 && echo"), script);
-        assertTrue(script.endsWith("\nset network.a=interface\nDTM_UCI_EOF\n"), script);
+        assertTrue(script.startsWith("uci show network 2>&1\necho \"--dtm-" + nonce + "-rc-$?--\"\n"
+                + "uci -P /var/run/rpcd/uci-0123456789abcdef0123456789abcdef batch <<'DTM_UCI_EOF' 2>&1\n"), script);
+        assertTrue(script.endsWith("\nset network.a=interface\nDTM_UCI_EOF\necho \"--dtm-" + nonce + "-rc-$?--\"\n"), script);
         List<DeviceCommands.Part> parts = DeviceCommands.parts(nonce,
-                "a\nb\n--dtm-" + nonce + "-ok--\nuci: Entry not found\n--dtm-" + nonce + "-fail--\n", 2);
-        assertEquals(new DeviceCommands.Part(true, "a\nb\n"), parts.get(0));
-        assertEquals(new DeviceCommands.Part(false, "uci: Entry not found\n"), parts.get(1));
+                "a\nb\n--dtm-" + nonce + "-rc-0--\nCommand failed: No response\n--dtm-" + nonce + "-rc-5--\n", 2);
+        assertEquals(new DeviceCommands.Part(0, "a\nb\n"), parts.get(0));
+        assertEquals(new DeviceCommands.Part(DeviceCommands.UBUS_NO_DATA, "Command failed: No response\n"), parts.get(1));
+        assertFalse(parts.get(1).ok());
         assertThrows(IllegalArgumentException.class, () -> DeviceCommands.parts(nonce, "a\n", 1));
         assertThrows(IllegalArgumentException.class, () -> DeviceCommands.batch("0123456789abcdef0123456789abcdef",
                 List.of("set network.a=interface\nDTM_UCI_EOF")));

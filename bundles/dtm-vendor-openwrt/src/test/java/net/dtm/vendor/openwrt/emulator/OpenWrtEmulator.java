@@ -80,6 +80,13 @@ public final class OpenWrtEmulator implements EmulatedDevice {
     private boolean vxlanKernelModule = true;
     private boolean runningVxlanModule = true;
     private long sidCounter = 0x5eed;
+    private static final String CONFIG_FILE = "/etc/config/network";
+    /** Flash content of /etc paths written or removed since the last sync (empty: the file did not exist). */
+    private final Map<String, Optional<String>> unsynced = new HashMap<>();
+    private int reloadLag = 3;
+    private int reloadIn = -1;
+    private String failNext;
+    private int failStatus;
 
     private static final class RpcSession {
         Instant expires;
@@ -130,6 +137,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         }
         applySid = null;
         snapshot = null;
+        reloadIn = -1;
         sessions.clear();
         savedirs.clear();
         files.keySet().removeIf(p -> p.startsWith("/tmp/") || p.startsWith("/var/"));
@@ -140,6 +148,47 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             }
         }
         reload();
+    }
+
+    /**
+     * The power goes: whatever was written under /etc since the last {@code sync} (or uci's own
+     * fsync at commit) is lost, then the machine boots as in {@link #reboot()}.
+     */
+    public synchronized void powerCut() {
+        unsynced.forEach((path, before) -> {
+            if (path.equals(CONFIG_FILE)) {
+                before.ifPresent(text -> committed = UciConfig.parseFile(text));
+            } else if (before.isPresent()) {
+                files.put(path, before.get());
+            } else {
+                files.remove(path);
+            }
+        });
+        unsynced.clear();
+        reboot();
+    }
+
+    /**
+     * After how many further execs netifd runs a configuration rpcd applied or rolled back (procd
+     * reloads it asynchronously after {@code config.change}); 0 = at once. Default 3.
+     */
+    public synchronized void setReloadLag(int execs) {
+        reloadLag = execs;
+    }
+
+    /**
+     * The next {@code ubus call <object> <method>} ({@code objectMethod} as "uci apply") does its work
+     * but the CLI ends with {@code status} (7: ubus's own timeout ran out while rpcd went on).
+     */
+    public synchronized void failNextUbus(String objectMethod, int status) {
+        failNext = objectMethod;
+        failStatus = status;
+    }
+
+    /** rpcd sessions alive now. */
+    public synchronized int rpcdSessions() {
+        expireSessions();
+        return sessions.size();
     }
 
     /** Whether package vxlan (netifd's vxlan protos) is installed. */
@@ -155,8 +204,23 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         vxlanKernelModule = loaded;
     }
 
+    private void scheduleReload() {
+        if (reloadLag <= 0) {
+            reload();
+        } else {
+            reloadIn = reloadLag;
+        }
+    }
+
+    private void touched(String path) {
+        if (path.startsWith("/etc/") && !unsynced.containsKey(path)) {
+            unsynced.put(path, Optional.ofNullable(read(path)));
+        }
+    }
+
     /** netifd reloads: the committed configuration runs, devices are created anew. */
     private void reload() {
+        reloadIn = -1;
         running = committed.copy();
         runningVxlanModule = vxlanKernelModule;
     }
@@ -245,6 +309,9 @@ public final class OpenWrtEmulator implements EmulatedDevice {
     public synchronized Optional<ExecOutcome> exec(String command) {
         commands.add(command);
         expireSessions();
+        if (reloadIn > 0 && --reloadIn == 0) {
+            reload();
+        }
         Out out = new Out();
         int status;
         try {
@@ -276,7 +343,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            List<Object> tokens = ShellWords.tokens(line);
+            List<Object> tokens = ShellWords.tokens(line, status);
             String stdin = null;
             int here = indexOfOp(tokens, "<<");
             if (here >= 0) {
@@ -393,8 +460,10 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 return copy(cmd, args, out);
             case "rm":
                 return rm(args, out);
-            case "mkdir":
             case "sync":
+                unsynced.clear();
+                return 0;
+            case "mkdir":
             case "true":
                 return 0;
             case "logger":
@@ -445,6 +514,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
     }
 
     private boolean write(String path, String content, Out out) {
+        touched(path);
         if (path.equals("/etc/config/network")) {
             try {
                 committed = UciConfig.parseFile(content);
@@ -495,6 +565,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             return 1;
         }
         if (cmd.equals("mv")) {
+            touched(args.get(0));
             files.remove(args.get(0));
         }
         return 0;
@@ -504,6 +575,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         boolean force = !args.isEmpty() && args.get(0).equals("-f");
         int status = 0;
         for (String f : force ? args.subList(1, args.size()) : args) {
+            touched(f);
             if (files.remove(f) == null && !force) {
                 out.err.append("rm: can't remove '").append(f).append("': No such file or directory\n");
                 status = 1;
@@ -549,12 +621,14 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 if (link == null) {
                     return 1;
                 }
+                touched(link);
                 files.put(link, path);
                 return 0;
             case "enabled":
                 return link != null && files.containsKey(link) ? 0 : 1;
             case "disable":
                 if (link != null) {
+                    touched(link);
                     files.remove(link);
                 }
                 return 0;
@@ -633,6 +707,7 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                 return 0;
             case "commit":
                 committed = view(savedir);
+                unsynced.remove(CONFIG_FILE);
                 savedirs.remove(savedir);
                 savedirs.remove(DEFAULT_SAVEDIR);
                 return 0;
@@ -806,7 +881,22 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                     status = 0;
                 }
             }
-            default -> status = 4;
+            case "network.device" -> status = method.equals("status") ? deviceStatus(strings.get("name"), out) : 3;
+            case "network.interface" -> status = method.equals("dump") ? interfaceDump(out) : 3;
+            default -> {
+                if (object.startsWith("network.interface.") && interfaceStatus(object.substring("network.interface.".length())).isPresent()) {
+                    status = method.equals("status") ? 0 : 3;
+                    if (status == 0) {
+                        out.out.append(interfaceStatus(object.substring("network.interface.".length())).get());
+                    }
+                } else {
+                    status = 4;
+                }
+            }
+        }
+        if (failNext != null && failNext.equals(object + " " + method)) {
+            failNext = null;
+            status = failStatus;
         }
         if (status != 0) {
             out.err.append("Command failed: ").append(ubusError(status)).append('\n');
@@ -820,10 +910,13 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             case 2 -> "Invalid argument";
             case 3 -> "Method not found";
             case 4 -> "Not found";
-            case 5 -> "No data";
+            case 5 -> "No response";
             case 6 -> "Permission denied";
             case 7 -> "Request timed out";
-            default -> "Unknown error";
+            case 8 -> "Operation not supported";
+            case 9 -> "Unknown error";
+            case 10 -> "Connection failed";
+            default -> "Unknown error: " + status;
         };
     }
 
@@ -881,6 +974,10 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                     return 2;
                 }
                 long timeout = n.containsKey("timeout") ? Long.parseLong(n.get("timeout")) : 60;
+                // rpc_uci_apply purges the snapshot before it looks at apply_sid: an apply without
+                // rollback while a change is pending leaves that change with nothing to roll back to
+                snapshot = null;
+                snapshotDelta = List.of();
                 if (applySid == null) {
                     List<Delta> staged = savedirs.getOrDefault(RPCD_SAVEDIR + sid, List.of());
                     if (staged.isEmpty()) {
@@ -897,7 +994,8 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                     snapshotDelta = List.copyOf(staged);
                     committed = UciConfig.with(committed, staged);
                     savedirs.remove(RPCD_SAVEDIR + sid);
-                    reload();
+                    unsynced.remove(CONFIG_FILE);
+                    scheduleReload();
                     if (rollback) {
                         rollbackTimer = clock.schedule(Duration.ofSeconds(timeout), this::timerFired);
                     }
@@ -929,8 +1027,11 @@ public final class OpenWrtEmulator implements EmulatedDevice {
                     return 6;
                 }
                 rollbackTimer.cancel();
-                committed = snapshot;
-                reload();
+                if (snapshot != null) {
+                    committed = snapshot;
+                    unsynced.remove(CONFIG_FILE);
+                    scheduleReload();
+                }
                 savedirs.put(RPCD_SAVEDIR + sid, new ArrayList<>(snapshotDelta));
                 clearApply();
                 return 0;
@@ -946,9 +1047,14 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         if (applySid == null) {
             return;
         }
-        committed = snapshot;
-        reload();
-        syslog.add("rpcd: rollback timer expired, previous configuration restored");
+        if (snapshot != null) {
+            committed = snapshot;
+            unsynced.remove(CONFIG_FILE);
+            reload();
+            syslog.add("rpcd: rollback timer expired, previous configuration restored");
+        } else {
+            syslog.add("rpcd: rollback timer expired, no snapshot to restore");
+        }
         clearApply();
     }
 
@@ -1049,8 +1155,9 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             if ((peer instanceof Inet6Address) != six || (local instanceof Inet6Address) != six) {
                 return false;
             }
+            // gre.sh declares ikey and okey as int32: a larger key does not make a device
             for (String key : List.of("ikey", "okey")) {
-                if (s.get(key) != null && (Long.parseLong(s.get(key)) < 0 || Long.parseLong(s.get(key)) > 4294967295L)) {
+                if (s.get(key) != null && (Long.parseLong(s.get(key)) < 0 || Long.parseLong(s.get(key)) > Integer.MAX_VALUE)) {
                     return false;
                 }
             }
@@ -1111,46 +1218,57 @@ public final class OpenWrtEmulator implements EmulatedDevice {
         }
     }
 
+    /** BusyBox's ip, as on a stock image without ip-full: no {@code -j}. */
     private int ip(List<String> args, Out out) {
-        if (args.size() < 2 || !args.get(0).equals("-j") || !(args.get(1).equals("addr") || args.get(1).equals("a"))) {
-            out.err.append("Object \"").append(args.isEmpty() ? "" : args.get(0)).append("\" is unknown, try \"ip help\".\n");
-            return 255;
+        if (!args.isEmpty() && args.get(0).startsWith("-") && args.get(0).contains("j")) {
+            out.err.append("ip: invalid option -- 'j'\nBusyBox v1.36.1 (2024-02-10) multi-call binary.\n\n"
+                    + "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n");
+            return 1;
         }
+        out.err.append("ip: the emulator runs no ip command but -j, which it refuses as BusyBox does\n");
+        return 1;
+    }
+
+    /** {@code ubus call network.device status}: every device by name, or the one named. */
+    private int deviceStatus(String name, Out out) {
         Map<String, Dev> devs = devices();
-        List<Dev> shown = new ArrayList<>(devs.values());
-        if (args.size() > 2) {
-            if (args.size() != 5 || !args.get(2).equals("show") || !args.get(3).equals("dev")) {
-                out.err.append("Command line is not complete. Try option \"help\"\n");
-                return 255;
-            }
-            Dev d = devs.get(args.get(4));
-            if (d == null) {
-                out.err.append("Device \"").append(args.get(4)).append("\" does not exist.\n");
-                return 1;
-            }
-            shown = List.of(d);
+        if (name != null && !devs.containsKey(name)) {
+            return 2;
         }
-        StringBuilder b = new StringBuilder("[");
-        int index = 1;
+        StringBuilder b = new StringBuilder("{\n");
+        boolean first = true;
         for (Dev d : devs.values()) {
-            if (shown.contains(d)) {
-                if (b.length() > 1) {
-                    b.append(',');
-                }
-                b.append("{\"ifindex\":").append(index).append(",\"ifname\":\"").append(d.name)
-                        .append("\",\"flags\":[\"UP\",\"LOWER_UP\"],\"mtu\":").append(d.mtu)
-                        .append(",\"qdisc\":\"noqueue\",\"operstate\":\"UNKNOWN\",\"group\":\"default\",\"addr_info\":[");
-                for (int k = 0; k < d.addresses.size(); k++) {
-                    Addr a = d.addresses.get(k);
-                    b.append(k == 0 ? "" : ",").append("{\"family\":\"").append(a.address instanceof Inet6Address ? "inet6" : "inet")
-                            .append("\",\"local\":\"").append(net.dtm.api.Cidr.format(a.address))
-                            .append("\",\"prefixlen\":").append(a.prefix).append(",\"scope\":\"global\",\"valid_life_time\":4294967295}");
-                }
-                b.append("]}");
+            if (name != null && !name.equals(d.name)) {
+                continue;
             }
-            index++;
+            String body = "\t\"external\": false,\n\t\"present\": true,\n\t\"type\": \"Network device\",\n\t\"up\": true,\n"
+                    + "\t\"carrier\": true,\n\t\"mtu\": " + d.mtu + ",\n\t\"mtu6\": " + d.mtu + "\n";
+            if (name != null) {
+                b.append(body);
+            } else {
+                b.append(first ? "" : ",\n").append("\t\"").append(d.name).append("\": {\n").append(body.replace("\n\t", "\n\t\t")
+                        .replaceFirst("^\t", "\t\t")).append("\t}");
+                first = false;
+            }
         }
-        out.out.append(b).append("]\n");
+        out.out.append(b).append(name != null ? "}\n" : "\n}\n");
+        return 0;
+    }
+
+    /** {@code ubus call network.interface dump}. */
+    private int interfaceDump(Out out) {
+        StringBuilder b = new StringBuilder("{\n\t\"interface\": [");
+        boolean first = true;
+        for (String name : running.sections.keySet()) {
+            Optional<String> st = interfaceStatus(name);
+            if (st.isPresent()) {
+                String body = st.get().strip();
+                b.append(first ? "\n" : ",\n").append("{\n\t\"interface\": \"").append(name).append("\",")
+                        .append(body.substring(1));
+                first = false;
+            }
+        }
+        out.out.append(b).append("\n\t]\n}\n");
         return 0;
     }
 
@@ -1159,36 +1277,47 @@ public final class OpenWrtEmulator implements EmulatedDevice {
             out.out.append("Usage: ifstatus <interface>\n");
             return 1;
         }
-        Section s = running.sections.get(args.get(0));
-        if (s == null || !s.type.equals("interface")) {
+        Optional<String> st = interfaceStatus(args.get(0));
+        if (st.isEmpty()) {
             out.out.append("Interface ").append(args.get(0)).append(" not found\n");
             return 1;
+        }
+        out.out.append(st.get());
+        return 0;
+    }
+
+    /** What {@code ubus call network.interface.<name> status} prints, or empty if netifd has no such interface. */
+    private Optional<String> interfaceStatus(String name) {
+        Section s = running.sections.get(name);
+        if (s == null || !s.type.equals("interface")) {
+            return Optional.empty();
         }
         Map<String, Dev> devs = devices();
         String proto = s.get("proto");
         boolean tunnel = List.of("vxlan", "vxlan6", "gre", "grev6", "ipip").contains(proto);
-        String device = tunnel ? tunnelDevice(args.get(0), proto) : s.get("device");
+        String device = tunnel ? tunnelDevice(name, proto) : s.get("device");
         boolean up = device != null && devs.containsKey(device);
         StringBuilder b = new StringBuilder("{\n\t\"up\": ").append(up).append(",\n\t\"pending\": false,\n\t\"available\": ")
                 .append(up || !tunnel).append(",\n\t\"autostart\": true,\n\t\"dynamic\": false,\n\t\"proto\": \"")
                 .append(proto).append("\",\n");
         if (up) {
             b.append("\t\"l3_device\": \"").append(device).append("\",\n\t\"device\": \"").append(device).append("\",\n");
-            b.append("\t\"ipv4-address\": [");
-            boolean first = true;
-            for (Addr a : devs.get(device).addresses) {
-                if (!(a.address instanceof Inet6Address)) {
-                    b.append(first ? "" : ",").append("\n\t\t{\n\t\t\t\"address\": \"").append(a.address.getHostAddress())
-                            .append("\",\n\t\t\t\"mask\": ").append(a.prefix).append("\n\t\t}");
-                    first = false;
+            for (boolean six : new boolean[] {false, true}) {
+                b.append(six ? "\t\"ipv6-address\": [" : "\t\"ipv4-address\": [");
+                boolean first = true;
+                for (Addr a : devs.get(device).addresses) {
+                    if ((a.address instanceof Inet6Address) == six) {
+                        b.append(first ? "" : ",").append("\n\t\t{\n\t\t\t\"address\": \"").append(net.dtm.api.Cidr.format(a.address))
+                                .append("\",\n\t\t\t\"mask\": ").append(a.prefix).append("\n\t\t}");
+                        first = false;
+                    }
                 }
+                b.append("\n\t],\n");
             }
-            b.append("\n\t],\n");
         } else if (tunnel) {
             b.append("\t\"errors\": [\n\t\t{\n\t\t\t\"subsystem\": \"").append(proto).append("\",\n\t\t\t\"code\": \"INVALID_ARGUMENT\"\n\t\t}\n\t],\n");
         }
         b.append("\t\"data\": {\n\t\t\n\t}\n}\n");
-        out.out.append(b);
-        return 0;
+        return Optional.of(b.toString());
     }
 }

@@ -71,14 +71,57 @@ class OpenWrtEmulatorTest {
         String other = session();
         stage(other, "set network.d=interface");
         assertEquals(6, run("ubus call uci apply '{\"ubus_rpc_session\":\"" + other + "\",\"rollback\":true}'").exitStatus());
-        assertEquals(0, run("ubus call uci apply '{\"ubus_rpc_session\":\"" + other + "\"}'").exitStatus(),
-                "rpcd answers 0 and does nothing while a rollback is pending");
-        assertFalse(device.committedNetwork().contains("'d'"));
         assertEquals(6, run("ubus call uci confirm '{\"ubus_rpc_session\":\"" + other + "\"}'").exitStatus());
         clock.advance(Duration.ofSeconds(30));
         assertFalse(device.committedNetwork().contains("'c'"), "the timer puts the previous configuration back");
-        assertEquals(new ExecOutcome(5, "", "Command failed: No data\n"),
-                run("ubus call uci confirm '{\"ubus_rpc_session\":\"" + sid + "\"}'"));
+        assertEquals(new ExecOutcome(5, "", "Command failed: No response\n"),
+                run("ubus call uci confirm '{\"ubus_rpc_session\":\"" + sid + "\"}'"), "libubus's text for NO_DATA");
+    }
+
+    @Test
+    void anApplyWithoutRollbackPurgesThePendingChangesSnapshotAsRpcdDoes() {
+        String sid = session();
+        stage(sid, "set network.c=interface");
+        assertEquals(0, run("ubus call uci apply '{\"ubus_rpc_session\":\"" + sid + "\",\"rollback\":true,\"timeout\":30}'").exitStatus());
+        String other = session();
+        stage(other, "set network.d=interface");
+        assertEquals(0, run("ubus call uci apply '{\"ubus_rpc_session\":\"" + other + "\"}'").exitStatus(),
+                "rpcd answers 0 and applies nothing while a rollback is pending");
+        assertFalse(device.committedNetwork().contains("'d'"));
+        clock.advance(Duration.ofSeconds(30));
+        assertFalse(device.rollbackPending());
+        assertTrue(device.committedNetwork().contains("config interface 'c'"),
+                "rpc_uci_apply purged the snapshot before checking apply_sid: the timer has nothing to restore");
+    }
+
+    @Test
+    void ubusFailsWithLibubusTextsAndExitStatuses() {
+        assertEquals(new ExecOutcome(5, "", "Command failed: No response\n"),
+                run("ubus call uci confirm '{\"ubus_rpc_session\":\"00000000000000000000000000000000\"}'"));
+        assertEquals(new ExecOutcome(4, "", "Command failed: Not found\n"), run("ubus call network.interface.nosuch status"));
+        assertEquals(new ExecOutcome(3, "", "Command failed: Method not found\n"), run("ubus call network.interface.wan nosuch"));
+        device.failNextUbus("uci apply", 7);
+        String sid = session();
+        stage(sid, "set network.c=interface");
+        assertEquals(new ExecOutcome(7, "", "Command failed: Request timed out\n"),
+                run("ubus call uci apply '{\"ubus_rpc_session\":\"" + sid + "\",\"rollback\":true,\"timeout\":30}'"));
+        assertTrue(device.committedNetwork().contains("'c'"), "a timed-out call may still have done its work");
+        assertEquals("0 1\n", run("ubus call uci confirm '{\"ubus_rpc_session\":\"" + sid + "\"}' 2>&1\necho \"$? 1\"").stdout(),
+                "$? is the last command's status");
+    }
+
+    @Test
+    void netifdReloadsAfterTheApplyReturnsAndOnlyUbusShowsItsState() {
+        device.setReloadLag(2);
+        String sid = session();
+        stage(sid, "set network.wan.mtu='1400'\nset network.wan.ipaddr='192.0.2.11'");
+        run("ubus call uci apply '{\"ubus_rpc_session\":\"" + sid + "\",\"rollback\":true,\"timeout\":30}'");
+        assertTrue(run("ubus call network.interface.wan status").stdout().contains("\"address\": \"192.0.2.10\""),
+                "the first look after the apply still sees the old state");
+        assertTrue(run("ubus call network.interface.wan status").stdout().contains("\"address\": \"192.0.2.11\""));
+        assertTrue(run("ubus call network.interface dump").stdout().contains("\"interface\": \"wan6\""));
+        assertTrue(run("ubus call network.device status").stdout().contains("\"eth0\": {"));
+        assertEquals(1, run("ip -j addr").exitStatus(), "BusyBox ip has no -j");
     }
 
     @Test
@@ -96,7 +139,7 @@ class OpenWrtEmulatorTest {
     @Test
     void theShellAnswersLikeAsh() {
         assertEquals(new ExecOutcome(127, "", "ash: wg: not found\n"), run("wg show"));
-        assertEquals(new ExecOutcome(1, "", "Device \"dtm9\" does not exist.\n"), run("ip -j addr show dev dtm9"));
+        assertTrue(run("ip -j addr show dev dtm9").stderr().startsWith("ip: invalid option -- 'j'"), "BusyBox ip, not ip-full");
         assertEquals(new ExecOutcome(1, "Interface dtm9 not found\n", ""), run("ifstatus dtm9"));
         assertEquals(new ExecOutcome(4, "", "Command failed: Not found\n"), run("ubus call nosuch status"));
         assertEquals(1, run("cat /etc/dtm/rollback/restored").exitStatus());

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Splits a command line as ash does for the subset the emulator runs: words with single quotes,
- * double quotes (no expansion) and backslash escapes, and the operators {@code &&}, {@code ||},
- * {@code >} and {@code <<}. Anything that would make a real shell do more (an unquoted {@code ;},
- * {@code |}, {@code &}, {@code $}, backquote, parenthesis) is reported as {@link Injection}: the
+ * double quotes (whose only expansion is {@code $?}, the last command's exit status) and backslash
+ * escapes, and the operators {@code &&}, {@code ||}, {@code >} and {@code <<}. Anything that would
+ * make a real shell do more (an unquoted {@code ;}, {@code |}, {@code &}, {@code $}, any other
+ * expansion, backquote, parenthesis) is reported as {@link Injection}: the
  * emulator refuses it and remembers it, so a test sees when an adapter let a value reach the shell.
  */
 final class ShellWords {
@@ -28,8 +29,13 @@ final class ShellWords {
     private ShellWords() {
     }
 
-    /** Words and {@link Op}s of one line. */
+    /** Words and {@link Op}s of one line, {@code "$?"} standing for status 0. */
     static List<Object> tokens(String line) {
+        return tokens(line, 0);
+    }
+
+    /** Words and {@link Op}s of one line; {@code $?} inside double quotes is {@code lastStatus}. */
+    static List<Object> tokens(String line, int lastStatus) {
         List<Object> out = new ArrayList<>();
         StringBuilder word = null;
         int i = 0;
@@ -60,6 +66,11 @@ final class ShellWords {
                     if (d == '"') {
                         i++;
                         break;
+                    }
+                    if (d == '$' && i + 1 < line.length() && line.charAt(i + 1) == '?') {
+                        word.append(lastStatus);
+                        i += 2;
+                        continue;
                     }
                     if (d == '$' || d == '`') {
                         throw new Injection("expansion inside double quotes: " + line);
