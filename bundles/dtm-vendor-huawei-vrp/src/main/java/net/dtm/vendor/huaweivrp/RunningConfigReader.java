@@ -53,7 +53,9 @@ final class RunningConfigReader {
                     + "DTM cannot read (" + String.join(", ", config.unreadable().stream().map(w -> "'" + w + " ...'").toList())
                     + "); nothing is changed until they are corrected or the interface is removed by hand", false);
         }
-        List<StaticRoute> routes = routes().stream().filter(r -> r.outInterface().equalsIgnoreCase(iface)).toList();
+        // DTM writes every route with the tunnel and a next hop: one without a next hop is an operator's, not merged
+        List<StaticRoute> routes = routes().stream()
+                .filter(r -> r.outInterface().equalsIgnoreCase(iface) && r.nextHop().isPresent()).toList();
         return Optional.of(config.toIntent(name, role, routes));
     }
 

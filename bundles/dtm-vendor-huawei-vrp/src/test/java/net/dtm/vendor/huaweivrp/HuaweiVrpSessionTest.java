@@ -354,4 +354,14 @@ class HuaweiVrpSessionTest {
         assertEquals(commits, device.commitIds());
         assertEquals(before, device.runningConfig());
     }
+
+    @Test
+    void anOperatorsRouteThroughDtmsTunnelWithoutNextHopIsNeitherMergedNorRemoved() throws Exception {
+        assertEquals(Transaction.Result.CONFIRMED, core.set(target, sample).result());
+        operator("system-view", "ip route-static 10.50.0.0 16 Tunnel0/0/4007", "commit");
+        assertInSync(sample);
+        Transaction again = core.manager.apply(sample.name(), "test", false);
+        assertEquals(Transaction.Result.NO_CHANGE, again.result(), again.detail());
+        assertTrue(device.runningConfig().contains("ip route-static 10.50.0.0 255.255.0.0 Tunnel0/0/4007\n"), device.runningConfig());
+    }
 }

@@ -173,6 +173,8 @@ class ParsingTest {
                 "#"));
         assertEquals(List.of("Tunnel0/0/1", "GigabitEthernet0/0/2", "Tunnel0/0/4007"), List.copyOf(all.keySet()));
         assertEquals("operator's", all.get("Tunnel0/0/1").description());
+        assertEquals(List.of("mtu", "ip", "gre"), all.get("Tunnel0/0/1").unreadable(), "only the first word: the rest may be a secret");
+        assertEquals(List.of(), all.get("Tunnel0/0/4007").unreadable());
         assertEquals(TunnelType.GRE, all.get("Tunnel0/0/4007").toIntent("dtm7", TunnelIntent.Role.DEVICE, List.of()).type());
     }
 }
