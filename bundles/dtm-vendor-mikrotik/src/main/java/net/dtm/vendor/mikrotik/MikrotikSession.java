@@ -1,6 +1,5 @@
 package net.dtm.vendor.mikrotik;
 
-import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dtm.api.Cidr;
-import net.dtm.api.TunnelType;
 import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.ConfigSession;
 import net.dtm.spi.config.TunnelIntent;
