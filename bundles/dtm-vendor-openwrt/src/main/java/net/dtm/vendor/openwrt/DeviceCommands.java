@@ -118,7 +118,7 @@ final class DeviceCommands {
         return "ubus call uci apply '{\"ubus_rpc_session\":\"" + sid(sid) + "\",\"rollback\":true,\"timeout\":" + rollbackSeconds + "}'";
     }
 
-    /** A session id no one uses: a confirmation with it only tells whether a change waits (Permission denied) or not (No data). */
+    /** A session id no one uses: a confirmation with it only tells whether a change waits (Permission denied) or not (NO_DATA, printed as "No response"). */
     static final String NOBODY = "00000000000000000000000000000000";
 
     /** Fails with Not found once rpcd has ended session {@code sid}. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader for what {@code ip -j}, {@code ifstatus} and {@code ubus} print: objects
+ * A small JSON reader for what {@code ubus} prints: objects
  * become {@link Map}, arrays {@link List}, numbers {@link Double} or {@link Long}, plus
  * {@link String}, {@link Boolean} and {@code null}.
  */

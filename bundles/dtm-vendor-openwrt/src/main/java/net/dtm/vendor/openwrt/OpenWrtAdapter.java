@@ -21,12 +21,19 @@ import net.dtm.spi.config.ssh.SshConnector;
  * The OpenWrt vendor adapter: UCI over SSH exec channels (dropbear has them). A change is one
  * {@code uci batch} staged in an rpcd session's delta directory, applied with
  * {@code ubus call uci apply '{"rollback":true,...}'} and kept with {@code ubus call uci confirm}
- * ({@link RpcdCommitConfirm}); the state is read back with {@code uci show network} and
- * {@code ip -j addr}. Tunnels are VXLAN, GRE or IPIP through netifd's protos (packages vxlan, gre,
- * ipip; see {@link OpenWrtTunnels}) with a static interface on top; see {@link UciNames} for the
- * sections DTM owns. rpcd holds one change with rollback at a time, so two tunnels of one router are
- * changed one after the other: the second transaction fails to arm, with that reason, while the first
- * waits for its confirmation.
+ * ({@link RpcdCommitConfirm}); the state is read back with {@code uci show network} and netifd's
+ * ubus objects ({@code network.device status}, {@code network.interface.<name>_inner status}; no
+ * iproute2 needed), once netifd, which reloads asynchronously after an apply, runs what UCI says.
+ * Every result is decided on ubus's exit status ({@link DeviceCommands.Part}). Tunnels are VXLAN,
+ * GRE or IPIP through netifd's protos (packages vxlan, gre, ipip; see {@link OpenWrtTunnels}, also
+ * for the firewall zone {@code lan} and the GRE key limit) with a static interface on top; see
+ * {@link UciNames} for the sections DTM owns, each marked with {@code option dtm_owner '1'}: a
+ * section without it is someone else's and is never listed, read, changed or deleted. rpcd holds one
+ * change with rollback at a time, so two tunnels of one router are changed one after the other: the
+ * second transaction fails to arm, with that reason, while the first waits for its confirmation.
+ * Every apply, also an unarmed one (the core's restores), goes with rpcd's rollback, so a change
+ * someone else (LuCI, an operator) has pending is refused with that reason instead of losing its
+ * snapshot, which an apply without rollback purges ({@link OpenWrtSession}).
  *
  * <p><b>The reboot trap.</b> rpcd keeps the rollback timer in memory and its snapshot under
  * {@code /var/run}: a reboot inside the window would keep the new, unconfirmed configuration, and a
@@ -35,15 +42,16 @@ import net.dtm.spi.config.ssh.SshConnector;
  * ({@code /etc/dtm/rollback/network} and the marker {@code /etc/dtm/rollback/pending}) and makes sure
  * the init script {@code /etc/init.d/dtm-rollback} is installed and enabled: at boot, before netifd
  * starts, it puts the saved copy back if the marker is still there and leaves
- * {@code /etc/dtm/rollback/restored}, which the next session's first read, list or check reports (WARN) and clears. Confirm and
+ * {@code /etc/dtm/rollback/restored}, which the next session's first read or list reports (WARN) and clears. Confirm and
  * revert remove marker and copy. An init script was chosen over {@code /etc/rc.local} (runs after
  * the network is up, and belongs to the operator) and {@code /etc/uci-defaults} (scripts there are
  * deleted after one successful run, so the hook would have to be re-installed before every change).
  * A reboot between the copy and the apply restores a configuration equal to the running one
  * (harmless). When DTM dies and rpcd's timer undoes the change, the marker stays until the next
- * {@code check} finds rpcd idle and the change's rpcd session ended, and removes it; until then a
- * reboot would put back that same pre-change configuration, undoing only changes made by hand in
- * between.
+ * {@code read} finds rpcd idle and the change's rpcd session ended, and removes it ({@code check}
+ * only reads); until then a reboot would put back that same pre-change configuration, undoing only
+ * changes made by hand in between. Every write and removal of the guard's files is followed by
+ * {@code sync}, so a power cut right after a confirmation cannot bring the marker back.
  */
 public final class OpenWrtAdapter implements VendorAdapter {
 

@@ -34,21 +34,28 @@ import net.dtm.vendor.openwrt.emulator.UciConfig.Section;
  * after a refused line and ends with status 0;</li>
  * <li>rpcd over ubus: {@code session create/grant/destroy} (sessions expire on the clock, their
  * delta directory {@code /var/run/rpcd/uci-<sid>} with them), {@code uci apply} (needs
- * {@code ubus_rpc_session} and write access; commits the session's changes and reloads netifd; with
- * {@code rollback} arms a timer on the {@link ManualClock} that puts the previous configuration
- * back; refused while another rollback is pending; without rollback silently does nothing then, as
- * rpcd does), {@code uci confirm}, {@code uci rollback}, {@code network get_proto_handlers}, with
- * ubus's exit statuses and {@code Command failed: ...} texts;</li>
+ * {@code ubus_rpc_session} and write access; commits the session's changes and has netifd reload;
+ * with {@code rollback} arms a timer on the {@link ManualClock} that puts the previous configuration
+ * back; refused (Permission denied) while another rollback is pending; without rollback it first
+ * purges the pending change's snapshot, as rpc_uci_apply does before it looks at apply_sid, and then
+ * does nothing, so that change's timer or rollback has nothing to restore), {@code uci confirm},
+ * {@code uci rollback}, {@code network get_proto_handlers}, with ubus's exit statuses and libubus's
+ * {@code Command failed: ...} texts ({@code No response} for NO_DATA); {@link #failNextUbus} makes a
+ * call end with another status after doing its work (a ubus timeout);</li>
  * <li>netifd's running state, rebuilt from the configuration at every reload: the vxlan/vxlan6
- * protos create a device named after the section, static interfaces put addresses on their device;
- * {@code ifstatus}, {@code ip -j addr [show dev X]};</li>
+ * protos create a device named after the section, gre/grev6/ipip one prefixed (ikey/okey int32),
+ * static interfaces put addresses on their device; a reload rpcd triggers happens only
+ * {@link #setReloadLag} execs later, as procd reloads netifd asynchronously; {@code ifstatus},
+ * {@code ubus call network.interface.<x> status}, {@code network.interface dump},
+ * {@code network.device status}; {@code ip} is BusyBox's (no {@code -j});</li>
  * <li>files under /etc, /tmp and /var: {@code cat} (also {@code cat > f} with a heredoc),
  * {@code cp}, {@code mv}, {@code rm}, {@code mkdir}, {@code chmod}, {@code echo}, {@code [ -f ]},
  * {@code sync}, {@code logger}, {@code /etc/init.d/<script> enable|enabled|disable} and
- * {@code /etc/init.d/network reload};</li>
+ * {@code /etc/init.d/network reload}; a script line may print {@code "$?"}, the last status;</li>
  * <li>{@link #reboot()}: rpcd's timer, sessions and everything under /tmp and /var are lost, the
  * {@code boot()} functions of enabled init scripts run (through this same shell), netifd loads the
- * committed configuration.</li>
+ * committed configuration; {@link #powerCut()}: the same, after losing what was written under /etc
+ * since the last {@code sync} (uci's commit fsyncs its file).</li>
  * </ul>
  * Anything else is {@code ash: X: not found} (127); an unquoted shell metacharacter is refused and
  * recorded in {@link #injections()}.
