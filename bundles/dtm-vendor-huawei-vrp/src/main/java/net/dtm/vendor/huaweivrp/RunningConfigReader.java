@@ -28,6 +28,7 @@ final class RunningConfigReader {
     private final VrpCli cli;
     private final TunnelNumbers numbers;
     private final String where;
+    private Map<String, TunnelConfig> interfaceCache;
     private Map<String, TunnelConfig> tunnelCache;
     private List<StaticRoute> routeCache;
 
@@ -100,29 +101,52 @@ final class RunningConfigReader {
         return problems;
     }
 
+    /**
+     * The local outer address must be on an interface that is up. {@code display ip interface brief}
+     * shows each interface's primary address, dynamic ones too; a secondary address
+     * ({@code ip address A MASK sub}) is not in it and is looked up in the configuration, its
+     * interface's state in the brief.
+     */
     private Optional<String> localOuterProblem(TunnelIntent intent) throws ConfigException {
         VrpCli.Reply r = cli.run("display ip interface brief");
         if (!r.ok()) {
             LOG.debug("huawei-vrp {}: cannot list the interface addresses ({}); local outer address not checked", where, r.error().get());
             return Optional.empty();
         }
+        String wanted = Cidr.format(intent.localOuter());
         List<String> up = new ArrayList<>();
+        Map<String, String[]> rows = new java.util.HashMap<>();
         for (String line : r.output().split("\\r?\\n")) {
             String[] w = line.strip().split("\\s+");
-            if (w.length >= 4 && w[1].matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+            if (w.length >= 4 && (w[1].matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}") || w[1].equals("unassigned"))) {
+                rows.put(w[0], w);
+                if (w[1].equals("unassigned")) {
+                    continue;
+                }
                 String address = w[1].substring(0, w[1].indexOf('/'));
-                if (address.equals(Cidr.format(intent.localOuter()))) {
-                    if (w[2].toLowerCase(Locale.ROOT).contains("up") && w[3].toLowerCase(Locale.ROOT).contains("up")) {
-                        return Optional.empty();
-                    }
-                    return Optional.of("local outer address " + address + " is on " + w[0] + ", which is down on the device "
-                            + "(physical " + w[2] + ", protocol " + w[3] + ")");
+                if (address.equals(wanted)) {
+                    return state(address, w);
                 }
                 up.add(address);
             }
         }
-        return Optional.of("local outer address " + Cidr.format(intent.localOuter()) + " is not an address of any interface of the "
+        for (TunnelConfig c : interfaces().values()) {
+            if (c.secondary().contains(wanted)) {
+                String[] row = rows.get(c.name());
+                return row == null ? Optional.empty() : state(wanted + " (secondary)", row);
+            }
+        }
+        return Optional.of("local outer address " + wanted + " is not an address of any interface of the "
                 + "device (it has " + (up.isEmpty() ? "none" : String.join(", ", up)) + "): the tunnel could not send");
+    }
+
+    /** Empty if the brief's row {@code w} shows the interface up, else why not. */
+    private static Optional<String> state(String address, String[] w) {
+        if (w[2].toLowerCase(Locale.ROOT).contains("up") && w[3].toLowerCase(Locale.ROOT).contains("up")) {
+            return Optional.empty();
+        }
+        return Optional.of("local outer address " + address + " is on " + w[0] + ", which is down on the device "
+                + "(physical " + w[2] + ", protocol " + w[3] + ")");
     }
 
     /**
@@ -132,11 +156,19 @@ final class RunningConfigReader {
      */
     private Map<String, TunnelConfig> tunnels() throws ConfigException {
         if (tunnelCache == null) {
-            Map<String, TunnelConfig> all = TunnelConfig.parseAll(show("display current-configuration interface"));
+            Map<String, TunnelConfig> all = new java.util.LinkedHashMap<>(interfaces());
             all.keySet().removeIf(name -> !name.startsWith(VrpSyntax.TUNNEL_PREFIX));
             tunnelCache = all;
         }
         return tunnelCache;
+    }
+
+    /** Every interface, parsed (a line that does not parse spoils only its own interface: {@link TunnelConfig}). */
+    private Map<String, TunnelConfig> interfaces() throws ConfigException {
+        if (interfaceCache == null) {
+            interfaceCache = TunnelConfig.parseAll(show("display current-configuration interface"));
+        }
+        return interfaceCache;
     }
 
     List<StaticRoute> routes() throws ConfigException {
@@ -148,6 +180,7 @@ final class RunningConfigReader {
 
     /** The device changes (or may have changed): read afresh from now on. */
     void forget() {
+        interfaceCache = null;
         tunnelCache = null;
         routeCache = null;
     }

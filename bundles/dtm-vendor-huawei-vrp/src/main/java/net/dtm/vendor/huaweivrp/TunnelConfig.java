@@ -34,9 +34,11 @@ import net.dtm.spi.config.TunnelIntent;
  * @param address     inner address, if any
  * @param mtu         MTU
  * @param unreadable  the first word of each line that did not parse
+ * @param secondary   the secondary IPv4 addresses ({@code ip address A MASK sub}), as VRP prints them
  */
 record TunnelConfig(String name, String description, String protocol, String source, String destination, long greKey,
-                    Optional<Cidr> addressPrefix, Optional<InetAddress> address, int mtu, List<String> unreadable) {
+                    Optional<Cidr> addressPrefix, Optional<InetAddress> address, int mtu, List<String> unreadable,
+                    List<String> secondary) {
 
     /** VRP's MTU of a tunnel interface without an {@code mtu} line. */
     static final int DEFAULT_MTU = 1500;
@@ -82,6 +84,7 @@ record TunnelConfig(String name, String description, String protocol, String sou
         Optional<Cidr> prefix = Optional.empty();
         int mtu = DEFAULT_MTU;
         List<String> unreadable = new ArrayList<>();
+        List<String> secondary = new ArrayList<>();
         for (String line : body) {
             String[] w = line.split("\\s+");
             try {
@@ -97,6 +100,8 @@ record TunnelConfig(String name, String description, String protocol, String sou
                     key = greKey(w);
                 } else if (w[0].equals("mtu") && w.length == 2) {
                     mtu = Integer.parseInt(w[1]);
+                } else if (w[0].equals("ip") && w.length == 5 && w[1].equals("address") && w[4].equals("sub")) {
+                    secondary.add(Cidr.format(Cidr.parseLiteral(w[2])));
                 } else if (w[0].equals("ip") && w.length == 4 && w[1].equals("address")) {
                     InetAddress a = Cidr.parseLiteral(w[2]);
                     int length = VrpSyntax.maskLength(w[3]);
@@ -114,7 +119,8 @@ record TunnelConfig(String name, String description, String protocol, String sou
                 unreadable.add(w[0]);
             }
         }
-        return new TunnelConfig(name, description, protocol, source, destination, key, prefix, address, mtu, List.copyOf(unreadable));
+        return new TunnelConfig(name, description, protocol, source, destination, key, prefix, address, mtu, List.copyOf(unreadable),
+                List.copyOf(secondary));
     }
 
     /**

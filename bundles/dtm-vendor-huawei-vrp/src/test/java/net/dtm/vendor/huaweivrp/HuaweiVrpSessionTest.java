@@ -364,4 +364,18 @@ class HuaweiVrpSessionTest {
         assertEquals(Transaction.Result.NO_CHANGE, again.result(), again.detail());
         assertTrue(device.runningConfig().contains("ip route-static 10.50.0.0 255.255.0.0 Tunnel0/0/4007\n"), device.runningConfig());
     }
+
+    @Test
+    void aSecondaryAddressTheInterfaceBriefDoesNotShowIsFoundInTheConfiguration() throws Exception {
+        device.commitSecondaryAddress("GigabitEthernet0/0/1", "198.18.0.1", "255.255.255.0");
+        Transaction t = core.set(target, sample.withLocalOuter(net.dtm.api.Cidr.parseLiteral("198.18.0.1")));
+        assertEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        device.commitForeignTunnel("Tunnel0/0/9", "operator's");
+        device.commitSecondaryAddress("Tunnel0/0/9", "198.19.0.1", "255.255.255.0");
+        Transaction down = core.set(target, Samples.intent("dtm8", net.dtm.api.TunnelType.GRE, 0, "10.220.0.5", 30, "10.220.0.6", 1400)
+                .withLocalOuter(net.dtm.api.Cidr.parseLiteral("198.19.0.1")));
+        assertEquals(Transaction.Result.REFUSED, down.result(), down.detail());
+        assertTrue(down.detail().contains("198.19.0.1") && down.detail().contains("Tunnel0/0/9") && down.detail().contains("down"),
+                down.detail());
+    }
 }

@@ -134,6 +134,17 @@ public final class VrpEmulator implements EmulatedDevice {
         commits.add(0, new Commit(nextCommitId++, "admin", TIME.format(clock.now()), false));
     }
 
+    /**
+     * Another operator commits a secondary address ({@code ip address A MASK sub}) on existing
+     * interface {@code name}; {@code display ip interface brief} shows an interface's primary address only.
+     */
+    public synchronized void commitSecondaryAddress(String name, String address, String mask) {
+        VrpModel next = running.copy();
+        next.interfaces.get(name).subs.add(address + " " + mask);
+        running = next;
+        commits.add(0, new Commit(nextCommitId++, "admin", TIME.format(clock.now()), false));
+    }
+
     /** Switches the device to immediate commit mode ({@code [name]} prompts, every line takes effect at once). */
     public synchronized void immediateMode() {
         twoStage = false;

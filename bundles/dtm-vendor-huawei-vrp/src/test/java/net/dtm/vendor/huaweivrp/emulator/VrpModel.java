@@ -37,6 +37,8 @@ public final class VrpModel {
         /** {@code dhcp-alloc} or {@code ppp-negotiate} when the address is dynamic; {@link #leased} is what it got. */
         String dynamic = "";
         String leased = "";
+        /** Secondary addresses as {@code A MASK}: shown as {@code ip address A MASK sub}, not in the interface brief. */
+        final List<String> subs = new ArrayList<>();
         String mask = "";
         int mtu = DEFAULT_MTU;
         boolean shutdown;
@@ -60,6 +62,7 @@ public final class VrpModel {
             c.keyCipher = keyCipher;
             c.dynamic = dynamic;
             c.leased = leased;
+            c.subs.addAll(subs);
             c.address = address;
             c.mask = mask;
             c.mtu = mtu;
@@ -88,6 +91,9 @@ public final class VrpModel {
             }
             if (!address.isEmpty()) {
                 l.add("ip address " + address + " " + mask);
+            }
+            for (String sub : subs) {
+                l.add("ip address " + sub + " sub");
             }
             if (!dynamic.isEmpty()) {
                 l.add("ip address " + dynamic);
