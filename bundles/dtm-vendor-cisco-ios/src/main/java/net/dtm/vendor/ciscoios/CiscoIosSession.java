@@ -32,17 +32,14 @@ final class CiscoIosSession implements ConfigSession {
     private static final Logger LOG = LoggerFactory.getLogger(CiscoIosSession.class);
 
     /**
-     * The tunnels, their descriptions and the static routes, in one round trip. Every interface line
-     * and every top-level {@code !} is kept, not only the tunnels': IOS prints the tunnels before the
-     * physical interfaces, and a description line belongs to the interface line above it, so the
-     * last tunnel must end where the next interface (or any other section) begins.
+     * The tunnels, their descriptions, the static secondary IPv4 addresses (which
+     * {@code show ip interface brief} leaves out) and the static routes, in one round trip. Every
+     * interface line and every top-level {@code !} is kept, not only the tunnels': IOS prints the
+     * tunnels before the physical interfaces, and a description line belongs to the interface line
+     * above it, so the last tunnel must end where the next interface (or any other section) begins.
      */
-    static final String LIST_TUNNELS = "show running-config | include ^interface |^ description|^!|^ip route|^ipv6 route";
-    /**
-     * For the check: every interface with its description, and the static secondary IPv4 addresses
-     * (which {@code show ip interface brief} leaves out).
-     */
-    static final String LIST_FOR_CHECK = "show running-config | include ^interface |^ description|^!|^ ip address .* secondary";
+    static final String LIST_TUNNELS = "show running-config | include ^interface |^ description|^!|^ ip address .* secondary"
+            + "|^ip route|^ipv6 route";
     /**
      * The IPv4 / IPv6 addresses each interface uses now, whatever gave them: a static address, DHCP
      * ({@code ip address dhcp}), IPCP on a cellular modem ({@code ip address negotiated}), SLAAC or
@@ -62,6 +59,11 @@ final class CiscoIosSession implements ConfigSession {
     private final TunnelNumbers numbers;
     private final RunningConfigParser parser = new RunningConfigParser();
     private boolean armed;
+    /**
+     * The {@link #LIST_TUNNELS} listing {@link #check} read, kept for the {@link #read} the core makes
+     * next (its snapshot, before anything changes); anything else in between drops it.
+     */
+    private String checkedListing;
 
     CiscoIosSession(IosTarget target, SshConnection connection, IosCli cli, TunnelNumbers numbers) {
         this.target = target;
@@ -83,10 +85,12 @@ final class CiscoIosSession implements ConfigSession {
     public Optional<TunnelIntent> read(String name, TunnelIntent.Role role) throws ConfigException {
         OptionalLong number = numbers.number(name);
         if (number.isEmpty()) {
+            checkedListing = null;
             return Optional.empty();
         }
         String tunnel = "Tunnel" + number.getAsLong();
-        String listing = cli.exec(LIST_TUNNELS, false);
+        String listing = checkedListing != null ? checkedListing : cli.exec(LIST_TUNNELS, false);
+        checkedListing = null;
         String description = parser.tunnels(listing).get(tunnel);
         if (description == null || !description.equals(TunnelNumbers.description(name))) {
             return Optional.empty();
@@ -102,6 +106,7 @@ final class CiscoIosSession implements ConfigSession {
 
     @Override
     public List<String> list(String prefix) throws ConfigException {
+        checkedListing = null;
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, String> e : parser.tunnels(cli.exec(LIST_TUNNELS, false)).entrySet()) {
             String d = e.getValue();
@@ -121,6 +126,7 @@ final class CiscoIosSession implements ConfigSession {
 
     @Override
     public List<String> check(TunnelIntent intent) throws ConfigException {
+        checkedListing = null;
         List<String> problems = new ArrayList<>();
         cli.toExec();
         String archive = cli.send("show archive");
@@ -128,7 +134,7 @@ final class CiscoIosSession implements ConfigSession {
             problems.add(target.where() + " has no configuration archive, which the revert timer that protects every DTM"
                     + " change needs; configure it (nothing was changed): archive / path flash:dtm-archive / maximum 14");
         }
-        String listing = cli.exec(LIST_FOR_CHECK, false);
+        String listing = cli.exec(LIST_TUNNELS, false);
         OptionalLong number = numbers.number(intent.name());
         if (number.isPresent()) {
             String tunnel = "Tunnel" + number.getAsLong();
@@ -149,11 +155,13 @@ final class CiscoIosSession implements ConfigSession {
             problems.add("local outer address " + Cidr.format(local) + " is not configured on any interface of "
                     + target.where());
         }
+        checkedListing = listing;
         return problems;
     }
 
     @Override
     public void apply(List<String> commands) throws ConfigException {
+        checkedListing = null;
         if (commands.isEmpty()) {
             return;
         }
@@ -185,6 +193,7 @@ final class CiscoIosSession implements ConfigSession {
      */
     @Override
     public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
+        checkedListing = null;
         long most = Math.max(1, target.commandTimeout().toSeconds() - PING_MARGIN_SECONDS);
         long seconds = Math.max(1, Math.min(most, (timeout.toMillis() + 999) / 1000));
         String out = cli.exec("ping " + Cidr.format(intent.peerInner()) + " source " + numbers.interfaceName(intent.name())
@@ -199,6 +208,7 @@ final class CiscoIosSession implements ConfigSession {
      * configuration, so a revert also undoes whatever else changed on the router meanwhile.
      */
     void armRevertTimer(int minutes) throws ConfigException {
+        checkedListing = null;
         cli.exec("configure terminal revert timer " + minutes, true);
         armed = true;
         LOG.info("{}: revert timer armed for {} min: until confirmed, IOS restores the whole running configuration of {}"
@@ -208,6 +218,7 @@ final class CiscoIosSession implements ConfigSession {
 
     /** {@code configure confirm}: keeps the change and stops the revert timer. */
     void confirmChange() throws ConfigException {
+        checkedListing = null;
         cli.exec("configure confirm", true);
         armed = false;
         LOG.info("{}: change confirmed", target.where());
@@ -215,6 +226,7 @@ final class CiscoIosSession implements ConfigSession {
 
     /** {@code configure revert now}: rolls the running configuration back to the timer's checkpoint. */
     void revertNow() throws ConfigException {
+        checkedListing = null;
         cli.exec("configure revert now", true);
         armed = false;
         LOG.info("{}: change reverted (configure revert now)", target.where());

@@ -220,6 +220,28 @@ class ChangesThroughTheCoreTest {
         assertTrue(device.received().contains("ping 10.220.0.2 source Tunnel4001 repeat 1 timeout 25"), device.received()::toString);
     }
 
+    @Test
+    void theSnapshotReadReusesTheChecksListingAndNothingElseDoes() throws Exception {
+        TunnelIntent gre = Samples.gre("dtm1");
+        assertEquals(Transaction.Result.CONFIRMED, set(gre).result());
+        assertEquals(2, listings(), "check (its listing serving the snapshot read) and the read-back after applying");
+        try (ConfigSession s = adapter.open(target)) {
+            assertEquals(List.of(), s.check(gre));
+            assertEquals(3, listings());
+            assertEquals(Optional.of(gre), s.read("dtm1", TunnelIntent.Role.DEVICE));
+            assertEquals(3, listings(), "the read right after the check reuses its listing");
+            assertEquals(Optional.of(gre), s.read("dtm1", TunnelIntent.Role.DEVICE));
+            assertEquals(4, listings(), "only once");
+            s.check(gre);
+            s.apply(List.of("interface Tunnel4001", "description dtm:dtm1", "ip mtu 1300"));
+            assertEquals(1300, s.read("dtm1", TunnelIntent.Role.DEVICE).orElseThrow().mtu(), "a change in between drops it");
+        }
+    }
+
+    private long listings() {
+        return device.received().stream().filter(CiscoIosSession.LIST_TUNNELS::equals).count();
+    }
+
     private Transaction set(TunnelIntent intent) throws Exception {
         return manager.setIntent(intent.name(), intent.role(), "pe-1", target, Optional.of(intent), "test")
                 .get(10, TimeUnit.SECONDS);

@@ -144,6 +144,27 @@ class CiscoIosAdapterTest {
     }
 
     @Test
+    void aLineThatTimesOutIsAChannelFailureNotARefusal() throws Exception {
+        TunnelIntent gre = Samples.gre("dtm7");
+        assertEquals(Transaction.Result.CONFIRMED, set(gre).result());
+        List<String> before = lab.device.runningConfig();
+        lab.device.stall(Pattern.compile("ip mtu 1380"), Duration.ofMillis(2500));
+        Map<String, String> oneSecond = Map.of("command.timeout.seconds", "1");
+
+        Transaction t = manager.setIntent(gre.name(), gre.role(), "ios-lab", lab.target(oneSecond),
+                Optional.of(gre.withMtu(1380)), "test").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Transaction.Result.ROLLED_BACK, t.result(), t.detail());
+        assertTrue(t.detail().startsWith("channel failed while applying"), t.detail());
+        while (lab.device.stalling()) {
+            Thread.sleep(50);
+        }
+        if (lab.device.revertPending()) {
+            lab.clock.advance(Duration.ofMinutes(2)); // the device's own timer, whatever the session could still do
+        }
+        assertEquals(before, lab.device.runningConfig());
+    }
+
+    @Test
     void withoutAnArchiveCheckSaysWhatToConfigureAndNothingIsSent() throws Exception {
         lab.device.archive(false);
         Transaction t = set(Samples.gre("dtm7"));

@@ -37,6 +37,8 @@ public final class IosDevice implements EmulatedDevice {
     private IosConfig checkpoint;
     private ManualClock.Timer revertTimer;
     private final List<Pattern> refused = new ArrayList<>();
+    private final Map<Pattern, Duration> stalls = new LinkedHashMap<>();
+    private int stalling;
     private final Set<String> reachable = new HashSet<>();
     private final List<String> received = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
@@ -111,6 +113,29 @@ public final class IosDevice implements EmulatedDevice {
     public synchronized IosDevice refuse(Pattern line) {
         refused.add(line);
         return this;
+    }
+
+    /**
+     * From now on a line matching {@code line} is answered only after {@code delay}, as a router
+     * busy with it (the wait holds no lock: other sessions go on).
+     */
+    public synchronized IosDevice stall(Pattern line, Duration delay) {
+        stalls.put(line, delay);
+        return this;
+    }
+
+    /** True while some session waits out a {@link #stall}. */
+    public synchronized boolean stalling() {
+        return stalling > 0;
+    }
+
+    synchronized Duration stallFor(String line) {
+        return stalls.entrySet().stream().filter(e -> e.getKey().matcher(line).matches()).map(Map.Entry::getValue)
+                .findFirst().orElse(Duration.ZERO);
+    }
+
+    synchronized void stalling(int delta) {
+        stalling += delta;
     }
 
     /** Stops refusing lines. */

@@ -117,6 +117,17 @@ final class IosShell implements EmulatedShell {
 
     @Override
     public String line(String typed) {
+        java.time.Duration stall = device.stallFor(typed.trim());
+        if (!stall.isZero()) {
+            device.stalling(1);
+            try {
+                Thread.sleep(stall.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                device.stalling(-1);
+            }
+        }
         synchronized (device) {
             device.record(typed);
             String prompt = prompt();
