@@ -98,7 +98,9 @@ final class CandidateWriter {
     /**
      * The lines to send: the core's lines as rendered, and before each {@code undo interface} the
      * static routes through that interface taken off (VRP keeps them after the interface is gone);
-     * those extra lines are logged, since the core's history shows only its own.
+     * those extra lines are logged, since the core's history shows only its own. Only routes of the
+     * shape DTM writes (interface and next hop) are taken off: one without a next hop is an
+     * operator's ({@link RunningConfigReader#read} does not count it either) and stays.
      */
     private List<String> expand(List<String> commands) throws ConfigException {
         List<String> out = new ArrayList<>();
@@ -110,7 +112,7 @@ final class CandidateWriter {
                     routes = reader.routes();
                 }
                 for (StaticRoute r : routes) {
-                    if (r.outInterface().equalsIgnoreCase(iface)) {
+                    if (r.outInterface().equalsIgnoreCase(iface) && r.nextHop().isPresent()) {
                         String undo = "undo " + VrpRoutes.destination(r.prefix()) + " " + r.outInterface()
                                 + r.nextHop().map(h -> " " + VrpSyntax.address(h)).orElse("");
                         LOG.info("huawei-vrp {}: before '{}' also sending '{}' (VRP keeps a static route after its interface is gone)",

@@ -363,6 +363,12 @@ class HuaweiVrpSessionTest {
         Transaction again = core.manager.apply(sample.name(), "test", false);
         assertEquals(Transaction.Result.NO_CHANGE, again.result(), again.detail());
         assertTrue(device.runningConfig().contains("ip route-static 10.50.0.0 255.255.0.0 Tunnel0/0/4007\n"), device.runningConfig());
+        Transaction removed = core.remove(sample.name());
+        assertEquals(Transaction.Result.CONFIRMED, removed.result(), removed.detail());
+        assertFalse(device.runningConfig().contains("interface Tunnel0/0/4007") || device.runningConfig().contains("10.221.0.0"),
+                device.runningConfig());
+        assertTrue(device.runningConfig().contains("ip route-static 10.50.0.0 255.255.0.0 Tunnel0/0/4007"),
+                "the operator's route is the operator's to remove: " + device.runningConfig());
     }
 
     @Test
