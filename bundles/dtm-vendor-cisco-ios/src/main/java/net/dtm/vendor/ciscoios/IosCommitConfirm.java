@@ -10,7 +10,10 @@ import net.dtm.spi.config.ConfigSession;
  * IOS's own safety net: {@code configure terminal revert timer N} takes a checkpoint into the
  * configuration archive and rolls the running configuration back to it after N minutes unless
  * {@code configure confirm} comes first; {@code configure revert now} rolls back at once. The timer
- * lives on the device, so a change is undone even when DTM or the connection dies mid-change.
+ * lives on the device, so a change is undone even when DTM or the connection dies mid-change. The
+ * checkpoint is the whole running configuration: a revert (now or by the timer) also undoes every
+ * other change made on the router since the timer was armed, an operator's by hand included. That is
+ * IOS's semantics; the session logs it at INFO each time a change arms the timer.
  */
 final class IosCommitConfirm implements CommitConfirmBehaviour {
 
