@@ -31,6 +31,7 @@ final class DeviceCommands {
     static final String PROTO_HANDLERS = "ubus call network get_proto_handlers";
 
     private static final Pattern SID = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern SID_ANYWHERE = Pattern.compile("(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])");
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{16}");
 
     /**
@@ -186,6 +187,11 @@ final class DeviceCommands {
             throw new IllegalArgumentException("expected " + expected + " results, the device printed " + parts.size());
         }
         return parts;
+    }
+
+    /** {@code text} with every rpcd session id (a bearer token while it lives) replaced by {@code <rpcd-session>}. */
+    static String redact(String text) {
+        return SID_ANYWHERE.matcher(text).replaceAll("<rpcd-session>");
     }
 
     /** True if {@code sid} looks like an rpcd session id. */

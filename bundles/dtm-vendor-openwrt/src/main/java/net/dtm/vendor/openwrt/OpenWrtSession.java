@@ -36,11 +36,12 @@ import net.dtm.vendor.openwrt.DeviceCommands.Part;
  * belong together go in one exec ({@link DeviceCommands#script}): a router in a vehicle may be a
  * few hundred milliseconds away.
  *
- * <p>The rpcd session id is a bearer token while the session lives, and it appears in command lines
- * (which the SSH layer may quote in a timeout message). Sessions are therefore short-lived: an
- * unarmed change's session lives {@value #UNARMED_SESSION_SECONDS} s and is destroyed in the exec
- * that applies; an armed one lives the rollback window plus {@value #ARMED_SESSION_MARGIN} s and is
- * destroyed at confirm or revert. The id is never logged by this class.
+ * <p>The rpcd session id is a bearer token while the session lives, and it appears in command lines,
+ * which the SSH layer quotes in its timeout and lost-connection messages. Those messages leave this
+ * session with every session id replaced ({@link DeviceCommands#redact}, also in this class's own
+ * messages and logs), and sessions are short-lived: an unarmed change's session lives
+ * {@value #UNARMED_SESSION_SECONDS} s and is destroyed in the exec that applies; an armed one lives
+ * the rollback window plus {@value #ARMED_SESSION_MARGIN} s and is destroyed at confirm or revert.
  */
 final class OpenWrtSession implements ConfigSession {
 
@@ -241,7 +242,7 @@ final class OpenWrtSession implements ConfigSession {
     public boolean probe(TunnelIntent intent, Duration timeout) throws ConfigException {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         String dev = OpenWrtTunnels.device(intent.name(), OpenWrtTunnels.proto(intent));
-        return ssh.exec(DeviceCommands.ping(dev, intent.peerInner(), seconds), timeout.plus(commandTimeout)).ok();
+        return exec(DeviceCommands.ping(dev, intent.peerInner(), seconds), timeout.plus(commandTimeout)).ok();
     }
 
     @Override
@@ -284,7 +285,7 @@ final class OpenWrtSession implements ConfigSession {
             if (!done.get(i).ok()) {
                 quietly(List.of(DeviceCommands.sessionDestroy(sid)));
                 throw new ConfigException("device " + device + ": cannot prepare the restore at boot ("
-                        + prepare.get(i).lines().findFirst().orElse("") + "): " + oneLine(done.get(i).output()), false);
+                        + oneLine(prepare.get(i).lines().findFirst().orElse("")) + "): " + oneLine(done.get(i).output()), false);
             }
         }
         if (install) {
@@ -512,7 +513,7 @@ final class OpenWrtSession implements ConfigSession {
     }
 
     private String newSession(long seconds) throws ConfigException {
-        ExecResult created = ssh.exec(DeviceCommands.sessionCreate(seconds), commandTimeout);
+        ExecResult created = exec(DeviceCommands.sessionCreate(seconds), commandTimeout);
         if (!created.ok()) {
             throw new ConfigException("device " + device + ": cannot create an rpcd session: " + oneLine(created.stderr()), false);
         }
@@ -548,7 +549,7 @@ final class OpenWrtSession implements ConfigSession {
     }
 
     private List<Part> run(List<String> commands) throws ConfigException {
-        ExecResult r = ssh.exec(DeviceCommands.script(nonce, commands), commandTimeout);
+        ExecResult r = exec(DeviceCommands.script(nonce, commands), commandTimeout);
         try {
             return DeviceCommands.parts(nonce, r.stdout(), commands.size());
         } catch (IllegalArgumentException e) {
@@ -557,16 +558,28 @@ final class OpenWrtSession implements ConfigSession {
         }
     }
 
+    /**
+     * Runs {@code command}; a failure of the channel is reported without the rpcd session ids the SSH
+     * layer's message would quote from the command line (and without its cause, which quotes them too).
+     */
+    private ExecResult exec(String command, Duration timeout) throws ConfigException {
+        try {
+            return ssh.exec(command, timeout);
+        } catch (ConfigException e) {
+            throw new ConfigException(DeviceCommands.redact(String.valueOf(e.getMessage())), e.rejected());
+        }
+    }
+
     private void quietly(List<String> commands) {
         try {
             List<Part> p = run(commands);
             for (int i = 0; i < p.size(); i++) {
                 if (!p.get(i).ok()) {
-                    LOG.debug("device {}: '{}' failed: {}", device, commands.get(i), oneLine(p.get(i).output()));
+                    LOG.debug("device {}: '{}' failed: {}", device, oneLine(commands.get(i)), oneLine(p.get(i).output()));
                 }
             }
         } catch (ConfigException | RuntimeException e) {
-            LOG.debug("device {}: {} failed: {}", device, commands, e.getMessage());
+            LOG.debug("device {}: {} failed: {}", device, oneLine(String.join(" ; ", commands)), oneLine(String.valueOf(e.getMessage())));
         }
     }
 
@@ -595,7 +608,8 @@ final class OpenWrtSession implements ConfigSession {
         return out;
     }
 
+    /** {@code s} on one line, for a message or a log, with rpcd session ids hidden. */
     static String oneLine(String s) {
-        return s.strip().replaceAll("\\s*\n\\s*", " | ");
+        return DeviceCommands.redact(s.strip().replaceAll("\\s*\n\\s*", " | "));
     }
 }

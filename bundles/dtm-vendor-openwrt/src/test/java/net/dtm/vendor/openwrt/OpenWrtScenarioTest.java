@@ -300,6 +300,9 @@ class OpenWrtScenarioTest {
         lab.server.dropConnectionsWhen(c -> c.contains("ubus call uci apply"));
         Transaction t = set(sample.withMtu(1300));
         assertNotEquals(Transaction.Result.CONFIRMED, t.result(), t.detail());
+        assertTrue(t.detail().contains("connection lost"), t.detail());
+        assertFalse(java.util.regex.Pattern.compile("[0-9a-f]{32}").matcher(t.detail()).find(),
+                "an rpcd session id (a bearer token) reached the history: " + t.detail());
         lab.server.dropConnectionsWhen(c -> false);
         assertEquals(before, lab.device.committedNetwork());
         assertEquals(Optional.of(sample), read(sample));

@@ -167,6 +167,8 @@ class UciLogicTest {
         assertEquals(new DeviceCommands.Part(0, "a\nb\n"), parts.get(0));
         assertEquals(new DeviceCommands.Part(DeviceCommands.UBUS_NO_DATA, "Command failed: No response\n"), parts.get(1));
         assertFalse(parts.get(1).ok());
+        assertEquals("uci -P /var/run/rpcd/uci-<rpcd-session> batch", OpenWrtSession.oneLine(
+                "uci -P /var/run/rpcd/uci-0123456789abcdef0123456789abcdef batch\n"), "session ids never reach a message");
         assertThrows(IllegalArgumentException.class, () -> DeviceCommands.parts(nonce, "a\n", 1));
         assertThrows(IllegalArgumentException.class, () -> DeviceCommands.batch("0123456789abcdef0123456789abcdef",
                 List.of("set network.a=interface\nDTM_UCI_EOF")));

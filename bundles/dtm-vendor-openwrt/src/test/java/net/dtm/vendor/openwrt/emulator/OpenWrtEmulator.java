@@ -44,8 +44,9 @@ import net.dtm.vendor.openwrt.emulator.UciConfig.Section;
  * call end with another status after doing its work (a ubus timeout);</li>
  * <li>netifd's running state, rebuilt from the configuration at every reload: the vxlan/vxlan6
  * protos create a device named after the section, gre/grev6/ipip one prefixed (ikey/okey int32),
- * static interfaces put addresses on their device; a reload rpcd triggers happens only
- * {@link #setReloadLag} execs later, as procd reloads netifd asynchronously; {@code ifstatus},
+ * static interfaces put addresses on their device; the reload an apply or a {@code uci rollback}
+ * triggers happens only {@link #setReloadLag} execs later, as procd reloads netifd asynchronously
+ * (the rollback timer's, at once); {@code ifstatus},
  * {@code ubus call network.interface.<x> status}, {@code network.interface dump},
  * {@code network.device status}; {@code ip} is BusyBox's (no {@code -j});</li>
  * <li>files under /etc, /tmp and /var: {@code cat} (also {@code cat > f} with a heredoc),
