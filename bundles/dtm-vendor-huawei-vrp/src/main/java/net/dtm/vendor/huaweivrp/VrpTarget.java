@@ -28,6 +28,7 @@ record VrpTarget(TunnelNumbers numbers, Duration commandTimeout) {
     static final String COMMAND_TIMEOUT = "command.timeout.seconds";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_TIMEOUT_SECONDS = 600;
+    private static final int DEFAULT_TIMEOUT_SECONDS = (int) DEFAULT_TIMEOUT.toSeconds();
 
     private static final Set<String> OPTIONS = Set.of(TUNNEL_BASE, COMMAND_TIMEOUT);
 
@@ -70,6 +71,4 @@ record VrpTarget(TunnelNumbers numbers, Duration commandTimeout) {
         }
         return new VrpTarget(numbers, Duration.ofSeconds(timeout));
     }
-
-    private static final int DEFAULT_TIMEOUT_SECONDS = (int) DEFAULT_TIMEOUT.toSeconds();
 }
