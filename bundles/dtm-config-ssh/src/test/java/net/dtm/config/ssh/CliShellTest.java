@@ -3,53 +3,24 @@ package net.dtm.config.ssh;
 import static net.dtm.config.ssh.Fixture.IOS_PROMPT;
 import static net.dtm.config.ssh.Fixture.PASSWORD;
 import static net.dtm.config.ssh.Fixture.SHORT;
-import static net.dtm.config.ssh.Fixture.USER;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import net.dtm.config.ssh.testkit.DeviceEmulatorServer;
 import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.ssh.CliShell;
 import net.dtm.spi.config.ssh.SshConnection;
 
 /** The interactive shell: prompt learning, output extraction, pager, control keys, failures. */
-class CliShellTest {
-
-    @TempDir
-    Path dir;
-
-    private TinyRouter router;
-    private DeviceEmulatorServer server;
-    private MinaSshConnector connector;
-    private SshConnection connection;
-
-    @BeforeEach
-    void connect() throws Exception {
-        router = new TinyRouter();
-        server = DeviceEmulatorServer.start(router, USER, PASSWORD, dir.resolve("host-key"));
-        connector = new MinaSshConnector(dir.resolve("known_hosts"), SHORT, SHORT);
-        connection = connector.connect(Fixture.target(server, Fixture.passwordFile(dir)));
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
-        connector.close();
-        server.close();
-    }
+class CliShellTest extends OnTinyRouter {
 
     @Test
     void skipsTheBannerLearnsThePromptAndReturnsOutputWithoutEchoOrPrompt() throws Exception {

@@ -2,52 +2,21 @@ package net.dtm.config.ssh;
 
 import static net.dtm.config.ssh.Fixture.PASSWORD;
 import static net.dtm.config.ssh.Fixture.SHORT;
-import static net.dtm.config.ssh.Fixture.USER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import net.dtm.config.ssh.testkit.DeviceEmulatorServer;
 import net.dtm.spi.config.ConfigException;
 import net.dtm.spi.config.ssh.ExecResult;
-import net.dtm.spi.config.ssh.SshConnection;
 
 /** Exec channels: output, exit status, refusal, timeout, dropped connection. */
-class ExecChannelTest {
-
-    @TempDir
-    Path dir;
-
-    private TinyRouter router;
-    private DeviceEmulatorServer server;
-    private MinaSshConnector connector;
-    private SshConnection connection;
-
-    @BeforeEach
-    void connect() throws Exception {
-        router = new TinyRouter();
-        server = DeviceEmulatorServer.start(router, USER, PASSWORD, dir.resolve("host-key"));
-        connector = new MinaSshConnector(dir.resolve("known_hosts"), SHORT, SHORT);
-        connection = connector.connect(Fixture.target(server, Fixture.passwordFile(dir)));
-    }
-
-    @AfterEach
-    void close() {
-        router.release.countDown();
-        connection.close();
-        connector.close();
-        server.close();
-    }
+class ExecChannelTest extends OnTinyRouter {
 
     @Test
     void returnsStdoutAndStatusZero() throws Exception {
