@@ -1,5 +1,6 @@
 package net.dtm.vendor.ciscoios;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -155,9 +156,7 @@ class CiscoIosAdapterTest {
                 Optional.of(gre.withMtu(1380)), "test").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(Transaction.Result.ROLLED_BACK, t.result(), t.detail());
         assertTrue(t.detail().startsWith("channel failed while applying"), t.detail());
-        while (lab.device.stalling()) {
-            Thread.sleep(50);
-        }
+        await("the stalled line ends on the device").atMost(Duration.ofSeconds(10)).until(() -> !lab.device.stalling());
         if (lab.device.revertPending()) {
             lab.clock.advance(Duration.ofMinutes(2)); // the device's own timer, whatever the session could still do
         }
