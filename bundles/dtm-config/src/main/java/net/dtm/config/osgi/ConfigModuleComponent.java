@@ -91,7 +91,7 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         @AttributeDefinition(description = "File holding the password or private key of a remote device, mode 600 (relative to etc); never logged")
         String secret_file() default "";
 
-        @AttributeDefinition(description = "Adapter settings as key=value,key=value (see the adapter's documentation, e.g. tunnel.base=4000)")
+        @AttributeDefinition(description = "Adapter settings as key=value,key=value (see the adapter's documentation, e.g. command.timeout.seconds=60)")
         String options() default "";
 
         @AttributeDefinition(description = "Name of the router's tunnel interface")

@@ -22,7 +22,7 @@ final class DeviceTargets {
 
     /**
      * @param etc        folder a relative {@code secret.file} is resolved against (Karaf's etc)
-     * @param options    comma list of {@code key=value}, e.g. {@code tunnel.base=4000,netns=lab}
+     * @param options    comma list of {@code key=value}, e.g. {@code command.timeout.seconds=60,login.suffix=+ct}
      */
     static DeviceTarget from(String pid, String vendor, String model, String osVersion, String host, int port,
                              String username, String secretFile, String options, Path etc) {

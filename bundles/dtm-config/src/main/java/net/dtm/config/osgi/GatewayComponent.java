@@ -66,7 +66,7 @@ public class GatewayComponent {
         @AttributeDefinition(description = "File holding the password or private key of a remote gateway, mode 600 (relative to etc); never logged")
         String secret_file() default "";
 
-        @AttributeDefinition(description = "Adapter settings as key=value,key=value (see the adapter's documentation, e.g. tunnel.base=4000)")
+        @AttributeDefinition(description = "Adapter settings as key=value,key=value (see the adapter's documentation, e.g. command.timeout.seconds=60)")
         String options() default "";
 
         @AttributeDefinition(description = "Prefix of the core end interface names (1..4 characters; 8 hex digits of the device's address follow)")
