@@ -101,7 +101,9 @@ final class RunningStateDecoder {
                 remote = first.flatMap(WireGuardState.Peer::endpoint).orElse(new InetSocketAddress(IpSyntax.unspecified(false), 0));
                 local = alias.map(WireGuardAlias::localOuter).orElse(IpSyntax.unspecified(IpSyntax.isIpv6(remote.getAddress())));
                 int listenPort = alias.filter(a -> a.listenPort() == 0).isPresent() ? 0 : wg.listenPort();
-                String peerKey = wg.peers().stream().map(WireGuardState.Peer::publicKey).collect(Collectors.joining(","));
+                // every peer, sorted: wg lists them in its hash order, and a read must not depend on it
+                String peerKey = wg.peers().stream().map(WireGuardState.Peer::publicKey).sorted()
+                        .collect(Collectors.joining(","));
                 keys = Optional.of(new WireGuardKeys(Path.of(""), peerKey, listenPort));
                 keepalive = first.map(WireGuardState.Peer::persistentKeepalive).orElse(0);
                 wireGuardPeerInner = first.flatMap(p -> p.allowedIps().stream()
