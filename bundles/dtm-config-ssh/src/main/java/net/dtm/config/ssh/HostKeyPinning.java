@@ -57,8 +57,13 @@ final class HostKeyPinning extends KnownHostsServerKeyVerifier {
         return KeyUtils.getFingerPrint(key);
     }
 
+    /**
+     * One verification at a time: each reloads the file, so a connection that starts while another
+     * pins a device's first key sees that pin (matched, or refused as changed) instead of pinning
+     * again beside it.
+     */
     @Override
-    public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey serverKey) {
+    public synchronized boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey serverKey) {
         try {
             return super.verifyServerKey(session, remote, serverKey);
         } catch (UncheckedIOException e) {

@@ -69,6 +69,37 @@ class HostKeyPinningTest {
     }
 
     @Test
+    void firstConnectionsAtTheSameTimePinTheKeyOnce() throws Exception {
+        Path knownHosts = dir.resolve("known_hosts");
+        Path secret = Fixture.passwordFile(dir);
+        int parallel = 8;
+        try (MinaSshConnector connector = new MinaSshConnector(knownHosts, SHORT, SHORT);
+             DeviceEmulatorServer device = DeviceEmulatorServer.start(new TinyRouter(), USER, PASSWORD, dir.resolve("k1"))) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<String>> logins = new java.util.ArrayList<>();
+                for (int i = 0; i < parallel; i++) {
+                    logins.add(pool.submit(() -> {
+                        go.await();
+                        try (SshConnection c = connector.connect(Fixture.target(device, secret))) {
+                            return c.hostKeyFingerprint();
+                        }
+                    }));
+                }
+                go.countDown();
+                for (java.util.concurrent.Future<String> login : logins) {
+                    login.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            List<String> lines = entries(knownHosts);
+            assertEquals(1, lines.size(), "one pinned line, whatever the number of first connections: " + lines);
+        }
+    }
+
+    @Test
     void aReplacedDeviceIsAcceptedOnceItsLineIsRemoved() throws Exception {
         Path knownHosts = dir.resolve("known_hosts");
         Path secret = Fixture.passwordFile(dir);
