@@ -189,17 +189,6 @@ final class KarafNode {
         }
     }
 
-    /** The last {@code n} lines of the log, for failure messages. */
-    String logTail(int n) {
-        Path log = home.resolve("data/log/karaf.log");
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no " + log + ": " + e + ")";
-        }
-    }
-
     /**
      * The last {@code n} log lines that are not Karaf's feature resolution chatter (which fills a
      * plain tail at start and hides what the DTM components did).
