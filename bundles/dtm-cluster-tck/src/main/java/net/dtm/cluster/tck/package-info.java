@@ -1,0 +1,2 @@
+/** The cluster contract: one JUnit 5 suite every Cluster implementation must pass. */
+package net.dtm.cluster.tck;

@@ -1,0 +1,2 @@
+/** Harness code shared by the system tests and the benchmarks (not shipped). */
+package net.dtm.testkit;
