@@ -2,7 +2,7 @@
 # Data-plane benchmark (issue 11): the shipped server and agent distributions, each in its own network
 # namespace, three veth links between them with nftables dropping 40 % of the control datagrams (UDP
 # 47800) each way on every link; the server is the tunnel gateway. The same set-up as the system test
-# systests/.../DataPlaneIT (net.dtm.benchmark.dataplane.DataPlaneLab). Prints exactly one line:
+# systests/.../DataPlaneIT (net.dtm.testkit.dataplane.DataPlaneLab). Prints exactly one line:
 #
 #   dataplane: type=vxlan probes=N lost=M gap_ms=G rollback=ok|failed
 #

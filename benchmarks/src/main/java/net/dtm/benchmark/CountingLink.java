@@ -7,6 +7,7 @@ import net.dtm.protocol.Codec;
 import net.dtm.protocol.MessageType;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.spi.link.LinkDriver;
+import net.dtm.testkit.ForwardingLink;
 
 /** Decorates a link to count the datagrams (all, and ESTABLISH alone) the agent puts on it. */
 final class CountingLink extends ForwardingLink {

@@ -22,20 +22,20 @@ import org.junit.jupiter.api.Timeout;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
-import net.dtm.benchmark.cluster.AgentFleet;
-import net.dtm.benchmark.cluster.ChaosChecker;
-import net.dtm.benchmark.cluster.ChaosChecker.PhaseFigures;
-import net.dtm.benchmark.cluster.Ensemble;
-import net.dtm.benchmark.cluster.History;
-import net.dtm.benchmark.cluster.Launcher;
-import net.dtm.benchmark.cluster.NodeProcess;
-import net.dtm.benchmark.cluster.StoreClient;
-import net.dtm.benchmark.lease.DeviceKeys;
+import net.dtm.testkit.cluster.AgentFleet;
+import net.dtm.testkit.cluster.ChaosChecker;
+import net.dtm.testkit.cluster.ChaosChecker.PhaseFigures;
+import net.dtm.testkit.cluster.Ensemble;
+import net.dtm.testkit.cluster.History;
+import net.dtm.testkit.cluster.Launcher;
+import net.dtm.testkit.cluster.NodeProcess;
+import net.dtm.testkit.cluster.StoreClient;
+import net.dtm.testkit.lease.DeviceKeys;
 
 /**
  * Issue 5's chaos test, with real processes on loopback (no root needed): a 3-peer ZooKeeper
  * ensemble (each peer its own JVM), 3 DTM server nodes on the ZooKeeper store (each its own JVM,
- * {@link net.dtm.benchmark.cluster.ClusterNode}), and {@value #AGENTS_DEFAULT} real agents in this
+ * {@link net.dtm.testkit.cluster.ClusterNode}), and {@value #AGENTS_DEFAULT} real agents in this
  * JVM ({@link AgentFleet}: tunnel agent, multi-link transport, one emulated loopback link each) that
  * know all three servers. Leases last {@value #LEASE_SECONDS} s (the shortest a pool allows), so
  * agents renew every 30 s during the run; new agents start through every phase, so establishments

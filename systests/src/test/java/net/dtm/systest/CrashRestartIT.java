@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
-import net.dtm.benchmark.lease.LeaseClient;
+import net.dtm.testkit.lease.LeaseClient;
 import net.dtm.store.derby.DerbyStore;
 
 /**

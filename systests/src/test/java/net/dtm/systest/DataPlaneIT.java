@@ -18,13 +18,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import net.dtm.benchmark.dataplane.DataPlaneLab;
-import net.dtm.benchmark.dataplane.DataPlaneLab.Crash;
-import net.dtm.benchmark.dataplane.DataPlaneLab.Established;
-import net.dtm.benchmark.dataplane.DataPlaneLab.Failover;
-import net.dtm.benchmark.dataplane.DataPlaneLab.Pings;
-import net.dtm.benchmark.dataplane.DataPlaneLab.Rollback;
-import net.dtm.benchmark.dataplane.DataPlaneLab.Tunnel;
+import net.dtm.testkit.dataplane.DataPlaneLab;
+import net.dtm.testkit.dataplane.DataPlaneLab.Crash;
+import net.dtm.testkit.dataplane.DataPlaneLab.Established;
+import net.dtm.testkit.dataplane.DataPlaneLab.Failover;
+import net.dtm.testkit.dataplane.DataPlaneLab.Pings;
+import net.dtm.testkit.dataplane.DataPlaneLab.Rollback;
+import net.dtm.testkit.dataplane.DataPlaneLab.Tunnel;
 
 /**
  * The data plane end to end with the SHIPPED distributions (the set-up is {@link DataPlaneLab}, shared

@@ -15,10 +15,17 @@ import java.util.concurrent.ExecutionException;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
-import net.dtm.benchmark.cluster.History.Event;
-import net.dtm.benchmark.cluster.History.Kind;
-import net.dtm.benchmark.lease.DeviceKeys;
-import net.dtm.benchmark.lease.LeaseClient;
+import net.dtm.testkit.cluster.AgentFleet;
+import net.dtm.testkit.cluster.ChaosChecker;
+import net.dtm.testkit.cluster.Ensemble;
+import net.dtm.testkit.cluster.History.Event;
+import net.dtm.testkit.cluster.History.Kind;
+import net.dtm.testkit.cluster.History;
+import net.dtm.testkit.cluster.Launcher;
+import net.dtm.testkit.cluster.NodeProcess;
+import net.dtm.testkit.cluster.StoreClient;
+import net.dtm.testkit.lease.DeviceKeys;
+import net.dtm.testkit.lease.LeaseClient;
 
 /**
  * The cluster benchmark (issue 5): on a real 3-peer ZooKeeper ensemble ({@link Ensemble}, each peer

@@ -3,6 +3,9 @@ package net.dtm.benchmark.dataplane;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import net.dtm.testkit.dataplane.DataPlaneLab;
+import net.dtm.testkit.dataplane.LabException;
+
 /**
  * The data-plane benchmark: the shipped distributions in network namespaces ({@link DataPlaneLab},
  * the set-up the system test DataPlaneIT runs), control traffic lossy on every link. Prints exactly

@@ -29,6 +29,8 @@ import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Params;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.protocol.SequenceSource;
+import net.dtm.testkit.lease.DeviceKeys;
+import net.dtm.testkit.lease.LeaseClient;
 
 /**
  * A server that answers at once, with no store: ESTABLISH gets PARAMS with the next address of

@@ -20,6 +20,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import net.dtm.api.DeviceId;
+import net.dtm.testkit.lease.DeviceKeys;
+import net.dtm.testkit.lease.LeaseClient;
+import net.dtm.testkit.lease.LeaseNode;
+import net.dtm.testkit.lease.ThreadCpu;
 
 /**
  * New leases per second on one durable standalone node: the DTM side of the comparison with ISC
