@@ -7,10 +7,11 @@ import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * This node's membership in the cluster, registered as a service by the store implementation
- * beside its {@code LeaseStore} (embedded Derby: a cluster of one, always leader, always
- * connected). Implementations are thread-safe; no method blocks longer than the store's
- * connection timeout.
+ * This node's membership in the cluster: registered as a service by a store that brings its own
+ * cluster (its {@code LeaseStore} registration says {@code dtm.store.clustered=true}), else by the
+ * standalone cluster (a cluster of one, always leader, always connected). Exactly one serves on a
+ * node. Implementations are thread-safe; no method blocks longer than the store's connection
+ * timeout.
  */
 @ConsumerType
 public interface Cluster {
@@ -21,7 +22,10 @@ public interface Cluster {
     /** {@code standalone}, {@code zookeeper}, ... */
     String type();
 
-    /** This node's id. */
+    /**
+     * This node's id: the one identity of the node, which the server and the pool manager use
+     * too. Implementations decide it from their configuration with {@link NodeIds#resolve}.
+     */
     String nodeId();
 
     /**

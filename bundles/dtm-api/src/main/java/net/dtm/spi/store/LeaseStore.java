@@ -32,8 +32,18 @@ import net.dtm.api.Pool;
 @ConsumerType
 public interface LeaseStore {
 
-    /** Service property naming the implementation, e.g. {@code derby} or {@code zookeeper}. */
+    /**
+     * Service property naming the implementation, e.g. {@code derby} or {@code zookeeper}: the
+     * value of {@code type} in PID {@value StoreSelection#PID} that selects it.
+     */
     String PROP_STORE_TYPE = "dtm.store.type";
+
+    /**
+     * Service property, {@code true} on the registration of a store that brings its own
+     * {@link net.dtm.spi.cluster.Cluster} (e.g. {@code zookeeper}); absent or {@code false}, the
+     * node is a cluster of one and the standalone cluster serves beside the store.
+     */
+    String PROP_STORE_CLUSTERED = "dtm.store.clustered";
 
     /**
      * Creates a pool, keeping every field of it.
