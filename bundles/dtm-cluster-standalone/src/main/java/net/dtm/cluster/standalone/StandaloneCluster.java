@@ -1,4 +1,4 @@
-package net.dtm.store.derby;
+package net.dtm.cluster.standalone;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.Member;
+import net.dtm.spi.cluster.NodeIds;
 
 /**
  * A cluster of one, for a standalone node: one member (this node, always registered), always the
@@ -27,7 +28,7 @@ import net.dtm.spi.cluster.Member;
  * kept in a small file when one is given, so it survives a restart as a clustered node's does.
  * Thread-safe.
  */
-public final class StandaloneCluster implements Cluster {
+public class StandaloneCluster implements Cluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneCluster.class);
 
@@ -46,17 +47,14 @@ public final class StandaloneCluster implements Cluster {
     private volatile boolean draining;
 
     /**
-     * @param nodeId       this node's id
+     * @param nodeId       this node's id (see {@link NodeIds})
      * @param drainingFile where the draining flag is kept (created when drained, deleted when
      *                     undrained); null keeps it in memory only
      * @param clock        time source
-     * @param detail       what {@link #status()} shows besides the draining flag, e.g. the database
+     * @param detail       what {@link #status()} shows besides the draining flag, e.g. the store
      */
     public StandaloneCluster(String nodeId, Path drainingFile, Clock clock, Map<String, String> detail) {
-        this.nodeId = Objects.requireNonNull(nodeId, "nodeId").trim();
-        if (this.nodeId.isEmpty()) {
-            throw new IllegalArgumentException("node id must not be blank");
-        }
+        this.nodeId = NodeIds.validate(Objects.requireNonNull(nodeId, "nodeId").trim(), "node id");
         this.drainingFile = drainingFile;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.detail = Map.copyOf(detail);
