@@ -1,0 +1,170 @@
+package net.dtm.server.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.DtmException.Reason;
+import net.dtm.protocol.Message;
+import net.dtm.protocol.Nak;
+
+/**
+ * Answers kept per (device, transaction id) for a time to live, at most a capacity of them, so
+ * every copy of a request gets the very same bytes and a request is applied at most once.
+ * <p>
+ * The first copy of a request claims a slot ({@link Claim#mine()}) and completes it with its
+ * answer; a later copy ({@link Claim#copyOf()}) waits for that answer, at most
+ * {@value #WAIT_SECONDS} s. A slot completed with a transient refusal ({@link #isTransient}) is only
+ * a mark that the request may be tried again: the next copy, even one the replay window judged
+ * DUPLICATE, claims the slot afresh. A DUPLICATE that finds no slot (its answer expired or was
+ * evicted) gets none ({@code dropped.duplicate}).
+ */
+final class AnswerCache {
+
+    /** How long a copy waits for the same request's answer being computed by another thread. */
+    static final long WAIT_SECONDS = 30;
+
+    private final long ttlMillis;
+    private final int capacity;
+    private final Counters counters;
+    private final ConcurrentHashMap<Key, Entry> answers = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Entry> order = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock evicting = new ReentrantLock();
+
+    private record Key(DeviceId device, long transactionId) {
+    }
+
+    /** One request's answer; {@code retryable} is set, before the answer completes, for a transient refusal. */
+    record Entry(Key key, long createdMillis, CompletableFuture<Optional<byte[]>> answer, AtomicBoolean retryable) {
+        Entry(Key key, long createdMillis) {
+            this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean());
+        }
+
+        boolean retryableNow() {
+            return answer.isDone() && retryable.get();
+        }
+    }
+
+    /**
+     * What a received copy of a request gets: a slot of its own to answer, another copy's slot to
+     * wait for, or neither (both null: drop it).
+     */
+    record Claim(Entry mine, Entry copyOf) {
+        static final Claim NONE = new Claim(null, null);
+    }
+
+    /**
+     * @param ttl      how long an answer is kept
+     * @param capacity how many answers are kept at most
+     * @param counters where duplicates are counted
+     */
+    AnswerCache(Duration ttl, int capacity, Counters counters) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("answer capacity must be positive");
+        }
+        this.ttlMillis = ttl.toMillis();
+        this.capacity = capacity;
+        this.counters = Objects.requireNonNull(counters, "counters");
+    }
+
+    /**
+     * Finds the slot of an earlier copy of the request or reserves one. Call it in the same step as
+     * the replay window's verdict on this copy (under the device's lock), so a copy judged DUPLICATE
+     * always finds the first copy's slot. A slot of one's own must then be {@link #track tracked}.
+     *
+     * @param isNew whether the replay window judged this copy NEW (else DUPLICATE)
+     * @param now   the time, in milliseconds
+     */
+    Claim claim(DeviceId device, long transactionId, boolean isNew, long now) {
+        Key key = new Key(device, transactionId);
+        Entry existing = answers.get(key);
+        boolean retry = false;
+        if (existing != null && existing.answer().isDone()
+                && (existing.retryableNow() || now - existing.createdMillis() > ttlMillis)) {
+            answers.remove(key, existing);
+            retry = existing.retryableNow() && now - existing.createdMillis() <= ttlMillis;
+            existing = null;
+        }
+        if (existing != null) {
+            // another copy of this request: over another link, or retransmitted with a new sequence
+            return new Claim(null, existing);
+        }
+        if (isNew || retry) {
+            Entry mine = new Entry(key, now);
+            answers.put(key, mine);
+            return new Claim(mine, null);
+        }
+        counters.increment("dropped.duplicate");   // its answer expired or was evicted
+        return Claim.NONE;
+    }
+
+    /** Keeps a claimed slot in the eviction order and drops what is beyond the capacity or expired. */
+    void track(Entry mine) {
+        order.add(mine);
+        evict(mine.createdMillis());
+    }
+
+    /**
+     * Completes a claimed slot: every waiting copy gets {@code answer}.
+     *
+     * @param retryable the answer is a transient refusal: the next copy is processed afresh
+     */
+    void complete(Entry mine, Optional<byte[]> answer, boolean retryable) {
+        // Marked before completing, so whoever sees the answer done also sees the mark.
+        mine.retryable().set(retryable);
+        mine.answer().complete(answer);
+    }
+
+    /** The first copy's answer, once it is there (at most {@value #WAIT_SECONDS} s later). */
+    CompletableFuture<Optional<byte[]>> answerAgain(Entry cached) {
+        return cached.answer().copy().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).handle((answer, failure) -> {
+            if (failure != null) {
+                counters.increment("dropped.timeout");
+                return Optional.empty();
+            }
+            counters.increment(answer.isPresent() ? "answered.duplicate" : "dropped.duplicate");
+            return answer;
+        });
+    }
+
+    /** Whether {@code answer} is a refusal that may succeed on a retry (store unavailable, internal error, not serving). */
+    static boolean isTransient(Message answer) {
+        if (!(answer instanceof Nak nak)) {
+            return false;
+        }
+        Reason reason = nak.reason();
+        return reason == Reason.STORE_UNAVAILABLE || reason == Reason.INTERNAL || reason == Reason.NOT_SERVING;
+    }
+
+    /** Answers kept now. */
+    int size() {
+        return answers.size();
+    }
+
+    /**
+     * Drops the oldest answers beyond the capacity or the time to live. One thread at a time does
+     * it (the others go on; the next request evicts again): with several, each would find the head
+     * it saw taken by another and search the whole queue for it.
+     */
+    private void evict(long now) {
+        if (!evicting.tryLock()) {
+            return;
+        }
+        try {
+            Entry head;
+            while ((head = order.peek()) != null && (answers.size() > capacity || now - head.createdMillis() > ttlMillis)) {
+                order.poll(); // the head just seen: only the holder of the lock takes from the queue
+                answers.remove(head.key(), head);
+            }
+        } finally {
+            evicting.unlock();
+        }
+    }
+}

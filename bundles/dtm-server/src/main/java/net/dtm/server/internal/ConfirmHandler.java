@@ -1,0 +1,34 @@
+package net.dtm.server.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.Lease;
+import net.dtm.protocol.Ack;
+import net.dtm.protocol.Confirm;
+import net.dtm.protocol.Envelope;
+import net.dtm.protocol.Message;
+import net.dtm.protocol.MessageType;
+
+/** CONFIRM: binds the offered lease the device quotes; this node becomes its tunnel server. ACK. */
+final class ConfirmHandler implements MessageHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+
+    private final RequestContext c;
+
+    ConfirmHandler(RequestContext context) {
+        this.c = context;
+    }
+
+    @Override
+    public Message answer(Envelope request) {
+        Confirm confirm = (Confirm) request.body();
+        Lease lease = c.pools().confirm(confirm.pool(), request.device(), confirm.address(), confirm.leaseSequence());
+        c.counters().increment(RequestHandler.LEASES_SERVED);
+        c.dataPlane().events().ifPresent(paths -> c.pools().pool(lease.pool()).ifPresent(pool -> paths.confirmed(lease, pool)));
+        LOG.debug("confirmed: device={} pool={} address={} node={}", request.device(), lease.pool(),
+                lease.address().getHostAddress(), c.nodeId());
+        return new Ack(MessageType.CONFIRM);
+    }
+}

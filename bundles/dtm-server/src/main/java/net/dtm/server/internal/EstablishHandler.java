@@ -1,0 +1,91 @@
+package net.dtm.server.internal;
+
+import java.net.InetAddress;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.DtmException;
+import net.dtm.api.DtmException.Reason;
+import net.dtm.api.Lease;
+import net.dtm.api.Pool;
+import net.dtm.api.TunnelType;
+import net.dtm.protocol.Envelope;
+import net.dtm.protocol.Establish;
+import net.dtm.protocol.Message;
+import net.dtm.protocol.Params;
+
+/**
+ * ESTABLISH: refused at once while the node is degraded ({@code refused.degraded}) or draining
+ * ({@code refused.draining}), or for a tunnel type (or WireGuard key) the node does not offer;
+ * otherwise a lease is allocated (in the asked pool, or the one serving the device) and offered in
+ * PARAMS, and a version 2 device's data path is remembered.
+ */
+final class EstablishHandler implements MessageHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+
+    private final RequestContext c;
+
+    EstablishHandler(RequestContext context) {
+        this.c = context;
+    }
+
+    @Override
+    public Message answer(Envelope request) {
+        Establish establish = (Establish) request.body();
+        DeviceId device = request.device();
+        boolean v2 = request.version() >= 2;
+        refuseIfNotServing(establish, v2);
+        InetAddress hint = establish.lastAddress().orElse(null);
+        Lease lease;
+        if (establish.pool().isEmpty()) {
+            lease = c.pools().allocate(device, establish.tunnelType(), hint);
+        } else {
+            Pool pool = c.pools().pool(establish.pool())
+                    .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool " + establish.pool()));
+            if (!pool.serves(device, establish.tunnelType())) {
+                throw new DtmException(Reason.NO_POOL, "pool " + pool.name() + " does not serve device " + device);
+            }
+            lease = c.pools().allocate(pool.name(), device, hint);
+        }
+        LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, lease.pool(),
+                lease.address().getHostAddress(), lease.sequence(), c.nodeId());
+        Params params = c.params().params(lease, true, v2);
+        c.counters().increment(RequestHandler.LEASES_SERVED);
+        if (v2) {
+            c.dataPlane().events().ifPresent(paths -> paths.offered(device, establish.tunnelType(), establish.path(),
+                    establish.devicePublicKey(), lease, request.sequence()));
+        }
+        return params;
+    }
+
+    private void refuseIfNotServing(Establish establish, boolean v2) {
+        String node = c.nodeId();
+        if (c.view().degraded()) {
+            c.counters().increment("refused.degraded");
+            throw new DtmException(Reason.STORE_UNAVAILABLE, "node " + node
+                    + " cannot reach the store's quorum: no new leases here now, ask another server");
+        }
+        if (c.view().draining()) {
+            c.counters().increment("refused.draining");
+            throw new DtmException(Reason.NOT_SERVING, "node " + node + " is draining: ask another server");
+        }
+        TunnelType offered = c.settings().tunnelType();
+        if (establish.tunnelType() != offered) {
+            throw new DtmException(Reason.BAD_REQUEST, "tunnel type " + establish.tunnelType().name().toLowerCase(Locale.ROOT)
+                    + " not offered by node " + node + " (offers " + offered.name().toLowerCase(Locale.ROOT) + ")");
+        }
+        if (v2 && establish.tunnelType() == TunnelType.WIREGUARD) {
+            if (c.dataPlane().wireGuardPublicKey().isEmpty()) {
+                throw new DtmException(Reason.BAD_REQUEST, "node " + node
+                        + " has no WireGuard key (tunnel.wireguard.public.key)");
+            }
+            if (!DataPlane.isWireGuardKey(establish.devicePublicKey())) {
+                throw new DtmException(Reason.BAD_REQUEST, "a WireGuard device must send its public key (base64 of 32 bytes)");
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package net.dtm.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.DtmException.Reason;
+import net.dtm.protocol.Ack;
+import net.dtm.protocol.MessageType;
+import net.dtm.protocol.Nak;
+
+class AnswerCacheTest {
+
+    static final DeviceId DEVICE = DeviceId.of("smr-1");
+    static final long T0 = 1_000_000;
+
+    private final Counters counters = new Counters();
+    private final AnswerCache cache = new AnswerCache(Duration.ofSeconds(60), 3, counters);
+
+    private AnswerCache.Entry mine(long txid, long now) {
+        AnswerCache.Claim claim = cache.claim(DEVICE, txid, true, now);
+        assertNull(claim.copyOf());
+        assertNotNull(claim.mine());
+        cache.track(claim.mine());
+        return claim.mine();
+    }
+
+    @Test
+    void aCopyWaitsForTheFirstCopysAnswerAndGetsTheSameBytes() {
+        AnswerCache.Entry first = mine(7, T0);
+        AnswerCache.Claim copy = cache.claim(DEVICE, 7, false, T0 + 1);
+        assertSame(first, copy.copyOf());
+        CompletableFuture<Optional<byte[]>> again = cache.answerAgain(copy.copyOf());
+        assertFalse(again.isDone(), "the first copy is still being worked on");
+        cache.complete(first, Optional.of(new byte[] {1, 2}), false);
+        assertArrayEquals(new byte[] {1, 2}, again.join().orElseThrow());
+        assertEquals(1, counters.get("answered.duplicate"));
+        assertSame(first, cache.claim(DEVICE, 7, true, T0 + 2).copyOf(), "a retransmission with a new sequence too");
+    }
+
+    @Test
+    void aTransientAnswerLetsTheNextCopyBeProcessedAfresh() {
+        AnswerCache.Entry first = mine(7, T0);
+        cache.complete(first, Optional.of(new byte[] {9}), true);
+        AnswerCache.Claim retry = cache.claim(DEVICE, 7, false, T0 + 1);
+        assertNull(retry.copyOf());
+        assertNotNull(retry.mine(), "even a DUPLICATE of the very same datagram");
+        assertNotSame(first, retry.mine());
+    }
+
+    @Test
+    void aDuplicateWithoutAnswerGetsNoneAndAnExpiredAnswerIsGone() {
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 5, false, T0));
+        assertEquals(1, counters.get("dropped.duplicate"));
+
+        AnswerCache.Entry first = mine(7, T0);
+        cache.complete(first, Optional.of(new byte[] {1}), false);
+        long expired = T0 + 60_001;
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, false, expired), "a DUPLICATE of an expired answer");
+        assertNotSame(first, cache.claim(DEVICE, 7, true, expired).mine(), "a NEW copy is computed afresh");
+    }
+
+    @Test
+    void theOldestAnswersGoBeyondTheCapacityAndExpiredOnesWithTheNextRequest() {
+        for (long txid = 1; txid <= 4; txid++) {
+            cache.complete(mine(txid, T0 + txid), Optional.of(new byte[] {(byte) txid}), false);
+        }
+        assertEquals(3, cache.size());
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 1, false, T0 + 5), "the oldest was evicted");
+        assertNotNull(cache.claim(DEVICE, 4, false, T0 + 5).copyOf(), "the newest is kept");
+
+        mine(9, T0 + 120_000);
+        assertEquals(1, cache.size(), "the expired answers went; only the new one is kept");
+    }
+
+    @Test
+    void storeUnavailableInternalAndNotServingAreTransient() {
+        assertTrue(AnswerCache.isTransient(new Nak(Reason.STORE_UNAVAILABLE, "")));
+        assertTrue(AnswerCache.isTransient(new Nak(Reason.INTERNAL, "")));
+        assertTrue(AnswerCache.isTransient(new Nak(Reason.NOT_SERVING, "")));
+        assertFalse(AnswerCache.isTransient(new Nak(Reason.POOL_EXHAUSTED, "")));
+        assertFalse(AnswerCache.isTransient(new Ack(MessageType.CONFIRM)));
+        assertThrows(IllegalArgumentException.class, () -> new AnswerCache(Duration.ofSeconds(1), 0, counters));
+    }
+}
