@@ -3,7 +3,6 @@ package net.dtm.store.derby;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,29 +27,26 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
-import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.spi.store.StoreSelection;
 
 /**
- * Wires a {@link DerbyStore} into OSGi when the store/cluster mode switch selects it
- * ({@link StoreSwitch}: PID {@code net.dtm.store}, {@code type} = {@code derby}, the default when
- * absent): opens one database and registers, by hand, a {@link StandaloneCluster} (a cluster of
- * one, {@code dtm.cluster.type=standalone}) and then this component as both {@link LeaseStore} and
- * {@link DeviceStore} with {@code dtm.store.type=derby}. With {@code type=zookeeper} it logs one
- * INFO line and does nothing; with any other type it logs an ERROR naming the allowed values and
- * does nothing. On deactivation the services are unregistered and the database is shut down
- * (writes already queued are committed first). Concurrent writes share commits (group commit)
- * unless the system property {@value DerbyStore#GROUP_COMMIT_PROPERTY} is {@code false}.
- * <p>
- * The standalone node's draining flag is kept in the file {@code node-draining} beside the
- * database directory, so a drained node stays drained across restarts.
+ * Wires a {@link DerbyStore} into OSGi when the store selection picks it
+ * ({@link StoreSelection}: PID {@code net.dtm.store}, {@code type} = {@value #TYPE}; Derby is the
+ * default store, so also when the type is absent or blank): opens one database and registers, by
+ * hand, this component as both {@link LeaseStore} and {@link DeviceStore} with
+ * {@code dtm.store.type=derby} and {@code dtm.store.clustered=false} (the standalone cluster serves
+ * beside it). With any other type it logs one INFO line and does nothing. On deactivation the
+ * services are unregistered and the database is shut down (writes already queued are committed
+ * first). Concurrent writes share commits (group commit) unless the system property
+ * {@value DerbyStore#GROUP_COMMIT_PROPERTY} is {@code false}.
  */
 // service = {}: the services are registered by hand, only when selected (bnd would otherwise
 // declare every interface the class implements)
-@Component(service = {}, configurationPid = {DerbyStoreComponent.PID, StoreSwitch.PID},
+@Component(service = {}, configurationPid = {DerbyStoreComponent.PID, StoreSelection.PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true)
 // No @Designate: bnd allows it only with a single configuration PID (the Config type still works).
@@ -80,6 +76,8 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.store.derby";
+    /** This store's name in the store selection. */
+    public static final String TYPE = "derby";
 
     /** Configuration of the embedded Derby store. */
     @ObjectClassDefinition(name = "DTM Derby store", description = "Embedded Derby database holding pools, leases and devices")
@@ -87,14 +85,9 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
         @AttributeDefinition(name = "Database directory",
                 description = "Directory of the Derby database; empty means ${karaf.data}/dtm/derby")
         String path() default "";
-
-        @AttributeDefinition(name = "Node id",
-                description = "This standalone node's id in its cluster of one; empty means the host name")
-        String node_id() default "";
     }
 
     private final DerbyStore store;
-    private final StandaloneCluster cluster;
     private final List<Runnable> registrations = new ArrayList<>();
 
     @Activate
@@ -103,17 +96,15 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
     }
 
     DerbyStoreComponent(Registrar registrar, Config config, Map<String, Object> properties) {
-        StoreSwitch.Decision decision = StoreSwitch.decide("derby", properties);
-        if (decision != StoreSwitch.Decision.ACTIVE) {
-            if (decision == StoreSwitch.Decision.IDLE) {
-                LOG.info("derby store idle: {} {}={}", StoreSwitch.PID, StoreSwitch.KEY, StoreSwitch.type(properties));
-            } else {
-                LOG.error("{} {}={} is not a store type (allowed: {}): no store is started; fix etc/{}.cfg",
-                        StoreSwitch.PID, StoreSwitch.KEY, StoreSwitch.type(properties), StoreSwitch.ALLOWED, StoreSwitch.PID);
-            }
+        if (!StoreSelection.selects(properties, TYPE, true)) {
+            LOG.info("derby store idle: {} {}={}", StoreSelection.PID, StoreSelection.KEY, StoreSelection.configuredType(properties));
             this.store = null;
-            this.cluster = null;
             return;
+        }
+        Object oldNodeId = properties == null ? null : properties.get("node.id");
+        if (oldNodeId != null && !String.valueOf(oldNodeId).isBlank()) {
+            LOG.warn("{} node.id is no longer read: the node id moved to net.dtm.cluster.standalone node.id"
+                    + " (etc/net.dtm.cluster.standalone.cfg); set it there", PID);
         }
         Path path = resolvePath(config.path(), System.getProperty("karaf.data"));
         if (System.getProperty("derby.stream.error.file") == null && path.getParent() != null) {
@@ -122,26 +113,14 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
         }
         this.store = new DerbyStore(path);
         try {
-            String nodeId = config.node_id() == null || config.node_id().isBlank() ? net.dtm.api.HostPort.localNodeId() : config.node_id().trim();
-            Path drainingFile = path.getParent() == null ? null : path.getParent().resolve("node-draining");
-            this.cluster = new StandaloneCluster(nodeId, drainingFile, Clock.systemUTC(),
-                    Map.of("store", "derby", "database", path.toString()));
-            // the cluster first: whoever takes the store finds the cluster already there
-            registrations.add(registrar.register(new String[] {Cluster.class.getName()}, cluster,
-                    Map.of(Cluster.PROP_CLUSTER_TYPE, StandaloneCluster.TYPE)));
             registrations.add(registrar.register(new String[] {LeaseStore.class.getName(), DeviceStore.class.getName()},
-                    this, Map.of(LeaseStore.PROP_STORE_TYPE, "derby")));
+                    this, Map.of(LeaseStore.PROP_STORE_TYPE, TYPE, LeaseStore.PROP_STORE_CLUSTERED, false)));
         } catch (RuntimeException e) {
             unregister();
             store.close();
             throw e;
         }
-        LOG.info("derby store active: database={} node={} (standalone)", path, cluster.nodeId());
-    }
-
-    /** The standalone cluster, or null if this store is idle. */
-    StandaloneCluster cluster() {
-        return cluster;
+        LOG.info("derby store active: database={}", path);
     }
 
     /** Whether this component opened its store. */

@@ -306,13 +306,13 @@ final class GroupCommitWriter implements AutoCloseable {
                 // Derby rolled the whole transaction back (deadlock, lock timeout) or the connection
                 // is gone: nothing of the batch is stored and nobody has been answered, so run it again.
                 last = e;
-                boolean lost = DerbyStore.isConnectionLost(e);
+                boolean lost = DerbyConnections.isConnectionLost(e);
                 if (lost) {
                     closeConnection(slot);
                 } else {
                     rollbackQuietly(slot);
                 }
-                if (!lost && !DerbyStore.isRetryable(e)) {
+                if (!lost && !DerbyConnections.isRetryable(e)) {
                     failAll(batch, "failed to run a batch of " + batch.size() + " writes", e);
                     return false;
                 }
@@ -372,7 +372,7 @@ final class GroupCommitWriter implements AutoCloseable {
         try {
             ran.slot.connection.commit();
         } catch (SQLException e) {
-            if (DerbyStore.isConnectionLost(e)) {
+            if (DerbyConnections.isConnectionLost(e)) {
                 closeConnection(ran.slot);
             } else {
                 rollbackQuietly(ran.slot);
@@ -463,7 +463,7 @@ final class GroupCommitWriter implements AutoCloseable {
             try {
                 result = work.apply(c);
             } catch (SQLException e) {
-                if (DerbyStore.isRetryable(e) || DerbyStore.isConnectionLost(e)) {
+                if (DerbyConnections.isRetryable(e) || DerbyConnections.isConnectionLost(e)) {
                     throw e;
                 }
                 rollbackTo(c, savepoint, e);

@@ -61,7 +61,7 @@ class DerbyStoreTest {
         // Read back with plain JDBC after the store closed: stored in the database, not in this JVM.
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:derby:" + db.toAbsolutePath());
              java.sql.PreparedStatement ps = c.prepareStatement("VALUES SYSCS_UTIL.SYSCS_GET_DATABASE_PROPERTY(?)")) {
-            for (var p : DerbyStore.STORAGE_PROPERTIES.entrySet()) {
+            for (var p : DerbyConnections.STORAGE_PROPERTIES.entrySet()) {
                 ps.setString(1, p.getKey());
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     assertTrue(rs.next());
@@ -75,8 +75,8 @@ class DerbyStoreTest {
                 assertEquals("08006", expected.getSQLState());
             }
         }
-        assertEquals("16777216", DerbyStore.STORAGE_PROPERTIES.get("derby.storage.logSwitchInterval"));
-        assertEquals("33554432", DerbyStore.STORAGE_PROPERTIES.get("derby.storage.checkpointInterval"));
+        assertEquals("16777216", DerbyConnections.STORAGE_PROPERTIES.get("derby.storage.logSwitchInterval"));
+        assertEquals("33554432", DerbyConnections.STORAGE_PROPERTIES.get("derby.storage.checkpointInterval"));
     }
 
     @Test
@@ -130,9 +130,9 @@ class DerbyStoreTest {
 
     @Test
     void addressEncodingIsFixedWidthHex() {
-        assertEquals("0a400002", DerbyStore.encode(Cidr.parseLiteral("10.64.0.2")));
-        assertEquals("fd000064000000000000000000000002", DerbyStore.encode(Cidr.parseLiteral("fd00:64::2")));
-        assertEquals(Cidr.parseLiteral("fd00:64::2"), DerbyStore.decode("fd000064000000000000000000000002"));
+        assertEquals("0a400002", AddressHex.encode(Cidr.parseLiteral("10.64.0.2")));
+        assertEquals("fd000064000000000000000000000002", AddressHex.encode(Cidr.parseLiteral("fd00:64::2")));
+        assertEquals(Cidr.parseLiteral("fd00:64::2"), AddressHex.decode("fd000064000000000000000000000002"));
     }
 
     @Test

@@ -1,0 +1,315 @@
+package net.dtm.store.derby;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.spi.store.StoreUnavailableException;
+
+/**
+ * One Derby database and the ways to run statements on it: a small pool of read connections in
+ * auto-commit mode at read committed; writes through a {@link GroupCommitWriter} (concurrent
+ * writes share one commit) or, with group commit off, each in a transaction of its own on a
+ * pooled connection; prepared statements cached per connection. Lock timeouts and deadlocks are
+ * retried a few times; anything else from the database becomes {@link StoreUnavailableException}
+ * naming the operation. Opening creates the database if needed and creates or migrates the schema
+ * ({@link DerbySchema}). Safe for many threads.
+ */
+final class DerbyConnections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DerbyStore.class);
+
+    /** Idle read connections kept: as many as a node's request threads (64 by default) may read at once. */
+    private static final int MAX_IDLE = 64;
+    /** How often an operation is tried when it deadlocks or times out on a lock. */
+    static final int ATTEMPTS = 5;
+
+    private final Path directory;
+    private final EmbeddedDataSource dataSource;
+    private final Deque<Connection> idle = new ArrayDeque<>();
+    private final GroupCommitWriter writer; // null: group commit off
+    private final StatementCache statements = new StatementCache();
+    private boolean closed;
+
+    /**
+     * Opens (creating if needed) the database in {@code directory}, creating or migrating the
+     * schema; {@code groupCommit} false makes every write its own synced transaction.
+     *
+     * @throws StoreUnavailableException if the database cannot be opened
+     */
+    DerbyConnections(Path directory, boolean groupCommit, int maxBatch, GroupCommitWriter.Hooks hooks) {
+        this.directory = directory.toAbsolutePath().normalize();
+        try {
+            // Checked here because Derby, when it cannot create the directory, leaves a database
+            // named "null" in the working directory behind.
+            if (this.directory.getParent() != null) {
+                Files.createDirectories(this.directory.getParent());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new StoreUnavailableException("cannot create the directory of Derby database " + this.directory
+                    + ": " + e, e);
+        }
+        this.dataSource = new EmbeddedDataSource();
+        dataSource.setDatabaseName(this.directory.toString());
+        dataSource.setCreateDatabase("create");
+        try (Connection c = dataSource.getConnection()) {
+            DerbySchema.createOrMigrate(c, this.directory.toString());
+            setStorageProperties(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot open Derby database " + this.directory + ": " + e.getMessage(), e);
+        }
+        this.writer = groupCommit
+                ? new GroupCommitWriter("derby store " + this.directory, this::openWriterConnection, maxBatch, ATTEMPTS, hooks)
+                : null;
+        LOG.info("lease store opened: derby database {} (group commit {})", this.directory, groupCommit ? "on" : "off");
+    }
+
+    /**
+     * Database-wide Derby properties set on every open. Derby's defaults start a new 1 MB log file
+     * and take a checkpoint (every dirty page written and synced) every 10 MB of log; a new lease
+     * logs about 1 KB, so at 5,000 leases/s that was five log switches a second and a checkpoint
+     * every two. With 16 MB log files and a checkpoint every 32 MB the steady rate of the
+     * new-lease benchmark rose from about 4,200 to 5,500/s (128 MB: 6,100/s). The price is
+     * recovery after a crash, which replays the log since the last checkpoint: 32 MB at most, a
+     * few seconds (benchmarks/KEA.md; 144 MB took 19.8 s, which is why not 128 MB). Both are
+     * dynamic, and a JVM system property of the same name still wins over them.
+     */
+    static final Map<String, String> STORAGE_PROPERTIES = Map.of(
+            "derby.storage.logSwitchInterval", Integer.toString(16 << 20),
+            "derby.storage.checkpointInterval", Integer.toString(32 << 20));
+
+    private static void setStorageProperties(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY(?, ?)")) {
+            for (Map.Entry<String, String> p : STORAGE_PROPERTIES.entrySet()) {
+                ps.setString(1, p.getKey());
+                ps.setString(2, p.getValue());
+                ps.execute();
+            }
+        }
+    }
+
+    /** The database directory. */
+    Path directory() {
+        return directory;
+    }
+
+    /** The group-commit writer, or null when group commit is off. */
+    GroupCommitWriter writer() {
+        return writer;
+    }
+
+    private Connection openWriterConnection() throws SQLException {
+        Connection c = dataSource.getConnection();
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        return c;
+    }
+
+    /** The statement for {@code sql} on {@code c}, prepared once per connection (see {@link StatementCache}). */
+    PreparedStatement statement(Connection c, String sql) throws SQLException {
+        return statements.get(c, sql);
+    }
+
+    @FunctionalInterface
+    interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Writes one INSERT; false if it hit a primary key or unique constraint (the row exists). */
+    boolean insertUnlessDuplicate(String what, String sql, Parameters parameters) {
+        return write(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                parameters.set(ps);
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (isDuplicate(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Runs the statements of a write in one transaction and returns once it is committed: through
+     * the group-commit writer, or (group commit off) in a transaction of its own on a pooled
+     * connection.
+     */
+    <T> T write(String what, SqlWork<T> work) {
+        if (writer != null) {
+            return writer.submit(what, work);
+        }
+        return writeAlone(what, work);
+    }
+
+    /**
+     * As {@link #write}, for a write that changes the database with at most one statement and
+     * throws nothing after that statement succeeded (see {@link GroupCommitWriter#submitOneStatement}).
+     */
+    <T> T writeOneStatement(String what, SqlWork<T> work) {
+        if (writer != null) {
+            return writer.submitOneStatement(what, work);
+        }
+        return writeAlone(what, work);
+    }
+
+    /** A write in a transaction of its own on a pooled connection (group commit off). */
+    private <T> T writeAlone(String what, SqlWork<T> work) {
+        return run(what, c -> {
+            c.setAutoCommit(false);
+            T result = work.apply(c);
+            c.commit();
+            c.setAutoCommit(true);
+            return result;
+        });
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection in auto-commit mode, retrying lock timeouts and
+     * deadlocks; anything else from the database becomes {@link StoreUnavailableException}.
+     */
+    <T> T run(String what, SqlWork<T> work) {
+        SQLException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Connection c = borrow(what);
+            boolean reusable = false;
+            try {
+                T result = work.apply(c);
+                reusable = c.getAutoCommit() || resetAutoCommit(c);
+                return result;
+            } catch (SQLException e) {
+                last = e;
+                reusable = !isConnectionLost(e) && resetAutoCommit(c);
+                if (!isRetryable(e)) {
+                    break;
+                }
+                LOG.debug("derby store: retrying '{}' after {} ({})", what, e.getSQLState(), e.getMessage());
+            } catch (RuntimeException e) {
+                reusable = resetAutoCommit(c);
+                throw e;
+            } finally {
+                giveBack(c, reusable);
+            }
+        }
+        throw new StoreUnavailableException("derby store " + directory + " failed to " + what + ": "
+                + (last == null ? "" : last.getSQLState() + " " + last.getMessage()), last);
+    }
+
+    private static boolean resetAutoCommit(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Connection borrow(String what) {
+        synchronized (idle) {
+            if (closed) {
+                throw new StoreUnavailableException("derby store " + directory + " is closed; cannot " + what, null);
+            }
+            Connection c = idle.pollFirst();
+            if (c != null) {
+                return c;
+            }
+        }
+        try {
+            Connection c = dataSource.getConnection();
+            c.setAutoCommit(true);
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return c;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("derby store " + directory + " unreachable; cannot " + what
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void giveBack(Connection c, boolean reusable) {
+        synchronized (idle) {
+            if (reusable && !closed && idle.size() < MAX_IDLE) {
+                idle.addFirst(c);
+                return;
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("derby store: closing a connection failed: {}", e.getMessage());
+        }
+    }
+
+    static boolean isDuplicate(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** Deadlock (40001) or lock wait timeout (40XL1, 40XL2): the transaction was rolled back. */
+    static boolean isRetryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40XL1".equals(state) || "40XL2".equals(state);
+    }
+
+    static boolean isConnectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLNonTransientConnectionException || e instanceof SQLTransientConnectionException
+                || (state != null && state.startsWith("08"));
+    }
+
+    /**
+     * Refuses new calls, finishes the writes already queued (their callers get their results as
+     * usual), closes every connection and shuts the database down. Later calls fail with
+     * StoreUnavailableException.
+     */
+    void close() {
+        synchronized (idle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        List<Connection> toClose;
+        synchronized (idle) {
+            toClose = new ArrayList<>(idle);
+            idle.clear();
+        }
+        toClose.forEach(DerbyConnections::closeQuietly);
+        EmbeddedDataSource shutdown = new EmbeddedDataSource();
+        shutdown.setDatabaseName(directory.toString());
+        shutdown.setShutdownDatabase("shutdown");
+        try {
+            shutdown.getConnection().close();
+        } catch (SQLException e) {
+            // 08006 is Derby's normal answer to a successful database shutdown.
+            if (!"08006".equals(e.getSQLState())) {
+                LOG.warn("derby store {}: shutdown reported {} {}", directory, e.getSQLState(), e.getMessage());
+                return;
+            }
+        }
+        LOG.info("lease store closed: derby database {}", directory);
+    }
+}

@@ -1,0 +1,292 @@
+package net.dtm.store.derby;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
+import net.dtm.spi.store.BindResult;
+import net.dtm.spi.store.LeaseCounts;
+import net.dtm.spi.store.StoreUnavailableException;
+
+/**
+ * The bindings of the Derby store, rows of {@code dtm_lease}. The address lock is the
+ * {@code INSERT}: its primary key {@code (pool_name, device_id)} and the unique constraint
+ * {@code (pool_name, address)} make the first insert win and every other fail with SQLState
+ * 23505. Compare-and-set is an {@code UPDATE}/{@code DELETE} whose {@code WHERE} names the
+ * expected sequence. Instants are stored as epoch seconds plus nanoseconds, so they come back
+ * exactly; addresses as {@link AddressHex}.
+ */
+final class DerbyLeases {
+
+    private static final String LEASE_COLUMNS =
+            "pool_name, device_id, address, lease_state, seq, expires_sec, expires_nano, node_id, reserved";
+    private static final String INSERT_LEASE = "INSERT INTO dtm_lease (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_LEASE = "UPDATE dtm_lease SET lease_state = ?, seq = ?, "
+            + "expires_sec = ?, expires_nano = ?, node_id = ?, reserved = ? "
+            + "WHERE pool_name = ? AND device_id = ? AND seq = ? AND address = ?";
+    private static final String DELETE_LEASE = "DELETE FROM dtm_lease WHERE pool_name = ? AND device_id = ? AND seq = ?";
+    private static final String LEASE_BY_DEVICE = "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND device_id = ?";
+    private static final String LEASE_BY_ADDRESS = "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND address = ?";
+
+    private final DerbyConnections db;
+
+    DerbyLeases(DerbyConnections db) {
+        this.db = db;
+    }
+
+    /**
+     * {@link net.dtm.spi.store.LeaseStore#tryBind}: one {@code INSERT}; on a conflict the device's
+     * own binding wins over the address.
+     *
+     * @throws IllegalArgumentException if the pool does not exist
+     */
+    BindResult tryBind(Lease proposed) {
+        String what = "bind " + proposed.address().getHostAddress() + " to " + proposed.device() + " in pool " + proposed.pool();
+        return db.writeOneStatement(what, c -> {
+            for (int attempt = 0; attempt < DerbyConnections.ATTEMPTS; attempt++) {
+                try {
+                    PreparedStatement ps = db.statement(c, INSERT_LEASE);
+                    bindLease(ps, proposed);
+                    ps.executeUpdate();
+                    return new BindResult(BindResult.Outcome.BOUND, proposed);
+                } catch (SQLException e) {
+                    if ("23503".equals(e.getSQLState())) {
+                        throw new IllegalArgumentException("no pool " + proposed.pool());
+                    }
+                    if (!DerbyConnections.isDuplicate(e)) {
+                        throw e;
+                    }
+                }
+                // The insert hit a unique constraint: the device's own binding wins over the address.
+                Optional<Lease> existing = selectByDevice(c, proposed.pool(), proposed.device());
+                if (existing.isPresent()) {
+                    return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
+                }
+                if (selectByAddress(c, proposed.pool(), proposed.address()).isPresent()) {
+                    return new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null);
+                }
+                // The conflicting binding was removed meanwhile (another connection): try again.
+            }
+            throw new StoreUnavailableException(what + " kept conflicting with concurrent removals", null);
+        });
+    }
+
+    Optional<Lease> update(Lease updated, long expectedSequence) {
+        if (updated.sequence() <= expectedSequence) {
+            throw new IllegalArgumentException("updated sequence " + updated.sequence()
+                    + " must be higher than the expected " + expectedSequence);
+        }
+        return db.writeOneStatement("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
+            PreparedStatement ps = db.statement(c, UPDATE_LEASE);
+            ps.setString(1, updated.state().name());
+                ps.setLong(2, updated.sequence());
+                ps.setLong(3, updated.expiresAt().getEpochSecond());
+                ps.setInt(4, updated.expiresAt().getNano());
+                ps.setString(5, updated.nodeId());
+                ps.setShort(6, updated.reserved() ? (short) 1 : (short) 0);
+                ps.setString(7, updated.pool());
+                ps.setString(8, updated.device().value());
+                ps.setLong(9, expectedSequence);
+            ps.setString(10, AddressHex.encode(updated.address()));
+            return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.<Lease>empty();
+        });
+    }
+
+    boolean remove(String pool, DeviceId device, long expectedSequence) {
+        return db.writeOneStatement("remove lease of " + device + " in pool " + pool, c -> {
+            PreparedStatement ps = db.statement(c, DELETE_LEASE);
+            ps.setString(1, pool);
+            ps.setString(2, device.value());
+            ps.setLong(3, expectedSequence);
+            return ps.executeUpdate() == 1;
+        });
+    }
+
+    Optional<Lease> findByDevice(String pool, DeviceId device) {
+        return db.run("read lease of " + device + " in pool " + pool, c -> selectByDevice(c, pool, device));
+    }
+
+    Optional<Lease> findByAddress(String pool, InetAddress address) {
+        return db.run("read lease of " + address.getHostAddress() + " in pool " + pool, c -> selectByAddress(c, pool, address));
+    }
+
+    List<Lease> leases(String pool) {
+        return db.run("list leases of pool " + pool, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? ORDER BY address")) {
+                ps.setString(1, pool);
+                return readLeases(ps);
+            }
+        });
+    }
+
+    List<Lease> leases(String pool, InetAddress after, int limit) {
+        checkLimit(limit);
+        return db.run("list leases of pool " + pool + (after == null ? "" : " after " + after.getHostAddress()), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ?"
+                    + (after == null ? "" : " AND address > ?") + " ORDER BY address FETCH FIRST ? ROWS ONLY")) {
+                int i = 1;
+                ps.setString(i++, pool);
+                if (after != null) {
+                    ps.setString(i++, AddressHex.encode(after));
+                }
+                ps.setInt(i, limit);
+                return readLeases(ps);
+            }
+        });
+    }
+
+    List<Lease> reclaimable(String pool, Instant boundary, int limit) {
+        checkLimit(limit);
+        return db.run("list reclaimable leases of pool " + pool, c -> {
+            // expires_sec <= ? lets the expiry index bound the scan; the OR refines within that second.
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEASE_COLUMNS + " FROM dtm_lease "
+                    + "WHERE pool_name = ? AND expires_sec <= ? AND (expires_sec < ? OR expires_nano <= ?) AND reserved = 0 "
+                    + "ORDER BY expires_sec, expires_nano FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, pool);
+                ps.setLong(2, boundary.getEpochSecond());
+                ps.setLong(3, boundary.getEpochSecond());
+                ps.setInt(4, boundary.getNano());
+                ps.setInt(5, limit);
+                return readLeases(ps);
+            }
+        });
+    }
+
+    void forEachAddress(String pool, Consumer<InetAddress> sink) {
+        // Streams only the address column (read from the unique index). A retried attempt resumes
+        // after the last address handed over, so the sink never sees one twice.
+        InetAddress[] last = new InetAddress[1];
+        db.run("list addresses of pool " + pool, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT address FROM dtm_lease WHERE pool_name = ?"
+                    + (last[0] == null ? "" : " AND address > ?") + " ORDER BY address")) {
+                ps.setString(1, pool);
+                if (last[0] != null) {
+                    ps.setString(2, AddressHex.encode(last[0]));
+                }
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        InetAddress a = AddressHex.decode(rs.getString(1));
+                        sink.accept(a);
+                        last[0] = a;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * {@link net.dtm.spi.store.LeaseStore#countLeases}: a handful of {@code COUNT(*)} statements,
+     * each a range or full scan of an index (the expiry index carries state and reservation),
+     * never of the rows: total, reserved, locked and bound ones not expired, and reclaimable ones;
+     * quarantined ones are the rest. The statements
+     * run one after another at read committed, so writes landing in between can skew the split
+     * slightly (quarantined is never reported below zero).
+     */
+    LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
+        return db.run("count leases of pool " + pool, c -> {
+            long total = count(c, "", pool);
+            if (total == 0) {
+                return new LeaseCounts(0, 0, 0, 0, 0);
+            }
+            long reserved = count(c, " AND reserved <> 0", pool);
+            String afterNow = " AND expires_sec >= ? AND (expires_sec > ? OR expires_nano > ?)";
+            long locked = count(c, " AND lease_state = 'LOCKED'" + afterNow, pool, now);
+            long bound = count(c, " AND lease_state = 'BOUND'" + afterNow, pool, now);
+            // Reclaimable: (RELEASED or expired at now) and expired at the boundary. Up to the
+            // earlier of the two instants that is every binding; between them (boundary later than
+            // now) only released ones.
+            Instant earlier = quarantineBoundary.isBefore(now) ? quarantineBoundary : now;
+            String notAfter = " AND expires_sec <= ? AND (expires_sec < ? OR expires_nano <= ?)";
+            long reclaimable = count(c, notAfter, pool, earlier);
+            if (quarantineBoundary.isAfter(now)) {
+                reclaimable += count(c, " AND lease_state = 'RELEASED'" + afterNow + notAfter, pool, now, quarantineBoundary);
+            }
+            long quarantined = Math.max(0, total - locked - bound - reclaimable);
+            return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
+        });
+    }
+
+    /** {@code COUNT(*)} of a pool's bindings matching {@code condition}, each instant filling three parameters. */
+    private static long count(Connection c, String condition, String pool, Instant... instants) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM dtm_lease WHERE pool_name = ?" + condition)) {
+            int i = 1;
+            ps.setString(i++, pool);
+            for (Instant t : instants) {
+                ps.setLong(i++, t.getEpochSecond());
+                ps.setLong(i++, t.getEpochSecond());
+                ps.setInt(i++, t.getNano());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+    }
+
+    private static List<Lease> readLeases(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            List<Lease> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(readLease(rs));
+            }
+            return out;
+        }
+    }
+
+    private Optional<Lease> selectByDevice(Connection c, String pool, DeviceId device) throws SQLException {
+        PreparedStatement ps = db.statement(c, LEASE_BY_DEVICE);
+        ps.setString(1, pool);
+        ps.setString(2, device.value());
+        return single(ps);
+    }
+
+    private Optional<Lease> selectByAddress(Connection c, String pool, InetAddress address) throws SQLException {
+        PreparedStatement ps = db.statement(c, LEASE_BY_ADDRESS);
+        ps.setString(1, pool);
+        ps.setString(2, AddressHex.encode(address));
+        return single(ps);
+    }
+
+    private static Optional<Lease> single(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(readLease(rs)) : Optional.empty();
+        }
+    }
+
+    private static void bindLease(PreparedStatement ps, Lease l) throws SQLException {
+        ps.setString(1, l.pool());
+        ps.setString(2, l.device().value());
+        ps.setString(3, AddressHex.encode(l.address()));
+        ps.setString(4, l.state().name());
+        ps.setLong(5, l.sequence());
+        ps.setLong(6, l.expiresAt().getEpochSecond());
+        ps.setInt(7, l.expiresAt().getNano());
+        ps.setString(8, l.nodeId());
+        ps.setShort(9, l.reserved() ? (short) 1 : (short) 0);
+    }
+
+    private static Lease readLease(ResultSet rs) throws SQLException {
+        return new Lease(rs.getString(1), DeviceId.of(rs.getString(2)), AddressHex.decode(rs.getString(3)),
+                LeaseState.valueOf(rs.getString(4)), rs.getLong(5),
+                Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7)), rs.getString(8), rs.getShort(9) != 0);
+    }
+}

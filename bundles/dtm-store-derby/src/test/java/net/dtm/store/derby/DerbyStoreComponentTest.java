@@ -1,0 +1,112 @@
+package net.dtm.store.derby;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.dtm.api.Pool;
+import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.LeaseStore;
+
+/** The store selection as the Derby component applies it, with a recorder in place of the framework. */
+class DerbyStoreComponentTest {
+
+    @TempDir
+    Path dir;
+
+    /** What was registered and is still registered. */
+    static final class Recorder implements DerbyStoreComponent.Registrar {
+        final List<List<String>> registered = new ArrayList<>();
+        final List<Map<String, Object>> properties = new ArrayList<>();
+        final List<Object> services = new ArrayList<>();
+
+        @Override
+        public Runnable register(String[] classes, Object service, Map<String, Object> props) {
+            List<String> names = List.of(classes);
+            registered.add(names);
+            properties.add(props);
+            services.add(service);
+            return () -> {
+                int i = registered.indexOf(names);
+                registered.remove(i);
+                properties.remove(i);
+                services.remove(i);
+            };
+        }
+    }
+
+    private DerbyStoreComponent.Config config() {
+        String path = dir.resolve("data/derby").toString();
+        return new DerbyStoreComponent.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return DerbyStoreComponent.Config.class; }
+            @Override public String path() { return path; }
+        };
+    }
+
+    private static Map<String, Object> type(String t) {
+        Map<String, Object> m = new HashMap<>();
+        if (t != null) {
+            m.put("type", t);
+        }
+        return m;
+    }
+
+    @Test
+    void derbyTypeOrNoneRegistersTheStoresUnclusteredAndUnregistersOnDeactivation() {
+        for (String t : new String[] {null, "derby", " Derby ", "  "}) {
+            Recorder r = new Recorder();
+            DerbyStoreComponent c = new DerbyStoreComponent(r, config(), type(t));
+            try {
+                assertTrue(c.isActive());
+                assertEquals(List.of(List.of(LeaseStore.class.getName(), DeviceStore.class.getName())), r.registered,
+                        "the stores only: the standalone cluster is a component of its own");
+                assertEquals(Map.of(LeaseStore.PROP_STORE_TYPE, "derby", LeaseStore.PROP_STORE_CLUSTERED, false),
+                        r.properties.get(0));
+                LeaseStore store = (LeaseStore) r.services.get(0);
+                String name = "p" + r.hashCode();
+                store.createPool(Pool.of(name, "10.1.0.0/24", 60));
+                assertTrue(store.pool(name).isPresent(), "the registered store works");
+            } finally {
+                c.deactivate();
+            }
+            assertEquals(List.of(), r.registered, "everything unregistered");
+        }
+    }
+
+    @Test
+    void anyOtherTypeLeavesDerbyIdleWithoutOpeningADatabase() {
+        for (String t : new String[] {"zookeeper", "mongo"}) {
+            Recorder r = new Recorder();
+            DerbyStoreComponent c = new DerbyStoreComponent(r, config(), type(t));
+            assertFalse(c.isActive());
+            assertEquals(List.of(), r.registered);
+            assertFalse(Files.exists(dir.resolve("data/derby")), "no database created");
+            c.deactivate(); // harmless
+        }
+    }
+
+    @Test
+    void anOldNodeIdIsNoReasonNotToStart() {
+        Map<String, Object> props = type(null);
+        props.put("node.id", "node-a"); // moved to net.dtm.cluster.standalone: warned about, not used
+        Recorder r = new Recorder();
+        DerbyStoreComponent c = new DerbyStoreComponent(r, config(), props);
+        try {
+            assertTrue(c.isActive());
+            assertEquals(1, r.registered.size());
+        } finally {
+            c.deactivate();
+        }
+    }
+}
