@@ -20,13 +20,13 @@ import net.dtm.spi.store.StoreUnavailableException;
  * failure of the first attempt is thrown to the caller (a bad configuration must fail activation);
  * of a later attempt it is logged as an ERROR and the retries stop.
  */
-final class Provisioning implements AutoCloseable {
+public final class Provisioning implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Provisioning.class);
 
     /** One provisioning attempt; must be safe to repeat (it creates only what is missing). */
     @FunctionalInterface
-    interface Step {
+    public interface Step {
         void run() throws IOException;
     }
 
@@ -46,7 +46,7 @@ final class Provisioning implements AutoCloseable {
      *
      * @throws IOException or a runtime exception of the first attempt if it failed for any other reason
      */
-    static Provisioning start(Step step, Duration period, String nodeId) throws IOException {
+    public static Provisioning start(Step step, Duration period, String nodeId) throws IOException {
         try {
             step.run();
             Provisioning p = new Provisioning(step, nodeId, null);
@@ -94,7 +94,7 @@ final class Provisioning implements AutoCloseable {
     }
 
     /** Whether provisioning has finished (successfully or for good). */
-    boolean done() {
+    public boolean done() {
         return done;
     }
 

@@ -1,14 +1,12 @@
 package net.dtm.server.internal;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,27 +24,25 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.ClusterService;
-import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceService;
-import net.dtm.api.TunnelServerService;
 import net.dtm.api.HostPort;
 import net.dtm.api.LeaseListener;
-import net.dtm.api.Pool;
-import net.dtm.api.DeviceId;
 import net.dtm.api.NodeInfo;
+import net.dtm.api.TunnelServerService;
 import net.dtm.api.TunnelType;
+import net.dtm.server.node.ServerNode;
 import net.dtm.spi.cluster.Cluster;
 
 /**
- * Wires a server node: bootstrap, request handler and UDP endpoint, from PID {@code net.dtm.server}.
- * Immediate: the node must bind its port and bootstrap its pool and devices even though nothing in
- * the container looks its service up (devices reach it over UDP).
+ * Runs a {@link ServerNode} in Karaf from PID {@code net.dtm.server}: maps the configuration to
+ * {@link ServerNode.Config}, starts the node and publishes it as the {@link TunnelServerService} and
+ * the node's {@link ClusterService}; lease listeners (whiteboard) get its lease events. Immediate:
+ * the node must bind its port and bootstrap its pool and devices even though nothing in the
+ * container looks its service up (devices reach it over UDP).
  * <p>
- * Cluster: takes the store's {@link Cluster} (optional; none = a standalone node of its own),
- * advertises its control endpoint once bound, publishes its served leases every 5 s
- * ({@link ClusterHeartbeat}) and is also the node's {@link ClusterService} ({@link NodeDirectory}).
- * The reference is static and greedy: the node id and the request handler are fixed for the
- * component's life, and the store component registers its cluster with its stores.
+ * Cluster: takes the {@link Cluster} (the standalone cluster or the ZooKeeper store's), whose node
+ * id is this node's. The reference is mandatory, static and greedy: the node id and the request
+ * handling are fixed for the component's life.
  */
 @Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {TunnelServerService.class, ClusterService.class}, immediate = true)
@@ -60,9 +56,6 @@ public class ServerComponent implements TunnelServerService, ClusterService {
 
     @ObjectClassDefinition(name = "DTM server node", description = "Control endpoint of a DTM server node")
     public @interface Config {
-        @AttributeDefinition(description = "Node id; empty = the cluster's node id, else the host name")
-        String node_id() default "";
-
         @AttributeDefinition(description = "Address the UDP control endpoint binds")
         String bind_host() default "0.0.0.0";
 
@@ -112,99 +105,63 @@ public class ServerComponent implements TunnelServerService, ClusterService {
         int source_queue_limit() default 256;
     }
 
-    private final String nodeId;
-    private final RequestHandler handler;
-    private final UdpEndpoint endpoint;
-    private final NodeDirectory directory;
-    private final ClusterHeartbeat heartbeat;
-    private final Provisioning provisioning;
-    private final LeaseEventBus leaseEvents;
+    private final ServerNode node;
 
-    /** How often provisioning is retried while the store is unavailable. */
-    static final java.time.Duration PROVISIONING_RETRY = java.time.Duration.ofSeconds(5);
-
-    /** A node without a cluster service (tests). */
-    public ServerComponent(AddressPoolAdminService pools, DeviceService devices, Config config) throws IOException {
-        this(pools, devices, null, config);
-    }
-
+    /**
+     * @param cluster    this node's membership, which gives the node id (in Karaf there always is one:
+     *                   the standalone cluster or the ZooKeeper store's)
+     * @param properties the raw configuration, to tell an operator about settings no longer read
+     */
     @Activate
     public ServerComponent(@Reference(name = "pools") AddressPoolAdminService pools,
                            @Reference(name = "devices") DeviceService devices,
-                           @Reference(name = "cluster", cardinality = ReferenceCardinality.OPTIONAL,
-                                   policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
-                           Config config)
+                           @Reference(name = "cluster", policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
+                           Config config, Map<String, Object> properties)
             throws IOException {
-        this.nodeId = !config.node_id().isBlank() ? config.node_id().trim()
-                : cluster != null ? cluster.nodeId() : HostPort.localNodeId();
-        int bindPort = config.bind_port();
-        String advertiseHost = config.advertise_host().trim();
-        String tunnelEndpoint = config.tunnel_endpoint().isBlank() ? advertiseHost + ":4789" : config.tunnel_endpoint();
-
-        List<Pool> bootstrapPools = Bootstrap.parsePools(config.bootstrap_pool());
-        List<DeviceId> bootstrapDevices = Bootstrap.parseDevices(config.bootstrap_devices());
-        Path keysDir = keysDir(config);
-        // A cluster node may start before its quorum is up: provisioning then waits in the
-        // background, and the node serves (degraded) meanwhile.
-        this.provisioning = Provisioning.start(() -> {
-            Bootstrap.pools(bootstrapPools, pools, nodeId);
-            Bootstrap.devices(bootstrapDevices, devices, keysDir, nodeId);
-        }, PROVISIONING_RETRY, nodeId);
-
-        InetSocketAddress bind = new InetSocketAddress(HostPort.address(config.bind_host(), "bind.host"), bindPort);
-        // checked before binding: a bad setting must not leave the port taken
-        InetSocketAddress tunnel = HostPort.parse(tunnelEndpoint, "tunnel.endpoint");
-        TunnelType tunnelType = TunnelType.parse(config.tunnel_type());
-        List<InetSocketAddress> servers = HostPort.parseList(config.advertise_servers(), "advertise.servers");
-        java.net.InetAddress advertised = HostPort.address(advertiseHost, "advertise.host");
-        Counters counters = new Counters();
-        this.leaseEvents = new LeaseEventBus(nodeId);
-        AtomicReference<RequestHandler> ref = new AtomicReference<>();
+        oldNodeIdWarning(properties, cluster.nodeId()).ifPresent(LOG::warn);
+        ServerNode.Config settings = settings(config);   // a bad setting fails here, before anything starts
         try {
-            this.endpoint = UdpEndpoint.async(bind, (d, from) -> ref.get() == null
-                            ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
-                    counters, config.worker_threads(), config.queue_capacity(), config.source_queue_limit());
-        } catch (IOException e) {
-            provisioning.close();
-            leaseEvents.close();
+            this.node = ServerNode.start(settings, pools, devices, cluster);
+        } catch (BindException e) {
             LOG.error("dtm server node={} cannot listen on UDP port {} ({}): {}; is another server using it? "
-                    + "Set bind.port in etc/{}.cfg", nodeId, bindPort, config.bind_host(), e.getMessage(), PID);
+                    + "Set bind.port in etc/{}.cfg", cluster.nodeId(), config.bind_port(), config.bind_host(), e.getMessage(), PID);
             throw e;
         }
-        ServerSettings settings;
-        RequestHandler h = null;
-        NodeDirectory dir;
-        ClusterHeartbeat hb;
-        try {
-            settings = new ServerSettings(nodeId, new InetSocketAddress(advertised, endpoint.port()), tunnel, tunnelType,
-                    config.tunnel_mtu(), config.keepalive_seconds(), config.default_pool().trim(), servers);
-            h = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
-                    Clock.systemUTC(), counters, RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY,
-                    cluster);
-            DataPathEvents paths = new DataPathEvents(nodeId, leaseEvents, Clock.systemUTC());
-            h.enableDataPlane(paths, config.tunnel_wireguard_public_key().trim());
-            leaseEvents.every(java.time.Duration.ofSeconds(10), () -> paths.sweep(l -> pools.lease(l.pool(), l.device())));
-            ref.set(h);
-            dir = new NodeDirectory(cluster, h.clusterView(), settings, h::leasesServed, Clock.systemUTC());
-            hb = cluster == null ? null
-                    : ClusterHeartbeat.start(cluster, settings.controlEndpoint(), h::leasesServed, ClusterHeartbeat.DEFAULT_PERIOD);
-        } catch (RuntimeException e) {
-            // a failed activation leaves nothing running: no port taken, no retries, no listeners
-            ref.set(null);
-            if (h != null) {
-                h.close();
-            }
-            provisioning.close();
-            endpoint.close();
-            leaseEvents.close();
-            throw e;
+    }
+
+    /** The node's settings from the component's configuration; errors name the setting. */
+    static ServerNode.Config settings(Config config) {
+        String advertiseHost = config.advertise_host().trim();
+        // checked before binding: a bad setting must not leave the port taken
+        return ServerNode.Config.defaults().toBuilder()
+                .bind(new InetSocketAddress(HostPort.address(config.bind_host(), "bind.host"), config.bind_port()))
+                .advertiseHost(HostPort.address(advertiseHost, "advertise.host"))
+                .tunnelEndpoint(config.tunnel_endpoint().isBlank() ? null : HostPort.parse(config.tunnel_endpoint(), "tunnel.endpoint"))
+                .tunnel(TunnelType.parse(config.tunnel_type()), config.tunnel_mtu())
+                .keepaliveSeconds(config.keepalive_seconds())
+                .defaultPool(config.default_pool())
+                .advertisedServers(HostPort.parseList(config.advertise_servers(), "advertise.servers"))
+                .workers(config.worker_threads(), config.queue_capacity(), config.source_queue_limit())
+                .wireGuardPublicKey(config.tunnel_wireguard_public_key())
+                .bootstrap(Bootstrap.parsePools(config.bootstrap_pool()), Bootstrap.parseDevices(config.bootstrap_devices()),
+                        keysDir(config))
+                .build();
+    }
+
+    /** The configuration key older versions read as this node's id. */
+    static final String OLD_NODE_ID = "node.id";
+
+    /**
+     * The one WARN for an operator whose {@code net.dtm.server} configuration still sets
+     * {@code node.id}, which is no longer read: the node id is the cluster's. Empty if it does not.
+     */
+    static Optional<String> oldNodeIdWarning(Map<String, ?> properties, String clusterNodeId) {
+        if (properties == null || !properties.containsKey(OLD_NODE_ID)) {
+            return Optional.empty();
         }
-        this.handler = h;
-        this.directory = dir;
-        this.heartbeat = hb;
-        LOG.info("dtm server started: node={} udp={} advertised={} tunnel={} {} default pool={}", nodeId,
-                endpoint.localAddress(), settings.controlEndpoint(), settings.tunnelType().name().toLowerCase(),
-                settings.tunnelEndpoint(), settings.defaultPool());
+        return Optional.of(PID + " " + OLD_NODE_ID + " = '" + properties.get(OLD_NODE_ID) + "' is no longer read: the node id "
+                + "is the cluster's, '" + clusterNodeId + "' (set node.id in net.dtm.cluster.standalone for a standalone "
+                + "node, in net.dtm.store.zookeeper for a cluster node, and remove it from " + PID + ")");
     }
 
     private static Path keysDir(Config config) {
@@ -219,89 +176,82 @@ public class ServerComponent implements TunnelServerService, ClusterService {
 
     /** Whether first-start provisioning has finished (tests). */
     boolean provisioned() {
-        return provisioning.done();
+        return node.provisioned();
     }
 
     /** The bound UDP port. */
     public int port() {
-        return endpoint.port();
+        return node.port();
     }
 
     @Override
     public String nodeId() {
-        return nodeId;
+        return node.nodeId();
     }
 
     @Override
     public Map<String, Long> counters() {
-        return handler.counterSnapshot();
+        return node.counters();
     }
 
     @Override
     public Optional<InetSocketAddress> tunnelEndpoint() {
-        return Optional.of(handler.settings().tunnelEndpoint());
+        return node.tunnelEndpoint();
     }
 
     @Override
     public int tunnelMtu() {
-        return handler.settings().mtu();
+        return node.tunnelMtu();
     }
 
     @Override
     public String mode() {
-        return directory.mode();
+        return node.clusterService().mode();
     }
 
     @Override
     public NodeInfo local() {
-        return directory.local();
+        return node.clusterService().local();
     }
 
     @Override
     public List<NodeInfo> nodes() {
-        return directory.nodes();
+        return node.clusterService().nodes();
     }
 
     @Override
     public Optional<NodeInfo> node(String id) {
-        return directory.node(id);
+        return node.clusterService().node(id);
     }
 
     @Override
     public Map<String, String> status() {
-        return directory.status();
+        return node.clusterService().status();
     }
 
     @Override
     public boolean setDraining(String id, boolean draining) {
-        return directory.setDraining(id, draining);
+        return node.clusterService().setDraining(id, draining);
     }
 
     /** A lease listener appeared (whiteboard): it gets this node's lease events from now on. */
     @Reference(name = "leaseListeners", service = LeaseListener.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC)
     void addLeaseListener(LeaseListener listener) {
-        leaseEvents.add(listener);
+        node.addLeaseListener(listener);
     }
 
     void removeLeaseListener(LeaseListener listener) {
-        leaseEvents.remove(listener);
+        node.removeLeaseListener(listener);
     }
 
-    /** The request handler (tests). */
-    RequestHandler handler() {
-        return handler;
+    /** The node this component runs (tests). */
+    ServerNode node() {
+        return node;
     }
 
     @Deactivate
     void deactivate() {
-        provisioning.close();
-        if (heartbeat != null) {
-            heartbeat.close();
-        }
-        endpoint.close();
-        handler.close();
-        leaseEvents.close();
-        LOG.info("dtm server stopped: node={} udp port {} released", nodeId, endpoint.port());
+        node.close();
     }
 }

@@ -161,4 +161,25 @@ final class CountingPools implements AddressPoolAdminService {
         maybeFail();
         return delegate.release(pool, device);
     }
+
+    @Override
+    public Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.confirm(pool, device, quotedAddress, quotedSequence);
+    }
+
+    @Override
+    public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.renew(pool, device, quotedAddress, quotedSequence);
+    }
+
+    @Override
+    public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.release(pool, device, quotedAddress, quotedSequence);
+    }
 }

@@ -185,6 +185,34 @@ final class FakePools implements AddressPoolAdminService {
         return true;
     }
 
+    @Override
+    public synchronized Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        requireQuoted(pool, device, quotedAddress, quotedSequence, false);
+        return confirm(pool, device);
+    }
+
+    @Override
+    public synchronized Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        requireQuoted(pool, device, quotedAddress, quotedSequence, false);
+        return renew(pool, device);
+    }
+
+    @Override
+    public synchronized boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        requireQuoted(pool, device, quotedAddress, quotedSequence, true);
+        return release(pool, device);
+    }
+
+    /** The real manager's quote check: the lease the device names, by address (or inner address) and sequence. */
+    private void requireQuoted(String pool, DeviceId device, InetAddress address, long sequence, boolean releasedOk) {
+        Lease lease = lease(pool, device)
+                .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
+        InetAddress inner = pool(pool).map(p -> p.innerAddress(lease.address())).orElse(null);
+        if (!lease.isQuotedBy(address, inner, sequence) || (!releasedOk && lease.state() == LeaseState.RELEASED)) {
+            throw DtmException.staleQuote(lease, address, sequence);
+        }
+    }
+
     private void failIfUnavailable() {
         if (unavailable) {
             throw new net.dtm.api.DtmException(net.dtm.api.DtmException.Reason.STORE_UNAVAILABLE, "store unavailable: fake");

@@ -58,12 +58,12 @@ class RequestHandlerDerbyTest extends RequestHandlerContract {
         if (store == null) {
             store = new DerbyStore(dir.resolve("derby"));
         }
-        return new PoolManager(store, "node-a", Clock.systemUTC(), Duration.ofSeconds(30), 0.5);
+        return new PoolManager(store, "node-a", Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
     }
 
     @Override
     protected AddressPoolAdminService otherNode() {
-        return new PoolManager(store, "node-b", Clock.systemUTC(), Duration.ofSeconds(30), 0.5);
+        return new PoolManager(store, "node-b", Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
     }
 
     @Override

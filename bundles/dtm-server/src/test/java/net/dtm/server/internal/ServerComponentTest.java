@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,6 @@ class ServerComponentTest {
         Path keys = dir.resolve("keys");
         return new ServerComponent.Config() {
             @Override public Class<? extends Annotation> annotationType() { return ServerComponent.Config.class; }
-            @Override public String node_id() { return "node-t"; }
             @Override public String bind_host() { return "127.0.0.1"; }
             @Override public int bind_port() { return port; }
             @Override public String advertise_host() { return "127.0.0.1"; }
@@ -68,7 +68,8 @@ class ServerComponentTest {
     void activationBootstrapsServesAndDeactivationFreesThePort() throws Exception {
         FakePools pools = new FakePools(Clock.systemUTC());
         DeviceManager devices = new DeviceManager(new FakeDeviceStore());
-        ServerComponent server = new ServerComponent(pools, devices, config(0));
+        ServerComponent server = new ServerComponent(pools, devices, new FakeCluster("node-t", "standalone"), config(0),
+                Map.of());
         int port = server.port();
         try {
             assertEquals("node-t", server.nodeId());
@@ -101,11 +102,7 @@ class ServerComponentTest {
         FakePools pools = new FakePools(Clock.systemUTC());
         DeviceManager devices = new DeviceManager(new FakeDeviceStore());
         FakeCluster cluster = new FakeCluster("zk-node-7");
-        ServerComponent.Config base = config(0);
-        ServerComponent.Config blankId = (ServerComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {ServerComponent.Config.class},
-                (p, m, a) -> m.getName().equals("node_id") ? "" : m.invoke(base, a));
-        ServerComponent server = new ServerComponent(pools, devices, cluster, blankId);
+        ServerComponent server = new ServerComponent(pools, devices, cluster, config(0), Map.of("node.id", "node-old"));
         try {
             assertEquals("zk-node-7", server.nodeId());
             assertEquals(List.of(List.of(new InetSocketAddress("127.0.0.1", server.port()))), cluster.advertised,
@@ -114,7 +111,7 @@ class ServerComponentTest {
             assertEquals("zk-node-7", server.local().id());
             assertEquals(1, server.nodes().size());
             assertTrue(server.setDraining("zk-node-7", true));
-            assertTrue(server.handler().clusterView().draining());
+            assertTrue(server.node().clusterView().draining());
         } finally {
             server.deactivate();
         }
@@ -126,7 +123,7 @@ class ServerComponentTest {
         FakePools pools = new FakePools(Clock.systemUTC());
         pools.unavailable = true;
         DeviceManager devices = new DeviceManager(new FakeDeviceStore());
-        ServerComponent server = new ServerComponent(pools, devices, new FakeCluster("zk-node-1"), config(0));
+        ServerComponent server = new ServerComponent(pools, devices, new FakeCluster("zk-node-1"), config(0), Map.of());
         try {
             assertTrue(server.port() > 0, "serving although the bootstrap pool could not be read");
             assertFalse(server.provisioned(), "provisioning waits for the store");
@@ -141,10 +138,32 @@ class ServerComponentTest {
             FakePools pools = new FakePools(Clock.systemUTC());
             DeviceManager devices = new DeviceManager(new FakeDeviceStore());
             IOException e = assertThrows(IOException.class,
-                    () -> new ServerComponent(pools, devices, config(squatter.getLocalPort())));
+                    () -> new ServerComponent(pools, devices, new FakeCluster("node-t", "standalone"),
+                            config(squatter.getLocalPort()), Map.of()));
             assertTrue(e.getMessage().contains(String.valueOf(squatter.getLocalPort())), e.getMessage());
             assertTrue(devices.device(DeviceId.of("smr-1")).isPresent());
         }
+    }
+
+    @Test
+    void anOldNodeIdSettingIsNotReadAndTheOperatorIsToldWhereItGoes() {
+        assertEquals(Optional.empty(), ServerComponent.oldNodeIdWarning(Map.of("bind.port", 47800), "zk-node-7"));
+        String warning = ServerComponent.oldNodeIdWarning(Map.of("node.id", "node-old"), "zk-node-7").orElseThrow();
+        assertTrue(warning.contains("node.id = 'node-old' is no longer read") && warning.contains("'zk-node-7'")
+                && warning.contains("net.dtm.cluster.standalone") && warning.contains("net.dtm.store.zookeeper"), warning);
+    }
+
+    @Test
+    void aBadSettingFailsActivationBeforeAnythingStarts() {
+        FakePools pools = new FakePools(Clock.systemUTC());
+        ServerComponent.Config base = config(0);
+        ServerComponent.Config badEndpoint = (ServerComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ServerComponent.Config.class},
+                (p, m, a) -> m.getName().equals("tunnel_endpoint") ? "nowhere" : m.invoke(base, a));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ServerComponent(pools,
+                new DeviceManager(new FakeDeviceStore()), new FakeCluster("node-t", "standalone"), badEndpoint, Map.of()));
+        assertTrue(e.getMessage().contains("tunnel.endpoint"), e.getMessage());
+        assertTrue(pools.pool("demo").isEmpty(), "not provisioned");
     }
 
     @Test
