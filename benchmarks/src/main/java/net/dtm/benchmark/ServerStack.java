@@ -39,7 +39,7 @@ final class ServerStack implements AutoCloseable {
 
     ServerStack(Path dir, int n) throws IOException {
         store = new DerbyStore(dir);
-        pools = new PoolManager(store, "bench", Clock.systemUTC(), Duration.ofSeconds(30), 0.5);
+        pools = new PoolManager(store, "bench", Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
         if (pools.pool(POOL).isEmpty()) {
             pools.createPool(Pool.of(POOL, "10.96.0.0/12", 3600));
         }

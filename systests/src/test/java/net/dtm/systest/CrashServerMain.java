@@ -83,7 +83,7 @@ public final class CrashServerMain {
         DerbyStore store = new DerbyStore(dir.resolve(DB));
         UdpEndpoint udp = null;
         try {
-            PoolManager pools = new PoolManager(store, NODE, Clock.systemUTC(), Duration.ofSeconds(30), 0.5);
+            PoolManager pools = new PoolManager(store, NODE, Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
             if (pools.pool(POOL).isEmpty()) {
                 pools.createPool(Pool.of(POOL, PREFIX, LEASE_SECONDS));
             }

@@ -54,7 +54,7 @@ public final class ServerMain {
         DerbyStore store = new DerbyStore(dir.resolve("db"));
         UdpEndpoint udp = null;
         try {
-            PoolManager pools = new PoolManager(store, "ns-node", Clock.systemUTC(), Duration.ofSeconds(30), 0.5);
+            PoolManager pools = new PoolManager(store, "ns-node", Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
             if (pools.pool(POOL).isEmpty()) {
                 pools.createPool(Pool.of(POOL, PREFIX, 60));
             }

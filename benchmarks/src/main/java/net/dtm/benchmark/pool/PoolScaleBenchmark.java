@@ -88,7 +88,7 @@ public final class PoolScaleBenchmark {
         PoolSettings settings = new PoolSettings(Duration.ofSeconds(30), 0.5, Duration.ZERO, new int[0]);
 
         DerbyStore store = new DerbyStore(db);
-        PoolManager pm = new PoolManager(store, "bench", Clock.systemUTC(), settings);
+        PoolManager pm = new PoolManager(store, "bench", Clock.systemUTC(), settings, null);
         pm.createPool(pool);
         // Warm the JIT and Derby's statement cache up in a pool of its own, so "empty" is not "cold".
         Pool warm = Pool.of("warmup", "172.16.0.0/16", 3600);
@@ -117,7 +117,7 @@ public final class PoolScaleBenchmark {
         long opened = System.nanoTime();
         long afterOpen = usedHeapAfterGc(memory);
         long loadStart = System.nanoTime();
-        PoolManager restarted = new PoolManager(reopened, "bench", Clock.systemUTC(), settings);
+        PoolManager restarted = new PoolManager(reopened, "bench", Clock.systemUTC(), settings, null);
         restarted.loadAll();
         long loaded = System.nanoTime();
         long after = usedHeapAfterGc(memory);

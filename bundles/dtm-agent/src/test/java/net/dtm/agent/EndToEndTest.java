@@ -67,7 +67,7 @@ class EndToEndTest {
 
     private void startStack() throws IOException {
         store = new DerbyStore(dir.resolve("db"));
-        pools = new PoolManager(store, "node-a", Clock.systemUTC(), Duration.ofSeconds(30), 0.5);
+        pools = new PoolManager(store, "node-a", Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
         devices = new DeviceManager(store);
         List<AtomicReference<RequestHandler>> refs = new ArrayList<>();
         List<InetSocketAddress> previous = List.copyOf(servers);

@@ -69,41 +69,28 @@ public interface AddressPoolAdminService extends AddressPoolService {
     boolean release(String pool, DeviceId device);
 
     /**
-     * Confirms the lease the device quotes: the address and sequence it was told in PARAMS.
+     * Confirms the lease the device quotes: the address (its own, or the inner address of a
+     * delegated prefix) and a sequence it was told in PARAMS. The quote is checked on the binding
+     * that is then confirmed, atomically with the change.
      *
      * @throws DtmException {@link DtmException.Reason#UNKNOWN_LEASE} if it holds no such lease
      */
-    default Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
-        requireQuoted(pool, device, quotedAddress, quotedSequence, false);
-        return confirm(pool, device);
-    }
-
-    /** Renews the lease the device quotes. @throws DtmException UNKNOWN_LEASE if it holds no such lease */
-    default Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
-        requireQuoted(pool, device, quotedAddress, quotedSequence, false);
-        return renew(pool, device);
-    }
+    Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence);
 
     /**
-     * Releases the lease the device quotes; releasing a released lease again is harmless.
+     * Renews the lease the device quotes, checked atomically with the renewal.
      *
      * @throws DtmException UNKNOWN_LEASE if it holds no such lease
      */
-    default boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
-        requireQuoted(pool, device, quotedAddress, quotedSequence, true);
-        return release(pool, device);
-    }
+    Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence);
 
-    /** Checks a device's quote against its stored lease. @throws DtmException UNKNOWN_LEASE if it does not match */
-    private Lease requireQuoted(String pool, DeviceId device, InetAddress address, long sequence, boolean releasedOk) {
-        Lease lease = lease(pool, device)
-                .orElseThrow(() -> new DtmException(DtmException.Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + pool));
-        InetAddress inner = pool(pool).map(p -> p.innerAddress(lease.address())).orElse(null);
-        if (!lease.isQuotedBy(address, inner, sequence) || (!releasedOk && lease.state() == LeaseState.RELEASED)) {
-            throw DtmException.staleQuote(lease, address, sequence);
-        }
-        return lease;
-    }
+    /**
+     * Releases the lease the device quotes, checked atomically with the release; releasing a
+     * released lease again is harmless.
+     *
+     * @throws DtmException UNKNOWN_LEASE if it holds no such lease (also when there is no such pool)
+     */
+    boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence);
 
     /**
      * Reserves {@code address} for {@code device}: from now on the device always gets this

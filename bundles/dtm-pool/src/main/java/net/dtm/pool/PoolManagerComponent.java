@@ -1,7 +1,14 @@
 package net.dtm.pool;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,46 +29,56 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.AddressPoolService;
+import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseEvent;
 import net.dtm.api.LeaseListener;
+import net.dtm.api.LeaseQuery;
+import net.dtm.api.Pool;
+import net.dtm.api.PoolStats;
+import net.dtm.api.TunnelType;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.LeaseStore;
 
 /**
- * Wires a {@link PoolManager} to the {@link LeaseStore} service and publishes it as
- * {@link AddressPoolService} and {@link AddressPoolAdminService}. At activation it loads every
- * pool's free index (so the first device is served at full speed) and logs how long that took;
- * then it runs the housekeeping {@link PoolManager#sweepIfLeader()} periodically: only while this
- * node holds the cluster's housekeeping leadership. When the store service goes away the component
- * is deactivated (static reference) and comes back with the next store.
+ * Runs a {@link PoolManager} over the {@link LeaseStore} service and publishes it as
+ * {@link AddressPoolService} and {@link AddressPoolAdminService} (forwarding every call to it). At
+ * activation it loads every pool's free index (so the first device is served at full speed) and
+ * logs how long that took; then it runs the housekeeping {@link PoolManager#sweepIfLeader()}
+ * periodically, doing work only while this node holds the cluster's housekeeping leadership, and
+ * tells {@link LeaseListener}s of every binding it reclaims.
  * <p>
- * The {@link Cluster} is optional (none: a standalone node, always leader). Its reference is
- * static and greedy rather than dynamic because the node id ({@code node.id}, else
- * {@link Cluster#nodeId()}) is fixed for the manager's life; the store component registers the
- * cluster together with its stores, so a cluster arriving later (which reactivates the manager)
- * happens only when the store itself changes.
+ * Both references are static (the manager is rebuilt when the store or the cluster changes) and
+ * mandatory: in Karaf a {@link Cluster} service always exists, standalone or ZooKeeper, and the
+ * node id is its {@link Cluster#nodeId()} (a {@code node.id} left in this component's configuration
+ * is no longer read and logged as such). The store reference is named {@code store}, so
+ * {@code store.target} in the configuration (e.g. {@code (dtm.store.type=zookeeper)}) chooses the
+ * store service by its properties.
+ * <p>
+ * It forwards rather than registering the manager itself so that Declarative Services keeps
+ * owning the service registration: the services appear with the component's dependencies
+ * satisfied and disappear before it is deactivated.
  */
 @Component(service = {AddressPoolService.class, AddressPoolAdminService.class},
         configurationPid = PoolManagerComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = PoolManagerComponent.Config.class)
-public final class PoolManagerComponent extends PoolManager {
+public final class PoolManagerComponent implements AddressPoolAdminService {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.pool";
 
+    /** The configuration key older versions read as this node's id. */
+    static final String OLD_NODE_ID = "node.id";
+
     private static final Logger LOG = LoggerFactory.getLogger(PoolManagerComponent.class);
 
-    private final ScheduledExecutorService housekeeping;
-
     /** Configuration of the pool manager. */
-    @ObjectClassDefinition(name = "DTM address pool manager", description = "Allocation, locking and renewal of tunnel addresses")
+    @ObjectClassDefinition(name = "DTM address pool manager", description = "Allocation, locking and renewal of tunnel "
+            + "addresses. The node id is the cluster's. store.target (an LDAP filter, e.g. (dtm.store.type=zookeeper)) "
+            + "chooses the lease store service when several are registered.")
     public @interface Config {
-        @AttributeDefinition(name = "Node id", description = "This server node's id, written into the leases it changes; empty means the cluster's node id, else the host name")
-        String node_id() default "";
-
         @AttributeDefinition(name = "Lock time (s)", description = "How long an offered, unconfirmed address stays locked to its device", min = "1")
         int lock_seconds() default 30;
 
@@ -82,23 +99,32 @@ public final class PoolManagerComponent extends PoolManager {
         int sweep_seconds() default 30;
     }
 
-    /** The component is the manager itself, so the services need no forwarding layer. */
+    private final PoolManager manager;
+    private final ScheduledExecutorService housekeeping;
+    /** Reclaims are told on a thread of their own: a reclaim may run inside an allocation holding a device's lock. */
+    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dtm-pool-lease-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<LeaseListener> leaseListeners = new CopyOnWriteArrayList<>();
+
     @Activate
     public PoolManagerComponent(@Reference(name = "store") LeaseStore store,
-                                @Reference(name = "cluster", cardinality = ReferenceCardinality.OPTIONAL,
-                                        policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
-                                Config config) {
-        super(store, nodeId(config, cluster), Clock.systemUTC(), settings(config), cluster);
+                                @Reference(name = "cluster", policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
+                                Config config, Map<String, Object> properties) {
+        oldNodeIdWarning(properties, cluster.nodeId()).ifPresent(LOG::warn);
+        manager = new PoolManager(store, cluster.nodeId(), Clock.systemUTC(), settings(config), cluster);
         long started = System.nanoTime();
         int pools;
         try {
-            pools = loadAll();
+            pools = manager.loadAll();
         } catch (DtmException e) {
             pools = -1; // store not reachable yet: pools load on first use
             LOG.warn("pool manager could not load pools at start, they load on first use: {}", e.getMessage());
         }
-        LOG.info("pool manager active: node={} cluster={} {} pools loaded in {} ms, {}", nodeId(), cluster == null
-                ? "none" : cluster.type(), pools, (System.nanoTime() - started) / 1_000_000, settings());
+        LOG.info("pool manager active: node={} cluster={} {} pools loaded in {} ms, {}", manager.nodeId(), cluster.type(),
+                pools, (System.nanoTime() - started) / 1_000_000, manager.settings());
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dtm-pool-housekeeping");
             t.setDaemon(true);
@@ -106,16 +132,26 @@ public final class PoolManagerComponent extends PoolManager {
         });
         int every = Math.max(1, config.sweep_seconds());
         housekeeping.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.SECONDS);
-        addReclaimListener(this::reclaimed);
+        manager.addReclaimListener(this::reclaimed);
     }
 
-    /** Reclaims are told on a thread of their own: a reclaim may run inside an allocation holding a device's lock. */
-    private final java.util.concurrent.ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "dtm-pool-lease-events");
-        t.setDaemon(true);
-        return t;
-    });
-    private final java.util.List<LeaseListener> leaseListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * The warning for a configuration that still sets {@code node.id}, which is no longer read;
+     * empty if it does not.
+     */
+    static Optional<String> oldNodeIdWarning(Map<String, ?> properties, String clusterNodeId) {
+        if (!properties.containsKey(OLD_NODE_ID)) {
+            return Optional.empty();
+        }
+        return Optional.of(PID + " " + OLD_NODE_ID + " = '" + properties.get(OLD_NODE_ID) + "' is no longer read: the node id "
+                + "is the cluster's, '" + clusterNodeId + "' (set node.id in net.dtm.cluster.standalone for a standalone "
+                + "node, in net.dtm.store.zookeeper for a cluster node, and remove it from " + PID + ")");
+    }
+
+    /** The manager this component runs (tests). */
+    PoolManager manager() {
+        return manager;
+    }
 
     /** A lease listener (whiteboard) hears of every binding this node reclaims: lease event RECLAIMED. */
     @Reference(name = "leaseListeners", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -129,8 +165,7 @@ public final class PoolManagerComponent extends PoolManager {
 
     private void reclaimed(Lease lease) {
         events.execute(() -> {
-            LeaseEvent event = new LeaseEvent(LeaseEvent.Type.RECLAIMED, lease, java.util.Optional.empty(),
-                    java.time.Instant.now());
+            LeaseEvent event = new LeaseEvent(LeaseEvent.Type.RECLAIMED, lease, Optional.empty(), Instant.now());
             for (LeaseListener l : leaseListeners) {
                 try {
                     l.leaseChanged(event);
@@ -146,12 +181,12 @@ public final class PoolManagerComponent extends PoolManager {
     void deactivate() {
         housekeeping.shutdownNow();
         events.shutdown();
-        close();
+        manager.close();
     }
 
     private void sweepQuietly() {
         try {
-            int n = sweepIfLeader();
+            int n = manager.sweepIfLeader();
             if (n > 0) {
                 LOG.info("housekeeping reclaimed {} addresses", n);
             }
@@ -165,10 +200,41 @@ public final class PoolManagerComponent extends PoolManager {
                 Duration.ofSeconds(config.quarantine_seconds()), PoolSettings.parsePercentages(config.utilisation_warn_percent()));
     }
 
-    private static String nodeId(Config config, Cluster cluster) {
-        if (config.node_id() != null && !config.node_id().isBlank()) {
-            return config.node_id().trim();
-        }
-        return cluster != null ? cluster.nodeId() : net.dtm.api.HostPort.localNodeId();
+    // ------------------------------------------------------------------ the services, forwarded
+
+    @Override public List<Pool> pools() { return manager.pools(); }
+    @Override public Optional<Pool> pool(String name) { return manager.pool(name); }
+    @Override public List<Lease> leases(String pool) { return manager.leases(pool); }
+    @Override public List<Lease> leases(LeaseQuery query) { return manager.leases(query); }
+    @Override public Optional<Lease> lease(String pool, DeviceId device) { return manager.lease(pool, device); }
+    @Override public Optional<Lease> leaseAt(String pool, InetAddress address) { return manager.leaseAt(pool, address); }
+    @Override public long used(String pool) { return manager.used(pool); }
+    @Override public PoolStats stats(String pool) { return manager.stats(pool); }
+    @Override public Pool createPool(Pool pool) { return manager.createPool(pool); }
+    @Override public Pool updatePool(Pool pool) { return manager.updatePool(pool); }
+    @Override public boolean deletePool(String name) { return manager.deletePool(name); }
+    @Override public Lease allocate(String pool, DeviceId device) { return manager.allocate(pool, device); }
+    @Override public Lease allocate(String pool, DeviceId device, InetAddress hint) { return manager.allocate(pool, device, hint); }
+    @Override public Lease allocate(DeviceId device, TunnelType type, InetAddress hint) { return manager.allocate(device, type, hint); }
+    @Override public Lease confirm(String pool, DeviceId device) { return manager.confirm(pool, device); }
+    @Override public Lease renew(String pool, DeviceId device) { return manager.renew(pool, device); }
+    @Override public boolean release(String pool, DeviceId device) { return manager.release(pool, device); }
+
+    @Override
+    public Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        return manager.confirm(pool, device, quotedAddress, quotedSequence);
     }
+
+    @Override
+    public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        return manager.renew(pool, device, quotedAddress, quotedSequence);
+    }
+
+    @Override
+    public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+        return manager.release(pool, device, quotedAddress, quotedSequence);
+    }
+
+    @Override public Lease reserve(String pool, DeviceId device, InetAddress address) { return manager.reserve(pool, device, address); }
+    @Override public boolean unreserve(String pool, DeviceId device) { return manager.unreserve(pool, device); }
 }

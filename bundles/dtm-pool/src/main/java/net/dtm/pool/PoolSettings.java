@@ -21,6 +21,11 @@ public record PoolSettings(Duration lockTime, double renewWriteThreshold, Durati
     public static final PoolSettings DEFAULTS = new PoolSettings(Duration.ofSeconds(30), 0.5, Duration.ofMinutes(10),
             new int[] {80, 90, 95});
 
+    /** {@code lockTime} and {@code renewWriteThreshold}; no quarantine, no utilisation warnings. */
+    public static PoolSettings of(Duration lockTime, double renewWriteThreshold) {
+        return new PoolSettings(lockTime, renewWriteThreshold, Duration.ZERO, new int[0]);
+    }
+
     /** @throws IllegalArgumentException if a setting is out of range, saying which */
     public PoolSettings {
         Objects.requireNonNull(lockTime, "lockTime");

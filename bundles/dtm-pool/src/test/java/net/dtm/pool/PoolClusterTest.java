@@ -248,15 +248,15 @@ class PoolClusterTest extends PoolManagerTestBase {
         long spread = allocateConcurrently(pm, b, "spread", perNode);
 
         // the same with two standalone-style managers, both starting at the lowest free address
-        PoolManager a0 = new PoolManager(derby, "plain-1", clock, SETTINGS);
-        PoolManager b0 = new PoolManager(derby, "plain-2", clock, SETTINGS);
+        PoolManager a0 = new PoolManager(derby, "plain-1", clock, SETTINGS, null);
+        PoolManager b0 = new PoolManager(derby, "plain-2", clock, SETTINGS, null);
         a0.createPool(Pool.of("lowest", "10.6.0.0/20", 3600));
         long lowest = allocateConcurrently(a0, b0, "lowest", perNode);
         System.out.printf("ADDRESS_TAKEN retries for %d concurrent allocations by two nodes: spread %d, lowest-first %d%n",
                 2 * perNode, spread, lowest);
         assertTrue(spread <= 2 * perNode / 100, "at most 1 % of allocations collide when spread, got " + spread);
-        assertTrue(PoolManager.startOffset(Pool.of("spread", "10.5.0.0/20", 3600), "zk-node-1")
-                != PoolManager.startOffset(Pool.of("spread", "10.5.0.0/20", 3600), "zk-node-2"));
+        assertTrue(PoolStates.startOffset(Pool.of("spread", "10.5.0.0/20", 3600), "zk-node-1")
+                != PoolStates.startOffset(Pool.of("spread", "10.5.0.0/20", 3600), "zk-node-2"));
     }
 
     // ---------------------------------------------------------------- degraded renewals

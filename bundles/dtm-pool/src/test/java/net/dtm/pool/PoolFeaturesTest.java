@@ -37,7 +37,7 @@ class PoolFeaturesTest extends PoolManagerTestBase {
 
     @Override
     PoolManager newManager(CountingStore store, MutableClock clock) {
-        return new PoolManager(store, "node-1", clock, new PoolSettings(LOCK, 0.5, QUARANTINE, new int[] {50, 90}));
+        return new PoolManager(store, "node-1", clock, new PoolSettings(LOCK, 0.5, QUARANTINE, new int[] {50, 90}), null);
     }
 
     private void fill(String pool, int n, String prefix) {
@@ -67,7 +67,7 @@ class PoolFeaturesTest extends PoolManagerTestBase {
         assertTrue(store.remove("pd", dev("a"), gone.sequence()));
         assertEquals(a.address(), pm.allocate("pd", dev("a"), ip("2001:db8:0:1::1")).address());
 
-        PoolManager restarted = new PoolManager(store, "node-2", clock, pm.settings());
+        PoolManager restarted = new PoolManager(store, "node-2", clock, pm.settings(), null);
         assertEquals(ip("2001:db8:0:3::"), restarted.allocate("pd", dev("c")).address(), "the index knows blocks 1 and 2 are taken");
     }
 

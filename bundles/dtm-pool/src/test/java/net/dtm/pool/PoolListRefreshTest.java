@@ -67,7 +67,7 @@ class PoolListRefreshTest extends PoolManagerTestBase {
     @Override
     PoolManager newManager(CountingStore store, MutableClock clock) {
         gated = new GatedStore(store);
-        return new PoolManager(gated, "node-1", clock, Duration.ofSeconds(30), 0.5);
+        return new PoolManager(gated, "node-1", clock, PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
     }
 
     @AfterEach
@@ -92,7 +92,7 @@ class PoolListRefreshTest extends PoolManagerTestBase {
         assertEquals("any", poolOf("d1"));
         assertEquals(read, gated.reads.get(), "a list younger than its time to live is not read again");
 
-        clock.advance(PoolManager.POOL_LIST_TTL);
+        clock.advance(PoolCatalogue.POOL_LIST_TTL);
         gated.arm();
         Future<Lease> refresher = allocating("d2");
         assertTrue(gated.entered.await(30, TimeUnit.SECONDS), "the expired list is re-read");
@@ -115,7 +115,7 @@ class PoolListRefreshTest extends PoolManagerTestBase {
         pm.createPool(Pool.of("any", "10.1.0.0/24", 3600));
         assertEquals("any", poolOf("car-0"));
 
-        clock.advance(PoolManager.POOL_LIST_TTL);
+        clock.advance(PoolCatalogue.POOL_LIST_TTL);
         gated.arm();
         Future<Lease> refresher = allocating("car-1"); // holds a list read before "buses" exists
         assertTrue(gated.entered.await(30, TimeUnit.SECONDS));
@@ -132,7 +132,7 @@ class PoolListRefreshTest extends PoolManagerTestBase {
     void aPoolCreatedRightAfterARefreshIsUsedAtOnce() {
         pm.createPool(Pool.of("any", "10.1.0.0/24", 3600));
         assertEquals("any", poolOf("car-0"));
-        clock.advance(PoolManager.POOL_LIST_TTL);
+        clock.advance(PoolCatalogue.POOL_LIST_TTL);
         int read = gated.reads.get();
         assertEquals("any", poolOf("car-1"));
         assertEquals(read + 1, gated.reads.get(), "refreshed");

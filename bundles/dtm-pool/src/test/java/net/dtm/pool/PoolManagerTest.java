@@ -40,7 +40,7 @@ class PoolManagerTest extends PoolManagerTestBase {
 
     @Override
     PoolManager newManager(CountingStore store, MutableClock clock) {
-        return new PoolManager(store, "node-1", clock, LOCK, 0.5);
+        return new PoolManager(store, "node-1", clock, PoolSettings.of(LOCK, 0.5), null);
     }
 
     private Pool small() {
@@ -160,7 +160,7 @@ class PoolManagerTest extends PoolManagerTestBase {
 
     @Test
     void quarantineKeepsAReleasedAddressForItsDevice() {
-        pm = new PoolManager(store, "node-1", clock, LOCK, 0.5, Duration.ofMinutes(10));
+        pm = new PoolManager(store, "node-1", clock, new PoolSettings(LOCK, 0.5, Duration.ofMinutes(10), new int[0]), null);
         small();
         for (int i = 0; i < 5; i++) {
             pm.allocate("small", dev("d" + i));
@@ -235,7 +235,7 @@ class PoolManagerTest extends PoolManagerTestBase {
 
     @Test
     void thresholdOneWritesEveryRenewal() {
-        pm = new PoolManager(store, "node-1", clock, LOCK, 1.0);
+        pm = new PoolManager(store, "node-1", clock, PoolSettings.of(LOCK, 1.0), null);
         small();
         pm.allocate("small", dev("d1"));
         pm.confirm("small", dev("d1"));
@@ -338,17 +338,17 @@ class PoolManagerTest extends PoolManagerTestBase {
             public net.dtm.spi.store.BindResult tryBind(Lease proposed) {
                 throw new net.dtm.spi.store.StoreUnavailableException("test: lost during bind", null);
             }
-        }, "node-2", clock, LOCK, 0.5);
+        }, "node-2", clock, PoolSettings.of(LOCK, 0.5), null);
         assertEquals(Reason.STORE_UNAVAILABLE, assertThrows(DtmException.class, () -> failing.allocate("small", dev("d1"))).reason());
         assertEquals(5, failing.knownFree("small"));
     }
 
     @Test
     void invalidSettingsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, "n", clock, LOCK, 1.5));
-        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, "n", clock, Duration.ZERO, 0.5));
-        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, " ", clock, LOCK, 0.5));
-        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, "n", clock, LOCK, 0.5, Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, "n", clock, PoolSettings.of(LOCK, 1.5), null));
+        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, "n", clock, PoolSettings.of(Duration.ZERO, 0.5), null));
+        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, " ", clock, PoolSettings.of(LOCK, 0.5), null));
+        assertThrows(IllegalArgumentException.class, () -> new PoolManager(store, "n", clock, new PoolSettings(LOCK, 0.5, Duration.ofSeconds(-1), new int[0]), null));
     }
 
     // ------------------------------------------------------------ concurrency and restart
@@ -357,7 +357,7 @@ class PoolManagerTest extends PoolManagerTestBase {
     void concurrentAllocationsNeverShareAnAddress() throws Exception {
         pm.createPool(Pool.of("big", "10.128.0.0/20", 3600));
         // Two nodes over the same store: their indexes collide, the store's lock decides.
-        PoolManager other = new PoolManager(store, "node-2", clock, LOCK, 0.5);
+        PoolManager other = new PoolManager(store, "node-2", clock, PoolSettings.of(LOCK, 0.5), null);
         int threads = 8;
         int perThread = 500;
         Map<DeviceId, InetAddress> given = new ConcurrentHashMap<>();
@@ -413,7 +413,7 @@ class PoolManagerTest extends PoolManagerTestBase {
 
         derby = new DerbyStore(dir.resolve("db"));
         store = new CountingStore(derby);
-        PoolManager restarted = new PoolManager(store, "node-1", clock, LOCK, 0.5);
+        PoolManager restarted = new PoolManager(store, "node-1", clock, PoolSettings.of(LOCK, 0.5), null);
         assertEquals(60, restarted.leases("p").size());
         for (int i = 0; i < 60; i++) {
             DeviceId d = dev("d" + i);

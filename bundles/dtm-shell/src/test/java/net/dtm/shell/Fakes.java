@@ -217,6 +217,21 @@ final class Fakes {
         }
 
         @Override
+        public Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+            throw new DtmException(DtmException.Reason.INTERNAL, "not in this fake");
+        }
+
+        @Override
+        public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+            throw new DtmException(DtmException.Reason.INTERNAL, "not in this fake");
+        }
+
+        @Override
+        public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
+            throw new DtmException(DtmException.Reason.INTERNAL, "not in this fake");
+        }
+
+        @Override
         public boolean release(String pool, DeviceId device) {
             fail();
             Optional<Lease> l = lease(pool, device);

@@ -97,7 +97,7 @@ public final class LeaseNode implements AutoCloseable {
         this.store = new DerbyStore(config.dir());
         UdpEndpoint udp = null;
         try {
-            this.pools = new PoolManager(store, "bench-node", Clock.systemUTC(), PoolSettings.DEFAULTS);
+            this.pools = new PoolManager(store, "bench-node", Clock.systemUTC(), PoolSettings.DEFAULTS, null);
             if (pools.pool(config.pool()).isEmpty()) {
                 pools.createPool(Pool.of(config.pool(), config.prefix(), config.leaseSeconds()));
             }
