@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import net.dtm.spi.cluster.NodeIds;
+
 /**
  * How a node connects to the ZooKeeper ensemble and who it is in the cluster.
  *
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  * @param user                digest ACL user (default {@code dtm})
  * @param password            digest ACL password: every node of the cluster must use the same one;
  *                            nodes DTM creates can be read and written only with it
- * @param nodeId              this node's id: 1-64 characters of {@code [A-Za-z0-9._-]}
+ * @param nodeId              this node's id: 1-64 characters of {@code [A-Za-z0-9._-]} ({@link NodeIds})
  * @param site                the node's site (may be empty)
  */
 public record ZkSettings(String connect, String namespace, int sessionTimeoutMs, int connectionTimeoutMs, String user,
@@ -30,7 +32,6 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
     public static final int DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
     public static final String DEFAULT_USER = "dtm";
 
-    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -57,9 +58,7 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
             throw new IllegalArgumentException("auth.password (or auth.password.file) is required: without it the cluster's"
                     + " data would be open to every ZooKeeper client");
         }
-        if (nodeId == null || !NODE_ID.matcher(nodeId).matches() || nodeId.equals(".") || nodeId.equals("..")) {
-            throw new IllegalArgumentException("node.id '" + nodeId + "': expected 1-64 characters of A-Z a-z 0-9 . _ -");
-        }
+        NodeIds.validate(nodeId, "node.id");
         site = site == null ? "" : site.trim();
         if (site.length() > 64 || site.contains("\n")) {
             throw new IllegalArgumentException("site '" + site + "': at most 64 characters on one line");
@@ -116,11 +115,10 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
                 throw new IllegalArgumentException("auth.password.file " + passwordFile + " is empty");
             }
         }
-        String nodeId = text(config, "node.id", "");
         return new ZkSettings(text(config, "connect", ""), text(config, "namespace", DEFAULT_NAMESPACE),
                 integer(config, "session.timeout.ms", DEFAULT_SESSION_TIMEOUT_MS),
                 integer(config, "connection.timeout.ms", DEFAULT_CONNECTION_TIMEOUT_MS),
-                text(config, "auth.user", DEFAULT_USER), password, nodeId.isEmpty() ? net.dtm.api.HostPort.localNodeId() : nodeId,
+                text(config, "auth.user", DEFAULT_USER), password, NodeIds.resolve(config.get("node.id"), "node.id"),
                 text(config, "site", ""));
     }
 

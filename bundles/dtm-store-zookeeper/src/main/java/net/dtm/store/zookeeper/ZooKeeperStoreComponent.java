@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
@@ -20,16 +19,18 @@ import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.PoolWatch;
+import net.dtm.spi.store.StoreSelection;
 
 /**
- * Wires a {@link ZkNode} into OSGi when {@code type = zookeeper} in PID {@value #STORE_PID}:
- * registers the {@link ZkStore} as {@link LeaseStore} + {@link PoolWatch} and as
- * {@link DeviceStore} ({@code dtm.store.type=zookeeper}), and the {@link ZkCluster} as
+ * Wires a {@link ZkNode} into OSGi when the store selection picks it ({@link StoreSelection}:
+ * {@code type} = {@value #TYPE} in PID {@value #STORE_PID}): registers the {@link ZkStore} as
+ * {@link LeaseStore} + {@link PoolWatch} and as {@link DeviceStore} ({@code dtm.store.type=zookeeper},
+ * {@code dtm.store.clustered=true}: it brings its own cluster), and the {@link ZkCluster} as
  * {@link Cluster} ({@code dtm.cluster.type=zookeeper}); unregisters them and closes the node on
- * deactivation. In any other mode it registers nothing: {@code derby} (the default) is logged at
- * INFO, an unknown type or an invalid ZooKeeper setting at ERROR saying what is wrong.
- * Activation waits at most the connection timeout: an unreachable ensemble still registers the
- * services (the node starts degraded and recovers by itself).
+ * deactivation. With any other type it logs one INFO line and registers nothing; an invalid
+ * ZooKeeper setting is logged at ERROR saying what is wrong. Activation waits at most the
+ * connection timeout: an unreachable ensemble still registers the services (the node starts
+ * degraded and recovers by itself).
  * <p>
  * The keys and their defaults are those of {@link ZkSettings#fromConfig}; the metatype is
  * {@code OSGI-INF/metatype/net.dtm.store.zookeeper.xml} (written by hand: bnd's {@code @Designate}
@@ -44,25 +45,20 @@ public final class ZooKeeperStoreComponent {
     /** This store's configuration PID. */
     public static final String PID = "net.dtm.store.zookeeper";
     /** The PID whose {@code type} key selects the store. */
-    public static final String STORE_PID = "net.dtm.store";
+    public static final String STORE_PID = StoreSelection.PID;
 
-    /** What {@code type} asks for. */
-    enum Mode { ZOOKEEPER, OTHER_STORE, INVALID }
-
-    /** The allowed values of {@code type}. */
-    static final List<String> TYPES = List.of("derby", "zookeeper");
+    /** This store's name in the store selection. */
+    public static final String TYPE = "zookeeper";
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private ZkNode node;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        String type = type(properties);
-        switch (mode(type)) {
-            case OTHER_STORE -> LOG.info("zookeeper store idle: {} type={}", STORE_PID, type);
-            case INVALID -> LOG.error("{} type '{}' is not a store type: expected one of {}; no store registered",
-                    STORE_PID, type, String.join(", ", TYPES));
-            case ZOOKEEPER -> start(context, properties);
+        if (StoreSelection.selects(properties, TYPE, false)) {
+            start(context, properties);
+        } else {
+            LOG.info("zookeeper store idle: {} type={}", STORE_PID, StoreSelection.configuredType(properties));
         }
     }
 
@@ -75,11 +71,11 @@ public final class ZooKeeperStoreComponent {
             return;
         }
         node = ZkNode.open(settings);
-        // The cluster first: the pool manager and the server take the store and find the cluster
-        // already there (else they start as a standalone node and restart when it comes).
+        // The cluster first: whoever takes the store finds the cluster already there.
         registrations.add(context.registerService(Cluster.class, node.cluster(),
-                new Hashtable<>(Map.of(Cluster.PROP_CLUSTER_TYPE, "zookeeper"))));
-        Dictionary<String, Object> storeProps = new Hashtable<>(Map.of(LeaseStore.PROP_STORE_TYPE, "zookeeper"));
+                new Hashtable<>(Map.of(Cluster.PROP_CLUSTER_TYPE, TYPE))));
+        Dictionary<String, Object> storeProps = new Hashtable<>(Map.of(LeaseStore.PROP_STORE_TYPE, TYPE,
+                LeaseStore.PROP_STORE_CLUSTERED, true));
         registrations.add(context.registerService(new String[] {LeaseStore.class.getName(), PoolWatch.class.getName()},
                 node.store(), storeProps));
         registrations.add(context.registerService(DeviceStore.class, node.store(), storeProps));
@@ -100,20 +96,5 @@ public final class ZooKeeperStoreComponent {
             node.close();
             node = null;
         }
-    }
-
-    /** The configured store type, {@code derby} when absent. */
-    static String type(Map<String, ?> properties) {
-        Object t = properties.get("type");
-        String s = t == null ? "" : String.valueOf(t).trim().toLowerCase(Locale.ROOT);
-        return s.isEmpty() ? "derby" : s;
-    }
-
-    static Mode mode(String type) {
-        return switch (type) {
-            case "zookeeper" -> Mode.ZOOKEEPER;
-            case "derby" -> Mode.OTHER_STORE;
-            default -> Mode.INVALID;
-        };
     }
 }

@@ -61,9 +61,9 @@ class CodecTest {
 
     @Test
     void dotNamesAreEscapedForZooKeeper() {
-        assertEquals("%2E", ZkStore.escape("."));
-        assertEquals("%2E%2E", ZkStore.escape(".."));
-        assertEquals("...", ZkStore.escape("..."));
-        assertEquals("..", ZkStore.unescape(ZkStore.escape("..")));
+        assertEquals("%2E", ZkPaths.escape("."));
+        assertEquals("%2E%2E", ZkPaths.escape(".."));
+        assertEquals("...", ZkPaths.escape("..."));
+        assertEquals("..", ZkPaths.unescape(ZkPaths.escape("..")));
     }
 }

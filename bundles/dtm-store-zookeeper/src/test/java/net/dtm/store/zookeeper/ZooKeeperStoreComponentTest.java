@@ -29,7 +29,7 @@ import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.PoolWatch;
 import net.dtm.spi.store.StoreUnavailableException;
 
-/** The mode switch and the hand-made registrations, with a recording BundleContext. */
+/** The store selection and the hand-made registrations, with a recording BundleContext. */
 class ZooKeeperStoreComponentTest {
 
     private static TestingServer server;
@@ -87,17 +87,9 @@ class ZooKeeperStoreComponentTest {
     }
 
     @Test
-    void typeDecidesTheMode() {
-        assertEquals("derby", ZooKeeperStoreComponent.type(Map.of()));
-        assertEquals("zookeeper", ZooKeeperStoreComponent.type(Map.of("type", " ZooKeeper ")));
-        assertEquals(ZooKeeperStoreComponent.Mode.ZOOKEEPER, ZooKeeperStoreComponent.mode("zookeeper"));
-        assertEquals(ZooKeeperStoreComponent.Mode.OTHER_STORE, ZooKeeperStoreComponent.mode("derby"));
-        assertEquals(ZooKeeperStoreComponent.Mode.INVALID, ZooKeeperStoreComponent.mode("mysql"));
-    }
-
-    @Test
     void nothingIsRegisteredUnlessZooKeeperIsSelectedAndConfigured() {
-        List<Map<String, Object>> idle = List.of(config(), config("type", "derby", "connect", server.getConnectString(),
+        List<Map<String, Object>> idle = List.of(config(), config("type", " ", "connect", server.getConnectString(),
+                        "auth.password", "pw"), config("type", "derby", "connect", server.getConnectString(),
                         "auth.password", "pw"), config("type", "mysql", "connect", server.getConnectString(), "auth.password", "pw"),
                 config("type", "zookeeper", "auth.password", "pw"), config("type", "zookeeper", "connect", server.getConnectString()),
                 config("type", "zookeeper", "connect", server.getConnectString(), "auth.password", "pw", "node.id", "bad/id"));
@@ -112,8 +104,8 @@ class ZooKeeperStoreComponentTest {
     @Test
     void zooKeeperModeRegistersStoreWatchAndClusterAndWithdrawsThemOnDeactivation() {
         ZooKeeperStoreComponent component = new ZooKeeperStoreComponent();
-        component.activate(context(), config("type", "zookeeper", "connect", server.getConnectString(), "auth.password", "pw",
-                "namespace", ZkTesting.freshNamespace(), "node.id", "node-9", "site", "lab"));
+        component.activate(context(), config("type", " ZooKeeper ", "connect", server.getConnectString(), "auth.password", "pw",
+                "namespace", ZkTesting.freshNamespace(), "node.id", " node-9 ", "site", "lab"));
         assertEquals(3, registrations.size(), registrations.toString());
         Registration cluster = registrations.get(0);
         assertEquals(List.of(Cluster.class.getName()), cluster.classes(), "the cluster first: the store's users find it there");
@@ -122,9 +114,11 @@ class ZooKeeperStoreComponentTest {
         Registration leases = registrations.get(1);
         assertEquals(List.of(LeaseStore.class.getName(), PoolWatch.class.getName()), leases.classes());
         assertEquals("zookeeper", leases.properties().get(LeaseStore.PROP_STORE_TYPE));
+        assertEquals(true, leases.properties().get(LeaseStore.PROP_STORE_CLUSTERED), "it brings its own cluster");
         Registration devices = registrations.get(2);
         assertEquals(List.of(DeviceStore.class.getName()), devices.classes());
         assertEquals("zookeeper", devices.properties().get(LeaseStore.PROP_STORE_TYPE));
+        assertEquals(true, devices.properties().get(LeaseStore.PROP_STORE_CLUSTERED));
 
         LeaseStore store = (LeaseStore) leases.service();
         store.createPool(Pool.of("p", "10.64.0.0/16", 3600));

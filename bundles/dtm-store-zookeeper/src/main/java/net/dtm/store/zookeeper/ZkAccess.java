@@ -1,0 +1,181 @@
+package net.dtm.store.zookeeper;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+import net.dtm.spi.store.StoreUnavailableException;
+
+/**
+ * The ZooKeeper store's use of its client: whether it may be used now (connected, not closed),
+ * the base directories, the bucket directories already made (so a write does not create them
+ * again), listing children and reading many znodes pipelined. Thread-safe.
+ */
+final class ZkAccess {
+
+    /** How often an operation is tried when it races with concurrent changes. */
+    static final int ATTEMPTS = 8;
+    private static final int MAX_IN_FLIGHT = 512;
+    private static final int MAX_KNOWN_PATHS = 200_000;
+
+    private final CuratorFramework client;
+    private final long timeoutMs;
+    private final Set<String> knownPaths = ConcurrentHashMap.newKeySet();
+    private volatile boolean suspended;
+    private volatile boolean baseReady;
+    private volatile boolean closed;
+
+    /**
+     * @param timeoutMs how long a batched read may go without progress before it gives up (the
+     *                  connection timeout)
+     */
+    ZkAccess(CuratorFramework client, long timeoutMs) {
+        this.client = client;
+        this.timeoutMs = timeoutMs;
+    }
+
+    CuratorFramework client() {
+        return client;
+    }
+
+    /** The connection state changed: suspended or lost ({@code false}), or connected. */
+    void connectionChanged(boolean connected) {
+        suspended = !connected;
+    }
+
+    /** Refuses every later call. */
+    void close() {
+        closed = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether the store can be used now (connected to the quorum). */
+    boolean isAvailable() {
+        return !closed && !suspended && client.getZookeeperClient().isConnected();
+    }
+
+    void requireAvailable(String what) {
+        if (closed) {
+            throw new StoreUnavailableException(what + ": the ZooKeeper store is closed", null);
+        }
+        if (!isAvailable()) {
+            throw new StoreUnavailableException(what + ": not connected to the ZooKeeper quorum ("
+                    + client.getZookeeperClient().getCurrentConnectionString() + ")", null);
+        }
+    }
+
+    void ensureBase() throws Exception {
+        if (baseReady) {
+            return;
+        }
+        for (String p : List.of(ZkPaths.POOLS, ZkPaths.BINDINGS, ZkPaths.DEVICES)) {
+            try {
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(p);
+            } catch (KeeperException.NodeExistsException exists) {
+                // made by another node or an earlier run
+            }
+        }
+        baseReady = true;
+    }
+
+    /**
+     * Creates {@code dir} unless it is known to exist (made here before, or by another node).
+     *
+     * @return false if its parent does not exist
+     */
+    boolean ensureDir(String dir) throws Exception {
+        if (knownPaths.contains(dir)) {
+            return true;
+        }
+        try {
+            client.create().withMode(CreateMode.PERSISTENT).forPath(dir);
+        } catch (KeeperException.NodeExistsException exists) {
+            // made by another node: fine
+        } catch (KeeperException.NoNodeException gone) {
+            return false;
+        }
+        if (knownPaths.size() > MAX_KNOWN_PATHS) {
+            knownPaths.clear();
+        }
+        knownPaths.add(dir);
+        return true;
+    }
+
+    /** Forgets the directories below {@code root} (it was removed). */
+    void forgetBelow(String root) {
+        knownPaths.removeIf(p -> p.startsWith(root + "/"));
+    }
+
+    List<String> children(String path) throws Exception {
+        try {
+            return new ArrayList<>(client.getChildren().forPath(path));
+        } catch (KeeperException.NoNodeException e) {
+            return new ArrayList<>();
+        }
+    }
+
+    /**
+     * Reads many znodes at once, pipelined on the one connection (at most {@value #MAX_IN_FLIGHT}
+     * in flight). A missing znode gives null. Gives up with {@link StoreUnavailableException} if no
+     * answer arrives for the connection timeout.
+     */
+    List<byte[]> readMany(String what, List<String> paths) throws Exception {
+        int n = paths.size();
+        byte[][] out = new byte[n][];
+        if (n == 0) {
+            return Arrays.asList(out);
+        }
+        Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
+        CountDownLatch done = new CountDownLatch(n);
+        AtomicInteger answered = new AtomicInteger();
+        AtomicReference<KeeperException.Code> failure = new AtomicReference<>();
+        for (int i = 0; i < n; i++) {
+            if (failure.get() != null || !permits.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            int index = i;
+            client.getData().inBackground((c, event) -> {
+                try {
+                    int rc = event.getResultCode();
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        out[index] = event.getData();
+                    } else if (rc != KeeperException.Code.NONODE.intValue()) {
+                        failure.compareAndSet(null, KeeperException.Code.get(rc));
+                    }
+                } finally {
+                    answered.incrementAndGet();
+                    permits.release();
+                    done.countDown();
+                }
+            }).forPath(paths.get(i));
+        }
+        int seen = -1;
+        while (!done.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+            if (failure.get() != null || answered.get() == seen) {
+                break;
+            }
+            seen = answered.get();
+        }
+        if (failure.get() != null) {
+            throw KeeperException.create(failure.get());
+        }
+        if (done.getCount() > 0) {
+            throw new StoreUnavailableException(what + ": ZooKeeper did not answer reads for " + timeoutMs + " ms", null);
+        }
+        return Arrays.asList(out);
+    }
+}

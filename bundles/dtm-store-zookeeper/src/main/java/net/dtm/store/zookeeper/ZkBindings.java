@@ -1,0 +1,411 @@
+package net.dtm.store.zookeeper;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+import net.dtm.api.Cidr;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
+import net.dtm.api.Pool;
+import net.dtm.spi.store.BindResult;
+import net.dtm.spi.store.LeaseCounts;
+import net.dtm.spi.store.StoreUnavailableException;
+import net.dtm.store.zookeeper.ZkPaths.PoolRef;
+
+/**
+ * The bindings of the ZooKeeper store, each written whole under its device and under its
+ * address, both copies changed together in one transaction (see {@link ZkStore} for the lock and
+ * the costs). Listings walk the pool's address buckets in address order.
+ */
+final class ZkBindings {
+
+    private final ZkAccess zk;
+    private final CuratorFramework client;
+    private final ZkPools pools;
+
+    ZkBindings(ZkAccess zk, ZkPools pools) {
+        this.zk = zk;
+        this.client = zk.client();
+        this.pools = pools;
+    }
+
+    BindResult tryBind(Lease proposed) {
+        String what = "bind " + Cidr.format(proposed.address()) + " to " + proposed.device() + " in pool " + proposed.pool();
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            byte[] data = Codec.lease(proposed);
+            for (int attempt = 0; attempt < ZkAccess.ATTEMPTS; attempt++) {
+                PoolRef ref = pools.ref(proposed.pool())
+                        .orElseThrow(() -> new IllegalArgumentException("no pool " + proposed.pool()));
+                BigInteger offset = ref.offset(proposed.address());
+                String devicePath = ref.devicePath(proposed.device());
+                String addressPath = ref.addressPath(offset);
+                if (!ensureDirs(ref, offset, proposed.device())) {
+                    pools.forget(proposed.pool(), ref); // that generation is gone: the pool was deleted
+                    continue;
+                }
+                try {
+                    client.transaction().forOperations(
+                            client.transactionOp().check().forPath(ref.alive()),
+                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(devicePath, data),
+                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(addressPath, data));
+                    return new BindResult(BindResult.Outcome.BOUND, proposed);
+                } catch (KeeperException.NodeExistsException e) {
+                    int failed = ZkErrors.failedOp(e);
+                    if (failed == 1) {
+                        Optional<Lease> existing = readLease(devicePath);
+                        if (existing.isPresent()) {
+                            return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
+                        }
+                        continue; // removed meanwhile: try again
+                    }
+                    if (failed == 2) {
+                        return new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null);
+                    }
+                    throw e;
+                } catch (KeeperException.NoNodeException e) {
+                    // the generation died (alive marker or a bucket gone): the pool was deleted, maybe created again
+                    pools.forget(proposed.pool(), ref);
+                }
+            }
+            throw new StoreUnavailableException(what + " kept conflicting with concurrent removals or pool deletions", null);
+        });
+    }
+
+
+    /** Creates the device bucket and the address buckets if needed; false if the generation is gone. */
+    private boolean ensureDirs(PoolRef ref, BigInteger offset, DeviceId device) throws Exception {
+        List<String> dirs = new ArrayList<>(ref.addressBuckets(offset));
+        dirs.add(ref.deviceBucket(device));
+        for (String dir : dirs) {
+            if (!zk.ensureDir(dir)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Optional<Lease> readLease(String path) throws Exception {
+        try {
+            return Optional.of(Codec.lease(client.getData().forPath(path)));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    Optional<Lease> update(Lease updated, long expectedSequence) {
+        if (updated.sequence() <= expectedSequence) {
+            throw new IllegalArgumentException("updated sequence " + updated.sequence()
+                    + " must be higher than the expected " + expectedSequence);
+        }
+        String what = "update lease of " + updated.device() + " in pool " + updated.pool();
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            byte[] data = Codec.lease(updated);
+            for (int attempt = 0; attempt < ZkAccess.ATTEMPTS; attempt++) {
+                Optional<PoolRef> ref = pools.ref(updated.pool());
+                if (ref.isEmpty()) {
+                    return Optional.<Lease>empty();
+                }
+                String devicePath = ref.get().devicePath(updated.device());
+                Stat stat = new Stat();
+                Lease current;
+                try {
+                    current = Codec.lease(client.getData().storingStatIn(stat).forPath(devicePath));
+                } catch (KeeperException.NoNodeException e) {
+                    return Optional.<Lease>empty();
+                }
+                if (current.sequence() != expectedSequence || !current.address().equals(updated.address())) {
+                    return Optional.<Lease>empty();
+                }
+                String addressPath = ref.get().addressPath(ref.get().offset(current.address()));
+                try {
+                    client.transaction().forOperations(
+                            client.transactionOp().check().forPath(ref.get().alive()),
+                            client.transactionOp().setData().withVersion(stat.getVersion()).forPath(devicePath, data),
+                            client.transactionOp().setData().withVersion(stat.getVersion()).forPath(addressPath, data));
+                    return Optional.of(updated);
+                } catch (KeeperException.NoNodeException e) {
+                    if (ZkErrors.failedOp(e) == 0) {
+                        pools.forget(updated.pool(), ref.get());
+                    }
+                    // the pool was deleted, or the binding removed meanwhile: look again
+                } catch (KeeperException.BadVersionException raced) {
+                    // changed meanwhile: look again (its sequence has moved on, so this will say no)
+                }
+            }
+            throw new StoreUnavailableException(what + " kept racing with concurrent changes", null);
+        });
+    }
+
+    boolean remove(String pool, DeviceId device, long expectedSequence) {
+        String what = "remove lease of " + device + " in pool " + pool;
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            for (int attempt = 0; attempt < ZkAccess.ATTEMPTS; attempt++) {
+                Optional<PoolRef> ref = pools.ref(pool);
+                if (ref.isEmpty()) {
+                    return false;
+                }
+                String devicePath = ref.get().devicePath(device);
+                Stat stat = new Stat();
+                Lease current;
+                try {
+                    current = Codec.lease(client.getData().storingStatIn(stat).forPath(devicePath));
+                } catch (KeeperException.NoNodeException e) {
+                    return false;
+                }
+                if (current.sequence() != expectedSequence) {
+                    return false;
+                }
+                String addressPath = ref.get().addressPath(ref.get().offset(current.address()));
+                try {
+                    client.transaction().forOperations(
+                            client.transactionOp().delete().withVersion(stat.getVersion()).forPath(devicePath),
+                            client.transactionOp().delete().withVersion(stat.getVersion()).forPath(addressPath));
+                    return true;
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
+                    // changed meanwhile: look again
+                }
+            }
+            throw new StoreUnavailableException(what + " kept racing with concurrent changes", null);
+        });
+    }
+
+    Optional<Lease> findByDevice(String pool, DeviceId device) {
+        String what = "find lease of " + device + " in pool " + pool;
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            Optional<PoolRef> ref = pools.ref(pool);
+            return ref.isEmpty() ? Optional.<Lease>empty() : readLease(ref.get().devicePath(device));
+        });
+    }
+
+    Optional<Lease> findByAddress(String pool, InetAddress address) {
+        String what = "find lease of " + Cidr.format(address) + " in pool " + pool;
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            Optional<PoolRef> ref = pools.ref(pool);
+            if (ref.isEmpty()) {
+                return Optional.<Lease>empty();
+            }
+            BigInteger offset = ref.get().offsetOrNull(address);
+            return offset == null ? Optional.<Lease>empty() : readLease(ref.get().addressPath(offset));
+        });
+    }
+
+    /** {@inheritDoc} Walks the pool's stored bindings (cost proportional to them). */
+    List<Lease> leases(String pool) {
+        String what = "list leases of pool " + pool;
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            List<Lease> out = new ArrayList<>();
+            Optional<PoolRef> ref = pools.ref(pool);
+            if (ref.isPresent()) {
+                walk(ref.get(), null, (dir, offsets) -> {
+                    out.addAll(readLeases(what, ref.get(), dir, offsets));
+                    return true;
+                });
+            }
+            return out;
+        });
+    }
+
+    /** {@inheritDoc} Walks the pool's address buckets in order from {@code after} and stops after the page. */
+    List<Lease> leases(String pool, InetAddress after, int limit) {
+        String what = "list leases of pool " + pool;
+        if (limit <= 0) {
+            return List.of();
+        }
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            Optional<PoolRef> ref = pools.ref(pool);
+            if (ref.isEmpty()) {
+                return List.<Lease>of();
+            }
+            BigInteger start = afterOffset(ref.get(), after);
+            if (start == END) {
+                return List.<Lease>of();
+            }
+            List<Lease> out = new ArrayList<>();
+            walk(ref.get(), start, (dir, offsets) -> {
+                List<BigInteger> take = offsets.subList(0, Math.min(offsets.size(), limit - out.size()));
+                out.addAll(readLeases(what, ref.get(), dir, take));
+                return out.size() < limit;
+            });
+            return out;
+        });
+    }
+
+    /** Marks a page that cannot hold anything. */
+    private static final BigInteger END = BigInteger.valueOf(-2);
+
+    /** The offset after which a page starts: null from the first, {@link #END} if nothing can follow. */
+    private static BigInteger afterOffset(PoolRef ref, InetAddress after) {
+        if (after == null) {
+            return null;
+        }
+        Pool pool = ref.pool();
+        Cidr prefix = pool.prefix();
+        if (after.getAddress().length != prefix.network().getAddress().length) {
+            throw new IllegalArgumentException("address " + Cidr.format(after) + " is not of pool " + pool.name() + "'s family");
+        }
+        BigInteger value = new BigInteger(1, after.getAddress());
+        BigInteger first = new BigInteger(1, prefix.network().getAddress());
+        if (value.compareTo(first) < 0) {
+            return null;
+        }
+        if (!prefix.contains(after)) {
+            return END;
+        }
+        // the block holding 'after' starts at or before it: the page starts with the next block
+        return prefix.bigOffsetOf(after).shiftRight(prefix.addressBits() - pool.delegatedLength());
+    }
+
+    /** {@inheritDoc} Walks the pool's stored bindings (cost proportional to them), keeping only {@code limit}. */
+    List<Lease> reclaimable(String pool, Instant boundary, int limit) {
+        String what = "list reclaimable leases of pool " + pool;
+        if (limit <= 0) {
+            return List.of();
+        }
+        Comparator<Lease> order = Comparator.comparing(Lease::expiresAt)
+                .thenComparing(l -> new BigInteger(1, l.address().getAddress()));
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            Optional<PoolRef> ref = pools.ref(pool);
+            if (ref.isEmpty()) {
+                return List.<Lease>of();
+            }
+            PriorityQueue<Lease> newestFirst = new PriorityQueue<>(order.reversed());
+            walk(ref.get(), null, (dir, offsets) -> {
+                for (Lease l : readLeases(what, ref.get(), dir, offsets)) {
+                    if (!l.reserved() && !l.expiresAt().isAfter(boundary)) {
+                        newestFirst.add(l);
+                        if (newestFirst.size() > limit) {
+                            newestFirst.poll();
+                        }
+                    }
+                }
+                return true;
+            });
+            List<Lease> out = new ArrayList<>(newestFirst);
+            out.sort(order);
+            return out;
+        });
+    }
+
+    /** {@inheritDoc} Reads only the names of the pool's address nodes (cost proportional to the bindings stored). */
+    void forEachAddress(String pool, Consumer<InetAddress> sink) {
+        String what = "list addresses of pool " + pool;
+        ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            Optional<PoolRef> ref = pools.ref(pool);
+            if (ref.isPresent()) {
+                walk(ref.get(), null, (dir, offsets) -> {
+                    for (BigInteger o : offsets) {
+                        sink.accept(ref.get().addressAt(o));
+                    }
+                    return true;
+                });
+            }
+            return null;
+        });
+    }
+
+    /** {@inheritDoc} Walks the pool's stored bindings (cost proportional to them). */
+    LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
+        String what = "count leases of pool " + pool;
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            long[] c = new long[5];
+            Optional<PoolRef> ref = pools.ref(pool);
+            if (ref.isPresent()) {
+                walk(ref.get(), null, (dir, offsets) -> {
+                    for (Lease l : readLeases(what, ref.get(), dir, offsets)) {
+                        boolean notExpired = l.expiresAt().isAfter(now);
+                        if (l.state() == LeaseState.LOCKED && notExpired) {
+                            c[0]++;
+                        } else if (l.state() == LeaseState.BOUND && notExpired) {
+                            c[1]++;
+                        } else if (l.expiresAt().isAfter(quarantineBoundary)) {
+                            c[2]++;
+                        } else {
+                            c[3]++;
+                        }
+                        if (l.reserved()) {
+                            c[4]++;
+                        }
+                    }
+                    return true;
+                });
+            }
+            return new LeaseCounts(c[0], c[1], c[2], c[3], c[4]);
+        });
+    }
+
+    /** Called with a leaf bucket and the offsets of its address nodes (ascending) to visit; false stops the walk. */
+    @FunctionalInterface
+    private interface BucketVisitor {
+        boolean visit(String dir, List<BigInteger> offsets) throws Exception;
+    }
+
+    /** Visits the pool's address nodes above offset {@code after} (null: all) in address order, bucket by bucket. */
+    private void walk(PoolRef ref, BigInteger after, BucketVisitor visitor) throws Exception {
+        walkLevel(ref, ref.addressDir(), ref.levels() - 1, after, after != null, visitor);
+    }
+
+    private boolean walkLevel(PoolRef ref, String dir, int level, BigInteger after, boolean onStartPath, BucketVisitor visitor)
+            throws Exception {
+        List<String> names = zk.children(dir);
+        Collections.sort(names); // fixed-width hex: text order is numeric order
+        if (level == 0) {
+            List<BigInteger> offsets = new ArrayList<>(names.size());
+            for (String n : names) {
+                BigInteger o = ref.parseLeaf(n);
+                if (o != null && (after == null || o.compareTo(after) > 0)) {
+                    offsets.add(o);
+                }
+            }
+            return offsets.isEmpty() || visitor.visit(dir, offsets);
+        }
+        int startComponent = onStartPath ? ZkPaths.component(after, level) : -1;
+        for (String n : names) {
+            int v = ZkPaths.parseHex3(n);
+            if (v < 0 || (onStartPath && v < startComponent)) {
+                continue;
+            }
+            if (!walkLevel(ref, dir + "/" + n, level - 1, after, onStartPath && v == startComponent, visitor)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<Lease> readLeases(String what, PoolRef ref, String dir, List<BigInteger> offsets) throws Exception {
+        List<String> paths = new ArrayList<>(offsets.size());
+        for (BigInteger o : offsets) {
+            paths.add(dir + "/" + ref.leafName(o));
+        }
+        List<Lease> out = new ArrayList<>(paths.size());
+        for (byte[] data : zk.readMany(what, paths)) {
+            if (data != null) { // removed since it was listed
+                out.add(Codec.lease(data));
+            }
+        }
+        return out;
+    }
+}
