@@ -141,7 +141,7 @@ public final class MultiLinkTransport implements AutoCloseable {
             links = List.copyOf(next);
         }
         link.setHandler(new EntryHandler(entry));
-        LOG.info("transport link added: link={} kind={} state={} usage={} enabled={}", link.id(), link.kind().label(),
+        LOG.info("transport link added: link={} kind={} state={} usage={} enabled={}", link.id(), link.kindLabel(),
                 entry.state(), usage.label(), entry.enabled);
         // A new primary may also send a backup link idle: every link is looked at again.
         reevaluate();
@@ -287,7 +287,7 @@ public final class MultiLinkTransport implements AutoCloseable {
         List<LinkInfo> out = new ArrayList<>();
         for (LinkEntry e : links) {
             LinkStats s = e.stats();
-            out.add(new LinkInfo(s.id(), s.kind().label(), s.state().name().toLowerCase(Locale.ROOT), e.enabled,
+            out.add(new LinkInfo(s.id(), e.driver.kindLabel(), s.state().name().toLowerCase(Locale.ROOT), e.enabled,
                     e.metered(), address(e.driver::localAddress), address(e.driver::publicAddress), s.srtt(), s.rto(),
                     s.lossEstimate(), s.copies(), s.datagramsSent(), s.bytesSent(), s.datagramsReceived(),
                     s.bytesReceived(), s.duplicates()));

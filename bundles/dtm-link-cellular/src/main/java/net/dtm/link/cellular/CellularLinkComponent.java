@@ -2,23 +2,26 @@ package net.dtm.link.cellular;
 
 import java.util.Map;
 
-import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentFactory;
+import org.osgi.service.component.ComponentInstance;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import net.dtm.link.iface.InterfaceLinkPublisher;
 import net.dtm.link.iface.InterfaceLinkSettings;
+import net.dtm.link.iface.LinkServiceProperties;
 import net.dtm.spi.link.LinkKind;
 
 /**
  * One cellular link (LTE or 5G modem) per factory configuration {@code net.dtm.link.cellular}
- * (e.g. {@code etc/net.dtm.link.cellular-lte.cfg}), published as a LinkDriver service with
- * {@code dtm.link.id} and {@code dtm.link.kind}.
+ * (e.g. {@code etc/net.dtm.link.cellular-lte.cfg}): checks the configuration and has Declarative
+ * Services publish the link ({@link CellularLinkService}) with the configuration's properties plus
+ * {@code dtm.link.id} and {@code dtm.link.kind}, which DS cannot derive from a configuration itself.
  */
 @Component(configurationPid = CellularLinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = CellularLinkComponent.Config.class, factory = true)
@@ -49,11 +52,13 @@ public class CellularLinkComponent {
         long poll_ms() default 500;
     }
 
-    private final InterfaceLinkPublisher publisher;
+    private final ComponentInstance<CellularLinkService> link;
 
     @Activate
-    public CellularLinkComponent(BundleContext context, Config config) {
-        this.publisher = new InterfaceLinkPublisher(context, settings(config), Map.of());
+    public CellularLinkComponent(Config config, Map<String, Object> properties,
+            @Reference(name = "links", target = "(component.factory=" + CellularLinkService.FACTORY + ")")
+            ComponentFactory<CellularLinkService> links) {
+        this.link = links.newInstance(LinkServiceProperties.of(properties, settings(config)));
     }
 
     /** Turns the configuration into settings; fails clearly on a missing id or a kind that is not cellular. */
@@ -71,8 +76,9 @@ public class CellularLinkComponent {
         return new InterfaceLinkSettings(id, kind, iface, config.port(), config.mtu(), config.poll_ms(), false);
     }
 
+    /** Withdraws the service and closes the link. */
     @Deactivate
     void deactivate() {
-        publisher.close();
+        link.dispose();
     }
 }

@@ -36,8 +36,11 @@ import net.dtm.spi.link.LinkState;
  * the same seed and the same traffic makes the same decisions. {@link #setState(LinkState)} emulates
  * an outage, and an {@link OutageSchedule} repeats one on a timetable: while DOWN, everything is
  * dropped, and every change is reported to the handler at once.
+ * <p>
+ * Not final only so that the driver's Declarative Services component can be the link it publishes
+ * ({@link EmulatedLinkService}); the link's behaviour cannot be overridden.
  */
-public final class EmulatedLink implements LinkDriver, AutoCloseable {
+public class EmulatedLink implements LinkDriver, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedLink.class);
     private static final int MAX_RECEIVE = 65_535;
@@ -141,42 +144,42 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
     }
 
     /** The settings this link was created with. */
-    public EmulatedLinkSettings settings() {
+    public final EmulatedLinkSettings settings() {
         return settings;
     }
 
     /** The seed in use (the configured one, or the random one picked for seed 0). */
-    public long seed() {
+    public final long seed() {
         return seed;
     }
 
     @Override
-    public String id() {
+    public final String id() {
         return settings.id();
     }
 
     @Override
-    public LinkKind kind() {
+    public final LinkKind kind() {
         return settings.kind();
     }
 
     @Override
-    public LinkState state() {
+    public final LinkState state() {
         return state;
     }
 
     @Override
-    public Optional<InetSocketAddress> localAddress() {
+    public final Optional<InetSocketAddress> localAddress() {
         return closed ? Optional.empty() : Optional.of(localAddress);
     }
 
     @Override
-    public void setHandler(LinkHandler newHandler) {
+    public final void setHandler(LinkHandler newHandler) {
         this.handler = newHandler;
     }
 
     /** Emulates an outage (DOWN), an impairment (DEGRADED) or recovery (UP). Ignored once closed. */
-    public void setState(LinkState newState) {
+    public final void setState(LinkState newState) {
         Objects.requireNonNull(newState, "newState");
         synchronized (this) {
             if (closed || state == newState) {
@@ -189,13 +192,13 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
     }
 
     /** A snapshot of the counters. */
-    public LinkCounters counters() {
+    public final LinkCounters counters() {
         return new LinkCounters(datagramsSent.get(), bytesSent.get(), datagramsReceived.get(), bytesReceived.get(),
                 droppedOutbound.get(), droppedInbound.get());
     }
 
     @Override
-    public void send(InetSocketAddress destination, byte[] datagram) throws IOException {
+    public final void send(InetSocketAddress destination, byte[] datagram) throws IOException {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(datagram, "datagram");
         if (closed) {
@@ -220,7 +223,7 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
 
     /** Closes the socket; the link is DOWN afterwards. Idempotent. */
     @Override
-    public void close() {
+    public final void close() {
         synchronized (this) {
             if (closed) {
                 return;
@@ -361,7 +364,7 @@ public final class EmulatedLink implements LinkDriver, AutoCloseable {
     }
 
     @Override
-    public String toString() {
+    public final String toString() {
         return "EmulatedLink[" + settings.id() + " " + settings.kind().label() + " " + localAddress + "]";
     }
 }

@@ -1,15 +1,16 @@
 package net.dtm.link.emulated;
 
-import java.io.IOException;
-import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Locale;
+import java.util.Map;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.ComponentFactory;
+import org.osgi.service.component.ComponentInstance;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -19,9 +20,9 @@ import net.dtm.spi.link.LinkKind;
 
 /**
  * One emulated link per factory configuration {@code net.dtm.link.emulated} (e.g.
- * {@code etc/net.dtm.link.emulated-5g.cfg}). Publishes the link as a {@link LinkDriver} service with
- * {@code dtm.link.id} and {@code dtm.link.kind}; the registration is done by hand so the service
- * object is the plain {@link EmulatedLink} and its properties are exactly the SPI's.
+ * {@code etc/net.dtm.link.emulated-5g.cfg}): checks the configuration and has Declarative Services
+ * publish the link ({@link EmulatedLinkService}) with the configuration's properties plus
+ * {@code dtm.link.id} and {@code dtm.link.kind}, which DS cannot derive from a configuration itself.
  */
 @Component(configurationPid = EmulatedLinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = EmulatedLinkComponent.Config.class, factory = true)
@@ -76,23 +77,30 @@ public class EmulatedLinkComponent {
         String bind_host() default "127.0.0.1";
     }
 
-    private final EmulatedLink link;
-    private final ServiceRegistration<LinkDriver> registration;
+    private final ComponentInstance<EmulatedLinkService> link;
 
     @Activate
-    public EmulatedLinkComponent(BundleContext context, Config config) throws IOException {
-        this.link = new EmulatedLink(settings(config));
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(LinkDriver.PROP_LINK_ID, link.id());
-        props.put(LinkDriver.PROP_LINK_KIND, link.kind().label());
-        ServiceRegistration<LinkDriver> reg;
-        try {
-            reg = context.registerService(LinkDriver.class, link, props);
-        } catch (RuntimeException e) {
-            link.close();
-            throw e;
-        }
-        this.registration = reg;
+    public EmulatedLinkComponent(Config config, Map<String, Object> properties,
+            @Reference(name = "links", target = "(component.factory=" + EmulatedLinkService.FACTORY + ")")
+            ComponentFactory<EmulatedLinkService> links) {
+        this.link = links.newInstance(serviceProperties(properties, settings(config)));
+    }
+
+    /**
+     * The link service's properties: the configuration's own (the service reads its settings from
+     * them) without the framework's {@code service.*}, {@code component.*} and {@code felix.*}, plus
+     * the SPI's.
+     */
+    static Hashtable<String, Object> serviceProperties(Map<String, ?> configuration, EmulatedLinkSettings settings) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        configuration.forEach((key, value) -> {
+            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.startsWith("felix.")) {
+                props.put(key, value);
+            }
+        });
+        props.put(LinkDriver.PROP_LINK_ID, settings.id());
+        props.put(LinkDriver.PROP_LINK_KIND, settings.kind().label());
+        return props;
     }
 
     /** Turns the configuration into settings; fails clearly on a missing id or unknown kind. */
@@ -101,7 +109,7 @@ public class EmulatedLinkComponent {
         if (id.isEmpty()) {
             throw new IllegalArgumentException("configuration " + PID + " needs link.id");
         }
-        String model = config.loss_model() == null ? "" : config.loss_model().trim().toLowerCase(java.util.Locale.ROOT);
+        String model = config.loss_model() == null ? "" : config.loss_model().trim().toLowerCase(Locale.ROOT);
         GilbertElliott.Params bursts = switch (model) {
             case "", "independent" -> null;
             case "gilbert-elliott", "ge" -> new GilbertElliott.Params(config.ge_p_good_bad(), config.ge_p_bad_good(),
@@ -114,13 +122,9 @@ public class EmulatedLinkComponent {
                 new OutageSchedule(config.outage_period_ms(), config.outage_duration_ms()));
     }
 
+    /** Withdraws the service and closes the link. */
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the framework unregisters it when the bundle stops first
-        }
-        link.close();
+        link.dispose();
     }
 }

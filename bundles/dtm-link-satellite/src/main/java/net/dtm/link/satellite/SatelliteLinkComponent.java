@@ -1,26 +1,32 @@
 package net.dtm.link.satellite;
 
+import java.util.Hashtable;
 import java.util.Locale;
 import java.util.Map;
 
-import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentFactory;
+import org.osgi.service.component.ComponentInstance;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import net.dtm.link.iface.InterfaceLinkPublisher;
 import net.dtm.link.iface.InterfaceLinkSettings;
+import net.dtm.link.iface.LinkServiceProperties;
+import net.dtm.spi.link.LinkDriver;
 import net.dtm.spi.link.LinkKind;
 
 /**
  * One satellite link per factory configuration {@code net.dtm.link.satellite} (e.g.
- * {@code etc/net.dtm.link.satellite-geo.cfg}), published as a LinkDriver service with
+ * {@code etc/net.dtm.link.satellite-geo.cfg}): checks the configuration and has Declarative Services
+ * publish the link ({@link SatelliteLinkService}) with the configuration's properties plus
  * {@code dtm.link.id}, {@code dtm.link.kind=satellite} and {@code dtm.link.usage} ({@code backup} or
- * {@code always}). The driver only states the policy; the multi-link transport applies it (a
+ * {@code always}, from the configuration's {@code usage}), which DS cannot derive from a
+ * configuration itself. The driver only states the policy; the multi-link transport applies it (a
  * metered backup link is used only while the other links are down or degraded). Its long round trip
  * needs nothing here: the transport measures every link's RTT.
  */
@@ -30,8 +36,6 @@ public class SatelliteLinkComponent {
 
     /** Factory configuration PID. */
     public static final String PID = "net.dtm.link.satellite";
-    /** Service property: when the transport may use the link, {@code backup} or {@code always}. */
-    public static final String PROP_USAGE = "dtm.link.usage";
 
     /** Configuration of one satellite link. */
     @ObjectClassDefinition(name = "DTM satellite link", description = "A UDP socket on a satellite terminal's interface, following its state and address.")
@@ -55,14 +59,23 @@ public class SatelliteLinkComponent {
         boolean metered() default true;
 
         @AttributeDefinition(name = "Usage", description = "backup: only while the other links are down or degraded; always: like any link")
-        String usage() default "backup";
+        String usage() default LinkDriver.USAGE_BACKUP;
     }
 
-    private final InterfaceLinkPublisher publisher;
+    private final ComponentInstance<SatelliteLinkService> link;
 
     @Activate
-    public SatelliteLinkComponent(BundleContext context, Config config) {
-        this.publisher = new InterfaceLinkPublisher(context, settings(config), Map.of(PROP_USAGE, usage(config)));
+    public SatelliteLinkComponent(Config config, Map<String, Object> properties,
+            @Reference(name = "links", target = "(component.factory=" + SatelliteLinkService.FACTORY + ")")
+            ComponentFactory<SatelliteLinkService> links) {
+        this.link = links.newInstance(serviceProperties(properties, config));
+    }
+
+    /** The link service's properties: the configuration's (see {@link LinkServiceProperties}) and the usage. */
+    static Hashtable<String, Object> serviceProperties(Map<String, ?> configuration, Config config) {
+        Hashtable<String, Object> props = LinkServiceProperties.of(configuration, settings(config));
+        props.put(LinkDriver.PROP_USAGE, usage(config));
+        return props;
     }
 
     /** Turns the configuration into settings; fails clearly on a missing id or interface. */
@@ -79,15 +92,16 @@ public class SatelliteLinkComponent {
     /** The usage property: {@code backup} or {@code always}; anything else fails clearly. */
     static String usage(Config config) {
         String u = config.usage() == null ? "" : config.usage().trim().toLowerCase(Locale.ROOT);
-        if (!u.equals("backup") && !u.equals("always")) {
+        if (!u.equals(LinkDriver.USAGE_BACKUP) && !u.equals(LinkDriver.USAGE_ALWAYS)) {
             throw new IllegalArgumentException("configuration " + PID + " link.id=" + config.link_id()
                     + ": usage must be backup or always, got '" + config.usage() + "'");
         }
         return u;
     }
 
+    /** Withdraws the service and closes the link. */
     @Deactivate
     void deactivate() {
-        publisher.close();
+        link.dispose();
     }
 }

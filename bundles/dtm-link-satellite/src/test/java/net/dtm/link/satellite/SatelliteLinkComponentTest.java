@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import net.dtm.link.iface.InterfaceLink;
-import net.dtm.link.iface.InterfaceLinkPublisher;
 import net.dtm.link.iface.InterfaceLinkSettings;
 import net.dtm.link.iface.InterfaceStatus;
 import net.dtm.spi.link.LinkDriver;
@@ -75,12 +74,13 @@ class SatelliteLinkComponentTest {
 
     @Test
     void serviceCarriesKindAndUsage() {
-        InterfaceLinkSettings s = SatelliteLinkComponent.settings(config("geo", "sat0", true, "backup"));
-        Dictionary<String, Object> props = InterfaceLinkPublisher.properties(s,
-                Map.of(SatelliteLinkComponent.PROP_USAGE, "backup"));
+        SatelliteLinkComponent.Config config = config("geo", "sat0", true, "backup");
+        Dictionary<String, Object> props = SatelliteLinkComponent.serviceProperties(Map.of("usage", "backup"), config);
         assertEquals("geo", props.get(LinkDriver.PROP_LINK_ID));
         assertEquals("satellite", props.get(LinkDriver.PROP_LINK_KIND));
         assertEquals("backup", props.get("dtm.link.usage"));
+        assertEquals("always", SatelliteLinkComponent.serviceProperties(Map.of(), config("leo", "sat1", false, " Always "))
+                .get(LinkDriver.PROP_USAGE));
     }
 
     @Test

@@ -1,15 +1,16 @@
 package net.dtm.examples.link;
 
-import java.io.IOException;
-import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Locale;
+import java.util.Map;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.ComponentFactory;
+import org.osgi.service.component.ComponentInstance;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -18,11 +19,12 @@ import net.dtm.spi.link.LinkDriver;
 import net.dtm.spi.link.LinkKind;
 
 /**
- * Publishes one {@link UdpLink} as a {@link LinkDriver} service with {@code dtm.link.id} and
- * {@code dtm.link.kind}: one per factory configuration {@code net.dtm.link.example} (e.g.
+ * One example link per factory configuration {@code net.dtm.link.example} (e.g.
  * {@code etc/net.dtm.link.example-wan2.cfg}) and, while there is none, one with the defaults, so
- * that dropping the bundle into {@code deploy/} alone adds link {@code ex1}. Registered by hand so
- * the service object is the plain link and its properties are exactly the SPI's.
+ * that dropping the bundle into {@code deploy/} alone adds link {@code ex1}. Checks the
+ * configuration and has Declarative Services publish the link ({@link ExampleLinkService}) through a
+ * component factory: the service properties the SPI asks for ({@code dtm.link.id},
+ * {@code dtm.link.kind}) are computed here, which DS cannot do from a configuration itself.
  */
 @Component(configurationPid = ExampleLinkComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {})
 @Designate(ocd = ExampleLinkComponent.Config.class, factory = true)
@@ -37,7 +39,7 @@ public class ExampleLinkComponent {
         @AttributeDefinition(name = "Link id", description = "Unique on the device")
         String link_id() default "ex1";
 
-        @AttributeDefinition(name = "Kind", description = "5g, lte, satellite, ethernet, wifi or emulated")
+        @AttributeDefinition(name = "Kind", description = "5g, lte, satellite, ethernet, wifi, emulated or your own label (e.g. starlink)")
         String kind() default "ethernet";
 
         @AttributeDefinition(name = "Bind host", description = "Local address of the link's UDP socket")
@@ -50,41 +52,55 @@ public class ExampleLinkComponent {
         int mtu() default 1400;
     }
 
-    private final UdpLink link;
-    private final ServiceRegistration<LinkDriver> registration;
+    private final ComponentInstance<ExampleLinkService> link;
 
     @Activate
-    public ExampleLinkComponent(BundleContext context, Config config) throws IOException {
-        this.link = new UdpLink(settings(config));
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(LinkDriver.PROP_LINK_ID, link.id());
-        props.put(LinkDriver.PROP_LINK_KIND, link.kind().label());
-        try {
-            this.registration = context.registerService(LinkDriver.class, link, props);
-        } catch (RuntimeException e) {
-            link.close();
-            throw e;
-        }
+    public ExampleLinkComponent(Config config, Map<String, Object> properties,
+            @Reference(name = "links", target = "(component.factory=" + ExampleLinkService.FACTORY + ")")
+            ComponentFactory<ExampleLinkService> links) {
+        this.link = links.newInstance(serviceProperties(properties, settings(config)));
     }
 
-    /** Turns the configuration into settings; fails clearly on an empty id or an unknown kind. */
+    /** Turns the configuration into settings; fails clearly on an empty id or a kind that is no label. */
     static UdpLinkSettings settings(Config config) {
         String id = config.link_id() == null ? "" : config.link_id().trim();
         if (id.isEmpty()) {
             throw new IllegalArgumentException("configuration " + PID + " needs link.id");
         }
-        return new UdpLinkSettings(id, LinkKind.parse(config.kind()), config.bind_host().trim(), config.bind_port(),
+        return new UdpLinkSettings(id, kindLabel(config.kind()), config.bind_host().trim(), config.bind_port(),
                 config.mtu());
     }
 
-    /** Withdraws the service first (the transport stops using the link), then closes the socket. */
+    /** A kind the SPI names (by label or constant name, e.g. {@code FIVE_G}) as its label; any other text as given, lowercase. */
+    static String kindLabel(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        try {
+            return LinkKind.parse(t).label();
+        } catch (IllegalArgumentException carriersOwn) {
+            return t;
+        }
+    }
+
+    /**
+     * The link service's properties: the configuration's own (the service reads its settings from
+     * them) without the framework's {@code service.*}, {@code component.*} and {@code felix.*}, plus
+     * the SPI's.
+     */
+    static Hashtable<String, Object> serviceProperties(Map<String, ?> configuration, UdpLinkSettings settings) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        configuration.forEach((key, value) -> {
+            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.startsWith("felix.")) {
+                props.put(key, value);
+            }
+        });
+        props.put(LinkDriver.PROP_LINK_ID, settings.id());
+        props.put(LinkDriver.PROP_LINK_KIND, settings.kindLabel());
+        return props;
+    }
+
+    /** Withdraws the service first (the transport stops using the link), then the link closes. */
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the framework unregisters it when the bundle stops first
-        }
-        link.close();
+        link.dispose();
     }
 }

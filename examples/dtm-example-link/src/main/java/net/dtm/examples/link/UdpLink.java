@@ -25,9 +25,11 @@ import net.dtm.spi.link.LinkState;
  * bound until {@link #close()}. A driver for a real WAN adds what this one leaves out: following
  * the interface's address and state (see DTM's cellular driver), and reporting DEGRADED or DOWN.
  * <p>
- * Plain Java with no OSGi in it, so a unit test can create two of them and pass datagrams.
+ * Plain Java with no OSGi in it, so a unit test can create two of them and pass datagrams. Not final
+ * only so that the Declarative Services component can be the link it publishes
+ * ({@link ExampleLinkService}); the link's behaviour cannot be overridden.
  */
-public final class UdpLink implements LinkDriver, AutoCloseable {
+public class UdpLink implements LinkDriver, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpLink.class);
     private static final int MAX_RECEIVE = 65_535;
@@ -61,42 +63,48 @@ public final class UdpLink implements LinkDriver, AutoCloseable {
         this.receiver = new Thread(this::receiveLoop, "dtm-example-link-" + settings.id() + "-rx");
         this.receiver.setDaemon(true);
         this.receiver.start();
-        LOG.info("example link up: link={} kind={} local={} mtu={}", settings.id(), settings.kind().label(), local,
+        LOG.info("example link up: link={} kind={} local={} mtu={}", settings.id(), settings.kindLabel(), local,
                 settings.mtu());
     }
 
     @Override
-    public String id() {
+    public final String id() {
         return settings.id();
     }
 
     @Override
-    public LinkKind kind() {
+    public final LinkKind kind() {
         return settings.kind();
     }
 
+    /** The configured label: a kind {@link LinkKind} names, or the carrier's own (then the kind is OTHER). */
     @Override
-    public LinkState state() {
+    public final String kindLabel() {
+        return settings.kindLabel();
+    }
+
+    @Override
+    public final LinkState state() {
         return closed ? LinkState.DOWN : LinkState.UP;
     }
 
     @Override
-    public Optional<InetSocketAddress> localAddress() {
+    public final Optional<InetSocketAddress> localAddress() {
         return closed ? Optional.empty() : Optional.of(local);
     }
 
     @Override
-    public int mtu() {
+    public final int mtu() {
         return settings.mtu();
     }
 
     @Override
-    public void setHandler(LinkHandler newHandler) {
+    public final void setHandler(LinkHandler newHandler) {
         this.handler = newHandler;
     }
 
     @Override
-    public void send(InetSocketAddress destination, byte[] datagram) throws IOException {
+    public final void send(InetSocketAddress destination, byte[] datagram) throws IOException {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(datagram, "datagram");
         if (closed) {
@@ -111,12 +119,12 @@ public final class UdpLink implements LinkDriver, AutoCloseable {
     }
 
     /** Datagrams sent so far. */
-    public long datagramsSent() {
+    public final long datagramsSent() {
         return sent.get();
     }
 
     /** Datagrams handed to the handler so far. */
-    public long datagramsReceived() {
+    public final long datagramsReceived() {
         return received.get();
     }
 
@@ -154,7 +162,7 @@ public final class UdpLink implements LinkDriver, AutoCloseable {
 
     /** Closes the socket; the link is DOWN afterwards and the handler is told. Idempotent. */
     @Override
-    public void close() {
+    public final void close() {
         if (closed) {
             return;
         }
@@ -185,7 +193,7 @@ public final class UdpLink implements LinkDriver, AutoCloseable {
     }
 
     @Override
-    public String toString() {
-        return "UdpLink[" + settings.id() + " " + settings.kind().label() + " " + local + "]";
+    public final String toString() {
+        return "UdpLink[" + settings.id() + " " + settings.kindLabel() + " " + local + "]";
     }
 }

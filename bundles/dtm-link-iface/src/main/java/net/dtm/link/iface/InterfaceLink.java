@@ -37,8 +37,11 @@ import net.dtm.spi.link.LinkState;
  * Binding to the interface's source address is what Java offers; making the kernel route that
  * source out of that interface (policy routing, {@code ip rule from <addr> table ...}) is the
  * router's configuration.
+ * <p>
+ * Not final only so that a driver's Declarative Services component can be the link it publishes
+ * (a subclass adding its constructor and deactivation); the link's behaviour cannot be overridden.
  */
-public final class InterfaceLink implements LinkDriver, AutoCloseable {
+public class InterfaceLink implements LinkDriver, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InterfaceLink.class);
     private static final int MAX_RECEIVE = 65_535;
@@ -99,58 +102,58 @@ public final class InterfaceLink implements LinkDriver, AutoCloseable {
     }
 
     /** The settings this link was created with. */
-    public InterfaceLinkSettings settings() {
+    public final InterfaceLinkSettings settings() {
         return settings;
     }
 
     @Override
-    public String id() {
+    public final String id() {
         return settings.id();
     }
 
     @Override
-    public LinkKind kind() {
+    public final LinkKind kind() {
         return settings.kind();
     }
 
     @Override
-    public LinkState state() {
+    public final LinkState state() {
         return state;
     }
 
     @Override
-    public Optional<InetSocketAddress> localAddress() {
+    public final Optional<InetSocketAddress> localAddress() {
         Bound b = bound;
         return b == null ? Optional.empty() : Optional.of(b.local());
     }
 
     @Override
-    public int mtu() {
+    public final int mtu() {
         return settings.mtu();
     }
 
     @Override
-    public boolean metered() {
+    public final boolean metered() {
         return settings.metered();
     }
 
     @Override
-    public void setHandler(LinkHandler newHandler) {
+    public final void setHandler(LinkHandler newHandler) {
         this.handler = newHandler;
     }
 
     /** Datagrams sent so far. */
-    public long datagramsSent() {
+    public final long datagramsSent() {
         return datagramsSent.get();
     }
 
     /** Datagrams handed to the handler so far. */
-    public long datagramsReceived() {
+    public final long datagramsReceived() {
         return datagramsReceived.get();
     }
 
     @Override
-    public void send(InetSocketAddress destination, byte[] datagram) throws IOException {
+    public final void send(InetSocketAddress destination, byte[] datagram) throws IOException {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(datagram, "datagram");
         if (closed) {
@@ -182,7 +185,7 @@ public final class InterfaceLink implements LinkDriver, AutoCloseable {
      * Reads the interface now and applies what changed: rebind on a new address, DOWN when it has
      * none. Reports a change to the handler before returning. Also runs every {@code pollMs}.
      */
-    public void poll() {
+    public final void poll() {
         synchronized (lock) {
             if (closed) {
                 return;
@@ -332,7 +335,7 @@ public final class InterfaceLink implements LinkDriver, AutoCloseable {
 
     /** Stops polling and closes the socket; the link is DOWN afterwards. Idempotent. */
     @Override
-    public void close() {
+    public final void close() {
         synchronized (lock) {
             if (closed) {
                 return;
@@ -349,7 +352,7 @@ public final class InterfaceLink implements LinkDriver, AutoCloseable {
     }
 
     @Override
-    public String toString() {
+    public final String toString() {
         return "InterfaceLink[" + settings.id() + " " + settings.kind().label() + " " + settings.interfaceName() + " "
                 + localAddress().map(Object::toString).orElse("unbound") + "]";
     }
