@@ -33,11 +33,55 @@ public interface ClusterService {
 
     /**
      * Stops (or with {@code draining} false, resumes) a node taking new devices. The flag is
-     * durable: it survives the node's restart.
+     * durable: it survives the node's restart. The last active node is not drained: the same as
+     * {@link #setDraining(String, boolean, boolean) setDraining(id, draining, false)}.
      *
      * @return false if the node already was in that state
+     * @throws LastActiveNodeException  if {@code id} is the last active node and {@code draining} is true
      * @throws IllegalArgumentException if no node of that id is known
      * @throws DtmException             with {@code store-unavailable} if the flag cannot be stored now
      */
-    boolean setDraining(String id, boolean draining);
+    default boolean setDraining(String id, boolean draining) {
+        return setDraining(id, draining, false);
+    }
+
+    /**
+     * Stops (or with {@code draining} false, resumes) a node taking new devices. The flag is
+     * durable: it survives the node's restart. Draining the last active node is refused unless
+     * {@code force}, as no node would take new devices: a node in state {@link NodeState#ACTIVE}
+     * when no other node is {@code ACTIVE} or {@link NodeState#DEGRADED} (a degraded node takes new
+     * devices again once its store is back).
+     *
+     * @param force drain even the last active node (new devices are then refused everywhere)
+     * @return false if the node already was in that state
+     * @throws LastActiveNodeException  if {@code id} is the last active node, {@code draining} is true
+     *                                  and {@code force} false; nothing changed
+     * @throws IllegalArgumentException if no node of that id is known
+     * @throws DtmException             with {@code store-unavailable} if the flag cannot be stored now
+     * @since 1.5
+     */
+    boolean setDraining(String id, boolean draining, boolean force);
+
+    /**
+     * Draining this node would leave no active node to take new devices.
+     *
+     * @since 1.5
+     */
+    final class LastActiveNodeException extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String node;
+
+        /** @param node the last active node */
+        public LastActiveNodeException(String node) {
+            super(node + " is the last active node: no node would take new devices");
+            this.node = node;
+        }
+
+        /** The last active node. */
+        public String node() {
+            return node;
+        }
+    }
 }

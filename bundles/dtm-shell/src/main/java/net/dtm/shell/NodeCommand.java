@@ -30,12 +30,12 @@ abstract class NodeCommand extends PoolCommand {
     }
 
     /** Sets a node's draining flag; a refusal of the service becomes this command's one-line error. @return whether it changed */
-    boolean setDraining(ClusterService service, String node, boolean draining) throws CommandException {
+    boolean setDraining(ClusterService service, String node, boolean draining, boolean force) throws CommandException {
         if (service.node(node).isEmpty()) {
             throw refused("no node named '" + node + "'");
         }
         try {
-            return service.setDraining(node, draining);
+            return service.setDraining(node, draining, force);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());
         }

@@ -24,7 +24,7 @@ public class NodeUndrainCommand extends NodeCommand {
     @Override
     void run() throws Exception {
         ClusterService service = clusterService();
-        boolean changed = setDraining(service, node, false);
+        boolean changed = setDraining(service, node, false, false);
         out().println(changed ? "Node " + node + " takes new devices again" : "Node " + node + " was not draining");
     }
 }

@@ -48,12 +48,17 @@ class NodeCommandsTest extends PoolTestSupport {
             return m;
         }
 
+        /** As the node directory: the last active node is not drained unless forced. */
         @Override
-        public boolean setDraining(String id, boolean draining) {
+        public boolean setDraining(String id, boolean draining, boolean force) {
             if (storeDown) {
                 throw new DtmException(Reason.STORE_UNAVAILABLE, "cannot drain node " + id + ": store unavailable");
             }
             NodeInfo n = node(id).orElseThrow(() -> new IllegalArgumentException("no node " + id));
+            if (draining && !force && n.state() == NodeState.ACTIVE
+                    && nodes.stream().filter(o -> o.state() == NodeState.ACTIVE).count() <= 1) {
+                throw new LastActiveNodeException(id);
+            }
             NodeState target = draining ? NodeState.DRAINING : NodeState.ACTIVE;
             if ((n.state() == NodeState.DRAINING) == draining) {
                 return false;
@@ -148,7 +153,8 @@ class NodeCommandsTest extends PoolTestSupport {
         d.cluster = cluster;
         d.node = "n1";
         String m = refused(d, "Node not drained: n1 is the last active node");
-        assertContains(m, "--force");
+        assertEquals("Node not drained: n1 is the last active node: no node would take new devices; use --force to "
+                + "drain it anyway", m);
         assertEquals(List.of(), cluster.changes);
         d.force = true;
         d.execute();

@@ -135,8 +135,12 @@ public final class NodeDirectory implements ClusterService {
         return out;
     }
 
+    /**
+     * Sets the node's durable draining flag through the cluster. Draining the last active node is
+     * refused unless forced ({@link ClusterService.LastActiveNodeException}), whoever asks.
+     */
     @Override
-    public boolean setDraining(String id, boolean draining) {
+    public boolean setDraining(String id, boolean draining, boolean force) {
         Objects.requireNonNull(id, "id");
         if (cluster == null) {
             if (!id.equals(self())) {
@@ -145,12 +149,29 @@ public final class NodeDirectory implements ClusterService {
             throw new IllegalStateException("node " + self() + " runs without a cluster service: it cannot be drained");
         }
         try {
+            if (draining && !force) {
+                refuseLastActive(id);
+            }
             return cluster.setDraining(id, draining);
         } catch (StoreUnavailableException e) {
             throw new DtmException(Reason.STORE_UNAVAILABLE, "cannot " + (draining ? "drain" : "undrain") + " node " + id
                     + ": store unavailable (" + e.getMessage() + ")", e);
         } finally {
             view.invalidate();
+        }
+    }
+
+    /**
+     * @throws ClusterService.LastActiveNodeException if {@code id} is active and no other node is
+     *         active or degraded (a degraded node takes new devices again once its store is back)
+     */
+    private void refuseLastActive(String id) {
+        List<NodeInfo> all = nodes();
+        boolean active = all.stream().anyMatch(n -> n.id().equals(id) && n.state() == NodeState.ACTIVE);
+        boolean another = all.stream().anyMatch(n -> !n.id().equals(id)
+                && (n.state() == NodeState.ACTIVE || n.state() == NodeState.DEGRADED));
+        if (active && !another) {
+            throw new ClusterService.LastActiveNodeException(id);
         }
     }
 }

@@ -230,8 +230,8 @@ public class ServerComponent implements TunnelServerService, ClusterService {
     }
 
     @Override
-    public boolean setDraining(String id, boolean draining) {
-        return node.clusterService().setDraining(id, draining);
+    public boolean setDraining(String id, boolean draining, boolean force) {
+        return node.clusterService().setDraining(id, draining, force);
     }
 
     /** A lease listener appeared (whiteboard): it gets this node's lease events from now on. */

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.dtm.api.ClusterService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException;
 import net.dtm.api.DtmException.Reason;
@@ -371,6 +372,28 @@ class ClusterBehaviourTest {
         assertEquals(NodeState.DRAINING, dirx.local().state());
         assertTrue(handler.clusterView().draining(), "the handler sees it at once");
         assertFalse(dirx.setDraining("node-a", true));
+    }
+
+    @Test
+    void theLastActiveNodeIsNotDrainedUnlessForcedWhoeverAsks() {
+        cluster.put("node-b", "west", 47802, true, true)    // draining
+                .put("node-c", "east", 47803, false, false); // down
+        NodeDirectory dirx = new NodeDirectory(cluster, handler.clusterView(), handler.settings(), handler::leasesServed,
+                Clock.systemUTC());
+        ClusterService.LastActiveNodeException e = assertThrows(ClusterService.LastActiveNodeException.class,
+                () -> dirx.setDraining("node-a", true));
+        assertEquals("node-a", e.node());
+        assertEquals("node-a is the last active node: no node would take new devices", e.getMessage());
+        assertFalse(cluster.members.get("node-a").draining(), "nothing changed");
+        assertFalse(handler.clusterView().draining());
+
+        assertTrue(dirx.setDraining("node-b", false), "undraining is never refused");
+        assertTrue(dirx.setDraining("node-a", true), "node-b takes new devices");
+        assertFalse(dirx.setDraining("node-a", true), "already draining");
+        assertThrows(ClusterService.LastActiveNodeException.class, () -> dirx.setDraining("node-b", true, false));
+        assertTrue(dirx.setDraining("node-c", true), "a node that is down is no active node");
+        assertTrue(dirx.setDraining("node-b", true, true), "forced");
+        assertEquals(NodeState.DRAINING, dirx.node("node-b").orElseThrow().state());
     }
 
     @Test

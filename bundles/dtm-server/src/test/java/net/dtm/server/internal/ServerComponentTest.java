@@ -24,6 +24,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.dtm.api.ClusterService;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.TunnelType;
@@ -110,7 +111,9 @@ class ServerComponentTest {
             assertEquals("zookeeper", server.mode());
             assertEquals("zk-node-7", server.local().id());
             assertEquals(1, server.nodes().size());
-            assertTrue(server.setDraining("zk-node-7", true));
+            assertThrows(ClusterService.LastActiveNodeException.class, () -> server.setDraining("zk-node-7", true),
+                    "the only node is not drained unless forced");
+            assertTrue(server.setDraining("zk-node-7", true, true));
             assertTrue(server.node().clusterView().draining());
         } finally {
             server.deactivate();
