@@ -33,11 +33,6 @@ final class DeviceLocks {
         }
     }
 
-    /** Whether this thread holds the device's lock. */
-    boolean heldByCurrentThread(String pool, DeviceId device) {
-        return stripe(pool, device).isHeldByCurrentThread();
-    }
-
     private ReentrantLock stripe(String pool, DeviceId device) {
         int h = 31 * pool.hashCode() + device.hashCode();
         h ^= (h >>> 16);

@@ -22,27 +22,21 @@ import net.dtm.spi.store.PoolWatch;
 
 /**
  * The address pool manager over any {@link LeaseStore}: allocation, locking, confirmation,
- * renewal with lease caching, release, reservations, quarantine and reclamation. It composes parts
- * with one job each and turns store failures into {@code STORE_UNAVAILABLE} ({@link StoreOutage}):
- * {@link PoolCatalogue} (pools and the cached pool list), {@link PoolStates} (each pool's free
- * index), {@link PoolSelection}, {@link Allocator}, {@link LeaseLifecycle} (confirm, renew,
- * release, a device's quote checked on the binding it changes), {@link Reservations},
- * {@link DegradedMemory} (renewals while the store is away), {@link Housekeeping} (reclamation,
- * leader-gated sweeps) and {@link PoolAlarms} (exhaustion and utilisation logs).
+ * renewal with lease caching, release, reservations, quarantine and reclamation. Life cycle of a
+ * binding: {@code LOCKED} (offered) → {@code BOUND} (confirmed, renewed) → released or expired →
+ * quarantined → reclaimed for another device only when its pool has no free address left (until
+ * then it keeps the address for its device). Every change is a compare-and-set on the binding's
+ * sequence, so a late or duplicate message never frees an address that has since gone elsewhere.
  * <p>
- * <b>Life cycle.</b> {@code LOCKED} (offered, for the lock time) → {@code BOUND} (confirmed, for
- * the lease time, renewed) → released or expired → quarantined → reclaimable. A released or
- * expired binding keeps its address for its device (affinity) until the pool has no free address
- * left; then bindings whose quarantine has passed are deleted and their addresses given to new
- * devices. Every change is a compare-and-set on the binding's sequence, so a late or duplicate
- * message never frees an address that has since gone to someone else. Requests for one device
- * are serialised on a striped lock ({@link DeviceLocks}); no pool-wide lock is held around store I/O.
- * <p>
- * <b>Cluster.</b> With a {@link Cluster} the node id defaults to {@link Cluster#nodeId()},
- * {@link #sweepIfLeader()} sweeps only on the housekeeping leader, and in a shared cluster (type
- * other than {@code standalone}) each node starts handing out a pool's addresses from its own
- * point. Stores that implement {@link PoolWatch} invalidate this node's pool list and the changed
- * pool's free index when any node changes a pool; call {@link #close()} to stop listening.
+ * It turns store failures into {@code STORE_UNAVAILABLE} ({@link StoreOutage}) and composes the
+ * parts that do the work: {@link PoolCatalogue} (pools, cached pool list, {@link PoolWatch}),
+ * {@link PoolStates} (free indexes), {@link PoolSelection}, {@link Allocator},
+ * {@link LeaseLifecycle} (confirm, renew, release; a device's quote checked on the binding it
+ * changes), {@link Reservations}, {@link DegradedMemory} (renewals while the store is away),
+ * {@link Housekeeping} (reclamation, leader-gated sweeps), {@link PoolAlarms} and
+ * {@link DeviceLocks}. With a {@link Cluster}, the node id defaults to its {@link Cluster#nodeId()}
+ * and in a shared cluster each node hands out a pool's addresses from a point of its own. Call
+ * {@link #close()} to stop listening to a shared store's pool changes.
  */
 public class PoolManager implements AddressPoolAdminService {
 
@@ -111,11 +105,10 @@ public class PoolManager implements AddressPoolAdminService {
     }
 
     /**
-     * This manager's counters: {@code renewed.degraded} (renewals answered from memory while the
-     * store was unavailable), {@code allocate.address-taken} (free addresses found taken by another
-     * node or a reservation: each is one failed store transaction), {@code pool.changes} (pool
-     * change notifications from a shared store), {@code known.leases} (bound leases remembered for
-     * degraded renewals).
+     * Counters: {@code renewed.degraded} (renewals answered from memory, store unavailable),
+     * {@code allocate.address-taken} (free addresses found taken: each one failed store
+     * transaction), {@code pool.changes} (notifications from a shared store), {@code known.leases}
+     * (bound leases remembered for degraded renewals).
      */
     public Map<String, Long> counters() {
         Map<String, Long> out = new TreeMap<>();
@@ -287,11 +280,7 @@ public class PoolManager implements AddressPoolAdminService {
 
     // ------------------------------------------------------------------ housekeeping
 
-    /**
-     * Housekeeping, run periodically: reclaims in every pool of the store whose free index is
-     * nearly empty, so allocations rarely have to, and re-evaluates utilisation warnings.
-     * @return bindings reclaimed
-     */
+    /** Housekeeping: reclaims where free indexes run low, re-evaluates warnings. @return bindings reclaimed */
     public int sweep() {
         return outage.guarded("sweep pools", housekeeping::sweep);
     }

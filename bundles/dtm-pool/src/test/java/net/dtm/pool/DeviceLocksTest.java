@@ -1,0 +1,89 @@
+package net.dtm.pool;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import net.dtm.api.DeviceId;
+
+class DeviceLocksTest {
+
+    private final DeviceLocks locks = new DeviceLocks();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    /** Holds the device's lock on another thread until {@code leave} opens. */
+    private Future<?> hold(String device, CountDownLatch inside, CountDownLatch leave) {
+        return threads.submit(() -> locks.with("p", DeviceId.of(device), () -> {
+            inside.countDown();
+            try {
+                return leave.await(30, SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }));
+    }
+
+    @Test
+    void requestsOfOneDeviceWaitForEachOther() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        Future<?> holder = hold("d1", inside, leave);
+        assertTrue(inside.await(10, SECONDS));
+
+        AtomicBoolean entered = new AtomicBoolean();
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        Future<?> second = threads.submit(() -> {
+            waiter.set(Thread.currentThread());
+            return locks.with("p", DeviceId.of("d1"), () -> entered.getAndSet(true));
+        });
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> waiter.get() != null && waiter.get().getState() == Thread.State.WAITING);
+        assertFalse(entered.get(), "the second request waits while the first holds the device");
+        leave.countDown();
+        second.get(10, SECONDS);
+        holder.get(10, SECONDS);
+        assertTrue(entered.get());
+    }
+
+    @Test
+    void anotherDeviceDoesNotWait() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        hold("d1", inside, leave);
+        assertTrue(inside.await(10, SECONDS));
+        assertEquals("ran", threads.submit(() -> locks.with("p", DeviceId.of("d2"), () -> "ran")).get(10, SECONDS));
+        assertEquals("ran", threads.submit(() -> locks.with("q", DeviceId.of("d1"), () -> "ran")).get(10, SECONDS),
+                "the same device in another pool neither");
+        leave.countDown();
+    }
+
+    @Test
+    void theLockIsReentrantAndLetGoWhenTheActionFails() throws Exception {
+        DeviceId d = DeviceId.of("d1");
+        assertEquals("inner", locks.with("p", d, () -> locks.with("p", d, () -> "inner")));
+        assertThrows(IllegalStateException.class, () -> locks.with("p", d, () -> {
+            throw new IllegalStateException("boom");
+        }));
+        assertEquals("free", threads.submit(() -> locks.with("p", d, () -> "free")).get(10, SECONDS));
+    }
+}

@@ -1,0 +1,140 @@
+package net.dtm.pool;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseEvent;
+import net.dtm.api.LeaseState;
+import net.dtm.api.Pool;
+import net.dtm.store.derby.DerbyStore;
+
+/** Activates the DS component by hand, as SCR would, and reads the DS and metatype descriptions bnd wrote. */
+class PoolManagerComponentTest {
+
+    @TempDir
+    Path dir;
+
+    private DerbyStore derby;
+    private PoolManagerComponent component;
+
+    private static PoolManagerComponent.Config config() {
+        return new PoolManagerComponent.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return PoolManagerComponent.Config.class; }
+            @Override public int lock_seconds() { return 30; }
+            @Override public double renew_write_threshold() { return 0.5; }
+            @Override public int quarantine_seconds() { return 0; }
+            @Override public String utilisation_warn_percent() { return "80,90"; }
+            @Override public int sweep_seconds() { return 3600; }
+        };
+    }
+
+    @BeforeEach
+    void activate() {
+        derby = new DerbyStore(dir.resolve("db"));
+        component = new PoolManagerComponent(derby, new TestCluster("node-c", "standalone"), config(), Map.of());
+    }
+
+    @AfterEach
+    void deactivate() {
+        component.deactivate();
+        derby.close();
+    }
+
+    @Test
+    void theNodeIdIsTheClustersAndEveryCallReachesTheManager() {
+        assertEquals("node-c", component.manager().nodeId());
+        assertEquals(Duration.ZERO, component.manager().settings().quarantine());
+        component.createPool(Pool.of("p", "10.1.0.0/29", 3600));
+        DeviceId d = DeviceId.of("d1");
+        Lease offered = component.allocate("p", d);
+        assertEquals("node-c", offered.nodeId());
+        Lease bound = component.confirm("p", d, offered.address(), offered.sequence());
+        assertEquals(LeaseState.BOUND, bound.state());
+        assertEquals(bound, component.renew("p", d, bound.address(), bound.sequence()), "lease cache: nothing to write");
+        assertTrue(component.release("p", d, bound.address(), bound.sequence()));
+        assertEquals(LeaseState.RELEASED, component.lease("p", d).orElseThrow().state());
+        assertEquals(List.of("p"), component.pools().stream().map(Pool::name).toList());
+    }
+
+    @Test
+    void leaseListenersHearOfReclaimedBindings() {
+        List<LeaseEvent> heard = new CopyOnWriteArrayList<>();
+        component.addLeaseListener(heard::add);
+        component.createPool(Pool.of("p", "10.1.0.0/29", 3600));
+        component.allocate("p", DeviceId.of("d1"));
+        component.release("p", DeviceId.of("d1"));
+        assertEquals(1, component.manager().sweep(), "quarantine 0: reclaimed at once");
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
+        assertEquals(LeaseEvent.Type.RECLAIMED, heard.get(0).type());
+        assertEquals(DeviceId.of("d1"), heard.get(0).lease().device());
+    }
+
+    @Test
+    void aNodeIdLeftInTheOldConfigurationIsReportedAsNoLongerRead() {
+        assertTrue(PoolManagerComponent.oldNodeIdWarning(Map.of("lock.seconds", 30), "node-c").isEmpty());
+        String warning = PoolManagerComponent.oldNodeIdWarning(Map.of("node.id", "old-name"), "node-c").orElseThrow();
+        assertEquals("net.dtm.pool node.id = 'old-name' is no longer read: the node id is the cluster's, 'node-c' (set node.id "
+                + "in net.dtm.cluster.standalone for a standalone node, in net.dtm.store.zookeeper for a cluster node, and "
+                + "remove it from net.dtm.pool)", warning);
+    }
+
+    private static Element xml(String file) throws Exception {
+        Path path = Path.of("target/classes/OSGI-INF").resolve(file);
+        assertTrue(Files.exists(path), "bnd wrote " + path);
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(path.toFile()).getDocumentElement();
+    }
+
+    private static Element named(NodeList nodes, String attribute, String value) {
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element e = (Element) nodes.item(i);
+            if (e.getAttribute(attribute).equals(value)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void storeAndClusterAreMandatoryStaticReferencesAndStoreTargetSelectsTheStore() throws Exception {
+        Element component = xml("net.dtm.pool.PoolManagerComponent.xml");
+        NodeList references = component.getElementsByTagName("reference");
+        Element store = named(references, "name", "store");
+        Element cluster = named(references, "name", "cluster");
+        // DS reads "<reference name>.target" as the reference's target filter: store.target.
+        assertEquals("net.dtm.spi.store.LeaseStore", store.getAttribute("interface"));
+        assertEquals("net.dtm.spi.cluster.Cluster", cluster.getAttribute("interface"));
+        for (Element mandatoryStatic : List.of(store, cluster)) {
+            assertEquals("", mandatoryStatic.getAttribute("cardinality"), "default 1..1");
+            assertEquals("", mandatoryStatic.getAttribute("policy"), "default static");
+        }
+        assertEquals("greedy", cluster.getAttribute("policy-option"));
+        assertEquals(null, named(component.getElementsByTagName("property"), "name", "node.id"), "no node.id property");
+
+        Element metatype = xml("metatype/net.dtm.pool.PoolManagerComponent$Config.xml");
+        assertEquals(null, named(metatype.getElementsByTagName("AD"), "id", "node.id"), "node.id is not configurable");
+        Element ocd = (Element) metatype.getElementsByTagName("OCD").item(0);
+        assertTrue(ocd.getAttribute("description").contains("store.target"), ocd.getAttribute("description"));
+        assertFalse(ocd.getAttribute("description").isBlank());
+    }
+}
