@@ -14,8 +14,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import net.dtm.link.iface.InterfaceLinkSettings;
-import net.dtm.link.iface.LinkServiceProperties;
 import net.dtm.spi.link.LinkKind;
+import net.dtm.spi.link.LinkServiceProperties;
 
 /**
  * One cellular link (LTE or 5G modem) per factory configuration {@code net.dtm.link.cellular}
@@ -58,7 +58,8 @@ public class CellularLinkComponent {
     public CellularLinkComponent(Config config, Map<String, Object> properties,
             @Reference(name = "links", target = "(component.factory=" + CellularLinkService.FACTORY + ")")
             ComponentFactory<CellularLinkService> links) {
-        this.link = links.newInstance(LinkServiceProperties.of(properties, settings(config)));
+        InterfaceLinkSettings settings = settings(config);
+        this.link = links.newInstance(LinkServiceProperties.of(properties, settings.id(), settings.kind().label()));
     }
 
     /** Turns the configuration into settings; fails clearly on a missing id or a kind that is not cellular. */

@@ -1,6 +1,5 @@
 package net.dtm.link.emulated;
 
-import java.util.Hashtable;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,8 +14,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import net.dtm.spi.link.LinkDriver;
 import net.dtm.spi.link.LinkKind;
+import net.dtm.spi.link.LinkServiceProperties;
 
 /**
  * One emulated link per factory configuration {@code net.dtm.link.emulated} (e.g.
@@ -83,24 +82,8 @@ public class EmulatedLinkComponent {
     public EmulatedLinkComponent(Config config, Map<String, Object> properties,
             @Reference(name = "links", target = "(component.factory=" + EmulatedLinkService.FACTORY + ")")
             ComponentFactory<EmulatedLinkService> links) {
-        this.link = links.newInstance(serviceProperties(properties, settings(config)));
-    }
-
-    /**
-     * The link service's properties: the configuration's own (the service reads its settings from
-     * them) without the framework's {@code service.*}, {@code component.*} and {@code felix.*}, plus
-     * the SPI's.
-     */
-    static Hashtable<String, Object> serviceProperties(Map<String, ?> configuration, EmulatedLinkSettings settings) {
-        Hashtable<String, Object> props = new Hashtable<>();
-        configuration.forEach((key, value) -> {
-            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.startsWith("felix.")) {
-                props.put(key, value);
-            }
-        });
-        props.put(LinkDriver.PROP_LINK_ID, settings.id());
-        props.put(LinkDriver.PROP_LINK_KIND, settings.kind().label());
-        return props;
+        EmulatedLinkSettings settings = settings(config);
+        this.link = links.newInstance(LinkServiceProperties.of(properties, settings.id(), settings.kind().label()));
     }
 
     /** Turns the configuration into settings; fails clearly on a missing id or unknown kind. */

@@ -16,9 +16,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import net.dtm.link.iface.InterfaceLinkSettings;
-import net.dtm.link.iface.LinkServiceProperties;
 import net.dtm.spi.link.LinkDriver;
 import net.dtm.spi.link.LinkKind;
+import net.dtm.spi.link.LinkServiceProperties;
 
 /**
  * One satellite link per factory configuration {@code net.dtm.link.satellite} (e.g.
@@ -73,7 +73,8 @@ public class SatelliteLinkComponent {
 
     /** The link service's properties: the configuration's (see {@link LinkServiceProperties}) and the usage. */
     static Hashtable<String, Object> serviceProperties(Map<String, ?> configuration, Config config) {
-        Hashtable<String, Object> props = LinkServiceProperties.of(configuration, settings(config));
+        InterfaceLinkSettings settings = settings(config);
+        Hashtable<String, Object> props = LinkServiceProperties.of(configuration, settings.id(), settings.kind().label());
         props.put(LinkDriver.PROP_USAGE, usage(config));
         return props;
     }

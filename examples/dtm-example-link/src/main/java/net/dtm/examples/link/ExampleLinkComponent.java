@@ -1,6 +1,5 @@
 package net.dtm.examples.link;
 
-import java.util.Hashtable;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,8 +14,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import net.dtm.spi.link.LinkDriver;
 import net.dtm.spi.link.LinkKind;
+import net.dtm.spi.link.LinkServiceProperties;
 
 /**
  * One example link per factory configuration {@code net.dtm.link.example} (e.g.
@@ -58,7 +57,8 @@ public class ExampleLinkComponent {
     public ExampleLinkComponent(Config config, Map<String, Object> properties,
             @Reference(name = "links", target = "(component.factory=" + ExampleLinkService.FACTORY + ")")
             ComponentFactory<ExampleLinkService> links) {
-        this.link = links.newInstance(serviceProperties(properties, settings(config)));
+        UdpLinkSettings settings = settings(config);
+        this.link = links.newInstance(LinkServiceProperties.of(properties, settings.id(), settings.kindLabel()));
     }
 
     /** Turns the configuration into settings; fails clearly on an empty id or a kind that is no label. */
@@ -79,23 +79,6 @@ public class ExampleLinkComponent {
         } catch (IllegalArgumentException carriersOwn) {
             return t;
         }
-    }
-
-    /**
-     * The link service's properties: the configuration's own (the service reads its settings from
-     * them) without the framework's {@code service.*}, {@code component.*} and {@code felix.*}, plus
-     * the SPI's.
-     */
-    static Hashtable<String, Object> serviceProperties(Map<String, ?> configuration, UdpLinkSettings settings) {
-        Hashtable<String, Object> props = new Hashtable<>();
-        configuration.forEach((key, value) -> {
-            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.startsWith("felix.")) {
-                props.put(key, value);
-            }
-        });
-        props.put(LinkDriver.PROP_LINK_ID, settings.id());
-        props.put(LinkDriver.PROP_LINK_KIND, settings.kindLabel());
-        return props;
     }
 
     /** Withdraws the service first (the transport stops using the link), then the link closes. */
