@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException;
@@ -81,41 +82,36 @@ class QuotedChangesTest extends PoolManagerTestBase {
         return fresh;
     }
 
-    @Test
-    void aLateReleaseQuotingAReplacedBindingNeverReleasesTheDevicesNewOne() {
-        DeviceId d = dev("d1");
-        Lease old = bound(d);
-        AtomicReference<Lease> fresh = replaceOnOtherNode(d);
-
-        DtmException e = assertThrows(DtmException.class, () -> pm.release("p", d, old.address(), old.sequence()));
+    /** The change quoting the replaced binding is refused, and the device's new binding stays as it is. */
+    private void refusedLeavingTheNewBinding(Executable quotedChange, AtomicReference<Lease> fresh) {
+        DtmException e = assertThrows(DtmException.class, quotedChange);
         assertEquals(Reason.UNKNOWN_LEASE, e.reason());
         assertEquals(1, fresh.get().sequence());
         assertEquals(ip("10.20.0.6"), fresh.get().address());
-        assertEquals(fresh.get(), derby.findByDevice("p", d).orElseThrow(), "the new binding is untouched");
-        assertEquals(LeaseState.LOCKED, derby.findByDevice("p", d).orElseThrow().state());
+        assertEquals(fresh.get(), derby.findByDevice("p", fresh.get().device()).orElseThrow(), "the new binding is untouched");
+        assertEquals(LeaseState.LOCKED, fresh.get().state());
+    }
+
+    @Test
+    void aLateReleaseQuotingAReplacedBindingNeverReleasesTheDevicesNewOne() {
+        Lease old = bound(dev("d1"));
+        AtomicReference<Lease> fresh = replaceOnOtherNode(dev("d1"));
+        refusedLeavingTheNewBinding(() -> pm.release("p", dev("d1"), old.address(), old.sequence()), fresh);
     }
 
     @Test
     void aRenewalQuotingAReplacedBindingIsRefused() {
-        DeviceId d = dev("d1");
-        Lease old = bound(d);
-        AtomicReference<Lease> fresh = replaceOnOtherNode(d);
-
-        DtmException e = assertThrows(DtmException.class, () -> pm.renew("p", d, old.address(), old.sequence()));
-        assertEquals(Reason.UNKNOWN_LEASE, e.reason());
-        assertEquals(fresh.get(), derby.findByDevice("p", d).orElseThrow(), "the new binding is untouched");
+        Lease old = bound(dev("d1"));
+        AtomicReference<Lease> fresh = replaceOnOtherNode(dev("d1"));
+        refusedLeavingTheNewBinding(() -> pm.renew("p", dev("d1"), old.address(), old.sequence()), fresh);
     }
 
     @Test
     void aConfirmQuotingAReplacedOfferIsRefused() {
-        DeviceId d = dev("d1");
         pm.createPool(Pool.of("p", "10.20.0.0/29", 3600));
-        Lease offered = pm.allocate("p", d);
-        AtomicReference<Lease> fresh = replaceOnOtherNode(d);
-
-        DtmException e = assertThrows(DtmException.class, () -> pm.confirm("p", d, offered.address(), offered.sequence()));
-        assertEquals(Reason.UNKNOWN_LEASE, e.reason());
-        assertEquals(fresh.get(), derby.findByDevice("p", d).orElseThrow(), "the new binding is untouched");
+        Lease offered = pm.allocate("p", dev("d1"));
+        AtomicReference<Lease> fresh = replaceOnOtherNode(dev("d1"));
+        refusedLeavingTheNewBinding(() -> pm.confirm("p", dev("d1"), offered.address(), offered.sequence()), fresh);
     }
 
     @Test
