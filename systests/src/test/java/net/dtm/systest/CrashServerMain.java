@@ -14,30 +14,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
-import net.dtm.api.TunnelType;
 import net.dtm.pool.PoolManager;
-import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DeviceManager;
-import net.dtm.server.internal.RequestHandler;
-import net.dtm.server.internal.ServerSettings;
-import net.dtm.server.internal.UdpEndpoint;
+import net.dtm.server.node.ServerNode;
 import net.dtm.store.derby.DerbyStore;
 
 /**
  * One standalone DTM server node as a process, for the kill -9 test: a <em>durable</em> Derby store
  * in {@code <dir>/db} (the process refuses to run with {@code derby.system.durability=test}), the pool
- * manager, the device registry, the request handler and a MINA UDP endpoint on
- * {@code 127.0.0.1:<port>}, wired as the server component wires them.
+ * manager, the device registry and the {@link ServerNode} the distribution runs, on
+ * {@code 127.0.0.1:<port>}.
  * <p>
  * On its first start it creates pool {@value #POOL} ({@value #PREFIX}) and enrols {@code <devices>}
  * devices {@code crash-00001 ...}; every start writes {@code <dir>/keys.txt} (one
@@ -81,7 +75,7 @@ public final class CrashServerMain {
         int port = Integer.parseInt(args[2]);
 
         DerbyStore store = new DerbyStore(dir.resolve(DB));
-        UdpEndpoint udp = null;
+        ServerNode node = null;
         try {
             PoolManager pools = new PoolManager(store, NODE, Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
             if (pools.pool(POOL).isEmpty()) {
@@ -112,25 +106,22 @@ public final class CrashServerMain {
             writeKeys(dir.resolve(KEYS_FILE), creds);
             int leases = pools.leases(POOL).size();
 
-            AtomicReference<RequestHandler> ref = new AtomicReference<>();
-            Counters counters = new Counters();
-            InetSocketAddress bind = new InetSocketAddress("127.0.0.1", port);
-            // the server component's defaults: 8 workers, 4096 queued, 256 per source address
-            udp = new UdpEndpoint(bind, (d, from) -> ref.get() == null ? Optional.empty() : ref.get().handle(d, from),
-                    counters, 8, 4096, 256);
-            ServerSettings settings = new ServerSettings(NODE, udp.localAddress(), new InetSocketAddress("127.0.0.1", 4789),
-                    TunnelType.VXLAN, 1400, 10, POOL, List.of());
-            ref.set(new RequestHandler(settings, devices::key, pools, Clock.systemUTC(), counters,
-                    RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY));
+            // the server node as the distribution runs it, with 8 workers, 4096 queued, 256 per source address
+            node = ServerNode.start(ServerNode.Config.defaults().toBuilder()
+                    .nodeId(NODE)
+                    .bind(new InetSocketAddress("127.0.0.1", port))
+                    .defaultPool(POOL)
+                    .workers(8, 4096, 256)
+                    .build(), pools, devices, null);
             long bootMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-            System.out.println("READY port=" + udp.port() + " devices=" + creds.size() + " leases=" + leases
+            System.out.println("READY port=" + node.port() + " devices=" + creds.size() + " leases=" + leases
                     + " boot_ms=" + bootMs);
             System.out.flush();
             ServerMain.drain(System.in);
-            System.out.println("STOPPING counters=" + counters.snapshot());
+            System.out.println("STOPPING counters=" + node.counters());
         } finally {
-            if (udp != null) {
-                udp.close();
+            if (node != null) {
+                node.close();
             }
             store.close();
         }

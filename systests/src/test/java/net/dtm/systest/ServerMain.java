@@ -2,6 +2,7 @@ package net.dtm.systest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,25 +10,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
-import net.dtm.api.TunnelType;
 import net.dtm.pool.PoolManager;
-import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DeviceManager;
 import net.dtm.server.internal.RequestHandler;
-import net.dtm.server.internal.ServerSettings;
-import net.dtm.server.internal.UdpEndpoint;
+import net.dtm.server.node.ServerNode;
 import net.dtm.store.derby.DerbyStore;
 
 /**
  * One DTM server node as a process, for the namespace test: Derby store, pool manager, device
- * registry, request handler and a MINA UDP endpoint on {@code 0.0.0.0:<port>}. It enrolls the device,
+ * registry and the {@link ServerNode} the distribution runs, on {@code 0.0.0.0:<port>}. It enrolls the device,
  * writes its key as 64 hex digits to {@code <dir>/<device>.key}, prints {@code READY port=<port>}
  * and serves until its standard input closes (so it also ends when the test JVM dies).
  *
@@ -49,10 +44,10 @@ public final class ServerMain {
         Path dir = Path.of(args[0]);
         DeviceId device = DeviceId.of(args[1]);
         int port = Integer.parseInt(args[2]);
-        InetSocketAddress advertised = new InetSocketAddress(args[3], port);
+        String advertisedHost = args[3];
 
         DerbyStore store = new DerbyStore(dir.resolve("db"));
-        UdpEndpoint udp = null;
+        ServerNode node = null;
         try {
             PoolManager pools = new PoolManager(store, "ns-node", Clock.systemUTC(), net.dtm.pool.PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
             if (pools.pool(POOL).isEmpty()) {
@@ -62,20 +57,20 @@ public final class ServerMain {
             DeviceCredential cred = devices.device(device).orElseGet(() -> devices.enroll(device));
             writeKey(dir.resolve(device + ".key"), cred.keyHex());
 
-            AtomicReference<RequestHandler> ref = new AtomicReference<>();
-            Counters counters = new Counters();
-            udp = new UdpEndpoint(new InetSocketAddress("0.0.0.0", port),
-                    (d, from) -> ref.get() == null ? Optional.empty() : ref.get().handle(d, from), counters, 2, 1024, 256);
-            ServerSettings settings = new ServerSettings("ns-node", advertised, new InetSocketAddress(args[3], 4789),
-                    TunnelType.VXLAN, 1400, 10, POOL, List.of());
-            ref.set(new RequestHandler(settings, devices::key, pools, Clock.systemUTC(), counters,
-                    RequestHandler.DEFAULT_ANSWER_TTL, 1024));
-            System.out.println("READY port=" + udp.port());
+            node = ServerNode.start(ServerNode.Config.defaults().toBuilder()
+                    .nodeId("ns-node")
+                    .bind(new InetSocketAddress("0.0.0.0", port))
+                    .advertiseHost(InetAddress.getByName(advertisedHost))
+                    .defaultPool(POOL)
+                    .workers(2, 1024, 256)
+                    .answerCache(RequestHandler.DEFAULT_ANSWER_TTL, 1024)
+                    .build(), pools, devices, null);
+            System.out.println("READY port=" + node.port());
             System.out.flush();
             drain(System.in);
         } finally {
-            if (udp != null) {
-                udp.close();
+            if (node != null) {
+                node.close();
             }
             store.close();
         }

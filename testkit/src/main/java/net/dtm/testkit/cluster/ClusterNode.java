@@ -8,35 +8,27 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import net.dtm.api.TunnelType;
 import net.dtm.pool.PoolManager;
 import net.dtm.pool.PoolSettings;
-import net.dtm.server.internal.ClusterHeartbeat;
-import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DeviceManager;
-import net.dtm.server.internal.RequestHandler;
-import net.dtm.server.internal.ServerSettings;
-import net.dtm.server.internal.UdpEndpoint;
+import net.dtm.server.node.ServerNode;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.store.zookeeper.ZkNode;
 import net.dtm.store.zookeeper.ZkSettings;
 
 /**
- * One DTM server node of a cluster, composed in plain Java as the server component composes it in
- * Karaf: the ZooKeeper store and this node's {@link Cluster} ({@link ZkNode}), the pool manager and
- * device registry over them, the request handler and a MINA UDP endpoint on 127.0.0.1, a
- * {@link ClusterHeartbeat} (advertise, publish), and the housekeeping sweep every few seconds
+ * One DTM server node of a cluster in plain Java: the ZooKeeper store and this node's
+ * {@link Cluster} ({@link ZkNode}), the pool manager and device registry over them, the very
+ * {@link ServerNode} the Karaf distribution runs (UDP endpoint on 127.0.0.1, request handling, a
+ * heartbeat every 2 s that advertises and publishes), and the housekeeping sweep every few seconds
  * (done only by the leader).
  * <p>
  * As a process ({@link #main}, started by {@link NodeProcess}) it prints
@@ -60,17 +52,14 @@ public final class ClusterNode implements AutoCloseable {
 
     private final ZkNode zk;
     private final PoolManager pools;
-    private final Counters counters = new Counters();
-    private final UdpEndpoint endpoint;
-    private final RequestHandler handler;
-    private final ClusterHeartbeat heartbeat;
+    private final ServerNode node;
     private final ScheduledExecutorService housekeeping;
 
     private ClusterNode(Config config) throws IOException {
         ZkNode opened = ZkNode.open(config.zk());
         this.zk = opened;
-        UdpEndpoint udp = null;
         PoolManager pm = null;
+        ServerNode started = null;
         try {
             Cluster cluster = opened.cluster();
             pm = new PoolManager(opened.store(), null, Clock.systemUTC(), PoolSettings.DEFAULTS, cluster);
@@ -80,21 +69,15 @@ public final class ClusterNode implements AutoCloseable {
             } catch (RuntimeException e) {
                 System.err.println("device keys not preloaded (read on demand): " + e);
             }
-            AtomicReference<RequestHandler> ref = new AtomicReference<>();
-            udp = UdpEndpoint.async(config.bind(),
-                    (d, from) -> ref.get() == null ? CompletableFuture.completedFuture(Optional.empty())
-                            : ref.get().handleAsync(d, from),
-                    counters, config.workers(), 4096, 256);
-            InetSocketAddress local = udp.localAddress();
-            ServerSettings settings = new ServerSettings(cluster.nodeId(), local,
-                    new InetSocketAddress(local.getAddress(), 4789), TunnelType.VXLAN, 1400, 10, config.pool(), List.of());
-            RequestHandler h = new RequestHandler(settings, devices::key, pm, Clock.systemUTC(), counters,
-                    RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY, cluster);
-            ref.set(h);
-            this.handler = h;
-            this.endpoint = udp;
+            started = ServerNode.start(ServerNode.Config.defaults().toBuilder()
+                    .bind(config.bind())
+                    .advertiseHost(config.bind().getAddress())
+                    .defaultPool(config.pool())
+                    .workers(config.workers(), 4096, 256)
+                    .heartbeatPeriod(Duration.ofSeconds(2))
+                    .build(), pm, devices, cluster);
+            this.node = started;
             this.pools = pm;
-            this.heartbeat = ClusterHeartbeat.start(cluster, local, h::leasesServed, Duration.ofSeconds(2));
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "housekeeping");
                 t.setDaemon(true);
@@ -109,8 +92,8 @@ public final class ClusterNode implements AutoCloseable {
                 }
             }, config.sweepSeconds(), config.sweepSeconds(), TimeUnit.SECONDS);
         } catch (IOException | RuntimeException e) {
-            if (udp != null) {
-                udp.close();
+            if (started != null) {
+                started.close();
             }
             if (pm != null) {
                 pm.close();
@@ -126,16 +109,16 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return endpoint.localAddress();
+        return node.localAddress();
     }
 
     public Cluster cluster() {
         return zk.cluster();
     }
 
-    /** The handler's, endpoint's and pool manager's counters. */
+    /** The node's (request handling, endpoint) and the pool manager's counters. */
     public Map<String, Long> counters() {
-        Map<String, Long> out = new TreeMap<>(counters.snapshot());
+        Map<String, Long> out = new TreeMap<>(node.counters());
         pools.counters().forEach((k, v) -> out.put("pool." + k, v));
         return out;
     }
@@ -143,10 +126,8 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() {
         try {
-            heartbeat.close();
             housekeeping.shutdownNow();
-            endpoint.close();
-            handler.close();
+            node.close();
             pools.close();
         } finally {
             zk.close();

@@ -11,38 +11,29 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
-import net.dtm.api.TunnelType;
 import net.dtm.pool.PoolManager;
 import net.dtm.pool.PoolSettings;
-import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DeviceManager;
-import net.dtm.server.internal.RequestHandler;
-import net.dtm.server.internal.ServerComponent;
-import net.dtm.server.internal.ServerSettings;
-import net.dtm.server.internal.UdpEndpoint;
+import net.dtm.server.node.ServerNode;
 import net.dtm.store.derby.DerbyStore;
 
 /**
- * One standalone DTM server node wired as {@link ServerComponent} wires it in Karaf: durable
- * {@link DerbyStore}, {@link PoolManager}, {@link DeviceManager}, {@link RequestHandler} and a MINA
- * {@link UdpEndpoint}. Used in-process by tests and as its own process by the benchmarks' {@code NewLeaseBenchmark}.
+ * One standalone DTM server node, the very {@link ServerNode} the Karaf distribution runs, over a
+ * durable {@link DerbyStore}, a {@link PoolManager} and a {@link DeviceManager}. Used in-process by
+ * tests and as its own process by the benchmarks' {@code NewLeaseBenchmark}.
  * <p>
  * As a process ({@link #main}) it creates the pool, enrolls the benchmark devices (ids and keys from
  * {@link DeviceKeys}) before it answers anything, prints {@code READY port=<port> enrolled=<n>
@@ -52,6 +43,9 @@ import net.dtm.store.derby.DerbyStore;
  * standard input closes.
  */
 public final class LeaseNode implements AutoCloseable {
+
+    /** This node's id. */
+    static final String NODE = "bench-node";
 
     /**
      * @param dir           Derby database directory (created if missing)
@@ -89,33 +83,25 @@ public final class LeaseNode implements AutoCloseable {
     private final DerbyStore store;
     private final PoolManager pools;
     private final DeviceManager devices;
-    private final Counters counters = new Counters();
-    private final UdpEndpoint endpoint;
+    private final ServerNode node;
 
     private LeaseNode(Config config) throws IOException {
         this.config = config;
         this.store = new DerbyStore(config.dir());
-        UdpEndpoint udp = null;
         try {
-            this.pools = new PoolManager(store, "bench-node", Clock.systemUTC(), PoolSettings.DEFAULTS, null);
+            this.pools = new PoolManager(store, NODE, Clock.systemUTC(), PoolSettings.DEFAULTS, null);
             if (pools.pool(config.pool()).isEmpty()) {
                 pools.createPool(Pool.of(config.pool(), config.prefix(), config.leaseSeconds()));
             }
             this.devices = new DeviceManager(store);
-            AtomicReference<RequestHandler> ref = new AtomicReference<>();
-            udp = UdpEndpoint.async(config.bind(),
-                    (d, from) -> ref.get() == null ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
-                    counters, config.workerThreads(), config.queueCapacity(), config.sourceLimit());
-            InetSocketAddress local = udp.localAddress();
-            ServerSettings settings = new ServerSettings("bench-node", local,
-                    new InetSocketAddress(local.getAddress(), 4789), TunnelType.VXLAN, 1400, 10, config.pool(), List.of());
-            ref.set(new RequestHandler(settings, devices::key, pools, Clock.systemUTC(), counters,
-                    RequestHandler.DEFAULT_ANSWER_TTL, RequestHandler.DEFAULT_ANSWER_CAPACITY));
-            this.endpoint = udp;
+            this.node = ServerNode.start(ServerNode.Config.defaults().toBuilder()
+                    .nodeId(NODE)
+                    .bind(config.bind())
+                    .advertiseHost(config.bind().getAddress())
+                    .defaultPool(config.pool())
+                    .workers(config.workerThreads(), config.queueCapacity(), config.sourceLimit())
+                    .build(), pools, devices, null);
         } catch (IOException | RuntimeException e) {
-            if (udp != null) {
-                udp.close();
-            }
             store.close();
             throw e;
         }
@@ -128,7 +114,7 @@ public final class LeaseNode implements AutoCloseable {
 
     /** The bound UDP endpoint. */
     public InetSocketAddress address() {
-        return endpoint.localAddress();
+        return node.localAddress();
     }
 
     public PoolManager pools() {
@@ -144,11 +130,11 @@ public final class LeaseNode implements AutoCloseable {
     }
 
     /**
-     * The request handler's and endpoint's counters and, when the store commits in groups, its
+     * The node's counters (request handling and endpoint) and, when the store commits in groups, its
      * {@code store.batches}, {@code store.writes}, {@code store.runNanos} and {@code store.commitNanos}.
      */
     public Map<String, Long> counters() {
-        Map<String, Long> out = new TreeMap<>(counters.snapshot());
+        Map<String, Long> out = new TreeMap<>(node.counters());
         store.commitStats().ifPresent(c -> {
             out.put("store.batches", c.commits());
             out.put("store.writes", c.writes());
@@ -229,7 +215,7 @@ public final class LeaseNode implements AutoCloseable {
     @Override
     public void close() {
         try {
-            endpoint.close();
+            node.close();
         } finally {
             store.close();
         }
