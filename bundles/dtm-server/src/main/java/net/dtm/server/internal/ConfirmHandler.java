@@ -11,15 +11,9 @@ import net.dtm.protocol.Message;
 import net.dtm.protocol.MessageType;
 
 /** CONFIRM: binds the offered lease the device quotes; this node becomes its tunnel server. ACK. */
-final class ConfirmHandler implements MessageHandler {
+record ConfirmHandler(RequestContext c) implements MessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
-
-    private final RequestContext c;
-
-    ConfirmHandler(RequestContext context) {
-        this.c = context;
-    }
 
     @Override
     public Message answer(Envelope request) {

@@ -23,15 +23,9 @@ import net.dtm.protocol.Params;
  * otherwise a lease is allocated (in the asked pool, or the one serving the device) and offered in
  * PARAMS, and a version 2 device's data path is remembered.
  */
-final class EstablishHandler implements MessageHandler {
+record EstablishHandler(RequestContext c) implements MessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
-
-    private final RequestContext c;
-
-    EstablishHandler(RequestContext context) {
-        this.c = context;
-    }
 
     @Override
     public Message answer(Envelope request) {

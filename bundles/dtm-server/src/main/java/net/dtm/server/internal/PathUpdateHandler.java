@@ -21,15 +21,9 @@ import net.dtm.protocol.PathUpdate;
  * Only the device's tunnel server takes it; elsewhere it is refused {@code not-serving}
  * ({@code refused.path-not-served}). ACK.
  */
-final class PathUpdateHandler implements MessageHandler {
+record PathUpdateHandler(RequestContext c) implements MessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
-
-    private final RequestContext c;
-
-    PathUpdateHandler(RequestContext context) {
-        this.c = context;
-    }
 
     @Override
     public Message answer(Envelope request) {

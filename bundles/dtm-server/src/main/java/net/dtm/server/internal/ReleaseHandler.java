@@ -13,15 +13,9 @@ import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Release;
 
 /** RELEASE: gives back the lease the device quotes ({@code unknown-lease} if it holds none). ACK. */
-final class ReleaseHandler implements MessageHandler {
+record ReleaseHandler(RequestContext c) implements MessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
-
-    private final RequestContext c;
-
-    ReleaseHandler(RequestContext context) {
-        this.c = context;
-    }
 
     @Override
     public Message answer(Envelope request) {

@@ -14,15 +14,9 @@ import net.dtm.protocol.Renew;
  * unchanged: {@code renewals.while.degraded}) and answers PARAMS; a version 2 device's renewal
  * names its tunnel server, which this node's data path follows.
  */
-final class RenewHandler implements MessageHandler {
+record RenewHandler(RequestContext c) implements MessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
-
-    private final RequestContext c;
-
-    RenewHandler(RequestContext context) {
-        this.c = context;
-    }
 
     @Override
     public Message answer(Envelope request) {
