@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import net.dtm.api.DtmException;
 import net.dtm.api.config.AdapterInfo;
 import net.dtm.spi.config.AddressingBehaviour;
 import net.dtm.spi.config.Behaviour;
@@ -96,6 +97,17 @@ public final class AdapterRegistry {
             return strict;
         }
         return now.stream().filter(e -> serves(e, target, true)).min(PREFERENCE).map(Entry::adapter);
+    }
+
+    /**
+     * The adapter for {@code target}, which end {@code end} needs now.
+     *
+     * @throws DtmException BAD_REQUEST naming the end and the device when none serves it
+     */
+    VendorAdapter require(String end, DeviceTarget t) {
+        return select(t).orElseThrow(() -> new DtmException(DtmException.Reason.BAD_REQUEST,
+                "no adapter serves " + end + " (vendor " + t.vendor() + (t.model().isEmpty() ? "" : ", model " + t.model())
+                + (t.osVersion().isEmpty() ? "" : ", OS " + t.osVersion()) + ")"));
     }
 
     /** True if {@code adapter} is installed now. */

@@ -4,37 +4,28 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import net.dtm.api.DtmException;
 import net.dtm.api.config.AdapterInfo;
 import net.dtm.api.config.ConfigurationService;
 import net.dtm.api.config.EndView;
 import net.dtm.api.config.Preview;
 import net.dtm.api.config.Transaction;
-import net.dtm.spi.config.ConfigException;
-import net.dtm.spi.config.ConfigSession;
 import net.dtm.spi.config.DeviceTarget;
 import net.dtm.spi.config.TunnelIntent;
 import net.dtm.spi.config.VendorAdapter;
@@ -45,6 +36,10 @@ import net.dtm.spi.config.VendorAdapter;
  * change through a {@link ConfigTransaction}, one at a time per end, and answers operators through
  * {@link ConfigurationService}. Intents that arrive while an end is busy are coalesced: only the
  * newest is applied next. Call {@link #reconcileAtStart} once at start, before feeding intents.
+ *
+ * <p>This class holds the ends and coalesces their automatic changes; transactions are started by
+ * {@link TransactionRunner}, the start is {@link StartReconciliation}, operators' reads are
+ * {@link EndViews} and their changes {@link OperatorActions}.
  */
 public final class ConfigurationManager implements ConfigurationService, AutoCloseable {
 
@@ -53,36 +48,12 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
     private final ConfigContext ctx;
     private final AdapterRegistry registry = new AdapterRegistry();
     private final EndLanes lanes;
-    private final Reconciler reconciler;
     private final ConcurrentMap<String, EndState> ends = new ConcurrentHashMap<>();
-    private final Set<ConfigTransaction> active = ConcurrentHashMap.newKeySet();
+    private final TransactionRunner runner;
+    private final StartReconciliation start;
+    private final EndViews views;
+    private final OperatorActions operator;
     private final List<ExecutorService> owned;
-    private final Object reconcileLock = new Object();
-    private final List<JournalRecord> waitingRecords = new ArrayList<>();
-    private final Set<DeviceTarget> waitingTargets = new LinkedHashSet<>();
-    private final Set<String> keptByJournal = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
-
-    /** One end: guarded by its own monitor. */
-    private static final class EndState {
-        final String name;
-        TunnelIntent.Role role;
-        String device;
-        DeviceTarget target;
-        Optional<TunnelIntent> intent = Optional.empty();
-        String trigger = "";
-        boolean removing;
-        boolean automaticQueued;
-        final List<CompletableFuture<Transaction>> waiting = new ArrayList<>();
-        ConfigTransaction current;
-        Optional<TunnelIntent> running = Optional.empty();
-        boolean runningKnown;
-        String lastState = "out-of-sync";
-
-        EndState(String name) {
-            this.name = name;
-        }
-    }
 
     /**
      * A manager over the state in {@code settings.stateDirectory()} (journal and history, created
@@ -102,7 +73,10 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
                 new Journal(settings.journalDirectory()), new HistoryStore(settings.historyDirectory(),
                 settings.historySize()), new ConfigCounters());
         this.lanes = new EndLanes(executor);
-        this.reconciler = new Reconciler(ctx);
+        this.runner = new TransactionRunner(ctx, registry);
+        this.start = new StartReconciliation(ctx, registry, lanes, runner, ends::containsKey);
+        this.views = new EndViews(ctx, registry, ends);
+        this.operator = new OperatorActions(ctx, registry, ends, lanes, runner);
         this.owned = owned;
     }
 
@@ -138,7 +112,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
         registry.add(adapter, properties);
         LOG.info("vendor adapter {} installed from {}", adapter.vendor(),
                 properties.get(AdapterRegistry.PROP_BUNDLE) instanceof String b ? b : adapter.getClass().getName());
-        runWaitingReconcile();
+        start.runWaiting();
         for (EndState e : ends.values()) {
             boolean retry;
             synchronized (e) {
@@ -162,7 +136,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
             return;
         }
         LOG.info("vendor adapter {} withdrawn", adapter.vendor());
-        for (ConfigTransaction tx : active) {
+        for (ConfigTransaction tx : runner.active()) {
             if (tx.adapter() != adapter) {
                 continue;
             }
@@ -201,113 +175,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
      * be done now is done.
      */
     public CompletableFuture<Void> reconcileAtStart(Collection<DeviceTarget> targets) {
-        List<JournalRecord> records = ctx.journal().records();
-        synchronized (reconcileLock) {
-            waitingRecords.addAll(records);
-            records.forEach(r -> waitingTargets.add(r.target()));
-            waitingTargets.addAll(targets);
-        }
-        if (!records.isEmpty()) {
-            LOG.warn("{} interrupted configuration transactions found in the journal: undoing them", records.size());
-        }
-        return runWaitingReconcile();
-    }
-
-    private CompletableFuture<Void> runWaitingReconcile() {
-        List<CompletableFuture<?>> restores = new ArrayList<>();
-        List<DeviceTarget> ready = new ArrayList<>();
-        synchronized (reconcileLock) {
-            for (var it = waitingRecords.iterator(); it.hasNext();) {
-                JournalRecord r = it.next();
-                if (registry.select(r.target()).isPresent()) {
-                    it.remove();
-                    restores.add(restoreLater(r));
-                } else {
-                    LOG.warn("{} (device {}): interrupted transaction waits for an adapter for vendor {}", r.end(),
-                            r.device(), r.target().vendor());
-                }
-            }
-            for (var it = waitingTargets.iterator(); it.hasNext();) {
-                DeviceTarget t = it.next();
-                boolean recordsWait = waitingRecords.stream().anyMatch(r -> r.target().equals(t));
-                if (!recordsWait && registry.select(t).isPresent()) {
-                    it.remove();
-                    ready.add(t);
-                }
-            }
-        }
-        CompletableFuture<Void> restored = CompletableFuture.allOf(restores.toArray(CompletableFuture[]::new));
-        List<CompletableFuture<?>> all = new ArrayList<>(restores);
-        for (DeviceTarget t : ready) {
-            all.add(restored.handle((v, e) -> null).thenComposeAsync(v -> removeStrays(t), ctx.executor()));
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-    }
-
-    private CompletableFuture<Transaction> restoreLater(JournalRecord record) {
-        CompletableFuture<Transaction> done = new CompletableFuture<>();
-        lanes.submit(lane(record.end(), record.target()), () -> {
-            if (!ctx.journal().read(record.end()).equals(Optional.of(record))) {
-                done.complete(null); // a newer transaction has already replaced the record
-                return done;
-            }
-            Optional<VendorAdapter> adapter = registry.select(record.target());
-            if (adapter.isEmpty()) {
-                synchronized (reconcileLock) {
-                    waitingRecords.add(record);
-                    waitingTargets.add(record.target());
-                }
-                done.complete(null);
-                return done;
-            }
-            if (record.snapshot().isPresent()) {
-                keptByJournal.add(record.end());
-            }
-            done.complete(reconciler.restore(record, adapter.get()));
-            return done;
-        });
-        return done;
-    }
-
-    private CompletableFuture<Void> removeStrays(DeviceTarget target) {
-        Optional<VendorAdapter> adapter = registry.select(target);
-        if (adapter.isEmpty()) {
-            synchronized (reconcileLock) {
-                waitingTargets.add(target);
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-        List<String> present;
-        try {
-            present = reconciler.list(target, adapter.get());
-        } catch (ConfigException | RuntimeException e) {
-            LOG.error("stray tunnel interfaces on {} not checked, the device cannot be listed: {}", where(target),
-                    e.getMessage());
-            return CompletableFuture.completedFuture(null);
-        }
-        List<CompletableFuture<?>> removals = new ArrayList<>();
-        for (String name : present) {
-            if (!IntentValidator.validName(name) || accounted(name)) {
-                continue;
-            }
-            CompletableFuture<Transaction> first = new CompletableFuture<>();
-            lanes.submit(lane(name, target), () -> {
-                if (accounted(name)) {
-                    first.complete(null);
-                    return first;
-                }
-                LOG.warn("{} on {}: no end accounts for this tunnel interface, removing it", name, where(target));
-                return run(null, new TransactionRequest(name, TunnelIntent.Role.DEVICE, where(target), target,
-                        Optional.empty(), Reconciler.TRIGGER + ": stray interface", false, false), first);
-            });
-            removals.add(first);
-        }
-        return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new));
-    }
-
-    private boolean accounted(String name) {
-        return ends.containsKey(name) || keptByJournal.contains(name)
-                || ctx.history().lastConfirmed(name).flatMap(HistoryEntry::intent).isPresent();
+        return start.start(targets);
     }
 
     // ---------------------------------------------------------------- intents
@@ -329,7 +197,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
                 throw new IllegalArgumentException("intent names interface " + i.name() + " but the end is " + end);
             }
         });
-        if (closed) {
+        if (runner.closed()) {
             return CompletableFuture.failedFuture(new IllegalStateException("configuration manager closed"));
         }
         EndState state = ends.compute(end, (k, old) -> {
@@ -377,7 +245,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
             e.automaticQueued = true;
         }
         if (queue) {
-            lanes.submit(lane(e), () -> runAutomatic(e));
+            lanes.submit(e.lane(), () -> runAutomatic(e));
         }
         return f;
     }
@@ -389,9 +257,9 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
             e.automaticQueued = false;
             waiters = new ArrayList<>(e.waiting);
             e.waiting.clear();
-            request = new TransactionRequest(e.name, e.role, e.device, e.target, e.intent, e.trigger, false, false);
+            request = e.automaticRequest();
         }
-        return run(e, request, new CompletableFuture<>()).whenComplete((t, err) -> {
+        return runner.run(e, request, new CompletableFuture<>()).whenComplete((t, err) -> {
             for (CompletableFuture<Transaction> w : waiters) {
                 if (err != null) {
                     w.completeExceptionally(err);
@@ -409,203 +277,31 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
         });
     }
 
-    /** Runs one transaction for end state {@code e} (null for an interface no end owns). */
-    private CompletableFuture<Transaction> run(EndState e, TransactionRequest request,
-                                               CompletableFuture<Transaction> first) {
-        if (closed) {
-            IllegalStateException stopped = new IllegalStateException("configuration manager closed");
-            first.completeExceptionally(stopped);
-            return CompletableFuture.failedFuture(stopped);
-        }
-        Optional<VendorAdapter> adapter;
-        if (e == null) {
-            adapter = registry.select(request.target());
-        } else {
-            // selected and marked under the end's lock: an adapter installed meanwhile either is seen here
-            // or sees "no-adapter" (addAdapter checks under the same lock after installing), never neither
-            synchronized (e) {
-                adapter = registry.select(request.target());
-                if (adapter.isEmpty()) {
-                    e.lastState = "no-adapter";
-                }
-            }
-        }
-        if (adapter.isEmpty()) {
-            Transaction t = noAdapter(request);
-            first.complete(t);
-            return CompletableFuture.completedFuture(t);
-        }
-        ConfigTransaction tx = new ConfigTransaction(request, adapter.get(), ctx);
-        if (e != null) {
-            synchronized (e) {
-                e.current = tx;
-            }
-        }
-        active.add(tx);
-        tx.firstOutcome().whenComplete((t, err) -> {
-            if (err != null) {
-                first.completeExceptionally(err);
-            } else {
-                first.complete(t);
-            }
-        });
-        CompletableFuture<Transaction> outcome = tx.start();
-        if (!registry.contains(adapter.get())) {
-            tx.abort("adapter " + adapter.get().vendor() + " withdrawn");
-        }
-        return outcome.whenComplete((t, err) -> {
-            active.remove(tx);
-            if (e != null) {
-                synchronized (e) {
-                    if (e.current == tx) {
-                        e.current = null;
-                    }
-                    e.runningKnown = tx.runningKnown();
-                    e.running = tx.running();
-                    e.lastState = t == null ? "out-of-sync" : switch (t.result()) {
-                        case REFUSED -> "refused";
-                        case FAILED -> "unreadable";
-                        default -> "synced";
-                    };
-                }
-            }
-        });
-    }
-
-    private Transaction noAdapter(TransactionRequest r) {
-        DeviceTarget t = r.target();
-        String detail = "no adapter serves vendor " + t.vendor() + (t.model().isEmpty() ? "" : " model " + t.model())
-                + (t.osVersion().isEmpty() ? "" : " OS " + t.osVersion()) + "; nothing was changed";
-        Transaction draft = new Transaction(r.end(), 0, ctx.clock().instant(), r.trigger(), r.intentLine(), List.of(),
-                List.of(), Transaction.Result.FAILED, detail, false);
-        ctx.counters().count(Transaction.Result.FAILED);
-        LOG.warn("{} (device {}): {} ({})", r.end(), r.device(), detail, r.trigger());
-        if (!r.operator()) {
-            return draft;
-        }
-        try {
-            return ctx.history().append(draft, r.wanted());
-        } catch (RuntimeException ex) {
-            LOG.error("{}: history entry not written: {}", r.end(), ex.getMessage());
-            return draft;
-        }
-    }
-
     // ---------------------------------------------------------------- ConfigurationService
 
     @Override
     public List<EndView> ends() {
-        return ends.values().stream().sorted(Comparator.comparing(e -> e.name)).map(this::view).toList();
-    }
-
-    private EndView view(EndState e) {
-        synchronized (e) {
-            return view(e, e.runningKnown, e.running);
-        }
-    }
-
-    /** The end as operators see it, {@code running} ignored unless {@code known}. Caller locks e. */
-    private EndView view(EndState e, boolean known, Optional<TunnelIntent> running) {
-        Optional<IntentDiff> diff = known ? Optional.of(IntentDiff.between(running, e.intent)) : Optional.empty();
-        return new EndView(e.name, role(e.role), e.device, registry.select(e.target).map(VendorAdapter::vendor),
-                e.intent.map(TunnelIntent::describe), known ? running.map(TunnelIntent::describe) : Optional.empty(),
-                diff.map(IntentDiff::lines).orElse(List.of()), state(e, diff), lastEntry(e.name));
-    }
-
-    private String state(EndState e, Optional<IntentDiff> diff) {
-        if (e.current != null) {
-            return e.current.pendingEntry().isPresent() ? "pending-confirm" : "applying";
-        }
-        if (registry.select(e.target).isEmpty()) {
-            return "no-adapter";
-        }
-        if (!e.lastState.equals("synced") && !e.lastState.equals("out-of-sync")) {
-            return e.lastState;
-        }
-        return diff.map(d -> d.isEmpty() ? "in-sync" : "out-of-sync").orElse("out-of-sync");
+        return views.ends();
     }
 
     @Override
     public Optional<EndView> show(String end) {
-        EndState e = ends.get(end);
-        if (e == null) {
-            return Optional.empty();
-        }
-        DeviceTarget target;
-        String device;
-        TunnelIntent.Role role;
-        synchronized (e) {
-            target = e.target;
-            device = e.device;
-            role = e.role;
-        }
-        Optional<VendorAdapter> adapter = registry.select(target);
-        if (adapter.isEmpty()) {
-            return Optional.of(view(e));
-        }
-        Optional<TunnelIntent> running = readNow(adapter.get(), target, end, device, role);
-        synchronized (e) {
-            if (e.current == null) {
-                e.running = running;
-                e.runningKnown = true;
-            }
-            return Optional.of(view(e, true, running));
-        }
+        return views.show(end);
     }
 
     @Override
     public Preview preview(String end) {
-        EndState e = known(end);
-        DeviceTarget target;
-        String device;
-        TunnelIntent.Role role;
-        Optional<TunnelIntent> wanted;
-        synchronized (e) {
-            target = e.target;
-            device = e.device;
-            role = e.role;
-            wanted = e.intent;
-        }
-        VendorAdapter adapter = adapterFor(end, target);
-        List<String> problems = new ArrayList<>(wanted.map(w -> ctx.validator().validate(w, adapter)).orElse(List.of()));
-        try (ConfigSession session = adapter.open(target)) {
-            if (problems.isEmpty() && wanted.isPresent()) {
-                problems.addAll(session.check(wanted.get()));
-            }
-            Optional<TunnelIntent> running = session.read(end, role);
-            IntentDiff diff = IntentDiff.between(running, wanted);
-            List<String> commands = problems.isEmpty() ? new Renderer(adapter).render(wanted, running, diff) : List.of();
-            return new Preview(end, diff.lines(), commands, problems);
-        } catch (ConfigException | RuntimeException ex) {
-            throw new DtmException(DtmException.Reason.BAD_REQUEST, "cannot read " + end + " on device " + device + ": "
-                    + ex.getMessage(), ex);
-        }
+        return views.preview(end);
     }
 
     @Override
     public Transaction apply(String end, String who, boolean holdForConfirm) {
-        EndState e = known(end);
-        TransactionRequest request;
-        synchronized (e) {
-            refuseWhilePending(e);
-            adapterFor(end, e.target);
-            request = new TransactionRequest(e.name, e.role, e.device, e.target, e.intent, who, true,
-                    holdForConfirm);
-        }
-        return runForOperator(e, request, "apply to " + end);
+        return operator.apply(end, who, holdForConfirm);
     }
 
     @Override
     public Transaction confirm(String end, String who) {
-        EndState e = known(end);
-        ConfigTransaction tx;
-        synchronized (e) {
-            tx = e.current;
-        }
-        if (tx == null || tx.pendingEntry().isEmpty()) {
-            throw new DtmException(DtmException.Reason.BAD_REQUEST, end + " has no change pending confirmation");
-        }
-        return await(tx.confirm(who), "confirmation of " + end);
+        return operator.confirm(end, who);
     }
 
     @Override
@@ -618,20 +314,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
 
     @Override
     public Transaction rollback(String end, int number, String who) {
-        EndState e = known(end);
-        HistoryEntry entry = ctx.history().entry(end, number).orElseThrow(() -> new DtmException(
-                DtmException.Reason.BAD_REQUEST, end + " has no history entry " + number + " (the newest is "
-                + ctx.history().lastNumber(end) + ", the oldest kept " + oldest(end) + ")"));
-        TransactionRequest request;
-        synchronized (e) {
-            refuseWhilePending(e);
-            adapterFor(end, e.target);
-            e.intent = entry.intent();
-            e.removing = false;
-            request = new TransactionRequest(e.name, e.role, e.device, e.target, entry.intent(),
-                    "rollback to " + number + " by " + who, true, false);
-        }
-        return runForOperator(e, request, "rollback of " + end + " to entry " + number);
+        return operator.rollback(end, number, who);
     }
 
     /** Outcome counters since start. */
@@ -650,10 +333,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
      */
     @Override
     public void close() {
-        closed = true;
-        for (ConfigTransaction tx : active) {
-            tx.shutdown();
-        }
+        runner.close();
         for (ExecutorService s : owned) {
             s.shutdownNow();
         }
@@ -669,72 +349,9 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
         }
     }
 
-    // ---------------------------------------------------------------- helpers
-
-    /**
-     * The lane a job of end {@code end} on {@code target} runs in. Ends on this machine each have
-     * their own (a gateway builds many core ends side by side). Ends on a remote device share the
-     * device's: the platforms' safety nets are device-wide (an IOS revert restores the whole running
-     * configuration, RouterOS undoes everything done while safe mode was held, rpcd keeps one
-     * pending rollback, VRP one trial), so two changes on one router must never overlap.
-     */
-    static String lane(String end, DeviceTarget target) {
-        return target == null || target.isLocal() ? end : "@" + target.host() + ":" + target.port();
-    }
-
-    private static String lane(EndState e) {
-        synchronized (e) {
-            return lane(e.name, e.target);
-        }
-    }
-
-    private Transaction runForOperator(EndState e, TransactionRequest request, String what) {
-        CompletableFuture<Transaction> first = new CompletableFuture<>();
-        lanes.submit(lane(e), () -> run(e, request, first));
-        return await(first, what);
-    }
-
-    private Transaction await(CompletableFuture<Transaction> f, String what) {
-        try {
-            return f.get(ctx.settings().operatorTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException ex) {
-            throw new DtmException(DtmException.Reason.BAD_REQUEST, what + " has no outcome after "
-                    + ctx.settings().operatorTimeout().toSeconds() + " s; it goes on, see the history");
-        } catch (ExecutionException ex) {
-            Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-            throw new DtmException(DtmException.Reason.BAD_REQUEST, what + " failed: " + cause.getMessage(), cause);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new DtmException(DtmException.Reason.BAD_REQUEST, what + " interrupted while waiting for its outcome");
-        }
-    }
-
-    private EndState known(String end) {
-        EndState e = end == null ? null : ends.get(end);
-        if (e == null) {
-            throw new DtmException(DtmException.Reason.BAD_REQUEST, "no tunnel end named '" + end + "'");
-        }
-        return e;
-    }
-
-    private void refuseWhilePending(EndState e) {
-        if (e.current != null) {
-            e.current.pendingEntry().ifPresent(p -> {
-                throw new DtmException(DtmException.Reason.BAD_REQUEST, e.name + " has a change pending confirmation"
-                        + " (entry " + p.number() + "): confirm it or let it roll back first");
-            });
-        }
-    }
-
     /** True if an installed adapter serves {@code target} now. */
     public boolean hasAdapterFor(DeviceTarget target) {
         return registry.select(target).isPresent();
-    }
-
-    private VendorAdapter adapterFor(String end, DeviceTarget t) {
-        return registry.select(t).orElseThrow(() -> new DtmException(DtmException.Reason.BAD_REQUEST,
-                "no adapter serves " + end + " (vendor " + t.vendor() + (t.model().isEmpty() ? "" : ", model " + t.model())
-                + (t.osVersion().isEmpty() ? "" : ", OS " + t.osVersion()) + ")"));
     }
 
     /**
@@ -744,61 +361,7 @@ public final class ConfigurationManager implements ConfigurationService, AutoClo
      * a transaction running, or the device could not be asked.
      */
     public Optional<Boolean> probe(String end, java.time.Duration timeout) {
-        EndState e = ends.get(end);
-        if (e == null || !ctx.settings().probeEnabled()) {
-            return Optional.empty();
-        }
-        DeviceTarget target;
-        TunnelIntent intent;
-        synchronized (e) {
-            if (e.current != null || e.intent.isEmpty()) {
-                return Optional.empty();
-            }
-            target = e.target;
-            intent = e.intent.get();
-        }
-        Optional<VendorAdapter> adapter = registry.select(target);
-        if (adapter.isEmpty()) {
-            return Optional.empty();
-        }
-        try (ConfigSession session = adapter.get().open(target)) {
-            return Optional.of(session.probe(intent, timeout));
-        } catch (ConfigException | RuntimeException ex) {
-            LOG.debug("{}: health probe not run: {}", end, ex.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private Optional<TunnelIntent> readNow(VendorAdapter adapter, DeviceTarget target, String end, String device,
-                                           TunnelIntent.Role role) {
-        try (ConfigSession session = adapter.open(target)) {
-            return session.read(end, role);
-        } catch (ConfigException | RuntimeException ex) {
-            throw new DtmException(DtmException.Reason.BAD_REQUEST, "cannot read " + end + " on device " + device + ": "
-                    + ex.getMessage(), ex);
-        }
-    }
-
-    private int lastEntry(String end) {
-        try {
-            return ctx.history().lastNumber(end);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: history unreadable: {}", end, e.getMessage());
-            return 0;
-        }
-    }
-
-    private int oldest(String end) {
-        List<HistoryEntry> all = ctx.history().entries(end);
-        return all.isEmpty() ? 0 : all.get(all.size() - 1).transaction().number();
-    }
-
-    private static String role(TunnelIntent.Role role) {
-        return role.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String where(DeviceTarget t) {
-        return t.isLocal() ? t.vendor() + "@local" : t.vendor() + "@" + t.host();
+        return views.probe(end, timeout);
     }
 
     private static ThreadFactory named(String prefix) {

@@ -24,6 +24,17 @@ class AdapterRegistryTest {
     private final AdapterRegistry registry = new AdapterRegistry();
 
     @Test
+    void requireNamesTheEndAndWhatTheDeviceIsWhenNoAdapterServesIt() {
+        FakeAdapter a = adapter();
+        registry.add(a, props("fake"));
+        assertSame(a, registry.require("dtm0", target("fake", "", "")));
+        net.dtm.api.DtmException e = assertThrows(net.dtm.api.DtmException.class,
+                () -> registry.require("dtm0", target("cisco-ios", "ISR4331", "17.3")));
+        assertEquals(net.dtm.api.DtmException.Reason.BAD_REQUEST, e.reason());
+        assertEquals("no adapter serves dtm0 (vendor cisco-ios, model ISR4331, OS 17.3)", e.getMessage());
+    }
+
+    @Test
     void vendorMustMatch() {
         FakeAdapter a = adapter();
         registry.add(a, props("fake"));
