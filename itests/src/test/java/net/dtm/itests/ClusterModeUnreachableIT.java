@@ -59,13 +59,14 @@ public class ClusterModeUnreachableIT extends DtmTestSupport {
 
     @Test
     public void bootsDegradedAndRefusesChangesClearly() throws Exception {
-        LeaseStore store = service(LeaseStore.class, "(dtm.store.type=zookeeper)", SERVICE_TIMEOUT);
+        LeaseStore store = service(LeaseStore.class, "(&(dtm.store.type=zookeeper)(dtm.store.clustered=true))", SERVICE_TIMEOUT);
         service(DeviceStore.class, "(dtm.store.type=zookeeper)", SERVICE_TIMEOUT);
         Cluster cluster = service(Cluster.class, "(dtm.cluster.type=zookeeper)", SERVICE_TIMEOUT);
         assertEquals(NODE_ID, cluster.nodeId());
         assertFalse("connected to an ensemble that does not exist", cluster.isConnected());
         assertFalse("leader without an ensemble", cluster.isLeader());
         assertEquals("no Derby store in zookeeper mode", 0, references(LeaseStore.class, "(dtm.store.type=derby)").size());
+        assertEquals("the store's own cluster only: no standalone one", 1, references(Cluster.class, null).size());
 
         ClusterService clusterService = service(ClusterService.class);
         assertEquals("zookeeper", clusterService.mode());
