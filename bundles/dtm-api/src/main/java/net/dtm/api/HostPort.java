@@ -74,7 +74,8 @@ public final class HostPort {
     }
 
     /**
-     * This host's name as a node id, the default of every component's {@code node.id}: the
+     * This host's name as a node id, the default node id of every cluster implementation
+     * ({@code net.dtm.spi.cluster.NodeIds#resolve}): the
      * {@code HOSTNAME} environment variable, else the local host's name, else {@code dtm-node};
      * characters other than letters, digits, '.', '_' and '-' become '-', at most 64 characters.
      */

@@ -1,16 +1,12 @@
 package net.dtm.store.derby;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -23,13 +19,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import net.dtm.api.DeviceCredential;
-import net.dtm.api.DeviceId;
-import net.dtm.api.Lease;
-import net.dtm.api.Pool;
-import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.DeviceStore;
-import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.StoreSelection;
 
@@ -37,20 +27,19 @@ import net.dtm.spi.store.StoreSelection;
  * Wires a {@link DerbyStore} into OSGi when the store selection picks it
  * ({@link StoreSelection}: PID {@code net.dtm.store}, {@code type} = {@value #TYPE}; Derby is the
  * default store, so also when the type is absent or blank): opens one database and registers, by
- * hand, this component as both {@link LeaseStore} and {@link DeviceStore} with
+ * hand, the store as both {@link LeaseStore} and {@link DeviceStore} with
  * {@code dtm.store.type=derby} and {@code dtm.store.clustered=false} (the standalone cluster serves
  * beside it). With any other type it logs one INFO line and does nothing. On deactivation the
  * services are unregistered and the database is shut down (writes already queued are committed
  * first). Concurrent writes share commits (group commit) unless the system property
  * {@value DerbyStore#GROUP_COMMIT_PROPERTY} is {@code false}.
  */
-// service = {}: the services are registered by hand, only when selected (bnd would otherwise
-// declare every interface the class implements)
+// service = {}: the services are registered by hand, only when selected
 @Component(service = {}, configurationPid = {DerbyStoreComponent.PID, StoreSelection.PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true)
 // No @Designate: bnd allows it only with a single configuration PID (the Config type still works).
-public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
+public final class DerbyStoreComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(DerbyStoreComponent.class);
 
@@ -114,7 +103,7 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
         this.store = new DerbyStore(path);
         try {
             registrations.add(registrar.register(new String[] {LeaseStore.class.getName(), DeviceStore.class.getName()},
-                    this, Map.of(LeaseStore.PROP_STORE_TYPE, TYPE, LeaseStore.PROP_STORE_CLUSTERED, false)));
+                    store, Map.of(LeaseStore.PROP_STORE_TYPE, TYPE, LeaseStore.PROP_STORE_CLUSTERED, false)));
         } catch (RuntimeException e) {
             unregister();
             store.close();
@@ -152,26 +141,4 @@ public final class DerbyStoreComponent implements LeaseStore, DeviceStore {
             store.close();
         }
     }
-
-    @Override public void createPool(Pool pool) { store.createPool(pool); }
-    @Override public void updatePool(Pool pool) { store.updatePool(pool); }
-    @Override public boolean deletePool(String name) { return store.deletePool(name); }
-    @Override public List<Pool> pools() { return store.pools(); }
-    @Override public Optional<Pool> pool(String name) { return store.pool(name); }
-    @Override public BindResult tryBind(Lease proposed) { return store.tryBind(proposed); }
-    @Override public Optional<Lease> update(Lease updated, long expectedSequence) { return store.update(updated, expectedSequence); }
-    @Override public boolean remove(String pool, DeviceId device, long expectedSequence) { return store.remove(pool, device, expectedSequence); }
-    @Override public Optional<Lease> findByDevice(String pool, DeviceId device) { return store.findByDevice(pool, device); }
-    @Override public Optional<Lease> findByAddress(String pool, InetAddress address) { return store.findByAddress(pool, address); }
-    @Override public List<Lease> leases(String pool) { return store.leases(pool); }
-    @Override public List<Lease> leases(String pool, InetAddress after, int limit) { return store.leases(pool, after, limit); }
-    @Override public List<Lease> reclaimable(String pool, Instant boundary, int limit) { return store.reclaimable(pool, boundary, limit); }
-    @Override public void forEachAddress(String pool, Consumer<InetAddress> sink) { store.forEachAddress(pool, sink); }
-    @Override public LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
-        return store.countLeases(pool, now, quarantineBoundary);
-    }
-    @Override public boolean add(DeviceCredential credential) { return store.add(credential); }
-    @Override public Optional<DeviceCredential> find(DeviceId id) { return store.find(id); }
-    @Override public List<DeviceCredential> list() { return store.list(); }
-    @Override public boolean remove(DeviceId id) { return store.remove(id); }
 }
