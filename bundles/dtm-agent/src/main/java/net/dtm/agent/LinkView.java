@@ -76,7 +76,7 @@ final class LinkView {
             Optional<InetSocketAddress> a = l.publicAddress().or(l::localAddress);
             if (a.isPresent()) {
                 String id = wireLinkId(l.id());
-                String kind = l.kind().label();
+                String kind = l.kindLabel();
                 out.add(new LinkAddress(id, kind.length() > MAX_LINK_KIND ? kind.substring(0, MAX_LINK_KIND) : kind, a.get()));
             }
         }
