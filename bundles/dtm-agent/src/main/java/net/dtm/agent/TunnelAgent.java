@@ -91,8 +91,8 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
      */
     public void addTunnelListener(TunnelListener listener) {
         Objects.requireNonNull(listener, "listener");
-        // Registered at once (a remove right after always wins); the replay of the tunnel in place
-        // goes through the agent's thread and only to a listener still registered then.
+        // Registered at once; the replay of the tunnel in place goes through the agent's thread and
+        // only to a listener still registered then (a remove before the replay runs wins).
         if (listeners.addTunnelListener(listener)) {
             scheduler.run(() -> {
                 TunnelEvent replay = state.replay();

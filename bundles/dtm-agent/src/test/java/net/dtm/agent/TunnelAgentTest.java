@@ -474,10 +474,26 @@ class TunnelAgentTest {
         TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
         agent.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        // two listeners' replays hold both scheduler threads, so the next add and remove both happen
+        // before the next replay runs (otherwise that replay may legitimately come first)
+        java.util.concurrent.CountDownLatch replaying = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            agent.addTunnelListener(e -> {
+                replaying.countDown();
+                try {
+                    release.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertTrue(replaying.await(5, java.util.concurrent.TimeUnit.SECONDS), "the two replays did not both start");
         List<net.dtm.api.TunnelEvent> removed = new CopyOnWriteArrayList<>();
         net.dtm.api.TunnelListener gone = removed::add;
         agent.addTunnelListener(gone);
         agent.removeTunnelListener(gone);
+        release.countDown();
         List<net.dtm.api.TunnelEvent> kept = new CopyOnWriteArrayList<>();
         agent.addTunnelListener(kept::add);
         await().atMost(Duration.ofSeconds(2)).until(() -> !kept.isEmpty()); // its replay ran after the other's
