@@ -1,31 +1,53 @@
 package net.dtm.server.internal;
 
+import java.util.List;
+import java.util.Optional;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
 import net.dtm.spi.store.DeviceStore;
 
 /**
- * Publishes the device registry: the component is the {@link DeviceManager} over the store
- * service. Separate from {@link ServerComponent} so that device commands keep working even when
- * the server's UDP port cannot be bound.
+ * Publishes the device registry: a {@link DeviceManager} over the store service, preloaded at
+ * activation. Separate from {@link ServerComponent} so that device commands keep working even when
+ * the server's UDP port cannot be bound. Configuration PID {@value #PID} (optional): {@code
+ * store.target} picks the {@link DeviceStore} by its service properties, e.g. {@code
+ * (dtm.store.type=derby)}; by default the one store that serves.
  */
-@Component(service = DeviceService.class)
-public class DeviceManagerComponent extends DeviceManager {
+@Component(service = DeviceService.class, configurationPid = DeviceManagerComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class DeviceManagerComponent implements DeviceService {
+
+    /** Configuration PID (only {@code store.target}). */
+    public static final String PID = "net.dtm.devices";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceManagerComponent.class);
+
+    private final DeviceManager devices;
 
     @Activate
     public DeviceManagerComponent(@Reference(name = "store") DeviceStore store) {
-        super(store);
+        this.devices = new DeviceManager(store);
         long started = System.nanoTime();
         try {
-            int n = preload();
+            int n = devices.preload();
             LOG.info("device registry active: {} devices loaded in {} ms", n, (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.warn("device registry could not load the devices at start, they load on first use: {}", e.getMessage());
         }
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceManagerComponent.class);
+    @Override public List<DeviceCredential> devices() { return devices.devices(); }
+    @Override public Optional<DeviceCredential> device(DeviceId id) { return devices.device(id); }
+    @Override public DeviceCredential enroll(DeviceId id) { return devices.enroll(id); }
+    @Override public DeviceCredential enroll(DeviceId id, byte[] key) { return devices.enroll(id, key); }
+    @Override public boolean remove(DeviceId id) { return devices.remove(id); }
 }

@@ -179,4 +179,13 @@ class ServerComponentTest {
         assertTrue(component.remove(DeviceId.of("smr-9")));
         assertTrue(store.devices.isEmpty());
     }
+
+    @Test
+    void deviceComponentTakesItsStoreTargetFromConfiguration() throws Exception {
+        java.nio.file.Path xml = java.nio.file.Path.of("target/classes/OSGI-INF/" + DeviceManagerComponent.class.getName() + ".xml");
+        String descriptor = java.nio.file.Files.readString(xml);
+        // DS reads the reference named "store" from store.target in the component's configuration
+        assertTrue(descriptor.contains("configuration-pid=\"" + DeviceManagerComponent.PID + "\""), descriptor);
+        assertTrue(descriptor.contains("name=\"store\""), descriptor);
+    }
 }
