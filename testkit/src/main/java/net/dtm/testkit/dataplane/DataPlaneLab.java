@@ -106,6 +106,11 @@ public final class DataPlaneLab implements AutoCloseable {
             return kind + " vni " + vni + " " + local + " -> " + remote + ":" + port;
         }
 
+        /** The far end and key, whichever local link carries it: what a change of parameters changes. */
+        public String remoteEndpoint() {
+            return kind + " vni " + vni + " -> " + remote + ":" + port;
+        }
+
         /** The first IPv4 address without its prefix, or "". */
         public String inner() {
             return addresses.isEmpty() ? "" : addresses.get(0).substring(0, addresses.get(0).indexOf('/'));
@@ -176,7 +181,7 @@ public final class DataPlaneLab implements AutoCloseable {
         /** Rolled back, restored, the tunnel as before and passing traffic. */
         public boolean ok() {
             return entry.isPresent() && "rolled-back".equals(entry.get().get("result"))
-                    && Boolean.TRUE.equals(entry.get().get("restored")) && after.outer().equals(before.outer())
+                    && Boolean.TRUE.equals(entry.get().get("restored")) && after.remoteEndpoint().equals(before.remoteEndpoint())
                     && pings.sent() > 0 && pings.lost() == 0;
         }
     }
@@ -499,10 +504,11 @@ public final class DataPlaneLab implements AutoCloseable {
         Optional<Map<String, Object>> entry = history().stream()
                 .filter(e -> ((Number) e.get("number")).intValue() > newest && "rolled-back".equals(e.get("result")))
                 .findFirst();
-        // the rollback restored dtm0; a change queued meanwhile (a path move) may be applying on top of it
+        // the rollback restored dtm0; a change queued meanwhile (a path move) may be applying on top of
+        // it, and the tunnel may have moved to another link while the bad change waited for its renewal
         Tunnel after = awaitOrLast(Duration.ofSeconds(settings.verifySeconds() + 10),
                 () -> routerTunnel().orElseThrow(() -> new LabException("no dtm0 after the rollback" + diagnostics())),
-                t -> t.outer().equals(before.outer()));
+                t -> t.remoteEndpoint().equals(before.remoteEndpoint()));
         awaitTraffic();
         return new Rollback(before, entry, after, pingBothWays(20));
     }
