@@ -50,7 +50,8 @@ public interface ClusterService {
      * durable: it survives the node's restart. Draining the last active node is refused unless
      * {@code force}, as no node would take new devices: a node in state {@link NodeState#ACTIVE}
      * when no other node is {@code ACTIVE} or {@link NodeState#DEGRADED} (a degraded node takes new
-     * devices again once its store is back).
+     * devices again once its store is back). The check reads the cluster's view at the time of the
+     * call: two drains asked at the same moment on two different nodes can both pass it.
      *
      * @param force drain even the last active node (new devices are then refused everywhere)
      * @return false if the node already was in that state

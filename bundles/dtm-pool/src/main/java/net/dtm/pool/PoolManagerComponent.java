@@ -39,6 +39,7 @@ import net.dtm.api.Pool;
 import net.dtm.api.PoolStats;
 import net.dtm.api.TunnelType;
 import net.dtm.spi.cluster.Cluster;
+import net.dtm.spi.cluster.NodeIds;
 import net.dtm.spi.store.LeaseStore;
 
 /**
@@ -68,9 +69,6 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.pool";
-
-    /** The configuration key older versions read as this node's id. */
-    static final String OLD_NODE_ID = "node.id";
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolManagerComponent.class);
 
@@ -113,7 +111,7 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
     public PoolManagerComponent(@Reference(name = "store") LeaseStore store,
                                 @Reference(name = "cluster", policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
                                 Config config, Map<String, Object> properties) {
-        oldNodeIdWarning(properties, cluster.nodeId()).ifPresent(LOG::warn);
+        NodeIds.movedKeyWarning(PID, properties, cluster.nodeId()).ifPresent(LOG::warn);
         manager = new PoolManager(store, cluster.nodeId(), Clock.systemUTC(), settings(config), cluster);
         long started = System.nanoTime();
         int pools;
@@ -122,6 +120,11 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
         } catch (DtmException e) {
             pools = -1; // store not reachable yet: pools load on first use
             LOG.warn("pool manager could not load pools at start, they load on first use: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // e.g. a pool the store cannot read: nothing of this manager may stay behind (its store listener)
+            manager.close();
+            events.shutdown();
+            throw e;
         }
         LOG.info("pool manager active: node={} cluster={} {} pools loaded in {} ms, {}", manager.nodeId(), cluster.type(),
                 pools, (System.nanoTime() - started) / 1_000_000, manager.settings());
@@ -133,19 +136,6 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
         int every = Math.max(1, config.sweep_seconds());
         housekeeping.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.SECONDS);
         manager.addReclaimListener(this::reclaimed);
-    }
-
-    /**
-     * The warning for a configuration that still sets {@code node.id}, which is no longer read;
-     * empty if it does not.
-     */
-    static Optional<String> oldNodeIdWarning(Map<String, ?> properties, String clusterNodeId) {
-        if (!properties.containsKey(OLD_NODE_ID)) {
-            return Optional.empty();
-        }
-        return Optional.of(PID + " " + OLD_NODE_ID + " = '" + properties.get(OLD_NODE_ID) + "' is no longer read: the node id "
-                + "is the cluster's, '" + clusterNodeId + "' (set node.id in net.dtm.cluster.standalone for a standalone "
-                + "node, in net.dtm.store.zookeeper for a cluster node, and remove it from " + PID + ")");
     }
 
     /** The manager this component runs (tests). */

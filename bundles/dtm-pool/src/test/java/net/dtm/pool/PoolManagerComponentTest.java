@@ -90,15 +90,6 @@ class PoolManagerComponentTest {
         assertEquals(DeviceId.of("d1"), heard.get(0).lease().device());
     }
 
-    @Test
-    void aNodeIdLeftInTheOldConfigurationIsReportedAsNoLongerRead() {
-        assertTrue(PoolManagerComponent.oldNodeIdWarning(Map.of("lock.seconds", 30), "node-c").isEmpty());
-        String warning = PoolManagerComponent.oldNodeIdWarning(Map.of("node.id", "old-name"), "node-c").orElseThrow();
-        assertEquals("net.dtm.pool node.id = 'old-name' is no longer read: the node id is the cluster's, 'node-c' (set node.id "
-                + "in net.dtm.cluster.standalone for a standalone node, in net.dtm.store.zookeeper for a cluster node, and "
-                + "remove it from net.dtm.pool)", warning);
-    }
-
     private static Element xml(String file) throws Exception {
         Path path = Path.of("target/classes/OSGI-INF").resolve(file);
         assertTrue(Files.exists(path), "bnd wrote " + path);
@@ -136,5 +127,28 @@ class PoolManagerComponentTest {
         Element ocd = (Element) metatype.getElementsByTagName("OCD").item(0);
         assertTrue(ocd.getAttribute("description").contains("store.target"), ocd.getAttribute("description"));
         assertFalse(ocd.getAttribute("description").isBlank());
+    }
+
+    @Test
+    void aFailedActivationLeavesNoListenerOnTheStore() {
+        java.util.List<Object> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Object store = java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {net.dtm.spi.store.LeaseStore.class, net.dtm.spi.store.PoolWatch.class}, (proxy, m, args) -> {
+                    switch (m.getName()) {
+                        case "addPoolListener" -> listeners.add(args[0]);
+                        case "removePoolListener" -> listeners.remove(args[0]);
+                        case "pools" -> throw new IllegalStateException("pool row 7 cannot be read");
+                        case "hashCode" -> { return System.identityHashCode(proxy); }
+                        case "equals" -> { return proxy == args[0]; }
+                        case "toString" -> { return "broken store"; }
+                        default -> throw new UnsupportedOperationException(m.getName());
+                    }
+                    return null;
+                });
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new PoolManagerComponent((net.dtm.spi.store.LeaseStore) store, new TestCluster("node-c", "standalone"),
+                        config(), Map.of()));
+        assertEquals("pool row 7 cannot be read", e.getMessage());
+        assertTrue(listeners.isEmpty(), "listeners left on the store: " + listeners);
     }
 }

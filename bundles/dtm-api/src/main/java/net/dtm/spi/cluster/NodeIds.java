@@ -1,5 +1,7 @@
 package net.dtm.spi.cluster;
 
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import net.dtm.api.HostPort;
@@ -10,6 +12,9 @@ import net.dtm.api.HostPort;
  * {@code ..} (a node id names files and znodes); blank means the host name.
  */
 public final class NodeIds {
+
+    /** The key the pool manager and the server node read as the node id before the cluster decided it. */
+    public static final String MOVED_KEY = "node.id";
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -45,5 +50,21 @@ public final class NodeIds {
     public static String resolve(Object configured, String what) {
         String id = configured == null ? "" : String.valueOf(configured).trim();
         return validate(id.isEmpty() ? HostPort.localNodeId() : id, what);
+    }
+
+    /**
+     * The one WARN for an operator whose configuration {@code pid} still sets {@value #MOVED_KEY},
+     * which that component no longer reads because the node id is the cluster's; empty if it does not.
+     *
+     * @param clusterNodeId the id the cluster decided, named in the warning
+     */
+    public static Optional<String> movedKeyWarning(String pid, Map<String, ?> properties, String clusterNodeId) {
+        Object old = properties == null ? null : properties.get(MOVED_KEY);
+        if (old == null || String.valueOf(old).isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(pid + " " + MOVED_KEY + " = '" + old + "' is no longer read: the node id "
+                + "is the cluster's, '" + clusterNodeId + "' (set node.id in net.dtm.cluster.standalone for a standalone "
+                + "node, in net.dtm.store.zookeeper for a cluster node, and remove it from " + pid + ")");
     }
 }

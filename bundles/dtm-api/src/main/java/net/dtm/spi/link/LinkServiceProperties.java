@@ -7,8 +7,10 @@ import java.util.Map;
  * The service properties of a link driver made from a configuration (as a driver's configured
  * component hands them to the component that publishes the link): the configuration's own keys,
  * so the publishing component reads the same settings, without the framework's {@code service.*},
- * {@code component.*} and {@code felix.*} keys, plus {@link LinkDriver#PROP_LINK_ID} and
- * {@link LinkDriver#PROP_LINK_KIND}. A driver adds {@link LinkDriver#PROP_USAGE} where it has one.
+ * {@code component.*} and {@code felix.*} keys and without any {@code dtm.link.*} key (a stray
+ * {@code dtm.link.usage} in a configuration must not make a link a backup link), plus
+ * {@link LinkDriver#PROP_LINK_ID} and {@link LinkDriver#PROP_LINK_KIND}. A driver adds
+ * {@link LinkDriver#PROP_USAGE} where it has one.
  *
  * @since 1.1
  */
@@ -33,7 +35,8 @@ public final class LinkServiceProperties {
         }
         Hashtable<String, Object> props = new Hashtable<>();
         configuration.forEach((key, value) -> {
-            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.startsWith("felix.")) {
+            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.startsWith("felix.")
+                    && !key.startsWith("dtm.link.")) {
                 props.put(key, value);
             }
         });

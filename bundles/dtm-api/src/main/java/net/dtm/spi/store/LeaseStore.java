@@ -46,6 +46,13 @@ public interface LeaseStore {
     String PROP_STORE_CLUSTERED = "dtm.store.clustered";
 
     /**
+     * Service property, optional: the folder (absolute path, a string) holding this node's own store
+     * data, for a store kept on the node's disk; the standalone cluster keeps its node-local state
+     * (the draining flag) beside it by default. Absent for a shared store.
+     */
+    String PROP_STORE_DATA_DIR = "dtm.store.data.dir";
+
+    /**
      * Creates a pool, keeping every field of it.
      *
      * @throws IllegalArgumentException if a pool of that name exists

@@ -32,4 +32,15 @@ class NodeIdsTest {
         assertFalse(NodeIds.isValid(null));
         assertFalse(NodeIds.isValid(""));
     }
+
+    @Test
+    void aNodeIdLeftInAConsumersConfigurationIsReportedAsNoLongerRead() {
+        assertTrue(NodeIds.movedKeyWarning("net.dtm.pool", java.util.Map.of("lock.seconds", 30), "node-c").isEmpty());
+        assertTrue(NodeIds.movedKeyWarning("net.dtm.pool", null, "node-c").isEmpty());
+        assertTrue(NodeIds.movedKeyWarning("net.dtm.pool", java.util.Map.of("node.id", " "), "node-c").isEmpty(), "blank: nothing set");
+        String warning = NodeIds.movedKeyWarning("net.dtm.pool", java.util.Map.of("node.id", "old-name"), "node-c").orElseThrow();
+        assertEquals("net.dtm.pool node.id = 'old-name' is no longer read: the node id is the cluster's, 'node-c' (set node.id "
+                + "in net.dtm.cluster.standalone for a standalone node, in net.dtm.store.zookeeper for a cluster node, and "
+                + "remove it from net.dtm.pool)", warning);
+    }
 }

@@ -27,6 +27,13 @@ class LinkServicePropertiesTest {
     }
 
     @Test
+    void aStrayUsageInTheConfigurationIsNotPublished() {
+        Hashtable<String, Object> p = LinkServiceProperties.of(Map.of("link.id", "lte", LinkDriver.PROP_USAGE,
+                LinkDriver.USAGE_BACKUP), "lte", "lte");
+        assertEquals(Map.of("link.id", "lte", LinkDriver.PROP_LINK_ID, "lte", LinkDriver.PROP_LINK_KIND, "lte"), p);
+    }
+
+    @Test
     void aBlankIdOrAnInvalidLabelIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> LinkServiceProperties.of(Map.of(), " ", "lte"));
         assertThrows(IllegalArgumentException.class, () -> LinkServiceProperties.of(Map.of(), "a", "Dial Up"));

@@ -66,6 +66,18 @@ class StandaloneClusterComponentTest {
     }
 
     @Test
+    void withoutAConfiguredFileTheFlagLivesBesideTheStoresData() {
+        // a Derby database at a custom path kept its flag beside it: an upgraded drained node stays drained
+        Path custom = dir.resolve("srv/dtm");
+        assertEquals(custom.resolve("node-draining").toAbsolutePath(),
+                StandaloneClusterComponent.drainingFile("", custom.toString(), dir.resolve("data").toString()));
+        assertEquals(dir.resolve("elsewhere").toAbsolutePath(), StandaloneClusterComponent.drainingFile(
+                dir.resolve("elsewhere").toString(), custom.toString(), null), "a configured file wins");
+        assertEquals(dir.resolve("data/dtm/node-draining").toAbsolutePath(),
+                StandaloneClusterComponent.drainingFile("", null, dir.resolve("data").toString()), "a store without a data folder");
+    }
+
+    @Test
     void aDrainedNodeStaysDrainedAcrossRestartsOfTheComponent() {
         String data = dir.toString();
         Cluster c = new StandaloneClusterComponent(config("node-a", ""), DERBY, data);

@@ -32,6 +32,7 @@ import net.dtm.api.TunnelServerService;
 import net.dtm.api.TunnelType;
 import net.dtm.server.node.ServerNode;
 import net.dtm.spi.cluster.Cluster;
+import net.dtm.spi.cluster.NodeIds;
 
 /**
  * Runs a {@link ServerNode} in Karaf from PID {@code net.dtm.server}: maps the configuration to
@@ -118,13 +119,16 @@ public class ServerComponent implements TunnelServerService, ClusterService {
                            @Reference(name = "cluster", policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
                            Config config, Map<String, Object> properties)
             throws IOException {
-        oldNodeIdWarning(properties, cluster.nodeId()).ifPresent(LOG::warn);
+        NodeIds.movedKeyWarning(PID, properties, cluster.nodeId()).ifPresent(LOG::warn);
         ServerNode.Config settings = settings(config);   // a bad setting fails here, before anything starts
         try {
             this.node = ServerNode.start(settings, pools, devices, cluster);
         } catch (BindException e) {
             LOG.error("dtm server node={} cannot listen on UDP port {} ({}): {}; is another server using it? "
                     + "Set bind.port in etc/{}.cfg", cluster.nodeId(), config.bind_port(), config.bind_host(), e.getMessage(), PID);
+            throw e;
+        } catch (IOException e) {
+            LOG.error("dtm server node={} not started: {}", cluster.nodeId(), e.getMessage());
             throw e;
         }
     }
@@ -146,22 +150,6 @@ public class ServerComponent implements TunnelServerService, ClusterService {
                 .bootstrap(Bootstrap.parsePools(config.bootstrap_pool()), Bootstrap.parseDevices(config.bootstrap_devices()),
                         keysDir(config))
                 .build();
-    }
-
-    /** The configuration key older versions read as this node's id. */
-    static final String OLD_NODE_ID = "node.id";
-
-    /**
-     * The one WARN for an operator whose {@code net.dtm.server} configuration still sets
-     * {@code node.id}, which is no longer read: the node id is the cluster's. Empty if it does not.
-     */
-    static Optional<String> oldNodeIdWarning(Map<String, ?> properties, String clusterNodeId) {
-        if (properties == null || !properties.containsKey(OLD_NODE_ID)) {
-            return Optional.empty();
-        }
-        return Optional.of(PID + " " + OLD_NODE_ID + " = '" + properties.get(OLD_NODE_ID) + "' is no longer read: the node id "
-                + "is the cluster's, '" + clusterNodeId + "' (set node.id in net.dtm.cluster.standalone for a standalone "
-                + "node, in net.dtm.store.zookeeper for a cluster node, and remove it from " + PID + ")");
     }
 
     private static Path keysDir(Config config) {

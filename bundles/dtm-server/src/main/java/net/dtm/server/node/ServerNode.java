@@ -322,6 +322,8 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             provisioning.close();
             leaseEvents.close();
             if (e instanceof IOException io) {
+                // the endpoint fails with an IOException only when it cannot bind, and MINA drops the
+                // socket's BindException from the chain: callers tell a taken port by its type
                 BindException bind = new BindException(io.getMessage());
                 bind.initCause(io);
                 throw bind;

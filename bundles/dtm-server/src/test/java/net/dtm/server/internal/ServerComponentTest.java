@@ -149,14 +149,6 @@ class ServerComponentTest {
     }
 
     @Test
-    void anOldNodeIdSettingIsNotReadAndTheOperatorIsToldWhereItGoes() {
-        assertEquals(Optional.empty(), ServerComponent.oldNodeIdWarning(Map.of("bind.port", 47800), "zk-node-7"));
-        String warning = ServerComponent.oldNodeIdWarning(Map.of("node.id", "node-old"), "zk-node-7").orElseThrow();
-        assertTrue(warning.contains("node.id = 'node-old' is no longer read") && warning.contains("'zk-node-7'")
-                && warning.contains("net.dtm.cluster.standalone") && warning.contains("net.dtm.store.zookeeper"), warning);
-    }
-
-    @Test
     void aBadSettingFailsActivationBeforeAnythingStarts() {
         FakePools pools = new FakePools(Clock.systemUTC());
         ServerComponent.Config base = config(0);

@@ -103,7 +103,7 @@ public final class DerbyStoreComponent {
         this.store = new DerbyStore(path);
         try {
             registrations.add(registrar.register(new String[] {LeaseStore.class.getName(), DeviceStore.class.getName()},
-                    store, Map.of(LeaseStore.PROP_STORE_TYPE, TYPE, LeaseStore.PROP_STORE_CLUSTERED, false)));
+                    store, properties(path)));
         } catch (RuntimeException e) {
             unregister();
             store.close();
@@ -115,6 +115,13 @@ public final class DerbyStoreComponent {
     /** Whether this component opened its store. */
     boolean isActive() {
         return store != null;
+    }
+
+    /** The store's service properties: its type, not clustered, and the folder holding the database. */
+    static Map<String, Object> properties(Path database) {
+        Path folder = database.getParent() == null ? database : database.getParent();
+        return Map.of(LeaseStore.PROP_STORE_TYPE, TYPE, LeaseStore.PROP_STORE_CLUSTERED, false,
+                LeaseStore.PROP_STORE_DATA_DIR, folder.toString());
     }
 
     private void unregister() {

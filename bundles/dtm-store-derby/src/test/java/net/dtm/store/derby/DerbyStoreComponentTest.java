@@ -71,8 +71,9 @@ class DerbyStoreComponentTest {
                 assertTrue(c.isActive());
                 assertEquals(List.of(List.of(LeaseStore.class.getName(), DeviceStore.class.getName())), r.registered,
                         "the stores only: the standalone cluster is a component of its own");
-                assertEquals(Map.of(LeaseStore.PROP_STORE_TYPE, "derby", LeaseStore.PROP_STORE_CLUSTERED, false),
-                        r.properties.get(0));
+                assertEquals(Map.of(LeaseStore.PROP_STORE_TYPE, "derby", LeaseStore.PROP_STORE_CLUSTERED, false,
+                        LeaseStore.PROP_STORE_DATA_DIR, dir.resolve("data").toAbsolutePath().normalize().toString()),
+                        r.properties.get(0), "the data folder: the database's parent, where node-local state goes");
                 LeaseStore store = (LeaseStore) r.services.get(0);
                 String name = "p" + r.hashCode();
                 store.createPool(Pool.of(name, "10.1.0.0/24", 60));
