@@ -166,8 +166,26 @@ public record Pool(String name, Cidr prefix, int leaseSeconds, int delegatedLeng
         if (raw.getLowestSetBit() >= 0 && raw.getLowestSetBit() < blockBits()) {
             return false; // not the start of a block
         }
-        long offset = raw.shiftRight(blockBits()).longValue();
-        return offset >= firstHostOffset() && offset < endHostOffset();
+        // exact: a block at 2^64 + 5 must not pass as block 5
+        BigInteger block = raw.shiftRight(blockBits());
+        return block.compareTo(BigInteger.valueOf(firstHostOffset())) >= 0
+                && block.compareTo(BigInteger.valueOf(endHostOffset())) < 0;
+    }
+
+    /**
+     * The first address of the block holding {@code address} (the delegated prefix a device's
+     * address lies in), exact for any offset; it may lie beyond the blocks handed out.
+     *
+     * @throws IllegalArgumentException if the address is outside the pool
+     */
+    public InetAddress blockStart(InetAddress address) {
+        return prefix.addressAt(prefix.bigOffsetOf(address).shiftRight(blockBits()).shiftLeft(blockBits()));
+    }
+
+    /** The block of {@code address}, clipped to {@code [0, endHostOffset()]}: exact, never wraps. */
+    private long clippedBlock(InetAddress address) {
+        BigInteger block = prefix.bigOffsetOf(address).shiftRight(blockBits());
+        return block.min(BigInteger.valueOf(endHostOffset())).longValueExact();
     }
 
     /** True if {@code address} lies in an excluded range. */
@@ -187,8 +205,8 @@ public record Pool(String name, Cidr prefix, int leaseSeconds, int delegatedLeng
     public List<long[]> excludedBlocks() {
         List<long[]> out = new ArrayList<>();
         for (AddressRange r : excluded) {
-            long start = Math.max(firstHostOffset(), offsetOf(r.first()));
-            long end = Math.min(endHostOffset(), offsetOf(r.last()) + 1);
+            long start = Math.max(firstHostOffset(), clippedBlock(r.first()));
+            long end = Math.min(endHostOffset(), clippedBlock(r.last()) + 1);
             if (start < end) {
                 out.add(new long[] {start, end});
             }

@@ -123,7 +123,7 @@ final class Allocator {
     /** The device's previous address if it is free (or its existing binding); null to go on. */
     private Lease bindHint(PoolState s, DeviceId device, InetAddress hint) {
         if (s.pool.delegatesPrefixes() && s.pool.prefix().contains(hint)) {
-            hint = s.pool.addressAt(s.pool.offsetOf(hint)); // the device quotes an address inside its old prefix
+            hint = s.pool.blockStart(hint); // the device quotes an address inside its old prefix
         }
         if (!s.pool.isAssignable(hint) || s.pool.isExcluded(hint)) {
             return null;

@@ -6,10 +6,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import net.dtm.api.DtmException;
 import net.dtm.api.DtmException.Reason;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.spi.store.StoreUnavailableException;
 
 /**
  * The pools this node has loaded: each one's definition and free index, read from the store on
@@ -18,6 +22,8 @@ import net.dtm.spi.store.LeaseStore;
  * out a pool's blocks at a point of its own, derived from its id, so nodes rarely collide.
  */
 final class PoolStates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolManager.class);
 
     private final LeaseStore store;
     private final String nodeId;
@@ -54,12 +60,23 @@ final class PoolStates {
         return states.get(name);
     }
 
-    /** Loads every pool of the store now rather than on first use. @return how many */
+    /**
+     * Loads every pool of the store now rather than on first use. A pool that cannot be loaded
+     * (anything but the store being away) is logged and left for its first use; the others load.
+     *
+     * @return how many loaded
+     */
     int loadAll() {
         int n = 0;
         for (Pool p : store.pools()) {
-            state(p.name());
-            n++;
+            try {
+                state(p.name());
+                n++;
+            } catch (StoreUnavailableException | DtmException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.error("pool {} not loaded, the other pools are served: {}", p.name(), e.toString());
+            }
         }
         return n;
     }

@@ -72,6 +72,37 @@ class PoolFeaturesTest extends PoolManagerTestBase {
     }
 
     @Test
+    void aHintBeyondTheUsableBlocksOfAWideIpv6PoolIsNotBoundAndThePoolStillLoads() {
+        Pool wide = pm.createPool(Pool.of("wide", "2001:db8:0:100::/56", 3600));
+        // block 2^64 + 5: its low 64 bits say block 5, which is inside the usable blocks
+        InetAddress wraps = wide.prefix().addressAt(java.math.BigInteger.ONE.shiftLeft(64).add(java.math.BigInteger.valueOf(5)));
+        Lease lease = pm.allocate("wide", dev("far"), wraps);
+        assertNotEquals(wraps, lease.address(), "a hint outside the handed-out blocks is only a hint");
+        assertTrue(wide.isAssignable(lease.address()));
+        PoolManager restarted = new PoolManager(store, "node-2", clock, pm.settings(), null);
+        assertEquals(1, restarted.loadAll(), "the pool loads after a restart");
+        assertEquals(lease.address(), restarted.lease("wide", dev("far")).orElseThrow().address());
+    }
+
+    @Test
+    void aPoolThatCannotBeLoadedDoesNotKeepTheOthersDown() {
+        pm.createPool(Pool.of("good", "10.70.0.0/24", 3600));
+        pm.createPool(Pool.of("bad", "10.71.0.0/24", 3600));
+        CountingStore broken = new CountingStore(store) {
+            @Override
+            public void forEachAddress(String pool, java.util.function.Consumer<InetAddress> sink) {
+                if (pool.equals("bad")) {
+                    throw new IllegalStateException("row 12 of pool bad cannot be decoded");
+                }
+                super.forEachAddress(pool, sink);
+            }
+        };
+        PoolManager restarted = new PoolManager(broken, "node-2", clock, pm.settings(), null);
+        assertEquals(1, restarted.loadAll(), "good loaded, bad logged");
+        assertTrue(restarted.allocate("good", dev("g2")).address().getHostAddress().startsWith("10.70.0."));
+    }
+
+    @Test
     void singleAddressIpv6PoolAndPrefixValidation() {
         Pool v6 = pm.createPool(Pool.of("v6", "2001:db8:1::/120", 3600));
         assertEquals(ip("2001:db8:1::2"), pm.allocate("v6", dev("a")).address());
