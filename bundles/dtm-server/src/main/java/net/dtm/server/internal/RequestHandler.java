@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -158,11 +157,6 @@ public final class RequestHandler {
     /** The counters this handler increments. */
     public Counters counters() {
         return counters;
-    }
-
-    /** A snapshot of the counters. */
-    public Map<String, Long> counterSnapshot() {
-        return counters.snapshot();
     }
 
     /** Answers kept for copies of their requests (tests). */

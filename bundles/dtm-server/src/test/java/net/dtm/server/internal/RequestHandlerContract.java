@@ -291,7 +291,7 @@ abstract class RequestHandlerContract {
         }
         assertEquals(0, pools.changes.get());
         assertTrue(pools.leases((String) null).isEmpty());
-        long dropped = handler.counterSnapshot().entrySet().stream()
+        long dropped = handler.counters().snapshot().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("dropped.")).mapToLong(Map.Entry::getValue).sum();
         assertEquals(bad.size(), dropped);
         assertTrue(counter("dropped.auth_failed") > 0);

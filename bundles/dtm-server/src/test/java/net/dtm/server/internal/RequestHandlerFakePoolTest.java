@@ -74,7 +74,7 @@ class RequestHandlerFakePoolTest extends RequestHandlerContract {
         small.handle(device.request(Transactions.newId(), base + 2, establish("")), SOURCE).orElseThrow();
         // the first answer was evicted: its duplicate is dropped rather than recomputed
         assertTrue(small.handle(first, SOURCE).isEmpty());
-        assertEquals(1, small.counters().get("dropped.duplicate"), small.counterSnapshot().toString());
+        assertEquals(1, small.counters().get("dropped.duplicate"), small.counters().snapshot().toString());
         assertEquals(3, pools.allocations.get());
     }
 
