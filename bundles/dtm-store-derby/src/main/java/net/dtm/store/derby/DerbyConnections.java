@@ -52,30 +52,81 @@ final class DerbyConnections {
      * @throws StoreUnavailableException if the database cannot be opened
      */
     DerbyConnections(Path directory, boolean groupCommit, int maxBatch, GroupCommitWriter.Hooks hooks) {
+        this(directory, groupCommit, maxBatch, hooks, DerbyEncryption.NONE);
+    }
+
+    /**
+     * As above, with encryption at rest: the database boots with {@code encryption}'s attributes
+     * (and an unencrypted one is encrypted by Derby as it boots). Derby's files are kept readable
+     * by the owner only: folders created 0700, files 0600 (see {@link #restrictFilePermissions}).
+     */
+    DerbyConnections(Path directory, boolean groupCommit, int maxBatch, GroupCommitWriter.Hooks hooks,
+                     DerbyEncryption encryption) {
         this.directory = directory.toAbsolutePath().normalize();
-        try {
-            // Checked here because Derby, when it cannot create the directory, leaves a database
-            // named "null" in the working directory behind.
-            if (this.directory.getParent() != null) {
-                Files.createDirectories(this.directory.getParent());
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new StoreUnavailableException("cannot create the directory of Derby database " + this.directory
-                    + ": " + e, e);
-        }
+        restrictFilePermissions(this.directory);
         this.dataSource = new EmbeddedDataSource();
         dataSource.setDatabaseName(this.directory.toString());
         dataSource.setCreateDatabase("create");
+        if (encryption.enabled()) {
+            if (Files.isDirectory(this.directory) && !DerbyEncryption.isEncrypted(this.directory)) {
+                LOG.warn("derby database {} is not encrypted: Derby encrypts it now under {} (this rewrites the whole"
+                        + " database and needs free space about its size)", this.directory, encryption.keyFile());
+            }
+            dataSource.setConnectionAttributes(encryption.connectionAttributes());
+        }
         try (Connection c = dataSource.getConnection()) {
             DerbySchema.createOrMigrate(c, this.directory.toString());
             setStorageProperties(c);
         } catch (SQLException e) {
-            throw new StoreUnavailableException("cannot open Derby database " + this.directory + ": " + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot open Derby database " + this.directory + ": " + messages(e), e);
         }
         this.writer = groupCommit
                 ? new GroupCommitWriter("derby store " + this.directory, this::openWriterConnection, maxBatch, ATTEMPTS, hooks)
                 : null;
         LOG.info("lease store opened: derby database {} (group commit {})", this.directory, groupCommit ? "on" : "off");
+    }
+
+    /** Derby's property that, set to false, makes every file and folder it creates accessible to its owner only. */
+    static final String FILE_PERMISSIONS_PROPERTY = "derby.storage.useDefaultFilePermissions";
+
+    /**
+     * Keeps the database readable by the owner only. Derby restricts the files it creates to the
+     * owner when {@value #FILE_PERMISSIONS_PROPERTY} is false (embedded, its default is true: the
+     * umask decides); it is set so unless the JVM was started with it. Missing parent folders are
+     * created 0700, and group and other permissions are taken off an existing database's folders
+     * and files (each change logged). Checked here also because Derby, when it cannot create the
+     * directory, leaves a database named "null" in the working directory behind.
+     */
+    private static void restrictFilePermissions(Path directory) {
+        String configured = System.getProperty(FILE_PERMISSIONS_PROPERTY);
+        if (configured == null) {
+            System.setProperty(FILE_PERMISSIONS_PROPERTY, "false");
+        } else if (Boolean.parseBoolean(configured.trim())) {
+            LOG.warn("derby store: the JVM sets {}=true, so new Derby files follow the umask, not owner-only",
+                    FILE_PERMISSIONS_PROPERTY);
+        }
+        try {
+            if (directory.getParent() != null) {
+                OwnerOnlyFiles.createFolders(directory.getParent());
+            }
+            OwnerOnlyFiles.restrictTreeLogged(directory, "derby database");
+        } catch (IOException | RuntimeException e) {
+            throw new StoreUnavailableException("cannot create the directory of Derby database " + directory
+                    + " or restrict its permissions: " + e, e);
+        }
+    }
+
+    /** The message of {@code e} and of the exceptions chained to it (Derby says why a boot failed in the next one). */
+    static String messages(SQLException e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
+        java.util.Set<Throwable> seen = new java.util.HashSet<>();
+        seen.add(e);
+        for (Throwable t = e.getNextException() != null ? e.getNextException() : e.getCause();
+                t != null && seen.add(t);
+                t = t instanceof SQLException s && s.getNextException() != null ? s.getNextException() : t.getCause()) {
+            b.append(": ").append(t.getMessage());
+        }
+        return b.toString();
     }
 
     /**

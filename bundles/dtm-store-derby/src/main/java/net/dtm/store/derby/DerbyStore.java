@@ -53,7 +53,7 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
      * @throws StoreUnavailableException if the database cannot be opened
      */
     public DerbyStore(Path directory) {
-        this(directory, !"false".equalsIgnoreCase(System.getProperty(GROUP_COMMIT_PROPERTY, "true").trim()));
+        this(directory, groupCommitByDefault());
     }
 
     /**
@@ -68,7 +68,30 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
 
     /** With the batch bound and test hooks of the group-commit writer. */
     DerbyStore(Path directory, boolean groupCommit, int maxBatch, GroupCommitWriter.Hooks hooks) {
-        this.db = new DerbyConnections(directory, groupCommit, maxBatch, hooks);
+        this(new DerbyConnections(directory, groupCommit, maxBatch, hooks));
+    }
+
+    /**
+     * Opens the database in {@code directory} encrypted under the key in {@code encryptionKeyFile}
+     * (a file its owner alone may read): a new database is created encrypted, an unencrypted one
+     * is encrypted as it opens, an encrypted one opens only with its key. Group commit as in
+     * {@link #DerbyStore(Path)}.
+     *
+     * @throws IllegalArgumentException  if the key file is missing, open to the group or others, or too short
+     * @throws StoreUnavailableException if the database cannot be opened (for example with another key)
+     */
+    public static DerbyStore encrypted(Path directory, Path encryptionKeyFile) {
+        return new DerbyStore(new DerbyConnections(directory, groupCommitByDefault(),
+                GroupCommitWriter.DEFAULT_MAX_BATCH, GroupCommitWriter.NONE, DerbyEncryption.fromKeyFile(encryptionKeyFile)));
+    }
+
+    /** Group commit unless the system property {@value #GROUP_COMMIT_PROPERTY} is {@code false}. */
+    private static boolean groupCommitByDefault() {
+        return !"false".equalsIgnoreCase(System.getProperty(GROUP_COMMIT_PROPERTY, "true").trim());
+    }
+
+    private DerbyStore(DerbyConnections db) {
+        this.db = db;
         this.pools = new DerbyPools(db);
         this.leases = new DerbyLeases(db);
         this.devices = new DerbyDevices(db);

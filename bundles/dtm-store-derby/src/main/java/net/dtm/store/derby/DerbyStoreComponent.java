@@ -74,6 +74,11 @@ public final class DerbyStoreComponent {
         @AttributeDefinition(name = "Database directory",
                 description = "Directory of the Derby database; empty means ${karaf.data}/dtm/derby")
         String path() default "";
+
+        @AttributeDefinition(name = "Encryption key file",
+                description = "File holding the node key (at least 16 characters, mode 0600) under which Derby encrypts"
+                        + " the database; empty means no encryption. An unencrypted database is encrypted when it opens")
+        String encryption_key_file() default "";
     }
 
     private final DerbyStore store;
@@ -100,7 +105,16 @@ public final class DerbyStoreComponent {
             // Derby otherwise writes derby.log into the working directory (the Karaf home).
             System.setProperty("derby.stream.error.file", path.getParent().resolve("derby.log").toString());
         }
-        this.store = new DerbyStore(path);
+        String keyFile = config.encryption_key_file() == null ? "" : config.encryption_key_file().trim();
+        if (config.path() == null || config.path().isBlank()) {
+            restrictDataFolder(path.getParent());
+        }
+        try {
+            this.store = keyFile.isEmpty() ? new DerbyStore(path) : DerbyStore.encrypted(path, Paths.get(keyFile));
+        } catch (IllegalArgumentException e) {
+            LOG.error("derby store not started, {} is invalid: {}", PID, e.getMessage());
+            throw e;
+        }
         try {
             registrations.add(registrar.register(new String[] {LeaseStore.class.getName(), DeviceStore.class.getName()},
                     store, properties(path)));
@@ -109,7 +123,21 @@ public final class DerbyStoreComponent {
             store.close();
             throw e;
         }
-        LOG.info("derby store active: database={}", path);
+        LOG.info("derby store active: database={}{}", path, keyFile.isEmpty() ? "" : " (encrypted)");
+    }
+
+    /**
+     * The default data folder ({@code ${karaf.data}/dtm}: the database, derby.log and node-local
+     * state) is DTM's own: created 0700 and kept accessible to the owner only, changes logged. A
+     * configured path's parent may be shared, so there only the database is restricted.
+     */
+    private static void restrictDataFolder(Path folder) {
+        try {
+            OwnerOnlyFiles.createFolders(folder);
+            OwnerOnlyFiles.restrictTreeLogged(folder, "the data folder");
+        } catch (java.io.IOException e) {
+            throw new net.dtm.spi.store.StoreUnavailableException("cannot restrict the data folder " + folder + ": " + e, e);
+        }
     }
 
     /** Whether this component opened its store. */

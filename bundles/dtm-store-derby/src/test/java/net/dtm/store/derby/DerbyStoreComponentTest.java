@@ -47,10 +47,14 @@ class DerbyStoreComponentTest {
     }
 
     private DerbyStoreComponent.Config config() {
-        String path = dir.resolve("data/derby").toString();
+        return config(dir.resolve("data/derby").toString(), "");
+    }
+
+    static DerbyStoreComponent.Config config(String path, String keyFile) {
         return new DerbyStoreComponent.Config() {
             @Override public Class<? extends Annotation> annotationType() { return DerbyStoreComponent.Config.class; }
             @Override public String path() { return path; }
+            @Override public String encryption_key_file() { return keyFile; }
         };
     }
 
