@@ -3,6 +3,7 @@ package net.dtm.spi.cluster;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -57,6 +58,18 @@ public interface Cluster {
      * @throws net.dtm.spi.store.StoreUnavailableException if not connected
      */
     boolean setDraining(String nodeId, boolean draining);
+
+    /**
+     * How far this node's clock is from the store's time, as last measured: the pool manager
+     * compares stored expiry times with its own clock, so it reclaims nothing while this is
+     * missing or too far off. Empty if not measured (yet), or if the implementation does not
+     * measure it; a store on this machine answers a zero offset. Never blocks.
+     *
+     * @since 1.2
+     */
+    default Optional<ClockOffset> clockOffset() {
+        return Optional.empty();
+    }
 
     /** Implementation detail for {@code node:status}, e.g. connect string, session id, state. */
     Map<String, String> status();

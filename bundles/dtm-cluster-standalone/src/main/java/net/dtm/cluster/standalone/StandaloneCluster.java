@@ -13,18 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.spi.cluster.ClockOffset;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.Member;
 import net.dtm.spi.cluster.NodeIds;
 
 /**
  * A cluster of one, for a standalone node: one member (this node, always registered), always the
- * leader, always connected. Its draining flag can be set on itself (other ids are refused) and is
+ * leader, always connected, and its clock agrees with the store's (the store is on this machine:
+ * {@link #clockOffset()} is zero, measured now). Its draining flag can be set on itself (other ids are refused) and is
  * kept in a small file when one is given, so it survives a restart as a clustered node's does.
  * Thread-safe.
  */
@@ -69,6 +72,12 @@ public class StandaloneCluster implements Cluster {
     /** A cluster of one with the flag in memory only. */
     public StandaloneCluster(String nodeId) {
         this(nodeId, null, Clock.systemUTC(), Map.of());
+    }
+
+    /** {@inheritDoc} Zero, measured now: the store keeps time with this machine's clock. */
+    @Override
+    public Optional<ClockOffset> clockOffset() {
+        return Optional.of(ClockOffset.none(clock.instant()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,6 +18,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.spi.cluster.ClockOffset;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.Member;
 import net.dtm.spi.cluster.NodeIds;
@@ -86,6 +88,7 @@ public final class StandaloneClusterComponent implements Cluster {
     @Override public List<Member> members() { return cluster.members(); }
     @Override public boolean isLeader() { return cluster.isLeader(); }
     @Override public boolean isConnected() { return cluster.isConnected(); }
+    @Override public Optional<ClockOffset> clockOffset() { return cluster.clockOffset(); }
     @Override public boolean setDraining(String id, boolean draining) { return cluster.setDraining(id, draining); }
     @Override public Map<String, String> status() { return cluster.status(); }
     @Override public void addListener(Runnable listener) { cluster.addListener(listener); }

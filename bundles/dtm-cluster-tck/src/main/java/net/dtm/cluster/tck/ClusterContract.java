@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import net.dtm.api.Cidr;
+import net.dtm.spi.cluster.ClockOffset;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.Member;
 
@@ -38,7 +39,8 @@ import net.dtm.spi.cluster.Member;
  * anything), visible to every member, durable across a restart, and refused for a node the
  * cluster does not know; exactly one live member holds the leadership (a node alone is its own
  * leader) and another takes over when it leaves; a node that left stays listed, not registered;
- * listeners hear of changes until removed. Views may lag: every check of a view waits (bounded)
+ * listeners hear of changes until removed; a connected node knows its clock's offset from the
+ * store's time. Views may lag: every check of a view waits (bounded)
  * for it.
  */
 public abstract class ClusterContract {
@@ -199,6 +201,21 @@ public abstract class ClusterContract {
         }
         assertTrue(member(cluster, "ghost-node").isEmpty(), "no record made for it");
         assertFalse(member(cluster, SELF).orElseThrow().draining());
+    }
+
+    // ---------------------------------------------------------------- clock
+
+    /**
+     * A connected node knows how far its clock is from the store's time, measured recently: the
+     * test runs node and store on one machine, so the offset and its uncertainty are small.
+     */
+    @Test
+    void aConnectedNodeKnowsItsClockOffsetFromTheStore() {
+        await().atMost(WAIT).until(() -> cluster.clockOffset().isPresent());
+        ClockOffset o = cluster.clockOffset().orElseThrow();
+        assertTrue(o.worstCase().compareTo(Duration.ofSeconds(1)) < 0, "one machine, one clock: " + o);
+        assertTrue(Duration.between(o.measuredAt(), Instant.now()).abs().compareTo(Duration.ofMinutes(1)) < 0,
+                "measured recently: " + o);
     }
 
     // ---------------------------------------------------------------- leadership
