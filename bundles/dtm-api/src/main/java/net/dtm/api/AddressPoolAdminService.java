@@ -93,6 +93,59 @@ public interface AddressPoolAdminService extends AddressPoolService {
     boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence);
 
     /**
+     * A device's ESTABLISH: like {@link #allocate(DeviceId, TunnelType, InetAddress)} (or, with a
+     * pool, {@link #allocate(String, DeviceId, InetAddress)}), checked against the device's
+     * persisted high-water mark ({@link Lease#deviceSequence()}) under the device's lock: a request
+     * numbered below the mark of the device's binding is refused
+     * {@link DtmException.Reason#STALE_SEQUENCE}; a write it causes records the number as the mark.
+     * An implementation that keeps no mark may ignore {@code requestSequence} (the default does).
+     *
+     * @param pool            the pool asked for, or null to select one
+     * @param requestSequence the request's sequence number from its authenticated header, at least 1
+     * @since 1.6
+     */
+    default Lease allocate(String pool, DeviceId device, TunnelType type, InetAddress hint, long requestSequence) {
+        return pool == null ? allocate(device, type, hint) : allocate(pool, device, hint);
+    }
+
+    /**
+     * A device's CONFIRM: {@link #confirm(String, DeviceId, InetAddress, long)}, and the request
+     * numbered {@code requestSequence} must be fresh for the binding: below its
+     * {@link Lease#deviceSequence()} it is refused {@link DtmException.Reason#STALE_SEQUENCE}; equal
+     * to it (a copy of a request already applied, e.g. via another node) the binding is answered
+     * as it is and nothing is written; above it, it is applied and becomes the mark.
+     *
+     * @since 1.6
+     */
+    default Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence,
+                          long requestSequence) {
+        return confirm(pool, device, quotedAddress, quotedSequence);
+    }
+
+    /**
+     * A device's RENEW, checked for freshness like
+     * {@link #confirm(String, DeviceId, InetAddress, long, long)}.
+     *
+     * @since 1.6
+     */
+    default Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence,
+                        long requestSequence) {
+        return renew(pool, device, quotedAddress, quotedSequence);
+    }
+
+    /**
+     * A device's RELEASE, checked for freshness like
+     * {@link #confirm(String, DeviceId, InetAddress, long, long)} (a copy of the release already
+     * applied returns true and writes nothing).
+     *
+     * @since 1.6
+     */
+    default boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence,
+                            long requestSequence) {
+        return release(pool, device, quotedAddress, quotedSequence);
+    }
+
+    /**
      * Reserves {@code address} for {@code device}: from now on the device always gets this
      * address and no other device ever does. An existing dynamic lease of the device on another
      * address is given up; one on this address becomes reserved.

@@ -10,6 +10,7 @@ public class DtmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final Reason reason;
+    private final long deviceSequence;
 
     /** Machine-readable reasons; the wire code of each is stable. */
     public enum Reason {
@@ -26,7 +27,13 @@ public class DtmException extends RuntimeException {
         /** The request is malformed or names something invalid. */
         BAD_REQUEST(6, "bad-request"),
         /** Anything else. */
-        INTERNAL(7, "internal");
+        INTERNAL(7, "internal"),
+        /**
+         * The request's sequence number is below what the device already had applied (a replay,
+         * or a device whose sequence numbers went back); {@link DtmException#deviceSequence()}
+         * is the mark to continue above. Since 1.6.
+         */
+        STALE_SEQUENCE(8, "stale-sequence");
 
         private final int code;
         private final String label;
@@ -58,13 +65,28 @@ public class DtmException extends RuntimeException {
     }
 
     public DtmException(Reason reason, String message) {
-        super(message);
-        this.reason = Objects.requireNonNull(reason);
+        this(reason, message, (Throwable) null);
     }
 
     public DtmException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason);
+        this.deviceSequence = 0;
+    }
+
+    private DtmException(Reason reason, String message, long deviceSequence) {
+        super(message);
+        this.reason = Objects.requireNonNull(reason);
+        this.deviceSequence = deviceSequence;
+    }
+
+    /**
+     * The refusal of a device's request numbered {@code requestSequence} because the device already
+     * had {@code mark} applied: {@link Reason#STALE_SEQUENCE} carrying the mark. Since 1.6.
+     */
+    public static DtmException staleSequence(DeviceId device, long requestSequence, long mark) {
+        return new DtmException(Reason.STALE_SEQUENCE, "request " + requestSequence + " of device " + device
+                + " is not above its last applied request " + mark, mark);
     }
 
     /** The refusal of a device quoting {@code address#sequence} while it holds {@code held}. */
@@ -77,5 +99,13 @@ public class DtmException extends RuntimeException {
     /** Why. */
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * For {@link Reason#STALE_SEQUENCE}: the device's high-water mark its next request must exceed;
+     * 0 otherwise. Since 1.6.
+     */
+    public long deviceSequence() {
+        return deviceSequence;
     }
 }

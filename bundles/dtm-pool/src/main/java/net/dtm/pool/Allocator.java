@@ -71,13 +71,19 @@ final class Allocator {
         return addressTaken.get();
     }
 
-    /** The device's lease in the pool, new or existing. @param hint its previous address, or null */
-    Lease allocate(String pool, DeviceId device, InetAddress hint) {
+    /**
+     * The device's lease in the pool, new or existing.
+     *
+     * @param hint    its previous address, or null
+     * @param request the device's request number ({@link Freshness}), or {@link Freshness#NONE}
+     * @throws DtmException STALE_SEQUENCE if the request is older than the device's binding's mark
+     */
+    Lease allocate(String pool, DeviceId device, InetAddress hint, long request) {
         PoolState s = states.state(pool);
-        return locks.with(pool, device, () -> allocateLocked(s, device, hint));
+        return locks.with(pool, device, () -> allocateLocked(s, device, hint, request));
     }
 
-    private Lease allocateLocked(PoolState s, DeviceId device, InetAddress hint) {
+    private Lease allocateLocked(PoolState s, DeviceId device, InetAddress hint, long request) {
         String pool = s.pool.name();
         // A device that quotes no previous address and that this node has not just offered one is
         // most likely new: skip the read; tryBind finds an existing binding anyway
@@ -85,12 +91,12 @@ final class Allocator {
         boolean likelyNew = hint == null && !offers.contains(pool, device);
         Optional<Lease> existing = likelyNew ? Optional.empty() : store.findByDevice(pool, device);
         if (existing.isPresent()) {
-            Lease l = reissue(s, existing.get());
+            Lease l = reissue(s, existing.get(), request);
             if (l != null) {
                 return l;
             }
         }
-        Lease hinted = hint == null ? null : bindHint(s, device, hint);
+        Lease hinted = hint == null ? null : bindHint(s, device, hint, request);
         if (hinted != null) {
             return hinted;
         }
@@ -103,14 +109,14 @@ final class Allocator {
             if (offset.isEmpty()) {
                 if (likelyNew) {
                     // Not new after all? A full pool still serves the bindings it has.
-                    Lease l = store.findByDevice(pool, device).map(found -> reissue(s, found)).orElse(null);
+                    Lease l = store.findByDevice(pool, device).map(found -> reissue(s, found, request)).orElse(null);
                     if (l != null) {
                         return l;
                     }
                 }
                 throw alarms.exhausted(s, now);
             }
-            Lease l = bindFree(s, device, offset.getAsLong(), now);
+            Lease l = bindFree(s, device, offset.getAsLong(), now, request);
             if (l != null) {
                 return l;
             }
@@ -121,25 +127,25 @@ final class Allocator {
     }
 
     /** The device's previous address if it is free (or its existing binding); null to go on. */
-    private Lease bindHint(PoolState s, DeviceId device, InetAddress hint) {
+    private Lease bindHint(PoolState s, DeviceId device, InetAddress hint, long request) {
         if (s.pool.delegatesPrefixes() && s.pool.prefix().contains(hint)) {
             hint = s.pool.blockStart(hint); // the device quotes an address inside its old prefix
         }
         if (!s.pool.isAssignable(hint) || s.pool.isExcluded(hint)) {
             return null;
         }
-        BindResult r = store.tryBind(offer(s, device, hint, clock.instant()));
+        BindResult r = store.tryBind(offer(s, device, hint, clock.instant(), request));
         if (r.outcome() == BindResult.Outcome.BOUND) {
             // The block stays in the index as a stale hint; tryBind skips it when it comes up.
             return handedOut(s, r.lease(), "its previous address");
         }
-        return r.outcome() == BindResult.Outcome.DEVICE_ALREADY_BOUND ? reissue(s, r.lease()) : null;
+        return r.outcome() == BindResult.Outcome.DEVICE_ALREADY_BOUND ? reissue(s, r.lease(), request) : null;
     }
 
     /** Tries to lock the free block at {@code off}; null if it was taken and the next one should be tried. */
-    private Lease bindFree(PoolState s, DeviceId device, long off, Instant now) {
+    private Lease bindFree(PoolState s, DeviceId device, long off, Instant now, long request) {
         String pool = s.pool.name();
-        Lease offer = offer(s, device, s.pool.addressAt(off), now);
+        Lease offer = offer(s, device, s.pool.addressAt(off), now, request);
         BindResult r;
         try {
             r = store.tryBind(offer);
@@ -169,14 +175,16 @@ final class Allocator {
             }
             case DEVICE_ALREADY_BOUND -> {
                 s.free.giveBackFirst(off);
-                return reissue(s, r.lease());
+                return reissue(s, r.lease(), request);
             }
             default -> throw new IllegalStateException("unknown bind outcome " + r.outcome());
         }
     }
 
-    private Lease offer(PoolState s, DeviceId device, InetAddress address, Instant now) {
-        return new Lease(s.pool.name(), device, address, LeaseState.LOCKED, 1, now.plus(lockTime), nodeId);
+    /** A new binding: instance 1, the device's request as its mark. */
+    private Lease offer(PoolState s, DeviceId device, InetAddress address, Instant now, long request) {
+        return new Lease(s.pool.name(), device, address, LeaseState.LOCKED, 1, now.plus(lockTime), nodeId, false,
+                request, 1);
     }
 
     private Lease handedOut(PoolState s, Lease lease, String what) {
@@ -188,14 +196,19 @@ final class Allocator {
 
     /**
      * Gives the device its existing binding: unchanged if active, re-locked (compare and set) if
-     * released or expired. Null if the binding vanished meanwhile (reclaimed by another node) or
-     * its address is now excluded (the binding is then deleted so the device gets another one).
+     * released or expired, as a new instance of the binding (quotes of the earlier tenancy no
+     * longer name it) recording the request's number. Null if the binding vanished meanwhile
+     * (reclaimed by another node) or its address is now excluded (the binding is then deleted so
+     * the device gets another one).
+     *
+     * @throws DtmException STALE_SEQUENCE if the request is older than the binding's mark
      */
-    private Lease reissue(PoolState s, Lease lease) {
+    private Lease reissue(PoolState s, Lease lease, long request) {
         Lease current = lease;
         for (int attempt = 0; attempt < CasRetries.ATTEMPTS && current != null; attempt++) {
             Instant now = clock.instant();
-            if (current.isActiveAt(now)) {
+            boolean copy = Freshness.alreadyApplied(current, request); // an older request is refused
+            if (copy || current.isActiveAt(now)) {
                 if (current.state() == LeaseState.BOUND) {
                     degraded.know(current);
                 }
@@ -208,7 +221,8 @@ final class Allocator {
                     return null;
                 }
             } else {
-                Lease next = current.with(LeaseState.LOCKED, current.sequence() + 1, now.plus(lockTime), nodeId);
+                Lease next = Freshness.applied(current.with(LeaseState.LOCKED, current.sequence() + 1, now.plus(lockTime),
+                        nodeId), request).asNewInstance();
                 Optional<Lease> stored = store.update(next, current.sequence());
                 if (stored.isPresent()) {
                     LOG.debug("address locked again: device={} pool={} address={} node={}", next.device(), next.pool(),

@@ -23,7 +23,9 @@ import net.dtm.spi.store.LeaseStore;
  * on its sequence, so a device that came back meanwhile keeps its address, and two nodes
  * reclaiming at once never reclaim one binding twice) and puts their addresses back in the free
  * index; on demand when an allocation finds its pool full, and in the periodic sweep, which runs
- * only while this node holds the cluster's housekeeping leadership.
+ * only while this node holds the cluster's housekeeping leadership. Quarantine is judged on this
+ * node's clock: nothing is reclaimed while {@link ClockGuard} says that clock may be too far from
+ * the store's time.
  */
 final class Housekeeping {
 
@@ -40,18 +42,25 @@ final class Housekeeping {
     private final PoolAlarms alarms;
     /** This node's cluster membership, or null (a standalone node, always leader). */
     private final Cluster cluster;
+    private final ClockGuard clockGuard;
     /** Told of every binding this node reclaims, on the reclaiming thread; must not block. */
     private final List<Consumer<Lease>> reclaimListeners = new CopyOnWriteArrayList<>();
 
-    Housekeeping(LeaseStore store, String nodeId, Clock clock, Duration quarantine, PoolStates states, PoolAlarms alarms,
+    Housekeeping(LeaseStore store, String nodeId, Clock clock, PoolSettings settings, PoolStates states, PoolAlarms alarms,
                  Cluster cluster) {
         this.store = store;
         this.nodeId = nodeId;
         this.clock = clock;
-        this.quarantine = quarantine;
+        this.quarantine = settings.quarantine();
         this.states = states;
         this.alarms = alarms;
         this.cluster = cluster;
+        this.clockGuard = new ClockGuard(nodeId, clock, settings.maxClockSkew(), cluster);
+    }
+
+    /** Reclamations refused because this node's clock could not be trusted. */
+    long clockRefusals() {
+        return clockGuard.refusals();
     }
 
     /** Whether this node may run housekeeping now. */
@@ -87,9 +96,13 @@ final class Housekeeping {
 
     /**
      * Deletes up to {@link #RECLAIM_BATCH} bindings whose quarantine has passed and puts their
-     * addresses in the index. @return how many were reclaimed
+     * addresses in the index; none while this node's clock cannot be trusted. @return how many
+     * were reclaimed
      */
     int reclaim(PoolState s, Instant now) {
+        if (!clockGuard.allowsReclaim()) {
+            return 0;
+        }
         String pool = s.pool.name();
         int n = 0;
         for (Lease l : store.reclaimable(pool, now.minus(quarantine), RECLAIM_BATCH)) {

@@ -22,9 +22,15 @@ import net.dtm.spi.store.LeaseStore;
  * changed meanwhile is read and checked again, so a stale quote never changes a binding, whether
  * the binding moved on this node or on another.
  * <p>
- * <b>Renewal.</b> Like a DHCP server's lease cache, a renewal writes to the store only when no
- * more than {@code renewWriteThreshold × leaseTime} remains; otherwise the device is told the
- * expiry already stored and nothing is written.
+ * <b>Freshness.</b> A device's request carries its sequence number ({@link Quote#request()}),
+ * judged by {@link Freshness} on the binding read, under the lock: an older one than the binding's
+ * mark is refused, the same one answered without a write, a newer one applied and recorded.
+ * <p>
+ * <b>Renewal.</b> Like a DHCP server's lease cache, a renewal without a request number (an
+ * operator's) writes to the store only when no more than {@code renewWriteThreshold × leaseTime}
+ * remains; otherwise the caller is told the expiry already stored and nothing is written. A
+ * device's new renewal always writes, to record its number: else a captured renewal that was
+ * answered from the cache could be replayed later to extend a lease its device has left.
  */
 final class LeaseLifecycle {
 
@@ -77,21 +83,26 @@ final class LeaseLifecycle {
                             .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE,
                                     "device " + device + " has no lease in pool " + pool));
                 }
+                long request = quote == null ? Freshness.NONE : quote.request();
+                if (fromMemory && (Freshness.isStale(l, request) || !quote.matches(l, s.pool))) {
+                    l = null; // perhaps stale: read it
+                    continue;
+                }
+                if (Freshness.alreadyApplied(l, request)) {
+                    return l; // a copy of the request already applied (via another node): answer, write nothing
+                }
                 if (quote != null && !quote.matches(l, s.pool)) {
-                    if (fromMemory) {
-                        l = null; // perhaps stale: read it
-                        continue;
-                    }
                     throw quote.staleAgainst(l);
                 }
                 Instant now = clock.instant();
-                if (l.state() == LeaseState.BOUND) {
+                if (l.state() == LeaseState.BOUND && request == Freshness.NONE) {
                     Duration remaining = Duration.between(now, l.expiresAt());
                     if (remaining.toNanos() > renewWriteThreshold * leaseTime.toNanos()) {
                         return l; // lease cache: the stored expiry is still far enough away
                     }
                 }
-                Lease next = l.with(LeaseState.BOUND, l.sequence() + 1, now.plus(leaseTime), nodeId);
+                Lease next = Freshness.applied(l.with(LeaseState.BOUND, l.sequence() + 1, now.plus(leaseTime), nodeId),
+                        request);
                 Optional<Lease> stored = store.update(next, l.sequence());
                 if (stored.isPresent()) {
                     offers.forget(pool, device);
@@ -137,6 +148,9 @@ final class LeaseLifecycle {
                 Optional<Lease> found = store.findByDevice(pool, device);
                 if (quote != null) {
                     Lease l = found.orElseThrow(() -> noLease(pool, device));
+                    if (Freshness.alreadyApplied(l, quote.request())) {
+                        return true; // a copy of the release already applied (via another node)
+                    }
                     if (!quote.matches(l, s.pool)) {
                         throw quote.staleAgainst(l);
                     }
@@ -149,7 +163,8 @@ final class LeaseLifecycle {
                 if (l.state() == LeaseState.RELEASED) {
                     return true;
                 }
-                Lease next = l.with(LeaseState.RELEASED, l.sequence() + 1, clock.instant(), nodeId);
+                Lease next = Freshness.applied(l.with(LeaseState.RELEASED, l.sequence() + 1, clock.instant(), nodeId),
+                        quote == null ? Freshness.NONE : quote.request());
                 if (store.update(next, l.sequence()).isPresent()) {
                     LOG.info("lease released: device={} pool={} address={} node={}", device, pool,
                             l.address().getHostAddress(), nodeId);

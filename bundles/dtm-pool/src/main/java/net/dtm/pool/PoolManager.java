@@ -27,6 +27,9 @@ import net.dtm.spi.store.PoolWatch;
  * quarantined → reclaimed for another device only when its pool has no free address left (until
  * then it keeps the address for its device). Every change is a compare-and-set on the binding's
  * sequence, so a late or duplicate message never frees an address that has since gone elsewhere.
+ * A device's request carries its own sequence number, judged against the binding's persisted
+ * mark ({@link Freshness}), so a captured request replayed at any node, or after a restart, changes
+ * nothing; a quote names the exact instance of the binding ({@link Lease#instance()}).
  * <p>
  * It turns store failures into {@code STORE_UNAVAILABLE} ({@link StoreOutage}) and composes the
  * parts that do the work: {@link PoolCatalogue} (pools, cached pool list, {@link PoolWatch}),
@@ -80,7 +83,7 @@ public class PoolManager implements AddressPoolAdminService {
         catalogue = new PoolCatalogue(store, this.nodeId, clock, states);
         selection = new PoolSelection(store, catalogue);
         degraded = new DegradedMemory(this.nodeId, clock, settings.quarantine(), states, outage);
-        housekeeping = new Housekeeping(store, this.nodeId, clock, settings.quarantine(), states, alarms, cluster);
+        housekeeping = new Housekeeping(store, this.nodeId, clock, settings, states, alarms, cluster);
         allocator = new Allocator(store, this.nodeId, clock, settings.lockTime(), spread, locks, states, offers, degraded,
                 alarms, housekeeping);
         lifecycle = new LeaseLifecycle(store, this.nodeId, clock, settings.renewWriteThreshold(), locks, states, offers,
@@ -108,13 +111,15 @@ public class PoolManager implements AddressPoolAdminService {
      * Counters: {@code renewed.degraded} (renewals answered from memory, store unavailable),
      * {@code allocate.address-taken} (free addresses found taken: each one failed store
      * transaction), {@code pool.changes} (notifications from a shared store), {@code known.leases}
-     * (bound leases remembered for degraded renewals).
+     * (bound leases remembered for degraded renewals), {@code reclaim.refused.clock} (reclamations
+     * refused because this node's clock may be too far from the store's time).
      */
     public Map<String, Long> counters() {
         Map<String, Long> out = new TreeMap<>();
         out.put("allocate.address-taken", allocator.addressTaken());
         out.put("known.leases", degraded.size());
         out.put("pool.changes", catalogue.changes());
+        out.put("reclaim.refused.clock", housekeeping.clockRefusals());
         out.put("renewed.degraded", degraded.renewedDegraded());
         return out;
     }
@@ -207,16 +212,30 @@ public class PoolManager implements AddressPoolAdminService {
 
     @Override
     public Lease allocate(String pool, DeviceId device, InetAddress hint) {
-        Objects.requireNonNull(device, "device");
-        return outage.guarded("allocate an address to " + device + " in pool " + pool,
-                () -> allocator.allocate(pool, device, hint));
+        return allocateIn(pool, device, hint, Freshness.NONE);
     }
 
     @Override
     public Lease allocate(DeviceId device, TunnelType type, InetAddress hint) {
+        return allocateAnywhere(device, type, hint, Freshness.NONE);
+    }
+
+    @Override
+    public Lease allocate(String pool, DeviceId device, TunnelType type, InetAddress hint, long requestSequence) {
+        long request = Freshness.requireDeviceSequence(requestSequence);
+        return pool == null ? allocateAnywhere(device, type, hint, request) : allocateIn(pool, device, hint, request);
+    }
+
+    private Lease allocateIn(String pool, DeviceId device, InetAddress hint, long request) {
+        Objects.requireNonNull(device, "device");
+        return outage.guarded("allocate an address to " + device + " in pool " + pool,
+                () -> allocator.allocate(pool, device, hint, request));
+    }
+
+    private Lease allocateAnywhere(DeviceId device, TunnelType type, InetAddress hint, long request) {
         Objects.requireNonNull(device, "device");
         List<Pool> candidates = outage.guarded("select a pool for " + device, () -> selection.candidates(device, type));
-        return PoolSelection.allocateInFirst(candidates, device, type, p -> allocate(p.name(), device, hint));
+        return PoolSelection.allocateInFirst(candidates, device, type, p -> allocateIn(p.name(), device, hint, request));
     }
 
     @Override
@@ -239,6 +258,21 @@ public class PoolManager implements AddressPoolAdminService {
         return extend(pool, device, false, new Quote(quotedAddress, quotedSequence));
     }
 
+    @Override
+    public Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        return extend(pool, device, true, deviceQuote(quotedAddress, quotedSequence, requestSequence));
+    }
+
+    /** {@inheritDoc} A device's new renewal always writes (see {@link PoolSettings#renewWriteThreshold()}). */
+    @Override
+    public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        return extend(pool, device, false, deviceQuote(quotedAddress, quotedSequence, requestSequence));
+    }
+
+    private static Quote deviceQuote(InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        return new Quote(quotedAddress, quotedSequence, Freshness.requireDeviceSequence(requestSequence));
+    }
+
     private Lease extend(String pool, DeviceId device, boolean confirm, Quote quote) {
         Objects.requireNonNull(device, "device");
         String what = (confirm ? "confirm" : "renew") + " the lease of " + device + " in pool " + pool;
@@ -255,6 +289,12 @@ public class PoolManager implements AddressPoolAdminService {
     @Override
     public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
         return release(pool, device, new Quote(quotedAddress, quotedSequence));
+    }
+
+    @Override
+    public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence,
+                           long requestSequence) {
+        return release(pool, device, deviceQuote(quotedAddress, quotedSequence, requestSequence));
     }
 
     private boolean release(String pool, DeviceId device, Quote quote) {

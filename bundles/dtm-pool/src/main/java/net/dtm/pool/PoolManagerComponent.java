@@ -86,8 +86,15 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
         double renew_write_threshold() default 0.5;
 
         @AttributeDefinition(name = "Quarantine (s)",
-                description = "How long a released or expired address stays with its device before it may go to another one", min = "0")
+                description = "How long a released or expired address stays with its device before it may go to another one;"
+                        + " at least twice the clock skew bound", min = "0")
         int quarantine_seconds() default 600;
+
+        @AttributeDefinition(name = "Clock skew bound (ms)",
+                description = "Reclamation is refused while this node's clock may be further than this from the store's time"
+                        + " (measured by the cluster; zero on a standalone node); the quarantine must be at least twice this",
+                min = "0")
+        long max_clock_skew_ms() default 2000;
 
         @AttributeDefinition(name = "Utilisation warnings (%)",
                 description = "Comma list of ascending percentages; crossing one upwards logs a warning")
@@ -185,9 +192,16 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
         }
     }
 
-    private static PoolSettings settings(Config config) {
-        return new PoolSettings(Duration.ofSeconds(config.lock_seconds()), config.renew_write_threshold(),
-                Duration.ofSeconds(config.quarantine_seconds()), PoolSettings.parsePercentages(config.utilisation_warn_percent()));
+    /** @throws IllegalArgumentException naming this PID and what is wrong */
+    static PoolSettings settings(Config config) {
+        try {
+            return new PoolSettings(Duration.ofSeconds(config.lock_seconds()), config.renew_write_threshold(),
+                    Duration.ofSeconds(config.quarantine_seconds()), PoolSettings.parsePercentages(config.utilisation_warn_percent()),
+                    Duration.ofMillis(config.max_clock_skew_ms()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + " (quarantine.seconds=" + config.quarantine_seconds() + ", max.clock.skew.ms="
+                    + config.max_clock_skew_ms() + "): " + e.getMessage(), e);
+        }
     }
 
     // ------------------------------------------------------------------ the services, forwarded
@@ -223,6 +237,26 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
     @Override
     public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence) {
         return manager.release(pool, device, quotedAddress, quotedSequence);
+    }
+
+    @Override
+    public Lease allocate(String pool, DeviceId device, TunnelType type, InetAddress hint, long requestSequence) {
+        return manager.allocate(pool, device, type, hint, requestSequence);
+    }
+
+    @Override
+    public Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        return manager.confirm(pool, device, quotedAddress, quotedSequence, requestSequence);
+    }
+
+    @Override
+    public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        return manager.renew(pool, device, quotedAddress, quotedSequence, requestSequence);
+    }
+
+    @Override
+    public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        return manager.release(pool, device, quotedAddress, quotedSequence, requestSequence);
     }
 
     @Override public Lease reserve(String pool, DeviceId device, InetAddress address) { return manager.reserve(pool, device, address); }

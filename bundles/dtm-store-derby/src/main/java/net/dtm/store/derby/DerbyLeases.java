@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +25,16 @@ import net.dtm.spi.store.StoreUnavailableException;
  * {@code (pool_name, address)} make the first insert win and every other fail with SQLState
  * 23505. Compare-and-set is an {@code UPDATE}/{@code DELETE} whose {@code WHERE} names the
  * expected sequence. Instants are stored as epoch seconds plus nanoseconds, so they come back
- * exactly; addresses as {@link AddressHex}.
+ * exactly; addresses as {@link AddressHex}. The device's request mark and the binding's instance
+ * are the columns {@code device_seq} and {@code instance_seq} ({@link #ensureColumns}).
  */
 final class DerbyLeases {
 
     private static final String LEASE_COLUMNS =
-            "pool_name, device_id, address, lease_state, seq, expires_sec, expires_nano, node_id, reserved";
-    private static final String INSERT_LEASE = "INSERT INTO dtm_lease (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            "pool_name, device_id, address, lease_state, seq, expires_sec, expires_nano, node_id, reserved, device_seq, instance_seq";
+    private static final String INSERT_LEASE = "INSERT INTO dtm_lease (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_LEASE = "UPDATE dtm_lease SET lease_state = ?, seq = ?, "
-            + "expires_sec = ?, expires_nano = ?, node_id = ?, reserved = ? "
+            + "expires_sec = ?, expires_nano = ?, node_id = ?, reserved = ?, device_seq = ?, instance_seq = ? "
             + "WHERE pool_name = ? AND device_id = ? AND seq = ? AND address = ?";
     private static final String DELETE_LEASE = "DELETE FROM dtm_lease WHERE pool_name = ? AND device_id = ? AND seq = ?";
     private static final String LEASE_BY_DEVICE = "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND device_id = ?";
@@ -42,6 +44,28 @@ final class DerbyLeases {
 
     DerbyLeases(DerbyConnections db) {
         this.db = db;
+    }
+
+    /**
+     * Adds the freshness columns to {@code dtm_lease} if they are missing (a database created
+     * before them; old rows read 0: no mark, instance unknown), inside the caller's transaction;
+     * safe to repeat and to run from two openers at once.
+     */
+    static void ensureColumns(Connection c) throws SQLException {
+        for (String column : new String[] {"DEVICE_SEQ", "INSTANCE_SEQ"}) {
+            try (ResultSet rs = c.getMetaData().getColumns(null, null, "DTM_LEASE", column)) {
+                if (rs.next()) {
+                    continue;
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("ALTER TABLE dtm_lease ADD COLUMN " + column + " BIGINT NOT NULL DEFAULT 0");
+            } catch (SQLException e) {
+                if (!"X0Y32".equals(e.getSQLState())) { // another opener added it meanwhile
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -89,15 +113,17 @@ final class DerbyLeases {
         return db.writeOneStatement("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
             PreparedStatement ps = db.statement(c, UPDATE_LEASE);
             ps.setString(1, updated.state().name());
-                ps.setLong(2, updated.sequence());
-                ps.setLong(3, updated.expiresAt().getEpochSecond());
-                ps.setInt(4, updated.expiresAt().getNano());
-                ps.setString(5, updated.nodeId());
-                ps.setShort(6, updated.reserved() ? (short) 1 : (short) 0);
-                ps.setString(7, updated.pool());
-                ps.setString(8, updated.device().value());
-                ps.setLong(9, expectedSequence);
-            ps.setString(10, AddressHex.encode(updated.address()));
+            ps.setLong(2, updated.sequence());
+            ps.setLong(3, updated.expiresAt().getEpochSecond());
+            ps.setInt(4, updated.expiresAt().getNano());
+            ps.setString(5, updated.nodeId());
+            ps.setShort(6, updated.reserved() ? (short) 1 : (short) 0);
+            ps.setLong(7, updated.deviceSequence());
+            ps.setLong(8, updated.instance());
+            ps.setString(9, updated.pool());
+            ps.setString(10, updated.device().value());
+            ps.setLong(11, expectedSequence);
+            ps.setString(12, AddressHex.encode(updated.address()));
             return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.<Lease>empty();
         });
     }
@@ -282,11 +308,14 @@ final class DerbyLeases {
         ps.setInt(7, l.expiresAt().getNano());
         ps.setString(8, l.nodeId());
         ps.setShort(9, l.reserved() ? (short) 1 : (short) 0);
+        ps.setLong(10, l.deviceSequence());
+        ps.setLong(11, l.instance());
     }
 
     private static Lease readLease(ResultSet rs) throws SQLException {
         return new Lease(rs.getString(1), DeviceId.of(rs.getString(2)), AddressHex.decode(rs.getString(3)),
                 LeaseState.valueOf(rs.getString(4)), rs.getLong(5),
-                Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7)), rs.getString(8), rs.getShort(9) != 0);
+                Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7)), rs.getString(8), rs.getShort(9) != 0,
+                rs.getLong(10), rs.getLong(11));
     }
 }

@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * reservation flag on leases; an index on lease expiry (with reservation and state) for reclamation
  * sweeps and counting.
  * <p>
+ * Without a version step: the device columns of disabling and re-keying, added when missing by
+ * {@link DerbyDevices#ensureColumns} whatever the version (an idempotent migration); likewise the
+ * lease freshness columns by {@link DerbyLeases#ensureColumns}.
+ * <p>
  * Portable SQL only: {@code ALTER TABLE ... ADD COLUMN} with defaults, plain indexes, SMALLINT for
  * flags.
  */
@@ -44,6 +48,8 @@ final class DerbySchema {
             if (!tableExists(c, "DTM_SCHEMA")) {
                 try {
                     create(c);
+                    DerbyDevices.ensureColumns(c);
+                    DerbyLeases.ensureColumns(c);
                     c.commit();
                     LOG.info("derby store {}: created schema version {}", database, VERSION);
                     return;
@@ -73,6 +79,8 @@ final class DerbySchema {
                     c.rollback();
                 }
             }
+            DerbyDevices.ensureColumns(c); // idempotent, outside the version numbers (device disabling and re-keying)
+            DerbyLeases.ensureColumns(c); // idempotent likewise (lease freshness: device_seq, instance_seq)
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();

@@ -140,6 +140,8 @@ class DerbySchemaMigrationTest {
             assertEquals(List.of(v6a), s.leases("v6"));
             assertFalse(s.leases("v4").get(0).reserved(), "old leases are not reservations");
             assertEquals(Optional.of(new DeviceCredential(DeviceId.of("smr-1"), new byte[32], T)), s.find(DeviceId.of("smr-1")));
+            DeviceCredential smr1 = s.find(DeviceId.of("smr-1")).orElseThrow();
+            assertTrue(s.replace(smr1, smr1.withDisabled(true)), "the device columns were added to the old table");
 
             // The new features work on the migrated database.
             Pool v4Changed = v4Changed(v4);
@@ -161,6 +163,7 @@ class DerbySchemaMigrationTest {
             assertEquals(Optional.of(v4Changed(v4)), s.pool("v4"), "migrated once; the second open keeps everything");
             assertEquals(3, s.pools().size());
             assertTrue(s.findByDevice("v4", DeviceId.of("smr-1")).orElseThrow().reserved());
+            assertTrue(s.find(DeviceId.of("smr-1")).orElseThrow().disabled());
         }
     }
 
@@ -197,6 +200,34 @@ class DerbySchemaMigrationTest {
             opened.forEach(DerbyStore::close);
         }
         assertEquals(2, schemaVersion(db));
+    }
+
+    @Test
+    void versionTwoDatabaseWithoutLeaseMarksGetsThemOnOpen() throws Exception {
+        Path db = dir.resolve("v2");
+        Lease old = lease("v4", "smr-1", "10.64.0.2", LeaseState.BOUND, 5, T, "n1");
+        try (DerbyStore s = new DerbyStore(db)) {
+            s.createPool(Pool.of("v4", "10.64.0.0/16", 3600));
+            s.tryBind(old);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + db); Statement s = c.createStatement()) {
+            // as a version 2 store before the lease marks wrote it
+            s.executeUpdate("ALTER TABLE dtm_lease DROP COLUMN device_seq");
+            s.executeUpdate("ALTER TABLE dtm_lease DROP COLUMN instance_seq");
+        }
+        try {
+            DriverManager.getConnection("jdbc:derby:" + db + ";shutdown=true").close();
+        } catch (SQLException expected) {
+            // 08006: shut down
+        }
+        try (DerbyStore s = new DerbyStore(db)) {
+            assertEquals(Optional.of(old), s.findByDevice("v4", DeviceId.of("smr-1")), "old rows: mark and instance 0");
+            Lease marked = s.update(old.with(LeaseState.BOUND, 6, T, "n2").withDeviceSequence(77), 5).orElseThrow();
+            assertEquals(Optional.of(marked), s.findByDevice("v4", DeviceId.of("smr-1")));
+        }
+        try (DerbyStore s = new DerbyStore(db)) {
+            assertEquals(77, s.findByDevice("v4", DeviceId.of("smr-1")).orElseThrow().deviceSequence(), "opened twice");
+        }
     }
 
     @Test

@@ -21,7 +21,7 @@ import net.dtm.spi.store.BindResult.Outcome;
  * The binding part of the {@link LeaseStoreContract}: atomic {@code tryBind} that stores the
  * proposed lease exactly (a device holds at most one binding per pool, an address at most one
  * device, also under concurrent calls), and compare-and-set on the sequence for {@code update}
- * and {@code remove}, reservation flag included.
+ * and {@code remove}, reservation flag, device request mark and instance included.
  */
 public abstract class BindingContract extends PoolCatalogueContract {
 
@@ -191,6 +191,28 @@ public abstract class BindingContract extends PoolCatalogueContract {
         Lease released = bound.with(LeaseState.RELEASED, 7, T0.plusSeconds(10), "n1");
         assertEquals(Optional.of(released), store.update(released, 2), "sequence may jump");
         assertEquals(Optional.of(released), store.findByDevice("p", dev("d1")));
+    }
+
+    @Test
+    void deviceMarkAndInstanceRoundTrip() {
+        v4Pool("p");
+        long mark = 1_764_000_000_123_456L; // a device's wall-clock microseconds
+        Lease proposed = new Lease("p", dev("d1"), ip("10.64.0.2"), LeaseState.LOCKED, 1, T0, "n1", false, mark, 1);
+        BindResult r = store.tryBind(proposed);
+        assertEquals(Outcome.BOUND, r.outcome());
+        assertEquals(Optional.of(proposed), store.findByDevice("p", dev("d1")), "tryBind stores mark and instance");
+        Lease renewed = proposed.with(LeaseState.BOUND, 2, T0.plusSeconds(60), "n2").withDeviceSequence(mark + 5);
+        assertEquals(Optional.of(renewed), store.update(renewed, 1));
+        Lease released = renewed.with(LeaseState.RELEASED, 3, T0.plusSeconds(61), "n2").withDeviceSequence(mark + 6);
+        store.update(released, 2).orElseThrow();
+        Lease again = released.with(LeaseState.LOCKED, 4, T0.plusSeconds(90), "n1").withDeviceSequence(Long.MAX_VALUE)
+                .asNewInstance();
+        assertEquals(Optional.of(again), store.update(again, 3));
+        assertEquals(Optional.of(again), store.findByDevice("p", dev("d1")), "update stores mark and a new instance");
+        assertEquals(Optional.of(again), store.findByAddress("p", ip("10.64.0.2")));
+        assertEquals(List.of(again), store.leases("p"));
+        assertEquals(Long.MAX_VALUE, store.findByDevice("p", dev("d1")).orElseThrow().deviceSequence());
+        assertEquals(4, store.findByDevice("p", dev("d1")).orElseThrow().instance());
     }
 
     @Test

@@ -21,7 +21,7 @@ import net.dtm.api.TunnelType;
 
 /**
  * The text encoding of what DTM keeps in znodes: UTF-8 lines, the first naming the record kind and
- * its version ({@code pool 1}, {@code lease 1}, {@code device 1}, {@code node 1}), then one field
+ * its version ({@code pool 1}, {@code lease 2} (and {@code lease 1} read), {@code device 1}, {@code node 1}), then one field
  * per line; {@code %} and line breaks inside a field are written {@code %25} and {@code %0A}. Lists
  * are comma-separated inside their field (none of their items can hold a comma). A record of an
  * unknown kind or version is refused with a message saying so, never guessed at.
@@ -74,29 +74,51 @@ final class Codec {
 
     // ------------------------------------------------------------------ lease
 
+    /** {@code lease 2}: version 1's fields, then the device's request mark and the instance. */
     static byte[] lease(Lease l) {
-        return join("lease 1", l.pool(), l.device().value(), Cidr.format(l.address()), l.state().name(),
+        return join("lease 2", l.pool(), l.device().value(), Cidr.format(l.address()), l.state().name(),
                 Long.toString(l.sequence()), Long.toString(l.expiresAt().getEpochSecond()), Integer.toString(l.expiresAt().getNano()),
-                l.nodeId(), l.reserved() ? "reserved" : "dynamic");
+                l.nodeId(), l.reserved() ? "reserved" : "dynamic", Long.toString(l.deviceSequence()), Long.toString(l.instance()));
     }
 
+    /** A {@code lease 2} record, or a {@code lease 1} one (written before the mark existed: mark and instance 0). */
     static Lease lease(byte[] data) {
-        String[] f = split(data, "lease 1", 10);
+        boolean v1 = data != null && new String(data, 0, Math.min(data.length, 8), StandardCharsets.UTF_8).equals("lease 1\n");
+        String[] f = v1 ? split(data, "lease 1", 10) : split(data, "lease 2", 12);
         return new Lease(f[1], DeviceId.of(f[2]), Cidr.parseLiteral(f[3]), LeaseState.valueOf(f[4]), Long.parseLong(f[5]),
-                Instant.ofEpochSecond(Long.parseLong(f[6]), Integer.parseInt(f[7])), f[8], f[9].equals("reserved"));
+                Instant.ofEpochSecond(Long.parseLong(f[6]), Integer.parseInt(f[7])), f[8], f[9].equals("reserved"),
+                v1 ? 0 : Long.parseLong(f[10]), v1 ? 0 : Long.parseLong(f[11]));
     }
 
     // ------------------------------------------------------------------ device
 
+    /**
+     * {@code device 1} (id, key, enrolment) while the device is enabled with one key, so nodes of
+     * an older version still read it; {@code device 2} adds the disabled flag and the previous key
+     * with the instant until which it is accepted (empty fields when none).
+     */
     static byte[] device(DeviceCredential c) {
-        return join("device 1", c.device().value(), HexFormat.of().formatHex(c.key()),
-                Long.toString(c.enrolledAt().getEpochSecond()), Integer.toString(c.enrolledAt().getNano()));
+        String id = c.device().value();
+        String key = HexFormat.of().formatHex(c.key());
+        String sec = Long.toString(c.enrolledAt().getEpochSecond());
+        String nano = Integer.toString(c.enrolledAt().getNano());
+        if (!c.disabled() && c.previousKey() == null) {
+            return join("device 1", id, key, sec, nano);
+        }
+        Instant until = c.previousKeyUntil();
+        return join("device 2", id, key, sec, nano, c.disabled() ? "disabled" : "enabled",
+                until == null ? "" : HexFormat.of().formatHex(c.previousKey()),
+                until == null ? "" : Long.toString(until.getEpochSecond()), until == null ? "" : Integer.toString(until.getNano()));
     }
 
     static DeviceCredential device(byte[] data) {
-        String[] f = split(data, "device 1", 5);
+        boolean v2 = data != null && new String(data, StandardCharsets.UTF_8).startsWith("device 2\n");
+        String[] f = v2 ? split(data, "device 2", 9) : split(data, "device 1", 5);
+        boolean previous = v2 && !f[6].isEmpty();
         return new DeviceCredential(DeviceId.of(f[1]), HexFormat.of().parseHex(f[2]),
-                Instant.ofEpochSecond(Long.parseLong(f[3]), Integer.parseInt(f[4])));
+                Instant.ofEpochSecond(Long.parseLong(f[3]), Integer.parseInt(f[4])), v2 && f[5].equals("disabled"),
+                previous ? HexFormat.of().parseHex(f[6]) : null,
+                previous ? Instant.ofEpochSecond(Long.parseLong(f[7]), Integer.parseInt(f[8])) : null);
     }
 
     // ------------------------------------------------------------------ node

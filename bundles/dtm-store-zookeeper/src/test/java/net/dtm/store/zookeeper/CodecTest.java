@@ -34,9 +34,20 @@ class CodecTest {
         Lease l = new Lease("pd", DeviceId.of("car-1"), Cidr.parseLiteral("2001:db8:0:7::"), LeaseState.BOUND, Long.MAX_VALUE,
                 Instant.ofEpochSecond(1_900_000_000L, 123_456_789), "node %0A with\nnewline and %25", true);
         assertEquals(l, Codec.lease(Codec.lease(l)), "nanoseconds, escapes and the reservation survive");
+        Lease marked = new Lease("pd", DeviceId.of("car-1"), Cidr.parseLiteral("2001:db8:0:7::"), LeaseState.LOCKED, 9,
+                Instant.ofEpochSecond(5), "n", false, Long.MAX_VALUE, 9);
+        assertEquals(marked, Codec.lease(Codec.lease(marked)), "the device's mark and the instance survive");
 
         DeviceCredential c = new DeviceCredential(DeviceId.of("d:1"), new byte[32], Instant.ofEpochSecond(5, 7));
         assertEquals(c, Codec.device(Codec.device(c)));
+        assertTrue(new String(Codec.device(c), java.nio.charset.StandardCharsets.UTF_8).startsWith("device 1\n"),
+                "an enabled device with one key stays readable by older nodes");
+        byte[] next = new byte[32];
+        next[0] = 9;
+        DeviceCredential rekeyed = c.rekeyed(next, Instant.ofEpochSecond(99, 5));
+        assertEquals(rekeyed, Codec.device(Codec.device(rekeyed)));
+        assertEquals(c.withDisabled(true), Codec.device(Codec.device(c.withDisabled(true))));
+        assertEquals(rekeyed.withDisabled(true), Codec.device(Codec.device(rekeyed.withDisabled(true))));
 
         NodeRecord n = new NodeRecord("n1", "west", List.of(new InetSocketAddress(Cidr.parseLiteral("10.0.0.1"), 47800),
                 new InetSocketAddress(Cidr.parseLiteral("fd00::1"), 1), InetSocketAddress.createUnresolved("dtm.example", 9)),
@@ -49,9 +60,19 @@ class CodecTest {
     }
 
     @Test
+    void leaseRecordsOfVersionOneStillDecode() {
+        byte[] old = String.join("\n", "lease 1", "p", "car-1", "10.0.0.2", "BOUND", "7", "1900000000", "5", "n1", "dynamic")
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Lease("p", DeviceId.of("car-1"), Cidr.parseLiteral("10.0.0.2"), LeaseState.BOUND, 7,
+                Instant.ofEpochSecond(1_900_000_000L, 5), "n1", false, 0, 0), Codec.lease(old), "no mark, instance unknown");
+        assertTrue(new String(Codec.lease(Codec.lease(old)), StandardCharsets.UTF_8).startsWith("lease 2\n"),
+                "written back as version 2");
+    }
+
+    @Test
     void unknownKindsVersionsAndTruncatedRecordsAreRefused() {
-        byte[] future = "lease 2\np".getBytes(StandardCharsets.UTF_8);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Codec.lease(future)).getMessage().contains("lease 2"));
+        byte[] future = "lease 3\np".getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Codec.lease(future)).getMessage().contains("lease 3"));
         byte[] pool = Codec.pool(Pool.of("p", "10.0.0.0/8", 60), "g");
         assertThrows(IllegalArgumentException.class, () -> Codec.lease(pool));
         byte[] cut = new String(pool, StandardCharsets.UTF_8).replaceAll("\n[^\n]*$", "").getBytes(StandardCharsets.UTF_8);
