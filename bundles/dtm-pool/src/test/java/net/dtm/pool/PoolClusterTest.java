@@ -37,11 +37,14 @@ class PoolClusterTest extends PoolManagerTestBase {
 
     @Override
     PoolManager newManager(CountingStore store, MutableClock clock) {
+        cluster.clock = clock;
         return new PoolManager(store, "", clock, SETTINGS, cluster);
     }
 
     private PoolManager otherNode(String id) {
-        return new PoolManager(derby, null, clock, SETTINGS, new TestCluster(id, "zookeeper"));
+        TestCluster other = new TestCluster(id, "zookeeper");
+        other.clock = clock;
+        return new PoolManager(derby, null, clock, SETTINGS, other);
     }
 
     // ---------------------------------------------------------------- node id and leadership

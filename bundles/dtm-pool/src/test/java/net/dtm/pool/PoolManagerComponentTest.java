@@ -39,11 +39,16 @@ class PoolManagerComponentTest {
     private PoolManagerComponent component;
 
     private static PoolManagerComponent.Config config() {
+        return config(0, 0);
+    }
+
+    private static PoolManagerComponent.Config config(int quarantineSeconds, long maxClockSkewMs) {
         return new PoolManagerComponent.Config() {
             @Override public Class<? extends Annotation> annotationType() { return PoolManagerComponent.Config.class; }
             @Override public int lock_seconds() { return 30; }
             @Override public double renew_write_threshold() { return 0.5; }
-            @Override public int quarantine_seconds() { return 0; }
+            @Override public int quarantine_seconds() { return quarantineSeconds; }
+            @Override public long max_clock_skew_ms() { return maxClockSkewMs; }
             @Override public String utilisation_warn_percent() { return "80,90"; }
             @Override public int sweep_seconds() { return 3600; }
         };
@@ -150,5 +155,15 @@ class PoolManagerComponentTest {
                         config(), Map.of()));
         assertEquals("pool row 7 cannot be read", e.getMessage());
         assertTrue(listeners.isEmpty(), "listeners left on the store: " + listeners);
+    }
+
+    @Test
+    void aQuarantineBelowTwiceTheClockSkewBoundIsRefusedNamingBothKeys() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PoolManagerComponent.settings(config(3, 2000)));
+        assertTrue(e.getMessage().startsWith("net.dtm.pool (quarantine.seconds=3, max.clock.skew.ms=2000): quarantine of 3000 ms"
+                + " is below its floor of 4000 ms, twice the clock skew bound"), e.getMessage());
+        assertEquals(Duration.ofSeconds(4), PoolManagerComponent.settings(config(4, 2000)).quarantine());
+        assertEquals(Duration.ofSeconds(2), PoolManagerComponent.settings(config(600, 2000)).maxClockSkew());
     }
 }
