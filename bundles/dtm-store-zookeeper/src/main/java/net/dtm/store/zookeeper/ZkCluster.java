@@ -2,6 +2,7 @@ package net.dtm.store.zookeeper;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -34,6 +36,7 @@ import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.spi.cluster.ClockOffset;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.Member;
 import net.dtm.spi.store.StoreUnavailableException;
@@ -55,6 +58,8 @@ import net.dtm.store.zookeeper.Codec.NodeRecord;
  * which clears the flag only (the node's record stays);</li>
  * <li>leadership: a {@link LeaderLatch} on {@code /leader} with the node id as participant id;
  * leadership is given up while the connection is SUSPENDED or LOST;</li>
+ * <li>the clock: {@link #clockOffset()} is measured every few seconds against the ZooKeeper
+ * leader's clock by writing the ephemeral {@code /clock/<id>} ({@link ZkClock} says how);</li>
  * <li>the view of the others: {@link CuratorCache}s of {@code /nodes}, {@code /records},
  * {@code /drain} and {@code /leader}, so {@link #members()} and {@link #isLeader()} never wait on
  * the network.</li>
@@ -90,6 +95,7 @@ public final class ZkCluster implements Cluster, AutoCloseable {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService notifier;
     private final ConnectionStateListener stateListener;
+    private final ZkClock clock;
     /** Guards starting (at the first connection) against closing. */
     private final Object lifecycle = new Object();
     /** Whether the record changed while it could not be written: written at the next connection. */
@@ -107,6 +113,11 @@ public final class ZkCluster implements Cluster, AutoCloseable {
      * client is connected, else as soon as it connects. Does not block.
      */
     public ZkCluster(CuratorFramework client, ZkSettings settings) {
+        this(client, settings, Clock.systemUTC());
+    }
+
+    /** As {@link #ZkCluster(CuratorFramework, ZkSettings)}, with this node's wall clock (tests skew it). */
+    ZkCluster(CuratorFramework client, ZkSettings settings, Clock wallClock) {
         this.client = client;
         this.settings = settings;
         this.notifier = Executors.newSingleThreadExecutor(r -> {
@@ -159,6 +170,8 @@ public final class ZkCluster implements Cluster, AutoCloseable {
             state = ConnectionState.CONNECTED;
             runOnNotifier(this::connected);
         }
+        clock = new ZkClock(client, settings.nodeId(), wallClock, this::isConnected);
+        clock.start();
     }
 
     /**
@@ -426,6 +439,12 @@ public final class ZkCluster implements Cluster, AutoCloseable {
         return isConnected() && latch.hasLeadership();
     }
 
+    /** {@inheritDoc} Measured by {@link ZkClock}: the ZooKeeper leader's clock against this node's. */
+    @Override
+    public Optional<ClockOffset> clockOffset() {
+        return clock.latest();
+    }
+
     @Override
     public boolean isConnected() {
         return !closed && !suspended && client.getZookeeperClient().isConnected();
@@ -536,6 +555,8 @@ public final class ZkCluster implements Cluster, AutoCloseable {
         s.put("leader", leaderId());
         s.put("is.leader", Boolean.toString(isLeader()));
         s.put("registered", Boolean.toString(children(nodesCache, NODES).containsKey(settings.nodeId())));
+        s.put("clock.offset", clock.latest().map(o -> o.offset().toMillis() + " ms ± " + o.uncertainty().toMillis()
+                + " ms at " + o.measuredAt()).orElse("not measured"));
         return s;
     }
 
@@ -562,6 +583,7 @@ public final class ZkCluster implements Cluster, AutoCloseable {
             closed = true;
         }
         client.getConnectionStateListenable().removeListener(stateListener);
+        clock.close();
         PersistentNode node = registration;
         if (node != null) { // started: the election and the view too
             try {
