@@ -14,7 +14,7 @@ import net.dtm.api.TunnelType;
 
 /**
  * The plaintext body of each message type, field by field as {@code docs/wire-format.md} lists it,
- * in wire version 1 and 2. Encoding an unrepresentable message is an {@link IllegalArgumentException};
+ * in wire versions 1, 2 and 3. Encoding an unrepresentable message is an {@link IllegalArgumentException};
  * decoding an invalid body is a {@link ProtocolException} of kind MALFORMED.
  */
 final class BodyCodec {
@@ -41,17 +41,19 @@ final class BodyCodec {
 
     /** A message with version 2 content cannot travel in version 1: refuse rather than drop fields. */
     static void checkVersion(Envelope e) {
-        if (e.version() >= 2) {
-            return;
-        }
         Message m = e.body();
         boolean v2 = m instanceof PathUpdate
                 || (m instanceof Establish x && x.needsV2())
                 || (m instanceof Renew x && x.needsV2())
                 || (m instanceof Params x && (x.parameters().tunnelKey() != 0 || !x.parameters().serverPublicKey().isEmpty()))
                 || (m instanceof Ack x && x.acknowledged() == MessageType.PATH);
-        if (v2) {
+        if (v2 && e.version() < 2) {
             throw new IllegalArgumentException(m.type() + " carries version 2 fields (data plane) and cannot be sent in version 1");
+        }
+        if (m instanceof Nak x && (x.sequenceMark() != 0 || x.reason() == Reason.STALE_SEQUENCE)
+                && e.version() < Codec.RESYNC_VERSION) {
+            throw new IllegalArgumentException("a NAK " + x.reason().label() + " with a sequence mark needs version "
+                    + Codec.RESYNC_VERSION + ", not " + e.version());
         }
     }
 
@@ -137,6 +139,9 @@ final class BodyCodec {
         } else if (m instanceof Nak x) {
             w.u8(x.reason().code());
             w.bytes(truncateUtf8(x.text(), MAX_NAK_TEXT));
+            if (version >= Codec.RESYNC_VERSION) {
+                w.i64(x.sequenceMark());
+            }
         } else if (m instanceof Ack x) {
             w.u8(x.acknowledged().code());
         } else {
@@ -238,7 +243,9 @@ final class BodyCodec {
                     throw malformed("reason code 0");
                 }
                 // Unknown reasons from a newer peer read as INTERNAL: still a refusal, never a drop.
-                yield new Nak(Reason.fromCode(code), in.string(0, MAX_NAK_TEXT, "text"));
+                String text = in.string(0, MAX_NAK_TEXT, "text");
+                long mark = version >= Codec.RESYNC_VERSION ? in.i64("sequence mark") : 0;
+                yield new Nak(Reason.fromCode(code), text, mark);
             }
             case ACK -> {
                 int code = in.u8("acknowledged type");

@@ -25,8 +25,13 @@ public final class Codec {
     public static final int MAX_DATAGRAM = 1200;
     /** The oldest wire version this codec speaks (and the one a v1 peer sends). */
     public static final int VERSION = 1;
-    /** The newest wire version this codec speaks: v1 plus the data-plane fields and PATH. */
-    public static final int MAX_VERSION = 2;
+    /**
+     * The newest wire version this codec speaks: 2 is v1 plus the data-plane fields and PATH; 3 is
+     * v2 plus the sequence mark of a NAK (the authenticated resync of a device's sequence numbers).
+     */
+    public static final int MAX_VERSION = 3;
+    /** The first wire version whose NAK carries a sequence mark ({@link Nak#sequenceMark()}). */
+    public static final int RESYNC_VERSION = 3;
     /** First magic byte, {@code 'D'}. */
     public static final byte MAGIC_0 = 0x44;
     /** Second magic byte, {@code 'T'}. */

@@ -41,6 +41,18 @@ public final class SequenceSource {
         return value;
     }
 
+    /**
+     * Moves this source above {@code mark}, a value its receiver says it has already seen (an
+     * authenticated resync NAK): the next value is at least {@code mark + 1}. Never moves it back.
+     */
+    public void advancePast(long mark) {
+        if (mark == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("no sequence number above " + mark);
+        }
+        last.accumulateAndGet(mark, Math::max);
+        HIGH_WATER.accumulateAndGet(mark, Math::max);
+    }
+
     /** The last value this instance returned, or one less than its first before any. */
     public long last() {
         return last.get();

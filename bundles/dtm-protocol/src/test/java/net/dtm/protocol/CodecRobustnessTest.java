@@ -180,7 +180,7 @@ class CodecRobustnessTest {
                 Arguments.of("bad magic 2", with.apply(d -> d[1] = 0), Kind.BAD_MAGIC),
                 Arguments.of("short non-DTM", new byte[] {1, 2, 3}, Kind.BAD_MAGIC),
                 Arguments.of("version 0", with.apply(d -> d[2] = 0), Kind.BAD_VERSION),
-                Arguments.of("version 3", with.apply(d -> d[2] = 3), Kind.BAD_VERSION),
+                Arguments.of("version 4", with.apply(d -> d[2] = 4), Kind.BAD_VERSION),
                 Arguments.of("type 0", with.apply(d -> d[3] = 0), Kind.MALFORMED),
                 Arguments.of("type 9", with.apply(d -> d[3] = 9), Kind.MALFORMED),
                 Arguments.of("direction 0", with.apply(d -> d[4] = 0), Kind.MALFORMED),

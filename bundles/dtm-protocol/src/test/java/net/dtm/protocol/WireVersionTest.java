@@ -61,7 +61,7 @@ class WireVersionTest {
     @Test
     void unknownVersionIsRejectedBeforeAnythingElse() {
         byte[] d = Codec.encode(Samples.v2(Samples.toServer(4, new Confirm("demo", Samples.ip("10.64.0.17"), 1))), KEY);
-        d[2] = 3;
+        d[2] = 4;
         ProtocolException ex = assertThrows(ProtocolException.class, () -> Codec.peek(d));
         assertEquals(Kind.BAD_VERSION, ex.kind());
     }
