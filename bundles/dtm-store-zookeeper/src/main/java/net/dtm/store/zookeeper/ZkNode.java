@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Security: the client authenticates with {@code digest user:password} and every znode DTM
  * creates gets {@code CREATOR_ALL_ACL}: only a client with the same credential can read or write
- * it. All nodes of a cluster must therefore share the credential.
+ * it. All nodes of a cluster must therefore share the credential. The connection itself may use
+ * TLS and the session SASL ({@link ZkClientSecurity}); the digest credential and ACLs apply either way.
  */
 public final class ZkNode implements AutoCloseable {
 
@@ -53,7 +54,12 @@ public final class ZkNode implements AutoCloseable {
 
     /** Connects (waiting at most the connection timeout), opens the store and registers the node. */
     public static ZkNode open(ZkSettings settings) {
-        CuratorFramework client = newClient(settings);
+        return open(settings, ZkClientSecurity.PLAIN);
+    }
+
+    /** As {@link #open(ZkSettings)}, with TLS and SASL as {@code security} asks. */
+    public static ZkNode open(ZkSettings settings, ZkClientSecurity security) {
+        CuratorFramework client = newClient(settings, security);
         client.start();
         ZkStore store = null;
         try {
@@ -93,7 +99,17 @@ public final class ZkNode implements AutoCloseable {
      * the background at start, is given up with an ERROR when the ensemble is not reachable).
      */
     public static CuratorFramework newClient(ZkSettings settings) {
+        return newClient(settings, ZkClientSecurity.PLAIN);
+    }
+
+    /**
+     * As {@link #newClient(ZkSettings)}, with TLS and SASL as {@code security} asks: its
+     * {@link ZkClientSecurity#clientConfig() client configuration} is handed to Curator's ZooKeeper
+     * factory for this client alone (null for plain settings: ZooKeeper's defaults as before).
+     */
+    public static CuratorFramework newClient(ZkSettings settings, ZkClientSecurity security) {
         return CuratorFrameworkFactory.builder()
+                .zkClientConfig(security.clientConfig())
                 .connectString(settings.connect())
                 .namespace(settings.namespace())
                 .sessionTimeoutMs(settings.sessionTimeoutMs())

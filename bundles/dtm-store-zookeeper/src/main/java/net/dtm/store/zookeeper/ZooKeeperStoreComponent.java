@@ -64,13 +64,15 @@ public final class ZooKeeperStoreComponent {
 
     private void start(BundleContext context, Map<String, Object> properties) {
         ZkSettings settings;
+        ZkClientSecurity security;
         try {
             settings = ZkSettings.fromConfig(properties);
+            security = ZkClientSecurity.fromConfig(properties);
         } catch (IllegalArgumentException e) {
             LOG.error("zookeeper store not started, {} is invalid: {}", PID, e.getMessage());
             return;
         }
-        node = ZkNode.open(settings);
+        node = ZkNode.open(settings, security);
         // The cluster first: whoever takes the store finds the cluster already there.
         registrations.add(context.registerService(Cluster.class, node.cluster(),
                 new Hashtable<>(Map.of(Cluster.PROP_CLUSTER_TYPE, TYPE))));
@@ -79,7 +81,7 @@ public final class ZooKeeperStoreComponent {
         registrations.add(context.registerService(new String[] {LeaseStore.class.getName(), PoolWatch.class.getName()},
                 node.store(), storeProps));
         registrations.add(context.registerService(DeviceStore.class, node.store(), storeProps));
-        LOG.info("zookeeper store registered: {}", settings);
+        LOG.info("zookeeper store registered: {} ({})", settings, security);
     }
 
     @Deactivate
