@@ -104,6 +104,15 @@ public class ServerComponent implements TunnelServerService, ClusterService {
 
         @AttributeDefinition(description = "Datagrams one source address may have waiting or in work")
         int source_queue_limit() default 256;
+
+        @AttributeDefinition(description = "Datagrams per second one source address (IPv4 /32, IPv6 /64) may send on average; beyond, they are dropped (dropped.source-rate)")
+        double source_rate() default 200;
+
+        @AttributeDefinition(description = "Datagrams one source address may send at once")
+        int source_burst() default 400;
+
+        @AttributeDefinition(description = "Source addresses whose rate is tracked at most; beyond, sources share one bucket of 64 sources' rate")
+        int source_table_size() default 65536;
     }
 
     private final ServerNode node;
@@ -146,6 +155,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
                 .defaultPool(config.default_pool())
                 .advertisedServers(HostPort.parseList(config.advertise_servers(), "advertise.servers"))
                 .workers(config.worker_threads(), config.queue_capacity(), config.source_queue_limit())
+                .sourceBuckets(config.source_rate(), config.source_burst(), config.source_table_size())
                 .wireGuardPublicKey(config.tunnel_wireguard_public_key())
                 .bootstrap(Bootstrap.parsePools(config.bootstrap_pool()), Bootstrap.parseDevices(config.bootstrap_devices()),
                         keysDir(config))

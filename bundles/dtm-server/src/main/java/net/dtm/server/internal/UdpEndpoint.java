@@ -3,35 +3,36 @@ package net.dtm.server.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
-import org.apache.mina.core.buffer.IoBuffer;
-import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.session.IoSession;
-import org.apache.mina.transport.socket.DatagramSessionConfig;
-import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's UDP control endpoint: a MINA datagram acceptor whose I/O thread only copies each
- * datagram and hands it to a bounded worker pool (handling may block on the store's fsync), then
- * writes the answer back to the datagram's source through the same session.
+ * The server's UDP control endpoint: one receive thread on a plain {@link DatagramChannel} copies
+ * each datagram, passes it through the source's token bucket ({@link SourceBuckets}) and the
+ * {@link Screen}, and queues it in a lane of the worker pool ({@link WorkLanes}; handling may block
+ * on the store's fsync); the answer goes back to the datagram's source from the same channel.
  * <p>
- * Fairness: each source address may have at most {@code perSourceLimit} datagrams waiting or in
- * work; beyond that its datagrams are dropped ({@code dropped.source-limit}), so one noisy source
- * cannot fill the shared queue. When the whole queue is full, datagrams are dropped
- * ({@code dropped.overload}). Agents retransmit, so a drop under overload costs latency, not
- * correctness.
+ * Memory is bounded whatever the number of sources: nothing is kept per source but the bounded
+ * bucket table and what waits in the bounded lanes. (MINA's datagram acceptor, used before, creates
+ * a session with its own filter chain and attribute map for every new source address and keeps it
+ * 60 s: 1.5 M spoofed sources took 1.9 GB. Its session recycler can bound how many are kept, but
+ * not the creation and closing of one per spoofed datagram on its single I/O thread, and an answer
+ * computed after its session was recycled is lost.)
+ * <p>
+ * Drops, counted by reason: {@code dropped.source-rate} (the source's bucket is empty), {@code
+ * dropped.source-limit} (the source already has {@code perSourceLimit} datagrams waiting or in
+ * work), {@code dropped.overload} (its lane is full), and the screen's. Agents retransmit, so a
+ * drop under overload costs latency, not correctness.
  */
 public final class UdpEndpoint implements AutoCloseable {
 
@@ -40,16 +41,75 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Larger than any valid datagram, so oversized ones arrive whole enough to be rejected as such. */
     private static final int READ_BUFFER = 2048;
 
-    private final NioDatagramAcceptor acceptor;
-    private final ThreadPoolExecutor workers;
-    private final DatagramHandler handler;
-    private final Counters counters;
-    private final int perSourceLimit;
-    private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
-    private final InetSocketAddress localAddress;
+    /** Where a received datagram waits for a worker, if anywhere. */
+    public enum Lane { PRIORITY, NORMAL, DROP }
+
+    /** Sorts a received datagram into a lane, from its bytes only and without blocking (the receive thread runs it). */
+    public interface Screen {
+        /** The lane of {@code datagram}; {@link Lane#DROP} drops it (the screen counts why). */
+        Lane lane(byte[] datagram);
+
+        /** Told when {@code datagram} got an answer. */
+        default void answered(byte[] datagram) {
+        }
+    }
+
+    /** Every datagram waits in the normal lane. */
+    public static final Screen NO_SCREEN = datagram -> Lane.NORMAL;
 
     /**
-     * Binds at once.
+     * How much an endpoint takes in.
+     *
+     * @param threads        worker threads
+     * @param queueCapacity  datagrams that may wait for a worker, in each lane
+     * @param perSourceLimit datagrams one source address may have waiting or in work
+     * @param sourceRate     datagrams per second a source address (IPv4 /32, IPv6 /64) may send on average
+     * @param sourceBurst    datagrams a source address may send at once
+     * @param sourceTable    source addresses tracked at most (beyond: they share one bucket)
+     */
+    public record Limits(int threads, int queueCapacity, int perSourceLimit, double sourceRate, int sourceBurst,
+                         int sourceTable) {
+        /** Defaults of a node: well above what a router sends (a few datagrams per lease and link). */
+        public static final double DEFAULT_SOURCE_RATE = 200;
+        public static final int DEFAULT_SOURCE_BURST = 400;
+        public static final int DEFAULT_SOURCE_TABLE = 65_536;
+
+        public Limits {
+            if (threads < 1 || queueCapacity < 1 || perSourceLimit < 1) {
+                throw new IllegalArgumentException("threads, queue capacity and per-source limit must be positive");
+            }
+            if (!(sourceRate > 0) || sourceBurst < 1 || sourceTable < 1) {
+                throw new IllegalArgumentException("source rate, source burst and source table size must be positive");
+            }
+        }
+
+        /** These limits, with the default source buckets. */
+        public static Limits of(int threads, int queueCapacity, int perSourceLimit) {
+            return new Limits(threads, queueCapacity, perSourceLimit, DEFAULT_SOURCE_RATE, DEFAULT_SOURCE_BURST,
+                    DEFAULT_SOURCE_TABLE);
+        }
+    }
+
+    /** Computes the answer to one datagram; the future may complete later, on another thread. */
+    @FunctionalInterface
+    public interface DatagramHandler {
+        /** The answer to send back to {@code source}, or empty to drop silently. */
+        CompletableFuture<Optional<byte[]>> handle(byte[] datagram, InetSocketAddress source);
+    }
+
+    private final DatagramChannel channel;
+    private final WorkLanes workers;
+    private final DatagramHandler handler;
+    private final Screen screen;
+    private final Counters counters;
+    private final int perSourceLimit;
+    private final SourceBuckets buckets;
+    private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
+    private final InetSocketAddress localAddress;
+    private final Thread receiver;
+
+    /**
+     * Binds at once; no screen, default source buckets.
      *
      * @param bind           host and port to bind (port 0 = any free port)
      * @param handler        computes the answer to one datagram from a source; empty = no answer
@@ -61,67 +121,54 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     public UdpEndpoint(InetSocketAddress bind, BiFunction<byte[], InetSocketAddress, Optional<byte[]>> handler,
                        Counters counters, int threads, int queueCapacity, int perSourceLimit) throws IOException {
-        this(bind, sync(Objects.requireNonNull(handler, "handler")), counters, threads, queueCapacity, perSourceLimit);
-    }
-
-    /** Computes the answer to one datagram; the future may complete later, on another thread. */
-    @FunctionalInterface
-    public interface DatagramHandler {
-        /** The answer to send back to {@code source}, or empty to drop silently. */
-        CompletableFuture<Optional<byte[]>> handle(byte[] datagram, InetSocketAddress source);
+        this(bind, sync(Objects.requireNonNull(handler, "handler")), NO_SCREEN, counters,
+                Limits.of(threads, queueCapacity, perSourceLimit));
     }
 
     /**
      * Binds at once, with a handler that may answer later: a worker is held only while the handler
      * runs, not while its future is pending (e.g. a copy of a request waiting for the first copy's
-     * answer). Parameters as for the constructor.
+     * answer).
+     *
+     * @param screen sorts datagrams into lanes before they are queued
+     * @throws IOException if the address cannot be bound (e.g. the port is in use)
      */
-    public static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Counters counters, int threads,
-                                    int queueCapacity, int perSourceLimit) throws IOException {
-        return new UdpEndpoint(bind, Objects.requireNonNull(handler, "handler"), counters, threads, queueCapacity,
-                perSourceLimit);
+    public static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters,
+                                    Limits limits) throws IOException {
+        return new UdpEndpoint(bind, Objects.requireNonNull(handler, "handler"), screen, counters, limits);
     }
 
     private static DatagramHandler sync(BiFunction<byte[], InetSocketAddress, Optional<byte[]>> f) {
         return (datagram, source) -> CompletableFuture.completedFuture(f.apply(datagram, source));
     }
 
-    private UdpEndpoint(InetSocketAddress bind, DatagramHandler handler, Counters counters, int threads, int queueCapacity,
-                        int perSourceLimit) throws IOException {
+    private UdpEndpoint(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters, Limits limits)
+            throws IOException {
         Objects.requireNonNull(bind, "bind");
         this.handler = handler;
+        this.screen = Objects.requireNonNull(screen, "screen");
         this.counters = Objects.requireNonNull(counters, "counters");
-        if (threads < 1 || queueCapacity < 1 || perSourceLimit < 1) {
-            throw new IllegalArgumentException("threads, queue capacity and per-source limit must be positive");
-        }
-        this.perSourceLimit = perSourceLimit;
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), r -> {
-                    Thread t = new Thread(r, "dtm-server-worker-" + threadNumber.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        workers.allowCoreThreadTimeOut(true);
-
-        this.acceptor = new NioDatagramAcceptor();
-        DatagramSessionConfig config = acceptor.getSessionConfig();
-        // No SO_REUSEADDR: UDP has no TIME_WAIT to step over, and with it a second server on the
-        // same port would bind "successfully" and silently take part of the traffic.
-        config.setReuseAddress(false);
-        config.setReadBufferSize(READ_BUFFER);
-        config.setMinReadBufferSize(READ_BUFFER);
-        config.setMaxReadBufferSize(READ_BUFFER);
-        config.setReceiveBufferSize(1 << 20);
-        acceptor.setHandler(new Handler());
+        this.perSourceLimit = limits.perSourceLimit();
+        this.buckets = new SourceBuckets(limits.sourceRate(), limits.sourceBurst(), limits.sourceTable(), System::nanoTime);
+        this.channel = DatagramChannel.open();
         try {
-            acceptor.bind(bind);
+            // No SO_REUSEADDR: UDP has no TIME_WAIT to step over, and with it a second server on the
+            // same port would bind "successfully" and silently take part of the traffic.
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            channel.bind(bind);
         } catch (IOException | RuntimeException e) {
-            acceptor.dispose(true);
-            workers.shutdownNow();
+            channel.close();
             throw new IOException("cannot bind UDP " + bind.getHostString() + ":" + bind.getPort() + ": " + e.getMessage(), e);
         }
-        this.localAddress = (InetSocketAddress) acceptor.getLocalAddress();
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        // the normal lane leaves a quarter of the workers to the priority lane
+        int threads = limits.threads();
+        this.workers = new WorkLanes(threads, limits.queueCapacity(), screen == NO_SCREEN ? threads : Math.max(1, threads - threads / 4),
+                "dtm-server-worker-");
+        this.receiver = new Thread(this::receive, "dtm-server-udp-" + localAddress.getPort());
+        receiver.setDaemon(true);
+        receiver.start();
     }
 
     /** The bound address. */
@@ -134,50 +181,86 @@ public final class UdpEndpoint implements AutoCloseable {
         return localAddress.getPort();
     }
 
-    private final class Handler extends IoHandlerAdapter {
+    /** Source addresses whose token bucket is tracked now (bounded by {@link Limits#sourceTable()}). */
+    public int trackedSources() {
+        synchronized (buckets) {
+            return buckets.size();
+        }
+    }
 
-        @Override
-        public void messageReceived(IoSession session, Object message) {
-            if (!(message instanceof IoBuffer buffer)) {
+    private void receive() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BUFFER);
+        while (channel.isOpen()) {
+            InetSocketAddress source;
+            try {
+                buffer.clear();
+                source = (InetSocketAddress) channel.receive(buffer);
+            } catch (ClosedChannelException e) {
                 return;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("UDP endpoint {}: receive failed: {}", localAddress, e.toString());
+                continue;
             }
+            buffer.flip();
             byte[] datagram = new byte[buffer.remaining()];
             buffer.get(datagram);
-            InetSocketAddress source = (InetSocketAddress) session.getRemoteAddress();
-            InetAddress sourceAddress = source.getAddress();
-            int queued = pending.merge(sourceAddress, 1, Integer::sum);
-            if (queued > perSourceLimit) {
-                done(sourceAddress);
-                counters.increment("dropped.source-limit");
-                return;
-            }
-            try {
-                workers.execute(() -> {
-                    try {
-                        handler.handle(datagram, source).whenComplete((answer, failure) -> {
-                            if (failure != null) {
-                                counters.increment("dropped.internal");
-                                LOG.error("failed to answer a datagram from {}", source, failure);
-                            } else if (answer.isPresent() && !session.isClosing()) {
-                                session.write(IoBuffer.wrap(answer.get()));
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        counters.increment("dropped.internal");
-                        LOG.error("failed to handle a datagram from {}", source, e);
-                    } finally {
-                        done(sourceAddress);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                done(sourceAddress);
-                counters.increment("dropped.overload");
-            }
+            accept(datagram, source);
         }
+    }
 
-        @Override
-        public void exceptionCaught(IoSession session, Throwable cause) {
-            LOG.warn("UDP endpoint {}: I/O error with {}: {}", localAddress, session.getRemoteAddress(), cause.toString());
+    private void accept(byte[] datagram, InetSocketAddress source) {
+        InetAddress sourceAddress = source.getAddress();
+        boolean allowed;
+        synchronized (buckets) {
+            allowed = buckets.tryAcquire(sourceAddress);
+        }
+        if (!allowed) {
+            counters.increment("dropped.source-rate");
+            return;
+        }
+        Lane lane = screen.lane(datagram);
+        if (lane == Lane.DROP) {
+            return;
+        }
+        int queued = pending.merge(sourceAddress, 1, Integer::sum);
+        if (queued > perSourceLimit) {
+            done(sourceAddress);
+            counters.increment("dropped.source-limit");
+            return;
+        }
+        if (!workers.offer(lane == Lane.PRIORITY, () -> work(datagram, source))) {
+            done(sourceAddress);
+            counters.increment("dropped.overload");
+        }
+    }
+
+    private void work(byte[] datagram, InetSocketAddress source) {
+        try {
+            handler.handle(datagram, source).whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    counters.increment("dropped.internal");
+                    LOG.error("failed to answer a datagram from {}", source, failure);
+                } else if (answer.isPresent()) {
+                    send(answer.get(), source);
+                    screen.answered(datagram);
+                }
+            });
+        } catch (RuntimeException e) {
+            counters.increment("dropped.internal");
+            LOG.error("failed to handle a datagram from {}", source, e);
+        } finally {
+            done(source.getAddress());
+        }
+    }
+
+    private void send(byte[] answer, InetSocketAddress to) {
+        try {
+            channel.send(ByteBuffer.wrap(answer), to);
+        } catch (ClosedChannelException e) {
+            // closing: the answer is dropped, as any datagram may be
+        } catch (IOException | RuntimeException e) {
+            counters.increment("dropped.send-failed");
+            LOG.debug("UDP endpoint {}: cannot send to {}: {}", localAddress, to, e.toString());
         }
     }
 
@@ -189,18 +272,16 @@ public final class UdpEndpoint implements AutoCloseable {
     @Override
     public void close() {
         try {
-            acceptor.unbind();
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("UDP endpoint {}: close failed: {}", localAddress, e.toString());
         } finally {
-            acceptor.dispose(true);
-            workers.shutdown();
             try {
-                if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-                    workers.shutdownNow();
-                }
+                receiver.join(5000);
             } catch (InterruptedException e) {
-                workers.shutdownNow();
                 Thread.currentThread().interrupt();
             }
+            workers.close(5);
         }
     }
 }

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.ClusterService;
-import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
 import net.dtm.api.LeaseListener;
@@ -32,6 +31,7 @@ import net.dtm.server.internal.ClusterHeartbeat;
 import net.dtm.server.internal.ClusterView;
 import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DataPathEvents;
+import net.dtm.server.internal.DatagramScreen;
 import net.dtm.server.internal.LeaseEventBus;
 import net.dtm.server.internal.NodeDirectory;
 import net.dtm.server.internal.Provisioning;
@@ -43,7 +43,7 @@ import net.dtm.spi.cluster.Cluster;
 /**
  * One running DTM server node, assembled from its configuration over the pool service, the device
  * registry and (optionally) this node's {@link Cluster}: first-start provisioning of the bootstrap
- * pools and devices (retried in the background while the store is unreachable), the MINA UDP
+ * pools and devices (retried in the background while the store is unreachable), the UDP
  * control endpoint, the {@link RequestHandler}, the data path events delivered to lease listeners
  * through a {@link LeaseEventBus}, the node directory ({@link #clusterService()}) and, with a
  * cluster, the {@link ClusterHeartbeat} that advertises the bound endpoint and publishes the leases
@@ -87,6 +87,9 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
      * @param workerThreads      threads handling requests
      * @param queueCapacity      datagrams that may wait for a worker
      * @param sourceQueueLimit   datagrams one source address may have waiting or in work
+     * @param sourceRate         datagrams per second one source address (IPv4 /32, IPv6 /64) may send on average
+     * @param sourceBurst        datagrams one source address may send at once
+     * @param sourceTable        source addresses whose rate is tracked at most (beyond: they share one bucket)
      * @param answerTtl          how long answers are kept for copies of their requests
      * @param answerCapacity     how many answers are kept at most
      * @param wireGuardPublicKey this node's WireGuard public key (base64), empty if it offers none
@@ -98,7 +101,8 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
     public record Config(String nodeId, InetSocketAddress bind, InetAddress advertiseHost,
                          InetSocketAddress tunnelEndpoint, TunnelType tunnelType, int tunnelMtu, int keepaliveSeconds,
                          String defaultPool, List<InetSocketAddress> advertisedServers, int workerThreads,
-                         int queueCapacity, int sourceQueueLimit, Duration answerTtl, int answerCapacity,
+                         int queueCapacity, int sourceQueueLimit, double sourceRate, int sourceBurst, int sourceTable,
+                         Duration answerTtl, int answerCapacity,
                          String wireGuardPublicKey, List<Pool> bootstrapPools, List<DeviceId> bootstrapDevices,
                          Path keysDir, Duration heartbeatPeriod) {
         public Config {
@@ -109,6 +113,10 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             defaultPool = Objects.requireNonNull(defaultPool, "defaultPool").trim();
             advertisedServers = List.copyOf(advertisedServers);
             Objects.requireNonNull(answerTtl, "answerTtl");
+            if (!(sourceRate > 0) || sourceBurst < 1 || sourceTable < 1) {
+                throw new IllegalArgumentException("source rate (" + sourceRate + "), source burst (" + sourceBurst
+                        + ") and source table size (" + sourceTable + ") must be positive");
+            }
             wireGuardPublicKey = Objects.requireNonNull(wireGuardPublicKey, "wireGuardPublicKey").trim();
             bootstrapPools = List.copyOf(bootstrapPools);
             bootstrapDevices = List.copyOf(bootstrapDevices);
@@ -149,6 +157,9 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         private int workerThreads = 64;
         private int queueCapacity = 4096;
         private int sourceQueueLimit = 256;
+        private double sourceRate = UdpEndpoint.Limits.DEFAULT_SOURCE_RATE;
+        private int sourceBurst = UdpEndpoint.Limits.DEFAULT_SOURCE_BURST;
+        private int sourceTable = UdpEndpoint.Limits.DEFAULT_SOURCE_TABLE;
         private Duration answerTtl = RequestHandler.DEFAULT_ANSWER_TTL;
         private int answerCapacity = RequestHandler.DEFAULT_ANSWER_CAPACITY;
         private String wireGuardPublicKey = "";
@@ -173,6 +184,9 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             workerThreads = c.workerThreads();
             queueCapacity = c.queueCapacity();
             sourceQueueLimit = c.sourceQueueLimit();
+            sourceRate = c.sourceRate();
+            sourceBurst = c.sourceBurst();
+            sourceTable = c.sourceTable();
             answerTtl = c.answerTtl();
             answerCapacity = c.answerCapacity();
             wireGuardPublicKey = c.wireGuardPublicKey();
@@ -232,6 +246,14 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             return this;
         }
 
+        /** Token bucket of each source address: average datagrams per second, burst; source addresses tracked at most. */
+        public Builder sourceBuckets(double rate, int burst, int table) {
+            sourceRate = rate;
+            sourceBurst = burst;
+            sourceTable = table;
+            return this;
+        }
+
         public Builder answerCache(Duration ttl, int capacity) {
             answerTtl = ttl;
             answerCapacity = capacity;
@@ -258,8 +280,8 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
 
         public Config build() {
             return new Config(nodeId, bind, advertiseHost, tunnelEndpoint, tunnelType, tunnelMtu, keepaliveSeconds,
-                    defaultPool, advertisedServers, workerThreads, queueCapacity, sourceQueueLimit, answerTtl,
-                    answerCapacity, wireGuardPublicKey, bootstrapPools, bootstrapDevices, keysDir, heartbeatPeriod);
+                    defaultPool, advertisedServers, workerThreads, queueCapacity, sourceQueueLimit, sourceRate,
+                    sourceBurst, sourceTable, answerTtl, answerCapacity, wireGuardPublicKey, bootstrapPools, bootstrapDevices, keysDir, heartbeatPeriod);
         }
     }
 
@@ -317,13 +339,15 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         try {
             endpoint = UdpEndpoint.async(config.bind(), (d, from) -> ref.get() == null
                             ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
-                    counters, config.workerThreads(), config.queueCapacity(), config.sourceQueueLimit());
+                    new DatagramScreen(DatagramScreen.DEFAULT_DEVICES, counters), counters,
+                    new UdpEndpoint.Limits(config.workerThreads(), config.queueCapacity(), config.sourceQueueLimit(),
+                            config.sourceRate(), config.sourceBurst(), config.sourceTable()));
         } catch (IOException | RuntimeException e) {
             provisioning.close();
             leaseEvents.close();
             if (e instanceof IOException io) {
-                // the endpoint fails with an IOException only when it cannot bind, and MINA drops the
-                // socket's BindException from the chain: callers tell a taken port by its type
+                // the endpoint fails with an IOException only when it cannot bind: callers tell a
+                // taken port by its type
                 BindException bind = new BindException(io.getMessage());
                 bind.initCause(io);
                 throw bind;
@@ -337,7 +361,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
                     new InetSocketAddress(config.advertiseHost(), endpoint.port()), config.tunnelEndpointOrDefault(),
                     config.tunnelType(), config.tunnelMtu(), config.keepaliveSeconds(), config.defaultPool(),
                     config.advertisedServers());
-            handler = new RequestHandler(settings, id -> devices.device(id).map(DeviceCredential::key), pools,
+            handler = RequestHandler.withDevices(settings, devices, pools,
                     Clock.systemUTC(), counters, config.answerTtl(), config.answerCapacity(), cluster);
             DataPathEvents paths = new DataPathEvents(nodeId, leaseEvents, Clock.systemUTC());
             handler.enableDataPlane(paths, config.wireGuardPublicKey());

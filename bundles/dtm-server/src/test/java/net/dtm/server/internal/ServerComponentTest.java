@@ -61,6 +61,9 @@ class ServerComponentTest {
             @Override public int worker_threads() { return 2; }
             @Override public int queue_capacity() { return 64; }
             @Override public int source_queue_limit() { return 16; }
+            @Override public double source_rate() { return 200; }
+            @Override public int source_burst() { return 400; }
+            @Override public int source_table_size() { return 1024; }
             @Override public String tunnel_wireguard_public_key() { return ""; }
         };
     }

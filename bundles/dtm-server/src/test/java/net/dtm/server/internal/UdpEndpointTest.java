@@ -126,7 +126,9 @@ class UdpEndpointTest {
     private void floodWhileHandlersBlock(int queue, int perSource, int count, String counter, long expected)
             throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
         open((data, source) -> {
+            started.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -135,7 +137,9 @@ class UdpEndpointTest {
             return Optional.empty();
         }, 1, queue, perSource);
         try (DatagramSocket noisy = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            for (int i = 0; i < count; i++) {
+            noisy.send(new DatagramPacket(new byte[] {1}, 1, endpoint.localAddress()));
+            assertTrue(started.await(5, TimeUnit.SECONDS), "the first datagram is in work");
+            for (int i = 1; i < count; i++) {
                 noisy.send(new DatagramPacket(new byte[] {1}, 1, endpoint.localAddress()));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> counters.get(counter) == expected);

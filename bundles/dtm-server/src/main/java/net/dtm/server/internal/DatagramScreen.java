@@ -1,0 +1,85 @@
+package net.dtm.server.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import net.dtm.api.DeviceId;
+import net.dtm.protocol.Codec;
+import net.dtm.protocol.Direction;
+import net.dtm.protocol.Header;
+import net.dtm.protocol.ProtocolException;
+
+/**
+ * Sorts a received datagram before it is queued, from its clear header only and without blocking:
+ * not a request to a server ({@code dropped.<kind>}, {@code dropped.direction}): dropped at once;
+ * naming a device this node has answered recently: the priority lane; anything else (a device's
+ * first request here, or garbage naming unknown devices, whose key look-up may read the store):
+ * the normal lane. Nothing here authenticates: a datagram in the priority lane still has its MAC
+ * checked by the worker, with the device's key already in memory, so garbage naming a known device
+ * costs one MAC check. The devices answered are kept in a bounded table, least recently answered
+ * forgotten first.
+ */
+public final class DatagramScreen implements UdpEndpoint.Screen {
+
+    /** Devices remembered by default. */
+    public static final int DEFAULT_DEVICES = 131_072;
+
+    private final Counters counters;
+    private final Map<DeviceId, Boolean> answered;
+
+    /**
+     * @param devices  how many answered devices are remembered at most
+     * @param counters where drops are counted
+     */
+    public DatagramScreen(int devices, Counters counters) {
+        if (devices < 1) {
+            throw new IllegalArgumentException("remembered devices must be positive");
+        }
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.answered = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<DeviceId, Boolean> eldest) {
+                return size() > devices;
+            }
+        };
+    }
+
+    @Override
+    public UdpEndpoint.Lane lane(byte[] datagram) {
+        Header header;
+        try {
+            header = Codec.peek(datagram);
+        } catch (ProtocolException e) {
+            counters.increment("dropped." + e.kind().name().toLowerCase(Locale.ROOT));
+            return UdpEndpoint.Lane.DROP;
+        }
+        if (header.direction() != Direction.TO_SERVER) {
+            counters.increment("dropped.direction");
+            return UdpEndpoint.Lane.DROP;
+        }
+        synchronized (answered) {
+            return answered.containsKey(header.device()) ? UdpEndpoint.Lane.PRIORITY : UdpEndpoint.Lane.NORMAL;
+        }
+    }
+
+    @Override
+    public void answered(byte[] datagram) {
+        try {
+            DeviceId device = Codec.peek(datagram).device();
+            synchronized (answered) {
+                answered.put(device, Boolean.TRUE);
+            }
+        } catch (ProtocolException e) {
+            // screened before it was queued: cannot happen
+        }
+    }
+
+    /** Devices remembered now. */
+    int size() {
+        synchronized (answered) {
+            return answered.size();
+        }
+    }
+}
