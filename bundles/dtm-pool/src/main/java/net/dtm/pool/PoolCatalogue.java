@@ -85,21 +85,23 @@ final class PoolCatalogue {
     }
 
     /**
-     * The overlap check is made against the pools in the store; two nodes creating overlapping
-     * pools at the same instant are not detected (pool creation is a rare operator action).
+     * The name and overlap check is made against the pools in the store, atomically with the
+     * creation ({@link LeaseStore#createPool(Pool, java.util.function.Consumer)}): two nodes
+     * creating overlapping pools at the same instant cannot both succeed.
      */
     Pool create(Pool pool) {
         synchronized (poolAdmin) {
-            for (Pool p : store.pools()) {
-                if (p.name().equals(pool.name())) {
-                    throw new IllegalArgumentException("pool " + pool.name() + " already exists (" + p.prefix() + ")");
+            store.createPool(pool, stored -> {
+                for (Pool p : stored) {
+                    if (p.name().equals(pool.name())) {
+                        throw new IllegalArgumentException("pool " + pool.name() + " already exists (" + p.prefix() + ")");
+                    }
+                    if (p.prefix().overlaps(pool.prefix())) {
+                        throw new IllegalArgumentException("pool " + pool.name() + ": prefix " + pool.prefix()
+                                + " overlaps pool " + p.name() + " (" + p.prefix() + ")");
+                    }
                 }
-                if (p.prefix().overlaps(pool.prefix())) {
-                    throw new IllegalArgumentException("pool " + pool.name() + ": prefix " + pool.prefix()
-                            + " overlaps pool " + p.name() + " (" + p.prefix() + ")");
-                }
-            }
-            store.createPool(pool);
+            });
             states.created(pool);
             forgetPoolList();
         }

@@ -180,7 +180,7 @@ public class PoolManager implements AddressPoolAdminService {
 
     // ------------------------------------------------------------------ pools
 
-    /** {@inheritDoc} Two nodes creating overlapping pools at the same instant are not detected. */
+    /** {@inheritDoc} The overlap check holds across nodes: two creating overlapping pools at once cannot both succeed. */
     @Override
     public Pool createPool(Pool pool) {
         Objects.requireNonNull(pool, "pool");

@@ -27,7 +27,10 @@ import net.dtm.api.Pool;
  * A binding that is {@link LeaseState#RELEASED} or expired still occupies its address until
  * {@link #remove} deletes it; the pool manager decides when an address may go to another device.
  * Methods throw {@link StoreUnavailableException} when the store cannot be reached; nothing is
- * changed then.
+ * changed then, unless the exception says the outcome of the write is unknown (the store stopped
+ * answering while the write was in flight: a commit that did not end within its bound, a lost
+ * connection): then the change is made entirely or not at all, at most once, possibly later, and
+ * the next compare-and-set on the binding sees which.
  */
 @ConsumerType
 public interface LeaseStore {
@@ -58,6 +61,21 @@ public interface LeaseStore {
      * @throws IllegalArgumentException if a pool of that name exists
      */
     void createPool(Pool pool);
+
+    /**
+     * Creates a pool if {@code check}, given every stored pool, accepts it (it throws to refuse,
+     * e.g. for an overlapping prefix), atomically with every other such creation on any node: a
+     * store shared by several nodes makes sure no pool was created between the check and the
+     * creation, and checks again if one was. The default checks, then creates: atomic only where
+     * all creations go through one caller that serialises them (one node's pool manager).
+     *
+     * @throws IllegalArgumentException if a pool of that name exists, or as {@code check} throws
+     * @since 2.3
+     */
+    default void createPool(Pool pool, Consumer<List<Pool>> check) {
+        check.accept(pools());
+        createPool(pool);
+    }
 
     /**
      * Replaces a pool's definition, keeping its bindings.

@@ -28,7 +28,7 @@ import net.dtm.store.zookeeper.ZkPaths.PoolRef;
 
 /**
  * The pool catalogue of the ZooKeeper store: {@code /pools/<pool>} holds a definition and its
- * generation; a pool's bindings live under that generation, which dies with the pool in one
+ * generation (a creation's check, e.g. for overlapping prefixes, holds atomically across nodes); a pool's bindings live under that generation, which dies with the pool in one
  * transaction and whose subtree is then removed in the background (and, for subtrees a dead node
  * left behind, once a store connects). Keeps a local cache of the live generations, dropped when
  * the pool watch reports a change, and tells the pool listeners.
@@ -105,29 +105,49 @@ final class ZkPools {
         poolListeners.remove(listener);
     }
 
-    void createPool(Pool pool) {
+    /**
+     * Creates the pool if {@code check} accepts the stored pools, atomically across nodes: the
+     * pools are read at a version of {@code /pools}, and the creation is one transaction that also
+     * sets {@code /pools} at that version (so bumps it). Two nodes creating at once cannot both
+     * pass: the second transaction fails on the version, and its check is made again on the pools
+     * as they are now.
+     */
+    void createPool(Pool pool, Consumer<List<Pool>> check) {
         String what = "create pool " + pool.name();
         ZkErrors.run(what, () -> {
             zk.requireAvailable(what);
             zk.ensureBase();
-            String gen = UUID.randomUUID().toString().replace("-", "");
-            PoolRef ref = PoolRef.of(new StoredPool(pool, gen));
-            try {
-                client.transaction().forOperations(
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ZkPaths.poolPath(pool.name()),
-                                Codec.pool(pool, gen)),
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.root()),
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.alive()),
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.deviceDir()),
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.addressDir()));
-            } catch (KeeperException.NodeExistsException e) {
-                if (ZkErrors.failedOp(e) == 0) {
+            for (int attempt = 0; attempt < ZkAccess.ATTEMPTS; attempt++) {
+                Stat catalogue = new Stat();
+                client.getData().storingStatIn(catalogue).forPath(ZkPaths.POOLS);
+                List<Pool> stored = readPools(what);
+                if (stored.stream().anyMatch(p -> p.name().equals(pool.name()))) {
                     throw new IllegalArgumentException("pool " + pool.name() + " exists");
                 }
-                throw e;
+                check.accept(stored);
+                String gen = UUID.randomUUID().toString().replace("-", "");
+                PoolRef ref = PoolRef.of(new StoredPool(pool, gen));
+                try {
+                    client.transaction().forOperations(
+                            client.transactionOp().setData().withVersion(catalogue.getVersion()).forPath(ZkPaths.POOLS),
+                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ZkPaths.poolPath(pool.name()),
+                                    Codec.pool(pool, gen)),
+                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.root()),
+                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.alive()),
+                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.deviceDir()),
+                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.addressDir()));
+                } catch (KeeperException.BadVersionException raced) {
+                    continue; // another node created a pool meanwhile: check again
+                } catch (KeeperException.NodeExistsException e) {
+                    if (ZkErrors.failedOp(e) == 1) {
+                        throw new IllegalArgumentException("pool " + pool.name() + " exists");
+                    }
+                    throw e;
+                }
+                refs.put(pool.name(), ref);
+                return null;
             }
-            refs.put(pool.name(), ref);
-            return null;
+            throw new StoreUnavailableException(what + " kept racing with concurrent pool creations", null);
         });
     }
 
@@ -202,19 +222,24 @@ final class ZkPools {
         String what = "list pools";
         return ZkErrors.run(what, () -> {
             zk.requireAvailable(what);
-            List<String> paths = new ArrayList<>();
-            for (String child : zk.children(ZkPaths.POOLS)) {
-                paths.add(ZkPaths.POOLS + "/" + child);
-            }
-            List<Pool> out = new ArrayList<>();
-            for (byte[] data : zk.readMany(what, paths)) {
-                if (data != null) {
-                    out.add(Codec.pool(data).pool());
-                }
-            }
-            out.sort(Comparator.comparing(Pool::name));
-            return out;
+            return readPools(what);
         });
+    }
+
+    /** Every stored pool, by name. */
+    private List<Pool> readPools(String what) throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (String child : zk.children(ZkPaths.POOLS)) {
+            paths.add(ZkPaths.POOLS + "/" + child);
+        }
+        List<Pool> out = new ArrayList<>();
+        for (byte[] data : zk.readMany(what, paths)) {
+            if (data != null) {
+                out.add(Codec.pool(data).pool());
+            }
+        }
+        out.sort(Comparator.comparing(Pool::name));
+        return out;
     }
 
     Optional<Pool> pool(String name) {

@@ -161,7 +161,8 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
 
     @Override public void addPoolListener(Consumer<String> listener) { pools.addPoolListener(listener); }
     @Override public void removePoolListener(Consumer<String> listener) { pools.removePoolListener(listener); }
-    @Override public void createPool(Pool pool) { pools.createPool(pool); }
+    @Override public void createPool(Pool pool) { pools.createPool(pool, stored -> { }); }
+    @Override public void createPool(Pool pool, Consumer<List<Pool>> check) { pools.createPool(pool, check); }
     @Override public void updatePool(Pool pool) { pools.updatePool(pool); }
     @Override public boolean deletePool(String name) { return pools.deletePool(name); }
     @Override public List<Pool> pools() { return pools.pools(); }

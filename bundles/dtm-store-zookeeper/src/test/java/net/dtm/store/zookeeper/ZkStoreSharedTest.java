@@ -97,6 +97,39 @@ class ZkStoreSharedTest {
         }
     }
 
+    /** The pool manager's rule, as a creation check: no prefix may overlap a stored pool's. */
+    private static java.util.function.Consumer<List<Pool>> noOverlapWith(Pool pool) {
+        return stored -> stored.stream().filter(p -> p.prefix().overlaps(pool.prefix())).findFirst().ifPresent(p -> {
+            throw new IllegalArgumentException("pool " + pool.name() + " overlaps pool " + p.name());
+        });
+    }
+
+    @Test
+    void twoNodesCreatingOverlappingPoolsAtOnceCannotBothSucceed() throws Exception {
+        int rounds = 12;
+        for (int round = 0; round < rounds; round++) {
+            Pool wide = Pool.of("wide-" + round, "10." + (100 + round) + ".0.0/24", 3600);
+            Pool narrow = Pool.of("narrow-" + round, "10." + (100 + round) + ".0.0/25", 3600);
+            List<String> outcomes = race(2, t -> {
+                Pool p = t == 0 ? wide : narrow;
+                try {
+                    (t == 0 ? a : b).createPool(p, noOverlapWith(p));
+                    return "created";
+                } catch (IllegalArgumentException refused) {
+                    return refused.getMessage();
+                }
+            });
+            assertEquals(1, outcomes.stream().filter("created"::equals).count(), "round " + round + ": " + outcomes);
+            assertTrue(outcomes.stream().anyMatch(o -> o.contains(" overlaps pool ")), "round " + round + ": " + outcomes);
+        }
+        assertEquals(rounds, a.pools().size(), "one pool per round");
+        assertEquals(a.pools(), b.pools());
+        assertThrows(IllegalArgumentException.class, () -> b.createPool(Pool.of("wide-0", "10.99.0.0/24", 60), stored -> { }),
+                "a name that exists");
+        b.createPool(Pool.of("elsewhere", "10.99.0.0/24", 60), noOverlapWith(Pool.of("elsewhere", "10.99.0.0/24", 60)));
+        assertEquals(rounds + 1, a.pools().size());
+    }
+
     @Test
     void twoStoresRacingForTheSameAddressesAndDevicesGiveExactlyOneWinnerEach() throws Exception {
         a.createPool(Pool.of("p", "10.64.0.0/16", 3600));
