@@ -1,5 +1,6 @@
 package net.dtm.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,6 +30,48 @@ public interface DeviceService {
      */
     DeviceCredential enroll(DeviceId id, byte[] key);
 
-    /** Removes a device. @return false if it was not enrolled */
+    /**
+     * Removes a device: every node drops its requests (within a second in a cluster). Its leases
+     * are left to the caller (the {@code device:remove} command releases them).
+     *
+     * @return false if it was not enrolled
+     */
     boolean remove(DeviceId id);
+
+    /**
+     * Gives a device a fresh random key; its current key stays accepted for {@code overlap} (zero:
+     * not at all) while the device is given the new one. A key kept from an earlier re-key is dropped.
+     *
+     * @return the device with its new key
+     * @throws IllegalArgumentException if it is not enrolled or the overlap is negative
+     * @since 1.6
+     */
+    DeviceCredential rekey(DeviceId id, Duration overlap);
+
+    /**
+     * Gives a device the key the operator supplies, as {@link #rekey(DeviceId, Duration)}.
+     *
+     * @throws IllegalArgumentException if it is not enrolled, the key is malformed or the overlap negative
+     * @since 1.6
+     */
+    DeviceCredential rekey(DeviceId id, byte[] key, Duration overlap);
+
+    /**
+     * Disables a device: every node drops its requests unanswered until it is enabled again; its
+     * key and leases are kept.
+     *
+     * @return false if it was already disabled
+     * @throws IllegalArgumentException if it is not enrolled
+     * @since 1.6
+     */
+    boolean disable(DeviceId id);
+
+    /**
+     * Enables a disabled device.
+     *
+     * @return false if it was not disabled
+     * @throws IllegalArgumentException if it is not enrolled
+     * @since 1.6
+     */
+    boolean enable(DeviceId id);
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
-import org.apache.karaf.shell.support.ShellUtil;
 
 import net.dtm.api.DtmException;
 import net.dtm.api.config.ConfigurationService;
@@ -39,6 +38,7 @@ abstract class ConfigCommand extends DtmCommand {
 
     @Override
     public final Object execute() throws Exception {
+        audit();
         if (config == null) {
             throw refused(MISSING);
         }
@@ -56,11 +56,7 @@ abstract class ConfigCommand extends DtmCommand {
     String who() {
         String name = user;
         if (name == null) {
-            try {
-                name = ShellUtil.getCurrentUserName();
-            } catch (RuntimeException | LinkageError e) {
-                name = null; // no JAAS subject outside a Karaf session
-            }
+            name = AdminAudit.currentOperator();
         }
         return name == null || name.isBlank() ? "operator" : "operator " + name;
     }

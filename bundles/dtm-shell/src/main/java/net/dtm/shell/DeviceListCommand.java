@@ -1,5 +1,6 @@
 package net.dtm.shell;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,10 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceService;
 
-/** {@code device:list}: the enrolled devices (never their keys). */
+/** {@code device:list}: the enrolled devices, whether disabled, and until when a re-keyed one's old key is accepted (never keys). */
 @Service
-@Command(scope = "device", name = "list", description = "Lists enrolled devices (keys are never shown)")
+@Command(scope = "device", name = "list", description = "Lists enrolled devices, disabled ones, and until when a "
+        + "re-keyed device's old key is accepted (keys are never shown)")
 public class DeviceListCommand extends DtmCommand {
 
     @Option(name = "-j", aliases = "--json", description = "Print JSON instead of a table")
@@ -33,6 +35,14 @@ public class DeviceListCommand extends DtmCommand {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", credential.device().value());
             row.put("enrolledAt", json ? credential.enrolledAt().toString() : time(credential.enrolledAt()));
+            Instant until = credential.previousKeyUntil();
+            if (json) {
+                row.put("disabled", credential.disabled());
+                row.put("previousKeyUntil", until == null ? null : until.toString());
+            } else {
+                row.put("state", credential.disabled() ? "disabled" : "enabled");
+                row.put("previousKeyUntil", until == null ? "" : time(until));
+            }
             rows.add(row);
         }
         if (json) {
@@ -42,6 +52,8 @@ public class DeviceListCommand extends DtmCommand {
         ShellTable table = new ShellTable();
         table.column("Device");
         table.column("Enrolled at");
+        table.column("State");
+        table.column("Old key accepted until");
         table.emptyTableText("no devices enrolled");
         for (Map<String, Object> row : rows) {
             table.addRow().addContent(row.values().toArray());

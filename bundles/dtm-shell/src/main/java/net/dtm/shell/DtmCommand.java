@@ -42,6 +42,17 @@ abstract class DtmCommand implements Action {
         return null;
     }
 
+    /**
+     * Writes the audit line of a command that changes something (one whose {@link #refusal()} is
+     * not null): the operator and the command line without secrets ({@link AdminAudit}). Every
+     * such command calls it first thing in {@code execute()}; read-only commands log nothing.
+     */
+    void audit() {
+        if (refusal() != null) {
+            AdminAudit.log(AdminAudit.currentOperator(), this);
+        }
+    }
+
     /** A one-line error: {@code <refusal>: <message>}, or the message alone. */
     CommandException refused(String message) {
         String r = refusal();

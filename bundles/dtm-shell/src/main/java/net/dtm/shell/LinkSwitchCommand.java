@@ -17,6 +17,11 @@ abstract class LinkSwitchCommand extends DtmCommand {
     @Reference(optional = true)
     LinkService links;
 
+    @Override
+    String refusal() {
+        return "Link not switched";
+    }
+
     /** Applies the switch; false if there is no such link. */
     abstract boolean apply(LinkService service, String link);
 
@@ -25,6 +30,7 @@ abstract class LinkSwitchCommand extends DtmCommand {
 
     @Override
     public Object execute() throws Exception {
+        audit();
         LinkService service = require(links, "The link service", "dtm-agent");
         if (!apply(service, id)) {
             throw new CommandException("No link named " + id);

@@ -32,6 +32,7 @@ abstract class PoolCommand extends DtmCommand {
 
     @Override
     public final Object execute() throws Exception {
+        audit();
         try {
             run();
         } catch (DtmException e) {

@@ -118,7 +118,8 @@ class CommandsTest {
         String out = output();
         assertTrue(out.contains("smr-1"));
         assertTrue(out.contains("2025-06-01 08:00:00Z"), out);
-        assertTrue(out.contains("[{\"id\":\"smr-1\",\"enrolledAt\":\"2025-06-01T08:00:00Z\"}]"), out);
+        assertTrue(out.contains("[{\"id\":\"smr-1\",\"enrolledAt\":\"2025-06-01T08:00:00Z\",\"disabled\":false,"
+                + "\"previousKeyUntil\":null}]"), out);
         assertFalse(out.contains(d.keyHex()));
     }
 

@@ -330,6 +330,44 @@ final class Fakes {
         public boolean remove(DeviceId id) {
             return devices.remove(id) != null;
         }
+
+        @Override
+        public DeviceCredential rekey(DeviceId id, Duration overlap) {
+            byte[] key = new byte[DeviceCredential.KEY_LENGTH];
+            new SecureRandom().nextBytes(key);
+            return rekey(id, key, overlap);
+        }
+
+        @Override
+        public DeviceCredential rekey(DeviceId id, byte[] key, Duration overlap) {
+            DeviceCredential c = enrolled(id).rekeyed(key, overlap.isZero() ? null : Pools.NOW.plus(overlap));
+            devices.put(id, c);
+            return c;
+        }
+
+        @Override
+        public boolean disable(DeviceId id) {
+            return setDisabled(id, true);
+        }
+
+        @Override
+        public boolean enable(DeviceId id) {
+            return setDisabled(id, false);
+        }
+
+        private boolean setDisabled(DeviceId id, boolean disabled) {
+            DeviceCredential c = enrolled(id);
+            devices.put(id, c.withDisabled(disabled));
+            return c.disabled() != disabled;
+        }
+
+        private DeviceCredential enrolled(DeviceId id) {
+            DeviceCredential c = devices.get(id);
+            if (c == null) {
+                throw new IllegalArgumentException("device " + id + " is not enrolled");
+            }
+            return c;
+        }
     }
 
     static final class Agent implements TunnelAgentService {

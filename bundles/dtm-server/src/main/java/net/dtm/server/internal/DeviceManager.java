@@ -2,12 +2,13 @@ package net.dtm.server.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,27 +19,48 @@ import net.dtm.api.DeviceService;
 import net.dtm.spi.store.DeviceStore;
 
 /**
- * The device registry over a {@link DeviceStore}. Credentials are cached in memory because every
- * received datagram needs its device's key; the cache is filled on demand and an entry is dropped
- * when this node removes the device. (A device removed through another cluster node stays usable
- * here until this node restarts: the store SPI has no change notification yet.)
+ * The device registry over a {@link DeviceStore}: enrolment, removal, re-keying, disabling, and
+ * the devices of the request path from a {@link DeviceCache}, which the store's change
+ * notification keeps true on every node (a device changed through any node is seen here within
+ * a second). Changes are compare-and-set on the stored record, so two nodes changing one device
+ * at once never lose a change. Every change is logged with the device id, never a key.
  */
-public class DeviceManager implements DeviceService {
+public class DeviceManager implements DeviceService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
+    private static final int CHANGE_ATTEMPTS = 5;
 
     private final DeviceStore store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final ConcurrentHashMap<DeviceId, DeviceCredential> cache = new ConcurrentHashMap<>();
+    private final DeviceCache cache;
+    private final Optional<DeviceStore.Subscription> subscription;
 
-    public DeviceManager(DeviceStore store, Clock clock) {
+    /** A registry whose unknown-device memory has the given bound and lifetime. */
+    public DeviceManager(DeviceStore store, Clock clock, int unknownCapacity, Duration unknownTtl) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.cache = new DeviceCache(store, clock, unknownCapacity, unknownTtl);
+        this.subscription = store.addDeviceListener(cache);
+        cache.watched(subscription.isPresent());
+        if (subscription.isEmpty()) {
+            LOG.warn("device store {} reports no changes: a device changed through another node is seen here after {}",
+                    store.getClass().getName(), unknownTtl);
+        }
+    }
+
+    public DeviceManager(DeviceStore store, Clock clock) {
+        this(store, clock, DeviceCache.UNKNOWN_CAPACITY, DeviceCache.UNKNOWN_TTL);
     }
 
     public DeviceManager(DeviceStore store) {
         this(store, Clock.systemUTC());
+    }
+
+    /** Stops listening to the store's changes. */
+    @Override
+    public void close() {
+        subscription.ifPresent(DeviceStore.Subscription::close);
     }
 
     @Override
@@ -48,10 +70,7 @@ public class DeviceManager implements DeviceService {
 
     @Override
     public Optional<DeviceCredential> device(DeviceId id) {
-        Objects.requireNonNull(id, "id");
-        // computeIfAbsent makes load-and-put atomic with respect to remove(): a lookup racing a
-        // removal can never put the removed credential back after remove() invalidated it.
-        return Optional.ofNullable(cache.computeIfAbsent(id, d -> store.find(d).orElse(null)));
+        return cache.get(Objects.requireNonNull(id, "id"));
     }
 
     /**
@@ -59,33 +78,37 @@ public class DeviceManager implements DeviceService {
      * request of each device needs no store read. @return the number of devices
      */
     public int preload() {
-        int n = 0;
-        for (DeviceCredential c : store.list()) {
-            cache.putIfAbsent(c.device(), c);
-            n++;
-        }
-        return n;
+        return cache.preload();
     }
 
-    /** The device's key for the request path, if it is enrolled. */
+    /** The device's current key, if it is enrolled. */
     public Optional<byte[]> key(DeviceId id) {
         return device(id).map(DeviceCredential::key);
     }
 
+    /** Store reads of the request path so far that found no device (the unknown-device flood's cost). */
+    public long unknownStoreReads() {
+        return cache.unknownStoreReads();
+    }
+
+    /** All store reads of the request path so far. */
+    public long storeReads() {
+        return cache.storeReads();
+    }
+
     @Override
     public DeviceCredential enroll(DeviceId id) {
-        byte[] key = new byte[DeviceCredential.KEY_LENGTH];
-        random.nextBytes(key);
-        return enroll(id, key);
+        return enroll(id, freshKey());
     }
 
     @Override
     public DeviceCredential enroll(DeviceId id, byte[] key) {
         Objects.requireNonNull(id, "id");
-        DeviceCredential credential = new DeviceCredential(id, key, Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
+        DeviceCredential credential = new DeviceCredential(id, key, now());
         if (!store.add(credential)) {
             throw new IllegalArgumentException("device " + id + " is already enrolled");
         }
+        cache.changed(id); // at once here; other nodes through the store's notification
         LOG.info("device enrolled: device={}", id);
         return credential;
     }
@@ -94,10 +117,82 @@ public class DeviceManager implements DeviceService {
     public boolean remove(DeviceId id) {
         Objects.requireNonNull(id, "id");
         boolean removed = store.remove(id);
-        cache.remove(id);
+        cache.changed(id);
         if (removed) {
             LOG.info("device removed: device={}", id);
         }
         return removed;
+    }
+
+    @Override
+    public DeviceCredential rekey(DeviceId id, Duration overlap) {
+        return rekey(id, freshKey(), overlap);
+    }
+
+    @Override
+    public DeviceCredential rekey(DeviceId id, byte[] key, Duration overlap) {
+        Objects.requireNonNull(overlap, "overlap");
+        if (overlap.isNegative()) {
+            throw new IllegalArgumentException("the overlap must not be negative");
+        }
+        new DeviceCredential(id, key, Instant.EPOCH); // checks the key before anything changes
+        Instant until = overlap.isZero() ? null : now().plus(overlap);
+        DeviceCredential updated = change(id, c -> c.rekeyed(key, until));
+        if (until == null) {
+            LOG.info("device re-keyed: device={}, previous key no longer accepted", id);
+        } else {
+            LOG.info("device re-keyed: device={}, previous key accepted until {}", id, until);
+        }
+        return updated;
+    }
+
+    @Override
+    public boolean disable(DeviceId id) {
+        return setDisabled(id, true);
+    }
+
+    @Override
+    public boolean enable(DeviceId id) {
+        return setDisabled(id, false);
+    }
+
+    private boolean setDisabled(DeviceId id, boolean disabled) {
+        boolean[] changed = {false};
+        change(id, c -> {
+            changed[0] = c.disabled() != disabled;
+            return changed[0] ? c.withDisabled(disabled) : c;
+        });
+        if (changed[0]) {
+            LOG.info("device {}: device={}", disabled ? "disabled" : "enabled", id);
+        }
+        return changed[0];
+    }
+
+    /**
+     * Applies {@code how} to the stored record, compare-and-set, again on a concurrent change.
+     * @throws IllegalArgumentException if the device is not enrolled
+     */
+    private DeviceCredential change(DeviceId id, UnaryOperator<DeviceCredential> how) {
+        Objects.requireNonNull(id, "id");
+        for (int attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+            DeviceCredential current = store.find(id)
+                    .orElseThrow(() -> new IllegalArgumentException("device " + id + " is not enrolled"));
+            DeviceCredential updated = how.apply(current);
+            if (updated.equals(current) || store.replace(current, updated)) {
+                cache.changed(id);
+                return updated;
+            }
+        }
+        throw new IllegalStateException("device " + id + " kept changing concurrently; nothing changed, try again");
+    }
+
+    private byte[] freshKey() {
+        byte[] key = new byte[DeviceCredential.KEY_LENGTH];
+        random.nextBytes(key);
+        return key;
+    }
+
+    private Instant now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -1,9 +1,11 @@
 package net.dtm.server.internal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
@@ -16,8 +18,8 @@ import net.dtm.api.DeviceService;
 import net.dtm.spi.store.DeviceStore;
 
 /**
- * Publishes the device registry: a {@link DeviceManager} over the store service, preloaded at
- * activation. Separate from {@link ServerComponent} so that device commands keep working even when
+ * Publishes the device registry: a {@link DeviceManager} over the store service, listening to
+ * its changes and preloaded at activation. Separate from {@link ServerComponent} so that device commands keep working even when
  * the server's UDP port cannot be bound. Configuration PID {@value #PID} (optional): {@code
  * store.target} picks the {@link DeviceStore} by its service properties, e.g. {@code
  * (dtm.store.type=derby)}; by default the one store that serves.
@@ -45,9 +47,18 @@ public final class DeviceManagerComponent implements DeviceService {
         }
     }
 
+    @Deactivate
+    void deactivate() {
+        devices.close();
+    }
+
     @Override public List<DeviceCredential> devices() { return devices.devices(); }
     @Override public Optional<DeviceCredential> device(DeviceId id) { return devices.device(id); }
     @Override public DeviceCredential enroll(DeviceId id) { return devices.enroll(id); }
     @Override public DeviceCredential enroll(DeviceId id, byte[] key) { return devices.enroll(id, key); }
     @Override public boolean remove(DeviceId id) { return devices.remove(id); }
+    @Override public DeviceCredential rekey(DeviceId id, Duration overlap) { return devices.rekey(id, overlap); }
+    @Override public DeviceCredential rekey(DeviceId id, byte[] key, Duration overlap) { return devices.rekey(id, key, overlap); }
+    @Override public boolean disable(DeviceId id) { return devices.disable(id); }
+    @Override public boolean enable(DeviceId id) { return devices.enable(id); }
 }

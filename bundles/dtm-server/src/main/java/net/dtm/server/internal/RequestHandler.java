@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.DeviceId;
+import net.dtm.api.DeviceService;
 import net.dtm.api.DtmException.Reason;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.Direction;
@@ -33,7 +34,9 @@ import net.dtm.spi.cluster.Cluster;
  * <li>freshness (the device's replay window) and, in the same step, the {@link AnswerCache}: every
  * copy of a request (the agent sends the same datagram over every link) gets the very same bytes,
  * and copies arriving at the same moment wait for the one computation in flight, so a request is
- * applied to the pool at most once; transient refusals are processed afresh on the next copy;</li>
+ * applied to the pool at most once; transient refusals are processed afresh on the next copy; a
+ * replay (older than the window, or older than the binding's persisted mark in the pool: {@code
+ * stale-sequence}) gets at most a rate-limited resync NAK carrying the mark ({@link ResyncNaks});</li>
  * <li>the {@link MessageHandler} of its type, through the {@link RequestDispatch} (refusals become
  * NAKs), with PARAMS from the {@link ParamsBuilder};</li>
  * <li>the answer encoded with the device's key.</li>
@@ -72,6 +75,8 @@ public final class RequestHandler {
     /** Counter of leases served. */
     public static final String LEASES_SERVED = "leases.served";
     private static final CompletableFuture<Optional<byte[]>> NO_ANSWER = CompletableFuture.completedFuture(Optional.empty());
+    /** Admission of a replay that gets a resync NAK. */
+    private static final AnswerCache.Claim RESYNC = new AnswerCache.Claim(null, null);
 
     private final ServerSettings settings;
     private final Clock clock;
@@ -80,6 +85,7 @@ public final class RequestHandler {
     private final DataPlane dataPlane = new DataPlane();
     private final RequestAuthenticator authenticator;
     private final AnswerCache answers;
+    private final ResyncNaks resyncs;
     private final RequestDispatch dispatch;
     private final SequenceSource sequences = new SequenceSource();
 
@@ -104,12 +110,32 @@ public final class RequestHandler {
     public RequestHandler(ServerSettings settings, Function<DeviceId, Optional<byte[]>> keys,
                           AddressPoolAdminService pools, Clock clock, Counters counters,
                           Duration answerTtl, int answerCapacity, Cluster cluster) {
+        this(settings, RequestAuthenticator.keysOnly(keys), pools, clock, counters, answerTtl, answerCapacity, cluster);
+    }
+
+    /**
+     * A handler of the devices of {@code devices}: a disabled device's requests are dropped
+     * unanswered, a re-keyed device's previous key is accepted until its overlap ends.
+     *
+     * @param cluster this node's membership; null means a standalone node
+     */
+    public static RequestHandler withDevices(ServerSettings settings, DeviceService devices,
+                                             AddressPoolAdminService pools, Clock clock, Counters counters,
+                                             Duration answerTtl, int answerCapacity, Cluster cluster) {
+        Objects.requireNonNull(devices, "devices");
+        return new RequestHandler(settings, devices::device, pools, clock, counters, answerTtl, answerCapacity, cluster);
+    }
+
+    private RequestHandler(ServerSettings settings, RequestAuthenticator.Devices devices,
+                           AddressPoolAdminService pools, Clock clock, Counters counters,
+                           Duration answerTtl, int answerCapacity, Cluster cluster) {
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(pools, "pools");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.counters = Objects.requireNonNull(counters, "counters");
         this.answers = new AnswerCache(answerTtl, answerCapacity, counters);
-        this.authenticator = new RequestAuthenticator(keys, counters);
+        this.resyncs = new ResyncNaks(counters);
+        this.authenticator = new RequestAuthenticator(devices, clock, counters);
         this.view = new ClusterView(cluster, settings, clock);
         ParamsBuilder params = new ParamsBuilder(settings, pools, clock, view, dataPlane);
         this.dispatch = RequestDispatch.serverRequests(
@@ -193,10 +219,20 @@ public final class RequestHandler {
             return NO_ANSWER;
         }
         long now = clock.millis();
+        long[] replayMark = new long[1];
         Optional<AnswerCache.Claim> claim = authenticator.admit(request, source,
-                isNew -> answers.claim(request.device(), request.transactionId(), isNew, now));
+                isNew -> answers.claim(request.device(), request.transactionId(), request.sequence(),
+                        source.getAddress(), isNew, now),
+                highest -> {
+                    replayMark[0] = highest;
+                    return resyncs.mayAnswer(request, now) ? RESYNC : null;
+                });
         if (claim.isEmpty()) {
-            return NO_ANSWER;   // a replay
+            return NO_ANSWER;   // a replay (dropped.replay)
+        }
+        if (claim.get() == RESYNC) {   // a replay, answered with the window's mark
+            return CompletableFuture.completedFuture(Optional.of(encode(request, ResyncNaks.nak(replayMark[0]),
+                    authentic.get().key())));
         }
         if (claim.get().copyOf() != null) {
             return answers.answerAgain(claim.get().copyOf());
@@ -214,8 +250,12 @@ public final class RequestHandler {
         boolean retryable = false;
         try {
             Message body = dispatch.answer(request);
-            retryable = AnswerCache.isTransient(body);
-            answer = Optional.of(encode(request, body, deviceKey));
+            // A stale-sequence refusal is retryable: the device's resent request (same transaction,
+            // a number above the mark) is processed afresh.
+            retryable = AnswerCache.isTransient(body) || ResyncNaks.isResync(body);
+            if (!ResyncNaks.isResync(body) || resyncs.mayAnswer(request, clock.millis())) {
+                answer = Optional.of(encode(request, body, deviceKey));
+            }
         } catch (RuntimeException e) {
             // encode of our own answer failed: a bug, never the device's fault
             LOG.error("cannot answer {} from device={}", request.type(), request.device(), e);

@@ -5,21 +5,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.spi.store.DeviceStore;
 
-/** In-memory device store that counts reads. */
+/** In-memory device store that counts reads and tells listeners of changes, as a shared store does. */
 class FakeDeviceStore implements DeviceStore {
 
     final Map<DeviceId, DeviceCredential> devices = new ConcurrentSkipListMap<>();
     final AtomicInteger finds = new AtomicInteger();
+    final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     @Override
     public boolean add(DeviceCredential credential) {
-        return devices.putIfAbsent(credential.device(), credential) == null;
+        return told(devices.putIfAbsent(credential.device(), credential) == null, credential.device());
     }
 
     @Override
@@ -35,6 +37,24 @@ class FakeDeviceStore implements DeviceStore {
 
     @Override
     public boolean remove(DeviceId id) {
-        return devices.remove(id) != null;
+        return told(devices.remove(id) != null, id);
+    }
+
+    @Override
+    public boolean replace(DeviceCredential expected, DeviceCredential updated) {
+        return told(devices.replace(expected.device(), expected, updated), expected.device());
+    }
+
+    @Override
+    public Optional<Subscription> addDeviceListener(Listener listener) {
+        listeners.add(listener);
+        return Optional.of(() -> listeners.remove(listener));
+    }
+
+    private boolean told(boolean changed, DeviceId id) {
+        if (changed) {
+            listeners.forEach(l -> l.changed(id));
+        }
+        return changed;
     }
 }

@@ -170,6 +170,12 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     @Override public List<DeviceCredential> list() { return devices.list(); }
     @Override public boolean remove(DeviceId id) { return devices.remove(id); }
 
+    /** {@inheritDoc} One UPDATE conditioned on the whole expected record. */
+    @Override public boolean replace(DeviceCredential expected, DeviceCredential updated) { return devices.replace(expected, updated); }
+
+    /** {@inheritDoc} In-process: the listener runs on the thread whose change committed, before its call returns. */
+    @Override public Optional<Subscription> addDeviceListener(Listener listener) { return Optional.of(devices.addListener(listener)); }
+
     /**
      * Refuses new calls, finishes the writes already queued (their callers get their results as
      * usual), closes every connection and shuts the database down. Later calls fail with

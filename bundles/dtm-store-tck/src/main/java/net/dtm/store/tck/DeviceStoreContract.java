@@ -3,6 +3,7 @@ package net.dtm.store.tck;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,9 @@ import net.dtm.spi.store.DeviceStore;
 
 /**
  * The suite every {@link DeviceStore} implementation must pass: add, duplicates, find, list (by
- * id), remove, concurrent adds of one device, and durability across {@link #reopen}.
+ * id), remove, concurrent adds of one device, durability across {@link #reopen}, the disabled
+ * flag and previous key kept through {@link DeviceStore#replace} (compare-and-set), and the
+ * change notification of {@link DeviceStore#addDeviceListener} (within a second).
  */
 public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
 
@@ -128,5 +132,87 @@ public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
         assertEquals(List.of(d1, d2), store.list());
         assertArrayEquals(d2.key(), store.find(DeviceId.of("d2")).orElseThrow().key());
         assertFalse(store.add(credential("d1", 9)), "still enrolled after restart");
+    }
+
+    private static byte[] key(int seed) {
+        return credential("x", seed).key();
+    }
+
+    @Test
+    void replaceKeepsTheDisabledFlagAndThePreviousKeyAndIsCompareAndSet() throws Exception {
+        DeviceCredential d = credential("d1", 1);
+        store.add(d);
+        DeviceCredential rekeyed = d.rekeyed(key(2), ENROLLED.plusSeconds(600).plusNanos(7));
+        assertTrue(store.replace(d, rekeyed));
+        DeviceCredential found = store.find(DeviceId.of("d1")).orElseThrow();
+        assertEquals(rekeyed, found);
+        assertArrayEquals(d.key(), found.previousKey(), "the old key is kept as the previous one");
+        assertEquals(ENROLLED.plusSeconds(600).plusNanos(7), found.previousKeyUntil());
+
+        assertFalse(store.replace(d, d.withDisabled(true)), "a stale expected record changes nothing");
+        assertEquals(Optional.of(rekeyed), store.find(DeviceId.of("d1")));
+        DeviceCredential disabled = rekeyed.withDisabled(true);
+        assertTrue(store.replace(rekeyed, disabled));
+        DeviceCredential onlyNewKey = disabled.rekeyed(key(3), null);
+        assertTrue(store.replace(disabled, onlyNewKey));
+        assertNull(store.find(DeviceId.of("d1")).orElseThrow().previousKey(), "a re-key without overlap keeps no previous key");
+        assertFalse(store.replace(credential("nobody", 4), credential("nobody", 5)), "an unknown device is not created");
+        assertEquals(Optional.empty(), store.find(DeviceId.of("nobody")));
+
+        reopenStore();
+        assertEquals(Optional.of(onlyNewKey), store.find(DeviceId.of("d1")));
+        assertTrue(store.find(DeviceId.of("d1")).orElseThrow().disabled(), "still disabled after restart");
+        assertEquals(List.of(onlyNewKey), store.list());
+    }
+
+    @Test
+    void concurrentReplacesOfOneRecordExactlyOneWins() throws Exception {
+        DeviceCredential d = credential("same", 1);
+        store.add(d);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                byte[] k = key(10 + i);
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return store.replace(d, d.rekeyed(k, null));
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> f : futures) {
+                won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, won);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void listenersAreToldOfEveryChangeUntilTheyUnsubscribe() throws Exception {
+        LinkedBlockingQueue<DeviceId> changes = new LinkedBlockingQueue<>();
+        DeviceStore.Subscription subscription = store.addDeviceListener(changes::add).orElseThrow(
+                () -> new AssertionError("the store reports no device changes"));
+        DeviceCredential d = credential("watched", 1);
+        store.add(d);
+        assertEquals(DeviceId.of("watched"), changes.poll(1, TimeUnit.SECONDS), "enrolment reported within 1 s");
+        store.replace(d, d.withDisabled(true));
+        assertEquals(DeviceId.of("watched"), changes.poll(1, TimeUnit.SECONDS), "change reported within 1 s");
+        store.remove(DeviceId.of("watched"));
+        assertEquals(DeviceId.of("watched"), changes.poll(1, TimeUnit.SECONDS), "removal reported within 1 s");
+
+        subscription.close();
+        store.add(credential("after", 2));
+        store.add(credential("sentinel", 3)); // reported to a second listener: by then "after" would have been too
+        LinkedBlockingQueue<DeviceId> second = new LinkedBlockingQueue<>();
+        try (DeviceStore.Subscription s2 = store.addDeviceListener(second::add).orElseThrow()) {
+            store.remove(DeviceId.of("sentinel"));
+            assertEquals(DeviceId.of("sentinel"), second.poll(1, TimeUnit.SECONDS));
+        }
+        assertTrue(changes.isEmpty(), "nothing after close: " + changes);
     }
 }

@@ -4,19 +4,37 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.spi.store.DeviceStore;
 
-/** The enrolled devices of the ZooKeeper store: {@code /devices/<hhh>/<device>} (see {@link ZkPaths#devicePath}). */
+/**
+ * The enrolled devices of the ZooKeeper store: {@code /devices/<hhh>/<device>} (see
+ * {@link ZkPaths#devicePath}), and their change notification: the store's cache on
+ * {@code /devices} (names and versions only, never the keys) reports every change made by any
+ * node through {@link #deviceChanged}; once it has loaded, listeners are told {@code resynced}.
+ */
 final class ZkDevices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZkStore.class);
 
     private final ZkAccess zk;
     private final CuratorFramework client;
+    private final List<DeviceStore.Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch loaded = new CountDownLatch(1);
 
     ZkDevices(ZkAccess zk) {
         this.zk = zk;
@@ -73,6 +91,84 @@ final class ZkDevices {
             out.sort(Comparator.comparing(DeviceCredential::device));
             return out;
         });
+    }
+
+    /** Compare-and-set on the znode's version, after checking the stored record equals {@code expected}. */
+    boolean replace(DeviceCredential expected, DeviceCredential updated) {
+        if (!expected.device().equals(updated.device())) {
+            throw new IllegalArgumentException("cannot replace device " + expected.device() + " by " + updated.device());
+        }
+        String what = "change device " + expected.device();
+        return ZkErrors.run(what, () -> {
+            zk.requireAvailable(what);
+            String path = ZkPaths.devicePath(expected.device());
+            Stat stat = new Stat();
+            try {
+                byte[] data = client.getData().storingStatIn(stat).forPath(path);
+                if (!Codec.device(data).equals(expected)) {
+                    return false;
+                }
+                client.setData().withVersion(stat.getVersion()).forPath(path, Codec.device(updated));
+                return true;
+            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Registers a listener; if the store is connected, first waits (at most {@code timeoutMs})
+     * for the cache to load, so that no change after this call goes unreported.
+     */
+    DeviceStore.Subscription addListener(DeviceStore.Listener listener, long timeoutMs) {
+        listeners.add(listener);
+        if (zk.isAvailable()) {
+            try {
+                if (!loaded.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("the watch on {} has not loaded after {} ms; listeners are told when it has", ZkPaths.DEVICES, timeoutMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    /** From the cache on {@code /devices}: a device node created, changed or deleted. */
+    void deviceChanged(CuratorCacheListener.Type type, ChildData before, ChildData after) {
+        ChildData d = after != null ? after : before;
+        if (loaded.getCount() > 0 || d == null) {
+            return; // the initial load: listeners are told resynced once it is done
+        }
+        String[] parts = d.getPath().split("/");
+        if (parts.length != 4 || ZkPaths.parseHex3(parts[2]) < 0) {
+            return; // /devices itself or a bucket
+        }
+        DeviceId id;
+        try {
+            id = DeviceId.of(ZkPaths.unescape(parts[3]));
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        for (DeviceStore.Listener l : listeners) {
+            try {
+                l.changed(id);
+            } catch (RuntimeException e) {
+                LOG.warn("device listener failed on a change of device {}", id, e);
+            }
+        }
+    }
+
+    /** From the cache: its initial load is done; listeners may have missed changes until now. */
+    void loaded() {
+        loaded.countDown();
+        for (DeviceStore.Listener l : listeners) {
+            try {
+                l.resynced();
+            } catch (RuntimeException e) {
+                LOG.warn("device listener failed on resync", e);
+            }
+        }
     }
 
     boolean remove(DeviceId id) {

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.curator.framework.state.ConnectionStateListener;
 
 import net.dtm.api.DeviceCredential;
@@ -77,14 +78,18 @@ import net.dtm.spi.store.StoreUnavailableException;
  * {@link ZkBindings} (the lock and the listings) and {@link ZkDevices}.
  * <p>
  * {@link PoolWatch}: a {@link CuratorCache} on {@code /pools} only (never on the bindings) tells
- * listeners a pool's name whenever any node creates, updates or deletes it. It starts at the
- * first connection: nothing is sent to ZooKeeper in the background while disconnected.
+ * listeners a pool's name whenever any node creates, updates or deletes it. A second cache on
+ * {@code /devices} (versions only, not the data) tells device listeners the same of devices.
+ * Both start at the first connection: nothing is sent to ZooKeeper in the background while
+ * disconnected.
  */
 public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCloseable {
 
     private final CuratorFramework client;
     private final ZkAccess zk;
     private final CuratorCache poolCache;
+    private final CuratorCache deviceCache;
+    private final long timeoutMs;
     private final ExecutorService janitor;
     private final ZkPools pools;
     private final ZkBindings bindings;
@@ -111,6 +116,10 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
         this.devices = new ZkDevices(zk);
         this.poolCache = CuratorCache.build(client, ZkPaths.POOLS);
         poolCache.listenable().addListener(CuratorCacheListener.builder().forAll(pools::poolChanged).build());
+        this.timeoutMs = timeoutMs;
+        this.deviceCache = CuratorCache.builder(client, ZkPaths.DEVICES).withStorage(CuratorCacheStorage.dataNotCached()).build();
+        deviceCache.listenable().addListener(CuratorCacheListener.builder().forAll(devices::deviceChanged)
+                .forInitialized(devices::loaded).build());
         this.stateListener = (c, state) -> {
             zk.connectionChanged(state.isConnected());
             if (state.isConnected()) {
@@ -135,6 +144,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
                     if (!zk.isClosed() && !cacheStarted && zk.isAvailable()) {
                         cacheStarted = true;
                         poolCache.start();
+                        deviceCache.start();
                     }
                 }
             });
@@ -151,6 +161,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
         }
         client.getConnectionStateListenable().removeListener(stateListener);
         poolCache.close();
+        deviceCache.close();
         janitor.shutdownNow();
     }
 
@@ -195,6 +206,18 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
     @Override public Optional<DeviceCredential> find(DeviceId id) { return devices.find(id); }
     @Override public List<DeviceCredential> list() { return devices.list(); }
     @Override public boolean remove(DeviceId id) { return devices.remove(id); }
+
+    /** {@inheritDoc} Compare-and-set on the device node's version. */
+    @Override public boolean replace(DeviceCredential expected, DeviceCredential updated) { return devices.replace(expected, updated); }
+
+    /**
+     * {@inheritDoc} From a watch on {@code /devices}: every node's changes, typically within tens
+     * of milliseconds. While connected, waits (at most the connection timeout) for the watch to
+     * have loaded; after that load, listeners are told {@code resynced}.
+     */
+    @Override public Optional<Subscription> addDeviceListener(Listener listener) {
+        return Optional.of(devices.addListener(listener, timeoutMs));
+    }
 
     @Override
     public String toString() {

@@ -1,0 +1,206 @@
+package net.dtm.server.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import net.dtm.api.DeviceCredential;
+import net.dtm.api.DeviceId;
+import net.dtm.spi.store.DeviceStore;
+
+/**
+ * What the device registry remembers of its store, for the request path: every device read
+ * (kept until the store reports a change of it), and the ids the store did not know (kept for
+ * {@code unknownTtl}, at most {@code unknownCapacity} of them, the oldest dropped first), so a
+ * flood of datagrams naming unknown devices costs at most one store read per id per TTL.
+ * <p>
+ * It is the store's {@link DeviceStore.Listener}: a change drops the device from both, so a
+ * device removed, re-keyed or disabled anywhere, or enrolled anywhere, is seen at once. A read
+ * racing a change never keeps what it read (a change counter per stripe of ids is compared
+ * around the read), and concurrent reads of one id share one store read. Over a store that
+ * reports no changes ({@link #watched} false), a device read is trusted for {@code unknownTtl} only.
+ */
+final class DeviceCache implements DeviceStore.Listener {
+
+    /** How long an unknown id is remembered by default. */
+    static final Duration UNKNOWN_TTL = Duration.ofMinutes(1);
+    /** How many unknown ids are remembered by default. */
+    static final int UNKNOWN_CAPACITY = 100_000;
+
+    private static final int STRIPES = 64;
+
+    private record Known(DeviceCredential credential, Instant loadedAt) {
+    }
+
+    private final DeviceStore store;
+    private final Clock clock;
+    private final Duration ttl;
+    private final ConcurrentHashMap<DeviceId, Known> known = new ConcurrentHashMap<>();
+    private final Map<DeviceId, Instant> unknown; // guarded by itself; insertion order, oldest first
+    private final ConcurrentHashMap<DeviceId, CompletableFuture<Optional<DeviceCredential>>> loading = new ConcurrentHashMap<>();
+    private final AtomicLongArray changes = new AtomicLongArray(STRIPES);
+    private final LongAdder storeReads = new LongAdder();
+    private final LongAdder unknownReads = new LongAdder();
+    private volatile boolean watched;
+
+    DeviceCache(DeviceStore store, Clock clock, int unknownCapacity, Duration unknownTtl) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (unknownCapacity < 1 || unknownTtl.isNegative() || unknownTtl.isZero()) {
+            throw new IllegalArgumentException("unknown-device cache needs a positive capacity and TTL");
+        }
+        this.ttl = unknownTtl;
+        this.unknown = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<DeviceId, Instant> eldest) {
+                return size() > unknownCapacity;
+            }
+        };
+    }
+
+    /** Whether the store reports changes (then devices read are kept until it reports one). */
+    void watched(boolean reportsChanges) {
+        this.watched = reportsChanges;
+    }
+
+    /** The device, from memory or else the store. @throws RuntimeException if the store fails */
+    Optional<DeviceCredential> get(DeviceId id) {
+        Instant now = clock.instant();
+        Known k = known.get(id);
+        if (k != null && (watched || now.isBefore(k.loadedAt.plus(ttl)))) {
+            return Optional.of(k.credential);
+        }
+        if (knownUnknown(id, now)) {
+            return Optional.empty();
+        }
+        return load(id);
+    }
+
+    /** Reads every device into memory (as a node does when it starts). @return how many */
+    int preload() {
+        long[] before = snapshot();
+        List<DeviceCredential> all = store.list();
+        Instant now = clock.instant();
+        for (DeviceCredential c : all) {
+            Known k = new Known(c, now);
+            known.putIfAbsent(c.device(), k);
+            if (changes.get(stripe(c.device())) != before[stripe(c.device())]) {
+                known.remove(c.device(), k); // changed while the list was read
+            }
+        }
+        return all.size();
+    }
+
+    @Override
+    public void changed(DeviceId id) {
+        changes.incrementAndGet(stripe(id));
+        known.remove(id);
+        synchronized (unknown) {
+            unknown.remove(id);
+        }
+    }
+
+    @Override
+    public void resynced() {
+        for (int i = 0; i < STRIPES; i++) {
+            changes.incrementAndGet(i);
+        }
+        known.clear();
+        synchronized (unknown) {
+            unknown.clear();
+        }
+    }
+
+    /** Store reads made for the request path (and {@code device()}) since start. */
+    long storeReads() {
+        return storeReads.sum();
+    }
+
+    /** Those of them that found no device. */
+    long unknownStoreReads() {
+        return unknownReads.sum();
+    }
+
+    /** Unknown ids remembered now. */
+    int unknownSize() {
+        synchronized (unknown) {
+            return unknown.size();
+        }
+    }
+
+    private boolean knownUnknown(DeviceId id, Instant now) {
+        synchronized (unknown) {
+            Instant until = unknown.get(id);
+            if (until == null) {
+                return false;
+            }
+            if (now.isBefore(until)) {
+                return true;
+            }
+            unknown.remove(id);
+            return false;
+        }
+    }
+
+    private Optional<DeviceCredential> load(DeviceId id) {
+        CompletableFuture<Optional<DeviceCredential>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<DeviceCredential>> other = loading.putIfAbsent(id, mine);
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            int stripe = stripe(id);
+            long before = changes.get(stripe);
+            storeReads.increment();
+            Optional<DeviceCredential> found = store.find(id);
+            Instant now = clock.instant();
+            if (found.isPresent()) {
+                known.put(id, new Known(found.get(), now));
+            } else {
+                unknownReads.increment();
+                synchronized (unknown) {
+                    unknown.put(id, now.plus(ttl));
+                }
+            }
+            if (changes.get(stripe) != before) { // changed meanwhile: what was read may be stale
+                known.remove(id);
+                synchronized (unknown) {
+                    unknown.remove(id);
+                }
+            }
+            mine.complete(found);
+            return found;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(id, mine);
+        }
+    }
+
+    private long[] snapshot() {
+        long[] out = new long[STRIPES];
+        for (int i = 0; i < STRIPES; i++) {
+            out[i] = changes.get(i);
+        }
+        return out;
+    }
+
+    private static int stripe(DeviceId id) {
+        return (id.hashCode() & 0x7fffffff) % STRIPES;
+    }
+}

@@ -1,0 +1,47 @@
+package net.dtm.shell;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+
+import net.dtm.api.DeviceId;
+import net.dtm.api.DeviceService;
+
+/**
+ * Common plumbing of the commands that change an enrolled device: its id argument (completed),
+ * the registry, and the registry's refusals (an unknown device, a bad argument) as one-line
+ * errors starting with {@link #refusal()}.
+ */
+abstract class DeviceCommand extends DtmCommand {
+
+    static final String SERVICE = "The device registry";
+    static final String FEATURE = "dtm-server";
+
+    @Argument(index = 0, name = "id", required = true, description = "Device id")
+    @Completion(DeviceIdCompleter.class)
+    String id;
+
+    @Reference(optional = true)
+    DeviceService devices;
+
+    /** The command's work on an existing registry and a well-formed id. */
+    abstract void run(DeviceService service, DeviceId device) throws Exception;
+
+    @Override
+    public final Object execute() throws Exception {
+        audit();
+        DeviceService service = require(devices, SERVICE, FEATURE);
+        DeviceId device;
+        try {
+            device = DeviceId.of(id);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+        try {
+            run(service, device);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw refused(e.getMessage());
+        }
+        return null;
+    }
+}
