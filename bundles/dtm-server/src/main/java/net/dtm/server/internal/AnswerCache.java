@@ -1,6 +1,9 @@
 package net.dtm.server.internal;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,11 +28,21 @@ import net.dtm.protocol.Nak;
  * a mark that the request may be tried again: the next copy, even one the replay window judged
  * DUPLICATE, claims the slot afresh. A DUPLICATE that finds no slot (its answer expired or was
  * evicted) gets none ({@code dropped.duplicate}).
+ * <p>
+ * Against amplification towards a spoofed source: each distinct datagram (the device's sequence
+ * number within the request) is answered at most once per source address and at most
+ * {@value #MAX_ANSWERS_PER_DATAGRAM} times in all (the most copies an agent sends, one per link);
+ * further copies get nothing ({@code dropped.answered-source}, {@code dropped.answer-limit}). A
+ * retransmission carries a new sequence number and is answered again.
  */
 final class AnswerCache {
 
     /** How long a copy waits for the same request's answer being computed by another thread. */
     static final long WAIT_SECONDS = 30;
+    /** How many times one datagram (device, sequence) is answered at most, from distinct source addresses. */
+    static final int MAX_ANSWERS_PER_DATAGRAM = 8;
+    /** How many (sequence, source) answers one request keeps track of at most; beyond, copies get nothing. */
+    static final int MAX_ANSWERS_PER_REQUEST = 32;
 
     private final long ttlMillis;
     private final int capacity;
@@ -41,15 +54,43 @@ final class AnswerCache {
     private record Key(DeviceId device, long transactionId) {
     }
 
-    /** One request's answer; {@code retryable} is set, before the answer completes, for a transient refusal. */
-    record Entry(Key key, long createdMillis, CompletableFuture<Optional<byte[]>> answer, AtomicBoolean retryable) {
+    /**
+     * One request's answer; {@code retryable} is set, before the answer completes, for a transient
+     * refusal; {@code answered} lists the (sequence, source address) copies given the answer.
+     */
+    record Entry(Key key, long createdMillis, CompletableFuture<Optional<byte[]>> answer, AtomicBoolean retryable,
+                 List<Answered> answered) {
         Entry(Key key, long createdMillis) {
-            this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean());
+            this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean(), new ArrayList<>(2));
         }
 
         boolean retryableNow() {
             return answer.isDone() && retryable.get();
         }
+
+        /** Records that this copy gets the answer, or says why it may not (the counter to increment). */
+        String admit(long sequence, InetAddress source) {
+            synchronized (answered) {
+                int copies = 0;
+                for (Answered a : answered) {
+                    if (a.sequence() == sequence) {
+                        if (a.source().equals(source)) {
+                            return "dropped.answered-source";
+                        }
+                        copies++;
+                    }
+                }
+                if (copies >= MAX_ANSWERS_PER_DATAGRAM || answered.size() >= MAX_ANSWERS_PER_REQUEST) {
+                    return "dropped.answer-limit";
+                }
+                answered.add(new Answered(sequence, source));
+                return null;
+            }
+        }
+    }
+
+    /** A copy of a request that was given the answer. */
+    record Answered(long sequence, InetAddress source) {
     }
 
     /**
@@ -79,10 +120,12 @@ final class AnswerCache {
      * the replay window's verdict on this copy (under the device's lock), so a copy judged DUPLICATE
      * always finds the first copy's slot. A slot of one's own must then be {@link #track tracked}.
      *
-     * @param isNew whether the replay window judged this copy NEW (else DUPLICATE)
-     * @param now   the time, in milliseconds
+     * @param sequence this copy's sequence number
+     * @param source   the address this copy came from (the answer goes there)
+     * @param isNew    whether the replay window judged this copy NEW (else DUPLICATE)
+     * @param now      the time, in milliseconds
      */
-    Claim claim(DeviceId device, long transactionId, boolean isNew, long now) {
+    Claim claim(DeviceId device, long transactionId, long sequence, InetAddress source, boolean isNew, long now) {
         Key key = new Key(device, transactionId);
         Entry existing = answers.get(key);
         boolean retry = false;
@@ -94,10 +137,16 @@ final class AnswerCache {
         }
         if (existing != null) {
             // another copy of this request: over another link, or retransmitted with a new sequence
+            String refused = existing.admit(sequence, source);
+            if (refused != null) {
+                counters.increment(refused);
+                return Claim.NONE;
+            }
             return new Claim(null, existing);
         }
         if (isNew || retry) {
             Entry mine = new Entry(key, now);
+            mine.admit(sequence, source);
             answers.put(key, mine);
             return new Claim(mine, null);
         }

@@ -228,6 +228,23 @@ abstract class RequestHandlerContract {
     }
 
     @Test
+    void aCapturedDatagramIsAnsweredOncePerSourceAndAtMostEightTimes() {
+        byte[] request = device.request(establish(""));
+        assertTrue(handler.handle(request, SOURCE).isPresent());
+        for (int i = 0; i < 20; i++) {
+            assertTrue(handler.handle(request, SOURCE).isEmpty(), "copy " + i + " from the same source");
+        }
+        int answered = 1;
+        for (int i = 0; i < 20; i++) {
+            if (handler.handle(request, new InetSocketAddress("127.0.1." + (i + 1), 40000)).isPresent()) {
+                answered++;
+            }
+        }
+        assertEquals(8, answered, "copies answered in all, whatever the sources");
+        assertEquals(1, pools.allocations.get());
+    }
+
+    @Test
     void retransmissionWithNewSequenceButSameTransactionGetsTheSameAnswer() {
         long txid = Transactions.newId();
         byte[] first = handler.handle(device.request(txid, device.nextSequence(), establish("")), SOURCE).orElseThrow();
@@ -393,7 +410,8 @@ abstract class RequestHandlerContract {
         assertEquals(Reason.STORE_UNAVAILABLE, assertInstanceOf(Nak.class, send(device, request).body()).reason());
         pools.failure.set(null);
         assertInstanceOf(Params.class, send(device, request).body());
-        byte[] later = handler.handle(request, SOURCE).orElseThrow();   // a third copy: the cached PARAMS
+        // a third copy, over another link: the cached PARAMS (the same source gets one answer per datagram)
+        byte[] later = handler.handle(request, new InetSocketAddress("127.0.0.2", 40001)).orElseThrow();
         assertInstanceOf(Params.class, device.open(later).body());
         assertEquals(2, pools.allocations.get());
     }
