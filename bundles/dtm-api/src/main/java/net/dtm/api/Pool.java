@@ -38,9 +38,17 @@ public record Pool(String name, Cidr prefix, int leaseSeconds, int delegatedLeng
     /** At most this many blocks are numbered in a pool (2^62): far beyond any real pool. */
     private static final long MAX_BLOCKS = 1L << 62;
 
+    /**
+     * Whether {@code name} is a valid pool name: 1-64 characters of A-Z a-z 0-9 . _ - (so a name
+     * from the wire can be refused without looking it up).
+     */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** @throws IllegalArgumentException if a field is invalid, saying which and why */
     public Pool {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             throw new IllegalArgumentException("invalid pool name '" + name + "': expected 1-64 characters of A-Z a-z 0-9 . _ -");
         }
         Objects.requireNonNull(prefix, "prefix");

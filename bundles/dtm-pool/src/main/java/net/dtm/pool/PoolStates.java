@@ -38,10 +38,15 @@ final class PoolStates {
         this.alarms = alarms;
     }
 
-    /** The pool's state, loaded from the store if this node has not yet. @throws DtmException NO_POOL */
+    /**
+     * The pool's state, loaded from the store if this node has not yet. A name that is not a valid
+     * pool name (e.g. from the wire) is refused without any store access.
+     *
+     * @throws DtmException NO_POOL
+     */
     PoolState state(String name) {
-        if (name == null) {
-            throw new DtmException(Reason.NO_POOL, "no pool named");
+        if (!Pool.isValidName(name)) {
+            throw new DtmException(Reason.NO_POOL, name == null ? "no pool named" : "no such pool (invalid pool name)");
         }
         PoolState s = states.get(name);
         if (s != null) {
