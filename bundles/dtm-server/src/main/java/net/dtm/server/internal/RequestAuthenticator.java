@@ -78,10 +78,15 @@ final class RequestAuthenticator {
      * @param counters where drops are counted
      */
     RequestAuthenticator(Devices devices, Clock clock, Counters counters) {
+        this(devices, clock, counters, new ThrottledWarning(clock, Duration.ofMinutes(1), LOG::warn));
+    }
+
+    /** @param lookupFailures where a failed look-up is reported (tests collect it) */
+    RequestAuthenticator(Devices devices, Clock clock, Counters counters, ThrottledWarning lookupFailures) {
         this.devices = Objects.requireNonNull(devices, "devices");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.counters = Objects.requireNonNull(counters, "counters");
-        this.lookupFailures = new ThrottledWarning(clock, Duration.ofMinutes(1), LOG::warn);
+        this.lookupFailures = Objects.requireNonNull(lookupFailures, "lookupFailures");
     }
 
     /** The authenticated request in {@code datagram}, or empty (counted) if it is not one. */

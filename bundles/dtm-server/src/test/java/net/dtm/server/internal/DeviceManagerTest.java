@@ -6,12 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.spi.store.DeviceStore;
 
 class DeviceManagerTest {
 
@@ -63,10 +73,10 @@ class DeviceManagerTest {
     }
 
     @Test
-    void unknownDevicesAreNotCachedSoALaterEnrolmentIsSeen() {
+    void anUnknownDeviceEnrolledThroughAnotherNodeIsSeenAtOnce() {
         assertTrue(manager.key(id).isEmpty());
         store.add(new DeviceCredential(id, new byte[32], java.time.Instant.now()));   // e.g. through another node
-        assertTrue(manager.key(id).isPresent());
+        assertTrue(manager.key(id).isPresent(), "the store's event dropped the negative entry");
     }
 
     @Test
@@ -88,5 +98,234 @@ class DeviceManagerTest {
             }
         });
         assertThrows(net.dtm.spi.store.StoreUnavailableException.class, () -> broken.key(id));
+    }
+
+    // ------------------------------------------------------------------ revocation and the caches
+
+    private static final Instant T0 = Instant.parse("2030-03-01T12:00:00Z");
+    private final SettableClock clock = new SettableClock(T0);
+
+    private static byte[] key(int b) {
+        byte[] k = new byte[32];
+        Arrays.fill(k, (byte) b);
+        return k;
+    }
+
+    @Test
+    void aDeviceChangedThroughAnotherNodeIsDroppedFromTheCacheByTheStoresEvent() {
+        manager.enroll(id, key(1));
+        assertArrayEquals(key(1), manager.key(id).orElseThrow());
+        DeviceCredential stored = store.devices.get(id);
+        store.replace(stored, stored.rekeyed(key(2), null));              // another node re-keys it
+        assertArrayEquals(key(2), manager.key(id).orElseThrow());
+        store.replace(store.devices.get(id), store.devices.get(id).withDisabled(true)); // and disables it
+        assertTrue(manager.device(id).orElseThrow().disabled());
+        store.remove(id);                                                  // and removes it
+        assertTrue(manager.device(id).isEmpty());
+    }
+
+    @Test
+    void aStoreThatReportsNoChangesIsReReadAfterTheTtl() {
+        FakeDeviceStore silent = new FakeDeviceStore() {
+            @Override
+            public Optional<DeviceStore.Subscription> addDeviceListener(DeviceStore.Listener l) {
+                return Optional.empty();
+            }
+        };
+        DeviceManager m = new DeviceManager(silent, clock, 10, Duration.ofMinutes(1));
+        m.enroll(id, key(1));
+        assertTrue(m.device(id).isPresent());
+        silent.devices.remove(id); // another node removed it, unreported
+        clock.advance(Duration.ofSeconds(59));
+        assertTrue(m.device(id).isPresent(), "trusted for the TTL");
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(m.device(id).isEmpty(), "re-read after it");
+    }
+
+    @Test
+    void anUnknownIdCostsOneStoreReadPerTtl() {
+        DeviceManager m = new DeviceManager(store, clock, 100, Duration.ofMinutes(1));
+        DeviceId nobody = DeviceId.of("nobody");
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(m.device(nobody).isEmpty());
+        }
+        assertEquals(1, store.finds.get());
+        assertEquals(1, m.unknownStoreReads());
+        clock.advance(Duration.ofSeconds(59));
+        m.device(nobody);
+        assertEquals(1, store.finds.get(), "still remembered just before the minute ends");
+        clock.advance(Duration.ofSeconds(1));
+        m.device(nobody);
+        m.device(nobody);
+        assertEquals(2, store.finds.get(), "read again once the minute is over, then remembered again");
+        assertEquals(2, m.unknownStoreReads());
+    }
+
+    @Test
+    void theUnknownIdsAreBoundedTheOldestGoingFirst() {
+        DeviceManager m = new DeviceManager(store, clock, 3, Duration.ofMinutes(1));
+        for (int i = 1; i <= 4; i++) {
+            m.device(DeviceId.of("u" + i)); // u1 is dropped when u4 comes in
+        }
+        assertEquals(4, store.finds.get());
+        m.device(DeviceId.of("u4"));
+        m.device(DeviceId.of("u2"));
+        assertEquals(4, store.finds.get(), "the three newest are remembered");
+        m.device(DeviceId.of("u1"));
+        assertEquals(5, store.finds.get(), "the oldest was dropped");
+    }
+
+    @Test
+    void concurrentLookupsOfOneUnknownIdShareOneStoreRead() throws Exception {
+        CountDownLatch inRead = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FakeDeviceStore slow = new FakeDeviceStore() {
+            @Override
+            public Optional<DeviceCredential> find(DeviceId d) {
+                inRead.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.find(d);
+            }
+        };
+        DeviceManager m = new DeviceManager(slow, clock);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            Future<Optional<DeviceCredential>> first = pool.submit(() -> m.device(DeviceId.of("nobody")));
+            assertTrue(inRead.await(10, TimeUnit.SECONDS));
+            List<Future<Optional<DeviceCredential>>> others = new java.util.ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                others.add(pool.submit(() -> m.device(DeviceId.of("nobody"))));
+            }
+            release.countDown();
+            assertTrue(first.get(10, TimeUnit.SECONDS).isEmpty());
+            for (Future<Optional<DeviceCredential>> f : others) {
+                assertTrue(f.get(10, TimeUnit.SECONDS).isEmpty());
+            }
+            assertEquals(1, slow.finds.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aReadRacingAChangeDoesNotKeepTheStaleRecord() {
+        DeviceCredential old = new DeviceCredential(id, key(1), T0);
+        store.devices.put(id, old);
+        FakeDeviceStore racing = new FakeDeviceStore() {
+            @Override
+            public Optional<DeviceCredential> find(DeviceId d) {
+                Optional<DeviceCredential> read = super.find(d);
+                if (finds.get() == 1) { // another node re-keys it right after this read
+                    replace(devices.get(d), devices.get(d).rekeyed(key(2), null));
+                }
+                return read;
+            }
+        };
+        racing.devices.put(id, old);
+        DeviceManager m = new DeviceManager(racing, clock);
+        assertArrayEquals(key(1), m.key(id).orElseThrow(), "this lookup may see what it read");
+        assertArrayEquals(key(2), m.key(id).orElseThrow(), "but did not keep it");
+    }
+
+    @Test
+    void preloadFillsTheCacheAndStoreFailuresOfALookupAreNotRemembered() {
+        store.devices.put(id, new DeviceCredential(id, key(1), T0));
+        assertEquals(1, manager.preload());
+        manager.key(id);
+        assertEquals(0, store.finds.get());
+        boolean[] down = {true};
+        FakeDeviceStore flaky = new FakeDeviceStore() {
+            @Override
+            public Optional<DeviceCredential> find(DeviceId d) {
+                if (down[0]) {
+                    throw new net.dtm.spi.store.StoreUnavailableException("down", null);
+                }
+                return super.find(d);
+            }
+        };
+        flaky.devices.put(id, new DeviceCredential(id, key(1), T0));
+        DeviceManager m = new DeviceManager(flaky, clock);
+        assertThrows(net.dtm.spi.store.StoreUnavailableException.class, () -> m.key(id));
+        down[0] = false;
+        assertTrue(m.key(id).isPresent());
+    }
+
+    @Test
+    void rekeyKeepsThePreviousKeyForTheOverlapOnly() {
+        DeviceManager m = new DeviceManager(store, clock);
+        m.enroll(id, key(1));
+        DeviceCredential c = m.rekey(id, key(2), Duration.ofMinutes(10));
+        assertArrayEquals(key(2), c.key());
+        assertEquals(T0.plus(Duration.ofMinutes(10)), c.previousKeyUntil());
+        assertEquals(c, store.devices.get(id));
+        DeviceCredential cached = m.device(id).orElseThrow();
+        assertArrayEquals(key(1), cached.previousKeyAt(clock.instant()).orElseThrow());
+        clock.advance(Duration.ofMinutes(10).minusMillis(1));
+        assertTrue(cached.previousKeyAt(clock.instant()).isPresent(), "accepted until the overlap ends");
+        clock.advance(Duration.ofMillis(1));
+        assertTrue(cached.previousKeyAt(clock.instant()).isEmpty(), "and not after");
+
+        DeviceCredential fresh = m.rekey(id, Duration.ZERO);
+        assertFalse(Arrays.equals(key(2), fresh.key()));
+        assertEquals(null, fresh.previousKey(), "no overlap: the old key is not accepted at all");
+        assertArrayEquals(fresh.key(), m.key(id).orElseThrow());
+    }
+
+    @Test
+    void rekeyDisableAndEnableRefuseAnUnknownDeviceAndABadOverlapOrKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> manager.rekey(id, Duration.ZERO));
+        assertTrue(e.getMessage().contains("smr-1 is not enrolled"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> manager.disable(id));
+        assertThrows(IllegalArgumentException.class, () -> manager.enable(id));
+        manager.enroll(id, key(1));
+        assertThrows(IllegalArgumentException.class, () -> manager.rekey(id, Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> manager.rekey(id, new byte[5], Duration.ZERO));
+        assertArrayEquals(key(1), manager.key(id).orElseThrow(), "nothing changed");
+    }
+
+    @Test
+    void disableAndEnableAreSeenAtOnceAndReportWhetherTheyChangedAnything() {
+        manager.enroll(id, key(1));
+        assertFalse(manager.device(id).orElseThrow().disabled());
+        assertTrue(manager.disable(id));
+        assertTrue(manager.device(id).orElseThrow().disabled());
+        assertFalse(manager.disable(id), "already disabled");
+        assertTrue(manager.enable(id));
+        assertFalse(manager.device(id).orElseThrow().disabled());
+        assertFalse(manager.enable(id), "was not disabled");
+        assertArrayEquals(key(1), manager.key(id).orElseThrow(), "the key is kept");
+    }
+
+    @Test
+    void aChangeRacingAnotherNodesChangeIsAppliedOnTheNewRecord() {
+        manager.enroll(id, key(1));
+        FakeDeviceStore contended = new FakeDeviceStore() {
+            @Override
+            public boolean replace(DeviceCredential expected, DeviceCredential updated) {
+                if (finds.get() == 1) { // another node re-keys it between our read and our write
+                    super.replace(expected, expected.rekeyed(key(3), null));
+                    return false;
+                }
+                return super.replace(expected, updated);
+            }
+        };
+        contended.devices.putAll(store.devices);
+        DeviceManager m = new DeviceManager(contended, clock);
+        assertTrue(m.disable(id));
+        DeviceCredential now = contended.devices.get(id);
+        assertTrue(now.disabled());
+        assertArrayEquals(key(3), now.key(), "the other node's re-key is kept");
+    }
+
+    @Test
+    void closeStopsListening() {
+        DeviceManager m = new DeviceManager(store, clock);
+        assertEquals(2, store.listeners.size());
+        m.close();
+        assertEquals(1, store.listeners.size());
     }
 }
