@@ -2,7 +2,6 @@ package net.dtm.protocol;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.SecureRandom;
 import java.util.Objects;
 
 import javax.crypto.AEADBadTagException;
@@ -15,7 +14,7 @@ import net.dtm.protocol.ProtocolException.Kind;
 /**
  * The sealing of a datagram: ChaCha20-Poly1305 under the device's key over the body, with the whole
  * clear header (which ends with the nonce) as additional authenticated data. Stateless; the JDK
- * cipher and the nonce source are kept one per thread.
+ * cipher and the {@link NonceSource} (a DRBG reseeded by count and time) are kept one per thread.
  */
 final class DatagramCipher {
 
@@ -23,10 +22,10 @@ final class DatagramCipher {
     private static final String KEY_ALGORITHM = "ChaCha20";
 
     // Cipher and SecureRandom instances are not shareable without locking; one per thread each.
-    // Each thread's nonces come from its own DRBG (seeded once from the system's entropy): the
-    // platform default (NativePRNG) serialises every thread's nextBytes on one global lock.
+    // Each thread's nonces come from its own DRBG, reseeded from the system's entropy by count and
+    // time: the platform default (NativePRNG) serialises every thread's nextBytes on one global lock.
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(DatagramCipher::newCipher);
-    private static final ThreadLocal<SecureRandom> RANDOMS = ThreadLocal.withInitial(DatagramCipher::newRandom);
+    private static final ThreadLocal<NonceSource> NONCES = ThreadLocal.withInitial(NonceSource::new);
 
     private DatagramCipher() {
     }
@@ -45,7 +44,7 @@ final class DatagramCipher {
      */
     static void seal(byte[] out, int headerLength, byte[] body, int bodyLength, byte[] key) {
         byte[] nonce = new byte[Codec.NONCE_LENGTH];
-        RANDOMS.get().nextBytes(nonce);
+        NONCES.get().next(nonce);
         System.arraycopy(nonce, 0, out, headerLength - Codec.NONCE_LENGTH, Codec.NONCE_LENGTH);
         try {
             Cipher cipher = initCipher(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
@@ -107,14 +106,6 @@ final class DatagramCipher {
             return Cipher.getInstance(CIPHER);
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException(CIPHER + " is not available in this JVM (Java 11+ required)", ex);
-        }
-    }
-
-    private static SecureRandom newRandom() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (GeneralSecurityException ex) {
-            return new SecureRandom(); // every Java 9+ JVM has DRBG; the platform default is correct, only slower
         }
     }
 }
