@@ -2,6 +2,7 @@ package net.dtm.store.derby;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -105,6 +106,24 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     /** True if concurrent writes share commits. */
     public boolean groupCommit() {
         return db.writer() != null;
+    }
+
+    /**
+     * Bounds every later wait for a commit (default 5 s): a write not committed by then fails with
+     * {@link StoreUnavailableException} (saying whether it was stored: not at all if it had not
+     * started, else entirely or not at all once the stalled commit ends), and the store refuses
+     * writes until that commit ends. With group commit off a write commits on its caller's thread,
+     * unbounded (a mode kept for comparison only).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public void commitWait(Duration bound) {
+        if (bound.isNegative() || bound.isZero()) {
+            throw new IllegalArgumentException("commit wait must be positive, got " + bound);
+        }
+        if (db.writer() != null) {
+            db.writer().commitWait(bound);
+        }
     }
 
     /** The group-commit writer, or null when group commit is off (tests and the benchmark). */

@@ -2,6 +2,7 @@ package net.dtm.store.derby;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Hashtable;
@@ -31,7 +32,8 @@ import net.dtm.spi.store.StoreSelection;
  * {@code dtm.store.type=derby} and {@code dtm.store.clustered=false} (the standalone cluster serves
  * beside it). With any other type it logs one INFO line and does nothing. On deactivation the
  * services are unregistered and the database is shut down (writes already queued are committed
- * first). Concurrent writes share commits (group commit) unless the system property
+ * first). Every wait for a commit is bounded by {@code commit.timeout.ms} (default 5000; see
+ * {@link GroupCommitWriter}). Concurrent writes share commits (group commit) unless the system property
  * {@value DerbyStore#GROUP_COMMIT_PROPERTY} is {@code false}.
  */
 // service = {}: the services are registered by hand, only when selected
@@ -79,6 +81,12 @@ public final class DerbyStoreComponent {
                 description = "File holding the node key (at least 16 characters, mode 0600) under which Derby encrypts"
                         + " the database; empty means no encryption. An unencrypted database is encrypted when it opens")
         String encryption_key_file() default "";
+
+        @AttributeDefinition(name = "Commit timeout (ms)",
+                description = "Longest wait for a write's commit: a write not committed by then fails as store-unavailable"
+                        + " (renewals are then answered from memory) and the store refuses writes until the commit ends",
+                min = "1")
+        long commit_timeout_ms() default 5000;
     }
 
     private final DerbyStore store;
@@ -106,11 +114,17 @@ public final class DerbyStoreComponent {
             System.setProperty("derby.stream.error.file", path.getParent().resolve("derby.log").toString());
         }
         String keyFile = config.encryption_key_file() == null ? "" : config.encryption_key_file().trim();
+        if (config.commit_timeout_ms() < 1) {
+            String problem = "commit.timeout.ms must be at least 1, got " + config.commit_timeout_ms();
+            LOG.error("derby store not started, {} is invalid: {}", PID, problem);
+            throw new IllegalArgumentException(PID + ": " + problem);
+        }
         if (config.path() == null || config.path().isBlank()) {
             restrictDataFolder(path.getParent());
         }
         try {
             this.store = keyFile.isEmpty() ? new DerbyStore(path) : DerbyStore.encrypted(path, Paths.get(keyFile));
+            store.commitWait(Duration.ofMillis(config.commit_timeout_ms()));
         } catch (IllegalArgumentException e) {
             LOG.error("derby store not started, {} is invalid: {}", PID, e.getMessage());
             throw e;

@@ -2,16 +2,15 @@ package net.dtm.store.derby;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -42,6 +41,15 @@ import net.dtm.spi.store.StoreUnavailableException;
  * whole transaction) re-runs the batch; a connection lost before the commit re-runs it on a new
  * connection. {@link #close} lets the threads finish every write queued before it and refuses new
  * ones.
+ * <p>
+ * Every wait for a commit is bounded ({@link #commitWait}, default {@link #DEFAULT_COMMIT_WAIT}):
+ * a hung log sync must not hold every caller. A caller whose write is not committed within the
+ * bound gets {@link StoreUnavailableException}: if its write had not started, it is dropped and
+ * nothing of it is stored; if it had (its batch is running or committing), its outcome is unknown
+ * and the exception says so: the batch is committed entirely or not at all, once, when the hang
+ * ends, and a later commit of it is logged and counted ({@link #lateWrites}). From then on the
+ * writer is stalled: new writes are refused at once, storing nothing, until the batch in flight
+ * ends (committed or failed); one WARN when the stall begins, one INFO when it ends.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -49,6 +57,9 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Default bound of a batch. */
     static final int DEFAULT_MAX_BATCH = 256;
+
+    /** Default bound of every wait for a commit: 5 s. */
+    static final Duration DEFAULT_COMMIT_WAIT = Duration.ofSeconds(5);
 
     /** How long {@link #close} waits for the queued writes to finish. */
     private static final long CLOSE_WAIT_MS = 60_000;
@@ -78,7 +89,7 @@ final class GroupCommitWriter implements AutoCloseable {
     };
 
     /** The marker that ends a thread. */
-    private static final Request<Void> STOP = new Request<>("stop", c -> null, false);
+    private static final QueuedWrite<Void> STOP = new QueuedWrite<>("stop", c -> null, false);
 
     /** One of the two connections and whether a batch on it is still being committed. */
     private static final class Slot {
@@ -89,7 +100,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** A batch whose statements ran, waiting for its commit. */
-    private record Ran(Slot slot, List<Request<?>> batch, long runNanos) {
+    private record Ran(Slot slot, List<QueuedWrite<?>> batch, long runNanos) {
     }
 
     private static final Ran STOP_COMMITTER = new Ran(null, List.of(), 0);
@@ -99,7 +110,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final int maxBatch;
     private final int attempts;
     private final Hooks hooks;
-    private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<QueuedWrite<?>> queue = new LinkedBlockingQueue<>();
     private final BlockingQueue<Ran> toCommit = new LinkedBlockingQueue<>();
     private final Slot[] slots = {new Slot(), new Slot()};
     private final Object intake = new Object();
@@ -109,6 +120,12 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong runNanos = new AtomicLong();
     private final AtomicLong commitNanos = new AtomicLong();
+    private final AtomicLong lateWrites = new AtomicLong();
+    private volatile long commitWaitNanos = DEFAULT_COMMIT_WAIT.toNanos();
+    /** When a caller first gave up waiting (System.nanoTime()), while no batch has ended since; 0: not stalled. */
+    private final AtomicLong stalledSince = new AtomicLong();
+    /** Writes taken into a batch and not yet answered. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private boolean closed; // guarded by intake
 
     GroupCommitWriter(String name, ConnectionFactory factory, int maxBatch, int attempts, Hooks hooks) {
@@ -136,7 +153,7 @@ final class GroupCommitWriter implements AutoCloseable {
      * @throws StoreUnavailableException if the writer is closed, or the batch could not be committed
      */
     <T> T submit(String what, SqlWork<T> work) {
-        return submit(new Request<>(what, work, true));
+        return submit(new QueuedWrite<>(what, work, true));
     }
 
     /**
@@ -147,17 +164,82 @@ final class GroupCommitWriter implements AutoCloseable {
      * transaction: the batch is re-run (deadlock, lock timeout, lost connection) or failed.
      */
     <T> T submitOneStatement(String what, SqlWork<T> work) {
-        return submit(new Request<>(what, work, false));
+        return submit(new QueuedWrite<>(what, work, false));
     }
 
-    private <T> T submit(Request<T> request) {
+    private <T> T submit(QueuedWrite<T> request) {
         synchronized (intake) {
             if (closed) {
                 throw new StoreUnavailableException(name + " is closed; cannot " + request.what, null);
             }
+            long since = stalledSince.get();
+            if (since != 0 && inFlight.get() > 0) {
+                throw new StoreUnavailableException(name + " is stalled: a commit has not ended for "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms; nothing of '" + request.what
+                        + "' was stored", null);
+            }
+            if (since != 0) {
+                stallEnded(); // nothing in flight any more: the writer is idle, not stalled
+            }
             queue.add(request);
         }
-        return request.await();
+        long wait = commitWaitNanos;
+        try {
+            return request.await(wait);
+        } catch (TimeoutException e) {
+            stalled(wait);
+            String waited = name + " did not commit within " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms";
+            if (request.abandon()) {
+                throw new StoreUnavailableException(waited + "; '" + request.what + "' had not started: nothing of it was"
+                        + " stored", null);
+            }
+            if (!request.isDone()) {
+                request.callerGone();
+                throw new StoreUnavailableException(waited + "; the outcome of '" + request.what + "' is unknown: it is"
+                        + " stored entirely or not at all, at most once, when the stalled commit ends", null);
+            }
+        }
+        try { // its batch ended just now
+            return request.await(0);
+        } catch (TimeoutException cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
+        }
+    }
+
+    /** A caller waited in vain: the writer is stalled until a batch ends (or nothing is in flight). */
+    private void stalled(long waitNanos) {
+        long now = System.nanoTime();
+        if (stalledSince.compareAndSet(0, now == 0 ? 1 : now)) {
+            LOG.warn("{}: a commit has not ended within {} ms; the store is unavailable (writes refused) until it does",
+                    name, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+        }
+    }
+
+    /** A batch ended (committed or failed), or the writer is idle: it answers again. */
+    private void stallEnded() {
+        long since = stalledSince.getAndSet(0);
+        if (since != 0) {
+            LOG.info("{}: the stalled commit ended after {} ms; writes are accepted again ({} late writes so far)", name,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since), lateWrites.get());
+        }
+    }
+
+    /** Bounds every later wait for a commit. @throws IllegalArgumentException if not positive */
+    void commitWait(Duration bound) {
+        if (bound.isNegative() || bound.isZero()) {
+            throw new IllegalArgumentException("commit wait must be positive, got " + bound);
+        }
+        commitWaitNanos = bound.toNanos();
+    }
+
+    /** Whether a caller gave up waiting for a commit and no batch has ended since: writes are refused. */
+    boolean stalled() {
+        return stalledSince.get() != 0;
+    }
+
+    /** Writes committed after their caller had given up waiting (and was told the outcome is unknown). */
+    long lateWrites() {
+        return lateWrites.get();
     }
 
     /** Writes waiting for the runner (not counting the batches running or committing). */
@@ -225,7 +307,7 @@ final class GroupCommitWriter implements AutoCloseable {
         boolean stop = false;
         int next = 0;
         while (!stop) {
-            Request<?> first;
+            QueuedWrite<?> first;
             try {
                 first = queue.take();
             } catch (InterruptedException e) {
@@ -234,7 +316,11 @@ final class GroupCommitWriter implements AutoCloseable {
             if (first == STOP) {
                 break;
             }
-            List<Request<?>> batch = new ArrayList<>(Math.min(maxBatch, 64));
+            if (!first.take()) {
+                continue; // its caller gave up before it started
+            }
+            inFlight.incrementAndGet();
+            List<QueuedWrite<?>> batch = new ArrayList<>(Math.min(maxBatch, 64));
             batch.add(first);
             try {
                 hooks.batchStarting();
@@ -242,7 +328,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 LOG.debug("{}: interrupted in the batch hook", name);
             }
             while (batch.size() < maxBatch) {
-                Request<?> r = queue.poll();
+                QueuedWrite<?> r = queue.poll();
                 if (r == null) {
                     break;
                 }
@@ -250,7 +336,10 @@ final class GroupCommitWriter implements AutoCloseable {
                     stop = true;
                     break;
                 }
-                batch.add(r);
+                if (r.take()) {
+                    inFlight.incrementAndGet();
+                    batch.add(r);
+                }
             }
             Slot slot = slots[next];
             next ^= 1;
@@ -269,7 +358,7 @@ final class GroupCommitWriter implements AutoCloseable {
             }
         }
         // Only reachable after close(): nothing else can be queued now.
-        for (Request<?> r; (r = queue.poll()) != null; ) {
+        for (QueuedWrite<?> r; (r = queue.poll()) != null; ) {
             if (r != STOP) {
                 r.fail(new StoreUnavailableException(name + " closed before it could " + r.what, null));
             }
@@ -283,7 +372,7 @@ final class GroupCommitWriter implements AutoCloseable {
      *
      * @return true if the batch went to the committer (which releases the slot)
      */
-    private boolean runBatch(Slot slot, List<Request<?>> batch) {
+    private boolean runBatch(Slot slot, List<QueuedWrite<?>> batch) {
         SQLException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             Connection c;
@@ -298,7 +387,7 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             long started = System.nanoTime();
             try {
-                for (Request<?> r : batch) {
+                for (QueuedWrite<?> r : batch) {
                     r.run(c);
                 }
                 hooks.beforeCommit(c, batch.size());
@@ -384,8 +473,22 @@ final class GroupCommitWriter implements AutoCloseable {
         commitNanos.addAndGet(System.nanoTime() - started);
         batches.incrementAndGet();
         writes.addAndGet(ran.batch.size());
-        for (Request<?> r : ran.batch) {
-            r.complete();
+        long late = 0;
+        for (QueuedWrite<?> r : ran.batch) {
+            answered(r.complete());
+            late += r.late() ? 1 : 0;
+        }
+        stallEnded(); // after the answers: a caller giving up meanwhile finds its write done
+        if (late > 0) {
+            lateWrites.addAndGet(late);
+            LOG.info("{}: {} writes committed after their callers had given up waiting (told the outcome was unknown)", name,
+                    late);
+        }
+    }
+
+    private void answered(boolean wasInFlight) {
+        if (wasInFlight) {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -420,140 +523,13 @@ final class GroupCommitWriter implements AutoCloseable {
         slot.connection = null;
     }
 
-    private void failAll(List<Request<?>> batch, String problem, Throwable cause) {
+    private void failAll(List<QueuedWrite<?>> batch, String problem, Throwable cause) {
         String detail = cause instanceof SQLException s ? s.getSQLState() + " " + s.getMessage()
                 : cause == null ? "" : cause.toString();
-        for (Request<?> r : batch) {
-            r.fail(new StoreUnavailableException(name + " " + problem + "; nothing of '" + r.what + "' was stored: "
-                    + detail, cause));
+        for (QueuedWrite<?> r : batch) {
+            answered(r.fail(new StoreUnavailableException(name + " " + problem + "; nothing of '" + r.what + "' was stored: "
+                    + detail, cause)));
         }
-    }
-
-    // ------------------------------------------------------------------ one write
-
-    private static final class Request<T> {
-        final String what;
-        final SqlWork<T> work;
-        /** False for a one-statement write, which needs none. */
-        final boolean savepoint;
-        final CompletableFuture<T> future = new CompletableFuture<>();
-        /** Outcome of the last run, handed over once the batch is committed. */
-        T result;
-        RuntimeException failure;
-
-        Request(String what, SqlWork<T> work, boolean savepoint) {
-            this.what = what;
-            this.work = work;
-            this.savepoint = savepoint;
-        }
-
-        /**
-         * Runs the write under a savepoint. A write that fails on its own (a constraint, bad data,
-         * a refusal) is rolled back to the savepoint and its failure kept for its caller; an error
-         * that ended the transaction or the connection is thrown for the whole batch.
-         */
-        void run(Connection c) throws SQLException {
-            result = null;
-            failure = null;
-            if (!savepoint) {
-                runOneStatement(c);
-                return;
-            }
-            Savepoint savepoint = c.setSavepoint();
-            try {
-                result = work.apply(c);
-            } catch (SQLException e) {
-                if (DerbyConnections.isRetryable(e) || DerbyConnections.isConnectionLost(e)) {
-                    throw e;
-                }
-                rollbackTo(c, savepoint, e);
-                failure = new StoreUnavailableException("derby store failed to " + what + ": " + e.getSQLState() + " "
-                        + e.getMessage(), e);
-                return;
-            } catch (RuntimeException e) {
-                rollbackTo(c, savepoint, null);
-                failure = e;
-                return;
-            }
-            c.releaseSavepoint(savepoint);
-        }
-
-        /** Runs a one-statement write: its own failures are kept for its caller, the rest end the batch. */
-        private void runOneStatement(Connection c) throws SQLException {
-            try {
-                result = work.apply(c);
-            } catch (SQLException e) {
-                if (!failsAlone(e)) {
-                    throw e;
-                }
-                failure = new StoreUnavailableException("derby store failed to " + what + ": " + e.getSQLState() + " "
-                        + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                failure = e; // thrown by the write itself, after its statement failed or instead of it
-            }
-        }
-
-        /**
-         * Errors Derby reports at statement severity: data (22), constraints (23), syntax and
-         * semantics (42), JDBC misuse (XJ). It undoes the failed statement and nothing else.
-         */
-        static boolean failsAlone(SQLException e) {
-            String state = e.getSQLState();
-            return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42")
-                    || state.startsWith("XJ"));
-        }
-
-        private static void rollbackTo(Connection c, Savepoint savepoint, SQLException cause) throws SQLException {
-            try {
-                c.rollback(savepoint);
-            } catch (SQLException e) {
-                // The savepoint is gone with the transaction: the whole batch must go again.
-                if (cause != null) {
-                    cause.addSuppressed(e);
-                    throw cause;
-                }
-                throw e;
-            }
-        }
-
-        void complete() {
-            if (failure != null) {
-                future.completeExceptionally(failure);
-            } else {
-                future.complete(result);
-            }
-        }
-
-        void fail(StoreUnavailableException e) {
-            future.completeExceptionally(e);
-        }
-
-        T await() {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        return future.get(1, TimeUnit.DAYS);
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    } catch (TimeoutException e) {
-                        // keep waiting: the writer always answers
-                    } catch (ExecutionException e) {
-                        Throwable cause = e.getCause();
-                        if (cause instanceof RuntimeException r) {
-                            throw r;
-                        }
-                        if (cause instanceof Error err) {
-                            throw err;
-                        }
-                        throw new StoreUnavailableException("derby store failed to " + what + ": " + cause, cause);
-                    }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        stallEnded();
     }
 }

@@ -51,11 +51,25 @@ class DerbyStoreComponentTest {
     }
 
     static DerbyStoreComponent.Config config(String path, String keyFile) {
+        return config(path, keyFile, 5000);
+    }
+
+    static DerbyStoreComponent.Config config(String path, String keyFile, long commitTimeoutMs) {
         return new DerbyStoreComponent.Config() {
             @Override public Class<? extends Annotation> annotationType() { return DerbyStoreComponent.Config.class; }
             @Override public String path() { return path; }
             @Override public String encryption_key_file() { return keyFile; }
+            @Override public long commit_timeout_ms() { return commitTimeoutMs; }
         };
+    }
+
+    @Test
+    void aCommitTimeoutBelowOneMillisecondIsRefusedAndNothingIsOpened() {
+        Recorder r = new Recorder();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new DerbyStoreComponent(r, config(dir.resolve("data/derby").toString(), "", 0), type("derby")));
+        assertTrue(e.getMessage().contains("net.dtm.store.derby: commit.timeout.ms must be at least 1, got 0"), e.getMessage());
+        assertTrue(!dir.resolve("data/derby").toFile().exists(), "no database opened");
     }
 
     private static Map<String, Object> type(String t) {

@@ -1,0 +1,158 @@
+package net.dtm.store.derby;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import net.dtm.spi.store.StoreUnavailableException;
+
+/**
+ * A commit that hangs (as a log sync on a stuck disk would), injected at the writer's commit seam:
+ * every caller returns within the bound, told whether its write was stored, and the writer refuses
+ * writes until the hang ends, when the write in flight lands exactly once.
+ */
+class GroupCommitStallTest {
+
+    private static final String URL = "jdbc:derby:memory:group-commit-stall-test";
+    private static final Duration BOUND = Duration.ofMillis(300);
+    private static final long SLACK_MS = 1500;
+
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+    private final AtomicBoolean hang = new AtomicBoolean();
+    private final CountDownLatch hanging = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private GroupCommitWriter writer;
+
+    /** What a caller saw and how long it waited. */
+    private record Outcome(Integer result, StoreUnavailableException failure, long millis) {
+    }
+
+    @BeforeAll
+    static void createDatabase() throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL + ";create=true"); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE t (k INT NOT NULL PRIMARY KEY)");
+        }
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        try {
+            DriverManager.getConnection(URL + ";drop=true");
+        } catch (SQLException expected) {
+            // 08006: dropped
+        }
+    }
+
+    @BeforeEach
+    void open() throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM t");
+        }
+        GroupCommitWriter.Hooks hooks = new GroupCommitWriter.Hooks() {
+            @Override
+            public void committing(int batchSize) throws InterruptedException {
+                if (hang.get()) {
+                    hanging.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                }
+            }
+        };
+        writer = new GroupCommitWriter("stall test writer", () -> {
+            Connection c = DriverManager.getConnection(URL);
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return c;
+        }, 256, 3, hooks);
+        writer.commitWait(BOUND);
+    }
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        writer.close();
+        callers.shutdownNow();
+    }
+
+    private Future<Outcome> insert(int key) {
+        return callers.submit(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Integer r = writer.submit("insert " + key, c -> {
+                    try (Statement s = c.createStatement()) {
+                        return s.executeUpdate("INSERT INTO t (k) VALUES (" + key + ")");
+                    }
+                });
+                return new Outcome(r, null, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            } catch (StoreUnavailableException e) {
+                return new Outcome(null, e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }
+        });
+    }
+
+    private static List<Integer> keys() throws SQLException {
+        List<Integer> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT k FROM t ORDER BY k")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
+    }
+
+    private static void failedWithinTheBound(Outcome o, String saying) {
+        assertTrue(o.failure() != null, "failed: " + o);
+        assertTrue(o.failure().getMessage().contains(saying), o.failure().getMessage());
+        assertTrue(o.millis() >= BOUND.toMillis() - 5 && o.millis() < BOUND.toMillis() + SLACK_MS, "waited " + o.millis() + " ms");
+    }
+
+    @Test
+    void aHungCommitFailsEveryCallerWithinTheBoundAndItsWriteLandsOnceWhenTheHangEnds() throws Exception {
+        assertEquals(1, insert(1).get().result(), "a healthy commit");
+        hang.set(true);
+        Future<Outcome> inFlight = insert(2);
+        assertTrue(hanging.await(30, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> writer.pending() == 0); // taken: the runner commits it
+        Future<Outcome> queued = insert(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> writer.pending() == 1 || queued.isDone());
+
+        failedWithinTheBound(inFlight.get(), "the outcome of 'insert 2' is unknown: it is stored entirely or not at all,"
+                + " at most once, when the stalled commit ends");
+        failedWithinTheBound(queued.get(), "'insert 3' had not started: nothing of it was stored");
+        assertTrue(writer.stalled());
+        Outcome refused = insert(4).get();
+        assertTrue(refused.failure() != null && refused.failure().getMessage().contains("is stalled: a commit has not ended"),
+                String.valueOf(refused));
+        assertTrue(refused.millis() < BOUND.toMillis(), "refused at once, not after the bound: " + refused.millis() + " ms");
+
+        hang.set(false);
+        release.countDown(); // the disk answers again
+        await().atMost(Duration.ofSeconds(30)).until(() -> !writer.stalled());
+        assertEquals(1, writer.lateWrites(), "insert 2 committed after its caller gave up");
+        assertEquals(1, insert(5).get().result(), "writes accepted again");
+        assertEquals(List.of(1, 2, 5), keys(), "2 landed once; 3 (not started) and 4 (refused) never");
+        assertFalse(writer.stalled());
+    }
+}
