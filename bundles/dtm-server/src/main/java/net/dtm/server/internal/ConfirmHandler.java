@@ -10,7 +10,11 @@ import net.dtm.protocol.Envelope;
 import net.dtm.protocol.Message;
 import net.dtm.protocol.MessageType;
 
-/** CONFIRM: binds the offered lease the device quotes; this node becomes its tunnel server. ACK. */
+/**
+ * CONFIRM: binds the offered lease the device quotes, if the request is fresh for the binding
+ * (its sequence above the binding's persisted mark; a copy already applied is acknowledged without
+ * a write); this node becomes its tunnel server. ACK.
+ */
 record ConfirmHandler(RequestContext c) implements MessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -18,7 +22,8 @@ record ConfirmHandler(RequestContext c) implements MessageHandler {
     @Override
     public Message answer(Envelope request) {
         Confirm confirm = (Confirm) request.body();
-        Lease lease = c.pools().confirm(confirm.pool(), request.device(), confirm.address(), confirm.leaseSequence());
+        Lease lease = c.pools().confirm(confirm.pool(), request.device(), confirm.address(), confirm.leaseSequence(),
+                request.sequence());
         c.counters().increment(RequestHandler.LEASES_SERVED);
         c.dataPlane().events().ifPresent(paths -> c.pools().pool(lease.pool()).ifPresent(pool -> paths.confirmed(lease, pool)));
         LOG.debug("confirmed: device={} pool={} address={} node={}", request.device(), lease.pool(),

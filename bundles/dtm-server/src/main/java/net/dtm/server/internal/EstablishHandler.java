@@ -20,7 +20,8 @@ import net.dtm.protocol.Params;
 /**
  * ESTABLISH: refused at once while the node is degraded ({@code refused.degraded}) or draining
  * ({@code refused.draining}), or for a tunnel type (or WireGuard key) the node does not offer;
- * otherwise a lease is allocated (in the asked pool, or the one serving the device) and offered in
+ * otherwise a lease is allocated (in the asked pool, or the one serving the device; a request older
+ * than the device's binding's persisted mark is refused {@code stale-sequence}) and offered in
  * PARAMS, and a version 2 device's data path is remembered.
  */
 record EstablishHandler(RequestContext c) implements MessageHandler {
@@ -34,17 +35,16 @@ record EstablishHandler(RequestContext c) implements MessageHandler {
         boolean v2 = request.version() >= 2;
         refuseIfNotServing(establish, v2);
         InetAddress hint = establish.lastAddress().orElse(null);
-        Lease lease;
-        if (establish.pool().isEmpty()) {
-            lease = c.pools().allocate(device, establish.tunnelType(), hint);
-        } else {
+        String asked = null;
+        if (!establish.pool().isEmpty()) {
             Pool pool = c.pools().pool(establish.pool())
                     .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool " + establish.pool()));
             if (!pool.serves(device, establish.tunnelType())) {
                 throw new DtmException(Reason.NO_POOL, "pool " + pool.name() + " does not serve device " + device);
             }
-            lease = c.pools().allocate(pool.name(), device, hint);
+            asked = pool.name();
         }
+        Lease lease = c.pools().allocate(asked, device, establish.tunnelType(), hint, request.sequence());
         LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, lease.pool(),
                 lease.address().getHostAddress(), lease.sequence(), c.nodeId());
         Params params = c.params().params(lease, true, v2);

@@ -17,7 +17,8 @@ import net.dtm.protocol.MessageType;
 import net.dtm.protocol.PathUpdate;
 
 /**
- * PATH: the device quotes its lease (like CONFIRM) and names the link now carrying its tunnel.
+ * PATH: the device quotes its lease (like CONFIRM; a request older than the binding's persisted
+ * mark is refused {@code stale-sequence}) and names the link now carrying its tunnel.
  * Only the device's tunnel server takes it; elsewhere it is refused {@code not-serving}
  * ({@code refused.path-not-served}). ACK.
  */
@@ -37,6 +38,10 @@ record PathUpdateHandler(RequestContext c) implements MessageHandler {
                 .filter(l -> l.isQuotedBy(move.address(), pool.innerAddress(l.address()), move.leaseSequence()))
                 .orElseThrow(() -> new DtmException(Reason.UNKNOWN_LEASE, "no active lease of device " + device
                         + " for " + move.address().getHostAddress() + " in pool " + move.pool()));
+        if (request.sequence() < lease.deviceSequence()) {
+            // older than a request already applied to the binding: a replay (e.g. after a restart)
+            throw DtmException.staleSequence(device, request.sequence(), lease.deviceSequence());
+        }
         if (paths == null || !paths.pathChanged(lease, pool, move.path(), request.sequence())) {
             c.counters().increment("refused.path-not-served");
             throw new DtmException(Reason.NOT_SERVING, "node " + c.nodeId()

@@ -12,7 +12,10 @@ import net.dtm.protocol.Message;
 import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Release;
 
-/** RELEASE: gives back the lease the device quotes ({@code unknown-lease} if it holds none). ACK. */
+/**
+ * RELEASE: gives back the lease the device quotes ({@code unknown-lease} if it holds none, or not
+ * that instance of it), if the request is fresh for the binding (as CONFIRM). ACK.
+ */
 record ReleaseHandler(RequestContext c) implements MessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -21,7 +24,7 @@ record ReleaseHandler(RequestContext c) implements MessageHandler {
     public Message answer(Envelope request) {
         Release release = (Release) request.body();
         DeviceId device = request.device();
-        if (!c.pools().release(release.pool(), device, release.address(), release.leaseSequence())) {
+        if (!c.pools().release(release.pool(), device, release.address(), release.leaseSequence(), request.sequence())) {
             throw new DtmException(Reason.UNKNOWN_LEASE, "no lease of device " + device + " in pool " + release.pool());
         }
         c.dataPlane().events().ifPresent(paths -> c.pools().lease(release.pool(), device).ifPresent(paths::released));

@@ -10,7 +10,7 @@ import net.dtm.protocol.Params;
 import net.dtm.protocol.Renew;
 
 /**
- * RENEW: renews the lease the device quotes (while degraded, the pool manager renews known leases
+ * RENEW: renews the lease the device quotes, if the request is fresh for the binding (as CONFIRM; while degraded, the pool manager renews known leases
  * unchanged: {@code renewals.while.degraded}) and answers PARAMS; a version 2 device's renewal
  * names its tunnel server, which this node's data path follows.
  */
@@ -22,7 +22,8 @@ record RenewHandler(RequestContext c) implements MessageHandler {
     public Message answer(Envelope request) {
         Renew renew = (Renew) request.body();
         boolean v2 = request.version() >= 2;
-        Lease lease = c.pools().renew(renew.pool(), request.device(), renew.address(), renew.leaseSequence());
+        Lease lease = c.pools().renew(renew.pool(), request.device(), renew.address(), renew.leaseSequence(),
+                request.sequence());
         if (c.view().degraded()) {
             c.counters().increment("renewals.while.degraded");
         }

@@ -64,7 +64,7 @@ final class RequestDispatch {
             return handler.answer(request);
         } catch (DtmException e) {
             LOG.debug("refused {} of device={}: {} {}", request.type(), request.device(), e.reason().label(), e.getMessage());
-            return nak(e.reason(), e.getMessage());
+            return nak(e.reason(), e.getMessage(), e.deviceSequence());
         } catch (RuntimeException e) {
             LOG.error("internal error handling {} of device={} on node={}", request.type(), request.device(), nodeId, e);
             return nak(Reason.INTERNAL, "internal error");
@@ -73,11 +73,16 @@ final class RequestDispatch {
 
     /** A NAK whose text fits the wire; no text = the reason's label. */
     static Nak nak(Reason reason, String text) {
+        return nak(reason, text, 0);
+    }
+
+    /** Likewise, with the device's sequence mark of a {@code stale-sequence} refusal (0 for none). */
+    static Nak nak(Reason reason, String text, long sequenceMark) {
         String t = text == null ? reason.label() : text;
         // our texts are ASCII apart from ids: cut a character at a time until it fits
         while (t.getBytes(StandardCharsets.UTF_8).length > MAX_NAK_TEXT) {
             t = t.substring(0, t.length() - 1);
         }
-        return new Nak(reason, t);
+        return new Nak(reason, t, sequenceMark);
     }
 }

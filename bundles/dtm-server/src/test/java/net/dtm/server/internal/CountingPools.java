@@ -182,4 +182,32 @@ final class CountingPools implements AddressPoolAdminService {
         maybeFail();
         return delegate.release(pool, device, quotedAddress, quotedSequence);
     }
+
+    @Override
+    public Lease allocate(String pool, DeviceId device, TunnelType type, InetAddress hint, long requestSequence) {
+        gate();
+        return delegate.allocate(pool, device, type, hint, requestSequence);
+    }
+
+    @Override
+    public Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.confirm(pool, device, quotedAddress, quotedSequence, requestSequence);
+    }
+
+    @Override
+    public Lease renew(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence, long requestSequence) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.renew(pool, device, quotedAddress, quotedSequence, requestSequence);
+    }
+
+    @Override
+    public boolean release(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence,
+                           long requestSequence) {
+        changes.incrementAndGet();
+        maybeFail();
+        return delegate.release(pool, device, quotedAddress, quotedSequence, requestSequence);
+    }
 }

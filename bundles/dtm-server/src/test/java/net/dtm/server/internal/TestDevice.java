@@ -32,6 +32,11 @@ final class TestDevice {
         return Codec.encode(new Envelope(Direction.TO_SERVER, id, txid, sequence, body), key);
     }
 
+    /** A request in wire version {@code version}. */
+    byte[] request(int version, long txid, long sequence, Message body) {
+        return Codec.encode(new Envelope(Direction.TO_SERVER, id, txid, sequence, body, version), key);
+    }
+
     /** A version 2 request (data-plane fields). */
     byte[] requestV2(Message body) {
         return Codec.encode(new Envelope(Direction.TO_SERVER, id, Transactions.newId(), sequences.next(), body, 2), key);
