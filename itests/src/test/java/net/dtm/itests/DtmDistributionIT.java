@@ -249,6 +249,28 @@ public class DtmDistributionIT extends DtmTestSupport {
         } catch (Exception e) {
             assertTrue(e.getMessage(), e.getMessage().contains("64 hex digits"));
         }
+
+        // Revocation through the real shell: re-key with an overlap, from a key file, disable, enable, remove.
+        String rekeyed = executeCommand("device:rekey --overlap 15m " + id);
+        Matcher newKey = Pattern.compile("Key: ([0-9a-f]{64})").matcher(rekeyed);
+        assertTrue(rekeyed, newKey.find() && !newKey.group(1).equals(key.group(1)));
+        assertTrue(rekeyed, rekeyed.contains("Its old key is accepted until"));
+        java.nio.file.Path keyFile = java.nio.file.Files.createTempFile("itest-key", ".hex");
+        java.nio.file.Files.writeString(keyFile, "ab".repeat(32) + "\n");
+        String fromFile = executeCommand("device:rekey --key-file " + keyFile + " " + id);
+        assertTrue(fromFile, fromFile.contains("the one you supplied") && !fromFile.contains("ab".repeat(32)));
+        assertTrue(executeCommand("device:disable " + id).contains("disabled"));
+        String json = executeCommand("device:list --json");
+        assertTrue(json, json.contains("\"id\":\"" + id + "\"") && json.contains("\"disabled\":true"));
+        assertTrue(executeCommand("device:enable " + id).contains("enabled"));
+        assertTrue(executeCommand("device:remove " + id).contains("removed"));
+        assertFalse(executeCommand("device:list").contains(id));
+        try {
+            executeCommand("device:disable " + id);
+            fail("a removed device was disabled");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("is not enrolled"));
+        }
     }
 
     @Test
