@@ -38,6 +38,7 @@ import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelListener;
 import net.dtm.api.TunnelType;
+import net.dtm.protocol.Codec;
 import net.dtm.spi.link.LinkDriver;
 import net.dtm.transport.LinkUsage;
 import net.dtm.transport.MultiLinkTransport;
@@ -86,8 +87,8 @@ public class AgentComponent implements TunnelAgentService {
         @AttributeDefinition(name = "WireGuard key file", description = "This device's WireGuard private key (created at first start, mode 600; relative to etc); used when tunnel.type = wireguard")
         String wireguard_key_file() default "dtm-wireguard.key";
 
-        @AttributeDefinition(name = "Wire version", description = "Control protocol version: 2 (data-plane fields, PATH) or 1 for a server that predates them")
-        int wire_version() default 2;
+        @AttributeDefinition(name = "Wire version", description = "Control protocol version: 3 (sequence resync), 2 for a server that predates the resync (data-plane fields, PATH), or 1 for a server that predates those")
+        int wire_version() default 3;
     }
 
     private final ScheduledExecutorService scheduler;
@@ -100,7 +101,7 @@ public class AgentComponent implements TunnelAgentService {
     private volatile String lastKeyFileError;
     private final List<TunnelListener> tunnelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String wireGuardPublicKey = "";
-    private volatile int wireVersion = 2;
+    private volatile int wireVersion = Codec.MAX_VERSION;
 
     /** For DS. */
     public AgentComponent() {
@@ -213,9 +214,10 @@ public class AgentComponent implements TunnelAgentService {
             return;
         }
         String pool = config.pool() == null ? "" : config.pool().trim();
-        if (config.wire_version() < 1 || config.wire_version() > 2) {
-            LOG.error("tunnel agent not started: device={} wire.version = {} in etc/{}.cfg, expected 2 (or 1 for a server"
-                    + " that predates the data plane)", id, config.wire_version(), PID);
+        if (config.wire_version() < 1 || config.wire_version() > Codec.MAX_VERSION) {
+            LOG.error("tunnel agent not started: device={} wire.version = {} in etc/{}.cfg, expected 3 (or 2 for a server"
+                    + " that predates the sequence resync, 1 for one that predates the data plane)", id,
+                    config.wire_version(), PID);
             return;
         }
         wireVersion = config.wire_version();

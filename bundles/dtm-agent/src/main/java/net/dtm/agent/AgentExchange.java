@@ -26,8 +26,25 @@ import net.dtm.transport.ReplyMatcher;
  * The device's side of one control exchange: puts a request in an envelope of this device (its next
  * sequence number, the wire version spoken), sends it to the servers asked over every link, and
  * recognises the authentic answers to it. Thread-safe.
+ * <p>
+ * <b>Resync.</b> An authentic NAK {@code stale-sequence} (wire version 3) to an outstanding request
+ * says a server has already seen a sequence number at or above this one (the router's clock went
+ * back since its last life, or a replay of it came first): the sequence source is moved above the
+ * NAK's mark and the request sent again at once with a new number, in the same transaction, at
+ * most {@value #MAX_RESYNCS} times per request. It is not a refusal: the request keeps waiting
+ * for its answer.
  */
 final class AgentExchange {
+
+    /** Recognises the final answer to a request among its authentic answers. */
+    @FunctionalInterface
+    interface AnswerMatcher {
+        /** @return the final answer, or null to keep waiting */
+        Message match(Message answer, InetSocketAddress from);
+    }
+
+    /** Most resyncs of one request. */
+    static final int MAX_RESYNCS = 4;
 
     private final DeviceId device;
     private final byte[] key;
@@ -56,10 +73,19 @@ final class AgentExchange {
 
     /** Sends {@code body} as transaction {@code tx}; a body that cannot be encoded fails the returned future. */
     CompletableFuture<Reply<Message>> request(long tx, List<InetSocketAddress> targets, Message body,
-                                              ReplyMatcher<Message> matcher, Duration timeout) {
+                                              AnswerMatcher matcher, Duration timeout) {
         try {
-            Envelope env = new Envelope(Direction.TO_SERVER, device, tx, sequence.next(), body, wireVersion);
-            return transport.request(tx, targets, Codec.encode(env, key), matcher, timeout);
+            Outstanding out = new Outstanding(tx, targets, body, wireVersion);
+            byte[] first = out.encodeNext();
+            ReplyMatcher<Message> replies = (d, from) -> {
+                Message m = decodeAnswer(d, tx);
+                if (m instanceof Nak nak && nak.isResync()) {
+                    out.resync(nak.sequenceMark());
+                    return null;
+                }
+                return m == null ? null : matcher.match(m, from);
+            };
+            return transport.request(tx, targets, first, replies, timeout);
         } catch (RuntimeException ex) {
             // a message that cannot be encoded fails this request (and is retried like any failure),
             // never the agent's timers
@@ -74,8 +100,7 @@ final class AgentExchange {
      */
     CompletableFuture<Reply<Message>> requestParams(long tx, List<InetSocketAddress> targets, Message body,
                                                     NakCollector naks, Predicate<Nak> decisive, Duration timeout) {
-        ReplyMatcher<Message> matcher = (d, from) -> {
-            Message m = decodeAnswer(d, tx);
+        AnswerMatcher matcher = (m, from) -> {
             if (m instanceof Params) {
                 return m;
             }
@@ -88,11 +113,58 @@ final class AgentExchange {
     }
 
     /** Accepts the ACK or NAK answering {@code tx}. */
-    ReplyMatcher<Message> ackOrNak(long tx) {
-        return (d, from) -> {
-            Message m = decodeAnswer(d, tx);
-            return m instanceof Ack || m instanceof Nak ? m : null;
-        };
+    AnswerMatcher ackOrNak(long tx) {
+        return (m, from) -> m instanceof Ack || m instanceof Nak ? m : null;
+    }
+
+    /** The current sequence number of this device's source (tests). */
+    long lastSequence() {
+        return sequence.last();
+    }
+
+    /** One request in flight: what is needed to send it again above a server's mark. */
+    private final class Outstanding {
+        private final long tx;
+        private final List<InetSocketAddress> targets;
+        private final Message body;
+        private final int version;
+        private long lastSent;
+        private int resyncs;
+
+        Outstanding(long tx, List<InetSocketAddress> targets, Message body, int version) {
+            this.tx = tx;
+            this.targets = targets;
+            this.body = body;
+            this.version = version;
+        }
+
+        synchronized byte[] encodeNext() {
+            lastSent = sequence.next();
+            return Codec.encode(new Envelope(Direction.TO_SERVER, device, tx, lastSent, body, version), key);
+        }
+
+        /**
+         * A server says it has seen up to {@code mark}: if that is above the last number this
+         * request went out with (a refusal of that copy always names a higher mark), continue above
+         * it and send again. A mark not above it answers an earlier copy and is ignored, as is every
+         * NAK after {@value #MAX_RESYNCS} resyncs.
+         */
+        void resync(long mark) {
+            byte[] again;
+            long number;
+            synchronized (this) {
+                if (mark <= lastSent || resyncs >= MAX_RESYNCS || mark == Long.MAX_VALUE) {
+                    return;
+                }
+                resyncs++;
+                sequence.advancePast(mark);
+                again = encodeNext();
+                number = lastSent;
+            }
+            LOG.info("sequence resync: device={} {} sent again as {} (a server had seen up to {})", device, body.type(),
+                    number, mark);
+            transport.send(targets, again);
+        }
     }
 
     /** The body of an authentic answer to transaction {@code tx} for this device, or null. */

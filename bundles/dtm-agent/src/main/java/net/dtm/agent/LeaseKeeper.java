@@ -176,12 +176,13 @@ final class LeaseKeeper {
         }
         LOG.warn("tunnel {} failed: device={} reason={} retry in {} ms", what, settings.device(),
                 nak != null ? "nak " + nak.reason().label() + " " + nak.text() : describe(err), delay.toMillis());
-        // A server older than wire version 2 drops v2 datagrams without a word: say what to try, once.
+        // A server older than the wire version spoken drops its datagrams without a word: say what to try, once.
         if (nak == null && exchange.wireVersion() >= 2 && state.establishments() == 0 && !silenceHinted) {
             silenceHinted = true;
-            LOG.warn("no server answered device={}: if the servers run a DTM release without wire version 2 (the data"
-                    + " plane), set wire.version = 1 in etc/net.dtm.agent.cfg; otherwise check the key and the links",
-                    settings.device());
+            LOG.warn("no server answered device={}: if the servers run a DTM release without wire version {}, set"
+                    + " wire.version = {} in etc/net.dtm.agent.cfg (2 without the sequence resync, 1 without the data"
+                    + " plane); otherwise check the key and the links", settings.device(), exchange.wireVersion(),
+                    exchange.wireVersion() - 1);
         }
         schedule(e, () -> establish(e), delay);
     }

@@ -72,8 +72,9 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     }
 
     /**
-     * Speaks wire version {@code version} (1 or 2; 2 by default). Version 1 carries no data-plane
-     * fields: for a server that predates them. Call before {@link #start()}.
+     * Speaks wire version {@code version} (1, 2 or 3; 3 by default). Version 2 has no sequence
+     * resync (a server's NAK {@code stale-sequence} with its mark), version 1 no data-plane fields
+     * either: for servers that predate them. Call before {@link #start()}.
      */
     public void setWireVersion(int version) {
         exchange.setWireVersion(version);

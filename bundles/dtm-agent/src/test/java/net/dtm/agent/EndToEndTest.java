@@ -112,6 +112,31 @@ class EndToEndTest {
     }
 
     private TunnelAgent agent(DeviceId device, byte[] key, double loss, long seed) throws IOException {
+        return agent(device, key, loss, seed, scheduler);
+    }
+
+    /**
+     * The agent's timers, with every delay of {@value #LONG_DELAY_SECONDS} s or more (the renewal at
+     * half the lease time) cut {@value #TIME_LAPSE} times: renewals of a 60 s lease every second.
+     */
+    private static final class TimeLapse extends java.util.concurrent.ScheduledThreadPoolExecutor {
+        static final long LONG_DELAY_SECONDS = 20;
+        static final long TIME_LAPSE = 30;
+
+        TimeLapse() {
+            super(2);
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay, java.util.concurrent.TimeUnit unit) {
+            long nanos = unit.toNanos(delay);
+            boolean lapse = nanos >= java.util.concurrent.TimeUnit.SECONDS.toNanos(LONG_DELAY_SECONDS);
+            return super.schedule(task, lapse ? nanos / TIME_LAPSE : nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private TunnelAgent agent(DeviceId device, byte[] key, double loss, long seed, ScheduledExecutorService agentTimers)
+            throws IOException {
         MultiLinkTransport transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
         open.add(0, transport);
         double[] rtt = {20, 40, 600};
@@ -123,7 +148,7 @@ class EndToEndTest {
             transport.addLink(link);
         }
         TunnelAgent agent = new TunnelAgent(AgentSettings.of(device, key, servers).withTimeouts(Duration.ofSeconds(3),
-                Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofSeconds(1)), transport, scheduler,
+                Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofSeconds(1)), transport, agentTimers,
                 Clock.systemUTC());
         open.add(0, agent);
         return agent;
@@ -186,5 +211,74 @@ class EndToEndTest {
         again.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> again.status().state() == State.ESTABLISHED);
         assertEquals(before, again.status().parameters().orElseThrow().innerAddress());
+    }
+
+    /**
+     * A router's previous life ran with its clock ahead (here: one hour): the servers' replay
+     * windows and the store's mark of the device are far above the numbers its sequence source
+     * starts with now. Its requests are answered by resync NAKs, it continues above the mark and
+     * is served, first by nodes that remember the numbers in their windows, then by restarted
+     * nodes that only have the store's mark; and it keeps renewing.
+     */
+    @Test
+    void aRouterWhoseSequenceNumbersWentBackIsReadmittedWithoutAnOperator() throws Exception {
+        pools.updatePool(Pool.of("demo", "10.64.0.0/24", 60)); // renewed every 30 s, every second in time lapse
+        DeviceCredential cred = devices.enroll(DeviceId.of("smr-e2e-clock"));
+        TunnelAgent first = agent(cred.device(), cred.key(), 0, 17);
+        first.start();
+        await().atMost(Duration.ofSeconds(10)).until(first::confirmed);
+        first.close();
+
+        long ahead = nowMicros() + 3_600_000_000L;
+        previousLifeRenews(cred, ahead);
+        assertEquals(ahead, store.findByDevice("demo", cred.device()).orElseThrow().deviceSequence());
+        readmitted(cred, ahead, 19);
+
+        // Again with restarted nodes: their windows are empty, only the store's mark knows.
+        long further = ahead + 3_600_000_000L;
+        previousLifeRenews(cred, further);
+        stopStack();
+        startStack();
+        readmitted(cred, further, 23);
+    }
+
+    /** A new agent of the device (its numbers below {@code mark}) establishes, confirms and renews. */
+    private void readmitted(DeviceCredential cred, long mark, long seed) throws Exception {
+        TimeLapse timers = new TimeLapse();
+        open.add(0, timers::shutdownNow);
+        TunnelAgent agent = agent(cred.device(), cred.key(), 0, seed, timers);
+        agent.start();
+        await().atMost(Duration.ofSeconds(15)).until(agent::confirmed);
+        Lease bound = store.findByDevice("demo", cred.device()).orElseThrow();
+        assertEquals(LeaseState.BOUND, bound.state());
+        assertTrue(bound.deviceSequence() > mark, "continued above the mark");
+        await().atMost(Duration.ofSeconds(15)).until(() -> store.findByDevice("demo", cred.device()).orElseThrow()
+                .deviceSequence() > bound.deviceSequence() + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED); // between renewals
+        assertTrue(counters.stream().mapToLong(c -> c.get("answered.nak")).sum() >= 1, "told by a resync NAK");
+        agent.close();
+    }
+
+    /** What the device sent in a life whose clock ran ahead: a RENEW numbered {@code sequence}, to every node. */
+    private void previousLifeRenews(DeviceCredential cred, long sequence) throws Exception {
+        Lease held = store.findByDevice("demo", cred.device()).orElseThrow();
+        byte[] renew = net.dtm.protocol.Codec.encode(new net.dtm.protocol.Envelope(net.dtm.protocol.Direction.TO_SERVER,
+                cred.device(), net.dtm.protocol.Transactions.newId(), sequence,
+                new net.dtm.protocol.Renew("demo", held.address(), held.sequence()), 1), cred.key());
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(5000);
+            for (InetSocketAddress server : servers) {
+                socket.send(new java.net.DatagramPacket(renew, renew.length, server));
+                java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[1500], 1500);
+                socket.receive(answer);
+                byte[] bytes = java.util.Arrays.copyOf(answer.getData(), answer.getLength());
+                assertTrue(net.dtm.protocol.Codec.decode(bytes, cred.key()).body() instanceof net.dtm.protocol.Params);
+            }
+        }
+    }
+
+    private static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }

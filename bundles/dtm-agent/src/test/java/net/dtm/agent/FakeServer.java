@@ -47,6 +47,10 @@ final class FakeServer implements AutoCloseable {
     volatile Nak nakAll;
     volatile Nak nakRenew;
     volatile List<InetSocketAddress> pushServers = List.of();
+    /** Requests numbered at or below this are refused stale-sequence with it as the mark (0: none). */
+    volatile long staleUpTo;
+    /** NAK stale-sequence answers sent, each on its own transaction, to another transaction too. */
+    volatile boolean staleToAnotherTransaction;
 
     FakeServer(byte[] key, String nodeId) throws IOException {
         this.key = key;
@@ -89,7 +93,11 @@ final class FakeServer implements AutoCloseable {
                 seen.add(req.type());
                 bodies.add(req);
                 Message answer = answer(req);
-                Envelope out = new Envelope(Direction.TO_DEVICE, req.device(), req.transactionId(), sequence.next(), answer,
+                long tx = req.transactionId();
+                if (answer instanceof Nak nak && nak.isResync() && staleToAnotherTransaction) {
+                    tx = ~tx; // a stray: for no transaction the agent has outstanding
+                }
+                Envelope out = new Envelope(Direction.TO_DEVICE, req.device(), tx, sequence.next(), answer,
                         req.version());
                 channel.send(ByteBuffer.wrap(Codec.encode(out, key)), from);
             } catch (IOException e) {
@@ -101,6 +109,9 @@ final class FakeServer implements AutoCloseable {
     private Message answer(Envelope req) throws IOException {
         if (nakAll != null) {
             return nakAll;
+        }
+        if (req.sequence() <= staleUpTo && req.version() >= Codec.RESYNC_VERSION) {
+            return new Nak(Reason.STALE_SEQUENCE, "seen up to " + staleUpTo, staleUpTo);
         }
         return switch (req.type()) {
             case ESTABLISH -> params(req.version());

@@ -165,6 +165,57 @@ class TunnelAgentTest {
     }
 
     @Test
+    void aResyncNakMovesTheSequenceAboveTheMarkAndTheRequestGoesAgainAtOnce() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        long mark = SequenceSourceProbe.next() + 1_000_000;
+        s.staleUpTo = mark;
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(30)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        List<net.dtm.protocol.Envelope> establishes = s.bodies.stream()
+                .filter(b -> b.type() == MessageType.ESTABLISH).toList();
+        assertEquals(2, establishes.size(), "refused once, then sent again at once (not after a retry delay)");
+        assertTrue(establishes.get(0).sequence() <= mark);
+        assertEquals(mark + 1, establishes.get(1).sequence(), "continued just above the mark");
+        assertEquals(establishes.get(0).transactionId(), establishes.get(1).transactionId(), "the same request");
+        assertTrue(agent.lastFailure().isEmpty(), "a resync is not a failure");
+        await().atMost(Duration.ofSeconds(5)).until(agent::confirmed);
+    }
+
+    @Test
+    void aResyncNakForNoOutstandingTransactionIsIgnored() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        s.staleUpTo = SequenceSourceProbe.next() + 1_000_000;
+        s.staleToAnotherTransaction = true;
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofMillis(500)));
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.lastFailure().isPresent());
+        assertTrue(s.bodies.stream().allMatch(b -> b.sequence() <= s.staleUpTo), "never moved by a stray NAK");
+        assertEquals(State.ESTABLISHING, agent.status().state());
+    }
+
+    @Test
+    void aVersion2AgentIsNeverToldAMark() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        s.staleUpTo = SequenceSourceProbe.next() + 1_000_000;
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(settings(List.of(s.address()), Duration.ofSeconds(2)));
+        agent.setWireVersion(2);
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().state() == State.ESTABLISHED);
+        assertEquals(1, s.count(MessageType.ESTABLISH), "answered as before");
+    }
+
+    /** Where this JVM's sequence numbers are now. */
+    private static final class SequenceSourceProbe {
+        static long next() {
+            return new net.dtm.protocol.SequenceSource().next();
+        }
+    }
+
+    @Test
     void oneServerRefusingDoesNotEndTheWaitForAnother() throws Exception {
         FakeServer refusing = server(KEY, "refusing");
         refusing.nakAll = new Nak(Reason.NOT_SERVING, "draining");
@@ -342,9 +393,9 @@ class TunnelAgentTest {
         net.dtm.api.TunnelEvent established = events.get(0);
         assertEquals(4242, established.parameters().orElseThrow().tunnelKey());
         String first = established.path().orElseThrow().linkId();
-        // the ESTABLISH named the carrying link and went in wire version 2
+        // the ESTABLISH named the carrying link and went in the newest wire version (3: v2's data plane and the resync)
         net.dtm.protocol.Envelope est = s.bodies.stream().filter(b -> b.type() == MessageType.ESTABLISH).findFirst().orElseThrow();
-        assertEquals(2, est.version());
+        assertEquals(3, est.version());
         assertEquals(first, ((net.dtm.protocol.Establish) est.body()).path().orElseThrow().linkId());
 
         EmulatedLink carrying = first.equals("5g") ? fast : slow;
