@@ -55,12 +55,7 @@ public class DeviceAddCommand extends DtmCommand {
             throw new CommandException("Device not enrolled: " + e.getMessage());
         }
         out().println("Device " + credential.device() + " enrolled at " + time(credential.enrolledAt()));
-        if (keyBytes == null) {
-            out().println("Key: " + credential.keyHex());
-            out().println("Store this key on the device now (device.key or device.key.file of net.dtm.agent): it is not shown again.");
-        } else {
-            out().println("Key: the one you supplied (not echoed).");
-        }
+        KeyInput.print(out(), credential, keyBytes != null);
         return null;
     }
 }

@@ -42,11 +42,6 @@ public class DeviceRekeyCommand extends DeviceCommand {
         out().println("Device " + device + " re-keyed. "
                 + (c.previousKeyUntil() == null ? "Its old key is no longer accepted."
                 : "Its old key is accepted until " + time(c.previousKeyUntil()) + "."));
-        if (supplied == null) {
-            out().println("Key: " + c.keyHex());
-            out().println("Store this key on the device now (device.key or device.key.file of net.dtm.agent): it is not shown again.");
-        } else {
-            out().println("Key: the one you supplied (not echoed).");
-        }
+        KeyInput.print(out(), c, supplied != null);
     }
 }

@@ -74,4 +74,14 @@ final class KeyInput {
             throw new CommandException(refusal + ": " + from + ": " + e.getMessage());
         }
     }
+
+    /** Shows a generated key this one time with what to do with it; a supplied key is never echoed. */
+    static void print(PrintStream out, DeviceCredential credential, boolean supplied) {
+        if (supplied) {
+            out.println("Key: the one you supplied (not echoed).");
+        } else {
+            out.println("Key: " + credential.keyHex());
+            out.println("Store this key on the device now (device.key or device.key.file of net.dtm.agent): it is not shown again.");
+        }
+    }
 }

@@ -15,7 +15,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The command lines of the pool and lease commands as Karaf parses them into the annotated fields
+ * The command lines of the pool, lease and device commands as Karaf parses them into the annotated fields
  * (option names, aliases, repeated options, argument order): what an operator types, not field
  * assignments.
  */
@@ -120,5 +120,18 @@ class CommandLineParsingTest {
         assertEquals("node-3", parse(new NodeUndrainCommand(), "node-3").node);
         assertTrue(parse(new NodeListCommand(), "-j").json);
         assertTrue(parse(new NodeStatusCommand(), "--json").json);
+    }
+
+    @Test
+    void deviceCommandLines() throws Exception {
+        DeviceRekeyCommand r = parse(new DeviceRekeyCommand(), "--overlap 2h --key-file /etc/k smr-1");
+        assertEquals("2h", r.overlap);
+        assertEquals("/etc/k", r.keyFile);
+        assertEquals("smr-1", r.id);
+        assertEquals("-", parse(new DeviceRekeyCommand(), "-k - smr-1").key);
+        assertEquals("-", parse(new DeviceAddCommand(), "--key - smr-1").key);
+        assertEquals("smr-1", parse(new DeviceRemoveCommand(), "smr-1").id);
+        assertEquals("smr-1", parse(new DeviceDisableCommand(), "smr-1").id);
+        assertEquals("smr-1", parse(new DeviceEnableCommand(), "smr-1").id);
     }
 }

@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.impl.action.command.DefaultActionPreparator;
 import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,12 +70,6 @@ class DeviceCommandsTest {
             prompts.add(text + "|" + mask);
             return answer;
         };
-    }
-
-    private static <T extends Action> T parse(T action, String line) throws Exception {
-        List<Object> params = Arrays.asList((Object[]) line.trim().split("\\s+"));
-        assertTrue(new DefaultActionPreparator().prepare(action, null, params));
-        return action;
     }
 
     // device:remove
@@ -277,19 +269,6 @@ class DeviceCommandsTest {
         String message = assertThrows(CommandException.class, c::execute).getMessage();
         assertEquals("Device not re-keyed: the key typed: device key must be 64 hex digits", message);
         assertEquals(before, devices.device(SMR1).orElseThrow());
-    }
-
-    @Test
-    void theCommandLinesParse() throws Exception {
-        DeviceRekeyCommand r = parse(new DeviceRekeyCommand(), "--overlap 2h --key-file /etc/k smr-1");
-        assertEquals("2h", r.overlap);
-        assertEquals("/etc/k", r.keyFile);
-        assertEquals("smr-1", r.id);
-        assertEquals("-", parse(new DeviceRekeyCommand(), "-k - smr-1").key);
-        assertEquals("-", parse(new DeviceAddCommand(), "--key - smr-1").key);
-        assertEquals("smr-1", parse(new DeviceRemoveCommand(), "smr-1").id);
-        assertEquals("smr-1", parse(new DeviceDisableCommand(), "smr-1").id);
-        assertEquals("smr-1", parse(new DeviceEnableCommand(), "smr-1").id);
     }
 
     @Test

@@ -96,7 +96,12 @@ public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
 
     @Test
     void concurrentAddOfOneDeviceExactlyOneWins() throws Exception {
-        int threads = 12;
+        assertEquals(1, winners(12, seed -> store.add(credential("same", seed))));
+        assertEquals(1, store.list().size());
+    }
+
+    /** How many of {@code threads} calls of {@code attempt} (each with its own number), started at once, return true. */
+    private static int winners(int threads, java.util.function.IntPredicate attempt) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CountDownLatch go = new CountDownLatch(1);
@@ -105,7 +110,7 @@ public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
                 int seed = i;
                 futures.add(pool.submit(() -> {
                     go.await();
-                    return store.add(credential("same", seed));
+                    return attempt.test(seed);
                 }));
             }
             go.countDown();
@@ -113,8 +118,7 @@ public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
             for (Future<Boolean> f : futures) {
                 won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
             }
-            assertEquals(1, won);
-            assertEquals(1, store.list().size());
+            return won;
         } finally {
             pool.shutdownNow();
         }
@@ -169,27 +173,7 @@ public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
     void concurrentReplacesOfOneRecordExactlyOneWins() throws Exception {
         DeviceCredential d = credential("same", 1);
         store.add(d);
-        int threads = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Boolean>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                byte[] k = key(10 + i);
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return store.replace(d, d.rekeyed(k, null));
-                }));
-            }
-            go.countDown();
-            int won = 0;
-            for (Future<Boolean> f : futures) {
-                won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
-            }
-            assertEquals(1, won);
-        } finally {
-            pool.shutdownNow();
-        }
+        assertEquals(1, winners(8, seed -> store.replace(d, d.rekeyed(key(10 + seed), null))));
     }
 
     @Test
