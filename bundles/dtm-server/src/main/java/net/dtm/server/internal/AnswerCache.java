@@ -1,9 +1,8 @@
 package net.dtm.server.internal;
 
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,19 +29,20 @@ import net.dtm.protocol.Nak;
  * evicted) gets none ({@code dropped.duplicate}).
  * <p>
  * Against amplification towards a spoofed source: each distinct datagram (the device's sequence
- * number within the request) is answered at most once per source address and at most
- * {@value #MAX_ANSWERS_PER_DATAGRAM} times in all (the most copies an agent sends, one per link);
- * further copies get nothing ({@code dropped.answered-source}, {@code dropped.answer-limit}). A
- * retransmission carries a new sequence number and is answered again.
+ * number within the request) is answered at most {@value #MAX_ANSWERS_PER_DATAGRAM} times in all,
+ * whatever the source addresses; further copies get nothing ({@code dropped.answer-limit}). (Not
+ * once per source address: the agent's transport retransmits the very same datagram on a link at
+ * its RTO, so a lost answer is recovered by answering that source again.) The agent's next attempt
+ * carries a new sequence number and is answered again.
  */
 final class AnswerCache {
 
     /** How long a copy waits for the same request's answer being computed by another thread. */
     static final long WAIT_SECONDS = 30;
-    /** How many times one datagram (device, sequence) is answered at most, from distinct source addresses. */
+    /** How many times one datagram (device, sequence) is answered at most, whatever the sources. */
     static final int MAX_ANSWERS_PER_DATAGRAM = 8;
-    /** How many (sequence, source) answers one request keeps track of at most; beyond, copies get nothing. */
-    static final int MAX_ANSWERS_PER_REQUEST = 32;
+    /** How many sequence numbers of one request are tracked at most; copies of further ones get nothing. */
+    static final int MAX_SEQUENCES_PER_REQUEST = 32;
 
     private final long ttlMillis;
     private final int capacity;
@@ -56,41 +56,29 @@ final class AnswerCache {
 
     /**
      * One request's answer; {@code retryable} is set, before the answer completes, for a transient
-     * refusal; {@code answered} lists the (sequence, source address) copies given the answer.
+     * refusal; {@code answered} counts the copies given the answer, by sequence number.
      */
     record Entry(Key key, long createdMillis, CompletableFuture<Optional<byte[]>> answer, AtomicBoolean retryable,
-                 List<Answered> answered) {
+                 Map<Long, Integer> answered) {
         Entry(Key key, long createdMillis) {
-            this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean(), new ArrayList<>(2));
+            this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean(), new HashMap<>(4));
         }
 
         boolean retryableNow() {
             return answer.isDone() && retryable.get();
         }
 
-        /** Records that this copy gets the answer, or says why it may not (the counter to increment). */
-        String admit(long sequence, InetAddress source) {
+        /** Counts a copy of datagram {@code sequence} that gets the answer. @return false if it may not */
+        boolean admit(long sequence) {
             synchronized (answered) {
-                int copies = 0;
-                for (Answered a : answered) {
-                    if (a.sequence() == sequence) {
-                        if (a.source().equals(source)) {
-                            return "dropped.answered-source";
-                        }
-                        copies++;
-                    }
+                Integer copies = answered.get(sequence);
+                if (copies == null ? answered.size() >= MAX_SEQUENCES_PER_REQUEST : copies >= MAX_ANSWERS_PER_DATAGRAM) {
+                    return false;
                 }
-                if (copies >= MAX_ANSWERS_PER_DATAGRAM || answered.size() >= MAX_ANSWERS_PER_REQUEST) {
-                    return "dropped.answer-limit";
-                }
-                answered.add(new Answered(sequence, source));
-                return null;
+                answered.put(sequence, copies == null ? 1 : copies + 1);
+                return true;
             }
         }
-    }
-
-    /** A copy of a request that was given the answer. */
-    record Answered(long sequence, InetAddress source) {
     }
 
     /**
@@ -121,11 +109,10 @@ final class AnswerCache {
      * always finds the first copy's slot. A slot of one's own must then be {@link #track tracked}.
      *
      * @param sequence this copy's sequence number
-     * @param source   the address this copy came from (the answer goes there)
      * @param isNew    whether the replay window judged this copy NEW (else DUPLICATE)
      * @param now      the time, in milliseconds
      */
-    Claim claim(DeviceId device, long transactionId, long sequence, InetAddress source, boolean isNew, long now) {
+    Claim claim(DeviceId device, long transactionId, long sequence, boolean isNew, long now) {
         Key key = new Key(device, transactionId);
         Entry existing = answers.get(key);
         boolean retry = false;
@@ -137,16 +124,15 @@ final class AnswerCache {
         }
         if (existing != null) {
             // another copy of this request: over another link, or retransmitted with a new sequence
-            String refused = existing.admit(sequence, source);
-            if (refused != null) {
-                counters.increment(refused);
+            if (!existing.admit(sequence)) {
+                counters.increment("dropped.answer-limit");
                 return Claim.NONE;
             }
             return new Claim(null, existing);
         }
         if (isNew || retry) {
             Entry mine = new Entry(key, now);
-            mine.admit(sequence, source);
+            mine.admit(sequence);
             answers.put(key, mine);
             return new Claim(mine, null);
         }

@@ -221,8 +221,7 @@ public final class RequestHandler {
         long now = clock.millis();
         long[] replayMark = new long[1];
         Optional<AnswerCache.Claim> claim = authenticator.admit(request, source,
-                isNew -> answers.claim(request.device(), request.transactionId(), request.sequence(),
-                        source.getAddress(), isNew, now),
+                isNew -> answers.claim(request.device(), request.transactionId(), request.sequence(), isNew, now),
                 highest -> {
                     replayMark[0] = highest;
                     return resyncs.mayAnswer(request, now) ? RESYNC : null;

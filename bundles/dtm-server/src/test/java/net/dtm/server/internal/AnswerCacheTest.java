@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,22 +26,12 @@ class AnswerCacheTest {
 
     static final DeviceId DEVICE = DeviceId.of("smr-1");
     static final long T0 = 1_000_000;
-    static final InetAddress A = address(1);
-    static final InetAddress B = address(2);
-
-    static InetAddress address(int n) {
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) n});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private final Counters counters = new Counters();
     private final AnswerCache cache = new AnswerCache(Duration.ofSeconds(60), 3, counters);
 
     private AnswerCache.Entry mine(long txid, long now) {
-        AnswerCache.Claim claim = cache.claim(DEVICE, txid, 1, A, true, now);
+        AnswerCache.Claim claim = cache.claim(DEVICE, txid, 1, true, now);
         assertNull(claim.copyOf());
         assertNotNull(claim.mine());
         cache.track(claim.mine());
@@ -53,21 +41,21 @@ class AnswerCacheTest {
     @Test
     void aCopyWaitsForTheFirstCopysAnswerAndGetsTheSameBytes() {
         AnswerCache.Entry first = mine(7, T0);
-        AnswerCache.Claim copy = cache.claim(DEVICE, 7, 1, B, false, T0 + 1);
+        AnswerCache.Claim copy = cache.claim(DEVICE, 7, 1, false, T0 + 1);
         assertSame(first, copy.copyOf());
         CompletableFuture<Optional<byte[]>> again = cache.answerAgain(copy.copyOf());
         assertFalse(again.isDone(), "the first copy is still being worked on");
         cache.complete(first, Optional.of(new byte[] {1, 2}), false);
         assertArrayEquals(new byte[] {1, 2}, again.join().orElseThrow());
         assertEquals(1, counters.get("answered.duplicate"));
-        assertSame(first, cache.claim(DEVICE, 7, 2, A, true, T0 + 2).copyOf(), "a retransmission with a new sequence too");
+        assertSame(first, cache.claim(DEVICE, 7, 2, true, T0 + 2).copyOf(), "a retransmission with a new sequence too");
     }
 
     @Test
     void aTransientAnswerLetsTheNextCopyBeProcessedAfresh() {
         AnswerCache.Entry first = mine(7, T0);
         cache.complete(first, Optional.of(new byte[] {9}), true);
-        AnswerCache.Claim retry = cache.claim(DEVICE, 7, 1, A, false, T0 + 1);
+        AnswerCache.Claim retry = cache.claim(DEVICE, 7, 1, false, T0 + 1);
         assertNull(retry.copyOf());
         assertNotNull(retry.mine(), "even a DUPLICATE of the very same datagram");
         assertNotSame(first, retry.mine());
@@ -75,14 +63,14 @@ class AnswerCacheTest {
 
     @Test
     void aDuplicateWithoutAnswerGetsNoneAndAnExpiredAnswerIsGone() {
-        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 5, 1, A, false, T0));
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 5, 1, false, T0));
         assertEquals(1, counters.get("dropped.duplicate"));
 
         AnswerCache.Entry first = mine(7, T0);
         cache.complete(first, Optional.of(new byte[] {1}), false);
         long expired = T0 + 60_001;
-        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, A, false, expired), "a DUPLICATE of an expired answer");
-        assertNotSame(first, cache.claim(DEVICE, 7, 1, A, true, expired).mine(), "a NEW copy is computed afresh");
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, false, expired), "a DUPLICATE of an expired answer");
+        assertNotSame(first, cache.claim(DEVICE, 7, 1, true, expired).mine(), "a NEW copy is computed afresh");
     }
 
     @Test
@@ -91,30 +79,27 @@ class AnswerCacheTest {
             cache.complete(mine(txid, T0 + txid), Optional.of(new byte[] {(byte) txid}), false);
         }
         assertEquals(3, cache.size());
-        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 1, 1, A, false, T0 + 5), "the oldest was evicted");
-        assertNotNull(cache.claim(DEVICE, 4, 1, B, false, T0 + 5).copyOf(), "the newest is kept");
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 1, 1, false, T0 + 5), "the oldest was evicted");
+        assertNotNull(cache.claim(DEVICE, 4, 1, false, T0 + 5).copyOf(), "the newest is kept");
 
         mine(9, T0 + 120_000);
         assertEquals(1, cache.size(), "the expired answers went; only the new one is kept");
     }
 
     @Test
-    void aDatagramIsAnsweredOncePerSourceAndAtMostEightTimesInAll() {
+    void aDatagramIsAnsweredAtMostEightTimesInAllAndANewSequenceAgain() {
         AnswerCache.Entry first = mine(7, T0);
         cache.complete(first, Optional.of(new byte[] {1}), false);
-        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, A, false, T0 + 1), "the first copy's source again");
-        assertEquals(1, counters.get("dropped.answered-source"));
         for (int n = 2; n <= AnswerCache.MAX_ANSWERS_PER_DATAGRAM; n++) {
-            assertSame(first, cache.claim(DEVICE, 7, 1, address(n), false, T0 + n).copyOf(), "copy over link " + n);
+            assertSame(first, cache.claim(DEVICE, 7, 1, false, T0 + n).copyOf(), "copy " + n);
         }
-        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, address(99), false, T0 + 20), "a ninth source");
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, false, T0 + 20), "a ninth copy");
         assertEquals(1, counters.get("dropped.answer-limit"));
-        assertSame(first, cache.claim(DEVICE, 7, 2, A, true, T0 + 21).copyOf(), "a retransmission: a new sequence");
-        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 2, A, false, T0 + 22));
-        for (long sequence = 3; sequence < 3 + AnswerCache.MAX_ANSWERS_PER_REQUEST; sequence++) {
-            cache.claim(DEVICE, 7, sequence, B, true, T0 + 30);
+        assertSame(first, cache.claim(DEVICE, 7, 2, true, T0 + 21).copyOf(), "the next attempt: a new sequence");
+        for (long sequence = 3; sequence <= AnswerCache.MAX_SEQUENCES_PER_REQUEST; sequence++) {
+            assertSame(first, cache.claim(DEVICE, 7, sequence, true, T0 + 30).copyOf());
         }
-        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 999, B, true, T0 + 40), "what one request keeps is bounded");
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 999, true, T0 + 40), "what one request keeps is bounded");
     }
 
     @Test

@@ -228,19 +228,16 @@ abstract class RequestHandlerContract {
     }
 
     @Test
-    void aCapturedDatagramIsAnsweredOncePerSourceAndAtMostEightTimes() {
+    void aCapturedDatagramIsAnsweredAtMostEightTimesWhateverTheSources() {
         byte[] request = device.request(establish(""));
-        assertTrue(handler.handle(request, SOURCE).isPresent());
-        for (int i = 0; i < 20; i++) {
-            assertTrue(handler.handle(request, SOURCE).isEmpty(), "copy " + i + " from the same source");
+        int answered = 0;
+        for (int i = 0; i < 10; i++) {
+            answered += handler.handle(request, SOURCE).isPresent() ? 1 : 0;
         }
-        int answered = 1;
         for (int i = 0; i < 20; i++) {
-            if (handler.handle(request, new InetSocketAddress("127.0.1." + (i + 1), 40000)).isPresent()) {
-                answered++;
-            }
+            answered += handler.handle(request, new InetSocketAddress("127.0.1." + (i + 1), 40000)).isPresent() ? 1 : 0;
         }
-        assertEquals(8, answered, "copies answered in all, whatever the sources");
+        assertEquals(8, answered, "copies answered in all");
         assertEquals(1, pools.allocations.get());
     }
 
@@ -410,8 +407,7 @@ abstract class RequestHandlerContract {
         assertEquals(Reason.STORE_UNAVAILABLE, assertInstanceOf(Nak.class, send(device, request).body()).reason());
         pools.failure.set(null);
         assertInstanceOf(Params.class, send(device, request).body());
-        // a third copy, over another link: the cached PARAMS (the same source gets one answer per datagram)
-        byte[] later = handler.handle(request, new InetSocketAddress("127.0.0.2", 40001)).orElseThrow();
+        byte[] later = handler.handle(request, SOURCE).orElseThrow();   // a third copy: the cached PARAMS
         assertInstanceOf(Params.class, device.open(later).body());
         assertEquals(2, pools.allocations.get());
     }
