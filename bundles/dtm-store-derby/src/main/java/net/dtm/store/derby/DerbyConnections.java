@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -83,6 +84,9 @@ final class DerbyConnections {
         this.writer = groupCommit
                 ? new GroupCommitWriter("derby store " + this.directory, this::openWriterConnection, maxBatch, ATTEMPTS, hooks)
                 : null;
+        if (writer != null) {
+            commitWait(GroupCommitWriter.DEFAULT_COMMIT_WAIT);
+        }
         LOG.info("lease store opened: derby database {} (group commit {})", this.directory, groupCommit ? "on" : "off");
     }
 
@@ -230,13 +234,40 @@ final class DerbyConnections {
         });
     }
 
+    /** Derby's lock wait (seconds): a statement waiting longer for a row lock fails with 40XL1. */
+    static final String LOCK_WAIT_PROPERTY = "derby.locks.waitTimeout";
+
+    /**
+     * Bounds every wait for a commit (group commit on): the writer's callers, and Derby's lock wait
+     * ({@value #LOCK_WAIT_PROPERTY}, whole seconds, at least 1), since a read of a row a stalled
+     * commit holds waits for that commit.
+     */
+    void commitWait(Duration bound) {
+        writer.commitWait(bound);
+        long seconds = Math.max(1, (bound.toMillis() + 999) / 1000);
+        run("set " + LOCK_WAIT_PROPERTY, c -> {
+            try (PreparedStatement ps = c.prepareStatement("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY(?, ?)")) {
+                ps.setString(1, LOCK_WAIT_PROPERTY);
+                ps.setString(2, Long.toString(seconds));
+                ps.execute();
+            }
+            return null;
+        });
+    }
+
     /**
      * Runs {@code work} on a pooled connection in auto-commit mode, retrying lock timeouts and
-     * deadlocks; anything else from the database becomes {@link StoreUnavailableException}.
+     * deadlocks; anything else from the database becomes {@link StoreUnavailableException}. While
+     * the writer is stalled (a commit overdue) nothing runs, and a lock timeout is not retried: the
+     * store is unavailable until that commit ends.
      */
     <T> T run(String what, SqlWork<T> work) {
         SQLException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (writer != null && writer.stalled()) {
+                throw new StoreUnavailableException("derby store " + directory + " is stalled (a commit is overdue); cannot "
+                        + what, last);
+            }
             Connection c = borrow(what);
             boolean reusable = false;
             try {
@@ -246,7 +277,7 @@ final class DerbyConnections {
             } catch (SQLException e) {
                 last = e;
                 reusable = !isConnectionLost(e) && resetAutoCommit(c);
-                if (!isRetryable(e)) {
+                if (!isRetryable(e) || (writer != null && writer.stalled())) {
                     break;
                 }
                 LOG.debug("derby store: retrying '{}' after {} ({})", what, e.getSQLState(), e.getMessage());

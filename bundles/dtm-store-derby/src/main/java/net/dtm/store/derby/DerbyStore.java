@@ -122,7 +122,7 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
             throw new IllegalArgumentException("commit wait must be positive, got " + bound);
         }
         if (db.writer() != null) {
-            db.writer().commitWait(bound);
+            db.commitWait(bound);
         }
     }
 

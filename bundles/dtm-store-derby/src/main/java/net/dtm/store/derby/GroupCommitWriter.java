@@ -232,9 +232,9 @@ final class GroupCommitWriter implements AutoCloseable {
         commitWaitNanos = bound.toNanos();
     }
 
-    /** Whether a caller gave up waiting for a commit and no batch has ended since: writes are refused. */
+    /** Whether a caller gave up waiting for a commit and the writes in flight have not ended since: writes are refused. */
     boolean stalled() {
-        return stalledSince.get() != 0;
+        return stalledSince.get() != 0 && inFlight.get() > 0;
     }
 
     /** Writes committed after their caller had given up waiting (and was told the outcome is unknown). */
