@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 final class AdminAudit {
 
-    /** The logger the audit lines go to (route it to a file of its own in etc/org.ops4j.pax.logging.cfg). */
-    static final String LOGGER = "net.dtm.audit";
+    /**
+     * The logger the audit lines go to: under Karaf's {@code audit} logger, so they land in
+     * {@code data/log/security.log} beside the JAAS login audit (etc/org.ops4j.pax.logging.cfg).
+     */
+    static final String LOGGER = "audit.dtm";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
     private static final Set<String> SECRET_NAMES = Set.of("key", "password", "secret", "passphrase");
@@ -52,9 +55,9 @@ final class AdminAudit {
     }
 
     /**
-     * {@code scope:name} and the options set (long names, in name order) and the arguments (in
-     * index order) of {@code command}, secrets masked: what the operator typed, give or take
-     * quoting and option order.
+     * {@code scope:name} and the options set (long names, in name order; an option left at a
+     * default value shows that value) and the arguments (in index order) of {@code command},
+     * secrets masked: what the operator typed, give or take quoting, option order and defaults.
      */
     static String commandLine(Object command) {
         Command c = command.getClass().getAnnotation(Command.class);

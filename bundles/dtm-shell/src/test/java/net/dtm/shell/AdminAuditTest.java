@@ -74,10 +74,10 @@ class AdminAuditTest extends PoolTestSupport {
         d.name = "demo";
         d.force = true;
         String deleted = stderrOf(d::execute);
-        assertTrue(deleted.contains("INFO net.dtm.audit - operator unknown ran: pool:delete --force demo"), deleted);
+        assertTrue(deleted.contains("INFO audit.dtm - operator unknown ran: pool:delete --force demo"), deleted);
         PoolListCommand l = wire(new PoolListCommand());
         l.pools = pools;
-        assertEquals("", stderrOf(l::execute).lines().filter(s -> s.contains("net.dtm.audit")).reduce("", String::concat));
+        assertEquals("", stderrOf(l::execute).lines().filter(s -> s.contains("audit.dtm")).reduce("", String::concat));
     }
 
     @Test
