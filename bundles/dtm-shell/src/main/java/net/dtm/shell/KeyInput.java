@@ -14,8 +14,8 @@ import net.dtm.api.DeviceCredential;
 /**
  * Where {@code device:add} and {@code device:rekey} take an operator's key from: a file
  * ({@code --key-file}), a masked prompt ({@code --key -}), or the command line ({@code --key
- * <hex>}, which still works but lands in the shell history, so a warning says so). The key is
- * never echoed.
+ * <hex>}, which still works but lands in the shell history and, as Karaf names a command's thread
+ * after its command line, in the log; a warning says so). The key is never echoed.
  */
 final class KeyInput {
 
@@ -25,7 +25,8 @@ final class KeyInput {
         String readLine(String prompt, Character mask) throws IOException;
     }
 
-    static final String HISTORY_WARNING = "Warning: a key given on the command line lands in the shell history; "
+    static final String HISTORY_WARNING = "Warning: a key given on the command line lands in the shell history "
+            + "(and in the log, which names a command's thread after its command line); "
             + "use --key-file <path> or --key - (prompt) instead.";
 
     private KeyInput() {
