@@ -14,12 +14,12 @@ import net.dtm.protocol.ProtocolException;
 /**
  * Sorts a received datagram before it is queued, from its clear header only and without blocking:
  * not a request to a server ({@code dropped.<kind>}, {@code dropped.direction}): dropped at once;
- * naming a device this node has answered recently: the priority lane; anything else (a device's
- * first request here, or garbage naming unknown devices, whose key look-up may read the store):
- * the normal lane. Nothing here authenticates: a datagram in the priority lane still has its MAC
+ * naming a device this node knows (enrolled when it started, or answered since): the priority lane;
+ * anything else (a device's first request here, or garbage naming unknown devices, whose key
+ * look-up may read the store): the normal lane. Nothing here authenticates: a datagram in the priority lane still has its MAC
  * checked by the worker, with the device's key already in memory, so garbage naming a known device
- * costs one MAC check. The devices answered are kept in a bounded table, least recently answered
- * forgotten first.
+ * costs one MAC check. The devices are kept in a bounded table, least recently answered forgotten
+ * first.
  */
 public final class DatagramScreen implements UdpEndpoint.Screen {
 
@@ -61,6 +61,13 @@ public final class DatagramScreen implements UdpEndpoint.Screen {
         }
         synchronized (answered) {
             return answered.containsKey(header.device()) ? UdpEndpoint.Lane.PRIORITY : UdpEndpoint.Lane.NORMAL;
+        }
+    }
+
+    /** Puts {@code device} in the priority lane from now on, e.g. an enrolled device when the node starts. */
+    public void remember(DeviceId device) {
+        synchronized (answered) {
+            answered.put(device, Boolean.TRUE);
         }
     }
 

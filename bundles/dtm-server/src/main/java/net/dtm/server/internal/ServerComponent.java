@@ -109,7 +109,7 @@ public class ServerComponent implements TunnelServerService, ClusterService {
         double source_rate() default 200;
 
         @AttributeDefinition(description = "Datagrams one source address may send at once")
-        int source_burst() default 400;
+        int source_burst() default 100;
 
         @AttributeDefinition(description = "Source addresses whose rate is tracked at most; beyond, sources share one bucket of 64 sources' rate")
         int source_table_size() default 65536;

@@ -71,7 +71,7 @@ public final class UdpEndpoint implements AutoCloseable {
                          int sourceTable) {
         /** Defaults of a node: well above what a router sends (a few datagrams per lease and link). */
         public static final double DEFAULT_SOURCE_RATE = 200;
-        public static final int DEFAULT_SOURCE_BURST = 400;
+        public static final int DEFAULT_SOURCE_BURST = 100;
         public static final int DEFAULT_SOURCE_TABLE = 65_536;
 
         public Limits {
@@ -162,9 +162,9 @@ public final class UdpEndpoint implements AutoCloseable {
             throw new IOException("cannot bind UDP " + bind.getHostString() + ":" + bind.getPort() + ": " + e.getMessage(), e);
         }
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-        // the normal lane leaves a quarter of the workers to the priority lane
+        // the normal lane (unknown devices: store reads) may hold an eighth of the workers
         int threads = limits.threads();
-        this.workers = new WorkLanes(threads, limits.queueCapacity(), screen == NO_SCREEN ? threads : Math.max(1, threads - threads / 4),
+        this.workers = new WorkLanes(threads, limits.queueCapacity(), screen == NO_SCREEN ? threads : Math.max(1, threads / 8),
                 "dtm-server-worker-");
         this.receiver = new Thread(this::receive, "dtm-server-udp-" + localAddress.getPort());
         receiver.setDaemon(true);

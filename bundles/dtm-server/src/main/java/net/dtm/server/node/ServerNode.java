@@ -339,7 +339,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         try {
             endpoint = UdpEndpoint.async(config.bind(), (d, from) -> ref.get() == null
                             ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
-                    new DatagramScreen(DatagramScreen.DEFAULT_DEVICES, counters), counters,
+                    screen(devices, counters), counters,
                     new UdpEndpoint.Limits(config.workerThreads(), config.queueCapacity(), config.sourceQueueLimit(),
                             config.sourceRate(), config.sourceBurst(), config.sourceTable()));
         } catch (IOException | RuntimeException e) {
@@ -392,6 +392,17 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             leaseEvents.close();
             throw e;
         }
+    }
+
+    /** The endpoint's screen, knowing the devices enrolled now (if the store answers), whose requests go first. */
+    private static DatagramScreen screen(DeviceService devices, Counters counters) {
+        DatagramScreen screen = new DatagramScreen(DatagramScreen.DEFAULT_DEVICES, counters);
+        try {
+            devices.devices().stream().limit(DatagramScreen.DEFAULT_DEVICES).forEach(d -> screen.remember(d.device()));
+        } catch (RuntimeException e) {
+            LOG.debug("devices not listed at start, they get priority once answered: {}", e.toString());
+        }
+        return screen;
     }
 
     /** The configured node id, or the cluster's if none is configured; they must agree. */
