@@ -134,7 +134,7 @@ public final class RequestHandler {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.counters = Objects.requireNonNull(counters, "counters");
         this.answers = new AnswerCache(answerTtl, answerCapacity, counters);
-        this.resyncs = new ResyncNaks(counters);
+        this.resyncs = new ResyncNaks();
         this.authenticator = new RequestAuthenticator(devices, clock, counters);
         this.view = new ClusterView(cluster, settings, clock);
         ParamsBuilder params = new ParamsBuilder(settings, pools, clock, view, dataPlane);
@@ -254,6 +254,8 @@ public final class RequestHandler {
             retryable = AnswerCache.isTransient(body) || ResyncNaks.isResync(body);
             if (!ResyncNaks.isResync(body) || resyncs.mayAnswer(request, clock.millis())) {
                 answer = Optional.of(encode(request, body, deviceKey));
+            } else {
+                counters.increment("dropped.replay");
             }
         } catch (RuntimeException e) {
             // encode of our own answer failed: a bug, never the device's fault

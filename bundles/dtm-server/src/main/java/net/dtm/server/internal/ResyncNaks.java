@@ -1,6 +1,5 @@
 package net.dtm.server.internal;
 
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import net.dtm.api.DeviceId;
@@ -26,11 +25,9 @@ final class ResyncNaks {
     /** Devices remembered before the stale ones are forgotten. */
     private static final int PRUNE_ABOVE = 65_536;
 
-    private final Counters counters;
     private final ConcurrentHashMap<DeviceId, Long> lastSent = new ConcurrentHashMap<>();
 
-    ResyncNaks(Counters counters) {
-        this.counters = Objects.requireNonNull(counters, "counters");
+    ResyncNaks() {
     }
 
     /** The resync NAK telling the device of {@code request} to continue above {@code mark}. */
@@ -45,8 +42,8 @@ final class ResyncNaks {
 
     /**
      * Whether a resync NAK may answer {@code request} at {@code nowMillis}: its version reads the
-     * mark and the device got none in the last {@value #INTERVAL_MILLIS} ms. If not, it is counted
-     * {@code dropped.replay}.
+     * mark and the device got none in the last {@value #INTERVAL_MILLIS} ms (if not, the caller
+     * drops the request, counted {@code dropped.replay}).
      */
     boolean mayAnswer(Envelope request, long nowMillis) {
         boolean allowed = false;
@@ -63,9 +60,6 @@ final class ResyncNaks {
             if (allowed && lastSent.size() > PRUNE_ABOVE) {
                 lastSent.values().removeIf(t -> nowMillis - t >= INTERVAL_MILLIS);
             }
-        }
-        if (!allowed) {
-            counters.increment("dropped.replay");
         }
         return allowed;
     }
