@@ -21,6 +21,12 @@ import net.dtm.spi.store.StoreUnavailableException;
  * The ZooKeeper store's use of its client: whether it may be used now (connected, not closed),
  * the base directories, the bucket directories already made (so a write does not create them
  * again), listing children and reading many znodes pipelined. Thread-safe.
+ * <p>
+ * Deadlines: a call is refused at once while not connected; each synchronous request it makes
+ * fails after the client's request timeout ({@link ZkSettings#requestTimeoutMs()}, set by
+ * {@link ZkNode#newClient}), which also drops the connection, so the calls after it are refused at
+ * once; a batched read gives up after the same time without an answer. A slow (not dead)
+ * ensemble thus turns into {@code StoreUnavailableException} within about one request timeout.
  */
 final class ZkAccess {
 
@@ -38,7 +44,7 @@ final class ZkAccess {
 
     /**
      * @param timeoutMs how long a batched read may go without progress before it gives up (the
-     *                  connection timeout)
+     *                  request timeout)
      */
     ZkAccess(CuratorFramework client, long timeoutMs) {
         this.client = client;

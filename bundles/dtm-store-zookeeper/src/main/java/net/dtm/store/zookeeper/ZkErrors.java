@@ -43,6 +43,8 @@ final class ZkErrors {
                 case CONNECTIONLOSS -> "connection to ZooKeeper lost (the outcome of a write in flight is unknown)";
                 case SESSIONEXPIRED -> "ZooKeeper session expired";
                 case OPERATIONTIMEOUT -> "ZooKeeper operation timed out";
+                case REQUESTTIMEOUT -> "ZooKeeper did not answer within request.timeout.ms (the outcome of a write in flight"
+                        + " is unknown; the client connects again)";
                 case SESSIONMOVED -> "ZooKeeper session moved to another server";
                 case NOAUTH -> "ZooKeeper refused DTM's credential (NoAuth at " + k.getPath()
                         + "): every node must use the same auth.user and auth.password";

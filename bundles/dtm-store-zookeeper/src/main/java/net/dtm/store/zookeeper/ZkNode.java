@@ -9,6 +9,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class ZkNode implements AutoCloseable {
                 LOG.warn("node {}: ZooKeeper ensemble {} not reachable within {} ms; starting degraded, connecting in the background",
                         settings.nodeId(), settings.connect(), settings.connectionTimeoutMs());
             }
-            store = new ZkStore(client, settings.connectionTimeoutMs());
+            store = new ZkStore(client, settings.requestTimeoutMs());
             ZkCluster cluster = new ZkCluster(client, settings);
             LOG.info("node {} opened on ZooKeeper {} (namespace {}, site '{}')", settings.nodeId(), settings.connect(),
                     settings.namespace(), settings.site());
@@ -91,7 +92,9 @@ public final class ZkNode implements AutoCloseable {
     }
 
     /**
-     * A started-later Curator client as DTM uses it: the settings' namespace, timeouts, digest
+     * A started-later Curator client as DTM uses it: the settings' namespace, timeouts (every
+     * synchronous request with the deadline {@code request.timeout.ms}: ZooKeeper's
+     * {@code zookeeper.request.timeout}, after which the request fails and the client reconnects), digest
      * credential and an ACL provider giving {@code CREATOR_ALL_ACL}, and no retries (the store
      * fails fast with {@code StoreUnavailableException}; Curator's recipes recover on reconnect
      * by themselves). No ensemble tracker: the configured connect string is the one used (the
@@ -108,8 +111,14 @@ public final class ZkNode implements AutoCloseable {
      * factory for this client alone (null for plain settings: ZooKeeper's defaults as before).
      */
     public static CuratorFramework newClient(ZkSettings settings, ZkClientSecurity security) {
+        ZKClientConfig config = security.clientConfig();
+        if (config == null) {
+            config = new ZKClientConfig();
+        }
+        // every synchronous request (all the store's and the cluster's foreground calls) has a deadline
+        config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(settings.requestTimeoutMs()));
         return CuratorFrameworkFactory.builder()
-                .zkClientConfig(security.clientConfig())
+                .zkClientConfig(config)
                 .connectString(settings.connect())
                 .namespace(settings.namespace())
                 .sessionTimeoutMs(settings.sessionTimeoutMs())

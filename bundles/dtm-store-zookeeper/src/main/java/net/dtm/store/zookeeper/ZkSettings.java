@@ -23,14 +23,19 @@ import net.dtm.spi.cluster.NodeIds;
  *                            nodes DTM creates can be read and written only with it
  * @param nodeId              this node's id: 1-64 characters of {@code [A-Za-z0-9._-]} ({@link NodeIds})
  * @param site                the node's site (may be empty)
+ * @param requestTimeoutMs    the deadline of every request to ZooKeeper (default 5000): a request
+ *                            not answered by then fails (the store call with
+ *                            {@code StoreUnavailableException}) and the client drops its connection
+ *                            and connects again, so a slow ensemble shows as disconnected
  */
 public record ZkSettings(String connect, String namespace, int sessionTimeoutMs, int connectionTimeoutMs, String user,
-                         String password, String nodeId, String site) {
+                         String password, String nodeId, String site, int requestTimeoutMs) {
 
     public static final String DEFAULT_NAMESPACE = "dtm";
     public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
     public static final String DEFAULT_USER = "dtm";
+    public static final int DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -51,6 +56,9 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
         if (connectionTimeoutMs < 100 || connectionTimeoutMs > 600_000) {
             throw new IllegalArgumentException("connection.timeout.ms " + connectionTimeoutMs + " outside 100..600000");
         }
+        if (requestTimeoutMs < 100 || requestTimeoutMs > 600_000) {
+            throw new IllegalArgumentException("request.timeout.ms " + requestTimeoutMs + " outside 100..600000");
+        }
         if (user == null || !USER.matcher(user).matches()) {
             throw new IllegalArgumentException("auth.user '" + user + "': expected 1-64 characters of A-Z a-z 0-9 . _ -");
         }
@@ -65,6 +73,12 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
         }
     }
 
+    /** With the default request timeout. */
+    public ZkSettings(String connect, String namespace, int sessionTimeoutMs, int connectionTimeoutMs, String user,
+                      String password, String nodeId, String site) {
+        this(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, user, password, nodeId, site, DEFAULT_REQUEST_TIMEOUT_MS);
+    }
+
     /** Settings with the default namespace, timeouts and user. */
     public static ZkSettings of(String connect, String password, String nodeId) {
         return new ZkSettings(connect, DEFAULT_NAMESPACE, DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_CONNECTION_TIMEOUT_MS,
@@ -72,30 +86,34 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
     }
 
     public ZkSettings withNamespace(String ns) {
-        return new ZkSettings(connect, ns, sessionTimeoutMs, connectionTimeoutMs, user, password, nodeId, site);
+        return new ZkSettings(connect, ns, sessionTimeoutMs, connectionTimeoutMs, user, password, nodeId, site, requestTimeoutMs);
     }
 
     public ZkSettings withTimeouts(int sessionMs, int connectionMs) {
-        return new ZkSettings(connect, namespace, sessionMs, connectionMs, user, password, nodeId, site);
+        return new ZkSettings(connect, namespace, sessionMs, connectionMs, user, password, nodeId, site, requestTimeoutMs);
     }
 
     public ZkSettings withNodeId(String id) {
-        return new ZkSettings(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, user, password, id, site);
+        return new ZkSettings(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, user, password, id, site, requestTimeoutMs);
     }
 
     public ZkSettings withSite(String s) {
-        return new ZkSettings(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, user, password, nodeId, s);
+        return new ZkSettings(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, user, password, nodeId, s, requestTimeoutMs);
+    }
+
+    public ZkSettings withRequestTimeout(int ms) {
+        return new ZkSettings(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, user, password, nodeId, site, ms);
     }
 
     public ZkSettings withCredentials(String u, String p) {
-        return new ZkSettings(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, u, p, nodeId, site);
+        return new ZkSettings(connect, namespace, sessionTimeoutMs, connectionTimeoutMs, u, p, nodeId, site, requestTimeoutMs);
     }
 
     /**
      * Reads the configuration of PID {@code net.dtm.store.zookeeper}: {@code connect} (required),
      * {@code namespace}, {@code session.timeout.ms}, {@code connection.timeout.ms},
      * {@code auth.user}, {@code auth.password} or {@code auth.password.file} (one of them required),
-     * {@code node.id} (default: the host name), {@code site}.
+     * {@code node.id} (default: the host name), {@code site}, {@code request.timeout.ms}.
      *
      * @throws IllegalArgumentException naming the key that is wrong and why
      */
@@ -119,7 +137,7 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
                 integer(config, "session.timeout.ms", DEFAULT_SESSION_TIMEOUT_MS),
                 integer(config, "connection.timeout.ms", DEFAULT_CONNECTION_TIMEOUT_MS),
                 text(config, "auth.user", DEFAULT_USER), password, NodeIds.resolve(config.get("node.id"), "node.id"),
-                text(config, "site", ""));
+                text(config, "site", ""), integer(config, "request.timeout.ms", DEFAULT_REQUEST_TIMEOUT_MS));
     }
 
     private static String text(Map<String, ?> config, String key, String fallback) {
@@ -148,6 +166,6 @@ public record ZkSettings(String connect, String namespace, int sessionTimeoutMs,
     public String toString() {
         return "ZkSettings[connect=" + connect + ", namespace=" + namespace + ", session.timeout.ms=" + sessionTimeoutMs
                 + ", connection.timeout.ms=" + connectionTimeoutMs + ", auth.user=" + user + ", node.id=" + nodeId
-                + ", site=" + site + "]";
+                + ", site=" + site + ", request.timeout.ms=" + requestTimeoutMs + "]";
     }
 }

@@ -101,7 +101,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
      * A store over {@code client} (started, not necessarily connected yet). Does not block.
      *
      * @param timeoutMs how long a batched read may go without progress before it gives up (the
-     *                  connection timeout)
+     *                  request timeout)
      */
     public ZkStore(CuratorFramework client, long timeoutMs) {
         this.client = client;

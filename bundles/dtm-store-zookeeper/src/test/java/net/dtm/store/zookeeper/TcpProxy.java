@@ -13,7 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback TCP relay to one server, for cutting a client off as a killed process would be: once
  * {@link #close closed}, the client's connection is gone and it cannot reach the server again, so
- * the server expires its session after the session timeout (no session close is sent).
+ * the server expires its session after the session timeout (no session close is sent). It can
+ * also {@link #stall} (a slow, not dead, server or network): connections stay open but nothing is
+ * forwarded either way until {@link #resume}.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,8 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private final Object flow = new Object();
+    private boolean stalled; // guarded by flow
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -65,6 +69,7 @@ final class TcpProxy implements AutoCloseable {
             byte[] buf = new byte[8192];
             try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
                 for (int n = i.read(buf); n >= 0; n = i.read(buf)) {
+                    awaitFlowing();
                     o.write(buf, 0, n);
                     o.flush();
                 }
@@ -77,6 +82,34 @@ final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Holds everything read (either way) until {@link #resume}. */
+    void stall() {
+        synchronized (flow) {
+            stalled = true;
+        }
+    }
+
+    /** Forwards again, what was held first. */
+    void resume() {
+        synchronized (flow) {
+            stalled = false;
+            flow.notifyAll();
+        }
+    }
+
+    private void awaitFlowing() throws IOException {
+        synchronized (flow) {
+            while (stalled && !closed) {
+                try {
+                    flow.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while stalled", e);
+                }
+            }
+        }
     }
 
     private void closeAll() {
@@ -97,6 +130,7 @@ final class TcpProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        resume();
         listener.close();
         closeAll();
     }

@@ -50,8 +50,9 @@ class ZkSettingsTest {
         Files.writeString(file, "from-file\n");
         ZkSettings s = ZkSettings.fromConfig(config("connect", "a:1", "namespace", "dtm/prod", "session.timeout.ms", "20000",
                 "connection.timeout.ms", 1500, "auth.user", "ops", "auth.password.file", file.toString(), "node.id", "n-7",
-                "site", " west "));
-        assertEquals(new ZkSettings("a:1", "dtm/prod", 20000, 1500, "ops", "from-file", "n-7", "west"), s);
+                "site", " west ", "request.timeout.ms", "2500"));
+        assertEquals(new ZkSettings("a:1", "dtm/prod", 20000, 1500, "ops", "from-file", "n-7", "west", 2500), s);
+        assertEquals(ZkSettings.DEFAULT_REQUEST_TIMEOUT_MS, ZkSettings.of("a:1", "pw", "n1").requestTimeoutMs());
     }
 
     @Test
@@ -68,6 +69,7 @@ class ZkSettingsTest {
         assertTrue(refusal(config("connect", "a:1", "auth.password", "pw", "session.timeout.ms", "10")).startsWith("session"));
         assertTrue(refusal(config("connect", "a:1", "auth.password", "pw", "connection.timeout.ms", "0")).startsWith("connection"));
         assertTrue(refusal(config("connect", "a:1", "auth.password", "pw", "auth.user", "a:b")).startsWith("auth.user"));
+        assertTrue(refusal(config("connect", "a:1", "auth.password", "pw", "request.timeout.ms", "99")).startsWith("request"));
     }
 
     @Test
