@@ -112,14 +112,7 @@ final class DerbyLeases {
         }
         return db.writeOneStatement("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
             PreparedStatement ps = db.statement(c, UPDATE_LEASE);
-            ps.setString(1, updated.state().name());
-            ps.setLong(2, updated.sequence());
-            ps.setLong(3, updated.expiresAt().getEpochSecond());
-            ps.setInt(4, updated.expiresAt().getNano());
-            ps.setString(5, updated.nodeId());
-            ps.setShort(6, updated.reserved() ? (short) 1 : (short) 0);
-            ps.setLong(7, updated.deviceSequence());
-            ps.setLong(8, updated.instance());
+            bindChangeable(ps, 1, updated);
             ps.setString(9, updated.pool());
             ps.setString(10, updated.device().value());
             ps.setLong(11, expectedSequence);
@@ -302,14 +295,19 @@ final class DerbyLeases {
         ps.setString(1, l.pool());
         ps.setString(2, l.device().value());
         ps.setString(3, AddressHex.encode(l.address()));
-        ps.setString(4, l.state().name());
-        ps.setLong(5, l.sequence());
-        ps.setLong(6, l.expiresAt().getEpochSecond());
-        ps.setInt(7, l.expiresAt().getNano());
-        ps.setString(8, l.nodeId());
-        ps.setShort(9, l.reserved() ? (short) 1 : (short) 0);
-        ps.setLong(10, l.deviceSequence());
-        ps.setLong(11, l.instance());
+        bindChangeable(ps, 4, l);
+    }
+
+    /** The 8 columns an update may change, state to instance, as parameters {@code from..from+7}. */
+    private static void bindChangeable(PreparedStatement ps, int from, Lease l) throws SQLException {
+        ps.setString(from, l.state().name());
+        ps.setLong(from + 1, l.sequence());
+        ps.setLong(from + 2, l.expiresAt().getEpochSecond());
+        ps.setInt(from + 3, l.expiresAt().getNano());
+        ps.setString(from + 4, l.nodeId());
+        ps.setShort(from + 5, l.reserved() ? (short) 1 : (short) 0);
+        ps.setLong(from + 6, l.deviceSequence());
+        ps.setLong(from + 7, l.instance());
     }
 
     private static Lease readLease(ResultSet rs) throws SQLException {
