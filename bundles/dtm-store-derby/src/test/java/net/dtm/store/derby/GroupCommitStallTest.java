@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +31,7 @@ import net.dtm.spi.store.StoreUnavailableException;
  */
 class GroupCommitStallTest {
 
-    private static final String URL = "jdbc:derby:memory:group-commit-stall-test";
+    private static final MemoryDatabase DB = new MemoryDatabase("group-commit-stall-test");
     private static final Duration BOUND = Duration.ofMillis(300);
     private static final long SLACK_MS = 1500;
 
@@ -51,25 +47,17 @@ class GroupCommitStallTest {
 
     @BeforeAll
     static void createDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL + ";create=true"); Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE TABLE t (k INT NOT NULL PRIMARY KEY)");
-        }
+        DB.create("CREATE TABLE t (k INT NOT NULL PRIMARY KEY)");
     }
 
     @AfterAll
     static void dropDatabase() {
-        try {
-            DriverManager.getConnection(URL + ";drop=true");
-        } catch (SQLException expected) {
-            // 08006: dropped
-        }
+        DB.drop();
     }
 
     @BeforeEach
     void open() throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM t");
-        }
+        DB.empty("t");
         GroupCommitWriter.Hooks hooks = new GroupCommitWriter.Hooks() {
             @Override
             public void committing(int batchSize) throws InterruptedException {
@@ -79,12 +67,7 @@ class GroupCommitStallTest {
                 }
             }
         };
-        writer = new GroupCommitWriter("stall test writer", () -> {
-            Connection c = DriverManager.getConnection(URL);
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            return c;
-        }, 256, 3, hooks);
+        writer = new GroupCommitWriter("stall test writer", DB::writerConnection, 256, 3, hooks);
         writer.commitWait(BOUND);
     }
 
@@ -112,14 +95,7 @@ class GroupCommitStallTest {
     }
 
     private static List<Integer> keys() throws SQLException {
-        List<Integer> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT k FROM t ORDER BY k")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
-        }
-        return out;
+        return DB.rows("t");
     }
 
     private static void failedWithinTheBound(Outcome o, String saying) {

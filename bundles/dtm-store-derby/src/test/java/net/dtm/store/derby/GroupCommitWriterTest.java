@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,9 +31,8 @@ import net.dtm.spi.store.StoreUnavailableException;
 /** The writer on its own, over a table of integers in an in-memory Derby database. */
 class GroupCommitWriterTest {
 
-    private static final String URL = "jdbc:derby:memory:group-commit-writer-test";
+    private static final MemoryDatabase DB = new MemoryDatabase("group-commit-writer-test");
 
-    private final String url = URL;
     private GroupCommitWriter writer;
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private final CountDownLatch holding = new CountDownLatch(1);
@@ -44,27 +41,18 @@ class GroupCommitWriterTest {
 
     @BeforeAll
     static void createDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL + ";create=true"); Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE TABLE t (k INT NOT NULL PRIMARY KEY)");
-            s.executeUpdate("CREATE TABLE unkeyed (k INT NOT NULL)"); // a write stored twice shows as two rows
-        }
+        // unkeyed: a write stored twice shows as two rows
+        DB.create("CREATE TABLE t (k INT NOT NULL PRIMARY KEY)", "CREATE TABLE unkeyed (k INT NOT NULL)");
     }
 
     @AfterAll
     static void dropDatabase() {
-        try {
-            DriverManager.getConnection(URL + ";drop=true");
-        } catch (SQLException expected) {
-            // 08006: dropped
-        }
+        DB.drop();
     }
 
     @BeforeEach
     void open() throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM t");
-            s.executeUpdate("DELETE FROM unkeyed");
-        }
+        DB.empty("t", "unkeyed");
         GroupCommitWriter.Hooks hooks = new GroupCommitWriter.Hooks() {
             private boolean first = true;
 
@@ -82,12 +70,7 @@ class GroupCommitWriterTest {
                 batchSizes.add(batchSize);
             }
         };
-        writer = new GroupCommitWriter("test writer", () -> {
-            Connection c = DriverManager.getConnection(url);
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            return c;
-        }, 256, 3, hooks);
+        writer = new GroupCommitWriter("test writer", DB::writerConnection, 256, 3, hooks);
     }
 
     @AfterEach
@@ -109,14 +92,7 @@ class GroupCommitWriterTest {
     }
 
     private List<Integer> keys() throws SQLException {
-        List<Integer> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT k FROM t ORDER BY k")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
-        }
-        return out;
+        return DB.rows("t");
     }
 
     private Future<Integer> queue(SqlWork<Integer> work) {
@@ -147,14 +123,7 @@ class GroupCommitWriterTest {
     }
 
     private List<Integer> rows(String table) throws SQLException {
-        List<Integer> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT k FROM " + table + " ORDER BY k")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
-        }
-        return out;
+        return DB.rows(table);
     }
 
     private static StoreUnavailableException unavailable(Future<Integer> f) {
