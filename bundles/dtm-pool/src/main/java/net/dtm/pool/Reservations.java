@@ -75,8 +75,10 @@ final class Reservations {
                 LOG.warn("lease given up for a reservation: device={} pool={} old.address={} ({}) new.address={} node={}",
                         device, pool, old.address().getHostAddress(), old.state(), address.getHostAddress(), nodeId);
             }
+            // The device's request mark goes with it: its old requests stay refused on the new binding.
+            long mark = own.map(Lease::deviceSequence).orElse(0L);
             BindResult r = store.tryBind(new Lease(pool, device, address, LeaseState.RELEASED, 1, clock.instant(), nodeId,
-                    true));
+                    true, mark, 0));
             if (r.outcome() != BindResult.Outcome.BOUND) {
                 throw new IllegalArgumentException(address.getHostAddress() + " in pool " + pool
                         + " was taken while reserving it for " + device + "; nothing reserved, try again");

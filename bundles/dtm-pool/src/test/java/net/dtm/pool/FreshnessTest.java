@@ -119,6 +119,16 @@ class FreshnessTest extends PoolManagerTestBase {
     }
 
     @Test
+    void aReservationOnAnotherAddressKeepsTheDevicesMark() {
+        bound(100, 101);
+        Lease reserved = pm.reserve("p", D, ip("10.64.0.50"));
+        assertEquals(101, reserved.deviceSequence());
+        assertEquals(Reason.STALE_SEQUENCE, reason(() -> pm.allocate("p", D, TunnelType.VXLAN, null, 100)),
+                "an old ESTABLISH does not lock the reservation");
+        assertEquals(ip("10.64.0.50"), pm.allocate("p", D, TunnelType.VXLAN, null, 102).address());
+    }
+
+    @Test
     void operatorsCallsAreNotJudgedAndKeepTheMark() {
         Lease l = bound(100, 101);
         assertTrue(pm.release("p", D));
