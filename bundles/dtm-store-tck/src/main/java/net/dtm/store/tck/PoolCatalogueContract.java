@@ -24,7 +24,7 @@ import net.dtm.spi.store.BindResult.Outcome;
 
 /**
  * The pool catalogue part of the {@link LeaseStoreContract}: pools are created, listed by name,
- * found, refused when the name exists, deleted with their bindings, created again empty, kept
+ * found, refused when the name exists or a creation's check refuses, deleted with their bindings, created again empty, kept
  * with every field (IPv4, IPv6, prefix delegation, excluded ranges, device patterns, tunnel types)
  * and updated without touching their bindings, never to another prefix or delegated length.
  */
@@ -53,6 +53,23 @@ public abstract class PoolCatalogueContract extends LeaseStoreFixtures {
         assertThrows(IllegalArgumentException.class, () -> store.createPool(Pool.of("a", "10.65.0.0/16", 60)));
         assertEquals(Optional.of(a), store.pool("a"));
         assertEquals(1, store.pools().size());
+    }
+
+    @Test
+    void aCheckedCreationSeesTheStoredPoolsAndARefusalStoresNothing() {
+        Pool a = v4Pool("a");
+        List<List<Pool>> seen = new ArrayList<>();
+        Pool b = Pool.of("b", "10.65.0.0/16", 60);
+        store.createPool(b, seen::add);
+        assertEquals(List.of(List.of(a)), seen, "the check is given the pools stored before the creation");
+        IllegalArgumentException refusal = new IllegalArgumentException("overlaps");
+        assertEquals(refusal, assertThrows(IllegalArgumentException.class, () -> store.createPool(Pool.of("c", "10.64.1.0/24", 60),
+                stored -> {
+                    throw refusal;
+                })));
+        assertEquals(Set.of(a, b), new HashSet<>(store.pools()), "nothing stored when the check refuses");
+        assertThrows(IllegalArgumentException.class, () -> store.createPool(Pool.of("a", "10.66.0.0/16", 60), stored -> { }),
+                "a name that exists");
     }
 
     @Test
