@@ -1,6 +1,5 @@
 package net.dtm.pool;
 
-import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException;
 import net.dtm.api.DtmException.Reason;
 import net.dtm.api.Lease;
@@ -53,10 +52,5 @@ final class Freshness {
     /** {@code next} with the mark moved to {@code request} (unchanged for {@link #NONE}). */
     static Lease applied(Lease next, long request) {
         return request == NONE ? next : next.withDeviceSequence(request);
-    }
-
-    /** The refusal of {@code request} by device {@code device} with mark {@code mark}. */
-    static DtmException stale(DeviceId device, long request, long mark) {
-        return DtmException.staleSequence(device, request, mark);
     }
 }
