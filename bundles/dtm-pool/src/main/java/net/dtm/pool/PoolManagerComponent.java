@@ -119,7 +119,14 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
                                 @Reference(name = "cluster", policyOption = ReferencePolicyOption.GREEDY) Cluster cluster,
                                 Config config, Map<String, Object> properties) {
         NodeIds.movedKeyWarning(PID, properties, cluster.nodeId()).ifPresent(LOG::warn);
-        manager = new PoolManager(store, cluster.nodeId(), Clock.systemUTC(), settings(config), cluster);
+        PoolSettings settings;
+        try {
+            settings = settings(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("pool manager not started, its configuration is invalid: {}", e.getMessage());
+            throw e;
+        }
+        manager = new PoolManager(store, cluster.nodeId(), Clock.systemUTC(), settings, cluster);
         long started = System.nanoTime();
         int pools;
         try {
