@@ -6,6 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.curator.utils.DefaultZookeeperFactory;
+import org.apache.curator.utils.ZookeeperFactory;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ClientX509Util;
 
@@ -31,13 +36,20 @@ import org.apache.zookeeper.common.ClientX509Util;
  *                            section exists)
  * @param saslServerPrincipal the server's Kerberos principal, e.g. {@code zookeeper/zk1.example.net@EXAMPLE.NET};
  *                            empty: ZooKeeper's default ({@code zookeeper/<host>})
+ * @param fipsMode            ZooKeeper's {@code zookeeper.fips-mode} for this client: {@code true},
+ *                            {@code false}, or empty for ZooKeeper's default (on since 3.9.4: the
+ *                            client then refuses DIGEST-MD5, so SASL DIGEST-MD5 needs {@code false})
  */
 public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePasswordFile, String keyStoreType,
                                String trustStore, String trustStorePasswordFile, String trustStoreType,
-                               boolean hostnameVerification, String saslLoginContext, String saslServerPrincipal) {
+                               boolean hostnameVerification, String saslLoginContext, String saslServerPrincipal,
+                               String fipsMode) {
 
     /** No TLS, no explicit SASL: the client as before. */
-    public static final ZkClientSecurity PLAIN = new ZkClientSecurity(false, "", "", "", "", "", "", true, "", "");
+    public static final ZkClientSecurity PLAIN = new ZkClientSecurity(false, "", "", "", "", "", "", true, "", "", "");
+
+    /** ZooKeeper's FIPS mode switch (ZooKeeper 3.9.4 and later; the build compiles against 3.9.3). */
+    static final String FIPS_MODE = "zookeeper.fips-mode";
 
     /** Store types ZooKeeper's client reads. */
     private static final Set<String> STORE_TYPES = Set.of("PKCS12", "JKS", "PEM", "BCFKS");
@@ -52,6 +64,10 @@ public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePass
         trustStoreType = blankIfNull(trustStoreType).toUpperCase(java.util.Locale.ROOT);
         saslLoginContext = blankIfNull(saslLoginContext);
         saslServerPrincipal = blankIfNull(saslServerPrincipal);
+        fipsMode = blankIfNull(fipsMode).toLowerCase(java.util.Locale.ROOT);
+        if (!fipsMode.isEmpty() && !fipsMode.equals("true") && !fipsMode.equals("false")) {
+            throw new IllegalArgumentException("fips.mode '" + fipsMode + "': expected true or false (or nothing: ZooKeeper's default)");
+        }
         if (!tls && !(keyStore + trustStore).isEmpty()) {
             throw new IllegalArgumentException("tls.keystore/tls.truststore are set but tls.enabled is not true:"
                     + " set tls.enabled = true (and connect to the ensemble's secure client port) or remove them");
@@ -73,7 +89,7 @@ public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePass
      * {@code tls.keystore}, {@code tls.keystore.password.file}, {@code tls.keystore.type},
      * {@code tls.truststore}, {@code tls.truststore.password.file}, {@code tls.truststore.type},
      * {@code tls.hostname.verification} (default true), {@code sasl.login.context},
-     * {@code sasl.server.principal}.
+     * {@code sasl.server.principal}, {@code fips.mode}.
      *
      * @throws IllegalArgumentException naming the key that is wrong and why
      */
@@ -82,12 +98,12 @@ public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePass
                 text(config, "tls.keystore.password.file"), text(config, "tls.keystore.type"),
                 text(config, "tls.truststore"), text(config, "tls.truststore.password.file"),
                 text(config, "tls.truststore.type"), bool(config, "tls.hostname.verification", true),
-                text(config, "sasl.login.context"), text(config, "sasl.server.principal"));
+                text(config, "sasl.login.context"), text(config, "sasl.server.principal"), text(config, "fips.mode"));
     }
 
     /** True if nothing is asked beyond the default client. */
     public boolean isPlain() {
-        return !tls && saslLoginContext.isEmpty() && saslServerPrincipal.isEmpty();
+        return !tls && saslLoginContext.isEmpty() && saslServerPrincipal.isEmpty() && fipsMode.isEmpty();
     }
 
     /**
@@ -101,6 +117,40 @@ public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePass
         ZKClientConfig c = new ZKClientConfig();
         properties().forEach(c::setProperty);
         return c;
+    }
+
+    /**
+     * How Curator makes this client's ZooKeeper handle. With SASL, the handle is made with
+     * ZooKeeper's own class loader as the thread's context class loader: its connection thread
+     * inherits it, and JAAS loads the login module named in the JAAS file (ZooKeeper's
+     * {@code DigestLoginModule}) through it; in OSGi the caller's (often none) cannot see
+     * ZooKeeper's classes. Otherwise Curator's default.
+     */
+    public ZookeeperFactory zookeeperFactory() {
+        return saslLoginContext.isEmpty() ? new DefaultZookeeperFactory() : new ContextLoaderFactory();
+    }
+
+    /** Makes the handle with ZooKeeper's class loader as context class loader (see {@link #zookeeperFactory}). */
+    private static final class ContextLoaderFactory implements ZookeeperFactory {
+        @Override
+        public ZooKeeper newZooKeeper(String connect, int sessionTimeout, Watcher watcher, boolean canBeReadOnly)
+                throws Exception {
+            return newZooKeeper(connect, sessionTimeout, watcher, canBeReadOnly, null);
+        }
+
+        @Override
+        public ZooKeeper newZooKeeper(String connect, int sessionTimeout, Watcher watcher, boolean canBeReadOnly,
+                                      ZKClientConfig config) throws Exception {
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            thread.setContextClassLoader(ZooKeeper.class.getClassLoader());
+            try {
+                return config == null ? new ZooKeeperAdmin(connect, sessionTimeout, watcher, canBeReadOnly)
+                        : new ZooKeeperAdmin(connect, sessionTimeout, watcher, canBeReadOnly, config);
+            } finally {
+                thread.setContextClassLoader(before);
+            }
+        }
     }
 
     /** The ZooKeeper client properties set, by name (passwords appear only as file paths). */
@@ -124,6 +174,7 @@ public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePass
             p.put(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, saslLoginContext);
         }
         putIfSet(p, ZKClientConfig.ZOOKEEPER_SERVER_PRINCIPAL, saslServerPrincipal);
+        putIfSet(p, FIPS_MODE, fipsMode);
         return p;
     }
 
@@ -171,6 +222,7 @@ public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePass
     public String toString() {
         return "tls=" + (tls ? "on" + (trustStore.isEmpty() ? "" : " truststore=" + trustStore)
                 + (keyStore.isEmpty() ? "" : " keystore=" + keyStore) + (hostnameVerification ? "" : " no-hostname-check")
-                : "off") + ", sasl=" + (saslLoginContext.isEmpty() ? "default" : "login context " + saslLoginContext);
+                : "off") + ", sasl=" + (saslLoginContext.isEmpty() ? "default" : "login context " + saslLoginContext)
+                + (fipsMode.isEmpty() ? "" : ", fips.mode=" + fipsMode);
     }
 }

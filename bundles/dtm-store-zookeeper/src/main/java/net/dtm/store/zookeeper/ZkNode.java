@@ -119,6 +119,7 @@ public final class ZkNode implements AutoCloseable {
         config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(settings.requestTimeoutMs()));
         return CuratorFrameworkFactory.builder()
                 .zkClientConfig(config)
+                .zookeeperFactory(security.zookeeperFactory())
                 .connectString(settings.connect())
                 .namespace(settings.namespace())
                 .sessionTimeoutMs(settings.sessionTimeoutMs())

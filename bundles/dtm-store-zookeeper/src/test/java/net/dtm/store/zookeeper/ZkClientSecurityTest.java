@@ -34,7 +34,8 @@ class ZkClientSecurityTest {
     void tlsAndSaslKeysBecomeTheClientsOwnProperties() throws Exception {
         Path trust = Files.writeString(dir.resolve("ca.p12"), "x");
         ZkClientSecurity s = ZkClientSecurity.fromConfig(Map.of("tls.enabled", "true", "tls.truststore", trust.toString(),
-                "tls.truststore.type", "pkcs12", "tls.hostname.verification", "false", "sasl.login.context", "DtmZooKeeper"));
+                "tls.truststore.type", "pkcs12", "tls.hostname.verification", "false", "sasl.login.context", "DtmZooKeeper",
+                "fips.mode", "false"));
         Map<String, String> p = s.properties();
         assertEquals("true", p.get("zookeeper.client.secure"));
         assertEquals("org.apache.zookeeper.ClientCnxnSocketNetty", p.get("zookeeper.clientCnxnSocket"));
@@ -43,6 +44,7 @@ class ZkClientSecurityTest {
         assertEquals("false", p.get("zookeeper.ssl.hostnameVerification"));
         assertEquals("DtmZooKeeper", p.get("zookeeper.sasl.clientconfig"));
         assertEquals("true", p.get("zookeeper.sasl.client"));
+        assertEquals("false", p.get("zookeeper.fips-mode"));
         assertEquals("DtmZooKeeper", s.clientConfig().getProperty("zookeeper.sasl.clientconfig"));
     }
 
@@ -54,5 +56,6 @@ class ZkClientSecurityTest {
                 .startsWith("tls.keystore "));
         assertTrue(refused(Map.of("tls.enabled", "true", "tls.truststore.type", "PFX")).startsWith("tls.truststore.type"));
         assertTrue(refused(Map.of("sasl.login.context", "a b")).startsWith("sasl.login.context"));
+        assertTrue(refused(Map.of("fips.mode", "off")).startsWith("fips.mode"));
     }
 }
