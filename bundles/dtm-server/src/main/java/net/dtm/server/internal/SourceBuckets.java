@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * Per-source token buckets for received datagrams: each IPv4 source address (/32), or IPv6 /64,
  * may send {@code burst} datagrams at once and {@code rate} per second on average. The table is
- * bounded: a full bucket carries no state (it equals a new one), so when the table reaches its
- * size the buckets that have refilled are dropped; if every bucket is still in use, further
+ * bounded: a full bucket carries no state (it equals a new one), so the buckets that have refilled
+ * are dropped once per refill time ({@code burst / rate}); if the table is still full, further
  * sources share one overflow bucket of {@value #OVERFLOW_SHARE} sources' rate and burst.
  * <p>
  * Not thread-safe: the endpoint's receive thread is its only user.
@@ -82,7 +82,7 @@ final class SourceBuckets {
         InetAddress key = key(source);
         Bucket bucket = table.get(key);
         if (bucket == null) {
-            if (table.size() >= tableSize && !sweep(now)) {
+            if (!sweep(now)) {
                 return overflow.take(now, tokensPerNano * OVERFLOW_SHARE, burst * OVERFLOW_SHARE);
             }
             bucket = new Bucket(burst, now);
@@ -97,8 +97,9 @@ final class SourceBuckets {
     }
 
     /**
-     * Drops the buckets that have refilled; at most once per refill time (a bucket used since the
-     * last sweep cannot be full before then). @return whether there is room now
+     * Drops the buckets that have refilled, at most once per refill time (a bucket used since the
+     * last sweep cannot be full before then), so the table holds about the sources of the last
+     * refill time. @return whether there is room now
      */
     private boolean sweep(long now) {
         if (now - lastSweep >= refillNanos) {

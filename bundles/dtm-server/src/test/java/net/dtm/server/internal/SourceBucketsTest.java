@@ -56,6 +56,8 @@ class SourceBucketsTest {
             assertTrue(buckets.size() <= 256, "table size " + buckets.size());
             now.addAndGet(SECOND / 100);
         }
+        // refilled buckets go once per refill time (10 / 100 per s = 100 ms): about 10 sources are held
+        assertTrue(buckets.size() <= 32, "table size " + buckets.size());
     }
 
     @Test
