@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.curator.utils.DefaultZookeeperFactory;
 import org.apache.curator.utils.ZookeeperFactory;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -124,10 +123,10 @@ public record ZkClientSecurity(boolean tls, String keyStore, String keyStorePass
      * ZooKeeper's own class loader as the thread's context class loader: its connection thread
      * inherits it, and JAAS loads the login module named in the JAAS file (ZooKeeper's
      * {@code DigestLoginModule}) through it; in OSGi the caller's (often none) cannot see
-     * ZooKeeper's classes. Otherwise Curator's default.
+     * ZooKeeper's classes. Empty without SASL: Curator's default factory.
      */
-    public ZookeeperFactory zookeeperFactory() {
-        return saslLoginContext.isEmpty() ? new DefaultZookeeperFactory() : new ContextLoaderFactory();
+    public java.util.Optional<ZookeeperFactory> zookeeperFactory() {
+        return saslLoginContext.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new ContextLoaderFactory());
     }
 
     /** Makes the handle with ZooKeeper's class loader as context class loader (see {@link #zookeeperFactory}). */

@@ -117,9 +117,8 @@ public final class ZkNode implements AutoCloseable {
         }
         // every synchronous request (all the store's and the cluster's foreground calls) has a deadline
         config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(settings.requestTimeoutMs()));
-        return CuratorFrameworkFactory.builder()
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .zkClientConfig(config)
-                .zookeeperFactory(security.zookeeperFactory())
                 .connectString(settings.connect())
                 .namespace(settings.namespace())
                 .sessionTimeoutMs(settings.sessionTimeoutMs())
@@ -127,8 +126,9 @@ public final class ZkNode implements AutoCloseable {
                 .retryPolicy(new RetryNTimes(0, 0))
                 .ensembleTracker(false)
                 .authorization("digest", (settings.user() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8))
-                .aclProvider(CREATOR_ONLY)
-                .build();
+                .aclProvider(CREATOR_ONLY);
+        security.zookeeperFactory().ifPresent(builder::zookeeperFactory);
+        return builder.build();
     }
 
     /** Every znode DTM creates: all rights for the creating credential, none for anyone else. */
