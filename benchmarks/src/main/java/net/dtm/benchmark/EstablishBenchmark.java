@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,6 @@ import net.dtm.agent.AgentSettings;
 import net.dtm.agent.TunnelAgent;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
-import net.dtm.api.TunnelStatus;
 import net.dtm.benchmark.Matrix.Options;
 import net.dtm.benchmark.Scenario.LinkProfile;
 import net.dtm.benchmark.Scenario.LossModel;
@@ -164,19 +162,7 @@ public final class EstablishBenchmark {
                                         Duration.ofSeconds(2));
                         TunnelAgent agent = new TunnelAgent(settings, transport, scheduler, Clock.systemUTC());
                         closeables.add(0, agent);
-                        LinkedBlockingQueue<Double> done = new LinkedBlockingQueue<>();
-                        long[] seen = {0};
-                        agent.addListener(st -> {
-                            if (st.state() == TunnelStatus.State.ESTABLISHED) {
-                                long count = agent.establishments();
-                                synchronized (seen) {
-                                    if (count > seen[0]) {
-                                        seen[0] = count;
-                                        done.add(st.lastEstablishMs());
-                                    }
-                                }
-                            }
-                        });
+                        EstablishTimes done = new EstablishTimes(agent);
                         int failed = 0;
                         for (int i = 0; i < perAgent; i++) {
                             if (i == 0) {
@@ -184,7 +170,7 @@ public final class EstablishBenchmark {
                             } else {
                                 agent.reestablish();
                             }
-                            Double ms = done.poll(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+                            Double ms = done.next(GIVE_UP_SECONDS, TimeUnit.SECONDS);
                             if (ms == null) {
                                 failed++;
                             } else if (i == 0) {

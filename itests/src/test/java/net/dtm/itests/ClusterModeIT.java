@@ -10,9 +10,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,10 +75,7 @@ public class ClusterModeIT extends DtmTestSupport {
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
-        Path passwordFile = Files.createTempFile("dtm-itest-zk", ".password",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        passwordFile.toFile().deleteOnExit();
-        Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
+        Path passwordFile = secretFile(password);
         return new Option[] {
             editConfigurationFilePut("etc/net.dtm.store.cfg", "type", "zookeeper"),
             editConfigurationFilePut("etc/net.dtm.store.zookeeper.cfg", "connect", connect),

@@ -5,9 +5,7 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import org.junit.Test;
@@ -34,10 +32,7 @@ public class ClusterModeTlsIT extends DtmTestSupport {
     @Override
     protected Option[] extraOptions() throws IOException {
         String connect = SecureZooKeeper.secureConnectString();
-        Path passwordFile = Files.createTempFile("dtm-itest-zk", ".password",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        passwordFile.toFile().deleteOnExit();
-        Files.writeString(passwordFile, "digest-" + Long.toHexString(System.nanoTime()) + "\n");
+        Path passwordFile = secretFile("digest-" + Long.toHexString(System.nanoTime()));
         String zk = "etc/net.dtm.store.zookeeper.cfg";
         return new Option[] {
             editConfigurationFilePut("etc/net.dtm.store.cfg", "type", "zookeeper"),

@@ -52,6 +52,19 @@ public abstract class DtmTestSupport {
     /** Boot and establishment over 50 % loss both ways can take a while on a busy 2-core box. */
     protected static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * A file of mode 0600 holding {@code content} and a newline, deleted when the test JVM exits:
+     * what a node's {@code *.password.file} settings name.
+     */
+    protected static java.nio.file.Path secretFile(String content) throws IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("dtm-itest-zk", ".password",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
+        return file;
+    }
+
     @Inject
     protected BundleContext bundleContext;
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import net.dtm.agent.AgentSettings;
 import net.dtm.agent.TunnelAgent;
 import net.dtm.api.DeviceCredential;
-import net.dtm.api.TunnelStatus;
+import net.dtm.benchmark.EstablishTimes;
 import net.dtm.link.emulated.EmulatedLink;
 import net.dtm.link.emulated.EmulatedLinkSettings;
 import net.dtm.spi.link.LinkKind;
@@ -52,8 +51,7 @@ final class AgentLoop implements AutoCloseable {
     private final TunnelAgent agent;
     private final MultiLinkTransport transport;
     private final EmulatedLink link;
-    private final LinkedBlockingQueue<Double> done = new LinkedBlockingQueue<>();
-    private final long[] seen = {0};
+    private final EstablishTimes done;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -66,17 +64,7 @@ final class AgentLoop implements AutoCloseable {
         AgentSettings settings = AgentSettings.of(device.device(), device.key(), List.of(server))
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofSeconds(2));
         agent = new TunnelAgent(settings, transport, scheduler, Clock.systemUTC());
-        agent.addListener(st -> {
-            if (st.state() == TunnelStatus.State.ESTABLISHED) {
-                long count = agent.establishments();
-                synchronized (seen) {
-                    if (count > seen[0]) {
-                        seen[0] = count;
-                        done.add(st.lastEstablishMs());
-                    }
-                }
-            }
-        });
+        done = new EstablishTimes(agent);
     }
 
     /** Establishes again every {@code pauseMillis} until closed, each time into {@code sink}'s sample. */
@@ -91,7 +79,7 @@ final class AgentLoop implements AutoCloseable {
                     agent.reestablish();
                 }
                 try {
-                    Double ms = done.poll(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+                    Double ms = done.next(GIVE_UP_SECONDS, TimeUnit.SECONDS);
                     Sample s = sink.get();
                     if (ms == null) {
                         s.failed.incrementAndGet();
@@ -111,7 +99,7 @@ final class AgentLoop implements AutoCloseable {
     /** Establishes once and keeps the lease (the agent renews it). @return the establishment time, or -1 */
     double hold() throws InterruptedException {
         agent.start();
-        Double ms = done.poll(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+        Double ms = done.next(GIVE_UP_SECONDS, TimeUnit.SECONDS);
         return ms == null ? -1 : ms;
     }
 
