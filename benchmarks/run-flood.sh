@@ -12,6 +12,10 @@ if [ "$(id -u)" != 0 ]; then
     echo "run-flood.sh: spoofing source addresses needs a raw socket: run as root" >&2
     exit 2
 fi
+if ! command -v gcc >/dev/null; then
+    echo "run-flood.sh: the raw-socket sender is C: install gcc first (apt-get install -y gcc)" >&2
+    exit 2
+fi
 cd "$(dirname "$0")/.."
 . benchmarks/build-classpath.sh
 bench_build run-flood.sh
