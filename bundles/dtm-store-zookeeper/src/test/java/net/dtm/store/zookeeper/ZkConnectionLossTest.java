@@ -143,7 +143,8 @@ class ZkConnectionLossTest {
         await().atMost(RECOVERY).until(() -> registeredBy(first) && node.cluster().isLeader());
 
         KillSession.kill(node.client().getZookeeperClient().getZooKeeper()); // the ensemble expires the session
-        await().atMost(RECOVERY).until(() -> node.cluster().isConnected() && session() != first);
+        await().atMost(RECOVERY).until(() -> node.cluster().isConnected() && node.store().isAvailable()
+                && session() != first);
         long second = session();
         await().atMost(RECOVERY).until(() -> registeredBy(second) && node.cluster().isLeader());
         storeWorksAgain("d1", "10.64.0.2");
@@ -165,7 +166,9 @@ class ZkConnectionLossTest {
         assertTrue(lost.await(SESSION_MS * 4L, TimeUnit.MILLISECONDS), "Curator declares the session lost");
         unavailableAtOnce("tryBind while lost", () -> node.store().tryBind(lease("d1", "10.64.0.2")));
         server.restart();
-        await().atMost(RECOVERY).until(() -> node.cluster().isConnected() && session() != first);
+        // the cluster and the store each learn of the connection from their own Curator listener
+        await().atMost(RECOVERY).until(() -> node.cluster().isConnected() && node.store().isAvailable()
+                && session() != first);
         long second = session();
         storeWorksAgain("d1", "10.64.0.2");
         // the old session's ephemeral node lingers until the restarted server expires it; then ours replaces it
