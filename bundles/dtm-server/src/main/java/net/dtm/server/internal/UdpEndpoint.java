@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * bucket table and what waits in the bounded lanes. (MINA's datagram acceptor, used before, creates
  * a session with its own filter chain and attribute map for every new source address and keeps it
  * 60 s: 1.5 M spoofed sources took 1.9 GB. Its session recycler can bound how many are kept, but
- * not the creation and closing of one per spoofed datagram on its single I/O thread, and an answer
- * computed after its session was recycled is lost.)
+ * not the creation and closing of one per spoofed datagram on its single I/O thread: tried with a
+ * bounded LRU recycler (4,096 sessions) and answers re-sent through {@code newSession}, the heap
+ * stayed bounded but the I/O thread read only 86-89 % of one loopback sender's datagrams, a known
+ * device's renewal was lost in the kernel while garbage flooded, and a 15 s-phase flood run gave
+ * p99 ratio 11.0 against 4.5 with this channel.)
  * <p>
  * Drops, counted by reason: {@code dropped.source-rate} (the source's bucket is empty), {@code
  * dropped.source-limit} (the source already has {@code perSourceLimit} datagrams waiting or in
