@@ -83,6 +83,16 @@ public final class DatagramScreen implements UdpEndpoint.Screen {
         }
     }
 
+    /** The device a datagram names: a known device is rate-limited as itself, wherever it sends from. */
+    @Override
+    public Object rateKey(byte[] datagram) {
+        try {
+            return Codec.peek(datagram).device();
+        } catch (ProtocolException e) {
+            return null;   // screened before: cannot happen
+        }
+    }
+
     /** Devices remembered now. */
     int size() {
         synchronized (answered) {

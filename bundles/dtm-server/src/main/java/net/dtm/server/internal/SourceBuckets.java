@@ -15,6 +15,9 @@ import java.util.function.LongSupplier;
  * are dropped once per refill time ({@code burst / rate}); if the table is still full, further
  * sources share one overflow bucket of {@value #OVERFLOW_SHARE} sources' rate and burst.
  * <p>
+ * The same table keyed by another identity (a known device's id) limits a sender whose datagrams
+ * come from many addresses or share one ({@link #tryAcquireKey}).
+ * <p>
  * Not thread-safe: the endpoint's receive thread is its only user.
  */
 final class SourceBuckets {
@@ -27,7 +30,7 @@ final class SourceBuckets {
     private final int tableSize;
     private final LongSupplier nanoTime;
     private final long refillNanos;
-    private final Map<InetAddress, Bucket> table = new HashMap<>();
+    private final Map<Object, Bucket> table = new HashMap<>();
     private final Bucket overflow;
     private long lastSweep;
 
@@ -78,8 +81,15 @@ final class SourceBuckets {
 
     /** Whether a datagram from {@code source} may pass now (takes a token if so). */
     boolean tryAcquire(InetAddress source) {
+        return tryAcquireKey(key(source));
+    }
+
+    /**
+     * Whether a datagram counted against {@code key} (a source's key, or another sender's identity
+     * such as a device id) may pass now (takes a token if so).
+     */
+    boolean tryAcquireKey(Object key) {
         long now = nanoTime.getAsLong();
-        InetAddress key = key(source);
         Bucket bucket = table.get(key);
         if (bucket == null) {
             if (!sweep(now)) {

@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's UDP control endpoint: one receive thread on a plain {@link DatagramChannel} copies
- * each datagram, passes it through the source's token bucket ({@link SourceBuckets}) and the
- * {@link Screen}, and queues it in a lane of the worker pool ({@link WorkLanes}; handling may block
- * on the store's fsync); the answer goes back to the datagram's source from the same channel.
+ * each datagram, sorts it with the {@link Screen}, passes it through a token bucket ({@link
+ * SourceBuckets}: a known device's own in the priority lane, so routers sharing one address behind
+ * a carrier's NAT are not limited together; else its source address's) and queues it in a lane of
+ * the worker pool ({@link WorkLanes}; handling may block on the store's fsync); the answer goes
+ * back to the datagram's source from the same channel.
  * <p>
  * Memory is bounded whatever the number of sources: nothing is kept per source but the bounded
  * bucket table and what waits in the bounded lanes. (MINA's datagram acceptor, used before, creates
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * p99 ratio 11.0 against 4.5 with this channel.)
  * <p>
  * Drops, counted by reason: {@code dropped.source-rate} (the source's bucket is empty), {@code
+ * dropped.device-rate} (a known device's bucket is empty), {@code
  * dropped.source-limit} (the source already has {@code perSourceLimit} datagrams waiting or in
  * work), {@code dropped.overload} (its lane is full), and the screen's. Agents retransmit, so a
  * drop under overload costs latency, not correctness.
@@ -54,6 +57,14 @@ public final class UdpEndpoint implements AutoCloseable {
 
         /** Told when {@code datagram} got an answer. */
         default void answered(byte[] datagram) {
+        }
+
+        /**
+         * For a datagram this screen put in the {@link Lane#PRIORITY} lane: the sender it counts
+         * against (a known device's id) instead of its source address, or null for the source.
+         */
+        default Object rateKey(byte[] datagram) {
+            return null;
         }
     }
 
@@ -107,6 +118,8 @@ public final class UdpEndpoint implements AutoCloseable {
     private final Counters counters;
     private final int perSourceLimit;
     private final SourceBuckets buckets;
+    /** Known devices' buckets (priority lane), guarded by {@link #buckets}. */
+    private final SourceBuckets deviceBuckets;
     private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
     private final InetSocketAddress localAddress;
     private final Thread receiver;
@@ -153,6 +166,7 @@ public final class UdpEndpoint implements AutoCloseable {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.perSourceLimit = limits.perSourceLimit();
         this.buckets = new SourceBuckets(limits.sourceRate(), limits.sourceBurst(), limits.sourceTable(), System::nanoTime);
+        this.deviceBuckets = new SourceBuckets(limits.sourceRate(), limits.sourceBurst(), limits.sourceTable(), System::nanoTime);
         this.channel = DatagramChannel.open();
         try {
             // No SO_REUSEADDR: UDP has no TIME_WAIT to step over, and with it a second server on the
@@ -213,16 +227,19 @@ public final class UdpEndpoint implements AutoCloseable {
 
     private void accept(byte[] datagram, InetSocketAddress source) {
         InetAddress sourceAddress = source.getAddress();
-        boolean allowed;
-        synchronized (buckets) {
-            allowed = buckets.tryAcquire(sourceAddress);
-        }
-        if (!allowed) {
-            counters.increment("dropped.source-rate");
-            return;
-        }
         Lane lane = screen.lane(datagram);
         if (lane == Lane.DROP) {
+            return;
+        }
+        // A known device is limited as itself, not by its source address: many routers may share
+        // one address (carrier-grade NAT), and a device may come from several.
+        Object device = lane == Lane.PRIORITY ? screen.rateKey(datagram) : null;
+        boolean allowed;
+        synchronized (buckets) {
+            allowed = device != null ? deviceBuckets.tryAcquireKey(device) : buckets.tryAcquire(sourceAddress);
+        }
+        if (!allowed) {
+            counters.increment(device != null ? "dropped.device-rate" : "dropped.source-rate");
             return;
         }
         int queued = pending.merge(sourceAddress, 1, Integer::sum);

@@ -66,13 +66,13 @@ class UdpEndpointFloodTest {
     }
 
     /**
-     * Answers the good device at once; for any other device, looks the key up "in the store" (20 ms)
+     * Answers the test's routers (ids smr-...) at once; for any other device, looks the key up "in the store" (20 ms)
      * and finds none, as the request handler does for garbage naming unknown devices.
      */
     private CompletableFuture<Optional<byte[]>> handle(byte[] datagram, InetSocketAddress source) {
         handled.incrementAndGet();
         try {
-            if (Codec.peek(datagram).device().equals(device.id)) {
+            if (Codec.peek(datagram).device().value().startsWith("smr-")) {   // the test's real routers
                 return CompletableFuture.completedFuture(Optional.of(datagram));
             }
             Thread.sleep(20);
@@ -181,7 +181,8 @@ class UdpEndpointFloodTest {
         int sources = 2000;
         for (int i = 0; i < sources; i++) {
             try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(loopback(i), 0))) {
-                byte[] d = request();
+                // a router new to the node each time: counted against its source address
+                byte[] d = new TestDevice("smr-source-" + i).request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
                 s.send(new DatagramPacket(d, d.length, endpoint.localAddress()));
             }
             assertTrue(endpoint.trackedSources() <= 32, "tracked " + endpoint.trackedSources());
@@ -190,5 +191,48 @@ class UdpEndpointFloodTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.get() + counters.get("dropped.source-rate") == sources);
         assertTrue(handled.get() >= 32, handled.get() + " handled");
         assertTrue(endpoint.trackedSources() <= 32, "tracked " + endpoint.trackedSources());
+    }
+
+    /**
+     * Routers behind one carrier NAT address: each known device is limited as itself, so together
+     * they may send far more than one source's burst (before, they shared the address's bucket).
+     */
+    @Test
+    void knownDevicesSharingOneAddressAreLimitedEachAsItself() throws Exception {
+        UdpEndpoint endpoint = endpoint(new UdpEndpoint.Limits(2, 4096, 4096, 0.001, 4, 4096));
+        DatagramSocket nat = socket(loopback(998));
+        List<TestDevice> routers = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            routers.add(new TestDevice("smr-nat-" + r));
+        }
+        int answered = 0;
+        for (TestDevice router : routers) {   // each router's first datagram: the address's bucket, then known
+            byte[] first = router.request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
+            answered += exchangeOrNothing(nat, first, endpoint.localAddress()) ? 1 : 0;
+        }
+        assertEquals(4, answered, "the address's burst of 4 let each router's first datagram in");
+        answered = 0;
+        for (TestDevice router : routers) {
+            for (int i = 0; i < 4; i++) {
+                byte[] d = router.request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
+                answered += exchangeOrNothing(nat, d, endpoint.localAddress()) ? 1 : 0;
+            }
+        }
+        assertEquals(16, answered, "4 known routers x their own burst of 4, from one address whose bucket is empty");
+        byte[] fifth = routers.get(0).request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
+        assertEquals(false, exchangeOrNothing(nat, fifth, endpoint.localAddress()), "a router beyond its own burst");
+        assertEquals(1, counters.get("dropped.device-rate"));
+    }
+
+    private static boolean exchangeOrNothing(DatagramSocket client, byte[] request, InetSocketAddress to) throws IOException {
+        client.setSoTimeout(500);
+        client.send(new DatagramPacket(request, request.length, to));
+        byte[] buffer = new byte[2048];
+        try {
+            client.receive(new DatagramPacket(buffer, buffer.length));
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        }
     }
 }
