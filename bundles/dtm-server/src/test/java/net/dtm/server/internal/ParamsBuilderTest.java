@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class ParamsBuilderTest {
     static final String WG_KEY = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=";
     static final List<InetSocketAddress> SERVERS = List.of(new InetSocketAddress("127.0.0.1", 47800));
 
-    private final RequestHandlerFakePoolTest.ManualClock clock = new RequestHandlerFakePoolTest.ManualClock();
+    private final SettableClock clock = new SettableClock(Instant.ofEpochMilli(1_700_000_000_000L));
     private final FakePools pools = new FakePools(clock);
 
     ParamsBuilderTest() {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,26 +40,6 @@ class RequestHandlerFakePoolTest extends RequestHandlerContract {
         return shared;
     }
 
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
-
     @Test
     void answerCacheIsBoundedAndEvictsTheOldest() {
         RequestHandler small = new RequestHandler(handler.settings(), id -> Optional.ofNullable(keys.get(id)), pools,
@@ -80,16 +58,16 @@ class RequestHandlerFakePoolTest extends RequestHandlerContract {
 
     @Test
     void answersExpireAfterTheirTimeToLive() {
-        ManualClock manual = new ManualClock();
+        SettableClock manual = new SettableClock(Instant.ofEpochMilli(1_700_000_000_000L));
         RequestHandler timed = new RequestHandler(handler.settings(), id -> Optional.ofNullable(keys.get(id)), pools,
                 manual, new Counters(), Duration.ofSeconds(60), 100);
         long txid = Transactions.newId();
         byte[] a = timed.handle(device.request(txid, device.nextSequence(), establish("")), SOURCE).orElseThrow();
-        manual.millis.addAndGet(30_000);
+        manual.advance(Duration.ofMillis(30_000));
         byte[] b = timed.handle(device.request(txid, device.nextSequence(), establish("")), SOURCE).orElseThrow();
         assertArrayEquals(a, b);
         assertEquals(1, pools.allocations.get());
-        manual.millis.addAndGet(31_000);
+        manual.advance(Duration.ofMillis(31_000));
         timed.handle(device.request(txid, device.nextSequence(), establish("")), SOURCE).orElseThrow();
         assertEquals(2, pools.allocations.get(), "an expired answer is computed afresh");
     }
@@ -100,7 +78,7 @@ class RequestHandlerFakePoolTest extends RequestHandlerContract {
         int perThread = 40;
         int capacity = 4;
         long ttlMillis = 60_000;
-        ManualClock manual = new ManualClock();
+        SettableClock manual = new SettableClock(Instant.ofEpochMilli(1_700_000_000_000L));
         RequestHandler bounded = new RequestHandler(handler.settings(), id -> Optional.ofNullable(keys.get(id)), pools,
                 manual, new Counters(), Duration.ofMillis(ttlMillis), capacity);
         List<TestDevice> devices = new ArrayList<>();
@@ -139,7 +117,7 @@ class RequestHandlerFakePoolTest extends RequestHandlerContract {
         assertTrue(cached >= 1 && cached <= capacity + threads,
                 "at most the capacity plus one answer per thread that skipped eviction, got " + cached);
 
-        manual.millis.addAndGet(ttlMillis + 1);
+        manual.advance(Duration.ofMillis(ttlMillis + 1));
         TestDevice late = enrolled("smr-late");
         bounded.handle(late.request(Transactions.newId(), late.nextSequence(), establish("")), SOURCE).orElseThrow();
         assertEquals(1, bounded.cachedAnswers(), "the expired answers went; only the new one is kept");
