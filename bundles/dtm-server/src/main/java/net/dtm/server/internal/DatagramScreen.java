@@ -47,20 +47,22 @@ public final class DatagramScreen implements UdpEndpoint.Screen {
     }
 
     @Override
-    public UdpEndpoint.Lane lane(byte[] datagram) {
+    public UdpEndpoint.Sorted sort(byte[] datagram) {
         Header header;
         try {
             header = Codec.peek(datagram);
         } catch (ProtocolException e) {
             counters.increment("dropped." + e.kind().name().toLowerCase(Locale.ROOT));
-            return UdpEndpoint.Lane.DROP;
+            return UdpEndpoint.Sorted.DROP;
         }
         if (header.direction() != Direction.TO_SERVER) {
             counters.increment("dropped.direction");
-            return UdpEndpoint.Lane.DROP;
+            return UdpEndpoint.Sorted.DROP;
         }
         synchronized (answered) {
-            return answered.containsKey(header.device()) ? UdpEndpoint.Lane.PRIORITY : UdpEndpoint.Lane.NORMAL;
+            // a known device is rate-limited as itself
+            return answered.containsKey(header.device())
+                    ? new UdpEndpoint.Sorted(UdpEndpoint.Lane.PRIORITY, header.device()) : UdpEndpoint.Sorted.NORMAL;
         }
     }
 
@@ -80,16 +82,6 @@ public final class DatagramScreen implements UdpEndpoint.Screen {
             }
         } catch (ProtocolException e) {
             // screened before it was queued: cannot happen
-        }
-    }
-
-    /** The device a datagram names: a known device is rate-limited as itself, wherever it sends from. */
-    @Override
-    public Object rateKey(byte[] datagram) {
-        try {
-            return Codec.peek(datagram).device();
-        } catch (ProtocolException e) {
-            return null;   // screened before: cannot happen
         }
     }
 

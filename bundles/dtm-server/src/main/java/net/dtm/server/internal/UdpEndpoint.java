@@ -50,26 +50,29 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Where a received datagram waits for a worker, if anywhere. */
     public enum Lane { PRIORITY, NORMAL, DROP }
 
+    /**
+     * Where a screened datagram goes, and the sender it counts against: a known device's id for
+     * the priority lane (limited as itself, wherever it sends from), null for its source address.
+     */
+    public record Sorted(Lane lane, Object rateKey) {
+        /** The normal lane, counted against the source address. */
+        public static final Sorted NORMAL = new Sorted(Lane.NORMAL, null);
+        /** Dropped at once. */
+        public static final Sorted DROP = new Sorted(Lane.DROP, null);
+    }
+
     /** Sorts a received datagram into a lane, from its bytes only and without blocking (the receive thread runs it). */
     public interface Screen {
         /** The lane of {@code datagram}; {@link Lane#DROP} drops it (the screen counts why). */
-        Lane lane(byte[] datagram);
+        Sorted sort(byte[] datagram);
 
         /** Told when {@code datagram} got an answer. */
         default void answered(byte[] datagram) {
         }
-
-        /**
-         * For a datagram this screen put in the {@link Lane#PRIORITY} lane: the sender it counts
-         * against (a known device's id) instead of its source address, or null for the source.
-         */
-        default Object rateKey(byte[] datagram) {
-            return null;
-        }
     }
 
     /** Every datagram waits in the normal lane. */
-    public static final Screen NO_SCREEN = datagram -> Lane.NORMAL;
+    public static final Screen NO_SCREEN = datagram -> Sorted.NORMAL;
 
     /**
      * How much an endpoint takes in.
@@ -227,13 +230,14 @@ public final class UdpEndpoint implements AutoCloseable {
 
     private void accept(byte[] datagram, InetSocketAddress source) {
         InetAddress sourceAddress = source.getAddress();
-        Lane lane = screen.lane(datagram);
+        Sorted sorted = screen.sort(datagram);
+        Lane lane = sorted.lane();
         if (lane == Lane.DROP) {
             return;
         }
         // A known device is limited as itself, not by its source address: many routers may share
         // one address (carrier-grade NAT), and a device may come from several.
-        Object device = lane == Lane.PRIORITY ? screen.rateKey(datagram) : null;
+        Object device = sorted.rateKey();
         boolean allowed;
         synchronized (buckets) {
             allowed = device != null ? deviceBuckets.tryAcquireKey(device) : buckets.tryAcquire(sourceAddress);
