@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,22 +57,7 @@ final class DerbyDevices {
             {"PREV_UNTIL_NANO", "prev_until_nano INT"},
         };
         for (String[] column : columns) {
-            if (hasColumn(c, column[0])) {
-                continue;
-            }
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("ALTER TABLE dtm_device ADD COLUMN " + column[1]);
-            } catch (SQLException e) {
-                if (!"X0Y32".equals(e.getSQLState())) { // another opener added it meanwhile
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean hasColumn(Connection c, String column) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getColumns(null, null, "DTM_DEVICE", column)) {
-            return rs.next();
+            DerbySchema.addColumnIfMissing(c, "DTM_DEVICE", column[0], column[1]);
         }
     }
 

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,18 +52,7 @@ final class DerbyLeases {
      */
     static void ensureColumns(Connection c) throws SQLException {
         for (String column : new String[] {"DEVICE_SEQ", "INSTANCE_SEQ"}) {
-            try (ResultSet rs = c.getMetaData().getColumns(null, null, "DTM_LEASE", column)) {
-                if (rs.next()) {
-                    continue;
-                }
-            }
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("ALTER TABLE dtm_lease ADD COLUMN " + column + " BIGINT NOT NULL DEFAULT 0");
-            } catch (SQLException e) {
-                if (!"X0Y32".equals(e.getSQLState())) { // another opener added it meanwhile
-                    throw e;
-                }
-            }
+            DerbySchema.addColumnIfMissing(c, "DTM_LEASE", column, column + " BIGINT NOT NULL DEFAULT 0");
         }
     }
 

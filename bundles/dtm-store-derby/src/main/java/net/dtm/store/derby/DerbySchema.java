@@ -90,6 +90,26 @@ final class DerbySchema {
         }
     }
 
+    /**
+     * Adds {@code column} (its {@code definition}, e.g. {@code "x BIGINT NOT NULL DEFAULT 0"}) to
+     * {@code table} if it is missing, inside the caller's transaction; safe to repeat and to run
+     * from two openers at once. Names as Derby stores them (upper case).
+     */
+    static void addColumnIfMissing(Connection c, String table, String column, String definition) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table, column)) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("ALTER TABLE " + table + " ADD COLUMN " + definition);
+        } catch (SQLException e) {
+            if (!"X0Y32".equals(e.getSQLState())) { // another opener added it meanwhile
+                throw e;
+            }
+        }
+    }
+
     private static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE dtm_schema (version INT NOT NULL)");
