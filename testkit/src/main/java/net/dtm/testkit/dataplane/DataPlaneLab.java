@@ -583,12 +583,22 @@ public final class DataPlaneLab implements AutoCloseable {
                     agent.logLines("undone at start").isEmpty() ? Optional.empty() : Optional.of(true));
             // established again, and dtm0 on a link that is up with the working endpoint (the change that
             // brings it there may be none: the restored tunnel can already be what the new PARAMS ask for)
-            reestablished = await("dtm0 on a working link and endpoint after the restart", Duration.ofSeconds(60), () ->
+            await("dtm0 on a working link and endpoint after the restart", Duration.ofSeconds(60), () ->
                     agent.logLines(established).size() > establishedBefore
                             ? routerTunnel().filter(t -> t.remote().equals(SERVER_IP) && !down.contains(veth(t.local())))
                             : Optional.empty());
-            gateway = await("the core end following to " + reestablished.local(), Duration.ofSeconds(30), () ->
-                    gatewayTunnel().filter(g -> g.remote().equals(reestablished.local())));
+            // the router may still move to another working link (the agent's path settles after the
+            // restart), so both ends are read together until the core end follows the router's
+            Tunnel[] ends = new Tunnel[2];
+            await("the core end following the router's working link", Duration.ofSeconds(30), () ->
+                    routerTunnel().filter(t -> t.remote().equals(SERVER_IP) && !down.contains(veth(t.local())))
+                            .flatMap(r -> gatewayTunnel().filter(g -> g.remote().equals(r.local())).map(g -> {
+                                ends[0] = r;
+                                ends[1] = g;
+                                return true;
+                            })));
+            reestablished = ends[0];
+            gateway = ends[1];
             awaitTraffic();
             pings = pingBothWays(20);
         } finally {
