@@ -74,4 +74,16 @@ public interface DeviceService {
      * @since 1.6
      */
     boolean enable(DeviceId id);
+
+    /**
+     * Allows re-enrolment of a device for {@code within}: the router that enrolled itself as it may
+     * fetch its current credential without an enrolment key (after a re-key), and another router
+     * with a valid enrolment key may take the id over (a replaced router: it keeps the id and its
+     * leases, the old router's key stops working). Zero withdraws the allowance.
+     *
+     * @return the device as changed
+     * @throws IllegalArgumentException if it is not enrolled or {@code within} is negative
+     * @since 1.7
+     */
+    DeviceCredential allowReenrolment(DeviceId id, Duration within);
 }

@@ -355,6 +355,13 @@ final class Fakes {
             return setDisabled(id, false);
         }
 
+        @Override
+        public DeviceCredential allowReenrolment(DeviceId id, Duration within) {
+            DeviceCredential c = enrolled(id).withReenrolUntil(within.isZero() ? null : Pools.NOW.plus(within));
+            devices.put(id, c);
+            return c;
+        }
+
         private boolean setDisabled(DeviceId id, boolean disabled) {
             DeviceCredential c = enrolled(id);
             devices.put(id, c.withDisabled(disabled));

@@ -156,6 +156,22 @@ public class DeviceManager implements DeviceService, AutoCloseable {
         return setDisabled(id, false);
     }
 
+    @Override
+    public DeviceCredential allowReenrolment(DeviceId id, Duration within) {
+        Objects.requireNonNull(within, "within");
+        if (within.isNegative()) {
+            throw new IllegalArgumentException("the re-enrolment allowance must not be negative");
+        }
+        Instant until = within.isZero() ? null : now().plus(within);
+        DeviceCredential updated = change(id, c -> c.withReenrolUntil(until));
+        if (until == null) {
+            LOG.info("device re-enrolment withdrawn: device={}", id);
+        } else {
+            LOG.info("device re-enrolment allowed: device={} until {}", id, until);
+        }
+        return updated;
+    }
+
     private boolean setDisabled(DeviceId id, boolean disabled) {
         boolean[] changed = {false};
         change(id, c -> {

@@ -61,4 +61,5 @@ public final class DeviceManagerComponent implements DeviceService {
     @Override public DeviceCredential rekey(DeviceId id, byte[] key, Duration overlap) { return devices.rekey(id, key, overlap); }
     @Override public boolean disable(DeviceId id) { return devices.disable(id); }
     @Override public boolean enable(DeviceId id) { return devices.enable(id); }
+    @Override public DeviceCredential allowReenrolment(DeviceId id, Duration within) { return devices.allowReenrolment(id, within); }
 }
