@@ -17,7 +17,7 @@ class AdminAuditTest extends PoolTestSupport {
     private static final String HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
     /** What {@code work} wrote to System.err (slf4j-simple's output in tests). */
-    private static String stderrOf(ThrowingRunnable work) throws Exception {
+    static String stderrOf(ThrowingRunnable work) throws Exception {
         PrintStream before = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -85,11 +85,12 @@ class AdminAuditTest extends PoolTestSupport {
         for (DtmCommand c : List.of(new PoolCreateCommand(), new PoolDeleteCommand(), new LeaseReleaseCommand(),
                 new LeaseReserveCommand(), new DeviceAddCommand(), new NodeDrainCommand(), new NodeUndrainCommand(),
                 new ConfigApplyCommand(), new ConfigConfirmCommand(), new ConfigRollbackCommand(), new LinkEnableCommand(),
-                new LinkDisableCommand())) {
+                new LinkDisableCommand(), new EnrolmentCreateCommand(), new EnrolmentRevokeCommand(), new EnrolmentDeleteCommand(),
+                new DeviceAllowReenrolCommand())) {
             assertTrue(c.refusal() != null, c.getClass().getSimpleName());
         }
         for (DtmCommand c : List.of(new PoolListCommand(), new PoolShowCommand(), new LeaseListCommand(),
-                new DeviceListCommand(), new NodeListCommand(), new LinkListCommand())) {
+                new DeviceListCommand(), new NodeListCommand(), new LinkListCommand(), new EnrolmentListCommand())) {
             assertEquals(null, c.refusal(), c.getClass().getSimpleName());
         }
     }

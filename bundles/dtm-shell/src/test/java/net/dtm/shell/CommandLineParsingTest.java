@@ -134,4 +134,28 @@ class CommandLineParsingTest {
         assertEquals("smr-1", parse(new DeviceDisableCommand(), "smr-1").id);
         assertEquals("smr-1", parse(new DeviceEnableCommand(), "smr-1").id);
     }
+
+    @Test
+    void enrolmentCommandLines() throws Exception {
+        EnrolmentCreateCommand c = parse(new EnrolmentCreateCommand(),
+                "--label north --devices bus-* --pool demo --uses 40 --expires 30d --token-file /tmp/t");
+        assertEquals("north", c.label);
+        assertEquals("bus-*", c.devices);
+        assertEquals("demo", c.pool);
+        assertEquals(40, c.uses);
+        assertEquals("30d", c.expires);
+        assertEquals("/tmp/t", c.tokenFile);
+        assertFalse(c.reusable);
+        EnrolmentCreateCommand d = parse(new EnrolmentCreateCommand(), "--reusable");
+        assertTrue(d.reusable);
+        assertNull(d.uses);
+        assertEquals("7d", d.expires);
+        assertTrue(parse(new EnrolmentListCommand(), "--json").json);
+        assertEquals("k1x2y3", parse(new EnrolmentRevokeCommand(), "k1x2y3").id);
+        assertEquals("k1x2y3", parse(new EnrolmentDeleteCommand(), "k1x2y3").id);
+        DeviceAllowReenrolCommand a = parse(new DeviceAllowReenrolCommand(), "--within 2h bus-7");
+        assertEquals("2h", a.within);
+        assertEquals("bus-7", a.id);
+        assertTrue(parse(new DeviceAllowReenrolCommand(), "--withdraw bus-7").withdraw);
+    }
 }
