@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * reservation flag on leases; an index on lease expiry (with reservation and state) for reclamation
  * sweeps and counting.
  * <p>
- * Without a version step: the device columns of disabling and re-keying, added when missing by
- * {@link DerbyDevices#ensureColumns} whatever the version (an idempotent migration); likewise the
- * lease freshness columns by {@link DerbyLeases#ensureColumns}.
+ * Without a version step: the device columns of disabling, re-keying and self-enrolment, added when
+ * missing by {@link DerbyDevices#ensureColumns} whatever the version (an idempotent migration);
+ * likewise the lease freshness columns by {@link DerbyLeases#ensureColumns} and the enrolment key
+ * table by {@link DerbyEnrolmentKeys#ensureTable}. An older store opens such a database as before
+ * (it reads only the columns and tables it knows).
  * <p>
  * Portable SQL only: {@code ALTER TABLE ... ADD COLUMN} with defaults, plain indexes, SMALLINT for
  * flags.
@@ -48,8 +50,7 @@ final class DerbySchema {
             if (!tableExists(c, "DTM_SCHEMA")) {
                 try {
                     create(c);
-                    DerbyDevices.ensureColumns(c);
-                    DerbyLeases.ensureColumns(c);
+                    ensureAdditions(c);
                     c.commit();
                     LOG.info("derby store {}: created schema version {}", database, VERSION);
                     return;
@@ -79,14 +80,38 @@ final class DerbySchema {
                     c.rollback();
                 }
             }
-            DerbyDevices.ensureColumns(c); // idempotent, outside the version numbers (device disabling and re-keying)
-            DerbyLeases.ensureColumns(c); // idempotent likewise (lease freshness: device_seq, instance_seq)
+            ensureAdditions(c);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /** The idempotent additions outside the version numbers, inside the caller's transaction. */
+    private static void ensureAdditions(Connection c) throws SQLException {
+        DerbyDevices.ensureColumns(c); // device disabling, re-keying and self-enrolment
+        DerbyLeases.ensureColumns(c); // lease freshness: device_seq, instance_seq
+        DerbyEnrolmentKeys.ensureTable(c);
+    }
+
+    /**
+     * Runs {@code ddl} (a CREATE TABLE of {@code table}) if {@code table} is missing, inside the
+     * caller's transaction; safe to repeat and to run from two openers at once. The name as Derby
+     * stores it (upper case).
+     */
+    static void createTableIfMissing(Connection c, String table, String ddl) throws SQLException {
+        if (tableExists(c, table)) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(ddl);
+        } catch (SQLException e) {
+            if (!"X0Y32".equals(e.getSQLState())) { // another opener created it meanwhile
+                throw e;
+            }
         }
     }
 

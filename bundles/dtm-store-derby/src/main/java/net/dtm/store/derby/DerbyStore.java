@@ -14,17 +14,19 @@ import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
- * The standalone store: pools, leases and devices in an embedded Derby database.
+ * The standalone store: pools, leases, devices and enrolment keys in an embedded Derby database.
  * <p>
  * Portable SQL only (plain tables, primary keys, unique constraints, foreign keys, plain indexes,
  * no stored procedures, no vendor types) so the engine can be exchanged; the schema is in
  * {@link DerbySchema}. The pool catalogue is {@link DerbyPools}, the bindings and their lock
- * {@link DerbyLeases}, the devices {@link DerbyDevices}; all run their statements through
+ * {@link DerbyLeases}, the devices {@link DerbyDevices}, the enrolment keys {@link #enrolmentKeys()}
+ * ({@link DerbyEnrolmentKeys}); all run their statements through
  * {@link DerbyConnections}. Addresses are stored as {@link AddressHex}.
  * <p>
  * Writes go through a {@link GroupCommitWriter}: its threads and two connections of their own run
@@ -45,6 +47,7 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
     private final DerbyPools pools;
     private final DerbyLeases leases;
     private final DerbyDevices devices;
+    private final DerbyEnrolmentKeys enrolmentKeys;
 
     /**
      * Opens (creating if needed) the database in {@code directory}, creating or migrating the
@@ -96,6 +99,7 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
         this.pools = new DerbyPools(db);
         this.leases = new DerbyLeases(db);
         this.devices = new DerbyDevices(db);
+        this.enrolmentKeys = new DerbyEnrolmentKeys(db);
     }
 
     /** The database directory. */
@@ -194,6 +198,14 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
 
     /** {@inheritDoc} In-process: the listener runs on the thread whose change committed, before its call returns. */
     @Override public Optional<Subscription> addDeviceListener(Listener listener) { return Optional.of(devices.addListener(listener)); }
+
+    /**
+     * The enrolment keys in this database: a store of its own (its methods' names clash with the
+     * device store's), sharing this one's connections, writer and life cycle.
+     */
+    public EnrolmentKeyStore enrolmentKeys() {
+        return enrolmentKeys;
+    }
 
     /**
      * Refuses new calls, finishes the writes already queued (their callers get their results as

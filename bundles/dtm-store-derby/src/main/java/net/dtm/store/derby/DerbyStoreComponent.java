@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.StoreSelection;
 
@@ -28,9 +29,9 @@ import net.dtm.spi.store.StoreSelection;
  * Wires a {@link DerbyStore} into OSGi when the store selection picks it
  * ({@link StoreSelection}: PID {@code net.dtm.store}, {@code type} = {@value #TYPE}; Derby is the
  * default store, so also when the type is absent or blank): opens one database and registers, by
- * hand, the store as both {@link LeaseStore} and {@link DeviceStore} with
- * {@code dtm.store.type=derby} and {@code dtm.store.clustered=false} (the standalone cluster serves
- * beside it). With any other type it logs one INFO line and does nothing. On deactivation the
+ * hand, the store as both {@link LeaseStore} and {@link DeviceStore}, and its enrolment keys as
+ * {@link EnrolmentKeyStore}, all with {@code dtm.store.type=derby} and
+ * {@code dtm.store.clustered=false} (the standalone cluster serves beside it). With any other type it logs one INFO line and does nothing. On deactivation the
  * services are unregistered and the database is shut down (writes already queued are committed
  * first). Every wait for a commit is bounded by {@code commit.timeout.ms} (default 5000; see
  * {@link GroupCommitWriter}). Concurrent writes share commits (group commit) unless the system property
@@ -132,6 +133,8 @@ public final class DerbyStoreComponent {
         try {
             registrations.add(registrar.register(new String[] {LeaseStore.class.getName(), DeviceStore.class.getName()},
                     store, properties(path)));
+            registrations.add(registrar.register(new String[] {EnrolmentKeyStore.class.getName()}, store.enrolmentKeys(),
+                    properties(path)));
         } catch (RuntimeException e) {
             unregister();
             store.close();

@@ -2,6 +2,7 @@ package net.dtm.store.derby;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ import net.dtm.api.AddressRange;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.api.EnrolmentKey;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
@@ -142,6 +144,11 @@ class DerbySchemaMigrationTest {
             assertEquals(Optional.of(new DeviceCredential(DeviceId.of("smr-1"), new byte[32], T)), s.find(DeviceId.of("smr-1")));
             DeviceCredential smr1 = s.find(DeviceId.of("smr-1")).orElseThrow();
             assertTrue(s.replace(smr1, smr1.withDisabled(true)), "the device columns were added to the old table");
+            assertNull(smr1.routerKey(), "an old row is an operator-enrolled device");
+            assertNull(smr1.reenrolUntil());
+            EnrolmentKey key = new EnrolmentKey("k0001", new byte[32], "", "smr-*", "v4", 1, 0, T, T.plusSeconds(60), false);
+            assertTrue(s.enrolmentKeys().add(key), "the enrolment key table was created");
+            assertEquals(List.of(key), s.enrolmentKeys().list());
 
             // The new features work on the migrated database.
             Pool v4Changed = v4Changed(v4);
@@ -227,6 +234,78 @@ class DerbySchemaMigrationTest {
         }
         try (DerbyStore s = new DerbyStore(db)) {
             assertEquals(77, s.findByDevice("v4", DeviceId.of("smr-1")).orElseThrow().deviceSequence(), "opened twice");
+        }
+    }
+
+    private static final String[] SELF_ENROLMENT_COLUMNS = {"ROUTER_KEY_HEX", "REENROL_UNTIL_SEC", "REENROL_UNTIL_NANO"};
+
+    private static boolean hasColumn(Connection c, String column) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, "DTM_DEVICE", column)) {
+            return rs.next();
+        }
+    }
+
+    private static boolean hasTable(Connection c, String table) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
+            return rs.next();
+        }
+    }
+
+    private static void shutdown(Path db) {
+        try {
+            DriverManager.getConnection("jdbc:derby:" + db + ";shutdown=true").close();
+        } catch (SQLException expected) {
+            // 08006: shut down
+        }
+    }
+
+    @Test
+    void databaseWithoutSelfEnrolmentGetsItsColumnsAndTableOnOpenAndOldDevicesReadNull() throws Exception {
+        Path db = dir.resolve("before-enrolment");
+        byte[] next = new byte[32];
+        next[0] = 1;
+        DeviceCredential plain = new DeviceCredential(DeviceId.of("smr-1"), new byte[32], T);
+        DeviceCredential rekeyed = new DeviceCredential(DeviceId.of("smr-2"), new byte[32], T).rekeyed(next, T.plusSeconds(60))
+                .withDisabled(true);
+        try (DerbyStore s = new DerbyStore(db)) {
+            s.add(plain);
+            s.add(rekeyed);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + db); Statement s = c.createStatement()) {
+            // as a store before self-enrolment wrote it
+            for (String column : SELF_ENROLMENT_COLUMNS) {
+                s.executeUpdate("ALTER TABLE dtm_device DROP COLUMN " + column);
+            }
+            s.executeUpdate("DROP TABLE dtm_enrolment_key");
+            for (String column : SELF_ENROLMENT_COLUMNS) {
+                assertFalse(hasColumn(c, column), column);
+            }
+            assertFalse(hasTable(c, "DTM_ENROLMENT_KEY"));
+        }
+        shutdown(db);
+
+        DeviceCredential selfEnrolled = DeviceCredential.enrolledBy(DeviceId.of("bus-1"), next, T, new byte[32])
+                .withReenrolUntil(T.plusSeconds(3600));
+        EnrolmentKey key = new EnrolmentKey("k0001", new byte[32], "depot", "bus-*", "", 0, 0, T, T.plusSeconds(60), false);
+        try (DerbyStore s = new DerbyStore(db)) {
+            assertEquals(List.of(rekeyed, plain), List.of(s.find(DeviceId.of("smr-2")).orElseThrow(),
+                    s.find(DeviceId.of("smr-1")).orElseThrow()), "old rows read, with no router key and no allowance");
+            assertNull(s.list().get(0).routerKey());
+            assertNull(s.list().get(0).reenrolUntil());
+            assertTrue(s.replace(plain, plain.withReenrolUntil(T.plusSeconds(5))), "an old row compares as null and changes");
+            assertTrue(s.add(selfEnrolled));
+            assertTrue(s.enrolmentKeys().add(key));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + db)) {
+            for (String column : SELF_ENROLMENT_COLUMNS) {
+                assertTrue(hasColumn(c, column), column);
+            }
+            assertTrue(hasTable(c, "DTM_ENROLMENT_KEY"));
+        }
+        shutdown(db);
+        try (DerbyStore s = new DerbyStore(db)) {
+            assertEquals(List.of(selfEnrolled, plain.withReenrolUntil(T.plusSeconds(5)), rekeyed), s.list(), "opened twice");
+            assertEquals(List.of(key), s.enrolmentKeys().list());
         }
     }
 

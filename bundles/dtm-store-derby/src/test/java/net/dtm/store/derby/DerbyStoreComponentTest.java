@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.Pool;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseStore;
 
 /** The store selection as the Derby component applies it, with a recorder in place of the framework. */
@@ -87,15 +88,19 @@ class DerbyStoreComponentTest {
             DerbyStoreComponent c = new DerbyStoreComponent(r, config(), type(t));
             try {
                 assertTrue(c.isActive());
-                assertEquals(List.of(List.of(LeaseStore.class.getName(), DeviceStore.class.getName())), r.registered,
+                assertEquals(List.of(List.of(LeaseStore.class.getName(), DeviceStore.class.getName()),
+                        List.of(EnrolmentKeyStore.class.getName())), r.registered,
                         "the stores only: the standalone cluster is a component of its own");
-                assertEquals(Map.of(LeaseStore.PROP_STORE_TYPE, "derby", LeaseStore.PROP_STORE_CLUSTERED, false,
-                        LeaseStore.PROP_STORE_DATA_DIR, dir.resolve("data").toAbsolutePath().normalize().toString()),
-                        r.properties.get(0), "the data folder: the database's parent, where node-local state goes");
+                Map<String, Object> expected = Map.of(LeaseStore.PROP_STORE_TYPE, "derby", LeaseStore.PROP_STORE_CLUSTERED, false,
+                        LeaseStore.PROP_STORE_DATA_DIR, dir.resolve("data").toAbsolutePath().normalize().toString());
+                assertEquals(expected, r.properties.get(0), "the data folder: the database's parent, where node-local state goes");
+                assertEquals(expected, r.properties.get(1), "the enrolment keys: selected by the same filters");
                 LeaseStore store = (LeaseStore) r.services.get(0);
                 String name = "p" + r.hashCode();
                 store.createPool(Pool.of(name, "10.1.0.0/24", 60));
                 assertTrue(store.pool(name).isPresent(), "the registered store works");
+                EnrolmentKeyStore keys = (EnrolmentKeyStore) r.services.get(1);
+                assertEquals(List.of(), keys.list(), "the registered enrolment key store works");
             } finally {
                 c.deactivate();
             }
@@ -123,7 +128,7 @@ class DerbyStoreComponentTest {
         DerbyStoreComponent c = new DerbyStoreComponent(r, config(), props);
         try {
             assertTrue(c.isActive());
-            assertEquals(1, r.registered.size());
+            assertEquals(2, r.registered.size());
         } finally {
             c.deactivate();
         }

@@ -7,13 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -26,8 +21,9 @@ import net.dtm.spi.store.DeviceStore;
 /**
  * The suite every {@link DeviceStore} implementation must pass: add, duplicates, find, list (by
  * id), remove, concurrent adds of one device, durability across {@link #reopen}, the disabled
- * flag and previous key kept through {@link DeviceStore#replace} (compare-and-set), and the
- * change notification of {@link DeviceStore#addDeviceListener} (within a second).
+ * flag and previous key kept through {@link DeviceStore#replace} (compare-and-set), a self-enrolled
+ * device's router key and re-enrolment allowance (kept, and compared by replace), and the change
+ * notification of {@link DeviceStore#addDeviceListener} (within a second).
  */
 public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
 
@@ -100,30 +96,6 @@ public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
         assertEquals(1, store.list().size());
     }
 
-    /** How many of {@code threads} calls of {@code attempt} (each with its own number), started at once, return true. */
-    private static int winners(int threads, java.util.function.IntPredicate attempt) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Boolean>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int seed = i;
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return attempt.test(seed);
-                }));
-            }
-            go.countDown();
-            int won = 0;
-            for (Future<Boolean> f : futures) {
-                won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
-            }
-            return won;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void devicesSurviveReopen() throws Exception {
         DeviceCredential d1 = credential("d1", 1);
@@ -167,6 +139,52 @@ public abstract class DeviceStoreContract extends StoreContract<DeviceStore> {
         assertEquals(Optional.of(onlyNewKey), store.find(DeviceId.of("d1")));
         assertTrue(store.find(DeviceId.of("d1")).orElseThrow().disabled(), "still disabled after restart");
         assertEquals(List.of(onlyNewKey), store.list());
+    }
+
+    private static byte[] routerKey(int seed) {
+        byte[] k = key(seed);
+        k[0] = (byte) 0xee; // not equal to any device key of the same seed
+        return k;
+    }
+
+    @Test
+    void selfEnrolledDeviceKeepsItsRouterKeyAndReenrolmentAllowanceAndReplaceComparesThem() throws Exception {
+        DeviceCredential enrolled = DeviceCredential.enrolledBy(DeviceId.of("bus-1"), key(1), ENROLLED.plusNanos(3), routerKey(1));
+        assertTrue(store.add(enrolled));
+        DeviceCredential found = store.find(DeviceId.of("bus-1")).orElseThrow();
+        assertEquals(enrolled, found);
+        assertArrayEquals(routerKey(1), found.routerKey());
+        assertNull(found.reenrolUntil());
+
+        DeviceCredential otherRouter = DeviceCredential.enrolledBy(DeviceId.of("bus-1"), key(1), ENROLLED.plusNanos(3), routerKey(2));
+        assertFalse(store.replace(otherRouter, otherRouter.withDisabled(true)), "the router key is part of the record");
+        DeviceCredential operatorEnrolled = new DeviceCredential(DeviceId.of("bus-1"), key(1), ENROLLED.plusNanos(3));
+        assertFalse(store.replace(operatorEnrolled, operatorEnrolled.withDisabled(true)), "no router key is not this one");
+        Instant until = ENROLLED.plusSeconds(3600).plusNanos(11);
+        assertFalse(store.replace(enrolled.withReenrolUntil(until), enrolled), "the allowance is part of the record");
+        assertEquals(Optional.of(enrolled), store.find(DeviceId.of("bus-1")));
+
+        DeviceCredential allowed = enrolled.withReenrolUntil(until);
+        assertTrue(store.replace(enrolled, allowed));
+        assertEquals(Optional.of(allowed), store.find(DeviceId.of("bus-1")));
+        assertFalse(store.replace(enrolled, enrolled.withDisabled(true)), "a stored allowance is not an absent one");
+        assertFalse(store.replace(allowed.withReenrolUntil(until.plusNanos(1)), enrolled), "nor another instant");
+
+        DeviceCredential takenOver = allowed.reenrolledBy(routerKey(3), key(4));
+        assertTrue(store.replace(allowed, takenOver));
+        DeviceCredential rekeyed = takenOver.rekeyed(key(5), until).withReenrolUntil(until.plusSeconds(1));
+        assertTrue(store.replace(takenOver, rekeyed), "every field at once: previous key, router key, allowance");
+        DeviceCredential plain = credential("plain", 6);
+        store.add(plain);
+
+        reopenStore();
+        assertEquals(Optional.of(rekeyed), store.find(DeviceId.of("bus-1")));
+        assertArrayEquals(routerKey(3), store.find(DeviceId.of("bus-1")).orElseThrow().routerKey());
+        assertEquals(until.plusSeconds(1), store.find(DeviceId.of("bus-1")).orElseThrow().reenrolUntil());
+        assertEquals(List.of(rekeyed, plain), store.list());
+        DeviceCredential readPlain = store.find(DeviceId.of("plain")).orElseThrow();
+        assertNull(readPlain.routerKey(), "an operator-enrolled device has no router key");
+        assertNull(readPlain.reenrolUntil());
     }
 
     @Test

@@ -2,6 +2,15 @@ package net.dtm.store.tck;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -61,5 +70,32 @@ public abstract class StoreContract<S> {
         store = reopen(old);
         assertNotNull(store, "reopen() returned null");
         return store;
+    }
+
+    /**
+     * How many of {@code threads} calls of {@code attempt} (each with its own number), started at
+     * once, return true.
+     */
+    protected static int winners(int threads, IntPredicate attempt) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int seed = i;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return attempt.test(seed);
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> f : futures) {
+                won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            return won;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
