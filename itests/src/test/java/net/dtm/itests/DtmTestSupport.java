@@ -27,6 +27,7 @@ import javax.security.auth.Subject;
 
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.awaitility.Awaitility;
@@ -192,20 +193,37 @@ public abstract class DtmTestSupport {
                 .until(() -> sessionFactory.getRegistry().getCommand(scope, name) != null);
     }
 
+    /** A JAAS subject: the user {@code user} (none if null) with {@code roles}. */
+    protected static Subject subject(String user, String... roles) {
+        Subject s = new Subject();
+        if (user != null) {
+            s.getPrincipals().add(new UserPrincipal(user));
+        }
+        for (String role : roles) {
+            s.getPrincipals().add(new RolePrincipal(role));
+        }
+        return s;
+    }
+
     /**
      * Runs a shell command as a user with the admin roles and returns what it printed.
      *
      * @throws Exception whatever the command threw (Karaf prints it as "Error executing command")
      */
     protected String executeCommand(String command) throws Exception {
+        return executeAs(subject(null, "admin", "manager", "viewer"), command);
+    }
+
+    /**
+     * Runs {@code command} in a new shell session as {@code subject}; returns what it printed.
+     *
+     * @throws Exception whatever the command threw (Karaf prints it as "Error executing command")
+     */
+    protected String executeAs(Subject subject, String command) throws Exception {
         String[] words = command.trim().split("\\s+")[0].split(":");
         awaitCommand(words[0], words[1]);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        Subject subject = new Subject();
-        subject.getPrincipals().add(new RolePrincipal("admin"));
-        subject.getPrincipals().add(new RolePrincipal("manager"));
-        subject.getPrincipals().add(new RolePrincipal("viewer"));
         Session session = sessionFactory.create(System.in, out, out);
         try {
             Object result = Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
@@ -216,8 +234,26 @@ public abstract class DtmTestSupport {
             throw e.getException();
         } finally {
             out.flush();
+            session.close();
         }
         return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    /** True if the shell refused {@code command} to {@code subject} for want of a role. */
+    protected boolean deniedTo(Subject subject, String command) {
+        try {
+            executeAs(subject, command);
+            return false;
+        } catch (Exception e) {
+            // Karaf refuses with SecurityException ("Insufficient credentials"), or hides the command
+            // (CommandNotFoundException); anything else (e.g. "Pool not deleted: ...") ran it.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SecurityException || t.getClass().getSimpleName().equals("CommandNotFoundException")) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** A run-unique suffix, so tests never depend on each other's data or on a clean slate. */

@@ -5,20 +5,13 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivilegedActionException;
-import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 
 import javax.security.auth.Subject;
 
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
-import org.apache.karaf.shell.api.console.Session;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -37,53 +30,6 @@ import net.dtm.api.AddressPoolService;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class OperatorSecurityIT extends DtmTestSupport {
-
-    private static Subject subject(String user, String... roles) {
-        Subject s = new Subject();
-        s.getPrincipals().add(new UserPrincipal(user));
-        for (String role : roles) {
-            s.getPrincipals().add(new RolePrincipal(role));
-        }
-        return s;
-    }
-
-    /** Runs {@code command} in a new shell session as {@code subject}; returns what it printed. */
-    private String executeAs(Subject subject, String command) throws Exception {
-        String[] words = command.trim().split("\\s+")[0].split(":");
-        awaitCommand(words[0], words[1]);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        Session session = sessionFactory.create(System.in, out, out);
-        try {
-            Object result = Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-            if (result != null) {
-                out.println(result);
-            }
-        } catch (PrivilegedActionException e) {
-            throw e.getException();
-        } finally {
-            out.flush();
-            session.close();
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
-    }
-
-    /** True if the shell refused {@code command} to {@code subject} for want of a role. */
-    private boolean deniedTo(Subject subject, String command) {
-        try {
-            executeAs(subject, command);
-            return false;
-        } catch (Exception e) {
-            // Karaf refuses with SecurityException ("Insufficient credentials"), or hides the command
-            // (CommandNotFoundException); anything else (e.g. "Pool not deleted: ...") ran it.
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof SecurityException || t.getClass().getSimpleName().equals("CommandNotFoundException")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
 
     @Test
     public void aViewerCannotDeleteAPoolAnAdminCanAndTheAuditNamesTheOperator() throws Exception {
