@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +15,7 @@ import net.dtm.api.AddressRange;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.api.EnrolmentKey;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
@@ -21,7 +23,8 @@ import net.dtm.api.TunnelType;
 
 /**
  * The text encoding of what DTM keeps in znodes: UTF-8 lines, the first naming the record kind and
- * its version ({@code pool 1}, {@code lease 2} (and {@code lease 1} read), {@code device 1}, {@code node 1}), then one field
+ * its version ({@code pool 1}, {@code lease 2} (and {@code lease 1} read), {@code device 1} to {@code device 3},
+ * {@code enrolment-key 1}, {@code node 1}), then one field
  * per line; {@code %} and line breaks inside a field are written {@code %25} and {@code %0A}. Lists
  * are comma-separated inside their field (none of their items can hold a comma). A record of an
  * unknown kind or version is refused with a message saying so, never guessed at.
@@ -93,32 +96,63 @@ final class Codec {
     // ------------------------------------------------------------------ device
 
     /**
-     * {@code device 1} (id, key, enrolment) while the device is enabled with one key, so nodes of
-     * an older version still read it; {@code device 2} adds the disabled flag and the previous key
-     * with the instant until which it is accepted (empty fields when none).
+     * The lowest version that holds the record, so nodes of an older version still read every
+     * device they can: {@code device 1} (id, key, enrolment) while the device is enabled with one
+     * key; {@code device 2} adds the disabled flag and the previous key with the instant until
+     * which it is accepted (empty fields when none); {@code device 3} adds the public key of the
+     * router that enrolled itself and the instant until which re-enrolment is allowed (empty when none).
      */
     static byte[] device(DeviceCredential c) {
         String id = c.device().value();
         String key = HexFormat.of().formatHex(c.key());
         String sec = Long.toString(c.enrolledAt().getEpochSecond());
         String nano = Integer.toString(c.enrolledAt().getNano());
-        if (!c.disabled() && c.previousKey() == null) {
+        boolean selfEnrolment = c.routerKey() != null || c.reenrolUntil() != null;
+        if (!c.disabled() && c.previousKey() == null && !selfEnrolment) {
             return join("device 1", id, key, sec, nano);
         }
         Instant until = c.previousKeyUntil();
-        return join("device 2", id, key, sec, nano, c.disabled() ? "disabled" : "enabled",
-                until == null ? "" : HexFormat.of().formatHex(c.previousKey()),
-                until == null ? "" : Long.toString(until.getEpochSecond()), until == null ? "" : Integer.toString(until.getNano()));
+        String[] v2 = {id, key, sec, nano, c.disabled() ? "disabled" : "enabled", hexOrEmpty(c.previousKey()),
+            secondsOrEmpty(until), nanosOrEmpty(until)};
+        if (!selfEnrolment) {
+            return join("device 2", v2);
+        }
+        String[] v3 = Arrays.copyOf(v2, v2.length + 3);
+        v3[v2.length] = hexOrEmpty(c.routerKey());
+        v3[v2.length + 1] = secondsOrEmpty(c.reenrolUntil());
+        v3[v2.length + 2] = nanosOrEmpty(c.reenrolUntil());
+        return join("device 3", v3);
     }
 
+    /** A {@code device 3}, {@code device 2} or {@code device 1} record. */
     static DeviceCredential device(byte[] data) {
-        boolean v2 = data != null && new String(data, StandardCharsets.UTF_8).startsWith("device 2\n");
-        String[] f = v2 ? split(data, "device 2", 9) : split(data, "device 1", 5);
-        boolean previous = v2 && !f[6].isEmpty();
+        String header = data == null ? "" : new String(data, 0, Math.min(data.length, 9), StandardCharsets.UTF_8);
+        int version = header.equals("device 3\n") ? 3 : header.equals("device 2\n") ? 2 : 1;
+        String[] f = split(data, "device " + version, version == 3 ? 12 : version == 2 ? 9 : 5);
         return new DeviceCredential(DeviceId.of(f[1]), HexFormat.of().parseHex(f[2]),
-                Instant.ofEpochSecond(Long.parseLong(f[3]), Integer.parseInt(f[4])), v2 && f[5].equals("disabled"),
-                previous ? HexFormat.of().parseHex(f[6]) : null,
-                previous ? Instant.ofEpochSecond(Long.parseLong(f[7]), Integer.parseInt(f[8])) : null);
+                Instant.ofEpochSecond(Long.parseLong(f[3]), Integer.parseInt(f[4])), version >= 2 && f[5].equals("disabled"),
+                version >= 2 ? bytesOrNull(f[6]) : null, version >= 2 ? instantOrNull(f[7], f[8]) : null,
+                version >= 3 ? bytesOrNull(f[9]) : null, version >= 3 ? instantOrNull(f[10], f[11]) : null);
+    }
+
+    // ------------------------------------------------------------------ enrolment key
+
+    /**
+     * {@code enrolment-key 1}: id, verifier (hex), label, device pattern, pool (empty for the
+     * default), max uses, uses, creation and expiry (seconds, nanoseconds each), revoked or active.
+     */
+    static byte[] enrolmentKey(EnrolmentKey k) {
+        return join("enrolment-key 1", k.id(), HexFormat.of().formatHex(k.verifier()), k.label(), k.devicePattern(), k.pool(),
+                Integer.toString(k.maxUses()), Integer.toString(k.uses()), Long.toString(k.createdAt().getEpochSecond()),
+                Integer.toString(k.createdAt().getNano()), Long.toString(k.expiresAt().getEpochSecond()),
+                Integer.toString(k.expiresAt().getNano()), k.revoked() ? "revoked" : "active");
+    }
+
+    static EnrolmentKey enrolmentKey(byte[] data) {
+        String[] f = split(data, "enrolment-key 1", 13);
+        return new EnrolmentKey(f[1], HexFormat.of().parseHex(f[2]), f[3], f[4], f[5], Integer.parseInt(f[6]),
+                Integer.parseInt(f[7]), Instant.ofEpochSecond(Long.parseLong(f[8]), Integer.parseInt(f[9])),
+                Instant.ofEpochSecond(Long.parseLong(f[10]), Integer.parseInt(f[11])), f[12].equals("revoked"));
     }
 
     // ------------------------------------------------------------------ node
@@ -164,6 +198,26 @@ final class Codec {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    private static String hexOrEmpty(byte[] bytes) {
+        return bytes == null ? "" : HexFormat.of().formatHex(bytes);
+    }
+
+    private static byte[] bytesOrNull(String hex) {
+        return hex.isEmpty() ? null : HexFormat.of().parseHex(hex);
+    }
+
+    private static String secondsOrEmpty(Instant t) {
+        return t == null ? "" : Long.toString(t.getEpochSecond());
+    }
+
+    private static String nanosOrEmpty(Instant t) {
+        return t == null ? "" : Integer.toString(t.getNano());
+    }
+
+    private static Instant instantOrNull(String seconds, String nanos) {
+        return seconds.isEmpty() ? null : Instant.ofEpochSecond(Long.parseLong(seconds), Integer.parseInt(nanos));
+    }
 
     private static String list(List<String> items) {
         for (String i : items) {

@@ -10,10 +10,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 import net.dtm.spi.store.StoreUnavailableException;
 
@@ -88,7 +90,7 @@ final class ZkAccess {
         if (baseReady) {
             return;
         }
-        for (String p : List.of(ZkPaths.POOLS, ZkPaths.BINDINGS, ZkPaths.DEVICES)) {
+        for (String p : List.of(ZkPaths.POOLS, ZkPaths.BINDINGS, ZkPaths.DEVICES, ZkPaths.ENROLMENT_KEYS)) {
             try {
                 client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(p);
             } catch (KeeperException.NodeExistsException exists) {
@@ -124,6 +126,26 @@ final class ZkAccess {
     /** Forgets the directories below {@code root} (it was removed). */
     void forgetBelow(String root) {
         knownPaths.removeIf(p -> p.startsWith(root + "/"));
+    }
+
+    /**
+     * Compare-and-set of one record: writes {@code updated} to {@code path} if its stored data
+     * passes {@code expected}, conditioned on the znode version read with it.
+     *
+     * @return false if the znode is gone, its data fails {@code expected}, or it changed meanwhile
+     */
+    boolean replaceIf(String path, Predicate<byte[]> expected, byte[] updated) throws Exception {
+        Stat stat = new Stat();
+        try {
+            byte[] data = client.getData().storingStatIn(stat).forPath(path);
+            if (!expected.test(data)) {
+                return false;
+            }
+            client.setData().withVersion(stat.getVersion()).forPath(path, updated);
+            return true;
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+            return false;
+        }
     }
 
     List<String> children(String path) throws Exception {

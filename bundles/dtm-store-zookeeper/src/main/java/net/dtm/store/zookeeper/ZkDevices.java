@@ -13,7 +13,6 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,18 +100,8 @@ final class ZkDevices {
         String what = "change device " + expected.device();
         return ZkErrors.run(what, () -> {
             zk.requireAvailable(what);
-            String path = ZkPaths.devicePath(expected.device());
-            Stat stat = new Stat();
-            try {
-                byte[] data = client.getData().storingStatIn(stat).forPath(path);
-                if (!Codec.device(data).equals(expected)) {
-                    return false;
-                }
-                client.setData().withVersion(stat.getVersion()).forPath(path, Codec.device(updated));
-                return true;
-            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
-                return false;
-            }
+            return zk.replaceIf(ZkPaths.devicePath(expected.device()), data -> Codec.device(data).equals(expected),
+                    Codec.device(updated));
         });
     }
 

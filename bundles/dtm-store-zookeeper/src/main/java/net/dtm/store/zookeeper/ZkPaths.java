@@ -8,6 +8,7 @@ import java.util.zip.CRC32;
 
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
+import net.dtm.api.EnrolmentKey;
 import net.dtm.api.Pool;
 import net.dtm.store.zookeeper.Codec.StoredPool;
 
@@ -22,6 +23,7 @@ final class ZkPaths {
     static final String POOLS = "/pools";
     static final String BINDINGS = "/bindings";
     static final String DEVICES = "/devices";
+    static final String ENROLMENT_KEYS = "/enrolment-keys";
     static final int BUCKET_BITS = 12;
 
     private ZkPaths() {
@@ -157,6 +159,19 @@ final class ZkPaths {
         CRC32 crc = new CRC32();
         crc.update(id.bytes());
         return DEVICES + "/" + hex3((int) (crc.getValue() & 0xfff)) + "/" + escape(id.value());
+    }
+
+    /**
+     * An enrolment key's node: {@code /enrolment-keys/<id>} (an id is 4 to 32 lower-case letters or
+     * digits: a plain znode name; the operator makes a handful, so no buckets).
+     *
+     * @throws IllegalArgumentException if {@code id} is not a well-formed enrolment key id
+     */
+    static String enrolmentKeyPath(String id) {
+        if (!EnrolmentKey.isValidId(id)) {
+            throw new IllegalArgumentException("malformed enrolment key id");
+        }
+        return ENROLMENT_KEYS + "/" + id;
     }
 
     static int parseHex3(String name) {

@@ -20,6 +20,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.PoolWatch;
@@ -37,6 +38,7 @@ import net.dtm.spi.store.StoreUnavailableException;
  * /bindings/&lt;g&gt;/a/&lt;b1&gt;/.../&lt;offset&gt;       the same binding by address: the block offset in hex
  *                                        digits under 12-bit buckets of its higher bits
  * /devices/&lt;hhh&gt;/&lt;device&gt;                an enrolled device and its key
+ * /enrolment-keys/&lt;id&gt;                   an enrolment key (its verifier, never its secret)
  * </pre>
  * Every name in a directory is a fixed-width hex string, so ZooKeeper's names sort in address order
  * and no directory holds more than 4096 names whatever the pool's size or fill (a prefix of 2^n
@@ -75,7 +77,9 @@ import net.dtm.spi.store.StoreUnavailableException;
  * <p>
  * The parts: {@link ZkPaths} (where what is kept), {@link ZkAccess} (availability, directories,
  * pipelined reads), {@link ZkPools} (the catalogue, the generations and their removal),
- * {@link ZkBindings} (the lock and the listings) and {@link ZkDevices}.
+ * {@link ZkBindings} (the lock and the listings), {@link ZkDevices} and the enrolment keys
+ * ({@link #enrolmentKeys()}, {@link ZkEnrolmentKeys}: a store of their own, since its methods'
+ * names clash with the device store's).
  * <p>
  * {@link PoolWatch}: a {@link CuratorCache} on {@code /pools} only (never on the bindings) tells
  * listeners a pool's name whenever any node creates, updates or deletes it. A second cache on
@@ -94,6 +98,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
     private final ZkPools pools;
     private final ZkBindings bindings;
     private final ZkDevices devices;
+    private final ZkEnrolmentKeys enrolmentKeys;
     private final ConnectionStateListener stateListener;
     private boolean cacheStarted;
 
@@ -114,6 +119,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
         this.pools = new ZkPools(zk, janitor);
         this.bindings = new ZkBindings(zk, pools);
         this.devices = new ZkDevices(zk);
+        this.enrolmentKeys = new ZkEnrolmentKeys(zk);
         this.poolCache = CuratorCache.build(client, ZkPaths.POOLS);
         poolCache.listenable().addListener(CuratorCacheListener.builder().forAll(pools::poolChanged).build());
         this.timeoutMs = timeoutMs;
@@ -217,6 +223,11 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
      */
     @Override public Optional<Subscription> addDeviceListener(Listener listener) {
         return Optional.of(devices.addListener(listener, timeoutMs));
+    }
+
+    /** The enrolment keys, on this store's client: compare-and-set on znode versions, shared by every node. */
+    public EnrolmentKeyStore enrolmentKeys() {
+        return enrolmentKeys;
     }
 
     @Override

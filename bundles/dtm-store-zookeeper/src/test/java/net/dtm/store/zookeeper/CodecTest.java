@@ -16,6 +16,7 @@ import net.dtm.api.AddressRange;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.api.EnrolmentKey;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
@@ -49,6 +50,27 @@ class CodecTest {
         assertEquals(c.withDisabled(true), Codec.device(Codec.device(c.withDisabled(true))));
         assertEquals(rekeyed.withDisabled(true), Codec.device(Codec.device(rekeyed.withDisabled(true))));
 
+        byte[] router = new byte[32];
+        router[31] = 7;
+        DeviceCredential selfEnrolled = DeviceCredential.enrolledBy(DeviceId.of("bus-1"), next, Instant.ofEpochSecond(6, 1), router);
+        assertEquals(selfEnrolled, Codec.device(Codec.device(selfEnrolled)));
+        assertTrue(new String(Codec.device(selfEnrolled), StandardCharsets.UTF_8).startsWith("device 3\n"));
+        DeviceCredential allowed = selfEnrolled.withReenrolUntil(Instant.ofEpochSecond(1_900_000_000L, 999_999_999));
+        assertEquals(allowed, Codec.device(Codec.device(allowed)));
+        DeviceCredential everything = allowed.rekeyed(new byte[32], Instant.ofEpochSecond(70, 3)).withDisabled(true);
+        assertEquals(everything, Codec.device(Codec.device(everything)));
+        DeviceCredential allowanceOnly = c.withReenrolUntil(Instant.ofEpochSecond(8));
+        assertEquals(allowanceOnly, Codec.device(Codec.device(allowanceOnly)), "an operator-enrolled device allowed to re-enrol");
+        assertTrue(new String(Codec.device(c.withDisabled(true)), StandardCharsets.UTF_8).startsWith("device 2\n"),
+                "without the new fields: still version 2, readable by older nodes");
+
+        EnrolmentKey k = new EnrolmentKey("k1a2b3c4d5e6", router, "dépôt %0A 100% \"nord\"", "bus-??:*", "depot", 5, 2,
+                Instant.ofEpochSecond(10, 1), Instant.ofEpochSecond(1_900_000_000L, 2), true);
+        assertEquals(k, Codec.enrolmentKey(Codec.enrolmentKey(k)), "every field, escapes and the revoked flag survive");
+        EnrolmentKey plain = new EnrolmentKey("abcd", router, "", "*", "", 0, 0, Instant.ofEpochSecond(1), Instant.ofEpochSecond(2),
+                false);
+        assertEquals(plain, Codec.enrolmentKey(Codec.enrolmentKey(plain)), "empty label and pool");
+
         NodeRecord n = new NodeRecord("n1", "west", List.of(new InetSocketAddress(Cidr.parseLiteral("10.0.0.1"), 47800),
                 new InetSocketAddress(Cidr.parseLiteral("fd00::1"), 1), InetSocketAddress.createUnresolved("dtm.example", 9)),
                 12, Instant.ofEpochMilli(1234));
@@ -67,6 +89,28 @@ class CodecTest {
                 Instant.ofEpochSecond(1_900_000_000L, 5), "n1", false, 0, 0), Codec.lease(old), "no mark, instance unknown");
         assertTrue(new String(Codec.lease(Codec.lease(old)), StandardCharsets.UTF_8).startsWith("lease 2\n"),
                 "written back as version 2");
+    }
+
+    @Test
+    void deviceRecordsOfVersionsOneAndTwoStillDecode() {
+        String key = "00".repeat(31) + "01";
+        String previous = "00".repeat(31) + "02";
+        byte[] v1 = String.join("\n", "device 1", "d1", key, "5", "7").getBytes(StandardCharsets.UTF_8);
+        DeviceCredential one = Codec.device(v1);
+        assertEquals(new DeviceCredential(DeviceId.of("d1"), java.util.HexFormat.of().parseHex(key), Instant.ofEpochSecond(5, 7)), one);
+        byte[] v2 = String.join("\n", "device 2", "d2", key, "5", "7", "disabled", previous, "99", "5")
+                .getBytes(StandardCharsets.UTF_8);
+        DeviceCredential two = Codec.device(v2);
+        assertEquals(new DeviceCredential(DeviceId.of("d2"), java.util.HexFormat.of().parseHex(key), Instant.ofEpochSecond(5, 7),
+                true, java.util.HexFormat.of().parseHex(previous), Instant.ofEpochSecond(99, 5)), two);
+        assertEquals(null, two.routerKey(), "no router key before version 3");
+        assertEquals(null, two.reenrolUntil());
+        byte[] future = String.join("\n", "device 4", "d1", key, "5", "7").getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Codec.device(future)).getMessage().contains("device 4"));
+        byte[] cut = String.join("\n", "device 3", "d2", key, "5", "7", "enabled", "", "", "", previous)
+                .getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Codec.device(cut)).getMessage().contains("fields"));
+        assertThrows(IllegalArgumentException.class, () -> Codec.enrolmentKey("enrolment-key 2\nabcd".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

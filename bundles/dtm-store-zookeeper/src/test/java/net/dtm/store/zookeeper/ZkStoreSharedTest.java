@@ -34,11 +34,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
+import net.dtm.api.EnrolmentKey;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.BindResult.Outcome;
+import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /** Two stores on separate clients sharing one namespace: races, pool watch, generations, layout, ACLs. */
@@ -187,6 +189,33 @@ class ZkStoreSharedTest {
     }
 
     @Test
+    void nodesRacingForASingleUseEnrolmentKeyUseItOnceAndSeeEachOthersChanges() throws Exception {
+        Instant now = T0.plusSeconds(1);
+        EnrolmentKey once = new EnrolmentKey("once", new byte[32], "", "*", "", 1, 0, T0, T0.plusSeconds(3600), false);
+        assertTrue(a.enrolmentKeys().add(once));
+        assertEquals(false, b.enrolmentKeys().add(once), "the other node sees it exists");
+        List<Boolean> won = race(10, t -> {
+            EnrolmentKeyStore keys = (t % 2 == 0 ? a : b).enrolmentKeys();
+            for (int attempt = 0; attempt < 100; attempt++) {
+                EnrolmentKey k = keys.find("once").orElseThrow();
+                if (!k.usableAt(now)) {
+                    return false;
+                }
+                if (keys.replace(k, k.withUse())) {
+                    return true;
+                }
+            }
+            throw new AssertionError("100 attempts lost");
+        });
+        assertEquals(1, won.stream().filter(x -> x).count());
+        assertEquals(List.of(once.withUse()), b.enrolmentKeys().list());
+        assertTrue(b.enrolmentKeys().replace(once.withUse(), once.withUse().asRevoked()));
+        assertTrue(a.enrolmentKeys().find("once").orElseThrow().revoked());
+        assertTrue(a.enrolmentKeys().remove("once"));
+        assertEquals(List.of(), b.enrolmentKeys().list());
+    }
+
+    @Test
     void poolWatchTellsOtherNodesAtOnceAndOnlyAboutPools() {
         List<String> seen = new CopyOnWriteArrayList<>();
         a.addPoolListener(seen::add);
@@ -291,6 +320,7 @@ class ZkStoreSharedTest {
     void withoutTheCredentialNothingCanBeReadOrWritten() throws Exception {
         a.createPool(Pool.of("p", "10.64.0.0/16", 3600));
         a.tryBind(locked("p", "d1", ip("10.64.0.2"), "a"));
+        a.enrolmentKeys().add(new EnrolmentKey("k001", new byte[32], "", "*", "", 0, 0, T0, T0.plusSeconds(60), false));
         CuratorFramework anonymous = ZkTesting.rawClient(ZK.get(), namespace, false);
         CuratorFramework wrong = CuratorFrameworkFactory.builder().connectString(ZK.get().getConnectString()).namespace(namespace)
                 .retryPolicy(new RetryNTimes(0, 0))
@@ -303,6 +333,9 @@ class ZkStoreSharedTest {
                 assertThrows(KeeperException.NoAuthException.class, () -> c.setData().forPath("/pools/p", new byte[0]));
                 assertThrows(KeeperException.NoAuthException.class, () -> c.delete().forPath("/devices"));
                 assertThrows(KeeperException.NoAuthException.class, () -> c.getData().forPath("/pools/p"));
+                assertThrows(KeeperException.NoAuthException.class, () -> c.getData().forPath("/enrolment-keys/k001"));
+                assertThrows(KeeperException.NoAuthException.class, () -> c.create().forPath("/enrolment-keys/evil", new byte[0]));
+                assertThrows(KeeperException.NoAuthException.class, () -> c.setData().forPath("/enrolment-keys/k001", new byte[0]));
             }
         } finally {
             anonymous.close();
@@ -314,10 +347,13 @@ class ZkStoreSharedTest {
                     () -> intruder.createPool(Pool.of("evil", "10.66.0.0/16", 3600)));
             assertTrue(e.getMessage().contains("NoAuth"), e.getMessage());
             assertThrows(StoreUnavailableException.class, () -> intruder.pools());
+            assertThrows(StoreUnavailableException.class, () -> intruder.enrolmentKeys().list());
+            assertThrows(StoreUnavailableException.class, () -> intruder.enrolmentKeys().find("k001"));
         } finally {
             ZkTesting.close(intruder);
         }
         assertEquals(List.of("p"), a.pools().stream().map(Pool::name).toList(), "nothing changed");
         assertNotNull(a.findByDevice("p", DeviceId.of("d1")).orElse(null));
+        assertEquals(1, a.enrolmentKeys().list().size());
     }
 }

@@ -25,6 +25,7 @@ import org.osgi.framework.ServiceRegistration;
 import net.dtm.api.Pool;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.PoolWatch;
 import net.dtm.spi.store.StoreUnavailableException;
@@ -106,7 +107,7 @@ class ZooKeeperStoreComponentTest {
         ZooKeeperStoreComponent component = new ZooKeeperStoreComponent();
         component.activate(context(), config("type", " ZooKeeper ", "connect", server.getConnectString(), "auth.password", "pw",
                 "namespace", ZkTesting.freshNamespace(), "node.id", " node-9 ", "site", "lab"));
-        assertEquals(3, registrations.size(), registrations.toString());
+        assertEquals(4, registrations.size(), registrations.toString());
         Registration cluster = registrations.get(0);
         assertEquals(List.of(Cluster.class.getName()), cluster.classes(), "the cluster first: the store's users find it there");
         assertEquals("zookeeper", cluster.properties().get(Cluster.PROP_CLUSTER_TYPE));
@@ -119,6 +120,11 @@ class ZooKeeperStoreComponentTest {
         assertEquals(List.of(DeviceStore.class.getName()), devices.classes());
         assertEquals("zookeeper", devices.properties().get(LeaseStore.PROP_STORE_TYPE));
         assertEquals(true, devices.properties().get(LeaseStore.PROP_STORE_CLUSTERED));
+        Registration keys = registrations.get(3);
+        assertEquals(List.of(EnrolmentKeyStore.class.getName()), keys.classes());
+        assertEquals(devices.properties(), keys.properties(), "selected by the same filters as the device store");
+        EnrolmentKeyStore keyStore = (EnrolmentKeyStore) keys.service();
+        assertEquals(List.of(), keyStore.list(), "the registered enrolment key store works");
 
         LeaseStore store = (LeaseStore) leases.service();
         store.createPool(Pool.of("p", "10.64.0.0/16", 3600));
@@ -127,6 +133,7 @@ class ZooKeeperStoreComponentTest {
         component.deactivate();
         assertTrue(registrations.stream().allMatch(r -> r.unregistered()[0]), "all withdrawn");
         assertThrows(StoreUnavailableException.class, store::pools, "the store is closed");
+        assertThrows(StoreUnavailableException.class, keyStore::list, "the enrolment keys too");
     }
 
     @Test
@@ -138,7 +145,9 @@ class ZooKeeperStoreComponentTest {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         try {
             assertTrue(ms < 1500, "activation took " + ms + " ms");
-            assertEquals(3, registrations.size());
+            assertEquals(4, registrations.size());
+            assertThrows(StoreUnavailableException.class, () -> ((EnrolmentKeyStore) registrations.get(3).service()).find("abcd"),
+                    "unreachable: the enrolment keys fail as the devices do");
             assertThrows(StoreUnavailableException.class, () -> ((LeaseStore) registrations.get(1).service()).pools());
             assertEquals(false, ((Cluster) registrations.get(0).service()).isConnected());
         } finally {
