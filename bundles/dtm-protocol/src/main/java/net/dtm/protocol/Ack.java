@@ -10,6 +10,9 @@ import java.util.Objects;
 public record Ack(MessageType acknowledged) implements Message {
     public Ack {
         Objects.requireNonNull(acknowledged, "acknowledged");
+        if (Codec.isEnrolment(acknowledged)) {
+            throw new IllegalArgumentException(acknowledged + " is never acknowledged");
+        }
     }
 
     @Override

@@ -14,7 +14,7 @@ import net.dtm.api.TunnelType;
 
 /**
  * The plaintext body of each message type, field by field as {@code docs/wire-format.md} lists it,
- * in wire versions 1, 2 and 3. Encoding an unrepresentable message is an {@link IllegalArgumentException};
+ * in wire versions 1 to 4 (version 4 adds no field to these bodies). Encoding an unrepresentable message is an {@link IllegalArgumentException};
  * decoding an invalid body is a {@link ProtocolException} of kind MALFORMED.
  */
 final class BodyCodec {
@@ -250,11 +250,13 @@ final class BodyCodec {
             case ACK -> {
                 int code = in.u8("acknowledged type");
                 MessageType acknowledged = HeaderCodec.typeOf(code);
-                if (acknowledged == null || (acknowledged == MessageType.PATH && version < 2)) {
+                if (acknowledged == null || Codec.isEnrolment(acknowledged)
+                        || (acknowledged == MessageType.PATH && version < 2)) {
                     throw malformed("unknown acknowledged type " + code);
                 }
                 yield new Ack(acknowledged);
             }
+            case ENROL, ENROL_REPLY -> throw malformed(type + " is not a sealed body: EnrolCodec reads it");
         };
     }
 

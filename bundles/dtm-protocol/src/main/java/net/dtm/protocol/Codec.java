@@ -5,7 +5,7 @@ import java.util.Objects;
 import net.dtm.protocol.ProtocolException.Kind;
 
 /**
- * The v1 datagram codec: clear header, then the body encrypted and authenticated with
+ * The datagram codec of every message sealed with a device key: clear header, then the body encrypted and authenticated with
  * ChaCha20-Poly1305 under the device's 32-byte key, with the whole clear header as additional
  * authenticated data. The layout is specified byte by byte in {@code docs/wire-format.md}.
  *
@@ -27,11 +27,14 @@ public final class Codec {
     public static final int VERSION = 1;
     /**
      * The newest wire version this codec speaks: 2 is v1 plus the data-plane fields and PATH; 3 is
-     * v2 plus the sequence mark of a NAK (the authenticated resync of a device's sequence numbers).
+     * v2 plus the sequence mark of a NAK (the authenticated resync of a device's sequence numbers);
+     * 4 is v3 plus ENROL and ENROL_REPLY (every other body is the same as in v3).
      */
-    public static final int MAX_VERSION = 3;
+    public static final int MAX_VERSION = 4;
     /** The first wire version whose NAK carries a sequence mark ({@link Nak#sequenceMark()}). */
     public static final int RESYNC_VERSION = 3;
+    /** The first wire version with ENROL and ENROL_REPLY ({@link EnrolCodec}). */
+    public static final int ENROL_VERSION = 4;
     /** First magic byte, {@code 'D'}. */
     public static final byte MAGIC_0 = 0x44;
     /** Second magic byte, {@code 'T'}. */
@@ -51,9 +54,14 @@ public final class Codec {
     /** The direction a message type travels in: requests to the server, answers to the device. */
     public static Direction directionOf(MessageType type) {
         return switch (Objects.requireNonNull(type, "type")) {
-            case ESTABLISH, CONFIRM, RENEW, RELEASE, PATH -> Direction.TO_SERVER;
-            case PARAMS, NAK, ACK -> Direction.TO_DEVICE;
+            case ESTABLISH, CONFIRM, RENEW, RELEASE, PATH, ENROL -> Direction.TO_SERVER;
+            case PARAMS, NAK, ACK, ENROL_REPLY -> Direction.TO_DEVICE;
         };
+    }
+
+    /** Whether {@code type} is one of the enrolment types, which are not sealed with a device key ({@link EnrolCodec}). */
+    static boolean isEnrolment(MessageType type) {
+        return type == MessageType.ENROL || type == MessageType.ENROL_REPLY;
     }
 
     /**
@@ -70,6 +78,9 @@ public final class Codec {
         Objects.requireNonNull(e, "envelope");
         DatagramCipher.checkKey(key);
         MessageType type = e.type();
+        if (isEnrolment(type)) {
+            throw new IllegalArgumentException(type + " is not sealed with a device key: EnrolCodec encodes it");
+        }
         if (directionOf(type) != e.direction()) {
             throw new IllegalArgumentException(type + " travels " + directionOf(type) + ", not " + e.direction());
         }
@@ -108,7 +119,8 @@ public final class Codec {
      *
      * @param datagram the received datagram
      * @param key      the 32-byte key of the device named in its header (see {@link #peek(byte[])})
-     * @throws ProtocolException        for any malformed, truncated, oversized, foreign or forged datagram
+     * @throws ProtocolException        for any malformed, truncated, oversized, foreign or forged datagram,
+     *                                  and for ENROL and ENROL_REPLY, which {@link EnrolCodec} reads
      * @throws IllegalArgumentException if {@code key} is not 32 bytes (a caller error, not a datagram error)
      */
     public static Envelope decode(byte[] datagram, byte[] key) throws ProtocolException {
@@ -116,6 +128,10 @@ public final class Codec {
         DatagramCipher.checkKey(key);
         try {
             Header header = HeaderCodec.parse(datagram);
+            if (isEnrolment(header.type())) {
+                throw new ProtocolException(Kind.MALFORMED,
+                        header.type() + " is not sealed with a device key: EnrolCodec reads it");
+            }
             byte[] plain = DatagramCipher.open(datagram, HeaderCodec.lengthOf(datagram), key);
             WireReader in = new WireReader(plain);
             int bodyType = in.u8("body type");

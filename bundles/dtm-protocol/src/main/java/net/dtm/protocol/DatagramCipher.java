@@ -30,6 +30,11 @@ final class DatagramCipher {
     private DatagramCipher() {
     }
 
+    /** Fills {@code bytes} from this thread's DRBG (the nonces' source): for ephemeral keys. */
+    static void fresh(byte[] bytes) {
+        NONCES.get().next(bytes);
+    }
+
     /** @throws IllegalArgumentException if {@code key} is not {@link Codec#KEY_LENGTH} bytes */
     static void checkKey(byte[] key) {
         Objects.requireNonNull(key, "key");
@@ -43,13 +48,21 @@ final class DatagramCipher {
      * {@code body[0..bodyLength)} into {@code out} right after the header, tag included.
      */
     static void seal(byte[] out, int headerLength, byte[] body, int bodyLength, byte[] key) {
+        seal(out, headerLength, headerLength, body, bodyLength, key);
+    }
+
+    /**
+     * As {@link #seal(byte[], int, byte[], int, byte[])}, but the sealed body goes at {@code out[bodyOffset]}
+     * (the bytes between the header and it are neither encrypted nor authenticated here).
+     */
+    static void seal(byte[] out, int headerLength, int bodyOffset, byte[] body, int bodyLength, byte[] key) {
         byte[] nonce = new byte[Codec.NONCE_LENGTH];
         NONCES.get().next(nonce);
         System.arraycopy(nonce, 0, out, headerLength - Codec.NONCE_LENGTH, Codec.NONCE_LENGTH);
         try {
             Cipher cipher = initCipher(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
             cipher.updateAAD(out, 0, headerLength);
-            int written = cipher.doFinal(body, 0, bodyLength, out, headerLength);
+            int written = cipher.doFinal(body, 0, bodyLength, out, bodyOffset);
             if (written != bodyLength + Codec.TAG_LENGTH) {
                 throw new IllegalStateException("cipher wrote " + written + " bytes, expected " + (bodyLength + Codec.TAG_LENGTH));
             }
@@ -65,11 +78,16 @@ final class DatagramCipher {
      * @throws ProtocolException {@link Kind#AUTH_FAILED} if it does not verify under {@code key}
      */
     static byte[] open(byte[] d, int headerLength, byte[] key) throws ProtocolException {
+        return open(d, headerLength, headerLength, key);
+    }
+
+    /** As {@link #open(byte[], int, byte[])}, for a sealed body that starts at {@code d[bodyOffset]}. */
+    static byte[] open(byte[] d, int headerLength, int bodyOffset, byte[] key) throws ProtocolException {
         try {
             Cipher cipher = initCipher(Cipher.DECRYPT_MODE, key,
                     new IvParameterSpec(d, headerLength - Codec.NONCE_LENGTH, Codec.NONCE_LENGTH));
             cipher.updateAAD(d, 0, headerLength);
-            return cipher.doFinal(d, headerLength, d.length - headerLength);
+            return cipher.doFinal(d, bodyOffset, d.length - bodyOffset);
         } catch (AEADBadTagException ex) {
             throw new ProtocolException(Kind.AUTH_FAILED, "authentication tag does not verify", ex);
         } catch (GeneralSecurityException ex) {

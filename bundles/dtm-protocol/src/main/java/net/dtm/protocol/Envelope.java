@@ -12,7 +12,7 @@ import net.dtm.api.DeviceId;
  * @param transactionId random per request; an answer carries its request's transaction id
  * @param sequence      sender's monotonic sequence number, checked by the receiver's replay window
  * @param body          the message
- * @param version       wire format version it travels in: 1, or 2 with the data-plane fields
+ * @param version       wire format version it travels in, {@link Codec#VERSION} to {@link Codec#MAX_VERSION}
  *                      (docs/wire-format.md); an answer goes out in its request's version
  */
 public record Envelope(Direction direction, DeviceId device, long transactionId, long sequence, Message body,

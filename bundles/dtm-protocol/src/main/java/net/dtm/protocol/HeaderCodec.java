@@ -37,16 +37,22 @@ final class HeaderCodec {
      * which the sealing fills in.
      */
     static void write(byte[] out, Envelope e, byte[] id) {
+        write(out, e.version(), e.type(), e.direction(), id, e.transactionId(), e.sequence());
+    }
+
+    /** Writes a header with these fields into {@code out[0..length(id.length))}, all but the nonce. */
+    static void write(byte[] out, int version, MessageType type, Direction direction, byte[] id, long transactionId,
+                      long sequence) {
         out[0] = Codec.MAGIC_0;
         out[1] = Codec.MAGIC_1;
-        out[OFF_VERSION] = (byte) e.version();
-        out[OFF_TYPE] = (byte) e.type().code();
-        out[OFF_DIRECTION] = (byte) e.direction().code();
+        out[OFF_VERSION] = (byte) version;
+        out[OFF_TYPE] = (byte) type.code();
+        out[OFF_DIRECTION] = (byte) direction.code();
         out[OFF_FLAGS] = 0;
         out[OFF_ID_LENGTH] = (byte) id.length;
         System.arraycopy(id, 0, out, OFF_ID, id.length);
-        WireWriter.putLong(out, OFF_ID + id.length, e.transactionId());
-        WireWriter.putLong(out, OFF_ID + id.length + 8, e.sequence());
+        WireWriter.putLong(out, OFF_ID + id.length, transactionId);
+        WireWriter.putLong(out, OFF_ID + id.length + 8, sequence);
     }
 
     /**
@@ -74,6 +80,10 @@ final class HeaderCodec {
         MessageType type = typeOf(d[OFF_TYPE] & 0xff);
         if (type == null) {
             throw new ProtocolException(Kind.MALFORMED, "unknown message type " + (d[OFF_TYPE] & 0xff));
+        }
+        if (Codec.isEnrolment(type) && version < Codec.ENROL_VERSION) {
+            throw new ProtocolException(Kind.MALFORMED, type + " exists only from version " + Codec.ENROL_VERSION
+                    + ", not in " + version);
         }
         Direction direction = directionOfCode(d[OFF_DIRECTION] & 0xff);
         if (direction == null) {

@@ -80,6 +80,14 @@ final class WireReader {
         return v;
     }
 
+    byte[] bytes(int n, String what) throws ProtocolException {
+        need(n, what);
+        byte[] b = new byte[n];
+        System.arraycopy(buf, pos, b, 0, n);
+        pos += n;
+        return b;
+    }
+
     String string(int min, int max, String what) throws ProtocolException {
         int length = u8(what + " length");
         if (length < min || length > max) {

@@ -180,9 +180,11 @@ class CodecRobustnessTest {
                 Arguments.of("bad magic 2", with.apply(d -> d[1] = 0), Kind.BAD_MAGIC),
                 Arguments.of("short non-DTM", new byte[] {1, 2, 3}, Kind.BAD_MAGIC),
                 Arguments.of("version 0", with.apply(d -> d[2] = 0), Kind.BAD_VERSION),
-                Arguments.of("version 4", with.apply(d -> d[2] = 4), Kind.BAD_VERSION),
+                Arguments.of("version 5", with.apply(d -> d[2] = 5), Kind.BAD_VERSION),
                 Arguments.of("type 0", with.apply(d -> d[3] = 0), Kind.MALFORMED),
-                Arguments.of("type 9", with.apply(d -> d[3] = 9), Kind.MALFORMED),
+                Arguments.of("type 9 (ENROL) in version 1", with.apply(d -> d[3] = 9), Kind.MALFORMED),
+                Arguments.of("type 10 (ENROL_REPLY) in version 1", with.apply(d -> d[3] = 10), Kind.MALFORMED),
+                Arguments.of("type 11", with.apply(d -> d[3] = 11), Kind.MALFORMED),
                 Arguments.of("direction 0", with.apply(d -> d[4] = 0), Kind.MALFORMED),
                 Arguments.of("direction 3", with.apply(d -> d[4] = 3), Kind.MALFORMED),
                 Arguments.of("flags", with.apply(d -> d[5] = 1), Kind.MALFORMED),
@@ -268,7 +270,9 @@ class CodecRobustnessTest {
                 Arguments.of("NAK reason 0", nak, TO_DEVICE, new Bytes().u8(nak).u8(0).str("x").build()),
                 Arguments.of("NAK text of 201 bytes", nak, TO_DEVICE, new Bytes().u8(nak).u8(1).str("t".repeat(201)).build()),
                 Arguments.of("ACK of type 0", ack, TO_DEVICE, new Bytes().u8(ack).u8(0).build()),
-                Arguments.of("ACK of type 99", ack, TO_DEVICE, new Bytes().u8(ack).u8(99).build()));
+                Arguments.of("ACK of type 99", ack, TO_DEVICE, new Bytes().u8(ack).u8(99).build()),
+                Arguments.of("ACK of ENROL", ack, TO_DEVICE, new Bytes().u8(ack).u8(9).build()),
+                Arguments.of("ACK of ENROL_REPLY", ack, TO_DEVICE, new Bytes().u8(ack).u8(10).build()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -14,7 +14,10 @@ import net.dtm.api.TunnelParameters;
 import net.dtm.api.TunnelType;
 import net.dtm.protocol.ProtocolException.Kind;
 
-/** Versions 1 and 2 side by side: a v1 peer keeps working, v2 content never leaks into v1. */
+/**
+ * Versions side by side: a v1 peer keeps working, v2 content never leaks into v1, version 4 carries every
+ * sealed body exactly as version 3 does.
+ */
 class WireVersionTest {
 
     private static final byte[] KEY = Samples.key(7);
@@ -59,9 +62,25 @@ class WireVersionTest {
     }
 
     @Test
+    void version4CarriesEverySealedBodyAsVersion3Does() throws Exception {
+        for (Envelope e : Samples.all()) {
+            Envelope v3 = new Envelope(e.direction(), e.device(), e.transactionId(), e.sequence(), e.body(), 3);
+            Envelope v4 = new Envelope(e.direction(), e.device(), e.transactionId(), e.sequence(), e.body(), Codec.ENROL_VERSION);
+            byte[] d3 = Codec.encode(v3, KEY);
+            byte[] d4 = Codec.encode(v4, KEY);
+            assertEquals(4, d4[2]);
+            assertEquals(d3.length, d4.length, e.type().name());
+            assertEquals(v4, Codec.decode(d4, KEY));
+            // the same plaintext: open both and compare the bodies byte for byte
+            int h = HeaderCodec.lengthOf(d3);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(DatagramCipher.open(d3, h, KEY), DatagramCipher.open(d4, h, KEY));
+        }
+    }
+
+    @Test
     void unknownVersionIsRejectedBeforeAnythingElse() {
         byte[] d = Codec.encode(Samples.v2(Samples.toServer(4, new Confirm("demo", Samples.ip("10.64.0.17"), 1))), KEY);
-        d[2] = 4;
+        d[2] = 5;
         ProtocolException ex = assertThrows(ProtocolException.class, () -> Codec.peek(d));
         assertEquals(Kind.BAD_VERSION, ex.kind());
     }
