@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.api.EnrolmentKey;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
@@ -89,6 +90,12 @@ class DerbyStoreTest {
         assertThrows(StoreUnavailableException.class,
                 () -> s.tryBind(new Lease("demo", DeviceId.of("d"), Cidr.parseLiteral("10.64.0.2"), LeaseState.LOCKED, 1, T, "n1")));
         assertThrows(StoreUnavailableException.class, () -> s.list());
+        assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().list());
+        assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().find("abcd"));
+        EnrolmentKey k = new EnrolmentKey("abcd", new byte[32], "", "*", "", 0, 0, T, T.plusSeconds(1), false);
+        assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().add(k));
+        assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().replace(k, k.withUse()));
+        assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().remove("abcd"));
     }
 
     @Test

@@ -144,7 +144,7 @@ public final class ZkNode implements AutoCloseable {
         }
     };
 
-    /** The lease store, device store and pool watch. */
+    /** The lease store, device store and pool watch; its {@link ZkStore#enrolmentKeys() enrolment keys}. */
     public ZkStore store() {
         return store;
     }

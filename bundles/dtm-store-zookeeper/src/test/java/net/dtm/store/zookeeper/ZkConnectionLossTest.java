@@ -123,6 +123,8 @@ class ZkConnectionLossTest {
         unavailableAtOnce("leases", () -> node.store().leases("p"));
         unavailableAtOnce("createPool", () -> node.store().createPool(Pool.of("q", "10.65.0.0/16", 3600)));
         unavailableAtOnce("devices", () -> node.store().list());
+        unavailableAtOnce("enrolment keys", () -> node.store().enrolmentKeys().list());
+        unavailableAtOnce("enrolment key", () -> node.store().enrolmentKeys().find("abcd"));
         unavailableAtOnce("setDraining", () -> node.cluster().setDraining("node-1", true));
         assertEquals(List.of("node-1"), node.cluster().members().stream().map(m -> m.id()).toList(),
                 "the local view still answers");
