@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -93,27 +95,37 @@ final class KarafProcess implements AutoCloseable {
      * line (backslash continuations included), or appending it; creates the file if needed.
      */
     KarafProcess set(String file, String key, String value) throws IOException {
+        return edit(file, key, key + " = " + value);
+    }
+
+    /** Removes {@code key} (its whole logical line) from a Karaf configuration file. */
+    KarafProcess remove(String file, String key) throws IOException {
+        return edit(file, key, null);
+    }
+
+    /** Replaces the logical line of {@code key} with {@code line} (appended if absent), or removes it if null. */
+    private KarafProcess edit(String file, String key, String line) throws IOException {
         Path path = home.resolve(file);
         List<String> lines = Files.exists(path) ? Files.readAllLines(path) : List.of();
         List<String> out = new ArrayList<>();
         boolean replaced = false;
         Pattern keyLine = Pattern.compile("^\\s*" + Pattern.quote(key) + "\\s*[=:].*");
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (keyLine.matcher(line).matches()) {
-                while (line.endsWith("\\") && i + 1 < lines.size()) {
-                    line = lines.get(++i);
+            String current = lines.get(i);
+            if (keyLine.matcher(current).matches()) {
+                while (current.endsWith("\\") && i + 1 < lines.size()) {
+                    current = lines.get(++i);
                 }
-                if (!replaced) {
-                    out.add(key + " = " + value);
-                    replaced = true;
+                if (!replaced && line != null) {
+                    out.add(line);
                 }
+                replaced = true;
             } else {
-                out.add(line);
+                out.add(current);
             }
         }
-        if (!replaced) {
-            out.add(key + " = " + value);
+        if (!replaced && line != null) {
+            out.add(line);
         }
         Files.createDirectories(path.getParent());
         Files.write(path, out);
@@ -228,6 +240,23 @@ final class KarafProcess implements AutoCloseable {
         } catch (RuntimeException | AssertionError e) {
             jvm.get().destroyForcibly();
             Awaitility.await("Karaf JVM killed").atMost(Duration.ofSeconds(15)).until(() -> !jvm.get().isAlive());
+        }
+    }
+
+    /**
+     * Closes every one of {@code processes}; if {@code deleteFolders} (a passed run), also deletes
+     * the folders they were unpacked into, a failed run's stay for inspection.
+     */
+    static void closeAll(List<KarafProcess> processes, boolean deleteFolders) throws Exception {
+        for (KarafProcess karaf : processes) {
+            karaf.close();
+        }
+        if (deleteFolders) {
+            for (KarafProcess karaf : processes) {
+                try (Stream<Path> files = Files.walk(karaf.home().getParent())) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,16 +63,7 @@ public class OfflineInstallIT {
 
     @After
     public void stopEverything() throws Exception {
-        for (KarafProcess karaf : unpacked) {
-            karaf.close();
-        }
-        if (passed) {
-            for (KarafProcess karaf : unpacked) {
-                try (Stream<Path> files = Files.walk(karaf.home().getParent())) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
+        KarafProcess.closeAll(unpacked, passed);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -47,16 +46,7 @@ public class ZeroTouchEnrolmentIT {
 
     @After
     public void stopEverything() throws Exception {
-        for (KarafProcess karaf : unpacked) {
-            karaf.close();
-        }
-        if (passed) {
-            for (KarafProcess karaf : unpacked) {
-                try (Stream<Path> files = Files.walk(karaf.home().getParent())) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
+        KarafProcess.closeAll(unpacked, passed);
     }
 
     @Test
@@ -75,8 +65,9 @@ public class ZeroTouchEnrolmentIT {
         String device = "bus-" + Long.toString(System.nanoTime() & 0xffffffL, 36);
         KarafProcess agent = unpack("dtm.agent.distribution", "agent");
         String agentCfg = "etc/net.dtm.agent.cfg";
+        // no device key: the agent writes the credential it is given to the default etc/dtm-keys/<device.id>.key
         agent.set(agentCfg, "device.id", device)
-                .set(agentCfg, "device.key.file", "${karaf.etc}/" + device + ".key")
+                .remove(agentCfg, "device.key.file")
                 .set(agentCfg, "enrol.key.file", "enrolment.token")
                 .set(agentCfg, "servers", "127.0.0.1:" + udpPort)
                 .set(agentCfg, "tunnel.type", "vxlan")
@@ -92,7 +83,7 @@ public class ZeroTouchEnrolmentIT {
                     .set(cfg, "loss.percent", "20").set(cfg, "seed", "0").set(cfg, "bind.host", "127.0.0.1");
         }
         Path tokenFile = agent.home().resolve("etc/enrolment.token");
-        Path deviceKey = agent.home().resolve("etc/" + device + ".key");
+        Path deviceKey = agent.home().resolve("etc/dtm-keys/" + device + ".key");
         assertFalse("the agent starts unenrolled", Files.exists(deviceKey));
 
         // The operator makes a single-use key for bus-* and puts its token file on the router.
