@@ -18,7 +18,7 @@ import net.dtm.protocol.Message;
 import net.dtm.protocol.Nak;
 
 /**
- * Answers kept per (device, transaction id) for a time to live, at most a capacity of them, so
+ * Answers kept per (device, transaction id), or another key of a request, for a time to live, at most a capacity of them, so
  * every copy of a request gets the very same bytes and a request is applied at most once.
  * <p>
  * The first copy of a request claims a slot ({@link Claim#mine()}) and completes it with its
@@ -47,7 +47,7 @@ final class AnswerCache {
     private final long ttlMillis;
     private final int capacity;
     private final Counters counters;
-    private final ConcurrentHashMap<Key, Entry> answers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Entry> answers = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Entry> order = new ConcurrentLinkedQueue<>();
     private final ReentrantLock evicting = new ReentrantLock();
 
@@ -58,9 +58,9 @@ final class AnswerCache {
      * One request's answer; {@code retryable} is set, before the answer completes, for a transient
      * refusal; {@code answered} counts the copies given the answer, by sequence number.
      */
-    record Entry(Key key, long createdMillis, CompletableFuture<Optional<byte[]>> answer, AtomicBoolean retryable,
+    record Entry(Object key, long createdMillis, CompletableFuture<Optional<byte[]>> answer, AtomicBoolean retryable,
                  Map<Long, Integer> answered) {
-        Entry(Key key, long createdMillis) {
+        Entry(Object key, long createdMillis) {
             this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean(), new HashMap<>(4));
         }
 
@@ -113,7 +113,14 @@ final class AnswerCache {
      * @param now      the time, in milliseconds
      */
     Claim claim(DeviceId device, long transactionId, long sequence, boolean isNew, long now) {
-        Key key = new Key(device, transactionId);
+        return claim(new Key(device, transactionId), sequence, isNew, now);
+    }
+
+    /**
+     * Like {@link #claim(DeviceId, long, long, boolean, long)} for a request known by another key
+     * (an ENROL, which no replay window judges, is known by its whole datagram).
+     */
+    Claim claim(Object key, long sequence, boolean isNew, long now) {
         Entry existing = answers.get(key);
         boolean retry = false;
         if (existing != null && existing.answer().isDone()

@@ -9,6 +9,7 @@ import net.dtm.api.DeviceId;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.Direction;
 import net.dtm.protocol.Header;
+import net.dtm.protocol.MessageType;
 import net.dtm.protocol.ProtocolException;
 
 /**
@@ -19,7 +20,8 @@ import net.dtm.protocol.ProtocolException;
  * look-up may read the store): the normal lane. Nothing here authenticates: a datagram in the priority lane still has its MAC
  * checked by the worker, with the device's key already in memory, so garbage naming a known device
  * costs one MAC check. The devices are kept in a bounded table, least recently answered forgotten
- * first.
+ * first. An ENROL (zero-touch enrolment, which anyone may send) always takes the normal lane, and
+ * its reply makes no device known.
  */
 public final class DatagramScreen implements UdpEndpoint.Screen {
 
@@ -59,6 +61,9 @@ public final class DatagramScreen implements UdpEndpoint.Screen {
             counters.increment("dropped.direction");
             return UdpEndpoint.Sorted.DROP;
         }
+        if (header.type() == MessageType.ENROL) {
+            return UdpEndpoint.Sorted.NORMAL;   // anyone may send one: counted against its source, never its device
+        }
         synchronized (answered) {
             // a known device is rate-limited as itself
             return answered.containsKey(header.device())
@@ -76,7 +81,11 @@ public final class DatagramScreen implements UdpEndpoint.Screen {
     @Override
     public void answered(byte[] datagram) {
         try {
-            DeviceId device = Codec.peek(datagram).device();
+            Header header = Codec.peek(datagram);
+            if (header.type() == MessageType.ENROL) {
+                return;   // a reply to an ENROL proves nothing about the device
+            }
+            DeviceId device = header.device();
             synchronized (answered) {
                 answered.put(device, Boolean.TRUE);
             }

@@ -25,7 +25,7 @@ import net.dtm.spi.store.DeviceStore;
  * a second). Changes are compare-and-set on the stored record, so two nodes changing one device
  * at once never lose a change. Every change is logged with the device id, never a key.
  */
-public class DeviceManager implements DeviceService, AutoCloseable {
+public class DeviceManager implements DeviceService, EnrolledDevices, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
     private static final int CHANGE_ATTEMPTS = 5;
@@ -170,6 +170,25 @@ public class DeviceManager implements DeviceService, AutoCloseable {
             LOG.info("device re-enrolment allowed: device={} until {}", id, until);
         }
         return updated;
+    }
+
+    @Override
+    public Optional<DeviceCredential> stored(DeviceId id) {
+        return store.find(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public boolean addEnrolled(DeviceCredential credential) {
+        boolean added = store.add(credential);
+        cache.changed(credential.device());
+        return added;
+    }
+
+    @Override
+    public boolean replaceEnrolled(DeviceCredential expected, DeviceCredential updated) {
+        boolean replaced = store.replace(expected, updated);
+        cache.changed(expected.device());
+        return replaced;
     }
 
     private boolean setDisabled(DeviceId id, boolean disabled) {

@@ -22,11 +22,12 @@ import net.dtm.spi.store.DeviceStore;
  * its changes and preloaded at activation. Separate from {@link ServerComponent} so that device commands keep working even when
  * the server's UDP port cannot be bound. Configuration PID {@value #PID} (optional): {@code
  * store.target} picks the {@link DeviceStore} by its service properties, e.g. {@code
- * (dtm.store.type=derby)}; by default the one store that serves.
+ * (dtm.store.type=derby)}; by default the one store that serves. The server's enrolment path writes
+ * self-enrolled devices through it ({@link EnrolledDevices}), so this node's cache sees them at once.
  */
 @Component(service = DeviceService.class, configurationPid = DeviceManagerComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public final class DeviceManagerComponent implements DeviceService {
+public final class DeviceManagerComponent implements DeviceService, EnrolledDevices {
 
     /** Configuration PID (only {@code store.target}). */
     public static final String PID = "net.dtm.devices";
@@ -62,4 +63,9 @@ public final class DeviceManagerComponent implements DeviceService {
     @Override public boolean disable(DeviceId id) { return devices.disable(id); }
     @Override public boolean enable(DeviceId id) { return devices.enable(id); }
     @Override public DeviceCredential allowReenrolment(DeviceId id, Duration within) { return devices.allowReenrolment(id, within); }
+    @Override public Optional<DeviceCredential> stored(DeviceId id) { return devices.stored(id); }
+    @Override public boolean addEnrolled(DeviceCredential credential) { return devices.addEnrolled(credential); }
+    @Override public boolean replaceEnrolled(DeviceCredential expected, DeviceCredential updated) {
+        return devices.replaceEnrolled(expected, updated);
+    }
 }

@@ -97,6 +97,11 @@ final class RequestAuthenticator {
         } catch (ProtocolException e) {
             return drop(e.kind());
         }
+        return open(header, datagram, source);
+    }
+
+    /** Like {@link #open(byte[], InetSocketAddress)}, with the datagram's header already read. */
+    Optional<Authentic> open(Header header, byte[] datagram, InetSocketAddress source) {
         Optional<DeviceCredential> device;
         try {
             device = devices.find(header.device());

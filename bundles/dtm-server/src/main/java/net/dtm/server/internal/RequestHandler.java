@@ -19,10 +19,14 @@ import net.dtm.api.DtmException.Reason;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.Direction;
 import net.dtm.protocol.Envelope;
+import net.dtm.protocol.Header;
 import net.dtm.protocol.Message;
+import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Nak;
+import net.dtm.protocol.ProtocolException;
 import net.dtm.protocol.SequenceSource;
 import net.dtm.spi.cluster.Cluster;
+import net.dtm.spi.store.EnrolmentKeyStore;
 
 /**
  * The server's request logic, without sockets: one received datagram in, at most one encoded
@@ -41,6 +45,8 @@ import net.dtm.spi.cluster.Cluster;
  * NAKs), with PARAMS from the {@link ParamsBuilder};</li>
  * <li>the answer encoded with the device's key.</li>
  * </ol>
+ * An ENROL (zero-touch enrolment: no device key protects it) goes to the {@link EnrolPath} instead,
+ * before any of these steps; it is off until {@link #enrolment} gives it the enrolment keys.
  * <p>
  * <b>Cluster.</b> Given this node's {@link Cluster} (the constructor with one; the others make a
  * standalone node, a cluster of one), through a {@link ClusterView}:
@@ -87,6 +93,7 @@ public final class RequestHandler {
     private final AnswerCache answers;
     private final ResyncNaks resyncs;
     private final RequestDispatch dispatch;
+    private final EnrolPath enrol;
     private final SequenceSource sequences = new SequenceSource();
 
     public RequestHandler(ServerSettings settings, Function<DeviceId, Optional<byte[]>> keys,
@@ -140,6 +147,32 @@ public final class RequestHandler {
         ParamsBuilder params = new ParamsBuilder(settings, pools, clock, view, dataPlane);
         this.dispatch = RequestDispatch.serverRequests(
                 new RequestContext(settings, pools, clock, counters, view, dataPlane, params));
+        this.enrol = new EnrolPath(counters, clock, System::nanoTime);
+    }
+
+    /** The rate limits of ENROL requests (fresh buckets). Call before the first request. */
+    public void enrolLimits(EnrolSettings limits) {
+        enrol.limits(limits);
+    }
+
+    /**
+     * Turns zero-touch enrolment on: ENROL requests are decided against the enrolment keys of
+     * {@code keys} and self-enrolled devices written through {@code devices}; deferred ({@code
+     * TRY_LATER}) while this node is degraded or draining. With {@code keys} null it is off: ENROLs
+     * are dropped ({@code dropped.enrol-off}).
+     */
+    public void enrolment(EnrolmentKeyStore keys, EnrolledDevices devices) {
+        if (keys == null) {
+            enrol.decision(null);
+            return;
+        }
+        enrol.decision(new EnrolDecision(new EnrolmentKeyCache(keys, clock), Objects.requireNonNull(devices, "devices"),
+                clock, () -> !view.degraded() && !view.draining()));
+    }
+
+    /** Whether ENROL requests are answered. */
+    public boolean enrolmentEnabled() {
+        return enrol.enabled();
     }
 
     /**
@@ -208,7 +241,17 @@ public final class RequestHandler {
      */
     public CompletableFuture<Optional<byte[]>> handleAsync(byte[] datagram, InetSocketAddress source) {
         counters.increment("received");
-        Optional<RequestAuthenticator.Authentic> authentic = authenticator.open(datagram, source);
+        Header header;
+        try {
+            header = Codec.peek(datagram);
+        } catch (ProtocolException e) {
+            counters.increment("dropped." + e.kind().name().toLowerCase(Locale.ROOT));
+            return NO_ANSWER;
+        }
+        if (header.type() == MessageType.ENROL) {
+            return enrol.handle(datagram, source);
+        }
+        Optional<RequestAuthenticator.Authentic> authentic = authenticator.open(header, datagram, source);
         if (authentic.isEmpty()) {
             return NO_ANSWER;
         }

@@ -33,6 +33,7 @@ import net.dtm.api.TunnelType;
 import net.dtm.server.node.ServerNode;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.NodeIds;
+import net.dtm.spi.store.EnrolmentKeyStore;
 
 /**
  * Runs a {@link ServerNode} in Karaf from PID {@code net.dtm.server}: maps the configuration to
@@ -44,6 +45,11 @@ import net.dtm.spi.cluster.NodeIds;
  * Cluster: takes the {@link Cluster} (the standalone cluster or the ZooKeeper store's), whose node
  * id is this node's. The reference is mandatory, static and greedy: the node id and the request
  * handling are fixed for the component's life.
+ * <p>
+ * Zero-touch enrolment: an optional, dynamic reference to the store's {@link EnrolmentKeyStore}
+ * (target {@code enrolmentKeys.target}); without one, ENROL requests are dropped ({@code
+ * dropped.enrol-off}, said once in the log). Self-enrolled devices are written through the device
+ * registry ({@link DeviceManagerComponent}), so its cache sees them at once.
  */
 @Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {TunnelServerService.class, ClusterService.class}, immediate = true)
@@ -113,6 +119,18 @@ public class ServerComponent implements TunnelServerService, ClusterService {
 
         @AttributeDefinition(description = "Source addresses whose rate is tracked at most; beyond, sources share one bucket of 64 sources' rate")
         int source_table_size() default 65536;
+
+        @AttributeDefinition(description = "ENROL requests (zero-touch enrolment) per second one source address may send on average; beyond, they are dropped (dropped.enrol-rate)")
+        double enrol_source_rate() default 20;
+
+        @AttributeDefinition(description = "ENROL requests one source address may send at once")
+        int enrol_source_burst() default 100;
+
+        @AttributeDefinition(description = "ENROL requests per second naming one enrolment key, from all sources, on average; beyond, they are dropped (dropped.enrol-rate)")
+        double enrol_key_rate() default 200;
+
+        @AttributeDefinition(description = "ENROL requests naming one enrolment key at once")
+        int enrol_key_burst() default 1000;
     }
 
     private final ServerNode node;
@@ -156,6 +174,8 @@ public class ServerComponent implements TunnelServerService, ClusterService {
                 .advertisedServers(HostPort.parseList(config.advertise_servers(), "advertise.servers"))
                 .workers(config.worker_threads(), config.queue_capacity(), config.source_queue_limit())
                 .sourceBuckets(config.source_rate(), config.source_burst(), config.source_table_size())
+                .enrolLimits(config.enrol_source_rate(), config.enrol_source_burst(), config.enrol_key_rate(),
+                        config.enrol_key_burst())
                 .wireGuardPublicKey(config.tunnel_wireguard_public_key())
                 .bootstrap(Bootstrap.parsePools(config.bootstrap_pool()), Bootstrap.parseDevices(config.bootstrap_devices()),
                         keysDir(config))
@@ -241,6 +261,22 @@ public class ServerComponent implements TunnelServerService, ClusterService {
 
     void removeLeaseListener(LeaseListener listener) {
         node.removeLeaseListener(listener);
+    }
+
+    /** The store's enrolment keys appeared: routers may enrol themselves here from now on. */
+    @Reference(name = "enrolmentKeys", service = EnrolmentKeyStore.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindEnrolmentKeys(EnrolmentKeyStore keys) {
+        try {
+            node.enrolmentKeys(keys);
+        } catch (IllegalStateException e) {
+            LOG.error("dtm server node={}: zero-touch enrolment stays off: {}", node.nodeId(), e.getMessage());
+        }
+    }
+
+    /** The enrolment keys went away: ENROLs are dropped ({@code dropped.enrol-off}) until others appear. */
+    void unbindEnrolmentKeys(EnrolmentKeyStore keys) {
+        node.withdrawEnrolmentKeys(keys);
     }
 
     /** The node this component runs (tests). */

@@ -32,6 +32,8 @@ import net.dtm.server.internal.ClusterView;
 import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DataPathEvents;
 import net.dtm.server.internal.DatagramScreen;
+import net.dtm.server.internal.EnrolSettings;
+import net.dtm.server.internal.EnrolledDevices;
 import net.dtm.server.internal.LeaseEventBus;
 import net.dtm.server.internal.NodeDirectory;
 import net.dtm.server.internal.Provisioning;
@@ -39,6 +41,8 @@ import net.dtm.server.internal.RequestHandler;
 import net.dtm.server.internal.ServerSettings;
 import net.dtm.server.internal.UdpEndpoint;
 import net.dtm.spi.cluster.Cluster;
+import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.EnrolmentKeyStore;
 
 /**
  * One running DTM server node, assembled from its configuration over the pool service, the device
@@ -47,7 +51,7 @@ import net.dtm.spi.cluster.Cluster;
  * control endpoint, the {@link RequestHandler}, the data path events delivered to lease listeners
  * through a {@link LeaseEventBus}, the node directory ({@link #clusterService()}) and, with a
  * cluster, the {@link ClusterHeartbeat} that advertises the bound endpoint and publishes the leases
- * served.
+ * served; with an {@link Enrolment}, zero-touch enrolment of routers holding an enrolment key.
  * <p>
  * This is the one way a server node is put together: the Karaf component maps its configuration
  * to a {@link Config} and delegates here, and test and benchmark harnesses start the same node in
@@ -97,6 +101,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
      * @param bootstrapDevices   devices enrolled at start if missing, their keys written to {@code keysDir}
      * @param keysDir            folder of the bootstrap devices' key files
      * @param heartbeatPeriod    how often a cluster node publishes its figures
+     * @param enrolLimits        rate limits of ENROL requests (zero-touch enrolment) per source and per key
      */
     public record Config(String nodeId, InetSocketAddress bind, InetAddress advertiseHost,
                          InetSocketAddress tunnelEndpoint, TunnelType tunnelType, int tunnelMtu, int keepaliveSeconds,
@@ -104,7 +109,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
                          int queueCapacity, int sourceQueueLimit, double sourceRate, int sourceBurst, int sourceTable,
                          Duration answerTtl, int answerCapacity,
                          String wireGuardPublicKey, List<Pool> bootstrapPools, List<DeviceId> bootstrapDevices,
-                         Path keysDir, Duration heartbeatPeriod) {
+                         Path keysDir, Duration heartbeatPeriod, EnrolSettings enrolLimits) {
         public Config {
             Objects.requireNonNull(nodeId, "nodeId");
             Objects.requireNonNull(bind, "bind");
@@ -122,6 +127,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             bootstrapDevices = List.copyOf(bootstrapDevices);
             Objects.requireNonNull(keysDir, "keysDir");
             Objects.requireNonNull(heartbeatPeriod, "heartbeatPeriod");
+            Objects.requireNonNull(enrolLimits, "enrolLimits");
         }
 
         /** The Karaf distribution's defaults, without a node id (a cluster gives it). */
@@ -167,6 +173,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         private List<DeviceId> bootstrapDevices = List.of();
         private Path keysDir = Path.of("./etc", "dtm-keys");
         private Duration heartbeatPeriod = ClusterHeartbeat.DEFAULT_PERIOD;
+        private EnrolSettings enrolLimits = EnrolSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -194,6 +201,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             bootstrapDevices = c.bootstrapDevices();
             keysDir = c.keysDir();
             heartbeatPeriod = c.heartbeatPeriod();
+            enrolLimits = c.enrolLimits();
         }
 
         public Builder nodeId(String id) {
@@ -278,10 +286,20 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             return this;
         }
 
+        /**
+         * Token buckets of ENROL requests: per source address (average per second, burst) and per
+         * claimed enrolment key id. @throws IllegalArgumentException naming a value that is not positive
+         */
+        public Builder enrolLimits(double sourceRate, int sourceBurst, double keyRate, int keyBurst) {
+            enrolLimits = new EnrolSettings(sourceRate, sourceBurst, keyRate, keyBurst);
+            return this;
+        }
+
         public Config build() {
             return new Config(nodeId, bind, advertiseHost, tunnelEndpoint, tunnelType, tunnelMtu, keepaliveSeconds,
                     defaultPool, advertisedServers, workerThreads, queueCapacity, sourceQueueLimit, sourceRate,
-                    sourceBurst, sourceTable, answerTtl, answerCapacity, wireGuardPublicKey, bootstrapPools, bootstrapDevices, keysDir, heartbeatPeriod);
+                    sourceBurst, sourceTable, answerTtl, answerCapacity, wireGuardPublicKey, bootstrapPools, bootstrapDevices, keysDir, heartbeatPeriod,
+                    enrolLimits);
         }
     }
 
@@ -293,9 +311,27 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
     private final RequestHandler handler;
     private final NodeDirectory directory;
     private final ClusterHeartbeat heartbeat;
+    /** Where self-enrolled devices are written; null if this node has none (enrolment cannot be turned on). */
+    private final EnrolledDevices enrolled;
+    private EnrolmentKeyStore enrolmentKeys; // guarded by this
+
+    /**
+     * What zero-touch enrolment needs besides the device registry.
+     *
+     * @param keys    the operator's enrolment keys
+     * @param devices the store self-enrolled devices are written to (the device registry's); null
+     *                to write them through the registry given to {@link ServerNode#start}, which
+     *                must then be this node's {@link net.dtm.server.internal.DeviceManager} (or its component)
+     */
+    public record Enrolment(EnrolmentKeyStore keys, DeviceStore devices) {
+        public Enrolment {
+            Objects.requireNonNull(keys, "keys");
+        }
+    }
 
     private ServerNode(ServerSettings settings, Counters counters, Provisioning provisioning, LeaseEventBus leaseEvents,
-                       UdpEndpoint endpoint, RequestHandler handler, NodeDirectory directory, ClusterHeartbeat heartbeat) {
+                       UdpEndpoint endpoint, RequestHandler handler, NodeDirectory directory, ClusterHeartbeat heartbeat,
+                       EnrolledDevices enrolled) {
         this.settings = settings;
         this.counters = counters;
         this.provisioning = provisioning;
@@ -304,6 +340,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         this.handler = handler;
         this.directory = directory;
         this.heartbeat = heartbeat;
+        this.enrolled = enrolled;
     }
 
     /**
@@ -321,6 +358,18 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
      */
     public static ServerNode start(Config config, AddressPoolAdminService pools, DeviceService devices, Cluster cluster)
             throws IOException {
+        return start(config, pools, devices, cluster, null);
+    }
+
+    /**
+     * Like {@link #start(Config, AddressPoolAdminService, DeviceService, Cluster)}, with zero-touch
+     * enrolment: routers holding an enrolment key's token enrol themselves ({@code ENROL}).
+     *
+     * @param enrolment the enrolment keys and where devices are written; null: enrolment off until
+     *                  {@link #enrolmentKeys} turns it on (ENROLs dropped, {@code dropped.enrol-off})
+     */
+    public static ServerNode start(Config config, AddressPoolAdminService pools, DeviceService devices, Cluster cluster,
+                                   Enrolment enrolment) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(pools, "pools");
         Objects.requireNonNull(devices, "devices");
@@ -365,6 +414,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
                     Clock.systemUTC(), counters, config.answerTtl(), config.answerCapacity(), cluster);
             DataPathEvents paths = new DataPathEvents(nodeId, leaseEvents, Clock.systemUTC());
             handler.enableDataPlane(paths, config.wireGuardPublicKey());
+            handler.enrolLimits(config.enrolLimits());
             leaseEvents.every(EVENT_SWEEP, () -> paths.sweep(l -> pools.lease(l.pool(), l.device())));
             ref.set(handler);
             RequestHandler h = handler;
@@ -373,7 +423,10 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             heartbeat = cluster == null ? null
                     : ClusterHeartbeat.start(cluster, settings.controlEndpoint(), h::leasesServed, config.heartbeatPeriod());
             ServerNode node = new ServerNode(settings, counters, provisioning, leaseEvents, endpoint, handler, directory,
-                    heartbeat);
+                    heartbeat, enrolled(enrolment, devices));
+            if (enrolment != null) {
+                node.enrolmentKeys(enrolment.keys());
+            }
             LOG.info("dtm server started: node={} udp={} advertised={} tunnel={} {} default pool={}", nodeId,
                     endpoint.localAddress(), settings.controlEndpoint(), settings.tunnelType().name().toLowerCase(Locale.ROOT),
                     settings.tunnelEndpoint(), settings.defaultPool());
@@ -392,6 +445,45 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             leaseEvents.close();
             throw e;
         }
+    }
+
+    private static EnrolledDevices enrolled(Enrolment enrolment, DeviceService devices) {
+        if (enrolment != null && enrolment.devices() != null) {
+            return EnrolledDevices.over(enrolment.devices());
+        }
+        return devices instanceof EnrolledDevices e ? e : null;
+    }
+
+    /**
+     * Turns zero-touch enrolment on over {@code keys} (e.g. the store's service appeared), or off
+     * with null.
+     *
+     * @throws IllegalStateException if this node has nowhere to write self-enrolled devices (started
+     *                               without a device store and with a registry that is not its own)
+     */
+    public synchronized void enrolmentKeys(EnrolmentKeyStore keys) {
+        if (keys != null && enrolled == null) {
+            throw new IllegalStateException("zero-touch enrolment needs the device store: start the node with an "
+                    + "Enrolment naming it, or with this node's DeviceManager as the device registry");
+        }
+        if (keys == enrolmentKeys) {
+            return;
+        }
+        enrolmentKeys = keys;
+        handler.enrolment(keys, enrolled);
+        LOG.info("zero-touch enrolment {}: node={}", keys == null ? "off (no enrolment key store)" : "on", nodeId());
+    }
+
+    /** Turns zero-touch enrolment off if it runs over {@code keys} (that store's service went away). */
+    public synchronized void withdrawEnrolmentKeys(EnrolmentKeyStore keys) {
+        if (keys == enrolmentKeys) {
+            enrolmentKeys(null);
+        }
+    }
+
+    /** Whether ENROL requests are answered. */
+    public boolean enrolmentEnabled() {
+        return handler.enrolmentEnabled();
     }
 
     /** The endpoint's screen, knowing the devices enrolled now (if the store answers), whose requests go first. */

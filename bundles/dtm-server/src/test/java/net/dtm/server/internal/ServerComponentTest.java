@@ -21,15 +21,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.awaitility.Awaitility.await;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.ClusterService;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.api.EnrolmentKey;
 import net.dtm.api.TunnelType;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.Direction;
+import net.dtm.protocol.EnrolReply;
+import net.dtm.protocol.EnrolmentToken;
 import net.dtm.protocol.Envelope;
 import net.dtm.protocol.Establish;
 import net.dtm.protocol.Params;
@@ -65,6 +74,10 @@ class ServerComponentTest {
             @Override public int source_burst() { return 400; }
             @Override public int source_table_size() { return 1024; }
             @Override public String tunnel_wireguard_public_key() { return ""; }
+            @Override public double enrol_source_rate() { return 20; }
+            @Override public int enrol_source_burst() { return 100; }
+            @Override public double enrol_key_rate() { return 200; }
+            @Override public int enrol_key_burst() { return 1000; }
         };
     }
 
@@ -162,6 +175,68 @@ class ServerComponentTest {
                 new DeviceManager(new FakeDeviceStore()), new FakeCluster("node-t", "standalone"), badEndpoint, Map.of()));
         assertTrue(e.getMessage().contains("tunnel.endpoint"), e.getMessage());
         assertTrue(pools.pool("demo").isEmpty(), "not provisioned");
+    }
+
+    @Test
+    void aBadEnrolmentLimitFailsActivationNamingIt() {
+        FakePools pools = new FakePools(Clock.systemUTC());
+        ServerComponent.Config base = config(0);
+        for (String setting : List.of("enrol_source_rate", "enrol_source_burst", "enrol_key_rate", "enrol_key_burst")) {
+            ServerComponent.Config bad = (ServerComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {ServerComponent.Config.class},
+                    (p, m, a) -> m.getName().equals(setting) ? (m.getReturnType() == double.class ? (Object) 0.0 : (Object) 0)
+                            : m.invoke(base, a));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ServerComponent(pools,
+                    new DeviceManager(new FakeDeviceStore()), new FakeCluster("node-t", "standalone"), bad, Map.of()));
+            assertTrue(e.getMessage().contains(setting.replace('_', '.')), e.getMessage());
+        }
+    }
+
+    @Test
+    void enrolIsDroppedUntilAnEnrolmentKeyStoreIsBoundAndAgainOnceItGoes() throws Exception {
+        FakePools pools = new FakePools(Clock.systemUTC());
+        DeviceManagerComponent devices = new DeviceManagerComponent(new FakeDeviceStore());
+        ServerComponent server = new ServerComponent(pools, devices, new FakeCluster("node-t", "standalone"), config(0),
+                Map.of());
+        EnrolmentToken token = EnrolmentToken.generate(new SecureRandom());
+        FakeEnrolmentKeyStore keys = new FakeEnrolmentKeyStore();
+        keys.add(new EnrolmentKey(token.id(), token.verifier(), "", "*", "", 0, 0, Instant.now().minusSeconds(1),
+                Instant.now().plusSeconds(3600), false));
+        TestRouter router = new TestRouter("bus-7");
+        try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(5000);
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.port());
+            byte[] first = router.enrol(token);
+            client.send(new DatagramPacket(first, first.length, to));
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.counters().getOrDefault("dropped.enrol-off", 0L) == 1);
+
+            server.bindEnrolmentKeys(keys);
+            byte[] second = router.enrol(token);
+            client.send(new DatagramPacket(second, second.length, to));
+            byte[] buffer = new byte[2048];
+            DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+            client.receive(answer);
+            EnrolReply reply = router.open(second, Arrays.copyOf(buffer, answer.getLength()));
+            assertEquals(EnrolReply.Status.GRANTED, reply.status());
+            assertArrayEquals(reply.deviceKey(), devices.device(router.id).orElseThrow().key(), "the registry sees it at once");
+
+            server.unbindEnrolmentKeys(new FakeEnrolmentKeyStore());
+            assertTrue(server.node().enrolmentEnabled(), "another store's going changes nothing");
+            server.unbindEnrolmentKeys(keys);
+            assertFalse(server.node().enrolmentEnabled());
+        } finally {
+            server.deactivate();
+        }
+    }
+
+    @Test
+    void theEnrolmentReferencesAreOptionalDynamicAndTheServiceTakesItsStoreTarget() throws Exception {
+        String server = Files.readString(Path.of("target/classes/OSGI-INF/" + ServerComponent.class.getName() + ".xml"));
+        assertTrue(server.contains("name=\"enrolmentKeys\"") && server.contains("cardinality=\"0..1\"")
+                && server.contains("policy=\"dynamic\""), server);
+        String service = Files.readString(Path.of("target/classes/OSGI-INF/" + EnrolmentServiceComponent.class.getName() + ".xml"));
+        assertTrue(service.contains("configuration-pid=\"" + EnrolmentServiceComponent.PID + "\"") && service.contains("name=\"store\"")
+                && service.contains("net.dtm.api.EnrolmentService"), service);
     }
 
     @Test

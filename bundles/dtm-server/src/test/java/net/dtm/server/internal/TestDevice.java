@@ -24,6 +24,12 @@ final class TestDevice {
         new SecureRandom().nextBytes(key);
     }
 
+    /** A device holding {@code key} (e.g. the one its enrolment granted). */
+    TestDevice(DeviceId id, byte[] key) {
+        this.id = id;
+        this.key = key.clone();
+    }
+
     byte[] request(Message body) {
         return request(Transactions.newId(), sequences.next(), body);
     }
