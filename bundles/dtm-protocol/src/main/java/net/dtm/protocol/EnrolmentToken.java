@@ -76,13 +76,13 @@ public final class EnrolmentToken {
         }
         String secret = t.substring(dash + 1);
         if (secret.length() != SECRET_CHARS || !secret.chars().allMatch(EnrolmentToken::base64url)) {
-            throw new IllegalArgumentException("enrolment token " + PREFIX + "-" + id + " has a malformed secret: expected "
+            throw new IllegalArgumentException("enrolment token has a malformed secret: expected "
                     + SECRET_CHARS + " base64url characters (A-Z a-z 0-9 - _), found " + secret.length() + " characters");
         }
         byte[] seed = Base64.getUrlDecoder().decode(secret);
         if (!encode(seed).equals(secret)) { // the last character carries 2 unused bits, which must be zero
-            throw new IllegalArgumentException("enrolment token " + PREFIX + "-" + id
-                    + " has a malformed secret: its last character is not a canonical base64url ending");
+            throw new IllegalArgumentException(
+                    "enrolment token has a malformed secret: its last character is not a canonical base64url ending");
         }
         return new EnrolmentToken(id, seed);
     }
