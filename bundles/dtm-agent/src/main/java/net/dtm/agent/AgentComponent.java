@@ -2,7 +2,6 @@ package net.dtm.agent;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,12 +9,9 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -72,7 +68,8 @@ public class AgentComponent implements TunnelAgentService {
         @AttributeDefinition(name = "Device key", description = "64 hex digits; prefer device.key.file")
         String device_key() default "";
 
-        @AttributeDefinition(name = "Device key file", description = "File holding the 64 hex digit key (relative to etc)")
+        @AttributeDefinition(name = "Device key file", description = "File holding the 64 hex digit key (relative to etc);"
+                + " an enrolling agent writes its credential there (default with enrol.key.file: dtm-keys/<device.id>.key)")
         String device_key_file() default "";
 
         @AttributeDefinition(name = "Servers", description = "Comma list of host:port")
@@ -87,6 +84,16 @@ public class AgentComponent implements TunnelAgentService {
         @AttributeDefinition(name = "WireGuard key file", description = "This device's WireGuard private key (created at first start, mode 600; relative to etc); used when tunnel.type = wireguard")
         String wireguard_key_file() default "dtm-wireguard.key";
 
+        @AttributeDefinition(name = "Enrolment token file", description = "File holding the dtmek1-... enrolment token"
+                + " (relative to etc; mode 600, tightened with a warning if others can read it): without a usable device"
+                + " key file the agent enrols with it, writes the credential to device.key.file and establishes; deleted"
+                + " once its enrolment key is used up and the tunnel is up. Empty: no enrolment")
+        String enrol_key_file() default "";
+
+        @AttributeDefinition(name = "Router key file", description = "This router's own X25519 private key for"
+                + " enrolment (created at first start, mode 600, never leaves the router; relative to etc)")
+        String router_key_file() default "dtm-router.key";
+
         @AttributeDefinition(name = "Wire version", description = "Control protocol version: 3 (sequence resync), 2 for a server that predates the resync (data-plane fields, PATH), or 1 for a server that predates those")
         int wire_version() default 3;
     }
@@ -94,14 +101,14 @@ public class AgentComponent implements TunnelAgentService {
     private final ScheduledExecutorService scheduler;
     private final MultiLinkTransport transport;
     private final Duration keyPollInterval;
+    private final Enroller.Timing enrolTiming;
     private volatile TunnelAgent agent;
     private volatile DeviceId device;
-    private ScheduledFuture<?> keyWatch;
-    /** Last error reading the key file, so the watch logs each problem once. */
-    private volatile String lastKeyFileError;
+    /** Finds the credential (key file, or enrolment) and starts the agent; null with device.key or before configure. */
+    private AgentLauncher launcher;
     private final List<TunnelListener> tunnelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String wireGuardPublicKey = "";
-    private volatile int wireVersion = Codec.MAX_VERSION;
+    private volatile int wireVersion = Codec.RESYNC_VERSION;
 
     /** For DS. */
     public AgentComponent() {
@@ -109,7 +116,12 @@ public class AgentComponent implements TunnelAgentService {
     }
 
     AgentComponent(Duration keyPollInterval) {
+        this(keyPollInterval, Enroller.Timing.defaults());
+    }
+
+    AgentComponent(Duration keyPollInterval, Enroller.Timing enrolTiming) {
         this.keyPollInterval = keyPollInterval;
+        this.enrolTiming = enrolTiming;
         ScheduledThreadPoolExecutor ses = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "dtm-agent");
             t.setDaemon(true);
@@ -231,8 +243,12 @@ public class AgentComponent implements TunnelAgentService {
                 return;
             }
         }
-        String keyText = config.device_key() == null ? "" : config.device_key().trim();
+        String keyText = trim(config.device_key());
+        String tokenFile = trim(config.enrol_key_file());
         if (!keyText.isEmpty()) {
+            if (!tokenFile.isEmpty()) {
+                LOG.warn("tunnel agent: device={} has device.key in etc/{}.cfg: enrol.key.file is not used", id, PID);
+            }
             try {
                 startAgent(AgentConfig.key(keyText), servers, type, pool);
             } catch (IllegalArgumentException e) {
@@ -240,61 +256,36 @@ public class AgentComponent implements TunnelAgentService {
             }
             return;
         }
-        String keyFile = config.device_key_file() == null ? "" : config.device_key_file().trim();
-        if (keyFile.isEmpty()) {
-            LOG.warn("tunnel agent not started: device={} has no key; set device.key.file (or device.key) in etc/{}.cfg",
-                    id, PID);
+        String keyFile = trim(config.device_key_file());
+        if (keyFile.isEmpty() && tokenFile.isEmpty()) {
+            LOG.warn("tunnel agent not started: device={} has no key; set device.key.file (or device.key), or"
+                    + " enrol.key.file to enrol, in etc/{}.cfg", id, PID);
             return;
         }
-        Path file = AgentConfig.resolveKeyFile(keyFile);
-        if (!tryKeyFile(file, servers, type, pool)) {
-            LOG.warn("tunnel agent waiting: device={} key file {} is missing or unusable; create it with the device's"
-                    + " 64 hex digit key (or set device.key in etc/{}.cfg)", id, file, PID);
-            synchronized (this) {
-                keyWatch = scheduler.scheduleWithFixedDelay(() -> {
-                    if (agent == null && tryKeyFile(file, servers, type, pool)) {
-                        cancelKeyWatch();
-                    }
-                }, keyPollInterval.toNanos(), keyPollInterval.toNanos(), TimeUnit.NANOSECONDS);
-            }
+        if (keyFile.isEmpty()) {
+            keyFile = "dtm-keys/" + id + ".key";
+            LOG.info("tunnel agent: device={} enrols with enrol.key.file; its credential goes to {} (device.key.file"
+                    + " not set)", id, AgentConfig.resolveKeyFile(keyFile));
         }
+        String routerKey = trim(config.router_key_file());
+        AgentLauncher.Paths paths = new AgentLauncher.Paths(AgentConfig.resolveKeyFile(keyFile),
+                tokenFile.isEmpty() ? null : AgentConfig.resolveKeyFile(tokenFile),
+                AgentConfig.resolveKeyFile(routerKey.isEmpty() ? "dtm-router.key" : routerKey));
+        AgentLauncher l = new AgentLauncher(device, paths, pool, () -> {
+            TunnelAgent a = agent;
+            return a != null ? a.servers() : servers;
+        }, transport, scheduler, enrolTiming, keyPollInterval, (key, p) -> startAgent(key, servers, type, p));
+        synchronized (this) {
+            launcher = l;
+        }
+        l.launch();
     }
 
-    /**
-     * Starts the agent from the key file if it holds a key. An unusable file (still being written,
-     * or a typo the operator will fix) is watched like a missing one; its error is logged once.
-     */
-    private boolean tryKeyFile(Path file, List<InetSocketAddress> servers, TunnelType type, String pool) {
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        byte[] key;
-        try {
-            key = AgentConfig.keyFile(file);
-        } catch (IOException | IllegalArgumentException e) {
-            String error = e.getMessage();
-            if (!Objects.equals(error, lastKeyFileError)) {
-                lastKeyFileError = error;
-                LOG.error("tunnel agent not started: device={} key file {} unusable: {}", device, file, error);
-            }
-            return false;
-        }
-        try {
-            startAgent(key, servers, type, pool);
-        } catch (IllegalArgumentException e) {
-            LOG.error("tunnel agent not started: device={} settings invalid: {}", device, e.getMessage());
-        }
-        return true;
+    private static String trim(String s) {
+        return s == null ? "" : s.trim();
     }
 
-    private synchronized void cancelKeyWatch() {
-        if (keyWatch != null) {
-            keyWatch.cancel(false);
-            keyWatch = null;
-        }
-    }
-
-    private synchronized void startAgent(byte[] key, List<InetSocketAddress> servers, TunnelType type, String pool) {
+    private synchronized TunnelAgent startAgent(byte[] key, List<InetSocketAddress> servers, TunnelType type, String pool) {
         AgentSettings s = AgentSettings.of(device, key, servers);
         s = new AgentSettings(s.device(), key, servers, type, pool, s.attemptTimeout(), s.confirmTimeout(),
                 s.retryMin(), s.retryMax());
@@ -306,13 +297,20 @@ public class AgentComponent implements TunnelAgentService {
         }
         agent = a;
         a.start();
+        return a;
     }
 
     @Deactivate
     void deactivate() {
         unregister(registration);
         unregister(linkRegistration);
-        cancelKeyWatch();
+        AgentLauncher l;
+        synchronized (this) {
+            l = launcher;
+        }
+        if (l != null) {
+            l.close();
+        }
         TunnelAgent a = agent;
         if (a != null) {
             a.close();

@@ -1,9 +1,6 @@
 package net.dtm.agent;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,11 +41,6 @@ final class AgentConfig {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("device key must be 64 hex digits: " + e.getMessage());
         }
-    }
-
-    /** Reads a key file holding 64 hex digits. */
-    static byte[] keyFile(Path file) throws IOException {
-        return key(Files.readString(file, StandardCharsets.US_ASCII));
     }
 
     /** A relative key file path is taken relative to Karaf's etc folder ({@code karaf.etc}), if known. */

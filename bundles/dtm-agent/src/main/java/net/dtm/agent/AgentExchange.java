@@ -47,15 +47,31 @@ final class AgentExchange {
     static final int MAX_RESYNCS = 4;
 
     private final DeviceId device;
-    private final byte[] key;
+    /** The device key: replaced when the router re-enrols. */
+    private volatile byte[] key;
     private final MultiLinkTransport transport;
     private final SequenceSource sequence = new SequenceSource();
-    private volatile int wireVersion = Codec.MAX_VERSION;
+    /**
+     * Version 3 by default: version 4 only adds ENROL (sent by {@link Enroller}, always in version 4);
+     * its other messages are version 3's, which servers without enrolment also read.
+     */
+    private volatile int wireVersion = Codec.RESYNC_VERSION;
 
     AgentExchange(DeviceId device, byte[] key, MultiLinkTransport transport) {
         this.device = device;
-        this.key = key;
+        this.key = key.clone();
         this.transport = transport;
+    }
+
+    /**
+     * Seals and opens with {@code newKey} from now on (a re-enrolled router's new key); answers to
+     * requests in flight sealed with the old key are no longer recognised.
+     */
+    void setKey(byte[] newKey) {
+        if (newKey.length != 32) {
+            throw new IllegalArgumentException("device key must be 32 bytes, got " + newKey.length);
+        }
+        this.key = newKey.clone();
     }
 
     /** The wire version spoken: 1, or 2 (the default) with the data-plane fields. */

@@ -51,6 +51,8 @@ final class AgentState {
     private List<InetSocketAddress> servers;
     private EstablishFailure lastFailure;
     private long establishments;
+    /** Attempts in a row (establishments, renewals) that no server answered authentically. */
+    private int silentInARow;
     private ScheduledFuture<?> timer;
     private CompletableFuture<?> inFlight;
     /** The data-plane parameters of the tunnel in use: from the ESTABLISH's PARAMS, kept across renewals by other nodes. */
@@ -220,6 +222,7 @@ final class AgentState {
         confirmed = false;
         backoff.reset();
         lastFailure = null;
+        silentInARow = 0;
         establishments++;
         adoptServers(p);
         return event;
@@ -239,6 +242,7 @@ final class AgentState {
         params = p;
         expiresAt = clock.instant().plusSeconds(p.parameters().leaseSeconds());
         backoff.reset();
+        silentInARow = 0;
         adoptServers(p);
         return changed;
     }
@@ -282,6 +286,17 @@ final class AgentState {
     synchronized void recordFailure(Nak nak, Throwable err, String what) {
         lastFailure = new EstablishFailure(clock.instant(), nak == null ? Optional.empty() : Optional.of(nak.reason()),
                 what + " failed: " + (nak != null ? nak.reason().label() + ": " + nak.text() : describe(err)));
+    }
+
+    /**
+     * Counts an attempt that got no PARAMS: one no server answered authentically ({@code silent})
+     * adds to the attempts in a row without an answer, one a server refused ends the row.
+     *
+     * @return the attempts in a row without an answer now
+     */
+    synchronized int countUnanswered(boolean silent) {
+        silentInARow = silent ? silentInARow + 1 : 0;
+        return silentInARow;
     }
 
     /** The wait before the next retry, as it is. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import net.dtm.api.DtmException.Reason;
@@ -174,6 +175,7 @@ final class LeaseKeeper {
             state.recordFailure(nak, err, what);
             delay = state.nextRetryDelay();
         }
+        countAnswer(nak, err);
         LOG.warn("tunnel {} failed: device={} reason={} retry in {} ms", what, settings.device(),
                 nak != null ? "nak " + nak.reason().label() + " " + nak.text() : describe(err), delay.toMillis());
         // A server older than the wire version spoken drops its datagrams without a word: say what to try, once.
@@ -221,6 +223,7 @@ final class LeaseKeeper {
                 return;
             }
             Nak nak = err == null ? (Nak) r.value() : naks.any();
+            countAnswer(nak, err);
             if (nak != null && nak.reason() == Reason.UNKNOWN_LEASE) {
                 LOG.warn("tunnel lease lost, establishing again: device={} reason={} text={}", settings.device(),
                         nak.reason().label(), nak.text());
@@ -362,6 +365,21 @@ final class LeaseKeeper {
             if (f != null) {
                 state.timer(f);
             }
+        }
+    }
+
+    /**
+     * Counts an attempt without PARAMS: a NAK ends a row of unanswered attempts, a timeout with no
+     * authentic answer at all lengthens it and tells the silence listeners (a re-keyed device hears
+     * nothing it can open). A cancelled attempt counts for nothing.
+     */
+    private void countAnswer(Nak nak, Throwable err) {
+        if (nak == null && !(unwrap(err) instanceof TimeoutException)) {
+            return;
+        }
+        int inARow = state.countUnanswered(nak == null);
+        if (nak == null) {
+            listeners.publishSilence(inARow);
         }
     }
 

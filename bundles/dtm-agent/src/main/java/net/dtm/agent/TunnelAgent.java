@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.OuterPath;
@@ -122,6 +123,33 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
     /** Stops calling {@code listener}. */
     public void removeListener(Consumer<TunnelStatus> listener) {
         listeners.removeStatusListener(listener);
+    }
+
+    /**
+     * Calls {@code listener} (on the agent's thread) after each establishment or renewal attempt that
+     * no server answered authentically, with the number of such attempts in a row; a PARAMS or a NAK
+     * ends the row. How a re-keyed device notices: the servers drop what its old key seals.
+     */
+    public void addSilenceListener(IntConsumer listener) {
+        listeners.addSilenceListener(listener);
+    }
+
+    /** Stops calling {@code listener}. */
+    public void removeSilenceListener(IntConsumer listener) {
+        listeners.removeSilenceListener(listener);
+    }
+
+    /**
+     * Seals with {@code key} from now on (the device's new key, from a re-enrolment) and, if started,
+     * establishes again at once keeping the lease and the tunnel in place (as {@link #rehome()}),
+     * so the server that answers first takes it with the same address.
+     *
+     * @throws IllegalArgumentException if it is not 32 bytes
+     */
+    public void replaceKey(byte[] key) {
+        exchange.setKey(Objects.requireNonNull(key, "key"));
+        LOG.info("device key replaced: device={} establishing with the new key", settings.device());
+        lease.rehome();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.TunnelEvent;
@@ -14,12 +15,14 @@ import net.dtm.api.TunnelStatus;
 
 /**
  * The agent's listeners: status listeners get every status change, tunnel listeners every tunnel
- * event. A listener that throws is logged and harms no other. Thread-safe.
+ * event, silence listeners the number of attempts in a row no server answered authentically. A
+ * listener that throws is logged and harms no other. Thread-safe.
  */
 final class TunnelListeners {
     private final DeviceId device;
     private final List<Consumer<TunnelStatus>> statusListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<TunnelListener> tunnelListeners = new CopyOnWriteArrayList<>();
+    private final List<IntConsumer> silenceListeners = new CopyOnWriteArrayList<>();
 
     TunnelListeners(DeviceId device) {
         this.device = device;
@@ -44,6 +47,25 @@ final class TunnelListeners {
 
     boolean registered(TunnelListener listener) {
         return tunnelListeners.contains(listener);
+    }
+
+    void addSilenceListener(IntConsumer listener) {
+        silenceListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void removeSilenceListener(IntConsumer listener) {
+        silenceListeners.remove(listener);
+    }
+
+    /** Tells the silence listeners that {@code inARow} attempts in a row got no authentic answer. */
+    void publishSilence(int inARow) {
+        for (IntConsumer l : silenceListeners) {
+            try {
+                l.accept(inARow);
+            } catch (RuntimeException ex) {
+                LOG.warn("tunnel silence listener failed: device={} error={}", device, ex.toString());
+            }
+        }
     }
 
     void publish(TunnelStatus status) {

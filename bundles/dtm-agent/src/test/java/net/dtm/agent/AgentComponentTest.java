@@ -28,6 +28,11 @@ import net.dtm.link.emulated.EmulatedLinkSettings;
 class AgentComponentTest {
 
     static AgentComponent.Config config(String id, String key, String keyFile, String servers) {
+        return config(id, key, keyFile, servers, "", "dtm-router.key");
+    }
+
+    static AgentComponent.Config config(String id, String key, String keyFile, String servers, String enrolKeyFile,
+                                        String routerKeyFile) {
         return new AgentComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -67,6 +72,16 @@ class AgentComponentTest {
             @Override
             public String wireguard_key_file() {
                 return "dtm-wireguard.key";
+            }
+
+            @Override
+            public String enrol_key_file() {
+                return enrolKeyFile;
+            }
+
+            @Override
+            public String router_key_file() {
+                return routerKeyFile;
             }
 
             @Override
@@ -140,6 +155,57 @@ class AgentComponentTest {
     }
 
     @Test
+    void enrolsWithOnlyATokenAndTheServersConfigured(@TempDir Path etc) throws Exception {
+        net.dtm.protocol.EnrolmentToken token = net.dtm.protocol.EnrolmentToken.generate(new java.security.SecureRandom());
+        Path tokenFile = etc.resolve("dtm-enrol.token");
+        Files.writeString(tokenFile, token.token() + "\n");
+        String before = System.getProperty("karaf.etc");
+        System.setProperty("karaf.etc", etc.toString());
+        try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a");
+             EmulatedLink link = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
+            server.enrol = r -> net.dtm.protocol.EnrolReply.granted(TunnelAgentTest.KEY, "", true);
+            AgentComponent c = new AgentComponent(Duration.ofMillis(50));
+            try {
+                c.bindLink(link, Map.of());
+                c.configure(config("bus-0042", "", "", "127.0.0.1:" + server.address().getPort(), "dtm-enrol.token",
+                        ""));
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == State.ESTABLISHED);
+                Path credential = etc.resolve("dtm-keys/bus-0042.key");
+                assertArrayEquals(TunnelAgentTest.KEY, CredentialFile.read(credential).key());
+                assertEquals("rw-------", EnrolmentFilesTest.mode(credential));
+                assertEquals("rw-------", EnrolmentFilesTest.mode(etc.resolve("dtm-router.key")), "the default router key file");
+                await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(tokenFile));
+            } finally {
+                c.deactivate();
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("karaf.etc");
+            } else {
+                System.setProperty("karaf.etc", before);
+            }
+        }
+    }
+
+    @Test
+    void aKeyInTheConfigurationWinsOverEnrolment(@TempDir Path etc) throws Exception {
+        try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a");
+             EmulatedLink link = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
+            AgentComponent c = new AgentComponent(Duration.ofMillis(50));
+            try {
+                c.bindLink(link, Map.of());
+                c.configure(config("smr-1", HEX, "", "127.0.0.1:" + server.address().getPort(),
+                        etc.resolve("missing.token").toString(), etc.resolve("r.key").toString()));
+                await().atMost(Duration.ofSeconds(5)).until(() -> c.status().state() == State.ESTABLISHED);
+                assertTrue(server.enrols.isEmpty());
+                assertFalse(Files.exists(etc.resolve("r.key")));
+            } finally {
+                c.deactivate();
+            }
+        }
+    }
+
+    @Test
     void parsesServersAndKeys(@TempDir Path dir) throws Exception {
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("::1", 2)),
                 AgentConfig.servers(" 127.0.0.1:1 , [::1]:2 ,"));
@@ -152,7 +218,7 @@ class AgentComponentTest {
         assertThrows(IllegalArgumentException.class, () -> AgentConfig.key("zz" + HEX.substring(2)));
         Path f = dir.resolve("k");
         Files.writeString(f, HEX);
-        assertArrayEquals(TunnelAgentTest.KEY, AgentConfig.keyFile(f));
+        assertArrayEquals(TunnelAgentTest.KEY, CredentialFile.read(f).key());
         assertEquals(Path.of("/abs/k"), AgentConfig.resolveKeyFile("/abs/k"));
     }
 

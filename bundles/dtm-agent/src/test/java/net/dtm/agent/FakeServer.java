@@ -9,6 +9,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import net.dtm.api.DtmException.Reason;
 import net.dtm.api.TunnelParameters;
@@ -16,23 +17,36 @@ import net.dtm.api.TunnelType;
 import net.dtm.protocol.Ack;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.Direction;
+import net.dtm.protocol.EnrolCodec;
+import net.dtm.protocol.EnrolReply;
+import net.dtm.protocol.EnrolRequest;
 import net.dtm.protocol.Envelope;
 import net.dtm.protocol.Message;
 import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Nak;
 import net.dtm.protocol.Params;
 import net.dtm.protocol.ProtocolException;
+import net.dtm.protocol.ReceivedEnrol;
 import net.dtm.protocol.SequenceSource;
 
 /**
  * A tiny stand-in for the server, on a real UDP socket: decodes with the device key and answers
  * ESTABLISH/RENEW with PARAMS, CONFIRM/RELEASE with ACK (or everything with a NAK), answering
- * every copy it receives.
+ * every copy it receives. An ENROL is answered by {@link #enrol} (dropped while it is null).
  */
 final class FakeServer implements AutoCloseable {
 
     final DatagramChannel channel;
-    final byte[] key;
+    /** The device key it seals with; replaced by a re-key. */
+    volatile byte[] key;
+    /** Answers each ENROL whose signature verifies (or that is a key fetch); null: ENROL dropped. */
+    volatile Function<EnrolRequest, EnrolReply> enrol;
+    /** Every ENROL received (each copy), signature checked or not. */
+    final List<EnrolRequest> enrols = new CopyOnWriteArrayList<>();
+    /** ENROLs whose signature did not verify. */
+    final AtomicInteger badSignatures = new AtomicInteger();
+    /** False: ESTABLISH, RENEW and the rest are dropped unanswered. */
+    volatile boolean serving = true;
     final String nodeId;
     final Thread thread;
     final SequenceSource sequence = new SequenceSource();
@@ -83,9 +97,17 @@ final class FakeServer implements AutoCloseable {
                 buf.flip();
                 byte[] d = new byte[buf.remaining()];
                 buf.get(d);
+                if (isEnrol(d)) {
+                    enrol(d, from);
+                    continue;
+                }
+                if (!serving) {
+                    continue;
+                }
+                byte[] k = key;
                 Envelope req;
                 try {
-                    req = Codec.decode(d, key);
+                    req = Codec.decode(d, k);
                 } catch (ProtocolException e) {
                     undecodable.incrementAndGet();
                     continue;
@@ -99,10 +121,42 @@ final class FakeServer implements AutoCloseable {
                 }
                 Envelope out = new Envelope(Direction.TO_DEVICE, req.device(), tx, sequence.next(), answer,
                         req.version());
-                channel.send(ByteBuffer.wrap(Codec.encode(out, key)), from);
+                channel.send(ByteBuffer.wrap(Codec.encode(out, k)), from);
             } catch (IOException e) {
                 return;
             }
+        }
+    }
+
+    private static boolean isEnrol(byte[] d) {
+        try {
+            return Codec.peek(d).type() == MessageType.ENROL;
+        } catch (ProtocolException e) {
+            return false;
+        }
+    }
+
+    private void enrol(byte[] d, SocketAddress from) throws IOException {
+        ReceivedEnrol received;
+        try {
+            received = EnrolCodec.decodeRequest(d);
+        } catch (ProtocolException e) {
+            undecodable.incrementAndGet();
+            return;
+        }
+        EnrolRequest req = received.request();
+        enrols.add(req);
+        if (!req.keyFetch() && !received.signatureVerifies()) {
+            badSignatures.incrementAndGet();
+            return;
+        }
+        Function<EnrolRequest, EnrolReply> policy = enrol;
+        if (policy == null) {
+            return;
+        }
+        EnrolReply reply = policy.apply(req);
+        if (reply != null) {
+            channel.send(ByteBuffer.wrap(EnrolCodec.encodeReply(req, sequence.next(), reply)), from);
         }
     }
 
