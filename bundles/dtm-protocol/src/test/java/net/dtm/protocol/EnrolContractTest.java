@@ -333,6 +333,7 @@ class EnrolContractTest {
         byte[] d = signedRequest();
         int h = Codec.FIXED_HEADER_LENGTH + DEVICE.bytes().length;
         assertEquals(h + 1 + 1 + 12 + 32 + 32 + 64, d.length);
+        assertEquals(177 + DEVICE.bytes().length, d.length);
         assertArrayEquals(new byte[12], Arrays.copyOfRange(d, h - 12, h));
         assertEquals(9, d[h]);
         assertEquals(12, d[h + 1]);
@@ -346,6 +347,7 @@ class EnrolContractTest {
         // reply: header, ephemeral key, then sealed status, key, pool, flags under the documented derivation
         EnrolRequest sent = EnrolCodec.decodeRequest(d).request();
         byte[] reply = EnrolCodec.encodeReply(sent, 9, EnrolReply.granted(DEVICE_KEY, "demo", true));
+        assertEquals(118 + DEVICE.bytes().length + 4, reply.length);
         assertArrayEquals(concat(new byte[] {0}, DEVICE_KEY, new byte[] {4, 'd', 'e', 'm', 'o', 1}),
                 IndependentSeal.open(reply, ROUTER.privateKey()));
         assertArrayEquals(new byte[] {1}, IndependentSeal.open(replies(sent).get(1), ROUTER.privateKey()));
