@@ -47,7 +47,12 @@ final class EnrolDecision {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrolDecision.class);
     /** Compare-and-set attempts before an ENROL is deferred ({@code TRY_LATER}). */
-    static final int ATTEMPTS = 8;
+    static final int ATTEMPTS = 16;
+    /**
+     * Compare-and-set attempts to give a use back: each one lost means another request changed the
+     * key meanwhile (progress), so this bound is only met if the store keeps failing.
+     */
+    static final int GIVE_BACK_ATTEMPTS = 1000;
 
     private final EnrolmentKeyCache keys;
     private final EnrolledDevices devices;
@@ -222,7 +227,7 @@ final class EnrolDecision {
     private void giveBack(EnrolmentKey used) {
         EnrolmentKey current = used;
         try {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            for (int attempt = 0; attempt < GIVE_BACK_ATTEMPTS; attempt++) {
                 if (keys.store().replace(current, current.withoutUse())) {
                     keys.stored(current.withoutUse());
                     return;

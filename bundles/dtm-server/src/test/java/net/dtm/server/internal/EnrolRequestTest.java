@@ -296,4 +296,24 @@ class EnrolRequestTest {
         assertInstanceOf(Params.class, fresh.open(handler.handle(fresh.request(establish), LINK_B).orElseThrow()).body());
         assertTrue(handler.handle(old.request(establish), LINK_A).isEmpty(), "the old router's key no longer works");
     }
+
+    @Test
+    void aKeyFetchAfterAnOperatorsRekeyGivesTheNewKeyOnlyWithTheAllowance() {
+        key(1);
+        enrol(router, router.enrol(token), LINK_A);
+        byte[] rekeyed = devices.rekey(router.id, Duration.ZERO).key();
+        byte[] fetch = router.enrol(null);
+        assertEquals(Status.REFUSED, enrol(router, fetch, LINK_A).status());
+        assertEquals(1, counter("enrol.refused.no-allowance"));
+
+        devices.allowReenrolment(router.id, Duration.ofHours(1));
+        byte[] again = router.enrol(null);
+        EnrolReply fetched = enrol(router, again, LINK_B);
+        assertEquals(Status.GRANTED, fetched.status());
+        assertArrayEquals(rekeyed, fetched.deviceKey());
+        assertEquals(1, counter("enrol.fetched"));
+        TestDevice device = new TestDevice(router.id, fetched.deviceKey());
+        Establish establish = new Establish(TunnelType.VXLAN, "demo", List.of(), Optional.empty());
+        assertInstanceOf(Params.class, device.open(handler.handle(device.request(establish), LINK_B).orElseThrow()).body());
+    }
 }
