@@ -38,6 +38,10 @@ final class OwnerOnlyFiles {
         if (Files.isDirectory(absolute)) {
             return;
         }
+        if (Files.exists(absolute)) {
+            // a file in the way: say so here (Derby would fail too, but leave a database named "null" behind)
+            throw new java.nio.file.NotDirectoryException(absolute + " exists and is not a folder");
+        }
         if (!isPosix(absolute)) {
             Files.createDirectories(absolute);
             return;

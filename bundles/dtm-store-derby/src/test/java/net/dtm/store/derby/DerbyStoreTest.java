@@ -123,7 +123,10 @@ class DerbyStoreTest {
     @Test
     void unopenableDirectoryIsStoreUnavailable() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        assertThrows(StoreUnavailableException.class, () -> new DerbyStore(file.resolve("db")));
+        boolean strayBefore = Files.exists(Path.of("null"));
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> new DerbyStore(file.resolve("db")));
+        assertTrue(e.getMessage().contains(file + " exists and is not a folder"), e.getMessage());
+        assertEquals(strayBefore, Files.exists(Path.of("null")), "Derby left no database named null in the working directory");
     }
 
     @Test
