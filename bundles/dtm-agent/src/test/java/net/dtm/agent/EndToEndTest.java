@@ -115,26 +115,6 @@ class EndToEndTest {
         return agent(device, key, loss, seed, scheduler);
     }
 
-    /**
-     * The agent's timers, with every delay of {@value #LONG_DELAY_SECONDS} s or more (the renewal at
-     * half the lease time) cut {@value #TIME_LAPSE} times: renewals of a 60 s lease every second.
-     */
-    private static final class TimeLapse extends java.util.concurrent.ScheduledThreadPoolExecutor {
-        static final long LONG_DELAY_SECONDS = 20;
-        static final long TIME_LAPSE = 30;
-
-        TimeLapse() {
-            super(2);
-        }
-
-        @Override
-        public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay, java.util.concurrent.TimeUnit unit) {
-            long nanos = unit.toNanos(delay);
-            boolean lapse = nanos >= java.util.concurrent.TimeUnit.SECONDS.toNanos(LONG_DELAY_SECONDS);
-            return super.schedule(task, lapse ? nanos / TIME_LAPSE : nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-    }
-
     private TunnelAgent agent(DeviceId device, byte[] key, double loss, long seed, ScheduledExecutorService agentTimers)
             throws IOException {
         MultiLinkTransport transport = new MultiLinkTransport(TransportSettings.defaults(), scheduler);
