@@ -69,6 +69,8 @@ final class RouterFleet implements AutoCloseable {
     static final int[] ONE_WAY_MS = {10, 20, 25};
     private static final long FIRST_RTO_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long MAX_RTO_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** How long one attempt keeps retransmitting its datagram before a new attempt (new transaction), as the agent's. */
+    private static final long ATTEMPT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     enum Phase { ENROLLING, ESTABLISHING, CONFIRMING, DONE }
 
@@ -85,6 +87,8 @@ final class RouterFleet implements AutoCloseable {
         long enrolledNanos;
         long establishedNanos;
         long nextSendNanos;
+        long attemptStartNanos;
+        int attempts;
         long rtoNanos = FIRST_RTO_NANOS;
         String pool = "";
         InetAddress address;
@@ -162,15 +166,39 @@ final class RouterFleet implements AutoCloseable {
     void prepare() {
         for (Router r : order) {
             synchronized (r) {
-                r.transactionId = Transactions.newId();
-                r.datagram = EnrolCodec.encodeRequest(r.device, r.transactionId, r.sequence.next(), r.keys, token);
-                try {
-                    r.sent = EnrolCodec.decodeRequest(r.datagram).request();
-                } catch (ProtocolException e) {
-                    throw new IllegalStateException("cannot read back our own ENROL", e);
-                }
+                newEnrol(r);
             }
         }
+    }
+
+    /** A new ENROL attempt: a new transaction, signed afresh; call holding the router. */
+    private void newEnrol(Router r) {
+        r.transactionId = Transactions.newId();
+        r.datagram = EnrolCodec.encodeRequest(r.device, r.transactionId, r.sequence.next(), r.keys, token);
+        try {
+            r.sent = EnrolCodec.decodeRequest(r.datagram).request();
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("cannot read back our own ENROL", e);
+        }
+    }
+
+    /** The router's ESTABLISH or CONFIRM as a new attempt; call holding the router. */
+    private void newRequest(Router r) {
+        r.transactionId = Transactions.newId();
+        Message body = r.phase == Phase.ESTABLISHING
+                ? new Establish(TunnelType.VXLAN, r.pool, List.of(new LinkAddress("5g", "5g",
+                        new InetSocketAddress("127.0.0.1", 1))), Optional.empty())
+                : new Confirm(r.pool, r.address, r.leaseSequence);
+        r.datagram = Codec.encode(new Envelope(Direction.TO_SERVER, r.device, r.transactionId, r.sequence.next(), body,
+                Codec.MAX_VERSION - 1), r.deviceKey);
+    }
+
+    /** Starts an attempt of the router's current phase: first copies now; call holding the router. */
+    private void startAttempt(Router r) {
+        r.attempts++;
+        r.attemptStartNanos = System.nanoTime();
+        r.rtoNanos = FIRST_RTO_NANOS;
+        sendAll(r);
     }
 
     /** Every router starts enrolling now ({@link #prepare()} first). */
@@ -182,7 +210,7 @@ final class RouterFleet implements AutoCloseable {
                 if (r.datagram == null) {
                     throw new IllegalStateException("prepare() first");
                 }
-                sendAll(r);
+                startAttempt(r);
             }
         }
         // the retransmission timers, checked every 20 ms
@@ -248,7 +276,17 @@ final class RouterFleet implements AutoCloseable {
         long now = System.nanoTime();
         for (Router r : order) {
             synchronized (r) {
-                if (r.phase != Phase.DONE && now >= r.nextSendNanos) {
+                if (r.phase == Phase.DONE || now < r.nextSendNanos) {
+                    continue;
+                }
+                if (now - r.attemptStartNanos >= ATTEMPT_NANOS) {
+                    if (r.phase == Phase.ENROLLING) {
+                        newEnrol(r);
+                    } else {
+                        newRequest(r);
+                    }
+                    startAttempt(r);
+                } else {
                     sendAll(r);
                 }
             }
@@ -307,7 +345,7 @@ final class RouterFleet implements AutoCloseable {
             return;
         }
         synchronized (r) {
-            if (header.transactionId() != r.transactionId && header.type() != MessageType.ENROL_REPLY) {
+            if (header.transactionId() != r.transactionId) {
                 strays.increment();
                 return;
             }
@@ -340,13 +378,8 @@ final class RouterFleet implements AutoCloseable {
                 r.pool = reply.pool();
                 r.enrolledNanos = System.nanoTime();
                 r.phase = Phase.ESTABLISHING;
-                r.transactionId = Transactions.newId();
-                r.rtoNanos = FIRST_RTO_NANOS;
-                r.datagram = Codec.encode(new Envelope(Direction.TO_SERVER, r.device, r.transactionId,
-                        r.sequence.next(), new Establish(TunnelType.VXLAN, r.pool,
-                        List.of(new LinkAddress("5g", "5g", new InetSocketAddress("127.0.0.1", 1))), Optional.empty()),
-                        Codec.MAX_VERSION - 1), r.deviceKey);
-                sendAll(r);
+                newRequest(r);
+                startAttempt(r);
             }
             case REFUSED -> {
                 refusals.increment();
@@ -378,11 +411,8 @@ final class RouterFleet implements AutoCloseable {
             r.leaseSequence = p.leaseSequence();
             r.pool = p.pool();
             r.phase = Phase.CONFIRMING;
-            r.transactionId = Transactions.newId();
-            r.rtoNanos = FIRST_RTO_NANOS;
-            r.datagram = Codec.encode(new Envelope(Direction.TO_SERVER, r.device, r.transactionId, r.sequence.next(),
-                    new Confirm(r.pool, r.address, r.leaseSequence), Codec.MAX_VERSION - 1), r.deviceKey);
-            sendAll(r);
+            newRequest(r);
+            startAttempt(r);
         } else if (r.phase == Phase.CONFIRMING && body instanceof Ack) {
             r.phase = Phase.DONE;
             r.establishedNanos = System.nanoTime();
