@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -115,7 +116,11 @@ final class AgentLauncher implements AutoCloseable {
                     + " 64 hex digit key in the key file", device, paths.credential(), paths.token());
         }
         long nanos = pollInterval.toNanos();
-        watch = scheduler.executor().scheduleWithFixedDelay(this::poll, nanos, nanos, TimeUnit.NANOSECONDS);
+        try {
+            watch = scheduler.executor().scheduleWithFixedDelay(this::poll, nanos, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            LOG.debug("key file watch not started: device={} the agent is stopping", device);
+        }
     }
 
     private synchronized void poll() {

@@ -199,16 +199,21 @@ final class Enroller {
             return CompletableFuture.failedFuture(e);
         }
         Answers answers = new Answers(servers);
-        CompletableFuture<Reply<EnrolReply>> f = transport.request(tx, servers, datagram, (d, from) -> {
-            EnrolReply r;
-            try {
-                r = EnrolCodec.decodeReply(d, sent, router);
-            } catch (ProtocolException ex) {
-                LOG.debug("agent dropped enrolment reply: device={} from={} kind={}", device, from, ex.kind());
-                return null;
-            }
-            return answers.record(r, from);
-        }, timing.attempt());
+        CompletableFuture<Reply<EnrolReply>> f;
+        try {
+            f = transport.request(tx, servers, datagram, (d, from) -> {
+                EnrolReply r;
+                try {
+                    r = EnrolCodec.decodeReply(d, sent, router);
+                } catch (ProtocolException ex) {
+                    LOG.debug("agent dropped enrolment reply: device={} from={} kind={}", device, from, ex.kind());
+                    return null;
+                }
+                return answers.record(r, from);
+            }, timing.attempt());
+        } catch (RuntimeException e) { // the transport closed, no server to ask
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<Outcome> out = f.handle((r, err) -> {
             if (err == null) {
                 EnrolReply reply = r.value();

@@ -15,11 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,15 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.TunnelStatus.State;
-import net.dtm.link.emulated.EmulatedLink;
-import net.dtm.link.emulated.EmulatedLinkSettings;
 import net.dtm.protocol.EnrolReply;
 import net.dtm.protocol.EnrolmentToken;
 import net.dtm.protocol.Establish;
 import net.dtm.protocol.MessageType;
-import net.dtm.spi.link.LinkKind;
 import net.dtm.transport.MultiLinkTransport;
-import net.dtm.transport.TransportSettings;
 
 /**
  * Start-up with enrolment (the launcher with a fake server built from EnrolCodec, on loopback):
@@ -56,10 +50,10 @@ class AgentLauncherTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
     private final EnrolmentToken token = EnrolmentToken.generate(new SecureRandom());
     private final AtomicReference<TunnelAgent> agent = new AtomicReference<>();
     private final AtomicInteger starts = new AtomicInteger();
+    private AgentRig rig;
     private ScheduledExecutorService ses;
     private MultiLinkTransport transport;
     private FakeServer server;
@@ -69,13 +63,11 @@ class AgentLauncherTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        ses = Executors.newScheduledThreadPool(2);
-        transport = new MultiLinkTransport(TransportSettings.defaults(), ses);
-        server = new FakeServer(TunnelAgentTest.KEY, "node-a");
-        open.add(server);
-        EmulatedLink lte = new EmulatedLink(new EmulatedLinkSettings("lte", LinkKind.LTE, 10, 0, 0, 1, "127.0.0.1"));
-        open.add(lte);
-        transport.addLink(lte);
+        rig = new AgentRig();
+        ses = rig.ses;
+        transport = rig.transport;
+        server = rig.server(TunnelAgentTest.KEY, "node-a");
+        rig.link("lte", 10, 0, 1);
         credential = dir.resolve("dtm-keys/bus-0042.key");
         tokenFile = dir.resolve("dtm-enrol.token");
         routerKey = dir.resolve("dtm-router.key");
@@ -83,11 +75,7 @@ class AgentLauncherTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        transport.close();
-        ses.shutdownNow();
+        rig.close();
     }
 
     private void writeToken() throws IOException {
@@ -103,13 +91,13 @@ class AgentLauncherTest {
                     TunnelAgent a = new TunnelAgent(AgentSettings.of(EnrollerTest.DEVICE, key, List.of(server.address()))
                             .withPool(pool).withTimeouts(Duration.ofMillis(300), Duration.ofMillis(500),
                                     Duration.ofMillis(50), Duration.ofMillis(200)), transport, ses, Clock.systemUTC());
-                    open.add(a);
+                    rig.closeLater(a);
                     starts.incrementAndGet();
                     agent.set(a);
                     a.start();
                     return a;
                 });
-        open.add(l);
+        rig.closeLater(l);
         return l;
     }
 

@@ -13,11 +13,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,15 +26,12 @@ import org.junit.jupiter.api.Test;
 
 import net.dtm.api.DeviceId;
 import net.dtm.link.emulated.EmulatedLink;
-import net.dtm.link.emulated.EmulatedLinkSettings;
 import net.dtm.protocol.EnrolCodec;
 import net.dtm.protocol.EnrolReply;
 import net.dtm.protocol.EnrolRequest;
 import net.dtm.protocol.EnrolmentToken;
 import net.dtm.protocol.RouterKeyPair;
-import net.dtm.spi.link.LinkKind;
 import net.dtm.transport.MultiLinkTransport;
-import net.dtm.transport.TransportSettings;
 
 /** The enrolment exchange against fake servers built from EnrolCodec, on loopback through emulated links. */
 class EnrollerTest {
@@ -45,37 +40,34 @@ class EnrollerTest {
     static final Enroller.Timing FAST = new Enroller.Timing(Duration.ofMillis(800), Duration.ofMillis(50),
             Duration.ofMillis(200), Duration.ofMillis(150));
 
-    private final List<AutoCloseable> open = new ArrayList<>();
     private final EnrolmentToken token = EnrolmentToken.generate(new SecureRandom());
     private final RouterKeyPair router = RouterKeyPair.generate();
+    private AgentRig rig;
     private ScheduledExecutorService ses;
     private MultiLinkTransport transport;
+    private EmulatedLink firstLink;
 
     @BeforeEach
     void setUp() {
-        ses = Executors.newScheduledThreadPool(2);
-        transport = new MultiLinkTransport(TransportSettings.defaults(), ses);
+        rig = new AgentRig();
+        ses = rig.ses;
+        transport = rig.transport;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        transport.close();
-        ses.shutdownNow();
+        rig.close();
     }
 
     private FakeServer server(String node) throws IOException {
-        FakeServer s = new FakeServer(TunnelAgentTest.KEY, node);
-        open.add(s);
-        return s;
+        return rig.server(TunnelAgentTest.KEY, node);
     }
 
     private void link(String id, double rttMs, double loss, long seed) throws IOException {
-        EmulatedLink l = new EmulatedLink(new EmulatedLinkSettings(id, LinkKind.EMULATED, rttMs, 0, loss, seed, "127.0.0.1"));
-        open.add(l);
-        transport.addLink(l);
+        EmulatedLink l = rig.link(id, rttMs, loss, seed);
+        if (firstLink == null) {
+            firstLink = l;
+        }
     }
 
     private Enroller enroller(Enroller.Timing timing) {
@@ -194,8 +186,7 @@ class EnrollerTest {
     }
 
     private InetSocketAddress linkAddress() {
-        EmulatedLink l = (EmulatedLink) open.stream().filter(c -> c instanceof EmulatedLink).findFirst().orElseThrow();
-        return l.localAddress().orElseThrow();
+        return firstLink.localAddress().orElseThrow();
     }
 
     @Test

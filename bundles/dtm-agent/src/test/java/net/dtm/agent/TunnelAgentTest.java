@@ -10,11 +10,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.junit.jupiter.api.AfterEach;
@@ -26,12 +24,9 @@ import net.dtm.api.DtmException.Reason;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelStatus.State;
 import net.dtm.link.emulated.EmulatedLink;
-import net.dtm.link.emulated.EmulatedLinkSettings;
 import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Nak;
-import net.dtm.spi.link.LinkKind;
 import net.dtm.transport.MultiLinkTransport;
-import net.dtm.transport.TransportSettings;
 
 class TunnelAgentTest {
 
@@ -42,39 +37,32 @@ class TunnelAgentTest {
         Arrays.fill(KEY, (byte) 7);
     }
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private AgentRig rig;
     private ScheduledExecutorService ses;
     private MultiLinkTransport transport;
 
     @BeforeEach
     void setUp() {
-        ses = Executors.newScheduledThreadPool(2);
-        transport = new MultiLinkTransport(TransportSettings.defaults(), ses);
+        rig = new AgentRig();
+        ses = rig.ses;
+        transport = rig.transport;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        transport.close();
-        ses.shutdownNow();
+        rig.close();
     }
 
     private <T extends AutoCloseable> T closeLater(T c) {
-        closeables.add(c);
-        return c;
+        return rig.closeLater(c);
     }
 
     private FakeServer server(byte[] key, String node) throws IOException {
-        return closeLater(new FakeServer(key, node));
+        return rig.server(key, node);
     }
 
     private EmulatedLink link(String id, double rttMs, double loss, long seed) throws IOException {
-        EmulatedLink l = closeLater(new EmulatedLink(
-                new EmulatedLinkSettings(id, LinkKind.EMULATED, rttMs, 0, loss, seed, "127.0.0.1")));
-        transport.addLink(l);
-        return l;
+        return rig.link(id, rttMs, loss, seed);
     }
 
     private TunnelAgent agent(AgentSettings settings) {
