@@ -74,7 +74,7 @@ class CryptoVectorsTest {
         List<BigInteger> small = List.of(BigInteger.ZERO, BigInteger.ONE, p.subtract(BigInteger.ONE), p, p.add(BigInteger.ONE),
                 order8a, order8b, BigInteger.ZERO.setBit(255), p.setBit(255), p.subtract(BigInteger.ONE).setBit(255), order8b.setBit(255));
         for (BigInteger u : small) {
-            byte[] raw = littleEndian(u);
+            byte[] raw = IndependentSeal.littleEndian(u);
             assertTrue(Curve25519.smallOrder(raw), u.toString(16));
             assertThrows(InvalidKeyException.class, () -> own.agree(raw), u.toString(16));
         }
@@ -86,9 +86,9 @@ class CryptoVectorsTest {
         }
         assertFalse(Curve25519.smallOrder(own.publicKey()));
         // the screen reads a key as the JDK does: top bit ignored, reduced mod p
-        byte[] nine = littleEndian(BigInteger.valueOf(9));
-        byte[] nineTopBit = littleEndian(BigInteger.valueOf(9).setBit(255));
-        byte[] ninePlusP = littleEndian(BigInteger.valueOf(9).add(p));
+        byte[] nine = IndependentSeal.littleEndian(BigInteger.valueOf(9));
+        byte[] nineTopBit = IndependentSeal.littleEndian(BigInteger.valueOf(9).setBit(255));
+        byte[] ninePlusP = IndependentSeal.littleEndian(BigInteger.valueOf(9).add(p));
         try {
             assertArrayEquals(own.agree(nine), own.agree(nineTopBit));
             assertArrayEquals(own.agree(nine), own.agree(ninePlusP));
@@ -104,14 +104,5 @@ class CryptoVectorsTest {
         r.nextBytes(out);
         assertThrows(IllegalStateException.class, () -> r.nextBytes(new byte[32]));
         assertThrows(IllegalStateException.class, () -> new SeededRandom(new byte[32]).nextBytes(new byte[16]));
-    }
-
-    private static byte[] littleEndian(BigInteger v) {
-        byte[] be = v.toByteArray();
-        byte[] out = new byte[32];
-        for (int i = 0; i < 32 && i < be.length; i++) {
-            out[i] = be[be.length - 1 - i];
-        }
-        return out;
     }
 }

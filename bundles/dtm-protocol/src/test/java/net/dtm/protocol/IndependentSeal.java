@@ -98,7 +98,8 @@ final class IndependentSeal {
         return mac.doFinal(new byte[] {1});
     }
 
-    private static byte[] littleEndian(BigInteger v) {
+    /** The 32-byte little-endian encoding of {@code v} (bits above 255 dropped). */
+    static byte[] littleEndian(BigInteger v) {
         byte[] be = v.toByteArray();
         byte[] out = new byte[32];
         for (int i = 0; i < 32 && i < be.length; i++) {
