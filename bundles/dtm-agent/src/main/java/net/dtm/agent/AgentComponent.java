@@ -228,8 +228,8 @@ public class AgentComponent implements TunnelAgentService {
         String pool = config.pool() == null ? "" : config.pool().trim();
         if (config.wire_version() < 1 || config.wire_version() > Codec.MAX_VERSION) {
             LOG.error("tunnel agent not started: device={} wire.version = {} in etc/{}.cfg, expected 3 (or 2 for a server"
-                    + " that predates the sequence resync, 1 for one that predates the data plane)", id,
-                    config.wire_version(), PID);
+                    + " that predates the sequence resync, 1 for one that predates the data plane; 4 is 3 with"
+                    + " enrolment, which the agent speaks by itself)", id, config.wire_version(), PID);
             return;
         }
         wireVersion = config.wire_version();

@@ -66,7 +66,6 @@ final class AgentLauncher implements AutoCloseable {
     private final Enroller.Timing timing;
     private final Duration pollInterval;
     private final Starter starter;
-    private int reenrolThreshold = ReEnroller.DEFAULT_THRESHOLD;
 
     private boolean started;
     private boolean closed;
@@ -96,11 +95,6 @@ final class AgentLauncher implements AutoCloseable {
         this.starter = Objects.requireNonNull(starter, "starter");
     }
 
-    /** Unanswered attempts in a row before the running agent re-enrols (tests; before {@link #launch()}). */
-    void setReenrolThreshold(int attempts) {
-        this.reenrolThreshold = attempts;
-    }
-
     /** Starts the agent (or its enrolment) now if it can, else watches the files until it can. Never throws. */
     synchronized void launch() {
         if (tryLaunch()) {
@@ -110,10 +104,14 @@ final class AgentLauncher implements AutoCloseable {
             LOG.warn("tunnel agent waiting: device={} key file {} is missing or unusable; create it with the device's"
                     + " 64 hex digit key (or set device.key, or enrol.key.file for enrolment, in etc/{}.cfg)", device,
                     paths.credential(), AgentComponent.PID);
-        } else {
+        } else if (!Files.exists(paths.token())) {
             LOG.warn("tunnel agent waiting: device={} has no credential in {} and no enrolment token in {}: put the"
                     + " dtmek1-... token that enrolment:create printed in the token file (mode 600), or the device's"
                     + " 64 hex digit key in the key file", device, paths.credential(), paths.token());
+        } else {
+            LOG.warn("tunnel agent waiting: device={} for a usable {} (see the error above); checked every {} ms",
+                    device, Files.exists(paths.credential()) ? "key file " + paths.credential()
+                            : "enrolment token in " + paths.token(), pollInterval.toMillis());
         }
         long nanos = pollInterval.toNanos();
         try {
@@ -180,17 +178,21 @@ final class AgentLauncher implements AutoCloseable {
         }
         EnrolReply reply = o.reply();
         String ms = String.format(Locale.ROOT, "%.1f", o.millis());
+        boolean written = false;
         try {
             CredentialFile.writeEnrolled(paths.credential(), reply.deviceKey(), reply.pool());
             LOG.info("enrolled: device={} pool={} server={} time={} ms; credential written to {} (mode 600)", device,
                     reply.pool().isEmpty() ? "(server default)" : reply.pool(), hostPort(o.server()), ms,
                     paths.credential());
+            written = true;
         } catch (IOException | RuntimeException e) {
             LOG.error("enrolled: device={} server={} time={} ms, but the credential file {} could not be written ({}):"
-                    + " running with the key in memory; the next start enrols again (the servers give this router the"
-                    + " same key)", device, hostPort(o.server()), ms, paths.credential(), e.getMessage());
+                    + " running with the key in memory and keeping the token file; the next start enrols again (the"
+                    + " servers give this router the same key)", device, hostPort(o.server()), ms, paths.credential(),
+                    e.getMessage());
         }
-        start(new CredentialFile.Credential(reply.deviceKey(), reply.pool(), true), reply.keyUsedUp() ? token : null);
+        start(new CredentialFile.Credential(reply.deviceKey(), reply.pool(), true),
+                written && reply.keyUsedUp() ? token : null);
     }
 
     /** Starts the agent with {@code c}; deletes the token file after the first establishment if {@code usedUp}. */
@@ -215,7 +217,7 @@ final class AgentLauncher implements AutoCloseable {
         if (paths.token() != null && routerKey() != null) {
             Enroller enroller = new Enroller(device, router, transport, scheduler, timing);
             agent.addSilenceListener(new ReEnroller(device, enroller, scheduler.executor(), agent, agent::servers,
-                    paths.token(), paths.credential(), c, reenrolThreshold));
+                    paths.token(), paths.credential(), c, ReEnroller.DEFAULT_THRESHOLD));
         }
     }
 

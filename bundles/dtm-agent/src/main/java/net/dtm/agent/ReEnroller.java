@@ -118,16 +118,18 @@ final class ReEnroller implements IntConsumer {
         }
         key = granted.clone();
         enrolledByRouter = true;
+        boolean written = false;
         try {
             CredentialFile.writeEnrolled(credentialFile, granted, reply.pool());
             LOG.info("re-enrolled: device={} new key from server {}, written to {} (mode 600)", device,
                     hostPort(o.server()), credentialFile);
+            written = true;
         } catch (IOException | RuntimeException e) {
             LOG.error("re-enrolled: device={} new key from server {}, but credential file {} could not be written ({});"
                     + " using the key in memory", device, hostPort(o.server()), credentialFile, e.getMessage());
         }
         agent.replaceKey(granted);
-        if (token != null && reply.keyUsedUp()) {
+        if (written && token != null && reply.keyUsedUp()) {
             TokenFile.deleteAfterEstablishment(agent, tokenFile, token);
         }
     }

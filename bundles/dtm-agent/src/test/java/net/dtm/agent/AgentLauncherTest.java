@@ -143,6 +143,17 @@ class AgentLauncherTest {
     }
 
     @Test
+    void aCredentialThatCannotBeWrittenIsUsedAndTheTokenKept() throws Exception {
+        writeToken();
+        Files.writeString(credential.getParent().getParent().resolve("dtm-keys"), "a file where the folder should be");
+        server.enrol = r -> EnrolReply.granted(TunnelAgentTest.KEY, "", true);
+        launcher(true).launch();
+        await().atMost(Duration.ofSeconds(10)).until(() -> established() && agent.get().confirmed());
+        assertFalse(Files.isDirectory(credential.getParent()));
+        assertTrue(Files.exists(tokenFile), "kept: the next start must enrol again");
+    }
+
+    @Test
     void anExistingCredentialFileIsUsedWithoutEnrolling() throws Exception {
         writeToken();
         Files.createDirectories(credential.getParent());
