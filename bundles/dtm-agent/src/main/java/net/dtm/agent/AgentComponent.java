@@ -45,7 +45,8 @@ import net.dtm.transport.TransportSettings;
  * transport (dynamically, with its {@code dtm.link.usage} property), and publishes
  * {@link TunnelAgentService} and {@link LinkService}. Without a device id or key the
  * component stays up, reports IDLE and says in the log what to configure; a configured key file that
- * does not exist yet is watched and the agent starts when it appears.
+ * does not exist yet is watched and the agent starts when it appears, or, with an enrolment token
+ * file ({@code enrol.key.file}), the agent enrols itself first ({@link AgentLauncher}).
  *
  * <p>The service is registered by hand rather than by DS so that the configuration (which may hold
  * {@code device.key}) is not copied into the service registry as service properties.
