@@ -99,6 +99,7 @@ public class ZeroTouchEnrolmentIT {
         assertFalse("the token is printed: " + created, created.output().contains(token));
 
         agent.start();
+        agent.await("the agent's console answers", BOOT, "feature:list -i", KarafProcess.Result::ok);
         KarafProcess.Result links = agent.client("feature:install dtm-link-emulated", BOOT);
         assertTrue(links.toString(), links.ok());
         KarafProcess.Result status = agent.await("the agent enrols and establishes", ENROL, "tunnel:status -j",
