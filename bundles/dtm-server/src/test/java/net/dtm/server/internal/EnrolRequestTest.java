@@ -317,4 +317,26 @@ class EnrolRequestTest {
         Establish establish = new Establish(TunnelType.VXLAN, "demo", List.of(), Optional.empty());
         assertInstanceOf(Params.class, device.open(handler.handle(device.request(establish), LINK_B).orElseThrow()).body());
     }
+
+    @Test
+    void aDegradedOrDrainingNodeAnswersTryLaterWithoutTouchingTheStore() {
+        key(0);
+        FakeCluster cluster = new FakeCluster("node-a").put("node-a", "site-1", 47800, true, false);
+        ServerSettings settings = new ServerSettings("node-a", new InetSocketAddress("127.0.0.1", 47800),
+                new InetSocketAddress("192.0.2.1", 4789), TunnelType.VXLAN, 1400, 10, "demo", List.of());
+        handler = RequestHandler.withDevices(settings, devices, pools, clock, new Counters(),
+                RequestHandler.DEFAULT_ANSWER_TTL, 1024, cluster);
+        handler.enrolment(keyStore, devices);
+        cluster.connected = false;
+        assertEquals(Status.TRY_LATER, enrol(router, router.enrol(token), LINK_A).status());
+        cluster.connected = true;
+        cluster.setDraining("node-a", true);
+        handler.clusterView().invalidate();
+        assertEquals(Status.TRY_LATER, enrol(router, router.enrol(token), LINK_A).status());
+        assertEquals(2, counter("enrol.try-later"));
+        assertEquals(0, keyStore.finds.get());
+        cluster.setDraining("node-a", false);
+        handler.clusterView().invalidate();
+        assertEquals(Status.GRANTED, enrol(router, router.enrol(token), LINK_A).status());
+    }
 }
