@@ -222,12 +222,22 @@ public class DeviceManager implements DeviceService, EnrolledDevices, AutoClosea
     }
 
     private byte[] freshKey() {
+        return freshKey(random);
+    }
+
+    private Instant now() {
+        return now(clock);
+    }
+
+    /** A new random device key. */
+    static byte[] freshKey(SecureRandom random) {
         byte[] key = new byte[DeviceCredential.KEY_LENGTH];
         random.nextBytes(key);
         return key;
     }
 
-    private Instant now() {
+    /** The time as device records keep it (milliseconds, as every store does, so compare-and-set matches). */
+    static Instant now(Clock clock) {
         return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
     }
 }

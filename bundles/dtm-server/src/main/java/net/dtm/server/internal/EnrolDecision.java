@@ -4,7 +4,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -132,18 +131,8 @@ final class EnrolDecision {
             return addedMeanwhile ? null : use.refusal();
         }
         DeviceCredential credential = DeviceCredential.enrolledBy(request.device(), freshKey(), now(), request.routerKey());
-        boolean added;
-        try {
-            added = devices.addEnrolled(credential);
-        } catch (RuntimeException e) {
-            giveBack(use.key());
-            throw e;
-        }
-        if (added) {
-            return new EnrolOutcome(Result.GRANTED, "", credential, null, use.key());
-        }
-        giveBack(use.key());
-        return null;
+        return written(use.key(), () -> devices.addEnrolled(credential))
+                ? new EnrolOutcome(Result.GRANTED, "", credential, null, use.key()) : null;
     }
 
     /** @return null if the device changed while it was being taken over */
@@ -162,18 +151,23 @@ final class EnrolDecision {
             return use.refusal();
         }
         DeviceCredential replaced = device.reenrolledBy(request.routerKey(), freshKey());
+        return written(use.key(), () -> devices.replaceEnrolled(device, replaced))
+                ? new EnrolOutcome(Result.REPLACED, "", replaced, device, use.key()) : null;
+    }
+
+    /** Makes a device write a use was counted for; gives the use back if the write did not happen. */
+    private boolean written(EnrolmentKey used, BooleanSupplier write) {
         boolean done;
         try {
-            done = devices.replaceEnrolled(device, replaced);
+            done = write.getAsBoolean();
         } catch (RuntimeException e) {
-            giveBack(use.key());
+            giveBack(used);
             throw e;
         }
-        if (done) {
-            return new EnrolOutcome(Result.REPLACED, "", replaced, device, use.key());
+        if (!done) {
+            giveBack(used);
         }
-        giveBack(use.key());
-        return null;
+        return done;
     }
 
     private EnrolOutcome fetch(EnrolRequest request) {
@@ -246,12 +240,10 @@ final class EnrolDecision {
     }
 
     private byte[] freshKey() {
-        byte[] key = new byte[DeviceCredential.KEY_LENGTH];
-        random.nextBytes(key);
-        return key;
+        return DeviceManager.freshKey(random);
     }
 
     private Instant now() {
-        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
+        return DeviceManager.now(clock);
     }
 }

@@ -328,4 +328,29 @@ class DeviceManagerTest {
         m.close();
         assertEquals(1, store.listeners.size());
     }
+
+    @Test
+    void selfEnrolledDevicesWrittenThroughTheRegistryAreSeenAtOnceEvenByAStoreThatReportsNoChanges() {
+        FakeDeviceStore silent = new FakeDeviceStore() {
+            @Override
+            public Optional<Subscription> addDeviceListener(Listener listener) {
+                return Optional.empty();
+            }
+        };
+        DeviceManager devices = new DeviceManager(silent);
+        DeviceId id = DeviceId.of("bus-1");
+        assertTrue(devices.device(id).isEmpty(), "remembered as unknown");
+        byte[] router = new byte[32];
+        DeviceCredential enrolled = DeviceCredential.enrolledBy(id, new byte[32], Instant.EPOCH, router);
+        assertTrue(devices.addEnrolled(enrolled));
+        assertFalse(devices.addEnrolled(enrolled), "the id exists");
+        assertEquals(enrolled, devices.device(id).orElseThrow());
+        assertEquals(enrolled, devices.stored(id).orElseThrow());
+        byte[] other = new byte[32];
+        Arrays.fill(other, (byte) 9);
+        DeviceCredential taken = enrolled.reenrolledBy(other, other);
+        assertTrue(devices.replaceEnrolled(enrolled, taken));
+        assertFalse(devices.replaceEnrolled(enrolled, taken), "compare-and-set");
+        assertEquals(taken, devices.device(id).orElseThrow());
+    }
 }

@@ -243,7 +243,7 @@ class EnrolDecisionTest {
         key(0, "*");
         DeviceCredential theirs = DeviceCredential.enrolledBy(router.id, new byte[32], START, router.keys.publicKey());
         // the device appears between this request's look-up and its add (another node was quicker)
-        EnrolledDevices racing = new EnrolledDevices() {
+        EnrolledDevices racing = new ForwardingEnrolledDevices(EnrolledDevices.over(deviceStore)) {
             boolean looked;
 
             @Override
@@ -253,17 +253,7 @@ class EnrolDecisionTest {
                     deviceStore.add(theirs);
                     return Optional.empty();
                 }
-                return deviceStore.find(id);
-            }
-
-            @Override
-            public boolean addEnrolled(DeviceCredential credential) {
-                return deviceStore.add(credential);
-            }
-
-            @Override
-            public boolean replaceEnrolled(DeviceCredential expected, DeviceCredential updated) {
-                return deviceStore.replace(expected, updated);
+                return super.stored(id);
             }
         };
         EnrolDecision d = new EnrolDecision(new EnrolmentKeyCache(keyStore, clock), racing, clock, () -> true);

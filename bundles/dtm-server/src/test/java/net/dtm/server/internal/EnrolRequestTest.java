@@ -198,12 +198,7 @@ class EnrolRequestTest {
         key(0);
         CountDownLatch inAdd = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        EnrolledDevices slow = new EnrolledDevices() {
-            @Override
-            public Optional<DeviceCredential> stored(net.dtm.api.DeviceId id) {
-                return devices.stored(id);
-            }
-
+        EnrolledDevices slow = new ForwardingEnrolledDevices(devices) {
             @Override
             public boolean addEnrolled(DeviceCredential credential) {
                 inAdd.countDown();
@@ -212,12 +207,7 @@ class EnrolRequestTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return devices.addEnrolled(credential);
-            }
-
-            @Override
-            public boolean replaceEnrolled(DeviceCredential expected, DeviceCredential updated) {
-                return devices.replaceEnrolled(expected, updated);
+                return super.addEnrolled(credential);
             }
         };
         handler.enrolment(keyStore, slow);
