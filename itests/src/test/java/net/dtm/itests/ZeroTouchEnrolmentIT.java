@@ -126,6 +126,12 @@ public class ZeroTouchEnrolmentIT {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(routerKey)));
         Awaitility.await("the used-up token file deleted").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(tokenFile));
 
+        // The security log holds the operator's command and the grant, with the key id and the device.
+        String security = Files.readString(server.home().resolve("data/log/security.log"));
+        assertTrue(security, security.contains("ran: enrolment:create --devices bus-* --expires 1h --label zero-touch-it --pool demo"
+                + " --token-file " + tokenFile));
+        assertTrue(security, security.matches("(?s).*enrol granted: device=" + device + " key=" + id.group(1) + "\\b.*"));
+
         // No secret in any log: neither the token nor the device key the agent was given.
         String key = Files.readString(deviceKey).trim();
         assertTrue("a device key in the file", key.length() >= 32);
