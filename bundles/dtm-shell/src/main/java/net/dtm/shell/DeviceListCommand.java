@@ -15,10 +15,15 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceService;
 
-/** {@code device:list}: the enrolled devices, whether disabled, and until when a re-keyed one's old key is accepted (never keys). */
+/**
+ * {@code device:list}: the enrolled devices, who enrolled them (an operator, or their router with
+ * an enrolment key), whether disabled, until when a re-keyed one's old key is accepted and until
+ * when one may re-enrol (never keys).
+ */
 @Service
-@Command(scope = "device", name = "list", description = "Lists enrolled devices, disabled ones, and until when a "
-        + "re-keyed device's old key is accepted (keys are never shown)")
+@Command(scope = "device", name = "list", description = "Lists enrolled devices, who enrolled them (operator or "
+        + "router), disabled ones, until when a re-keyed device's old key is accepted and until when one may re-enrol "
+        + "(keys are never shown)")
 public class DeviceListCommand extends DtmCommand {
 
     @Option(name = "-j", aliases = "--json", description = "Print JSON instead of a table")
@@ -36,12 +41,18 @@ public class DeviceListCommand extends DtmCommand {
             row.put("id", credential.device().value());
             row.put("enrolledAt", json ? credential.enrolledAt().toString() : time(credential.enrolledAt()));
             Instant until = credential.previousKeyUntil();
+            Instant reenrol = credential.reenrolUntil();
+            String by = credential.routerKey() == null ? "operator" : "router";
             if (json) {
                 row.put("disabled", credential.disabled());
                 row.put("previousKeyUntil", until == null ? null : until.toString());
+                row.put("enrolledBy", by);
+                row.put("reenrolUntil", reenrol == null ? null : reenrol.toString());
             } else {
+                row.put("enrolledBy", by);
                 row.put("state", credential.disabled() ? "disabled" : "enabled");
                 row.put("previousKeyUntil", until == null ? "" : time(until));
+                row.put("reenrolUntil", reenrol == null ? "" : time(reenrol));
             }
             rows.add(row);
         }
@@ -52,8 +63,10 @@ public class DeviceListCommand extends DtmCommand {
         ShellTable table = new ShellTable();
         table.column("Device");
         table.column("Enrolled at");
+        table.column("Enrolled by");
         table.column("State");
         table.column("Old key accepted until");
+        table.column("Re-enrol until");
         table.emptyTableText("no devices enrolled");
         for (Map<String, Object> row : rows) {
             table.addRow().addContent(row.values().toArray());

@@ -119,7 +119,7 @@ class CommandsTest {
         assertTrue(out.contains("smr-1"));
         assertTrue(out.contains("2025-06-01 08:00:00Z"), out);
         assertTrue(out.contains("[{\"id\":\"smr-1\",\"enrolledAt\":\"2025-06-01T08:00:00Z\",\"disabled\":false,"
-                + "\"previousKeyUntil\":null}]"), out);
+                + "\"previousKeyUntil\":null,\"enrolledBy\":\"operator\",\"reenrolUntil\":null}]"), out);
         assertFalse(out.contains(d.keyHex()));
     }
 

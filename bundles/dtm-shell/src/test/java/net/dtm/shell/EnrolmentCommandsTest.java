@@ -25,7 +25,7 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.EnrolmentKey;
 
-/** enrolment:create, enrolment:list, enrolment:revoke, enrolment:delete and device:allow-reenrol over fakes. */
+/** enrolment:create, enrolment:list, enrolment:revoke, enrolment:delete, device:allow-reenrol and what device:list shows of them, over fakes. */
 class EnrolmentCommandsTest {
 
     private static final Instant NOW = Fakes.Pools.NOW;
@@ -293,6 +293,26 @@ class EnrolmentCommandsTest {
         off.execute();
         assertNull(devices.device(bus).orElseThrow().reenrolUntil());
         assertTrue(output().contains("Device bus-7 may no longer re-enrol."), output());
+    }
+
+    @Test
+    void deviceListShowsWhoEnrolledADeviceAndUntilWhenItMayReEnrol() throws Exception {
+        DeviceId bus = DeviceId.of("bus-7");
+        devices.devices.put(bus, DeviceCredential.enrolledBy(bus, new byte[32], NOW, new byte[32]));
+        devices.enroll(DeviceId.of("smr-1"));
+        devices.allowReenrolment(bus, Duration.ofHours(2));
+        for (boolean json : new boolean[] {false, true}) {
+            DeviceListCommand c = new DeviceListCommand();
+            c.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+            c.devices = devices;
+            c.json = json;
+            c.execute();
+        }
+        String out = output();
+        assertTrue(out.matches("(?s).*bus-7\\s*\\|[^|]*\\|\\s*router\\s*\\|\\s*enabled\\s*\\|\\s*\\|\\s*2030-01-01 11:00:00Z.*"), out);
+        assertTrue(out.matches("(?s).*smr-1\\s*\\|[^|]*\\|\\s*operator\\s*\\|\\s*enabled\\s*\\|.*"), out);
+        assertTrue(out.contains("\"id\":\"bus-7\",\"enrolledAt\":\"2030-01-01T09:00:00Z\",\"disabled\":false,"
+                + "\"previousKeyUntil\":null,\"enrolledBy\":\"router\",\"reenrolUntil\":\"2030-01-01T11:00:00Z\"}"), out);
     }
 
     @Test

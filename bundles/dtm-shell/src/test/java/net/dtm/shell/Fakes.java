@@ -404,7 +404,7 @@ final class Fakes {
             byte[] verifier = new byte[EnrolmentKey.VERIFIER_LENGTH];
             random.nextBytes(verifier);
             String id = String.format("k%011d", ++next);
-            EnrolmentKey key = new EnrolmentKey(id, verifier, label, devicePattern, pool, maxUses, 0, Pools.NOW,
+            EnrolmentKey key = new EnrolmentKey(id, verifier, verifier, label, devicePattern, pool, maxUses, 0, Pools.NOW,
                     Pools.NOW.plus(validity), false);
             byte[] secret = new byte[32];
             random.nextBytes(secret);
@@ -448,7 +448,7 @@ final class Fakes {
 
         /** Stores a key as given (tests of states). */
         EnrolmentKey put(String id, String pattern, int maxUses, int uses, Instant expiresAt, boolean revoked) {
-            EnrolmentKey k = new EnrolmentKey(id, new byte[EnrolmentKey.VERIFIER_LENGTH], "", pattern, "", maxUses, uses,
+            EnrolmentKey k = new EnrolmentKey(id, new byte[EnrolmentKey.VERIFIER_LENGTH], new byte[32], "", pattern, "", maxUses, uses,
                     Pools.NOW.minus(Duration.ofDays(30)), expiresAt, revoked);
             keys.put(id, k);
             return k;
