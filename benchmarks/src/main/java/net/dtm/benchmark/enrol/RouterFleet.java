@@ -361,7 +361,7 @@ final class RouterFleet implements AutoCloseable {
     private void enrolReply(Router r, byte[] datagram) {
         EnrolReply reply;
         try {
-            reply = EnrolCodec.decodeReply(datagram, r.sent, r.keys);
+            reply = EnrolCodec.decodeReply(datagram, r.sent, r.keys, token.replyKey());
         } catch (ProtocolException e) {
             strays.increment();
             return;

@@ -30,8 +30,11 @@ import net.dtm.transport.Reply;
 /**
  * This router's enrolment exchange: an ENROL (signed with the enrolment token, or a key fetch
  * without one) over every link to every server at once, like ESTABLISH; the first GRANTED wins. A
- * reply is sealed to this router's key, so no one else can read the credential in it; it is not
- * authenticated, so a refusal is believed only as far as to retry slowly. Thread-safe.
+ * reply is sealed to this router's key, so no one else can read the credential in it. A grant counts
+ * only if it is sealed under a key this router holds (the token's reply key, or for a key fetch the
+ * device key in use), so no one on the path who saw the ENROL can hand it a key of their own; a
+ * forged grant is dropped like a damaged datagram. Refusals are not authenticated, so a refusal is
+ * believed only as far as to retry slowly. Thread-safe.
  */
 final class Enroller {
 
@@ -84,10 +87,11 @@ final class Enroller {
      * backoff, refused ones slowly, logging the progress. Cancel the future to stop.
      *
      * @param servers the servers to ask, read afresh for each attempt
-     * @param token   the enrolment token, or null for a key fetch
+     * @param token   the enrolment token
      * @return completes with the GRANTED outcome
      */
     CompletableFuture<Outcome> enrol(Supplier<List<InetSocketAddress>> servers, EnrolmentToken token) {
+        Objects.requireNonNull(token, "token");
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         LOG.info("enrolling: device={} {} servers={} links={}", device, what(token), servers.get(),
                 transport.links().stream().map(l -> l.id()).toList());
@@ -122,7 +126,7 @@ final class Enroller {
                 return;
             }
             attempts++;
-            CompletableFuture<Outcome> f = attempt(servers.get(), token);
+            CompletableFuture<Outcome> f = attempt(servers.get(), token, null);
             current = f;
             if (done.isDone()) {
                 f.cancel(false);
@@ -186,13 +190,16 @@ final class Enroller {
      * REFUSED or TRY_LATER once every server answered without a grant (REFUSED if any refused), or
      * when the attempt time is over and some did; UNANSWERED if none did. Cancelling it stops it.
      *
-     * @param token the enrolment token, or null for a key fetch
+     * @param token   the enrolment token, or null for a key fetch
+     * @param heldKey for a key fetch, the device key this router holds (a grant is sealed under it); null with a token
      */
-    CompletableFuture<Outcome> attempt(List<InetSocketAddress> servers, EnrolmentToken token) {
+    CompletableFuture<Outcome> attempt(List<InetSocketAddress> servers, EnrolmentToken token, byte[] heldKey) {
         long tx = Transactions.newId();
         byte[] datagram;
         EnrolRequest sent;
+        byte[] grantKey;
         try {
+            grantKey = token != null ? token.replyKey() : Objects.requireNonNull(heldKey, "heldKey").clone();
             datagram = EnrolCodec.encodeRequest(device, tx, sequence.next(), router, token);
             sent = EnrolCodec.decodeRequest(datagram).request();
         } catch (ProtocolException | RuntimeException e) {
@@ -204,7 +211,7 @@ final class Enroller {
             f = transport.request(tx, servers, datagram, (d, from) -> {
                 EnrolReply r;
                 try {
-                    r = EnrolCodec.decodeReply(d, sent, router);
+                    r = EnrolCodec.decodeReply(d, sent, router, grantKey);
                 } catch (ProtocolException ex) {
                     LOG.debug("agent dropped enrolment reply: device={} from={} kind={}", device, from, ex.kind());
                     return null;

@@ -23,7 +23,8 @@ import net.dtm.protocol.EnrolmentToken;
  * Re-enrols a running agent after an operator's re-key: when {@value #DEFAULT_THRESHOLD} (or the
  * configured number of) attempts in a row got no authentic answer from any server, and again after
  * as many more, sends one ENROL: with the enrolment token if its file still exists, else (for a
- * router that enrolled itself) a key fetch. A granted new key is written to the credential file and
+ * router that enrolled itself) a key fetch, whose grant counts only if sealed under the key in use
+ * (the server seals it with the key it replaced). A granted new key is written to the credential file and
  * used at once ({@link TunnelAgent#replaceKey}); a grant of the key in use changes nothing. Runs on
  * the agent's thread; one ENROL at a time.
  */
@@ -80,7 +81,7 @@ final class ReEnroller implements IntConsumer {
         LOG.info("no server answered device={} for {} attempts in a row: its key may have been replaced (re-key);"
                 + " re-enrolling ({})", device, unansweredInARow, Enroller.what(token));
         inFlight = true;
-        enroller.attempt(servers.get(), token).whenCompleteAsync((o, err) -> {
+        enroller.attempt(servers.get(), token, key).whenCompleteAsync((o, err) -> {
             try {
                 if (err != null) {
                     LOG.warn("re-enrolment failed: device={} error={}", device, describe(err));

@@ -163,6 +163,7 @@ class AgentComponentTest {
         System.setProperty("karaf.etc", etc.toString());
         try (FakeServer server = new FakeServer(TunnelAgentTest.KEY, "node-a");
              EmulatedLink link = new EmulatedLink(EmulatedLinkSettings.clean("lte"))) {
+            server.replyKey = token.replyKey();
             server.enrol = r -> net.dtm.protocol.EnrolReply.granted(TunnelAgentTest.KEY, "", true);
             AgentComponent c = new AgentComponent(Duration.ofMillis(50));
             try {

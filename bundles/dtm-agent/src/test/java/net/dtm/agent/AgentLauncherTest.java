@@ -67,6 +67,7 @@ class AgentLauncherTest {
         ses = rig.ses;
         transport = rig.transport;
         server = rig.server(TunnelAgentTest.KEY, "node-a");
+        server.replyKey = token.replyKey();
         rig.link("lte", 10, 0, 1);
         credential = dir.resolve("dtm-keys/bus-0042.key");
         tokenFile = dir.resolve("dtm-enrol.token");
@@ -224,7 +225,7 @@ class AgentLauncherTest {
 
         // the operator re-keys the device (and allows re-enrolment): the old key gets no answer any more
         server.enrol = r -> (r.keyFetch() == usedUp) ? EnrolReply.granted(NEW_KEY, "buses", false) : EnrolReply.refused();
-        server.key = NEW_KEY;
+        server.rekey(NEW_KEY);
         await().atMost(Duration.ofSeconds(15)).until(() -> Arrays.equals(NEW_KEY, CredentialFile.read(credential).key()));
         await().atMost(Duration.ofSeconds(10)).until(() -> established()
                 && agent.get().status().expiresAt().orElseThrow().isAfter(java.time.Instant.now().plusMillis(1500)));

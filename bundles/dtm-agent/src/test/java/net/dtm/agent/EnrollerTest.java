@@ -60,7 +60,9 @@ class EnrollerTest {
     }
 
     private FakeServer server(String node) throws IOException {
-        return rig.server(TunnelAgentTest.KEY, node);
+        FakeServer s = rig.server(TunnelAgentTest.KEY, node);
+        s.replyKey = token.replyKey();
+        return s;
     }
 
     private void link(String id, double rttMs, double loss, long seed) throws IOException {
@@ -101,9 +103,54 @@ class EnrollerTest {
         FakeServer s = server("a");
         s.enrol = r -> r.keyFetch() ? grant() : EnrolReply.refused();
         link("lte", 10, 0, 1);
-        Enroller.Outcome o = enroller(FAST).attempt(List.of(s.address()), null).get(5, TimeUnit.SECONDS);
+        Enroller.Outcome o = enroller(FAST).attempt(List.of(s.address()), null, TunnelAgentTest.KEY)
+                .get(5, TimeUnit.SECONDS);
         assertEquals(Enroller.Result.GRANTED, o.result());
         assertTrue(s.enrols.get(0).keyFetch());
+    }
+
+    @Test
+    void aKeyFetchGrantCountsOnlyUnderTheKeyInUse() throws Exception {
+        FakeServer s = server("a");
+        s.enrol = r -> grant();
+        link("lte", 10, 0, 1);
+        byte[] other = TunnelAgentTest.KEY.clone();
+        other[0] ^= 1;
+        Enroller.Timing brief = new Enroller.Timing(Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(200),
+                Duration.ofMillis(150));
+        assertEquals(Enroller.Result.UNANSWERED,
+                enroller(brief).attempt(List.of(s.address()), null, other).get(5, TimeUnit.SECONDS).result(),
+                "a grant sealed under a key this router does not hold is dropped");
+        assertTrue(s.enrolReplies.get() >= 1, "it was answered");
+        s.rekey(other);   // the server seals key fetches with the key it replaced: the one the router holds
+        assertEquals(Enroller.Result.GRANTED,
+                enroller(FAST).attempt(List.of(s.address()), null, TunnelAgentTest.KEY).get(5, TimeUnit.SECONDS).result());
+    }
+
+    @Test
+    void aGrantForgedBySomeoneWhoSawTheEnrolIsIgnoredAndTheRealOneWins() throws Exception {
+        // the attacker sees every ENROL and answers at once, as a server, with a key of its choosing sealed to
+        // the router's key (which the ENROL carries) under a grant key of its own: it has not the token's
+        FakeServer attacker = server("attacker");
+        byte[] forgedKey = new byte[32];
+        byte[] attackersGrantKey = new byte[32];
+        new SecureRandom().nextBytes(forgedKey);
+        new SecureRandom().nextBytes(attackersGrantKey);
+        attacker.replyKey = attackersGrantKey;
+        attacker.enrol = r -> EnrolReply.granted(forgedKey, "", false);
+        FakeServer real = server("real");   // silent at first: the forgery arrives first, alone
+        link("lte", 10, 0, 1);
+        CompletableFuture<Enroller.Outcome> f = enroller(FAST).enrol(() -> List.of(attacker.address(), real.address()),
+                token);
+        // the first attempt (answered by the attacker only) is over once a second one starts
+        await().atMost(Duration.ofSeconds(5)).until(() -> attacker.enrolReplies.get() >= 1
+                && attacker.enrols.stream().map(EnrolRequest::transactionId).distinct().count() >= 2);
+        assertFalse(f.isDone(), "the first attempt ended unanswered: the forged grant was dropped");
+        real.enrol = r -> grant();
+        Enroller.Outcome o = f.get(5, TimeUnit.SECONDS);
+        assertEquals(Enroller.Result.GRANTED, o.result());
+        assertArrayEquals(TunnelAgentTest.KEY, o.reply().deviceKey(), "the real server's credential");
+        assertEquals(real.address(), o.server());
     }
 
     @Test
@@ -139,7 +186,7 @@ class EnrollerTest {
         no.enrol = r -> EnrolReply.refused();
         yes.enrol = r -> grant();
         link("lte", 5, 0, 1);
-        Enroller.Outcome o = enroller(FAST).attempt(List.of(no.address(), yes.address()), token).get(5, TimeUnit.SECONDS);
+        Enroller.Outcome o = enroller(FAST).attempt(List.of(no.address(), yes.address()), token, null).get(5, TimeUnit.SECONDS);
         assertEquals(Enroller.Result.GRANTED, o.result());
         assertEquals(yes.address(), o.server());
     }
@@ -153,7 +200,7 @@ class EnrollerTest {
         link("lte", 5, 0, 1);
         Enroller.Timing slow = new Enroller.Timing(Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofMillis(50),
                 Duration.ofMillis(50));
-        Enroller.Outcome o = enroller(slow).attempt(List.of(a.address(), b.address()), token).get(5, TimeUnit.SECONDS);
+        Enroller.Outcome o = enroller(slow).attempt(List.of(a.address(), b.address()), token, null).get(5, TimeUnit.SECONDS);
         assertEquals(Enroller.Result.REFUSED, o.result(), "before the 30 s attempt time is over");
         assertNull(o.reply());
 
@@ -162,10 +209,10 @@ class EnrollerTest {
         Enroller.Timing brief = new Enroller.Timing(Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(50),
                 Duration.ofMillis(50));
         assertEquals(Enroller.Result.UNANSWERED,
-                enroller(brief).attempt(List.of(a.address(), b.address()), token).get(5, TimeUnit.SECONDS).result());
+                enroller(brief).attempt(List.of(a.address(), b.address()), token, null).get(5, TimeUnit.SECONDS).result());
         b.enrol = r -> EnrolReply.tryLater();
         assertEquals(Enroller.Result.TRY_LATER,
-                enroller(brief).attempt(List.of(a.address(), b.address()), token).get(5, TimeUnit.SECONDS).result(),
+                enroller(brief).attempt(List.of(a.address(), b.address()), token, null).get(5, TimeUnit.SECONDS).result(),
                 "one server deferred, the other never answered");
     }
 
@@ -176,12 +223,12 @@ class EnrollerTest {
         link("lte", 5, 0, 1);
         Enroller.Timing brief = new Enroller.Timing(Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofMillis(50),
                 Duration.ofMillis(50));
-        CompletableFuture<Enroller.Outcome> f = enroller(brief).attempt(List.of(s.address()), token);
+        CompletableFuture<Enroller.Outcome> f = enroller(brief).attempt(List.of(s.address()), token, null);
         await().atMost(Duration.ofSeconds(2)).until(() -> !s.enrols.isEmpty());
         EnrolRequest req = s.enrols.get(0);
         EnrolRequest toOther = new EnrolRequest(req.device(), req.transactionId(), req.sequence(), req.keyId(),
                 req.enrolPublicKey(), RouterKeyPair.generate().publicKey());
-        s.channel.send(ByteBuffer.wrap(EnrolCodec.encodeReply(toOther, 1, grant())), linkAddress());
+        s.channel.send(ByteBuffer.wrap(EnrolCodec.encodeReply(toOther, 1, grant(), token.replyKey())), linkAddress());
         assertEquals(Enroller.Result.UNANSWERED, f.get(5, TimeUnit.SECONDS).result());
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.DeviceCredential;
@@ -45,8 +46,9 @@ import net.dtm.transport.TransportSettings;
 /**
  * Zero-touch enrolment with nothing faked: a real server node over Derby with an enrolment key;
  * an agent holding only the token and the server list enrols and establishes over three lossy
- * links; then the operator re-keys the device, and the agent, refused until the operator allows
- * re-enrolment, fetches its new key by itself and renews.
+ * links; then the operator re-keys the device (with or without overlap), and the agent, refused until
+ * the operator allows re-enrolment, fetches its new key by itself (the grant sealed under the key it
+ * holds) and renews.
  */
 class EnrolmentEndToEndTest {
 
@@ -69,8 +71,10 @@ class EnrolmentEndToEndTest {
         return c;
     }
 
-    @Test
-    void aRouterWithOnlyATokenEnrolsEstablishesAndReenrolsAfterAReKey() throws Exception {
+    /** @param overlap seconds the old key stays accepted after the re-key (0: not at all) */
+    @ParameterizedTest(name = "re-key overlap {0} s")
+    @ValueSource(longs = {0, 3})
+    void aRouterWithOnlyATokenEnrolsEstablishesAndReenrolsAfterAReKey(long overlap) throws Exception {
         DerbyStore derby = later(new DerbyStore(dir.resolve("derby")));
         DeviceManager devices = later(new DeviceManager(derby));
         PoolManager pools = new PoolManager(derby, "node-e", Clock.systemUTC(), PoolSettings.of(Duration.ofSeconds(30), 0.5),
@@ -126,8 +130,9 @@ class EnrolmentEndToEndTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(tokenFile)); // single use: used up
         assertEquals(1, operator.keys().get(0).uses());
 
-        // The operator re-keys the device: the old key gets no answer; a key fetch is refused until allowed.
-        devices.rekey(id, Duration.ZERO);
+        // The operator re-keys the device: the old key gets no answer (after the overlap); a key fetch is refused
+        // until allowed, then granted under the old key, the one the router holds
+        devices.rekey(id, Duration.ofSeconds(overlap));
         await().atMost(Duration.ofSeconds(40)).until(() -> refusals(node) >= 1);
         assertArrayEquals(enrolled.key(), CredentialFile.read(credential).key(), "a refusal changes nothing");
 

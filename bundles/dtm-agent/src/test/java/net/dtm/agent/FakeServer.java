@@ -39,6 +39,15 @@ final class FakeServer implements AutoCloseable {
     final DatagramChannel channel;
     /** The device key it seals with; replaced by a re-key. */
     volatile byte[] key;
+    /**
+     * The reply key of the enrolment key its grants to ENROLs with a token are sealed under, as a real
+     * server's ({@code EnrolmentToken.replyKey()}); a test's attacker sets one of its own.
+     */
+    volatile byte[] replyKey = new byte[32];
+    /** The key before the last {@link #rekey}: key fetches are granted under it (else under {@link #key}). */
+    volatile byte[] previousKey;
+    /** ENROL_REPLYs sent. */
+    final AtomicInteger enrolReplies = new AtomicInteger();
     /** Answers each ENROL whose signature verifies (or that is a key fetch); null: ENROL dropped. */
     volatile Function<EnrolRequest, EnrolReply> enrol;
     /** Every ENROL received (each copy), signature checked or not. */
@@ -74,6 +83,12 @@ final class FakeServer implements AutoCloseable {
         thread = new Thread(this::loop, "fake-server-" + nodeId);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** An operator's re-key: seals with {@code newKey} from now on; a key fetch is granted under the old key. */
+    void rekey(byte[] newKey) {
+        previousKey = key;
+        key = newKey;
     }
 
     InetSocketAddress address() {
@@ -156,7 +171,9 @@ final class FakeServer implements AutoCloseable {
         }
         EnrolReply reply = policy.apply(req);
         if (reply != null) {
-            channel.send(ByteBuffer.wrap(EnrolCodec.encodeReply(req, sequence.next(), reply)), from);
+            byte[] grantKey = req.keyFetch() ? (previousKey != null ? previousKey : key) : replyKey;
+            channel.send(ByteBuffer.wrap(EnrolCodec.encodeReply(req, sequence.next(), reply, grantKey)), from);
+            enrolReplies.incrementAndGet();
         }
     }
 

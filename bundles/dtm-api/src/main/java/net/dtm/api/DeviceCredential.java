@@ -19,8 +19,10 @@ import java.util.Objects;
  * @param key              32 bytes; never logged
  * @param enrolledAt       when the operator enrolled it
  * @param disabled         true while the operator has disabled it: its requests are dropped
- * @param previousKey      the key before the last re-key (32 bytes), or null if none is accepted
- * @param previousKeyUntil until when (exclusive) {@code previousKey} is accepted; null exactly when it is
+ * @param previousKey      the key before the last re-key (32 bytes), or null if none is kept; after a
+ *                         re-key without overlap it is kept but no longer accepted
+ * @param previousKeyUntil until when (exclusive) {@code previousKey} is accepted (the re-key instant if
+ *                         not at all); null exactly when it is
  * @param routerKey        the X25519 public key (32 bytes) of the router that enrolled itself as
  *                         this device, or null for a device the operator enrolled (since 1.7)
  * @param reenrolUntil     until when (exclusive) the router may fetch its credential again without
@@ -120,8 +122,11 @@ public record DeviceCredential(DeviceId device, byte[] key, Instant enrolledAt, 
     }
 
     /**
-     * This device with {@code newKey}; the current key stays accepted until {@code previousUntil}
-     * (null: not at all). A previous key from an earlier re-key is dropped.
+     * This device with {@code newKey}; the current key becomes the previous key, accepted until
+     * {@code previousUntil} (exclusive). A re-key without overlap passes the re-key instant: the old
+     * key is then kept but not accepted, so a self-enrolled router that still holds it can be given its
+     * new key (the reply is sealed with the key it holds). Null drops the current key altogether. A
+     * previous key from an earlier re-key is dropped.
      */
     public DeviceCredential rekeyed(byte[] newKey, Instant previousUntil) {
         return new DeviceCredential(device, newKey, enrolledAt, disabled, previousUntil == null ? null : key, previousUntil,

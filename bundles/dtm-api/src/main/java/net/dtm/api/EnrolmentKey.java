@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  *
  * @param id            the key's public identifier (part of the token; never secret)
  * @param verifier      32 bytes: SHA-256 of the key's Ed25519 public key
+ * @param replyKey      32 bytes derived from the token's secret: authenticates the nodes' replies to
+ *                      routers holding the token; reading it lets one forge replies to such routers,
+ *                      not enrol (it is not the signing key); never in {@link #toString()}
  * @param label         the operator's note, e.g. "depot north buses"; may be empty
  * @param devicePattern which device ids may enrol with it: a glob over the id ({@code *} any run of
  *                      characters, {@code ?} one character), {@code *} for any
@@ -23,11 +26,13 @@ import java.util.regex.Pattern;
  * @param revoked       true once the operator revoked it: it enrols nothing more
  * @since 1.7
  */
-public record EnrolmentKey(String id, byte[] verifier, String label, String devicePattern, String pool, int maxUses,
-                           int uses, Instant createdAt, Instant expiresAt, boolean revoked) {
+public record EnrolmentKey(String id, byte[] verifier, byte[] replyKey, String label, String devicePattern, String pool,
+                           int maxUses, int uses, Instant createdAt, Instant expiresAt, boolean revoked) {
 
     /** Verifier length in bytes (SHA-256). */
     public static final int VERIFIER_LENGTH = 32;
+    /** Reply key length in bytes. */
+    public static final int REPLY_KEY_LENGTH = 32;
     /** Longest label, in characters. */
     public static final int MAX_LABEL = 200;
     private static final Pattern ID = Pattern.compile("[a-z0-9]{4,32}");
@@ -47,6 +52,10 @@ public record EnrolmentKey(String id, byte[] verifier, String label, String devi
             throw new IllegalArgumentException("enrolment key verifier must be " + VERIFIER_LENGTH + " bytes");
         }
         verifier = verifier.clone();
+        if (replyKey == null || replyKey.length != REPLY_KEY_LENGTH) {
+            throw new IllegalArgumentException("enrolment reply key must be " + REPLY_KEY_LENGTH + " bytes");
+        }
+        replyKey = replyKey.clone();
         if (label.length() > MAX_LABEL || label.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("enrolment key label must be at most " + MAX_LABEL
                     + " characters without control characters");
@@ -85,6 +94,12 @@ public record EnrolmentKey(String id, byte[] verifier, String label, String devi
     @Override
     public byte[] verifier() {
         return verifier.clone();
+    }
+
+    /** A copy of the reply key. */
+    @Override
+    public byte[] replyKey() {
+        return replyKey.clone();
     }
 
     /** Whether {@code device} matches the key's device pattern. */
@@ -133,23 +148,25 @@ public record EnrolmentKey(String id, byte[] verifier, String label, String devi
 
     /** This key with one more use. */
     public EnrolmentKey withUse() {
-        return new EnrolmentKey(id, verifier, label, devicePattern, pool, maxUses, uses + 1, createdAt, expiresAt, revoked);
+        return new EnrolmentKey(id, verifier, replyKey, label, devicePattern, pool, maxUses, uses + 1, createdAt, expiresAt,
+                revoked);
     }
 
     /** This key with one use fewer (a use taken back after a lost race). */
     public EnrolmentKey withoutUse() {
-        return new EnrolmentKey(id, verifier, label, devicePattern, pool, maxUses, Math.max(0, uses - 1), createdAt,
+        return new EnrolmentKey(id, verifier, replyKey, label, devicePattern, pool, maxUses, Math.max(0, uses - 1), createdAt,
                 expiresAt, revoked);
     }
 
     /** This key revoked. */
     public EnrolmentKey asRevoked() {
-        return new EnrolmentKey(id, verifier, label, devicePattern, pool, maxUses, uses, createdAt, expiresAt, true);
+        return new EnrolmentKey(id, verifier, replyKey, label, devicePattern, pool, maxUses, uses, createdAt, expiresAt, true);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof EnrolmentKey k && k.id.equals(id) && Arrays.equals(k.verifier, verifier)
+                && Arrays.equals(k.replyKey, replyKey)
                 && k.label.equals(label) && k.devicePattern.equals(devicePattern) && k.pool.equals(pool)
                 && k.maxUses == maxUses && k.uses == uses && k.createdAt.equals(createdAt)
                 && k.expiresAt.equals(expiresAt) && k.revoked == revoked;
@@ -157,8 +174,8 @@ public record EnrolmentKey(String id, byte[] verifier, String label, String devi
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, Arrays.hashCode(verifier), label, devicePattern, pool, maxUses, uses, createdAt,
-                expiresAt, revoked);
+        return Objects.hash(id, Arrays.hashCode(verifier), Arrays.hashCode(replyKey), label, devicePattern, pool, maxUses, uses,
+                createdAt, expiresAt, revoked);
     }
 
     @Override

@@ -19,7 +19,9 @@ import net.dtm.protocol.ProtocolException.Kind;
  * signature binds the device id, the transaction and the router key to the enrolment key. A key fetch
  * (a router that enrolled itself asks for its current credential) has neither enrolment key nor signature.
  * <li>ENROL_REPLY is sealed to the router key of the request it answers ({@link EnrolSeal}): a replayed or
- * forged ENROL gets an answer only the router named in it can read.
+ * forged ENROL gets an answer only the router named in it can read. A GRANTED reply is also sealed under a
+ * grant key the router holds (the token's reply key, or its device key for a key fetch), so no one on the
+ * path can answer an ENROL with a device key of their choosing; refusals are not authenticated.
  * </ul>
  *
  * <p>Stateless and thread-safe. Decoding rejects every malformed datagram with a {@link ProtocolException}
@@ -28,6 +30,8 @@ import net.dtm.protocol.ProtocolException.Kind;
 public final class EnrolCodec {
 
     private static final int FLAG_KEY_USED_UP = 1;
+    /** The authentication key of refusals: known to all, so it proves nothing. */
+    private static final byte[] NO_AUTH_KEY = new byte[EnrolSeal.AUTH_KEY_LENGTH];
 
     private EnrolCodec() {
     }
@@ -109,17 +113,27 @@ public final class EnrolCodec {
     }
 
     /**
-     * The ENROL_REPLY answering {@code to}, sealed to its router key.
+     * The ENROL_REPLY answering {@code to}, sealed to its router key. A GRANTED reply is sealed under
+     * {@code grantKey}, the key the router holds and no one on the path does: the token's
+     * {@link EnrolmentToken#replyKey()} for an ENROL with a token, the device key the router holds for a key
+     * fetch. A REFUSED or TRY_LATER reply is sealed under 32 zero bytes whatever {@code grantKey} is: refusals
+     * are the same for every reason and authenticate nothing (the node may not know any key).
      *
      * @param sequence the server's sequence number for the reply
-     * @throws IllegalArgumentException if the router key has small order (decodeRequest refuses such requests)
+     * @param grantKey 32 bytes; required for a GRANTED reply, ignored (may be null) otherwise
+     * @throws IllegalArgumentException if the router key has small order (decodeRequest refuses such requests),
+     *                                  or a GRANTED reply has no 32-byte grant key
      */
-    public static byte[] encodeReply(EnrolRequest to, long sequence, EnrolReply reply) {
+    public static byte[] encodeReply(EnrolRequest to, long sequence, EnrolReply reply, byte[] grantKey) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(reply, "reply");
+        boolean granted = reply.status() == EnrolReply.Status.GRANTED;
+        if (granted) {
+            checkGrantKey(grantKey);
+        }
         WireWriter plain = new WireWriter(1 + Codec.KEY_LENGTH + 1 + BodyCodec.MAX_POOL + 1);
         plain.u8(reply.status().code());
-        if (reply.status() == EnrolReply.Status.GRANTED) {
+        if (granted) {
             plain.bytes(reply.deviceKey());
             plain.string(reply.pool(), 0, BodyCodec.MAX_POOL, "pool");
             plain.u8(reply.keyUsedUp() ? FLAG_KEY_USED_UP : 0);
@@ -129,23 +143,29 @@ public final class EnrolCodec {
         byte[] out = new byte[headerLength + EnrolSeal.OVERHEAD + plain.length()];
         HeaderCodec.write(out, Codec.ENROL_VERSION, MessageType.ENROL_REPLY, Direction.TO_DEVICE, id, to.transactionId(),
                 sequence);
-        EnrolSeal.seal(out, headerLength, to.routerKey(), plain.buffer(), plain.length());
+        EnrolSeal.seal(out, headerLength, to.routerKey(), granted ? grantKey : NO_AUTH_KEY, plain.buffer(), plain.length());
         Arrays.fill(plain.buffer(), (byte) 0);
         return out;
     }
 
     /**
-     * Opens and reads the ENROL_REPLY to the request {@code sent}.
+     * Opens and reads the ENROL_REPLY to the request {@code sent}: first under {@code grantKey} (what a node
+     * that knows it sealed: any status), then under the zero key, which only a REFUSED or TRY_LATER may use.
      *
-     * @param router the key pair whose public key {@code sent} carried
-     * @throws ProtocolException        if it is malformed, answers another device or transaction, or is not
-     *                                  sealed to {@code router}
-     * @throws IllegalArgumentException if {@code router} is not the key pair of {@code sent} (a caller error)
+     * @param router   the key pair whose public key {@code sent} carried
+     * @param grantKey 32 bytes: the token's {@link EnrolmentToken#replyKey()} for an ENROL with a token, the
+     *                 device key the router holds for a key fetch
+     * @throws ProtocolException        if it is malformed, answers another device or transaction, is not
+     *                                  sealed to {@code router}, or is a GRANTED not sealed under {@code grantKey}
+     * @throws IllegalArgumentException if {@code router} is not the key pair of {@code sent} or the grant key is
+     *                                  not 32 bytes (caller errors)
      */
-    public static EnrolReply decodeReply(byte[] datagram, EnrolRequest sent, RouterKeyPair router) throws ProtocolException {
+    public static EnrolReply decodeReply(byte[] datagram, EnrolRequest sent, RouterKeyPair router, byte[] grantKey)
+            throws ProtocolException {
         Objects.requireNonNull(datagram, "datagram");
         Objects.requireNonNull(sent, "sent");
         Objects.requireNonNull(router, "router");
+        checkGrantKey(grantKey);
         if (!Arrays.equals(router.publicKey(), sent.routerKey())) {
             throw new IllegalArgumentException("the router key pair is not the one the request carried");
         }
@@ -158,9 +178,24 @@ public final class EnrolCodec {
             if (header.transactionId() != sent.transactionId()) {
                 throw new ProtocolException(Kind.MALFORMED, "reply for another transaction");
             }
-            byte[] plain = EnrolSeal.open(datagram, HeaderCodec.lengthOf(datagram), router);
+            int headerLength = HeaderCodec.lengthOf(datagram);
+            byte[] plain;
+            boolean authentic = true;
             try {
-                return readReply(new WireReader(plain));
+                plain = EnrolSeal.open(datagram, headerLength, router, grantKey);
+            } catch (ProtocolException notUnderGrantKey) {
+                if (notUnderGrantKey.kind() != Kind.AUTH_FAILED) {
+                    throw notUnderGrantKey;
+                }
+                plain = EnrolSeal.open(datagram, headerLength, router, NO_AUTH_KEY);
+                authentic = false;
+            }
+            try {
+                EnrolReply reply = readReply(new WireReader(plain));
+                if (!authentic && reply.status() == EnrolReply.Status.GRANTED) {
+                    throw new ProtocolException(Kind.AUTH_FAILED, "a GRANTED reply not sealed under the grant key");
+                }
+                return reply;
             } finally {
                 Arrays.fill(plain, (byte) 0);
             }
@@ -195,6 +230,12 @@ public final class EnrolCodec {
             throw new ProtocolException(Kind.MALFORMED, in.remaining() + " trailing bytes after the enrolment reply");
         }
         return reply;
+    }
+
+    private static void checkGrantKey(byte[] grantKey) {
+        if (grantKey == null || grantKey.length != EnrolSeal.AUTH_KEY_LENGTH) {
+            throw new IllegalArgumentException("a grant key is " + EnrolSeal.AUTH_KEY_LENGTH + " bytes");
+        }
     }
 
     private static void checkType(Header header, MessageType expected) throws ProtocolException {

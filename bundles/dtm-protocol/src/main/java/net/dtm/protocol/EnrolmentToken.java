@@ -26,6 +26,9 @@ public final class EnrolmentToken {
     /** Length of the id of a {@linkplain #generate(SecureRandom) generated} token. */
     public static final int ID_LENGTH = 12;
     private static final int SECRET_CHARS = 43; // base64url of 32 bytes without padding
+    /** HKDF info of {@link #replyKey()}. */
+    static final String REPLY_KEY_INFO = "dtm enrol reply key v4";
+    private static final byte[] REPLY_KEY_INFO_BYTES = REPLY_KEY_INFO.getBytes(StandardCharsets.US_ASCII);
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     private final String id;
@@ -112,6 +115,16 @@ public final class EnrolmentToken {
     /** SHA-256 of {@link #publicKey()}. */
     public byte[] verifier() {
         return verifierOf(publicKey);
+    }
+
+    /**
+     * The 32-byte reply key: HKDF-SHA256 of the secret seed (empty salt, info {@value #REPLY_KEY_INFO}).
+     * Nodes seal the GRANTED replies to this token's ENROLs with it ({@link EnrolCodec#encodeReply}), so a
+     * router knows a node that holds the enrolment key made them. It cannot sign an ENROL: reading it (the
+     * store keeps it) lets one forge replies to routers holding the token, not enrol.
+     */
+    public byte[] replyKey() {
+        return Hkdf.sha256(seed, new byte[0], REPLY_KEY_INFO_BYTES, Codec.KEY_LENGTH);
     }
 
     /** The token's text, secret included: for the operator, once, and the router's token file; never for a log. */

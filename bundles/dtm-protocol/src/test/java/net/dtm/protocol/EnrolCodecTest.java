@@ -50,10 +50,10 @@ class EnrolCodecTest {
         for (EnrolReply reply : new EnrolReply[] {
                 EnrolReply.granted(DEVICE_KEY, "demo", true), EnrolReply.granted(DEVICE_KEY, "", false),
                 EnrolReply.granted(DEVICE_KEY, "p".repeat(64), false), EnrolReply.refused(), EnrolReply.tryLater()}) {
-            byte[] d = EnrolCodec.encodeReply(sent, 1000, reply);
+            byte[] d = EnrolCodec.encodeReply(sent, 1000, reply, TOKEN.replyKey());
             assertEquals(new Header(4, MessageType.ENROL_REPLY, Direction.TO_DEVICE, DEVICE, 9, 1000), Codec.peek(d));
-            assertEquals(reply, EnrolCodec.decodeReply(d, sent, ROUTER));
-            assertEquals(reply, EnrolCodec.decodeReply(d, sent, ROUTER), "the same reply read twice (two links)");
+            assertEquals(reply, EnrolCodec.decodeReply(d, sent, ROUTER, TOKEN.replyKey()));
+            assertEquals(reply, EnrolCodec.decodeReply(d, sent, ROUTER, TOKEN.replyKey()), "the same reply read twice (two links)");
         }
     }
 

@@ -38,6 +38,9 @@ class EnrolContractTest {
     private static final RouterKeyPair ROUTER = RouterKeyPair.generate();
     private static final RouterKeyPair ATTACKER = RouterKeyPair.generate();
     private static final byte[] DEVICE_KEY = Samples.key(42);
+    /** What the router and the real nodes know: the token's reply key. */
+    private static final byte[] GRANT = TOKEN.replyKey();
+    private static final byte[] ZERO = new byte[32];
     private static final long TX = 0x0123_4567_89ab_cdefL;
 
     /** What decodeRequest made of a datagram. */
@@ -55,7 +58,7 @@ class EnrolContractTest {
 
     private static Kind replyFailure(byte[] datagram, EnrolRequest sent, RouterKeyPair router) {
         try {
-            EnrolCodec.decodeReply(datagram, sent, router);
+            EnrolCodec.decodeReply(datagram, sent, router, GRANT);
             return null;
         } catch (ProtocolException e) {
             return e.kind();
@@ -73,9 +76,9 @@ class EnrolContractTest {
     }
 
     private static List<byte[]> replies(EnrolRequest to) {
-        return List.of(EnrolCodec.encodeReply(to, 9, EnrolReply.granted(DEVICE_KEY, "demo", true)),
-                EnrolCodec.encodeReply(to, 9, EnrolReply.refused()),
-                EnrolCodec.encodeReply(to, 9, EnrolReply.tryLater()));
+        return List.of(EnrolCodec.encodeReply(to, 9, EnrolReply.granted(DEVICE_KEY, "demo", true), GRANT),
+                EnrolCodec.encodeReply(to, 9, EnrolReply.refused(), GRANT),
+                EnrolCodec.encodeReply(to, 9, EnrolReply.tryLater(), GRANT));
     }
 
     // ---- the request
@@ -256,7 +259,63 @@ class EnrolContractTest {
         for (byte[] reply : replies(sent)) {
             assertEquals(Kind.AUTH_FAILED, replyFailure(reply, asAttacker, ATTACKER));
         }
-        assertThrows(IllegalArgumentException.class, () -> EnrolCodec.decodeReply(replies(sent).get(0), sent, ATTACKER));
+        assertThrows(IllegalArgumentException.class, () -> EnrolCodec.decodeReply(replies(sent).get(0), sent, ATTACKER, GRANT));
+    }
+
+    @Test
+    void aGrantForgedWithoutTheGrantKeyIsRefused() throws Exception {
+        // someone on the path saw the ENROL (router key, transaction) and answers first, with a device key of their own
+        EnrolRequest sent = sent();
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        byte[] grant = concat(new byte[] {0}, Samples.key(7), new byte[] {0, 0});
+        for (byte[] forged : List.of(EnrolCodec.encodeReply(sent, 9, EnrolReply.granted(Samples.key(7), "", false), random),
+                EnrolCodec.encodeReply(sent, 9, EnrolReply.granted(Samples.key(7), "", false), OTHER_TOKEN.replyKey()),
+                IndependentSeal.reply(sent, random, grant), IndependentSeal.reply(sent, ZERO, grant))) {
+            assertEquals(Kind.AUTH_FAILED, replyFailure(forged, sent, ROUTER));
+        }
+        // the real grant opens, under the token's reply key only
+        byte[] real = replies(sent).get(0);
+        assertEquals(EnrolReply.granted(DEVICE_KEY, "demo", true), EnrolCodec.decodeReply(real, sent, ROUTER, GRANT));
+        ProtocolException wrongKey = assertThrows(ProtocolException.class,
+                () -> EnrolCodec.decodeReply(real, sent, ROUTER, random));
+        assertEquals(Kind.AUTH_FAILED, wrongKey.kind());
+    }
+
+    @Test
+    void refusalsAreSealedUnderTheZeroKeyAndOpenWhateverTheGrantKey() throws Exception {
+        EnrolRequest sent = sent();
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        byte[] refused = EnrolCodec.encodeReply(sent, 9, EnrolReply.refused(), null);
+        byte[] later = EnrolCodec.encodeReply(sent, 9, EnrolReply.tryLater(), random);
+        assertArrayEquals(new byte[] {1}, IndependentSeal.open(refused, ROUTER.privateKey(), ZERO));
+        assertArrayEquals(new byte[] {2}, IndependentSeal.open(later, ROUTER.privateKey(), ZERO));
+        for (byte[] grantKey : List.of(GRANT, random, ZERO)) {
+            assertEquals(EnrolReply.refused(), EnrolCodec.decodeReply(refused, sent, ROUTER, grantKey));
+            assertEquals(EnrolReply.tryLater(), EnrolCodec.decodeReply(later, sent, ROUTER, grantKey));
+        }
+        // a refusal sealed under the grant key opens too (it proves more than needed)
+        assertEquals(EnrolReply.refused(), EnrolCodec.decodeReply(IndependentSeal.reply(sent, GRANT, new byte[] {1}), sent,
+                ROUTER, GRANT));
+        // a grant needs a grant key; decoding always does
+        assertThrows(IllegalArgumentException.class,
+                () -> EnrolCodec.encodeReply(sent, 9, EnrolReply.granted(DEVICE_KEY, "", false), null));
+        assertThrows(IllegalArgumentException.class,
+                () -> EnrolCodec.encodeReply(sent, 9, EnrolReply.granted(DEVICE_KEY, "", false), new byte[31]));
+        assertThrows(IllegalArgumentException.class, () -> EnrolCodec.decodeReply(refused, sent, ROUTER, null));
+        assertThrows(IllegalArgumentException.class, () -> EnrolCodec.decodeReply(refused, sent, ROUTER, new byte[33]));
+    }
+
+    @Test
+    void theReplyKeyIsTheDocumentedDerivationOfTheSecretAndNotTheSigningKey() throws Exception {
+        String text = TOKEN.token();
+        byte[] seed = java.util.Base64.getUrlDecoder().decode(text.substring(text.lastIndexOf('-') + 1));
+        assertArrayEquals(IndependentSeal.replyKey(seed), TOKEN.replyKey());
+        assertArrayEquals(TOKEN.replyKey(), EnrolmentToken.parse(text).replyKey(), "the same for every holder of the token");
+        assertFalse(Arrays.equals(seed, TOKEN.replyKey()));
+        assertFalse(Arrays.equals(TOKEN.publicKey(), TOKEN.replyKey()));
+        assertFalse(Arrays.equals(OTHER_TOKEN.replyKey(), TOKEN.replyKey()));
     }
 
     @Test
@@ -276,14 +335,14 @@ class EnrolContractTest {
     void aReplayedRequestYieldsAFreshReplyOnlyTheRouterReads() throws Exception {
         byte[] captured = signedRequest();
         EnrolRequest replayed = EnrolCodec.decodeRequest(captured).request();
-        byte[] first = EnrolCodec.encodeReply(replayed, 1, EnrolReply.granted(DEVICE_KEY, "demo", false));
-        byte[] second = EnrolCodec.encodeReply(replayed, 2, EnrolReply.granted(DEVICE_KEY, "demo", false));
+        byte[] first = EnrolCodec.encodeReply(replayed, 1, EnrolReply.granted(DEVICE_KEY, "demo", false), GRANT);
+        byte[] second = EnrolCodec.encodeReply(replayed, 2, EnrolReply.granted(DEVICE_KEY, "demo", false), GRANT);
         int h = HeaderCodec.lengthOf(first);
         assertFalse(Arrays.equals(Arrays.copyOfRange(first, h, h + 32), Arrays.copyOfRange(second, h, h + 32)),
                 "each reply has its own ephemeral key");
         assertFalse(Arrays.equals(Arrays.copyOfRange(first, h + 32, first.length),
                 Arrays.copyOfRange(second, h + 32, second.length)));
-        assertArrayEquals(DEVICE_KEY, EnrolCodec.decodeReply(second, replayed, ROUTER).deviceKey());
+        assertArrayEquals(DEVICE_KEY, EnrolCodec.decodeReply(second, replayed, ROUTER, GRANT).deviceKey());
         // nothing of the device key shows in the datagram
         assertEquals(-1, indexOf(first, DEVICE_KEY));
     }
@@ -291,10 +350,10 @@ class EnrolContractTest {
     @Test
     void refusalsAreUniform() throws Exception {
         EnrolRequest sent = sent();
-        byte[] refused = EnrolCodec.encodeReply(sent, 9, EnrolReply.refused());
-        byte[] later = EnrolCodec.encodeReply(sent, 9, EnrolReply.tryLater());
+        byte[] refused = EnrolCodec.encodeReply(sent, 9, EnrolReply.refused(), GRANT);
+        byte[] later = EnrolCodec.encodeReply(sent, 9, EnrolReply.tryLater(), GRANT);
         assertEquals(refused.length, later.length);
-        assertEquals(refused.length, EnrolCodec.encodeReply(sent, 9, EnrolReply.refused()).length);
+        assertEquals(refused.length, EnrolCodec.encodeReply(sent, 9, EnrolReply.refused(), GRANT).length);
         assertEquals(HeaderCodec.lengthOf(refused) + 32 + 1 + 16, refused.length, "a refusal carries its status only");
         assertThrows(IllegalArgumentException.class, () -> new EnrolReply(EnrolReply.Status.REFUSED, DEVICE_KEY, "", false));
         assertThrows(IllegalArgumentException.class, () -> new EnrolReply(EnrolReply.Status.REFUSED, null, "demo", false));
@@ -304,7 +363,7 @@ class EnrolContractTest {
     @Test
     void aReplyCannotBeSealedToASmallOrderKeyNorOpenedFromASmallOrderEphemeral() throws Exception {
         EnrolRequest bad = new EnrolRequest(DEVICE, TX, 5, "", new byte[0], new byte[32]);
-        assertThrows(IllegalArgumentException.class, () -> EnrolCodec.encodeReply(bad, 1, EnrolReply.refused()));
+        assertThrows(IllegalArgumentException.class, () -> EnrolCodec.encodeReply(bad, 1, EnrolReply.refused(), GRANT));
         EnrolRequest sent = sent();
         byte[] reply = replies(sent).get(1);
         int h = HeaderCodec.lengthOf(reply);
@@ -316,15 +375,15 @@ class EnrolContractTest {
     void unknownStatusesFlagsAndBadPoolsInAnAuthenticReplyAreMalformed() throws Exception {
         EnrolRequest sent = sent();
         byte[] key = new byte[32];
-        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, new byte[] {3}), sent, ROUTER));
-        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, new byte[] {1, 0}), sent, ROUTER));
-        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, concat(new byte[] {0}, key, new byte[] {0, 2})), sent, ROUTER));
-        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, concat(new byte[] {0}, key, new byte[] {1, ' ', 0})), sent, ROUTER));
-        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, concat(new byte[] {0}, key, new byte[] {0})), sent, ROUTER));
-        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, new byte[0]), sent, ROUTER));
+        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, GRANT, new byte[] {3}), sent, ROUTER));
+        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, GRANT, new byte[] {1, 0}), sent, ROUTER));
+        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, GRANT, concat(new byte[] {0}, key, new byte[] {0, 2})), sent, ROUTER));
+        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, GRANT, concat(new byte[] {0}, key, new byte[] {1, ' ', 0})), sent, ROUTER));
+        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, GRANT, concat(new byte[] {0}, key, new byte[] {0})), sent, ROUTER));
+        assertEquals(Kind.MALFORMED, replyFailure(IndependentSeal.reply(sent, GRANT, new byte[0]), sent, ROUTER));
         // and the independent sealer agrees with the codec on a valid grant
         assertEquals(EnrolReply.granted(key, "", true),
-                EnrolCodec.decodeReply(IndependentSeal.reply(sent, concat(new byte[] {0}, key, new byte[] {0, 1})), sent, ROUTER));
+                EnrolCodec.decodeReply(IndependentSeal.reply(sent, GRANT, concat(new byte[] {0}, key, new byte[] {0, 1})), sent, ROUTER, GRANT));
     }
 
     @Test
@@ -346,11 +405,11 @@ class EnrolContractTest {
         assertEquals(0, fetch[h + 1]);
         // reply: header, ephemeral key, then sealed status, key, pool, flags under the documented derivation
         EnrolRequest sent = EnrolCodec.decodeRequest(d).request();
-        byte[] reply = EnrolCodec.encodeReply(sent, 9, EnrolReply.granted(DEVICE_KEY, "demo", true));
+        byte[] reply = EnrolCodec.encodeReply(sent, 9, EnrolReply.granted(DEVICE_KEY, "demo", true), GRANT);
         assertEquals(118 + DEVICE.bytes().length + 4, reply.length);
         assertArrayEquals(concat(new byte[] {0}, DEVICE_KEY, new byte[] {4, 'd', 'e', 'm', 'o', 1}),
-                IndependentSeal.open(reply, ROUTER.privateKey()));
-        assertArrayEquals(new byte[] {1}, IndependentSeal.open(replies(sent).get(1), ROUTER.privateKey()));
+                IndependentSeal.open(reply, ROUTER.privateKey(), GRANT));
+        assertArrayEquals(new byte[] {1}, IndependentSeal.open(replies(sent).get(1), ROUTER.privateKey(), ZERO));
     }
 
     @Test
@@ -367,9 +426,9 @@ class EnrolContractTest {
                         ReceivedEnrol got = EnrolCodec.decodeRequest(request);
                         if (got.signatureVerifies() == (i % 2 == 0)) {
                             EnrolReply reply = EnrolReply.granted(Samples.key(i), "demo", false);
-                            byte[] d = EnrolCodec.encodeReply(got.request(), i, reply);
-                            if (reply.equals(EnrolCodec.decodeReply(d, got.request(), ROUTER))
-                                    && reply.equals(EnrolCodec.decodeReply(d, got.request(), ROUTER))) {
+                            byte[] d = EnrolCodec.encodeReply(got.request(), i, reply, GRANT);
+                            if (reply.equals(EnrolCodec.decodeReply(d, got.request(), ROUTER, GRANT))
+                                    && reply.equals(EnrolCodec.decodeReply(d, got.request(), ROUTER, GRANT))) {
                                 ok++;
                             }
                         }

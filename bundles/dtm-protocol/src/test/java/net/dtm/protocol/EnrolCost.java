@@ -22,7 +22,7 @@ public final class EnrolCost {
         byte[] request = EnrolCodec.encodeRequest(device, 1, 1, router, token);
         EnrolRequest sent = EnrolCodec.decodeRequest(request).request();
         EnrolReply grant = EnrolReply.granted(Samples.key(1), "demo", false);
-        byte[] reply = EnrolCodec.encodeReply(sent, 1, grant);
+        byte[] reply = EnrolCodec.encodeReply(sent, 1, grant, token.replyKey());
         for (int pass = 0; pass < 2; pass++) { // the first pass warms up
             boolean print = pass == 1;
             time(print, "decodeRequest (structure only)", rounds, () -> EnrolCodec.decodeRequest(request));
@@ -31,8 +31,8 @@ public final class EnrolCost {
                     throw new IllegalStateException("does not verify");
                 }
             });
-            time(print, "encodeReply (ephemeral key, ECDH, HKDF, seal)", rounds, () -> EnrolCodec.encodeReply(sent, 1, grant));
-            time(print, "decodeReply (ECDH, HKDF, open)", rounds, () -> EnrolCodec.decodeReply(reply, sent, router));
+            time(print, "encodeReply (ephemeral key, ECDH, HKDF, seal)", rounds, () -> EnrolCodec.encodeReply(sent, 1, grant, token.replyKey()));
+            time(print, "decodeReply (ECDH, HKDF, open)", rounds, () -> EnrolCodec.decodeReply(reply, sent, router, token.replyKey()));
             time(print, "encodeRequest (Ed25519 sign)", rounds, () -> EnrolCodec.encodeRequest(device, 1, 1, router, token));
         }
     }

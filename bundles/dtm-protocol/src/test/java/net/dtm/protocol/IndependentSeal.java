@@ -26,7 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Test-side, independent implementation of the enrolment layout as docs/wire-format.md describes it,
  * with the JDK's key specs (EdECPublicKeySpec, XECPublicKeySpec) instead of the codec's encodings:
- * checks a request's signature, seals arbitrary reply plaintexts, opens replies.
+ * checks a request's signature, seals arbitrary reply plaintexts under any authentication key, opens replies,
+ * derives a token's reply key.
  */
 final class IndependentSeal {
 
@@ -48,8 +49,8 @@ final class IndependentSeal {
         return s.verify(signature);
     }
 
-    /** An authentic ENROL_REPLY to {@code sent} carrying {@code plaintext} as its sealed body. */
-    static byte[] reply(EnrolRequest sent, byte[] plaintext) throws Exception {
+    /** An ENROL_REPLY to {@code sent} carrying {@code plaintext} as its sealed body, sealed under {@code authKey}. */
+    static byte[] reply(EnrolRequest sent, byte[] authKey, byte[] plaintext) throws Exception {
         byte[] id = sent.device().bytes();
         byte[] nonce = new byte[12];
         new SecureRandom().nextBytes(nonce);
@@ -65,15 +66,16 @@ final class IndependentSeal {
         ka.init(ephemeral.getPrivate());
         ka.doPhase(KeyFactory.getInstance("XDH").generatePublic(
                 new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, reverse(sent.routerKey())))), true);
-        byte[] key = hkdf(ka.generateSecret(), EnrolContractTest.concat(ephemeralPublic, sent.routerKey()));
+        byte[] key = hkdf(EnrolContractTest.concat(ka.generateSecret(), authKey),
+                EnrolContractTest.concat(ephemeralPublic, sent.routerKey()));
         Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
         c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
         c.updateAAD(header);
         return EnrolContractTest.concat(header, ephemeralPublic, c.doFinal(plaintext));
     }
 
-    /** The sealed body of an ENROL_REPLY, opened with the router's raw private key. */
-    static byte[] open(byte[] reply, byte[] routerPrivate) throws Exception {
+    /** The sealed body of an ENROL_REPLY, opened with the router's raw private key and the key it was sealed under. */
+    static byte[] open(byte[] reply, byte[] routerPrivate, byte[] authKey) throws Exception {
         int headerLength = 35 + reply[6];
         byte[] ephemeralPublic = Arrays.copyOfRange(reply, headerLength, headerLength + 32);
         KeyFactory xdh = KeyFactory.getInstance("XDH");
@@ -81,12 +83,23 @@ final class IndependentSeal {
         ka.init(xdh.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, routerPrivate)));
         ka.doPhase(xdh.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, reverse(ephemeralPublic)))), true);
         byte[] routerPublic = RouterKeyPair.fromPrivateKey(routerPrivate).publicKey();
-        byte[] key = hkdf(ka.generateSecret(), EnrolContractTest.concat(ephemeralPublic, routerPublic));
+        byte[] key = hkdf(EnrolContractTest.concat(ka.generateSecret(), authKey),
+                EnrolContractTest.concat(ephemeralPublic, routerPublic));
         Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
         c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"),
                 new IvParameterSpec(Arrays.copyOfRange(reply, headerLength - 12, headerLength)));
         c.updateAAD(reply, 0, headerLength);
         return c.doFinal(reply, headerLength + 32, reply.length - headerLength - 32);
+    }
+
+    /** The token's reply key as docs/wire-format.md derives it: HKDF-SHA256 of the seed, empty salt. */
+    static byte[] replyKey(byte[] seed) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+        byte[] prk = mac.doFinal(seed);
+        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        mac.update("dtm enrol reply key v4".getBytes(StandardCharsets.US_ASCII));
+        return mac.doFinal(new byte[] {1});
     }
 
     private static byte[] hkdf(byte[] ikm, byte[] salt) throws Exception {

@@ -136,9 +136,10 @@ public class DeviceManager implements DeviceService, EnrolledDevices, AutoClosea
             throw new IllegalArgumentException("the overlap must not be negative");
         }
         new DeviceCredential(id, key, Instant.EPOCH); // checks the key before anything changes
-        Instant until = overlap.isZero() ? null : now().plus(overlap);
+        Instant now = now();
+        Instant until = now.plus(overlap); // no overlap: the old key is kept (a key fetch is sealed with it), not accepted
         DeviceCredential updated = change(id, c -> c.rekeyed(key, until));
-        if (until == null) {
+        if (overlap.isZero()) {
             LOG.info("device re-keyed: device={}, previous key no longer accepted", id);
         } else {
             LOG.info("device re-keyed: device={}, previous key accepted until {}", id, until);

@@ -52,6 +52,23 @@ record EnrolOutcome(Result result, String reason, DeviceCredential credential, D
         return credential != null;
     }
 
+    /**
+     * The key the reply is sealed under, one the router holds and no one on its path does: for an ENROL
+     * with a token, the enrolment key's reply key; for a key fetch, the device key the router holds (the
+     * previous key after a re-key, kept even without overlap; else the current key). Null for a refusal,
+     * which is not authenticated.
+     */
+    byte[] grantKey() {
+        if (!grants()) {
+            return null;
+        }
+        if (result == Result.FETCHED) {
+            byte[] previous = credential.previousKey();
+            return previous != null ? previous : credential.key();
+        }
+        return key.replyKey();
+    }
+
     /** Whether the enrolment key can enrol no further device (the router may delete its token). */
     boolean keyUsedUp() {
         return key != null && key.usedUp();

@@ -31,7 +31,8 @@ import net.dtm.server.internal.EnrolOutcome.Result;
  * bytes, through an {@link AnswerCache} keyed by the whole datagram (so a forged datagram copying
  * a real one's header is not taken for a copy of it); a deferred decision ({@code TRY_LATER}) is
  * made afresh on the next copy. The decision is counted ({@link EnrolOutcome#counter()}),
- * audited ({@link EnrolAudit}) and answered with an ENROL_REPLY sealed to the router's key.
+ * audited ({@link EnrolAudit}) and answered with an ENROL_REPLY sealed to the router's key, a grant under
+ * a key the router holds ({@link EnrolOutcome#grantKey()}).
  */
 final class EnrolPath {
 
@@ -136,7 +137,7 @@ final class EnrolPath {
             EnrolOutcome outcome = decide(d, received, source);
             counters.increment(outcome.counter());
             audit.record(outcome, request.device(), request.keyId(), request.routerKey(), source);
-            answer = Optional.of(EnrolCodec.encodeReply(request, sequences.next(), reply(outcome)));
+            answer = Optional.of(EnrolCodec.encodeReply(request, sequences.next(), reply(outcome), outcome.grantKey()));
             counters.increment("answered.enrol_reply");
             retryable = outcome.result() == Result.TRY_LATER;
         } catch (RuntimeException e) {

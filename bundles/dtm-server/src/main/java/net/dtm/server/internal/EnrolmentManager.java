@@ -62,7 +62,7 @@ public final class EnrolmentManager implements EnrolmentService {
         Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             EnrolmentToken token = EnrolmentToken.generate(random);
-            EnrolmentKey key = new EnrolmentKey(token.id(), token.verifier(), label.trim(), devicePattern, poolName,
+            EnrolmentKey key = new EnrolmentKey(token.id(), token.verifier(), token.replyKey(), label.trim(), devicePattern, poolName,
                     maxUses, 0, now, now.plus(validity), false);
             if (store.add(key)) {
                 AUDIT.info("enrolment key created: {}", key);

@@ -271,7 +271,9 @@ class DeviceManagerTest {
 
         DeviceCredential fresh = m.rekey(id, Duration.ZERO);
         assertFalse(Arrays.equals(key(2), fresh.key()));
-        assertEquals(null, fresh.previousKey(), "no overlap: the old key is not accepted at all");
+        assertTrue(fresh.previousKeyAt(clock.instant()).isEmpty(), "no overlap: the old key is not accepted at all");
+        assertArrayEquals(key(2), fresh.previousKey(), "but kept: a self-enrolled router's key fetch is sealed with it");
+        assertEquals(clock.instant(), fresh.previousKeyUntil());
         assertArrayEquals(fresh.key(), m.key(id).orElseThrow());
     }
 

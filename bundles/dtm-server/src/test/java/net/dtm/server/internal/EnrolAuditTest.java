@@ -28,7 +28,7 @@ class EnrolAuditTest {
     private final SettableClock clock = new SettableClock(START);
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final EnrolAudit audit = new EnrolAudit(clock, lines::add);
-    private final EnrolmentKey key = new EnrolmentKey("abcdefabcdef", new byte[32], "depot north", "bus-*", "buses", 5, 2,
+    private final EnrolmentKey key = new EnrolmentKey("abcdefabcdef", new byte[32], new byte[32], "depot north", "bus-*", "buses", 5, 2,
             START, START.plusSeconds(3600), false);
     private final byte[] router = new byte[32];
     private final DeviceCredential credential = DeviceCredential.enrolledBy(BUS, filled(7), START, router);

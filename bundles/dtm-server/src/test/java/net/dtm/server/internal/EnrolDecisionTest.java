@@ -40,7 +40,8 @@ class EnrolDecisionTest {
     private final TestRouter other = new TestRouter("bus-0001");
 
     private EnrolmentKey key(int maxUses, String pattern) {
-        EnrolmentKey key = new EnrolmentKey(token.id(), token.verifier(), "depot north", pattern, "demo", maxUses, 0,
+        EnrolmentKey key = new EnrolmentKey(token.id(), token.verifier(), token.replyKey(), "depot north", pattern, "demo",
+                maxUses, 0,
                 START, START.plus(Duration.ofDays(1)), false);
         assertTrue(keyStore.add(key));
         keyStore.writes.set(0);
@@ -79,6 +80,7 @@ class EnrolDecisionTest {
         assertEquals("demo", granted.pool());
         assertFalse(granted.keyUsedUp(), "one use of two");
         assertEquals(1, deviceStore.successfulWrites.get());
+        assertArrayEquals(token.replyKey(), granted.grantKey(), "sealed under the token's reply key");
     }
 
     @Test
@@ -91,6 +93,7 @@ class EnrolDecisionTest {
         EnrolOutcome again = decide(router);
         assertEquals(Result.AGAIN, again.result());
         assertArrayEquals(first.credential().key(), again.credential().key());
+        assertArrayEquals(token.replyKey(), again.grantKey());
         assertTrue(again.keyUsedUp());
         assertEquals(keyWrites, keyStore.writes.get());
         assertEquals(deviceWrites, deviceStore.writes.get());
@@ -186,6 +189,7 @@ class EnrolDecisionTest {
         devices.allowReenrolment(router.id, Duration.ofHours(1));
         EnrolOutcome replaced = decide(other);
         assertEquals(Result.REPLACED, replaced.result());
+        assertArrayEquals(token.replyKey(), replaced.grantKey(), "the new router holds the token, not the old key");
         assertTrue(replaced.previous().enrolledByRouter(router.keys.publicKey()));
         DeviceCredential now = deviceStore.find(router.id).orElseThrow();
         assertTrue(now.enrolledByRouter(other.keys.publicKey()));
@@ -212,8 +216,10 @@ class EnrolDecisionTest {
     @Test
     void aKeyFetchAfterARekeyNeedsTheAllowance() {
         key(1, "*");
-        decide(router);
+        byte[] held = decide(router).credential().key();
         DeviceCredential rekeyed = devices.rekey(router.id, Duration.ZERO);
+        assertArrayEquals(held, rekeyed.previousKey(), "kept without overlap");
+        assertTrue(rekeyed.previousKeyAt(clock.instant()).isEmpty(), "but not accepted");
         EnrolRequest fetch = router.plain(null);
         assertTrue(fetch.keyFetch());
         assertRefusedWithoutWrites("no-allowance", decision.decide(fetch, SIGNED));
@@ -222,10 +228,22 @@ class EnrolDecisionTest {
         EnrolOutcome fetched = decision.decide(fetch, SIGNED);
         assertEquals(Result.FETCHED, fetched.result());
         assertArrayEquals(rekeyed.key(), fetched.credential().key());
+        assertArrayEquals(held, fetched.grantKey(), "sealed under the key the router holds");
+        assertNull(EnrolOutcome.refused("taken", null).grantKey(), "refusals are not authenticated");
         assertRefusedWithoutWrites("taken", decision.decide(other.plain(null), SIGNED));
         assertRefusedWithoutWrites("no-allowance", decision.decide(new TestRouter("bus-0404").plain(null), SIGNED));
         devices.disable(router.id);
         assertRefusedWithoutWrites("disabled", decision.decide(fetch, SIGNED));
+    }
+
+    @Test
+    void aKeyFetchWithoutAPreviousKeyIsSealedUnderTheCurrentKey() {
+        key(1, "*");
+        byte[] held = decide(router).credential().key();
+        devices.allowReenrolment(router.id, Duration.ofHours(1));
+        EnrolOutcome fetched = decision.decide(router.plain(null), SIGNED);
+        assertEquals(Result.FETCHED, fetched.result());
+        assertArrayEquals(held, fetched.grantKey());
     }
 
     @Test

@@ -99,7 +99,7 @@ class EnrolRaceDerbyTest {
     private EnrolmentToken key(int maxUses) {
         EnrolmentToken token = EnrolmentToken.generate(new SecureRandom());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        assertTrue(keys.add(new EnrolmentKey(token.id(), token.verifier(), "race", "bus-*", "", maxUses, 0, now,
+        assertTrue(keys.add(new EnrolmentKey(token.id(), token.verifier(), token.replyKey(), "race", "bus-*", "", maxUses, 0, now,
                 now.plus(Duration.ofHours(1)), false)));
         return token;
     }

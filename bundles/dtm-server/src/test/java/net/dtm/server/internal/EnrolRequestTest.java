@@ -71,7 +71,7 @@ class EnrolRequestTest {
     }
 
     private EnrolmentKey key(EnrolmentToken t, int maxUses) {
-        EnrolmentKey key = new EnrolmentKey(t.id(), t.verifier(), "depot", "bus-*", "demo", maxUses, 0, START,
+        EnrolmentKey key = new EnrolmentKey(t.id(), t.verifier(), t.replyKey(), "depot", "bus-*", "demo", maxUses, 0, START,
                 START.plus(Duration.ofDays(30)), false);
         assertTrue(keyStore.add(key));
         keyStore.writes.set(0);
@@ -146,7 +146,7 @@ class EnrolRequestTest {
             return;   // sealed to a router key the flip made up, whose private half nobody has
         }
         try {
-            EnrolReply opened = EnrolCodec.decodeReply(reply, request, router.keys);
+            EnrolReply opened = EnrolCodec.decodeReply(reply, request, router.keys, token.replyKey());
             assertTrue(opened.status() != Status.GRANTED, what + " was granted");
         } catch (ProtocolException e) {
             throw new AssertionError(what + ": the router cannot open the reply to its own key", e);
@@ -178,7 +178,7 @@ class EnrolRequestTest {
         EnrolRequest sent = TestRouter.request(captured);
         EnrolRequest claimed = new EnrolRequest(sent.device(), sent.transactionId(), sent.sequence(), sent.keyId(),
                 sent.enrolPublicKey(), attacker.publicKey());
-        assertThrows(ProtocolException.class, () -> EnrolCodec.decodeReply(replayed, claimed, attacker),
+        assertThrows(ProtocolException.class, () -> EnrolCodec.decodeReply(replayed, claimed, attacker, token.replyKey()),
                 "only the router can open the reply");
         assertArrayEquals(granted, router.open(captured, replayed).deviceKey(), "the router's own credential again");
         assertEquals(1, uses(), "no use consumed");

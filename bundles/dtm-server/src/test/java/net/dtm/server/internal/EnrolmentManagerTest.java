@@ -41,7 +41,7 @@ class EnrolmentManagerTest {
         assertEquals(1, key.maxUses());
         assertEquals(0, key.uses());
         assertFalse(created.toString().contains(created.token()), "the token is masked");
-        assertFalse(store.keys.toString().contains(created.token().substring(created.token().lastIndexOf('-') + 1)),
+        assertFalse(store.keys.toString().contains(created.token().substring(("dtmek1-" + key.id() + "-").length())),
                 "the secret is not stored");
     }
 

@@ -198,7 +198,7 @@ class ServerComponentTest {
                 Map.of());
         EnrolmentToken token = EnrolmentToken.generate(new SecureRandom());
         FakeEnrolmentKeyStore keys = new FakeEnrolmentKeyStore();
-        keys.add(new EnrolmentKey(token.id(), token.verifier(), "", "*", "", 0, 0, Instant.now().minusSeconds(1),
+        keys.add(new EnrolmentKey(token.id(), token.verifier(), token.replyKey(), "", "*", "", 0, 0, Instant.now().minusSeconds(1),
                 Instant.now().plusSeconds(3600), false));
         TestRouter router = new TestRouter("bus-7");
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

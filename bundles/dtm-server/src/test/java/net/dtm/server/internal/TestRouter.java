@@ -1,5 +1,8 @@
 package net.dtm.server.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import net.dtm.api.DeviceId;
 import net.dtm.protocol.EnrolCodec;
 import net.dtm.protocol.EnrolReply;
@@ -10,12 +13,18 @@ import net.dtm.protocol.RouterKeyPair;
 import net.dtm.protocol.SequenceSource;
 import net.dtm.protocol.Transactions;
 
-/** Plays a router's side of zero-touch enrolment in tests: its own X25519 key pair, ENROLs, replies opened. */
+/**
+ * Plays a router's side of zero-touch enrolment in tests: its own X25519 key pair, ENROLs, replies opened
+ * as a router does, under the token's reply key for an ENROL with a token and under the device key it
+ * was last granted for a key fetch.
+ */
 final class TestRouter {
 
     final DeviceId id;
     final RouterKeyPair keys = RouterKeyPair.generate();
     private final SequenceSource sequences = new SequenceSource();
+    private final Map<Long, byte[]> replyKeys = new ConcurrentHashMap<>();
+    private volatile byte[] held = new byte[32];
 
     TestRouter(String id) {
         this.id = DeviceId.of(id);
@@ -23,7 +32,11 @@ final class TestRouter {
 
     /** A fresh ENROL with {@code token} (null: a key fetch). */
     byte[] enrol(EnrolmentToken token) {
-        return EnrolCodec.encodeRequest(id, Transactions.newId(), sequences.next(), keys, token);
+        long transaction = Transactions.newId();
+        if (token != null) {
+            replyKeys.put(transaction, token.replyKey());
+        }
+        return EnrolCodec.encodeRequest(id, transaction, sequences.next(), keys, token);
     }
 
     /** The request in {@code datagram}, as the server decodes it. */
@@ -35,10 +48,16 @@ final class TestRouter {
         }
     }
 
-    /** The reply to {@code sent}, opened with this router's private key. */
+    /** The reply to {@code sent}, opened with this router's private key; a granted key is the one it holds from then on. */
     EnrolReply open(byte[] sent, byte[] reply) {
+        EnrolRequest request = request(sent);
         try {
-            return EnrolCodec.decodeReply(reply, request(sent), keys);
+            EnrolReply opened = EnrolCodec.decodeReply(reply, request, keys,
+                    request.keyFetch() ? held : replyKeys.get(request.transactionId()));
+            if (opened.status() == EnrolReply.Status.GRANTED) {
+                held = opened.deviceKey();
+            }
+            return opened;
         } catch (ProtocolException e) {
             throw new AssertionError("reply does not open: " + e.kind(), e);
         }

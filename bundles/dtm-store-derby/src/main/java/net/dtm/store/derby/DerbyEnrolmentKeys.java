@@ -16,7 +16,7 @@ import net.dtm.spi.store.EnrolmentKeyStore;
 
 /**
  * The enrolment keys of the Derby store, rows of {@code dtm_enrolment_key}: {@code key_id}
- * (primary key), {@code verifier_hex}, {@code label}, {@code device_pattern}, {@code pool_name}
+ * (primary key), {@code verifier_hex}, {@code reply_key_hex}, {@code label}, {@code device_pattern}, {@code pool_name}
  * (empty for the default), {@code max_uses}, {@code uses}, {@code created_sec, created_nano},
  * {@code expires_sec, expires_nano}, {@code revoked} (0/1). The table is created when missing by
  * {@link #ensureTable}, whatever the schema version (an idempotent migration, as the device
@@ -26,10 +26,10 @@ import net.dtm.spi.store.EnrolmentKeyStore;
 final class DerbyEnrolmentKeys implements EnrolmentKeyStore {
 
     private static final String TABLE = "DTM_ENROLMENT_KEY";
-    private static final String COLUMNS = "key_id, verifier_hex, label, device_pattern, pool_name, max_uses, uses, "
+    private static final String COLUMNS = "key_id, verifier_hex, reply_key_hex, label, device_pattern, pool_name, max_uses, uses, "
             + "created_sec, created_nano, expires_sec, expires_nano, revoked";
     /** Every column but the id: what an UPDATE sets and, for compare-and-set, compares. */
-    private static final String[] FIELDS = {"verifier_hex", "label", "device_pattern", "pool_name", "max_uses", "uses",
+    private static final String[] FIELDS = {"verifier_hex", "reply_key_hex", "label", "device_pattern", "pool_name", "max_uses", "uses",
         "created_sec", "created_nano", "expires_sec", "expires_nano", "revoked"};
     private static final String KEY_BY_ID = "SELECT " + COLUMNS + " FROM dtm_enrolment_key WHERE key_id = ?";
     private static final String REPLACE = "UPDATE dtm_enrolment_key SET " + assignments(", ") + " WHERE key_id = ? AND "
@@ -52,7 +52,7 @@ final class DerbyEnrolmentKeys implements EnrolmentKeyStore {
      */
     static void ensureTable(Connection c) throws SQLException {
         DerbySchema.createTableIfMissing(c, TABLE, "CREATE TABLE dtm_enrolment_key ("
-                + "key_id VARCHAR(32) NOT NULL, verifier_hex VARCHAR(64) NOT NULL, label VARCHAR(" + EnrolmentKey.MAX_LABEL
+                + "key_id VARCHAR(32) NOT NULL, verifier_hex VARCHAR(64) NOT NULL, reply_key_hex VARCHAR(64) NOT NULL, label VARCHAR(" + EnrolmentKey.MAX_LABEL
                 + ") NOT NULL, device_pattern VARCHAR(64) NOT NULL, pool_name VARCHAR(64) NOT NULL, "
                 + "max_uses INT NOT NULL, uses INT NOT NULL, created_sec BIGINT NOT NULL, created_nano INT NOT NULL, "
                 + "expires_sec BIGINT NOT NULL, expires_nano INT NOT NULL, revoked SMALLINT NOT NULL, "
@@ -62,7 +62,7 @@ final class DerbyEnrolmentKeys implements EnrolmentKeyStore {
     @Override
     public boolean add(EnrolmentKey key) {
         return db.insertUnlessDuplicate("add enrolment key " + key.id(),
-                "INSERT INTO dtm_enrolment_key (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                "INSERT INTO dtm_enrolment_key (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, key.id());
                     setFields(ps, 2, key);
                 });
@@ -128,21 +128,23 @@ final class DerbyEnrolmentKeys implements EnrolmentKeyStore {
     /** Every field but the id, in the order of {@link #FIELDS}, into parameters from {@code first}. */
     private static void setFields(PreparedStatement ps, int first, EnrolmentKey k) throws SQLException {
         ps.setString(first, HexFormat.of().formatHex(k.verifier()));
-        ps.setString(first + 1, k.label());
-        ps.setString(first + 2, k.devicePattern());
-        ps.setString(first + 3, k.pool());
-        ps.setInt(first + 4, k.maxUses());
-        ps.setInt(first + 5, k.uses());
-        ps.setLong(first + 6, k.createdAt().getEpochSecond());
-        ps.setInt(first + 7, k.createdAt().getNano());
-        ps.setLong(first + 8, k.expiresAt().getEpochSecond());
-        ps.setInt(first + 9, k.expiresAt().getNano());
-        ps.setShort(first + 10, (short) (k.revoked() ? 1 : 0));
+        ps.setString(first + 1, HexFormat.of().formatHex(k.replyKey()));
+        ps.setString(first + 2, k.label());
+        ps.setString(first + 3, k.devicePattern());
+        ps.setString(first + 4, k.pool());
+        ps.setInt(first + 5, k.maxUses());
+        ps.setInt(first + 6, k.uses());
+        ps.setLong(first + 7, k.createdAt().getEpochSecond());
+        ps.setInt(first + 8, k.createdAt().getNano());
+        ps.setLong(first + 9, k.expiresAt().getEpochSecond());
+        ps.setInt(first + 10, k.expiresAt().getNano());
+        ps.setShort(first + 11, (short) (k.revoked() ? 1 : 0));
     }
 
     private static EnrolmentKey read(ResultSet rs) throws SQLException {
-        return new EnrolmentKey(rs.getString(1), HexFormat.of().parseHex(rs.getString(2)), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getInt(6), rs.getInt(7), Instant.ofEpochSecond(rs.getLong(8), rs.getInt(9)),
-                Instant.ofEpochSecond(rs.getLong(10), rs.getInt(11)), rs.getShort(12) != 0);
+        return new EnrolmentKey(rs.getString(1), HexFormat.of().parseHex(rs.getString(2)),
+                HexFormat.of().parseHex(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7),
+                rs.getInt(8), Instant.ofEpochSecond(rs.getLong(9), rs.getInt(10)),
+                Instant.ofEpochSecond(rs.getLong(11), rs.getInt(12)), rs.getShort(13) != 0);
     }
 }

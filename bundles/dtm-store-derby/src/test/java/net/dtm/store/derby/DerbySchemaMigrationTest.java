@@ -146,7 +146,7 @@ class DerbySchemaMigrationTest {
             assertTrue(s.replace(smr1, smr1.withDisabled(true)), "the device columns were added to the old table");
             assertNull(smr1.routerKey(), "an old row is an operator-enrolled device");
             assertNull(smr1.reenrolUntil());
-            EnrolmentKey key = new EnrolmentKey("k0001", new byte[32], "", "smr-*", "v4", 1, 0, T, T.plusSeconds(60), false);
+            EnrolmentKey key = new EnrolmentKey("k0001", new byte[32], new byte[32], "", "smr-*", "v4", 1, 0, T, T.plusSeconds(60), false);
             assertTrue(s.enrolmentKeys().add(key), "the enrolment key table was created");
             assertEquals(List.of(key), s.enrolmentKeys().list());
 
@@ -286,7 +286,7 @@ class DerbySchemaMigrationTest {
 
         DeviceCredential selfEnrolled = DeviceCredential.enrolledBy(DeviceId.of("bus-1"), next, T, new byte[32])
                 .withReenrolUntil(T.plusSeconds(3600));
-        EnrolmentKey key = new EnrolmentKey("k0001", new byte[32], "depot", "bus-*", "", 0, 0, T, T.plusSeconds(60), false);
+        EnrolmentKey key = new EnrolmentKey("k0001", new byte[32], new byte[32], "depot", "bus-*", "", 0, 0, T, T.plusSeconds(60), false);
         try (DerbyStore s = new DerbyStore(db)) {
             assertEquals(List.of(rekeyed, plain), List.of(s.find(DeviceId.of("smr-2")).orElseThrow(),
                     s.find(DeviceId.of("smr-1")).orElseThrow()), "old rows read, with no router key and no allowance");

@@ -92,7 +92,7 @@ class DerbyStoreTest {
         assertThrows(StoreUnavailableException.class, () -> s.list());
         assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().list());
         assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().find("abcd"));
-        EnrolmentKey k = new EnrolmentKey("abcd", new byte[32], "", "*", "", 0, 0, T, T.plusSeconds(1), false);
+        EnrolmentKey k = new EnrolmentKey("abcd", new byte[32], new byte[32], "", "*", "", 0, 0, T, T.plusSeconds(1), false);
         assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().add(k));
         assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().replace(k, k.withUse()));
         assertThrows(StoreUnavailableException.class, () -> s.enrolmentKeys().remove("abcd"));

@@ -27,13 +27,15 @@ public abstract class EnrolmentKeyStoreContract extends StoreContract<EnrolmentK
     private static final Instant CREATED = Instant.parse("2030-01-01T00:00:00.123456789Z");
     private static final Instant NOW = CREATED.plusSeconds(86_400);
 
-    /** A key with a verifier derived from {@code seed}, valid for a year from {@link #CREATED}. */
+    /** A key with a verifier and a reply key derived from {@code seed}, valid for a year from {@link #CREATED}. */
     protected static EnrolmentKey key(String id, int seed, int maxUses) {
         byte[] verifier = new byte[EnrolmentKey.VERIFIER_LENGTH];
+        byte[] replyKey = new byte[EnrolmentKey.REPLY_KEY_LENGTH];
         for (int i = 0; i < verifier.length; i++) {
             verifier[i] = (byte) (seed * 17 + i * 5);
+            replyKey[i] = (byte) (seed * 29 + i * 3 + 1);
         }
-        return new EnrolmentKey(id, verifier, "depot " + seed, "bus-*", "", maxUses, 0, CREATED.plusSeconds(seed),
+        return new EnrolmentKey(id, verifier, replyKey, "depot " + seed, "bus-*", "", maxUses, 0, CREATED.plusSeconds(seed),
                 CREATED.plusSeconds(365L * 86_400).plusNanos(seed), false);
     }
 
@@ -45,16 +47,19 @@ public abstract class EnrolmentKeyStoreContract extends StoreContract<EnrolmentK
 
     @Test
     void addedKeyIsFoundWithEveryField() {
-        EnrolmentKey k = new EnrolmentKey("k1a2b3c4d5e6", key("x0000", 3, 0).verifier(), "dépôt nord 100% \"buses\"",
+        EnrolmentKey k = new EnrolmentKey("k1a2b3c4d5e6", key("x0000", 3, 0).verifier(), key("x0000", 9, 0).replyKey(),
+                "dépôt nord 100% \"buses\"",
                 "bus-??:*.a_b", "depot-1", 25, 7, CREATED, CREATED.plusSeconds(600).plusNanos(1), true);
         assertTrue(store.add(k));
         EnrolmentKey found = store.find("k1a2b3c4d5e6").orElseThrow();
         assertEquals(k, found);
         assertArrayEquals(k.verifier(), found.verifier());
+        assertArrayEquals(k.replyKey(), found.replyKey());
         EnrolmentKey plain = key("kk22", 4, 0);
         assertTrue(store.add(plain), "empty pool, unlimited uses");
         assertEquals(Optional.of(plain), store.find("kk22"));
-        EnrolmentKey longest = new EnrolmentKey("a".repeat(32), plain.verifier(), "x".repeat(EnrolmentKey.MAX_LABEL),
+        EnrolmentKey longest = new EnrolmentKey("a".repeat(32), plain.verifier(), plain.replyKey(),
+                "x".repeat(EnrolmentKey.MAX_LABEL),
                 "d".repeat(64), "p".repeat(64), Integer.MAX_VALUE, Integer.MAX_VALUE, CREATED, Instant.parse("9999-12-31T23:59:59Z"),
                 false);
         assertTrue(store.add(longest), "the longest id, label, pattern and pool");
@@ -87,9 +92,13 @@ public abstract class EnrolmentKeyStoreContract extends StoreContract<EnrolmentK
         assertTrue(store.replace(k, used));
         assertEquals(Optional.of(used), store.find("cas1"));
         assertFalse(store.replace(k, used.withUse()), "a stale expected record changes nothing");
-        EnrolmentKey otherLabel = new EnrolmentKey("cas1", used.verifier(), "other", used.devicePattern(), used.pool(),
-                used.maxUses(), used.uses(), used.createdAt(), used.expiresAt(), used.revoked());
+        EnrolmentKey otherLabel = new EnrolmentKey("cas1", used.verifier(), used.replyKey(), "other", used.devicePattern(),
+                used.pool(), used.maxUses(), used.uses(), used.createdAt(), used.expiresAt(), used.revoked());
         assertFalse(store.replace(otherLabel, used.withUse()), "every field is compared");
+        EnrolmentKey otherReplyKey = new EnrolmentKey("cas1", used.verifier(), key("cas1", 2, 3).replyKey(), used.label(),
+                used.devicePattern(), used.pool(), used.maxUses(), used.uses(), used.createdAt(), used.expiresAt(),
+                used.revoked());
+        assertFalse(store.replace(otherReplyKey, used.withUse()), "the reply key is compared");
         assertFalse(store.replace(used.asRevoked(), used.withUse()), "the revoked flag is compared");
         assertEquals(Optional.of(used), store.find("cas1"));
         assertTrue(store.replace(used, used.withUse()));

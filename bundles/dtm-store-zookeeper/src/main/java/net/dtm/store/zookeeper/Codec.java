@@ -138,21 +138,23 @@ final class Codec {
     // ------------------------------------------------------------------ enrolment key
 
     /**
-     * {@code enrolment-key 1}: id, verifier (hex), label, device pattern, pool (empty for the
+     * {@code enrolment-key 1}: id, verifier (hex), reply key (hex), label, device pattern, pool (empty for the
      * default), max uses, uses, creation and expiry (seconds, nanoseconds each), revoked or active.
      */
     static byte[] enrolmentKey(EnrolmentKey k) {
-        return join("enrolment-key 1", k.id(), HexFormat.of().formatHex(k.verifier()), k.label(), k.devicePattern(), k.pool(),
+        return join("enrolment-key 1", k.id(), HexFormat.of().formatHex(k.verifier()),
+                HexFormat.of().formatHex(k.replyKey()), k.label(), k.devicePattern(), k.pool(),
                 Integer.toString(k.maxUses()), Integer.toString(k.uses()), Long.toString(k.createdAt().getEpochSecond()),
                 Integer.toString(k.createdAt().getNano()), Long.toString(k.expiresAt().getEpochSecond()),
                 Integer.toString(k.expiresAt().getNano()), k.revoked() ? "revoked" : "active");
     }
 
     static EnrolmentKey enrolmentKey(byte[] data) {
-        String[] f = split(data, "enrolment-key 1", 13);
-        return new EnrolmentKey(f[1], HexFormat.of().parseHex(f[2]), f[3], f[4], f[5], Integer.parseInt(f[6]),
-                Integer.parseInt(f[7]), Instant.ofEpochSecond(Long.parseLong(f[8]), Integer.parseInt(f[9])),
-                Instant.ofEpochSecond(Long.parseLong(f[10]), Integer.parseInt(f[11])), f[12].equals("revoked"));
+        String[] f = split(data, "enrolment-key 1", 14);
+        return new EnrolmentKey(f[1], HexFormat.of().parseHex(f[2]), HexFormat.of().parseHex(f[3]), f[4], f[5], f[6],
+                Integer.parseInt(f[7]), Integer.parseInt(f[8]),
+                Instant.ofEpochSecond(Long.parseLong(f[9]), Integer.parseInt(f[10])),
+                Instant.ofEpochSecond(Long.parseLong(f[11]), Integer.parseInt(f[12])), f[13].equals("revoked"));
     }
 
     // ------------------------------------------------------------------ node

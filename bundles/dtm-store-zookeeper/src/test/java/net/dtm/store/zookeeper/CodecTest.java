@@ -64,10 +64,10 @@ class CodecTest {
         assertTrue(new String(Codec.device(c.withDisabled(true)), StandardCharsets.UTF_8).startsWith("device 2\n"),
                 "without the new fields: still version 2, readable by older nodes");
 
-        EnrolmentKey k = new EnrolmentKey("k1a2b3c4d5e6", router, "dépôt %0A 100% \"nord\"", "bus-??:*", "depot", 5, 2,
+        EnrolmentKey k = new EnrolmentKey("k1a2b3c4d5e6", router, next, "dépôt %0A 100% \"nord\"", "bus-??:*", "depot", 5, 2,
                 Instant.ofEpochSecond(10, 1), Instant.ofEpochSecond(1_900_000_000L, 2), true);
         assertEquals(k, Codec.enrolmentKey(Codec.enrolmentKey(k)), "every field, escapes and the revoked flag survive");
-        EnrolmentKey plain = new EnrolmentKey("abcd", router, "", "*", "", 0, 0, Instant.ofEpochSecond(1), Instant.ofEpochSecond(2),
+        EnrolmentKey plain = new EnrolmentKey("abcd", router, router, "", "*", "", 0, 0, Instant.ofEpochSecond(1), Instant.ofEpochSecond(2),
                 false);
         assertEquals(plain, Codec.enrolmentKey(Codec.enrolmentKey(plain)), "empty label and pool");
 

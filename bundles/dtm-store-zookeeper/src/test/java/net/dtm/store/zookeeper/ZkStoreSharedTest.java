@@ -191,7 +191,7 @@ class ZkStoreSharedTest {
     @Test
     void nodesRacingForASingleUseEnrolmentKeyUseItOnceAndSeeEachOthersChanges() throws Exception {
         Instant now = T0.plusSeconds(1);
-        EnrolmentKey once = new EnrolmentKey("once", new byte[32], "", "*", "", 1, 0, T0, T0.plusSeconds(3600), false);
+        EnrolmentKey once = new EnrolmentKey("once", new byte[32], new byte[32], "", "*", "", 1, 0, T0, T0.plusSeconds(3600), false);
         assertTrue(a.enrolmentKeys().add(once));
         assertEquals(false, b.enrolmentKeys().add(once), "the other node sees it exists");
         List<Boolean> won = race(10, t -> {
@@ -320,7 +320,7 @@ class ZkStoreSharedTest {
     void withoutTheCredentialNothingCanBeReadOrWritten() throws Exception {
         a.createPool(Pool.of("p", "10.64.0.0/16", 3600));
         a.tryBind(locked("p", "d1", ip("10.64.0.2"), "a"));
-        a.enrolmentKeys().add(new EnrolmentKey("k001", new byte[32], "", "*", "", 0, 0, T0, T0.plusSeconds(60), false));
+        a.enrolmentKeys().add(new EnrolmentKey("k001", new byte[32], new byte[32], "", "*", "", 0, 0, T0, T0.plusSeconds(60), false));
         CuratorFramework anonymous = ZkTesting.rawClient(ZK.get(), namespace, false);
         CuratorFramework wrong = CuratorFrameworkFactory.builder().connectString(ZK.get().getConnectString()).namespace(namespace)
                 .retryPolicy(new RetryNTimes(0, 0))
