@@ -111,7 +111,8 @@ public class ZeroTouchEnrolmentIT {
 
         // The server: the device exists, enrolled by its router; the key's one use is spent; the lease is there.
         KarafProcess.Result devices = server.client("device:list -j");
-        assertTrue(devices.toString(), devices.ok() && devices.output().contains("\"id\":\"" + device + "\""));
+        assertTrue("enrolled by its router: " + devices, devices.ok()
+                && devices.output().matches("(?s).*\\{\"id\":\"" + device + "\"[^}]*\"enrolledBy\":\"router\".*"));
         KarafProcess.Result keys = server.client("enrolment:list -j");
         assertTrue(keys.toString(), keys.output().contains("{\"id\":\"" + id.group(1) + "\",\"label\":\"zero-touch-it\","
                 + "\"devices\":\"bus-*\",\"pool\":\"demo\",\"uses\":1,\"maxUses\":1,"));
