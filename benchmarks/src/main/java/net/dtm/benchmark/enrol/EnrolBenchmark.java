@@ -135,6 +135,7 @@ public final class EnrolBenchmark {
         Path dir = Files.createTempDirectory("dtm-enrol-bench-");
         try (EnrolServers servers = topology.equals("cluster") ? EnrolServers.cluster(dir, 3, POOL, o.limits())
                 : EnrolServers.standalone(dir, POOL, o.limits())) {
+            servers.awaitServing(Duration.ofSeconds(60));
             EnrolmentService.Created key = servers.enrolment().create("fleet benchmark", prefix + "*", POOL, 0,
                     Duration.ofHours(1));
             EnrolmentToken token = EnrolmentToken.parse(key.token());
@@ -158,6 +159,13 @@ public final class EnrolBenchmark {
                 System.err.printf(Locale.ROOT, "  %5.1f s: %d enrolled, %d established of %d%s%n",
                         (System.nanoTime() - start) / 1e9, p[0], p[1], o.routers(),
                         p[1] < o.routers() ? " (timed out)" : "");
+                StringBuilder c = new StringBuilder();
+                servers.counters().forEach((k, v) -> {
+                    if (k.startsWith("enrol.") || k.startsWith("dropped.") || k.startsWith("refused.")) {
+                        c.append(' ').append(k).append('=').append(v);
+                    }
+                });
+                System.err.println("  nodes:" + c);
                 return check(topology, lossPercent, o.routers(), fleet, servers);
             }
         } finally {

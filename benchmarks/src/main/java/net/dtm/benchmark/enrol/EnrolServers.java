@@ -36,6 +36,7 @@ final class EnrolServers implements AutoCloseable {
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final List<InetSocketAddress> endpoints = new ArrayList<>();
+    private final List<ServerNode> nodes = new ArrayList<>();
     private EnrolmentService enrolment;
     private DeviceStore deviceStore;
 
@@ -65,7 +66,7 @@ final class EnrolServers implements AutoCloseable {
             ensemble.start();
             List<InstanceSpec> peers = new ArrayList<>(ensemble.getInstances());
             for (int i = 0; i < n; i++) {
-                ZkSettings settings = ZkSettings.of(peers.get(i).getConnectString(), "", "node-" + (i + 1));
+                ZkSettings settings = ZkSettings.of(peers.get(i).getConnectString(), "fleet-benchmark", "node-" + (i + 1));
                 ZkNode zk = ZkNode.open(settings);
                 s.closing.add(zk);
                 s.node(zk.store(), zk.store(), zk.store().enrolmentKeys(), zk.cluster(), "node-" + (i + 1), pool, limits);
@@ -100,11 +101,39 @@ final class EnrolServers implements AutoCloseable {
         }
         ServerNode node = ServerNode.start(config.build(), pools, registry, cluster, new ServerNode.Enrolment(keys, devices));
         closing.add(node);
+        nodes.add(node);
         endpoints.add(node.localAddress());
         if (enrolment == null) {
             enrolment = new EnrolmentManager(keys, pools, Clock.systemUTC());
             deviceStore = devices;
         }
+    }
+
+    /**
+     * Waits until every node serves (provisioned, connected to its store's quorum, its membership
+     * known), as an operator waits for a cluster to come up before the fleet is switched on.
+     *
+     * @throws IllegalStateException if that takes longer than {@code within}
+     */
+    void awaitServing(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (ServerNode node : nodes) {
+            while (!node.provisioned() || node.clusterView().degraded()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("node " + node.nodeId() + " not serving after " + within);
+                }
+                Thread.sleep(50);   // polling the node's state: it offers no notification of it
+            }
+        }
+    }
+
+    /** The nodes' counters added up, e.g. {@code enrol.granted}, {@code dropped.enrol-rate}. */
+    java.util.Map<String, Long> counters() {
+        java.util.Map<String, Long> sum = new java.util.TreeMap<>();
+        for (ServerNode node : nodes) {
+            node.counters().forEach((k, v) -> sum.merge(k, v, Long::sum));
+        }
+        return sum;
     }
 
     /** Where the routers send. */
