@@ -40,7 +40,7 @@ public class DeviceRekeyCommand extends DeviceCommand {
         byte[] supplied = KeyInput.read(key, keyFile, prompt, out(), refusal());
         DeviceCredential c = supplied == null ? service.rekey(device, window) : service.rekey(device, supplied, window);
         out().println("Device " + device + " re-keyed. "
-                + (c.previousKeyUntil() == null ? "Its old key is no longer accepted."
+                + (window.isZero() || c.previousKeyUntil() == null ? "Its old key is no longer accepted."
                 : "Its old key is accepted until " + time(c.previousKeyUntil()) + "."));
         KeyInput.print(out(), c, supplied != null);
     }

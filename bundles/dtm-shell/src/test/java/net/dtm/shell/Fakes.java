@@ -342,7 +342,8 @@ final class Fakes {
 
         @Override
         public DeviceCredential rekey(DeviceId id, byte[] key, Duration overlap) {
-            DeviceCredential c = enrolled(id).rekeyed(key, overlap.isZero() ? null : Pools.NOW.plus(overlap));
+            // as DeviceManager: without overlap the old key is kept, accepted until the re-key instant (not at all)
+            DeviceCredential c = enrolled(id).rekeyed(key, Pools.NOW.plus(overlap));
             devices.put(id, c);
             return c;
         }
