@@ -11,7 +11,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +43,7 @@ import net.dtm.protocol.ProtocolException;
 import net.dtm.protocol.RouterKeyPair;
 import net.dtm.protocol.SequenceSource;
 import net.dtm.protocol.Transactions;
+import net.dtm.testkit.lease.SelectedDatagrams;
 
 /**
  * Many routers out of the box, in one JVM, speaking the real protocol: each has its own X25519 key
@@ -297,29 +297,16 @@ final class RouterFleet implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
         while (!closed) {
             try {
-                selector.select(200);
-                for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    DatagramChannel ch = (DatagramChannel) k.channel();
-                    while (true) {
-                        buffer.clear();
-                        if (ch.receive(buffer) == null) {
-                            break;
-                        }
-                        buffer.flip();
-                        byte[] datagram = new byte[buffer.remaining()];
-                        buffer.get(datagram);
-                        if (ThreadLocalRandom.current().nextDouble() < loss) {
-                            lostDatagrams.increment();
-                            continue;
-                        }
-                        // the way back takes the link's one-way time too; which link is not known
-                        // from the socket, so the fastest link's is used (answers are not delayed
-                        // more than the real ones would be)
-                        delays.schedule(() -> handle(datagram), ONE_WAY_MS[0], TimeUnit.MILLISECONDS);
+                SelectedDatagrams.receive(selector, 200, buffer, datagram -> {
+                    if (ThreadLocalRandom.current().nextDouble() < loss) {
+                        lostDatagrams.increment();
+                        return;
                     }
-                }
+                    // the way back takes the link's one-way time too; which link is not known
+                    // from the socket, so the fastest link's is used (answers are not delayed
+                    // more than the real ones would be)
+                    delays.schedule(() -> handle(datagram), ONE_WAY_MS[0], TimeUnit.MILLISECONDS);
+                });
             } catch (ClosedChannelException | ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {

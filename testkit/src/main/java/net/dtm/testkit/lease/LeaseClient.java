@@ -539,22 +539,7 @@ public final class LeaseClient implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
         while (!closed) {
             try {
-                selector.select(200);
-                for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    DatagramChannel ch = (DatagramChannel) k.channel();
-                    while (true) {
-                        buffer.clear();
-                        if (ch.receive(buffer) == null) {
-                            break;
-                        }
-                        buffer.flip();
-                        byte[] datagram = new byte[buffer.remaining()];
-                        buffer.get(datagram);
-                        handle(datagram);
-                    }
-                }
+                SelectedDatagrams.receive(selector, 200, buffer, this::handle);
             } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
                 return;
             } catch (IOException e) {
