@@ -26,8 +26,8 @@ import net.dtm.server.internal.EnrolOutcome.Result;
  * request's enrolment public key ({@code bad-verifier}, compared in constant time), the signature
  * verify ({@code bad-signature}, checked only then), the key be neither revoked nor expired and
  * the device id match its pattern ({@code revoked}, {@code expired}, {@code pattern});</li>
- * <li>a new device: one use of the key counted by compare-and-set ({@code used-up} if none is
- * left), then the device added with a fresh key and the router's public key; if another request
+ * <li>a new device: one use of the key counted by compare-and-set, together with this node's
+ * other requests for that key ({@link KeyUses}; {@code used-up} if none is left), then the device added with a fresh key and the router's public key; if another request
  * added it first, the use is given back and the device is treated as existing;</li>
  * <li>an existing device: disabled is refused ({@code disabled}); this router's own is handed its
  * current key again, with no write and no use (retries and replays give that router, and only it,
@@ -45,7 +45,7 @@ import net.dtm.server.internal.EnrolOutcome.Result;
 final class EnrolDecision {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrolDecision.class);
-    /** Compare-and-set attempts before an ENROL is deferred ({@code TRY_LATER}). */
+    /** Looks at a device changing under this request before an ENROL is deferred ({@code TRY_LATER}). */
     static final int ATTEMPTS = 16;
     /**
      * Compare-and-set attempts to give a use back: each one lost means another request changed the
@@ -54,6 +54,7 @@ final class EnrolDecision {
     static final int GIVE_BACK_ATTEMPTS = 1000;
 
     private final EnrolmentKeyCache keys;
+    private final KeyUses uses;
     private final EnrolledDevices devices;
     private final Clock clock;
     private final BooleanSupplier serving;
@@ -64,6 +65,7 @@ final class EnrolDecision {
      */
     EnrolDecision(EnrolmentKeyCache keys, EnrolledDevices devices, Clock clock, BooleanSupplier serving) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.uses = new KeyUses(keys, (key, device) -> standing(key, device, now()));
         this.devices = Objects.requireNonNull(devices, "devices");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.serving = Objects.requireNonNull(serving, "serving");
@@ -123,7 +125,7 @@ final class EnrolDecision {
 
     /** @return null if another request added the device first */
     private EnrolOutcome enrolNew(EnrolRequest request, EnrolmentKey key) {
-        Use use = takeUse(key, request.device());
+        KeyUses.Use use = uses.take(key, request.device());
         if (use.refusal() != null) {
             // used up, perhaps by this very router over another node: its device may be there now
             boolean addedMeanwhile = "used-up".equals(use.refusal().reason())
@@ -146,7 +148,7 @@ final class EnrolDecision {
         if (!device.reenrolAllowedAt(now())) {
             return EnrolOutcome.refused("taken", key);
         }
-        Use use = takeUse(key, request.device());
+        KeyUses.Use use = uses.take(key, request.device());
         if (use.refusal() != null) {
             return use.refusal();
         }
@@ -186,35 +188,6 @@ final class EnrolDecision {
             return EnrolOutcome.refused("no-allowance", null);
         }
         return new EnrolOutcome(Result.FETCHED, "", device, null, null);
-    }
-
-    /** A use counted (the key as stored with it), or why none could be. */
-    private record Use(EnrolmentKey key, EnrolOutcome refusal) {
-    }
-
-    /** Counts one use of the key by compare-and-set, re-reading it when another change came first. */
-    private Use takeUse(EnrolmentKey proven, DeviceId device) {
-        EnrolmentKey current = proven;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            String standing = standing(current, device, now());
-            if (standing == null && current.usedUp()) {
-                standing = "used-up";
-            }
-            if (standing != null) {
-                return new Use(null, EnrolOutcome.refused(standing, current));
-            }
-            EnrolmentKey used = current.withUse();
-            if (keys.store().replace(current, used)) {
-                keys.stored(used);
-                return new Use(used, null);
-            }
-            Optional<EnrolmentKey> reread = keys.reload(current.id());
-            if (reread.isEmpty() || !MessageDigest.isEqual(reread.get().verifier(), proven.verifier())) {
-                return new Use(null, EnrolOutcome.refused("unknown-key", null));   // deleted meanwhile
-            }
-            current = reread.get();
-        }
-        return new Use(null, EnrolOutcome.tryLater("contention"));
     }
 
     /** Takes back a use counted for a device another request stored first (or a failed write). */
