@@ -21,7 +21,8 @@ import net.dtm.protocol.ProtocolException;
  * checked by the worker, with the device's key already in memory, so garbage naming a known device
  * costs one MAC check. The devices are kept in a bounded table, least recently answered forgotten
  * first. An ENROL (zero-touch enrolment, which anyone may send) always takes the normal lane, and
- * its reply makes no device known.
+ * its reply makes no device known; a device granted a key by one is {@link #remember}ed by the
+ * enrolment path (its ESTABLISH, sealed with that key, then goes first).
  */
 public final class DatagramScreen implements UdpEndpoint.Screen {
 

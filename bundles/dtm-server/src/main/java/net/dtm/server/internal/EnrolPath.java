@@ -9,11 +9,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.api.DeviceId;
 import net.dtm.protocol.EnrolCodec;
 import net.dtm.protocol.EnrolReply;
 import net.dtm.protocol.EnrolRequest;
@@ -30,7 +32,8 @@ import net.dtm.server.internal.EnrolOutcome.Result;
  * datagram (sent over every link, retransmitted) share one decision and get the very same reply
  * bytes, through an {@link AnswerCache} keyed by the whole datagram (so a forged datagram copying
  * a real one's header is not taken for a copy of it); a deferred decision ({@code TRY_LATER}) is
- * made afresh on the next copy. The decision is counted ({@link EnrolOutcome#counter()}),
+ * made afresh on the next copy. A grant is told to {@link #onGrant} (the node gives that device's
+ * requests priority). The decision is counted ({@link EnrolOutcome#counter()}),
  * audited ({@link EnrolAudit}) and answered with an ENROL_REPLY sealed to the router's key, a grant under
  * a key the router holds ({@link EnrolOutcome#grantKey()}).
  */
@@ -58,6 +61,7 @@ final class EnrolPath {
     private final AtomicBoolean offSaid = new AtomicBoolean();
     private volatile EnrolLimits limits;
     private volatile EnrolDecision decision;
+    private volatile Consumer<DeviceId> granted = device -> { };
 
     EnrolPath(Counters counters, Clock clock, LongSupplier nanoTime) {
         this(counters, clock, nanoTime, new EnrolAudit(clock), REPLY_TTL, REPLY_CAPACITY);
@@ -85,6 +89,15 @@ final class EnrolPath {
         if (decision != null) {
             offSaid.set(false);
         }
+    }
+
+    /**
+     * Told of each device granted a key (granted, again, replaced, fetched) before its reply goes,
+     * e.g. to give its next requests (ESTABLISH) priority over the ENROLs of other routers; never
+     * of a refused or deferred one.
+     */
+    void onGrant(Consumer<DeviceId> granted) {
+        this.granted = Objects.requireNonNull(granted, "granted");
     }
 
     /** Whether ENROLs are answered. */
@@ -137,6 +150,9 @@ final class EnrolPath {
             EnrolOutcome outcome = decide(d, received, source);
             counters.increment(outcome.counter());
             audit.record(outcome, request.device(), request.keyId(), request.routerKey(), source);
+            if (outcome.grants()) {
+                granted.accept(request.device());
+            }
             answer = Optional.of(EnrolCodec.encodeReply(request, sequences.next(), reply(outcome), outcome.grantKey()));
             counters.increment("answered.enrol_reply");
             retryable = outcome.result() == Result.TRY_LATER;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -168,6 +169,14 @@ public final class RequestHandler {
         }
         enrol.decision(new EnrolDecision(new EnrolmentKeyCache(keys, clock), Objects.requireNonNull(devices, "devices"),
                 clock, () -> !view.degraded() && !view.draining()));
+    }
+
+    /**
+     * Told of each device an ENROL granted a key to, before its reply goes (the node puts the
+     * device in its screen's priority lane); never of a refused one.
+     */
+    public void onEnrolGrant(Consumer<DeviceId> granted) {
+        enrol.onGrant(granted);
     }
 
     /** Whether ENROL requests are answered. */

@@ -384,11 +384,12 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         Counters counters = new Counters();
         LeaseEventBus leaseEvents = new LeaseEventBus(nodeId);
         AtomicReference<RequestHandler> ref = new AtomicReference<>();
+        DatagramScreen screen = screen(devices, counters);
         UdpEndpoint endpoint;
         try {
             endpoint = UdpEndpoint.async(config.bind(), (d, from) -> ref.get() == null
                             ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
-                    screen(devices, counters), counters,
+                    screen, counters,
                     new UdpEndpoint.Limits(config.workerThreads(), config.queueCapacity(), config.sourceQueueLimit(),
                             config.sourceRate(), config.sourceBurst(), config.sourceTable()));
         } catch (IOException | RuntimeException e) {
@@ -415,6 +416,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             DataPathEvents paths = new DataPathEvents(nodeId, leaseEvents, Clock.systemUTC());
             handler.enableDataPlane(paths, config.wireGuardPublicKey());
             handler.enrolLimits(config.enrolLimits());
+            handler.onEnrolGrant(screen::remember);   // its ESTABLISH must not wait behind other routers' ENROLs
             leaseEvents.every(EVENT_SWEEP, () -> paths.sweep(l -> pools.lease(l.pool(), l.device())));
             ref.set(handler);
             RequestHandler h = handler;

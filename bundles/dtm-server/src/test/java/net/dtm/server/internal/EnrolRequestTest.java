@@ -232,6 +232,26 @@ class EnrolRequestTest {
     }
 
     @Test
+    void onlyAGrantedDeviceIsToldToTheNodeForPriority() {
+        List<net.dtm.api.DeviceId> told = new ArrayList<>();
+        handler.onEnrolGrant(told::add);
+        key(1);
+        TestRouter outside = new TestRouter("tram-0001");
+        assertEquals(Status.REFUSED, enrol(outside, outside.enrol(token), LINK_A).status());
+        keyStore.failing = true;
+        assertEquals(Status.TRY_LATER, enrol(router, router.enrol(token), LINK_A).status());
+        keyStore.failing = false;
+        assertEquals(List.of(), told, "a refused or deferred id gets no priority");
+        assertEquals(Status.GRANTED, enrol(router, router.enrol(token), LINK_A).status());
+        assertEquals(List.of(router.id), told);
+        assertEquals(Status.GRANTED, enrol(router, router.enrol(token), LINK_B).status());   // again, nothing written
+        assertEquals(List.of(router.id, router.id), told);
+        TestRouter second = new TestRouter("bus-0002");
+        assertEquals(Status.REFUSED, enrol(second, second.enrol(token), LINK_C).status());   // used up
+        assertEquals(List.of(router.id, router.id), told);
+    }
+
+    @Test
     void aFloodFromOneSourceIsDroppedWhileAnotherSourceEnrols() {
         handler = handler(new EnrolSettings(0.001, 5, 1e9, 1_000_000));
         key(0);
