@@ -147,6 +147,25 @@ final class AnswerCache {
         return Claim.NONE;
     }
 
+    /**
+     * A copy of a request already in work or answered for good (not a transient refusal, not
+     * expired): its slot to wait for, as {@link #claim} gives it (counted against the datagram's
+     * answers; {@link Claim#NONE} beyond them). Null if there is none: nothing is reserved, the
+     * caller may {@link #claim} after its own checks, e.g. rate limits that copies need not pass.
+     */
+    Claim copyOf(Object key, long sequence, long now) {
+        Entry existing = answers.get(key);
+        if (existing == null || existing.retryableNow()
+                || (existing.answer().isDone() && now - existing.createdMillis() > ttlMillis)) {
+            return null;
+        }
+        if (!existing.admit(sequence)) {
+            counters.increment("dropped.answer-limit");
+            return Claim.NONE;
+        }
+        return new Claim(null, existing);
+    }
+
     /** Keeps a claimed slot in the eviction order and drops what is beyond the capacity or expired. */
     void track(Entry mine) {
         order.add(mine);

@@ -27,8 +27,10 @@ import net.dtm.server.internal.EnrolOutcome.Result;
 /**
  * The request path of ENROL datagrams, which no device key protects: off until an
  * {@link EnrolDecision} is set (then dropped, {@code dropped.enrol-off}, said once in the log);
- * structure decoded ({@code dropped.<kind>}); the {@link EnrolLimits} per source and per key id
- * before any signature check or store read ({@code dropped.enrol-rate}); then copies of one
+ * structure decoded ({@code dropped.<kind>}); a copy of an ENROL in work or answered (looked up,
+ * nothing kept) waits for that answer without taking a token; else the {@link EnrolLimits} per
+ * source and per key id before any signature check or store read ({@code dropped.enrol-rate}),
+ * and a datagram they drop leaves nothing in the reply cache; then copies of one
  * datagram (sent over every link, retransmitted) share one decision and get the very same reply
  * bytes, through an {@link AnswerCache} keyed by the whole datagram (so a forged datagram copying
  * a real one's header is not taken for a copy of it); a deferred decision ({@code TRY_LATER}) is
@@ -125,12 +127,17 @@ final class EnrolPath {
             return NO_ANSWER;
         }
         EnrolRequest request = received.request();
-        if (!limits.admit(source.getAddress(), request.keyId(), request.device())) {
-            counters.increment("dropped.enrol-rate");
-            return NO_ANSWER;
+        Copy copy = new Copy(ByteBuffer.wrap(datagram.clone()));
+        long now = clock.millis();
+        // a copy of an ENROL in work or answered costs no decision: it takes no token either
+        AnswerCache.Claim claim = replies.copyOf(copy, request.sequence(), now);
+        if (claim == null) {
+            if (!limits.admit(source.getAddress(), request.keyId(), request.device())) {
+                counters.increment("dropped.enrol-rate");
+                return NO_ANSWER;   // nothing kept of it: garbage cannot evict real replies
+            }
+            claim = replies.claim(copy, request.sequence(), true, now);
         }
-        AnswerCache.Claim claim = replies.claim(new Copy(ByteBuffer.wrap(datagram.clone())), request.sequence(), true,
-                clock.millis());
         if (claim.copyOf() != null) {
             return replies.answerAgain(claim.copyOf());
         }

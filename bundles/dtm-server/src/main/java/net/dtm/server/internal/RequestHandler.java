@@ -232,6 +232,11 @@ public final class RequestHandler {
         return answers.size();
     }
 
+    /** Replies kept for copies of their ENROL (tests). */
+    int cachedEnrolReplies() {
+        return enrol.cachedReplies();
+    }
+
     /**
      * Handles one received copy of a request.
      *

@@ -52,6 +52,28 @@ class AnswerCacheTest {
     }
 
     @Test
+    void aLookUpOfACopyFindsWorkInProgressOrAFinalAnswerAndKeepsNothingElse() {
+        String key = "enrol datagram";
+        assertNull(cache.copyOf(key, 1, T0), "none yet");
+        assertEquals(0, cache.size(), "a look-up reserves nothing");
+        AnswerCache.Claim claim = cache.claim(key, 1, true, T0);
+        cache.track(claim.mine());
+        assertSame(claim.mine(), cache.copyOf(key, 1, T0 + 1).copyOf(), "in work");
+        cache.complete(claim.mine(), Optional.of(new byte[] {1}), false);
+        assertSame(claim.mine(), cache.copyOf(key, 1, T0 + 2).copyOf(), "answered");
+        for (int i = 4; i <= AnswerCache.MAX_ANSWERS_PER_DATAGRAM; i++) {   // the claim and two copies so far
+            assertNotNull(cache.copyOf(key, 1, T0 + 3).copyOf());
+        }
+        assertSame(AnswerCache.Claim.NONE, cache.copyOf(key, 1, T0 + 3), "answered often enough");
+        assertEquals(1, counters.get("dropped.answer-limit"));
+        assertNull(cache.copyOf(key, 2, T0 + 61_000), "expired");
+
+        AnswerCache.Claim deferred = cache.claim("other", 1, true, T0);
+        cache.complete(deferred.mine(), Optional.of(new byte[] {2}), true);
+        assertNull(cache.copyOf("other", 1, T0 + 1), "a transient answer is decided afresh");
+    }
+
+    @Test
     void aTransientAnswerLetsTheNextCopyBeProcessedAfresh() {
         AnswerCache.Entry first = mine(7, T0);
         cache.complete(first, Optional.of(new byte[] {9}), true);

@@ -264,6 +264,25 @@ class EnrolRequestTest {
     }
 
     @Test
+    void copiesOfAnAnsweredEnrolTakeNoTokenAndDroppedOnesLeaveNothingCached() {
+        handler = handler(new EnrolSettings(0.001, 2, 1e9, 1_000_000));
+        key(0);
+        byte[] datagram = router.enrol(token);
+        byte[] reply = handler.handle(datagram, LINK_A).orElseThrow();
+        for (int i = 0; i < 5; i++) {   // retransmitted, over the same source
+            assertArrayEquals(reply, handler.handle(datagram, LINK_A).orElseThrow());
+        }
+        assertEquals(0, counter("dropped.enrol-rate"), "copies took no token");
+        assertEquals(5, counter("answered.duplicate"));
+        assertEquals(1, handler.cachedEnrolReplies());
+        for (int i = 0; i < 10; i++) {
+            handler.handle(new TestRouter("bus-g" + i).enrol(token), LINK_A);
+        }
+        assertEquals(9, counter("dropped.enrol-rate"), "the source's second token went to the first new datagram");
+        assertEquals(2, handler.cachedEnrolReplies(), "the dropped ones are not kept");
+    }
+
+    @Test
     void aFloodNamingOneKeyIsDroppedWhileAnotherKeyEnrols() {
         handler = handler(new EnrolSettings(1e9, 1_000_000, 0.001, 5));
         key(0);
