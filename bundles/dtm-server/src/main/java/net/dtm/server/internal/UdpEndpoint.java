@@ -7,11 +7,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +39,11 @@ import org.slf4j.LoggerFactory;
  * Drops, counted by reason: {@code dropped.source-rate} (the source's bucket is empty), {@code
  * dropped.device-rate} (a known device's bucket is empty), {@code
  * dropped.source-limit} (the source already has {@code perSourceLimit} datagrams waiting or in
- * work), {@code dropped.overload} (its lane is full), and the screen's. Agents retransmit, so a
- * drop under overload costs latency, not correctness.
+ * work), {@code dropped.overload} (its lane is full), {@code dropped.stale} (with a screen: it
+ * waited in the normal lane longer than {@link #NORMAL_MAX_WAIT}; its sender has retransmitted it
+ * or moved on to a new request since, so answering it would only delay the fresher copies queued
+ * behind it), and the screen's. Agents retransmit, so a drop under overload costs latency, not
+ * correctness.
  */
 public final class UdpEndpoint implements AutoCloseable {
 
@@ -70,6 +75,14 @@ public final class UdpEndpoint implements AutoCloseable {
         default void answered(byte[] datagram) {
         }
     }
+
+    /**
+     * How long a datagram may wait in the normal lane (with a screen) before it is dropped unanswered
+     * ({@code dropped.stale}): well under an agent's attempt (5 s, then a new transaction), so an
+     * answer still reaches the attempt that asked. (Without it, a fleet enrolling at once kept the
+     * lane full of datagrams whose routers had moved on: 73 % of those worked on had waited over 5 s.)
+     */
+    static final Duration NORMAL_MAX_WAIT = Duration.ofSeconds(2);
 
     /** Every datagram waits in the normal lane. */
     public static final Screen NO_SCREEN = datagram -> Sorted.NORMAL;
@@ -123,6 +136,9 @@ public final class UdpEndpoint implements AutoCloseable {
     private final SourceBuckets buckets;
     /** Known devices' buckets (priority lane), guarded by {@link #buckets}. */
     private final SourceBuckets deviceBuckets;
+    /** Nanoseconds a datagram may wait in the normal lane; Long.MAX_VALUE without a screen. */
+    private final long normalMaxWait;
+    private final LongSupplier nanoTime;
     private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
     private final InetSocketAddress localAddress;
     private final Thread receiver;
@@ -141,7 +157,7 @@ public final class UdpEndpoint implements AutoCloseable {
     public UdpEndpoint(InetSocketAddress bind, BiFunction<byte[], InetSocketAddress, Optional<byte[]>> handler,
                        Counters counters, int threads, int queueCapacity, int perSourceLimit) throws IOException {
         this(bind, sync(Objects.requireNonNull(handler, "handler")), NO_SCREEN, counters,
-                Limits.of(threads, queueCapacity, perSourceLimit));
+                Limits.of(threads, queueCapacity, perSourceLimit), NORMAL_MAX_WAIT, System::nanoTime);
     }
 
     /**
@@ -154,16 +170,26 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     public static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters,
                                     Limits limits) throws IOException {
-        return new UdpEndpoint(bind, Objects.requireNonNull(handler, "handler"), screen, counters, limits);
+        return async(bind, handler, screen, counters, limits, NORMAL_MAX_WAIT, System::nanoTime);
+    }
+
+    /** Like {@link #async(InetSocketAddress, DatagramHandler, Screen, Counters, Limits)}, with the normal lane's wait and clock given (tests). */
+    static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters,
+                             Limits limits, Duration normalMaxWait, LongSupplier nanoTime) throws IOException {
+        return new UdpEndpoint(bind, Objects.requireNonNull(handler, "handler"), screen, counters, limits,
+                normalMaxWait, nanoTime);
     }
 
     private static DatagramHandler sync(BiFunction<byte[], InetSocketAddress, Optional<byte[]>> f) {
         return (datagram, source) -> CompletableFuture.completedFuture(f.apply(datagram, source));
     }
 
-    private UdpEndpoint(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters, Limits limits)
-            throws IOException {
+    private UdpEndpoint(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters, Limits limits,
+                        Duration normalMaxWait, LongSupplier nanoTime) throws IOException {
         Objects.requireNonNull(bind, "bind");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        // without a screen every datagram is in the normal lane: none is judged stale
+        this.normalMaxWait = screen == NO_SCREEN ? Long.MAX_VALUE : normalMaxWait.toNanos();
         this.handler = handler;
         this.screen = Objects.requireNonNull(screen, "screen");
         this.counters = Objects.requireNonNull(counters, "counters");
@@ -206,6 +232,11 @@ public final class UdpEndpoint implements AutoCloseable {
         synchronized (buckets) {
             return buckets.size();
         }
+    }
+
+    /** Datagrams waiting for a worker now, in both lanes (tests). */
+    int waiting() {
+        return workers.waiting();
     }
 
     private void receive() {
@@ -252,7 +283,16 @@ public final class UdpEndpoint implements AutoCloseable {
             counters.increment("dropped.source-limit");
             return;
         }
-        if (!workers.offer(lane == Lane.PRIORITY, () -> work(datagram, source))) {
+        boolean first = lane == Lane.PRIORITY;
+        long queuedAt = first ? 0 : nanoTime.getAsLong();
+        if (!workers.offer(first, () -> {
+            if (!first && nanoTime.getAsLong() - queuedAt > normalMaxWait) {
+                done(sourceAddress);
+                counters.increment("dropped.stale");
+                return;
+            }
+            work(datagram, source);
+        })) {
             done(sourceAddress);
             counters.increment("dropped.overload");
         }

@@ -18,8 +18,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +33,7 @@ import net.dtm.api.TunnelType;
 import net.dtm.protocol.Envelope;
 import net.dtm.protocol.Establish;
 import net.dtm.protocol.Params;
+import net.dtm.protocol.Release;
 
 class UdpEndpointTest {
 
@@ -108,6 +112,53 @@ class UdpEndpointTest {
         assertThrows(SocketTimeoutException.class, () -> exchange(new byte[] {0}, 300));
         assertArrayEquals(new byte[] {9}, exchange(new byte[] {9}, 5000));
         assertEquals(1, counters.get("dropped.internal"));
+    }
+
+    @Test
+    void aDatagramThatWaitedTooLongInTheNormalLaneIsDroppedAndThePriorityLaneIsNot() throws Exception {
+        AtomicLong now = new AtomicLong();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<byte[]> handled = new CopyOnWriteArrayList<>();
+        DatagramScreen screen = new DatagramScreen(16, counters);
+        TestDevice known = new TestDevice("smr-known");
+        screen.remember(known.id);
+        endpoint = UdpEndpoint.async(LOOPBACK_ANY_PORT, (data, source) -> {
+            handled.add(data);
+            started.countDown();
+            try {
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(Optional.empty());
+        }, screen, counters, UdpEndpoint.Limits.of(1, 16, 16), Duration.ofSeconds(2), now::get);
+        client = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        byte[] first = unknownDevice(1);
+        client.send(new DatagramPacket(first, first.length, endpoint.localAddress()));
+        assertTrue(started.await(5, TimeUnit.SECONDS), "the one worker is busy");
+        for (byte[] d : List.of(unknownDevice(2), unknownDevice(3))) {
+            client.send(new DatagramPacket(d, d.length, endpoint.localAddress()));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 2);
+        now.addAndGet(Duration.ofMillis(2001).toNanos());
+        byte[] fresh = unknownDevice(4);
+        byte[] priority = known.request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
+        client.send(new DatagramPacket(fresh, fresh.length, endpoint.localAddress()));
+        client.send(new DatagramPacket(priority, priority.length, endpoint.localAddress()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 4);
+        now.addAndGet(Duration.ofSeconds(1).toNanos());   // the fresh one waited 1 s: served
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+        assertEquals(2, counters.get("dropped.stale"));
+        assertArrayEquals(first, handled.get(0));
+        assertArrayEquals(priority, handled.get(1), "the priority lane first, however long it waited");
+        assertArrayEquals(fresh, handled.get(2));
+    }
+
+    /** A datagram the screen sends to the normal lane (a device it does not know). */
+    private static byte[] unknownDevice(int n) {
+        return new TestDevice("unknown-" + n).request(new Release("demo", InetAddress.getLoopbackAddress(), n));
     }
 
     @Test
