@@ -48,10 +48,11 @@ final class EnrolDecision {
     /** Looks at a device changing under this request before an ENROL is deferred ({@code TRY_LATER}). */
     static final int ATTEMPTS = 16;
     /**
-     * Compare-and-set attempts to give a use back: each one lost means another request changed the
-     * key meanwhile (progress), so this bound is only met if the store keeps failing.
+     * Batches ({@link KeyUses#ATTEMPTS} compare-and-sets each) that may try to give a use back: each
+     * one lost means another request changed the key meanwhile (progress), so this bound is only met
+     * if the store keeps failing.
      */
-    static final int GIVE_BACK_ATTEMPTS = 1000;
+    static final int GIVE_BACK_ROUNDS = 64;
 
     private final EnrolmentKeyCache keys;
     private final KeyUses uses;
@@ -192,18 +193,11 @@ final class EnrolDecision {
 
     /** Takes back a use counted for a device another request stored first (or a failed write). */
     private void giveBack(EnrolmentKey used) {
-        EnrolmentKey current = used;
         try {
-            for (int attempt = 0; attempt < GIVE_BACK_ATTEMPTS; attempt++) {
-                if (keys.store().replace(current, current.withoutUse())) {
-                    keys.stored(current.withoutUse());
+            for (int round = 0; round < GIVE_BACK_ROUNDS; round++) {
+                if (uses.giveBack(used)) {
                     return;
                 }
-                Optional<EnrolmentKey> reread = keys.reload(current.id());
-                if (reread.isEmpty()) {
-                    return;
-                }
-                current = reread.get();
             }
         } catch (RuntimeException e) {
             LOG.debug("giving back a use of enrolment key {} failed: {}", used.id(), e.toString());

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -39,11 +40,12 @@ class KeyUsesTest {
     private final EnrolmentToken token = EnrolmentToken.generate(new SecureRandom());
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
-    /** Counts compare-and-sets; the first one waits for {@link #release} once {@link #holdFirst} is set. */
+    /** Counts compare-and-sets; the next one waits for {@link #release} once {@link #hold} is set. */
     private final FakeEnrolmentKeyStore store = new FakeEnrolmentKeyStore() {
         @Override
         public boolean replace(EnrolmentKey expected, EnrolmentKey updated) {
-            if (replaces.incrementAndGet() == 1 && holdFirst) {
+            replaces.incrementAndGet();
+            if (hold.compareAndSet(true, false)) {
                 inFirst.countDown();
                 awaitQuietly(release);
             }
@@ -51,7 +53,7 @@ class KeyUsesTest {
         }
     };
     private final AtomicInteger replaces = new AtomicInteger();
-    private volatile boolean holdFirst;
+    private final AtomicBoolean hold = new AtomicBoolean();
     private final CountDownLatch inFirst = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private final KeyUses uses = new KeyUses(new EnrolmentKeyCache(store, clock),
@@ -135,7 +137,7 @@ class KeyUsesTest {
     @Test
     void requestsQueuedWhileOneWritesShareOneCompareAndSet() throws Exception {
         EnrolmentKey key = key(0, "*");
-        holdFirst = true;
+        hold.set(true);
         Future<KeyUses.Use> first = pool.submit(() -> uses.take(key, device(0)));
         awaitQuietly(inFirst);   // the first batch (one request) is in its compare-and-set
         List<Future<KeyUses.Use>> queued = new ArrayList<>();
@@ -152,6 +154,87 @@ class KeyUsesTest {
         assertEquals(2, replaces.get(), "one compare-and-set for the first, one for the " + (THREADS - 1) + " queued");
         assertEquals(THREADS, store.keys.get(token.id()).uses());
         assertEquals(0, uses.waiting(token.id()));
+    }
+
+    @Test
+    void usesGivenBackShareTheCompareAndSetOfTheRequestsQueuedWithThemWhichMayTakeTheirPlace() throws Exception {
+        EnrolmentKey key = key(2, "*");
+        KeyUses.Use zero = uses.take(key, device(0));
+        KeyUses.Use one = uses.take(key, device(1));
+        assertTrue(one.key().usedUp());
+        int before = replaces.get();
+        hold.set(true);
+        Future<Boolean> firstBack = pool.submit(() -> uses.giveBack(zero.key()));
+        awaitQuietly(inFirst);   // a batch of one give-back is in its compare-and-set
+        Future<Boolean> secondBack = pool.submit(() -> uses.giveBack(one.key()));
+        List<Future<KeyUses.Use>> takes = new ArrayList<>();
+        for (int i = 2; i < 5; i++) {
+            DeviceId d = device(i);
+            takes.add(pool.submit(() -> uses.take(key, d)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> uses.waiting(token.id()) == 4);
+        release.countDown();
+        assertTrue(firstBack.get(10, TimeUnit.SECONDS));
+        assertTrue(secondBack.get(10, TimeUnit.SECONDS));
+        List<KeyUses.Use> taken = new ArrayList<>();
+        for (Future<KeyUses.Use> f : takes) {
+            taken.add(f.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(2, granted(taken), "the two uses given back, taken again");
+        assertEquals(2, store.keys.get(token.id()).uses());
+        assertEquals(before + 2, replaces.get(), "one compare-and-set for the first give-back, one for the rest");
+    }
+
+    @Test
+    void racingGiveBacksAndTakesKeepTheCountExact() throws Exception {
+        EnrolmentKey key = key(10, "*");
+        List<KeyUses.Use> first = race(key, 10);
+        assertEquals(10, granted(first));
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            EnrolmentKey used = first.get(i).key();
+            all.add(pool.submit(() -> {
+                go.await();
+                return uses.giveBack(used);
+            }));
+        }
+        for (int i = 100; i < 110; i++) {
+            DeviceId d = device(i);
+            all.add(pool.submit(() -> {
+                go.await();
+                return uses.take(key, d);
+            }));
+        }
+        go.countDown();
+        int granted = 0;
+        for (Future<?> f : all) {
+            Object outcome = f.get(20, TimeUnit.SECONDS);
+            if (outcome instanceof Boolean back) {
+                assertTrue(back);
+            } else if (((KeyUses.Use) outcome).key() != null) {
+                granted++;
+            }
+        }
+        // takes that ran before the give-backs found the key used up: at most 5 of the 10 get a use
+        assertEquals(10 - 5 + granted, store.keys.get(token.id()).uses());
+        assertTrue(granted <= 5, "granted " + granted);
+    }
+
+    @Test
+    void aUseOfAKeyGoneOrReplacedUnderItsIdIsNotGivenBack() {
+        EnrolmentKey key = key(0, "*");
+        KeyUses.Use use = uses.take(key, device(1));
+        EnrolmentToken other = EnrolmentToken.generate(new SecureRandom());
+        EnrolmentKey newcomer = new EnrolmentKey(token.id(), other.verifier(), other.replyKey(), "fleet", "*", "demo",
+                0, 7, START, START.plus(Duration.ofDays(1)), false);
+        store.keys.put(token.id(), newcomer);
+        clock.advance(Duration.ofMinutes(1));   // this node's memory of the key expires
+        assertTrue(uses.giveBack(use.key()));
+        assertEquals(7, store.keys.get(token.id()).uses(), "the other key is untouched");
+        store.keys.remove(token.id());
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(uses.giveBack(use.key()));
     }
 
     @Test
