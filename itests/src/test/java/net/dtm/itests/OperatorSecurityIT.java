@@ -37,7 +37,9 @@ public class OperatorSecurityIT extends DtmTestSupport {
         Subject admin = subject("ops-admin-" + unique(), "admin", "manager", "viewer", "ssh");
         Subject viewer = subject("watcher", "viewer", "ssh");
         String pool = "acl-" + unique();
-        executeAs(admin, "pool:create " + pool + " 10.203.0.0/24");
+        // serves no real device: the container's demo agent, establishing meanwhile, must not bind
+        // in it (with a catch-all rule it could, by name order, and the delete would be refused)
+        executeAs(admin, "pool:create --devices acl-test-only " + pool + " 10.203.0.0/24");
         assertTrue(pools.pool(pool).isPresent());
 
         // The ACL configuration is read by Karaf after boot: wait until it guards pool:delete.
