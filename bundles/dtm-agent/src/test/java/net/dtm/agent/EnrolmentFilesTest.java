@@ -89,7 +89,7 @@ class EnrolmentFilesTest {
     void aMalformedTokenNamesTheFileAndNeverEchoesTheSecret() throws Exception {
         EnrolmentToken token = EnrolmentToken.generate(new SecureRandom());
         String text = token.token();
-        String secret = text.substring(text.lastIndexOf('-') + 1);
+        String secret = text.substring(text.indexOf('-', "dtmek1-".length()) + 1);
         Path file = dir.resolve("dtm-enrol.token");
         for (String bad : new String[] {text.substring(0, text.length() - 3), "dtmek2" + text.substring(6), secret, ""}) {
             Files.writeString(file, bad);
