@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -294,28 +293,16 @@ final class RouterFleet implements AutoCloseable {
     }
 
     private void receive() {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
-        while (!closed) {
-            try {
-                SelectedDatagrams.receive(selector, 200, buffer, datagram -> {
-                    if (ThreadLocalRandom.current().nextDouble() < loss) {
-                        lostDatagrams.increment();
-                        return;
-                    }
-                    // the way back takes the link's one-way time too; which link is not known
-                    // from the socket, so the fastest link's is used (answers are not delayed
-                    // more than the real ones would be)
-                    delays.schedule(() -> handle(datagram), ONE_WAY_MS[0], TimeUnit.MILLISECONDS);
-                });
-            } catch (ClosedChannelException | ClosedSelectorException e) {
+        SelectedDatagrams.loop(selector, datagram -> {
+            if (ThreadLocalRandom.current().nextDouble() < loss) {
+                lostDatagrams.increment();
                 return;
-            } catch (IOException | RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                strays.increment();
             }
-        }
+            // the way back takes the link's one-way time too; which link is not known from the
+            // socket, so the fastest link's is used (answers are not delayed more than the real
+            // ones would be)
+            delays.schedule(() -> handle(datagram), ONE_WAY_MS[0], TimeUnit.MILLISECONDS);
+        }, () -> closed, strays::increment);
     }
 
     private void handle(byte[] datagram) {

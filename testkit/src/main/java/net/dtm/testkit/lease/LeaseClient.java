@@ -536,22 +536,7 @@ public final class LeaseClient implements AutoCloseable {
     // ---------------------------------------------------------------- receiving
 
     private void receive(Selector selector) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
-        while (!closed) {
-            try {
-                SelectedDatagrams.receive(selector, 200, buffer, this::handle);
-            } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
-                return;
-            } catch (IOException e) {
-                // e.g. ICMP port unreachable reported on the socket while the server is down: keep reading
-                strays.increment();
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                strays.increment();
-            }
-        }
+        SelectedDatagrams.loop(selector, this::handle, () -> closed, strays::increment);
     }
 
     private void handle(byte[] datagram) {
