@@ -1,8 +1,11 @@
 package net.dtm.config;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import net.dtm.api.config.Transaction;
+import net.dtm.api.metrics.Histogram;
+import net.dtm.api.metrics.LatencyRecorder;
 
 /** Outcomes of the safe transaction since start, for metrics. Thread-safe. */
 public final class ConfigCounters {
@@ -12,6 +15,8 @@ public final class ConfigCounters {
     private final AtomicLong confirmed = new AtomicLong();
     private final AtomicLong noChange = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final LatencyRecorder durations = new LatencyRecorder(new double[] {
+        0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 120, 300});
 
     /** Intents refused at validation. */
     public long refused() {
@@ -38,6 +43,21 @@ public final class ConfigCounters {
         return failed.get();
     }
 
+    /**
+     * How long finished transactions took, from their first step to their outcome (a change held
+     * for an operator's confirmation included).
+     */
+    public Histogram durations() {
+        return durations.snapshot();
+    }
+
+    /** Counts a finished transaction and how long it took. */
+    void count(Transaction.Result result, Duration took) {
+        count(result);
+        if (result != Transaction.Result.PENDING_CONFIRM) {
+            durations.recordNanos(took.toNanos());
+        }
+    }
 
     void count(Transaction.Result result) {
         switch (result) {

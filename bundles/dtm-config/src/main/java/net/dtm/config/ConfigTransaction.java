@@ -488,7 +488,8 @@ public final class ConfigTransaction {
             }
         }
         closeSession();
-        ctx.counters().count(t.result());
+        ctx.counters().count(t.result(), started == null ? java.time.Duration.ZERO
+                : java.time.Duration.between(started, ctx.clock().instant()));
         first.complete(t);
         outcome.complete(t);
     }

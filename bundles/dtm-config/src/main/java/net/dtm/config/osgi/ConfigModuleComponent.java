@@ -37,7 +37,10 @@ import net.dtm.api.config.ConfigurationService;
 import net.dtm.api.config.EndView;
 import net.dtm.api.config.Preview;
 import net.dtm.api.config.Transaction;
+import net.dtm.api.metrics.Metric;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.config.AdapterRegistry;
+import net.dtm.config.ConfigMetrics;
 import net.dtm.config.ConfigSettings;
 import net.dtm.config.ConfigurationManager;
 import net.dtm.config.ends.RouterEnd;
@@ -56,9 +59,9 @@ import net.dtm.spi.config.VendorAdapter;
  * gateway component.
  */
 @Component(configurationPid = ConfigModuleComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {ConfigurationService.class, ConfigModule.class}, immediate = true)
+        service = {ConfigurationService.class, ConfigModule.class, MetricSource.class}, immediate = true)
 @Designate(ocd = ConfigModuleComponent.Config.class)
-public class ConfigModuleComponent implements ConfigurationService, ConfigModule {
+public class ConfigModuleComponent implements ConfigurationService, ConfigModule, MetricSource {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.config";
@@ -126,6 +129,7 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
     }
 
     private final ConfigurationManager manager;
+    private final ConfigMetrics metrics;
     private final Config config;
     private final DeviceTarget target;
     private volatile TunnelAgentService agent;
@@ -147,6 +151,7 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
         ConfigSettings settings = settings(config);
         try {
             this.manager = ConfigurationManager.create(settings, 2);
+            this.metrics = new ConfigMetrics(manager.counters());
         } catch (IOException e) {
             LOG.error("configuration module not started: state folder {} unusable: {}", settings.stateDirectory(),
                     e.getMessage());
@@ -176,6 +181,11 @@ public class ConfigModuleComponent implements ConfigurationService, ConfigModule
             }
         }
         return out;
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return metrics.metrics();
     }
 
     @Override
