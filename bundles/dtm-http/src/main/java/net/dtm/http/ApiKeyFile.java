@@ -61,7 +61,7 @@ final class ApiKeyFile {
     }
 
     /** The file cannot be used as it is: nothing was read from it and nothing written to it. */
-    static final class Malformed extends RuntimeException {
+    static final class Malformed extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
         Malformed(String message, Throwable cause) {

@@ -76,7 +76,7 @@ final class ApiKeys implements ApiKeyService {
     @Override
     public List<ApiKey> keys() {
         return current().records().stream().map(KeyRecord::key)
-                .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList();
+                .sorted(Comparator.comparing(ApiKey::createdAt)).toList();
     }
 
     @Override
