@@ -1,0 +1,181 @@
+package net.dtm.rest;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.AddressPoolService;
+import net.dtm.api.Cidr;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseQuery;
+import net.dtm.api.LeaseState;
+import net.dtm.api.Pool;
+import net.dtm.api.http.HttpProblem;
+import net.dtm.api.http.HttpResponse;
+
+/**
+ * {@code /api/v1/leases}: a page of leases in address order ({@code items} and {@code next}, the
+ * {@code after} of the following page, null on the last), one lease by device or address, and the
+ * operator's release ({@code lease:list}, {@code lease:show}, {@code lease:release}).
+ */
+final class LeasesResource {
+
+    static final String PATH = "/api/v1/leases";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final Services services;
+    private final Clock clock;
+
+    LeasesResource(Services services, Clock clock) {
+        this.services = services;
+        this.clock = clock;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get(PATH, this::list),
+                Route.get(PATH + "/{pool}/{lease}", this::show),
+                Route.delete(PATH + "/{pool}/{lease}", this::release));
+    }
+
+    private HttpResponse list(Call call) {
+        AddressPoolService service = services.requirePools();
+        Optional<String> pool = call.query("pool");
+        Optional<DeviceId> device = call.query("device").map(Call::device);
+        Optional<LeaseState> state = call.query("state").map(LeasesResource::state);
+        Optional<Boolean> expired = call.flag("active").map(active -> !active);
+        int limit = call.limit(DEFAULT_LIMIT, MAX_LIMIT);
+        Map<String, Pool> byName = new HashMap<>();
+        if (pool.isPresent()) {
+            Pool p = PoolsResource.pool(service, pool.get());
+            byName.put(p.name(), p);
+        } else {
+            service.pools().forEach(p -> byName.put(p.name(), p));
+        }
+        InetAddress after = null;
+        if (call.query("after").isPresent()) {
+            InetAddress a = Call.address(call.query("after").get());
+            if (byName.values().stream().noneMatch(p -> p.prefix().contains(a))) {
+                throw HttpProblem.badRequest(pool.map(p -> Cidr.format(a) + " (the 'after' address) is outside pool " + p
+                        + " (" + byName.get(p).prefix() + ")").orElse("no pool contains " + Cidr.format(a)
+                        + " (the 'after' address)"));
+            }
+            after = a;
+        }
+        // One more than the page tells whether a next page exists.
+        LeaseQuery query = new LeaseQuery(pool, device, state, expired, Optional.ofNullable(after), limit + 1);
+        List<Lease> leases = service.leases(query);
+        String next = null;
+        if (leases.size() > limit) {
+            leases = leases.subList(0, limit);
+            next = Cidr.format(leases.get(limit - 1).address());
+        }
+        Instant now = clock.instant();
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Lease lease : leases) {
+            items.add(Rows.lease(lease, byName.get(lease.pool()), now));
+        }
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", items);
+        page.put("next", next);
+        return Json.response(200, page);
+    }
+
+    private HttpResponse show(Call call) {
+        AddressPoolService service = services.requirePools();
+        Pool pool = PoolsResource.pool(service, call.path("pool"));
+        Lease lease = find(service, pool, call.path("lease"));
+        return Json.response(200, Rows.lease(lease, pool, clock.instant()));
+    }
+
+    private HttpResponse release(Call call) {
+        AddressPoolAdminService service = services.requirePools();
+        Pool pool = PoolsResource.pool(service, call.path("pool"));
+        Lease before = find(service, pool, call.path("lease"));
+        if (!service.release(pool.name(), before.device())) {
+            throw Problems.noLease("device " + before.device() + " has no lease in pool " + pool.name());
+        }
+        Lease after = service.lease(pool.name(), before.device()).orElse(before);
+        Map<String, Object> row = Rows.lease(after, pool, clock.instant());
+        row.put("previousState", before.state().name());
+        return Json.response(200, row);
+    }
+
+    /**
+     * The lease {@code key} names in the pool: an address of the pool (for a delegated prefix any
+     * address inside it), else a device id, as {@code lease:show}.
+     */
+    static Lease find(AddressPoolService service, Pool pool, String key) {
+        InetAddress address = literal(key);
+        boolean deviceId = isDeviceId(key);
+        if (address != null && pool.prefix().contains(address)) {
+            Optional<Lease> at = service.leaseAt(pool.name(), blockStart(pool, address));
+            if (at.isPresent()) {
+                return at.get();
+            }
+            if (!deviceId) {
+                throw Problems.noLease("no lease holds " + Cidr.format(address) + " in pool " + pool.name());
+            }
+        }
+        if (address != null && !deviceId) {
+            throw Problems.noLease(Cidr.format(address) + " is outside pool " + pool.name() + " (" + pool.prefix() + ")");
+        }
+        DeviceId device = Call.device(key);
+        return service.lease(pool.name(), device).orElseThrow(() -> Problems.noLease(notFound(pool, key, address)));
+    }
+
+    private static String notFound(Pool pool, String key, InetAddress address) {
+        if (address == null) {
+            return "device " + key + " has no lease in pool " + pool.name();
+        }
+        String where = pool.prefix().contains(address) ? "no lease holds " + Cidr.format(address) + " in pool " + pool.name()
+                : Cidr.format(address) + " is outside pool " + pool.name() + " (" + pool.prefix() + ")";
+        return where + ", and no device of that id has a lease there";
+    }
+
+    private static InetAddress blockStart(Pool pool, InetAddress address) {
+        if (!pool.delegatesPrefixes()) {
+            return address;
+        }
+        try {
+            return pool.addressAt(pool.offsetOf(address));
+        } catch (ArithmeticException e) {
+            return address; // beyond the numbered blocks: no lease can be there
+        }
+    }
+
+    static LeaseState state(String text) {
+        try {
+            return LeaseState.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest("unknown lease state '" + text + "', expected one of locked, bound, released");
+        }
+    }
+
+    private static InetAddress literal(String text) {
+        try {
+            return Cidr.parseLiteral(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isDeviceId(String text) {
+        try {
+            DeviceId.of(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

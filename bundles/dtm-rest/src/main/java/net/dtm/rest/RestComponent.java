@@ -1,0 +1,152 @@
+package net.dtm.rest;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.ClusterService;
+import net.dtm.api.DeviceService;
+import net.dtm.api.LinkService;
+import net.dtm.api.TunnelAgentService;
+import net.dtm.api.TunnelServerService;
+import net.dtm.api.http.HttpEndpoint;
+import net.dtm.api.metrics.MetricSource;
+
+/**
+ * Wires the REST API: every DTM service is an optional, dynamic reference (so the API serves on
+ * agent-only nodes too), each resource group is registered as an {@link HttpEndpoint}, and the
+ * timeline is sampled every 10 s on a thread of its own until deactivation.
+ */
+@Component(immediate = true)
+public final class RestComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestComponent.class);
+
+    private final Services services = new Services();
+    private final List<ServiceRegistration<HttpEndpoint>> registrations = new ArrayList<>();
+    private ScheduledExecutorService sampler;
+
+    @Activate
+    void activate(BundleContext context) {
+        RestApi api = new RestApi(services, Clock.systemUTC());
+        for (RestEndpoint endpoint : api.endpoints()) {
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(HttpEndpoint.PATH, endpoint.prefix());
+            props.put(HttpEndpoint.ACCESS, endpoint.open() ? HttpEndpoint.ACCESS_PUBLIC : HttpEndpoint.ACCESS_KEY);
+            registrations.add(context.registerService(HttpEndpoint.class, endpoint, props));
+        }
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dtm-rest-timeline");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                api.timeline().sample();
+            } catch (RuntimeException e) {
+                LOG.warn("Timeline sample failed: {}", e.toString());
+            }
+        }, 0, Timeline.INTERVAL_SECONDS, TimeUnit.SECONDS);
+        LOG.info("REST API v1 registered: {} resource groups under /api/v1", registrations.size());
+    }
+
+    @Deactivate
+    void deactivate() {
+        sampler.shutdownNow();
+        for (ServiceRegistration<HttpEndpoint> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
+        registrations.clear();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPools")
+    void bindPools(AddressPoolAdminService service) {
+        services.pools(service);
+    }
+
+    void unbindPools(AddressPoolAdminService service) {
+        services.unsetPools(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindDevices")
+    void bindDevices(DeviceService service) {
+        services.devices(service);
+    }
+
+    void unbindDevices(DeviceService service) {
+        services.unsetDevices(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindCluster")
+    void bindCluster(ClusterService service) {
+        services.cluster(service);
+    }
+
+    void unbindCluster(ClusterService service) {
+        services.unsetCluster(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindServer")
+    void bindServer(TunnelServerService service) {
+        services.server(service);
+    }
+
+    void unbindServer(TunnelServerService service) {
+        services.unsetServer(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAgent")
+    void bindAgent(TunnelAgentService service) {
+        services.agent(service);
+    }
+
+    void unbindAgent(TunnelAgentService service) {
+        services.unsetAgent(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindLinks")
+    void bindLinks(LinkService service) {
+        services.links(service);
+    }
+
+    void unbindLinks(LinkService service) {
+        services.unsetLinks(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindMetricSource")
+    void bindMetricSource(MetricSource source) {
+        services.addMetricSource(source);
+    }
+
+    void unbindMetricSource(MetricSource source) {
+        services.removeMetricSource(source);
+    }
+}
