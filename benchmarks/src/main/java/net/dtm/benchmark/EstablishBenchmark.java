@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -91,21 +90,26 @@ public final class EstablishBenchmark {
                 deviceBase += w.agents();
             }
             int i = 0;
+            int measured = 0;
+            long measuring = System.nanoTime();
             for (Scenario s : o.scenarios()) {
                 i++;
-                System.err.printf(Locale.ROOT, "[%d/%d, %.0f s] %s: %d establishments by %d agents%n", i,
-                        o.scenarios().size(), (System.nanoTime() - started) / 1e9, s, s.establishments(), s.agents());
+                double spent = (System.nanoTime() - measuring) / 1e9;
+                String left = measured == 0 ? "" : ", about " + Progress.duration(spent / measured * (total - measured))
+                        + " left at the rate so far";
+                System.err.printf(Locale.ROOT, "[%d/%d, %.0f s%s] %s: %d establishments by %d agents%n", i,
+                        o.scenarios().size(), (System.nanoTime() - started) / 1e9, left, s, s.establishments(),
+                        s.agents());
                 Row row = run(s, stack, o.seed(), o.meanBurst(), deviceBase);
                 deviceBase += s.agents();
+                measured += s.establishments();
                 rows.add(row);
                 out.println(row.table());
             }
         }
-        List<String> csv = new ArrayList<>();
-        csv.add(Row.CSV_HEADER);
-        rows.forEach(r -> csv.add(r.csv()));
-        Path csvFile = outDir.resolve("establish.csv");
-        Files.write(csvFile, csv);
+        CsvTable csv = new CsvTable(Row.CSV_COLUMNS);
+        rows.forEach(r -> csv.row(r.csv()));
+        Path csvFile = csv.write(outDir.resolve("establish.csv"));
         Path png = outDir.resolve("establish.png");
         LatencyPlot.write(rows, "DTM establishment time against loss each way (warm establishments, seed " + o.seed()
                 + ")", png);
@@ -132,10 +136,7 @@ public final class EstablishBenchmark {
         List<CountingLink> allLinks = Collections.synchronizedList(new ArrayList<>());
         LongAdder coldEstablish = new LongAdder();
         LongAdder coldAll = new LongAdder();
-        long t0 = System.nanoTime();
-        ScheduledFuture<?> progress = scheduler.scheduleAtFixedRate(() -> System.err.printf(Locale.ROOT,
-                "    %d/%d establishments, %.0f s%n", finished.get(), expected, (System.nanoTime() - t0) / 1e9),
-                10, 10, TimeUnit.SECONDS);
+        Progress progress = Progress.ofCount("  " + s, expected, "establishments", finished::get);
         try {
             for (int a = 0; a < s.agents(); a++) {
                 int agentNo = a;
@@ -207,7 +208,7 @@ public final class EstablishBenchmark {
                     establish / (double) warmAttempts, all / (double) warmAttempts,
                     coldEstablish.sum() / (double) s.agents());
         } finally {
-            progress.cancel(false);
+            progress.close();
             drivers.shutdownNow();
             scheduler.shutdownNow();
         }

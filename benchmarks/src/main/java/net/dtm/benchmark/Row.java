@@ -1,5 +1,6 @@
 package net.dtm.benchmark;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,10 +21,10 @@ record Row(Scenario scenario, Stats warm, double coldMean, double establishDatag
             "links x servers", "model", "loss", "n", "fail", "mean", "p50", "p95", "p99", "max", "<=1s",
             "mean/rtt", "dg/est", "dg/lk/sv", "all/est", "cold", "cold-dg");
 
-    static final String CSV_HEADER = "family,links,servers,model,loss_percent,fastest_rtt_ms,n,failed,mean_ms,p50_ms,"
-            + "p95_ms,p99_ms,max_ms,within_1s,mean_over_fastest_rtt,establish_datagrams_per_establishment,"
-            + "establish_datagrams_per_link_per_server,all_datagrams_per_establishment,cold_mean_ms,"
-            + "cold_establish_datagrams";
+    static final List<String> CSV_COLUMNS = List.of("family", "links", "servers", "model", "loss_percent",
+            "fastest_rtt_ms", "n", "failed", "mean_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms", "within_1s",
+            "mean_over_fastest_rtt", "establish_datagrams_per_establishment", "establish_datagrams_per_link_per_server",
+            "all_datagrams_per_establishment", "cold_mean_ms", "cold_establish_datagrams");
 
     double perLinkPerServer() {
         return establishDatagrams / (scenario.links().size() * scenario.servers());
@@ -38,10 +39,10 @@ record Row(Scenario scenario, Stats warm, double coldMean, double establishDatag
                 perLinkPerServer(), allDatagrams, coldMean, coldEstablishDatagrams);
     }
 
-    String csv() {
+    /** The values of {@link #CSV_COLUMNS}. */
+    List<Object> csv() {
         Stats s = warm;
-        return String.format(Locale.ROOT, "%s,%s,%d,%s,%.0f,%.0f,%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.5f,%.3f,%.3f,%.3f,%.3f,%.2f,%.3f",
-                scenario.family(), Matrix.linkSetName(scenario.links()), scenario.servers(), scenario.model().label,
+        return List.of(scenario.family(), Matrix.linkSetName(scenario.links()), scenario.servers(), scenario.model().label,
                 scenario.lossPercent(), scenario.fastestRtt(), s.n(), s.failed(), s.mean(), s.p50(), s.p95(), s.p99(),
                 s.max(), s.within1s(), s.mean() / scenario.fastestRtt(), establishDatagrams, perLinkPerServer(),
                 allDatagrams, coldMean, coldEstablishDatagrams);
