@@ -78,13 +78,18 @@
     var age = (Date.now() - d.getTime()) / 1000;
     if (age >= 0 && age < 90) { return Math.round(age) + " s ago"; }
     if (age >= 0 && age < 5400) { return Math.round(age / 60) + " min ago"; }
-    return d.toLocaleString();
+    return d.toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
   }
 
-  function clock(t) {
+  function two(n) { return ("0" + n).slice(-2); }
+
+  function clock(t, seconds) {
     var d = new Date(t);
-    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+    return two(d.getHours()) + ":" + two(d.getMinutes()) + (seconds ? ":" + two(d.getSeconds()) : "");
   }
+
+  /** An axis label: no decimals for whole numbers, one otherwise. */
+  function axis(v) { return Math.abs(v - Math.round(v)) < 1e-9 ? intFmt.format(v) : v.toFixed(1); }
 
   /** Utilisation as a ratio 0..1, computed from the counts when the API gives none. */
   function utilisation(p) {
@@ -174,7 +179,7 @@
   function renderNodes(nodes) {
     var rows = nodes.map(function (n) {
       var s = String(n.state || "unknown").toLowerCase();
-      var name = el("td", null, [el("strong", { text: n.id })]);
+      var name = el("td", { className: "nowrap" }, [el("strong", { text: n.id })]);
       if (n.leader) { name.appendChild(el("span", { className: "leader", text: "leader" })); }
       var action = null;
       if (s === "active" || s === "draining") {
@@ -311,10 +316,10 @@
   function renderTimeline(samples) {
     samples = Array.isArray(samples) ? samples : (samples && samples.samples) || [];
     lineChart($("leases-chart"), samples, [
-      { key: "bound", color: "#2563eb", area: true }, { key: "locked", color: "#f59e0b" }], num);
+      { key: "bound", color: "#2563eb", area: true }, { key: "locked", color: "#f59e0b" }], axis);
     lineChart($("latency-chart"), samples, [
       { key: "establishP50Ms", color: "#0d9488" }, { key: "establishP99Ms", color: "#9333ea" }],
-      function (v) { return v < 10 ? v.toFixed(1) : v.toFixed(0); });
+      axis);
     var last = samples[samples.length - 1];
     $("kpi-latency").textContent = last ? ms(last.establishP50Ms) + " / " + ms(last.establishP99Ms) : "\u2013";
   }
@@ -357,7 +362,7 @@
         renderAgent(r[2], r[3]);
         setBanner("");
         var s = $("refresh-state");
-        s.textContent = "updated " + new Date().toLocaleTimeString() + " \u00b7 every 5 s";
+        s.textContent = "updated " + clock(Date.now(), true) + " \u00b7 every 5 s";
         s.className = "refresh live";
       }, function (err) { handleError(err, "read the node's state"); })
       .then(function () {
