@@ -130,15 +130,19 @@ public final class HttpComponent implements ApiKeyService {
         }
         try {
             router.add(new Router.Route(String.valueOf(path), HttpEndpoint.ACCESS_PUBLIC.equals(access), endpoint,
-                    ranking(properties), (Long) properties.getOrDefault(Constants.SERVICE_ID, 0L)));
+                    ranking(properties), serviceId(properties)));
         } catch (IllegalArgumentException e) {
             LOG.error("HttpEndpoint {} not served: {}={}: {}", endpoint.getClass().getName(), HttpEndpoint.PATH, path,
                     e.getMessage());
         }
     }
 
-    void unbindEndpoint(HttpEndpoint endpoint) {
-        router.remove(endpoint);
+    void unbindEndpoint(HttpEndpoint endpoint, Map<String, Object> properties) {
+        router.remove(serviceId(properties));
+    }
+
+    private static long serviceId(Map<String, Object> properties) {
+        return properties.get(Constants.SERVICE_ID) instanceof Long id ? id : 0L;
     }
 
     private static int ranking(Map<String, Object> properties) {

@@ -44,10 +44,10 @@ final class Router {
         routes = List.copyOf(next);
     }
 
-    /** Removes the routes of this endpoint object; false if it had none. */
-    synchronized boolean remove(HttpEndpoint endpoint) {
+    /** Removes the route of this service; false if it had none. */
+    synchronized boolean remove(long serviceId) {
         List<Route> next = new ArrayList<>(routes);
-        boolean removed = next.removeIf(r -> r.endpoint() == endpoint);
+        boolean removed = next.removeIf(r -> r.serviceId() == serviceId);
         routes = List.copyOf(next);
         return removed;
     }
