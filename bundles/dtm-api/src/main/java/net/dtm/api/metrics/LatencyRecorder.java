@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 
 /**
- * A thread-safe recorder of durations in fixed buckets, cheap enough for every request: one
+ * A thread-safe recorder of durations (or, with {@link #record(double)} and bounds of their own,
+ * other sizes) in fixed buckets, cheap enough for every request: one
  * binary search and two atomic adds. Components keep one per measured thing and report
  * {@link #snapshot()} from their {@link MetricSource}.
  */
@@ -32,7 +33,17 @@ public final class LatencyRecorder {
 
     /** Records one duration in nanoseconds (negative counts as 0). */
     public void recordNanos(long nanos) {
-        double seconds = Math.max(0, nanos) / 1e9;
+        record(Math.max(0, nanos) / 1e9);
+    }
+
+    /**
+     * Records one observation in the unit of the bounds, for a recorder of something other than
+     * durations (e.g. batch sizes with bounds 1, 2, 4, ...).
+     *
+     * @since 1.1
+     */
+    public void record(double value) {
+        double seconds = value;
         int lo = 0;
         int hi = bounds.length;
         while (lo < hi) {

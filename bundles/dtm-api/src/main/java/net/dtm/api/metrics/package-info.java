@@ -5,5 +5,5 @@
  * drawn from bounded sets (pool names, link ids, node ids, reasons): never device ids.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package net.dtm.api.metrics;
