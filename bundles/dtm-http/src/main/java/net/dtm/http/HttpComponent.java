@@ -80,7 +80,7 @@ public final class HttpComponent implements ApiKeyService {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<HealthService> health;
     private ApiKeys keys;
-    private HttpServerHost host;
+    private volatile HttpServerHost host;
 
     @Activate
     void activate(Config config) {
@@ -109,6 +109,12 @@ public final class HttpComponent implements ApiKeyService {
         } catch (IllegalArgumentException e) {
             LOG.error("HTTP server not started ({}): {}", HttpSettings.PID, e.getMessage());
         }
+    }
+
+    /** The port served, or -1 when the server is not running. */
+    int port() {
+        HttpServerHost h = host;
+        return h == null ? -1 : h.port();
     }
 
     @Deactivate

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,15 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsTest {
 
     @TempDir
+    static Path made;
+    @TempDir
     Path dir;
 
-    private Path keystore;
-    private Path password;
+    private static Path keystore;
+    private static Path password;
 
-    @BeforeEach
-    void makeKeystore() throws Exception {
-        keystore = dir.resolve("server.p12");
-        password = dir.resolve("password");
+    @BeforeAll
+    static void makeKeystore() throws Exception {
+        keystore = made.resolve("server.p12");
+        password = made.resolve("password");
         Files.writeString(password, "s3cret-pass\n");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "dtm", "-keyalg", "EC",
@@ -89,9 +91,10 @@ class TlsTest {
                 () -> HttpServerHost.start(tls(wrong), exchange -> exchange.close()));
         assertTrue(e.getMessage().contains("tls.keystore.file " + keystore), e.getMessage());
 
-        Files.delete(keystore);
-        e = assertThrows(IllegalArgumentException.class, () -> HttpServerHost.start(tls(password), exchange -> exchange.close()));
-        assertTrue(e.getMessage().contains(keystore.toString()), e.getMessage());
+        HttpSettings missing = HttpSettings.of("127.0.0.1", 0, true, dir.resolve("none.p12").toString(),
+                password.toString(), dir.resolve("keys").toString(), 1024, 2, "public", dir.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> HttpServerHost.start(missing, exchange -> exchange.close()));
+        assertTrue(e.getMessage().contains(dir.resolve("none.p12").toString()), e.getMessage());
 
         e = assertThrows(IllegalArgumentException.class,
                 () -> HttpServerHost.start(tls(dir.resolve("absent")), exchange -> exchange.close()));
