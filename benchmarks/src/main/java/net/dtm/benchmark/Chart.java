@@ -48,6 +48,7 @@ public final class Chart {
     private static final int TOP = 30;
     private static final int BOTTOM = 42;
     private static final int TITLE_H = 30;
+    private static final int TITLE_LINE_H = 19;
     private static final int LEGEND_LINE_H = 20;
     private static final int GAP_UNDER_LEGEND = 6;
     /** Wide enough for the title and legend when there are only one or two panels. */
@@ -139,8 +140,11 @@ public final class Chart {
         Graphics2D pg = probe.createGraphics();
         pg.setFont(legendFont());
         int legendLines = legendLines(pg.getFontMetrics(), legend, width - 24);
+        pg.setFont(titleFont());
+        List<String> titleLines = wrap(pg.getFontMetrics(), title, width - 24);
         pg.dispose();
-        int header = TITLE_H + legendLines * LEGEND_LINE_H + GAP_UNDER_LEGEND;
+        int titleH = TITLE_H + (titleLines.size() - 1) * TITLE_LINE_H;
+        int header = titleH + legendLines * LEGEND_LINE_H + GAP_UNDER_LEGEND;
         BufferedImage img = new BufferedImage(width, header + rowsOfPanels * PANEL_H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -149,9 +153,11 @@ public final class Chart {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            g.drawString(title, 12, 20);
-            legend(g, legend, 12, TITLE_H + 12, width - 24);
+            g.setFont(titleFont());
+            for (int i = 0; i < titleLines.size(); i++) {
+                g.drawString(titleLines.get(i), 12, 20 + i * TITLE_LINE_H);
+            }
+            legend(g, legend, 12, titleH + 12, width - 24);
             for (int i = 0; i < panels.size(); i++) {
                 panel(g, (i % cols) * panelW, header + (i / cols) * PANEL_H, panelW, panels.get(i));
             }
@@ -163,6 +169,25 @@ public final class Chart {
             Files.createDirectories(parent);
         }
         ImageIO.write(img, "png", png.toFile());
+    }
+
+    private static Font titleFont() {
+        return new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    }
+
+    /** {@code text} in lines no wider than {@code width}, broken between words. */
+    static List<String> wrap(FontMetrics fm, String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     private static Font legendFont() {
@@ -224,21 +249,30 @@ public final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         FontMetrics fm = g.getFontMetrics();
         g.setStroke(new BasicStroke(1f));
+        int lastLabel = Integer.MAX_VALUE; // labels that would overlap the one before are left out
         for (double v : yr.ticks()) {
             int y = (int) Math.round(yr.map(v, y0, y1));
             g.setColor(GRID);
             g.drawLine(x0, y, x1, y);
-            g.setColor(Color.BLACK);
-            String label = yr.label(v);
-            g.drawString(label, x0 - 6 - fm.stringWidth(label), y + 4);
+            if (lastLabel - y >= fm.getAscent() + 2) {
+                g.setColor(Color.BLACK);
+                String label = yr.label(v);
+                g.drawString(label, x0 - 6 - fm.stringWidth(label), y + 4);
+                lastLabel = y;
+            }
         }
+        lastLabel = Integer.MIN_VALUE;
         for (double v : xr.ticks()) {
             int x = (int) Math.round(xr.map(v, x0, x1));
             g.setColor(GRID);
             g.drawLine(x, y0, x, y1);
-            g.setColor(Color.BLACK);
             String label = xr.label(v);
-            g.drawString(label, x - fm.stringWidth(label) / 2, y0 + 15);
+            int left = x - fm.stringWidth(label) / 2;
+            if (left >= lastLabel + 6) {
+                g.setColor(Color.BLACK);
+                g.drawString(label, left, y0 + 15);
+                lastLabel = left + fm.stringWidth(label);
+            }
         }
         g.drawString(p.x().label(), (x0 + x1) / 2 - fm.stringWidth(p.x().label()) / 2, y0 + 32);
         AffineTransform saved = g.getTransform();
@@ -406,7 +440,11 @@ public final class Chart {
             if (axis.ticks() != null) {
                 return axis.ticks().apply(v);
             }
-            return number(v, axis.scale() == Scale.LOG ? Math.min(1, v) : step);
+            if (axis.scale() == Scale.LOG) {
+                return v >= 1e6 ? number(v / 1e6, Math.min(1, v / 1e6)) + "M"
+                        : v >= 1e3 ? number(v / 1e3, Math.min(1, v / 1e3)) + "k" : number(v, Math.min(1, v));
+            }
+            return number(v, step);
         }
     }
 }

@@ -1,7 +1,10 @@
 package net.dtm.benchmark;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +15,8 @@ import java.util.function.LongSupplier;
  * s from a daemon thread: what is done, the rate, the time spent and an estimate of what is left.
  * A step is bounded either by a count ({@link #ofCount}: the estimate is the remaining count at the
  * rate so far) or by a duration ({@link #ofTime}: what is left is the rest of the duration). Closing
- * it stops the lines.
+ * it stops the lines. It also samples {@code done} every second, for charts of the rate over time
+ * ({@link #samples()}).
  */
 public final class Progress implements AutoCloseable {
 
@@ -26,6 +30,9 @@ public final class Progress implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final ScheduledExecutorService timer;
     private final PrintStream out;
+    private final long periodSeconds;
+    private final List<double[]> samples = new CopyOnWriteArrayList<>();
+    private long ticks;
 
     private Progress(String what, String unit, long total, double seconds, LongSupplier done, PrintStream out,
                      long periodSeconds) {
@@ -35,12 +42,14 @@ public final class Progress implements AutoCloseable {
         this.seconds = seconds;
         this.done = done;
         this.out = out;
+        this.periodSeconds = periodSeconds;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "progress");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::print, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+        samples.add(new double[] {0, done.getAsLong()});
+        timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Lines for a step that ends once {@code done} reaches {@code total} {@code unit} (e.g. "leases"). */
@@ -53,8 +62,49 @@ public final class Progress implements AutoCloseable {
         return new Progress(what, unit, -1, seconds, done, System.err, DEFAULT_PERIOD_SECONDS);
     }
 
-    private void print() {
-        out.println(line(what, unit, done.getAsLong(), total, seconds, (System.nanoTime() - startNanos) / 1e9));
+    /**
+     * Lines for one long call nothing can count into (e.g. opening a store): how long it has taken so
+     * far, with no estimate.
+     */
+    public static Progress ofStep(String what) {
+        return new Progress(what, "", -1, Double.NaN, () -> 0, System.err, DEFAULT_PERIOD_SECONDS);
+    }
+
+    private void tick() {
+        long now = done.getAsLong();
+        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        samples.add(new double[] {elapsed, now});
+        if (++ticks % periodSeconds == 0) {
+            out.println(line(what, unit, now, total, seconds, elapsed));
+        }
+    }
+
+    /**
+     * {seconds since the start, done} about every second, the first at 0; with {@link #close()}'s
+     * final sample last.
+     */
+    public List<double[]> samples() {
+        return List.copyOf(samples);
+    }
+
+    /**
+     * The rate between consecutive samples at least {@code seconds} apart: {seconds since the start
+     * (the interval's end), done at its end, done per second over it}.
+     */
+    public List<double[]> rates(double seconds) {
+        return rates(samples(), seconds);
+    }
+
+    static List<double[]> rates(List<double[]> all, double seconds) {
+        List<double[]> out = new ArrayList<>();
+        double[] from = all.isEmpty() ? null : all.get(0);
+        for (double[] s : all) {
+            if (s[0] - from[0] >= seconds) {
+                out.add(new double[] {s[0], s[1], (s[1] - from[1]) / (s[0] - from[0])});
+                from = s;
+            }
+        }
+        return out;
     }
 
     /**
@@ -70,6 +120,9 @@ public final class Progress implements AutoCloseable {
                     total == 0 ? 100.0 : 100.0 * done / total);
             left = done >= total ? "finishing" : rate > 0 ? "about " + duration((total - done) / rate) + " left"
                     : "nothing done yet, no estimate";
+        } else if (Double.isNaN(seconds)) {
+            return String.format(Locale.ROOT, "  %s: still running, %s spent (one call: no estimate)", what,
+                    duration(elapsed));
         } else {
             count = done + " " + unit;
             left = "about " + duration(Math.max(0, seconds - elapsed)) + " of " + duration(seconds) + " left";
@@ -91,6 +144,14 @@ public final class Progress implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        if (!timer.isShutdown()) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS); // a sample being taken comes before the last one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            samples.add(new double[] {(System.nanoTime() - startNanos) / 1e9, done.getAsLong()});
+        }
     }
 }

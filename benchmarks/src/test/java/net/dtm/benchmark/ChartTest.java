@@ -61,6 +61,18 @@ class ChartTest {
         assertEquals(List.of(20.0, 50.0, 100.0, 200.0, 500.0, 1000.0), r.ticks());
         assertEquals("0.5", Chart.number(0.5, 0.5));
         assertEquals("0.25", Chart.number(0.25, 0.05));
+        Chart.Range wide = Chart.Range.of(Axis.log("us").range(100, 2e6), new Panel("p", a, a, List.of()), false);
+        assertEquals(List.of("100", "1k", "10k", "100k", "1M"), wide.ticks().stream().map(wide::label).toList());
+    }
+
+    @Test
+    void longTitlesWrapBetweenWords() {
+        java.awt.FontMetrics fm = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB)
+                .createGraphics().getFontMetrics(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+        List<String> lines = Chart.wrap(fm, "one two three four five six seven eight nine ten", 90);
+        assertTrue(lines.size() > 1);
+        assertEquals("one two three four five six seven eight nine ten", String.join(" ", lines));
+        lines.forEach(l -> assertTrue(fm.stringWidth(l) <= 90 || !l.contains(" "), l));
     }
 
     private static int count(BufferedImage img, int rgb) {

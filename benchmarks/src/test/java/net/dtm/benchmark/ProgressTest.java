@@ -2,6 +2,8 @@ package net.dtm.benchmark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
@@ -25,9 +27,36 @@ class ProgressTest {
     }
 
     @Test
+    void aSingleCallOnlySaysHowLongItHasTaken() {
+        assertEquals("  opening: still running, 1 min 10 s spent (one call: no estimate)",
+                Progress.line("opening", "", 0, -1, Double.NaN, 70));
+    }
+
+    @Test
     void durationsReadAsSecondsMinutesOrHours() {
         assertEquals("59 s", Progress.duration(59.4));
         assertEquals("3 min 20 s", Progress.duration(200));
         assertEquals("1 h 05 min", Progress.duration(3900));
+    }
+
+    @Test
+    void ratesAreTakenOverIntervalsOfAtLeastTheGivenLength() {
+        List<double[]> samples = List.of(new double[] {0, 0}, new double[] {1, 100}, new double[] {2, 300},
+                new double[] {3, 330}, new double[] {4.5, 630});
+        List<double[]> rates = Progress.rates(samples, 2);
+        assertEquals(2, rates.size());
+        assertEquals(List.of(2.0, 300.0, 150.0), List.of(rates.get(0)[0], rates.get(0)[1], rates.get(0)[2]));
+        assertEquals(List.of(4.5, 630.0, 132.0), List.of(rates.get(1)[0], rates.get(1)[1], rates.get(1)[2]));
+    }
+
+    @Test
+    void aClosedProgressEndsWithAFinalSample() {
+        long[] done = {0};
+        Progress p = Progress.ofCount("x", 10, "things", () -> done[0]);
+        done[0] = 7;
+        p.close();
+        List<double[]> samples = p.samples();
+        assertEquals(0, samples.get(0)[1]);
+        assertEquals(7, samples.get(samples.size() - 1)[1]);
     }
 }

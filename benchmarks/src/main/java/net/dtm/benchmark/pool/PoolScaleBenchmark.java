@@ -22,6 +22,7 @@ import net.dtm.api.AddressRange;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
+import net.dtm.benchmark.Progress;
 import net.dtm.pool.PoolManager;
 import net.dtm.pool.PoolSettings;
 import net.dtm.store.derby.DerbyStore;
@@ -40,11 +41,18 @@ import net.dtm.store.derby.DerbyStore;
  * <li>allocation time at that fill, compared with the empty pool.</li>
  * </ol>
  * Allocation times are of sequential allocations from one thread, each a durable lock of a new
- * address. Prints figures; {@code --size 100000} for a quick run.
+ * address. Prints figures and progress lines (standard error); writes {@code pool-scale.csv}
+ * (allocation times per phase), {@code pool-scale-fill.csv} (the fill's rate over time),
+ * {@code pool-scale-summary.csv} (every figure) and {@code pool-scale.png} into {@code --out}
+ * (default {@code target}). {@code --size 100000} for a quick run.
  */
 public final class PoolScaleBenchmark {
 
-    private PoolScaleBenchmark() {
+    private final Path out;
+    private final PoolScaleReport report = new PoolScaleReport();
+
+    private PoolScaleBenchmark(Path out) {
+        this.out = out;
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,6 +61,7 @@ public final class PoolScaleBenchmark {
         int threads = 64;
         int samples = 2_000;
         Path dir = null;
+        Path out = Path.of("target");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> size = Integer.parseInt(args[++i]);
@@ -60,9 +69,10 @@ public final class PoolScaleBenchmark {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
                 case "--help" -> {
                     System.out.println("PoolScaleBenchmark [--size N (1000000)] [--fill F (0.99)] [--threads T (64)]"
-                            + " [--samples S (2000)] [--dir D (temp)]");
+                            + " [--samples S (2000)] [--dir D (temp)] [--out DIR (target): CSV and PNG]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
@@ -73,7 +83,7 @@ public final class PoolScaleBenchmark {
         }
         Path work = dir != null ? dir : Files.createTempDirectory("dtm-pool-scale");
         try {
-            run(work.resolve("db"), size, fill, threads, samples);
+            new PoolScaleBenchmark(out).run(work.resolve("db"), size, fill, threads, samples);
         } finally {
             if (dir == null) {
                 deleteTree(work);
@@ -81,7 +91,7 @@ public final class PoolScaleBenchmark {
         }
     }
 
-    private static void run(Path db, int size, double fill, int threads, int samples) throws Exception {
+    private void run(Path db, int size, double fill, int threads, int samples) throws Exception {
         Pool pool = poolOf(size);
         System.out.printf(Locale.ROOT, "pool %s %s: %d assignable addresses (capacity %d, excluded %d), durable Derby at %s%n",
                 pool.name(), pool.prefix(), pool.capacity() - pool.excludedCount(), pool.capacity(), pool.excludedCount(), db);
@@ -93,18 +103,21 @@ public final class PoolScaleBenchmark {
         // Warm the JIT and Derby's statement cache up in a pool of its own, so "empty" is not "cold".
         Pool warm = Pool.of("warmup", "172.16.0.0/16", 3600);
         pm.createPool(warm);
-        allocationTimes(pm, warm.name(), "warm-", samples);
+        allocationTimes(pm, warm.name(), "warm-", samples, "warm-up allocations (not measured)");
         pm.deletePool(warm.name());
 
-        double[] empty = allocationTimes(pm, pool.name(), "empty-", samples);
+        double[] empty = allocationTimes(pm, pool.name(), "empty-", samples, "allocations in the empty pool");
         print("allocation, empty pool", empty);
+        report.allocations("empty pool", 0, empty);
 
         long toFill = pool.capacity() - pool.excludedCount() - samples;
         long fillStart = System.nanoTime();
-        fillPool(pm, pool.name(), toFill, threads);
+        long assignable = pool.capacity() - pool.excludedCount();
+        fillPool(pm, pool.name(), toFill, threads, assignable - toFill, assignable);
         double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
         System.out.printf(Locale.ROOT, "filled %d new leases from %d threads in %.1f s: %.0f new leases/s (durable)%n",
                 toFill, threads, fillSeconds, toFill / fillSeconds);
+        report.figure("fill_leases_per_s", toFill / fillSeconds, "1/s");
 
         long holes = Math.round((pool.capacity() - pool.excludedCount()) * (1 - fill));
         freeRandomly(store, pool, holes);
@@ -113,28 +126,45 @@ public final class PoolScaleBenchmark {
         // ------------------------------------------------ restart with ~size leases
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long start = System.nanoTime();
-        DerbyStore reopened = new DerbyStore(db);
+        DerbyStore reopened;
+        try (Progress progress = Progress.ofStep("restart: opening the store")) {
+            reopened = new DerbyStore(db);
+        }
         long opened = System.nanoTime();
         long afterOpen = usedHeapAfterGc(memory);
         long loadStart = System.nanoTime();
         PoolManager restarted = new PoolManager(reopened, "bench", Clock.systemUTC(), settings, null);
-        restarted.loadAll();
+        try (Progress progress = Progress.ofStep("restart: loading the pool")) {
+            restarted.loadAll();
+        }
         long loaded = System.nanoTime();
         long after = usedHeapAfterGc(memory);
         long leases = reopened.countLeases(pool.name(), java.time.Instant.now(), java.time.Instant.now()).total();
         System.out.printf(Locale.ROOT, "restart with %d leases: %.0f ms to ready (store opened in %.0f ms, pool index loaded in %.0f ms)%n",
                 leases, (opened - start + loaded - loadStart) / 1e6, (opened - start) / 1e6, (loaded - loadStart) / 1e6);
+        report.figure("restart_leases", leases, "leases");
+        report.figure("restart_ms", (opened - start + loaded - loadStart) / 1e6, "ms");
+        report.figure("restart_store_open_ms", (opened - start) / 1e6, "ms");
+        report.figure("restart_pool_load_ms", (loaded - loadStart) / 1e6, "ms");
+        report.figure("heap_per_lease_bytes", Math.max(0, after - afterOpen) / (double) leases, "bytes");
         System.out.printf(Locale.ROOT, "heap per lease: pool manager state %.2f bytes (%d bytes after loading the pool, "
                 + "free-address index of %d scattered holes; an upper bound: Derby's page cache fills during the scan)%n",
                 Math.max(0, after - afterOpen) / (double) leases, Math.max(0, after - afterOpen), holes);
 
-        double[] full = allocationTimes(restarted, pool.name(), "full-", (int) Math.min(samples, holes));
-        print(String.format(Locale.ROOT, "allocation at %.1f %% fill", 100.0 * leases / (pool.capacity() - pool.excludedCount())),
-                full);
+        double[] full = allocationTimes(restarted, pool.name(), "full-", (int) Math.min(samples, holes),
+                "allocations in the full pool");
+        double fillPercent = 100.0 * leases / (pool.capacity() - pool.excludedCount());
+        print(String.format(Locale.ROOT, "allocation at %.1f %% fill", fillPercent), full);
+        report.allocations(String.format(Locale.ROOT, "%.1f %% full", fillPercent), fillPercent, full);
+        report.figure("ratio_full_empty_mean", mean(full) / mean(empty), "");
+        report.figure("ratio_full_empty_p50", pct(full, 50) / pct(empty, 50), "");
+        report.figure("ratio_full_empty_p99", pct(full, 99) / pct(empty, 99), "");
         System.out.printf(Locale.ROOT, "ratio full/empty: mean %.2f, p50 %.2f, p99 %.2f (target <= 2)%n",
                 mean(full) / mean(empty), pct(full, 50) / pct(empty, 50), pct(full, 99) / pct(empty, 99));
         java.lang.ref.Reference.reachabilityFence(restarted); // the manager's state counted in the heap figure
         reopened.close();
+        report.write(out, String.format(Locale.ROOT, "DTM address pool of %d addresses on durable Derby: allocation time"
+                + " and fill rate (restart with %d leases: %.1f s)", assignable, leases, (opened - start + loaded - loadStart) / 1e9));
     }
 
     /** A pool with exactly {@code size} assignable addresses: the smallest prefix that holds them, its top excluded. */
@@ -150,30 +180,32 @@ public final class PoolScaleBenchmark {
         return p;
     }
 
-    private static double[] allocationTimes(PoolManager pm, String pool, String prefix, int n) {
+    private static double[] allocationTimes(PoolManager pm, String pool, String prefix, int n, String what) {
         double[] micros = new double[n];
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            pm.allocate(pool, DeviceId.of(prefix + i));
-            micros[i] = (System.nanoTime() - t0) / 1e3;
+        AtomicLong done = new AtomicLong();
+        try (Progress progress = Progress.ofCount(what, n, "allocations", done::get)) {
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                pm.allocate(pool, DeviceId.of(prefix + i));
+                micros[i] = (System.nanoTime() - t0) / 1e3;
+                done.incrementAndGet();
+            }
         }
         return micros;
     }
 
-    private static void fillPool(PoolManager pm, String pool, long n, int threads) throws Exception {
+    /** Fills {@code n} addresses of a pool holding {@code before} leases of {@code assignable}. */
+    private void fillPool(PoolManager pm, String pool, long n, int threads, long before, long assignable) throws Exception {
         AtomicLong next = new AtomicLong();
         AtomicLong done = new AtomicLong();
         ExecutorService exec = Executors.newFixedThreadPool(threads);
         List<Future<?>> futures = new ArrayList<>();
-        long started = System.nanoTime();
+        Progress progress = Progress.ofCount("filling the pool", n, "new leases", done::get);
         for (int t = 0; t < threads; t++) {
             futures.add(exec.submit(() -> {
                 for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                     pm.allocate(pool, DeviceId.of("fill-" + i));
-                    long d = done.incrementAndGet();
-                    if (d % 100_000 == 0) {
-                        System.err.printf(Locale.ROOT, "  filled %d of %d (%.0f /s)%n", d, n, d / ((System.nanoTime() - started) / 1e9));
-                    }
+                    done.incrementAndGet();
                 }
                 return null;
             }));
@@ -184,19 +216,23 @@ public final class PoolScaleBenchmark {
             }
         } finally {
             exec.shutdownNow();
+            progress.close();
         }
+        report.fill(progress.rates(1), before, assignable, threads);
     }
 
     /** Deletes {@code n} random bindings straight in the store, as reclamation would. */
     private static void freeRandomly(DerbyStore store, Pool pool, long n) {
         Random random = new Random(42);
-        long freed = 0;
-        while (freed < n) {
-            long offset = pool.firstHostOffset() + (long) (random.nextDouble() * pool.capacity());
-            InetAddress a = pool.addressAt(offset);
-            Lease l = store.findByAddress(pool.name(), a).orElse(null);
-            if (l != null && store.remove(pool.name(), l.device(), l.sequence())) {
-                freed++;
+        AtomicLong freed = new AtomicLong();
+        try (Progress progress = Progress.ofCount("freeing random addresses", n, "addresses", freed::get)) {
+            while (freed.get() < n) {
+                long offset = pool.firstHostOffset() + (long) (random.nextDouble() * pool.capacity());
+                InetAddress a = pool.addressAt(offset);
+                Lease l = store.findByAddress(pool.name(), a).orElse(null);
+                if (l != null && store.remove(pool.name(), l.device(), l.sequence())) {
+                    freed.incrementAndGet();
+                }
             }
         }
         System.out.printf(Locale.ROOT, "freed %d random addresses (scattered holes)%n", n);
@@ -216,11 +252,11 @@ public final class PoolScaleBenchmark {
                 mean(micros), pct(micros, 50), pct(micros, 99), Arrays.stream(micros).max().orElse(0));
     }
 
-    private static double mean(double[] v) {
+    static double mean(double[] v) {
         return Arrays.stream(v).average().orElse(0);
     }
 
-    private static double pct(double[] v, double p) {
+    static double pct(double[] v, double p) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100 * s.length) - 1)];
