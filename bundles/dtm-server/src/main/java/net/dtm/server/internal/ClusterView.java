@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,8 @@ public final class ClusterView implements AutoCloseable {
     private volatile boolean stale = true;
     /** When this node was first seen disconnected in the current episode; null while connected. */
     private volatile Instant degradedSince;
+    /** Milliseconds degraded in the episodes that have ended. */
+    private final AtomicLong degradedMillisEnded = new AtomicLong();
 
     private record Snapshot(long atMillis, boolean draining, List<InetSocketAddress> servers) {
     }
@@ -94,6 +97,7 @@ public final class ClusterView implements AutoCloseable {
                     + "store-unavailable, known leases are renewed unchanged", settings.nodeId());
         } else if (connected && since != null) {
             degradedSince = null;
+            degradedMillisEnded.addAndGet(Math.max(0, clock.millis() - since.toEpochMilli()));
             LOG.info("node {} connected to the store's quorum again (degraded since {}): serving new devices",
                     settings.nodeId(), since);
         }
@@ -103,6 +107,16 @@ public final class ClusterView implements AutoCloseable {
     /** When the current degraded episode began, or empty if connected (as last seen). */
     public Optional<Instant> degradedSince() {
         return Optional.ofNullable(degradedSince);
+    }
+
+    /**
+     * Seconds this node has been degraded since it started, the current episode included (as last
+     * seen: call {@link #degraded()} first for the state now).
+     */
+    public double degradedSeconds() {
+        Instant since = degradedSince;
+        long ongoing = since == null ? 0 : Math.max(0, clock.millis() - since.toEpochMilli());
+        return (degradedMillisEnded.get() + ongoing) / 1000.0;
     }
 
     /** Whether an operator drained this node (it takes no new devices). */

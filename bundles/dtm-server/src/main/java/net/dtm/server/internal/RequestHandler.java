@@ -81,6 +81,8 @@ public final class RequestHandler {
     public static final int DEFAULT_ANSWER_CAPACITY = 65_536;
     /** Counter of leases served. */
     public static final String LEASES_SERVED = "leases.served";
+    /** Prefix of the counters of NAKs sent, by reason: {@code nak.<reason label>}. */
+    public static final String NAK_PREFIX = "nak.";
     private static final CompletableFuture<Optional<byte[]>> NO_ANSWER = CompletableFuture.completedFuture(Optional.empty());
     /** Admission of a replay that gets a resync NAK. */
     private static final AnswerCache.Claim RESYNC = new AnswerCache.Claim(null, null);
@@ -329,6 +331,9 @@ public final class RequestHandler {
         byte[] out = Codec.encode(new Envelope(Direction.TO_DEVICE, request.device(), request.transactionId(),
                 sequences.next(), body, request.version()), deviceKey);
         counters.increment("answered." + body.type().name().toLowerCase(Locale.ROOT));
+        if (body instanceof Nak nak) {
+            counters.increment(NAK_PREFIX + nak.reason().label());
+        }
         return out;
     }
 

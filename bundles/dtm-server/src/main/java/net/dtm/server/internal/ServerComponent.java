@@ -30,6 +30,8 @@ import net.dtm.api.LeaseListener;
 import net.dtm.api.NodeInfo;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.TunnelType;
+import net.dtm.api.metrics.Metric;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.server.node.ServerNode;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.NodeIds;
@@ -50,11 +52,13 @@ import net.dtm.spi.store.EnrolmentKeyStore;
  * (target {@code enrolmentKeys.target}); without one, ENROL requests are dropped ({@code
  * dropped.enrol-off}, said once in the log). Self-enrolled devices are written through the device
  * registry ({@link DeviceManagerComponent}), so its cache sees them at once.
+ * <p>
+ * Also a {@link MetricSource}: the node's {@link ServerMetrics}.
  */
 @Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {TunnelServerService.class, ClusterService.class}, immediate = true)
+        service = {TunnelServerService.class, ClusterService.class, MetricSource.class}, immediate = true)
 @Designate(ocd = ServerComponent.Config.class)
-public class ServerComponent implements TunnelServerService, ClusterService {
+public class ServerComponent implements TunnelServerService, ClusterService, MetricSource {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.server";
@@ -210,6 +214,12 @@ public class ServerComponent implements TunnelServerService, ClusterService {
     @Override
     public Map<String, Long> counters() {
         return node.counters();
+    }
+
+    /** The node's figures ({@link ServerMetrics}). */
+    @Override
+    public List<Metric> metrics() {
+        return node.metrics().metrics();
     }
 
     @Override

@@ -120,6 +120,16 @@ public final class UdpEndpoint implements AutoCloseable {
         }
     }
 
+    /** Told how long each answered datagram took, from received to its answer sent. */
+    @FunctionalInterface
+    public interface AnswerTiming {
+        /** {@code datagram} was answered {@code nanos} after it was received. */
+        void answered(byte[] datagram, long nanos);
+    }
+
+    /** Times nothing. */
+    public static final AnswerTiming NO_TIMING = (datagram, nanos) -> { };
+
     /** Computes the answer to one datagram; the future may complete later, on another thread. */
     @FunctionalInterface
     public interface DatagramHandler {
@@ -131,6 +141,7 @@ public final class UdpEndpoint implements AutoCloseable {
     private final WorkLanes workers;
     private final DatagramHandler handler;
     private final Screen screen;
+    private final AnswerTiming timing;
     private final Counters counters;
     private final int perSourceLimit;
     private final SourceBuckets buckets;
@@ -157,7 +168,7 @@ public final class UdpEndpoint implements AutoCloseable {
     public UdpEndpoint(InetSocketAddress bind, BiFunction<byte[], InetSocketAddress, Optional<byte[]>> handler,
                        Counters counters, int threads, int queueCapacity, int perSourceLimit) throws IOException {
         this(bind, sync(Objects.requireNonNull(handler, "handler")), NO_SCREEN, counters,
-                Limits.of(threads, queueCapacity, perSourceLimit), NORMAL_MAX_WAIT, System::nanoTime);
+                Limits.of(threads, queueCapacity, perSourceLimit), NORMAL_MAX_WAIT, System::nanoTime, NO_TIMING);
     }
 
     /**
@@ -170,14 +181,24 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     public static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters,
                                     Limits limits) throws IOException {
-        return async(bind, handler, screen, counters, limits, NORMAL_MAX_WAIT, System::nanoTime);
+        return async(bind, handler, screen, counters, limits, NO_TIMING);
+    }
+
+    /**
+     * Like {@link #async(InetSocketAddress, DatagramHandler, Screen, Counters, Limits)}, telling
+     * {@code timing} how long each answered datagram took from received to answer sent.
+     */
+    public static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters,
+                                    Limits limits, AnswerTiming timing) throws IOException {
+        return new UdpEndpoint(bind, Objects.requireNonNull(handler, "handler"), screen, counters, limits,
+                NORMAL_MAX_WAIT, System::nanoTime, timing);
     }
 
     /** Like {@link #async(InetSocketAddress, DatagramHandler, Screen, Counters, Limits)}, with the normal lane's wait and clock given (tests). */
     static UdpEndpoint async(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters,
                              Limits limits, Duration normalMaxWait, LongSupplier nanoTime) throws IOException {
         return new UdpEndpoint(bind, Objects.requireNonNull(handler, "handler"), screen, counters, limits,
-                normalMaxWait, nanoTime);
+                normalMaxWait, nanoTime, NO_TIMING);
     }
 
     private static DatagramHandler sync(BiFunction<byte[], InetSocketAddress, Optional<byte[]>> f) {
@@ -185,8 +206,9 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     private UdpEndpoint(InetSocketAddress bind, DatagramHandler handler, Screen screen, Counters counters, Limits limits,
-                        Duration normalMaxWait, LongSupplier nanoTime) throws IOException {
+                        Duration normalMaxWait, LongSupplier nanoTime, AnswerTiming timing) throws IOException {
         Objects.requireNonNull(bind, "bind");
+        this.timing = Objects.requireNonNull(timing, "timing");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         // without a screen every datagram is in the normal lane: none is judged stale
         this.normalMaxWait = screen == NO_SCREEN ? Long.MAX_VALUE : normalMaxWait.toNanos();
@@ -234,6 +256,11 @@ public final class UdpEndpoint implements AutoCloseable {
         }
     }
 
+    /** Whether the socket is still bound (not closed). */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
     /** Datagrams waiting for a worker now, in both lanes (tests). */
     int waiting() {
         return workers.waiting();
@@ -260,6 +287,7 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     private void accept(byte[] datagram, InetSocketAddress source) {
+        long receivedAt = nanoTime.getAsLong();
         InetAddress sourceAddress = source.getAddress();
         Sorted sorted = screen.sort(datagram);
         Lane lane = sorted.lane();
@@ -284,21 +312,20 @@ public final class UdpEndpoint implements AutoCloseable {
             return;
         }
         boolean first = lane == Lane.PRIORITY;
-        long queuedAt = first ? 0 : nanoTime.getAsLong();
         if (!workers.offer(first, () -> {
-            if (!first && nanoTime.getAsLong() - queuedAt > normalMaxWait) {
+            if (!first && nanoTime.getAsLong() - receivedAt > normalMaxWait) {
                 done(sourceAddress);
                 counters.increment("dropped.stale");
                 return;
             }
-            work(datagram, source);
+            work(datagram, source, receivedAt);
         })) {
             done(sourceAddress);
             counters.increment("dropped.overload");
         }
     }
 
-    private void work(byte[] datagram, InetSocketAddress source) {
+    private void work(byte[] datagram, InetSocketAddress source, long receivedAt) {
         try {
             handler.handle(datagram, source).whenComplete((answer, failure) -> {
                 if (failure != null) {
@@ -306,6 +333,7 @@ public final class UdpEndpoint implements AutoCloseable {
                     LOG.error("failed to answer a datagram from {}", source, failure);
                 } else if (answer.isPresent()) {
                     send(answer.get(), source);
+                    timing.answered(datagram, nanoTime.getAsLong() - receivedAt);
                     screen.answered(datagram);
                 }
             });

@@ -22,10 +22,12 @@ import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.ClusterService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
+import net.dtm.api.Health;
 import net.dtm.api.LeaseListener;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelServerService;
 import net.dtm.api.TunnelType;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.server.internal.Bootstrap;
 import net.dtm.server.internal.ClusterHeartbeat;
 import net.dtm.server.internal.ClusterView;
@@ -38,6 +40,9 @@ import net.dtm.server.internal.LeaseEventBus;
 import net.dtm.server.internal.NodeDirectory;
 import net.dtm.server.internal.Provisioning;
 import net.dtm.server.internal.RequestHandler;
+import net.dtm.server.internal.RequestLatency;
+import net.dtm.server.internal.ServerHealth;
+import net.dtm.server.internal.ServerMetrics;
 import net.dtm.server.internal.ServerSettings;
 import net.dtm.server.internal.UdpEndpoint;
 import net.dtm.spi.cluster.Cluster;
@@ -311,6 +316,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
     private final RequestHandler handler;
     private final NodeDirectory directory;
     private final ClusterHeartbeat heartbeat;
+    private final ServerMetrics metrics;
     /** Where self-enrolled devices are written; null if this node has none (enrolment cannot be turned on). */
     private final EnrolledDevices enrolled;
     private EnrolmentKeyStore enrolmentKeys; // guarded by this
@@ -331,7 +337,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
 
     private ServerNode(ServerSettings settings, Counters counters, Provisioning provisioning, LeaseEventBus leaseEvents,
                        UdpEndpoint endpoint, RequestHandler handler, NodeDirectory directory, ClusterHeartbeat heartbeat,
-                       EnrolledDevices enrolled) {
+                       EnrolledDevices enrolled, ServerMetrics metrics) {
         this.settings = settings;
         this.counters = counters;
         this.provisioning = provisioning;
@@ -341,6 +347,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         this.directory = directory;
         this.heartbeat = heartbeat;
         this.enrolled = enrolled;
+        this.metrics = metrics;
     }
 
     /**
@@ -385,13 +392,14 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         LeaseEventBus leaseEvents = new LeaseEventBus(nodeId);
         AtomicReference<RequestHandler> ref = new AtomicReference<>();
         DatagramScreen screen = screen(devices, counters);
+        RequestLatency latency = new RequestLatency();
         UdpEndpoint endpoint;
         try {
             endpoint = UdpEndpoint.async(config.bind(), (d, from) -> ref.get() == null
                             ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
                     screen, counters,
                     new UdpEndpoint.Limits(config.workerThreads(), config.queueCapacity(), config.sourceQueueLimit(),
-                            config.sourceRate(), config.sourceBurst(), config.sourceTable()));
+                            config.sourceRate(), config.sourceBurst(), config.sourceTable()), latency);
         } catch (IOException | RuntimeException e) {
             provisioning.close();
             leaseEvents.close();
@@ -425,7 +433,8 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
             heartbeat = cluster == null ? null
                     : ClusterHeartbeat.start(cluster, settings.controlEndpoint(), h::leasesServed, config.heartbeatPeriod());
             ServerNode node = new ServerNode(settings, counters, provisioning, leaseEvents, endpoint, handler, directory,
-                    heartbeat, enrolled(enrolment, devices));
+                    heartbeat, enrolled(enrolment, devices),
+                    new ServerMetrics(counters::snapshot, latency, directory, h.clusterView()));
             if (enrolment != null) {
                 node.enrolmentKeys(enrolment.keys());
             }
@@ -541,6 +550,23 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
     @Override
     public Map<String, Long> counters() {
         return counters.snapshot();
+    }
+
+    /** This node's figures for the metrics bundle: counters, request handling time, cluster. */
+    public MetricSource metrics() {
+        return metrics;
+    }
+
+    /**
+     * This node's readiness ({@link ServerHealth}): store quorum, draining, endpoint.
+     *
+     * @param poolManager whether the pool manager runs over a selected store
+     */
+    public Health health(boolean poolManager) {
+        ClusterView view = handler.clusterView();
+        view.degraded();   // notes the connection state now
+        return ServerHealth.of(Optional.of(new ServerHealth.Node(endpoint.localAddress(), endpoint.isOpen(),
+                view.draining(), view.degradedSince())), poolManager);
     }
 
     /** Leases served since start: PARAMS for ESTABLISH and RENEW, ACKs of CONFIRM. */
