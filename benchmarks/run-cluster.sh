@@ -3,7 +3,9 @@
 # DTM nodes as their own JVMs on loopback. Prints new leases per second with 1 node and with 3 nodes
 # (the load client, durable: ESTABLISH, PARAMS, CONFIRM, ACK per new device) and the establishment-
 # time distribution of real agents while one node is killed with kill -9. Arguments go to the
-# program: --quick (about two minutes), --help for the rest. See benchmarks/CLUSTER.md.
+# program: --quick (about two minutes), --help for the rest. See benchmarks/CLUSTER.md. Progress lines
+# go to stderr; writes target/cluster.csv, cluster-rate.csv, cluster-establish.csv and cluster.png
+# under benchmarks/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/build-classpath.sh
@@ -23,6 +25,8 @@ for a in zookeeper:3b2ee5076baf8ccc740a0aaaa26110f976addf70 zookeeper-jute:00675
         || { echo "run-cluster.sh: cannot fetch $name $ZK_VERSION" >&2; exit 1; }
     echo "$sha1  $jar" | sha1sum -c --quiet - || { rm -f "$jar"; echo "run-cluster.sh: $jar does not match its SHA-1" >&2; exit 1; }
 done
+ZK_JARS="$PWD/$ZK_DIR/zookeeper-$ZK_VERSION.jar:$PWD/$ZK_DIR/zookeeper-jute-$ZK_VERSION.jar"
+cd benchmarks   # the CSV files and the PNG go to benchmarks/target
 exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -Ddtm.zookeeper.server.jars="$PWD/$ZK_DIR/zookeeper-$ZK_VERSION.jar:$PWD/$ZK_DIR/zookeeper-jute-$ZK_VERSION.jar" -cp "$BENCH_CLASSPATH" \
+    -Ddtm.zookeeper.server.jars="$ZK_JARS" -cp "$BENCH_CLASSPATH" \
     net.dtm.benchmark.cluster.ClusterBenchmark "$@"

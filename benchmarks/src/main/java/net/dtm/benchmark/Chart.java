@@ -385,6 +385,9 @@ public final class Chart {
                 hi = lo + 1;
             }
             double step = niceStep((hi - lo) / 6);
+            if (Double.isNaN(a.min()) && lo < 0) {
+                lo = Math.floor(lo / step + 1e-9) * step;
+            }
             if (Double.isNaN(a.max())) {
                 hi = Math.ceil(hi / step - 1e-9) * step;
                 hi = hi <= lo ? lo + step : hi;

@@ -99,7 +99,7 @@ public final class Progress implements AutoCloseable {
         List<double[]> out = new ArrayList<>();
         double[] from = all.isEmpty() ? null : all.get(0);
         for (double[] s : all) {
-            if (s[0] - from[0] >= seconds) {
+            if (s[0] - from[0] >= seconds * 0.95) { // the timer may fire a little early
                 out.add(new double[] {s[0], s[1], (s[1] - from[1]) / (s[0] - from[0])});
                 from = s;
             }

@@ -1,6 +1,7 @@
 package net.dtm.benchmark.cluster;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
+import net.dtm.benchmark.Progress;
 import net.dtm.testkit.cluster.AgentFleet;
 import net.dtm.testkit.cluster.ChaosChecker;
 import net.dtm.testkit.cluster.Ensemble;
@@ -44,6 +47,8 @@ import net.dtm.testkit.lease.LeaseClient;
  * </ol>
  * A warm-up of a few seconds (devices not reused) precedes each rate trial. The machine's load
  * average is printed with every row: the figures mean little on a box busy with something else.
+ * Progress lines go to standard error; {@link ClusterReport} writes the CSV files and the PNG into
+ * {@code --out} (default {@code target}).
  */
 public final class ClusterBenchmark {
 
@@ -51,7 +56,7 @@ public final class ClusterBenchmark {
     private static final String POOL = "bench";
 
     record Options(int seconds, int warmup, int concurrency, int devices, int agents, int killWindow, int workers,
-                   Path dir) {
+                   Path dir, Path out) {
     }
 
     private ClusterBenchmark() {
@@ -77,11 +82,17 @@ public final class ClusterBenchmark {
                 loadAverage(), dir);
         List<NodeProcess> nodes = new ArrayList<>();
         NodeProcess.Options nodeOptions = new NodeProcess.Options(10_000, 3_000, o.workers(), "512m", "warn");
-        try (Ensemble ensemble = Ensemble.start(dir.resolve("zk"), 3, Duration.ofSeconds(120))) {
+        ClusterReport report = new ClusterReport();
+        Ensemble started;
+        try (Progress progress = Progress.ofStep("starting the 3-peer ZooKeeper ensemble")) {
+            started = Ensemble.start(dir.resolve("zk"), 3, Duration.ofSeconds(120));
+        }
+        try (Ensemble ensemble = started) {
             List<DeviceId> all = DeviceKeys.ids("bench", o.devices());
             List<DeviceId> agentDevices = DeviceKeys.ids("agent", o.agents());
             long t0 = System.nanoTime();
-            try (StoreClient admin = new StoreClient(ensemble)) {
+            try (StoreClient admin = new StoreClient(ensemble);
+                 Progress progress = Progress.ofStep("enrolling " + (o.devices() + o.agents()) + " devices")) {
                 admin.ensurePool(Pool.of(POOL, "10.0.0.0/8", 3600));
                 admin.enroll(all, d -> DeviceKeys.key(SEED, d), 16);
                 admin.enroll(agentDevices, d -> DeviceKeys.key(SEED, d), 16);
@@ -91,24 +102,32 @@ public final class ClusterBenchmark {
             Map<DeviceId, byte[]> keys = DeviceKeys.keys(SEED, all);
             Iterator<DeviceId> fresh = all.iterator();
 
-            nodes.add(NodeProcess.start(dir.resolve("nodes"), ensemble, "node-1", POOL, nodeOptions, Duration.ofSeconds(120)));
+            try (Progress progress = Progress.ofStep("starting node-1")) {
+                nodes.add(NodeProcess.start(dir.resolve("nodes"), ensemble, "node-1", POOL, nodeOptions,
+                        Duration.ofSeconds(120)));
+            }
             System.out.printf("%-34s %5s %11s %9s %9s %8s %8s %8s %8s  %s%n", "trial", "nodes", "concurrency", "confirmed",
                     "leases/s", "p50 ms", "p99 ms", "refused", "timedout", "load average");
-            rateTrial("new leases, 1 node (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup());
-            rateTrial("new leases, 1 node", nodes, keys, fresh, o.concurrency(), o.seconds());
+            rateTrial("new leases, 1 node (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup(), report);
+            rateTrial("new leases, 1 node", nodes, keys, fresh, o.concurrency(), o.seconds(), report);
 
             nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-2", POOL, nodeOptions));
             nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-3", POOL, nodeOptions));
-            for (NodeProcess n : nodes) {
-                n.awaitReady(Duration.ofSeconds(120));
+            try (Progress progress = Progress.ofStep("starting node-2 and node-3")) {
+                for (NodeProcess n : nodes) {
+                    n.awaitReady(Duration.ofSeconds(120));
+                }
             }
-            rateTrial("new leases, 3 nodes (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup());
-            rateTrial("new leases, 3 nodes", nodes, keys, fresh, o.concurrency(), o.seconds());
+            rateTrial("new leases, 3 nodes (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup(), report);
+            rateTrial("new leases, 3 nodes", nodes, keys, fresh, o.concurrency(), o.seconds(), report);
             if (!fresh.hasNext()) {
                 System.out.println("WARNING: ran out of enrolled devices; raise --devices");
             }
 
-            killTrial(o, nodes, agentDevices);
+            killTrial(o, nodes, agentDevices, report);
+            report.write(o.out(), String.format(Locale.ROOT, "DTM cluster on a 3-peer ZooKeeper ensemble (fsync on): new"
+                    + " leases per second with 1 and 3 nodes, and establishment time while node-1 is killed (%d agents, %d"
+                    + " cores, load average %s)", o.agents(), Runtime.getRuntime().availableProcessors(), loadAverage()));
         } finally {
             for (NodeProcess n : nodes) {
                 n.close();
@@ -130,7 +149,7 @@ public final class ClusterBenchmark {
 
     /** The total concurrency spread over one load client per node; devices taken from one shared source. */
     private static void rateTrial(String name, List<NodeProcess> nodes, Map<DeviceId, byte[]> keys,
-                                  Iterator<DeviceId> fresh, int concurrency, int seconds)
+                                  Iterator<DeviceId> fresh, int concurrency, int seconds, ClusterReport report)
             throws IOException, InterruptedException, ExecutionException {
         if (seconds <= 0) {
             return;
@@ -140,9 +159,17 @@ public final class ClusterBenchmark {
         List<CompletableFuture<LeaseClient.Result>> runs = new ArrayList<>();
         LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofSeconds(1)).withAttempts(5);
         int per = Math.max(1, concurrency / nodes.size());
+        LongAdder confirmedSoFar = new LongAdder();
+        LeaseClient.Listener counting = new LeaseClient.Listener() {
+            @Override
+            public void confirmed(DeviceId device, String pool, InetAddress address, long leaseSequence) {
+                confirmedSoFar.increment();
+            }
+        };
+        Progress progress = Progress.ofTime(name, seconds, "leases confirmed", confirmedSoFar::sum);
         try {
             for (NodeProcess n : nodes) {
-                LeaseClient c = new LeaseClient(n.endpoint(), keys, per, null, options);
+                LeaseClient c = new LeaseClient(n.endpoint(), keys, per, counting, options);
                 clients.add(c);
                 runs.add(CompletableFuture.supplyAsync(() -> c.runFor(shared, Duration.ofSeconds(seconds))));
             }
@@ -162,10 +189,15 @@ public final class ClusterBenchmark {
                 }
             }
             latencies.sort(Long::compare);
+            progress.close();
+            String perNode = nodes.size() == 1 ? Integer.toString(per) : nodes.size() + "x" + per;
             System.out.printf(Locale.ROOT, "%-34s %5d %11s %9d %9.0f %8.1f %8.1f %8d %8d  %s%n", name, nodes.size(),
-                    nodes.size() == 1 ? Integer.toString(per) : nodes.size() + "x" + per, confirmed, confirmed / elapsed,
+                    perNode, confirmed, confirmed / elapsed,
                     quantile(latencies, 0.5) / 1000.0, quantile(latencies, 0.99) / 1000.0, refused, timedOut, loadAverage());
+            report.rateTrial(name, nodes.size(), perNode, confirmed, confirmed / elapsed, quantile(latencies, 0.5) / 1000.0,
+                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, loadAverage(), progress.rates(1));
         } finally {
+            progress.close();
             for (LeaseClient c : clients) {
                 c.close();
             }
@@ -173,14 +205,17 @@ public final class ClusterBenchmark {
     }
 
     /** Agents start evenly over the window; node-1 is killed a third of the way in. */
-    private static void killTrial(Options o, List<NodeProcess> nodes, List<DeviceId> devices) throws Exception {
+    private static void killTrial(Options o, List<NodeProcess> nodes, List<DeviceId> devices, ClusterReport report)
+            throws Exception {
         History history = new History();
         List<InetSocketAddress> servers = nodes.stream().map(NodeProcess::endpoint).toList();
         double killAt;
         boolean settled;
         int holding;
         try (AgentFleet fleet = new AgentFleet(history, AgentFleet.Timing.CHAOS, 4);
-             Launcher launcher = new Launcher(fleet, devices, d -> DeviceKeys.key(SEED, d), servers)) {
+             Launcher launcher = new Launcher(fleet, devices, d -> DeviceKeys.key(SEED, d), servers);
+             Progress progress = Progress.ofCount("kill trial (node-1 killed a third of the way into "
+                     + o.killWindow() + " s)", devices.size(), "agents holding a tunnel", fleet::holding)) {
             history.phase("before the kill");
             launcher.batch(devices.size(), Duration.ofSeconds(o.killWindow()));
             Thread.sleep(o.killWindow() * 1000L / 3); // the kill's moment in the window
@@ -199,6 +234,7 @@ public final class ClusterBenchmark {
         for (Event e : events) {
             if (e.kind() == Kind.ESTABLISHED) {
                 (e.at() - e.ms() < killAt ? before : after).add(e.ms());
+                report.establishment((e.at() - e.ms() - killAt) / 1000, e.ms(), e.device(), e.node());
             } else if (e.kind() == Kind.FAILED) {
                 if (e.at() < killAt) {
                     failedBefore++;
@@ -271,6 +307,7 @@ public final class ClusterBenchmark {
         int killWindow = 20;
         int workers = 64;
         Path dir = null;
+        Path out = Path.of("target");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help")) {
@@ -296,6 +333,7 @@ public final class ClusterBenchmark {
                 case "--kill-window" -> killWindow = positive(a, v);
                 case "--workers" -> workers = positive(a, v);
                 case "--dir" -> dir = Path.of(v);
+                case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -303,7 +341,7 @@ public final class ClusterBenchmark {
             // enough for 500 leases/s over every trial and warm-up (an fsync'd quorum on one disk is below that here)
             devices = 500 * 2 * (seconds + warmup);
         }
-        return new Options(seconds, warmup, concurrency, devices, agents, killWindow, workers, dir);
+        return new Options(seconds, warmup, concurrency, devices, agents, killWindow, workers, dir, out);
     }
 
     private static int positive(String name, String v) {
@@ -322,6 +360,6 @@ public final class ClusterBenchmark {
     static String usage() {
         return "usage: run-cluster.sh [--quick] [--seconds S (20)] [--warmup S (5)] [--concurrency N total (48)]"
                 + " [--devices N (enough for 500/s)] [--agents N (200)] [--kill-window S (20)] [--workers N (64)]"
-                + " [--dir DIR (a new temporary directory)]";
+                + " [--dir DIR (a new temporary directory)] [--out DIR (target): CSV files and PNG]";
     }
 }
