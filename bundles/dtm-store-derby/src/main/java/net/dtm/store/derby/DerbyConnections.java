@@ -19,6 +19,7 @@ import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.spi.store.StoreCommitMetrics;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
@@ -44,6 +45,7 @@ final class DerbyConnections {
     private final Deque<Connection> idle = new ArrayDeque<>();
     private final GroupCommitWriter writer; // null: group commit off
     private final StatementCache statements = new StatementCache();
+    private final StoreCommitMetrics metrics = new StoreCommitMetrics(DerbyStoreComponent.TYPE);
     private boolean closed;
 
     /**
@@ -82,7 +84,8 @@ final class DerbyConnections {
             throw new StoreUnavailableException("cannot open Derby database " + this.directory + ": " + messages(e), e);
         }
         this.writer = groupCommit
-                ? new GroupCommitWriter("derby store " + this.directory, this::openWriterConnection, maxBatch, ATTEMPTS, hooks)
+                ? new GroupCommitWriter("derby store " + this.directory, this::openWriterConnection, maxBatch, ATTEMPTS, hooks,
+                        metrics)
                 : null;
         if (writer != null) {
             commitWait(GroupCommitWriter.DEFAULT_COMMIT_WAIT);
@@ -162,6 +165,11 @@ final class DerbyConnections {
         return directory;
     }
 
+    /** Every commit's time and batch size (one write a commit with group commit off). */
+    StoreCommitMetrics metrics() {
+        return metrics;
+    }
+
     /** The group-commit writer, or null when group commit is off. */
     GroupCommitWriter writer() {
         return writer;
@@ -228,7 +236,9 @@ final class DerbyConnections {
         return run(what, c -> {
             c.setAutoCommit(false);
             T result = work.apply(c);
+            long started = System.nanoTime();
             c.commit();
+            metrics.commit(System.nanoTime() - started, 1);
             c.setAutoCommit(true);
             return result;
         });

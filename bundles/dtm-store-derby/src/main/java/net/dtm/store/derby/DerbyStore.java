@@ -17,6 +17,8 @@ import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.spi.store.StoreBackup;
+import net.dtm.spi.store.StoreCommitMetrics;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
@@ -38,7 +40,7 @@ import net.dtm.spi.store.StoreUnavailableException;
  * writes. Lock timeouts and deadlocks are retried a few times; a lost
  * database is reported as {@link StoreUnavailableException}. The class is safe for many threads.
  */
-public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable {
+public final class DerbyStore implements LeaseStore, DeviceStore, StoreBackup, AutoCloseable {
 
     /** System property: {@code false} turns group commit off for stores built without the flag. */
     public static final String GROUP_COMMIT_PROPERTY = "dtm.store.derby.groupCommit";
@@ -198,6 +200,21 @@ public final class DerbyStore implements LeaseStore, DeviceStore, AutoCloseable 
 
     /** {@inheritDoc} In-process: the listener runs on the thread whose change committed, before its call returns. */
     @Override public Optional<Subscription> addDeviceListener(Listener listener) { return Optional.of(devices.addListener(listener)); }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Derby's online backup ({@link DerbyBackup}): the copy is {@code <directory>/<database folder name>}.
+     */
+    @Override
+    public Path backup(Path directory) {
+        return DerbyBackup.backup(db, directory);
+    }
+
+    /** Every commit's time and batch size: the store's {@code dtm_store_commit_*} figures. */
+    public StoreCommitMetrics commitMetrics() {
+        return db.metrics();
+    }
 
     /**
      * The enrolment keys in this database: a store of its own (its methods' names clash with the

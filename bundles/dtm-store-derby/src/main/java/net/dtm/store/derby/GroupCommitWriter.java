@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.spi.store.StoreCommitMetrics;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
@@ -127,8 +128,17 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Writes taken into a batch and not yet answered. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private boolean closed; // guarded by intake
+    /** Each commit's time and batch size, for {@code dtm_store_commit_*}. */
+    private final StoreCommitMetrics metrics;
 
     GroupCommitWriter(String name, ConnectionFactory factory, int maxBatch, int attempts, Hooks hooks) {
+        this(name, factory, maxBatch, attempts, hooks, new StoreCommitMetrics(DerbyStoreComponent.TYPE));
+    }
+
+    /** As above, recording every commit in {@code metrics}. */
+    GroupCommitWriter(String name, ConnectionFactory factory, int maxBatch, int attempts, Hooks hooks,
+                      StoreCommitMetrics metrics) {
+        this.metrics = metrics;
         if (maxBatch < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         }
@@ -469,8 +479,10 @@ final class GroupCommitWriter implements AutoCloseable {
             failAll(ran.batch, "could not commit a batch of " + ran.batch.size() + " writes", e);
             return;
         }
+        long took = System.nanoTime() - started;
         runNanos.addAndGet(ran.runNanos);
-        commitNanos.addAndGet(System.nanoTime() - started);
+        commitNanos.addAndGet(took);
+        metrics.commit(took, ran.batch.size());
         batches.incrementAndGet();
         writes.addAndGet(ran.batch.size());
         long late = 0;
