@@ -42,10 +42,12 @@ public final class RestComponent {
     private final Services services = new Services();
     private final List<ServiceRegistration<HttpEndpoint>> registrations = new ArrayList<>();
     private ScheduledExecutorService sampler;
+    /** The API as activated (tests look at its timeline). */
+    RestApi api;
 
     @Activate
     void activate(BundleContext context) {
-        RestApi api = new RestApi(services, Clock.systemUTC());
+        api = new RestApi(services, Clock.systemUTC());
         for (RestEndpoint endpoint : api.endpoints()) {
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(HttpEndpoint.PATH, endpoint.prefix());
@@ -57,9 +59,10 @@ public final class RestComponent {
             t.setDaemon(true);
             return t;
         });
+        Timeline timeline = api.timeline();
         sampler.scheduleAtFixedRate(() -> {
             try {
-                api.timeline().sample();
+                timeline.sample();
             } catch (RuntimeException e) {
                 LOG.warn("Timeline sample failed: {}", e.toString());
             }
