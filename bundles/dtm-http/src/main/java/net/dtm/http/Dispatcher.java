@@ -70,7 +70,7 @@ final class Dispatcher implements HttpHandler {
             caller = authenticator.check(open, method, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
             byte[] body = readBody(exchange);
             HttpRequest request = new HttpRequest(method, path, query(exchange.getRequestURI().getRawQuery()),
-                    exchange.getRequestHeaders(), body, caller, remote(exchange));
+                    withoutCredentials(exchange.getRequestHeaders()), body, caller, remote(exchange));
             response = route.endpoint().handle(request);
             if (response == null) {
                 throw new IllegalStateException("the endpoint at " + route.prefix() + " answered nothing");
@@ -123,6 +123,13 @@ final class Dispatcher implements HttpHandler {
     private HttpProblem tooLarge() {
         return new HttpProblem(413, "Content too large", "the body is larger than " + maxBodyBytes
                 + " bytes (max.body.bytes of net.dtm.http)");
+    }
+
+    /** The request headers but the key (endpoints get the caller instead, and cannot log the key). */
+    private static Map<String, List<String>> withoutCredentials(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new LinkedHashMap<>(headers);
+        out.keySet().removeIf(name -> name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("X-API-Key"));
+        return out;
     }
 
     /** Decoded query parameters; a malformed escape is a 400 problem. */

@@ -90,6 +90,7 @@ class HttpServerTest {
         assertEquals("{\"a\":1}", req.bodyText());
         assertEquals(Optional.of("application/json"), req.header("content-type"));
         assertEquals("admin", req.caller().orElseThrow().label());
+        assertEquals(Optional.empty(), req.header("X-API-Key"), "the key is not handed on");
         assertEquals(List.of("a b"), req.segmentsAfter("/api/v1/pools"));
         assertTrue(req.remote().startsWith("127.0.0.1:"));
     }
@@ -121,6 +122,7 @@ class HttpServerTest {
     @Test
     void aViewerReadsButChangesNothing() throws Exception {
         assertEquals(200, node.get("/api/v1/pools", "Authorization", bearer(viewer)).statusCode());
+        assertEquals(Optional.empty(), seen.get().header("Authorization"), "the key is not handed on");
         assertEquals(200, node.send("HEAD", "/api/v1/pools", null, "Authorization", bearer(viewer)).statusCode());
         for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
             HttpResponse<String> r = node.send(method, "/api/v1/pools", new byte[0], "Authorization", bearer(viewer));
