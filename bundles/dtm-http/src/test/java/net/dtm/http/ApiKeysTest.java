@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +37,15 @@ class ApiKeysTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-    private ApiKeys keys(Path file) {
-        return new ApiKeys(file, clock, new SecureRandom());
+    private static ApiKeys keys(Path file) {
+        return keysAt(file, T0);
+    }
+
+    /** Keys of {@code file} as a node whose clock says {@code now} sees them. */
+    private static ApiKeys keysAt(Path file, Instant now) {
+        return new ApiKeys(file, Clock.fixed(now, ZoneOffset.UTC), new SecureRandom());
     }
 
     @Test
@@ -107,15 +114,14 @@ class ApiKeysTest {
 
     @Test
     void aKeyExpires() {
-        ApiKeys keys = keys(dir.resolve("k"));
-        Created c = keys.create(ApiKey.Role.VIEWER, "", Optional.of(clock.instant().plus(Duration.ofDays(90))));
-        clock.advance(Duration.ofDays(90).minusSeconds(1));
-        assertTrue(keys.authenticate(c.secret()).isPresent());
-        clock.advance(Duration.ofSeconds(1));
-        assertEquals(Optional.empty(), keys.authenticate(c.secret()));
-        assertEquals(1, keys.keys().size(), "still listed");
-        assertThrows(IllegalArgumentException.class,
-                () -> keys.create(ApiKey.Role.VIEWER, "", Optional.of(clock.instant())));
+        Path file = dir.resolve("k");
+        Instant expiry = T0.plus(Duration.ofDays(90));
+        Created c = keys(file).create(ApiKey.Role.VIEWER, "", Optional.of(expiry));
+        assertTrue(keysAt(file, expiry.minusSeconds(1)).authenticate(c.secret()).isPresent());
+        ApiKeys later = keysAt(file, expiry);
+        assertEquals(Optional.empty(), later.authenticate(c.secret()));
+        assertEquals(1, later.keys().size(), "still listed");
+        assertThrows(IllegalArgumentException.class, () -> later.create(ApiKey.Role.VIEWER, "", Optional.of(expiry)));
     }
 
     @Test
