@@ -17,6 +17,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
+import net.dtm.spi.store.StoreCommitMetrics;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
@@ -43,6 +44,8 @@ final class ZkAccess {
     private volatile boolean suspended;
     private volatile boolean baseReady;
     private volatile boolean closed;
+    /** Each committed transaction's time, for {@code dtm_store_commit_*}. */
+    private final StoreCommitMetrics metrics = new StoreCommitMetrics(ZooKeeperStoreComponent.TYPE);
 
     /**
      * @param timeoutMs how long a batched read may go without progress before it gives up (the
@@ -55,6 +58,15 @@ final class ZkAccess {
 
     CuratorFramework client() {
         return client;
+    }
+
+    /** Records a write (a transaction, or one znode change) that committed, begun at {@code startedNanos}. */
+    void committed(long startedNanos) {
+        metrics.commit(System.nanoTime() - startedNanos, 1);
+    }
+
+    StoreCommitMetrics metrics() {
+        return metrics;
     }
 
     /** The connection state changed: suspended or lost ({@code false}), or connected. */

@@ -59,10 +59,12 @@ final class ZkBindings {
                     continue;
                 }
                 try {
+                    long started = System.nanoTime();
                     client.transaction().forOperations(
                             client.transactionOp().check().forPath(ref.alive()),
                             client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(devicePath, data),
                             client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(addressPath, data));
+                    zk.committed(started);
                     return new BindResult(BindResult.Outcome.BOUND, proposed);
                 } catch (KeeperException.NodeExistsException e) {
                     int failed = ZkErrors.failedOp(e);
@@ -134,10 +136,12 @@ final class ZkBindings {
                 }
                 String addressPath = ref.get().addressPath(ref.get().offset(current.address()));
                 try {
+                    long started = System.nanoTime();
                     client.transaction().forOperations(
                             client.transactionOp().check().forPath(ref.get().alive()),
                             client.transactionOp().setData().withVersion(stat.getVersion()).forPath(devicePath, data),
                             client.transactionOp().setData().withVersion(stat.getVersion()).forPath(addressPath, data));
+                    zk.committed(started);
                     return Optional.of(updated);
                 } catch (KeeperException.NoNodeException e) {
                     if (ZkErrors.failedOp(e) == 0) {
@@ -174,9 +178,11 @@ final class ZkBindings {
                 }
                 String addressPath = ref.get().addressPath(ref.get().offset(current.address()));
                 try {
+                    long started = System.nanoTime();
                     client.transaction().forOperations(
                             client.transactionOp().delete().withVersion(stat.getVersion()).forPath(devicePath),
                             client.transactionOp().delete().withVersion(stat.getVersion()).forPath(addressPath));
+                    zk.committed(started);
                     return true;
                 } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
                     // changed meanwhile: look again

@@ -51,7 +51,9 @@ final class ZkDevices {
                 throw new KeeperException.NoNodeException(ZkPaths.DEVICES);
             }
             try {
+                long started = System.nanoTime();
                 client.create().withMode(CreateMode.PERSISTENT).forPath(path, Codec.device(credential));
+                zk.committed(started);
                 return true;
             } catch (KeeperException.NodeExistsException exists) {
                 return false;

@@ -128,6 +128,7 @@ final class ZkPools {
                 String gen = UUID.randomUUID().toString().replace("-", "");
                 PoolRef ref = PoolRef.of(new StoredPool(pool, gen));
                 try {
+                    long started = System.nanoTime();
                     client.transaction().forOperations(
                             client.transactionOp().setData().withVersion(catalogue.getVersion()).forPath(ZkPaths.POOLS),
                             client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ZkPaths.poolPath(pool.name()),
@@ -136,6 +137,7 @@ final class ZkPools {
                             client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.alive()),
                             client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.deviceDir()),
                             client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ref.addressDir()));
+                    zk.committed(started);
                 } catch (KeeperException.BadVersionException raced) {
                     continue; // another node created a pool meanwhile: check again
                 } catch (KeeperException.NodeExistsException e) {

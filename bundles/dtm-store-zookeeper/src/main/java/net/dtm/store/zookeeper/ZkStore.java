@@ -1,6 +1,7 @@
 package net.dtm.store.zookeeper;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.PoolWatch;
+import net.dtm.spi.store.StoreBackup;
+import net.dtm.spi.store.StoreCommitMetrics;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
@@ -87,7 +90,7 @@ import net.dtm.spi.store.StoreUnavailableException;
  * Both start at the first connection: nothing is sent to ZooKeeper in the background while
  * disconnected.
  */
-public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCloseable {
+public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreBackup, AutoCloseable {
 
     private final CuratorFramework client;
     private final ZkAccess zk;
@@ -169,6 +172,27 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, AutoCl
         poolCache.close();
         deviceCache.close();
         janitor.shutdownNow();
+    }
+
+    /** Why DTM does not back this store up, and what to back up instead. */
+    static final String BACKUP_REFUSAL = "the ZooKeeper store is not backed up by DTM: ZooKeeper keeps its own "
+            + "snapshots and transaction logs (snapshot.* and log.* in each server's dataDir and dataLogDir); back those "
+            + "up from one server of the ensemble (see docs/operations.md, \"Backup and restore\"), or copy the data "
+            + "out with pool:export, device:export --with-keys and lease:export";
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Always refused ({@value #BACKUP_REFUSAL}); nothing is written.
+     */
+    @Override
+    public Path backup(Path directory) {
+        throw new UnsupportedOperationException(BACKUP_REFUSAL);
+    }
+
+    /** Every committed transaction's time: the store's {@code dtm_store_commit_*} figures. */
+    public StoreCommitMetrics commitMetrics() {
+        return zk.metrics();
     }
 
     /** Whether the store can be used now (connected to the quorum). */
