@@ -117,7 +117,7 @@ final class DevicesResource {
         result.put("removed", true);
         List<Map<String, Object>> released = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
-        Optional<AddressPoolAdminService> pools = services.pools();
+        Optional<AddressPoolAdminService> pools = services.pools().get();
         for (Pool pool : pools.map(AddressPoolAdminService::pools).orElse(List.of())) {
             try {
                 Optional<Lease> lease = pools.get().lease(pool.name(), id);

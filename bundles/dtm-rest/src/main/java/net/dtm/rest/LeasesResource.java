@@ -119,7 +119,7 @@ final class LeasesResource {
         InetAddress address = literal(key);
         boolean deviceId = isDeviceId(key);
         if (address != null && pool.prefix().contains(address)) {
-            Optional<Lease> at = service.leaseAt(pool.name(), blockStart(pool, address));
+            Optional<Lease> at = service.leaseAt(pool.name(), pool.blockStart(address));
             if (at.isPresent()) {
                 return at.get();
             }
@@ -141,17 +141,6 @@ final class LeasesResource {
         String where = pool.prefix().contains(address) ? "no lease holds " + Cidr.format(address) + " in pool " + pool.name()
                 : Cidr.format(address) + " is outside pool " + pool.name() + " (" + pool.prefix() + ")";
         return where + ", and no device of that id has a lease there";
-    }
-
-    private static InetAddress blockStart(Pool pool, InetAddress address) {
-        if (!pool.delegatesPrefixes()) {
-            return address;
-        }
-        try {
-            return pool.addressAt(pool.offsetOf(address));
-        } catch (ArithmeticException e) {
-            return address; // beyond the numbered blocks: no lease can be there
-        }
     }
 
     static LeaseState state(String text) {

@@ -34,15 +34,15 @@ final class OverviewResource {
     }
 
     Map<String, Object> overview() {
-        Optional<ClusterService> cluster = services.cluster();
-        Optional<TunnelServerService> server = services.server();
+        Optional<ClusterService> cluster = services.cluster().get();
+        Optional<TunnelServerService> server = services.server().get();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("node", cluster.map(c -> c.local().id()).or(() -> server.map(TunnelServerService::nodeId)).orElse(null));
         body.put("nodes", cluster.map(ClusterService::nodes).orElse(List.<NodeInfo>of()).stream().map(Rows::node).toList());
         List<Map<String, Object>> pools = new ArrayList<>();
         long bound = 0;
         long locked = 0;
-        for (PoolStats s : services.pools().map(PoolsResource::allStats).orElse(List.of())) {
+        for (PoolStats s : services.pools().get().map(PoolsResource::allStats).orElse(List.of())) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", s.pool().name());
             row.put("prefix", s.pool().prefix().toString());
@@ -67,12 +67,12 @@ final class OverviewResource {
     }
 
     private Map<String, Object> agent() {
-        if (services.agent().isEmpty()) {
+        if (services.agent().get().isEmpty()) {
             return null;
         }
         Map<String, Object> agent = new LinkedHashMap<>();
-        agent.put("tunnel", Rows.tunnel(services.agent().get().status()));
-        agent.put("links", services.links().map(l -> l.links().stream().map(Rows::link).toList()).orElse(List.of()));
+        agent.put("tunnel", Rows.tunnel(services.agent().get().get().status()));
+        agent.put("links", services.links().get().map(l -> l.links().stream().map(Rows::link).toList()).orElse(List.of()));
         return agent;
     }
 }

@@ -39,7 +39,7 @@ public final class RestComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestComponent.class);
 
-    private final Services services = new Services();
+    final Services services = new Services();
     private final List<ServiceRegistration<HttpEndpoint>> registrations = new ArrayList<>();
     private ScheduledExecutorService sampler;
     /** The API as activated (tests look at its timeline). */
@@ -86,61 +86,61 @@ public final class RestComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPools")
     void bindPools(AddressPoolAdminService service) {
-        services.pools(service);
+        services.pools().set(service);
     }
 
     void unbindPools(AddressPoolAdminService service) {
-        services.unsetPools(service);
+        services.pools().unset(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindDevices")
     void bindDevices(DeviceService service) {
-        services.devices(service);
+        services.devices().set(service);
     }
 
     void unbindDevices(DeviceService service) {
-        services.unsetDevices(service);
+        services.devices().unset(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindCluster")
     void bindCluster(ClusterService service) {
-        services.cluster(service);
+        services.cluster().set(service);
     }
 
     void unbindCluster(ClusterService service) {
-        services.unsetCluster(service);
+        services.cluster().unset(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindServer")
     void bindServer(TunnelServerService service) {
-        services.server(service);
+        services.server().set(service);
     }
 
     void unbindServer(TunnelServerService service) {
-        services.unsetServer(service);
+        services.server().unset(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAgent")
     void bindAgent(TunnelAgentService service) {
-        services.agent(service);
+        services.agent().set(service);
     }
 
     void unbindAgent(TunnelAgentService service) {
-        services.unsetAgent(service);
+        services.agent().unset(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindLinks")
     void bindLinks(LinkService service) {
-        services.links(service);
+        services.links().set(service);
     }
 
     void unbindLinks(LinkService service) {
-        services.unsetLinks(service);
+        services.links().unset(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -3,6 +3,7 @@ package net.dtm.rest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.ClusterService;
@@ -23,36 +24,53 @@ public final class Services {
     /** Feature of the server-side services. */
     static final String SERVER_FEATURE = "dtm-server";
 
-    private volatile AddressPoolAdminService pools;
-    private volatile DeviceService devices;
-    private volatile ClusterService cluster;
-    private volatile TunnelServerService server;
-    private volatile TunnelAgentService agent;
-    private volatile LinkService links;
+    private final Ref<AddressPoolAdminService> pools = new Ref<>();
+    private final Ref<DeviceService> devices = new Ref<>();
+    private final Ref<ClusterService> cluster = new Ref<>();
+    private final Ref<TunnelServerService> server = new Ref<>();
+    private final Ref<TunnelAgentService> agent = new Ref<>();
+    private final Ref<LinkService> links = new Ref<>();
     private final List<MetricSource> metricSources = new CopyOnWriteArrayList<>();
 
-    public void pools(AddressPoolAdminService service) {
-        pools = service;
+    /** One optional service: set when bound; an unset clears it only if it still is that service (a newer bind stays). */
+    public static final class Ref<T> {
+        private final AtomicReference<T> service = new AtomicReference<>();
+
+        public void set(T value) {
+            service.set(value);
+        }
+
+        public void unset(T value) {
+            service.compareAndSet(value, null);
+        }
+
+        public Optional<T> get() {
+            return Optional.ofNullable(service.get());
+        }
     }
 
-    public void devices(DeviceService service) {
-        devices = service;
+    public Ref<AddressPoolAdminService> pools() {
+        return pools;
     }
 
-    public void cluster(ClusterService service) {
-        cluster = service;
+    public Ref<DeviceService> devices() {
+        return devices;
     }
 
-    public void server(TunnelServerService service) {
-        server = service;
+    public Ref<ClusterService> cluster() {
+        return cluster;
     }
 
-    public void agent(TunnelAgentService service) {
-        agent = service;
+    public Ref<TunnelServerService> server() {
+        return server;
     }
 
-    public void links(LinkService service) {
-        links = service;
+    public Ref<TunnelAgentService> agent() {
+        return agent;
+    }
+
+    public Ref<LinkService> links() {
+        return links;
     }
 
     public void addMetricSource(MetricSource source) {
@@ -63,91 +81,29 @@ public final class Services {
         metricSources.remove(source);
     }
 
-    // An unset clears a reference only if it still is that service (an unbind after a newer bind keeps the newer).
-
-    public void unsetPools(AddressPoolAdminService service) {
-        if (pools == service) {
-            pools = null;
-        }
-    }
-
-    public void unsetDevices(DeviceService service) {
-        if (devices == service) {
-            devices = null;
-        }
-    }
-
-    public void unsetCluster(ClusterService service) {
-        if (cluster == service) {
-            cluster = null;
-        }
-    }
-
-    public void unsetServer(TunnelServerService service) {
-        if (server == service) {
-            server = null;
-        }
-    }
-
-    public void unsetAgent(TunnelAgentService service) {
-        if (agent == service) {
-            agent = null;
-        }
-    }
-
-    public void unsetLinks(LinkService service) {
-        if (links == service) {
-            links = null;
-        }
-    }
-
-    Optional<AddressPoolAdminService> pools() {
-        return Optional.ofNullable(pools);
-    }
-
-    Optional<DeviceService> devices() {
-        return Optional.ofNullable(devices);
-    }
-
-    Optional<ClusterService> cluster() {
-        return Optional.ofNullable(cluster);
-    }
-
-    Optional<TunnelServerService> server() {
-        return Optional.ofNullable(server);
-    }
-
-    Optional<TunnelAgentService> agent() {
-        return Optional.ofNullable(agent);
-    }
-
-    Optional<LinkService> links() {
-        return Optional.ofNullable(links);
-    }
-
     List<MetricSource> metricSources() {
         return List.copyOf(metricSources);
     }
 
     AddressPoolAdminService requirePools() {
-        return pools().orElseThrow(() -> unavailable("The address pool service", SERVER_FEATURE));
+        return pools.get().orElseThrow(() -> unavailable("The address pool service", SERVER_FEATURE));
     }
 
     DeviceService requireDevices() {
-        return devices().orElseThrow(() -> unavailable("The device registry", SERVER_FEATURE));
+        return devices.get().orElseThrow(() -> unavailable("The device registry", SERVER_FEATURE));
     }
 
     ClusterService requireCluster() {
-        return cluster().orElseThrow(() -> unavailable("The cluster service", SERVER_FEATURE));
+        return cluster.get().orElseThrow(() -> unavailable("The cluster service", SERVER_FEATURE));
     }
 
     TunnelAgentService requireAgent() {
-        return agent().orElseThrow(() -> new HttpProblem(404, "No agent", "no agent on this node: the tunnel agent "
+        return agent.get().orElseThrow(() -> new HttpProblem(404, "No agent", "no agent on this node: the tunnel agent "
                 + "is not available (is feature dtm-agent installed and started?)"));
     }
 
     LinkService requireLinks() {
-        return links().orElseThrow(() -> new HttpProblem(404, "No agent", "no agent on this node: the link service "
+        return links.get().orElseThrow(() -> new HttpProblem(404, "No agent", "no agent on this node: the link service "
                 + "is not available (is feature dtm-agent installed and started?)"));
     }
 

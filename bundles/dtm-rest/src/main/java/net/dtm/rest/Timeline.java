@@ -57,10 +57,10 @@ final class Timeline {
         Long bound = null;
         Long locked = null;
         try {
-            if (services.pools().isPresent()) {
+            if (services.pools().get().isPresent()) {
                 bound = 0L;
                 locked = 0L;
-                for (PoolStats p : PoolsResource.allStats(services.pools().get())) {
+                for (PoolStats p : PoolsResource.allStats(services.pools().get().get())) {
                     bound += p.bound();
                     locked += p.locked();
                 }

@@ -112,7 +112,7 @@ class DevicesResourceTest extends RestTestSupport {
 
     @Test
     void removeWithoutThePoolServiceSaysTheLeasesWereNotReleased() {
-        services.unsetPools(pools);
+        services.pools().unset(pools);
         Answer a = delete("/api/v1/devices/smr-1");
         assertEquals(200, a.status());
         assertContains(a.json().get("note").asText(), "its leases were not released");
@@ -169,7 +169,7 @@ class DevicesResourceTest extends RestTestSupport {
 
     @Test
     void withoutTheRegistryDeviceCallsSayWhatIsMissing() {
-        services.unsetDevices(devices);
+        services.devices().unset(devices);
         assertEquals("The device registry is not available on this node (is feature dtm-server installed and started?)",
                 refused(503, get("/api/v1/devices")));
         refused(503, post("/api/v1/devices", "{\"id\":\"smr-3\"}"));

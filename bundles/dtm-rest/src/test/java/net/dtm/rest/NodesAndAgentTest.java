@@ -23,7 +23,7 @@ class NodesAndAgentTest extends RestTestSupport {
     void nodes() {
         cluster.add("node-a", NodeState.ACTIVE, true);
         cluster.add("node-b", NodeState.ACTIVE, false);
-        services.cluster(cluster);
+        services.cluster().set(cluster);
     }
 
     @Test
@@ -75,7 +75,7 @@ class NodesAndAgentTest extends RestTestSupport {
 
     @Test
     void withoutTheClusterServiceNodesSayWhatIsMissing() {
-        services.unsetCluster(cluster);
+        services.cluster().unset(cluster);
         Answer a = get("/api/v1/nodes");
         assertEquals(503, a.status());
         assertEquals("The cluster service is not available on this node (is feature dtm-server installed and started?)",
@@ -98,8 +98,8 @@ class NodesAndAgentTest extends RestTestSupport {
                 Optional.of("192.0.2.1:4790"), Optional.of(Instant.parse("2030-01-01T08:59:00Z")), 42.5,
                 Optional.of(Instant.parse("2030-01-01T09:59:00Z")));
         links.add("lte0", "lte", 100);
-        services.agent(agent);
-        services.links(links);
+        services.agent().set(agent);
+        services.links().set(links);
         Answer t = get("/api/v1/agent/tunnel");
         assertEquals(200, t.status());
         assertEquals("ESTABLISHED", t.json().get("state").asText());
@@ -116,7 +116,7 @@ class NodesAndAgentTest extends RestTestSupport {
     void anIdleAgentHasNoParameters() {
         agent.status = new TunnelStatus(DeviceId.of("smr-1"), TunnelStatus.State.IDLE, Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, Optional.empty());
-        services.agent(agent);
+        services.agent().set(agent);
         Answer t = get("/api/v1/agent/tunnel");
         assertEquals("IDLE", t.json().get("state").asText());
         assertTrue(t.json().get("address").isNull());

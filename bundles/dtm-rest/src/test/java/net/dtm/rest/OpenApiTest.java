@@ -68,7 +68,7 @@ class OpenApiTest extends RestTestSupport {
     @Test
     void everyDocumentedOperationIsAnsweredByItsRoute() throws Exception {
         cluster.add("node-a", NodeState.ACTIVE, true);
-        services.cluster(cluster);
+        services.cluster().set(cluster);
         Map<String, String> samples = Map.of("{name}", "demo", "{pool}", "demo", "{lease}", "smr-1", "{device}", "smr-1",
                 "{id}", "smr-1");
         for (String operation : documented()) {

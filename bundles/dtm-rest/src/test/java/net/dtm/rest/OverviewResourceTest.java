@@ -16,10 +16,10 @@ class OverviewResourceTest extends RestTestSupport {
     @Test
     void summarisesAServerNode() {
         cluster.add("node-a", NodeState.ACTIVE, true);
-        services.cluster(cluster);
+        services.cluster().set(cluster);
         server.counters.put("received", 12L);
         server.counters.put("answered.params", 5L);
-        services.server(server);
+        services.server().set(server);
         Answer a = get("/api/v1/overview");
         assertEquals(200, a.status());
         assertEquals("node-a", a.json().get("node").asText());
@@ -35,13 +35,13 @@ class OverviewResourceTest extends RestTestSupport {
 
     @Test
     void answersOnAnAgentOnlyNode() {
-        services.unsetPools(pools);
-        services.unsetDevices(devices);
+        services.pools().unset(pools);
+        services.devices().unset(devices);
         agent.status = new TunnelStatus(DeviceId.of("smr-1"), TunnelStatus.State.ESTABLISHING, Optional.empty(),
                 Optional.empty(), Optional.empty(), 0, Optional.empty());
-        services.agent(agent);
+        services.agent().set(agent);
         links.add("wan0", "5g", 3);
-        services.links(links);
+        services.links().set(links);
         Answer a = get("/api/v1/overview");
         assertEquals(200, a.status());
         assertTrue(a.json().get("node").isNull());
@@ -53,7 +53,7 @@ class OverviewResourceTest extends RestTestSupport {
 
     @Test
     void fallsBackToTheServersNodeIdWithoutACluster() {
-        services.server(server);
+        services.server().set(server);
         assertEquals("node-a", get("/api/v1/overview").json().get("node").asText());
     }
 }

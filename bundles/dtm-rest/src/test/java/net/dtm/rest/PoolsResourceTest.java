@@ -137,7 +137,7 @@ class PoolsResourceTest extends RestTestSupport {
 
     @Test
     void withoutThePoolServiceEveryPoolCallSaysWhatIsMissing() {
-        services.unsetPools(pools);
+        services.pools().unset(pools);
         for (Answer a : new Answer[] {get("/api/v1/pools"), get("/api/v1/pools/demo"), delete("/api/v1/pools/demo"),
                 post("/api/v1/pools", "{\"name\":\"p2\",\"prefix\":\"10.65.0.0/24\"}"), get("/api/v1/leases")}) {
             assertEquals("The address pool service is not available on this node (is feature dtm-server installed and started?)",

@@ -70,6 +70,19 @@ class RestComponentTest {
     }
 
     @Test
+    void anUnbindAfterANewerBindKeepsTheNewer() {
+        RestComponent component = new RestComponent();
+        Fakes.Devices older = new Fakes.Devices();
+        Fakes.Devices newer = new Fakes.Devices();
+        component.bindDevices(older);
+        component.bindDevices(newer);
+        component.unbindDevices(older);
+        assertEquals(newer, component.services.devices().get().orElseThrow());
+        component.unbindDevices(newer);
+        assertTrue(component.services.devices().get().isEmpty());
+    }
+
+    @Test
     void everyServiceReferenceIsOptionalAndDynamic() throws Exception {
         Path xml = Path.of("target/classes/OSGI-INF/net.dtm.rest.RestComponent.xml");
         String text = Files.readString(xml);

@@ -55,8 +55,8 @@ abstract class RestTestSupport {
         devices.enroll(net.dtm.api.DeviceId.of("smr-1"));
         devices.enroll(net.dtm.api.DeviceId.of("smr-2"));
         devices.changes = 0;
-        services.pools(pools);
-        services.devices(devices);
+        services.pools().set(pools);
+        services.devices().set(devices);
         api = new RestApi(services, Clock.fixed(Fakes.Pools.NOW, ZoneOffset.UTC));
     }
 

@@ -52,7 +52,7 @@ class TimelineTest {
         pools.createPool(net.dtm.api.Pool.of("demo", "10.64.0.0/16", 3600));
         pools.addLease("demo", "smr-1", "10.64.0.2", net.dtm.api.LeaseState.BOUND, 7);
         pools.addLease("demo", "smr-2", "10.64.0.3", net.dtm.api.LeaseState.LOCKED, 1);
-        services.pools(pools);
+        services.pools().set(pools);
         services.addMetricSource(() -> List.of(
                 Metric.single("dtm_server_datagrams_received_total", "", Metric.Type.COUNTER, 3),
                 new Metric(Timeline.REQUEST_SECONDS, "latency", Metric.Type.HISTOGRAM, List.of(
