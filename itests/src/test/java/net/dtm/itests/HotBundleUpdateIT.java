@@ -1,0 +1,293 @@
+package net.dtm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Test;
+
+import net.dtm.agent.AgentSettings;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
+import net.dtm.testkit.cluster.AgentFleet;
+import net.dtm.testkit.cluster.ChaosChecker;
+import net.dtm.testkit.cluster.History;
+import net.dtm.testkit.cluster.Launcher;
+import net.dtm.testkit.lease.DeviceKeys;
+import net.dtm.testkit.upgrade.AddressChanges;
+import net.dtm.testkit.upgrade.BundleJars;
+
+/**
+ * Issue 16, hot upgrade under load: the server distribution runs (started with {@code bin/start},
+ * driven with {@code bin/client} as an operator does) while {@value #AGENTS} real agents of this
+ * JVM (the test kit's {@link AgentFleet}: tunnel agent, multi-link transport, an emulated loopback
+ * link each, the agent's own default timeouts) hold leases of {@value #LEASE_SECONDS} s, the
+ * shortest a pool allows, so they renew every 30 s. Then EVERY DTM bundle found at run time
+ * (symbolic name {@code net.dtm.*}, so new bundles are covered without editing this test) is
+ * updated in turn with {@code bundle:update -r <id> <jar>}, the jar being the installed one
+ * rewritten with a new {@code Bundle-Version} qualifier ({@link BundleJars}). A new agent starts
+ * every {@value #TRICKLE_MS} ms throughout the updates and one more right after each update; the
+ * next update waits until every agent holds a confirmed lease again.
+ *
+ * <p>Asserted from the agents' whole history ({@link ChaosChecker}) and the store as left (read
+ * with {@code lease:list -j}): no lease lost, no tunnel dropped, no address changed
+ * ({@link AddressChanges}), no address held twice, every agent established; every establishment
+ * and renewal answered within the agent's normal retry budget (not one failed attempt: an attempt
+ * is the agent's default {@value #ATTEMPT_NOTE}); every DTM bundle ACTIVE with its new version at
+ * the end. The figures are printed ({@code hot-update:} lines in the test's output file).
+ */
+public class HotBundleUpdateIT {
+
+    static final int AGENTS = 10;
+    /** Devices started during the updates, one every {@value #TRICKLE_MS} ms. */
+    static final int TRICKLE = 60;
+    static final int TRICKLE_MS = 2000;
+    /** Off by default: {@code -Ddtm.hotupdate.sabotage=true} releases one agent's lease mid-run; the test must then fail. */
+    static final boolean SABOTAGE = Boolean.getBoolean("dtm.hotupdate.sabotage");
+    static final int LEASE_SECONDS = 60;
+    static final String POOL = "hot";
+    static final String ATTEMPT_NOTE = "5 s (retransmitting inside), then retries from 0.5 s";
+    static final long SEED = 16_0007L;
+    static final String SUFFIX = "hot1";
+    private static final Pattern ROW = Pattern.compile("^(\\d+)\\s*\\t\\s*(\\w+)\\s*\\t\\s*\\d+\\s*\\t\\s*(\\S+)\\s*\\t\\s*(\\S+)\\s*$");
+    private static final Pattern LEASE = Pattern.compile("\\{[^{}]*\\}");
+
+    /** A row of {@code bundle:list}: id, state, version, and the last column (symbolic name or location). */
+    record Row(long id, String state, String version, String last) {
+    }
+
+    private KarafProcess karaf;
+    private AgentFleet fleet;
+    private Launcher launcher;
+    private boolean passed;
+
+    @After
+    public void stop() throws Exception {
+        if (launcher != null) {
+            launcher.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (karaf != null) {
+            KarafProcess.closeAll(List.of(karaf), passed);
+        }
+    }
+
+    @Test(timeout = 240_000)
+    public void everyDtmBundleUpdatedInTurnWhileAgentsEstablishAndRenew() throws Exception {
+        long t0 = System.nanoTime();
+        int udpPort;
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            udpPort = socket.getLocalPort();
+        }
+        karaf = KarafProcess.unpack(Path.of(System.getProperty("dtm.distribution", "missing")), Path.of("target", "hot-update-it"));
+        karaf.randomSshPort()
+                .set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
+                .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
+                .set("etc/net.dtm.http.cfg", "port", Integer.toString(KarafProcess.freeTcpPort()))
+                .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))
+                .set("etc/net.dtm.server.cfg", "default.pool", POOL)
+                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
+        karaf.start();
+        karaf.await("pool " + POOL + " created", Duration.ofSeconds(90),
+                "pool:create --lease " + LEASE_SECONDS + " --devices \"hot-*\" " + POOL + " 10.77.0.0/16", KarafProcess.Result::ok);
+
+        List<Row> bundles = dtmBundles();
+        List<DeviceId> devices = DeviceKeys.ids("hot", AGENTS + TRICKLE + bundles.size());
+        enrol(devices);
+        long bootMs = ms(t0);
+
+        List<InetSocketAddress> server = List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), udpPort));
+        AgentSettings defaults = AgentSettings.of(devices.get(0), DeviceKeys.key(SEED, devices.get(0)), server);
+        History history = new History();
+        fleet = new AgentFleet(history, new AgentFleet.Timing(defaults.attemptTimeout(), defaults.confirmTimeout(),
+                defaults.retryMin(), defaults.retryMax()), 2);
+        launcher = new Launcher(fleet, devices, d -> DeviceKeys.key(SEED, d), server);
+        history.phase("baseline");
+        launcher.batch(AGENTS, Duration.ofSeconds(4));
+        launcher.awaitStarted(Duration.ofSeconds(30));
+        assertTrue("every agent established before the updates", fleet.awaitAllHolding(Duration.ofSeconds(60)));
+        // from now on a new device starts every TRICKLE_MS until the updates end: establishments
+        // never stop, and their renewals (every 30 s) are spread over the whole run
+        launcher.batch(TRICKLE, Duration.ofMillis((long) TRICKLE * TRICKLE_MS));
+
+        Map<Long, String> newVersions = new LinkedHashMap<>();
+        Path jars = karaf.home().getParent().resolve("rebuilt");
+        List<String> steps = new ArrayList<>();
+        for (Row b : bundles) {
+            Path jar = jars.resolve(b.last() + ".jar");
+            BundleJars.Identity rebuilt = BundleJars.rewrite(installedJar(b.id()), SUFFIX, jar);
+            newVersions.put(b.id(), rebuilt.version());
+            history.phase("update " + b.last());
+            long u0 = System.nanoTime();
+            // the update and a first look at the bundle in one console session (each bin/client is a JVM start)
+            KarafProcess.Result r = karaf.client("bundle:update -r " + b.id() + " " + jar.toUri()
+                    + "\nbundle:list -t 0 --no-format -s");
+            assertTrue("bundle:update of " + b.last() + ": " + r, r.ok());
+            long updateMs = ms(u0);
+            if (!upgraded(r.output(), b.id(), rebuilt.version())) {
+                karaf.await(b.last() + " active with " + rebuilt.version(), Duration.ofSeconds(30),
+                        "bundle:list -t 0 --no-format -s", l -> upgraded(l.output(), b.id(), rebuilt.version()));
+            }
+            launcher.batch(1, Duration.ZERO);   // one more device establishes right after the update
+            boolean all = fleet.awaitAllHolding(Duration.ofSeconds(45));
+            steps.add(String.format(Locale.ROOT, "%s %s->%s update %d ms, all agents holding again after %d ms",
+                    b.last(), b.version(), rebuilt.version(), updateMs, ms(u0)));
+            assertTrue("agents not all holding a confirmed lease 45 s after updating " + b.last() + "\n"
+                    + String.join("\n", steps) + "\n" + karaf.logTail(60), all);
+            if (SABOTAGE && steps.size() == bundles.size() / 2) {
+                // the switch that shows the test can fail: an operator release of a held lease
+                // mid-run (the agent's next renewal is refused: lost, dropped, a new address)
+                assertTrue(karaf.client("lease:release " + POOL + " " + devices.get(0).value()).ok());
+            }
+        }
+        launcher.close();   // no more new devices
+        history.phase("after");
+        assertTrue("every agent holding at the end", fleet.awaitAllHolding(Duration.ofSeconds(30)));
+        fleet.close();
+        double end = history.now();
+        Instant readAt = Instant.now();
+        List<Lease> store = leases(karaf.client("lease:list -j -n 10000 -p " + POOL).output());
+
+        List<Row> after = rows(karaf.client("bundle:list -t 0 --no-format -s").output());
+        List<String> notUpgraded = new ArrayList<>();
+        for (Map.Entry<Long, String> v : newVersions.entrySet()) {
+            Row now = after.stream().filter(x -> x.id() == v.getKey()).findFirst().orElse(null);
+            if (now == null || !now.state().equals("Active") || !now.version().equals(v.getValue())) {
+                notUpgraded.add("bundle " + v.getKey() + " expected Active " + v.getValue() + ", is " + now);
+            }
+        }
+        ChaosChecker.Report report = ChaosChecker.check(history, end, store, readAt);
+        List<String> changes = AddressChanges.of(history);
+        int renewalFailures = report.phases().stream().mapToInt(ChaosChecker.PhaseFigures::renewalFailures).sum();
+        System.out.printf(Locale.ROOT, "hot-update: %d DTM bundles updated in turn, %d agents (lease %d s), boot+setup %d ms,"
+                        + " run %d ms%nhot-update: %s%nhot-update: %s%nhot-update: RESULT bundles=%d not_upgraded=%d"
+                        + " establishments=%d renewals=%d failed_attempts=%d renewal_failures=%d lost=%d dropped=%d"
+                        + " address_changes=%d duplicates=%d store_leases=%d%n",
+                bundles.size(), report.agents(), LEASE_SECONDS, bootMs, ms(t0), String.join("\nhot-update: ", steps),
+                report.figures().replace("\n", "\nhot-update: "), bundles.size(), notUpgraded.size(),
+                report.establishments(), report.renewals(), report.failedAttempts(), renewalFailures, report.lost(),
+                report.dropped(), changes.size(), report.duplicates(), store.size());
+        Files.createDirectories(Path.of("target"));
+        history.write(Path.of("target", "hot-update-history.txt"));
+
+        String diag = "\n" + String.join("\n", report.problems()) + "\n" + String.join("\n", changes) + "\nfigures:\n"
+                + report.figures();
+        assertTrue("bundles not ACTIVE with their new version: " + notUpgraded, notUpgraded.isEmpty());
+        assertEquals("address changes" + diag, 0, changes.size());
+        assertEquals("lost leases" + diag, 0, report.lost());
+        assertEquals("dropped tunnels" + diag, 0, report.dropped());
+        assertEquals("duplicates" + diag, 0, report.duplicates());
+        assertEquals("agents not established" + diag, 0, report.notEstablished());
+        assertEquals("establishment attempts not answered within one attempt" + diag, 0, report.failedAttempts());
+        assertEquals("renewal attempts not answered within one attempt" + diag, 0, renewalFailures);
+        assertTrue("renewals happened during the updates" + diag, report.renewals() > 0);
+        assertTrue("checker" + diag, report.ok());
+        passed = true;
+    }
+
+    /** Every installed bundle whose symbolic name starts with {@code net.dtm.}, in id order. */
+    private List<Row> dtmBundles() throws Exception {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows(karaf.client("bundle:list -t 0 --no-format -s").output())) {
+            if (r.last().startsWith("net.dtm.")) {
+                out.add(r);
+            }
+        }
+        assertTrue("no net.dtm.* bundle installed", !out.isEmpty());
+        return out;
+    }
+
+    /** The jar a bundle was installed from: its mvn: location resolved in the distribution's system/ folder. */
+    private Path installedJar(long id) throws Exception {
+        String location = rows(karaf.client("bundle:list -t 0 --no-format -l").output()).stream()
+                .filter(r -> r.id() == id).findFirst().orElseThrow(() -> new AssertionError("no bundle " + id)).last();
+        Matcher m = Pattern.compile("mvn:([^/]+)/([^/]+)/([^/]+)").matcher(location);
+        if (location.startsWith("file:")) {
+            return Path.of(java.net.URI.create(location));
+        }
+        if (!m.matches()) {
+            throw new AssertionError("bundle " + id + " installed from " + location + ": not a plain mvn: location");
+        }
+        Path jar = karaf.home().resolve("system").resolve(m.group(1).replace('.', '/')).resolve(m.group(2))
+                .resolve(m.group(3)).resolve(m.group(2) + "-" + m.group(3) + ".jar");
+        assertTrue(jar + " missing", Files.isRegularFile(jar));
+        return jar;
+    }
+
+    /** Enrols {@code devices} with their seed keys, given in key files (mode 600), in one console session. */
+    private void enrol(List<DeviceId> devices) throws Exception {
+        Path keys = Files.createDirectories(karaf.home().getParent().resolve("keys"));
+        StringBuilder commands = new StringBuilder();
+        for (DeviceId d : devices) {
+            Path file = keys.resolve(d.value() + ".key");
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, HexFormat.of().formatHex(DeviceKeys.key(SEED, d)) + "\n");
+            commands.append(commands.length() == 0 ? "" : "\n").append("device:add --key-file ").append(file).append(' ')
+                    .append(d.value());
+        }
+        KarafProcess.Result r = karaf.client(commands.toString());
+        long enrolled = r.output().lines().filter(l -> l.contains(" enrolled at ")).count();
+        assertEquals("devices enrolled: " + r, devices.size(), enrolled);
+    }
+
+    private static boolean upgraded(String bundleList, long id, String version) {
+        return rows(bundleList).stream().anyMatch(x -> x.id() == id && x.state().equals("Active") && x.version().equals(version));
+    }
+
+    static List<Row> rows(String output) {
+        List<Row> out = new ArrayList<>();
+        for (String line : output.split("\\R")) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                out.add(new Row(Long.parseLong(m.group(1)), m.group(2), m.group(3), m.group(4)));
+            }
+        }
+        return out;
+    }
+
+    /** The leases of {@code lease:list -j} (flat objects: pool, device, address, state, sequence, expires, node, reserved). */
+    static List<Lease> leases(String json) throws IOException {
+        List<Lease> out = new ArrayList<>();
+        Matcher m = LEASE.matcher(json);
+        while (m.find()) {
+            String o = m.group();
+            out.add(new Lease(field(o, "pool"), DeviceId.of(field(o, "device")), InetAddress.getByName(field(o, "address")),
+                    LeaseState.valueOf(field(o, "state")), Long.parseLong(field(o, "sequence")),
+                    Instant.parse(field(o, "expires")), field(o, "node"), Boolean.parseBoolean(field(o, "reserved"))));
+        }
+        return out;
+    }
+
+    private static String field(String object, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*(?:\"([^\"]*)\"|([^,}\\s]+))").matcher(object);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in " + object);
+        }
+        return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+
+    private static long ms(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+}
