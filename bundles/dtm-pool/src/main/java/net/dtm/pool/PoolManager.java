@@ -2,6 +2,7 @@ package net.dtm.pool;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -350,6 +351,11 @@ public class PoolManager implements AddressPoolAdminService {
     /** Whether the last store call failed as unavailable (one log line per outage; tests). */
     boolean storeDown() {
         return outage.down();
+    }
+
+    /** When the current store outage began; meaningful while {@link #storeDown()}. */
+    Instant storeDownSince() {
+        return outage.since();
     }
 
     /** How many utilisation warning thresholds the pool is at or above (tests). */

@@ -31,6 +31,8 @@ import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.AddressPoolService;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException;
+import net.dtm.api.Health;
+import net.dtm.api.HealthService;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseEvent;
 import net.dtm.api.LeaseListener;
@@ -38,6 +40,8 @@ import net.dtm.api.LeaseQuery;
 import net.dtm.api.Pool;
 import net.dtm.api.PoolStats;
 import net.dtm.api.TunnelType;
+import net.dtm.api.metrics.Metric;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.cluster.NodeIds;
 import net.dtm.spi.store.LeaseStore;
@@ -60,12 +64,16 @@ import net.dtm.spi.store.LeaseStore;
  * It forwards rather than registering the manager itself so that Declarative Services keeps
  * owning the service registration: the services appear with the component's dependencies
  * satisfied and disappear before it is deactivated.
+ * <p>
+ * Also the pools' {@link MetricSource} ({@link PoolMetrics}) and the {@link HealthService} of
+ * component {@code pool} ({@link PoolHealth}); pools that could not be loaded at start are loaded
+ * again at each housekeeping interval until they are.
  */
-@Component(service = {AddressPoolService.class, AddressPoolAdminService.class},
+@Component(service = {AddressPoolService.class, AddressPoolAdminService.class, MetricSource.class, HealthService.class},
         configurationPid = PoolManagerComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = PoolManagerComponent.Config.class)
-public final class PoolManagerComponent implements AddressPoolAdminService {
+public final class PoolManagerComponent implements AddressPoolAdminService, MetricSource, HealthService {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.pool";
@@ -105,6 +113,9 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
     }
 
     private final PoolManager manager;
+    private final PoolMetrics metrics;
+    /** Pools loaded by {@link PoolManager#loadAll()}; -1 until a load succeeded. */
+    private volatile int loadedPools;
     private final ScheduledExecutorService housekeeping;
     /** Reclaims are told on a thread of their own: a reclaim may run inside an allocation holding a device's lock. */
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
@@ -140,6 +151,8 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
             events.shutdown();
             throw e;
         }
+        loadedPools = pools;
+        metrics = new PoolMetrics(manager::pools, manager::stats, Clock.systemUTC());
         LOG.info("pool manager active: node={} cluster={} {} pools loaded in {} ms, {}", manager.nodeId(), cluster.type(),
                 pools, (System.nanoTime() - started) / 1_000_000, manager.settings());
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -189,6 +202,14 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
     }
 
     private void sweepQuietly() {
+        if (loadedPools < 0) {
+            try {
+                loadedPools = manager.loadAll();
+                LOG.info("pool manager: {} pools loaded", loadedPools);
+            } catch (DtmException e) {
+                LOG.debug("pools still not loaded: {}", e.getMessage());
+            }
+        }
         try {
             int n = manager.sweepIfLeader();
             if (n > 0) {
@@ -209,6 +230,18 @@ public final class PoolManagerComponent implements AddressPoolAdminService {
             throw new IllegalArgumentException(PID + " (quarantine.seconds=" + config.quarantine_seconds() + ", max.clock.skew.ms="
                     + config.max_clock_skew_ms() + "): " + e.getMessage(), e);
         }
+    }
+
+    /** Every pool's figures ({@link PoolMetrics}, computed at most every 5 s). */
+    @Override
+    public List<Metric> metrics() {
+        return metrics.metrics();
+    }
+
+    /** The pool manager's readiness: store answering, pools loaded ({@link PoolHealth}). */
+    @Override
+    public Health health() {
+        return PoolHealth.of(manager, () -> loadedPools);
     }
 
     // ------------------------------------------------------------------ the services, forwarded

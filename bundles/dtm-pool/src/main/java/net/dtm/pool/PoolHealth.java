@@ -1,0 +1,41 @@
+package net.dtm.pool;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+import net.dtm.api.Health;
+import net.dtm.api.Health.Check;
+
+/**
+ * The pool manager's readiness from what it knows already (no store round trip): {@code store}
+ * (the last store call did not fail as unavailable) and {@code pools} (every pool's free index was
+ * loaded: at start, or by a later retry).
+ */
+final class PoolHealth {
+
+    /** The component name reported. */
+    static final String COMPONENT = "pool";
+
+    private PoolHealth() {
+    }
+
+    /**
+     * @param manager     the running manager
+     * @param loadedPools how many pools were loaded, -1 while they could not be
+     */
+    static Health of(PoolManager manager, Supplier<Integer> loadedPools) {
+        Check storeCheck;
+        if (manager.storeDown()) {
+            Instant since = manager.storeDownSince();
+            storeCheck = new Check("store", false, "store unavailable since " + since);
+        } else {
+            storeCheck = new Check("store", true, "store answering");
+        }
+        int loaded = loadedPools.get();
+        Check pools = loaded < 0
+                ? new Check("pools", false, "pools not loaded yet: the store did not answer (retried every housekeeping interval)")
+                : new Check("pools", true, loaded + " pools loaded");
+        return new Health(COMPONENT, List.of(storeCheck, pools));
+    }
+}
