@@ -8,6 +8,8 @@
 #   DTM_ARGS      extra arguments for NewLeaseBenchmark (e.g. "--concurrency 64,256,1024 --workers 8")
 #   DTM_CLASSPATH skip the Maven build and run the benchmark from this class path
 #   OUT           where results and logs go (benchmarks/target/kea-compare)
+# Progress lines go to stderr (at least every 10 s); writes kea-trials.csv, new-lease.csv,
+# kea-compare.csv (every trial of both) and kea-compare.png to OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -20,6 +22,21 @@ OUT=${OUT:-$REPO/benchmarks/target/kea-compare}
 [[ $(id -u) -eq 0 ]] || { echo "run-kea-compare.sh: needs root (network namespaces, apt-get)" >&2; exit 2; }
 
 log() { printf '[%(%H:%M:%S)T] [load %s] %s\n' -1 "$(cut -d' ' -f1-3 /proc/loadavg)" "$*" >&2; }
+
+# a progress line every 10 s while a step of known length runs: $1 = what, $2 = its seconds, $3 = what comes after
+TICKER=
+ticker_start() {
+    local what=$1 secs=$2 after=$3 start
+    start=$(date +%s)
+    ( while sleep 10; do
+        now=$(( $(date +%s) - start ))
+        log "$what: $now s of $secs s, about $(( secs > now ? secs - now : 0 )) s left; then $after"
+      done ) &
+    TICKER=$!
+}
+ticker_stop() {
+    if [[ -n "$TICKER" ]]; then kill "$TICKER" 2>/dev/null || true; wait "$TICKER" 2>/dev/null || true; TICKER=; fi
+}
 
 # ---------------------------------------------------------------- install Kea and perfdhcp
 if ! command -v kea-dhcp4 >/dev/null || ! command -v perfdhcp >/dev/null; then
@@ -63,11 +80,12 @@ KEA_PID=
 DTM_PID=
 cleanup() {
     set +e
+    ticker_stop
     [[ -n "$KEA_PID" ]] && kill "$KEA_PID" 2>/dev/null && wait "$KEA_PID" 2>/dev/null
     [[ -n "$DTM_PID" ]] && kill "$DTM_PID" 2>/dev/null && wait "$DTM_PID" 2>/dev/null
     ip netns del "$NS_S" 2>/dev/null
     ip netns del "$NS_C" 2>/dev/null
-    mkdir -p "$OUT" && cp "$WORK"/*.log "$WORK"/*.json "$WORK"/*.txt "$OUT"/ 2>/dev/null
+    mkdir -p "$OUT" && cp "$WORK"/*.log "$WORK"/*.json "$WORK"/*.txt "$WORK"/*.csv "$OUT"/ 2>/dev/null
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -116,9 +134,12 @@ kea_trial() { # $1 = mt, $2 = rate; writes "completed_per_s leases_in_file disti
     grep -q DHCP4_STARTED "$WORK/kea.log" 2>/dev/null || { echo "kea-dhcp4 did not start; see $OUT/kea-stdout.log" >&2; return 1; }
     local c0 t0 c1 t1
     c0=$(cpu_ticks "$KEA_PID"); t0=$(date +%s.%N)
+    ticker_start "Kea trial $TRIAL of at most $TRIALS_MAX (multi-threading $mt, $rate/s offered)" "$SECS" \
+        "at most $((TRIALS_MAX - TRIAL)) more Kea trials of $SECS s, then the DTM run"
     # full DORA exchanges at a fixed rate from up to 16 million distinct clients; 1 s to collect late answers
     timeout $((SECS + 30)) ip netns exec "$NS_C" perfdhcp -4 -r "$rate" -R 16000000 -p "$SECS" -W 1000000 \
         -l 10.255.255.2 10.255.255.1 >"$WORK/perfdhcp-$mt-$rate.txt" 2>&1 || true
+    ticker_stop
     c1=$(cpu_ticks "$KEA_PID"); t1=$(date +%s.%N)
     kill "$KEA_PID" 2>/dev/null; wait "$KEA_PID" 2>/dev/null || true
     KEA_PID=
@@ -134,20 +155,31 @@ kea_trial() { # $1 = mt, $2 = rate; writes "completed_per_s leases_in_file disti
 
 log "Kea DHCPv4 $(kea-dhcp4 -v 2>/dev/null | head -1), memfile persist=true, ${SECS}s per trial, rates: $KEA_RATES, multi-threading: $KEA_MT"
 printf '%-4s %8s %12s %12s %12s %10s %14s\n' mt rate "4way/s" "leases(file)" distinct "kea cpu%" "perfdhcp rate" | tee "$WORK/kea-trials.txt" >&2
+echo "mt,offered_per_s,completed_per_s,leases_in_file,distinct_addresses,kea_cpu_percent,perfdhcp_rate" >"$WORK/kea-trials.csv"
 KEA_BEST=0; KEA_BEST_DESC=
+TRIAL=0
+NRATES=$(wc -w <<<"$KEA_RATES")
+TRIALS_MAX=$(( $(wc -w <<<"$KEA_MT") * NRATES ))
 for mt in $KEA_MT; do
     best=0
+    ri=0
     for rate in $KEA_RATES; do
+        TRIAL=$((TRIAL + 1))
+        ri=$((ri + 1))
         kea_trial "$mt" "$rate"
         read -r done_s lines distinct cpu prate <"$WORK/trial.out"
         printf '%-4s %8s %12s %12s %12s %10s %14s\n' "$mt" "$rate" "$done_s" "$lines" "$distinct" "$cpu" "$prate" \
             | tee -a "$WORK/kea-trials.txt" >&2
+        echo "$mt,$rate,$done_s,$lines,$distinct,$cpu,$prate" >>"$WORK/kea-trials.csv"
         if (( done_s > KEA_BEST )); then
             KEA_BEST=$done_s
             KEA_BEST_DESC="multi-threading $mt, perfdhcp -r $rate -R 16000000 -p $SECS, $lines leases written ($distinct distinct addresses), kea cpu ${cpu}%"
         fi
         # saturated: a higher offered rate no longer completes 5 % more exchanges than the best so far
-        if (( done_s * 100 < best * 105 )); then break; fi
+        if (( done_s * 100 < best * 105 )); then
+            TRIALS_MAX=$(( TRIALS_MAX - (NRATES - ri) ))   # the rest of this setting's rates are not tried
+            break
+        fi
         best=$done_s
     done
 done
@@ -155,20 +187,26 @@ done
 # ---------------------------------------------------------------- DTM
 log "DTM new-lease benchmark, ${SECS}s per trial ($DTM_ARGS)"
 java -cp "$DTM_CLASSPATH" net.dtm.benchmark.lease.NewLeaseBenchmark --seconds "$SECS" --dir "$WORK/dtm" \
-    $DTM_ARGS >"$WORK/dtm.log" 2>&1 &
+    --csv "$WORK/new-lease.csv" $DTM_ARGS >"$WORK/dtm.log" 2>&1 &
 DTM_PID=$!
+# its output (progress lines included) shows as it comes; tail ends when the benchmark does
+tail -n +1 -f --pid="$DTM_PID" "$WORK/dtm.log" >&2 &
+TAIL_PID=$!
 timeout_at=$(( $(date +%s) + 20 * SECS + 600 ))
 while kill -0 "$DTM_PID" 2>/dev/null; do
     if (( $(date +%s) > timeout_at )); then echo "DTM benchmark took too long; stopped" >&2; kill "$DTM_PID"; break; fi
     sleep 1
 done
 wait "$DTM_PID" || true
+wait "$TAIL_PID" || true
 DTM_PID=
-grep -v '^RESULT' "$WORK/dtm.log" >&2 || true
 cp "$WORK/dtm/node.log" "$WORK/dtm-node.log" 2>/dev/null || true
 RESULT=$(grep '^RESULT' "$WORK/dtm.log" | tail -1)
 [[ -n "$RESULT" ]] || { echo "run-kea-compare.sh: the DTM benchmark printed no RESULT; see $OUT/dtm.log" >&2; exit 1; }
 DTM_RATE=$(sed -E 's/.*leases_per_s=([0-9]+).*/\1/' <<<"$RESULT")
+mkdir -p "$OUT"
+java -Djava.awt.headless=true -cp "$DTM_CLASSPATH" net.dtm.benchmark.lease.KeaCompareReport "$WORK/kea-trials.csv" \
+    "$WORK/new-lease.csv" "$OUT" "$SECS" >&2
 
 # ---------------------------------------------------------------- summary
 {
@@ -177,5 +215,5 @@ echo "== new leases per second on $(nproc) cores (load average now $(cut -d' ' -
 printf '  Kea DHCPv4 (memfile): %6d /s   best trial: %s\n' "$KEA_BEST" "$KEA_BEST_DESC"
 printf '  DTM (durable Derby):  %6d /s   %s\n' "$DTM_RATE" "${RESULT#RESULT }"
 awk -v d="$DTM_RATE" -v k="$KEA_BEST" 'BEGIN { if (k > 0) printf "  DTM / Kea = %.2f\n", d / k; else print "  DTM / Kea: Kea completed nothing" }'
-echo "  logs and per-trial figures: $OUT"
+echo "  logs and per-trial figures: $OUT (kea-compare.csv and kea-compare.png: every trial of both)"
 } | tee "$WORK/summary.txt"

@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import net.dtm.api.DeviceId;
+import net.dtm.benchmark.CsvTable;
+import net.dtm.benchmark.Progress;
 import net.dtm.testkit.lease.DeviceKeys;
 import net.dtm.testkit.lease.LeaseClient;
 import net.dtm.testkit.lease.LeaseNode;
@@ -41,7 +44,8 @@ import net.dtm.testkit.lease.ThreadCpu;
  * 5 % of the slice before (on two cores the node's C2 compiler was busy for 40 s of full load; a
  * JVM server is measured warm, as it runs for days). Printed per trial: leases confirmed, leases/s, latency p50/p99, the
  * node's CPU (from /proc for a separate process) and where it went by thread group. The last line,
- * {@code RESULT ...}, is the best trial in key=value form for scripts.
+ * {@code RESULT ...}, is the best trial in key=value form for scripts. Progress lines go to standard
+ * error; the trials are written to {@code --csv} (default {@code new-lease.csv} in {@code --dir}).
  */
 public final class NewLeaseBenchmark {
 
@@ -58,7 +62,7 @@ public final class NewLeaseBenchmark {
 
     record Options(int seconds, int warmup, int timeoutMs, List<Integer> concurrency, int sources, int receivers, int devices,
                    int workers, int queue, int sourceLimit, String prefix, boolean inProcess, String nodeLog,
-                   String nodeHeap, List<String> nodeJvm, Path profile, Path dir) {
+                   String nodeHeap, List<String> nodeJvm, Path profile, Path dir, Path csv) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,11 +83,20 @@ public final class NewLeaseBenchmark {
                 o.seconds(), o.timeoutMs(), o.concurrency(), o.sources(), o.inProcess() ? "in this JVM" : "in its own JVM",
                 o.workers(), o.queue(), o.sourceLimit(), o.prefix(), o.devices(), cores, o.nodeLog(), o.nodeJvm());
 
-        try (Node node = o.inProcess() ? new InProcessNode(o) : new ProcessNode(o)) {
+        Node started;
+        try (Progress progress = Progress.ofStep("starting the node and enrolling " + o.devices() + " devices")) {
+            started = o.inProcess() ? new InProcessNode(o) : new ProcessNode(o);
+        }
+        CsvTable csv = new CsvTable("concurrency", "confirmed", "leases_per_s", "refused", "timed_out", "p50_ms", "p99_ms",
+                "node_cpu_percent", "client_cpu_percent", "seconds");
+        try (Node node = started) {
             InetSocketAddress server = node.address();
             List<DeviceId> all = DeviceKeys.ids("dev", o.devices());
             long t0 = System.nanoTime();
-            Map<DeviceId, byte[]> keys = DeviceKeys.keys(SEED, all);
+            Map<DeviceId, byte[]> keys;
+            try (Progress progress = Progress.ofStep("client: deriving " + all.size() + " device keys")) {
+                keys = DeviceKeys.keys(SEED, all);
+            }
             System.out.printf(Locale.ROOT, "client: %d keys derived in %.1f s%n", keys.size(), (System.nanoTime() - t0) / 1e9);
             Iterator<DeviceId> devices = all.iterator();
 
@@ -103,7 +116,7 @@ public final class NewLeaseBenchmark {
                 long writes0 = node.counter("store.writes");
                 long commitNanos0 = node.counter("store.commitNanos");
                 long wall0 = System.nanoTime();
-                LeaseClient.Result r = run(server, keys, o, c, devices, o.seconds());
+                LeaseClient.Result r = run(server, keys, o, c, devices, o.seconds(), "trial, concurrency " + c);
                 long wall = System.nanoTime() - wall0;
                 double nodeCpu = 100.0 * (node.cpuNanos() - nodeCpu0) / wall;
                 double clientCpu = o.inProcess() ? Double.NaN : 100.0 * (processCpuNanos() - clientCpu0) / wall;
@@ -118,6 +131,9 @@ public final class NewLeaseBenchmark {
                 System.out.printf(Locale.ROOT, "%-11d %9d %10.0f %8d %9d %9.2f %9.2f %11.0f %11.0f %24s  %s%n", c, r.confirmed(),
                         r.confirmedPerSecond(), r.refused(), r.timedOut(), r.latencyPercentileMicros(0.5) / 1000.0,
                         r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu, commits, top(threads, 8));
+                csv.row(c, r.confirmed(), r.confirmedPerSecond(), r.refused(), r.timedOut(),
+                        r.latencyPercentileMicros(0.5) / 1000.0, r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu,
+                        r.elapsed().toNanos() / 1e9);
                 if (!devices.hasNext()) {
                     System.out.println("WARNING: ran out of enrolled devices; raise --devices");
                 }
@@ -130,6 +146,7 @@ public final class NewLeaseBenchmark {
                 System.out.println("node CPU profile (JFR, timed trials only): " + o.profile().toAbsolutePath());
             }
             System.out.println("node counters: " + node.counters());
+            System.out.println("csv: " + csv.write(o.csv()).toAbsolutePath());
             LeaseClient.Result r = best.result();
             System.out.printf(Locale.ROOT, "RESULT system=dtm leases_per_s=%.0f confirmed=%d seconds=%.1f concurrency=%d "
                             + "p50_ms=%.2f p99_ms=%.2f node_cpu_pct=%.0f client_cpu_pct=%.0f workers=%d sources=%d "
@@ -146,11 +163,20 @@ public final class NewLeaseBenchmark {
     }
 
     private static LeaseClient.Result run(InetSocketAddress server, Map<DeviceId, byte[]> keys, Options o,
-                                          int concurrency, Iterator<DeviceId> devices, int seconds) throws IOException {
+                                          int concurrency, Iterator<DeviceId> devices, int seconds, String what)
+            throws IOException {
         LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofMillis(o.timeoutMs()))
                 .withLocalAddresses(LeaseClient.Options.loopbackAddresses(o.sources()))
                 .withReceiverThreads(o.receivers());
-        try (LeaseClient client = new LeaseClient(server, keys, concurrency, null, options)) {
+        LongAdder confirmed = new LongAdder();
+        LeaseClient.Listener counting = new LeaseClient.Listener() {
+            @Override
+            public void confirmed(DeviceId device, String pool, InetAddress address, long leaseSequence) {
+                confirmed.increment();
+            }
+        };
+        try (LeaseClient client = new LeaseClient(server, keys, concurrency, counting, options);
+             Progress progress = Progress.ofTime(what, seconds, "leases confirmed", confirmed::sum)) {
             return client.runFor(devices, Duration.ofSeconds(seconds));
         }
     }
@@ -363,7 +389,8 @@ public final class NewLeaseBenchmark {
         double previous = -1;
         for (int spent = 0; spent < o.warmup(); ) {
             int slice = Math.min(WARMUP_SLICE, o.warmup() - spent);
-            LeaseClient.Result w = run(server, keys, o, concurrency, devices, slice);
+            LeaseClient.Result w = run(server, keys, o, concurrency, devices, slice, String.format(Locale.ROOT,
+                    "warm-up, %d of at most %d s done", spent, o.warmup()));
             spent += slice;
             double rate = w.confirmedPerSecond();
             boolean settled = spent >= Math.min(WARMUP_MIN, o.warmup()) && previous > 0
@@ -402,7 +429,8 @@ public final class NewLeaseBenchmark {
                 "                       -Dderby.system.durability=test turns off log syncs: a diagnosis, not a result",
                 "  --profile FILE       record a JFR CPU profile of the node during the timed trials into FILE",
                 "  --in-process         run the node in this JVM instead of its own process",
-                "  --dir PATH           working directory for the database and logs (a new temp dir)");
+                "  --dir PATH           working directory for the database and logs (a new temp dir)",
+                "  --csv FILE           where the trials go as CSV (new-lease.csv in --dir)");
     }
 
     static Options parse(String[] args) throws IOException {
@@ -423,6 +451,7 @@ public final class NewLeaseBenchmark {
         Path dir = null;
         List<String> nodeJvm = new ArrayList<>();
         Path profile = null;
+        Path csv = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--in-process")) {
@@ -460,6 +489,7 @@ public final class NewLeaseBenchmark {
                 case "--dir" -> dir = Path.of(v);
                 case "--node-jvm" -> nodeJvm.add(v);
                 case "--profile" -> profile = Path.of(v);
+                case "--csv" -> csv = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -470,7 +500,7 @@ public final class NewLeaseBenchmark {
             devices = Math.max(200_000, 6_000 * (warmup + seconds * concurrency.size()));
         }
         return new Options(seconds, warmup, timeoutMs, concurrency, sources, receivers, devices, workers, queue, sourceLimit,
-                prefix, inProcess, nodeLog, heap, nodeJvm, profile, dir);
+                prefix, inProcess, nodeLog, heap, nodeJvm, profile, dir, csv == null ? dir.resolve("new-lease.csv") : csv);
     }
 
     private static int positive(String option, String v) {
