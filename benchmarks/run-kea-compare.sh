@@ -85,7 +85,7 @@ cleanup() {
     [[ -n "$DTM_PID" ]] && kill "$DTM_PID" 2>/dev/null && wait "$DTM_PID" 2>/dev/null
     ip netns del "$NS_S" 2>/dev/null
     ip netns del "$NS_C" 2>/dev/null
-    mkdir -p "$OUT" && cp "$WORK"/*.log "$WORK"/*.json "$WORK"/*.txt "$WORK"/*.csv "$OUT"/ 2>/dev/null
+    mkdir -p "$OUT" && cp "$WORK"/*.log "$WORK"/*.json "$WORK"/*.txt "$WORK"/kea-trials.csv "$WORK"/new-lease.csv "$OUT"/ 2>/dev/null
     rm -rf "$WORK"
 }
 trap cleanup EXIT
