@@ -23,22 +23,25 @@ final class Authenticator {
     }
 
     /**
-     * The caller's key (empty on a public route).
+     * The caller's key (empty on a public route), before its role is checked ({@link #permit}).
      *
      * @param header a request header by name (any case)
      */
-    Optional<ApiKey> check(boolean publicAccess, String method, Function<String, Optional<String>> header) {
+    Optional<ApiKey> identify(boolean publicAccess, Function<String, Optional<String>> header) {
         if (publicAccess) {
             return Optional.empty();
         }
         String presented = presented(header);
-        ApiKey key = keys.authenticate(presented).orElseThrow(() -> new HttpProblem(401, "Unauthorized",
-                "the API key is unknown, expired or revoked"));
-        if (!readOnly(method) && key.role() != ApiKey.Role.ADMIN) {
+        return Optional.of(keys.authenticate(presented).orElseThrow(() -> new HttpProblem(401, "Unauthorized",
+                "the API key is unknown, expired or revoked")));
+    }
+
+    /** Refuses (403) a caller whose role may not use {@code method}; a public route's (empty) caller passes. */
+    static void permit(Optional<ApiKey> caller, String method) {
+        if (caller.isPresent() && !readOnly(method) && caller.get().role() != ApiKey.Role.ADMIN) {
             throw new HttpProblem(403, "Forbidden",
                     "a viewer key may only read (GET, HEAD): " + method + " needs an admin key");
         }
-        return Optional.of(key);
     }
 
     static boolean readOnly(String method) {

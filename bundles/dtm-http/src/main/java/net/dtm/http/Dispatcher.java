@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,16 +43,25 @@ final class Dispatcher implements HttpHandler {
     private final Authenticator authenticator;
     private final long maxBodyBytes;
     private final Set<String> keyRequired;
+    private final Consumer<String> audit;
+
+    /** Audits to logger {@value #AUDIT}. */
+    Dispatcher(Router router, Authenticator authenticator, long maxBodyBytes, Set<String> keyRequired) {
+        this(router, authenticator, maxBodyBytes, keyRequired, AUDIT_LOG::info);
+    }
 
     /**
      * @param keyRequired prefixes served with a key even if their endpoint says public
      *                    (e.g. {@code /metrics} when {@code metrics.access = key})
+     * @param audit       takes one line per request that may change something
      */
-    Dispatcher(Router router, Authenticator authenticator, long maxBodyBytes, Set<String> keyRequired) {
+    Dispatcher(Router router, Authenticator authenticator, long maxBodyBytes, Set<String> keyRequired,
+               Consumer<String> audit) {
         this.router = router;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
         this.keyRequired = Set.copyOf(keyRequired);
+        this.audit = audit;
     }
 
     @Override
@@ -67,7 +77,8 @@ final class Dispatcher implements HttpHandler {
             String p = path;
             Router.Route route = router.route(path).orElseThrow(() -> HttpProblem.notFound("nothing is served at " + p));
             boolean open = route.publicAccess() && !keyRequired.contains(route.prefix());
-            caller = authenticator.check(open, method, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
+            caller = authenticator.identify(open, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
+            Authenticator.permit(caller, method);
             byte[] body = readBody(exchange);
             HttpRequest request = new HttpRequest(method, path, query(exchange.getRequestURI().getRawQuery()),
                     withoutCredentials(exchange.getRequestHeaders()), body, caller, remote(exchange));
@@ -92,8 +103,8 @@ final class Dispatcher implements HttpHandler {
         } finally {
             exchange.close();
             if (!Authenticator.readOnly(method)) {
-                AUDIT_LOG.info("http {} {} -> {} key={} remote={}", method, path, response.status(),
-                        caller.map(ApiKey::id).orElse("-"), remote(exchange));
+                audit.accept("http " + method + " " + path + " -> " + response.status() + " key="
+                        + caller.map(ApiKey::id).orElse("-") + " remote=" + remote(exchange));
             }
         }
     }

@@ -132,6 +132,28 @@ class HttpServerTest {
     }
 
     @Test
+    void changesAreAuditedWithTheKeyIdNeverTheKeyOrBody() throws Exception {
+        String id = node.keys.authenticate(admin).orElseThrow().id();
+        node.send("POST", "/api/v1/pools", "{\"name\":\"p-secret-body\"}".getBytes(StandardCharsets.UTF_8),
+                "Authorization", bearer(admin));
+        node.send("DELETE", "/api/v1/pools/x", new byte[0], "Authorization", bearer(viewer));
+        node.send("PUT", "/api", new byte[0]);
+        node.get("/api", "Authorization", bearer(viewer));
+        node.send("HEAD", "/api", null, "Authorization", bearer(viewer));
+
+        String viewerId = node.keys.authenticate(viewer).orElseThrow().id();
+        assertEquals(List.of("http POST /api/v1/pools -> 200 key=" + id,
+                        "http DELETE /api/v1/pools/x -> 403 key=" + viewerId,
+                        "http PUT /api -> 401 key=-"),
+                node.audit.stream().map(line -> line.substring(0, line.indexOf(" remote="))).toList(),
+                "reads are not audited; refused changes are");
+        for (String line : node.audit) {
+            assertFalse(line.contains(admin) || line.contains(viewer) || line.contains("p-secret-body"), line);
+            assertTrue(line.contains(" remote=127.0.0.1:"), line);
+        }
+    }
+
+    @Test
     void headAnswersWithoutABody() throws Exception {
         HttpResponse<String> r = node.send("HEAD", "/static/x", null);
         assertEquals(200, r.statusCode());

@@ -27,6 +27,7 @@ final class ServedNode implements AutoCloseable {
 
     final Router router = new Router();
     final List<HealthService> health = new CopyOnWriteArrayList<>();
+    final List<String> audit = new CopyOnWriteArrayList<>();
     final ApiKeys keys;
     final HttpServerHost host;
     final HttpClient client;
@@ -41,7 +42,7 @@ final class ServedNode implements AutoCloseable {
         this.keys = new ApiKeys(settings.keysFile(), Clock.systemUTC(), new SecureRandom());
         router.add(new Router.Route(HealthEndpoint.PREFIX, true, new HealthEndpoint(() -> health), Integer.MIN_VALUE, -1));
         this.host = HttpServerHost.start(settings,
-                new Dispatcher(router, new Authenticator(keys), settings.maxBodyBytes(), settings.keyRequired()));
+                new Dispatcher(router, new Authenticator(keys), settings.maxBodyBytes(), settings.keyRequired(), audit::add));
         this.client = client;
         this.scheme = settings.tls() ? "https" : "http";
     }
