@@ -88,9 +88,6 @@
     return two(d.getHours()) + ":" + two(d.getMinutes()) + (seconds ? ":" + two(d.getSeconds()) : "");
   }
 
-  /** An axis label: no decimals for whole numbers, one otherwise. */
-  function axis(v) { return Math.abs(v - Math.round(v)) < 1e-9 ? intFmt.format(v) : v.toFixed(1); }
-
   /** Utilisation as a ratio 0..1, computed from the counts when the API gives none. */
   function utilisation(p) {
     if (typeof p.utilisation === "number") { return p.utilisation > 1 ? p.utilisation / 100 : p.utilisation; }
@@ -152,6 +149,7 @@
     $("kpi-locked").textContent = num(leases.locked);
     renderPools(o.pools || []);
     renderNodes(nodes);
+    renderAgent(o.agent);
   }
 
   function renderPools(pools) {
@@ -193,18 +191,25 @@
     $("nodes-summary").textContent = nodes.length + (nodes.length === 1 ? " node" : " nodes");
   }
 
-  function drain(node, on) {
+  function drain(node, on, force) {
     var verb = on ? "drain" : "undrain";
-    if (on && !window.confirm("Drain node " + node + "? It takes no new devices until undrained.")) { return; }
-    api("/nodes/" + encodeURIComponent(node) + "/" + verb, { method: "POST" })
-      .then(function () { setBanner(""); refresh(); },
-        function (err) { handleError(err, verb + " node " + node); });
+    if (on && !force && !window.confirm("Drain node " + node + "? It takes no new devices until undrained.")) { return; }
+    api("/nodes/" + encodeURIComponent(node) + "/" + verb + (force ? "?force=true" : ""), { method: "POST" })
+      .then(function () { setBanner(""); refresh(); }, function (err) {
+        if (on && !force && err instanceof ApiError && err.status === 409
+            && window.confirm(err.detail + "\n\nDrain node " + node + " anyway?")) {
+          drain(node, true, true);
+          return;
+        }
+        handleError(err, verb + " node " + node);
+      });
   }
 
-  function renderAgent(tunnel, links) {
+  /** The agent's tunnel and links from the overview; null when no agent runs on this node. */
+  function renderAgent(agent) {
     var empty = $("agent-empty");
     var table = $("links");
-    if (links === null) {
+    if (!agent) {
       empty.textContent = "No agent runs on this node: its links show on the dashboard of a node with dtm-agent.";
       empty.hidden = false;
       table.hidden = true;
@@ -213,19 +218,18 @@
     }
     empty.hidden = true;
     table.hidden = false;
-    var list = Array.isArray(links) ? links : (links.items || links.links || []);
-    var rows = list.map(function (l) {
-      var rtt = typeof l.srttMs === "number" ? l.srttMs : l.rttMs;
-      var loss = typeof l.lossEstimate === "number" ? l.lossEstimate : l.loss;
+    var tunnel = agent.tunnel;
+    var rows = (agent.links || []).map(function (l) {
+      var loss = typeof l.lossPercent === "number" ? l.lossPercent / 100 : null;
       return el("tr", { "data-link": l.id }, [el("td", null, [el("strong", { text: l.id })]), td(l.kind || "\u2013"),
         el("td", null, [badge(l.enabled === false ? "disabled" : (l.state || "unknown"))]),
-        td(ms(rtt), "num"), td(pct(loss), "num"), td(num(l.copies), "num"),
+        td(ms(l.rttMs), "num"), td(pct(loss), "num"), td(num(l.copies), "num"),
         td(num(l.datagramsSent), "num"), td(num(l.datagramsReceived), "num")]);
     });
     fill(table.tBodies[0], rows, 8, "The agent has no link.");
     if (tunnel) {
       var s = String(tunnel.state || "").toLowerCase();
-      var addr = tunnel.address || (tunnel.parameters && tunnel.parameters.address) || "";
+      var addr = tunnel.address ? tunnel.address + (tunnel.prefixLength ? "/" + tunnel.prefixLength : "") : "";
       $("tunnel-summary").textContent = "tunnel " + s + (addr ? ", " + addr : "")
         + (tunnel.server ? " via " + tunnel.server : "");
     }
@@ -235,10 +239,10 @@
     var items = (page && page.items) || [];
     var rows = items.map(function (d) {
       var disabled = d.disabled === true;
-      var lease = d.lease ? (d.lease.address || d.lease) : d.address;
       return el("tr", { "data-device": d.id }, [el("td", { className: "mono", text: d.id }),
         el("td", null, [badge(disabled ? "disabled" : "enabled")]), td(when(d.enrolledAt)),
-        td(d.enrolledBy || "operator"), td(lease ? String(lease) : "\u2013", "mono")]);
+        td(d.selfEnrolled ? "its router (enrolment key)" : "operator"),
+        td(d.reenrolUntil ? when(d.reenrolUntil) : "\u2013")]);
     });
     fill($("devices").tBodies[0], rows, 5, state.search ? "No device id contains \u201c" + state.search + "\u201d."
       : "No device is enrolled.");
@@ -248,12 +252,16 @@
 
   /* ---------- charts (inline SVG) ---------- */
 
-  function niceMax(v) {
-    if (!(v > 0)) { return 1; }
-    var p = Math.pow(10, Math.floor(Math.log10(v)));
+  /** The smallest step of 1, 2, 2.5 or 5 times a power of ten with 4 steps covering v (whole steps for counts). */
+  function niceStep(v, whole) {
+    var raw = v > 0 ? v / 4 : 0.25;
+    var p = Math.pow(10, Math.floor(Math.log10(raw)));
     var steps = [1, 2, 2.5, 5, 10];
-    for (var i = 0; i < steps.length; i++) { if (steps[i] * p >= v) { return steps[i] * p; } }
-    return 10 * p;
+    for (var i = 0; i < steps.length; i++) {
+      var step = steps[i] * p;
+      if (step >= raw && (!whole || step >= 1 && step === Math.round(step))) { return step; }
+    }
+    return whole ? Math.max(1, Math.ceil(raw)) : 10 * p;
   }
 
   function svg(tag, attrs) {
@@ -263,26 +271,28 @@
   }
 
   /** Draws series [{key, color, label}] of samples [{t, ...}] into the SVG element. */
-  function lineChart(target, samples, series, format) {
+  function lineChart(target, samples, series, format, whole) {
     var w = target.clientWidth || 600, h = target.clientHeight || 200;
     var left = 48, right = 12, top = 10, bottom = 24;
     target.setAttribute("viewBox", "0 0 " + w + " " + h);
     var nodes = [];
     var pts = samples.filter(function (s) { return typeof s.t === "number"; });
-    if (pts.length < 2) {
-      nodes.push(svg("text", { x: w / 2, y: h / 2, "text-anchor": "middle", "class": "no-data" }));
-      nodes[0].textContent = "Collecting samples (one every 10 s)\u2026";
-      target.replaceChildren.apply(target, nodes);
+    var any = pts.some(function (s) { return series.some(function (se) { return typeof s[se.key] === "number"; }); });
+    if (pts.length < 2 || !any) {
+      var note = svg("text", { x: w / 2, y: h / 2, "text-anchor": "middle", "class": "no-data" });
+      note.textContent = pts.length < 2 ? "Collecting samples (one every 10 s)\u2026" : "No requests in this period.";
+      target.replaceChildren(note);
       return;
     }
     var t0 = pts[0].t, t1 = pts[pts.length - 1].t;
     var max = 0;
     pts.forEach(function (s) { series.forEach(function (se) { var v = s[se.key]; if (v > max) { max = v; } }); });
-    max = niceMax(max);
+    var step = niceStep(max, whole);
+    max = step * 4;
     var x = function (t) { return left + (w - left - right) * (t - t0) / Math.max(1, t1 - t0); };
     var y = function (v) { return top + (h - top - bottom) * (1 - v / max); };
     for (var i = 0; i <= 4; i++) {
-      var v = max * i / 4, yy = y(v);
+      var v = step * i, yy = y(v);
       nodes.push(svg("line", { x1: left, x2: w - right, y1: yy, y2: yy, "class": "grid-line" }));
       var label = svg("text", { x: left - 6, y: yy + 4, "text-anchor": "end", "class": "axis-label" });
       label.textContent = format(v);
@@ -293,7 +303,7 @@
       var t = t0 + (t1 - t0) * k / ticks;
       var tl = svg("text", { x: x(t), y: h - 6, "text-anchor": k === 0 ? "start" : k === ticks ? "end" : "middle",
         "class": "axis-label" });
-      tl.textContent = clock(t);
+      tl.textContent = clock(t, t1 - t0 < 600000);
       nodes.push(tl);
     }
     series.forEach(function (se) {
@@ -309,6 +319,13 @@
           "class": "area", fill: se.color }));
       }
       nodes.push(svg("path", { d: d, "class": "series", stroke: se.color }));
+      pts.forEach(function (s, i) { // a value without a neighbour makes no line: a dot
+        var v = s[se.key], before = pts[i - 1], after = pts[i + 1];
+        if (typeof v === "number" && !(before && typeof before[se.key] === "number")
+            && !(after && typeof after[se.key] === "number")) {
+          nodes.push(svg("circle", { cx: x(s.t).toFixed(1), cy: y(v).toFixed(1), r: 3, fill: se.color }));
+        }
+      });
     });
     target.replaceChildren.apply(target, nodes);
   }
@@ -316,12 +333,12 @@
   function renderTimeline(samples) {
     samples = Array.isArray(samples) ? samples : (samples && samples.samples) || [];
     lineChart($("leases-chart"), samples, [
-      { key: "bound", color: "#2563eb", area: true }, { key: "locked", color: "#f59e0b" }], axis);
+      { key: "bound", color: "#2563eb", area: true }, { key: "locked", color: "#f59e0b" }], num, true);
     lineChart($("latency-chart"), samples, [
       { key: "establishP50Ms", color: "#0d9488" }, { key: "establishP99Ms", color: "#9333ea" }],
-      axis);
-    var last = samples[samples.length - 1];
-    $("kpi-latency").textContent = last ? ms(last.establishP50Ms) + " / " + ms(last.establishP99Ms) : "\u2013";
+      num, false);
+    var recent = samples.filter(function (x) { return typeof x.establishP50Ms === "number"; }).pop();
+    $("kpi-latency").textContent = recent ? ms(recent.establishP50Ms) + " / " + ms(recent.establishP99Ms) : "\u2013";
   }
 
   /* ---------- refresh loop ---------- */
@@ -342,24 +359,14 @@
     return api("/devices" + q).then(renderDevices);
   }
 
-  /** 404 "no agent on this node" becomes null; anything else is an error. */
-  function optionalAgent(path) {
-    return api(path).catch(function (err) {
-      if (err instanceof ApiError && err.status === 404) { return null; }
-      throw err;
-    });
-  }
-
   function refresh() {
     if (!state.key || state.refreshing) { return Promise.resolve(); }
     state.refreshing = true;
     clearTimeout(state.timer);
-    return Promise.all([api("/overview"), api("/timeline"), optionalAgent("/agent/tunnel"),
-      optionalAgent("/agent/links"), loadDevices()])
+    return Promise.all([api("/overview"), api("/timeline"), loadDevices()])
       .then(function (r) {
         renderOverview(r[0]);
         renderTimeline(r[1]);
-        renderAgent(r[2], r[3]);
         setBanner("");
         var s = $("refresh-state");
         s.textContent = "updated " + clock(Date.now(), true) + " \u00b7 every 5 s";

@@ -106,7 +106,7 @@ class DashboardEndpointTest {
         StaticFiles everything = new StaticFiles("dashboard",
                 name -> new ByteArrayInputStream(("secret " + name).getBytes(StandardCharsets.UTF_8)));
         DashboardEndpoint open = new DashboardEndpoint(everything);
-        for (String path : List.of("/dashboard/../etc/passwd", "/dashboard/..%2f..%2fetc/passwd", "/dashboard/../../x.js",
+        for (String path : List.of("/dashboard/../../x.js", "/dashboard/../etc/passwd", "/dashboard/..%2f..%2fetc/passwd",
                 "/dashboard/a/../../x.js", "/dashboard/./app.js", "/dashboard//etc/passwd.js", "/dashboard/.hidden.js",
                 "/dashboard/a\\..\\b.js", "/dashboard/x.class", "/dashboard/net/dtm/Secret.properties",
                 "/dashboard/app.js\u0000.html", "/dashboard/dir/", "/etc/passwd", "/favicon.ico", "/api")) {

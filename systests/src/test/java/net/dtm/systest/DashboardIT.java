@@ -1,0 +1,286 @@
+package net.dtm.systest;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import net.dtm.api.DeviceId;
+import net.dtm.testkit.lease.LeaseClient;
+
+/**
+ * The dashboard in a real browser against the SHIPPED server distribution: the distribution is
+ * unpacked with its own ports, given an admin and a viewer API key in its key file (the format
+ * {@code apikey:create} writes), started; headless Chromium (Debian's chromium and chromium-driver,
+ * over WebDriver) signs in with a wrong key (refused with a message), then the admin key; a pool is
+ * created and a device enrolled through the REST API, the device takes a lease over UDP with the
+ * real protocol, and the page shows the pool's utilisation change by itself (5 s refresh); a device
+ * search narrows the device list; a viewer key's drain is refused with a message about its role.
+ * Screenshot: {@code target/dashboard.png}. Skips only when Chromium or chromedriver is absent.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class DashboardIT {
+
+    private static final String POOL = "dash";
+    private static final String ROUTER = "dash-router-1";
+    private static final List<String> OTHERS = List.of("dash-router-2", "edge-cpe-17", "edge-cpe-18", "lab-sw-3");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Path home;
+    private Process karaf;
+    private DashboardBrowser browser;
+    private String url;
+    private int udpPort;
+    private boolean passed;
+
+    @BeforeEach
+    void requireChromium() {
+        assumeTrue(DashboardBrowser.unavailable().isEmpty(),
+                () -> "dashboard browser test skipped: " + DashboardBrowser.unavailable().orElse(""));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (karaf != null) {
+            karaf.destroy(); // SIGTERM: Karaf shuts down; the test's deadline leaves it 20 s
+            if (!karaf.waitFor(20, TimeUnit.SECONDS)) {
+                karaf.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        if (!passed && home != null) {
+            System.out.println("dashboard: kept " + home + " for inspection (data/log/karaf.log, console.out)");
+        }
+    }
+
+    @Test
+    void operatorSignsInSeesALeaseFillThePoolAndSearchesDevices() throws Exception {
+        long t0 = System.nanoTime();
+        Path work = Path.of("target", "dashboard").toAbsolutePath();
+        home = work.resolve("server");
+        String admin = unpackAndConfigure(work);
+        String viewer = addKey(home, "viewer", "dashboard test viewer");
+        startKaraf();
+        await("the node serves the dashboard and the REST API").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .failFast("Karaf exited", () -> !karaf.isAlive())
+                .until(() -> get("/dashboard/", null).statusCode() == 200 && get("/api/v1/overview", admin).statusCode() == 200);
+        System.out.printf("dashboard: node up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        // a pool of its own for the test's router, the router and a few others enrolled
+        HttpResponse<String> pool = send("POST", "/api/v1/pools", admin, "{\"name\":\"" + POOL + "\",\"prefix\":\"10.99.0.0/28\","
+                + "\"leaseSeconds\":600,\"devices\":[\"" + ROUTER + "\"]}");
+        assertEquals(201, pool.statusCode(), "pool created: " + pool.body());
+        byte[] routerKey = enrol(ROUTER, admin);
+        for (String other : OTHERS) {
+            enrol(other, admin);
+        }
+
+        browser = new DashboardBrowser(work.resolve("chromedriver.log"), 1440, 1400);
+        browser.open(url + "/");
+        await("the sign-in form").atMost(Duration.ofSeconds(10)).until(() -> browser.visible("#login-form"));
+        assertEquals(url + "/dashboard/", browser.script("location.href"), "/ leads to the dashboard");
+
+        // a wrong key: refused, with a message, and nothing shown
+        browser.type("#api-key", admin.substring(0, admin.length() - 4) + "AAAA");
+        browser.click("#sign-in");
+        await("a wrong key is refused").atMost(Duration.ofSeconds(10)).until(() -> browser.visible("#login-error"));
+        assertTrue(browser.text("#login-error").contains("API key was refused"), browser.text("#login-error"));
+        assertTrue(!browser.visible("#dashboard-view"), "no dashboard without a valid key");
+
+        // the admin key: pools, nodes and devices appear
+        browser.type("#api-key", admin);
+        browser.click("#sign-in");
+        String row = "#pools tr[data-pool='" + POOL + "'] .util-value";
+        await("the pool's row").atMost(Duration.ofSeconds(10)).until(() -> !browser.text(row).isEmpty());
+        assertEquals("0.0 %", browser.text(row), "nothing leased yet");
+        assertTrue(browser.script("sessionStorage.getItem('dtm.apiKey')").equals(admin), "key kept in sessionStorage");
+        assertTrue(Integer.parseInt(browser.script("document.querySelectorAll('#nodes tbody tr[data-node]').length")) >= 1,
+                "the node is listed");
+
+        // a lease over UDP: the page shows the pool's utilisation change without any action
+        try (LeaseClient client = new LeaseClient(new InetSocketAddress("127.0.0.1", udpPort),
+                Map.of(new DeviceId(ROUTER), routerKey), 1, new LeaseClient.Listener() { },
+                LeaseClient.Options.DEFAULTS.withPool(POOL))) {
+            LeaseClient.Result r = client.runOnce(List.of(new DeviceId(ROUTER)), Duration.ofSeconds(15));
+            assertEquals(1, r.confirmed(), "the router's lease is bound: " + r);
+        }
+        await("the pool's utilisation changes by itself").atMost(Duration.ofSeconds(12))
+                .pollInterval(Duration.ofMillis(200)).until(() -> !browser.text(row).equals("0.0 %"));
+        String utilisation = browser.text(row);
+        assertTrue(utilisation.matches("\\d+\\.\\d %") && Double.parseDouble(utilisation.split(" ")[0]) > 0, utilisation);
+        assertEquals("1", browser.text("#pools tr[data-pool='" + POOL + "'] td:nth-child(4)"), "one bound lease");
+        System.out.printf("dashboard: pool %s at %s after the lease%n", POOL, utilisation);
+
+        // the lease chart draws once the timeline has two samples (one every 10 s): for the screenshot
+        await("the lease chart").atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(500))
+                .until(() -> browser.script("document.querySelectorAll('#leases-chart path.series').length").equals("2"));
+        browser.screenshot(Path.of("target", "dashboard.png").toAbsolutePath());
+
+        // device search
+        browser.type("#device-search", "cpe");
+        await("the device search").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> deviceRows().equals(List.of("edge-cpe-17", "edge-cpe-18")));
+        browser.type("#device-search", "no-such-device");
+        await("an empty search says so").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> browser.text("#devices tbody").contains("No device id contains"));
+
+        // a viewer key reads, and is told its role may not drain
+        browser.click("#sign-out");
+        await("signed out").atMost(Duration.ofSeconds(5)).until(() -> browser.visible("#login-form"));
+        assertEquals("null", browser.script("sessionStorage.getItem('dtm.apiKey')"), "key forgotten at sign-out");
+        browser.type("#api-key", viewer);
+        browser.click("#sign-in");
+        await("the node's drain button").atMost(Duration.ofSeconds(10))
+                .until(() -> browser.visible("#nodes tbody tr[data-node] button"));
+        browser.click("#nodes tbody tr[data-node] button");
+        browser.acceptDialog();
+        await("the role message").atMost(Duration.ofSeconds(10)).until(() -> browser.visible("#banner"));
+        assertTrue(browser.text("#banner").contains("role may not drain"), browser.text("#banner"));
+        System.out.printf("dashboard: passed in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        passed = true;
+    }
+
+    private List<String> deviceRows() throws IOException, InterruptedException {
+        String ids = browser.script("Array.from(document.querySelectorAll('#devices tbody tr[data-device]'))"
+                + ".map(function(r){return r.getAttribute('data-device');}).join(',')");
+        return ids.isEmpty() ? List.of() : List.of(ids.split(","));
+    }
+
+    /** Unpacks the distribution with free ports and an admin key; returns the key. */
+    private String unpackAndConfigure(Path work) throws IOException, InterruptedException {
+        String tarGz = System.getProperty("dtm.distribution");
+        assertTrue(tarGz != null && Files.isRegularFile(Path.of(tarGz)), "the server distribution (dtm.distribution): " + tarGz);
+        if (Files.exists(work)) {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+        Files.createDirectories(home);
+        Process tar = new ProcessBuilder("tar", "xzf", tarGz, "-C", home.toString(), "--strip-components=1")
+                .redirectErrorStream(true).start();
+        assertTrue(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0, "tar xzf " + tarGz);
+        int httpPort = DashboardBrowser.freePort();
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            udpPort = s.getLocalPort();
+        }
+        url = "http://127.0.0.1:" + httpPort;
+        setProperty("etc/net.dtm.http.cfg", "port", Integer.toString(httpPort));
+        setProperty("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort));
+        setProperty("etc/net.dtm.server.cfg", "bind.host", "127.0.0.1");
+        if (Files.exists(home.resolve("etc/net.dtm.agent.cfg"))) { // the demo agent, if shipped, follows the server
+            setProperty("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
+        }
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(DashboardBrowser.freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(DashboardBrowser.freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(DashboardBrowser.freePort()));
+        return addKey(home, "admin", "dashboard test admin");
+    }
+
+    /**
+     * Appends a key to etc/dtm-api-keys as {@code apikey:create} does (dtm-http's ApiKeyFile: id role
+     * sha256-of-the-key-text created expires state label); returns the key text.
+     */
+    static String addKey(Path home, String role, String label) throws IOException {
+        SecureRandom random = new SecureRandom();
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            id.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(random.nextInt(36)));
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String key = "dtmak1-" + id + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String sha256;
+        try {
+            sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path file = home.resolve("etc/dtm-api-keys");
+        String line = id + " " + role + " " + sha256 + " " + Instant.now() + " - active " + label + "\n";
+        Files.writeString(file, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        return key;
+    }
+
+    /** Sets {@code key = value} in an etc/ file, replacing its line or appending one. */
+    private void setProperty(String file, String key, String value) throws IOException {
+        Path path = home.resolve(file);
+        List<String> out = new ArrayList<>();
+        boolean done = false;
+        Pattern line = Pattern.compile("^\\s*" + Pattern.quote(key) + "\\s*[=:].*");
+        for (String l : Files.exists(path) ? Files.readAllLines(path) : List.<String>of()) {
+            boolean match = line.matcher(l).matches();
+            out.add(match ? key + " = " + value : l);
+            done |= match;
+        }
+        if (!done) {
+            out.add(key + " = " + value);
+        }
+        Files.write(path, out);
+    }
+
+    private void startKaraf() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "daemon").directory(home.toFile())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        karaf = pb.start();
+    }
+
+    private byte[] enrol(String device, String key) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("POST", "/api/v1/devices", key, "{\"id\":\"" + device + "\"}");
+        assertEquals(201, r.statusCode(), "enrol " + device + ": " + r.body());
+        Matcher m = Pattern.compile("\"key\"\\s*:\\s*\"([0-9a-fA-F]+)\"").matcher(r.body());
+        assertTrue(m.find(), "the enrolment answer holds the device key: " + r.body().replaceAll("[0-9a-f]{16,}", "<hex>"));
+        return HexFormat.of().parseHex(m.group(1).toLowerCase());
+    }
+
+    private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+        return send("GET", path, key, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, String key, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
