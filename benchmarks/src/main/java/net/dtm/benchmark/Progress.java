@@ -131,7 +131,7 @@ public final class Progress implements AutoCloseable {
     }
 
     /** Seconds as "42 s", "3 min 20 s" or "1 h 05 min". */
-    static String duration(double s) {
+    public static String duration(double s) {
         long t = Math.round(s);
         if (t < 60) {
             return t + " s";

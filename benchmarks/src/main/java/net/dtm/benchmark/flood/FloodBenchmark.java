@@ -27,6 +27,7 @@ import net.dtm.pool.PoolManager;
 import net.dtm.pool.PoolSettings;
 import net.dtm.protocol.Codec;
 import net.dtm.protocol.Direction;
+import net.dtm.benchmark.Progress;
 import net.dtm.protocol.Envelope;
 import net.dtm.protocol.Establish;
 import net.dtm.server.internal.DeviceManager;
@@ -67,6 +68,8 @@ public final class FloodBenchmark {
 
     private static final String POOL = "flood";
     private static final double MB = 1024.0 * 1024.0;
+    /** The flood benchmark's unmeasured warm-up (JIT, Derby), seconds. */
+    private static final int WARMUP_SECONDS = 15;
 
     record Options(String flood, double phaseSeconds, int rate, int agents, int unknownIds, boolean soak,
                    double soakSeconds, double sampleSeconds, int soakRate, int soakAgents) {
@@ -184,10 +187,14 @@ public final class FloodBenchmark {
                 agents.add(a);
                 a.loop(sink, 200);
             }
-            Thread.sleep(15_000);   // warm-up (JIT, Derby), not measured
+            try (Progress p = phase("warm-up (JIT, Derby), not measured", 0, WARMUP_SECONDS, sink.get())) {
+                Thread.sleep(WARMUP_SECONDS * 1000L);
+            }
             AgentLoop.Sample baseline = new AgentLoop.Sample();
             sink.set(baseline);
-            Thread.sleep((long) (o.phaseSeconds() * 1000));
+            try (Progress p = phase("baseline, no flood", 1, o.phaseSeconds(), baseline)) {
+                Thread.sleep((long) (o.phaseSeconds() * 1000));
+            }
             double heap0 = heapAfterGc();
             System.out.printf(Locale.ROOT, "phase baseline: establishments=%d failed=%d p99_ms=%.1f heap_mb=%.1f sources=%d%n",
                     baseline.millis.size(), baseline.failed.get(), baseline.p99(), heap0, Gauges.sources(node));
@@ -196,12 +203,16 @@ public final class FloodBenchmark {
             double worstRatio = 0;
             long unknownReads = 0;
             Map<String, Double> p99s = new TreeMap<>();
+            int index = 1;
             for (String mode : new String[] {"random", "ids", "one"}) {
                 AgentLoop.Sample during = new AgentLoop.Sample();
                 sink.set(during);
                 Map<String, Long> before = node.counters();
                 long finds = counted.finds.sum();
-                long sent = runFlood(mode, o.rate(), o.phaseSeconds());
+                long sent;
+                try (Progress p = phase("flood " + mode, ++index, o.phaseSeconds(), during)) {
+                    sent = runFlood(mode, o.rate(), o.phaseSeconds());
+                }
                 long reads = counted.finds.sum() - finds;
                 double heap = heapAfterGc();
                 sentAll += sent;
@@ -222,7 +233,9 @@ public final class FloodBenchmark {
             // machine weighs less
             AgentLoop.Sample closing = new AgentLoop.Sample();
             sink.set(closing);
-            Thread.sleep((long) (o.phaseSeconds() * 1000));
+            try (Progress p = phase("closing baseline, no flood", 5, o.phaseSeconds(), closing)) {
+                Thread.sleep((long) (o.phaseSeconds() * 1000));
+            }
             AgentLoop.Sample quiet = new AgentLoop.Sample();
             quiet.millis.addAll(baseline.millis);
             quiet.millis.addAll(closing.millis);
@@ -239,6 +252,17 @@ public final class FloodBenchmark {
         } finally {
             agents.forEach(AgentLoop::close);
         }
+    }
+
+    /**
+     * Announces phase {@code index} (0 = the warm-up, then 5 phases of {@code --phase-seconds}) with
+     * the time left in the whole run, and returns its progress lines: the agents' establishments so far.
+     */
+    private Progress phase(String name, int index, double seconds, AgentLoop.Sample sample) {
+        double left = (index == 0 ? WARMUP_SECONDS : 0) + (index == 0 ? 5 : 6 - index) * o.phaseSeconds();
+        System.err.printf(Locale.ROOT, "%s: %s, %.0f s; about %s left in the run%n",
+                index == 0 ? "flood warm-up" : "flood phase " + index + " of 5", name, seconds, Progress.duration(left));
+        return Progress.ofTime("phase " + name, seconds, "agent establishments", sample.millis::size);
     }
 
     private void soak() throws Exception {
@@ -267,19 +291,12 @@ public final class FloodBenchmark {
             List<Double> heaps = new ArrayList<>();
             Map<String, Long> last = node.counters();
             System.out.printf(Locale.ROOT, "soak: %d holders established (%d failed)%n", holders - failedHolds, failedHolds);
-            while ((System.nanoTime() - started) / 1e9 < o.soakSeconds()) {
-                Thread.sleep((long) (o.sampleSeconds() * 1000));
-                double heap = heapAfterGc();
-                heaps.add(heap);
-                Map<String, Long> now = node.counters();
-                AgentLoop.Sample s = sink.getAndSet(new AgentLoop.Sample());
-                System.out.printf(Locale.ROOT, "soak t=%.0fs heap_mb=%.1f answers=%d sources=%d windows=%d devices=%d "
-                                + "renewals=%d establishments=%d (p99 %.1f ms, failed %d) garbage_dropped=%d%n",
-                        (System.nanoTime() - started) / 1e9, heap, Gauges.answers(node), Gauges.sources(node),
-                        Gauges.replayWindows(node), Gauges.devices(devices),
-                        diff(now, last, "answered.params") - s.millis.size(), s.millis.size(), s.p99(), s.failed.get(),
-                        garbageDropped(now) - garbageDropped(last));
-                last = now;
+            Progress progress = Progress.ofTime("soak", o.soakSeconds(), "datagrams received by the node",
+                    () -> node.counters().getOrDefault("received", 0L));
+            try {
+                soakSamples(started, heaps, last, sink);
+            } finally {
+                progress.close();
             }
             // flat: the later half's heap after GC stays within 16 MB of the earlier half's
             int half = heaps.size() / 2;
@@ -293,6 +310,25 @@ public final class FloodBenchmark {
                 garbage.waitFor();
             }
             agents.forEach(AgentLoop::close);
+        }
+    }
+
+    /** The soak's line every --sample-seconds until --soak-seconds have passed since {@code started}. */
+    private void soakSamples(long started, List<Double> heaps, Map<String, Long> last,
+                             AtomicReference<AgentLoop.Sample> sink) throws InterruptedException {
+        while ((System.nanoTime() - started) / 1e9 < o.soakSeconds()) {
+            Thread.sleep((long) (o.sampleSeconds() * 1000));
+            double heap = heapAfterGc();
+            heaps.add(heap);
+            Map<String, Long> now = node.counters();
+            AgentLoop.Sample s = sink.getAndSet(new AgentLoop.Sample());
+            System.out.printf(Locale.ROOT, "soak t=%.0fs heap_mb=%.1f answers=%d sources=%d windows=%d devices=%d "
+                            + "renewals=%d establishments=%d (p99 %.1f ms, failed %d) garbage_dropped=%d%n",
+                    (System.nanoTime() - started) / 1e9, heap, Gauges.answers(node), Gauges.sources(node),
+                    Gauges.replayWindows(node), Gauges.devices(devices),
+                    diff(now, last, "answered.params") - s.millis.size(), s.millis.size(), s.p99(), s.failed.get(),
+                    garbageDropped(now) - garbageDropped(last));
+            last = now;
         }
     }
 
