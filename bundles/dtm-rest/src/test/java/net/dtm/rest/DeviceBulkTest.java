@@ -108,13 +108,29 @@ class DeviceBulkTest extends RestTestSupport {
     }
 
     @Test
-    void enrolsThousandsInOneRequest() {
-        StringBuilder sb = new StringBuilder("id\n");
+    void enrolsThousandsInOneRequestLoggingProgressButNoKey() {
+        StringBuilder sb = new StringBuilder("id,key\n");
         for (int i = 0; i < 2500; i++) {
-            sb.append("bus-").append(i).append('\n');
+            sb.append("bus-").append(i).append(i == 7 ? "," + KEY : "").append('\n');
         }
-        Answer a = csv(sb.toString());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        Answer a;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            a = csv(sb.toString());
+        } finally {
+            System.setErr(err);
+        }
         assertEquals(2500, a.json().get("enrolled").size());
         assertEquals(2502, devices.devices().size());
+        String logged = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertContains(logged, "Bulk enrolment: 1000 of 2500 devices done", "2000 of 2500", "finished: 2500 enrolled");
+        for (JsonNode enrolled : a.json().get("enrolled")) {
+            if (enrolled.has("key")) {
+                assertFalse(logged.contains(enrolled.get("key").asText()), "a generated key was logged");
+            }
+        }
+        assertFalse(logged.toLowerCase(java.util.Locale.ROOT).contains(KEY), "a supplied key was logged");
     }
 }
