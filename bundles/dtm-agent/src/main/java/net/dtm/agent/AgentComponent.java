@@ -29,11 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dtm.api.DeviceId;
+import net.dtm.api.Health;
+import net.dtm.api.HealthService;
 import net.dtm.api.LinkService;
 import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelListener;
 import net.dtm.api.TunnelType;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.protocol.Codec;
 import net.dtm.spi.link.LinkDriver;
 import net.dtm.transport.LinkUsage;
@@ -47,6 +50,9 @@ import net.dtm.transport.TransportSettings;
  * component stays up, reports IDLE and says in the log what to configure; a configured key file that
  * does not exist yet is watched and the agent starts when it appears, or, with an enrolment token
  * file ({@code enrol.key.file}), the agent enrols itself first ({@link AgentLauncher}).
+ *
+ * <p>Also registers the agent's {@link MetricSource} ({@link AgentMetrics}) and, when a device id is
+ * configured, its {@link HealthService} ({@link AgentHealth}).
  *
  * <p>The service is registered by hand rather than by DS so that the configuration (which may hold
  * {@code device.key}) is not copied into the service registry as service properties.
@@ -110,6 +116,8 @@ public class AgentComponent implements TunnelAgentService {
     private final List<TunnelListener> tunnelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String wireGuardPublicKey = "";
     private volatile int wireVersion = Codec.RESYNC_VERSION;
+    /** Establishments of every agent this component runs. */
+    private final Establishments establishments = new Establishments();
 
     /** For DS. */
     public AgentComponent() {
@@ -192,6 +200,8 @@ public class AgentComponent implements TunnelAgentService {
 
     private ServiceRegistration<TunnelAgentService> registration;
     private ServiceRegistration<LinkService> linkRegistration;
+    private ServiceRegistration<MetricSource> metricsRegistration;
+    private ServiceRegistration<HealthService> healthRegistration;
 
     @Activate
     void activate(BundleContext context, Config config) {
@@ -202,6 +212,20 @@ public class AgentComponent implements TunnelAgentService {
         }
         registration = context.registerService(TunnelAgentService.class, this, props);
         linkRegistration = context.registerService(LinkService.class, linkService(), new Hashtable<>());
+        metricsRegistration = context.registerService(MetricSource.class, metrics(), new Hashtable<>());
+        if (device != null) {   // an agent is meant to run here: its readiness counts
+            healthRegistration = context.registerService(HealthService.class, this::health, new Hashtable<>());
+        }
+    }
+
+    /** The agent's figures ({@link AgentMetrics}). */
+    MetricSource metrics() {
+        return new AgentMetrics(establishments, this::status, transport::linkInfos);
+    }
+
+    /** The agent's readiness ({@link AgentHealth}). */
+    Health health() {
+        return AgentHealth.of(agent != null, status(), transport.linkInfos());
     }
 
     /** The links as the transport sees them, with the operator's enable/disable. */
@@ -293,6 +317,7 @@ public class AgentComponent implements TunnelAgentService {
         TunnelAgent a = new TunnelAgent(s, transport, scheduler, Clock.systemUTC());
         a.setWireVersion(wireVersion);
         a.setWireGuardPublicKey(wireGuardPublicKey);
+        a.setEstablishments(establishments);
         for (TunnelListener l : tunnelListeners) {
             a.addTunnelListener(l);
         }
@@ -303,6 +328,8 @@ public class AgentComponent implements TunnelAgentService {
 
     @Deactivate
     void deactivate() {
+        unregister(healthRegistration);
+        unregister(metricsRegistration);
         unregister(registration);
         unregister(linkRegistration);
         AgentLauncher l;

@@ -48,6 +48,7 @@ final class LeaseKeeper {
     private final PathUpdates paths;
     private final AgentScheduler scheduler;
     private volatile String wireGuardPublicKey = "";
+    private volatile Establishments establishments = new Establishments();
     /** Whether the hint about servers without wire version 2 was logged. */
     private volatile boolean silenceHinted;
 
@@ -65,6 +66,11 @@ final class LeaseKeeper {
     /** This device's WireGuard public key (base64), sent in ESTABLISH; empty for none. */
     void setWireGuardPublicKey(String publicKey) {
         this.wireGuardPublicKey = publicKey;
+    }
+
+    /** Where establishments are counted and timed (the component's, kept across agent restarts). */
+    void setEstablishments(Establishments establishments) {
+        this.establishments = establishments;
     }
 
     // ---- establishment ----------------------------------------------------------------------
@@ -107,6 +113,7 @@ final class LeaseKeeper {
             }
             event = state.established(p, reply.server(), ms);
         }
+        establishments.established(reply.elapsedNanos());
         LOG.info(AgentLog.establishedLine(settings.device(), p.parameters().innerAddress(), reply.server(), ms));
         publishStatus();
         listeners.publish(event);
@@ -175,6 +182,7 @@ final class LeaseKeeper {
             state.recordFailure(nak, err, what);
             delay = state.nextRetryDelay();
         }
+        establishments.failed();
         countAnswer(nak, err);
         LOG.warn("tunnel {} failed: device={} reason={} retry in {} ms", what, settings.device(),
                 nak != null ? "nak " + nak.reason().label() + " " + nak.text() : describe(err), delay.toMillis());

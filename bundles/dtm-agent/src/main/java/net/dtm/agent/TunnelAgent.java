@@ -60,7 +60,12 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         this.lease = new LeaseKeeper(settings, state, exchange, listeners, links, paths, this.scheduler);
     }
 
-    /** Starts establishing. Idempotent. */
+    /** Counts and times establishments into {@code establishments} (call before {@link #start()}). */
+    void setEstablishments(Establishments establishments) {
+        lease.setEstablishments(Objects.requireNonNull(establishments, "establishments"));
+    }
+
+        /** Starts establishing. Idempotent. */
     public void start() {
         OptionalInt e = state.start();
         if (e.isEmpty()) {
