@@ -11,7 +11,6 @@ import net.dtm.api.ClusterService;
 import net.dtm.api.NodeInfo;
 import net.dtm.api.PoolStats;
 import net.dtm.api.TunnelServerService;
-import net.dtm.api.http.HttpResponse;
 
 /**
  * {@code /api/v1/overview}: the node at a glance, for the dashboard: this node, the cluster's nodes,
