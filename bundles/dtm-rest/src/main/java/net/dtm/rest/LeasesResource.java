@@ -108,6 +108,10 @@ final class LeasesResource {
         Lease after = service.lease(pool.name(), before.device()).orElse(before);
         Map<String, Object> row = Rows.lease(after, pool, clock.instant());
         row.put("previousState", before.state().name());
+        if (before.reserved()) {
+            row.put("note", "the address stays reserved for " + before.device() + "; DELETE " + ReservationsResource.PATH + "/"
+                    + pool.name() + "/" + before.device() + " ends the reservation");
+        }
         return Json.response(200, row);
     }
 

@@ -1,6 +1,7 @@
 package net.dtm.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -128,6 +129,17 @@ class LeasesResourceTest extends RestTestSupport {
         assertEquals(LeaseState.RELEASED, pools.lease("demo", DeviceId.of("smr-1")).orElseThrow().state());
         assertEquals(200, delete("/api/v1/leases/demo/10.64.0.3").status());
         assertEquals(LeaseState.RELEASED, pools.lease("demo", DeviceId.of("smr-2")).orElseThrow().state());
+    }
+
+    @Test
+    void releasingAReservedLeaseSaysTheReservationStays() {
+        put("/api/v1/reservations/demo/smr-1", "{\"address\":\"10.64.0.50\"}");
+        Answer a = delete("/api/v1/leases/demo/smr-1");
+        assertEquals(200, a.status());
+        assertEquals("the address stays reserved for smr-1; DELETE /api/v1/reservations/demo/smr-1 ends the reservation",
+                a.json().get("note").asText());
+        assertTrue(pools.lease("demo", DeviceId.of("smr-1")).orElseThrow().reserved());
+        assertFalse(delete("/api/v1/leases/demo/smr-2").json().has("note"));
     }
 
     @Test
