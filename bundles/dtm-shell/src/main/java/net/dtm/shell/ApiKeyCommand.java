@@ -27,13 +27,6 @@ abstract class ApiKeyCommand extends DtmCommand {
 
     @Override
     public final Object execute() throws Exception {
-        audit();
-        ApiKeyService service = require(apiKeys, SERVICE, FEATURE);
-        try {
-            run(service);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw refused(e.getMessage());
-        }
-        return null;
+        return auditedRun(() -> run(require(apiKeys, SERVICE, FEATURE)));
     }
 }

@@ -29,19 +29,9 @@ abstract class DeviceCommand extends DtmCommand {
 
     @Override
     public final Object execute() throws Exception {
-        audit();
-        DeviceService service = require(devices, SERVICE, FEATURE);
-        DeviceId device;
-        try {
-            device = DeviceId.of(id);
-        } catch (IllegalArgumentException e) {
-            throw refused(e.getMessage());
-        }
-        try {
-            run(service, device);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw refused(e.getMessage());
-        }
-        return null;
+        return auditedRun(() -> {
+            DeviceService service = require(devices, SERVICE, FEATURE);
+            run(service, DeviceId.of(id));
+        });
     }
 }

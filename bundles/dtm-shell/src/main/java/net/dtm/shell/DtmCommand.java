@@ -53,6 +53,28 @@ abstract class DtmCommand implements Action {
         }
     }
 
+    /** The work of a command, once its arguments are parsed. */
+    @FunctionalInterface
+    interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Audits the command ({@link #audit()}), then runs {@code work}, turning a refusal of the
+     * request (IllegalArgumentException, IllegalStateException or UnsupportedOperationException from
+     * a service or a parser: a bad argument, an unknown name, an operation the node cannot do) into
+     * a one-line error ({@link #refused}).
+     */
+    final Object auditedRun(Work work) throws Exception {
+        audit();
+        try {
+            work.run();
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            throw refused(e.getMessage());
+        }
+        return null;
+    }
+
     /** A one-line error: {@code <refusal>: <message>}, or the message alone. */
     CommandException refused(String message) {
         String r = refusal();

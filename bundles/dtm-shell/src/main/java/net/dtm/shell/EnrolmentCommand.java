@@ -30,14 +30,7 @@ abstract class EnrolmentCommand extends DtmCommand {
 
     @Override
     public final Object execute() throws Exception {
-        audit();
-        EnrolmentService service = require(enrolment, SERVICE, FEATURE);
-        try {
-            run(service);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw refused(e.getMessage());
-        }
-        return null;
+        return auditedRun(() -> run(require(enrolment, SERVICE, FEATURE)));
     }
 
     /** The key of that id, or an error saying there is none (a malformed id included). */

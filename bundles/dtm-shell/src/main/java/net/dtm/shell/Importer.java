@@ -40,7 +40,7 @@ final class Importer {
     }
 
     /** Why nothing was imported: the problems found, each naming its record. */
-    static final class Refused extends Exception {
+    static final class Refused extends IllegalStateException {
         Refused(String message) {
             super(message);
         }

@@ -48,13 +48,7 @@ abstract class TransferCommand extends DtmCommand {
 
     @Override
     public final Object execute() throws Exception {
-        audit();
-        try {
-            run();
-        } catch (Importer.Refused | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
-            throw refused(e.getMessage());
-        }
-        return null;
+        return auditedRun(this::run);
     }
 
     LeaseStore leaseStore() throws CommandException {
