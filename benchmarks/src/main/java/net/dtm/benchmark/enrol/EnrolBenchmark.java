@@ -14,6 +14,8 @@ import java.util.Map;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.EnrolmentService;
+import net.dtm.benchmark.CsvTable;
+import net.dtm.benchmark.Progress;
 import net.dtm.benchmark.enrol.RouterFleet.Router;
 import net.dtm.protocol.EnrolmentToken;
 
@@ -76,9 +78,9 @@ public final class EnrolBenchmark {
                 o.limits() == null ? "defaults" : Arrays.toString(o.limits()), Runtime.getRuntime().availableProcessors());
         out.println("topology    loss  enrol99_s  enrol100_s  est99_s  est100_s  enrolled  established  devices  dup  lost"
                 + "  dg/router  refused  verdict");
-        List<String> csv = new ArrayList<>();
-        csv.add("topology,loss_pct,routers,enrol99_s,enrol100_s,est99_s,est100_s,enrolled,established,devices,duplicates,"
-                + "lost_credentials,datagrams_per_router,refused,ok");
+        CsvTable csv = new CsvTable("topology", "loss_pct", "routers", "enrol99_s", "enrol100_s", "est99_s", "est100_s",
+                "enrolled", "established", "devices", "duplicates", "lost_credentials", "datagrams_per_router", "refused",
+                "ok");
         boolean allOk = true;
         int scenario = 0;
         for (String topology : o.topologies()) {
@@ -88,12 +90,11 @@ public final class EnrolBenchmark {
                         o.topologies().size() * o.losses().size(), topology, loss, o.routers());
                 Result r = run(topology, loss, o, "s" + scenario + "-");
                 out.println(r.table());
-                csv.add(r.csv());
+                csv.row(r.csv());
                 allOk &= r.ok();
             }
         }
-        Path csvFile = o.outDir().resolve("enrol.csv");
-        Files.write(csvFile, csv);
+        Path csvFile = csv.write(o.outDir().resolve("enrol.csv"));
         out.println("enrol99/100 = seconds from the start until 99 %/100 % of the routers held a credential; est = until "
                 + "they also held a confirmed lease; dup = routers granted two different keys, or devices in the store "
                 + "not of the fleet; lost = routers whose key differs from the store's or missing; dg/router = datagrams "
@@ -120,10 +121,15 @@ public final class EnrolBenchmark {
                     devices, duplicates, lost, datagramsPerRouter, refused, ok() ? "ok" : "FAILED");
         }
 
-        String csv() {
-            return String.format(Locale.ROOT, "%s,%.0f,%d,%s,%s,%s,%s,%d,%d,%d,%d,%d,%.1f,%d,%s", topology, loss, routers,
-                    secs(enrol99), secs(enrol100), secs(est99), secs(est100), enrolled, established, devices, duplicates,
-                    lost, datagramsPerRouter, refused, ok());
+        /** The CSV row: times in seconds (empty when not reached, "-" in the table). */
+        List<Object> csv() {
+            return Arrays.asList(topology, loss, routers, round(enrol99), round(enrol100), round(est99), round(est100),
+                    enrolled, established, devices, duplicates, lost, Math.round(datagramsPerRouter * 10) / 10.0, refused,
+                    ok());
+        }
+
+        private static double round(double s) {
+            return Double.isNaN(s) ? s : Math.round(s * 100) / 100.0;
         }
 
         private static String secs(double s) {
@@ -133,15 +139,18 @@ public final class EnrolBenchmark {
 
     private static Result run(String topology, double lossPercent, Options o, String prefix) throws Exception {
         Path dir = Files.createTempDirectory("dtm-enrol-bench-");
-        try (EnrolServers servers = topology.equals("cluster") ? EnrolServers.cluster(dir, 3, POOL, o.limits())
-                : EnrolServers.standalone(dir, POOL, o.limits())) {
-            servers.awaitServing(Duration.ofSeconds(60));
+        try (EnrolServers servers = start(topology, dir, o)) {
+            try (Progress progress = Progress.ofStep("waiting for the " + topology + " node(s) to serve")) {
+                servers.awaitServing(Duration.ofSeconds(60));
+            }
             EnrolmentService.Created key = servers.enrolment().create("fleet benchmark", prefix + "*", POOL, 0,
                     Duration.ofHours(1));
             EnrolmentToken token = EnrolmentToken.parse(key.token());
             try (RouterFleet fleet = new RouterFleet(o.routers(), prefix, token, servers.endpoints(), lossPercent / 100,
                     o.sources())) {
-                fleet.prepare();
+                try (Progress progress = Progress.ofStep("preparing " + o.routers() + " routers (keys, links)")) {
+                    fleet.prepare();
+                }
                 fleet.start();
                 long start = fleet.startNanos();
                 long deadline = start + Duration.ofSeconds(o.timeoutSeconds()).toNanos();
@@ -149,8 +158,10 @@ public final class EnrolBenchmark {
                 int[] p = fleet.progress();
                 while (p[1] < o.routers() && System.nanoTime() < deadline) {
                     if (System.nanoTime() >= nextReport) {
-                        System.err.printf(Locale.ROOT, "  %5.1f s: %d enrolled, %d established of %d; %d refused%n",
-                                (System.nanoTime() - start) / 1e9, p[0], p[1], o.routers(), fleet.refusals.sum());
+                        double spent = (System.nanoTime() - start) / 1e9;
+                        System.err.printf(Locale.ROOT, "  %5.1f s: %d enrolled, %d established of %d; %d refused; %s%n",
+                                spent, p[0], p[1], o.routers(), fleet.refusals.sum(), p[1] == 0 ? "no estimate yet"
+                                        : "about " + Progress.duration(spent * (o.routers() - p[1]) / p[1]) + " left");
                         nextReport += Duration.ofSeconds(5).toNanos();
                     }
                     Thread.sleep(100);   // polling the fleet's progress for the report, not a synchronisation
@@ -170,6 +181,13 @@ public final class EnrolBenchmark {
             }
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    private static EnrolServers start(String topology, Path dir, Options o) throws Exception {
+        try (Progress progress = Progress.ofStep("starting the " + topology + " node(s)")) {
+            return topology.equals("cluster") ? EnrolServers.cluster(dir, 3, POOL, o.limits())
+                    : EnrolServers.standalone(dir, POOL, o.limits());
         }
     }
 
