@@ -30,7 +30,7 @@ import net.dtm.spi.store.LeaseStore;
  * so none serves, and once the grace period is over the log says so in one ERROR naming the type.
  * Correcting {@code etc/net.dtm.store.cfg} on the running node starts the Derby store and, beside
  * it, the standalone cluster with the node id of {@code etc/net.dtm.cluster.standalone.cfg} and
- * its draining flag in {@code ${karaf.data}/dtm/node-draining}.
+ * its draining flag in {@code ${karaf.home}/dtm/node-draining}, beside the database.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -74,7 +74,7 @@ public class StoreSelectionIT extends DtmTestSupport {
         awaitTrue("the INFO once the store registered", Duration.ofSeconds(30),
                 () -> log().contains("store 'derby' registered (net.dtm.store type = derby)"));
 
-        Path flag = Paths.get(System.getProperty("karaf.data"), "dtm", "node-draining");
+        Path flag = Paths.get(System.getProperty("karaf.home"), "dtm", "node-draining");
         assertTrue(cluster.setDraining(NODE_ID, true));
         assertTrue("the draining flag is a file where the Derby store kept it", Files.exists(flag));
         assertTrue(cluster.setDraining(NODE_ID, false));

@@ -33,7 +33,7 @@ import net.dtm.spi.store.LeaseStore;
  * <p>
  * Configuration PID {@value #PID}: {@code node.id} (default: the host name, rules of
  * {@link NodeIds}) and {@code draining.file} (default {@code node-draining} beside the store's data, i.e.
- * {@code ${karaf.data}/dtm/node-draining} with the default Derby path),
+ * {@code ${karaf.home}/dtm/node-draining} with the default Derby path, which bin/karaf clean keeps),
  * the file whose presence keeps this node drained across restarts.
  */
 @Component(service = Cluster.class, configurationPid = StandaloneClusterComponent.PID,
@@ -57,7 +57,7 @@ public final class StandaloneClusterComponent implements Cluster {
         String node_id() default "";
 
         @AttributeDefinition(name = "Draining flag file",
-                description = "File kept while this node is drained; empty means node-draining beside the store's data (${karaf.data}/dtm with the default Derby path)")
+                description = "File kept while this node is drained; empty means node-draining beside the store's data (${karaf.home}/dtm with the default Derby path)")
         String draining_file() default "";
 
         @AttributeDefinition(name = "Store filter",

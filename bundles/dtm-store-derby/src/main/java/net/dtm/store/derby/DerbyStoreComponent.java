@@ -41,7 +41,8 @@ import net.dtm.spi.store.StoreSelection;
 @Component(service = {}, configurationPid = {DerbyStoreComponent.PID, StoreSelection.PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true)
-// No @Designate: bnd allows it only with a single configuration PID (the Config type still works).
+// No @Designate: bnd allows it only with a single configuration PID; the Config type names its PID
+// itself (@ObjectClassDefinition pid) so the metatype still designates it.
 public final class DerbyStoreComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(DerbyStoreComponent.class);
@@ -72,10 +73,10 @@ public final class DerbyStoreComponent {
     public static final String TYPE = "derby";
 
     /** Configuration of the embedded Derby store. */
-    @ObjectClassDefinition(name = "DTM Derby store", description = "Embedded Derby database holding pools, leases and devices")
+    @ObjectClassDefinition(pid = DerbyStoreComponent.PID, name = "DTM Derby store", description = "Embedded Derby database holding pools, leases and devices")
     public @interface Config {
         @AttributeDefinition(name = "Database directory",
-                description = "Directory of the Derby database; empty means ${karaf.data}/dtm/derby")
+                description = "Directory of the Derby database; empty means ${karaf.home}/dtm/derby (outside ${karaf.data}, which bin/karaf clean deletes; a database still at the former default ${karaf.data}/dtm/derby is kept there)")
         String path() default "";
 
         @AttributeDefinition(name = "Encryption key file",
@@ -109,7 +110,9 @@ public final class DerbyStoreComponent {
             LOG.warn("{} node.id is no longer read: the node id moved to net.dtm.cluster.standalone node.id"
                     + " (etc/net.dtm.cluster.standalone.cfg); set it there", PID);
         }
-        Path path = resolvePath(config.path(), System.getProperty("karaf.data"));
+        String karafData = System.getProperty("karaf.data");
+        Path path = DerbyDataPath.resolve(config.path(), System.getProperty("karaf.home"), karafData);
+        DerbyDataPath.underDataWarning(path, karafData).ifPresent(LOG::warn);
         if (System.getProperty("derby.stream.error.file") == null && path.getParent() != null) {
             // Derby otherwise writes derby.log into the working directory (the Karaf home).
             System.setProperty("derby.stream.error.file", path.getParent().resolve("derby.log").toString());
@@ -144,7 +147,7 @@ public final class DerbyStoreComponent {
     }
 
     /**
-     * The default data folder ({@code ${karaf.data}/dtm}: the database, derby.log and node-local
+     * The default data folder ({@code ${karaf.home}/dtm}: the database, derby.log and node-local
      * state) is DTM's own: created 0700 and kept accessible to the owner only, changes logged. A
      * configured path's parent may be shared, so there only the database is restricted.
      */
@@ -174,16 +177,6 @@ public final class DerbyStoreComponent {
         Collections.reverse(r);
         registrations.clear();
         r.forEach(Runnable::run);
-    }
-
-    /** The configured path, or the default under {@code karaf.data} (./data outside Karaf). */
-    static Path resolvePath(String configured, String karafData) {
-        String data = karafData == null || karafData.isBlank() ? "./data" : karafData;
-        String p = configured == null ? "" : configured.trim();
-        if (p.isEmpty()) {
-            return Paths.get(data, "dtm", "derby").toAbsolutePath().normalize();
-        }
-        return Paths.get(p.replace("${karaf.data}", data)).toAbsolutePath().normalize();
     }
 
     @Deactivate

@@ -185,23 +185,23 @@ class DerbyAtRestTest {
 
     @Test
     void theDefaultDataFolderIsRestrictedAsAWhole() throws IOException {
-        Path karafData = dir.resolve("karaf-data");
-        Path folder = karafData.resolve("dtm");
+        Path karafHome = dir.resolve("karaf-home");
+        Path folder = karafHome.resolve("dtm");
         Files.createDirectories(folder);
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path state = Files.writeString(folder.resolve("node-draining"), "x");
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-r--r--"));
-        String before = System.getProperty("karaf.data");
-        System.setProperty("karaf.data", karafData.toString());
+        String before = System.getProperty("karaf.home");
+        System.setProperty("karaf.home", karafHome.toString());
         try {
             DerbyStoreComponent c = new DerbyStoreComponent(new DerbyStoreComponentTest.Recorder(),
                     DerbyStoreComponentTest.config("", ""), new HashMap<>());
             c.deactivate();
         } finally {
             if (before == null) {
-                System.clearProperty("karaf.data");
+                System.clearProperty("karaf.home");
             } else {
-                System.setProperty("karaf.data", before);
+                System.setProperty("karaf.home", before);
             }
         }
         assertEquals(List.of(), openToOthers(folder));

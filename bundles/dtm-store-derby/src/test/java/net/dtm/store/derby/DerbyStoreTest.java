@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -190,13 +189,5 @@ class DerbyStoreTest {
             assertEquals(1, stats.writes());
             assertEquals(1.0, stats.meanBatch());
         }
-    }
-
-    @Test
-    void componentPathDefaultsUnderKarafData() {
-        assertEquals(Paths.get("/opt/karaf/data/dtm/derby"), DerbyStoreComponent.resolvePath("", "/opt/karaf/data"));
-        assertEquals(Paths.get("data/dtm/derby").toAbsolutePath().normalize(), DerbyStoreComponent.resolvePath(null, null));
-        assertEquals(Paths.get("/srv/db"), DerbyStoreComponent.resolvePath(" /srv/db ", "/opt/karaf/data"));
-        assertEquals(Paths.get("/k/data/x"), DerbyStoreComponent.resolvePath("${karaf.data}/x", "/k/data"));
     }
 }
