@@ -98,6 +98,8 @@ class DashboardIT {
                 .until(() -> get("/dashboard/", null).statusCode() == 200 && get("/api/v1/overview", admin).statusCode() == 200);
         System.out.printf("dashboard: node up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
+        servedAsStaticFilesWithoutData(admin);
+
         // a pool of its own for the test's router, the router and a few others enrolled
         HttpResponse<String> pool = send("POST", "/api/v1/pools", admin, "{\"name\":\"" + POOL + "\",\"prefix\":\"10.99.0.0/28\","
                 + "\"leaseSeconds\":600,\"devices\":[\"" + ROUTER + "\"]}");
@@ -128,6 +130,12 @@ class DashboardIT {
         assertTrue(browser.script("sessionStorage.getItem('dtm.apiKey')").equals(admin), "key kept in sessionStorage");
         assertTrue(Integer.parseInt(browser.script("document.querySelectorAll('#nodes tbody tr[data-node]').length")) >= 1,
                 "the node is listed");
+        if (get("/api/v1/overview", admin).body().contains("\"agent\":null")) {
+            assertTrue(browser.text("#agent-empty").startsWith("No agent runs on this node"), browser.text("#agent-empty"));
+        } else {
+            await("the agent's links").atMost(Duration.ofSeconds(10))
+                    .until(() -> browser.script("document.querySelectorAll('#links tbody tr[data-link]').length").matches("[1-9]\\d*"));
+        }
 
         // a lease over UDP: the page shows the pool's utilisation change without any action
         try (LeaseClient client = new LeaseClient(new InetSocketAddress("127.0.0.1", udpPort),
@@ -170,6 +178,31 @@ class DashboardIT {
         assertTrue(browser.text("#banner").contains("role may not drain"), browser.text("#banner"));
         System.out.printf("dashboard: passed in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         passed = true;
+    }
+
+    /** The files as the node's HTTP server sends them: types, caching, no traversal, no data without a key. */
+    private void servedAsStaticFilesWithoutData(String admin) throws IOException, InterruptedException {
+        HttpResponse<String> root = get("/", null);
+        assertEquals(302, root.statusCode());
+        assertEquals("/dashboard/", root.headers().firstValue("Location").orElse(""));
+        HttpResponse<String> page = get("/dashboard/", null);
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("no-cache", page.headers().firstValue("Cache-Control").orElse(""));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        Matcher js = Pattern.compile("src=\"(app\\.js\\?v=[0-9a-f]{12})\"").matcher(page.body());
+        assertTrue(js.find(), "the page loads its versioned script: " + page.body());
+        HttpResponse<String> script = get("/dashboard/" + js.group(1), null);
+        assertEquals(200, script.statusCode());
+        assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("public, max-age=31536000, immutable", script.headers().firstValue("Cache-Control").orElse(""));
+        for (String traversal : List.of("/dashboard/../etc/passwd", "/dashboard/%2e%2e/%2e%2e/etc/passwd",
+                "/dashboard/..%2f..%2fetc%2fdtm-api-keys", "/dashboard/%5c..%5cetc%5cdtm-api-keys")) {
+            HttpResponse<String> r = get(traversal, null);
+            assertTrue(r.statusCode() == 400 || r.statusCode() == 404, traversal + ": " + r.statusCode());
+            assertTrue(!r.body().contains(admin.substring(7, 19)) && !r.body().contains("root:"), traversal + ": " + r.body());
+        }
+        HttpResponse<String> noKey = get("/api/v1/overview", null);
+        assertEquals(401, noKey.statusCode(), "the data needs a key");
     }
 
     private List<String> deviceRows() throws IOException, InterruptedException {
