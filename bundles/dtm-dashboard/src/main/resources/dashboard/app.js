@@ -10,7 +10,7 @@
   var KEY_STORE = "dtm.apiKey";
   var SVG_NS = "http://www.w3.org/2000/svg";
 
-  var state = { key: null, timer: null, search: "", searchTimer: null, refreshing: false };
+  var state = { key: null, timer: null, search: "", searchTimer: null, refreshing: false, devicesAsked: 0 };
 
   function $(id) { return document.getElementById(id); }
 
@@ -354,9 +354,13 @@
     r.className = "refresh stale";
   }
 
+  /** Loads the devices for the search now; an answer overtaken by a later request is dropped. */
   function loadDevices() {
+    var asked = ++state.devicesAsked;
     var q = state.search ? "?limit=50&search=" + encodeURIComponent(state.search) : "?limit=50";
-    return api("/devices" + q).then(renderDevices);
+    return api("/devices" + q).then(function (page) {
+      if (asked === state.devicesAsked) { renderDevices(page); }
+    });
   }
 
   function refresh() {
