@@ -3,6 +3,7 @@ package net.dtm.benchmark.dataplane;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import net.dtm.benchmark.Progress;
 import net.dtm.testkit.dataplane.DataPlaneLab;
 import net.dtm.testkit.dataplane.LabException;
 
@@ -46,17 +47,27 @@ public final class DataPlaneBenchmark {
         }
         long t0 = System.nanoTime();
         DataPlaneLab.Settings settings = new DataPlaneLab.Settings(server, agent, work, loss, pollMs, verify);
-        try (DataPlaneLab lab = DataPlaneLab.create(settings)) {
-            progress("both distributions starting in " + lab.namespaces() + ", control loss " + loss
+        DataPlaneLab created;
+        try (Progress p = step(1, "namespaces, links and both distributions unpacked")) {
+            created = DataPlaneLab.create(settings);
+        }
+        try (DataPlaneLab lab = created) {
+            progress("both distributions ready in " + lab.namespaces() + ", control loss " + loss
                     + " % each way on 3 links, poll.ms " + pollMs);
-            DataPlaneLab.Established e = lab.establish();
+            DataPlaneLab.Established e;
+            try (Progress p = step(2, "starting both distributions and establishing the tunnel")) {
+                e = lab.establish();
+            }
             progress("established: dtm0 " + e.router().outer() + " inner " + e.router().addresses() + ", core end "
                     + e.gateway().name() + " " + e.gateway().outer());
-            DataPlaneLab.Pings pings = lab.pingBothWays(probes);
+            DataPlaneLab.Pings pings;
+            try (Progress p = step(3, probes + " pings each way")) {
+                pings = lab.pingBothWays(probes);
+            }
             progress("pings with every link up: " + pings.received() + " of " + pings.sent() + " answered");
 
             String gap;
-            try {
+            try (Progress p = step(4, "taking the carrying link down")) {
                 DataPlaneLab.Failover f = lab.failCarryingLink();
                 gap = String.format(Locale.ROOT, "%.0f", f.gapMs());
                 progress("carrying link " + f.veth() + " down: dtm0 " + f.before().local() + " -> " + f.after().local()
@@ -68,7 +79,7 @@ public final class DataPlaneBenchmark {
             }
 
             boolean rollback;
-            try {
+            try (Progress p = step(5, "an unanswered tunnel endpoint in a renewal")) {
                 DataPlaneLab.Rollback r = lab.badEndpointRollsBack();
                 rollback = r.ok();
                 progress("unanswered endpoint: entry " + r.entry().orElse(null) + "; dtm0 after " + r.after().outer()
@@ -85,6 +96,13 @@ public final class DataPlaneBenchmark {
             lab.close();
             lab.deleteFiles();
         }
+    }
+
+    /** Step {@code n} of the run's 5, with a line every 10 s while it lasts. */
+    private static Progress step(int n, String what) {
+        String name = "dataplane step " + n + " of 5: " + what;
+        System.err.println(name);
+        return Progress.ofStep(name);
     }
 
     private static void progress(String line) {
