@@ -22,7 +22,7 @@ final class PoolHealth {
 
     /**
      * @param manager     the running manager
-     * @param loadedPools how many pools were loaded, -1 while they could not be
+     * @param loadedPools how many pools the last load found, -1 while they could not be loaded
      */
     static Health of(PoolManager manager, Supplier<Integer> loadedPools) {
         Check storeCheck;
@@ -35,7 +35,7 @@ final class PoolHealth {
         int loaded = loadedPools.get();
         Check pools = loaded < 0
                 ? new Check("pools", false, "pools not loaded yet: the store did not answer (retried every housekeeping interval)")
-                : new Check("pools", true, loaded + " pools loaded");
+                : new Check("pools", true, "pool catalogue loaded");
         return new Health(COMPONENT, List.of(storeCheck, pools));
     }
 }

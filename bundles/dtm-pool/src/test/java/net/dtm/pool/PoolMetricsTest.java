@@ -85,7 +85,7 @@ class PoolMetricsTest extends PoolManagerTestBase {
     void healthFlipsToNotReadyWhileTheStoreIsOutAndBackWhenItAnswers() {
         pm.createPool(Pool.of("edge", "10.1.0.0/29", 3600));
         assertTrue(PoolHealth.of(pm, () -> 1).ready());
-        assertEquals("1 pools loaded", PoolHealth.of(pm, () -> 1).checks().get(1).detail());
+        assertEquals("pool catalogue loaded", PoolHealth.of(pm, () -> 1).checks().get(1).detail());
 
         store.down = true;
         Instant outage = clock.instant();

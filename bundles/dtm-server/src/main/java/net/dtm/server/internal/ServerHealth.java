@@ -53,9 +53,13 @@ public final class ServerHealth {
                         : new Check("draining", true, "not draining"))
                 .orElse(new Check("draining", false, notRunning));
         Check endpoint = node.map(n -> n.open()
-                        ? new Check("endpoint", true, "UDP " + n.bound().getHostString() + ":" + n.bound().getPort() + " bound")
+                        ? new Check("endpoint", true, "UDP " + host(n.bound()) + ":" + n.bound().getPort() + " bound")
                         : new Check("endpoint", false, "UDP endpoint closed"))
                 .orElse(new Check("endpoint", false, notRunning));
         return new Health(COMPONENT, List.of(store, draining, endpoint));
+    }
+
+    private static String host(InetSocketAddress a) {
+        return a.getAddress() != null && a.getAddress().isAnyLocalAddress() ? "*" : a.getHostString();
     }
 }

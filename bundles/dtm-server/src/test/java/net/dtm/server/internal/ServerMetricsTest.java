@@ -95,6 +95,10 @@ class ServerMetricsTest {
         FakeCluster cluster = new FakeCluster("node-d");
         try (ServerNode node = start(cluster); DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             assertTrue(node.health(true).ready(), node.health(true).toString());
+            assertEquals(new Health.Check("endpoint", true, "UDP 127.0.0.1:" + node.port() + " bound"),
+                    node.health(true).checks().get(2));
+            assertEquals("UDP *:47800 bound", ServerHealth.of(Optional.of(new ServerHealth.Node(new InetSocketAddress(47800),
+                    true, false, Optional.empty())), true).checks().get(2).detail());
             assertFalse(node.health(false).ready(), "no pool manager: not ready");
 
             assertTrue(node.clusterService().setDraining("node-d", true, true));   // forced: the last active node
