@@ -37,6 +37,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Options options;
     private final List<ChildJvm> runs = new ArrayList<>();
     private int port;
+    private String classPath = System.getProperty("java.class.path");
     private ChildJvm current;
     private long bootMs;
 
@@ -82,7 +83,7 @@ public final class NodeProcess implements AutoCloseable {
                         "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=warn",
                         "-Dorg.slf4j.simpleLogger.log.org.apache.curator=warn",
                         "-Dorg.slf4j.simpleLogger.log.net.dtm.server.internal.UdpEndpoint=warn"),
-                ClusterNode.class.getName(), args, dir.resolve(nodeId + "-" + run + ".log"), dir);
+                classPath, ClusterNode.class.getName(), args, dir.resolve(nodeId + "-" + run + ".log"), dir);
         runs.add(current);
     }
 
@@ -140,6 +141,34 @@ public final class NodeProcess implements AutoCloseable {
         }
         launch();
         awaitReady(within);
+    }
+
+    /**
+     * Stops the node cleanly: standard input closed, it leaves the cluster and closes its store;
+     * killed only if it does not end within {@code within}.
+     *
+     * @return true if it ended by itself
+     */
+    public boolean stop(Duration within) throws InterruptedException {
+        return current.stop(within);
+    }
+
+    /**
+     * Starts the stopped node again as the same node (same id and port) on another class path
+     * (another release: a rolling upgrade step), and waits for READY.
+     */
+    public void restart(String newClassPath, Duration within) throws IOException, InterruptedException {
+        if (isAlive()) {
+            throw new IllegalStateException(nodeId + " is still running");
+        }
+        classPath = newClassPath;
+        launch();
+        awaitReady(within);
+    }
+
+    /** The class path the current run was started with. */
+    public String classPath() {
+        return classPath;
     }
 
     /** Whether the node says it is connected to the quorum now (asked on its standard input). */
