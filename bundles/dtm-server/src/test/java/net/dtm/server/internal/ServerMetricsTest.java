@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +27,6 @@ import net.dtm.api.metrics.Sample;
 import net.dtm.protocol.Ack;
 import net.dtm.protocol.Confirm;
 import net.dtm.protocol.Establish;
-import net.dtm.protocol.Message;
 import net.dtm.protocol.Nak;
 import net.dtm.protocol.Params;
 import net.dtm.server.node.ServerNode;
@@ -62,9 +59,9 @@ class ServerMetricsTest {
         devices.enroll(device.id, device.key);
         FakeCluster cluster = new FakeCluster("node-m");
         try (ServerNode node = start(cluster); DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            Params p = assertInstanceOf(Params.class, ask(client, node, device, new Establish(TunnelType.VXLAN, "",
+            Params p = assertInstanceOf(Params.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "",
                     List.of(), Optional.empty(), "", Optional.empty())));
-            assertInstanceOf(Ack.class, ask(client, node, device, new Confirm(p.pool(), p.parameters().innerAddress(),
+            assertInstanceOf(Ack.class, ServerNodeTest.ask(client, node, device, new Confirm(p.pool(), p.parameters().innerAddress(),
                     p.leaseSequence())));
 
             // recorded just after the answer is sent: the client may read it first
@@ -107,7 +104,7 @@ class ServerMetricsTest {
             Health drained = node.health(true);
             assertFalse(drained.ready());
             assertEquals(List.of(true, false, true), drained.checks().stream().map(Health.Check::ok).toList());
-            Nak nak = assertInstanceOf(Nak.class, ask(client, node, device, new Establish(TunnelType.VXLAN, "",
+            Nak nak = assertInstanceOf(Nak.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "",
                     List.of(), Optional.empty(), "", Optional.empty())));
             assertEquals("not-serving", nak.reason().label());
             List<Metric> m = node.metrics().metrics();
@@ -170,15 +167,5 @@ class ServerMetricsTest {
                 "dtm_enrol_total", "result", "");
         assertEquals(Map.of("refused_unknown_key", 2.0, "try_later", 1.0), enrol.samples().stream()
                 .collect(java.util.stream.Collectors.toMap(s -> s.labels().get("result"), Sample::value)));
-    }
-
-    private static Message ask(DatagramSocket client, ServerNode node, TestDevice device, Message body) throws IOException {
-        byte[] request = device.requestV2(body);
-        client.setSoTimeout(5000);
-        client.send(new DatagramPacket(request, request.length, node.localAddress()));
-        byte[] buffer = new byte[2048];
-        DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
-        client.receive(answer);
-        return device.open(Arrays.copyOf(buffer, answer.getLength())).body();
     }
 }

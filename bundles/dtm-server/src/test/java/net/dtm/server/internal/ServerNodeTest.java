@@ -137,7 +137,8 @@ class ServerNodeTest {
         }
     }
 
-    private static Message ask(DatagramSocket client, ServerNode node, TestDevice device, Message body) throws IOException {
+    /** Sends {@code body} from {@code device} to the node and returns the answer's body (5 s at most). */
+    static Message ask(DatagramSocket client, ServerNode node, TestDevice device, Message body) throws IOException {
         byte[] request = device.requestV2(body);
         client.setSoTimeout(5000);
         client.send(new DatagramPacket(request, request.length, node.localAddress()));
