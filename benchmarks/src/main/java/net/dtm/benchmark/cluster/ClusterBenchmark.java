@@ -1,7 +1,6 @@
 package net.dtm.benchmark.cluster;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.LongAdder;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
 import net.dtm.benchmark.Progress;
+import net.dtm.benchmark.lease.ConfirmedCount;
 import net.dtm.testkit.cluster.AgentFleet;
 import net.dtm.testkit.cluster.ChaosChecker;
 import net.dtm.testkit.cluster.Ensemble;
@@ -159,14 +158,8 @@ public final class ClusterBenchmark {
         List<CompletableFuture<LeaseClient.Result>> runs = new ArrayList<>();
         LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofSeconds(1)).withAttempts(5);
         int per = Math.max(1, concurrency / nodes.size());
-        LongAdder confirmedSoFar = new LongAdder();
-        LeaseClient.Listener counting = new LeaseClient.Listener() {
-            @Override
-            public void confirmed(DeviceId device, String pool, InetAddress address, long leaseSequence) {
-                confirmedSoFar.increment();
-            }
-        };
-        Progress progress = Progress.ofTime(name, seconds, "leases confirmed", confirmedSoFar::sum);
+        ConfirmedCount counting = new ConfirmedCount();
+        Progress progress = Progress.ofTime(name, seconds, "leases confirmed", counting::sum);
         try {
             for (NodeProcess n : nodes) {
                 LeaseClient c = new LeaseClient(n.endpoint(), keys, per, counting, options);

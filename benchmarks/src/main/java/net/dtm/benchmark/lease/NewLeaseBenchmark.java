@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 import net.dtm.api.DeviceId;
 import net.dtm.benchmark.CsvTable;
@@ -168,14 +167,8 @@ public final class NewLeaseBenchmark {
         LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofMillis(o.timeoutMs()))
                 .withLocalAddresses(LeaseClient.Options.loopbackAddresses(o.sources()))
                 .withReceiverThreads(o.receivers());
-        LongAdder confirmed = new LongAdder();
-        LeaseClient.Listener counting = new LeaseClient.Listener() {
-            @Override
-            public void confirmed(DeviceId device, String pool, InetAddress address, long leaseSequence) {
-                confirmed.increment();
-            }
-        };
-        try (LeaseClient client = new LeaseClient(server, keys, concurrency, counting, options);
+        ConfirmedCount confirmed = new ConfirmedCount();
+        try (LeaseClient client = new LeaseClient(server, keys, concurrency, confirmed, options);
              Progress progress = Progress.ofTime(what, seconds, "leases confirmed", confirmed::sum)) {
             return client.runFor(devices, Duration.ofSeconds(seconds));
         }
