@@ -112,4 +112,17 @@ class AgentMetricsTest {
         assertFalse(AgentHealth.of(false, status(State.IDLE), List.of(link("lte", "up", true))).ready());
         assertEquals(List.of("agent", "links", "tunnel"), h.checks().stream().map(Health.Check::name).toList());
     }
+
+    @Test
+    void anUnconfiguredComponentIsNotReadyAndReportsNoTunnel() {
+        AgentComponent c = new AgentComponent();
+        try {
+            Health h = c.health();
+            assertFalse(h.ready());
+            assertFalse(h.checks().get(0).ok());
+            assertEquals(0, sample(c.metrics().metrics(), "dtm_agent_tunnel_up", Map.of()).value());
+        } finally {
+            c.deactivate();
+        }
+    }
 }
