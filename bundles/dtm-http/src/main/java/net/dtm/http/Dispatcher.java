@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -42,25 +41,20 @@ final class Dispatcher implements HttpHandler {
     private final Router router;
     private final Authenticator authenticator;
     private final long maxBodyBytes;
-    private final Set<String> keyRequired;
     private final Consumer<String> audit;
 
     /** Audits to logger {@value #AUDIT}. */
-    Dispatcher(Router router, Authenticator authenticator, long maxBodyBytes, Set<String> keyRequired) {
-        this(router, authenticator, maxBodyBytes, keyRequired, AUDIT_LOG::info);
+    Dispatcher(Router router, Authenticator authenticator, long maxBodyBytes) {
+        this(router, authenticator, maxBodyBytes, AUDIT_LOG::info);
     }
 
     /**
-     * @param keyRequired prefixes served with a key even if their endpoint says public
-     *                    (e.g. {@code /metrics} when {@code metrics.access = key})
-     * @param audit       takes one line per request that may change something
+     * @param audit takes one line per request that may change something
      */
-    Dispatcher(Router router, Authenticator authenticator, long maxBodyBytes, Set<String> keyRequired,
-               Consumer<String> audit) {
+    Dispatcher(Router router, Authenticator authenticator, long maxBodyBytes, Consumer<String> audit) {
         this.router = router;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
-        this.keyRequired = Set.copyOf(keyRequired);
         this.audit = audit;
     }
 
@@ -76,8 +70,8 @@ final class Dispatcher implements HttpHandler {
             }
             String p = path;
             Router.Route route = router.route(path).orElseThrow(() -> HttpProblem.notFound("nothing is served at " + p));
-            boolean open = route.publicAccess() && !keyRequired.contains(route.prefix());
-            caller = authenticator.identify(open, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
+            caller = authenticator.identify(route.publicAccess(),
+                    name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
             Authenticator.permit(caller, method);
             byte[] body = readBody(exchange);
             HttpRequest request = new HttpRequest(method, path, query(exchange.getRequestURI().getRawQuery()),

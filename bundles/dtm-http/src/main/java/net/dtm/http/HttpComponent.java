@@ -68,11 +68,6 @@ public final class HttpComponent implements ApiKeyService {
 
         @AttributeDefinition(name = "Threads", description = "Request threads")
         int threads() default 8;
-
-        @AttributeDefinition(name = "Metrics access", description = "public: /metrics needs no key; key: it needs a viewer key",
-                options = {@org.osgi.service.metatype.annotations.Option(value = "public"),
-                        @org.osgi.service.metatype.annotations.Option(value = "key")})
-        String metrics_access() default "public";
     }
 
     private final Router router = new Router();
@@ -88,7 +83,7 @@ public final class HttpComponent implements ApiKeyService {
         try {
             settings = HttpSettings.of(config.bind_host(), config.port(), config.tls_enabled(),
                     config.tls_keystore_file(), config.tls_keystore_password_file(), config.keys_file(),
-                    config.max_body_bytes(), config.threads(), config.metrics_access(), System.getProperty("karaf.etc"));
+                    config.max_body_bytes(), config.threads(), System.getProperty("karaf.etc"));
         } catch (IllegalArgumentException e) {
             LOG.error("HTTP server not started, configuration {} is invalid: {}", HttpSettings.PID, e.getMessage());
             throw e;
@@ -96,8 +91,7 @@ public final class HttpComponent implements ApiKeyService {
         keys = new ApiKeys(settings.keysFile(), Clock.systemUTC(), new SecureRandom());
         router.add(new Router.Route(HealthEndpoint.PREFIX, true,
                 new HealthEndpoint(() -> health == null ? List.of() : health), Integer.MIN_VALUE, -1));
-        Dispatcher dispatcher = new Dispatcher(router, new Authenticator(keys), settings.maxBodyBytes(),
-                settings.keyRequired());
+        Dispatcher dispatcher = new Dispatcher(router, new Authenticator(keys), settings.maxBodyBytes());
         String where = (settings.tls() ? "https://" : "http://") + settings.bindHost() + ":" + settings.port();
         try {
             host = HttpServerHost.start(settings, dispatcher);

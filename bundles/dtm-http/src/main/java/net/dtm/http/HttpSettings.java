@@ -3,7 +3,6 @@ package net.dtm.http;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The checked configuration of the server (PID {@code net.dtm.http}); a bad value is an
@@ -17,13 +16,11 @@ import java.util.Set;
  * @param keysFile       the API key file
  * @param maxBodyBytes   largest request body accepted
  * @param threads        request threads
- * @param metricsKey     {@code /metrics} needs a viewer key ({@code metrics.access = key})
  */
 record HttpSettings(String bindHost, int port, boolean tls, Optional<Path> keystore, Optional<Path> passwordFile,
-                    Path keysFile, long maxBodyBytes, int threads, boolean metricsKey) {
+                    Path keysFile, long maxBodyBytes, int threads) {
 
     static final String PID = "net.dtm.http";
-    static final String METRICS_PREFIX = "/metrics";
 
     HttpSettings {
         if (bindHost == null || bindHost.isBlank()) {
@@ -48,23 +45,13 @@ record HttpSettings(String bindHost, int port, boolean tls, Optional<Path> keyst
      * {@code karafEtc}, and an empty {@code keys.file} means {@code <karafEtc>/dtm-api-keys}.
      */
     static HttpSettings of(String bindHost, int port, boolean tls, String keystore, String passwordFile,
-                           String keysFile, long maxBodyBytes, int threads, String metricsAccess, String karafEtc) {
-        boolean metricsKey = switch (metricsAccess == null ? "" : metricsAccess.strip()) {
-            case "public", "" -> false;
-            case "key" -> true;
-            default -> throw new IllegalArgumentException("metrics.access must be public or key: '" + metricsAccess + "'");
-        };
+                           String keysFile, long maxBodyBytes, int threads, String karafEtc) {
         String etc = karafEtc == null || karafEtc.isBlank() ? "etc" : karafEtc;
         Path keys = blank(keysFile) ? Paths.get(etc, "dtm-api-keys") : path(keysFile, etc);
         return new HttpSettings(bindHost == null ? "" : bindHost.strip(), port, tls,
                 blank(keystore) ? Optional.empty() : Optional.of(path(keystore, etc)),
                 blank(passwordFile) ? Optional.empty() : Optional.of(path(passwordFile, etc)),
-                keys, maxBodyBytes, threads, metricsKey);
-    }
-
-    /** Prefixes served with a key whatever their endpoint says. */
-    Set<String> keyRequired() {
-        return metricsKey ? Set.of(METRICS_PREFIX) : Set.of();
+                keys, maxBodyBytes, threads);
     }
 
     private static boolean blank(String s) {

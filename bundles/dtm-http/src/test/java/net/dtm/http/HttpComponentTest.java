@@ -27,7 +27,7 @@ class HttpComponentTest {
     @TempDir
     Path dir;
 
-    private HttpComponent.Config config(int port, String metricsAccess) {
+    private HttpComponent.Config config(int port) {
         String keys = dir.resolve("keys").toString();
         return new HttpComponent.Config() {
             @Override public Class<? extends Annotation> annotationType() { return HttpComponent.Config.class; }
@@ -39,13 +39,15 @@ class HttpComponentTest {
             @Override public String keys_file() { return keys; }
             @Override public long max_body_bytes() { return 1024; }
             @Override public int threads() { return 2; }
-            @Override public String metrics_access() { return metricsAccess; }
         };
     }
 
-    private static int get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+    private static int get(int port, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
@@ -53,7 +55,7 @@ class HttpComponentTest {
         HttpComponent component = new HttpComponent();
         HttpEndpoint early = request -> net.dtm.api.http.HttpResponse.text(200, "text/plain", "early");
         component.bindEndpoint(early, Map.of(HttpEndpoint.PATH, "/early", HttpEndpoint.ACCESS, "public", "service.id", 7L));
-        component.activate(config(0, "public"));
+        component.activate(config(0));
         try {
             int port = component.port();
             assertTrue(port > 0);
@@ -73,10 +75,28 @@ class HttpComponentTest {
     }
 
     @Test
+    void anEndpointsAccessPropertyAloneDecidesWhetherAKeyIsNeeded() throws Exception {
+        HttpComponent component = new HttpComponent();
+        HttpEndpoint ok = request -> net.dtm.api.http.HttpResponse.text(200, "text/plain", "ok");
+        component.bindEndpoint(ok, Map.of(HttpEndpoint.PATH, "/metrics", HttpEndpoint.ACCESS, "public", "service.id", 7L));
+        component.bindEndpoint(ok, Map.of(HttpEndpoint.PATH, "/closed", HttpEndpoint.ACCESS, "key", "service.id", 8L));
+        component.activate(config(0));
+        try {
+            int port = component.port();
+            String viewer = component.create(ApiKey.Role.VIEWER, "viewer", Optional.empty()).secret();
+            assertEquals(200, get(port, "/metrics"), "no path is special: public is public");
+            assertEquals(401, get(port, "/closed"));
+            assertEquals(200, get(port, "/closed", "Authorization", "Bearer " + viewer));
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
     void aTakenPortLeavesTheKeysWorking() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             HttpComponent component = new HttpComponent();
-            component.activate(config(taken.getLocalPort(), "public"));
+            component.activate(config(taken.getLocalPort()));
             try {
                 assertEquals(-1, component.port());
                 var created = component.create(ApiKey.Role.VIEWER, "ops", Optional.empty());
@@ -92,8 +112,8 @@ class HttpComponentTest {
     void badConfigurationIsRefused() {
         HttpComponent component = new HttpComponent();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> component.activate(config(0, "everyone")));
-        assertTrue(e.getMessage().contains("metrics.access"), e.getMessage());
+                () -> component.activate(config(70000)));
+        assertTrue(e.getMessage().contains("port"), e.getMessage());
         assertEquals(-1, component.port());
     }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +49,7 @@ class HttpServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        node = new ServedNode(dir, 1024, Set.of());
+        node = new ServedNode(dir, 1024);
         admin = node.keys.create(ApiKey.Role.ADMIN, "admin", Optional.empty()).secret();
         viewer = node.keys.create(ApiKey.Role.VIEWER, "viewer", Optional.empty()).secret();
         node.serve("/api", false, echo("api"));
@@ -241,19 +240,18 @@ class HttpServerTest {
     }
 
     @Test
-    void metricsCanBeMadeToNeedAKey() throws Exception {
-        node.close();
-        node = new ServedNode(dir, 1024, Set.of(HttpSettings.METRICS_PREFIX));
-        node.serve("/metrics", true, echo("metrics"));
-        assertProblem(node.get("/metrics"), 401, "Unauthorized");
-        assertEquals("metrics", node.get("/metrics", "Authorization", bearer(viewer)).body());
+    void theEndpointsOwnAccessAloneDecidesWhetherAKeyIsNeeded() throws Exception {
+        node.serve("/open", true, echo("open"));
+        node.serve("/closed", false, echo("closed"));
+        assertEquals("open", node.get("/open").body());
+        assertProblem(node.get("/closed"), 401, "Unauthorized");
+        assertEquals("closed", node.get("/closed", "Authorization", bearer(viewer)).body());
         assertEquals(200, node.get("/health/live").statusCode(), "health stays public");
     }
 
     @Test
     void aTakenPortIsABindError() throws Exception {
-        HttpSettings same = HttpSettings.of("127.0.0.1", node.host.port(), false, "", "", "", 1024, 1, "public",
-                dir.toString());
+        HttpSettings same = HttpSettings.of("127.0.0.1", node.host.port(), false, "", "", "", 1024, 1, dir.toString());
         assertThrows(BindException.class, () -> HttpServerHost.start(same, exchange -> exchange.close()));
         assertEquals(200, node.get("/health/live").statusCode(), "the first keeps serving");
     }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,16 +32,16 @@ final class ServedNode implements AutoCloseable {
     final HttpClient client;
     private final String scheme;
 
-    ServedNode(Path dir, long maxBody, Set<String> keyRequired) throws IOException {
+    ServedNode(Path dir, long maxBody) throws IOException {
         this(dir, HttpSettings.of("127.0.0.1", 0, false, "", "", dir.resolve("keys").toString(), maxBody, 4,
-                keyRequired.isEmpty() ? "public" : "key", dir.toString()), HttpClient.newHttpClient());
+                dir.toString()), HttpClient.newHttpClient());
     }
 
     ServedNode(Path dir, HttpSettings settings, HttpClient client) throws IOException {
         this.keys = new ApiKeys(settings.keysFile(), Clock.systemUTC(), new SecureRandom());
         router.add(new Router.Route(HealthEndpoint.PREFIX, true, new HealthEndpoint(() -> health), Integer.MIN_VALUE, -1));
         this.host = HttpServerHost.start(settings,
-                new Dispatcher(router, new Authenticator(keys), settings.maxBodyBytes(), settings.keyRequired(), audit::add));
+                new Dispatcher(router, new Authenticator(keys), settings.maxBodyBytes(), audit::add));
         this.client = client;
         this.scheme = settings.tls() ? "https" : "http";
     }

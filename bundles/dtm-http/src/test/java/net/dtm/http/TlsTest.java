@@ -48,7 +48,7 @@ class TlsTest {
 
     private HttpSettings tls(Path passwordFile) {
         return HttpSettings.of("127.0.0.1", 0, true, keystore.toString(), passwordFile.toString(),
-                dir.resolve("keys").toString(), 1024, 2, "public", dir.toString());
+                dir.resolve("keys").toString(), 1024, 2, dir.toString());
     }
 
     private HttpClient trustingClient() throws Exception {
@@ -92,7 +92,7 @@ class TlsTest {
         assertTrue(e.getMessage().contains("tls.keystore.file " + keystore), e.getMessage());
 
         HttpSettings missing = HttpSettings.of("127.0.0.1", 0, true, dir.resolve("none.p12").toString(),
-                password.toString(), dir.resolve("keys").toString(), 1024, 2, "public", dir.toString());
+                password.toString(), dir.resolve("keys").toString(), 1024, 2, dir.toString());
         e = assertThrows(IllegalArgumentException.class, () -> HttpServerHost.start(missing, exchange -> exchange.close()));
         assertTrue(e.getMessage().contains(dir.resolve("none.p12").toString()), e.getMessage());
 
