@@ -39,8 +39,8 @@ import net.dtm.testkit.lease.LeaseClient;
 
 /**
  * The dashboard in a real browser against the SHIPPED server distribution: the distribution is
- * unpacked with its own ports, given an admin and a viewer API key in its key file (the format
- * {@code apikey:create} writes), started; headless Chromium (Debian's chromium and chromium-driver,
+ * unpacked with its own ports, given an admin API key in its key file (the format
+ * dtm-http documents), started, and a viewer key made with {@code apikey:create} on its console; headless Chromium (Debian's chromium and chromium-driver,
  * over WebDriver) signs in with a wrong key (refused with a message), then the admin key; a pool is
  * created and a device enrolled through the REST API, the device takes a lease over UDP with the
  * real protocol, and the page shows the pool's utilisation change by itself (5 s refresh); a device
@@ -60,6 +60,7 @@ class DashboardIT {
     private DashboardBrowser browser;
     private String url;
     private int udpPort;
+    private String sshPort;
     private boolean passed;
 
     @BeforeEach
@@ -81,6 +82,8 @@ class DashboardIT {
         }
         if (!passed && home != null) {
             System.out.println("dashboard: kept " + home + " for inspection (data/log/karaf.log, console.out)");
+        } else if (home != null) {
+            delete(home.getParent()); // the unpacked distribution (the screenshot is beside it, in target/)
         }
     }
 
@@ -90,13 +93,13 @@ class DashboardIT {
         Path work = Path.of("target", "dashboard").toAbsolutePath();
         home = work.resolve("server");
         String admin = unpackAndConfigure(work);
-        String viewer = addKey(home, "viewer", "dashboard test viewer");
         startKaraf();
         await("the node serves the dashboard and the REST API").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .failFast("Karaf exited", () -> !karaf.isAlive())
                 .until(() -> get("/dashboard/", null).statusCode() == 200 && get("/api/v1/overview", admin).statusCode() == 200);
         System.out.printf("dashboard: node up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        String viewer = createKeyOnTheConsole("viewer");
 
         servedAsStaticFilesWithoutData(admin);
 
@@ -109,7 +112,7 @@ class DashboardIT {
             enrol(other, admin);
         }
 
-        browser = new DashboardBrowser(work.resolve("chromedriver.log"), 1440, 1400);
+        browser = new DashboardBrowser(work.resolve("chromedriver.log"), 1440, 1200);
         browser.open(url + "/");
         await("the sign-in form").atMost(Duration.ofSeconds(10)).until(() -> browser.visible("#login-form"));
         assertEquals(url + "/dashboard/", browser.script("location.href"), "/ leads to the dashboard");
@@ -215,11 +218,7 @@ class DashboardIT {
     private String unpackAndConfigure(Path work) throws IOException, InterruptedException {
         String tarGz = System.getProperty("dtm.distribution");
         assertTrue(tarGz != null && Files.isRegularFile(Path.of(tarGz)), "the server distribution (dtm.distribution): " + tarGz);
-        if (Files.exists(work)) {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        delete(work);
         Files.createDirectories(home);
         Process tar = new ProcessBuilder("tar", "xzf", tarGz, "-C", home.toString(), "--strip-components=1")
                 .redirectErrorStream(true).start();
@@ -235,10 +234,19 @@ class DashboardIT {
         if (Files.exists(home.resolve("etc/net.dtm.agent.cfg"))) { // the demo agent, if shipped, follows the server
             setProperty("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
         }
-        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(DashboardBrowser.freePort()));
+        sshPort = Integer.toString(DashboardBrowser.freePort());
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", sshPort);
         setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(DashboardBrowser.freePort()));
         setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(DashboardBrowser.freePort()));
         return addKey(home, "admin", "dashboard test admin");
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
     }
 
     /**
@@ -282,6 +290,25 @@ class DashboardIT {
             out.add(key + " = " + value);
         }
         Files.write(path, out);
+    }
+
+    /** {@code apikey:create --role <role>} through bin/client with the operator's credentials; returns the key. */
+    private String createKeyOnTheConsole(String role) throws IOException, InterruptedException {
+        java.util.Properties creds = new java.util.Properties();
+        try (var in = Files.newInputStream(home.resolve("etc/dtm-operator.credentials"))) {
+            creds.load(in);
+        }
+        Process client = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", sshPort, "-h", "127.0.0.1",
+                "-u", creds.getProperty("user"), "-p", creds.getProperty("password"), "-r", "5", "-b")
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        client.getOutputStream().write(("apikey:create --role " + role + " --label dashboard-test\n")
+                .getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().close();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(client.waitFor(30, TimeUnit.SECONDS), "bin/client ends");
+        Matcher key = Pattern.compile("dtmak1-[a-z0-9]{12}-[A-Za-z0-9_-]{43}").matcher(out);
+        assertTrue(key.find(), "apikey:create printed a key: " + out.replaceAll("-[A-Za-z0-9_-]{43}", "-<secret>"));
+        return key.group();
     }
 
     private void startKaraf() throws IOException {
