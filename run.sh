@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds DTM and runs the main job on the embedded default: a standalone server node (embedded
-# Derby, demo pool, enrolled demo device) and a local agent that establishes a tunnel over three
-# emulated links (5G 20 ms, LTE 40 ms, satellite 600 ms round trip, 50 % loss each way).
+# Derby) with the dtm-demo feature (demo pool, enrolled demo device, and a local agent that
+# establishes a tunnel over three emulated links: 5G 20 ms, LTE 40 ms, satellite 600 ms round trip,
+# 50 % loss each way). The distribution itself boots no demo: this script adds dtm-demo to the
+# features of the first start.
 # Prints the "tunnel established" line, then keeps the node running with its shell reachable
 # until Ctrl-C (or SIGTERM). Works with no terminal attached.
 #
@@ -23,6 +25,10 @@ dist=$(ls "$root"/karaf-assembly/target/dtm-*.tar.gz 2>/dev/null | head -1 || tr
 echo "dtm: fresh node in $home"
 rm -rf "$home" && mkdir -p "$home"
 tar -xzf "$dist" -C "$home" --strip-components=1
+# the demo: booted with the node's own features at its first start
+sed -i 's/^\(featuresBoot *= *[^\\]*[^\\ ]\) *$/\1, dtm-demo/' "$home/etc/org.apache.karaf.features.cfg"
+grep -q '^featuresBoot *=.*dtm-demo' "$home/etc/org.apache.karaf.features.cfg" \
+    || { echo "dtm: cannot add dtm-demo to featuresBoot in $home/etc/org.apache.karaf.features.cfg" >&2; exit 1; }
 
 log="$home/data/log/karaf.log"
 "$home/bin/karaf" server </dev/null >"$home/console.out" 2>&1 &

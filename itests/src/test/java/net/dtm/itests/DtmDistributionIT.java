@@ -43,7 +43,7 @@ import net.dtm.spi.store.PoolWatch;
 public class DtmDistributionIT extends DtmTestSupport {
 
     private static final String[] FEATURES = {"dtm-api", "dtm-store-derby", "dtm-store-zookeeper", "dtm-server", "dtm-agent",
-        "dtm-link-emulated", "dtm-config", "dtm-vendor-linux", "dtm-shell"};
+        "dtm-link-emulated", "dtm-config", "dtm-vendor-linux", "dtm-shell", "dtm-demo"};
     private static final String[] MODULES = {"dtm-api", "dtm-protocol", "dtm-store-derby", "dtm-store-zookeeper", "dtm-pool",
         "dtm-server", "dtm-agent", "dtm-link-emulated", "dtm-config", "dtm-vendor-linux", "dtm-shell"};
     private static final DeviceId DEMO_DEVICE = DeviceId.of("smr-demo-1");

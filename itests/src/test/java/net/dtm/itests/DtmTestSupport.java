@@ -19,18 +19,21 @@ import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.security.auth.Subject;
 
+import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.awaitility.Awaitility;
+import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
@@ -38,10 +41,15 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
+
+import net.dtm.api.AddressPoolAdminService;
+import net.dtm.api.DeviceId;
+import net.dtm.api.DeviceService;
 
 /**
  * Boots OUR distribution (karaf-assembly's tar.gz) with random ports for SSH, RMI and HTTP and a
@@ -110,6 +118,33 @@ public abstract class DtmTestSupport {
         }
         options.addAll(Arrays.asList(extraOptions()));
         return options.toArray(new Option[0]);
+    }
+
+    /**
+     * The demo (pool demo, device smr-demo-1 and its key, a local agent over three emulated links),
+     * which the distribution no longer boots by itself: installed before the first test of the
+     * container, as an operator would with {@code feature:install dtm-demo}.
+     */
+    @Before
+    public void installDemo() throws Exception {
+        Feature demo = featuresService.getFeature("dtm-demo");
+        if (demo == null) {
+            throw new IllegalStateException("feature dtm-demo not found in the distribution");
+        }
+        if (featuresService.isInstalled(demo)) {
+            return;
+        }
+        featuresService.installFeature("dtm-demo");
+        // the server applies the demo's settings (appended to net.dtm.server) on its own thread:
+        // wait for the pool and the device unless the test blanked them (e.g. a cluster node)
+        Dictionary<String, Object> server = service(ConfigurationAdmin.class).getConfiguration("net.dtm.server", null)
+                .getProperties();
+        Object pool = server == null ? null : server.get("bootstrap.pool");
+        if (pool != null && !String.valueOf(pool).isBlank()) {
+            awaitTrue("the demo pool and device", SERVICE_TIMEOUT,
+                    () -> service(AddressPoolAdminService.class).pool("demo").isPresent()
+                            && service(DeviceService.class).device(DeviceId.of("smr-demo-1")).isPresent());
+        }
     }
 
     /** Options a test class adds to the common ones (called in the test driver, not in Karaf). */

@@ -91,6 +91,21 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /**
+     * Boots the dtm-demo feature (pool demo, device smr-demo-1 and its key, a local agent over three
+     * emulated links) with the distribution's own features at the first start, as {@code ./run.sh}
+     * does: the distribution itself boots no demo.
+     */
+    KarafProcess withDemo() throws IOException {
+        String features = "etc/org.apache.karaf.features.cfg";
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(home.resolve(features))) {
+            p.load(in);
+        }
+        String boot = p.getProperty("featuresBoot", "").trim();
+        return set(features, "featuresBoot", boot.isEmpty() ? "dtm-demo" : boot + ", dtm-demo");
+    }
+
+    /**
      * Sets {@code key = value} in a Karaf configuration file, replacing the key's whole logical
      * line (backslash continuations included), or appending it; creates the file if needed.
      */

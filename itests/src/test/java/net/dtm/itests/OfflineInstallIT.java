@@ -73,7 +73,7 @@ public class OfflineInstallIT {
         try (DatagramSocket socket = new DatagramSocket(0)) {
             udpPort = socket.getLocalPort();
         }
-        karaf.set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort));
+        karaf.withDemo().set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort));
         karaf.set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
 
         long t0 = System.nanoTime();
@@ -99,6 +99,13 @@ public class OfflineInstallIT {
     public void agentDistributionInstallsEveryRouterFeatureOfflineAndCarriesNoServerSide() throws Exception {
         KarafProcess karaf = offline(System.getProperty("dtm.agent.distribution", "missing"), "agent");
         assertSystemFolderCarriesNothingOf(karaf, NOT_ON_A_ROUTER);
+        // The demo's three emulated links (dtm-link-emulated ships none; the server side's dtm-demo
+        // does): they serve once the feature is installed below.
+        for (String[] link : new String[][] {{"5g", "5g", "20"}, {"lte", "lte", "40"}, {"sat", "satellite", "600"}}) {
+            String cfg = "etc/net.dtm.link.emulated-" + link[0] + ".cfg";
+            karaf.set(cfg, "link.id", link[0]).set(cfg, "kind", link[1]).set(cfg, "rtt.ms", link[2])
+                    .set(cfg, "loss.percent", "50").set(cfg, "bind.host", "127.0.0.1");
+        }
 
         long t0 = System.nanoTime();
         karaf.start();

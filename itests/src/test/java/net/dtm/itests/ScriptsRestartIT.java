@@ -49,7 +49,7 @@ public class ScriptsRestartIT {
         try (DatagramSocket socket = new DatagramSocket(0)) {
             udpPort = socket.getLocalPort();
         }
-        karaf.randomSshPort()
+        karaf.withDemo().randomSshPort()
                 .set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
                 .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
                 .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))

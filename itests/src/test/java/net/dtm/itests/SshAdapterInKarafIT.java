@@ -66,7 +66,7 @@ public class SshAdapterInKarafIT {
                 work.resolve("router-host-key"));
 
         karaf = KarafProcess.unpack(Path.of(System.getProperty("dtm.distribution", "missing")), work);
-        karaf.randomSshPort();
+        karaf.withDemo().randomSshPort();
         int udpPort;
         try (DatagramSocket socket = new DatagramSocket(0)) {
             udpPort = socket.getLocalPort();

@@ -56,7 +56,7 @@ public class ZeroTouchEnrolmentIT {
         try (DatagramSocket socket = new DatagramSocket(0)) {
             udpPort = socket.getLocalPort();
         }
-        KarafProcess server = unpack("dtm.distribution", "server");
+        KarafProcess server = unpack("dtm.distribution", "server").withDemo();
         server.set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
                 .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
                 .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))
