@@ -169,6 +169,13 @@ final class KarafProcess implements AutoCloseable {
         password = p.getProperty("password");
     }
 
+    /** Runs a script of the distribution (e.g. {@code bin/dtm-upgrade}) in its folder, with the scripts' environment. */
+    Result script(Duration timeout, String... command) throws Exception {
+        int[] exit = new int[1];
+        String out = run(home, timeout, null, environment, exit, command);
+        return new Result(exit[0], out);
+    }
+
     /** One console command through {@code bin/client} (SSH), ANSI colours removed. */
     Result client(String command) throws Exception {
         return client(command, SCRIPT_TIMEOUT);
