@@ -23,7 +23,8 @@ public final class RequestLatency implements UdpEndpoint.AnswerTiming {
     /** The family reported. */
     public static final String METRIC = "dtm_server_request_seconds";
 
-    private static final List<MessageType> REQUESTS = List.of(MessageType.ESTABLISH, MessageType.CONFIRM,
+    /** The request types a node serves. */
+    static final List<MessageType> REQUESTS = List.of(MessageType.ESTABLISH, MessageType.CONFIRM,
             MessageType.RENEW, MessageType.RELEASE, MessageType.PATH, MessageType.ENROL);
 
     private final Map<MessageType, LatencyRecorder> recorders = new EnumMap<>(MessageType.class);
@@ -34,23 +35,31 @@ public final class RequestLatency implements UdpEndpoint.AnswerTiming {
 
     /** Records that {@code datagram}, a request, was answered {@code nanos} after it was received. */
     @Override
-    public void answered(byte[] datagram, long nanos) {
-        MessageType type;
-        try {
-            type = Codec.peek(datagram).type();
-        } catch (ProtocolException e) {
-            return;   // it was answered, so it parsed: cannot happen
-        }
-        LatencyRecorder r = recorders.get(type);
+    public void answered(byte[] datagram, byte[] answer, long nanos) {
+        LatencyRecorder r = recorders.get(typeOf(datagram));
         if (r != null) {
             r.recordNanos(nanos);
+        }
+    }
+
+    /** A message type as a label value: its name in lower case. */
+    static String label(MessageType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The type in a datagram's clear header, or null if it has none (an answered datagram has one). */
+    static MessageType typeOf(byte[] datagram) {
+        try {
+            return Codec.peek(datagram).type();
+        } catch (ProtocolException e) {
+            return null;
         }
     }
 
     /** The histogram family, one sample per request type (label {@code type}, lower case). */
     public Metric metric() {
         List<Sample> samples = new ArrayList<>();
-        recorders.forEach((type, r) -> samples.add(Sample.of(Map.of("type", type.name().toLowerCase(Locale.ROOT)), r.snapshot())));
+        recorders.forEach((type, r) -> samples.add(Sample.of(Map.of("type", label(type)), r.snapshot())));
         return new Metric(METRIC, "Request handling time from datagram received to answer sent, by request type",
                 Metric.Type.HISTOGRAM, samples);
     }

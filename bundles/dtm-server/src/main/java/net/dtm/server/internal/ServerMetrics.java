@@ -19,9 +19,10 @@ import net.dtm.api.metrics.Sample;
 
 /**
  * A server node's figures for the metrics bundle, read at each scrape from its {@link Counters},
- * its {@link RequestLatency} and its view of the cluster: datagrams received, answers by type,
- * NAKs, drops and enrolments by reason, request handling time, leases served, the cluster's nodes,
- * their states and leader, and the time this node has been degraded. Labels are counter suffixes,
+ * its {@link RequestLatency}, its {@link RequestResults} and its view of the cluster: datagrams
+ * received, answers by type, answered requests by type and result, NAKs, drops and enrolments by
+ * reason, request handling time, leases served, the cluster's nodes, their states and leader, and
+ * the time this node has been degraded. Labels are counter suffixes,
  * message types, node states and node ids: bounded sets, never device ids.
  */
 public final class ServerMetrics implements MetricSource {
@@ -30,19 +31,22 @@ public final class ServerMetrics implements MetricSource {
 
     private final Supplier<Map<String, Long>> counters;
     private final RequestLatency latency;
+    private final RequestResults results;
     private final ClusterService cluster;
     private final ClusterView view;
 
     /**
      * @param counters the node's counters now
      * @param latency  the request handling time per type
+     * @param results  the answered requests by type and result
      * @param cluster  the node directory (the cluster's nodes as this node sees them)
      * @param view     this node's degraded state and time
      */
-    public ServerMetrics(Supplier<Map<String, Long>> counters, RequestLatency latency, ClusterService cluster,
-                         ClusterView view) {
+    public ServerMetrics(Supplier<Map<String, Long>> counters, RequestLatency latency, RequestResults results,
+                         ClusterService cluster, ClusterView view) {
         this.counters = counters;
         this.latency = latency;
+        this.results = results;
         this.cluster = cluster;
         this.view = view;
     }
@@ -61,6 +65,7 @@ public final class ServerMetrics implements MetricSource {
                 "ENROL requests decided, by result (granted, again, replaced, fetched, refused_<reason>, try_later)"));
         out.add(Metric.single("dtm_server_leases_served_total", "Leases served: PARAMS for ESTABLISH and RENEW, ACKs of CONFIRM",
                 Metric.Type.COUNTER, c.getOrDefault(RequestHandler.LEASES_SERVED, 0L)));
+        out.add(results.metric());
         out.add(latency.metric());
         out.addAll(cluster());
         return out;

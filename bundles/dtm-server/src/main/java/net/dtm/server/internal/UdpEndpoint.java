@@ -120,15 +120,24 @@ public final class UdpEndpoint implements AutoCloseable {
         }
     }
 
-    /** Told how long each answered datagram took, from received to its answer sent. */
+    /** Told how long each answered datagram took, from received to its answer sent, and what the answer was. */
     @FunctionalInterface
     public interface AnswerTiming {
-        /** {@code datagram} was answered {@code nanos} after it was received. */
-        void answered(byte[] datagram, long nanos);
+        /** {@code datagram} was answered with {@code answer}, sent {@code nanos} after the datagram was received. */
+        void answered(byte[] datagram, byte[] answer, long nanos);
+
+        /** Tells this, then {@code next}. */
+        default AnswerTiming andThen(AnswerTiming next) {
+            Objects.requireNonNull(next, "next");
+            return (datagram, answer, nanos) -> {
+                answered(datagram, answer, nanos);
+                next.answered(datagram, answer, nanos);
+            };
+        }
     }
 
     /** Times nothing. */
-    public static final AnswerTiming NO_TIMING = (datagram, nanos) -> { };
+    public static final AnswerTiming NO_TIMING = (datagram, answer, nanos) -> { };
 
     /** Computes the answer to one datagram; the future may complete later, on another thread. */
     @FunctionalInterface
@@ -333,7 +342,7 @@ public final class UdpEndpoint implements AutoCloseable {
                     LOG.error("failed to answer a datagram from {}", source, failure);
                 } else if (answer.isPresent()) {
                     send(answer.get(), source);
-                    timing.answered(datagram, nanoTime.getAsLong() - receivedAt);
+                    timing.answered(datagram, answer.get(), nanoTime.getAsLong() - receivedAt);
                     screen.answered(datagram);
                 }
             });

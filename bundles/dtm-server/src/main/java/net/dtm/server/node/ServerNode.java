@@ -41,6 +41,7 @@ import net.dtm.server.internal.NodeDirectory;
 import net.dtm.server.internal.Provisioning;
 import net.dtm.server.internal.RequestHandler;
 import net.dtm.server.internal.RequestLatency;
+import net.dtm.server.internal.RequestResults;
 import net.dtm.server.internal.ServerHealth;
 import net.dtm.server.internal.ServerMetrics;
 import net.dtm.server.internal.ServerSettings;
@@ -393,13 +394,14 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         AtomicReference<RequestHandler> ref = new AtomicReference<>();
         DatagramScreen screen = screen(devices, counters);
         RequestLatency latency = new RequestLatency();
+        RequestResults results = new RequestResults();
         UdpEndpoint endpoint;
         try {
             endpoint = UdpEndpoint.async(config.bind(), (d, from) -> ref.get() == null
                             ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
                     screen, counters,
                     new UdpEndpoint.Limits(config.workerThreads(), config.queueCapacity(), config.sourceQueueLimit(),
-                            config.sourceRate(), config.sourceBurst(), config.sourceTable()), latency);
+                            config.sourceRate(), config.sourceBurst(), config.sourceTable()), latency.andThen(results));
         } catch (IOException | RuntimeException e) {
             provisioning.close();
             leaseEvents.close();
@@ -434,7 +436,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
                     : ClusterHeartbeat.start(cluster, settings.controlEndpoint(), h::leasesServed, config.heartbeatPeriod());
             ServerNode node = new ServerNode(settings, counters, provisioning, leaseEvents, endpoint, handler, directory,
                     heartbeat, enrolled(enrolment, devices),
-                    new ServerMetrics(counters::snapshot, latency, directory, h.clusterView()));
+                    new ServerMetrics(counters::snapshot, latency, results, directory, h.clusterView()));
             if (enrolment != null) {
                 node.enrolmentKeys(enrolment.keys());
             }

@@ -86,6 +86,31 @@ class ServerMetricsTest {
     }
 
     @Test
+    void answeredRequestsAreCountedOnceEachByTypeAndTheirAnswersType() throws Exception {
+        TestDevice device = new TestDevice("smr-r");
+        devices.enroll(device.id, device.key);
+        FakeCluster cluster = new FakeCluster("node-r");
+        try (ServerNode node = start(cluster); DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Params p = assertInstanceOf(Params.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "",
+                    List.of(), Optional.empty(), "", Optional.empty())));
+            assertInstanceOf(Nak.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "no-such-pool",
+                    List.of(), Optional.empty(), "", Optional.empty())));
+            byte[] confirm = device.requestV2(new Confirm(p.pool(), p.parameters().innerAddress(), p.leaseSequence()));
+            assertInstanceOf(Ack.class, ServerNodeTest.send(client, node, device, confirm));
+            assertInstanceOf(Ack.class, ServerNodeTest.send(client, node, device, confirm));   // a copy: answered again
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> family(node.metrics().metrics(), RequestResults.METRIC)
+                    .samples().stream().mapToDouble(Sample::value).sum() == 4);
+            List<Metric> m = node.metrics().metrics();
+            assertEquals(Metric.Type.COUNTER, family(m, RequestResults.METRIC).type());
+            assertEquals(Map.of("establish/params", 1.0, "establish/nak", 1.0, "confirm/ack", 2.0),
+                    family(m, RequestResults.METRIC).samples().stream().collect(java.util.stream.Collectors.toMap(
+                            s -> s.labels().get("type") + "/" + s.labels().get("result"), Sample::value)));
+            assertEquals(1, sample(m, "dtm_server_answers_total", Map.of("type", "duplicate")).value());
+        }
+    }
+
+    @Test
     void drainingTurnsTheNodeNotReadyAndItsRefusalsAreCountedByReason() throws Exception {
         TestDevice device = new TestDevice("smr-d");
         devices.enroll(device.id, device.key);

@@ -139,7 +139,11 @@ class ServerNodeTest {
 
     /** Sends {@code body} from {@code device} to the node and returns the answer's body (5 s at most). */
     static Message ask(DatagramSocket client, ServerNode node, TestDevice device, Message body) throws IOException {
-        byte[] request = device.requestV2(body);
+        return send(client, node, device, device.requestV2(body));
+    }
+
+    /** Sends {@code request}, as it is, and opens the answer. */
+    static Message send(DatagramSocket client, ServerNode node, TestDevice device, byte[] request) throws IOException {
         client.setSoTimeout(5000);
         client.send(new DatagramPacket(request, request.length, node.localAddress()));
         byte[] buffer = new byte[2048];
