@@ -52,8 +52,9 @@ import net.dtm.testkit.upgrade.BundleJars;
  * with {@code lease:list -j}): no lease lost, no tunnel dropped, no address changed
  * ({@link AddressChanges}), no address held twice, every agent established; every establishment
  * and renewal answered within the agent's normal retry budget (not one failed attempt: an attempt
- * is the agent's default {@value #ATTEMPT_NOTE}); every DTM bundle ACTIVE with its new version at
- * the end. The figures are printed ({@code hot-update:} lines in the test's output file).
+ * is the agent's default {@value #ATTEMPT_NOTE}); every DTM bundle at its new version at the end
+ * and in the state it had before its update (Active; or Waiting, Karaf's word for an active bundle
+ * whose component waits for a service, as the ZooKeeper store's operations do on a standalone node). The figures are printed ({@code hot-update:} lines in the test's output file).
  */
 public class HotBundleUpdateIT {
 
@@ -70,6 +71,7 @@ public class HotBundleUpdateIT {
     static final String SUFFIX = "hot1";
     private static final Pattern ROW = Pattern.compile("^(\\d+)\\s*\\t\\s*(\\w+)\\s*\\t\\s*\\d+\\s*\\t\\s*(\\S+)\\s*\\t\\s*(\\S+)\\s*$");
     private static final Pattern LEASE = Pattern.compile("\\{[^{}]*\\}");
+    private static final java.util.Set<String> STARTED = java.util.Set.of("Active", "Waiting");
 
     /** A row of {@code bundle:list}: id, state, version, and the last column (symbolic name or location). */
     record Row(long id, String state, String version, String last) {
@@ -131,13 +133,13 @@ public class HotBundleUpdateIT {
         // never stop, and their renewals (every 30 s) are spread over the whole run
         launcher.batch(TRICKLE, Duration.ofMillis((long) TRICKLE * TRICKLE_MS));
 
-        Map<Long, String> newVersions = new LinkedHashMap<>();
+        Map<Row, String> newVersions = new LinkedHashMap<>();
         Path jars = karaf.home().getParent().resolve("rebuilt");
         List<String> steps = new ArrayList<>();
         for (Row b : bundles) {
             Path jar = jars.resolve(b.last() + ".jar");
             BundleJars.Identity rebuilt = BundleJars.rewrite(installedJar(b.id()), SUFFIX, jar);
-            newVersions.put(b.id(), rebuilt.version());
+            newVersions.put(b, rebuilt.version());
             history.phase("update " + b.last());
             long u0 = System.nanoTime();
             // the update and a first look at the bundle in one console session (each bin/client is a JVM start)
@@ -145,9 +147,9 @@ public class HotBundleUpdateIT {
                     + "\nbundle:list -t 0 --no-format -s");
             assertTrue("bundle:update of " + b.last() + ": " + r, r.ok());
             long updateMs = ms(u0);
-            if (!upgraded(r.output(), b.id(), rebuilt.version())) {
-                karaf.await(b.last() + " active with " + rebuilt.version(), Duration.ofSeconds(30),
-                        "bundle:list -t 0 --no-format -s", l -> upgraded(l.output(), b.id(), rebuilt.version()));
+            if (!upgraded(r.output(), b, rebuilt.version())) {
+                karaf.await(b.last() + " " + b.state() + " with " + rebuilt.version(), Duration.ofSeconds(30),
+                        "bundle:list -t 0 --no-format -s", l -> upgraded(l.output(), b, rebuilt.version()));
             }
             launcher.batch(1, Duration.ZERO);   // one more device establishes right after the update
             boolean all = fleet.awaitAllHolding(Duration.ofSeconds(45));
@@ -171,10 +173,10 @@ public class HotBundleUpdateIT {
 
         List<Row> after = rows(karaf.client("bundle:list -t 0 --no-format -s").output());
         List<String> notUpgraded = new ArrayList<>();
-        for (Map.Entry<Long, String> v : newVersions.entrySet()) {
-            Row now = after.stream().filter(x -> x.id() == v.getKey()).findFirst().orElse(null);
-            if (now == null || !now.state().equals("Active") || !now.version().equals(v.getValue())) {
-                notUpgraded.add("bundle " + v.getKey() + " expected Active " + v.getValue() + ", is " + now);
+        for (Map.Entry<Row, String> v : newVersions.entrySet()) {
+            Row now = after.stream().filter(x -> x.id() == v.getKey().id()).findFirst().orElse(null);
+            if (now == null || !now.state().equals(v.getKey().state()) || !now.version().equals(v.getValue())) {
+                notUpgraded.add(v.getKey().last() + " expected " + v.getKey().state() + " " + v.getValue() + ", is " + now);
             }
         }
         ChaosChecker.Report report = ChaosChecker.check(history, end, store, readAt);
@@ -206,15 +208,18 @@ public class HotBundleUpdateIT {
         passed = true;
     }
 
-    /** Every installed bundle whose symbolic name starts with {@code net.dtm.}, in id order. */
+    /**
+     * Every installed bundle whose symbolic name starts with {@code net.dtm.}, in id order, once
+     * every one is started: Active, or Waiting (Karaf's word for an active bundle with a component
+     * waiting for a service, e.g. the ZooKeeper store's operations on a standalone node).
+     */
     private List<Row> dtmBundles() throws Exception {
         List<Row> out = new ArrayList<>();
-        for (Row r : rows(karaf.client("bundle:list -t 0 --no-format -s").output())) {
-            if (r.last().startsWith("net.dtm.")) {
-                out.add(r);
-            }
-        }
-        assertTrue("no net.dtm.* bundle installed", !out.isEmpty());
+        karaf.await("DTM bundles started", Duration.ofSeconds(60), "bundle:list -t 0 --no-format -s", l -> {
+            out.clear();
+            rows(l.output()).stream().filter(r -> r.last().startsWith("net.dtm.")).forEach(out::add);
+            return !out.isEmpty() && out.stream().allMatch(r -> STARTED.contains(r.state()));
+        });
         return out;
     }
 
@@ -251,8 +256,10 @@ public class HotBundleUpdateIT {
         assertEquals("devices enrolled: " + r, devices.size(), enrolled);
     }
 
-    private static boolean upgraded(String bundleList, long id, String version) {
-        return rows(bundleList).stream().anyMatch(x -> x.id() == id && x.state().equals("Active") && x.version().equals(version));
+    /** True if the list shows bundle {@code before} in the state it had before its update, at {@code version}. */
+    private static boolean upgraded(String bundleList, Row before, String version) {
+        return rows(bundleList).stream().anyMatch(x -> x.id() == before.id() && x.state().equals(before.state())
+                && x.version().equals(version));
     }
 
     static List<Row> rows(String output) {
