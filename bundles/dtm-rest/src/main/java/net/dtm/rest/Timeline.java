@@ -20,9 +20,14 @@ import net.dtm.api.metrics.Sample;
 
 /**
  * The recent past kept in memory for the dashboard: each {@link #sample()} (the component calls it
- * every {@link #INTERVAL_SECONDS} s) records the bound and locked leases of every pool, and from the
- * server's {@code dtm_server_request_seconds} histogram the requests answered since the previous
- * sample and their median and 99th percentile latency. The last {@link #KEEP} samples (30 min) are kept.
+ * every {@link #INTERVAL_SECONDS} s) records the bound and locked leases of every pool and, over the
+ * interval since the previous sample: the requests the server answered ({@code requests}, every type
+ * of {@code dtm_server_request_seconds}); its ESTABLISH handling time ({@code establishRequests},
+ * {@code establishP50Ms}, {@code establishP99Ms}, from {@code type="establish"}); and, when an agent
+ * runs in this process, its establishment time from ESTABLISH sent to the tunnel established
+ * ({@code agentEstablishments}, {@code agentEstablishP50Ms}, {@code agentEstablishP99Ms}, from
+ * {@code dtm_agent_establish_seconds}). A figure that is unknown (no such service, nothing in the
+ * interval) is null. The last {@link #KEEP} samples (30 min) are kept.
  */
 final class Timeline {
 
@@ -30,11 +35,14 @@ final class Timeline {
     static final int INTERVAL_SECONDS = 10;
     static final int KEEP = 30 * 60 / INTERVAL_SECONDS;
     static final String REQUEST_SECONDS = "dtm_server_request_seconds";
+    static final String AGENT_ESTABLISH_SECONDS = "dtm_agent_establish_seconds";
 
     private final Services services;
     private final Clock clock;
     private final Deque<Map<String, Object>> samples = new ArrayDeque<>();
-    private Histogram previous;
+    private final Interval requests = new Interval();
+    private final Interval establish = new Interval();
+    private final Interval agentEstablish = new Interval();
 
     Timeline(Services services, Clock clock) {
         this.services = services;
@@ -72,40 +80,70 @@ final class Timeline {
         }
         s.put("bound", bound);
         s.put("locked", locked);
-        Histogram now = requestLatency();
-        Histogram interval = now == null ? null : since(previous, now);
-        previous = now;
-        long requests = interval == null ? 0 : interval.count();
-        s.put("establishP50Ms", requests == 0 ? null : quantile(interval, 0.50) * 1000);
-        s.put("establishP99Ms", requests == 0 ? null : quantile(interval, 0.99) * 1000);
-        s.put("requests", requests);
+        List<Metric> metrics = metrics();
+        Histogram all = requests.next(histogram(metrics, REQUEST_SECONDS, null));
+        s.put("requests", all == null ? 0 : all.count());
+        Histogram server = establish.next(histogram(metrics, REQUEST_SECONDS, "establish"));
+        s.put("establishRequests", server == null ? null : server.count());
+        s.put("establishP50Ms", millis(server, 0.50));
+        s.put("establishP99Ms", millis(server, 0.99));
+        Histogram agent = agentEstablish.next(histogram(metrics, AGENT_ESTABLISH_SECONDS, null));
+        s.put("agentEstablishments", agent == null ? null : agent.count());
+        s.put("agentEstablishP50Ms", millis(agent, 0.50));
+        s.put("agentEstablishP99Ms", millis(agent, 0.99));
         samples.addLast(s);
         while (samples.size() > KEEP) {
             samples.removeFirst();
         }
     }
 
-    /** The server's request latency over every request type (samples with other bounds are skipped), or null. */
-    private Histogram requestLatency() {
-        Histogram total = null;
+    /** The families of every metric source now; a failing source is left out. */
+    private List<Metric> metrics() {
+        List<Metric> out = new ArrayList<>();
         for (MetricSource source : services.metricSources()) {
-            List<Metric> metrics;
             try {
-                metrics = source.metrics();
+                out.addAll(source.metrics());
             } catch (RuntimeException e) {
                 LOG.debug("Timeline: a metric source failed", e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The histogram family {@code name} summed over its samples (those with other bounds are
+     * skipped), only those labelled {@code type=<type>} unless {@code type} is null; null if there is none.
+     */
+    static Histogram histogram(List<Metric> metrics, String name, String type) {
+        Histogram total = null;
+        for (Metric m : metrics) {
+            if (!m.name().equals(name) || m.type() != Metric.Type.HISTOGRAM) {
                 continue;
             }
-            for (Metric m : metrics) {
-                if (!m.name().equals(REQUEST_SECONDS) || m.type() != Metric.Type.HISTOGRAM) {
-                    continue;
-                }
-                for (Sample sample : m.samples()) {
+            for (Sample sample : m.samples()) {
+                if (type == null || type.equals(sample.labels().get("type"))) {
                     total = total == null ? sample.histogram() : add(total, sample.histogram());
                 }
             }
         }
         return total;
+    }
+
+    /** The {@code q} quantile of {@code h} in milliseconds; null without observations. */
+    private static Double millis(Histogram h, double q) {
+        return h == null || h.count() == 0 ? null : quantile(h, q) * 1000;
+    }
+
+    /** One cumulative histogram followed from sample to sample. */
+    private static final class Interval {
+        private Histogram previous;
+
+        /** What was observed since the previous call ({@code now} the cumulative figures, null if unknown). */
+        Histogram next(Histogram now) {
+            Histogram interval = now == null ? null : since(previous, now);
+            previous = now;
+            return interval;
+        }
     }
 
     private static Histogram add(Histogram a, Histogram b) {

@@ -89,4 +89,17 @@ class OpenApiTest extends RestTestSupport {
             assertNotEquals(0, a.status());
         }
     }
+
+    @Test
+    void theTimelineSampleSchemaNamesEveryFieldATimelineSampleHas() throws Exception {
+        api.timeline().sample();
+        Answer a = get("/api/v1/timeline");
+        assertEquals(200, a.status());
+        Set<String> served = new TreeSet<>();
+        a.json().get(0).fieldNames().forEachRemaining(served::add);
+        Set<String> documented = new TreeSet<>();
+        document().at("/components/schemas/TimelineSample/properties").fieldNames().forEachRemaining(documented::add);
+        assertEquals(documented, served);
+        assertTrue(documented.containsAll(Set.of("establishP50Ms", "agentEstablishP50Ms", "agentEstablishP99Ms")));
+    }
 }

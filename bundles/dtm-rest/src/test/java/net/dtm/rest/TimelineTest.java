@@ -62,27 +62,63 @@ class TimelineTest {
     }
 
     @Test
-    void samplesLeasesAndTheLatencyOfTheLastInterval() {
+    void samplesLeasesAndTheServersEstablishLatencyOfTheLastInterval() {
+        // ten ESTABLISHs under 1 ms, ten RENEWs between 5 and 10 ms: only the ESTABLISHs make the latency
         establish = new long[] {10, 0, 0, 0, 0};
+        renew = new long[] {0, 0, 0, 10, 0};
         timeline.sample();
         Map<String, Object> first = timeline.samples().get(0);
         assertEquals(Fakes.Pools.NOW.toEpochMilli(), first.get("t"));
         assertEquals(1L, first.get("bound"));
         assertEquals(1L, first.get("locked"));
-        assertEquals(10L, first.get("requests"));
+        assertEquals(20L, first.get("requests"));
         assertEquals(0.5, (double) first.get("establishP50Ms"), 1e-9);
-        // ten more requests, all between 5 and 10 ms, on the other type: only they count in the next sample
-        renew = new long[] {0, 0, 0, 10, 0};
+        assertEquals(0.99, (double) first.get("establishP99Ms"), 1e-9);
+        assertEquals(10L, first.get("establishRequests"));
+        // ten more ESTABLISHs between 2 and 5 ms and five more RENEWs: only the new ones count in the next sample
+        establish = new long[] {10, 0, 10, 0, 0};
+        renew = new long[] {0, 0, 0, 15, 0};
         now.set(Fakes.Pools.NOW.plusSeconds(10));
         timeline.sample();
         Map<String, Object> second = timeline.samples().get(1);
-        assertEquals(10L, second.get("requests"));
-        assertEquals(7.5, (double) second.get("establishP50Ms"), 1e-9);
-        assertEquals(9.95, (double) second.get("establishP99Ms"), 1e-9);
-        // nothing new: no latency to show
+        assertEquals(15L, second.get("requests"));
+        assertEquals(10L, second.get("establishRequests"));
+        assertEquals(3.5, (double) second.get("establishP50Ms"), 1e-9);
+        assertEquals(4.97, (double) second.get("establishP99Ms"), 1e-9);
+        // only RENEWs: no establishment latency to show
+        renew = new long[] {0, 0, 0, 25, 0};
         timeline.sample();
-        assertEquals(0L, timeline.samples().get(2).get("requests"));
-        assertNull(timeline.samples().get(2).get("establishP50Ms"));
+        Map<String, Object> third = timeline.samples().get(2);
+        assertEquals(10L, third.get("requests"));
+        assertEquals(0L, third.get("establishRequests"));
+        assertNull(third.get("establishP50Ms"));
+        assertNull(third.get("establishP99Ms"));
+        // no agent in this process
+        assertNull(third.get("agentEstablishments"));
+        assertNull(third.get("agentEstablishP50Ms"));
+        assertNull(third.get("agentEstablishP99Ms"));
+    }
+
+    @Test
+    void anAgentInTheProcessAddsItsOwnEstablishmentTime() {
+        AtomicReference<long[]> agent = new AtomicReference<>(new long[] {0, 0, 0, 4, 0});
+        services.addMetricSource(() -> List.of(new Metric(Timeline.AGENT_ESTABLISH_SECONDS, "", Metric.Type.HISTOGRAM,
+                List.of(Sample.of(Map.of(), new Histogram(BOUNDS, agent.get(), 0))))));
+        establish = new long[] {2, 0, 0, 0, 0};
+        timeline.sample();
+        Map<String, Object> first = timeline.samples().get(0);
+        assertEquals(4L, first.get("agentEstablishments"));
+        assertEquals(7.5, (double) first.get("agentEstablishP50Ms"), 1e-9);
+        assertEquals(9.95, (double) first.get("agentEstablishP99Ms"), 1e-9);
+        assertEquals(0.5, (double) first.get("establishP50Ms"), 1e-9, "the server's own figure stays its own");
+        agent.set(new long[] {0, 0, 0, 4, 1});   // one more, beyond the last bound
+        timeline.sample();
+        Map<String, Object> second = timeline.samples().get(1);
+        assertEquals(1L, second.get("agentEstablishments"));
+        assertEquals(10.0, (double) second.get("agentEstablishP50Ms"), 1e-9);
+        timeline.sample();
+        assertEquals(0L, timeline.samples().get(2).get("agentEstablishments"));
+        assertNull(timeline.samples().get(2).get("agentEstablishP99Ms"));
     }
 
     @Test
@@ -108,6 +144,7 @@ class TimelineTest {
         Map<String, Object> s = timeline.samples().get(0);
         assertNull(s.get("bound"));
         assertEquals(4L, s.get("requests"));
+        assertEquals(4L, s.get("establishRequests"));
     }
 
     @Test
@@ -126,7 +163,9 @@ class TimelineTest {
         t.sample();
         assertNull(t.samples().get(0).get("bound"));
         assertEquals(0L, t.samples().get(0).get("requests"));
+        assertNull(t.samples().get(0).get("establishRequests"));
         assertNull(t.samples().get(0).get("establishP99Ms"));
+        assertNull(t.samples().get(0).get("agentEstablishP99Ms"));
     }
 
     @Test
