@@ -46,6 +46,18 @@ class ServerMetricsTest {
                 .orElseThrow(() -> new AssertionError(name + labels));
     }
 
+    /** A version 2 ESTABLISH of a VXLAN tunnel from {@code pool} ("" for the default). */
+    private static Establish establish(String pool) {
+        return new Establish(TunnelType.VXLAN, pool, List.of(), Optional.empty(), "", Optional.empty());
+    }
+
+    /** A device with its key enrolled. */
+    private TestDevice enrolled(String id) {
+        TestDevice device = new TestDevice(id);
+        devices.enroll(device.id, device.key);
+        return device;
+    }
+
     private ServerNode start(FakeCluster cluster) throws IOException {
         return ServerNode.start(ServerNode.Config.defaults().toBuilder().bind(ServerNodeTest.LOOPBACK_ANY).workers(2, 64, 16)
                 .defaultPool("demo")
@@ -55,12 +67,10 @@ class ServerMetricsTest {
 
     @Test
     void requestHandlingTimeIsMeasuredPerTypeFromReceivedToAnswerSent() throws Exception {
-        TestDevice device = new TestDevice("smr-m");
-        devices.enroll(device.id, device.key);
+        TestDevice device = enrolled("smr-m");
         FakeCluster cluster = new FakeCluster("node-m");
         try (ServerNode node = start(cluster); DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            Params p = assertInstanceOf(Params.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "",
-                    List.of(), Optional.empty(), "", Optional.empty())));
+            Params p = assertInstanceOf(Params.class, ServerNodeTest.ask(client, node, device, establish("")));
             assertInstanceOf(Ack.class, ServerNodeTest.ask(client, node, device, new Confirm(p.pool(), p.parameters().innerAddress(),
                     p.leaseSequence())));
 
@@ -87,14 +97,11 @@ class ServerMetricsTest {
 
     @Test
     void answeredRequestsAreCountedOnceEachByTypeAndTheirAnswersType() throws Exception {
-        TestDevice device = new TestDevice("smr-r");
-        devices.enroll(device.id, device.key);
+        TestDevice device = enrolled("smr-r");
         FakeCluster cluster = new FakeCluster("node-r");
         try (ServerNode node = start(cluster); DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            Params p = assertInstanceOf(Params.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "",
-                    List.of(), Optional.empty(), "", Optional.empty())));
-            assertInstanceOf(Nak.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "no-such-pool",
-                    List.of(), Optional.empty(), "", Optional.empty())));
+            Params p = assertInstanceOf(Params.class, ServerNodeTest.ask(client, node, device, establish("")));
+            assertInstanceOf(Nak.class, ServerNodeTest.ask(client, node, device, establish("no-such-pool")));
             byte[] confirm = device.requestV2(new Confirm(p.pool(), p.parameters().innerAddress(), p.leaseSequence()));
             assertInstanceOf(Ack.class, ServerNodeTest.send(client, node, device, confirm));
             assertInstanceOf(Ack.class, ServerNodeTest.send(client, node, device, confirm));   // a copy: answered again
@@ -112,8 +119,7 @@ class ServerMetricsTest {
 
     @Test
     void drainingTurnsTheNodeNotReadyAndItsRefusalsAreCountedByReason() throws Exception {
-        TestDevice device = new TestDevice("smr-d");
-        devices.enroll(device.id, device.key);
+        TestDevice device = enrolled("smr-d");
         FakeCluster cluster = new FakeCluster("node-d");
         try (ServerNode node = start(cluster); DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             assertTrue(node.health(true).ready(), node.health(true).toString());
@@ -129,8 +135,7 @@ class ServerMetricsTest {
             Health drained = node.health(true);
             assertFalse(drained.ready());
             assertEquals(List.of(true, false, true), drained.checks().stream().map(Health.Check::ok).toList());
-            Nak nak = assertInstanceOf(Nak.class, ServerNodeTest.ask(client, node, device, new Establish(TunnelType.VXLAN, "",
-                    List.of(), Optional.empty(), "", Optional.empty())));
+            Nak nak = assertInstanceOf(Nak.class, ServerNodeTest.ask(client, node, device, establish("")));
             assertEquals("not-serving", nak.reason().label());
             List<Metric> m = node.metrics().metrics();
             assertEquals(1, sample(m, "dtm_server_naks_total", Map.of("reason", "not_serving")).value());
