@@ -270,8 +270,8 @@
     return e;
   }
 
-  /** Draws series [{key, color, label}] of samples [{t, ...}] into the SVG element. */
-  function lineChart(target, samples, series, format, whole) {
+  /** Draws series [{key, color, label}] of samples [{t, ...}] into the SVG element; "empty" is said when no sample has a value. */
+  function lineChart(target, samples, series, format, whole, empty) {
     var w = target.clientWidth || 600, h = target.clientHeight || 200;
     var left = 48, right = 12, top = 10, bottom = 24;
     target.setAttribute("viewBox", "0 0 " + w + " " + h);
@@ -280,7 +280,7 @@
     var any = pts.some(function (s) { return series.some(function (se) { return typeof s[se.key] === "number"; }); });
     if (pts.length < 2 || !any) {
       var note = svg("text", { x: w / 2, y: h / 2, "text-anchor": "middle", "class": "no-data" });
-      note.textContent = pts.length < 2 ? "Collecting samples (one every 10 s)\u2026" : "No requests in this period.";
+      note.textContent = pts.length < 2 ? "Collecting samples (one every 10 s)\u2026" : empty || "No data in this period.";
       target.replaceChildren(note);
       return;
     }
@@ -334,11 +334,25 @@
     samples = Array.isArray(samples) ? samples : (samples && samples.samples) || [];
     lineChart($("leases-chart"), samples, [
       { key: "bound", color: "#2563eb", area: true }, { key: "locked", color: "#f59e0b" }], num, true);
-    lineChart($("latency-chart"), samples, [
-      { key: "establishP50Ms", color: "#0d9488" }, { key: "establishP99Ms", color: "#9333ea" }],
-      num, false);
-    var recent = samples.filter(function (x) { return typeof x.establishP50Ms === "number"; }).pop();
-    $("kpi-latency").textContent = recent ? ms(recent.establishP50Ms) + " / " + ms(recent.establishP99Ms) : "\u2013";
+    // establishment latency: the server's ESTABLISH handling and, on a node with an agent, the agent's
+    // time from request sent to tunnel established
+    var agent = samples.some(function (x) { return typeof x.agentEstablishments === "number"; });
+    var latency = [{ key: "establishP50Ms", color: "#0d9488" }, { key: "establishP99Ms", color: "#9333ea" }];
+    if (agent) {
+      latency.push({ key: "agentEstablishP50Ms", color: "#ea580c" }, { key: "agentEstablishP99Ms", color: "#be123c" });
+    }
+    lineChart($("latency-chart"), samples, latency, num, false, "No establishments in this period.");
+    $("latency-agent-legend").hidden = !agent;
+    $("kpi-latency").textContent = latest(samples, "establishP50Ms", "establishP99Ms");
+    $("kpi-latency-sub").textContent = agent
+      ? "server \u00b7 agent " + latest(samples, "agentEstablishP50Ms", "agentEstablishP99Ms")
+      : "server, latest 10 s";
+  }
+
+  /** "p50 / p99" of the latest sample that has them, or a dash. */
+  function latest(samples, p50, p99) {
+    var recent = samples.filter(function (x) { return typeof x[p50] === "number"; }).pop();
+    return recent ? ms(recent[p50]) + " / " + ms(recent[p99]) : "\u2013";
   }
 
   /* ---------- refresh loop ---------- */
