@@ -55,6 +55,17 @@ echo "$line"
 creds="$home/etc/dtm-operator.credentials"
 echo "dtm: operator credentials: $creds"
 echo "dtm: shell: $home/bin/client -u admin -p \"\$(sed -n 's/^password=//p' $creds)\"   (SSH on 127.0.0.1, port in $home/etc/org.apache.karaf.shell.cfg)"
+# an admin API key for the HTTP API (REST, dashboard), kept in a mode-600 file: the shell prints it once
+keyfile="$home/etc/dtm-api-key.run"
+key=$(printf 'apikey:create --role admin --label run.sh\n' \
+        | "$home/bin/client" -u admin -p "$(sed -n 's/^password=//p' "$creds")" -b 2>/dev/null \
+        | grep -o 'dtmak1-[A-Za-z0-9_-]*' | head -1 || true)
+if [[ -n "$key" ]]; then
+    (umask 077 && printf '%s\n' "$key" > "$keyfile")
+    echo "dtm: HTTP on http://127.0.0.1:8181: dashboard /dashboard/, /metrics, /health/ready, REST /api/v1/ (admin API key in $keyfile)"
+else
+    echo "dtm: HTTP on http://127.0.0.1:8181 (no API key made: run apikey:create --role admin in the shell)" >&2
+fi
 if [[ "${DTM_EXIT:-0}" == 1 ]]; then
     exit 0
 fi
