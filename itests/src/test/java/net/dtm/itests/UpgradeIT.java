@@ -61,8 +61,12 @@ public class UpgradeIT {
     public void leasesSurviveWhatKarafCleanDeletes() throws Exception {
         KarafProcess karaf = node(Path.of(System.getProperty("dtm.distribution", "missing")), "clean").withDemo();
         karaf.start();
-        Set<String> before = awaitLeases(karaf, "the demo device's lease", rows -> rows.stream()
+        awaitLeases(karaf, "the demo device's lease", rows -> rows.stream()
                 .anyMatch(r -> r.startsWith("demo|smr-demo-1|") && r.endsWith("|BOUND|no")));
+        // the demo's lease alone would come back by itself (bootstrap and the pool's first address):
+        // a reservation would not
+        assertTrue(karaf.client("lease:reserve demo bus-7 10.64.3.7").ok());
+        Set<String> before = awaitLeases(karaf, "the reservation", rows -> rows.size() == 2);
         assertTrue("the database outside data/", Files.isDirectory(karaf.home().resolve("dtm/derby")));
         assertFalse(Files.exists(karaf.home().resolve("data/dtm")));
 
