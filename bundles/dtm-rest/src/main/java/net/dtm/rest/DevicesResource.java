@@ -16,6 +16,7 @@ import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
+import net.dtm.api.Durations;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.api.http.HttpProblem;

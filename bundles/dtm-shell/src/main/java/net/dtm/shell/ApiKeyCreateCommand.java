@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import net.dtm.api.ApiKey;
 import net.dtm.api.ApiKeyService;
+import net.dtm.api.Durations;
 
 /** {@code apikey:create}: a new key of the HTTP API, printed once. */
 @Service

@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
+import net.dtm.api.Durations;
 
 /**
  * {@code device:allow-reenrol}: for a while, the router that enrolled itself as the device may

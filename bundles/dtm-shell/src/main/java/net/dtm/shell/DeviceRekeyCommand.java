@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
+import net.dtm.api.Durations;
 
 /** {@code device:rekey}: a new key for a device, the old one accepted for an overlap the operator sets. */
 @Service

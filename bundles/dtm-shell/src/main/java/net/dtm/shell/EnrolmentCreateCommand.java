@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 
+import net.dtm.api.Durations;
 import net.dtm.api.EnrolmentKey;
 import net.dtm.api.EnrolmentService;
 

@@ -271,18 +271,4 @@ class DeviceCommandsTest {
         assertEquals("Device not re-keyed: the key typed: device key must be 64 hex digits", message);
         assertEquals(before, devices.device(SMR1).orElseThrow());
     }
-
-    @Test
-    void durationsAsOperatorsTypeThem() {
-        assertEquals(Duration.ZERO, Durations.parse("0"));
-        assertEquals(Duration.ofSeconds(90), Durations.parse("90s"));
-        assertEquals(Duration.ofSeconds(90), Durations.parse("90"));
-        assertEquals(Duration.ofMinutes(15), Durations.parse("15m"));
-        assertEquals(Duration.ofHours(2), Durations.parse("2H"));
-        assertEquals(Duration.ofDays(7), Durations.parse("7d"));
-        assertEquals(Duration.ofMinutes(90), Durations.parse("PT1H30M"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("-5m"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("PT-1H"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse(""));
-    }
 }

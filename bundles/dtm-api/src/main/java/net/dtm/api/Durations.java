@@ -1,4 +1,4 @@
-package net.dtm.shell;
+package net.dtm.api;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as operators type them: {@code 0}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT1H30M}). */
-final class Durations {
+/** Durations as operators type them (shell options, REST fields): {@code 0}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT1H30M}). */
+public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([smhd]?)");
 
@@ -15,7 +15,7 @@ final class Durations {
     }
 
     /** @throws IllegalArgumentException naming the accepted forms if {@code text} is none of them, or negative */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(t);
         if (m.matches()) {
