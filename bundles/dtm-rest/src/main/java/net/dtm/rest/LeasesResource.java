@@ -16,6 +16,7 @@ import net.dtm.api.AddressPoolService;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
+import net.dtm.api.LeaseLookup;
 import net.dtm.api.LeaseQuery;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
@@ -116,35 +117,17 @@ final class LeasesResource {
     }
 
     /**
-     * The lease {@code key} names in the pool: an address of the pool (for a delegated prefix any
-     * address inside it), else a device id, as {@code lease:show}.
+     * The lease {@code key} (a device id or an address of the pool) names, as {@code lease:show}:
+     * 404 if there is none, 400 if the key is neither.
      */
     static Lease find(AddressPoolService service, Pool pool, String key) {
-        InetAddress address = literal(key);
-        boolean deviceId = isDeviceId(key);
-        if (address != null && pool.prefix().contains(address)) {
-            Optional<Lease> at = service.leaseAt(pool.name(), pool.blockStart(address));
-            if (at.isPresent()) {
-                return at.get();
-            }
-            if (!deviceId) {
-                throw Problems.noLease("no lease holds " + Cidr.format(address) + " in pool " + pool.name());
-            }
+        Optional<Lease> lease;
+        try {
+            lease = LeaseLookup.find(service, pool, key);
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest(e.getMessage());
         }
-        if (address != null && !deviceId) {
-            throw Problems.noLease(Cidr.format(address) + " is outside pool " + pool.name() + " (" + pool.prefix() + ")");
-        }
-        DeviceId device = Call.device(key);
-        return service.lease(pool.name(), device).orElseThrow(() -> Problems.noLease(notFound(pool, key, address)));
-    }
-
-    private static String notFound(Pool pool, String key, InetAddress address) {
-        if (address == null) {
-            return "device " + key + " has no lease in pool " + pool.name();
-        }
-        String where = pool.prefix().contains(address) ? "no lease holds " + Cidr.format(address) + " in pool " + pool.name()
-                : Cidr.format(address) + " is outside pool " + pool.name() + " (" + pool.prefix() + ")";
-        return where + ", and no device of that id has a lease there";
+        return lease.orElseThrow(() -> Problems.noLease(LeaseLookup.notFound(pool, key)));
     }
 
     static LeaseState state(String text) {
@@ -152,23 +135,6 @@ final class LeasesResource {
             return LeaseState.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw HttpProblem.badRequest("unknown lease state '" + text + "', expected one of locked, bound, released");
-        }
-    }
-
-    private static InetAddress literal(String text) {
-        try {
-            return Cidr.parseLiteral(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static boolean isDeviceId(String text) {
-        try {
-            DeviceId.of(text);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 }
