@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import net.dtm.api.Health;
 import net.dtm.api.HealthService;
 import net.dtm.api.http.HttpEndpoint;
 import net.dtm.api.http.HttpProblem;
@@ -13,7 +14,7 @@ import net.dtm.api.http.HttpResponse;
 
 /**
  * {@value #PREFIX}{@code /live}: 200 {@code {"status":"UP"}} while the process serves;
- * {@value #PREFIX}{@code /ready}: 200 when {@link HealthReport ready}, else 503, with the report.
+ * {@value #PREFIX}{@code /ready}: 200 when {@link Health.Report#ready() ready}, else 503, with the report.
  * Public; GET and HEAD only.
  */
 final class HealthEndpoint implements HttpEndpoint {
@@ -38,7 +39,7 @@ final class HealthEndpoint implements HttpEndpoint {
         if (rest.get(0).equals("live")) {
             return answer(200, Map.of("status", "UP"));
         }
-        HealthReport report = HealthReport.of(services.get());
+        Health.Report report = HealthReport.of(services.get());
         return answer(report.ready() ? 200 : 503, report.document());
     }
 

@@ -30,9 +30,9 @@ public class NodeHealthCommand extends DtmCommand {
             throw new CommandException("Health reports are not available on this node (is feature dtm-server or "
                     + "dtm-agent installed and started?)");
         }
-        HealthReport report = new HealthReport(health);
+        Health.Report report = HealthReport.of(health);
         if (json) {
-            out().println(Json.object(report.json()));
+            out().println(Json.object(report.document()));
             return null;
         }
         ShellTable table = new ShellTable();

@@ -157,9 +157,9 @@ class ApiKeyAndHealthCommandsTest {
         assertEquals("{\"status\":\"READY\",\"components\":[{\"component\":\"agent\",\"ready\":true,\"checks\":"
                 + "[{\"name\":\"links\",\"ok\":true,\"detail\":\"2 usable\"}]}]}", output().strip());
 
-        HealthReport failing = new HealthReport(List.of(agent, broken));
+        Health.Report failing = HealthReport.of(List.of(agent, broken));
         assertFalse(failing.ready(), "a component that cannot answer is not ready");
         assertTrue(failing.components().stream().anyMatch(h -> h.checks().get(0).detail().contains("boom")));
-        assertFalse(new HealthReport(List.of()).ready(), "no component: not ready");
+        assertFalse(HealthReport.of(List.of()).ready(), "no component: not ready");
     }
 }
