@@ -20,9 +20,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.spi.store.StoreBackup;
 import net.dtm.spi.store.StoreSelection;
 
 /**
@@ -30,7 +32,8 @@ import net.dtm.spi.store.StoreSelection;
  * ({@link StoreSelection}: PID {@code net.dtm.store}, {@code type} = {@value #TYPE}; Derby is the
  * default store, so also when the type is absent or blank): opens one database and registers, by
  * hand, the store as both {@link LeaseStore} and {@link DeviceStore}, and its enrolment keys as
- * {@link EnrolmentKeyStore}, all with {@code dtm.store.type=derby} and
+ * {@link EnrolmentKeyStore}, and its operations ({@link DerbyOperations}) as {@link StoreBackup} +
+ * {@link MetricSource}, all with {@code dtm.store.type=derby} and
  * {@code dtm.store.clustered=false} (the standalone cluster serves beside it). With any other type it logs one INFO line and does nothing. On deactivation the
  * services are unregistered and the database is shut down (writes already queued are committed
  * first). Every wait for a commit is bounded by {@code commit.timeout.ms} (default 5000; see
@@ -138,6 +141,8 @@ public final class DerbyStoreComponent {
                     store, properties(path)));
             registrations.add(registrar.register(new String[] {EnrolmentKeyStore.class.getName()}, store.enrolmentKeys(),
                     properties(path)));
+            registrations.add(registrar.register(new String[] {StoreBackup.class.getName(), MetricSource.class.getName()},
+                    new DerbyOperations(store), properties(path)));
         } catch (RuntimeException e) {
             unregister();
             store.close();

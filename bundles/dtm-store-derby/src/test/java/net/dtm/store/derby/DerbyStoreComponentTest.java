@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dtm.api.Pool;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.spi.store.StoreBackup;
 
 /** The store selection as the Derby component applies it, with a recorder in place of the framework. */
 class DerbyStoreComponentTest {
@@ -89,12 +91,15 @@ class DerbyStoreComponentTest {
             try {
                 assertTrue(c.isActive());
                 assertEquals(List.of(List.of(LeaseStore.class.getName(), DeviceStore.class.getName()),
-                        List.of(EnrolmentKeyStore.class.getName())), r.registered,
-                        "the stores only: the standalone cluster is a component of its own");
+                        List.of(EnrolmentKeyStore.class.getName()),
+                        List.of(StoreBackup.class.getName(), MetricSource.class.getName())), r.registered,
+                        "the stores and their operations only: the standalone cluster is a component of its own");
                 Map<String, Object> expected = Map.of(LeaseStore.PROP_STORE_TYPE, "derby", LeaseStore.PROP_STORE_CLUSTERED, false,
                         LeaseStore.PROP_STORE_DATA_DIR, dir.resolve("data").toAbsolutePath().normalize().toString());
                 assertEquals(expected, r.properties.get(0), "the data folder: the database's parent, where node-local state goes");
                 assertEquals(expected, r.properties.get(1), "the enrolment keys: selected by the same filters");
+                assertEquals(expected, r.properties.get(2), "the operations: selected by the same filters");
+                assertTrue(r.services.get(2) instanceof DerbyOperations, "backup and commit figures of this store");
                 LeaseStore store = (LeaseStore) r.services.get(0);
                 String name = "p" + r.hashCode();
                 store.createPool(Pool.of(name, "10.1.0.0/24", 60));
@@ -128,7 +133,7 @@ class DerbyStoreComponentTest {
         DerbyStoreComponent c = new DerbyStoreComponent(r, config(), props);
         try {
             assertTrue(c.isActive());
-            assertEquals(2, r.registered.size());
+            assertEquals(3, r.registered.size());
         } finally {
             c.deactivate();
         }

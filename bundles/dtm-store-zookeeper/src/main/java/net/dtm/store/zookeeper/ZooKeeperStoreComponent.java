@@ -15,18 +15,21 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.spi.cluster.Cluster;
 import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.PoolWatch;
+import net.dtm.spi.store.StoreBackup;
 import net.dtm.spi.store.StoreSelection;
 
 /**
  * Wires a {@link ZkNode} into OSGi when the store selection picks it ({@link StoreSelection}:
  * {@code type} = {@value #TYPE} in PID {@value #STORE_PID}): registers the {@link ZkStore} as
  * {@link LeaseStore} + {@link PoolWatch}, as {@link DeviceStore} and its enrolment keys as
- * {@link EnrolmentKeyStore} (each with {@code dtm.store.type=zookeeper},
+ * {@link EnrolmentKeyStore}, its operations ({@link ZkOperations}) as {@link StoreBackup} +
+ * {@link MetricSource} (each with {@code dtm.store.type=zookeeper},
  * {@code dtm.store.clustered=true}: it brings its own cluster), and the {@link ZkCluster} as
  * {@link Cluster} ({@code dtm.cluster.type=zookeeper}); unregisters them and closes the node on
  * deactivation. With any other type it logs one INFO line and registers nothing; an invalid
@@ -84,6 +87,8 @@ public final class ZooKeeperStoreComponent {
                 node.store(), storeProps));
         registrations.add(context.registerService(DeviceStore.class, node.store(), storeProps));
         registrations.add(context.registerService(EnrolmentKeyStore.class, node.store().enrolmentKeys(), storeProps));
+        registrations.add(context.registerService(new String[] {StoreBackup.class.getName(), MetricSource.class.getName()},
+                new ZkOperations(node.store()), storeProps));
         LOG.info("zookeeper store registered: {} ({})", settings, security);
     }
 

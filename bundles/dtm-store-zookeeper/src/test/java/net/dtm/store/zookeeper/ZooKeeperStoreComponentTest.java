@@ -24,10 +24,12 @@ import org.osgi.framework.ServiceRegistration;
 
 import net.dtm.api.Pool;
 import net.dtm.spi.cluster.Cluster;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.spi.store.DeviceStore;
 import net.dtm.spi.store.EnrolmentKeyStore;
 import net.dtm.spi.store.LeaseStore;
 import net.dtm.spi.store.PoolWatch;
+import net.dtm.spi.store.StoreBackup;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /** The store selection and the hand-made registrations, with a recording BundleContext. */
@@ -107,7 +109,7 @@ class ZooKeeperStoreComponentTest {
         ZooKeeperStoreComponent component = new ZooKeeperStoreComponent();
         component.activate(context(), config("type", " ZooKeeper ", "connect", server.getConnectString(), "auth.password", "pw",
                 "namespace", ZkTesting.freshNamespace(), "node.id", " node-9 ", "site", "lab"));
-        assertEquals(4, registrations.size(), registrations.toString());
+        assertEquals(5, registrations.size(), registrations.toString());
         Registration cluster = registrations.get(0);
         assertEquals(List.of(Cluster.class.getName()), cluster.classes(), "the cluster first: the store's users find it there");
         assertEquals("zookeeper", cluster.properties().get(Cluster.PROP_CLUSTER_TYPE));
@@ -123,6 +125,11 @@ class ZooKeeperStoreComponentTest {
         Registration keys = registrations.get(3);
         assertEquals(List.of(EnrolmentKeyStore.class.getName()), keys.classes());
         assertEquals(devices.properties(), keys.properties(), "selected by the same filters as the device store");
+        Registration operations = registrations.get(4);
+        assertEquals(List.of(StoreBackup.class.getName(), MetricSource.class.getName()), operations.classes(),
+                "backup and commit figures, registered only while the store serves");
+        assertEquals(devices.properties(), operations.properties());
+        assertTrue(operations.service() instanceof ZkOperations);
         EnrolmentKeyStore keyStore = (EnrolmentKeyStore) keys.service();
         assertEquals(List.of(), keyStore.list(), "the registered enrolment key store works");
 
@@ -145,7 +152,7 @@ class ZooKeeperStoreComponentTest {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         try {
             assertTrue(ms < 1500, "activation took " + ms + " ms");
-            assertEquals(4, registrations.size());
+            assertEquals(5, registrations.size(), "the store, its cluster and its operations");
             assertThrows(StoreUnavailableException.class, () -> ((EnrolmentKeyStore) registrations.get(3).service()).find("abcd"),
                     "unreachable: the enrolment keys fail as the devices do");
             assertThrows(StoreUnavailableException.class, () -> ((LeaseStore) registrations.get(1).service()).pools());
