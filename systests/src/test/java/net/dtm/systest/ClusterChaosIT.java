@@ -30,6 +30,7 @@ import net.dtm.testkit.cluster.History;
 import net.dtm.testkit.cluster.Launcher;
 import net.dtm.testkit.cluster.NodeProcess;
 import net.dtm.testkit.cluster.StoreClient;
+import net.dtm.testkit.cluster.Teardown;
 import net.dtm.testkit.lease.DeviceKeys;
 
 /**
@@ -93,7 +94,7 @@ class ClusterChaosIT {
 
     @Test
     void noDuplicateNoLossNoDropThroughNodeKillZooKeeperLossPauseAndAJoin() throws Exception {
-        deleteTree(dir);
+        Teardown.deleteTree(dir);
         History history = new History();
         boolean passed = false;
         List<DeviceId> devices = DeviceKeys.ids("chaos", AGENTS);
@@ -262,13 +263,6 @@ class ClusterChaosIT {
             assertTrue(renewedFromMemory > 0, "degraded nodes renewed known leases from memory (pool.renewed.degraded)" + diag);
             passed = true;
         } catch (AssertionError | RuntimeException e) {
-            StringBuilder b = new StringBuilder();
-            for (NodeProcess n : nodes) {
-                b.append(n.diagnostics());
-            }
-            if (ensemble != null) {
-                b.append(ensemble.diagnostics());
-            }
             try {
                 Path out = Path.of("target", "chaos-history.txt");
                 Files.createDirectories(out.getParent());
@@ -276,7 +270,8 @@ class ClusterChaosIT {
             } catch (IOException ignored) {
                 // the failure matters more
             }
-            System.out.println("chaos: FAILED: " + e + "\nchaos: logs and data kept in " + dir + "\nchaos: processes:" + b);
+            System.out.println("chaos: FAILED: " + e + "\nchaos: logs and data kept in " + dir + "\nchaos: processes:"
+                    + Teardown.diagnostics(nodes, ensemble));
             throw e;
         } finally {
             if (launcher != null) {
@@ -285,25 +280,9 @@ class ClusterChaosIT {
             if (fleet != null) {
                 fleet.close();
             }
-            for (NodeProcess n : nodes) {
-                n.close();
-            }
-            if (ensemble != null) {
-                ensemble.close();
-            }
+            Teardown.close(nodes, ensemble);
             if (passed) {
-                deleteTree(dir);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                Teardown.deleteTree(dir);
             }
         }
     }

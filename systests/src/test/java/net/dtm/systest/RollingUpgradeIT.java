@@ -3,9 +3,7 @@ package net.dtm.systest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import net.dtm.api.Pool;
 import net.dtm.testkit.cluster.Ensemble;
 import net.dtm.testkit.cluster.NodeProcess;
 import net.dtm.testkit.cluster.StoreClient;
+import net.dtm.testkit.cluster.Teardown;
 import net.dtm.testkit.lease.DeviceKeys;
 import net.dtm.testkit.upgrade.Release;
 import net.dtm.testkit.upgrade.UpgradeLoad;
@@ -64,7 +63,7 @@ class RollingUpgradeIT {
 
     @Test
     void everyNodeStoppedUpgradedAndStartedInTurnWhileAgentsRun() throws Exception {
-        deleteTree(dir);
+        Teardown.deleteTree(dir);
         List<DeviceId> devices = DeviceKeys.ids("roll", AGENTS + TRICKLE + 3);
         List<NodeProcess> nodes = new ArrayList<>();
         Ensemble ensemble = null;
@@ -153,27 +152,16 @@ class RollingUpgradeIT {
             assertEquals(3, servedAfterUpgrade, "every upgraded node served agents: " + counters);
             passed = true;
         } catch (AssertionError | RuntimeException e) {
-            StringBuilder b = new StringBuilder();
-            for (NodeProcess n : nodes) {
-                b.append(n.diagnostics());
-            }
-            if (ensemble != null) {
-                b.append(ensemble.diagnostics());
-            }
-            System.out.println("rolling: FAILED: " + e + "\nrolling: logs and data kept in " + dir + "\nrolling: processes:" + b);
+            System.out.println("rolling: FAILED: " + e + "\nrolling: logs and data kept in " + dir + "\nrolling: processes:"
+                    + Teardown.diagnostics(nodes, ensemble));
             throw e;
         } finally {
             if (load != null) {
                 load.close();
             }
-            for (NodeProcess n : nodes) {
-                n.close();
-            }
-            if (ensemble != null) {
-                ensemble.close();
-            }
+            Teardown.close(nodes, ensemble);
             if (passed) {
-                deleteTree(dir);
+                Teardown.deleteTree(dir);
             }
         }
     }
@@ -186,17 +174,6 @@ class RollingUpgradeIT {
         try (StoreClient c = new StoreClient(ensemble)) {
             Lease victim = c.leases(POOL).stream().filter(l -> l.device().equals(devices.get(0))).findFirst().orElseThrow();
             assertTrue(c.store().remove(POOL, victim.device(), victim.sequence()), "sabotage: lease of " + victim.device() + " removed");
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
