@@ -32,8 +32,11 @@ import net.dtm.testkit.upgrade.BundleJars;
 import net.dtm.testkit.upgrade.UpgradeLoad;
 
 /**
- * Issue 16, hot upgrade under load: the server distribution runs (started with {@code bin/start},
- * driven with {@code bin/client} as an operator does) while {@value #AGENTS} real agents of this
+ * Issue 16, hot upgrade under load: the server distribution runs with the demo booted
+ * ({@link KarafProcess#withDemo()}, as run.sh does: the demo agent {@value #DEMO_DEVICE}, its
+ * multi-link transport embedded, over the three emulated lossy links of dtm-link-emulated, pool
+ * {@value #DEMO_POOL}), started with {@code bin/start} and driven with {@code bin/client} as an
+ * operator does, while {@value #AGENTS} real agents of this
  * JVM (the test kit's {@link AgentFleet}: tunnel agent, multi-link transport, an emulated loopback
  * link each, the agent's own default timeouts) hold leases of {@value #LEASE_SECONDS} s, the
  * shortest a pool allows, so they renew every 30 s. Then EVERY DTM bundle found at run time
@@ -48,8 +51,17 @@ import net.dtm.testkit.upgrade.UpgradeLoad;
  * twice, every agent established; every establishment
  * and renewal answered within the agent's normal retry budget (not one failed attempt: an attempt
  * is the agent's default {@value #ATTEMPT_NOTE}); every DTM bundle at its new version at the end
- * and in the state it had before its update (Active; or Waiting, Karaf's word for an active bundle
- * whose component waits for a service, as the ZooKeeper store's operations do on a standalone node). The figures are printed ({@code hot-update:} lines in the test's output file).
+ * and Active before and after its update (not Waiting: no component of a DTM bundle may wait for a
+ * service on this standalone node).
+ *
+ * <p>The demo agent's tunnel must survive every update with its address: its address is read with
+ * {@code tunnel:status -j} once established before the updates and again after each update (once
+ * it is ESTABLISHED or RENEWING again), and at the end every {@code tunnel established} line the
+ * agent logged for the demo device (data/log) must name that same address. A re-establishment is
+ * allowed (updating dtm-agent, or a bundle it is wired to, restarts the agent, which then
+ * establishes afresh), but only with the same address: a device's address never changes because
+ * a bundle was updated, which is what its lease (held by the server's store, not by the agent)
+ * promises. The figures are printed ({@code hot-update:} lines in the test's output file).
  */
 public class HotBundleUpdateIT {
 
@@ -61,12 +73,18 @@ public class HotBundleUpdateIT {
     static final boolean SABOTAGE = Boolean.getBoolean("dtm.hotupdate.sabotage");
     static final int LEASE_SECONDS = 60;
     static final String POOL = "hot";
+    static final String DEMO_DEVICE = "smr-demo-1";
+    static final String DEMO_POOL = "demo";
+    private static final Pattern DEMO_ESTABLISHED = Pattern.compile(
+            "tunnel established: device=" + DEMO_DEVICE + " address=(\\S+) ");
+    private static final Pattern STATUS = Pattern.compile(
+            "\"device\":\"" + DEMO_DEVICE + "\",\"state\":\"(ESTABLISHED|RENEWING)\",\"address\":\"([^\"]+)\"");
     static final String ATTEMPT_NOTE = "5 s (retransmitting inside), then retries from 0.5 s";
     static final long SEED = 16_0007L;
     static final String SUFFIX = "hot1";
     private static final Pattern ROW = Pattern.compile("^(\\d+)\\s*\\t\\s*(\\w+)\\s*\\t\\s*\\d+\\s*\\t\\s*(\\S+)\\s*\\t\\s*(\\S+)\\s*$");
     private static final Pattern LEASE = Pattern.compile("\\{[^{}]*\\}");
-    private static final java.util.Set<String> STARTED = java.util.Set.of("Active", "Waiting");
+    private static final String ACTIVE = "Active";
 
     /** A row of {@code bundle:list}: id, state, version, and the last column (symbolic name or location). */
     record Row(long id, String state, String version, String last) {
@@ -94,18 +112,22 @@ public class HotBundleUpdateIT {
             udpPort = socket.getLocalPort();
         }
         karaf = KarafProcess.unpack(Path.of(System.getProperty("dtm.distribution", "missing")), Path.of("target", "hot-update-it"));
-        karaf.randomSshPort()
+        karaf.withDemo().randomSshPort()
                 .set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
                 .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
                 .set("etc/net.dtm.http.cfg", "port", Integer.toString(KarafProcess.freeTcpPort()))
                 .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))
                 .set("etc/net.dtm.server.cfg", "default.pool", POOL)
-                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
+                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort)
+                // the demo agent keeps the demo's pool (the load's agents take the default pool)
+                .set("etc/net.dtm.agent.cfg", "pool", DEMO_POOL);
         karaf.start();
         karaf.await("pool " + POOL + " created", Duration.ofSeconds(90),
                 "pool:create --lease " + LEASE_SECONDS + " --devices \"hot-*\" " + POOL + " 10.77.0.0/16", KarafProcess.Result::ok);
 
         List<Row> bundles = dtmBundles();
+        String demoAddress = demoTunnel("the demo agent established before the updates");
+        int demoSeen = demoEstablishments().size();
         List<DeviceId> devices = DeviceKeys.ids("hot", AGENTS + TRICKLE + bundles.size());
         enrol(devices);
         long bootMs = ms(t0);
@@ -135,15 +157,21 @@ public class HotBundleUpdateIT {
             assertTrue("bundle:update of " + b.last() + ": " + r, r.ok());
             long updateMs = ms(u0);
             if (!upgraded(r.output(), b, rebuilt.version())) {
-                karaf.await(b.last() + " " + b.state() + " with " + rebuilt.version(), Duration.ofSeconds(30),
+                karaf.await(b.last() + " " + ACTIVE + " with " + rebuilt.version(), Duration.ofSeconds(30),
                         "bundle:list -t 0 --no-format -s", l -> upgraded(l.output(), b, rebuilt.version()));
             }
             load.start(1, Duration.ZERO);   // one more device establishes right after the update
             boolean all = load.awaitAllHolding(Duration.ofSeconds(45));
-            steps.add(String.format(Locale.ROOT, "%s %s->%s update %d ms, all agents holding again after %d ms",
-                    b.last(), b.version(), rebuilt.version(), updateMs, ms(u0)));
+            long holdingMs = ms(u0);
+            String demoNow = demoTunnel("the demo agent established after updating " + b.last());
+            int demoCount = demoEstablishments().size();
+            steps.add(String.format(Locale.ROOT, "%s %s->%s update %d ms, all agents holding again after %d ms, demo tunnel %s%s",
+                    b.last(), b.version(), rebuilt.version(), updateMs, holdingMs, demoNow,
+                    demoCount > demoSeen ? " (re-established " + (demoCount - demoSeen) + "x)" : " (kept)"));
+            demoSeen = demoCount;
             assertTrue("agents not all holding a confirmed lease 45 s after updating " + b.last() + "\n"
                     + String.join("\n", steps) + "\n" + karaf.logTail(60), all);
+            assertEquals("the demo agent's address after updating " + b.last(), demoAddress, demoNow);
             if (SABOTAGE && steps.size() == bundles.size() / 2) {
                 // the switch that shows the test can fail: an operator release of a held lease
                 // mid-run (the agent's next renewal is refused: lost, dropped, a new address)
@@ -155,23 +183,29 @@ public class HotBundleUpdateIT {
         assertTrue("every agent holding at the end", load.awaitAllHolding(Duration.ofSeconds(30)));
         UpgradeLoad.Verdict verdict = load.finish(() -> leases(karaf.client("lease:list -j -n 10000 -p " + POOL).output()));
 
+        List<String> demoAddresses = demoEstablishments();
         List<Row> after = rows(karaf.client("bundle:list -t 0 --no-format -s").output());
         List<String> notUpgraded = new ArrayList<>();
         for (Map.Entry<Row, String> v : newVersions.entrySet()) {
             Row now = after.stream().filter(x -> x.id() == v.getKey().id()).findFirst().orElse(null);
-            if (now == null || !now.state().equals(v.getKey().state()) || !now.version().equals(v.getValue())) {
-                notUpgraded.add(v.getKey().last() + " expected " + v.getKey().state() + " " + v.getValue() + ", is " + now);
+            if (now == null || !now.state().equals(ACTIVE) || !now.version().equals(v.getValue())) {
+                notUpgraded.add(v.getKey().last() + " expected " + ACTIVE + " " + v.getValue() + ", is " + now);
             }
         }
         System.out.printf(Locale.ROOT, "hot-update: %d DTM bundles updated in turn, lease %d s, boot+setup %d ms, run %d ms"
-                        + "%nhot-update: %s%nhot-update: %s%nhot-update: RESULT bundles=%d not_upgraded=%d %s%n",
+                        + "%nhot-update: %s%nhot-update: %s%nhot-update: demo agent %s: %d establishment(s), addresses %s"
+                        + "%nhot-update: RESULT bundles=%d not_upgraded=%d demo_establishments=%d demo_address_changes=%d %s%n",
                 bundles.size(), LEASE_SECONDS, bootMs, ms(t0), String.join("\nhot-update: ", steps),
-                verdict.report().figures().replace("\n", "\nhot-update: "), bundles.size(), notUpgraded.size(),
-                verdict.result());
+                verdict.report().figures().replace("\n", "\nhot-update: "), DEMO_DEVICE, demoAddresses.size(),
+                demoAddresses, bundles.size(), notUpgraded.size(), demoAddresses.size(),
+                demoAddresses.stream().filter(a -> !a.equals(demoAddress)).count(), verdict.result());
         Files.createDirectories(Path.of("target"));
         load.history().write(Path.of("target", "hot-update-history.txt"));
 
-        assertTrue("bundles not in their former state at their new version: " + notUpgraded, notUpgraded.isEmpty());
+        assertTrue("bundles not Active at their new version: " + notUpgraded, notUpgraded.isEmpty());
+        assertTrue("the demo agent logged no establishment", !demoAddresses.isEmpty());
+        assertEquals("every establishment of the demo agent at its first address",
+                List.of(), demoAddresses.stream().filter(a -> !a.equals(demoAddress)).toList());
         assertEquals("what the updates did to agents (" + verdict.result() + ")", List.of(), verdict.violations());
         assertTrue("renewals happened during the updates: " + verdict.result(), verdict.report().renewals() > 0);
         passed = true;
@@ -179,17 +213,52 @@ public class HotBundleUpdateIT {
 
     /**
      * Every installed bundle whose symbolic name starts with {@code net.dtm.}, in id order, once
-     * every one is started: Active, or Waiting (Karaf's word for an active bundle with a component
-     * waiting for a service, e.g. the ZooKeeper store's operations on a standalone node).
+     * every one is Active (Karaf says Waiting for an active bundle whose component waits for a
+     * service: not accepted).
      */
     private List<Row> dtmBundles() throws Exception {
         List<Row> out = new ArrayList<>();
         karaf.await("DTM bundles started", Duration.ofSeconds(60), "bundle:list -t 0 --no-format -s", l -> {
             out.clear();
             rows(l.output()).stream().filter(r -> r.last().startsWith("net.dtm.")).forEach(out::add);
-            return !out.isEmpty() && out.stream().allMatch(r -> STARTED.contains(r.state()));
+            return !out.isEmpty() && out.stream().allMatch(r -> r.state().equals(ACTIVE));
         });
         return out;
+    }
+
+    /** The demo agent's inner address, once {@code tunnel:status -j} shows it ESTABLISHED or RENEWING. */
+    private String demoTunnel(String what) throws Exception {
+        KarafProcess.Result r = karaf.await(what, Duration.ofSeconds(45), "tunnel:status -j",
+                l -> l.ok() && STATUS.matcher(l.output()).find());
+        Matcher m = STATUS.matcher(r.output());
+        assertTrue(r.toString(), m.find());
+        return m.group(2);
+    }
+
+    /** The address of every {@code tunnel established} line the agent logged for the demo device, oldest first. */
+    private List<String> demoEstablishments() throws IOException {
+        List<String> out = new ArrayList<>();
+        Path logs = karaf.home().resolve("data/log");
+        List<Path> files;
+        try (var s = Files.list(logs)) {
+            // karaf.log.N are older than karaf.log; the higher N, the older
+            files = s.filter(f -> f.getFileName().toString().matches("karaf\\.log(\\.\\d+)?"))
+                    .sorted(java.util.Comparator.comparing((Path f) -> rollIndex(f)).reversed()).toList();
+        }
+        for (Path f : files) {
+            for (String line : Files.readAllLines(f)) {
+                Matcher m = DEMO_ESTABLISHED.matcher(line);
+                if (m.find()) {
+                    out.add(m.group(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int rollIndex(Path log) {
+        String n = log.getFileName().toString();
+        return n.equals("karaf.log") ? 0 : Integer.parseInt(n.substring("karaf.log.".length()));
     }
 
     /** The jar a bundle was installed from: its mvn: location resolved in the distribution's system/ folder. */
@@ -225,9 +294,9 @@ public class HotBundleUpdateIT {
         assertEquals("devices enrolled: " + r, devices.size(), enrolled);
     }
 
-    /** True if the list shows bundle {@code before} in the state it had before its update, at {@code version}. */
+    /** True if the list shows bundle {@code before} Active at {@code version}. */
     private static boolean upgraded(String bundleList, Row before, String version) {
-        return rows(bundleList).stream().anyMatch(x -> x.id() == before.id() && x.state().equals(before.state())
+        return rows(bundleList).stream().anyMatch(x -> x.id() == before.id() && x.state().equals(ACTIVE)
                 && x.version().equals(version));
     }
 
