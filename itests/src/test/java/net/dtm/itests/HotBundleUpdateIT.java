@@ -71,6 +71,13 @@ public class HotBundleUpdateIT {
     static final int TRICKLE_MS = 2000;
     /** Off by default: {@code -Ddtm.hotupdate.sabotage=true} releases one agent's lease mid-run; the test must then fail. */
     static final boolean SABOTAGE = Boolean.getBoolean("dtm.hotupdate.sabotage");
+    /**
+     * Off by default: {@code -Ddtm.hotupdate.sabotage.demo=true} moves the demo agent's address
+     * mid-run (reserves {@value #SABOTAGE_ADDRESS} for it and releases its lease: its next
+     * establishment, after an update that restarts it, gets the new address); the test must then fail.
+     */
+    static final boolean SABOTAGE_DEMO = Boolean.getBoolean("dtm.hotupdate.sabotage.demo");
+    static final String SABOTAGE_ADDRESS = "10.64.0.200";
     static final int LEASE_SECONDS = 60;
     static final String POOL = "hot";
     static final String DEMO_DEVICE = "smr-demo-1";
@@ -176,6 +183,11 @@ public class HotBundleUpdateIT {
                 // the switch that shows the test can fail: an operator release of a held lease
                 // mid-run (the agent's next renewal is refused: lost, dropped, a new address)
                 assertTrue(karaf.client("lease:release " + POOL + " " + devices.get(0).value()).ok());
+            }
+            if (SABOTAGE_DEMO && steps.size() == bundles.size() / 2) {
+                KarafProcess.Result moved = karaf.client("lease:reserve " + DEMO_POOL + " " + DEMO_DEVICE + " " + SABOTAGE_ADDRESS
+                        + "\nlease:release " + DEMO_POOL + " " + DEMO_DEVICE);
+                assertTrue(moved.toString(), moved.ok());
             }
         }
         load.stopStarting();
