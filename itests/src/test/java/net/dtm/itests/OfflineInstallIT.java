@@ -43,13 +43,20 @@ public class OfflineInstallIT {
     private static final Duration BOOT = Duration.ofSeconds(120);
     private static final Duration INSTALL = Duration.ofSeconds(120);
 
-    /** DTM features a router runs: the agent side, link drivers, configuration, vendor adapters, shell. */
+    /**
+     * DTM features a router runs: the agent side, link drivers, configuration, vendor adapters, shell,
+     * and the operations features both distributions boot (HTTP API, metrics, dashboard).
+     */
     private static final Predicate<String> ROUTER_FEATURE = Pattern
-            .compile("dtm-api|dtm-agent|dtm-config|dtm-config-ssh|dtm-shell|dtm-link-.+|dtm-vendor-.+").asMatchPredicate();
+            .compile("dtm-api|dtm-agent|dtm-config|dtm-config-ssh|dtm-shell|dtm-link-.+|dtm-vendor-.+"
+                    + "|dtm-http|dtm-rest|dtm-metrics|dtm-dashboard").asMatchPredicate();
 
-    /** What the agent distribution must neither carry in system/ nor run. */
+    /**
+     * What the agent distribution must neither carry in system/ nor run. Jackson (dtm-http, dtm-rest) and
+     * jsr305 (Prometheus, dtm-metrics) are not in it: the agent distribution boots the operations features.
+     */
     private static final List<String> NOT_ON_A_ROUTER = List.of("derby", "zookeeper", "curator", "netty", "guava",
-            "failureaccess", "jackson", "jsr305", "dtm-server", "dtm-pool", "dtm-store");
+            "failureaccess", "dtm-server", "dtm-pool", "dtm-store");
 
     /** Vendor adapters the agent distribution boots. */
     private static final List<String> ROUTER_VENDORS = List.of("linux", "openwrt", "cisco-ios", "huawei-vrp", "mikrotik");
@@ -126,7 +133,8 @@ public class OfflineInstallIT {
         Set<String> router = dtm.keySet().stream().filter(ROUTER_FEATURE).collect(Collectors.toCollection(TreeSet::new));
         assertTrue("router features known: " + router, router.containsAll(Set.of("dtm-agent", "dtm-shell", "dtm-config",
                 "dtm-link-cellular", "dtm-link-satellite", "dtm-link-emulated", "dtm-vendor-linux", "dtm-vendor-openwrt",
-                "dtm-vendor-cisco-ios", "dtm-vendor-huawei-vrp", "dtm-vendor-mikrotik", "dtm-config-ssh")));
+                "dtm-vendor-cisco-ios", "dtm-vendor-huawei-vrp", "dtm-vendor-mikrotik", "dtm-config-ssh",
+                "dtm-http", "dtm-rest", "dtm-metrics", "dtm-dashboard")));
         // Emulated links are for labs: carried, not booted.
         assertEquals("dtm-link-emulated state at boot", "Uninstalled", dtm.get("dtm-link-emulated"));
 
