@@ -110,6 +110,15 @@ public abstract class DtmTestSupport {
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freeTcpPort())),
                 editConfigurationFilePut("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort)),
                 editConfigurationFilePut("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort),
+                // what dtm-demo appends where missing, written before the first start as run.sh does:
+                // installing the demo then appends nothing (Karaf's append rewrites the file while its
+                // file watcher may be writing it, and lost bind.port that way)
+                editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.pool", "demo=10.64.0.0/16,3600"),
+                editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.devices", "smr-demo-1"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "device.id", "smr-demo-1"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "device.key.file", "${karaf.etc}/dtm-keys/smr-demo-1.key"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "tunnel.type", "vxlan"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "pool", ""),
                 // Tests run inside Karaf: they read their parameters from system properties there.
                 editConfigurationFilePut("etc/system.properties", "dtm.itest.udp.port", Integer.toString(udpPort)),
                 mavenBundle("org.hamcrest", "hamcrest", "2.1"),
