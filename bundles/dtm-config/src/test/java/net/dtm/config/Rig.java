@@ -13,7 +13,7 @@ import net.dtm.api.config.Transaction;
 import net.dtm.config.fake.FakeAdapter;
 import net.dtm.config.fake.FakeDevice;
 import net.dtm.config.fake.ManualScheduler;
-import net.dtm.config.fake.MutableClock;
+import net.dtm.api.fakes.SettableClock;
 import net.dtm.spi.config.DeviceTarget;
 import net.dtm.spi.config.TunnelIntent;
 
@@ -26,7 +26,7 @@ final class Rig implements AutoCloseable {
     static final DeviceTarget TARGET = DeviceTarget.local(FakeAdapter.VENDOR);
     static final String DEVICE = "smr-1";
 
-    final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    final SettableClock clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final FakeDevice device;
     final Path dir;

@@ -11,11 +11,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import net.dtm.spi.cluster.ClockOffset;
+import net.dtm.api.fakes.SettableClock;
 
 /** The guard alone: what it trusts, how an episode of refusals begins and ends, what it counts. */
 class ClockGuardTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final SettableClock clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final TestCluster cluster = new TestCluster("n1", "zookeeper");
     private final ClockGuard guard = new ClockGuard("n1", clock, Duration.ofSeconds(2), cluster);
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.spi.cluster.ClockOffset;
+import net.dtm.api.fakes.SettableClock;
 
 /**
  * Reclamation judged on a clock that disagrees with the store's: node A writes leases on the true
@@ -28,12 +29,12 @@ class ClockSkewTest extends PoolManagerTestBase {
 
     private final TestCluster clusterA = new TestCluster("node-a", "zookeeper");
     private final TestCluster clusterB = new TestCluster("node-b", "zookeeper");
-    private MutableClock clockB;
+    private SettableClock clockB;
     private PoolManager leaderB;
     private int bound;
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         clusterA.clock = clock;
         clusterA.leader = false;
         return new PoolManager(store, null, clock, SETTINGS, clusterA);
@@ -52,7 +53,7 @@ class ClockSkewTest extends PoolManagerTestBase {
                 break;
             }
         }
-        clockB = new MutableClock(clock.instant().plus(AHEAD));
+        clockB = new SettableClock(clock.instant().plus(AHEAD));
         clusterB.clock = clockB;
         clusterB.offset = Optional.of(new ClockOffset(AHEAD.negated(), Duration.ofMillis(3), clockB.instant()));
         leaderB = new PoolManager(derby, null, clockB, SETTINGS, clusterB);

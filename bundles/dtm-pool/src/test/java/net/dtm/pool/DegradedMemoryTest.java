@@ -22,6 +22,7 @@ import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.StoreUnavailableException;
 import net.dtm.store.derby.DerbyStore;
+import net.dtm.api.fakes.SettableClock;
 
 /** Renewals answered from memory while the store is unavailable: what is remembered and how far it reaches. */
 class DegradedMemoryTest {
@@ -33,7 +34,7 @@ class DegradedMemoryTest {
     java.nio.file.Path dir;
 
     private DerbyStore derby;
-    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final SettableClock clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final StoreOutage outage = new StoreOutage("n1", clock);
     private DegradedMemory memory;
     private Pool pool;

@@ -17,6 +17,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelType;
+import net.dtm.api.fakes.SettableClock;
 
 /**
  * The persisted freshness of a device's requests, judged on the binding under the device's lock:
@@ -29,7 +30,7 @@ class FreshnessTest extends PoolManagerTestBase {
     private PoolManager otherNode;
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         // lease cache as deployed: writes only below half the lease time, for operators' renewals
         PoolSettings settings = PoolSettings.of(Duration.ofSeconds(30), 0.5);
         otherNode = new PoolManager(derby, "node-2", clock, settings, null);

@@ -26,6 +26,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.PoolWatch;
+import net.dtm.api.fakes.SettableClock;
 
 /** The pool manager on a cluster node: node id, leader-gated sweeps, pool watch, spreading, degraded renewals. */
 class PoolClusterTest extends PoolManagerTestBase {
@@ -36,7 +37,7 @@ class PoolClusterTest extends PoolManagerTestBase {
     private final TestCluster cluster = new TestCluster("zk-node-1", "zookeeper");
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         cluster.clock = clock;
         return new PoolManager(store, "", clock, SETTINGS, cluster);
     }

@@ -28,6 +28,7 @@ import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.PoolStats;
 import net.dtm.api.TunnelType;
+import net.dtm.api.fakes.SettableClock;
 
 /** Prefix delegation, exclusions, reservations, selection, hints, stats, paging, warnings, definitions. */
 class PoolFeaturesTest extends PoolManagerTestBase {
@@ -36,7 +37,7 @@ class PoolFeaturesTest extends PoolManagerTestBase {
     private static final Duration QUARANTINE = Duration.ofMinutes(10);
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         return new PoolManager(store, "node-1", clock, new PoolSettings(LOCK, 0.5, QUARANTINE, new int[] {50, 90}), null);
     }
 

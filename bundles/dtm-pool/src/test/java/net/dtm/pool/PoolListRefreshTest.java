@@ -21,6 +21,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelType;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.api.fakes.SettableClock;
 
 /**
  * The pool list used to select a pool: an expired list is re-read by one thread while the others
@@ -65,7 +66,7 @@ class PoolListRefreshTest extends PoolManagerTestBase {
     private final ExecutorService callers = Executors.newCachedThreadPool();
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         gated = new GatedStore(store);
         return new PoolManager(gated, "node-1", clock, PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
     }

@@ -33,13 +33,14 @@ import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.store.derby.DerbyStore;
+import net.dtm.api.fakes.SettableClock;
 
 class PoolManagerTest extends PoolManagerTestBase {
 
     private static final Duration LOCK = Duration.ofSeconds(30);
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         return new PoolManager(store, "node-1", clock, PoolSettings.of(LOCK, 0.5), null);
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import net.dtm.api.Cidr;
 import net.dtm.api.DeviceId;
 import net.dtm.store.derby.DerbyStore;
+import net.dtm.api.fakes.SettableClock;
 
 /** A pool manager over a counting wrapper of a fresh Derby store, with a clock the test moves. */
 abstract class PoolManagerTestBase {
@@ -20,17 +21,17 @@ abstract class PoolManagerTestBase {
 
     DerbyStore derby;
     CountingStore store;
-    MutableClock clock;
+    SettableClock clock;
     PoolManager pm;
 
     /** The manager under test. */
-    abstract PoolManager newManager(CountingStore store, MutableClock clock);
+    abstract PoolManager newManager(CountingStore store, SettableClock clock);
 
     @BeforeEach
     void setUpManager() {
         derby = new DerbyStore(dir.resolve("db"));
         store = new CountingStore(derby);
-        clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
         pm = newManager(store, clock);
     }
 

@@ -17,12 +17,13 @@ import net.dtm.api.Pool;
 import net.dtm.api.PoolStats;
 import net.dtm.api.metrics.Metric;
 import net.dtm.api.metrics.Sample;
+import net.dtm.api.fakes.SettableClock;
 
 /** The pools' figures for the metrics bundle over a real manager and Derby store; the pool manager's health. */
 class PoolMetricsTest extends PoolManagerTestBase {
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         return new PoolManager(store, "node-1", clock, PoolSettings.of(Duration.ofSeconds(30), 0.5), null);
     }
 

@@ -18,6 +18,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.LeaseStore;
+import net.dtm.api.fakes.SettableClock;
 
 /**
  * CONFIRM, RENEW and RELEASE quoting a lease (address and sequence): the quote is checked on the
@@ -54,7 +55,7 @@ class QuotedChangesTest extends PoolManagerTestBase {
     private PoolManager otherNode;
 
     @Override
-    PoolManager newManager(CountingStore store, MutableClock clock) {
+    PoolManager newManager(CountingStore store, SettableClock clock) {
         interleaving = new InterleavingStore(store);
         PoolSettings settings = new PoolSettings(LOCK, 1.0, Duration.ZERO, new int[0]); // every renewal writes
         otherNode = new PoolManager(derby, "node-2", clock, settings, null);

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import net.dtm.api.DtmException;
 import net.dtm.api.DtmException.Reason;
 import net.dtm.spi.store.StoreUnavailableException;
+import net.dtm.api.fakes.SettableClock;
 
 class StoreOutageTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final SettableClock clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final StoreOutage outage = new StoreOutage("n1", clock);
 
     private Object fail() {

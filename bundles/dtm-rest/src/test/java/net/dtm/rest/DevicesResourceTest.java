@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.LeaseState;
+import net.dtm.api.fakes.FakePools;
 
 class DevicesResourceTest extends RestTestSupport {
 
@@ -100,7 +101,7 @@ class DevicesResourceTest extends RestTestSupport {
     @Test
     void removesADeviceAndReleasesItsLeases() throws Exception {
         pools.createPool(net.dtm.api.Pool.of("other", "10.80.0.0/24", 3600));
-        pools.addLease("other", "smr-1", "10.80.0.9", LeaseState.BOUND, 1, Fakes.Pools.NOW.plusSeconds(600), true);
+        pools.addLease("other", "smr-1", "10.80.0.9", LeaseState.BOUND, 1, FakePools.NOW.plusSeconds(600), true);
         Answer a = delete("/api/v1/devices/smr-1");
         assertEquals(200, a.status(), () -> a.toString());
         assertTrue(devices.device(DeviceId.of("smr-1")).isEmpty());
@@ -131,7 +132,7 @@ class DevicesResourceTest extends RestTestSupport {
         assertEquals(200, a.status());
         assertNotEquals(before, a.json().get("key").asText());
         assertEquals(device("smr-1").keyHex(), a.json().get("key").asText());
-        assertEquals(Fakes.Pools.NOW.plusSeconds(900).toString(), a.json().get("previousKeyUntil").asText());
+        assertEquals(FakePools.NOW.plusSeconds(900).toString(), a.json().get("previousKeyUntil").asText());
         Answer none = call("POST", "/api/v1/devices/smr-2/rekey", null, null);
         assertEquals(200, none.status());
         assertTrue(none.json().get("previousKeyUntil").isNull());

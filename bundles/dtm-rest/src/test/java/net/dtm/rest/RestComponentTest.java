@@ -23,6 +23,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 import net.dtm.api.http.HttpEndpoint;
+import net.dtm.api.fakes.FakeDevices;
 
 class RestComponentTest {
 
@@ -72,8 +73,8 @@ class RestComponentTest {
     @Test
     void anUnbindAfterANewerBindKeepsTheNewer() {
         RestComponent component = new RestComponent();
-        Fakes.Devices older = new Fakes.Devices();
-        Fakes.Devices newer = new Fakes.Devices();
+        FakeDevices older = new FakeDevices();
+        FakeDevices newer = new FakeDevices();
         component.bindDevices(older);
         component.bindDevices(newer);
         component.unbindDevices(older);

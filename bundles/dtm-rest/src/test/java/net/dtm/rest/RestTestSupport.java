@@ -22,6 +22,12 @@ import net.dtm.api.Pool;
 import net.dtm.api.http.HttpProblem;
 import net.dtm.api.http.HttpRequest;
 import net.dtm.api.http.HttpResponse;
+import net.dtm.api.fakes.FakeAgent;
+import net.dtm.api.fakes.FakeCluster;
+import net.dtm.api.fakes.FakeDevices;
+import net.dtm.api.fakes.FakeLinks;
+import net.dtm.api.fakes.FakePools;
+import net.dtm.api.fakes.FakeServer;
 
 /**
  * The API over fakes, called as the HTTP server would: the longest registered prefix picks the
@@ -30,12 +36,12 @@ import net.dtm.api.http.HttpResponse;
  */
 abstract class RestTestSupport {
 
-    final Fakes.Pools pools = new Fakes.Pools();
-    final Fakes.Devices devices = new Fakes.Devices();
-    final Fakes.Cluster cluster = new Fakes.Cluster();
-    final Fakes.Server server = new Fakes.Server();
-    final Fakes.Agent agent = new Fakes.Agent();
-    final Fakes.Links links = new Fakes.Links();
+    final FakePools pools = new FakePools();
+    final FakeDevices devices = new FakeDevices();
+    final FakeCluster cluster = new FakeCluster();
+    final FakeServer server = new FakeServer();
+    final FakeAgent agent = new FakeAgent();
+    final FakeLinks links = new FakeLinks();
     final Services services = new Services();
     RestApi api;
 
@@ -57,7 +63,7 @@ abstract class RestTestSupport {
         devices.changes = 0;
         services.pools().set(pools);
         services.devices().set(devices);
-        api = new RestApi(services, Clock.fixed(Fakes.Pools.NOW, ZoneOffset.UTC));
+        api = new RestApi(services, Clock.fixed(FakePools.NOW, ZoneOffset.UTC));
     }
 
     Answer get(String path, String... query) {

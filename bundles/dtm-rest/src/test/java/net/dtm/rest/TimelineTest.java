@@ -3,10 +3,6 @@ package net.dtm.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,30 +14,16 @@ import net.dtm.api.metrics.Histogram;
 import net.dtm.api.metrics.Metric;
 import net.dtm.api.metrics.MetricSource;
 import net.dtm.api.metrics.Sample;
+import net.dtm.api.fakes.FakePools;
+import net.dtm.api.fakes.SettableClock;
 
 class TimelineTest {
 
     static final double[] BOUNDS = {0.001, 0.002, 0.005, 0.010};
 
-    private final Fakes.Pools pools = new Fakes.Pools();
+    private final FakePools pools = new FakePools();
     private final Services services = new Services();
-    private final AtomicReference<Instant> now = new AtomicReference<>(Fakes.Pools.NOW);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SettableClock clock = new SettableClock(FakePools.NOW);
     /** Cumulative bucket counts of two request types the fake server reports. */
     private long[] establish = new long[5];
     private long[] renew = new long[5];
@@ -68,7 +50,7 @@ class TimelineTest {
         renew = new long[] {0, 0, 0, 10, 0};
         timeline.sample();
         Map<String, Object> first = timeline.samples().get(0);
-        assertEquals(Fakes.Pools.NOW.toEpochMilli(), first.get("t"));
+        assertEquals(FakePools.NOW.toEpochMilli(), first.get("t"));
         assertEquals(1L, first.get("bound"));
         assertEquals(1L, first.get("locked"));
         assertEquals(20L, first.get("requests"));
@@ -78,7 +60,7 @@ class TimelineTest {
         // ten more ESTABLISHs between 2 and 5 ms and five more RENEWs: only the new ones count in the next sample
         establish = new long[] {10, 0, 10, 0, 0};
         renew = new long[] {0, 0, 0, 15, 0};
-        now.set(Fakes.Pools.NOW.plusSeconds(10));
+        clock.set(FakePools.NOW.plusSeconds(10));
         timeline.sample();
         Map<String, Object> second = timeline.samples().get(1);
         assertEquals(15L, second.get("requests"));
@@ -124,12 +106,12 @@ class TimelineTest {
     @Test
     void keepsThirtyMinutes() {
         for (int i = 0; i < Timeline.KEEP + 7; i++) {
-            now.set(Fakes.Pools.NOW.plusSeconds(10L * i));
+            clock.set(FakePools.NOW.plusSeconds(10L * i));
             timeline.sample();
         }
         List<Map<String, Object>> samples = timeline.samples();
         assertEquals(180, samples.size());
-        assertEquals(Fakes.Pools.NOW.plusSeconds(70).toEpochMilli(), samples.get(0).get("t"));
+        assertEquals(FakePools.NOW.plusSeconds(70).toEpochMilli(), samples.get(0).get("t"));
     }
 
     @Test

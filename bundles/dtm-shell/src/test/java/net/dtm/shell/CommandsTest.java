@@ -27,13 +27,16 @@ import net.dtm.api.Pool;
 import net.dtm.api.TunnelParameters;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelType;
+import net.dtm.api.fakes.FakeAgent;
+import net.dtm.api.fakes.FakeDevices;
+import net.dtm.api.fakes.FakePools;
 
 class CommandsTest {
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final Fakes.Pools pools = new Fakes.Pools();
-    private final Fakes.Devices devices = new Fakes.Devices();
-    private final Fakes.Agent agent = new Fakes.Agent();
+    private final FakePools pools = new FakePools();
+    private final FakeDevices devices = new FakeDevices();
+    private final FakeAgent agent = new FakeAgent();
 
     @BeforeEach
     void data() throws Exception {

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 import net.dtm.api.config.AdapterInfo;
 import net.dtm.api.config.Preview;
 import net.dtm.api.config.Transaction;
+import net.dtm.api.fakes.FakeConfig;
 
 /** The vendor: and config: commands against an in-memory configuration service. */
 class ConfigCommandsTest {
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final Fakes.Config config = new Fakes.Config();
+    private final FakeConfig config = new FakeConfig();
 
     @BeforeEach
     void data() {
@@ -157,7 +158,7 @@ class ConfigCommandsTest {
     void anUnreadableDeviceOrABrokenServiceIsOneLine() {
         ConfigShowCommand c = wire(new ConfigShowCommand());
         c.end = "dtm0";
-        c.config = new Fakes.Config() {
+        c.config = new FakeConfig() {
             @Override
             public java.util.Optional<net.dtm.api.config.EndView> show(String end) {
                 throw new net.dtm.api.DtmException(net.dtm.api.DtmException.Reason.BAD_REQUEST,

@@ -29,6 +29,8 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
+import net.dtm.api.fakes.FakeDevices;
+import net.dtm.api.fakes.FakePools;
 
 /** device:remove, device:rekey, device:disable, device:enable, and how device:add and device:rekey take a key. */
 class DeviceCommandsTest {
@@ -37,8 +39,8 @@ class DeviceCommandsTest {
     private static final DeviceId SMR1 = DeviceId.of("smr-1");
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final Fakes.Pools pools = new Fakes.Pools();
-    private final Fakes.Devices devices = new Fakes.Devices();
+    private final FakePools pools = new FakePools();
+    private final FakeDevices devices = new FakeDevices();
     private final List<String> prompts = new ArrayList<>();
 
     @TempDir
@@ -50,7 +52,7 @@ class DeviceCommandsTest {
         pools.createPool(Pool.of("demo", "10.64.0.0/16", 3600));
         pools.createPool(Pool.of("fixed", "10.65.0.0/16", 3600));
         pools.addLease("demo", "smr-1", "10.64.0.2", LeaseState.BOUND, 7);
-        pools.addLease("fixed", "smr-1", "10.65.0.9", LeaseState.BOUND, 3, Fakes.Pools.NOW.plusSeconds(60), true);
+        pools.addLease("fixed", "smr-1", "10.65.0.9", LeaseState.BOUND, 3, FakePools.NOW.plusSeconds(60), true);
         pools.addLease("demo", "smr-2", "10.64.0.3", LeaseState.BOUND, 1);
     }
 
@@ -191,7 +193,7 @@ class DeviceCommandsTest {
         c.execute();
         DeviceCredential now = devices.device(SMR1).orElseThrow();
         assertArrayEquals(old, now.previousKey());
-        assertEquals(Fakes.Pools.NOW.plus(Duration.ofMinutes(15)), now.previousKeyUntil());
+        assertEquals(FakePools.NOW.plus(Duration.ofMinutes(15)), now.previousKeyUntil());
         String out = output();
         assertTrue(out.contains("Key: " + now.keyHex()), out);
         assertTrue(out.contains("Its old key is accepted until 2030-01-01 09:15:00Z."), out);
@@ -203,7 +205,7 @@ class DeviceCommandsTest {
         DeviceRekeyCommand c = wire(new DeviceRekeyCommand(), "smr-1");
         c.execute();
         // the old key is kept (a key fetch is sealed with it) but not accepted
-        assertTrue(devices.device(SMR1).orElseThrow().previousKeyAt(Fakes.Pools.NOW).isEmpty());
+        assertTrue(devices.device(SMR1).orElseThrow().previousKeyAt(FakePools.NOW).isEmpty());
         assertTrue(output().contains("Its old key is no longer accepted."), output());
         DeviceCredential before = devices.device(SMR1).orElseThrow();
         c.overlap = "soon";

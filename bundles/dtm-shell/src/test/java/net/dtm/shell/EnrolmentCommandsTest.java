@@ -24,15 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.EnrolmentKey;
+import net.dtm.api.fakes.FakeDevices;
+import net.dtm.api.fakes.FakeEnrolment;
+import net.dtm.api.fakes.FakePools;
 
 /** enrolment:create, enrolment:list, enrolment:revoke, enrolment:delete, device:allow-reenrol and what device:list shows of them, over fakes. */
 class EnrolmentCommandsTest {
 
-    private static final Instant NOW = Fakes.Pools.NOW;
+    private static final Instant NOW = FakePools.NOW;
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final Fakes.Enrolment enrolment = new Fakes.Enrolment();
-    private final Fakes.Devices devices = new Fakes.Devices();
+    private final FakeEnrolment enrolment = new FakeEnrolment();
+    private final FakeDevices devices = new FakeDevices();
 
     @TempDir
     Path dir;

@@ -19,6 +19,7 @@ import net.dtm.api.DtmException;
 import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
+import net.dtm.api.fakes.FakePools;
 
 class LeaseCommandsTest extends PoolTestSupport {
 
@@ -170,7 +171,7 @@ class LeaseCommandsTest extends PoolTestSupport {
     void listEmptyAndMissingService() throws Exception {
         refused(wire(new LeaseListCommand()), "The address pool service is not available");
         LeaseListCommand c = wire(new LeaseListCommand());
-        c.pools = new Fakes.Pools();
+        c.pools = new FakePools();
         c.execute();
         assertContains(output(), "no leases");
     }

@@ -14,11 +14,12 @@ import java.util.List;
 import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import net.dtm.api.fakes.FakeLinks;
 
 class LinkCommandsTest {
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final Fakes.Links links = new Fakes.Links();
+    private final FakeLinks links = new FakeLinks();
 
     @BeforeEach
     void data() {
@@ -65,7 +66,7 @@ class LinkCommandsTest {
     @Test
     void listEmptyAndWithoutService() throws Exception {
         LinkListCommand c = wire(new LinkListCommand());
-        c.links = new Fakes.Links();
+        c.links = new FakeLinks();
         c.execute();
         assertTrue(output().contains("no links"), output());
         LinkListCommand none = wire(new LinkListCommand());

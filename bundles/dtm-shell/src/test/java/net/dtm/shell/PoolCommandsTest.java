@@ -15,6 +15,7 @@ import net.dtm.api.DtmException;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelType;
+import net.dtm.api.fakes.FakePools;
 
 class PoolCommandsTest extends PoolTestSupport {
 
@@ -72,7 +73,7 @@ class PoolCommandsTest extends PoolTestSupport {
     @Test
     void listEmpty() throws Exception {
         PoolListCommand c = wire(new PoolListCommand());
-        c.pools = new Fakes.Pools();
+        c.pools = new FakePools();
         c.execute();
         assertContains(output(), "no pools");
     }
@@ -216,7 +217,7 @@ class PoolCommandsTest extends PoolTestSupport {
     @Test
     void deleteWithoutActiveLeasesNeedsNoForce() throws Exception {
         smallPool();
-        pools.leases.removeIf(l -> l.isActiveAt(Fakes.Pools.NOW));
+        pools.leases.removeIf(l -> l.isActiveAt(FakePools.NOW));
         pools.changes = 0;
         delete("small").execute();
         assertFalse(pools.pool("small").isPresent());

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
+import net.dtm.api.fakes.FakePools;
 
 /** Shared set-up of the pool and lease command tests: a fake pool service with pool demo and two leases. */
 abstract class PoolTestSupport {
 
     final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    final Fakes.Pools pools = new Fakes.Pools();
+    final FakePools pools = new FakePools();
 
     @BeforeEach
     void data() throws Exception {
@@ -33,7 +34,7 @@ abstract class PoolTestSupport {
 
     <T extends PoolCommand> T wire(T command) {
         command.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        command.clock = Clock.fixed(Fakes.Pools.NOW, ZoneOffset.UTC);
+        command.clock = Clock.fixed(FakePools.NOW, ZoneOffset.UTC);
         return command;
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.PriorityQueue;
 
 import net.dtm.config.Scheduler;
+import net.dtm.api.fakes.SettableClock;
 
 /**
  * A scheduler driven by the test: {@link #advance} moves the clock from one due task to the next
@@ -12,7 +13,7 @@ import net.dtm.config.Scheduler;
  */
 public final class ManualScheduler implements Scheduler {
 
-    private final MutableClock clock;
+    private final SettableClock clock;
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
     private long sequence;
 
@@ -35,7 +36,7 @@ public final class ManualScheduler implements Scheduler {
         }
     }
 
-    public ManualScheduler(MutableClock clock) {
+    public ManualScheduler(SettableClock clock) {
         this.clock = clock;
     }
 
@@ -59,11 +60,11 @@ public final class ManualScheduler implements Scheduler {
                 tasks.poll();
             }
             if (!next.cancelled) {
-                clock.set(next.due);
+                clock.advanceTo(next.due);
                 next.body.run();
             }
         }
-        clock.set(end);
+        clock.advanceTo(end);
     }
 
     /** Tasks scheduled and not cancelled. */

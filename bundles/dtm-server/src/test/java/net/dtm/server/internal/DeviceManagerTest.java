@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.api.fakes.SettableClock;
 
 class DeviceManagerTest {
 

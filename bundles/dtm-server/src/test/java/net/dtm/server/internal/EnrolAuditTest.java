@@ -17,6 +17,7 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.EnrolmentKey;
 import net.dtm.server.internal.EnrolOutcome.Result;
+import net.dtm.api.fakes.SettableClock;
 
 /** The security log of enrolment: what is written, how often, and never a secret. */
 class EnrolAuditTest {

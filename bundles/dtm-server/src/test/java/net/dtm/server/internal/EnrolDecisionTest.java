@@ -21,6 +21,7 @@ import net.dtm.api.EnrolmentKey;
 import net.dtm.protocol.EnrolRequest;
 import net.dtm.protocol.EnrolmentToken;
 import net.dtm.server.internal.EnrolOutcome.Result;
+import net.dtm.api.fakes.SettableClock;
 
 /** The rules of one ENROL, over in-memory stores, without datagrams. */
 class EnrolDecisionTest {

@@ -35,6 +35,7 @@ import net.dtm.protocol.Establish;
 import net.dtm.protocol.Params;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.protocol.RouterKeyPair;
+import net.dtm.api.fakes.SettableClock;
 
 /** ENROL datagrams through the request handler: the defences of the exchange on the wire. */
 class EnrolRequestTest {

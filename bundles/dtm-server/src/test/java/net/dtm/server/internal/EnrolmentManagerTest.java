@@ -16,6 +16,7 @@ import net.dtm.api.EnrolmentKey;
 import net.dtm.api.EnrolmentService;
 import net.dtm.api.Pool;
 import net.dtm.protocol.EnrolmentToken;
+import net.dtm.api.fakes.SettableClock;
 
 /** The operator's enrolment keys over an in-memory store. */
 class EnrolmentManagerTest {

@@ -29,6 +29,7 @@ import net.dtm.api.EnrolmentKey;
 import net.dtm.protocol.EnrolmentToken;
 import net.dtm.server.internal.EnrolOutcome.Result;
 import net.dtm.spi.store.StoreUnavailableException;
+import net.dtm.api.fakes.SettableClock;
 
 /** Uses of one enrolment key counted in batches (group commit) over an in-memory store. */
 class KeyUsesTest {

@@ -19,6 +19,7 @@ import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.api.TunnelType;
 import net.dtm.protocol.Params;
+import net.dtm.api.fakes.SettableClock;
 
 class ParamsBuilderTest {
 

@@ -23,6 +23,7 @@ import net.dtm.api.AddressPoolAdminService;
 import net.dtm.protocol.Envelope;
 import net.dtm.protocol.Params;
 import net.dtm.protocol.Transactions;
+import net.dtm.api.fakes.SettableClock;
 
 /** The contract over the in-memory pool fake, plus answer-cache details. */
 class RequestHandlerFakePoolTest extends RequestHandlerContract {

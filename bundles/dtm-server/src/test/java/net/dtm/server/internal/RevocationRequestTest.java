@@ -27,6 +27,7 @@ import net.dtm.protocol.Params;
 import net.dtm.protocol.ProtocolException;
 import net.dtm.protocol.Transactions;
 import net.dtm.spi.store.StoreUnavailableException;
+import net.dtm.api.fakes.SettableClock;
 
 /** The request path over the device registry: removed, disabled and re-keyed devices. */
 class RevocationRequestTest {

@@ -30,6 +30,7 @@ import net.dtm.protocol.Establish;
 import net.dtm.protocol.Nak;
 import net.dtm.protocol.Params;
 import net.dtm.server.node.ServerNode;
+import net.dtm.api.fakes.SettableClock;
 
 /** A node's figures and readiness, measured on a running node. */
 class ServerMetricsTest {
