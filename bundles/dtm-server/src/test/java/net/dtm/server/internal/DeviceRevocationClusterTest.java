@@ -111,6 +111,11 @@ class DeviceRevocationClusterTest {
             node2.device(id);
             node2.device(nobody);
         }
-        assertTrue(node2.storeReads() - before <= 1, "at most the one read of the unknown id, got " + (node2.storeReads() - before));
+        // Node 2 may have read "steady" before the store's notification of its enrolment reached it
+        // (seenOnTheOtherNodes polls): that late notification drops it from the cache once, and a
+        // change counted in the stripe of "nobody-here" while it was read keeps that read out of the
+        // cache once. Without the cache these 200 lookups would be 200 reads.
+        long reads = node2.storeReads() - before;
+        assertTrue(reads <= 2, "at most one read of each id, got " + reads);
     }
 }
