@@ -3,13 +3,11 @@ package net.dtm.metrics.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -121,10 +119,9 @@ public final class MetricsCollector {
 
         /** @return false if some label set was already present (that sample is dropped) */
         boolean merge(Metric other) {
-            Set<Map<String, String>> before = new HashSet<>(samples.keySet());
             boolean clean = true;
             for (Sample s : other.samples()) {
-                if (before.contains(s.labels()) || samples.putIfAbsent(s.labels(), s) != null) {
+                if (samples.putIfAbsent(s.labels(), s) != null) {
                     clean = false;
                 }
             }
