@@ -103,10 +103,12 @@ class RollingUpgradeIT {
                 n.restart(release.classPath(), BOOT);
                 long readyMs = ms(u0);
                 n.awaitConnected(Duration.ofSeconds(60));
+                long connectedMs = ms(u0);
                 boolean all = load.awaitAllHolding(Duration.ofSeconds(45));
+                long holdingMs = ms(u0);
                 steps.add(String.format(Locale.ROOT, "%s stopped %s, down %d s, ready on the new release after %d ms (boot %d ms),"
                                 + " connected after %d ms, all agents holding after %d ms", n.nodeId(),
-                        clean ? "cleanly" : "BY KILL", DOWN.toSeconds(), readyMs, n.bootMs(), ms(u0), ms(u0)));
+                        clean ? "cleanly" : "BY KILL", DOWN.toSeconds(), readyMs, n.bootMs(), connectedMs, holdingMs));
                 assertTrue(all, "agents not all holding 45 s after upgrading " + n.nodeId() + "\n" + String.join("\n", steps));
                 if (SABOTAGE && steps.size() == 2) {
                     sabotage(ensemble, devices);
