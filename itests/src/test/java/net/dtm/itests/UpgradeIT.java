@@ -22,6 +22,7 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 
+import net.dtm.testkit.cluster.Teardown;
 import net.dtm.testkit.upgrade.BundleJars;
 
 /**
@@ -72,7 +73,7 @@ public class UpgradeIT {
 
         // bin/karaf clean: data/ deleted, the node started again
         karaf.stop(Duration.ofSeconds(60));
-        deleteTree(karaf.home().resolve("data"));
+        Teardown.deleteTree(karaf.home().resolve("data"));
         karaf.start();
         Set<String> after = awaitLeases(karaf, "the leases after data/ was deleted",
                 rows -> addresses(rows).containsAll(addresses(before)));
@@ -199,11 +200,5 @@ public class UpgradeIT {
             out.add(f[0] + "|" + f[1] + "|" + f[2] + "|" + f[4]);
         }
         return out;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
