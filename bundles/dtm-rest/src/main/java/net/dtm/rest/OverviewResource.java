@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import net.dtm.api.ClusterService;
 import net.dtm.api.NodeInfo;
 import net.dtm.api.PoolStats;
+import net.dtm.api.TunnelAgentService;
 import net.dtm.api.TunnelServerService;
 
 /**
@@ -66,11 +67,12 @@ final class OverviewResource {
     }
 
     private Map<String, Object> agent() {
-        if (services.agent().get().isEmpty()) {
+        Optional<TunnelAgentService> service = services.agent().get();
+        if (service.isEmpty()) {
             return null;
         }
         Map<String, Object> agent = new LinkedHashMap<>();
-        agent.put("tunnel", Rows.tunnel(services.agent().get().get().status()));
+        agent.put("tunnel", Rows.tunnel(service.get().status()));
         agent.put("links", services.links().get().map(l -> l.links().stream().map(Rows::link).toList()).orElse(List.of()));
         return agent;
     }

@@ -8,10 +8,12 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.PoolStats;
 import net.dtm.api.metrics.Histogram;
 import net.dtm.api.metrics.Metric;
@@ -64,19 +66,15 @@ final class Timeline {
         s.put("t", clock.millis());
         Long bound = null;
         Long locked = null;
-        try {
-            if (services.pools().get().isPresent()) {
-                bound = 0L;
-                locked = 0L;
-                for (PoolStats p : PoolsResource.allStats(services.pools().get().get())) {
-                    bound += p.bound();
-                    locked += p.locked();
-                }
+        Optional<AddressPoolAdminService> pools = services.pools().get();
+        if (pools.isPresent()) {
+            try {
+                List<PoolStats> stats = PoolsResource.allStats(pools.get());
+                bound = stats.stream().mapToLong(PoolStats::bound).sum();
+                locked = stats.stream().mapToLong(PoolStats::locked).sum();
+            } catch (RuntimeException e) {
+                LOG.debug("Timeline: pool stats not available now", e);
             }
-        } catch (RuntimeException e) {
-            LOG.debug("Timeline: pool stats not available now", e);
-            bound = null;
-            locked = null;
         }
         s.put("bound", bound);
         s.put("locked", locked);
