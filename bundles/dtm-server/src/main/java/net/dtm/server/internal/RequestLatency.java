@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import net.dtm.api.metrics.LatencyRecorder;
 import net.dtm.api.metrics.Metric;
@@ -18,7 +19,7 @@ import net.dtm.protocol.ProtocolException;
  * {@link LatencyRecorder} for each type a node serves (ESTABLISH, CONFIRM, RENEW, RELEASE, PATH,
  * ENROL), reported as the histogram {@code dtm_server_request_seconds{type}}.
  */
-public final class RequestLatency implements UdpEndpoint.AnswerTiming {
+public final class RequestLatency {
 
     /** The family reported. */
     public static final String METRIC = "dtm_server_request_seconds";
@@ -33,10 +34,22 @@ public final class RequestLatency implements UdpEndpoint.AnswerTiming {
         REQUESTS.forEach(t -> recorders.put(t, new LatencyRecorder()));
     }
 
-    /** Records that {@code datagram}, a request, was answered {@code nanos} after it was received. */
-    @Override
-    public void answered(byte[] datagram, byte[] answer, long nanos) {
-        LatencyRecorder r = recorders.get(typeOf(datagram));
+    /**
+     * The timing an endpoint tells of each answered datagram: it reads the request's and the
+     * answer's clear headers once each and records the time here and the result in {@code results}.
+     */
+    public UdpEndpoint.AnswerTiming with(RequestResults results) {
+        Objects.requireNonNull(results, "results");
+        return (datagram, answer, nanos) -> {
+            MessageType request = typeOf(datagram);
+            record(request, nanos);
+            results.count(request, typeOf(answer));
+        };
+    }
+
+    /** Records that a request of type {@code request} (null: none) was answered {@code nanos} after it was received. */
+    void record(MessageType request, long nanos) {
+        LatencyRecorder r = request == null ? null : recorders.get(request);
         if (r != null) {
             r.recordNanos(nanos);
         }

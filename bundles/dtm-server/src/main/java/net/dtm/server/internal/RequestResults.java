@@ -14,12 +14,12 @@ import net.dtm.protocol.MessageType;
 
 /**
  * Answered requests by request type and result, counted once per answered datagram (as
- * {@link RequestLatency} times them) and reported as {@code dtm_server_requests_total{type,result}}:
+ * {@link RequestLatency#with(RequestResults)} times them) and reported as {@code dtm_server_requests_total{type,result}}:
  * type is the request's message type, result the type of the answer it got (params, ack, nak,
  * enrol_reply), lower case. A copy of a request answered again counts with the answer it got.
  * Both labels are message types: a bounded set.
  */
-public final class RequestResults implements UdpEndpoint.AnswerTiming {
+public final class RequestResults {
 
     /** The family reported. */
     public static final String METRIC = "dtm_server_requests_total";
@@ -30,11 +30,9 @@ public final class RequestResults implements UdpEndpoint.AnswerTiming {
         RequestLatency.REQUESTS.forEach(t -> counts.put(t, new ConcurrentHashMap<>()));
     }
 
-    /** Counts {@code datagram}, a request, as answered with {@code answer}. */
-    @Override
-    public void answered(byte[] datagram, byte[] answer, long nanos) {
-        Map<MessageType, LongAdder> byResult = counts.get(RequestLatency.typeOf(datagram));
-        MessageType result = RequestLatency.typeOf(answer);
+    /** Counts a request of type {@code request} as answered with one of type {@code result} (null: none). */
+    void count(MessageType request, MessageType result) {
+        Map<MessageType, LongAdder> byResult = request == null ? null : counts.get(request);
         if (byResult != null && result != null) {
             byResult.computeIfAbsent(result, r -> new LongAdder()).increment();
         }

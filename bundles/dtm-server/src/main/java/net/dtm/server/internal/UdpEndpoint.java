@@ -125,15 +125,6 @@ public final class UdpEndpoint implements AutoCloseable {
     public interface AnswerTiming {
         /** {@code datagram} was answered with {@code answer}, sent {@code nanos} after the datagram was received. */
         void answered(byte[] datagram, byte[] answer, long nanos);
-
-        /** Tells this, then {@code next}. */
-        default AnswerTiming andThen(AnswerTiming next) {
-            Objects.requireNonNull(next, "next");
-            return (datagram, answer, nanos) -> {
-                answered(datagram, answer, nanos);
-                next.answered(datagram, answer, nanos);
-            };
-        }
     }
 
     /** Times nothing. */

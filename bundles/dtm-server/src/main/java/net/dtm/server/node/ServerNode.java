@@ -401,7 +401,7 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
                             ? CompletableFuture.completedFuture(Optional.empty()) : ref.get().handleAsync(d, from),
                     screen, counters,
                     new UdpEndpoint.Limits(config.workerThreads(), config.queueCapacity(), config.sourceQueueLimit(),
-                            config.sourceRate(), config.sourceBurst(), config.sourceTable()), latency.andThen(results));
+                            config.sourceRate(), config.sourceBurst(), config.sourceTable()), latency.with(results));
         } catch (IOException | RuntimeException e) {
             provisioning.close();
             leaseEvents.close();
