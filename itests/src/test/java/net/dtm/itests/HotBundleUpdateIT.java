@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -114,18 +113,11 @@ public class HotBundleUpdateIT {
     @Test(timeout = 240_000)
     public void everyDtmBundleUpdatedInTurnWhileAgentsEstablishAndRenew() throws Exception {
         long t0 = System.nanoTime();
-        int udpPort;
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            udpPort = socket.getLocalPort();
-        }
+        int udpPort = KarafProcess.freeUdpPort();
         karaf = KarafProcess.unpack(Path.of(System.getProperty("dtm.distribution", "missing")), Path.of("target", "hot-update-it"));
-        karaf.withDemo().randomSshPort()
-                .set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
+        karaf.withDemo().randomSshPort().randomRmiPorts().tunnelPort(udpPort)
                 .set("etc/net.dtm.http.cfg", "port", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))
                 .set("etc/net.dtm.server.cfg", "default.pool", POOL)
-                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort)
                 // the demo agent keeps the demo's pool (the load's agents take the default pool)
                 .set("etc/net.dtm.agent.cfg", "pool", DEMO_POOL);
         karaf.start();

@@ -3,6 +3,7 @@ package net.dtm.itests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,19 @@ final class KarafProcess implements AutoCloseable {
             }
         }
         return p.containsKey(key) ? this : set(file, key, value);
+    }
+
+    /** Gives JMX's RMI registry and RMI server free ports. */
+    KarafProcess randomRmiPorts() throws IOException {
+        String management = "etc/org.apache.karaf.management.cfg";
+        return set(management, "rmiRegistryPort", Integer.toString(freeTcpPort()))
+                .set(management, "rmiServerPort", Integer.toString(freeTcpPort()));
+    }
+
+    /** The tunnel server binds UDP {@code port}, and the local agent (the demo's) talks to it there. */
+    KarafProcess tunnelPort(int port) throws IOException {
+        return set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(port))
+                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + port);
     }
 
     /**
@@ -307,6 +321,12 @@ final class KarafProcess implements AutoCloseable {
 
     static int freeTcpPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
             return socket.getLocalPort();
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.InputStream;
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,15 +44,7 @@ public class ScriptsRestartIT {
         karaf = KarafProcess.unpack(Path.of(System.getProperty("dtm.distribution", "missing")),
                 Path.of("target", "scripts-it"));
         home = karaf.home();
-        int udpPort;
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            udpPort = socket.getLocalPort();
-        }
-        karaf.withDemo().randomSshPort()
-                .set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))
-                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
+        karaf.withDemo().randomSshPort().randomRmiPorts().tunnelPort(KarafProcess.freeUdpPort());
     }
 
     @After

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +47,7 @@ public class UpgradeIT {
 
     @Before
     public void port() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            udpPort = socket.getLocalPort();
-        }
+        udpPort = KarafProcess.freeUdpPort();
     }
 
     @After
@@ -136,12 +133,8 @@ public class UpgradeIT {
     private KarafProcess node(Path distribution, String name) throws Exception {
         KarafProcess karaf = KarafProcess.unpack(distribution, Path.of("target", "upgrade-it", name));
         unpacked.add(karaf);
-        karaf.randomSshPort()
-                .set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/net.dtm.http.cfg", "port", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))
-                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
+        karaf.randomSshPort().randomRmiPorts().tunnelPort(udpPort)
+                .set("etc/net.dtm.http.cfg", "port", Integer.toString(KarafProcess.freeTcpPort()));
         return karaf;
     }
 

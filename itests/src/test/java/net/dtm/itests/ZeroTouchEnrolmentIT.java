@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,15 +51,9 @@ public class ZeroTouchEnrolmentIT {
     @Test
     public void anUnenrolledAgentWithOnlyATokenFileEnrolsAndEstablishes() throws Exception {
         long t0 = System.nanoTime();
-        int udpPort;
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            udpPort = socket.getLocalPort();
-        }
+        int udpPort = KarafProcess.freeUdpPort();
         KarafProcess server = unpack("dtm.distribution", "server").withDemo();
-        server.set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafProcess.freeTcpPort()))
-                .set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort))
-                .set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
+        server.randomRmiPorts().tunnelPort(udpPort);
 
         String device = "bus-" + Long.toString(System.nanoTime() & 0xffffffL, 36);
         KarafProcess agent = unpack("dtm.agent.distribution", "agent");
