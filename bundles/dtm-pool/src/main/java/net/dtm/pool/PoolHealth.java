@@ -2,7 +2,6 @@ package net.dtm.pool;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 
 import net.dtm.api.Health;
 import net.dtm.api.Health.Check;
@@ -24,7 +23,7 @@ final class PoolHealth {
      * @param manager     the running manager
      * @param loadedPools how many pools the last load found, -1 while they could not be loaded
      */
-    static Health of(PoolManager manager, Supplier<Integer> loadedPools) {
+    static Health of(PoolManager manager, int loadedPools) {
         Check storeCheck;
         if (manager.storeDown()) {
             Instant since = manager.storeDownSince();
@@ -32,8 +31,7 @@ final class PoolHealth {
         } else {
             storeCheck = new Check("store", true, "store answering");
         }
-        int loaded = loadedPools.get();
-        Check pools = loaded < 0
+        Check pools = loadedPools < 0
                 ? new Check("pools", false, "pools not loaded yet: the store did not answer (retried every housekeeping interval)")
                 : new Check("pools", true, "pool catalogue loaded");
         return new Health(COMPONENT, List.of(storeCheck, pools));

@@ -241,7 +241,7 @@ public final class PoolManagerComponent implements AddressPoolAdminService, Metr
     /** The pool manager's readiness: store answering, pools loaded ({@link PoolHealth}). */
     @Override
     public Health health() {
-        return PoolHealth.of(manager, () -> loadedPools);
+        return PoolHealth.of(manager, loadedPools);
     }
 
     // ------------------------------------------------------------------ the services, forwarded

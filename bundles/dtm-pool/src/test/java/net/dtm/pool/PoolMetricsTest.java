@@ -85,8 +85,8 @@ class PoolMetricsTest extends PoolManagerTestBase {
     @Test
     void healthFlipsToNotReadyWhileTheStoreIsOutAndBackWhenItAnswers() {
         pm.createPool(Pool.of("edge", "10.1.0.0/29", 3600));
-        assertTrue(PoolHealth.of(pm, () -> 1).ready());
-        assertEquals("pool catalogue loaded", PoolHealth.of(pm, () -> 1).checks().get(1).detail());
+        assertTrue(PoolHealth.of(pm, 1).ready());
+        assertEquals("pool catalogue loaded", PoolHealth.of(pm, 1).checks().get(1).detail());
 
         store.down = true;
         Instant outage = clock.instant();
@@ -95,13 +95,13 @@ class PoolMetricsTest extends PoolManagerTestBase {
         } catch (RuntimeException expected) {
             // store unavailable
         }
-        Health out = PoolHealth.of(pm, () -> 1);
+        Health out = PoolHealth.of(pm, 1);
         assertFalse(out.ready());
         assertEquals(new Health.Check("store", false, "store unavailable since " + outage), out.checks().get(0));
 
         store.down = false;
         pm.stats("edge");
-        assertTrue(PoolHealth.of(pm, () -> 1).ready());
-        assertFalse(PoolHealth.of(pm, () -> -1).ready(), "pools not loaded");
+        assertTrue(PoolHealth.of(pm, 1).ready());
+        assertFalse(PoolHealth.of(pm, -1).ready(), "pools not loaded");
     }
 }
