@@ -65,7 +65,7 @@ public final class TunnelAgent implements TunnelAgentService, AutoCloseable {
         lease.setEstablishments(Objects.requireNonNull(establishments, "establishments"));
     }
 
-        /** Starts establishing. Idempotent. */
+    /** Starts establishing. Idempotent. */
     public void start() {
         OptionalInt e = state.start();
         if (e.isEmpty()) {
