@@ -95,13 +95,19 @@ public class RunScriptIT {
         assertEquals(ready.body(), 200, ready.statusCode());
         assertTrue(ready.body(), ready.body().contains("\"status\":\"READY\""));
 
-        HttpResponse<String> metrics = get("/metrics", null);
-        assertEquals(200, metrics.statusCode());
-        for (String series : List.of("dtm_server_requests_total{", "dtm_server_request_seconds_bucket{",
+        // the pools' figures are computed at most every 5 s (the dashboard's timeline may have
+        // asked before the demo pool existed): wait for a fresh set, bounded
+        List<String> wanted = List.of("dtm_server_requests_total{", "dtm_server_request_seconds_bucket{",
                 "dtm_pool_bound{pool=\"demo\"}", "dtm_pool_utilisation_ratio{pool=\"demo\"}",
-                "dtm_agent_establish_seconds_bucket{", "dtm_agent_link_rtt_seconds{link=\"5g\"}")) {
-            assertTrue(series + " missing from /metrics", metrics.body().contains(series));
-        }
+                "dtm_agent_establish_seconds_bucket{", "dtm_agent_link_rtt_seconds{link=\"5g\"}");
+        java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> scraped = new java.util.concurrent.atomic.AtomicReference<>();
+        Awaitility.await("dtm_ series for requests, pools and latency").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    scraped.set(get("/metrics", null));
+                    return scraped.get().statusCode() == 200 && wanted.stream().allMatch(scraped.get().body()::contains);
+                });
+        HttpResponse<String> metrics = scraped.get();
         assertTrue("no device id in any label", !metrics.body().contains("smr-demo-1"));
 
         HttpResponse<String> refused = get("/api/v1/leases", null);
