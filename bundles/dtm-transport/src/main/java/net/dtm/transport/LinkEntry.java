@@ -31,6 +31,8 @@ final class LinkEntry {
 
     private long srttNanos = -1;
     private long rttvarNanos;
+    /** True while the estimate comes only from upper bounds ({@link #rttUpperBound}). */
+    private boolean tentative;
     private double loss;
 
     LinkEntry(LinkDriver driver, LinkUsage usage, TransportSettings settings) {
@@ -72,17 +74,45 @@ final class LinkEntry {
                 && loss() < maxLoss;
     }
 
+    /** An unambiguous round trip (an answer to a round sent alone): it also replaces a tentative estimate. */
     synchronized void rttSample(long sampleNanos) {
         if (sampleNanos < 0) {
             return;
         }
-        if (srttNanos < 0) {
+        if (srttNanos < 0 || tentative) {
             srttNanos = sampleNanos;
             rttvarNanos = sampleNanos / 2;
+            tentative = false;
         } else {
             rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - sampleNanos)) / 4;
             srttNanos = (7 * srttNanos + sampleNanos) / 8;
         }
+    }
+
+    /**
+     * An answer that came after retransmissions, timed from the first send: the round trip was at
+     * most this. Without an estimate it becomes a tentative one (too long if the first copies were
+     * lost; never too short, so a GEO link does not retransmit early), replaced by the next
+     * unambiguous sample; a tentative estimate above it is replaced by it, a settled one above it
+     * takes it as a sample. It never raises an estimate.
+     */
+    synchronized void rttUpperBound(long boundNanos) {
+        if (boundNanos < 0) {
+            return;
+        }
+        if (srttNanos < 0 || (tentative && boundNanos < srttNanos)) {
+            srttNanos = boundNanos;
+            rttvarNanos = boundNanos / 2;
+            tentative = true;
+        } else if (boundNanos < srttNanos) {
+            rttvarNanos = (3 * rttvarNanos + (srttNanos - boundNanos)) / 4;
+            srttNanos = (7 * srttNanos + boundNanos) / 8;
+        }
+    }
+
+    /** True while the estimate rests only on answers that came after retransmissions. */
+    synchronized boolean tentativeRtt() {
+        return tentative;
     }
 
     synchronized boolean hasRttSample() {

@@ -69,7 +69,7 @@ public final class MultiLinkTransport implements AutoCloseable {
     /** When each server last answered anything, on any link: tells a dead server from a lossy link. */
     private final Map<InetSocketAddress, Long> lastHeard = new ConcurrentHashMap<>();
     /** A server heard from this recently is alive: its unanswered copies count as link loss. */
-    private static final long ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long ALIVE_NANOS = Retransmission.ALIVE_NANOS;
     /** Link ids an operator disabled; kept by id so a driver that is replaced (bundle update) stays disabled. */
     private final Set<String> disabledIds = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -328,6 +328,17 @@ public final class MultiLinkTransport implements AutoCloseable {
         throw new IllegalArgumentException("no link " + id);
     }
 
+    /** True if one of {@code servers} answered anything within {@link Retransmission#ALIVE_NANOS}. */
+    private boolean serverAlive(List<InetSocketAddress> servers, long now) {
+        for (InetSocketAddress s : servers) {
+            Long heard = lastHeard.get(s);
+            if (heard != null && now - heard < Retransmission.ALIVE_NANOS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Number of requests still tracked (pending, or lingering to count late answers). */
     int tracked() {
         return pending.size();
@@ -486,6 +497,8 @@ public final class MultiLinkTransport implements AutoCloseable {
         int generation;
         /** True if the last round sent nothing (link not eligible): a wake-up sends at once. */
         boolean idle;
+        /** Rounds sent briskly ({@link Retransmission}): not counted in the backoff. */
+        int briskRounds;
     }
 
     /** One request in flight, and afterwards lingering briefly to learn from late answers. */
@@ -556,14 +569,19 @@ public final class MultiLinkTransport implements AutoCloseable {
                     return;
                 }
                 pl.idle = !eligible(e);
+                long now = System.nanoTime();
+                boolean brisk = false;
                 if (!pl.idle) {
-                    int copies = e.copies();
-                    long now = System.nanoTime();
                     if (pl.firstSendNanos < 0) {
                         pl.firstSendNanos = now;
                     } else {
                         pl.round++;
                     }
+                    // Random loss is not congestion: while a lossy link's server answers (or the link
+                    // is cold), rounds follow at the RTO and an unanswered one sends more copies.
+                    brisk = Retransmission.brisk(!e.hasRttSample(), e.loss() >= settings.redundancyLoss(),
+                            serverAlive(servers, now), pl.round, now - pl.firstSendNanos);
+                    int copies = Retransmission.copies(e.copies(), settings.maxCopies(), pl.round, brisk);
                     for (InetSocketAddress server : servers) {
                         int sent = 0;
                         for (int i = 0; i < copies; i++) {
@@ -573,10 +591,14 @@ public final class MultiLinkTransport implements AutoCloseable {
                         }
                         pl.sends.merge(server, sent, Integer::sum);
                     }
+                    if (brisk) {
+                        pl.briskRounds++;
+                    }
                 }
-                // Backoff doubles per retransmission round, capped at the maximum RTO.
-                int shift = Math.min(pl.round, 16);
-                interval = Math.min(settings.maxRto().toNanos(), e.rtoNanos() << shift);
+                // Otherwise backoff doubles per retransmission round after the brisk ones, capped at
+                // the maximum RTO: a silent server sees it within a second.
+                interval = Retransmission.interval(e.rtoNanos(), settings.maxRto().toNanos(), brisk,
+                        pl.round - pl.briskRounds);
                 int next = ++pl.generation;
                 pl.timer = schedule(() -> round(e, pl, next), interval);
             }
@@ -590,12 +612,16 @@ public final class MultiLinkTransport implements AutoCloseable {
                     int before = pl.answers.getOrDefault(from, 0);
                     pl.answers.put(from, before + 1);
                     // Karn: only answers to a link's first round are unambiguous round-trip samples.
-                    // But a link slower than the initial RTO (GEO) would retransmit before every answer
-                    // and never get one: until its first sample, time from the first send is taken.
-                    // It can only overstate the round trip, so the RTO errs long, never short.
-                    if (before == 0 && (pl.round == 0 || !e.hasRttSample()) && pl.firstSendNanos >= 0
-                            && pl.sends.containsKey(from)) {
-                        e.rttSample(now - pl.firstSendNanos);
+                    // An answer after retransmissions still bounds the round trip from above (timed
+                    // from the first send): it may lower the estimate, or give a link its first one
+                    // (a GEO link slower than the initial RTO retransmits before every answer), as a
+                    // tentative estimate the next unambiguous sample replaces.
+                    if (before == 0 && pl.firstSendNanos >= 0 && pl.sends.containsKey(from)) {
+                        if (pl.round == 0) {
+                            e.rttSample(now - pl.firstSendNanos);
+                        } else {
+                            e.rttUpperBound(now - pl.firstSendNanos);
+                        }
                     }
                 }
             }

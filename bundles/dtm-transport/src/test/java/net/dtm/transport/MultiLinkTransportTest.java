@@ -130,9 +130,11 @@ class MultiLinkTransportTest {
         l.dropSend = n -> n < 2;
         Reply<Long> r = ask(4, List.of(S1), Duration.ofSeconds(5));
         assertEquals(4L, r.value());
-        assertEquals(3, l.sends.get());
-        // 250 ms initial RTO, then 500 ms backoff before the third send.
-        assertTrue(r.elapsedMillis() >= 750, "backoff respected, was " + r.elapsedMillis());
+        // A cold link retransmits at the initial RTO (250 ms) without doubling; its third round,
+        // after two unanswered, sends two copies.
+        assertEquals(4, l.sends.get());
+        assertTrue(r.elapsedMillis() >= 500 && r.elapsedMillis() < 750, "third round at 500 ms, answered "
+                + r.elapsedMillis());
     }
 
     @Test
@@ -142,7 +144,7 @@ class MultiLinkTransportTest {
                 Duration.ofMillis(900));
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
         assertInstanceOf(TimeoutException.class, e.getCause());
-        assertEquals(3, l.sends.get(), "sends at 0, 250 and 750 ms");
+        assertEquals(8, l.sends.get(), "a cold link's rounds at 0, 250, 500 (2 copies) and 750 ms (4 copies)");
         int after = l.sends.get();
         await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> true);
         assertEquals(after, l.sends.get(), "no retransmission after the timeout");
@@ -319,5 +321,97 @@ class MultiLinkTransportTest {
         transport.send(List.of(S1), datagram(13, 1));
         assertEquals(1, l.sends.get(), "down links are skipped");
         assertEquals(0, stats(transport, "a").sendErrors());
+    }
+
+    // ---- issue 17: cold start, random loss is not congestion ------------------------------------
+
+    @Test
+    void aLostFirstCopyDoesNotLeaveTheRoundTripInflated() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink l = link("lte", 20); // 40 ms round trip
+        l.dropSend = n -> n == 0;
+        ask(20, List.of(S1), Duration.ofSeconds(3)); // answered after the retransmission at 250 ms
+        ask(21, List.of(S1), Duration.ofSeconds(3)); // answered in its first round: unambiguous
+        double srtt = stats(transport, "lte").srtt().toNanos() / 1e6;
+        assertTrue(srtt >= 38 && srtt < 60, "srtt " + srtt + " ms, the 40 ms round trip (was 259 ms: 290 averaged in)");
+    }
+
+    @Test
+    void aGeoLinkWhoseFirstCopyIsLostStillLearnsItsRoundTripAndSendsOneDatagram() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink geo = link("geo", 300); // 600 ms round trip
+        geo.dropSend = n -> n == 0;
+        ask(22, List.of(S1), Duration.ofSeconds(5));
+        int cold = geo.sends.get();
+        double rto = stats(transport, "geo").rto().toNanos() / 1e6;
+        assertTrue(rto >= 600, "rto " + rto + " ms: never below the round trip, so no spurious copy next time");
+        ask(23, List.of(S1), Duration.ofSeconds(5));
+        ask(24, List.of(S1), Duration.ofSeconds(5));
+        assertEquals(cold + 2, geo.sends.get(), "one datagram for each later request");
+        double srtt = stats(transport, "geo").srtt().toNanos() / 1e6;
+        assertTrue(srtt >= 595 && srtt < 700, "srtt " + srtt + " ms");
+    }
+
+    @Test
+    void coldCleanLinksSendOneDatagramPerServerPerRequest() throws Exception {
+        net.put(S1, ECHO);
+        net.put(S2, ECHO);
+        FakeLink a = link("5g", 10);
+        FakeLink b = link("lte", 20);
+        FakeLink c = link("leo", 25);
+        ask(25, List.of(S1, S2), Duration.ofSeconds(3)); // ESTABLISH
+        ask(26, List.of(S1, S2), Duration.ofSeconds(3)); // CONFIRM
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.tracked() == 0);
+        assertEquals(List.of(4, 4, 4), List.of(a.sends.get(), b.sends.get(), c.sends.get()));
+    }
+
+    /** A link of 80 ms round trip measured lossy, whose server S1 has just answered. */
+    private FakeLink lossyLinkWithLiveServer() throws Exception {
+        net.put(S1, ECHO);
+        FakeLink l = link("5g", 40);
+        ask(30, List.of(S1), Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(3)).until(() -> transport.tracked() == 0);
+        transport.entry("5g").lossOutcomes(0, 30);
+        assertEquals(4, stats(transport, "5g").copies());
+        return l;
+    }
+
+    @Test
+    void aLossyLinkWhoseServerAnswersRetransmitsWithoutBackoff() throws Exception {
+        FakeLink l = lossyLinkWithLiveServer();
+        double rto = stats(transport, "5g").rto().toNanos() / 1e6;
+        int before = l.sends.get();
+        l.dropSend = n -> n < before + 12; // three rounds of four copies lost
+        Reply<Long> r = ask(31, List.of(S1), Duration.ofSeconds(5));
+        // flat: rounds at 0, rto, 2 rto, 3 rto (about 300 ms), answered 80 ms later; with backoff the
+        // fourth round would leave at 7 rto (700 ms)
+        assertTrue(r.elapsedMillis() < 3 * rto + 80 + 150, "answered after " + r.elapsedMillis() + " ms, rto " + rto);
+        assertEquals(before + 16, l.sends.get());
+    }
+
+    @Test
+    void aServerThatFallsSilentStillSeesBackoff() throws Exception {
+        FakeLink l = lossyLinkWithLiveServer();
+        net.remove(S1);
+        int before = l.sends.get();
+        CompletableFuture<Reply<Long>> f = transport.request(32, List.of(S1), datagram(32, 1), ANSWERS,
+                Duration.ofSeconds(3));
+        assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        int rounds = (l.sends.get() - before) / 4;
+        // brisk for at most 8 rounds within a second (100 ms apart), then 100, 200, 400, 800 ms...:
+        // 13 rounds in 3 s, where no backoff at all would be 30
+        assertTrue(rounds >= 6 && rounds <= 13, rounds + " rounds");
+    }
+
+    @Test
+    void aLossyLinkToAServerNeverHeardBacksOffFromTheStart() throws Exception {
+        lossyLinkWithLiveServer();
+        FakeLink l = (FakeLink) transport.links().get(0);
+        int before = l.sends.get();
+        CompletableFuture<Reply<Long>> f = transport.request(33, List.of(S2), datagram(33, 1), ANSWERS,
+                Duration.ofSeconds(3));
+        assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        int rounds = (l.sends.get() - before) / 4;
+        assertTrue(rounds >= 4 && rounds <= 5, rounds + " rounds: at 0, 100, 300, 700 and 1500 ms");
     }
 }
