@@ -56,6 +56,9 @@ public final class KeaCompareReport {
         List<double[]> dtmPoints = new ArrayList<>();
         double dtmBest = 0;
         for (Map<String, String> t : dtm) {
+            if (t.containsKey("phase") && !t.get("phase").equals("trial")) {
+                continue; // the --fill variant's trials compare table sizes, not DTM with Kea
+            }
             double concurrency = number(t.get("concurrency"));
             double rate = number(t.get("leases_per_s"));
             csv.row("dtm", "durable Derby", null, concurrency, rate, number(t.get("p50_ms")), number(t.get("p99_ms")),

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,20 +30,29 @@ import net.dtm.testkit.lease.ThreadCpu;
  * New leases per second on one durable standalone node: the DTM side of the comparison with ISC
  * Kea DHCPv4 ({@code benchmarks/run-kea-compare.sh}, {@code benchmarks/KEA.md}).
  * <p>
- * The node ({@link LeaseNode}: Derby with its default, durable log sync; pool manager; device
- * registry; request handler; MINA UDP endpoint) runs as its own JVM process by default
- * ({@code --in-process} puts it in this JVM). Before anything is timed it creates a pool
- * ({@code --prefix}, 10.0.0.0/8) and enrolls {@code --devices} devices in one JDBC transaction.
- * Then, for each {@code --concurrency} value, a {@link LeaseClient} establishes never-seen devices
- * (ESTABLISH, PARAMS, CONFIRM, ACK each) for {@code --seconds}; a confirmed device is one new durable
- * lease. An untimed warm-up first (its devices not reused) lets the JIT compile the node's hot
- * path: at the highest concurrency, in {@value #WARMUP_SLICE}-second slices, for at least
- * {@value #WARMUP_MIN} s and at most {@code --warmup} seconds, ending once a slice completes within
- * 5 % of the slice before (on two cores the node's C2 compiler was busy for 40 s of full load; a
- * JVM server is measured warm, as it runs for days). Printed per trial: leases confirmed, leases/s, latency p50/p99, the
- * node's CPU (from /proc for a separate process) and where it went by thread group. The last line,
- * {@code RESULT ...}, is the best trial in key=value form for scripts. Progress lines go to standard
- * error; the trials are written to {@code --csv} (default {@code new-lease.csv} in {@code --dir}).
+ * The node ({@link BenchNode} over a {@link LeaseNode}: Derby with its default, durable log sync;
+ * pool manager; device registry; request handler; MINA UDP endpoint) runs as its own JVM process by
+ * default ({@code --in-process} puts it in this JVM) with a pool ({@code --prefix}, 10.0.0.0/8). Every
+ * run of the load client ({@link LeaseClient}) establishes never-seen devices (ESTABLISH, PARAMS,
+ * CONFIRM, ACK each); a confirmed device is one new durable lease. Before each run the node enrols
+ * the devices it will use, as many as the best rate measured so far needs for the run's length twice
+ * over ({@link DeviceBudget}); a timed trial that runs out of them anyway, or ends early for any other
+ * reason, fails the benchmark (exit 3, a {@code FAILED} line) instead of being reported
+ * ({@link TrialCheck}).
+ * <p>
+ * An untimed warm-up first lets the JIT compile the node's hot path, on a scratch database: at the
+ * highest concurrency, in {@value #WARMUP_SLICE}-second slices, for at least {@value #WARMUP_MIN} s and
+ * at most {@code --warmup} seconds, ending once a slice completes within 5 % of the slice before (on
+ * two cores the node's C2 compiler was busy for 40 s of full load; a JVM server is measured warm, as
+ * it runs for days). Then each {@code --concurrency} value gets a timed trial of {@code --seconds} on
+ * a fresh, empty database in the same node JVM, as each Kea trial starts with an empty lease file.
+ * {@code --fill N} adds the long-trial variant: a trial on an empty table, load until the table holds
+ * N bindings, and a trial at that size ({@code FILL ...} line: both rates and their ratio).
+ * <p>
+ * Printed per trial: the bindings in the table before it, leases confirmed, leases/s, latency
+ * p50/p99, the node's CPU (from /proc for a separate process) and where it went by thread group. The
+ * last line, {@code RESULT ...}, is the best trial in key=value form for scripts. Progress lines go to
+ * standard error; the trials are written to {@code --csv} (default {@code new-lease.csv} in {@code --dir}).
  */
 public final class NewLeaseBenchmark {
 
@@ -59,8 +67,8 @@ public final class NewLeaseBenchmark {
     private NewLeaseBenchmark() {
     }
 
-    record Options(int seconds, int warmup, int timeoutMs, List<Integer> concurrency, int sources, int receivers, int devices,
-                   int workers, int queue, int sourceLimit, String prefix, boolean inProcess, String nodeLog,
+    record Options(int seconds, int warmup, int timeoutMs, List<Integer> concurrency, int sources, int receivers,
+                   double firstGuess, int fill, int fillConcurrency, int workers, int queue, int sourceLimit, String prefix, boolean inProcess, String nodeLog,
                    String nodeHeap, List<String> nodeJvm, Path profile, Path dir, Path csv) {
     }
 
@@ -77,100 +85,207 @@ public final class NewLeaseBenchmark {
         Files.createDirectories(o.dir());
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "DTM new-lease benchmark: %d s per trial, client timeout %d ms, concurrency %s, %d source addresses, "
-                        + "node %s, %d worker threads, queue %d, per-source limit %d, pool %s, %d devices enrolled, "
+                        + "node %s, %d worker threads, queue %d, per-source limit %d, pool %s, devices enrolled per run from the "
+                        + "measured rate (first guess %.0f/s, margin %.1f), each trial on an empty lease table%s, "
                         + "%d cores, node log level %s, node JVM options %s%n",
                 o.seconds(), o.timeoutMs(), o.concurrency(), o.sources(), o.inProcess() ? "in this JVM" : "in its own JVM",
-                o.workers(), o.queue(), o.sourceLimit(), o.prefix(), o.devices(), cores, o.nodeLog(), o.nodeJvm());
+                o.workers(), o.queue(), o.sourceLimit(), o.prefix(), o.firstGuess(), DeviceBudget.MARGIN,
+                o.fill() > 0 ? ", then a trial at " + o.fill() + " leases" : "", cores, o.nodeLog(), o.nodeJvm());
 
         Node started;
-        try (Progress progress = Progress.ofStep("starting the node and enrolling " + o.devices() + " devices")) {
+        try (Progress progress = Progress.ofStep("starting the node")) {
             started = o.inProcess() ? new InProcessNode(o) : new ProcessNode(o);
         }
-        CsvTable csv = new CsvTable("concurrency", "confirmed", "leases_per_s", "refused", "timed_out", "p50_ms", "p99_ms",
-                "node_cpu_percent", "client_cpu_percent", "seconds");
+        CsvTable csv = new CsvTable("phase", "concurrency", "leases_before", "confirmed", "leases_per_s", "refused", "timed_out", "p50_ms",
+                "p99_ms", "node_cpu_percent", "client_cpu_percent", "seconds", "devices_enrolled");
+        Runs runs = new Runs(o, new DeviceBudget(o.firstGuess()), new DeviceSupply(), csv);
         try (Node node = started) {
-            InetSocketAddress server = node.address();
-            List<DeviceId> all = DeviceKeys.ids("dev", o.devices());
-            long t0 = System.nanoTime();
-            Map<DeviceId, byte[]> keys;
-            try (Progress progress = Progress.ofStep("client: deriving " + all.size() + " device keys")) {
-                keys = DeviceKeys.keys(SEED, all);
-            }
-            System.out.printf(Locale.ROOT, "client: %d keys derived in %.1f s%n", keys.size(), (System.nanoTime() - t0) / 1e9);
-            Iterator<DeviceId> devices = all.iterator();
-
-            warmUp(server, keys, o, devices);
-            System.out.printf("%-11s %9s %10s %8s %9s %9s %9s %11s %11s %24s  %s%n", "concurrency", "confirmed", "leases/s",
-                    "refused", "timedout", "p50 ms", "p99 ms", "node cpu %", "client cpu%", "commits x writes [sync]",
-                    "node cpu by thread (ms)");
+            warmUp(node, o, runs);
             Trial best = null;
-            if (o.profile() != null) {
-                node.profileStart();
-            }
-            for (int c : o.concurrency()) {
-                long nodeCpu0 = node.cpuNanos();
-                long clientCpu0 = processCpuNanos();
-                Map<String, Long> threads0 = node.threadCpu();
-                long batches0 = node.counter("store.batches");
-                long writes0 = node.counter("store.writes");
-                long commitNanos0 = node.counter("store.commitNanos");
-                long wall0 = System.nanoTime();
-                LeaseClient.Result r = run(server, keys, o, c, devices, o.seconds(), "trial, concurrency " + c);
-                long wall = System.nanoTime() - wall0;
-                double nodeCpu = 100.0 * (node.cpuNanos() - nodeCpu0) / wall;
-                double clientCpu = o.inProcess() ? Double.NaN : 100.0 * (processCpuNanos() - clientCpu0) / wall;
-                Map<String, Long> threads = ThreadCpu.deltaMillis(threads0, node.threadCpu());
-                long batches = node.counter("store.batches") - batches0;
-                long writes = node.counter("store.writes") - writes0;
-                long commitNanos = node.counter("store.commitNanos") - commitNanos0;
-                String commits = batches0 < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f/s x %.1f", batches / (wall / 1e9),
-                        batches == 0 ? 0.0 : (double) writes / batches)
-                        + (commitNanos0 < 0 || batches == 0 ? "" : String.format(Locale.ROOT, " %.1fms", commitNanos / 1e6 / batches));
-                Trial t = new Trial(c, r, nodeCpu, clientCpu);
-                System.out.printf(Locale.ROOT, "%-11d %9d %10.0f %8d %9d %9.2f %9.2f %11.0f %11.0f %24s  %s%n", c, r.confirmed(),
-                        r.confirmedPerSecond(), r.refused(), r.timedOut(), r.latencyPercentileMicros(0.5) / 1000.0,
-                        r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu, commits, top(threads, 8));
-                csv.row(c, r.confirmed(), r.confirmedPerSecond(), r.refused(), r.timedOut(),
-                        r.latencyPercentileMicros(0.5) / 1000.0, r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu,
-                        r.elapsed().toNanos() / 1e9);
-                if (!devices.hasNext()) {
-                    System.out.println("WARNING: ran out of enrolled devices; raise --devices");
+            try {
+                if (o.profile() != null) {
+                    node.profileStart();
                 }
-                if (best == null || r.confirmedPerSecond() > best.result().confirmedPerSecond()) {
-                    best = t;
+                printHeader();
+                for (int c : o.concurrency()) {
+                    node.fresh();
+                    Trial t = runs.timed(node, "trial", c, "trial, concurrency " + c);
+                    if (best == null || t.result().confirmedPerSecond() > best.result().confirmedPerSecond()) {
+                        best = t;
+                    }
                 }
-            }
-            if (o.profile() != null) {
-                node.profileStop(o.profile());
-                System.out.println("node CPU profile (JFR, timed trials only): " + o.profile().toAbsolutePath());
+                if (o.profile() != null) {
+                    node.profileStop(o.profile());
+                    System.out.println("node CPU profile (JFR, timed trials only): " + o.profile().toAbsolutePath());
+                }
+                if (o.fill() > 0) {
+                    fill(node, o, runs, o.fillConcurrency() > 0 ? o.fillConcurrency() : best.concurrency());
+                }
+            } catch (CutShort e) {
+                System.out.println("FAILED: " + e.getMessage());
+                System.err.println("NewLeaseBenchmark FAILED: " + e.getMessage());
+                System.out.println("csv (trials so far): " + csv.write(o.csv()).toAbsolutePath());
+                System.exit(3);
             }
             System.out.println("node counters: " + node.counters());
             System.out.println("csv: " + csv.write(o.csv()).toAbsolutePath());
             LeaseClient.Result r = best.result();
             System.out.printf(Locale.ROOT, "RESULT system=dtm leases_per_s=%.0f confirmed=%d seconds=%.1f concurrency=%d "
                             + "p50_ms=%.2f p99_ms=%.2f node_cpu_pct=%.0f client_cpu_pct=%.0f workers=%d sources=%d "
-                            + "refused=%d timed_out=%d node=%s%n",
+                            + "refused=%d timed_out=%d devices=%d node=%s%n",
                     r.confirmedPerSecond(), r.confirmed(), r.elapsed().toNanos() / 1e9, best.concurrency(),
                     r.latencyPercentileMicros(0.5) / 1000.0, r.latencyPercentileMicros(0.99) / 1000.0, best.nodeCpu(),
-                    best.clientCpu(), o.workers(), o.sources(), r.refused(), r.timedOut(),
+                    best.clientCpu(), o.workers(), o.sources(), r.refused(), r.timedOut(), best.devices(),
                     o.inProcess() ? "in-process" : "process");
         }
         System.exit(0);
     }
 
-    record Trial(int concurrency, LeaseClient.Result result, double nodeCpu, double clientCpu) {
+    private static void printHeader() {
+        System.out.printf("%-11s %9s %9s %10s %8s %9s %9s %9s %11s %11s %24s  %s%n", "concurrency", "table", "confirmed",
+                "leases/s", "refused", "timedout", "p50 ms", "p99 ms", "node cpu %", "client cpu%", "commits x writes [sync]",
+                "node cpu by thread (ms)");
     }
 
-    private static LeaseClient.Result run(InetSocketAddress server, Map<DeviceId, byte[]> keys, Options o,
-                                          int concurrency, Iterator<DeviceId> devices, int seconds, String what)
-            throws IOException {
-        LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofMillis(o.timeoutMs()))
-                .withLocalAddresses(LeaseClient.Options.loopbackAddresses(o.sources()))
-                .withReceiverThreads(o.receivers());
-        ConfirmedCount confirmed = new ConfirmedCount();
-        try (LeaseClient client = new LeaseClient(server, keys, concurrency, confirmed, options);
-             Progress progress = Progress.ofTime(what, seconds, "leases confirmed", confirmed::sum)) {
-            return client.runFor(devices, Duration.ofSeconds(seconds));
+    /** A trial that did not run its full length ({@link TrialCheck}): the benchmark fails instead of reporting it. */
+    static final class CutShort extends RuntimeException {
+        CutShort(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The long-trial variant ({@code --fill N}): on an empty lease table a timed trial, then load
+     * until the table holds {@code N} bindings (progress every 10 s), then a timed trial at that size.
+     */
+    private static void fill(Node node, Options o, Runs runs, int concurrency) throws IOException {
+        node.fresh();
+        System.out.printf(Locale.ROOT, "fill: concurrency %d; a %d s trial on an empty lease table, then filling it to %d "
+                + "bindings, then a %d s trial at that size%n", concurrency, o.seconds(), o.fill(), o.seconds());
+        printHeader();
+        Trial empty = runs.timed(node, "fill-empty", concurrency, "fill: trial on an empty lease table, concurrency " + concurrency);
+        long have = node.leases();
+        long need = o.fill() - have;
+        List<double[]> windows = List.of();
+        long t0 = System.nanoTime();
+        if (need > 0) {
+            DeviceSupply.Batch batch = runs.supply.take(need);
+            System.out.println("fill: " + node.enroll(batch));
+            Map<DeviceId, byte[]> keys = DeviceKeys.keys(SEED, batch.ids());
+            ConfirmedCount confirmed = new ConfirmedCount();
+            LeaseClient.Result r;
+            try (LeaseClient client = new LeaseClient(node.address(), keys, concurrency, confirmed, runs.clientOptions());
+                 Progress progress = Progress.ofCount(String.format(Locale.ROOT, "fill: %d to %d bindings", have, o.fill()),
+                         need, "leases", confirmed::sum)) {
+                r = client.runFor(batch.iterator(), Duration.ofHours(24));
+                windows = progress.rates(WARMUP_SLICE);
+            }
+            System.out.printf(Locale.ROOT, "fill: %s%n", r);
+        }
+        long full = node.leases();
+        System.out.printf(Locale.ROOT, "fill: the table holds %d bindings after %.0f s of filling; rate per %d s window "
+                + "(bindings, leases/s):", full, (System.nanoTime() - t0) / 1e9, WARMUP_SLICE);
+        for (double[] w : windows) {
+            System.out.printf(Locale.ROOT, " %.0f:%.0f", have + w[1], w[2]);
+        }
+        System.out.println();
+        printHeader();
+        Trial at = runs.timed(node, "fill-full", concurrency, "fill: trial at " + full + " bindings, concurrency " + concurrency);
+        double ratio = at.result().confirmedPerSecond() / empty.result().confirmedPerSecond();
+        System.out.printf(Locale.ROOT, "FILL concurrency=%d empty_leases=%d empty_leases_per_s=%.0f full_leases=%d "
+                        + "full_leases_per_s=%.0f ratio=%.2f target=0.80 %s%n", concurrency, empty.tableBefore(),
+                empty.result().confirmedPerSecond(), at.tableBefore(), at.result().confirmedPerSecond(), ratio,
+                ratio >= 0.8 ? "met" : "MISSED");
+    }
+
+    record Trial(int concurrency, LeaseClient.Result result, double nodeCpu, double clientCpu, long devices, long tableBefore) {
+    }
+
+    /** The runs of one benchmark: devices sized by {@link DeviceBudget}, taken from one {@link DeviceSupply}. */
+    static final class Runs {
+        final Options o;
+        final DeviceBudget budget;
+        final DeviceSupply supply;
+        final CsvTable csv;
+
+        Runs(Options o, DeviceBudget budget, DeviceSupply supply, CsvTable csv) {
+            this.o = o;
+            this.budget = budget;
+            this.supply = supply;
+            this.csv = csv;
+        }
+
+        LeaseClient.Options clientOptions() {
+            return LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofMillis(o.timeoutMs()))
+                    .withLocalAddresses(LeaseClient.Options.loopbackAddresses(o.sources()))
+                    .withReceiverThreads(o.receivers());
+        }
+
+        /** Enrols a batch sized for {@code seconds} at {@code concurrency} and derives its keys. */
+        DeviceSupply.Batch prepare(Node node, int seconds, int concurrency, String what) throws IOException {
+            long n = budget.devicesFor(seconds, concurrency);
+            System.out.println(what + ": " + budget.explain(seconds, concurrency));
+            DeviceSupply.Batch batch = supply.take(n);
+            try (Progress progress = Progress.ofStep(what + ": enrolling " + n + " devices")) {
+                System.out.println(what + ": " + node.enroll(batch));
+            }
+            return batch;
+        }
+
+        /** One run of {@code seconds} on {@code batch}; the rate it measured feeds the budget. */
+        LeaseClient.Result run(Node node, DeviceSupply.Batch batch, int concurrency, int seconds, String what) throws IOException {
+            Map<DeviceId, byte[]> keys = DeviceKeys.keys(SEED, batch.ids());
+            ConfirmedCount confirmed = new ConfirmedCount();
+            LeaseClient.Result r;
+            try (LeaseClient client = new LeaseClient(node.address(), keys, concurrency, confirmed, clientOptions());
+                 Progress progress = Progress.ofTime(what, seconds, "leases confirmed", confirmed::sum)) {
+                r = client.runFor(batch.iterator(), Duration.ofSeconds(seconds));
+            }
+            budget.observe(r.confirmedPerSecond());
+            return r;
+        }
+
+        /**
+         * A timed trial: enrols enough devices, runs {@code --seconds}, prints and records its row
+         * ({@code phase}: {@code trial}, or {@code fill-empty} and {@code fill-full} for {@code --fill}).
+         *
+         * @throws CutShort if it did not run its full length
+         */
+        Trial timed(Node node, String phase, int concurrency, String what) throws IOException {
+            DeviceSupply.Batch batch = prepare(node, o.seconds(), concurrency, what);
+            double sizedFor = budget.expectedRate();
+            long tableBefore = node.leases();
+            long nodeCpu0 = node.cpuNanos();
+            long clientCpu0 = processCpuNanos();
+            Map<String, Long> threads0 = node.threadCpu();
+            long batches0 = node.counter("store.batches");
+            long writes0 = node.counter("store.writes");
+            long commitNanos0 = node.counter("store.commitNanos");
+            long wall0 = System.nanoTime();
+            LeaseClient.Result r = run(node, batch, concurrency, o.seconds(), what);
+            long wall = System.nanoTime() - wall0;
+            double ranOutAfter = batch.ranOut() ? (batch.ranOutNanos() - wall0) / 1e9 : -1;
+            TrialCheck.cutShort(what, o.seconds(), r.elapsed().toNanos() / 1e9, ranOutAfter, batch.size(), sizedFor)
+                    .ifPresent(problem -> {
+                        throw new CutShort(problem);
+                    });
+            double nodeCpu = 100.0 * (node.cpuNanos() - nodeCpu0) / wall;
+            double clientCpu = o.inProcess() ? Double.NaN : 100.0 * (processCpuNanos() - clientCpu0) / wall;
+            Map<String, Long> threads = ThreadCpu.deltaMillis(threads0, node.threadCpu());
+            long batches = node.counter("store.batches") - batches0;
+            long writes = node.counter("store.writes") - writes0;
+            long commitNanos = node.counter("store.commitNanos") - commitNanos0;
+            String commits = batches0 < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f/s x %.1f", batches / (wall / 1e9),
+                    batches == 0 ? 0.0 : (double) writes / batches)
+                    + (commitNanos0 < 0 || batches == 0 ? "" : String.format(Locale.ROOT, " %.1fms", commitNanos / 1e6 / batches));
+            System.out.printf(Locale.ROOT, "%-11d %9d %9d %10.0f %8d %9d %9.2f %9.2f %11.0f %11.0f %24s  %s%n", concurrency,
+                    tableBefore, r.confirmed(), r.confirmedPerSecond(), r.refused(), r.timedOut(),
+                    r.latencyPercentileMicros(0.5) / 1000.0, r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu,
+                    commits, top(threads, 8));
+            csv.row(phase, concurrency, tableBefore, r.confirmed(), r.confirmedPerSecond(), r.refused(), r.timedOut(),
+                    r.latencyPercentileMicros(0.5) / 1000.0, r.latencyPercentileMicros(0.99) / 1000.0, nodeCpu, clientCpu,
+                    r.elapsed().toNanos() / 1e9, batch.size());
+            return new Trial(concurrency, r, nodeCpu, clientCpu, batch.size(), tableBefore);
         }
     }
 
@@ -189,6 +304,15 @@ public final class NewLeaseBenchmark {
 
     interface Node extends AutoCloseable {
         InetSocketAddress address();
+
+        /** Enrols the batch's devices; returns how, for the log. */
+        String enroll(DeviceSupply.Batch batch) throws IOException;
+
+        /** Replaces the node's store by an empty one (the JVM, and what its JIT compiled, stay). */
+        void fresh() throws IOException;
+
+        /** Bindings in the benchmark pool. */
+        long leases() throws IOException;
 
         long cpuNanos();
 
@@ -222,20 +346,31 @@ public final class NewLeaseBenchmark {
 
     /** The node in this JVM; its CPU is the whole process's (client included). */
     static final class InProcessNode implements Node {
-        final LeaseNode node;
+        final BenchNode node;
 
         InProcessNode(Options o) throws IOException {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", o.nodeLog());
-            node = LeaseNode.start(nodeConfig(o, o.dir().resolve("db")));
-            long t0 = System.nanoTime();
-            String how = node.enroll(DeviceKeys.ids("dev", o.devices()), d -> DeviceKeys.key(SEED, d));
-            System.out.printf(Locale.ROOT, "node: %d devices enrolled in %.1f s (%s)%n", o.devices(),
-                    (System.nanoTime() - t0) / 1e9, how);
+            node = new BenchNode(nodeConfig(o, o.dir()), o.dir(), SEED);
         }
 
         @Override
         public InetSocketAddress address() {
             return node.address();
+        }
+
+        @Override
+        public String enroll(DeviceSupply.Batch batch) {
+            return node.enroll(batch);
+        }
+
+        @Override
+        public void fresh() throws IOException {
+            node.fresh();
+        }
+
+        @Override
+        public long leases() {
+            return node.leases();
         }
 
         @Override
@@ -250,7 +385,7 @@ public final class NewLeaseBenchmark {
 
         @Override
         public String counters() {
-            return node.counters().toString();
+            return node.node().counters().toString();
         }
 
         @Override
@@ -259,13 +394,14 @@ public final class NewLeaseBenchmark {
         }
     }
 
-    /** The node as a child JVM ({@link LeaseNode#main}); CPU read from /proc/&lt;pid&gt;/stat. */
+    /** The node as a child JVM ({@link BenchNode#main}); CPU read from /proc/&lt;pid&gt;/stat. */
     static final class ProcessNode implements Node {
         private static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ, 100 on Linux
         final Process process;
         final BufferedReader out;
         final PrintWriter in;
-        final InetSocketAddress address;
+        final Path log;
+        InetSocketAddress address;
         final long pid;
 
         ProcessNode(Options o) throws IOException {
@@ -276,33 +412,43 @@ public final class NewLeaseBenchmark {
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + o.nodeLog(),
                     "-Dorg.slf4j.simpleLogger.showDateTime=true",
                     "-Dderby.stream.error.file=" + o.dir().resolve("derby.log"),
-                    "-cp", System.getProperty("java.class.path"), LeaseNode.class.getName(),
-                    o.dir().resolve("db").toString(), "0", Integer.toString(o.devices()), Long.toString(SEED), o.prefix(),
+                    "-cp", System.getProperty("java.class.path"), BenchNode.class.getName(),
+                    o.dir().toString(), Long.toString(SEED), o.prefix(),
                     Integer.toString(o.workers()), Integer.toString(o.queue()), Integer.toString(o.sourceLimit())));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(o.dir().resolve("node.log").toFile());
+            log = o.dir().resolve("node.log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
             process = pb.start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII), true);
-            String line;
-            int port = -1;
-            while ((line = out.readLine()) != null) {
-                System.out.println("node: " + line);
-                if (line.startsWith("READY ")) {
-                    port = Integer.parseInt(line.replaceAll(".*port=(\\d+).*", "$1"));
-                    break;
-                }
-            }
-            if (port < 0) {
-                process.destroyForcibly();
-                throw new IOException("the node process ended before it was ready; see " + o.dir().resolve("node.log"));
-            }
+            readReady();
             pid = process.pid();
+        }
+
+        private void readReady() throws IOException {
+            String line = ask(null, "READY ");
+            int port = Integer.parseInt(line.replaceAll(".*port=(\\d+).*", "$1"));
             address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         }
 
         @Override
         public InetSocketAddress address() {
             return address;
+        }
+
+        @Override
+        public String enroll(DeviceSupply.Batch batch) throws IOException {
+            return ask("enroll " + batch.first() + " " + batch.size(), "ENROLLED ");
+        }
+
+        @Override
+        public void fresh() throws IOException {
+            in.println("fresh");
+            readReady();
+        }
+
+        @Override
+        public long leases() throws IOException {
+            return Long.parseLong(ask("leases", "LEASES ").trim());
         }
 
         @Override
@@ -318,24 +464,34 @@ public final class NewLeaseBenchmark {
             }
         }
 
-        private String ask(String command, String prefix) {
-            in.println(command);
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith(prefix)) {
-                        return line.substring(prefix.length());
-                    }
-                }
-            } catch (IOException e) {
-                return "";
+        /** Sends {@code command} (none if null) and returns the rest of the first line starting with {@code prefix}. */
+        private String ask(String command, String prefix) throws IOException {
+            if (command != null) {
+                in.println(command);
             }
-            return "";
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(prefix)) {
+                    return line.substring(prefix.length());
+                }
+                System.out.println("node: " + line);
+            }
+            process.destroyForcibly();
+            throw new IOException("the node process ended" + (command == null ? "" : " (after '" + command + "')")
+                    + "; see " + log);
+        }
+
+        private String askQuietly(String command, String prefix) {
+            try {
+                return ask(command, prefix);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         @Override
         public Map<String, Long> threadCpu() {
-            String s = ask("threads", "THREADS ");
+            String s = askQuietly("threads", "THREADS ");
             Map<String, Long> out = new java.util.HashMap<>();
             for (String kv : s.split(",")) {
                 int eq = kv.lastIndexOf('=');
@@ -348,17 +504,17 @@ public final class NewLeaseBenchmark {
 
         @Override
         public String counters() {
-            return ask("counters", "COUNTERS ");
+            return askQuietly("counters", "COUNTERS ");
         }
 
         @Override
         public void profileStart() {
-            ask("profile-start", "PROFILING");
+            askQuietly("profile-start", "PROFILING");
         }
 
         @Override
         public void profileStop(Path file) {
-            ask("profile-stop " + file.toAbsolutePath(), "PROFILED");
+            askQuietly("profile-stop " + file.toAbsolutePath(), "PROFILED");
         }
 
         @Override
@@ -375,25 +531,30 @@ public final class NewLeaseBenchmark {
         }
     }
 
-    /** The untimed warm-up: slices at the highest concurrency until the rate settles (see the class comment). */
-    private static void warmUp(InetSocketAddress server, Map<DeviceId, byte[]> keys, Options o, Iterator<DeviceId> devices)
-            throws IOException {
+    /**
+     * The untimed warm-up on a scratch store: slices at the highest concurrency until the rate settles
+     * (see the class comment). Its rates size the trials' enrolment; a slice that runs out of devices
+     * still measured its rate (over the time it ran), so the next is sized from it.
+     */
+    private static void warmUp(Node node, Options o, Runs runs) throws IOException {
         int concurrency = o.concurrency().stream().mapToInt(Integer::intValue).max().orElseThrow();
         double previous = -1;
         for (int spent = 0; spent < o.warmup(); ) {
             int slice = Math.min(WARMUP_SLICE, o.warmup() - spent);
-            LeaseClient.Result w = run(server, keys, o, concurrency, devices, slice, String.format(Locale.ROOT,
-                    "warm-up, %d of at most %d s done", spent, o.warmup()));
+            String what = String.format(Locale.ROOT, "warm-up, %d of at most %d s done", spent, o.warmup());
+            DeviceSupply.Batch batch = runs.prepare(node, slice, concurrency, what);
+            LeaseClient.Result w = runs.run(node, batch, concurrency, slice, what);
             spent += slice;
             double rate = w.confirmedPerSecond();
-            boolean settled = spent >= Math.min(WARMUP_MIN, o.warmup()) && previous > 0
+            boolean settled = !batch.ranOut() && spent >= Math.min(WARMUP_MIN, o.warmup()) && previous > 0
                     && Math.abs(rate - previous) <= 0.05 * previous;
-            System.out.printf(Locale.ROOT, "warm-up %d s of at most %d (concurrency %d, not counted)%s: %s%n", spent,
-                    o.warmup(), concurrency, settled ? ", settled" : "", w);
+            System.out.printf(Locale.ROOT, "warm-up %d s of at most %d (concurrency %d, not counted)%s%s: %s%n", spent,
+                    o.warmup(), concurrency, batch.ranOut() ? ", ran out of devices (the next slice is sized from this one)" : "",
+                    settled ? ", settled" : "", w);
             if (settled) {
                 return;
             }
-            previous = rate;
+            previous = batch.ranOut() ? -1 : rate;
         }
     }
 
@@ -410,7 +571,13 @@ public final class NewLeaseBenchmark {
                 "  --timeout-ms N       client retransmission timeout per request (1000; 4 sends before giving up)",
                 "  --sources N          client source addresses 127.0.0.2.. (16): the server limits datagrams per source address",
                 "  --receivers N        client receiver threads (1)",
-                "  --devices N          devices enrolled before timing (default: 6000 per timed second, at least 200000); each trial uses fresh ones",
+                "  --first-guess N      new leases/s assumed before any run is measured (20000): sizes the first warm-up slice's",
+                "                       enrolment. Every run enrols never-used devices: best rate so far x its seconds x "
+                        + DeviceBudget.MARGIN + ";",
+                "                       a timed trial that runs out of them anyway fails (exit 3), it is never reported",
+                "  --fill N             after the trials, the long-trial variant: on an empty lease table a trial, then load",
+                "                       until the table holds N bindings (e.g. 1000000), then a trial at that size (FILL line)",
+                "  --fill-concurrency C devices in flight for --fill (the best trial's concurrency)",
                 "  --workers N          node worker threads, worker.threads (64, the Karaf default)",
                 "  --queue N            node queue capacity, queue.capacity (4096)",
                 "  --source-limit N     node per-source limit, source.queue.limit (256)",
@@ -433,7 +600,9 @@ public final class NewLeaseBenchmark {
         List<Integer> concurrency = List.of(64, 256, 1024);
         int sources = 16;
         int receivers = 1;
-        int devices = 0; // 0: enough for 6000 new leases per second of every trial
+        double firstGuess = 20_000;
+        int fill = 0;
+        int fillConcurrency = 0;
         int workers = 64;
         int queue = 4096;
         int sourceLimit = 256;
@@ -472,7 +641,11 @@ public final class NewLeaseBenchmark {
                 }
                 case "--sources" -> sources = positive(a, v);
                 case "--receivers" -> receivers = positive(a, v);
-                case "--devices" -> devices = positive(a, v);
+                case "--devices" -> throw new IllegalArgumentException("--devices is gone: each run enrols devices sized "
+                        + "from the measured rate (see --first-guess)");
+                case "--first-guess" -> firstGuess = positive(a, v);
+                case "--fill" -> fill = positive(a, v);
+                case "--fill-concurrency" -> fillConcurrency = positive(a, v);
                 case "--workers" -> workers = positive(a, v);
                 case "--queue" -> queue = positive(a, v);
                 case "--source-limit" -> sourceLimit = positive(a, v);
@@ -489,10 +662,7 @@ public final class NewLeaseBenchmark {
         if (dir == null) {
             dir = Files.createTempDirectory("dtm-newlease-");
         }
-        if (devices == 0) {
-            devices = Math.max(200_000, 6_000 * (warmup + seconds * concurrency.size()));
-        }
-        return new Options(seconds, warmup, timeoutMs, concurrency, sources, receivers, devices, workers, queue, sourceLimit,
+        return new Options(seconds, warmup, timeoutMs, concurrency, sources, receivers, firstGuess, fill, fillConcurrency, workers, queue, sourceLimit,
                 prefix, inProcess, nodeLog, heap, nodeJvm, profile, dir, csv == null ? dir.resolve("new-lease.csv") : csv);
     }
 
