@@ -23,12 +23,21 @@ import net.dtm.benchmark.Scenario.LossModel;
  * The establishment benchmark's PNG ({@link Chart}): establishment-time percentiles against loss
  * rate, one panel per scenario family (link set × servers), p50/p95/p99 in three colours,
  * independent loss solid, bursty loss dashed, a logarithmic time axis, and the fastest link's round
- * trip, 1.5 times it and the 1 s mark as grey references.
+ * trip, 1.5 times it and the 1 s mark as grey references; where a row has at least
+ * {@value #COLD_PLOTTED} cold establishments (freshly started agents), their mean and p99 as
+ * unconnected marks.
  */
 final class LatencyPlot {
 
     private static final List<String> NAMES = List.of("p50", "p95", "p99");
     private static final List<ToDoubleFunction<Stats>> SERIES = List.of(Stats::p50, Stats::p95, Stats::p99);
+    private static final Color COLD = Chart.PALETTE.get(4);
+    /** Cold establishments a row needs for its cold mean and p99 to be drawn (a p99 of ten says little). */
+    static final int COLD_PLOTTED = 100;
+
+    private static boolean hasColdSample(Row r) {
+        return r.cold().n() >= COLD_PLOTTED;
+    }
 
     static void write(List<Row> rows, String title, Path png) throws IOException {
         Map<String, List<Row>> families = new LinkedHashMap<>();
@@ -44,6 +53,10 @@ final class LatencyPlot {
         legend.add(new Key("independent loss", Color.DARK_GRAY, Line.SOLID, Marker.DOT));
         legend.add(new Key("bursty loss (Gilbert-Elliott)", Color.DARK_GRAY, Line.DASHED, Marker.SQUARE));
         legend.add(new Key("fastest RTT, 1.5x RTT, 1 s", Color.GRAY, Line.DOTTED, Marker.NONE));
+        if (rows.stream().anyMatch(LatencyPlot::hasColdSample)) {
+            legend.add(new Key("cold mean (freshly started agents)", COLD, Line.NONE, Marker.DOT));
+            legend.add(new Key("cold p99", COLD, Line.NONE, Marker.SQUARE));
+        }
         Chart.write(png, title, legend, panels);
     }
 
@@ -56,6 +69,10 @@ final class LatencyPlot {
             if (r.warm().n() > 0) {
                 lo = Math.min(lo, r.warm().p50() * 0.8);
                 hi = Math.max(hi, r.warm().p99() * 1.2);
+            }
+            if (hasColdSample(r)) {
+                lo = Math.min(lo, r.cold().mean() * 0.8);
+                hi = Math.max(hi, r.cold().p99() * 1.2);
             }
             maxLoss = Math.max(maxLoss, r.scenario().lossPercent());
         }
@@ -86,6 +103,18 @@ final class LatencyPlot {
                 series.add(new Series(NAMES.get(s) + " " + model.label, Chart.PALETTE.get(s),
                         bursty ? Line.DASHED : Line.SOLID, bursty ? Marker.SQUARE : Marker.DOT, points));
             }
+        }
+        List<double[]> coldMean = new ArrayList<>();
+        List<double[]> coldP99 = new ArrayList<>();
+        for (Row r : rows) {
+            if (hasColdSample(r)) {
+                coldMean.add(new double[] {r.scenario().lossPercent(), r.cold().mean()});
+                coldP99.add(new double[] {r.scenario().lossPercent(), r.cold().p99()});
+            }
+        }
+        if (!coldMean.isEmpty()) {
+            series.add(new Series("cold mean (freshly started agents)", COLD, Line.NONE, Marker.DOT, coldMean));
+            series.add(new Series("cold p99", COLD, Line.NONE, Marker.SQUARE, coldP99));
         }
         List<Mark> marks = List.of(new Mark(false, rtt, null), new Mark(false, 1.5 * rtt, null),
                 new Mark(false, 1000, null));

@@ -40,7 +40,9 @@ final class Matrix {
               --quick              small matrix (~2 min): 5g+lte+leo x3 at every loss and model; 5g x1 and geo x3
                                    at 0 and 50 % independent
               --headline           issue 3's acceptance scenarios: 5g+lte+leo x3 at 50 % independent loss
-                                   (10000 establishments), the same at 0 % (datagram count), geo x3 at 50 %
+                                   (10000 establishments), the same at 0 % (datagram count), geo x3 at 50 %;
+                                   issue 17's: 5g+lte+leo x1 at 50 % (10000) and 5g x1 at 50 % (1000); the
+                                   0 % row and the x1 rows add 200 freshly started agents for their cold figures
               --links L,...        only these link sets (5g, 5g+lte, 5g+lte+leo, geo)
               --servers N,...      only these server counts (1..3)
               --loss P,...         only these loss rates in percent
@@ -51,11 +53,19 @@ final class Matrix {
               --seed S             seed of every loss and jitter generator (default 42)
               --out DIR            where establish.csv and establish.png go (default target)
               --warmup N           establishments run first and not measured (default 200; 0 = none)
+              --cold-agents N      freshly started agents that establish once each, for the cold figures
+                                   (default 0; the headline's own rows keep theirs unless this is given)
+              --trace MS           print to stderr, datagram by datagram per link, every establishment slower
+                                   than MS ms (and every failed one)
             """;
 
     /** What the command line asked for. */
-    record Options(List<Scenario> scenarios, double meanBurst, long seed, String outDir, int warmup, boolean help) {
+    record Options(List<Scenario> scenarios, double meanBurst, long seed, String outDir, int warmup, boolean help,
+                   double traceMs) {
     }
+
+    /** Freshly started agents the headline's cold rows add (each establishes once). */
+    static final int HEADLINE_COLD_AGENTS = 200;
 
     static Options parse(String... args) {
         String mode = "full";
@@ -65,6 +75,8 @@ final class Matrix {
         long seed = 42;
         String out = "target";
         int warmup = 200;
+        double traceMs = -1;
+        Integer coldAgents = null;
         Set<String> links = null;
         Set<Integer> servers = null;
         Set<Double> losses = null;
@@ -85,6 +97,18 @@ final class Matrix {
                         throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
                     }
                 }
+                case "--trace" -> {
+                    traceMs = Double.parseDouble(value(args, ++i));
+                    if (traceMs < 0) {
+                        throw new IllegalArgumentException("--trace must be >= 0 ms, got " + traceMs);
+                    }
+                }
+                case "--cold-agents" -> {
+                    coldAgents = Integer.parseInt(value(args, ++i));
+                    if (coldAgents < 0) {
+                        throw new IllegalArgumentException("--cold-agents must be >= 0, got " + coldAgents);
+                    }
+                }
                 case "--links" -> {
                     links = new TreeSet<>(Arrays.asList(value(args, ++i).split(",")));
                     for (String l : links) {
@@ -100,7 +124,7 @@ final class Matrix {
                 case "--model" -> models = Arrays.stream(value(args, ++i).split(",")).map(LossModel::parse)
                         .collect(Collectors.toSet());
                 case "--help", "-h" -> {
-                    return new Options(List.of(), burst, seed, out, warmup, true);
+                    return new Options(List.of(), burst, seed, out, warmup, true, traceMs);
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
             }
@@ -113,6 +137,10 @@ final class Matrix {
             case "headline" -> headline(establishments == null ? 10_000 : establishments, agents);
             default -> full(establishments == null ? 300 : establishments, agents);
         };
+        if (coldAgents != null) {
+            final int n = coldAgents;
+            all = all.stream().map(x -> x.withColdAgents(n)).toList();
+        }
         final Set<String> l = links;
         final Set<Integer> s = servers;
         final Set<Double> p = losses;
@@ -126,7 +154,7 @@ final class Matrix {
         if (picked.isEmpty()) {
             throw new IllegalArgumentException("the options select no scenario");
         }
-        return new Options(picked, burst, seed, out, warmup, false);
+        return new Options(picked, burst, seed, out, warmup, false, traceMs);
     }
 
     static List<Scenario> full(int establishments, int agents) {
@@ -157,7 +185,12 @@ final class Matrix {
         family(out, LINK_SETS.get("5g+lte+leo"), 3, List.of(50.0), indep, Math.max(1000, establishments), agents);
         family(out, LINK_SETS.get("5g+lte+leo"), 3, List.of(0.0), indep, 1000, agents);
         family(out, LINK_SETS.get("geo"), 3, List.of(50.0), indep, 300, agents);
-        return out;
+        // issue 17: one server (the same targets as three), one lossy link alone; cold figures from
+        // freshly started agents, and the 0 % row's cold datagram count with them
+        family(out, LINK_SETS.get("5g+lte+leo"), 1, List.of(50.0), indep, Math.max(1000, establishments), agents);
+        family(out, LINK_SETS.get("5g"), 1, List.of(50.0), indep, 1000, agents);
+        return out.stream().map(x -> x.servers() == 1 || x.lossPercent() == 0 ? x.withColdAgents(HEADLINE_COLD_AGENTS)
+                : x).toList();
     }
 
     private static void family(List<Scenario> out, List<LinkProfile> links, int servers, List<Double> losses,

@@ -8,10 +8,12 @@ import net.dtm.spi.link.LinkKind;
 
 /**
  * One benchmark scenario: a set of links, a number of servers, a loss model and rate, and how
- * many establishments by how many agents in parallel.
+ * many establishments by how many agents in parallel. {@code coldAgents} more agents, freshly
+ * started, each establish once and stop ({@code agents} of them at a time), so the cold figures
+ * rest on that many first establishments more than the {@code agents} ones.
  */
 record Scenario(List<LinkProfile> links, int servers, LossModel model, double lossPercent, int establishments,
-                int agents) {
+                int agents, int coldAgents) {
 
     /** An emulated link as the benchmark configures it. */
     record LinkProfile(String id, LinkKind kind, double rttMs) {
@@ -44,9 +46,19 @@ record Scenario(List<LinkProfile> links, int servers, LossModel model, double lo
 
     Scenario {
         links = List.copyOf(links);
-        if (links.isEmpty() || servers < 1 || establishments < 1 || agents < 1) {
+        if (links.isEmpty() || servers < 1 || establishments < 1 || agents < 1 || coldAgents < 0) {
             throw new IllegalArgumentException("a scenario needs links, servers, establishments and agents");
         }
+    }
+
+    /** A scenario without cold-only agents. */
+    Scenario(List<LinkProfile> links, int servers, LossModel model, double lossPercent, int establishments, int agents) {
+        this(links, servers, model, lossPercent, establishments, agents, 0);
+    }
+
+    /** The same scenario with {@code n} freshly started agents more, each establishing once. */
+    Scenario withColdAgents(int n) {
+        return new Scenario(links, servers, model, lossPercent, establishments, agents, n);
     }
 
     double fastestRtt() {

@@ -41,7 +41,7 @@ class MatrixTest {
     @Test
     void headlineIsIssueThreesAcceptance() {
         List<Scenario> h = Matrix.parse("--headline").scenarios();
-        assertEquals(3, h.size());
+        assertEquals(5, h.size());
         Scenario main = h.get(0);
         assertEquals("5g+lte+leo x3", main.family());
         assertEquals(50, main.lossPercent());
@@ -50,6 +50,19 @@ class MatrixTest {
         assertEquals(0, h.get(1).lossPercent());
         assertEquals("geo x3", h.get(2).family());
         assertEquals(50, h.get(2).lossPercent());
+        assertEquals(0, main.coldAgents());
+        assertEquals(Matrix.HEADLINE_COLD_AGENTS, h.get(1).coldAgents(), "0 %: the cold datagram count");
+        // issue 17: one server, and one lossy link alone, each with 200 freshly started agents
+        Scenario one = h.get(3);
+        assertEquals("5g+lte+leo x1", one.family());
+        assertEquals(50, one.lossPercent());
+        assertEquals(main.establishments(), one.establishments());
+        assertTrue(one.coldAgents() >= 200);
+        Scenario alone = h.get(4);
+        assertEquals("5g x1", alone.family());
+        assertEquals(50, alone.lossPercent());
+        assertEquals(LossModel.INDEPENDENT, alone.model());
+        assertTrue(alone.coldAgents() >= 200);
         // asking for fewer still runs at least the 1000 issue 3 asks for
         assertEquals(1000, Matrix.parse("--headline", "--establishments", "10").scenarios().get(0).establishments());
     }
@@ -65,6 +78,11 @@ class MatrixTest {
         assertEquals(2.5, o.meanBurst());
         assertEquals("x", o.outDir());
         assertEquals(0, o.warmup());
+        assertTrue(o.traceMs() < 0, "no trace unless asked");
+        Options traced = Matrix.parse("--links", "5g", "--servers", "1", "--loss", "50", "--model", "indep",
+                "--cold-agents", "7", "--trace", "250");
+        assertEquals(250, traced.traceMs());
+        assertEquals(7, traced.scenarios().get(0).coldAgents());
     }
 
     @Test
@@ -77,6 +95,8 @@ class MatrixTest {
         assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--model", "gaussian"));
         assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--seed"));
         assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--warmup", "-1"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--cold-agents", "-1"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--trace", "-5"));
     }
 
     @Test
