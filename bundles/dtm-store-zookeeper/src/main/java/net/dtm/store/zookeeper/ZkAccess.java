@@ -62,7 +62,12 @@ final class ZkAccess {
 
     /** Records a write (a transaction, or one znode change) that committed, begun at {@code startedNanos}. */
     void committed(long startedNanos) {
-        metrics.commit(System.nanoTime() - startedNanos, 1);
+        committed(startedNanos, 1);
+    }
+
+    /** Records one transaction that committed {@code writes} writes together ({@link ZkGroupCommit}). */
+    void committed(long startedNanos, int writes) {
+        metrics.commit(System.nanoTime() - startedNanos, writes);
     }
 
     StoreCommitMetrics metrics() {

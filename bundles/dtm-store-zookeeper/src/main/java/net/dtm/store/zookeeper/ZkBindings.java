@@ -36,11 +36,14 @@ final class ZkBindings {
     private final ZkAccess zk;
     private final CuratorFramework client;
     private final ZkPools pools;
+    private final ZkGroupCommit writer;
 
-    ZkBindings(ZkAccess zk, ZkPools pools) {
+    /** Bindings written through {@code writer}, which commits concurrent writes together. */
+    ZkBindings(ZkAccess zk, ZkPools pools, ZkGroupCommit writer) {
         this.zk = zk;
         this.client = zk.client();
         this.pools = pools;
+        this.writer = writer;
     }
 
     BindResult tryBind(Lease proposed) {
@@ -58,31 +61,28 @@ final class ZkBindings {
                     pools.forget(proposed.pool(), ref); // that generation is gone: the pool was deleted
                     continue;
                 }
-                try {
-                    long started = System.nanoTime();
-                    client.transaction().forOperations(
-                            client.transactionOp().check().forPath(ref.alive()),
-                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(devicePath, data),
-                            client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(addressPath, data));
-                    zk.committed(started);
+                ZkGroupCommit.Outcome o = writer.commit(what, List.of(
+                        client.transactionOp().check().forPath(ref.alive()),
+                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(devicePath, data),
+                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(addressPath, data)));
+                if (o.committed()) {
                     return new BindResult(BindResult.Outcome.BOUND, proposed);
-                } catch (KeeperException.NodeExistsException e) {
-                    int failed = ZkErrors.failedOp(e);
-                    if (failed == 1) {
-                        Optional<Lease> existing = readLease(devicePath);
-                        if (existing.isPresent()) {
-                            return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
-                        }
-                        continue; // removed meanwhile: try again
-                    }
-                    if (failed == 2) {
-                        return new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null);
-                    }
-                    throw e;
-                } catch (KeeperException.NoNodeException e) {
-                    // the generation died (alive marker or a bucket gone): the pool was deleted, maybe created again
-                    pools.forget(proposed.pool(), ref);
                 }
+                if (o.failed(1, KeeperException.Code.NODEEXISTS)) {
+                    Optional<Lease> existing = readLease(devicePath);
+                    if (existing.isPresent()) {
+                        return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
+                    }
+                    continue; // removed meanwhile: try again
+                }
+                if (o.failed(2, KeeperException.Code.NODEEXISTS)) {
+                    return new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null);
+                }
+                if (o.code() != KeeperException.Code.NONODE) {
+                    throw o.exception();
+                }
+                // the generation died (alive marker or a bucket gone): the pool was deleted, maybe created again
+                pools.forget(proposed.pool(), ref);
             }
             throw new StoreUnavailableException(what + " kept conflicting with concurrent removals or pool deletions", null);
         });
@@ -135,22 +135,20 @@ final class ZkBindings {
                     return Optional.<Lease>empty();
                 }
                 String addressPath = ref.get().addressPath(ref.get().offset(current.address()));
-                try {
-                    long started = System.nanoTime();
-                    client.transaction().forOperations(
-                            client.transactionOp().check().forPath(ref.get().alive()),
-                            client.transactionOp().setData().withVersion(stat.getVersion()).forPath(devicePath, data),
-                            client.transactionOp().setData().withVersion(stat.getVersion()).forPath(addressPath, data));
-                    zk.committed(started);
+                ZkGroupCommit.Outcome o = writer.commit(what, List.of(
+                        client.transactionOp().check().forPath(ref.get().alive()),
+                        client.transactionOp().setData().withVersion(stat.getVersion()).forPath(devicePath, data),
+                        client.transactionOp().setData().withVersion(stat.getVersion()).forPath(addressPath, data)));
+                if (o.committed()) {
                     return Optional.of(updated);
-                } catch (KeeperException.NoNodeException e) {
-                    if (ZkErrors.failedOp(e) == 0) {
-                        pools.forget(updated.pool(), ref.get());
-                    }
-                    // the pool was deleted, or the binding removed meanwhile: look again
-                } catch (KeeperException.BadVersionException raced) {
-                    // changed meanwhile: look again (its sequence has moved on, so this will say no)
                 }
+                if (o.failed(0, KeeperException.Code.NONODE)) {
+                    pools.forget(updated.pool(), ref.get());
+                } else if (o.code() != KeeperException.Code.NONODE && o.code() != KeeperException.Code.BADVERSION) {
+                    throw o.exception();
+                }
+                // the pool was deleted, the binding removed or changed meanwhile: look again (its sequence has
+                // moved on, so this will say no)
             }
             throw new StoreUnavailableException(what + " kept racing with concurrent changes", null);
         });
@@ -177,16 +175,16 @@ final class ZkBindings {
                     return false;
                 }
                 String addressPath = ref.get().addressPath(ref.get().offset(current.address()));
-                try {
-                    long started = System.nanoTime();
-                    client.transaction().forOperations(
-                            client.transactionOp().delete().withVersion(stat.getVersion()).forPath(devicePath),
-                            client.transactionOp().delete().withVersion(stat.getVersion()).forPath(addressPath));
-                    zk.committed(started);
+                ZkGroupCommit.Outcome o = writer.commit(what, List.of(
+                        client.transactionOp().delete().withVersion(stat.getVersion()).forPath(devicePath),
+                        client.transactionOp().delete().withVersion(stat.getVersion()).forPath(addressPath)));
+                if (o.committed()) {
                     return true;
-                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
-                    // changed meanwhile: look again
                 }
+                if (o.code() != KeeperException.Code.NONODE && o.code() != KeeperException.Code.BADVERSION) {
+                    throw o.exception();
+                }
+                // changed meanwhile: look again
             }
             throw new StoreUnavailableException(what + " kept racing with concurrent changes", null);
         });

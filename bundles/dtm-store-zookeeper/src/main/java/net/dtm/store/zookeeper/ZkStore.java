@@ -60,6 +60,13 @@ import net.dtm.spi.store.StoreUnavailableException;
  * fails, the failing operation says which: the device's binding (read back and returned as
  * DEVICE_ALREADY_BOUND) or the address (ADDRESS_TAKEN). {@link #update} and {@link #remove} are
  * compare-and-set on the lease's sequence and the znode version of both copies.
+ * <p>
+ * Group commit: these three writes go through {@link ZkGroupCommit}, which sends the concurrent
+ * writes of this node to ZooKeeper as one multi-operation transaction (one quorum round for many
+ * leases). Each write keeps its own outcome: a write that fails on its own (the address taken by
+ * another node, a version moved) is answered as its own transaction would be and the others are
+ * committed without it; a transaction that fails as a whole (connection lost) fails every write in
+ * it.
  *
  * <h2>Failures</h2>
  * While the client is not connected (before the first connection, SUSPENDED or LOST) every method
@@ -100,10 +107,14 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
     private final ExecutorService janitor;
     private final ZkPools pools;
     private final ZkBindings bindings;
+    private final ZkGroupCommit writer;
     private final ZkDevices devices;
     private final ZkEnrolmentKeys enrolmentKeys;
     private final ConnectionStateListener stateListener;
     private boolean cacheStarted;
+
+    /** How many request timeouts a binding write may wait for its group commit. */
+    private static final int WRITE_WAIT_TIMEOUTS = 3;
 
     /**
      * A store over {@code client} (started, not necessarily connected yet). Does not block.
@@ -120,7 +131,9 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
             return t;
         });
         this.pools = new ZkPools(zk, janitor);
-        this.bindings = new ZkBindings(zk, pools);
+        // a batch takes one request timeout, a few more if some of its units fail on their own
+        this.writer = ZkGroupCommit.on(zk, WRITE_WAIT_TIMEOUTS * timeoutMs);
+        this.bindings = new ZkBindings(zk, pools, writer);
         this.devices = new ZkDevices(zk);
         this.enrolmentKeys = new ZkEnrolmentKeys(zk);
         this.poolCache = CuratorCache.build(client, ZkPaths.POOLS);
@@ -169,6 +182,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
             zk.close();
         }
         client.getConnectionStateListenable().removeListener(stateListener);
+        writer.close();
         poolCache.close();
         deviceCache.close();
         janitor.shutdownNow();

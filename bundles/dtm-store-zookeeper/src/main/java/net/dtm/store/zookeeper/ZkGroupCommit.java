@@ -1,0 +1,406 @@
+package net.dtm.store.zookeeper;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooDefs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the ZooKeeper store's binding writes: each caller hands in a <em>unit</em> (the
+ * operations of one of its transactions, e.g. check the pool's marker, create the device node,
+ * create the address node), and concurrent units of this node go to ZooKeeper together as one
+ * multi-operation transaction: one proposal, one log entry and one quorum round instead of one each.
+ * ZooKeeper's own transaction is the only lock; nothing here decides who wins.
+ * <p>
+ * A few runner threads each take the first queued unit (waiting only while the queue is empty, so
+ * a lone write starts at once), add whatever else is queued up to {@code maxBatch}, and commit
+ * them with one {@code multi}. Units of one batch never write the same znode: a unit that would
+ * (two devices proposing one address, two writes to one binding) waits for the next batch, so each
+ * unit's result in a batch is the one it would get alone against the state the batch started
+ * from.
+ * <p>
+ * Outcomes, per unit:
+ * <ul>
+ * <li>the multi commits: every unit of it is {@link Outcome#COMMITTED};</li>
+ * <li>one operation fails (a node exists, a version moved, a node is gone): ZooKeeper applies
+ * nothing of the multi and names the failing operation; its unit gets that operation's code and
+ * its index within the unit ({@link Outcome#failedOp()}), exactly as its own transaction would
+ * have, and the others are committed again without it (repeated until the rest commits);</li>
+ * <li>the multi fails as a whole (connection lost, session expired, request timeout, closed
+ * client): every unit of the batch gets that exception, so every caller hears of it, as it would
+ * of its own transaction (the outcome of a write whose answer was lost is unknown; the store's
+ * callers already handle that).</li>
+ * </ul>
+ * Every wait is bounded ({@code waitMs}): a caller whose unit had not been taken into a batch by
+ * then gets {@link net.dtm.spi.store.StoreUnavailableException} and the unit is dropped (nothing of
+ * it written); one whose unit was being committed is told its outcome is unknown. {@link #close}
+ * lets the runners finish the batches they hold and fails every unit still queued.
+ */
+final class ZkGroupCommit implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZkGroupCommit.class);
+
+    /** Default bound of a batch, in units (each a few operations of a few hundred bytes: far below jute.maxbuffer). */
+    static final int DEFAULT_MAX_BATCH = 64;
+
+    /** Default number of batches in flight at once (one committing while the next forms and is sent). */
+    static final int DEFAULT_RUNNERS = 2;
+
+    private static final long CLOSE_WAIT_MS = 10_000;
+
+    /** Runs one ZooKeeper multi-operation transaction; production: {@code client.transaction().forOperations}. */
+    @FunctionalInterface
+    interface Multi {
+        void commit(List<CuratorOp> ops) throws Exception;
+    }
+
+    /** What one unit's transaction came to. */
+    record Outcome(KeeperException.Code code, int failedOp) {
+
+        /** Every operation of the unit is committed. */
+        static final Outcome COMMITTED = new Outcome(KeeperException.Code.OK, -1);
+
+        boolean committed() {
+            return code == KeeperException.Code.OK;
+        }
+
+        /** Whether operation {@code index} of the unit failed with {@code failure}. */
+        boolean failed(int index, KeeperException.Code failure) {
+            return failedOp == index && code == failure;
+        }
+
+        /** The failure as ZooKeeper's exception, for the failures a caller does not expect. */
+        KeeperException exception() {
+            return KeeperException.create(code);
+        }
+    }
+
+    /** One caller's unit. */
+    private static final class Unit {
+        private static final int QUEUED = 0;
+        private static final int TAKEN = 1;
+        private static final int ABANDONED = 2;
+
+        final String what;
+        final List<CuratorOp> ops;
+        final Set<String> written;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+        final CompletableFuture<Outcome> result = new CompletableFuture<>();
+
+        Unit(String what, List<CuratorOp> ops) {
+            this.what = what;
+            this.ops = List.copyOf(ops);
+            this.written = new HashSet<>();
+            for (CuratorOp op : this.ops) {
+                if (op.get() != null && op.get().getType() != ZooDefs.OpCode.check) {
+                    written.add(op.get().getPath());
+                }
+            }
+        }
+
+        /** The runner takes it into a batch; false if its caller gave up first. */
+        boolean take() {
+            return state.compareAndSet(QUEUED, TAKEN);
+        }
+
+        /** The caller gives up; false if a runner took it first. */
+        boolean abandon() {
+            return state.compareAndSet(QUEUED, ABANDONED);
+        }
+    }
+
+    private static final Unit STOP = new Unit("stop", List.of());
+
+    private final String name;
+    private final Multi multi;
+    private final int maxBatch;
+    private final long waitMs;
+    private final ZkAccess zk;
+    private final BlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> runners = new ArrayList<>();
+    private final Object intake = new Object();
+    private boolean closed; // guarded by intake
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong multis = new AtomicLong();
+    private final AtomicLong units = new AtomicLong();
+
+    /** Group commit on {@code zk}'s client, recording each committed multi in its metrics. */
+    static ZkGroupCommit on(ZkAccess zk, long waitMs) {
+        CuratorFramework client = zk.client();
+        return new ZkGroupCommit("ZooKeeper store writer", ops -> {
+            client.transaction().forOperations(ops);
+        },
+                DEFAULT_MAX_BATCH, DEFAULT_RUNNERS, waitMs, zk);
+    }
+
+    /**
+     * @param multi    runs one multi-operation transaction
+     * @param maxBatch most units in one transaction
+     * @param threads  most transactions in flight at once (one runner thread each)
+     * @param waitMs   the longest a caller waits for its unit's outcome
+     * @param zk       where committed transactions are recorded ({@link ZkAccess#committed}), or null
+     */
+    ZkGroupCommit(String name, Multi multi, int maxBatch, int threads, long waitMs, ZkAccess zk) {
+        if (maxBatch < 1 || threads < 1 || waitMs < 1) {
+            throw new IllegalArgumentException("batch size, threads and wait must be positive, got " + maxBatch + ", "
+                    + threads + ", " + waitMs);
+        }
+        this.name = name;
+        this.multi = multi;
+        this.maxBatch = maxBatch;
+        this.waitMs = waitMs;
+        this.zk = zk;
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(this::runLoop, "dtm-zk-writer-" + (i + 1));
+            t.setDaemon(true);
+            runners.add(t);
+        }
+        runners.forEach(Thread::start);
+    }
+
+    /**
+     * Commits {@code ops} as one transaction, with whatever other units are committed at the same
+     * time, and says how it went. Waits through interrupts (the unit may be committing; the caller
+     * must learn how it ended) and restores the interrupt flag afterwards.
+     *
+     * @throws KeeperException                                    the transaction failed as a whole
+     *                                                            (connection, session, timeout)
+     * @throws net.dtm.spi.store.StoreUnavailableException if closed or not answered within the wait
+     */
+    Outcome commit(String what, List<CuratorOp> ops) throws Exception {
+        Unit unit = new Unit(what, ops);
+        synchronized (intake) {
+            if (closed) {
+                throw new net.dtm.spi.store.StoreUnavailableException(what + ": the ZooKeeper store is closed", null);
+            }
+            queue.add(unit);
+        }
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        try {
+            while (true) {
+                try {
+                    return unit.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw e;
+                } catch (TimeoutException e) {
+                    if (unit.abandon()) {
+                        throw new net.dtm.spi.store.StoreUnavailableException(what + ": " + name + " did not start it"
+                                + " within " + waitMs + " ms; nothing of it was written", null);
+                    }
+                    if (!unit.result.isDone()) {
+                        throw new net.dtm.spi.store.StoreUnavailableException(what + ": " + name + " did not finish it"
+                                + " within " + waitMs + " ms; its outcome is unknown (written entirely or not at all)",
+                                null);
+                    }
+                    // answered just now: the next get returns at once
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Units waiting for a runner (not counting those carried to a runner's next batch). */
+    int pending() {
+        return queue.size();
+    }
+
+    /** Batches run so far. */
+    long batches() {
+        return batches.get();
+    }
+
+    /** Multi-operation transactions sent so far (a batch sends more than one when a unit fails). */
+    long multis() {
+        return multis.get();
+    }
+
+    /** Units answered by a batch so far. */
+    long units() {
+        return units.get();
+    }
+
+    /** Refuses new units, lets the runners finish their batches, and fails the units still queued. */
+    @Override
+    public void close() {
+        synchronized (intake) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (int i = 0; i < runners.size(); i++) {
+                queue.add(STOP);
+            }
+        }
+        if (runners.contains(Thread.currentThread())) {
+            return;
+        }
+        try {
+            for (Thread t : runners) {
+                t.join(CLOSE_WAIT_MS);
+                if (t.isAlive()) {
+                    LOG.warn("{}: {} still committing after {} ms; interrupting it", name, t.getName(), CLOSE_WAIT_MS);
+                    t.interrupt();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Unit u; (u = queue.poll()) != null; ) {
+            if (u != STOP && u.take()) {
+                u.result.completeExceptionally(new net.dtm.spi.store.StoreUnavailableException(u.what
+                        + ": the ZooKeeper store closed before it was written; nothing of it was written", null));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the runners
+
+    private void runLoop() {
+        Deque<Unit> carried = new ArrayDeque<>(); // units that wait for the next batch of this runner
+        boolean stop = false;
+        while (!stop || !carried.isEmpty()) {
+            List<Unit> batch = new ArrayList<>();
+            Set<String> written = new HashSet<>();
+            Deque<Unit> next = new ArrayDeque<>();
+            for (Unit u; batch.size() < maxBatch && (u = carried.poll()) != null; ) {
+                add(u, batch, written, next);
+            }
+            if (batch.isEmpty() && !stop) {
+                Unit first;
+                try {
+                    first = queue.take();
+                } catch (InterruptedException e) {
+                    continue; // only close() interrupts, after queueing STOP
+                }
+                if (first == STOP) {
+                    stop = true;
+                } else {
+                    add(first, batch, written, next);
+                }
+            }
+            while (!stop && batch.size() < maxBatch) {
+                Unit u = queue.poll();
+                if (u == null) {
+                    break;
+                }
+                if (u == STOP) {
+                    stop = true;
+                    break;
+                }
+                add(u, batch, written, next);
+            }
+            next.addAll(carried); // what did not fit stays ahead of the rest
+            carried = next;
+            if (!batch.isEmpty()) {
+                try {
+                    run(batch);
+                } catch (RuntimeException | Error e) {
+                    // a bug, not a ZooKeeper answer: fail the batch rather than leave callers waiting
+                    for (Unit u : batch) {
+                        u.result.completeExceptionally(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Puts {@code u} into the batch, or into {@code next} if it writes a znode the batch writes already. */
+    private static void add(Unit u, List<Unit> batch, Set<String> written, Deque<Unit> next) {
+        for (String path : u.written) {
+            if (written.contains(path)) {
+                next.add(u);
+                return;
+            }
+        }
+        if (!u.take()) {
+            return; // its caller gave up before it started
+        }
+        written.addAll(u.written);
+        batch.add(u);
+    }
+
+    /** Commits the batch, taking out each unit that fails on its own, until the rest commits. */
+    private void run(List<Unit> batch) {
+        batches.incrementAndGet();
+        List<Unit> left = new ArrayList<>(batch);
+        while (!left.isEmpty()) {
+            List<CuratorOp> ops = new ArrayList<>();
+            for (Unit u : left) {
+                ops.addAll(u.ops);
+            }
+            long started = System.nanoTime();
+            multis.incrementAndGet();
+            try {
+                multi.commit(ops);
+            } catch (KeeperException e) {
+                int failed = ZkErrors.failedOp(e);
+                if (failed < 0) {
+                    failAll(left, e);
+                    return;
+                }
+                int code = ((OpResult.ErrorResult) e.getResults().get(failed)).getErr();
+                int first = 0;
+                for (int i = 0; i < left.size(); i++) {
+                    Unit u = left.get(i);
+                    if (failed < first + u.ops.size()) {
+                        left.remove(i);
+                        answer(u, new Outcome(KeeperException.Code.get(code), failed - first));
+                        break;
+                    }
+                    first += u.ops.size();
+                }
+                continue;
+            } catch (Exception e) {
+                failAll(left, e);
+                return;
+            }
+            if (zk != null) {
+                zk.committed(started, left.size());
+            }
+            for (Unit u : left) {
+                answer(u, Outcome.COMMITTED);
+            }
+            return;
+        }
+    }
+
+    private void answer(Unit u, Outcome outcome) {
+        units.incrementAndGet();
+        u.result.complete(outcome);
+    }
+
+    private void failAll(List<Unit> left, Exception e) {
+        LOG.debug("{}: a transaction of {} units failed as a whole: {}", name, left.size(), e.toString());
+        for (Unit u : left) {
+            units.incrementAndGet();
+            u.result.completeExceptionally(e);
+        }
+    }
+}

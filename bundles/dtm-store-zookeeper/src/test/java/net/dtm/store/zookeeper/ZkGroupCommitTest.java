@@ -1,0 +1,279 @@
+package net.dtm.store.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import net.dtm.spi.store.StoreUnavailableException;
+
+/**
+ * {@link ZkGroupCommit} on a real ZooKeeper test server: batches are forced by holding the first
+ * transaction at a gate until the other units are queued behind it.
+ */
+class ZkGroupCommitTest {
+
+    private static final long WAIT_MS = 10_000;
+
+    private TestingServer server;
+    private CuratorFramework client;
+    private ExecutorService callers;
+    private ZkGroupCommit writer;
+    /** Transactions that reached the gate. */
+    private final AtomicInteger sent = new AtomicInteger();
+    private final CountDownLatch firstSent = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
+
+    @BeforeEach
+    void start() throws Exception {
+        server = ZkTesting.server();
+        // no retries, and a dead server noticed within a second (a caller's failure, not its wait bound)
+        client = CuratorFrameworkFactory.builder().connectString(server.getConnectString())
+                .namespace(ZkTesting.freshNamespace()).retryPolicy(new RetryNTimes(0, 0))
+                .connectionTimeoutMs(1000).sessionTimeoutMs(4000).build();
+        client.start();
+        assertTrue(client.blockUntilConnected(10, TimeUnit.SECONDS), "test server not reachable");
+        client.create().forPath("/alive");
+        client.create().forPath("/d");
+        client.create().forPath("/a");
+        callers = Executors.newFixedThreadPool(48);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        open.countDown();
+        if (writer != null) {
+            writer.close();
+        }
+        callers.shutdownNow();
+        client.close();
+        server.close();
+    }
+
+    /** One runner whose transactions wait at the gate ({@link #open}) and then run {@code then}. */
+    private ZkGroupCommit gated(ZkGroupCommit.Multi then, long waitMs) {
+        writer = new ZkGroupCommit("test writer", ops -> {
+            sent.incrementAndGet();
+            firstSent.countDown();
+            assertTrue(open.await(30, TimeUnit.SECONDS), "gate never opened");
+            then.commit(ops);
+        }, 64, 1, waitMs, null);
+        return writer;
+    }
+
+    private ZkGroupCommit.Multi real() {
+        return ops -> client.transaction().forOperations(ops);
+    }
+
+    /** A binding's unit as the store writes it: check the marker, create the device node and the address node. */
+    private List<CuratorOp> bind(String device, String address) throws Exception {
+        byte[] data = (device + "@" + address).getBytes(StandardCharsets.UTF_8);
+        return List.of(client.transactionOp().check().forPath("/alive"),
+                client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath("/d/" + device, data),
+                client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath("/a/" + address, data));
+    }
+
+    private Future<ZkGroupCommit.Outcome> submit(String device, String address) throws Exception {
+        List<CuratorOp> ops = bind(device, address);
+        return callers.submit(() -> writer.commit(device, ops));
+    }
+
+    /** Holds the gate with a first unit, queues {@code units} more behind it. */
+    private List<Future<ZkGroupCommit.Outcome>> queuedBehindFirst(List<String[]> units) throws Exception {
+        List<Future<ZkGroupCommit.Outcome>> out = new ArrayList<>();
+        out.add(submit("first", "a000"));
+        assertTrue(firstSent.await(10, TimeUnit.SECONDS));
+        for (String[] u : units) {
+            out.add(submit(u[0], u[1]));
+        }
+        awaitQueued(units.size());
+        return out;
+    }
+
+    private void awaitQueued(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (writer.pending() < n) {
+            assertTrue(System.nanoTime() < deadline, "only " + writer.pending() + " of " + n + " units queued");
+            Thread.sleep(5); // polling the queue's size, not standing in for an event
+        }
+    }
+
+    private String stored(String path) throws Exception {
+        return client.checkExists().forPath(path) == null ? null
+                : new String(client.getData().forPath(path), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBatchWithOneConflictingUnitCommitsEveryOtherAndGivesTheConflictItsOwnAnswer() throws Exception {
+        client.create().forPath("/a/a005", "other-node".getBytes(StandardCharsets.UTF_8)); // another node holds a005
+        gated(real(), WAIT_MS);
+        List<String[]> units = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            units.add(new String[] {"dev" + i, String.format("a%03d", i)});
+        }
+        List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(units);
+        open.countDown();
+
+        assertTrue(results.get(0).get(10, TimeUnit.SECONDS).committed());
+        for (int i = 1; i <= 9; i++) {
+            ZkGroupCommit.Outcome o = results.get(i).get(10, TimeUnit.SECONDS);
+            if (i == 5) {
+                assertTrue(o.failed(2, KeeperException.Code.NODEEXISTS), "the taken address: " + o);
+                assertNull(stored("/d/dev5"), "nothing of the failed unit is written");
+                assertEquals("other-node", stored("/a/a005"));
+            } else {
+                assertTrue(o.committed(), "dev" + i + ": " + o);
+                assertEquals("dev" + i + "@a00" + i, stored("/d/dev" + i));
+                assertEquals("dev" + i + "@a00" + i, stored("/a/a00" + i));
+            }
+        }
+        assertEquals(2, writer.batches(), "the first unit alone, then the nine queued behind it together");
+        assertEquals(3, writer.multis(), "one transaction for the first, two for the nine (the conflict, then the eight)");
+    }
+
+    @Test
+    void unitsWritingTheSameZnodeGoInSeparateTransactionsSoTheLaterOneSeesTheEarlier() throws Exception {
+        gated(real(), WAIT_MS);
+        List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(List.of(
+                new String[] {"dev1", "a001"}, new String[] {"dev2", "a001"}, new String[] {"dev1", "a002"}));
+        open.countDown();
+
+        assertTrue(results.get(1).get(10, TimeUnit.SECONDS).committed());
+        assertTrue(results.get(2).get(10, TimeUnit.SECONDS).failed(2, KeeperException.Code.NODEEXISTS),
+                "a001 went to dev1 first");
+        assertTrue(results.get(3).get(10, TimeUnit.SECONDS).failed(1, KeeperException.Code.NODEEXISTS),
+                "dev1 holds a001 already");
+        assertEquals("dev1@a001", stored("/a/a001"));
+        assertNull(stored("/a/a002"));
+        assertNull(stored("/d/dev2"));
+    }
+
+    @Test
+    void concurrentUnitsOnFewAddressesNeverBindOneAddressOrOneDeviceTwice() throws Exception {
+        writer = new ZkGroupCommit("test writer", real(), 16, 2, WAIT_MS, null);
+        int devices = 200;
+        int addresses = 40;
+        List<Future<ZkGroupCommit.Outcome>> results = new ArrayList<>();
+        List<String[]> asked = new ArrayList<>();
+        for (int i = 0; i < devices * 3; i++) { // every device asks for three addresses, each asked for by 15
+            String device = "dev" + (i % devices);
+            String address = String.format("a%03d", (i * 7 + i / devices) % addresses);
+            asked.add(new String[] {device, address});
+            results.add(submit(device, address));
+        }
+        List<String> boundDevices = new ArrayList<>();
+        List<String> boundAddresses = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            ZkGroupCommit.Outcome o = results.get(i).get(30, TimeUnit.SECONDS);
+            if (o.committed()) {
+                boundDevices.add(asked.get(i)[0]);
+                boundAddresses.add(asked.get(i)[1]);
+                assertEquals(asked.get(i)[0] + "@" + asked.get(i)[1], stored("/a/" + asked.get(i)[1]));
+            } else {
+                assertEquals(KeeperException.Code.NODEEXISTS, o.code(), "only conflicts: " + o);
+                assertTrue(o.failedOp() == 1 || o.failedOp() == 2, "the device or the address: " + o);
+                String holder = o.failedOp() == 1 ? stored("/d/" + asked.get(i)[0]) : stored("/a/" + asked.get(i)[1]);
+                assertTrue(holder != null, "a conflict with something stored: " + o);
+            }
+        }
+        assertEquals(boundAddresses.size(), boundAddresses.stream().distinct().count(), "an address bound twice");
+        assertEquals(boundDevices.size(), boundDevices.stream().distinct().count(), "a device bound twice");
+        assertEquals(boundAddresses.size(), client.getChildren().forPath("/a").size(), "bound = stored");
+        assertEquals(boundDevices.size(), client.getChildren().forPath("/d").size(), "bound = stored");
+        for (String a : client.getChildren().forPath("/a")) {
+            String binding = stored("/a/" + a);
+            assertEquals(binding, stored("/d/" + binding.substring(0, binding.indexOf('@'))), "both copies agree");
+        }
+        assertTrue(boundAddresses.size() >= addresses / 3, "most addresses bound: " + boundAddresses.size());
+        assertTrue(writer.multis() < results.size(), "batched: " + writer.multis() + " transactions for "
+                + results.size() + " units");
+    }
+
+    @Test
+    void aTransactionFailingAsAWholeFailsEveryCallerOfItsBatch() throws Exception {
+        gated(ops -> {
+            throw new KeeperException.ConnectionLossException();
+        }, WAIT_MS);
+        List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(List.of(
+                new String[] {"dev1", "a001"}, new String[] {"dev2", "a002"}, new String[] {"dev3", "a003"}));
+        open.countDown();
+        for (Future<ZkGroupCommit.Outcome> f : results) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(KeeperException.ConnectionLossException.class, e.getCause());
+        }
+        assertEquals(2, writer.batches());
+    }
+
+    @Test
+    void zooKeeperGoingAwayMidBatchFailsEveryCallerAndNoneHangs() throws Exception {
+        gated(real(), WAIT_MS);
+        List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(List.of(
+                new String[] {"dev1", "a001"}, new String[] {"dev2", "a002"}, new String[] {"dev3", "a003"}));
+        server.stop(); // the batches are in flight or queued: their transactions reach a dead server
+        open.countDown();
+        for (Future<ZkGroupCommit.Outcome> f : results) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(KeeperException.class, e.getCause(), "ZooKeeper's own failure: " + e.getCause());
+        }
+    }
+
+    @Test
+    void aCallerWhoseUnitWasNotStartedInTimeIsToldNothingWasWrittenAndItNeverIs() throws Exception {
+        gated(real(), 300);
+        List<CuratorOp> ops = bind("late", "a009");
+        Future<ZkGroupCommit.Outcome> first = submit("first", "a000");
+        assertTrue(firstSent.await(10, TimeUnit.SECONDS));
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> writer.commit("late", ops));
+        assertTrue(e.getMessage().contains("nothing of it was written"), e.getMessage());
+        StoreUnavailableException held = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS))
+                .getCause() instanceof StoreUnavailableException s ? s : null;
+        assertTrue(held != null && held.getMessage().contains("outcome is unknown"), String.valueOf(held));
+        open.countDown();
+        CompletableFuture<ZkGroupCommit.Outcome> after = CompletableFuture.supplyAsync(() -> {
+            try {
+                return writer.commit("after", bind("after", "a010"));
+            } catch (Exception x) {
+                throw new IllegalStateException(x);
+            }
+        }, callers);
+        assertTrue(after.get(10, TimeUnit.SECONDS).committed());
+        assertEquals("first@a000", stored("/a/a000"), "the held unit was committed once the gate opened");
+        assertNull(stored("/a/a009"), "the abandoned unit was never written");
+        assertFalse(client.getChildren().forPath("/d").contains("late"));
+    }
+
+    @Test
+    void afterCloseNewUnitsAreRefused() throws Exception {
+        writer = new ZkGroupCommit("test writer", real(), 64, 2, WAIT_MS, null);
+        assertTrue(writer.commit("one", bind("dev1", "a001")).committed());
+        writer.close();
+        assertThrows(StoreUnavailableException.class, () -> writer.commit("two", bind("dev2", "a002")));
+        assertArrayEquals("dev1@a001".getBytes(StandardCharsets.UTF_8), client.getData().forPath("/a/a001"));
+    }
+}
