@@ -190,6 +190,7 @@ done
 
 # ---------------------------------------------------------------- DTM
 log "DTM new-lease benchmark, ${SECS}s per trial ($DTM_ARGS${DTM_FILL:+, filled to $DTM_FILL bindings at the end})"
+: >"$WORK/dtm.log"   # there before tail opens it (tail gave up on a file the backgrounded java had not created yet)
 java -cp "$DTM_CLASSPATH" net.dtm.benchmark.lease.NewLeaseBenchmark --seconds "$SECS" --dir "$WORK/dtm" \
     --csv "$WORK/new-lease.csv" ${DTM_FILL:+--fill "$DTM_FILL"} $DTM_ARGS >"$WORK/dtm.log" 2>&1 &
 DTM_PID=$!
