@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -125,6 +126,7 @@ final class Fleet implements AutoCloseable {
     private final AtomicInteger confirmedNow = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int window;
+    private final double jitter;
     private int nextIdle;
     private volatile boolean recovering;
     private volatile boolean closed;
@@ -135,9 +137,15 @@ final class Fleet implements AutoCloseable {
      * @param servers every server's control endpoint (each device asks them all)
      * @param sources loopback source addresses the devices share
      * @param window  devices establishing at once during {@link #establishAll}
+     * @param jitter  0 for the agent's back-off; above, each pause is drawn from [(1 - jitter) x, x]
+     *                (what a jittered back-off would change)
      */
     Fleet(List<DeviceId> ids, java.util.function.Function<DeviceId, byte[]> keys, List<InetSocketAddress> servers,
-          int sources, int window, RecoveryTracker tracker) throws IOException {
+          int sources, int window, double jitter, RecoveryTracker tracker) throws IOException {
+        if (!(jitter >= 0 && jitter <= 1)) {
+            throw new IllegalArgumentException("jitter must be between 0 and 1, got " + jitter);
+        }
+        this.jitter = jitter;
         if (servers.isEmpty() || servers.size() > 30) {
             throw new IllegalArgumentException("1 to 30 servers, got " + servers.size());
         }
@@ -370,11 +378,9 @@ final class Fleet implements AutoCloseable {
      * the current pause, as the agent's {@code LeaseKeeper} does; call holding the device.
      */
     private void fail(Device d, long now, Phase what) {
-        long pause;
-        if (what == Phase.CONFIRMING) {
-            pause = d.backoff;
-        } else {
-            pause = d.backoff;
+        // the agent's pause; with --jitter (an experiment, not the agent) drawn from [(1 - jitter) x, x]
+        long pause = jitter == 0 ? d.backoff : (long) (d.backoff * (1 - jitter * ThreadLocalRandom.current().nextDouble()));
+        if (what == Phase.ESTABLISHING) {
             d.backoff = Math.min(RETRY_MAX, d.backoff * 2);
         }
         d.resume = what;

@@ -11,16 +11,18 @@ import java.util.List;
  * @param timeout  seconds each step (first leases, recovery) may take at most
  * @param sources  loopback source addresses the devices share
  * @param window   devices establishing their first lease at once
+ * @param jitter   0: the agent's back-off; above: each pause drawn from [(1 - jitter) x, x] (an experiment)
  * @param workers  request-handling threads of each cluster node (the standalone node runs Karaf's 64)
  * @param out      where the CSV files and the PNG go
  * @param keep     work directory kept (stores, node logs) instead of deleted
  */
-record FleetOptions(int devices, List<String> modes, int timeout, int sources, int window, int workers, Path out,
+record FleetOptions(int devices, List<String> modes, int timeout, int sources, int window, double jitter, int workers, Path out,
                     boolean keep) {
 
     static final String USAGE = "usage: run-fleet-recovery.sh [--devices N (100000)] [--mode standalone|cluster|both"
             + " (both)] [--timeout S per step (600)] [--sources N loopback addresses the devices share (1000)]"
-            + " [--window N devices establishing their first lease at once (500)] [--workers N per cluster node (64)]"
+            + " [--window N devices establishing their first lease at once (500)] [--jitter F: back-off pauses drawn from [(1-F) x, x], an experiment, not the agent (0)]"
+            + " [--workers N per cluster node (64)]"
             + " [--out DIR (target/fleet)] [--keep: keep the work directory] [--help]";
 
     /** The options in {@code args}; {@code --help} and every mistake throw with the message to print. */
@@ -30,6 +32,7 @@ record FleetOptions(int devices, List<String> modes, int timeout, int sources, i
         int timeout = 600;
         int sources = 1000;
         int window = 500;
+        double jitter = 0;
         int workers = 64;
         Path out = Path.of("target", "fleet");
         boolean keep = false;
@@ -60,12 +63,26 @@ record FleetOptions(int devices, List<String> modes, int timeout, int sources, i
                 case "--timeout" -> timeout = positive(a, v, 24 * 3600);
                 case "--sources" -> sources = positive(a, v, 250 * 250);
                 case "--window" -> window = positive(a, v, 1_000_000);
+                case "--jitter" -> jitter = fraction(a, v);
                 case "--workers" -> workers = positive(a, v, 1024);
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return new FleetOptions(devices, modes, timeout, Math.min(sources, devices), window, workers, out, keep);
+        return new FleetOptions(devices, modes, timeout, Math.min(sources, devices), window, jitter, workers, out, keep);
+    }
+
+    private static double fraction(String name, String v) {
+        double f;
+        try {
+            f = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " expects a number between 0 and 1, got '" + v + "'");
+        }
+        if (!(f >= 0 && f <= 1)) {
+            throw new IllegalArgumentException(name + " must be between 0 and 1, got " + v);
+        }
+        return f;
     }
 
     private static int positive(String name, String v, int max) {

@@ -50,16 +50,20 @@ public final class FleetRecoveryBenchmark {
         try {
             o = FleetOptions.parse(args);
         } catch (IllegalArgumentException e) {
-            if (!e.getMessage().equals("help")) {
-                System.err.println("FleetRecoveryBenchmark: " + e.getMessage());
+            if (e.getMessage().equals("help")) {
+                System.out.println(FleetOptions.USAGE);
+                System.exit(0);
             }
+            System.err.println("FleetRecoveryBenchmark: " + e.getMessage());
             System.err.println(FleetOptions.USAGE);
-            System.exit(e.getMessage().equals("help") ? 0 : 2);
+            System.exit(2);
             return;
         }
         String command = System.getProperty("fleet.command", "FleetRecoveryBenchmark " + String.join(" ", args));
         System.out.printf(Locale.ROOT, "DTM fleet recovery: %d devices (one link each, %d loopback source addresses),"
-                        + " %s; %d cores, load average %s%ncommand: %s%n", o.devices(), o.sources(), String.join(" then ", o.modes()),
+                        + " %s%s; %d cores, load average %s%ncommand: %s%n", o.devices(), o.sources(), String.join(" then ", o.modes()),
+                o.jitter() == 0 ? "" : String.format(Locale.ROOT, ", back-off pauses jittered by up to %.0f %% (not the agent's)",
+                        100 * o.jitter()),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), command);
         List<Run> runs = new ArrayList<>();
         int status = 0;
@@ -86,7 +90,7 @@ public final class FleetRecoveryBenchmark {
         try (ServerSide side = mode.equals("cluster") ? new ClusterSide(dir, ids, SEED, o.workers())
                 : startStandalone(dir, o)) {
             RecoveryTracker tracker = new RecoveryTracker(o.devices());
-            try (Fleet fleet = new Fleet(ids, d -> DeviceKeys.key(SEED, d), side.endpoints(), o.sources(), o.window(),
+            try (Fleet fleet = new Fleet(ids, d -> DeviceKeys.key(SEED, d), side.endpoints(), o.sources(), o.window(), o.jitter(),
                     tracker)) {
                 // 1. every device establishes and confirms its first lease
                 long t0 = System.nanoTime();
@@ -232,7 +236,8 @@ public final class FleetRecoveryBenchmark {
             }
             run.node().forEach((k, v) -> counters.row(run.mode(), "node", k, v));
             run.fleet().forEach((k, v) -> counters.row(run.mode(), "fleet", k, v));
-            series.add(Chart.Series.line(run.name(), Chart.PALETTE.get(colour++ % Chart.PALETTE.size()), points));
+            series.add(new Chart.Series(run.name(), Chart.PALETTE.get(colour++ % Chart.PALETTE.size()), Chart.Line.SOLID,
+                    Chart.Marker.NONE, points));
             marks.add(new Chart.Mark(true, r.downSeconds(), run.mode() + " up"));
         }
         marks.add(new Chart.Mark(false, 99, "99 %"));

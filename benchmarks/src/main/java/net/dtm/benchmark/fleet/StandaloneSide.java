@@ -53,7 +53,8 @@ final class StandaloneSide implements ServerSide {
             throw new IllegalStateException("unexpected READY line '" + line + "'" + current.diagnostics());
         }
         port = Integer.parseInt(m.group(1));
-        current.output().stream().filter(l -> l.startsWith("ENROLLED ")).findFirst().ifPresent(l -> System.err.println("  " + l));
+        current.output().stream().filter(l -> l.startsWith("ENROLLED ") || l.startsWith("LOADED "))
+                .forEach(l -> System.err.println("  " + l));
     }
 
     @Override

@@ -16,6 +16,7 @@ class FleetOptionsTest {
         assertEquals(100_000, o.devices());
         assertEquals(List.of("standalone", "cluster"), o.modes());
         assertEquals(600, o.timeout());
+        assertEquals(0, o.jitter(), "the agent's back-off unless asked");
     }
 
     @Test
@@ -37,6 +38,8 @@ class FleetOptionsTest {
                 .getMessage().contains("needs a value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FleetOptions.parse("--devices", "0"))
                 .getMessage().contains("between 1 and"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> FleetOptions.parse("--jitter", "1.5"))
+                .getMessage().contains("between 0 and 1"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FleetOptions.parse("--fast", "1"))
                 .getMessage().contains("unknown option"));
         assertEquals("help", assertThrows(IllegalArgumentException.class, () -> FleetOptions.parse("--help")).getMessage());
