@@ -2,7 +2,8 @@
 # Establishment-time benchmark: a standalone server stack (Derby store, pool, MINA UDP endpoints)
 # and agents over emulated links, in one JVM on loopback. Prints one table row per scenario (progress
 # goes to stderr) and writes target/establish.csv and target/establish.png. Arguments go to the
-# program: --quick (about a minute), --headline (issue 3's acceptance scenarios), --help for the rest.
+# program: --quick (about a minute), --headline (issues 3 and 17: acceptance scenarios), --trace MS (slow
+# establishments datagram by datagram), --help for the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/build-classpath.sh
