@@ -137,8 +137,8 @@ final class Fleet implements AutoCloseable {
      * @param servers every server's control endpoint (each device asks them all)
      * @param sources loopback source addresses the devices share
      * @param window  devices establishing at once during {@link #establishAll}
-     * @param jitter  0 for the agent's back-off; above, each pause is drawn from [(1 - jitter) x, x]
-     *                (what a jittered back-off would change)
+     * @param jitter  each back-off pause is drawn from [(1 - jitter) x, x]: 0.5 as the agent's
+     *                RetryBackoff does, 0 for the lockstep pauses of agents before it
      */
     Fleet(List<DeviceId> ids, java.util.function.Function<DeviceId, byte[]> keys, List<InetSocketAddress> servers,
           int sources, int window, double jitter, RecoveryTracker tracker) throws IOException {
@@ -378,7 +378,7 @@ final class Fleet implements AutoCloseable {
      * the current pause, as the agent's {@code LeaseKeeper} does; call holding the device.
      */
     private void fail(Device d, long now, Phase what) {
-        // the agent's pause; with --jitter (an experiment, not the agent) drawn from [(1 - jitter) x, x]
+        // the agent's pause, drawn from [(1 - jitter) x, x] (the agent: jitter 0.5)
         long pause = jitter == 0 ? d.backoff : (long) (d.backoff * (1 - jitter * ThreadLocalRandom.current().nextDouble()));
         if (what == Phase.ESTABLISHING) {
             d.backoff = Math.min(RETRY_MAX, d.backoff * 2);

@@ -11,7 +11,7 @@ import java.util.List;
  * @param timeout  seconds each step (first leases, recovery) may take at most
  * @param sources  loopback source addresses the devices share
  * @param window   devices establishing their first lease at once
- * @param jitter   0: the agent's back-off; above: each pause drawn from [(1 - jitter) x, x] (an experiment)
+ * @param jitter   each back-off pause drawn from [(1 - jitter) x, x]; 0.5 is the agent's (RetryBackoff), 0 the lockstep of earlier agents
  * @param workers  request-handling threads of each cluster node (the standalone node runs Karaf's 64)
  * @param out      where the CSV files and the PNG go
  * @param keep     work directory kept (stores, node logs) instead of deleted
@@ -21,7 +21,7 @@ record FleetOptions(int devices, List<String> modes, int timeout, int sources, i
 
     static final String USAGE = "usage: run-fleet-recovery.sh [--devices N (100000)] [--mode standalone|cluster|both"
             + " (both)] [--timeout S per step (600)] [--sources N loopback addresses the devices share (1000)]"
-            + " [--window N devices establishing their first lease at once (500)] [--jitter F: back-off pauses drawn from [(1-F) x, x], an experiment, not the agent (0)]"
+            + " [--window N devices establishing their first lease at once (500)] [--jitter F: back-off pauses drawn from [(1-F) x, x]; 0.5 = the agent (0.5)]"
             + " [--workers N per cluster node (64)]"
             + " [--out DIR (target/fleet)] [--keep: keep the work directory] [--help]";
 
@@ -32,7 +32,7 @@ record FleetOptions(int devices, List<String> modes, int timeout, int sources, i
         int timeout = 600;
         int sources = 1000;
         int window = 500;
-        double jitter = 0;
+        double jitter = 0.5;
         int workers = 64;
         Path out = Path.of("target", "fleet");
         boolean keep = false;

@@ -62,7 +62,7 @@ public final class FleetRecoveryBenchmark {
         String command = System.getProperty("fleet.command", "FleetRecoveryBenchmark " + String.join(" ", args));
         System.out.printf(Locale.ROOT, "DTM fleet recovery: %d devices (one link each, %d loopback source addresses),"
                         + " %s%s; %d cores, load average %s%ncommand: %s%n", o.devices(), o.sources(), String.join(" then ", o.modes()),
-                o.jitter() == 0 ? "" : String.format(Locale.ROOT, ", back-off pauses jittered by up to %.0f %% (not the agent's)",
+                o.jitter() == 0.5 ? "" : String.format(Locale.ROOT, ", back-off pauses jittered by up to %.0f %% (the agent: 50 %%)",
                         100 * o.jitter()),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), command);
         List<Run> runs = new ArrayList<>();

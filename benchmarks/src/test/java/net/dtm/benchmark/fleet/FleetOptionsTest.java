@@ -16,7 +16,7 @@ class FleetOptionsTest {
         assertEquals(100_000, o.devices());
         assertEquals(List.of("standalone", "cluster"), o.modes());
         assertEquals(600, o.timeout());
-        assertEquals(0, o.jitter(), "the agent's back-off unless asked");
+        assertEquals(0.5, o.jitter(), "the agent's back-off unless asked");
     }
 
     @Test
