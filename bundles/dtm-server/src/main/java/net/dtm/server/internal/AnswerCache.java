@@ -30,10 +30,15 @@ import net.dtm.protocol.Nak;
  * <p>
  * Against amplification towards a spoofed source: each distinct datagram (the device's sequence
  * number within the request) is answered at most {@value #MAX_ANSWERS_PER_DATAGRAM} times in all,
- * whatever the source addresses; further copies get nothing ({@code dropped.answer-limit}). (Not
- * once per source address: the agent's transport retransmits the very same datagram on a link at
- * its RTO, so a lost answer is recovered by answering that source again.) The agent's next attempt
- * carries a new sequence number and is answered again.
+ * whatever the source addresses, in a burst; beyond it, once more every {@value #ANSWER_REFILL_MILLIS} ms
+ * at most; copies in between get nothing ({@code dropped.answer-limit}). (Not once per source address:
+ * the agent's transport retransmits the very same datagram, several copies per round on every link,
+ * at its RTO, so a lost answer is recovered by answering that source again. Not at most
+ * {@value #MAX_ANSWERS_PER_DATAGRAM} times for good: the agent's copies of one attempt all carry the
+ * same sequence number, so on links losing half the datagrams each way all eight answers were lost
+ * for about 1 in 256 requests, and every further copy of the attempt, for the rest of its 5 s, was
+ * dropped unanswered: issue 17, the 5 s stalls of the establishment benchmark.) The agent's next
+ * attempt carries a new sequence number and is answered again.
  */
 final class AnswerCache {
 
@@ -41,6 +46,13 @@ final class AnswerCache {
     static final long WAIT_SECONDS = 30;
     /** How many times one datagram (device, sequence) is answered at most, whatever the sources. */
     static final int MAX_ANSWERS_PER_DATAGRAM = 8;
+    /**
+     * Beyond {@link #MAX_ANSWERS_PER_DATAGRAM}, the least time between two answers to one datagram:
+     * about a retransmission round of the agent on a lossy link, so a request whose answers were all
+     * lost is still answered within its attempt, while a replayed datagram with a spoofed source gets
+     * at most a few answers a second.
+     */
+    static final long ANSWER_REFILL_MILLIS = 200;
     /** How many sequence numbers of one request are tracked at most; copies of further ones get nothing. */
     static final int MAX_SEQUENCES_PER_REQUEST = 32;
 
@@ -59,7 +71,7 @@ final class AnswerCache {
      * refusal; {@code answered} counts the copies given the answer, by sequence number.
      */
     record Entry(Object key, long createdMillis, CompletableFuture<Optional<byte[]>> answer, AtomicBoolean retryable,
-                 Map<Long, Integer> answered) {
+                 Map<Long, long[]> answered) {
         Entry(Object key, long createdMillis) {
             this(key, createdMillis, new CompletableFuture<>(), new AtomicBoolean(), new HashMap<>(4));
         }
@@ -68,14 +80,26 @@ final class AnswerCache {
             return answer.isDone() && retryable.get();
         }
 
-        /** Counts a copy of datagram {@code sequence} that gets the answer. @return false if it may not */
-        boolean admit(long sequence) {
+        /**
+         * Counts a copy of datagram {@code sequence} that gets the answer at {@code now}: one of the
+         * first {@value #MAX_ANSWERS_PER_DATAGRAM}, or one at least {@value #ANSWER_REFILL_MILLIS} ms
+         * after the datagram's last answer. @return false if it may not
+         */
+        boolean admit(long sequence, long now) {
             synchronized (answered) {
-                Integer copies = answered.get(sequence);
-                if (copies == null ? answered.size() >= MAX_SEQUENCES_PER_REQUEST : copies >= MAX_ANSWERS_PER_DATAGRAM) {
+                long[] copies = answered.get(sequence);   // {answers so far, time of the last}
+                if (copies == null) {
+                    if (answered.size() >= MAX_SEQUENCES_PER_REQUEST) {
+                        return false;
+                    }
+                    answered.put(sequence, new long[] {1, now});
+                    return true;
+                }
+                if (copies[0] >= MAX_ANSWERS_PER_DATAGRAM && now - copies[1] < ANSWER_REFILL_MILLIS) {
                     return false;
                 }
-                answered.put(sequence, copies == null ? 1 : copies + 1);
+                copies[0]++;
+                copies[1] = now;
                 return true;
             }
         }
@@ -131,7 +155,7 @@ final class AnswerCache {
         }
         if (existing != null) {
             // another copy of this request: over another link, or retransmitted with a new sequence
-            if (!existing.admit(sequence)) {
+            if (!existing.admit(sequence, now)) {
                 counters.increment("dropped.answer-limit");
                 return Claim.NONE;
             }
@@ -139,7 +163,7 @@ final class AnswerCache {
         }
         if (isNew || retry) {
             Entry mine = new Entry(key, now);
-            mine.admit(sequence);
+            mine.admit(sequence, now);
             answers.put(key, mine);
             return new Claim(mine, null);
         }
@@ -159,7 +183,7 @@ final class AnswerCache {
                 || (existing.answer().isDone() && now - existing.createdMillis() > ttlMillis)) {
             return null;
         }
-        if (!existing.admit(sequence)) {
+        if (!existing.admit(sequence, now)) {
             counters.increment("dropped.answer-limit");
             return Claim.NONE;
         }

@@ -125,6 +125,25 @@ class AnswerCacheTest {
     }
 
     @Test
+    void aDatagramWhoseEightAnswersWereAllLostIsAnsweredAgainARoundLater() {
+        // issue 17: the agent sends every copy of an attempt, on every link, with one sequence
+        // number; at 50 % loss each way all eight answers are lost for 1 request in 256, and the
+        // attempt's further copies (5 s of them) were never answered
+        AnswerCache.Entry first = mine(7, T0);
+        cache.complete(first, Optional.of(new byte[] {1}), false);
+        for (int n = 2; n <= AnswerCache.MAX_ANSWERS_PER_DATAGRAM; n++) {
+            assertSame(first, cache.claim(DEVICE, 7, 1, false, T0 + n).copyOf(), "copy " + n);
+        }
+        long round = T0 + AnswerCache.MAX_ANSWERS_PER_DATAGRAM + AnswerCache.ANSWER_REFILL_MILLIS;
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, false, round - 1), "too soon");
+        assertSame(first, cache.claim(DEVICE, 7, 1, false, round).copyOf(), "the next round's copy");
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, false, round + 1), "the same round's other copies");
+        assertSame(first, cache.claim(DEVICE, 7, 1, false, round + AnswerCache.ANSWER_REFILL_MILLIS).copyOf(),
+                "and so on, while the answer is kept");
+        assertEquals(2, counters.get("dropped.answer-limit"));
+    }
+
+    @Test
     void storeUnavailableInternalAndNotServingAreTransient() {
         assertTrue(AnswerCache.isTransient(new Nak(Reason.STORE_UNAVAILABLE, "")));
         assertTrue(AnswerCache.isTransient(new Nak(Reason.INTERNAL, "")));
