@@ -20,3 +20,21 @@ bench_build() {
     fi
     BENCH_CLASSPATH="$PWD/benchmarks/target/classes:$(cat benchmarks/target/cp.txt)"
 }
+
+# ZK_JARS: class path of ZooKeeper 3.9.6's server, which the benchmarks' ensembles run, as the chaos
+# test does (3.9.3, the build's compile dependency, lost committed transactions in the chaos test's
+# kill sequence: benchmarks/CLUSTER.md). 3.9.6's parent POM is missing on Central, so Maven cannot
+# fetch these jars: the local repository (the features build put them there) or Central, checked
+# against the published SHA-1. Call from the repository's root; $1 names the caller in errors.
+zookeeper_server_jars() {
+    local caller=$1 version=3.9.6 dir=benchmarks/target/zookeeper-server a name sha1 jar
+    mkdir -p "$dir"
+    for a in zookeeper:3b2ee5076baf8ccc740a0aaaa26110f976addf70 zookeeper-jute:00675eaa194fc043d828d2d0bccc5677c3a88d51; do
+        name=${a%%:*} sha1=${a#*:} jar="$dir/${a%%:*}-$version.jar"
+        [ -f "$jar" ] || cp "$HOME/.m2/repository/org/apache/zookeeper/$name/$version/$name-$version.jar" "$jar" 2>/dev/null \
+            || curl -fsSL -o "$jar" "https://repo.maven.apache.org/maven2/org/apache/zookeeper/$name/$version/$name-$version.jar" \
+            || { echo "$caller: cannot fetch $name $version" >&2; exit 1; }
+        echo "$sha1  $jar" | sha1sum -c --quiet - || { rm -f "$jar"; echo "$caller: $jar does not match its SHA-1" >&2; exit 1; }
+    done
+    ZK_JARS="$PWD/$dir/zookeeper-$version.jar:$PWD/$dir/zookeeper-jute-$version.jar"
+}

@@ -17,19 +17,7 @@ for a in "$@"; do
 done
 . benchmarks/build-classpath.sh
 bench_build run-fleet-recovery.sh
-# The ensemble runs ZooKeeper 3.9.6's server, as run-cluster.sh does (see benchmarks/CLUSTER.md).
-ZK_VERSION=3.9.6
-ZK_DIR=benchmarks/target/zookeeper-server
-mkdir -p "$ZK_DIR"
-for a in zookeeper:3b2ee5076baf8ccc740a0aaaa26110f976addf70 zookeeper-jute:00675eaa194fc043d828d2d0bccc5677c3a88d51; do
-    name=${a%%:*} sha1=${a#*:} jar="$ZK_DIR/${a%%:*}-$ZK_VERSION.jar"
-    local_jar="$HOME/.m2/repository/org/apache/zookeeper/$name/$ZK_VERSION/$name-$ZK_VERSION.jar"
-    [ -f "$jar" ] || cp "$local_jar" "$jar" 2>/dev/null \
-        || curl -fsSL -o "$jar" "https://repo.maven.apache.org/maven2/org/apache/zookeeper/$name/$ZK_VERSION/$name-$ZK_VERSION.jar" \
-        || { echo "run-fleet-recovery.sh: cannot fetch $name $ZK_VERSION" >&2; exit 1; }
-    echo "$sha1  $jar" | sha1sum -c --quiet - || { rm -f "$jar"; echo "run-fleet-recovery.sh: $jar does not match its SHA-1" >&2; exit 1; }
-done
-ZK_JARS="$PWD/$ZK_DIR/zookeeper-$ZK_VERSION.jar:$PWD/$ZK_DIR/zookeeper-jute-$ZK_VERSION.jar"
+zookeeper_server_jars run-fleet-recovery.sh   # ZK_JARS: the ensemble runs ZooKeeper 3.9.6 (build-classpath.sh)
 cd benchmarks   # the CSV files and the PNG go to benchmarks/target/fleet
 exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dfleet.command="$command" \
     -Ddtm.zookeeper.server.jars="$ZK_JARS" -cp "$BENCH_CLASSPATH" \

@@ -6,19 +6,11 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
 import net.dtm.pool.PoolManager;
 import net.dtm.pool.PoolSettings;
@@ -26,6 +18,7 @@ import net.dtm.server.internal.DeviceManager;
 import net.dtm.server.node.ServerNode;
 import net.dtm.store.derby.DerbyStore;
 import net.dtm.testkit.lease.DeviceKeys;
+import net.dtm.testkit.lease.LeaseNode;
 
 /**
  * The standalone node of the fleet recovery benchmark, as its own JVM: the shipped {@link ServerNode}
@@ -69,7 +62,7 @@ public final class FleetNode {
             DeviceManager devices = new DeviceManager(store);
             if (enrol) {
                 long e0 = System.nanoTime();
-                enrol(store, DeviceKeys.ids(PREFIX, n), seed);
+                LeaseNode.enrollJdbc(store, DeviceKeys.ids(PREFIX, n), d -> DeviceKeys.key(seed, d));
                 System.out.printf(Locale.ROOT, "ENROLLED %d devices in %.1f s (one JDBC transaction)%n", n,
                         (System.nanoTime() - e0) / 1e9);
             }
@@ -109,33 +102,5 @@ public final class FleetNode {
             store.close();
         }
         System.exit(0);
-    }
-
-    /** Enrols {@code ids} (keys from {@code seed}) in one transaction of batched inserts into the store's device table. */
-    private static void enrol(DerbyStore store, List<DeviceId> ids, long seed) throws SQLException {
-        Instant now = Instant.now();
-        HexFormat hex = HexFormat.of();
-        try (Connection c = DriverManager.getConnection("jdbc:derby:" + store.directory())) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dtm_device (device_id, key_hex, enrolled_sec, enrolled_nano) VALUES (?, ?, ?, ?)")) {
-                int k = 0;
-                for (DeviceId d : ids) {
-                    ps.setString(1, d.value());
-                    ps.setString(2, hex.formatHex(DeviceKeys.key(seed, d)));
-                    ps.setLong(3, now.getEpochSecond());
-                    ps.setInt(4, 0);
-                    ps.addBatch();
-                    if (++k % 2000 == 0) {
-                        ps.executeBatch();
-                    }
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
     }
 }
