@@ -577,8 +577,8 @@ public final class MultiLinkTransport implements AutoCloseable {
                     } else {
                         pl.round++;
                     }
-                    // Random loss is not congestion: while a lossy link's server answers, rounds follow
-                    // at the RTO and an unanswered one sends more copies. A cold link may just be slow.
+                    // Random loss is not congestion: while a lossy link's server answers (or the link
+                    // is cold), rounds follow at the RTO and an unanswered one sends more copies.
                     brisk = Retransmission.brisk(!e.hasRttSample(), e.loss() >= settings.redundancyLoss(),
                             serverAlive(servers, now), pl.round, now - pl.firstSendNanos);
                     int copies = Retransmission.copies(e.copies(), settings.maxCopies(), pl.round, brisk);

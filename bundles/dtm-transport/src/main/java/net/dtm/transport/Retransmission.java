@@ -7,18 +7,16 @@ import java.util.concurrent.TimeUnit;
  * link knows, no clock and no state of its own.
  *
  * <p>A round is <em>brisk</em> while the request is young on that link (at most {@value #BRISK_ROUNDS}
- * rounds and {@link #BRISK_NANOS} since its first send there), the link is known lossy and a server
- * of the request was heard from recently. Brisk rounds follow each other at the link's RTO without
- * doubling (random loss is not congestion: the server answers, its answers are lost), and from the
- * third round on an unanswered round sends more copies (twice, then four times the link's count, up
- * to the most allowed). Every other round backs off exponentially, counting only the rounds after
- * the brisk ones, so a silent server (dead or overloaded) still sees the interval double after at
- * most one brisk second.
+ * rounds and {@link #BRISK_NANOS} since its first send there) and either the link is cold (no round
+ * trip measured yet) or it is lossy and a server of the request was heard from recently. Brisk
+ * rounds follow each other at the link's RTO without doubling (random loss is not congestion: the
+ * server answers, its answers are lost), and from the third round on an unanswered round sends more
+ * copies (twice, then four times the link's count, up to the most allowed). Every other round backs
+ * off exponentially as before, counting only the rounds after the brisk ones, so a silent server
+ * (dead or overloaded) still sees the interval double after at most one brisk second.
  *
- * <p>A merely cold link (no round trip measured yet) is not brisk: it has no evidence of loss nor
- * of a server that answers, and it may just be slow. Its first retransmission leaves at the initial
- * RTO, the next ones back off, with the link's own count of copies: a cold GEO link (600 ms round
- * trip) sends one spurious copy at 250 ms and none at 500 ms.
+ * <p>At 0 % loss nothing changes: a cold link's first copy is answered before its RTO and no second
+ * round is sent.
  */
 final class Retransmission {
 
@@ -35,14 +33,14 @@ final class Retransmission {
     /**
      * True if round {@code round} (0 = the first) of a request on a link is brisk.
      *
-     * @param cold         the link has no round-trip sample yet: then the round is not brisk
+     * @param cold         the link has no round-trip sample yet
      * @param lossy        the link's loss estimate is at or above the redundancy threshold
      * @param serverAlive  a server of the request answered anything within {@link #ALIVE_NANOS}
      * @param round        rounds of this request already sent on the link before this one
      * @param elapsedNanos time since the request's first send on the link (0 for the first round)
      */
     static boolean brisk(boolean cold, boolean lossy, boolean serverAlive, int round, long elapsedNanos) {
-        return !cold && lossy && serverAlive && round < BRISK_ROUNDS && elapsedNanos < BRISK_NANOS;
+        return (cold || (lossy && serverAlive)) && round < BRISK_ROUNDS && elapsedNanos < BRISK_NANOS;
     }
 
     /**
