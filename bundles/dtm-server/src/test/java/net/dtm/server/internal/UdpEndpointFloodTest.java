@@ -10,6 +10,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -97,13 +99,31 @@ class UdpEndpointFloodTest {
         return s;
     }
 
+    /**
+     * Sends {@code request} and returns its answer (the test's handler echoes it), sending it again
+     * every 100 ms as an agent retransmits: under a flood the kernel may drop a datagram before the
+     * endpoint sees it (its socket buffer full), which no server can prevent. Gives up after 3 s.
+     */
     private static byte[] exchange(DatagramSocket client, byte[] request, InetSocketAddress to) throws IOException {
-        client.setSoTimeout(3000);
-        client.send(new DatagramPacket(request, request.length, to));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        client.setSoTimeout(100);
         byte[] buffer = new byte[2048];
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        client.receive(packet);
-        return Arrays.copyOf(buffer, packet.getLength());
+        while (true) {
+            client.send(new DatagramPacket(request, request.length, to));
+            try {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                client.receive(packet);
+                byte[] answer = Arrays.copyOf(buffer, packet.getLength());
+                if (Arrays.equals(answer, request)) {
+                    return answer;
+                }
+                // a late echo of an earlier request: keep waiting for this one's
+            } catch (SocketTimeoutException retransmit) {
+                if (System.nanoTime() > deadline) {
+                    throw retransmit;
+                }
+            }
+        }
     }
 
     /** Sends garbage from {@code sources} addresses until stopped, at most {@code max} datagrams. */
@@ -165,14 +185,19 @@ class UdpEndpointFloodTest {
         UdpEndpoint endpoint = endpoint(new UdpEndpoint.Limits(4, 4096, 4096, 50, 20, 4096));
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger sent = new AtomicInteger();
+        long started = System.nanoTime();
         Thread flood = flood(endpoint.localAddress(), 1, 20_000, stop, sent);
         DatagramSocket router = socket(loopback(999));
         byte[] request = request();
         assertArrayEquals(request, exchange(router, request, endpoint.localAddress()));
         flood.join(30_000);
+        double seconds = (System.nanoTime() - started) / 1e9;
         await().atMost(Duration.ofSeconds(10)).until(() -> counters.get("dropped.source-rate") > 0);
-        assertTrue(counters.get("dropped.source-rate") >= sent.get() / 2,
-                counters.get("dropped.source-rate") + " of " + sent.get() + " dropped at the source's bucket");
+        // what passed the source's bucket (burst 20, 50 per second) is all that can reach the handler;
+        // the rest was dropped at the bucket, or by the kernel before the endpoint read it
+        long allowed = 20 + (long) Math.ceil(50 * seconds);
+        assertTrue(handled.get() <= allowed + 30, // + the router's request and its copies (at most 30 in 3 s)
+                handled.get() + " of " + sent.get() + " handled in " + seconds + " s: the source's bucket allows " + allowed);
     }
 
     @Test
