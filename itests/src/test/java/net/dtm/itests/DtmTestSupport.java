@@ -110,6 +110,15 @@ public abstract class DtmTestSupport {
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freeTcpPort())),
                 editConfigurationFilePut("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort)),
                 editConfigurationFilePut("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort),
+                // what dtm-demo appends where missing, written before the first start as run.sh does:
+                // installing the demo then appends nothing (Karaf's append rewrites the file while its
+                // file watcher may be writing it, and lost bind.port that way)
+                editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.pool", "demo=10.64.0.0/16,3600"),
+                editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.devices", "smr-demo-1"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "device.id", "smr-demo-1"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "device.key.file", "${karaf.etc}/dtm-keys/smr-demo-1.key"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "tunnel.type", "vxlan"),
+                editConfigurationFilePut("etc/net.dtm.agent.cfg", "pool", ""),
                 // Tests run inside Karaf: they read their parameters from system properties there.
                 editConfigurationFilePut("etc/system.properties", "dtm.itest.udp.port", Integer.toString(udpPort)),
                 mavenBundle("org.hamcrest", "hamcrest", "2.1"),
@@ -139,12 +148,11 @@ public abstract class DtmTestSupport {
         }
         // no refresh of bundles already running: the test's own services stay valid
         featuresService.installFeature("dtm-demo", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
-        // the server applies the demo's settings (net.dtm.server.demo) on its own thread:
+        // the server applies the demo's settings (appended to net.dtm.server) on its own thread:
         // wait for the pool and the device, unless the test blanked them (a cluster node) or
         // selected no store that exists (then no pool can be made)
         String store = etc("net.dtm.store.cfg").getProperty("type", "").trim();
-        String ownPool = etc("net.dtm.server.cfg").getProperty("bootstrap.pool");
-        if ((ownPool == null || !ownPool.isBlank()) // the test's own blank key wins over the demo's
+        if (!etc("net.dtm.server.cfg").getProperty("bootstrap.pool", "").isBlank()
                 && List.of("", "derby", "zookeeper").contains(store)) {
             awaitTrue("the demo pool and device", SERVICE_TIMEOUT,
                     () -> service(AddressPoolAdminService.class).pool("demo").isPresent()

@@ -103,7 +103,30 @@ final class KarafProcess implements AutoCloseable {
             p.load(in);
         }
         String boot = p.getProperty("featuresBoot", "").trim();
-        return set(features, "featuresBoot", boot.isEmpty() ? "dtm-demo" : boot + ", (dtm-demo)");
+        set(features, "featuresBoot", boot.isEmpty() ? "dtm-demo" : boot + ", (dtm-demo)");
+        // what dtm-demo appends where missing, written before the first start as run.sh does: Karaf
+        // then has nothing to append (appending rewrites a file its file watcher may be writing)
+        String server = "etc/net.dtm.server.cfg";
+        String agent = "etc/net.dtm.agent.cfg";
+        return setIfAbsent(server, "bootstrap.pool", "demo=10.64.0.0/16,3600")
+                .setIfAbsent(server, "bootstrap.devices", "smr-demo-1")
+                .setIfAbsent(agent, "device.id", "smr-demo-1")
+                .setIfAbsent(agent, "device.key.file", "${karaf.etc}/dtm-keys/smr-demo-1.key")
+                .setIfAbsent(agent, "servers", "127.0.0.1:47800")
+                .setIfAbsent(agent, "tunnel.type", "vxlan")
+                .setIfAbsent(agent, "pool", "");
+    }
+
+    /** {@link #set} unless the file already has {@code key}. */
+    private KarafProcess setIfAbsent(String file, String key, String value) throws IOException {
+        Path path = home.resolve(file);
+        Properties p = new Properties();
+        if (Files.exists(path)) {
+            try (InputStream in = Files.newInputStream(path)) {
+                p.load(in);
+            }
+        }
+        return p.containsKey(key) ? this : set(file, key, value);
     }
 
     /** Gives JMX's RMI registry and RMI server free ports. */

@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,25 +57,17 @@ import net.dtm.transport.TransportSettings;
  * <p>The service is registered by hand rather than by DS so that the configuration (which may hold
  * {@code device.key}) is not copied into the service registry as service properties.
  */
-@Component(configurationPid = {AgentComponent.DEMO_PID, AgentComponent.PID}, service = {}, immediate = true)
-// No @Designate: bnd allows it only with a single configuration PID; the Config type names its PID
-// itself (@ObjectClassDefinition pid) so the metatype still designates it.
+@Component(configurationPid = AgentComponent.PID, service = {}, immediate = true)
+@Designate(ocd = AgentComponent.Config.class)
 public class AgentComponent implements TunnelAgentService {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.agent";
 
-    /**
-     * The settings the dtm-demo feature supplies (the demo device and its key), in a PID of their
-     * own so that installing the demo never rewrites the operator's {@value #PID} file. Where both
-     * set a key, the operator's {@value #PID} wins: DS merges the later PID over the earlier.
-     */
-    public static final String DEMO_PID = "net.dtm.agent.demo";
-
     private static final Logger LOG = LoggerFactory.getLogger("net.dtm.agent");
 
     /** Agent configuration. */
-    @ObjectClassDefinition(pid = AgentComponent.PID, name = "DTM tunnel agent", description = "The device side of DTM.")
+    @ObjectClassDefinition(name = "DTM tunnel agent", description = "The device side of DTM.")
     public @interface Config {
         @AttributeDefinition(name = "Device id", description = "The id this device was enrolled with")
         String device_id() default "";

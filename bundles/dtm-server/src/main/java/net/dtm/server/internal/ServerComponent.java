@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,26 +55,17 @@ import net.dtm.spi.store.EnrolmentKeyStore;
  * <p>
  * Also a {@link MetricSource}: the node's {@link ServerMetrics}.
  */
-@Component(configurationPid = {ServerComponent.DEMO_PID, ServerComponent.PID}, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {TunnelServerService.class, ClusterService.class, MetricSource.class}, immediate = true)
-// No @Designate: bnd allows it only with a single configuration PID; the Config type names its PID
-// itself (@ObjectClassDefinition pid) so the metatype still designates it.
+@Designate(ocd = ServerComponent.Config.class)
 public class ServerComponent implements TunnelServerService, ClusterService, MetricSource {
 
     /** Configuration PID. */
     public static final String PID = "net.dtm.server";
 
-    /**
-     * The settings the dtm-demo feature supplies (its pool and device), in a PID of their own so
-     * that installing the demo never rewrites the operator's {@value #PID} file (Karaf's append
-     * does, racing its own file watcher, and lost keys that way). Where both set a key, the
-     * operator's {@value #PID} wins: DS merges the later PID over the earlier.
-     */
-    public static final String DEMO_PID = "net.dtm.server.demo";
-
     private static final Logger LOG = LoggerFactory.getLogger(ServerComponent.class);
 
-    @ObjectClassDefinition(pid = ServerComponent.PID, name = "DTM server node", description = "Control endpoint of a DTM server node")
+    @ObjectClassDefinition(name = "DTM server node", description = "Control endpoint of a DTM server node")
     public @interface Config {
         @AttributeDefinition(description = "Address the UDP control endpoint binds")
         String bind_host() default "0.0.0.0";
