@@ -154,4 +154,14 @@ public final class Progress implements AutoCloseable {
             samples.add(new double[] {(System.nanoTime() - startNanos) / 1e9, done.getAsLong()});
         }
     }
+
+    /** The machine's load average over 1, 5 and 15 minutes ("0.52 0.61 0.70"), or "?" where it cannot be read. */
+    public static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
+    }
 }

@@ -78,7 +78,7 @@ public final class ClusterBenchmark {
                         + " workers, %d s rate trials (%d s warm-up), total concurrency %d, %d devices, %d agents over a"
                         + " %d s kill window, %d cores, load average %s, work dir %s%n", o.workers(), o.seconds(), o.warmup(),
                 o.concurrency(), o.devices(), o.agents(), o.killWindow(), Runtime.getRuntime().availableProcessors(),
-                loadAverage(), dir);
+                Progress.loadAverage(), dir);
         List<NodeProcess> nodes = new ArrayList<>();
         NodeProcess.Options nodeOptions = new NodeProcess.Options(10_000, 3_000, o.workers(), "512m", "warn");
         ClusterReport report = new ClusterReport();
@@ -127,7 +127,7 @@ public final class ClusterBenchmark {
             killTrial(o, nodes, agentDevices, report);
             report.write(o.out(), String.format(Locale.ROOT, "DTM cluster on a 3-peer ZooKeeper ensemble (fsync on): new"
                     + " leases per second with 1 and 3 nodes, and establishment time while node-1 is killed (%d agents, %d"
-                    + " cores, load average %s)", o.agents(), Runtime.getRuntime().availableProcessors(), loadAverage()));
+                    + " cores, load average %s)", o.agents(), Runtime.getRuntime().availableProcessors(), Progress.loadAverage()));
         } finally {
             for (NodeProcess n : nodes) {
                 n.close();
@@ -187,9 +187,9 @@ public final class ClusterBenchmark {
             String perNode = nodes.size() == 1 ? Integer.toString(per) : nodes.size() + "x" + per;
             System.out.printf(Locale.ROOT, "%-34s %5d %11s %9d %9.0f %8.1f %8.1f %8d %8d  %s%n", name, nodes.size(),
                     perNode, confirmed, confirmed / elapsed,
-                    quantile(latencies, 0.5) / 1000.0, quantile(latencies, 0.99) / 1000.0, refused, timedOut, loadAverage());
+                    quantile(latencies, 0.5) / 1000.0, quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage());
             report.rateTrial(name, nodes.size(), perNode, confirmed, confirmed / elapsed, quantile(latencies, 0.5) / 1000.0,
-                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, loadAverage(), progress.rates(1));
+                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), progress.rates(1));
         } finally {
             progress.close();
             for (LeaseClient c : clients) {
@@ -245,11 +245,11 @@ public final class ClusterBenchmark {
                 "p90 ms", "p99 ms", "max ms", "failed attempts", "load average");
         System.out.printf(Locale.ROOT, "%-34s %7d %8.1f %8.1f %8.1f %8.1f %15d  %s%n", "started before the kill", before.size(),
                 ChaosChecker.quantile(before, 0.5), ChaosChecker.quantile(before, 0.9), ChaosChecker.quantile(before, 0.99),
-                before.isEmpty() ? 0 : before.get(before.size() - 1), failedBefore, loadAverage());
+                before.isEmpty() ? 0 : before.get(before.size() - 1), failedBefore, Progress.loadAverage());
         System.out.printf(Locale.ROOT, "%-34s %7d %8.1f %8.1f %8.1f %8.1f %15d  %s%n", "started after kill -9 of node-1",
                 after.size(), ChaosChecker.quantile(after, 0.5), ChaosChecker.quantile(after, 0.9),
                 ChaosChecker.quantile(after, 0.99), after.isEmpty() ? 0 : after.get(after.size() - 1), failedAfter,
-                loadAverage());
+                Progress.loadAverage());
         System.out.printf(Locale.ROOT, "RESULT agents=%d established=%d holding_at_end=%d all_settled=%s dropped=%d"
                         + " failed_attempts_after_kill=%d p99_after_kill_ms=%.1f max_after_kill_ms=%.1f%n", devices.size(),
                 before.size() + after.size(), holding, settled, dropped, failedAfter, ChaosChecker.quantile(after, 0.99),
@@ -281,15 +281,6 @@ public final class ClusterBenchmark {
         }
         int i = (int) Math.ceil(q * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
     }
 
     static Options parse(String[] args) {

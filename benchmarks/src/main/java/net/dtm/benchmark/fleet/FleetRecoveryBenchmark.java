@@ -64,7 +64,7 @@ public final class FleetRecoveryBenchmark {
                         + " %s%s; %d cores, load average %s%ncommand: %s%n", o.devices(), o.sources(), String.join(" then ", o.modes()),
                 o.jitter() == 0.5 ? "" : String.format(Locale.ROOT, ", back-off pauses jittered by up to %.0f %% (the agent: 50 %%)",
                         100 * o.jitter()),
-                Runtime.getRuntime().availableProcessors(), loadAverage(), command);
+                Runtime.getRuntime().availableProcessors(), Progress.loadAverage(), command);
         List<Run> runs = new ArrayList<>();
         int status = 0;
         for (String mode : o.modes()) {
@@ -137,7 +137,7 @@ public final class FleetRecoveryBenchmark {
                 double confirmedSeconds = fleet.confirmed() < o.devices() ? Double.NaN : (System.nanoTime() - up) / 1e9;
                 double nodeCpu = 100.0 * side.cpuNanos() / (end - up);
                 double fleetCpu = 100.0 * (ChildCpu.self() - selfCpu0) / (end - stopped);
-                String load = loadAverage();
+                String load = Progress.loadAverage();
                 Map<String, Long> node = side.counters();
                 Map<String, Long> fleetDelta = delta(fleet.counters(), fleetBefore);
                 RecoveryTracker.Result r = tracker.result();
@@ -247,19 +247,10 @@ public final class FleetRecoveryBenchmark {
         counters.write(out.resolve("fleet-counters.csv"));
         Chart.write(out.resolve("fleet.png"), String.format(Locale.ROOT, "DTM fleet recovery: %d devices re-establishing"
                         + " after a restart of the server side (%d cores, load average %s)", runs.get(0).result().devices(),
-                Runtime.getRuntime().availableProcessors(), loadAverage()),
+                Runtime.getRuntime().availableProcessors(), Progress.loadAverage()),
                 List.of(new Chart.Panel("devices holding a lease again", Chart.Axis.linear("seconds since the stop"),
                         Chart.Axis.linear("% of the fleet").range(0, 100), series, marks)));
         System.out.println("wrote " + out.resolve("fleet.csv") + ", fleet-timeline.csv, fleet-counters.csv, fleet.png");
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
     }
 
     private static void deleteTree(Path dir) {

@@ -3,13 +3,13 @@ package net.dtm.benchmark.fleet;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import net.dtm.testkit.cluster.ChildJvm;
+import net.dtm.testkit.cluster.NodeProcess;
 
 /**
  * The standalone node ({@link FleetNode}, durable Derby) as its own JVM: enrols the fleet at its
@@ -85,19 +85,7 @@ final class StandaloneSide implements ServerSide {
         int from = current.output().size();
         current.send("counters");
         String line = current.awaitLine(from, l -> l.startsWith("COUNTERS "), Duration.ofSeconds(10));
-        return parseCounters(line.substring("COUNTERS ".length()).trim());
-    }
-
-    /** {@code {a=1, b=2}} as a map. */
-    static Map<String, Long> parseCounters(String body) {
-        Map<String, Long> out = new HashMap<>();
-        if (body.length() > 2) {
-            for (String kv : body.substring(1, body.length() - 1).split(", ")) {
-                int eq = kv.indexOf('=');
-                out.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
-            }
-        }
-        return out;
+        return NodeProcess.parseCounters(line.substring("COUNTERS ".length()).trim());
     }
 
     @Override

@@ -201,7 +201,11 @@ public final class NodeProcess implements AutoCloseable {
         String n = Integer.toString(REQUESTS.incrementAndGet());
         current.send("counters " + n);
         String line = current.awaitLine(l -> l.startsWith("COUNTERS " + n + " "), within);
-        String body = line.substring(("COUNTERS " + n + " ").length()).trim();
+        return parseCounters(line.substring(("COUNTERS " + n + " ").length()).trim());
+    }
+
+    /** A node's counters as it prints them ({@code {a=1, b=2}}), as a map. */
+    public static Map<String, Long> parseCounters(String body) {
         Map<String, Long> out = new HashMap<>();
         if (body.length() > 2) {
             for (String kv : body.substring(1, body.length() - 1).split(", ")) {
