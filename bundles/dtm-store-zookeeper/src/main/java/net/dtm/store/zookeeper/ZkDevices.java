@@ -9,10 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +22,10 @@ import net.dtm.spi.store.DeviceStore;
 
 /**
  * The enrolled devices of the ZooKeeper store: {@code /devices/<hhh>/<device>} (see
- * {@link ZkPaths#devicePath}), and their change notification: the store's cache on
- * {@code /devices} (names and versions only, never the keys) reports every change made by any
- * node through {@link #deviceChanged}; once it has loaded, listeners are told {@code resynced}.
+ * {@link ZkPaths#devicePath}), and their change notification: the store's persistent recursive
+ * watch on {@code /devices} (paths only: it reads no device) reports every change made by any node
+ * through {@link #watched}; each time the watch is set (at the start and after every
+ * reconnection), listeners are told {@code resynced}.
  */
 final class ZkDevices {
 
@@ -125,13 +126,12 @@ final class ZkDevices {
         return () -> listeners.remove(listener);
     }
 
-    /** From the cache on {@code /devices}: a device node created, changed or deleted. */
-    void deviceChanged(CuratorCacheListener.Type type, ChildData before, ChildData after) {
-        ChildData d = after != null ? after : before;
-        if (loaded.getCount() > 0 || d == null) {
-            return; // the initial load: listeners are told resynced once it is done
+    /** From the watch on {@code /devices}: a node under it created, changed or deleted. */
+    void watched(WatchedEvent event) {
+        if (loaded.getCount() > 0 || event.getPath() == null || event.getType() == Watcher.Event.EventType.None) {
+            return; // before the watch is set: listeners are told resynced once it is
         }
-        String[] parts = d.getPath().split("/");
+        String[] parts = event.getPath().split("/");
         if (parts.length != 4 || ZkPaths.parseHex3(parts[2]) < 0) {
             return; // /devices itself or a bucket
         }
@@ -150,7 +150,7 @@ final class ZkDevices {
         }
     }
 
-    /** From the cache: its initial load is done; listeners may have missed changes until now. */
+    /** From the watch: it is set (again); listeners may have missed changes until now. */
     void loaded() {
         loaded.countDown();
         for (DeviceStore.Listener l : listeners) {

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionStateListener;
 
 import net.dtm.api.DeviceCredential;
@@ -92,8 +92,10 @@ import net.dtm.spi.store.StoreUnavailableException;
  * names clash with the device store's).
  * <p>
  * {@link PoolWatch}: a {@link CuratorCache} on {@code /pools} only (never on the bindings) tells
- * listeners a pool's name whenever any node creates, updates or deletes it. A second cache on
- * {@code /devices} (versions only, not the data) tells device listeners the same of devices.
+ * listeners a pool's name whenever any node creates, updates or deletes it. Device listeners are
+ * told the same of devices by a persistent recursive watch on {@code /devices}, which reads
+ * nothing: a cache there would read every device at each connection, and at tens of thousands
+ * of devices that load outlasted the request timeout, so the client reconnected and began again.
  * Both start at the first connection: nothing is sent to ZooKeeper in the background while
  * disconnected.
  */
@@ -102,7 +104,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
     private final CuratorFramework client;
     private final ZkAccess zk;
     private final CuratorCache poolCache;
-    private final CuratorCache deviceCache;
+    private final PersistentWatcher deviceWatch;
     private final long timeoutMs;
     private final ExecutorService janitor;
     private final ZkPools pools;
@@ -139,9 +141,10 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
         this.poolCache = CuratorCache.build(client, ZkPaths.POOLS);
         poolCache.listenable().addListener(CuratorCacheListener.builder().forAll(pools::poolChanged).build());
         this.timeoutMs = timeoutMs;
-        this.deviceCache = CuratorCache.builder(client, ZkPaths.DEVICES).withStorage(CuratorCacheStorage.dataNotCached()).build();
-        deviceCache.listenable().addListener(CuratorCacheListener.builder().forAll(devices::deviceChanged)
-                .forInitialized(devices::loaded).build());
+        this.deviceWatch = new PersistentWatcher(client, ZkPaths.DEVICES, true);
+        deviceWatch.getListenable().addListener(devices::watched);
+        // set at the start and again after every reconnection: changes in between may be missed
+        deviceWatch.getResetListenable().addListener(devices::loaded);
         this.stateListener = (c, state) -> {
             zk.connectionChanged(state.isConnected());
             if (state.isConnected()) {
@@ -166,7 +169,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
                     if (!zk.isClosed() && !cacheStarted && zk.isAvailable()) {
                         cacheStarted = true;
                         poolCache.start();
-                        deviceCache.start();
+                        deviceWatch.start();
                     }
                 }
             });
@@ -184,7 +187,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
         client.getConnectionStateListenable().removeListener(stateListener);
         writer.close();
         poolCache.close();
-        deviceCache.close();
+        deviceWatch.close();
         janitor.shutdownNow();
     }
 

@@ -71,6 +71,11 @@ final class ZkTesting {
         return c;
     }
 
+    /** The client {@link #openStore} opened for {@code store}. */
+    static CuratorFramework clientOf(ZkStore store) {
+        return CLIENTS.get(store);
+    }
+
     static void close(ZkStore store) {
         store.close();
         CuratorFramework client = CLIENTS.remove(store);
