@@ -30,10 +30,9 @@ tar -xzf "$dist" -C "$home" --strip-components=1
 sed -i 's/^\(featuresBoot *= *[^\\]*[^\\ ]\) *$/\1, (dtm-demo)/' "$home/etc/org.apache.karaf.features.cfg"
 grep -q '^featuresBoot *=.*dtm-demo' "$home/etc/org.apache.karaf.features.cfg" \
     || { echo "dtm: cannot add dtm-demo to featuresBoot in $home/etc/org.apache.karaf.features.cfg" >&2; exit 1; }
-# dtm-demo appends these settings of the server and the agent where they are missing; written here
-# before the first start, Karaf has nothing to append (appending rewrites a file that Karaf's file
-# watcher may be writing at the same moment)
-printf '%s\n' 'bootstrap.pool = demo=10.64.0.0/16,3600' 'bootstrap.devices = smr-demo-1' >> "$home/etc/net.dtm.server.cfg"
+# dtm-demo appends these settings of the agent where they are missing; written here before the
+# first start, Karaf has nothing to append (appending rewrites a file that Karaf's file watcher may
+# be writing at the same moment). Its pool and device come in a file of their own, net.dtm.bootstrap.
 printf '%s\n' 'device.id = smr-demo-1' 'device.key.file = ${karaf.etc}/dtm-keys/smr-demo-1.key' \
     'servers = 127.0.0.1:47800' 'tunnel.type = vxlan' 'pool =' >> "$home/etc/net.dtm.agent.cfg"
 

@@ -52,8 +52,8 @@ public class ClusterModeUnreachableIT extends DtmTestSupport {
             editConfigurationFilePut("etc/net.dtm.store.zookeeper.cfg", "connection.timeout.ms", "1000"),
             editConfigurationFilePut("etc/net.dtm.store.zookeeper.cfg", "session.timeout.ms", "4000"),
             // A cluster node as README's "Running a cluster" sets one up: no demo pool or device to bootstrap.
-            editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.pool", ""),
-            editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.devices", ""),
+            editConfigurationFilePut("etc/net.dtm.bootstrap.cfg", "pools", ""),
+            editConfigurationFilePut("etc/net.dtm.bootstrap.cfg", "devices", ""),
         };
     }
 

@@ -110,11 +110,13 @@ public abstract class DtmTestSupport {
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freeTcpPort())),
                 editConfigurationFilePut("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort)),
                 editConfigurationFilePut("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort),
-                // what dtm-demo appends where missing, written before the first start as run.sh does:
-                // installing the demo then appends nothing (Karaf's append rewrites the file while its
-                // file watcher may be writing it, and lost bind.port that way)
-                editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.pool", "demo=10.64.0.0/16,3600"),
-                editConfigurationFilePut("etc/net.dtm.server.cfg", "bootstrap.devices", "smr-demo-1"),
+                // dtm-demo's pool and device, written before the first start: the node provisions
+                // them at boot, and installing the demo finds its net.dtm.bootstrap file there
+                editConfigurationFilePut("etc/net.dtm.bootstrap.cfg", "pools", "demo=10.64.0.0/16,3600"),
+                editConfigurationFilePut("etc/net.dtm.bootstrap.cfg", "devices", "smr-demo-1"),
+                // what dtm-demo appends to the agent's settings where missing, written before the
+                // first start as run.sh does: installing the demo then appends nothing (Karaf's
+                // append rewrites the file while its file watcher may be writing it)
                 editConfigurationFilePut("etc/net.dtm.agent.cfg", "device.id", "smr-demo-1"),
                 editConfigurationFilePut("etc/net.dtm.agent.cfg", "device.key.file", "${karaf.etc}/dtm-keys/smr-demo-1.key"),
                 editConfigurationFilePut("etc/net.dtm.agent.cfg", "tunnel.type", "vxlan"),
@@ -148,11 +150,11 @@ public abstract class DtmTestSupport {
         }
         // no refresh of bundles already running: the test's own services stay valid
         featuresService.installFeature("dtm-demo", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
-        // the server applies the demo's settings (appended to net.dtm.server) on its own thread:
-        // wait for the pool and the device, unless the test blanked them (a cluster node) or
-        // selected no store that exists (then no pool can be made)
+        // the demo's pool and device (net.dtm.bootstrap) are provisioned on another thread: wait
+        // for them, unless the test blanked them (a cluster node) or selected no store that exists
+        // (then no pool can be made)
         String store = etc("net.dtm.store.cfg").getProperty("type", "").trim();
-        if (!etc("net.dtm.server.cfg").getProperty("bootstrap.pool", "").isBlank()
+        if (!etc("net.dtm.bootstrap.cfg").getProperty("pools", "").isBlank()
                 && List.of("", "derby", "zookeeper").contains(store)) {
             awaitTrue("the demo pool and device", SERVICE_TIMEOUT,
                     () -> service(AddressPoolAdminService.class).pool("demo").isPresent()

@@ -104,13 +104,17 @@ final class KarafProcess implements AutoCloseable {
         }
         String boot = p.getProperty("featuresBoot", "").trim();
         set(features, "featuresBoot", boot.isEmpty() ? "dtm-demo" : boot + ", (dtm-demo)");
-        // what dtm-demo appends where missing, written before the first start as run.sh does: Karaf
-        // then has nothing to append (appending rewrites a file its file watcher may be writing)
-        String server = "etc/net.dtm.server.cfg";
+        return demoAgent();
+    }
+
+    /**
+     * What dtm-demo appends to the agent's settings where missing, written before the start as
+     * run.sh does: Karaf then has nothing to append (appending rewrites a file its file watcher may
+     * be writing). Until dtm-demo is installed the keys are read by nothing.
+     */
+    KarafProcess demoAgent() throws IOException {
         String agent = "etc/net.dtm.agent.cfg";
-        return setIfAbsent(server, "bootstrap.pool", "demo=10.64.0.0/16,3600")
-                .setIfAbsent(server, "bootstrap.devices", "smr-demo-1")
-                .setIfAbsent(agent, "device.id", "smr-demo-1")
+        return setIfAbsent(agent, "device.id", "smr-demo-1")
                 .setIfAbsent(agent, "device.key.file", "${karaf.etc}/dtm-keys/smr-demo-1.key")
                 .setIfAbsent(agent, "servers", "127.0.0.1:47800")
                 .setIfAbsent(agent, "tunnel.type", "vxlan")

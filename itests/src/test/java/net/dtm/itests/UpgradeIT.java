@@ -87,7 +87,10 @@ public class UpgradeIT {
         karaf.set("etc/net.dtm.pool.define-fleet.cfg", "name", "fleet")
                 .set("etc/net.dtm.pool.define-fleet.cfg", "prefix", "10.80.0.0/16")
                 .set("etc/net.dtm.pool.define-fleet.cfg", "lease.seconds", "7200")
-                .set("etc/net.dtm.pool.cfg", "lock.seconds", "45");
+                .set("etc/net.dtm.pool.cfg", "lock.seconds", "45")
+                // the demo agent's settings, as run.sh writes them: dtm-demo, installed below at run
+                // time, then appends nothing to net.dtm.agent.cfg, which holds this test's port
+                .demoAgent();
         Path rebuilt = rebuilt(distribution, karaf.home().getParent().resolve("rebuilt"));
 
         karaf.start();

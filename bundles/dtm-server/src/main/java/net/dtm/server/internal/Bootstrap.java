@@ -26,6 +26,13 @@ public final class Bootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
 
+    /**
+     * One provisioning at a time in this JVM: the server's own bootstrap and {@link
+     * BootstrapComponent} may name the same pool or device, and two writers of one key file would
+     * collide on its temporary file.
+     */
+    private static final Object LOCK = new Object();
+
     private Bootstrap() {
     }
 
@@ -64,6 +71,12 @@ public final class Bootstrap {
 
     /** Creates each pool that does not exist yet; an existing pool of that name is left alone. */
     public static void pools(List<Pool> wanted, AddressPoolAdminService pools, String nodeId) {
+        synchronized (LOCK) {
+            createPools(wanted, pools, nodeId);
+        }
+    }
+
+    private static void createPools(List<Pool> wanted, AddressPoolAdminService pools, String nodeId) {
         for (Pool pool : wanted) {
             Optional<Pool> existing = pools.pool(pool.name());
             if (existing.isPresent()) {
@@ -111,6 +124,13 @@ public final class Bootstrap {
         if (wanted.isEmpty()) {
             return;
         }
+        synchronized (LOCK) {
+            enrolDevices(wanted, devices, keysDir, nodeId);
+        }
+    }
+
+    private static void enrolDevices(List<DeviceId> wanted, DeviceService devices, Path keysDir, String nodeId)
+            throws IOException {
         createPrivateDirectory(keysDir);
         for (DeviceId id : wanted) {
             Path file = keysDir.resolve(id.value() + ".key");
@@ -132,6 +152,19 @@ public final class Bootstrap {
             writeKeyFile(file, credential.keyHex());
             LOG.info("bootstrap device enrolled: device={} key file={} node={}", id, file.toAbsolutePath(), nodeId);
         }
+    }
+
+    /**
+     * The key files' folder: {@code configured} (where {@code ${karaf.etc}} is replaced, as Karaf
+     * does in etc/*.cfg, for a value set another way), or {@code ${karaf.etc}/dtm-keys} when blank.
+     */
+    static Path keysDir(String configured) {
+        String etc = System.getProperty("karaf.etc");
+        etc = etc == null || etc.isBlank() ? "./etc" : etc;
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.trim().replace("${karaf.etc}", etc));
+        }
+        return Path.of(etc, "dtm-keys");
     }
 
     private static void createPrivateDirectory(Path dir) throws IOException {

@@ -3,7 +3,6 @@ package net.dtm.server.internal;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,18 +181,8 @@ public class ServerComponent implements TunnelServerService, ClusterService, Met
                         config.enrol_key_burst())
                 .wireGuardPublicKey(config.tunnel_wireguard_public_key())
                 .bootstrap(Bootstrap.parsePools(config.bootstrap_pool()), Bootstrap.parseDevices(config.bootstrap_devices()),
-                        keysDir(config))
+                        Bootstrap.keysDir(config.keys_dir()))
                 .build();
-    }
-
-    private static Path keysDir(Config config) {
-        String etc = System.getProperty("karaf.etc");
-        etc = etc == null || etc.isBlank() ? "./etc" : etc;
-        if (!config.keys_dir().isBlank()) {
-            // Karaf interpolates ${karaf.etc} in etc/*.cfg; a value set another way may still carry it
-            return Path.of(config.keys_dir().trim().replace("${karaf.etc}", etc));
-        }
-        return Path.of(etc, "dtm-keys");
     }
 
     /** Whether first-start provisioning has finished (tests). */
