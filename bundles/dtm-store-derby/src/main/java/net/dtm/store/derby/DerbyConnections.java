@@ -40,6 +40,9 @@ final class DerbyConnections {
     /** How often an operation is tried when it deadlocks or times out on a lock. */
     static final int ATTEMPTS = 5;
 
+    /** One lock per database folder: its openings in this JVM take turns. */
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> OPENING = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Path directory;
     private final EmbeddedDataSource dataSource;
     private final Deque<Connection> idle = new ArrayDeque<>();
@@ -66,7 +69,6 @@ final class DerbyConnections {
     DerbyConnections(Path directory, boolean groupCommit, int maxBatch, GroupCommitWriter.Hooks hooks,
                      DerbyEncryption encryption) {
         this.directory = directory.toAbsolutePath().normalize();
-        restrictFilePermissions(this.directory);
         this.dataSource = new EmbeddedDataSource();
         dataSource.setDatabaseName(this.directory.toString());
         dataSource.setCreateDatabase("create");
@@ -77,11 +79,17 @@ final class DerbyConnections {
             }
             dataSource.setConnectionAttributes(encryption.connectionAttributes());
         }
-        try (Connection c = dataSource.getConnection()) {
-            DerbySchema.createOrMigrate(c, this.directory.toString());
-            setStorageProperties(c);
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("cannot open Derby database " + this.directory + ": " + messages(e), e);
+        // Only this JVM can boot the database (Derby's db.lck), and in it one opening at a time: two
+        // openers' schema statements deadlocked on Derby's catalogs (caught after Derby's 20 s
+        // deadlock timeout), and one's permission walk met the other's db.lck as it was replaced
+        synchronized (OPENING.computeIfAbsent(this.directory, d -> new Object())) {
+            restrictFilePermissions(this.directory);
+            try (Connection c = dataSource.getConnection()) {
+                DerbySchema.createOrMigrate(c, this.directory.toString());
+                setStorageProperties(c);
+            } catch (SQLException e) {
+                throw new StoreUnavailableException("cannot open Derby database " + this.directory + ": " + messages(e), e);
+            }
         }
         this.writer = groupCommit
                 ? new GroupCommitWriter("derby store " + this.directory, this::openWriterConnection, maxBatch, ATTEMPTS, hooks,

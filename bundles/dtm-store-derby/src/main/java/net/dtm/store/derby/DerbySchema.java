@@ -47,47 +47,55 @@ final class DerbySchema {
     static void createOrMigrate(Connection c, String database) throws SQLException {
         c.setAutoCommit(false);
         try {
-            if (!tableExists(c, "DTM_SCHEMA")) {
-                try {
-                    create(c);
-                    ensureAdditions(c);
-                    c.commit();
-                    LOG.info("derby store {}: created schema version {}", database, VERSION);
-                    return;
-                } catch (SQLException e) {
-                    c.rollback();
-                    // Another store instance in this JVM may have created the schema at the same moment.
-                    if (!"X0Y32".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-            }
-            for (int version = version(c); version != VERSION; version = version(c)) {
-                if (version > VERSION) {
-                    throw new SQLException("database " + database + " has DTM schema version " + version
-                            + ", newer than this store's " + VERSION + "; use a newer dtm-store-derby", "XDTM1");
-                }
-                if (version < 1) {
-                    throw new SQLException("database " + database + " has no valid DTM schema version (" + version + ")",
-                            "XDTM2");
-                }
-                // Claim the step: the row lock keeps a concurrent opener out until this commits.
-                if (claim(c, version)) {
-                    migrate(c, version);
-                    c.commit();
-                    LOG.info("derby store {}: migrated schema version {} to {}", database, version, version + 1);
-                } else {
-                    c.rollback();
-                }
-            }
-            ensureAdditions(c);
-            c.commit();
+            createOrMigrateInTransaction(c, database);
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
+            // a failed rollback (the connection closed by a severe error) must not hide why
+            try {
+                c.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
             throw e;
-        } finally {
-            c.setAutoCommit(true);
         }
+        c.setAutoCommit(true);
+    }
+
+    private static void createOrMigrateInTransaction(Connection c, String database) throws SQLException {
+        if (!tableExists(c, "DTM_SCHEMA")) {
+            try {
+                create(c);
+                ensureAdditions(c);
+                c.commit();
+                LOG.info("derby store {}: created schema version {}", database, VERSION);
+                return;
+            } catch (SQLException e) {
+                c.rollback();
+                // Another store instance in this JVM may have created the schema at the same moment.
+                if (!"X0Y32".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+        for (int version = version(c); version != VERSION; version = version(c)) {
+            if (version > VERSION) {
+                throw new SQLException("database " + database + " has DTM schema version " + version
+                        + ", newer than this store's " + VERSION + "; use a newer dtm-store-derby", "XDTM1");
+            }
+            if (version < 1) {
+                throw new SQLException("database " + database + " has no valid DTM schema version (" + version + ")",
+                        "XDTM2");
+            }
+            // Claim the step: the row lock keeps a concurrent opener out until this commits.
+            if (claim(c, version)) {
+                migrate(c, version);
+                c.commit();
+                LOG.info("derby store {}: migrated schema version {} to {}", database, version, version + 1);
+            } else {
+                c.rollback();
+            }
+        }
+        ensureAdditions(c);
+        c.commit();
     }
 
     /** The idempotent additions outside the version numbers, inside the caller's transaction. */
