@@ -111,7 +111,7 @@ class DataPlaneIT {
         assertEquals(gateway.name(), f.gatewayAfter().name());
         for (DataPlaneLab.Gap g : f.gaps()) {
             assertTrue(g.ms() <= 1000, "traffic gap " + g.direction() + " when the carrying link died: " + g + " (all: "
-                    + f.gaps() + ")");
+                    + f.gaps() + "); what both nodes logged:\n" + String.join("\n", f.timeline()));
         }
 
         // (c) an endpoint nothing answers on: applied at the next renewal, unverified, rolled back by itself

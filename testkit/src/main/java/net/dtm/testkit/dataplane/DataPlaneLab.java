@@ -160,9 +160,11 @@ public final class DataPlaneLab implements AutoCloseable {
      * @param gatewayBefore the core end before
      * @param gatewayAfter  the core end after it followed
      * @param gaps          the longest outage of each ping direction
+     * @param timeline      both nodes' DTM log lines from 1 s before the link went down until the
+     *                      core end followed: what to read when a gap is too long
      */
     public record Failover(String veth, Tunnel before, Tunnel after, Tunnel gatewayBefore, Tunnel gatewayAfter,
-                           List<Gap> gaps) {
+                           List<Gap> gaps, List<String> timeline) {
         /** The longest gap of all directions, ms. */
         public double gapMs() {
             return gaps.stream().mapToDouble(Gap::ms).max().orElse(Double.NaN);
@@ -481,7 +483,12 @@ public final class DataPlaneLab implements AutoCloseable {
         Tunnel after = routerTunnel().orElseThrow();
         Tunnel gatewayAfter = await("the core end following to " + after.local(), Duration.ofSeconds(10), () ->
                 gatewayTunnel().filter(g -> g.remote().equals(after.local())));
-        return new Failover(veth, before, after, gatewayBefore, gatewayAfter, gaps);
+        long downMillis = (long) (down * 1000);
+        List<String> timeline = new ArrayList<>();
+        for (KarafNode n : List.of(agent, server)) {
+            timeline.addAll(n.dtmLogBetween(downMillis - 1000, System.currentTimeMillis()));
+        }
+        return new Failover(veth, before, after, gatewayBefore, gatewayAfter, gaps, timeline);
     }
 
     // ------------------------------------------------------------------------------------------ (c)

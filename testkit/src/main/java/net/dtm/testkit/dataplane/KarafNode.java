@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
@@ -28,6 +31,10 @@ import java.util.stream.Stream;
  * credentials its first start generated.
  */
 final class KarafNode {
+
+    /** The time stamp that begins every line of Karaf's log (local time, as pax-logging writes it). */
+    private static final DateTimeFormatter LOG_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss,SSS")
+            .withZone(ZoneId.systemDefault());
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
     /** The console's port in the namespace: the shipped one (each namespace has its own loopback). */
@@ -186,6 +193,27 @@ final class KarafNode {
             return lines.filter(l -> l.contains(text)).collect(Collectors.toList());
         } catch (IOException | UncheckedIOException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * DTM's INFO, WARN and ERROR lines of data/log/karaf.log stamped from {@code fromMillis} to
+     * {@code toMillis} (epoch ms; Karaf stamps in local time to the millisecond), each prefixed
+     * with this node's name.
+     */
+    List<String> dtmLogBetween(long fromMillis, long toMillis) {
+        String from = LOG_STAMP.format(Instant.ofEpochMilli(fromMillis));
+        String to = LOG_STAMP.format(Instant.ofEpochMilli(toMillis));
+        Path log = home.resolve("data/log/karaf.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.length() > from.length() && l.compareTo(from) >= 0 && l.compareTo(to) <= 0)
+                    .filter(l -> l.contains("net.dtm.") && !l.contains("| DEBUG") && !l.contains("| TRACE"))
+                    .map(l -> name() + " " + l).collect(Collectors.toList());
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(" + name() + " log unreadable: " + e + ")");
         }
     }
 
