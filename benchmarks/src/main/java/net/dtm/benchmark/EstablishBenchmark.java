@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -102,7 +103,12 @@ public final class EstablishBenchmark {
                 System.err.printf(Locale.ROOT, "[%d/%d, %.0f s%s] %s: %d establishments by %d agents%s%n", i,
                         o.scenarios().size(), (System.nanoTime() - started) / 1e9, left, s, s.establishments(),
                         s.agents(), s.coldAgents() == 0 ? "" : ", then " + s.coldAgents() + " cold-only agents");
+                Map<String, Long> dropsBefore = stack.drops();
                 Row row = run(s, stack, o.seed(), o.meanBurst(), deviceBase, o.traceMs());
+                String drops = droppedSince(dropsBefore, stack.drops());
+                if (!drops.isEmpty()) {
+                    System.err.println("  the server left datagrams unanswered: " + drops);
+                }
                 deviceBase += s.agents() + s.coldAgents();
                 measured += s.establishments() + s.coldAgents();
                 rows.add(row);
@@ -306,6 +312,18 @@ public final class EstablishBenchmark {
         while (!agent.confirmed() && System.nanoTime() < end) {
             Thread.sleep(5); // a benchmark's poll: the agent publishes no event for the ACK
         }
+    }
+
+    /** "reason=n, ..." for every dropped.* counter that grew; empty if none did. */
+    static String droppedSince(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder b = new StringBuilder();
+        after.forEach((k, v) -> {
+            long d = v - before.getOrDefault(k, 0L);
+            if (d > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(d);
+            }
+        });
+        return b.toString();
     }
 
     private static void closeAll(List<AutoCloseable> closeables) {
