@@ -104,7 +104,7 @@ public final class EstablishBenchmark {
                         o.scenarios().size(), (System.nanoTime() - started) / 1e9, left, s, s.establishments(),
                         s.agents(), s.coldAgents() == 0 ? "" : ", then " + s.coldAgents() + " cold-only agents");
                 Map<String, Long> dropsBefore = stack.drops();
-                Row row = run(s, stack, o.seed(), o.meanBurst(), deviceBase, o.traceMs());
+                Row row = run(s, stack, o.seed(), o.meanBurst(), deviceBase, o.traceMs(), o.rehome());
                 String drops = droppedSince(dropsBefore, stack.drops());
                 if (!drops.isEmpty()) {
                     System.err.println("  the server left datagrams unanswered: " + drops);
@@ -134,7 +134,7 @@ public final class EstablishBenchmark {
     }
 
     static Row run(Scenario s, ServerStack stack, long seed, double meanBurst, int deviceBase) throws Exception {
-        return run(s, stack, seed, meanBurst, deviceBase, -1);
+        return run(s, stack, seed, meanBurst, deviceBase, -1, false);
     }
 
     /**
@@ -142,9 +142,11 @@ public final class EstablishBenchmark {
      * cold-only agents each start, establish once, wait for the ACK of their CONFIRM and stop.
      *
      * @param traceMs establishments slower than this are printed datagram by datagram to stderr; negative for none
+     * @param rehome  warm establishments by {@code rehome()} (ESTABLISH at once, keeping the lease) instead of
+     *                {@code reestablish()} (RELEASE, its answer, then ESTABLISH)
      */
-    static Row run(Scenario s, ServerStack stack, long seed, double meanBurst, int deviceBase, double traceMs)
-            throws Exception {
+    static Row run(Scenario s, ServerStack stack, long seed, double meanBurst, int deviceBase, double traceMs,
+                   boolean rehome) throws Exception {
         List<Double> warm = Collections.synchronizedList(new ArrayList<>());
         List<Double> cold = Collections.synchronizedList(new ArrayList<>());
         int perAgent = (s.establishments() + s.agents() - 1) / s.agents() + 1;
@@ -175,6 +177,8 @@ public final class EstablishBenchmark {
                             f.attempts().reset();
                             if (i == 0) {
                                 f.agent().start();
+                            } else if (rehome) {
+                                f.agent().rehome();
                             } else {
                                 f.agent().reestablish();
                             }

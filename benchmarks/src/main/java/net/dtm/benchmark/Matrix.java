@@ -55,13 +55,16 @@ final class Matrix {
               --warmup N           establishments run first and not measured (default 200; 0 = none)
               --cold-agents N      freshly started agents that establish once each, for the cold figures
                                    (default 0; the headline's own rows keep theirs unless this is given)
+              --warm-by W          how an agent establishes again: reestablish (default: RELEASE its lease and
+                                   wait for the answer, then ESTABLISH, as the headline always has) or rehome
+                                   (ESTABLISH at once keeping the lease, as after a server change)
               --trace MS           print to stderr, datagram by datagram per link, every establishment slower
                                    than MS ms (and every failed one)
             """;
 
     /** What the command line asked for. */
     record Options(List<Scenario> scenarios, double meanBurst, long seed, String outDir, int warmup, boolean help,
-                   double traceMs) {
+                   double traceMs, boolean rehome) {
     }
 
     /** Freshly started agents the headline's cold rows add (each establishes once). */
@@ -76,6 +79,7 @@ final class Matrix {
         String out = "target";
         int warmup = 200;
         double traceMs = -1;
+        boolean rehome = false;
         Integer coldAgents = null;
         Set<String> links = null;
         Set<Integer> servers = null;
@@ -103,6 +107,13 @@ final class Matrix {
                         throw new IllegalArgumentException("--trace must be >= 0 ms, got " + traceMs);
                     }
                 }
+                case "--warm-by" -> {
+                    String by = value(args, ++i);
+                    if (!by.equals("reestablish") && !by.equals("rehome")) {
+                        throw new IllegalArgumentException("--warm-by must be reestablish or rehome, got " + by);
+                    }
+                    rehome = by.equals("rehome");
+                }
                 case "--cold-agents" -> {
                     coldAgents = Integer.parseInt(value(args, ++i));
                     if (coldAgents < 0) {
@@ -124,7 +135,7 @@ final class Matrix {
                 case "--model" -> models = Arrays.stream(value(args, ++i).split(",")).map(LossModel::parse)
                         .collect(Collectors.toSet());
                 case "--help", "-h" -> {
-                    return new Options(List.of(), burst, seed, out, warmup, true, traceMs);
+                    return new Options(List.of(), burst, seed, out, warmup, true, traceMs, rehome);
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
             }
@@ -154,7 +165,7 @@ final class Matrix {
         if (picked.isEmpty()) {
             throw new IllegalArgumentException("the options select no scenario");
         }
-        return new Options(picked, burst, seed, out, warmup, false, traceMs);
+        return new Options(picked, burst, seed, out, warmup, false, traceMs, rehome);
     }
 
     static List<Scenario> full(int establishments, int agents) {

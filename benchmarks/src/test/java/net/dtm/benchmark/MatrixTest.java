@@ -1,6 +1,7 @@
 package net.dtm.benchmark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,9 @@ class MatrixTest {
         assertEquals("x", o.outDir());
         assertEquals(0, o.warmup());
         assertTrue(o.traceMs() < 0, "no trace unless asked");
+        assertFalse(o.rehome(), "warm establishments by reestablish unless asked");
+        assertTrue(Matrix.parse("--warm-by", "rehome").rehome());
+        assertFalse(Matrix.parse("--warm-by", "reestablish").rehome());
         Options traced = Matrix.parse("--links", "5g", "--servers", "1", "--loss", "50", "--model", "indep",
                 "--cold-agents", "7", "--trace", "250");
         assertEquals(250, traced.traceMs());
@@ -97,6 +101,7 @@ class MatrixTest {
         assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--warmup", "-1"));
         assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--cold-agents", "-1"));
         assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--trace", "-5"));
+        assertThrows(IllegalArgumentException.class, () -> Matrix.parse("--warm-by", "restart"));
     }
 
     @Test
