@@ -144,6 +144,21 @@ class AnswerCacheTest {
     }
 
     @Test
+    void aDatagramWhoseEightAnswersWereAllLostIsAnsweredAgainWithinABriskRoundOfACellularLink() {
+        // the agent's brisk rounds on a lossy 40 ms link come every 50 ms (round trip and a
+        // quarter): at one answer per 200 ms, 3 establishments in 10,000 at 50 % loss took 1.3-2 s
+        AnswerCache.Entry first = mine(7, T0);
+        cache.complete(first, Optional.of(new byte[] {1}), false);
+        for (int n = 2; n <= AnswerCache.MAX_ANSWERS_PER_DATAGRAM; n++) {
+            cache.claim(DEVICE, 7, 1, false, T0 + n);
+        }
+        long lastOfBurst = T0 + AnswerCache.MAX_ANSWERS_PER_DATAGRAM;
+        assertSame(first, cache.claim(DEVICE, 7, 1, false, lastOfBurst + 50).copyOf(), "one round later");
+        assertSame(first, cache.claim(DEVICE, 7, 1, false, lastOfBurst + 100).copyOf(), "and the round after");
+        assertSame(AnswerCache.Claim.NONE, cache.claim(DEVICE, 7, 1, false, lastOfBurst + 101), "not every copy");
+    }
+
+    @Test
     void storeUnavailableInternalAndNotServingAreTransient() {
         assertTrue(AnswerCache.isTransient(new Nak(Reason.STORE_UNAVAILABLE, "")));
         assertTrue(AnswerCache.isTransient(new Nak(Reason.INTERNAL, "")));
