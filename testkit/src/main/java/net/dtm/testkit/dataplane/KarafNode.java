@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -185,12 +186,17 @@ final class KarafNode {
 
     /** Lines of data/log/karaf.log that contain {@code text}. */
     List<String> logLines(String text) {
+        return logLines(l -> l.contains(text));
+    }
+
+    /** Lines of data/log/karaf.log that {@code keep} accepts; none while the log is missing or unreadable. */
+    private List<String> logLines(Predicate<String> keep) {
         Path log = home.resolve("data/log/karaf.log");
         if (!Files.exists(log)) {
             return List.of();
         }
         try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.contains(text)).collect(Collectors.toList());
+            return lines.filter(keep).collect(Collectors.toList());
         } catch (IOException | UncheckedIOException e) {
             return List.of();
         }
@@ -204,17 +210,10 @@ final class KarafNode {
     List<String> dtmLogBetween(long fromMillis, long toMillis) {
         String from = LOG_STAMP.format(Instant.ofEpochMilli(fromMillis));
         String to = LOG_STAMP.format(Instant.ofEpochMilli(toMillis));
-        Path log = home.resolve("data/log/karaf.log");
-        if (!Files.exists(log)) {
-            return List.of();
-        }
-        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.length() > from.length() && l.compareTo(from) >= 0 && l.compareTo(to) <= 0)
-                    .filter(l -> l.contains("net.dtm.") && !l.contains("| DEBUG") && !l.contains("| TRACE"))
-                    .map(l -> name() + " " + l).collect(Collectors.toList());
-        } catch (IOException | UncheckedIOException e) {
-            return List.of("(" + name() + " log unreadable: " + e + ")");
-        }
+        return logLines(l -> l.length() > from.length() && l.compareTo(from) >= 0
+                && l.substring(0, from.length()).compareTo(to) <= 0
+                && l.contains("net.dtm.") && !l.contains("| DEBUG") && !l.contains("| TRACE"))
+                .stream().map(l -> name() + " " + l).collect(Collectors.toList());
     }
 
     /**
