@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,6 +30,12 @@ import net.dtm.spi.store.DeviceStore;
  * racing a change never keeps what it read (a change counter per stripe of ids is compared
  * around the read), and concurrent reads of one id share one store read. Over a store that
  * reports no changes ({@link #watched} false), a device read is trusted for {@code unknownTtl} only.
+ * <p>
+ * When the store says it may have missed changes ({@link #resynced}, after every reconnection),
+ * every device remembered becomes stale, not forgotten: it is read again on its next use, and if
+ * that read fails (the store unreachable) its last-known record answers. So a node that lost its
+ * store just after a reconnection still recognises the devices it knew, and can renew their
+ * leases from memory; a device it was told was changed or removed is never answered from memory.
  */
 final class DeviceCache implements DeviceStore.Listener {
 
@@ -39,7 +46,7 @@ final class DeviceCache implements DeviceStore.Listener {
 
     private static final int STRIPES = 64;
 
-    private record Known(DeviceCredential credential, Instant loadedAt) {
+    private record Known(DeviceCredential credential, Instant loadedAt, long epoch) {
     }
 
     private final DeviceStore store;
@@ -51,6 +58,9 @@ final class DeviceCache implements DeviceStore.Listener {
     private final AtomicLongArray changes = new AtomicLongArray(STRIPES);
     private final LongAdder storeReads = new LongAdder();
     private final LongAdder unknownReads = new LongAdder();
+    private final LongAdder staleAnswers = new LongAdder();
+    /** Incremented by every {@link #resynced}: a record read in an earlier epoch is stale. */
+    private final AtomicLong epoch = new AtomicLong();
     private volatile boolean watched;
 
     DeviceCache(DeviceStore store, Clock clock, int unknownCapacity, Duration unknownTtl) {
@@ -73,26 +83,38 @@ final class DeviceCache implements DeviceStore.Listener {
         this.watched = reportsChanges;
     }
 
-    /** The device, from memory or else the store. @throws RuntimeException if the store fails */
+    /**
+     * The device, from memory or else the store; a stale record of it (see the class comment) if
+     * the store cannot be read. @throws RuntimeException if the store fails and none is remembered
+     */
     Optional<DeviceCredential> get(DeviceId id) {
         Instant now = clock.instant();
         Known k = known.get(id);
-        if (k != null && (watched || now.isBefore(k.loadedAt.plus(ttl)))) {
+        if (k != null && k.epoch == epoch.get() && (watched || now.isBefore(k.loadedAt.plus(ttl)))) {
             return Optional.of(k.credential);
         }
-        if (knownUnknown(id, now)) {
+        if (k == null && knownUnknown(id, now)) {
             return Optional.empty();
         }
-        return load(id);
+        try {
+            return load(id);
+        } catch (RuntimeException e) {
+            if (k == null || known.get(id) != k) {
+                throw e; // nothing remembered, or changed or removed since
+            }
+            staleAnswers.increment();
+            return Optional.of(k.credential);
+        }
     }
 
     /** Reads every device into memory (as a node does when it starts). @return how many */
     int preload() {
         long[] before = snapshot();
+        long at = epoch.get();
         List<DeviceCredential> all = store.list();
         Instant now = clock.instant();
         for (DeviceCredential c : all) {
-            Known k = new Known(c, now);
+            Known k = new Known(c, now, at);
             known.putIfAbsent(c.device(), k);
             if (changes.get(stripe(c.device())) != before[stripe(c.device())]) {
                 known.remove(c.device(), k); // changed while the list was read
@@ -112,10 +134,10 @@ final class DeviceCache implements DeviceStore.Listener {
 
     @Override
     public void resynced() {
+        epoch.incrementAndGet();
         for (int i = 0; i < STRIPES; i++) {
             changes.incrementAndGet(i);
         }
-        known.clear();
         synchronized (unknown) {
             unknown.clear();
         }
@@ -124,6 +146,11 @@ final class DeviceCache implements DeviceStore.Listener {
     /** Store reads made for the request path (and {@code device()}) since start. */
     long storeReads() {
         return storeReads.sum();
+    }
+
+    /** Lookups answered by a stale record because the store could not be read, since start. */
+    long staleAnswers() {
+        return staleAnswers.sum();
     }
 
     /** Those of them that found no device. */
@@ -165,11 +192,12 @@ final class DeviceCache implements DeviceStore.Listener {
         try {
             int stripe = stripe(id);
             long before = changes.get(stripe);
+            long at = epoch.get();
             storeReads.increment();
             Optional<DeviceCredential> found = store.find(id);
             Instant now = clock.instant();
             if (found.isPresent()) {
-                known.put(id, new Known(found.get(), now));
+                known.put(id, new Known(found.get(), now, at));
             } else {
                 unknownReads.increment();
                 synchronized (unknown) {

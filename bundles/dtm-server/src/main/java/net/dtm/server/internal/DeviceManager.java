@@ -86,6 +86,11 @@ public class DeviceManager implements DeviceService, EnrolledDevices, AutoClosea
         return device(id).map(DeviceCredential::key);
     }
 
+    /** Lookups answered from a stale record because the store could not be read (see {@link DeviceCache}). */
+    public long staleAnswers() {
+        return cache.staleAnswers();
+    }
+
     /** Store reads of the request path so far that found no device (the unknown-device flood's cost). */
     public long unknownStoreReads() {
         return cache.unknownStoreReads();
