@@ -26,7 +26,8 @@ import net.dtm.store.zookeeper.ZkSettings;
 
 /**
  * One DTM server node of a cluster in plain Java: the ZooKeeper store and this node's
- * {@link Cluster} ({@link ZkNode}), the pool manager and device registry over them, the very
+ * {@link Cluster} ({@link ZkNode}), the pool manager and device registry over them (device keys and
+ * pools loaded at start, as the Karaf components do), the very
  * {@link ServerNode} the Karaf distribution runs (UDP endpoint on 127.0.0.1, request handling, a
  * heartbeat every 2 s that advertises and publishes), and the housekeeping sweep every few seconds
  * (done only by the leader).
@@ -68,6 +69,11 @@ public final class ClusterNode implements AutoCloseable {
                 devices.preload();
             } catch (RuntimeException e) {
                 System.err.println("device keys not preloaded (read on demand): " + e);
+            }
+            try {
+                pm.loadAll(); // as PoolManagerComponent does: the first request does not build a pool's index
+            } catch (RuntimeException e) {
+                System.err.println("pools not loaded at start (loaded on first use): " + e);
             }
             started = ServerNode.start(ServerNode.Config.defaults().toBuilder()
                     .bind(config.bind())

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * dropped.device-rate} (a known device's bucket is empty), {@code
  * dropped.source-limit} (the source already has {@code perSourceLimit} datagrams waiting or in
  * work), {@code dropped.overload} (its lane is full), {@code dropped.stale} (with a screen: it
- * waited in the normal lane longer than {@link #NORMAL_MAX_WAIT}; its sender has retransmitted it
- * or moved on to a new request since, so answering it would only delay the fresher copies queued
- * behind it), and the screen's. Agents retransmit, so a drop under overload costs latency, not
+ * waited in the normal lane longer than {@link #NORMAL_MAX_WAIT}, or in the priority lane longer
+ * than {@link #PRIORITY_MAX_WAIT}; its sender has retransmitted it or moved on to a new request
+ * since, so answering it would only delay the fresher copies queued behind it), and the screen's. Agents retransmit, so a drop under overload costs latency, not
  * correctness.
  */
 public final class UdpEndpoint implements AutoCloseable {
@@ -83,6 +83,16 @@ public final class UdpEndpoint implements AutoCloseable {
      * lane full of datagrams whose routers had moved on: 73 % of those worked on had waited over 5 s.)
      */
     static final Duration NORMAL_MAX_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * How long a datagram may wait in the priority lane (with a screen) before it is dropped
+     * unanswered ({@code dropped.stale}): an agent's whole attempt (5 s; a CONFIRM's is 3 s), after
+     * which the agent has sent the request again in a fresher datagram, queued behind this one, or
+     * given the attempt up. Only a node swamped by a whole fleet coming back at once gets there: in
+     * the fleet-recovery benchmark 31,548 answers reached agents that had given up (waits of over
+     * 5 s), each one a worker's store round trip taken from a device still waiting.
+     */
+    static final Duration PRIORITY_MAX_WAIT = Duration.ofSeconds(5);
 
     /** Every datagram waits in the normal lane. */
     public static final Screen NO_SCREEN = datagram -> Sorted.NORMAL;
@@ -149,6 +159,7 @@ public final class UdpEndpoint implements AutoCloseable {
     private final SourceBuckets deviceBuckets;
     /** Nanoseconds a datagram may wait in the normal lane; Long.MAX_VALUE without a screen. */
     private final long normalMaxWait;
+    private final long priorityMaxWait;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
     private final InetSocketAddress localAddress;
@@ -212,6 +223,7 @@ public final class UdpEndpoint implements AutoCloseable {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         // without a screen every datagram is in the normal lane: none is judged stale
         this.normalMaxWait = screen == NO_SCREEN ? Long.MAX_VALUE : normalMaxWait.toNanos();
+        this.priorityMaxWait = screen == NO_SCREEN ? Long.MAX_VALUE : PRIORITY_MAX_WAIT.toNanos();
         this.handler = handler;
         this.screen = Objects.requireNonNull(screen, "screen");
         this.counters = Objects.requireNonNull(counters, "counters");
@@ -313,7 +325,7 @@ public final class UdpEndpoint implements AutoCloseable {
         }
         boolean first = lane == Lane.PRIORITY;
         if (!workers.offer(first, () -> {
-            if (!first && nanoTime.getAsLong() - receivedAt > normalMaxWait) {
+            if (nanoTime.getAsLong() - receivedAt > (first ? priorityMaxWait : normalMaxWait)) {
                 done(sourceAddress);
                 counters.increment("dropped.stale");
                 return;

@@ -120,20 +120,8 @@ class UdpEndpointTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         List<byte[]> handled = new CopyOnWriteArrayList<>();
-        DatagramScreen screen = new DatagramScreen(16, counters);
         TestDevice known = new TestDevice("smr-known");
-        screen.remember(known.id);
-        endpoint = UdpEndpoint.async(LOOPBACK_ANY_PORT, (data, source) -> {
-            handled.add(data);
-            started.countDown();
-            try {
-                assertTrue(release.await(10, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return CompletableFuture.completedFuture(Optional.empty());
-        }, screen, counters, UdpEndpoint.Limits.of(1, 16, 16), Duration.ofSeconds(2), now::get);
-        client = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        openBlocking(now, release, started, handled, known);
         byte[] first = unknownDevice(1);
         client.send(new DatagramPacket(first, first.length, endpoint.localAddress()));
         assertTrue(started.await(5, TimeUnit.SECONDS), "the one worker is busy");
@@ -154,6 +142,59 @@ class UdpEndpointTest {
         assertArrayEquals(first, handled.get(0));
         assertArrayEquals(priority, handled.get(1), "the priority lane first, however long it waited");
         assertArrayEquals(fresh, handled.get(2));
+    }
+
+    /**
+     * A known device's datagram that waited in the priority lane longer than an agent's whole
+     * attempt is dropped too (its agent has sent a fresher copy or given up); one that waited less
+     * is served. Fails without the priority lane's limit: the old datagram is answered.
+     */
+    @Test
+    void aDatagramThatWaitedLongerThanAnAttemptInThePriorityLaneIsDropped() throws Exception {
+        AtomicLong now = new AtomicLong();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<byte[]> handled = new CopyOnWriteArrayList<>();
+        TestDevice known = new TestDevice("smr-known");
+        openBlocking(now, release, started, handled, known);
+        byte[] first = unknownDevice(1);
+        client.send(new DatagramPacket(first, first.length, endpoint.localAddress()));
+        assertTrue(started.await(5, TimeUnit.SECONDS), "the one worker is busy");
+        byte[] old = known.request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
+        client.send(new DatagramPacket(old, old.length, endpoint.localAddress()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 1);
+        now.addAndGet(UdpEndpoint.PRIORITY_MAX_WAIT.toNanos() - Duration.ofSeconds(1).toNanos());
+        byte[] fresh = known.request(new Release("demo", InetAddress.getLoopbackAddress(), 2));
+        client.send(new DatagramPacket(fresh, fresh.length, endpoint.localAddress()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 2);
+        now.addAndGet(Duration.ofMillis(1001).toNanos());   // old: the limit and 1 ms; fresh: 1 s
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+        assertEquals(1, counters.get("dropped.stale"));
+        assertArrayEquals(first, handled.get(0));
+        assertArrayEquals(fresh, handled.get(1), "the fresher copy is served, the stale one is not");
+    }
+
+    /**
+     * An endpoint of one worker whose handler records each datagram in {@code handled}, counts
+     * {@code started} down and blocks until {@code release}; its screen knows {@code known} (the
+     * priority lane), its normal lane's wait is 2 s, its clock {@code now}; and a client socket.
+     */
+    private void openBlocking(AtomicLong now, CountDownLatch release, CountDownLatch started, List<byte[]> handled,
+                              TestDevice known) throws IOException {
+        DatagramScreen screen = new DatagramScreen(16, counters);
+        screen.remember(known.id);
+        endpoint = UdpEndpoint.async(LOOPBACK_ANY_PORT, (data, source) -> {
+            handled.add(data);
+            started.countDown();
+            try {
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(Optional.empty());
+        }, screen, counters, UdpEndpoint.Limits.of(1, 16, 16), Duration.ofSeconds(2), now::get);
+        client = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     }
 
     /** A datagram the screen sends to the normal lane (a device it does not know). */
