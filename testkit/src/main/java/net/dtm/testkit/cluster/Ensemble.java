@@ -287,10 +287,30 @@ public final class Ensemble implements AutoCloseable {
     /** System property naming other ZooKeeper server jars for the peers. */
     public static final String SERVER_JARS = "dtm.zookeeper.server.jars";
 
+    /**
+     * System property: each peer's heap, as {@code -Xmx} takes it (default {@value #PEER_HEAP_DEFAULT},
+     * enough for the tests' few hundred devices). ZooKeeper keeps every znode in memory: with 100,000
+     * devices and 60,000 leases a 128 MB peer spent 190 s of 5 minutes in full collections and the
+     * cluster stopped confirming leases, so the benchmarks give their peers more
+     * ({@code run-cluster.sh}, {@code run-fleet-recovery.sh}: 1g).
+     */
+    public static final String PEER_HEAP = "dtm.zookeeper.heap";
+    static final String PEER_HEAP_DEFAULT = "128m";
+
+    /** The peers' heap from {@link #PEER_HEAP}, checked. */
+    static String peerHeap() {
+        String heap = System.getProperty(PEER_HEAP, PEER_HEAP_DEFAULT).trim();
+        if (!heap.matches("[1-9][0-9]*[kKmMgG]?")) {
+            throw new IllegalArgumentException(PEER_HEAP + " must be a heap size as -Xmx takes it (e.g. 512m, 1g), got '"
+                    + heap + "'");
+        }
+        return heap;
+    }
+
     private void launch(int i) throws IOException {
         Path peerDir = dir.resolve("zk" + (i + 1));
         peers[i] = ChildJvm.start("zk" + (i + 1),
-                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                List.of("-Xmx" + peerHeap(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true",
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                         "-Dorg.slf4j.simpleLogger.showDateTime=true"),
