@@ -36,6 +36,8 @@ import net.dtm.spi.store.DeviceStore;
  * that read fails (the store unreachable) its last-known record answers. So a node that lost its
  * store just after a reconnection still recognises the devices it knew, and can renew their
  * leases from memory; a device it was told was changed or removed is never answered from memory.
+ * (Over a store that reports no changes, a record past its TTL is likewise the answer while the
+ * store cannot be read.)
  */
 final class DeviceCache implements DeviceStore.Listener {
 

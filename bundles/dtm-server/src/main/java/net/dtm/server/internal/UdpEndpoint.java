@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * work), {@code dropped.overload} (its lane is full), {@code dropped.stale} (with a screen: it
  * waited in the normal lane longer than {@link #NORMAL_MAX_WAIT}, or in the priority lane longer
  * than {@link #PRIORITY_MAX_WAIT}; its sender has retransmitted it or moved on to a new request
- * since, so answering it would only delay the fresher copies queued behind it), and the screen's. Agents retransmit, so a drop under overload costs latency, not
- * correctness.
+ * since, so answering it would only delay the fresher copies queued behind it), and the screen's.
+ * Agents retransmit, so a drop under overload costs latency, not correctness.
  */
 public final class UdpEndpoint implements AutoCloseable {
 
