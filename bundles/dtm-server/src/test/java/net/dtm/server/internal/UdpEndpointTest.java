@@ -116,30 +116,24 @@ class UdpEndpointTest {
 
     @Test
     void aDatagramThatWaitedTooLongInTheNormalLaneIsDroppedAndThePriorityLaneIsNot() throws Exception {
-        AtomicLong now = new AtomicLong();
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        List<byte[]> handled = new CopyOnWriteArrayList<>();
-        TestDevice known = new TestDevice("smr-known");
-        openBlocking(now, release, started, handled, known);
-        byte[] first = unknownDevice(1);
-        client.send(new DatagramPacket(first, first.length, endpoint.localAddress()));
-        assertTrue(started.await(5, TimeUnit.SECONDS), "the one worker is busy");
+        Blocked b = blockTheOneWorker();
+        AtomicLong now = b.now();
+        List<byte[]> handled = b.handled();
         for (byte[] d : List.of(unknownDevice(2), unknownDevice(3))) {
             client.send(new DatagramPacket(d, d.length, endpoint.localAddress()));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 2);
         now.addAndGet(Duration.ofMillis(2001).toNanos());
         byte[] fresh = unknownDevice(4);
-        byte[] priority = known.request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
+        byte[] priority = b.known().request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
         client.send(new DatagramPacket(fresh, fresh.length, endpoint.localAddress()));
         client.send(new DatagramPacket(priority, priority.length, endpoint.localAddress()));
         await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 4);
         now.addAndGet(Duration.ofSeconds(1).toNanos());   // the fresh one waited 1 s: served
-        release.countDown();
+        b.release().countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
         assertEquals(2, counters.get("dropped.stale"));
-        assertArrayEquals(first, handled.get(0));
+        assertArrayEquals(b.first(), handled.get(0));
         assertArrayEquals(priority, handled.get(1), "the priority lane first, however long it waited");
         assertArrayEquals(fresh, handled.get(2));
     }
@@ -151,37 +145,39 @@ class UdpEndpointTest {
      */
     @Test
     void aDatagramThatWaitedLongerThanAnAttemptInThePriorityLaneIsDropped() throws Exception {
+        Blocked b = blockTheOneWorker();
+        AtomicLong now = b.now();
+        List<byte[]> handled = b.handled();
+        byte[] old = b.known().request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
+        client.send(new DatagramPacket(old, old.length, endpoint.localAddress()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 1);
+        now.addAndGet(UdpEndpoint.PRIORITY_MAX_WAIT.toNanos() - Duration.ofSeconds(1).toNanos());
+        byte[] fresh = b.known().request(new Release("demo", InetAddress.getLoopbackAddress(), 2));
+        client.send(new DatagramPacket(fresh, fresh.length, endpoint.localAddress()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 2);
+        now.addAndGet(Duration.ofMillis(1001).toNanos());   // old: the limit and 1 ms; fresh: 1 s
+        b.release().countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+        assertEquals(1, counters.get("dropped.stale"));
+        assertArrayEquals(b.first(), handled.get(0));
+        assertArrayEquals(fresh, handled.get(1), "the fresher copy is served, the stale one is not");
+    }
+
+    /** The one worker held by {@code first} until {@code release}; what it handled; the endpoint's clock. */
+    private record Blocked(AtomicLong now, CountDownLatch release, List<byte[]> handled, TestDevice known, byte[] first) {
+    }
+
+    /**
+     * An endpoint of one worker whose handler records each datagram and blocks until released; its
+     * screen knows one device (the priority lane), its normal lane's wait is 2 s, its clock is set
+     * by hand; and a client whose first datagram (an unknown device's) holds the worker.
+     */
+    private Blocked blockTheOneWorker() throws Exception {
         AtomicLong now = new AtomicLong();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         List<byte[]> handled = new CopyOnWriteArrayList<>();
         TestDevice known = new TestDevice("smr-known");
-        openBlocking(now, release, started, handled, known);
-        byte[] first = unknownDevice(1);
-        client.send(new DatagramPacket(first, first.length, endpoint.localAddress()));
-        assertTrue(started.await(5, TimeUnit.SECONDS), "the one worker is busy");
-        byte[] old = known.request(new Release("demo", InetAddress.getLoopbackAddress(), 1));
-        client.send(new DatagramPacket(old, old.length, endpoint.localAddress()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 1);
-        now.addAndGet(UdpEndpoint.PRIORITY_MAX_WAIT.toNanos() - Duration.ofSeconds(1).toNanos());
-        byte[] fresh = known.request(new Release("demo", InetAddress.getLoopbackAddress(), 2));
-        client.send(new DatagramPacket(fresh, fresh.length, endpoint.localAddress()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 2);
-        now.addAndGet(Duration.ofMillis(1001).toNanos());   // old: the limit and 1 ms; fresh: 1 s
-        release.countDown();
-        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
-        assertEquals(1, counters.get("dropped.stale"));
-        assertArrayEquals(first, handled.get(0));
-        assertArrayEquals(fresh, handled.get(1), "the fresher copy is served, the stale one is not");
-    }
-
-    /**
-     * An endpoint of one worker whose handler records each datagram in {@code handled}, counts
-     * {@code started} down and blocks until {@code release}; its screen knows {@code known} (the
-     * priority lane), its normal lane's wait is 2 s, its clock {@code now}; and a client socket.
-     */
-    private void openBlocking(AtomicLong now, CountDownLatch release, CountDownLatch started, List<byte[]> handled,
-                              TestDevice known) throws IOException {
         DatagramScreen screen = new DatagramScreen(16, counters);
         screen.remember(known.id);
         endpoint = UdpEndpoint.async(LOOPBACK_ANY_PORT, (data, source) -> {
@@ -195,6 +191,10 @@ class UdpEndpointTest {
             return CompletableFuture.completedFuture(Optional.empty());
         }, screen, counters, UdpEndpoint.Limits.of(1, 16, 16), Duration.ofSeconds(2), now::get);
         client = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        byte[] first = unknownDevice(1);
+        client.send(new DatagramPacket(first, first.length, endpoint.localAddress()));
+        assertTrue(started.await(5, TimeUnit.SECONDS), "the one worker is busy");
+        return new Blocked(now, release, handled, known, first);
     }
 
     /** A datagram the screen sends to the normal lane (a device it does not know). */
