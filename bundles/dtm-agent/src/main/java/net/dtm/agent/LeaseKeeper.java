@@ -117,12 +117,21 @@ final class LeaseKeeper {
         LOG.info(AgentLog.establishedLine(settings.device(), p.parameters().innerAddress(), reply.server(), ms));
         publishStatus();
         listeners.publish(event);
-        confirm(e);
+        confirm(e, Transactions.newId());
         scheduleRenew(e, p.parameters().leaseSeconds());
     }
 
-    private void confirm(int e) {
-        long tx = Transactions.newId();
+    /**
+     * Asks the server that sent the PARAMS to bind the lease, as transaction {@code tx}. An attempt
+     * that got no answer is asked again under the same transaction after a pause that doubles each
+     * time (jittered, as every retry): under overload a server's ACK can come after the attempt that
+     * asked ended, and the next attempt accepts it, while the server answers the repeat from its
+     * answer cache without binding again. New transactions and a fixed short pause made a fleet
+     * coming back to a loaded cluster ask again and again for answers it then threw away as late
+     * (issue 17: 4.19 M of 4.24 M CONFIRM attempts timed out while the nodes sent 852,084 ACKs).
+     * A refusal (a NAK), or any other failure, is asked again under a new transaction.
+     */
+    private void confirm(int e, long tx) {
         InetSocketAddress target;
         Confirm body;
         synchronized (state) {
@@ -167,9 +176,11 @@ final class LeaseKeeper {
                 return;
             }
             String why = err != null ? describe(err) : "nak " + ((Nak) r.value()).reason().label();
-            LOG.warn("tunnel confirm failed, retrying: device={} server={} reason={}", settings.device(),
-                    hostPort(target), why);
-            schedule(e, () -> confirm(e), state.currentRetryDelay());
+            Duration delay = state.nextRetryDelay();
+            long again = err != null && unwrap(err) instanceof TimeoutException ? tx : Transactions.newId();
+            LOG.warn("tunnel confirm failed, retrying in {} ms: device={} server={} reason={}", delay.toMillis(),
+                    settings.device(), hostPort(target), why);
+            schedule(e, () -> confirm(e, again), delay);
         }, scheduler.executor());
     }
 

@@ -7,6 +7,9 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -62,6 +65,11 @@ final class FakeServer implements AutoCloseable {
     final List<MessageType> seen = new CopyOnWriteArrayList<>();
     /** Every decoded request, in order. */
     final List<Envelope> bodies = new CopyOnWriteArrayList<>();
+    /** When each request (by its sequence number) first arrived, in nanoseconds. */
+    final Map<Long, Long> firstArrival = new ConcurrentHashMap<>();
+    /** How many CONFIRM attempts (distinct sequence numbers) are left unanswered first. */
+    volatile int confirmAttemptsUnanswered;
+    private final Set<Long> unansweredSequences = ConcurrentHashMap.newKeySet();
     /** MTU handed out in PARAMS. */
     volatile int mtu = 1400;
     final AtomicInteger undecodable = new AtomicInteger();
@@ -129,6 +137,14 @@ final class FakeServer implements AutoCloseable {
                 }
                 seen.add(req.type());
                 bodies.add(req);
+                if (firstArrival.putIfAbsent(req.sequence(), System.nanoTime()) == null
+                        && req.type() == MessageType.CONFIRM && confirmAttemptsUnanswered > 0) {
+                    confirmAttemptsUnanswered--;
+                    unansweredSequences.add(req.sequence());
+                }
+                if (unansweredSequences.contains(req.sequence())) {
+                    continue;
+                }
                 Message answer = answer(req);
                 long tx = req.transactionId();
                 if (answer instanceof Nak nak && nak.isResync() && staleToAnotherTransaction) {

@@ -24,6 +24,7 @@ import net.dtm.api.DtmException.Reason;
 import net.dtm.api.TunnelStatus;
 import net.dtm.api.TunnelStatus.State;
 import net.dtm.link.emulated.EmulatedLink;
+import net.dtm.protocol.Envelope;
 import net.dtm.protocol.MessageType;
 import net.dtm.protocol.Nak;
 import net.dtm.transport.MultiLinkTransport;
@@ -103,6 +104,33 @@ class TunnelAgentTest {
         assertEquals(1, agent.establishments());
         assertTrue(events.stream().anyMatch(e -> e.state() == State.ESTABLISHING));
         assertTrue(events.stream().anyMatch(e -> e.state() == State.RENEWING));
+    }
+
+    /**
+     * Issue 17 (a fleet coming back to a loaded cluster): a CONFIRM left unanswered is asked again
+     * under the same transaction, so an ACK that comes after its attempt ended is still taken, and
+     * after a pause that doubles each time instead of the same short one.
+     */
+    @Test
+    void anUnansweredConfirmIsAskedAgainUnderItsTransactionAfterAGrowingPause() throws Exception {
+        FakeServer s = server(KEY, "node-a");
+        s.confirmAttemptsUnanswered = 3;
+        link("lte", 2, 0, 1);
+        TunnelAgent agent = agent(AgentSettings.of(DEVICE, KEY, List.of(s.address()))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(400)));
+        agent.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(agent::confirmed);
+        List<Envelope> confirms = s.bodies.stream().filter(b -> b.type() == MessageType.CONFIRM).toList();
+        assertEquals(1, confirms.stream().map(Envelope::transactionId).distinct().count(),
+                "every CONFIRM attempt under one transaction");
+        List<Long> attempts = confirms.stream().map(Envelope::sequence).distinct()
+                .map(s.firstArrival::get).sorted().toList();
+        assertEquals(4, attempts.size(), "three attempts unanswered, the fourth acknowledged");
+        // 300 ms attempts; pauses drawn from [50, 100], [100, 200], [200, 400] ms (a fixed pause: 100 each)
+        long lastGapMs = (attempts.get(3) - attempts.get(2)) / 1_000_000;
+        assertTrue(lastGapMs >= 495, "the third pause at least 200 ms after a 300 ms attempt, was " + lastGapMs + " ms");
+        assertEquals(1, agent.establishments());
     }
 
     @Test
