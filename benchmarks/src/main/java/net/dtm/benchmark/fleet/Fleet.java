@@ -50,8 +50,9 @@ import net.dtm.protocol.Transactions;
  * retransmitting its datagram (250 ms, doubling, at most 3 s between copies) for 5 s; a failed
  * attempt (no PARAMS, or a NAK from every server) is followed by a pause of 0.5 s doubling up to
  * 30 s (back to 0.5 s after a success) and a new attempt (new transaction); the first PARAMS wins and
- * is confirmed to the server that sent it (3 s per CONFIRM, a failed one retried after the current
- * pause; UNKNOWN_LEASE: establish again at once).
+ * is confirmed to the server that sent it (3 s per CONFIRM; a failed one is retried after the
+ * back-off, then doubled, under the same transaction if it went unanswered, a new one after a NAK;
+ * UNKNOWN_LEASE: establish again at once).
  * <p>
  * Light-weight: no thread per device. The devices share {@code sources} sockets bound to loopback
  * addresses 127.0.1.1, 127.0.1.2 ... (as routers behind a carrier's NAT share addresses), one selector
@@ -87,6 +88,8 @@ final class Fleet implements AutoCloseable {
         Phase phase = Phase.IDLE;
         /** What a PAUSED device does next: ESTABLISHING or CONFIRMING. */
         Phase resume;
+        /** Whether a PAUSED device's next CONFIRM keeps the transaction (the last one went unanswered). */
+        boolean sameTransaction;
         long transactionId;
         byte[] datagram;
         long attemptStart;
@@ -281,9 +284,14 @@ final class Fleet implements AutoCloseable {
         d.datagram = encode(d, body);
     }
 
-    /** A new CONFIRM of the lease held, to the server that sent it; call holding the device. */
-    private void newConfirm(Device d) {
-        d.transactionId = Transactions.newId();
+    /**
+     * A new CONFIRM of the lease held, to the server that sent it, under a new transaction or the
+     * last one (a new sequence number either way); call holding the device.
+     */
+    private void newConfirm(Device d, boolean sameTransaction) {
+        if (!sameTransaction) {
+            d.transactionId = Transactions.newId();
+        }
         d.datagram = encode(d, new Confirm(d.pool, d.address, d.leaseSequence));
     }
 
@@ -351,7 +359,7 @@ final class Fleet implements AutoCloseable {
                 long limit = d.phase == Phase.CONFIRMING ? CONFIRM : ATTEMPT;
                 if (now - d.attemptStart >= limit) {
                     count(d.phase == Phase.CONFIRMING ? "confirm.timedout" : "establish.timedout");
-                    fail(d, now, d.phase);
+                    fail(d, now, d.phase, true);
                 } else if (now - d.nextSend >= 0) {
                     send(d, now);
                 }
@@ -360,7 +368,7 @@ final class Fleet implements AutoCloseable {
                 if (now - d.resumeAt >= 0) {
                     d.phase = d.resume;
                     if (d.phase == Phase.CONFIRMING) {
-                        newConfirm(d);
+                        newConfirm(d, d.sameTransaction);
                     } else {
                         newEstablish(d);
                     }
@@ -374,15 +382,14 @@ final class Fleet implements AutoCloseable {
     }
 
     /**
-     * An attempt failed: an establishment pauses for the back-off (then doubled), a confirmation for
-     * the current pause, as the agent's {@code LeaseKeeper} does; call holding the device.
+     * An attempt failed ({@code unanswered}: timed out): it pauses for the back-off, then doubled,
+     * as the agent's {@code LeaseKeeper} does; call holding the device.
      */
-    private void fail(Device d, long now, Phase what) {
+    private void fail(Device d, long now, Phase what, boolean unanswered) {
         // the agent's pause, drawn from [(1 - jitter) x, x] (the agent: jitter 0.5)
         long pause = jitter == 0 ? d.backoff : (long) (d.backoff * (1 - jitter * ThreadLocalRandom.current().nextDouble()));
-        if (what == Phase.ESTABLISHING) {
-            d.backoff = Math.min(RETRY_MAX, d.backoff * 2);
-        }
+        d.backoff = Math.min(RETRY_MAX, d.backoff * 2);
+        d.sameTransaction = unanswered;
         d.resume = what;
         d.resumeAt = now + pause;
         d.phase = Phase.PAUSED;
@@ -491,7 +498,7 @@ final class Fleet implements AutoCloseable {
             }
         }
         d.phase = Phase.CONFIRMING;
-        newConfirm(d);
+        newConfirm(d, false);
         startAttempt(d, now);
     }
 
@@ -508,14 +515,14 @@ final class Fleet implements AutoCloseable {
                 newEstablish(d);
                 startAttempt(d, now);
             } else {
-                fail(d, now, Phase.CONFIRMING);
+                fail(d, now, Phase.CONFIRMING, false);
             }
             return;
         }
         d.nakMask |= 1 << server;
         if (d.nakMask == (1 << servers.size()) - 1) {   // every server refused: the attempt is over
             count("establish.refused");
-            fail(d, now, Phase.ESTABLISHING);
+            fail(d, now, Phase.ESTABLISHING, false);
         }
     }
 
