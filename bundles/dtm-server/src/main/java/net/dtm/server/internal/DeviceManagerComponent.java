@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.DeviceService;
+import net.dtm.api.metrics.Metric;
+import net.dtm.api.metrics.MetricSource;
 import net.dtm.spi.store.DeviceStore;
 
 /**
@@ -24,10 +26,11 @@ import net.dtm.spi.store.DeviceStore;
  * store.target} picks the {@link DeviceStore} by its service properties, e.g. {@code
  * (dtm.store.type=derby)}; by default the one store that serves. The server's enrolment path writes
  * self-enrolled devices through it ({@link EnrolledDevices}), so this node's cache sees them at once.
+ * Its figures go to the metrics bundle ({@link DeviceRegistryMetrics}).
  */
-@Component(service = DeviceService.class, configurationPid = DeviceManagerComponent.PID,
+@Component(service = {DeviceService.class, MetricSource.class}, configurationPid = DeviceManagerComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public final class DeviceManagerComponent implements DeviceService, EnrolledDevices {
+public final class DeviceManagerComponent implements DeviceService, EnrolledDevices, MetricSource {
 
     /** Configuration PID (only {@code store.target}). */
     public static final String PID = "net.dtm.devices";
@@ -35,10 +38,12 @@ public final class DeviceManagerComponent implements DeviceService, EnrolledDevi
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManagerComponent.class);
 
     private final DeviceManager devices;
+    private final DeviceRegistryMetrics metrics;
 
     @Activate
     public DeviceManagerComponent(@Reference(name = "store") DeviceStore store) {
         this.devices = new DeviceManager(store);
+        this.metrics = new DeviceRegistryMetrics(devices);
         long started = System.nanoTime();
         try {
             int n = devices.preload();
@@ -53,6 +58,7 @@ public final class DeviceManagerComponent implements DeviceService, EnrolledDevi
         devices.close();
     }
 
+    @Override public List<Metric> metrics() { return metrics.metrics(); }
     @Override public List<DeviceCredential> devices() { return devices.devices(); }
     @Override public Optional<DeviceCredential> device(DeviceId id) { return devices.device(id); }
     @Override public DeviceCredential enroll(DeviceId id) { return devices.enroll(id); }
