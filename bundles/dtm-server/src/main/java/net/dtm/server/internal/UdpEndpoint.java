@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * Drops, counted by reason: {@code dropped.source-rate} (the source's bucket is empty), {@code
  * dropped.device-rate} (a known device's bucket is empty), {@code
  * dropped.source-limit} (the source already has {@code perSourceLimit} datagrams waiting or in
- * work), {@code dropped.overload} (its lane is full), {@code dropped.stale} (with a screen: it
+ * work), {@code dropped.overload} (its lane is full; or an overloaded lane, serving its newest
+ * datagrams first, dropped it, its oldest, for a new one: see {@link WorkLanes}), {@code dropped.stale} (with a screen: it
  * waited in the normal lane longer than {@link #NORMAL_MAX_WAIT}, or in the priority lane longer
  * than {@link #PRIORITY_MAX_WAIT}; its sender has retransmitted it or moved on to a new request
  * since, so answering it would only delay the fresher copies queued behind it), and the screen's.
@@ -245,7 +246,7 @@ public final class UdpEndpoint implements AutoCloseable {
         // the normal lane (unknown devices: store reads) may hold an eighth of the workers
         int threads = limits.threads();
         this.workers = new WorkLanes(threads, limits.queueCapacity(), screen == NO_SCREEN ? threads : Math.max(1, threads / 8),
-                "dtm-server-worker-");
+                "dtm-server-worker-", nanoTime);
         this.receiver = new Thread(this::receive, "dtm-server-udp-" + localAddress.getPort());
         receiver.setDaemon(true);
         receiver.start();
@@ -324,6 +325,10 @@ public final class UdpEndpoint implements AutoCloseable {
             return;
         }
         boolean first = lane == Lane.PRIORITY;
+        Runnable overload = () -> {
+            done(sourceAddress);
+            counters.increment("dropped.overload");
+        };
         if (!workers.offer(first, () -> {
             if (nanoTime.getAsLong() - receivedAt > (first ? priorityMaxWait : normalMaxWait)) {
                 done(sourceAddress);
@@ -331,9 +336,8 @@ public final class UdpEndpoint implements AutoCloseable {
                 return;
             }
             work(datagram, source, receivedAt);
-        })) {
-            done(sourceAddress);
-            counters.increment("dropped.overload");
+        }, overload)) {
+            overload.run();
         }
     }
 
