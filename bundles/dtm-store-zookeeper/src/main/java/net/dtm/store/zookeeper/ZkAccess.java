@@ -1,7 +1,6 @@
 package net.dtm.store.zookeeper;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,9 +9,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -179,11 +181,38 @@ final class ZkAccess {
      * answer arrives for the connection timeout.
      */
     List<byte[]> readMany(String what, List<String> paths) throws Exception {
+        return pipelined(what, paths, (path, callback) -> client.getData().inBackground(callback).forPath(path),
+                CuratorEvent::getData);
+    }
+
+    /**
+     * Lists the children of many znodes at once, pipelined as {@link #readMany}: a node that reads
+     * all device keys at start asks for the 4,096 buckets' children together instead of one after
+     * the other (one round trip each: 21 s for 50,000 devices on a loaded 2-core machine). A
+     * missing znode gives an empty list.
+     */
+    List<List<String>> childrenMany(String what, List<String> paths) throws Exception {
+        List<List<String>> out = pipelined(what, paths,
+                (path, callback) -> client.getChildren().inBackground(callback).forPath(path), CuratorEvent::getChildren);
+        out.replaceAll(children -> children == null ? List.of() : children);
+        return out;
+    }
+
+    /** Starts one background request for {@code path}, answered to {@code callback}. */
+    @FunctionalInterface
+    private interface BackgroundRequest {
+        void start(String path, BackgroundCallback callback) throws Exception;
+    }
+
+    /**
+     * One background request per path, at most {@value #MAX_IN_FLIGHT} in flight; each OK answer's
+     * result in the path's place, null for a missing znode. Any other error is thrown; no answer
+     * for the connection timeout gives {@link StoreUnavailableException}.
+     */
+    private <T> List<T> pipelined(String what, List<String> paths, BackgroundRequest request,
+                                  Function<CuratorEvent, T> result) throws Exception {
         int n = paths.size();
-        byte[][] out = new byte[n][];
-        if (n == 0) {
-            return Arrays.asList(out);
-        }
+        Object[] results = new Object[n];
         Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
         CountDownLatch done = new CountDownLatch(n);
         AtomicInteger answered = new AtomicInteger();
@@ -193,11 +222,11 @@ final class ZkAccess {
                 break;
             }
             int index = i;
-            client.getData().inBackground((c, event) -> {
+            request.start(paths.get(i), (c, event) -> {
                 try {
                     int rc = event.getResultCode();
                     if (rc == KeeperException.Code.OK.intValue()) {
-                        out[index] = event.getData();
+                        results[index] = result.apply(event);
                     } else if (rc != KeeperException.Code.NONODE.intValue()) {
                         failure.compareAndSet(null, KeeperException.Code.get(rc));
                     }
@@ -206,7 +235,7 @@ final class ZkAccess {
                     permits.release();
                     done.countDown();
                 }
-            }).forPath(paths.get(i));
+            });
         }
         int seen = -1;
         while (!done.await(timeoutMs, TimeUnit.MILLISECONDS)) {
@@ -221,6 +250,12 @@ final class ZkAccess {
         if (done.getCount() > 0) {
             throw new StoreUnavailableException(what + ": ZooKeeper did not answer reads for " + timeoutMs + " ms", null);
         }
-        return Arrays.asList(out);
+        List<T> out = new ArrayList<>(n);
+        for (Object r : results) {
+            @SuppressWarnings("unchecked")
+            T t = (T) r;
+            out.add(t);
+        }
+        return out;
     }
 }

@@ -78,16 +78,22 @@ final class ZkDevices {
         String what = "list devices";
         return ZkErrors.run(what, () -> {
             zk.requireAvailable(what);
-            List<DeviceCredential> out = new ArrayList<>();
+            // the buckets' children, then every device's record, each pipelined (not a round trip per bucket)
+            List<String> buckets = new ArrayList<>();
             for (String bucket : zk.children(ZkPaths.DEVICES)) {
-                List<String> paths = new ArrayList<>();
-                for (String name : zk.children(ZkPaths.DEVICES + "/" + bucket)) {
-                    paths.add(ZkPaths.DEVICES + "/" + bucket + "/" + name);
+                buckets.add(ZkPaths.DEVICES + "/" + bucket);
+            }
+            List<List<String>> names = zk.childrenMany(what, buckets);
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < buckets.size(); i++) {
+                for (String name : names.get(i)) {
+                    paths.add(buckets.get(i) + "/" + name);
                 }
-                for (byte[] data : zk.readMany(what, paths)) {
-                    if (data != null) {
-                        out.add(Codec.device(data));
-                    }
+            }
+            List<DeviceCredential> out = new ArrayList<>(paths.size());
+            for (byte[] data : zk.readMany(what, paths)) {
+                if (data != null) {   // removed since it was listed
+                    out.add(Codec.device(data));
                 }
             }
             out.sort(Comparator.comparing(DeviceCredential::device));
