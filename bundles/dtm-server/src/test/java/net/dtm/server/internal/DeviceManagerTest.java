@@ -238,20 +238,12 @@ class DeviceManagerTest {
         assertEquals(1, manager.preload());
         manager.key(id);
         assertEquals(0, store.finds.get());
-        boolean[] down = {true};
-        FakeDeviceStore flaky = new FakeDeviceStore() {
-            @Override
-            public Optional<DeviceCredential> find(DeviceId d) {
-                if (down[0]) {
-                    throw new net.dtm.spi.store.StoreUnavailableException("down", null);
-                }
-                return super.find(d);
-            }
-        };
+        FakeDeviceStore flaky = new FakeDeviceStore();
+        flaky.unreachable = true;
         flaky.devices.put(id, new DeviceCredential(id, key(1), T0));
         DeviceManager m = new DeviceManager(flaky, clock);
         assertThrows(net.dtm.spi.store.StoreUnavailableException.class, () -> m.key(id));
-        down[0] = false;
+        flaky.unreachable = false;
         assertTrue(m.key(id).isPresent());
     }
 
@@ -264,17 +256,7 @@ class DeviceManagerTest {
      */
     @Test
     void afterAResyncKnownDevicesAreReReadAndAnswerFromMemoryOnlyWhileTheStoreIsUnreachable() {
-        boolean[] down = {false};
-        FakeDeviceStore flaky = new FakeDeviceStore() {
-            @Override
-            public Optional<DeviceCredential> find(DeviceId d) {
-                if (down[0]) {
-                    finds.incrementAndGet();
-                    throw new net.dtm.spi.store.StoreUnavailableException("down", null);
-                }
-                return super.find(d);
-            }
-        };
+        FakeDeviceStore flaky = new FakeDeviceStore();
         DeviceId other = DeviceId.of("smr-2");
         DeviceId never = DeviceId.of("smr-3");
         flaky.devices.put(id, new DeviceCredential(id, key(1), T0));
@@ -294,7 +276,7 @@ class DeviceManagerTest {
 
         // reconnected again, and the store lost before any device was used
         flaky.listeners.forEach(DeviceStore.Listener::resynced);
-        down[0] = true;
+        flaky.unreachable = true;
         assertArrayEquals(key(2), m.key(id).orElseThrow(), "the last-known record while the store is unreachable");
         assertArrayEquals(key(5), m.key(other).orElseThrow());
         assertEquals(5, flaky.finds.get(), "the store was tried first each time");
@@ -303,7 +285,7 @@ class DeviceManagerTest {
         flaky.listeners.forEach(l -> l.changed(other));  // told of a change: never answered from memory
         assertThrows(net.dtm.spi.store.StoreUnavailableException.class, () -> m.key(other));
 
-        down[0] = false;
+        flaky.unreachable = false;
         flaky.devices.put(id, new DeviceCredential(id, key(3), T0));  // missed too
         assertArrayEquals(key(3), m.key(id).orElseThrow(), "still stale: read again once the store answers");
         assertArrayEquals(key(3), m.key(id).orElseThrow());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -14,22 +13,12 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.api.metrics.Metric;
 import net.dtm.spi.store.DeviceStore;
-import net.dtm.spi.store.StoreUnavailableException;
 
 class DeviceRegistryMetricsTest {
 
     @Test
     void storeReadsUnknownReadsAndStaleAnswersAreCountedAsTheyHappen() {
-        boolean[] down = {false};
-        FakeDeviceStore store = new FakeDeviceStore() {
-            @Override
-            public Optional<DeviceCredential> find(DeviceId d) {
-                if (down[0]) {
-                    throw new StoreUnavailableException("down", null);
-                }
-                return super.find(d);
-            }
-        };
+        FakeDeviceStore store = new FakeDeviceStore();
         DeviceId known = DeviceId.of("smr-1");
         store.devices.put(known, new DeviceCredential(known, new byte[32], Instant.EPOCH));
         DeviceManager devices = new DeviceManager(store);
@@ -41,7 +30,7 @@ class DeviceRegistryMetricsTest {
         assertTrue(devices.key(DeviceId.of("smr-unknown")).isEmpty());
         // reconnected, then the quorum lost: the known device answers from its last-known record
         store.listeners.forEach(DeviceStore.Listener::resynced);
-        down[0] = true;
+        store.unreachable = true;
         assertTrue(devices.key(known).isPresent());
 
         Map<String, Double> v = values(metrics);

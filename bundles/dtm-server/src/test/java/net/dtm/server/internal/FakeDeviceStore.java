@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.spi.store.DeviceStore;
+import net.dtm.spi.store.StoreUnavailableException;
 
 /** In-memory device store that counts reads and tells listeners of changes, as a shared store does. */
 class FakeDeviceStore implements DeviceStore {
@@ -18,6 +19,8 @@ class FakeDeviceStore implements DeviceStore {
     final Map<DeviceId, DeviceCredential> devices = new ConcurrentSkipListMap<>();
     final AtomicInteger finds = new AtomicInteger();
     final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** While true, every read fails as a store without its quorum does. */
+    volatile boolean unreachable;
 
     @Override
     public boolean add(DeviceCredential credential) {
@@ -27,6 +30,9 @@ class FakeDeviceStore implements DeviceStore {
     @Override
     public Optional<DeviceCredential> find(DeviceId id) {
         finds.incrementAndGet();
+        if (unreachable) {
+            throw new StoreUnavailableException("store unreachable (test)", null);
+        }
         return Optional.ofNullable(devices.get(id));
     }
 
