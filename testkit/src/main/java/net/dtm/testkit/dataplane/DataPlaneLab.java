@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -430,9 +431,26 @@ public final class DataPlaneLab implements AutoCloseable {
     /** {@code count} pings each way through the tunnel at 0.1 s (router to gateway, gateway to router), at once. */
     public Pings pingBothWays(int count) {
         String inner = routerTunnel().orElseThrow(() -> new LabException("no dtm0" + diagnostics())).inner();
-        CompletableFuture<Pings> up = CompletableFuture.supplyAsync(() -> ping(routerNs, GATEWAY_INNER, count));
-        CompletableFuture<Pings> down = CompletableFuture.supplyAsync(() -> ping(serverNs, inner, count));
-        return up.join().plus(down.join());
+        return bothWays(() -> ping(routerNs, GATEWAY_INNER, count), () -> ping(serverNs, inner, count));
+    }
+
+    /**
+     * Both pings at once, added up. A ping's {@link LabException} (e.g. "Network is unreachable":
+     * dtm0 is being rebuilt) is thrown as itself, not wrapped by the join, so that
+     * {@link #cleanPingsBothWays} can take it for a round that met the rebuild (CI: the wrapped one
+     * escaped it and failed step (d)).
+     */
+    static Pings bothWays(Supplier<Pings> up, Supplier<Pings> down) {
+        CompletableFuture<Pings> u = CompletableFuture.supplyAsync(up);
+        CompletableFuture<Pings> d = CompletableFuture.supplyAsync(down);
+        try {
+            return u.join().plus(d.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof LabException lab) {
+                throw lab;
+            }
+            throw e;
+        }
     }
 
     /**
