@@ -49,6 +49,14 @@ class WorkLanesTest {
         assertEquals(0, lanes.waiting());
     }
 
+    /** The worker held, then a, b and c queued in the priority lane, which holds three. */
+    private void holdTheWorkerAndFillThePriorityLane() throws InterruptedException {
+        holdTheWorker(true);
+        for (String name : List.of("a", "b", "c")) {
+            assertTrue(offer(true, name));
+        }
+    }
+
     private boolean offer(boolean first, String name) {
         return lanes.offer(first, () -> done.add(name), () -> dropped.add(name));
     }
@@ -61,10 +69,7 @@ class WorkLanesTest {
 
     @Test
     void aLaneThatEmptiesSoonServesInArrivalOrderAndRefusesANewTaskWhenFull() throws Exception {
-        holdTheWorker(true);
-        assertTrue(offer(true, "a"));
-        assertTrue(offer(true, "b"));
-        assertTrue(offer(true, "c"));
+        holdTheWorkerAndFillThePriorityLane();
         now.addAndGet(WorkLanes.STANDING - 1);
         assertFalse(offer(true, "d"), "full, and not standing: the new task is refused");
         releaseUntilDone(3);
@@ -74,10 +79,7 @@ class WorkLanesTest {
 
     @Test
     void aStandingLaneServesItsNewestFirstAndDropsItsOldestForANewTask() throws Exception {
-        holdTheWorker(true);
-        assertTrue(offer(true, "a"));
-        assertTrue(offer(true, "b"));
-        assertTrue(offer(true, "c"));
+        holdTheWorkerAndFillThePriorityLane();
         now.addAndGet(WorkLanes.STANDING);
         assertTrue(offer(true, "d"), "standing: the new task is taken");
         assertEquals(List.of("a"), dropped, "for the oldest");
