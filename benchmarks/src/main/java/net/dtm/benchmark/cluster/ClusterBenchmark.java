@@ -118,6 +118,12 @@ public final class ClusterBenchmark {
                     n.awaitReady(Duration.ofSeconds(120));
                 }
             }
+            // Each new JVM gets the solo warm-up node-1 had, so the 3-node trial does not measure
+            // two nodes still compiling their hot paths (a cluster's nodes in service are warm).
+            for (NodeProcess n : nodes.subList(1, nodes.size())) {
+                rateTrial("new leases, " + n.nodeId() + " alone (warm-up)", List.of(n), keys, fresh, o.concurrency(),
+                        o.warmup(), report);
+            }
             rateTrial("new leases, 3 nodes (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup(), report);
             rateTrial("new leases, 3 nodes", nodes, keys, fresh, o.concurrency(), o.seconds(), report);
             if (!fresh.hasNext()) {
@@ -161,6 +167,8 @@ public final class ClusterBenchmark {
         int per = Math.max(1, concurrency / nodes.size());
         ConfirmedCount counting = new ConfirmedCount();
         Progress progress = Progress.ofTime(name, seconds, "leases confirmed", counting::sum);
+        CpuPerLease.Mark cpu0 = CpuPerLease.Mark.now();
+        Commits commits0 = Commits.of(nodes);
         try {
             for (NodeProcess n : nodes) {
                 LeaseClient c = new LeaseClient(n.endpoint(), keys, per, counting, options);
@@ -182,14 +190,17 @@ public final class ClusterBenchmark {
                     latencies.add(l);
                 }
             }
+            CpuPerLease cpu = cpu0.to(CpuPerLease.Mark.now(), confirmed);
+            Commits commits = Commits.of(nodes).since(commits0);
             latencies.sort(Long::compare);
             progress.close();
             String perNode = nodes.size() == 1 ? Integer.toString(per) : nodes.size() + "x" + per;
             System.out.printf(Locale.ROOT, "%-34s %5d %11s %9d %9.0f %8.1f %8.1f %8d %8d  %s%n", name, nodes.size(),
                     perNode, confirmed, confirmed / elapsed,
                     quantile(latencies, 0.5) / 1000.0, quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage());
+            System.out.println("  " + cpu + "; " + commits);
             report.rateTrial(name, nodes.size(), perNode, confirmed, confirmed / elapsed, quantile(latencies, 0.5) / 1000.0,
-                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), progress.rates(1));
+                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), cpu, progress.rates(1));
         } finally {
             progress.close();
             for (LeaseClient c : clients) {
@@ -323,10 +334,9 @@ public final class ClusterBenchmark {
             }
         }
         if (devices == 0) {
-            // enough for 1500 leases/s over every trial and warm-up (group commit took one node past 1000/s here);
-            // trials are short because each node's watch on /devices must load every enrolled device
-            // (75,000 made the nodes' ZooKeeper sessions time out while loading it: benchmarks/CLUSTER.md)
-            devices = 1500 * 2 * (seconds + warmup);
+            // enough for 2000 leases/s over the two trials and the four warm-ups (node-1's, node-2's and
+            // node-3's alone, the three together); one warm node gave 1,765/s here
+            devices = 2000 * (2 * seconds + 4 * warmup);
         }
         return new Options(seconds, warmup, concurrency, devices, agents, killWindow, workers, dir, out);
     }
@@ -346,7 +356,7 @@ public final class ClusterBenchmark {
 
     static String usage() {
         return "usage: run-cluster.sh [--quick] [--seconds S (10)] [--warmup S (3)] [--concurrency N total (48)]"
-                + " [--devices N (enough for 1500/s)] [--agents N (200)] [--kill-window S (20)] [--workers N (64)]"
+                + " [--devices N (enough for 2000/s)] [--agents N (200)] [--kill-window S (20)] [--workers N (64)]"
                 + " [--dir DIR (a new temporary directory)] [--out DIR (target): CSV files and PNG]";
     }
 }

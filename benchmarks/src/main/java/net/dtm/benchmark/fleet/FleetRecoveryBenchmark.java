@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import net.dtm.api.DeviceId;
 import net.dtm.benchmark.Chart;
+import net.dtm.benchmark.ChildCpu;
 import net.dtm.benchmark.CsvTable;
 import net.dtm.benchmark.Progress;
 import net.dtm.testkit.lease.DeviceKeys;

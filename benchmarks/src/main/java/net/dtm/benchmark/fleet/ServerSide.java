@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
+import net.dtm.benchmark.ChildCpu;
+
 /**
  * The server side a fleet recovers from: the standalone node ({@link StandaloneSide}) or the 3-node
  * cluster ({@link ClusterSide}), each node its own JVM, restarted on the same store.

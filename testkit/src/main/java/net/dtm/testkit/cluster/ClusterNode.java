@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import net.dtm.api.metrics.Histogram;
+import net.dtm.api.metrics.Metric;
 import net.dtm.pool.PoolManager;
 import net.dtm.pool.PoolSettings;
 import net.dtm.server.internal.DeviceManager;
@@ -129,10 +131,21 @@ public final class ClusterNode implements AutoCloseable {
         return zk.cluster();
     }
 
-    /** The node's (request handling, endpoint) and the pool manager's counters. */
+    /**
+     * The node's (request handling, endpoint) and the pool manager's counters, and the store's
+     * commits: {@code store.commits} (ZooKeeper transactions committed) and {@code store.writes}
+     * (the writes they carried; group commit puts several in one).
+     */
     public Map<String, Long> counters() {
         Map<String, Long> out = new TreeMap<>(node.counters());
         pools.counters().forEach((k, v) -> out.put("pool." + k, v));
+        for (Metric m : zk.store().commitMetrics().metrics()) {
+            if (m.name().equals("dtm_store_commit_batch_size")) {
+                Histogram h = m.samples().get(0).histogram();
+                out.put("store.commits", h.count());
+                out.put("store.writes", Math.round(h.sum()));
+            }
+        }
         return out;
     }
 

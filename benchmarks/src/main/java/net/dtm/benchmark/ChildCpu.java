@@ -1,4 +1,4 @@
-package net.dtm.benchmark.fleet;
+package net.dtm.benchmark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** CPU time of this JVM and of its child JVMs running a given main class, as the operating system counts it. */
-final class ChildCpu {
+public final class ChildCpu {
 
     private ChildCpu() {
     }
 
     /** CPU time in ns used so far by this JVM's live children whose command line names {@code mainClass}. */
-    static long nanos(String mainClass) {
+    public static long nanos(String mainClass) {
         return ProcessHandle.current().children()
                 .filter(p -> commandLine(p.pid()).contains(mainClass))
                 .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
@@ -24,7 +24,7 @@ final class ChildCpu {
      * The full command line of process {@code pid} from /proc ({@link ProcessHandle.Info#commandLine()}
      * cuts a long one, e.g. a JVM's class path, before the main class); empty if unreadable.
      */
-    static String commandLine(long pid) {
+    public static String commandLine(long pid) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                     StandardCharsets.UTF_8).replace('\0', ' ');
@@ -33,8 +33,8 @@ final class ChildCpu {
         }
     }
 
-    /** CPU time in ns used so far by this JVM (the fleet). */
-    static long self() {
+    /** CPU time in ns used so far by this JVM. */
+    public static long self() {
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 }
