@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.slf4j.Logger;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * them with one {@code multi}. Units of one batch never write the same znode: a unit that would
  * (two devices proposing one address, two writes to one binding) waits for the next batch, so each
  * unit's result in a batch is the one it would get alone against the state the batch started
- * from.
+ * from. A check that several units of a batch ask for (every binding checks its pool's marker) is
+ * sent once: it reads, so once answers for all of them.
  * <p>
  * Outcomes, per unit:
  * <ul>
@@ -61,8 +63,12 @@ final class ZkGroupCommit implements AutoCloseable {
     /** Default bound of a batch, in units (each a few operations of a few hundred bytes: far below jute.maxbuffer). */
     static final int DEFAULT_MAX_BATCH = 64;
 
-    /** Default number of batches in flight at once (one committing while the next forms and is sent). */
-    static final int DEFAULT_RUNNERS = 2;
+    /**
+     * Default number of batches in flight at once: one. The next batch gathers while one commits;
+     * with two in flight each carried half as many writes, and ZooKeeper's cost is mostly per
+     * transaction and per operation (benchmarks/CLUSTER.md: one node 1,511 -> 1,890 leases/s).
+     */
+    static final int DEFAULT_RUNNERS = 1;
 
     private static final long CLOSE_WAIT_MS = 10_000;
 
@@ -352,8 +358,20 @@ final class ZkGroupCommit implements AutoCloseable {
         List<Unit> left = new ArrayList<>(batch);
         while (!left.isEmpty()) {
             List<CuratorOp> ops = new ArrayList<>();
-            for (Unit u : left) {
-                ops.addAll(u.ops);
+            List<int[]> owners = new ArrayList<>(); // per operation sent: its unit in left, its index in that unit
+            Set<Op> checks = new HashSet<>();
+            for (int i = 0; i < left.size(); i++) {
+                List<CuratorOp> unitOps = left.get(i).ops;
+                for (int j = 0; j < unitOps.size(); j++) {
+                    Op op = unitOps.get(j).get();
+                    // a check already in this multi (the pool's marker, checked by every unit) is sent once: if it
+                    // fails, the first unit that asked for it gets the failure, and the next multi checks it again
+                    if (op != null && op.getType() == ZooDefs.OpCode.check && !checks.add(op)) {
+                        continue;
+                    }
+                    ops.add(unitOps.get(j));
+                    owners.add(new int[] {i, j});
+                }
             }
             long started = System.nanoTime();
             multis.incrementAndGet();
@@ -366,16 +384,8 @@ final class ZkGroupCommit implements AutoCloseable {
                     return;
                 }
                 int code = ((OpResult.ErrorResult) e.getResults().get(failed)).getErr();
-                int first = 0;
-                for (int i = 0; i < left.size(); i++) {
-                    Unit u = left.get(i);
-                    if (failed < first + u.ops.size()) {
-                        left.remove(i);
-                        answer(u, new Outcome(KeeperException.Code.get(code), failed - first));
-                        break;
-                    }
-                    first += u.ops.size();
-                }
+                int[] owner = owners.get(failed);
+                answer(left.remove(owner[0]), new Outcome(KeeperException.Code.get(code), owner[1]));
                 continue;
             } catch (Exception e) {
                 failAll(left, e);

@@ -158,6 +158,47 @@ class ZkGroupCommitTest {
     }
 
     @Test
+    void theMarkerEveryUnitChecksIsSentOnceInTheirTransaction() throws Exception {
+        List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ZkGroupCommit.Multi real = real();
+        gated(ops -> {
+            sizes.add(ops.size());
+            real.commit(ops);
+        }, WAIT_MS);
+        List<String[]> units = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            units.add(new String[] {"dev" + i, String.format("a%03d", i)});
+        }
+        List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(units);
+        open.countDown();
+
+        for (int i = 0; i <= 9; i++) {
+            assertTrue(results.get(i).get(10, TimeUnit.SECONDS).committed(), "unit " + i);
+        }
+        assertEquals("dev9@a009", stored("/a/a009"));
+        assertEquals(List.of(3, 1 + 9 * 2), sizes, "the nine units' checks of /alive sent as one");
+    }
+
+    @Test
+    void whenTheSharedCheckFailsEveryUnitOfTheBatchGetsThatFailureAtItsOwnCheck() throws Exception {
+        gated(real(), WAIT_MS);
+        List<String[]> units = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            units.add(new String[] {"dev" + i, String.format("a%03d", i)});
+        }
+        List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(units);
+        client.delete().forPath("/alive"); // the pool is deleted while the units wait
+        open.countDown();
+
+        for (int i = 0; i <= 5; i++) {
+            ZkGroupCommit.Outcome o = results.get(i).get(10, TimeUnit.SECONDS);
+            assertTrue(o.failed(0, KeeperException.Code.NONODE), "unit " + i + ": " + o);
+        }
+        assertTrue(client.getChildren().forPath("/d").isEmpty(), "nothing written");
+        assertTrue(client.getChildren().forPath("/a").isEmpty(), "nothing written");
+    }
+
+    @Test
     void unitsWritingTheSameZnodeGoInSeparateTransactionsSoTheLaterOneSeesTheEarlier() throws Exception {
         gated(real(), WAIT_MS);
         List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(List.of(
