@@ -33,19 +33,21 @@ import net.dtm.testkit.lease.LeaseClient;
  * The cluster benchmark (issue 5): on a real 3-peer ZooKeeper ensemble ({@link Ensemble}, each peer
  * its own JVM, fsync on), with DTM nodes as their own JVMs ({@link NodeProcess}):
  * <ol>
- * <li><b>new leases per second, 1 node</b>: the load client ({@link LeaseClient}: ESTABLISH, PARAMS,
+ * <li><b>new leases per second, 1 node and 3 nodes</b>: node-1 starts and warms up alone; nodes 2
+ * and 3 join and each warms up alone as node-1 did, then the three together. Then {@code --rounds}
+ * rounds of two trials of {@code --seconds}: the load client ({@link LeaseClient}: ESTABLISH, PARAMS,
  * CONFIRM, ACK per never-seen device, durable: a lease is confirmed once the quorum has it) against
- * node-1 alone for {@code --seconds};</li>
- * <li><b>new leases per second, 3 nodes</b>: nodes 2 and 3 join; the same total concurrency is
- * spread over three load clients, one per node, each with its own devices, for the same time;</li>
+ * node-1 alone (nodes 2 and 3 idle), then the same total concurrency spread over three load
+ * clients, one per node. The medians of the rounds are compared (RESULT line). A trial that runs out
+ * of enrolled devices fails the run instead of reporting a shortened trial;</li>
  * <li><b>establishment time while a node is killed</b>: {@code --agents} real agents (as the chaos
  * test runs them) knowing all three nodes start evenly over {@code --kill-window} seconds; a third
  * of the way in, node-1 is killed with SIGKILL. Printed: p50/p90/p99/max establishment time of the
  * agents that started before and after the kill, failed attempts, agents not established, tunnels
  * dropped.</li>
  * </ol>
- * A warm-up of a few seconds (devices not reused) precedes each rate trial. The machine's load
- * average is printed with every row: the figures mean little on a box busy with something else.
+ * Every trial prints where the CPU went per lease ({@link CpuPerLease}) and the nodes' ZooKeeper
+ * commits ({@link Commits}). The machine's load average is printed with every row: the figures mean little on a box busy with something else.
  * Progress lines go to standard error; {@link ClusterReport} writes the CSV files and the PNG into
  * {@code --out} (default {@code target}).
  */
@@ -54,8 +56,8 @@ public final class ClusterBenchmark {
     private static final long SEED = 5_1234L;
     private static final String POOL = "bench";
 
-    record Options(int seconds, int warmup, int concurrency, int devices, int agents, int killWindow, int workers,
-                   Path dir, Path out) {
+    record Options(int seconds, int warmup, int rounds, int concurrency, int devices, int agents, int killWindow,
+                   int workers, Path dir, Path out) {
     }
 
     private ClusterBenchmark() {
@@ -75,8 +77,9 @@ public final class ClusterBenchmark {
         Path dir = temporary ? Files.createTempDirectory("dtm-cluster-bench") : o.dir();
         Files.createDirectories(dir);
         System.out.printf(Locale.ROOT, "DTM cluster benchmark: 3-peer ZooKeeper ensemble (fsync on), nodes as JVMs with %d"
-                        + " workers, %d s rate trials (%d s warm-up), total concurrency %d, %d devices, %d agents over a"
-                        + " %d s kill window, %d cores, load average %s, work dir %s%n", o.workers(), o.seconds(), o.warmup(),
+                        + " workers, %d rounds of %d s rate trials (%d s warm-ups), total concurrency %d, %d devices, %d agents"
+                        + " over a %d s kill window, %d cores, load average %s, work dir %s%n", o.workers(), o.rounds(),
+                o.seconds(), o.warmup(),
                 o.concurrency(), o.devices(), o.agents(), o.killWindow(), Runtime.getRuntime().availableProcessors(),
                 Progress.loadAverage(), dir);
         List<NodeProcess> nodes = new ArrayList<>();
@@ -109,7 +112,6 @@ public final class ClusterBenchmark {
             System.out.printf("%-34s %5s %11s %9s %9s %8s %8s %8s %8s  %s%n", "trial", "nodes", "concurrency", "confirmed",
                     "leases/s", "p50 ms", "p99 ms", "refused", "timedout", "load average");
             rateTrial("new leases, 1 node (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup(), report);
-            rateTrial("new leases, 1 node", nodes, keys, fresh, o.concurrency(), o.seconds(), report);
 
             nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-2", POOL, nodeOptions));
             nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-3", POOL, nodeOptions));
@@ -118,17 +120,28 @@ public final class ClusterBenchmark {
                     n.awaitReady(Duration.ofSeconds(120));
                 }
             }
-            // Each new JVM gets the solo warm-up node-1 had, so the 3-node trial does not measure
-            // two nodes still compiling their hot paths (a cluster's nodes in service are warm).
+            // Each new JVM gets the solo warm-up node-1 had, so no trial measures a node still
+            // compiling its hot paths (a cluster's nodes in service are warm).
             for (NodeProcess n : nodes.subList(1, nodes.size())) {
                 rateTrial("new leases, " + n.nodeId() + " alone (warm-up)", List.of(n), keys, fresh, o.concurrency(),
                         o.warmup(), report);
             }
             rateTrial("new leases, 3 nodes (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup(), report);
-            rateTrial("new leases, 3 nodes", nodes, keys, fresh, o.concurrency(), o.seconds(), report);
-            if (!fresh.hasNext()) {
-                System.out.println("WARNING: ran out of enrolled devices; raise --devices");
+            // Rounds of one node (nodes 2 and 3 idle, still members) then all three, so a drift of the
+            // machine's load or a ZooKeeper snapshot falls on both sides; the medians are compared.
+            List<Double> one = new ArrayList<>();
+            List<Double> three = new ArrayList<>();
+            for (int r = 1; r <= o.rounds(); r++) {
+                String round = o.rounds() == 1 ? "" : " #" + r;
+                one.add(rateTrial("new leases, 1 node" + round, nodes.subList(0, 1), keys, fresh, o.concurrency(),
+                        o.seconds(), report));
+                three.add(rateTrial("new leases, 3 nodes" + round, nodes, keys, fresh, o.concurrency(), o.seconds(), report));
             }
+            double oneMedian = median(one);
+            double threeMedian = median(three);
+            System.out.printf(Locale.ROOT, "RESULT rounds=%d one_node_median=%.0f three_nodes_median=%.0f ratio=%.2f"
+                    + " one_node=%s three_nodes=%s%n", o.rounds(), oneMedian, threeMedian, threeMedian / oneMedian,
+                    rates(one), rates(three));
 
             killTrial(o, nodes, agentDevices, report);
             report.write(o.out(), String.format(Locale.ROOT, "DTM cluster on a 3-peer ZooKeeper ensemble (fsync on): new"
@@ -154,11 +167,11 @@ public final class ClusterBenchmark {
     }
 
     /** The total concurrency spread over one load client per node; devices taken from one shared source. */
-    private static void rateTrial(String name, List<NodeProcess> nodes, Map<DeviceId, byte[]> keys,
+    private static double rateTrial(String name, List<NodeProcess> nodes, Map<DeviceId, byte[]> keys,
                                   Iterator<DeviceId> fresh, int concurrency, int seconds, ClusterReport report)
             throws IOException, InterruptedException, ExecutionException {
         if (seconds <= 0) {
-            return;
+            return 0;
         }
         Iterator<DeviceId> shared = synchronizedIterator(fresh);
         List<LeaseClient> clients = new ArrayList<>();
@@ -190,6 +203,10 @@ public final class ClusterBenchmark {
                     latencies.add(l);
                 }
             }
+            if (!shared.hasNext()) {
+                throw new IllegalStateException("ran out of enrolled devices during '" + name + "', so it was cut short;"
+                        + " raise --devices");
+            }
             CpuPerLease cpu = cpu0.to(CpuPerLease.Mark.now(), confirmed);
             Commits commits = Commits.of(nodes).since(commits0);
             latencies.sort(Long::compare);
@@ -201,6 +218,7 @@ public final class ClusterBenchmark {
             System.out.println("  " + cpu + "; " + commits);
             report.rateTrial(name, nodes.size(), perNode, confirmed, confirmed / elapsed, quantile(latencies, 0.5) / 1000.0,
                     quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), cpu, progress.rates(1));
+            return confirmed / elapsed;
         } finally {
             progress.close();
             for (LeaseClient c : clients) {
@@ -286,6 +304,16 @@ public final class ClusterBenchmark {
         };
     }
 
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String rates(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).collect(java.util.stream.Collectors.joining(","));
+    }
+
     private static long quantile(List<Long> sorted, double q) {
         if (sorted.isEmpty()) {
             return 0;
@@ -296,7 +324,8 @@ public final class ClusterBenchmark {
 
     static Options parse(String[] args) {
         int seconds = 10;
-        int warmup = 3;
+        int warmup = 5;
+        int rounds = 3;
         int concurrency = 48;
         int devices = 0;
         int agents = 200;
@@ -312,6 +341,7 @@ public final class ClusterBenchmark {
             if (a.equals("--quick")) {
                 seconds = 8;
                 warmup = 3;
+                rounds = 1;
                 agents = 100;
                 killWindow = 12;
                 continue;
@@ -323,6 +353,7 @@ public final class ClusterBenchmark {
             switch (a) {
                 case "--seconds" -> seconds = positive(a, v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--rounds" -> rounds = positive(a, v);
                 case "--concurrency" -> concurrency = positive(a, v);
                 case "--devices" -> devices = positive(a, v);
                 case "--agents" -> agents = positive(a, v);
@@ -334,11 +365,11 @@ public final class ClusterBenchmark {
             }
         }
         if (devices == 0) {
-            // enough for 2000 leases/s over the two trials and the four warm-ups (node-1's, node-2's and
-            // node-3's alone, the three together); one warm node gave 1,765/s here
-            devices = 2000 * (2 * seconds + 4 * warmup);
+            // enough for 2000 leases/s over every round's two trials and the four warm-ups (node-1's,
+            // node-2's and node-3's alone, the three together); one warm node gave up to 2,014/s here
+            devices = 2000 * (2 * rounds * seconds + 4 * warmup);
         }
-        return new Options(seconds, warmup, concurrency, devices, agents, killWindow, workers, dir, out);
+        return new Options(seconds, warmup, rounds, concurrency, devices, agents, killWindow, workers, dir, out);
     }
 
     private static int positive(String name, String v) {
@@ -355,7 +386,7 @@ public final class ClusterBenchmark {
     }
 
     static String usage() {
-        return "usage: run-cluster.sh [--quick] [--seconds S (10)] [--warmup S (3)] [--concurrency N total (48)]"
+        return "usage: run-cluster.sh [--quick] [--seconds S (10)] [--warmup S (5)] [--rounds N (3)] [--concurrency N total (48)]"
                 + " [--devices N (enough for 2000/s)] [--agents N (200)] [--kill-window S (20)] [--workers N (64)]"
                 + " [--dir DIR (a new temporary directory)] [--out DIR (target): CSV files and PNG]";
     }
