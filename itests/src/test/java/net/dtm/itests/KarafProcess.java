@@ -3,9 +3,6 @@ package net.dtm.itests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +21,8 @@ import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+
+import net.dtm.testkit.FreePorts;
 
 /**
  * One of our distributions as an operator runs it, outside OSGi: unpacked from its tar.gz, its
@@ -323,16 +322,14 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
+    /** A free TCP port outside the ephemeral range ({@link FreePorts}: no outgoing connection takes it first). */
     static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return FreePorts.tcp();
     }
 
+    /** A free UDP port outside the ephemeral range. */
     static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return FreePorts.udp();
     }
 
     private static String run(Path dir, Duration timeout, String stdin, Map<String, String> env, String... command)

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,10 +75,7 @@ public class OfflineInstallIT {
     @Test
     public void serverDistributionInstallsEveryDtmFeatureOffline() throws Exception {
         KarafProcess karaf = offline(System.getProperty("dtm.distribution", "missing"), "server");
-        int udpPort;
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            udpPort = socket.getLocalPort();
-        }
+        int udpPort = KarafProcess.freeUdpPort();
         karaf.withDemo().set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort));
         karaf.set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
 

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -67,10 +66,7 @@ public class SshAdapterInKarafIT {
 
         karaf = KarafProcess.unpack(Path.of(System.getProperty("dtm.distribution", "missing")), work);
         karaf.withDemo().randomSshPort();
-        int udpPort;
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            udpPort = socket.getLocalPort();
-        }
+        int udpPort = KarafProcess.freeUdpPort();
         karaf.set("etc/net.dtm.server.cfg", "bind.port", Integer.toString(udpPort));
         karaf.set("etc/net.dtm.agent.cfg", "servers", "127.0.0.1:" + udpPort);
         Path secret = karaf.home().resolve("etc/dtm-secrets/edge-router");

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.StringJoiner;
+
+import net.dtm.testkit.FreePorts;
 
 /**
  * A real ZooKeeper ensemble on loopback: each peer is its own JVM running
@@ -344,19 +345,10 @@ public final class Ensemble implements AutoCloseable {
 
     /** {@code n} distinct ports free on loopback now (bound together, then released). */
     static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] out = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                out[i] = s.getLocalPort();
-            }
-            return out;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = FreePorts.tcp(); // distinct, and outside the range outgoing connections take ports from
         }
+        return out;
     }
 }
