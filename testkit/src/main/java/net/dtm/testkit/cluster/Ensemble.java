@@ -343,7 +343,7 @@ public final class Ensemble implements AutoCloseable {
         Files.write(peerDir.resolve("zoo.cfg"), cfg, StandardCharsets.US_ASCII);
     }
 
-    /** {@code n} distinct ports free on loopback now (bound together, then released). */
+    /** {@code n} distinct ports free on loopback now, outside the ephemeral range ({@link FreePorts}). */
     static int[] freePorts(int n) throws IOException {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
