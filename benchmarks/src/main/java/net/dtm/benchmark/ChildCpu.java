@@ -24,7 +24,7 @@ public final class ChildCpu {
      * The full command line of process {@code pid} from /proc ({@link ProcessHandle.Info#commandLine()}
      * cuts a long one, e.g. a JVM's class path, before the main class); empty if unreadable.
      */
-    public static String commandLine(long pid) {
+    private static String commandLine(long pid) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                     StandardCharsets.UTF_8).replace('\0', ' ');

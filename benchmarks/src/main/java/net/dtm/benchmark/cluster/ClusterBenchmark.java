@@ -304,10 +304,9 @@ public final class ClusterBenchmark {
         };
     }
 
+    /** The median (nearest rank, the lower middle of an even count). */
     private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return ChaosChecker.quantile(values.stream().sorted().toList(), 0.5);
     }
 
     private static String rates(List<Double> values) {
