@@ -43,7 +43,8 @@ final class IosLab implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server = DeviceEmulatorServer.start(device, USER, PASSWORD, dir.resolve("host-key-1"));
-        connector = new MinaSshConnector(dir.resolve("known_hosts"), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        connector = new MinaSshConnector(dir.resolve("known_hosts"), DeviceEmulatorServer.CLIENT_CONNECT_TIMEOUT,
+                Duration.ofSeconds(10));
     }
 
     /** The device as the core sees it. */

@@ -44,7 +44,8 @@ final class EmulatedVrp implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server = DeviceEmulatorServer.start(device, USER, PASSWORD, dir.resolve("host.key"));
-        connector = new MinaSshConnector(dir.resolve("known_hosts"), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        connector = new MinaSshConnector(dir.resolve("known_hosts"), DeviceEmulatorServer.CLIENT_CONNECT_TIMEOUT,
+                Duration.ofSeconds(10));
         adapter = new HuaweiVrpAdapter(connector);
     }
 

@@ -51,7 +51,8 @@ final class Lab implements AutoCloseable {
         }
         server = DeviceEmulatorServer.start(device, "admin" + MikrotikAdapter.DEFAULT_LOGIN_SUFFIX, PASSWORD,
                 dir.resolve(hostKey));
-        connector = new MinaSshConnector(dir.resolve("known_hosts"), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        connector = new MinaSshConnector(dir.resolve("known_hosts"), DeviceEmulatorServer.CLIENT_CONNECT_TIMEOUT,
+                Duration.ofSeconds(10));
     }
 
     MikrotikAdapter adapter() {
