@@ -68,7 +68,7 @@ public final class NewLeaseBenchmark {
     /**
      * Untimed seconds on each fresh database before its timed trial (none with {@code --warmup 0}):
      * Derby compiles every statement anew for a new database into classes of its own, which the JIT
-     * then compiles too (1,553 compilations in the first 10 s of a trial, most of them Derby's SQL
+     * then compiles too (1,553 compilations in the 10 s around a trial's start, most of them Derby's SQL
      * compiler and those new classes), so a trial started cold measured that.
      */
     static final int SETTLE = 5;
@@ -543,11 +543,6 @@ public final class NewLeaseBenchmark {
     }
 
     /**
-     * The untimed warm-up on a scratch store: slices at the highest concurrency until the rate settles
-     * (see the class comment). Its rates size the trials' enrolment; a slice that runs out of devices
-     * still measured its rate (over the time it ran), so the next is sized from it.
-     */
-    /**
      * A new, empty database for the next timed trial, then {@link #SETTLE} untimed seconds on it at
      * {@code concurrency} (the trial's "table" column counts the bindings they leave).
      */
@@ -561,6 +556,11 @@ public final class NewLeaseBenchmark {
         System.out.printf(Locale.ROOT, "%s: %s%n", what, r);
     }
 
+    /**
+     * The untimed warm-up on a scratch store: slices at the highest concurrency until the rate settles
+     * (see the class comment). Its rates size the trials' enrolment; a slice that runs out of devices
+     * still measured its rate (over the time it ran), so the next is sized from it.
+     */
     private static void warmUp(Node node, Options o, Runs runs) throws IOException {
         int concurrency = o.concurrency().stream().mapToInt(Integer::intValue).max().orElseThrow();
         double previous = -1;

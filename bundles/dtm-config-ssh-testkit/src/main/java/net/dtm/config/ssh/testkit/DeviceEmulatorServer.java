@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,7 +52,7 @@ public final class DeviceEmulatorServer implements AutoCloseable {
      * cause was not found and it did not recur in 12 further runs of that module here. Tests that
      * are not about connect timing allow this much; the command timeout stays each lab's own.
      */
-    public static final java.time.Duration CLIENT_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(30);
+    public static final Duration CLIENT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
