@@ -7,6 +7,9 @@
 # go to stderr; writes target/cluster.csv, cluster-rate.csv, cluster-establish.csv and cluster.png
 # under benchmarks/.
 # DTM_ZK_HEAP: each ZooKeeper peer's heap (default 1g; ZooKeeper keeps every znode in memory).
+# DTM_CLUSTER_JVM: test (default: the tests' lighter JVMs, serial collector, peers compiled by C1
+# only) or production (peers and nodes on the JVM's defaults, G1 and both compilers, as deployed;
+# slower in runs this short on two cores, see CLUSTER.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/build-classpath.sh
@@ -14,5 +17,6 @@ bench_build run-cluster.sh
 zookeeper_server_jars run-cluster.sh   # ZK_JARS: the ensemble runs ZooKeeper 3.9.6 (build-classpath.sh)
 cd benchmarks   # the CSV files and the PNG go to benchmarks/target
 exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -Ddtm.zookeeper.server.jars="$ZK_JARS" -Ddtm.zookeeper.heap="${DTM_ZK_HEAP:-1g}" -cp "$BENCH_CLASSPATH" \
+    -Ddtm.zookeeper.server.jars="$ZK_JARS" -Ddtm.zookeeper.heap="${DTM_ZK_HEAP:-1g}" \
+    -Ddtm.cluster.jvm="${DTM_CLUSTER_JVM:-test}" -cp "$BENCH_CLASSPATH" \
     net.dtm.benchmark.cluster.ClusterBenchmark "$@"

@@ -310,11 +310,11 @@ public final class Ensemble implements AutoCloseable {
 
     private void launch(int i) throws IOException {
         Path peerDir = dir.resolve("zk" + (i + 1));
-        peers[i] = ChildJvm.start("zk" + (i + 1),
-                List.of("-Xmx" + peerHeap(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                        "-Dorg.slf4j.simpleLogger.showDateTime=true"),
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + peerHeap()));
+        jvm.addAll(ClusterJvm.current().peer());
+        jvm.addAll(List.of("-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true"));
+        peers[i] = ChildJvm.start("zk" + (i + 1), jvm,
                 peerClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(peerDir.resolve("zoo.cfg").toString()),
                 peerDir.resolve("zk.log"), peerDir);
     }

@@ -77,12 +77,14 @@ public final class NodeProcess implements AutoCloseable {
                 "password.file=" + ensemble.passwordFile(), "node.id=" + nodeId, "port=" + port, "pool=" + pool,
                 "session.timeout.ms=" + options.sessionTimeoutMs(),
                 "connection.timeout.ms=" + options.connectionTimeoutMs(), "workers=" + options.workers());
-        current = ChildJvm.start(nodeId + "#" + run,
-                List.of("-Xmx" + options.heap(), "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + options.logLevel(),
-                        "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=warn",
-                        "-Dorg.slf4j.simpleLogger.log.org.apache.curator=warn",
-                        "-Dorg.slf4j.simpleLogger.log.net.dtm.server.internal.UdpEndpoint=warn"),
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.heap()));
+        jvm.addAll(ClusterJvm.current().node());
+        jvm.addAll(List.of("-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + options.logLevel(),
+                "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=warn",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.curator=warn",
+                "-Dorg.slf4j.simpleLogger.log.net.dtm.server.internal.UdpEndpoint=warn"));
+        current = ChildJvm.start(nodeId + "#" + run, jvm,
                 classPath, ClusterNode.class.getName(), args, dir.resolve(nodeId + "-" + run + ".log"), dir);
         runs.add(current);
     }
