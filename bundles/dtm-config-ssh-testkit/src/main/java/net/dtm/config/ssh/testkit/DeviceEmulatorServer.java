@@ -49,8 +49,9 @@ public final class DeviceEmulatorServer implements AutoCloseable {
      * How long a test's SSH client should allow for connecting and logging in to an emulator. A
      * loopback connection normally takes milliseconds, but CI once saw a client's connection (the
      * Cisco IOS contract's) not complete within 10 s while the same lab had just answered; the
-     * cause was not found and it did not recur in 12 further runs of that module here. Tests that
-     * are not about connect timing allow this much; the command timeout stays each lab's own.
+     * cause was not found and it did not recur in 15 further runs of that module here (3 of them
+     * beside two CPU hogs). Tests that are not about connect timing allow this much; the command
+     * timeout stays each lab's own.
      */
     public static final Duration CLIENT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
