@@ -45,9 +45,7 @@ import net.dtm.testkit.lease.ThreadCpu;
  * at most {@code --warmup} seconds, ending once a slice completes within 5 % of the slice before (on
  * two cores the node's C2 compiler was busy for 40 s of full load; a JVM server is measured warm, as
  * it runs for days). Then each {@code --concurrency} value gets a timed trial of {@code --seconds} on
- * a fresh database in the same node JVM, as each Kea trial starts with an empty lease file, after
- * {@value #SETTLE} untimed seconds on it that compile its statements (a few thousand bindings, shown
- * in the trial's table column).
+ * a fresh, empty database in the same node JVM, as each Kea trial starts with an empty lease file.
  * {@code --fill N} adds the long-trial variant: a trial on an empty table, load until the table holds
  * N bindings, and a trial at that size ({@code FILL ...} line: both rates and their ratio).
  * <p>
@@ -65,13 +63,6 @@ public final class NewLeaseBenchmark {
     static final int WARMUP_MIN = 30;
     /** Default longest warm-up, seconds. */
     static final int WARMUP_MAX = 90;
-    /**
-     * Untimed seconds on each fresh database before its timed trial (none with {@code --warmup 0}):
-     * Derby compiles every statement anew for a new database into classes of its own, which the JIT
-     * then compiles too (1,553 compilations in the 10 s around a trial's start, most of them Derby's SQL
-     * compiler and those new classes), so a trial started cold measured that.
-     */
-    static final int SETTLE = 5;
 
     private NewLeaseBenchmark() {
     }
@@ -117,7 +108,7 @@ public final class NewLeaseBenchmark {
                 }
                 printHeader();
                 for (int c : o.concurrency()) {
-                    freshStore(node, o, runs, c);
+                    node.fresh();
                     Trial t = runs.timed(node, "trial", c, "trial, concurrency " + c);
                     if (best == null || t.result().confirmedPerSecond() > best.result().confirmedPerSecond()) {
                         best = t;
@@ -168,7 +159,7 @@ public final class NewLeaseBenchmark {
      * until the table holds {@code N} bindings (progress every 10 s), then a timed trial at that size.
      */
     private static void fill(Node node, Options o, Runs runs, int concurrency) throws IOException {
-        freshStore(node, o, runs, concurrency);
+        node.fresh();
         System.out.printf(Locale.ROOT, "fill: concurrency %d; a %d s trial on an empty lease table, then filling it to %d "
                 + "bindings, then a %d s trial at that size%n", concurrency, o.seconds(), o.fill(), o.seconds());
         printHeader();
@@ -543,20 +534,6 @@ public final class NewLeaseBenchmark {
     }
 
     /**
-     * A new, empty database for the next timed trial, then {@link #SETTLE} untimed seconds on it at
-     * {@code concurrency} (the trial's "table" column counts the bindings they leave).
-     */
-    private static void freshStore(Node node, Options o, Runs runs, int concurrency) throws IOException {
-        node.fresh();
-        if (o.warmup() == 0) {
-            return;
-        }
-        String what = String.format(Locale.ROOT, "settling the new database, %d s (not counted)", SETTLE);
-        LeaseClient.Result r = runs.run(node, runs.prepare(node, SETTLE, concurrency, what), concurrency, SETTLE, what);
-        System.out.printf(Locale.ROOT, "%s: %s%n", what, r);
-    }
-
-    /**
      * The untimed warm-up on a scratch store: slices at the highest concurrency until the rate settles
      * (see the class comment). Its rates size the trials' enrolment; a slice that runs out of devices
      * still measured its rate (over the time it ran), so the next is sized from it.
@@ -591,8 +568,7 @@ public final class NewLeaseBenchmark {
                 "  --seconds N          length of each timed trial (30)",
                 "  --warmup N           longest untimed warm-up first, seconds (" + WARMUP_MAX + "; 0 = none): " + WARMUP_SLICE
                         + " s slices at the highest",
-                "                       concurrency, at least " + WARMUP_MIN + " s, until a slice is within 5 % of the one before;",
-                "                       0 also skips the " + SETTLE + " untimed seconds on each trial's new database",
+                "                       concurrency, at least " + WARMUP_MIN + " s, until a slice is within 5 % of the one before",
                 "  --concurrency A,B    devices in flight, one trial each; the best is the RESULT (64,256,1024)",
                 "  --timeout-ms N       client retransmission timeout per request (1000; 4 sends before giving up)",
                 "  --sources N          client source addresses 127.0.0.2.. (250, the most): the server limits the datagrams of",
