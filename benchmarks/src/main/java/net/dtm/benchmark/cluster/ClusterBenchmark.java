@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
@@ -310,7 +311,7 @@ public final class ClusterBenchmark {
     }
 
     private static String rates(List<Double> values) {
-        return values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).collect(java.util.stream.Collectors.joining(","));
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).collect(Collectors.joining(","));
     }
 
     private static long quantile(List<Long> sorted, double q) {
