@@ -8,6 +8,8 @@
 # to stderr; writes fleet.csv, fleet-timeline.csv, fleet-counters.csv and fleet.png to
 # benchmarks/target/fleet/.
 # DTM_ZK_HEAP: each ZooKeeper peer's heap (default 1g; ZooKeeper keeps every znode in memory).
+# DTM_CLUSTER_JVM: test (default: the tests' lighter JVMs, serial collector, peers compiled by C1
+# only) or production (the JVM's defaults), as for run-cluster.sh (see CLUSTER.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command="benchmarks/run-fleet-recovery.sh${*:+ $*}"
@@ -21,5 +23,6 @@ bench_build run-fleet-recovery.sh
 zookeeper_server_jars run-fleet-recovery.sh   # ZK_JARS: the ensemble runs ZooKeeper 3.9.6 (build-classpath.sh)
 cd benchmarks   # the CSV files and the PNG go to benchmarks/target/fleet
 exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dfleet.command="$command" \
-    -Ddtm.zookeeper.server.jars="$ZK_JARS" -Ddtm.zookeeper.heap="${DTM_ZK_HEAP:-1g}" -cp "$BENCH_CLASSPATH" \
+    -Ddtm.zookeeper.server.jars="$ZK_JARS" -Ddtm.zookeeper.heap="${DTM_ZK_HEAP:-1g}" \
+    -Ddtm.cluster.jvm="${DTM_CLUSTER_JVM:-test}" -cp "$BENCH_CLASSPATH" \
     net.dtm.benchmark.fleet.FleetRecoveryBenchmark "$@"

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import net.dtm.api.DeviceId;
 import net.dtm.api.Pool;
 import net.dtm.benchmark.Progress;
+import net.dtm.benchmark.WarmUp;
 import net.dtm.benchmark.lease.ConfirmedCount;
 import net.dtm.testkit.cluster.AgentFleet;
 import net.dtm.testkit.cluster.ChaosChecker;
@@ -56,6 +57,15 @@ public final class ClusterBenchmark {
 
     private static final long SEED = 5_1234L;
     private static final String POOL = "bench";
+    /**
+     * How long a node may take to start: it reads every enrolled device's key first, and 280,020 keys
+     * took 28-59 s here while another node started beside it.
+     */
+    private static final Duration NODE_START = Duration.ofSeconds(300);
+    /** The load clients' source addresses, 127.0.0.2 and up (as {@code NewLeaseBenchmark --sources}). */
+    private static final int SOURCES = 250;
+    /** Each warm-up: 5 s slices, at least 10 s, until a slice is within 5 % of the one before. */
+    static final WarmUp WARM_UP = new WarmUp(5, 10, 20);
 
     record Options(int seconds, int warmup, int rounds, int concurrency, int devices, int agents, int killWindow,
                    int workers, Path dir, Path out) {
@@ -108,26 +118,25 @@ public final class ClusterBenchmark {
 
             try (Progress progress = Progress.ofStep("starting node-1")) {
                 nodes.add(NodeProcess.start(dir.resolve("nodes"), ensemble, "node-1", POOL, nodeOptions,
-                        Duration.ofSeconds(120)));
+                        NODE_START));
             }
             System.out.printf("%-34s %5s %11s %9s %9s %8s %8s %8s %8s  %s%n", "trial", "nodes", "concurrency", "confirmed",
                     "leases/s", "p50 ms", "p99 ms", "refused", "timedout", "load average");
-            rateTrial("new leases, 1 node (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup(), report);
+            warmUp("new leases, 1 node", nodes, keys, fresh, o, report);
 
             nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-2", POOL, nodeOptions));
             nodes.add(NodeProcess.launch(dir.resolve("nodes"), ensemble, "node-3", POOL, nodeOptions));
             try (Progress progress = Progress.ofStep("starting node-2 and node-3")) {
                 for (NodeProcess n : nodes) {
-                    n.awaitReady(Duration.ofSeconds(120));
+                    n.awaitReady(NODE_START);
                 }
             }
             // Each new JVM gets the solo warm-up node-1 had, so no trial measures a node still
             // compiling its hot paths (a cluster's nodes in service are warm).
             for (NodeProcess n : nodes.subList(1, nodes.size())) {
-                rateTrial("new leases, " + n.nodeId() + " alone (warm-up)", List.of(n), keys, fresh, o.concurrency(),
-                        o.warmup(), report);
+                warmUp("new leases, " + n.nodeId() + " alone", List.of(n), keys, fresh, o, report);
             }
-            rateTrial("new leases, 3 nodes (warm-up)", nodes, keys, fresh, o.concurrency(), o.warmup(), report);
+            warmUp("new leases, 3 nodes", nodes, keys, fresh, o, report);
             // Rounds of one node (nodes 2 and 3 idle, still members) then all three, so a drift of the
             // machine's load or a ZooKeeper snapshot falls on both sides; the medians are compared.
             List<Double> one = new ArrayList<>();
@@ -167,6 +176,35 @@ public final class ClusterBenchmark {
         }
     }
 
+    /**
+     * Untimed slices of the trial until the rate settles ({@link #WARM_UP}, at most {@code --warmup}
+     * seconds): node-1 still spent more CPU compiling than serving after fixed 5 s warm-ups, and the
+     * three nodes' cost per lease fell round by round through the timed trials.
+     */
+    private static void warmUp(String name, List<NodeProcess> nodes, Map<DeviceId, byte[]> keys,
+                               Iterator<DeviceId> fresh, Options o, ClusterReport report)
+            throws IOException, InterruptedException, ExecutionException {
+        if (o.warmup() == 0) {
+            return;
+        }
+        WarmUp rule = new WarmUp(WARM_UP.sliceSeconds(), WARM_UP.minSeconds(), o.warmup());
+        double previous = -1;
+        for (int spent = 0; !rule.over(spent); ) {
+            int slice = rule.nextSlice(spent);
+            double rate = rateTrial(String.format(Locale.ROOT, "%s (warm-up %d-%d s)", name, spent, spent + slice), nodes,
+                    keys, fresh, o.concurrency(), slice, report);
+            spent += slice;
+            if (rule.settled(previous, rate, spent)) {
+                System.out.printf(Locale.ROOT, "  settled after %d s (within %d %% of the slice before)%n", spent,
+                        WarmUp.TOLERANCE_PERCENT);
+                return;
+            }
+            previous = rate;
+        }
+        System.out.printf(Locale.ROOT, "  not settled within %d s (--warmup): the trials may measure nodes still"
+                + " compiling%n", o.warmup());
+    }
+
     /** The total concurrency spread over one load client per node; devices taken from one shared source. */
     private static double rateTrial(String name, List<NodeProcess> nodes, Map<DeviceId, byte[]> keys,
                                   Iterator<DeviceId> fresh, int concurrency, int seconds, ClusterReport report)
@@ -177,12 +215,16 @@ public final class ClusterBenchmark {
         Iterator<DeviceId> shared = synchronizedIterator(fresh);
         List<LeaseClient> clients = new ArrayList<>();
         List<CompletableFuture<LeaseClient.Result>> runs = new ArrayList<>();
-        LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofSeconds(1)).withAttempts(5);
+        // many source addresses, as a fleet's routers have: from one, the node's per-source limits drop
+        // requests once 144 are in flight (dropped.source-limit in every 1-node slice), and the
+        // retransmissions that follow made a 1-node trial's p99 about 1 s
+        LeaseClient.Options options = LeaseClient.Options.DEFAULTS.withTimeout(Duration.ofSeconds(1)).withAttempts(5)
+                .withLocalAddresses(LeaseClient.Options.loopbackAddresses(SOURCES));
         int per = Math.max(1, concurrency / nodes.size());
         ConfirmedCount counting = new ConfirmedCount();
         Progress progress = Progress.ofTime(name, seconds, "leases confirmed", counting::sum);
         CpuPerLease.Mark cpu0 = CpuPerLease.Mark.now();
-        Commits commits0 = Commits.of(nodes);
+        NodeCounters counters0 = NodeCounters.of(nodes);
         try {
             for (NodeProcess n : nodes) {
                 LeaseClient c = new LeaseClient(n.endpoint(), keys, per, counting, options);
@@ -209,16 +251,18 @@ public final class ClusterBenchmark {
                         + " raise --devices");
             }
             CpuPerLease cpu = cpu0.to(CpuPerLease.Mark.now(), confirmed);
-            Commits commits = Commits.of(nodes).since(commits0);
+            NodeCounters counters = NodeCounters.of(nodes).since(counters0);
+            Commits commits = Commits.of(counters);
             latencies.sort(Long::compare);
             progress.close();
             String perNode = nodes.size() == 1 ? Integer.toString(per) : nodes.size() + "x" + per;
             System.out.printf(Locale.ROOT, "%-34s %5d %11s %9d %9.0f %8.1f %8.1f %8d %8d  %s%n", name, nodes.size(),
                     perNode, confirmed, confirmed / elapsed,
                     quantile(latencies, 0.5) / 1000.0, quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage());
-            System.out.println("  " + cpu + "; " + commits);
+            System.out.println("  " + cpu + "; " + commits + "; datagrams dropped: " + counters.drops());
             report.rateTrial(name, nodes.size(), perNode, confirmed, confirmed / elapsed, quantile(latencies, 0.5) / 1000.0,
-                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), cpu, progress.rates(1));
+                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), cpu, counters.dropped(),
+                    progress.rates(1));
             return confirmed / elapsed;
         } finally {
             progress.close();
@@ -324,7 +368,7 @@ public final class ClusterBenchmark {
 
     static Options parse(String[] args) {
         int seconds = 10;
-        int warmup = 5;
+        int warmup = WARM_UP.maxSeconds();
         int rounds = 3;
         int concurrency = 48;
         int devices = 0;
@@ -340,7 +384,7 @@ public final class ClusterBenchmark {
             }
             if (a.equals("--quick")) {
                 seconds = 8;
-                warmup = 3;
+                warmup = 10;
                 rounds = 1;
                 agents = 100;
                 killWindow = 12;
@@ -352,7 +396,7 @@ public final class ClusterBenchmark {
             String v = args[++i];
             switch (a) {
                 case "--seconds" -> seconds = positive(a, v);
-                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--warmup" -> warmup = notNegative(a, v);
                 case "--rounds" -> rounds = positive(a, v);
                 case "--concurrency" -> concurrency = positive(a, v);
                 case "--devices" -> devices = positive(a, v);
@@ -373,20 +417,32 @@ public final class ClusterBenchmark {
     }
 
     private static int positive(String name, String v) {
-        int n;
-        try {
-            n = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " expects a whole number, got '" + v + "'");
-        }
+        int n = whole(name, v);
         if (n <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + n);
         }
         return n;
     }
 
+    private static int notNegative(String name, String v) {
+        int n = whole(name, v);
+        if (n < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + n);
+        }
+        return n;
+    }
+
+    private static int whole(String name, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " expects a whole number, got '" + v + "'");
+        }
+    }
+
     static String usage() {
-        return "usage: run-cluster.sh [--quick] [--seconds S (10)] [--warmup S (5)] [--rounds N (3)] [--concurrency N total (48)]"
+        return "usage: run-cluster.sh [--quick] [--seconds S (10)] [--warmup S (longest of each warm-up: "
+                + WARM_UP.maxSeconds() + "; 0 = none)] [--rounds N (3)] [--concurrency N total (48)]"
                 + " [--devices N (enough for 2000/s)] [--agents N (200)] [--kill-window S (20)] [--workers N (64)]"
                 + " [--dir DIR (a new temporary directory)] [--out DIR (target): CSV files and PNG]";
     }

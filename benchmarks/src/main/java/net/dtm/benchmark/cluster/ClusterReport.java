@@ -23,7 +23,7 @@ final class ClusterReport {
 
     private final CsvTable trials = new CsvTable("trial", "nodes", "concurrency", "confirmed", "leases_per_s", "p50_ms",
             "p99_ms", "refused", "timed_out", "load_average", "client_cpu_us_per_lease", "nodes_cpu_us_per_lease",
-            "zookeeper_cpu_us_per_lease", "cores_busy");
+            "zookeeper_cpu_us_per_lease", "cores_busy", "datagrams_dropped");
     private final CsvTable rateRows = new CsvTable("trial", "elapsed_s", "confirmed", "leases_per_s");
     private final CsvTable establishRows = new CsvTable("started_after_kill_s", "establishment_ms", "device", "node");
     private final List<Series> rateSeries = new ArrayList<>();
@@ -32,9 +32,10 @@ final class ClusterReport {
 
     /** One rate trial; {@code rates} as {@link net.dtm.benchmark.Progress#rates} gives them. */
     void rateTrial(String name, int nodes, String concurrency, long confirmed, double perSecond, double p50Ms,
-                   double p99Ms, long refused, long timedOut, String load, CpuPerLease cpu, List<double[]> rates) {
+                   double p99Ms, long refused, long timedOut, String load, CpuPerLease cpu, long dropped,
+                   List<double[]> rates) {
         trials.row(name, nodes, concurrency, confirmed, perSecond, p50Ms, p99Ms, refused, timedOut, load,
-                cpu.clientMicros(), cpu.nodesMicros(), cpu.zookeeperMicros(), cpu.coresBusy());
+                cpu.clientMicros(), cpu.nodesMicros(), cpu.zookeeperMicros(), cpu.coresBusy(), dropped);
         List<double[]> points = new ArrayList<>();
         for (double[] r : rates) {
             rateRows.row(name, r[0], (long) r[1], r[2]);

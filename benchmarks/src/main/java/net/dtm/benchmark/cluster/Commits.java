@@ -1,12 +1,6 @@
 package net.dtm.benchmark.cluster;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-
-import net.dtm.testkit.cluster.NodeProcess;
 
 /**
  * The nodes' ZooKeeper commits over a trial, from their counters: transactions, the writes they
@@ -15,23 +9,9 @@ import net.dtm.testkit.cluster.NodeProcess;
  */
 record Commits(long commits, long writes, long addressTaken) {
 
-    /** The sums over {@code nodes} now. */
-    static Commits of(List<NodeProcess> nodes) throws IOException, InterruptedException {
-        long c = 0;
-        long w = 0;
-        long t = 0;
-        for (NodeProcess n : nodes) {
-            Map<String, Long> counters = n.counters(Duration.ofSeconds(10));
-            c += counters.getOrDefault("store.commits", 0L);
-            w += counters.getOrDefault("store.writes", 0L);
-            t += counters.getOrDefault("pool.allocate.address-taken", 0L);
-        }
-        return new Commits(c, w, t);
-    }
-
-    /** What happened between {@code start} and this. */
-    Commits since(Commits start) {
-        return new Commits(commits - start.commits, writes - start.writes, addressTaken - start.addressTaken);
+    /** The commits among the nodes' counters {@code c} (sums, or their changes over a trial). */
+    static Commits of(NodeCounters c) {
+        return new Commits(c.get("store.commits"), c.get("store.writes"), c.get("pool.allocate.address-taken"));
     }
 
     @Override

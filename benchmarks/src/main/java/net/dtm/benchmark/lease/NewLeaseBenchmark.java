@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import net.dtm.api.DeviceId;
 import net.dtm.benchmark.CsvTable;
 import net.dtm.benchmark.Progress;
+import net.dtm.benchmark.WarmUp;
 import net.dtm.testkit.lease.DeviceKeys;
 import net.dtm.testkit.lease.LeaseClient;
 import net.dtm.testkit.lease.LeaseNode;
@@ -42,10 +43,11 @@ import net.dtm.testkit.lease.ThreadCpu;
  * <p>
  * An untimed warm-up first lets the JIT compile the node's hot path, on a scratch database: at the
  * highest concurrency, in {@value #WARMUP_SLICE}-second slices, for at least {@value #WARMUP_MIN} s and
- * at most {@code --warmup} seconds, ending once a slice completes within 5 % of the slice before (on
- * two cores the node's C2 compiler was busy for 40 s of full load; a JVM server is measured warm, as
- * it runs for days). Then each {@code --concurrency} value gets a timed trial of {@code --seconds} on
- * a fresh, empty database in the same node JVM, as each Kea trial starts with an empty lease file.
+ * at most {@code --warmup} seconds, ending once a slice completes within
+ * {@value WarmUp#TOLERANCE_PERCENT} % of the slice before ({@link WarmUp}; on two cores the node's C2
+ * compiler was busy for 40 s of full load; a JVM server is measured warm, as it runs for days). Then
+ * each {@code --concurrency} value gets a timed trial of {@code --seconds} on a fresh, empty database
+ * in the same node JVM, as each Kea trial starts with an empty lease file.
  * {@code --fill N} adds the long-trial variant: a trial on an empty table, load until the table holds
  * N bindings, and a trial at that size ({@code FILL ...} line: both rates and their ratio).
  * <p>
@@ -540,16 +542,16 @@ public final class NewLeaseBenchmark {
      */
     private static void warmUp(Node node, Options o, Runs runs) throws IOException {
         int concurrency = o.concurrency().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        WarmUp rule = new WarmUp(WARMUP_SLICE, WARMUP_MIN, o.warmup());
         double previous = -1;
-        for (int spent = 0; spent < o.warmup(); ) {
-            int slice = Math.min(WARMUP_SLICE, o.warmup() - spent);
+        for (int spent = 0; !rule.over(spent); ) {
+            int slice = rule.nextSlice(spent);
             String what = String.format(Locale.ROOT, "warm-up, %d of at most %d s done", spent, o.warmup());
             DeviceSupply.Batch batch = runs.prepare(node, slice, concurrency, what);
             LeaseClient.Result w = runs.run(node, batch, concurrency, slice, what);
             spent += slice;
             double rate = w.confirmedPerSecond();
-            boolean settled = !batch.ranOut() && spent >= Math.min(WARMUP_MIN, o.warmup()) && previous > 0
-                    && Math.abs(rate - previous) <= 0.05 * previous;
+            boolean settled = !batch.ranOut() && rule.settled(previous, rate, spent);
             System.out.printf(Locale.ROOT, "warm-up %d s of at most %d (concurrency %d, not counted)%s%s: %s%n", spent,
                     o.warmup(), concurrency, batch.ranOut() ? ", ran out of devices (the next slice is sized from this one)" : "",
                     settled ? ", settled" : "", w);
@@ -568,7 +570,8 @@ public final class NewLeaseBenchmark {
                 "  --seconds N          length of each timed trial (30)",
                 "  --warmup N           longest untimed warm-up first, seconds (" + WARMUP_MAX + "; 0 = none): " + WARMUP_SLICE
                         + " s slices at the highest",
-                "                       concurrency, at least " + WARMUP_MIN + " s, until a slice is within 5 % of the one before",
+                "                       concurrency, at least " + WARMUP_MIN + " s, until a slice is within " + WarmUp.TOLERANCE_PERCENT
+                        + " % of the one before",
                 "  --concurrency A,B    devices in flight, one trial each; the best is the RESULT (64,256,1024)",
                 "  --timeout-ms N       client retransmission timeout per request (1000; 4 sends before giving up)",
                 "  --sources N          client source addresses 127.0.0.2.. (250, the most): the server limits the datagrams of",

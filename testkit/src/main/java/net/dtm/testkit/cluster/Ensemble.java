@@ -312,6 +312,9 @@ public final class Ensemble implements AutoCloseable {
         Path peerDir = dir.resolve("zk" + (i + 1));
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + peerHeap()));
         jvm.addAll(ClusterJvm.current().peer());
+        // every collection and its pause, beside the peer's log: a peer paused longer than syncLimit
+        // leaves the quorum
+        jvm.add("-Xlog:gc:file=" + peerDir.resolve("gc.log") + ":time,uptime");
         jvm.addAll(List.of("-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true"));
         peers[i] = ChildJvm.start("zk" + (i + 1), jvm,
