@@ -310,7 +310,9 @@ public final class Ensemble implements AutoCloseable {
 
     private void launch(int i) throws IOException {
         Path peerDir = dir.resolve("zk" + (i + 1));
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + peerHeap()));
+        // the whole heap from the start: a serial collector growing its old generation does so in full
+        // collections, which paused the benchmarks' 1 GB peers for 0.46-0.84 s each while they grew
+        List<String> jvm = new ArrayList<>(List.of("-Xms" + peerHeap(), "-Xmx" + peerHeap()));
         jvm.addAll(ClusterJvm.current().peer());
         // every collection and its pause, beside the peer's log: a peer paused longer than syncLimit
         // leaves the quorum
