@@ -17,6 +17,11 @@ public record WarmUp(int sliceSeconds, int minSeconds, int maxSeconds) {
         }
     }
 
+    /** This rule with another longest warm-up (e.g. from a command line). */
+    public WarmUp withMaxSeconds(int seconds) {
+        return new WarmUp(sliceSeconds, minSeconds, seconds);
+    }
+
     /** The next slice's length after {@code spent} seconds: a whole slice, or what is left of the longest. */
     public int nextSlice(int spent) {
         return Math.min(sliceSeconds, maxSeconds - spent);

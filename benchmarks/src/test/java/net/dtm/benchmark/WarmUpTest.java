@@ -42,6 +42,11 @@ class WarmUpTest {
     }
 
     @Test
+    void anotherLongestKeepsTheSliceAndTheShortest() {
+        assertEquals(new WarmUp(5, 10, 40), rule.withMaxSeconds(40));
+    }
+
+    @Test
     void badLengthsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new WarmUp(0, 10, 20));
         assertThrows(IllegalArgumentException.class, () -> new WarmUp(5, -1, 20));

@@ -193,7 +193,7 @@ public final class ClusterBenchmark {
         if (o.warmup() == 0) {
             return;
         }
-        WarmUp rule = new WarmUp(WARM_UP.sliceSeconds(), WARM_UP.minSeconds(), o.warmup());
+        WarmUp rule = WARM_UP.withMaxSeconds(o.warmup());
         double previous = -1;
         for (int spent = 0; !rule.over(spent); ) {
             int slice = rule.nextSlice(spent);
@@ -215,9 +215,6 @@ public final class ClusterBenchmark {
     private static Trial rateTrial(String name, List<NodeProcess> nodes, Map<DeviceId, byte[]> keys,
                                   Iterator<DeviceId> fresh, int concurrency, int seconds, ClusterReport report)
             throws IOException, InterruptedException, ExecutionException {
-        if (seconds <= 0) {
-            return new Trial(0, 0);
-        }
         Iterator<DeviceId> shared = synchronizedIterator(fresh);
         List<LeaseClient> clients = new ArrayList<>();
         List<CompletableFuture<LeaseClient.Result>> runs = new ArrayList<>();
@@ -259,6 +256,7 @@ public final class ClusterBenchmark {
             CpuPerLease cpu = cpu0.to(CpuPerLease.Mark.now(), confirmed);
             NodeCounters counters = NodeCounters.of(nodes).since(counters0);
             Commits commits = Commits.of(counters);
+            long dropped = counters.dropped();
             latencies.sort(Long::compare);
             progress.close();
             String perNode = nodes.size() == 1 ? Integer.toString(per) : nodes.size() + "x" + per;
@@ -267,13 +265,13 @@ public final class ClusterBenchmark {
                     quantile(latencies, 0.5) / 1000.0, quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage());
             System.out.println("  " + cpu + "; " + commits + "; datagrams dropped: " + counters.drops());
             report.rateTrial(name, nodes.size(), perNode, confirmed, confirmed / elapsed, quantile(latencies, 0.5) / 1000.0,
-                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), cpu, counters.dropped(),
+                    quantile(latencies, 0.99) / 1000.0, refused, timedOut, Progress.loadAverage(), cpu, dropped,
                     progress.rates(1));
-            if (counters.dropped() > 0) {
+            if (dropped > 0) {
                 System.out.printf(Locale.ROOT, "  the nodes dropped %d requests: this rate includes the clients'"
-                        + " retransmissions, it is not what the nodes can carry%n", counters.dropped());
+                        + " retransmissions, it is not what the nodes can carry%n", dropped);
             }
-            return new Trial(confirmed / elapsed, counters.dropped());
+            return new Trial(confirmed / elapsed, dropped);
         } finally {
             progress.close();
             for (LeaseClient c : clients) {
