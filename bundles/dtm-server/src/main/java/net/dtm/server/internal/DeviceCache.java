@@ -134,15 +134,22 @@ final class DeviceCache implements DeviceStore.Listener {
         }
     }
 
+    /**
+     * Every record in memory becomes stale (read again on its next use), none is forgotten. A read
+     * in flight meanwhile (a lookup, or the preload of every device) keeps what it read, stale as
+     * well: it is stamped with the epoch it started in. Only a {@link #changed} device is dropped.
+     */
     @Override
     public void resynced() {
         epoch.incrementAndGet();
-        for (int i = 0; i < STRIPES; i++) {
-            changes.incrementAndGet(i);
-        }
         synchronized (unknown) {
             unknown.clear();
         }
+    }
+
+    /** Whether a record of the device is in memory now (possibly stale); never reads the store. */
+    boolean holds(DeviceId id) {
+        return known.containsKey(id);
     }
 
     /** Store reads made for the request path (and {@code device()}) since start. */
@@ -208,6 +215,8 @@ final class DeviceCache implements DeviceStore.Listener {
             }
             if (changes.get(stripe) != before) { // changed meanwhile: what was read may be stale
                 known.remove(id);
+            }
+            if (changes.get(stripe) != before || epoch.get() != at) { // a miss is kept only if nothing came between
                 synchronized (unknown) {
                     unknown.remove(id);
                 }

@@ -25,7 +25,7 @@ import net.dtm.spi.store.DeviceStore;
  * a second). Changes are compare-and-set on the stored record, so two nodes changing one device
  * at once never lose a change. Every change is logged with the device id, never a key.
  */
-public class DeviceManager implements DeviceService, EnrolledDevices, AutoCloseable {
+public class DeviceManager implements DeviceService, EnrolledDevices, DevicesInMemory, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
     private static final int CHANGE_ATTEMPTS = 5;
@@ -79,6 +79,11 @@ public class DeviceManager implements DeviceService, EnrolledDevices, AutoClosea
      */
     public int preload() {
         return cache.preload();
+    }
+
+    @Override
+    public boolean inMemory(DeviceId id) {
+        return cache.holds(id);
     }
 
     /** The device's current key, if it is enrolled. */

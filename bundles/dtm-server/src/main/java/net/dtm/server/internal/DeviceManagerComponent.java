@@ -30,7 +30,7 @@ import net.dtm.spi.store.DeviceStore;
  */
 @Component(service = {DeviceService.class, MetricSource.class}, configurationPid = DeviceManagerComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public final class DeviceManagerComponent implements DeviceService, EnrolledDevices, MetricSource {
+public final class DeviceManagerComponent implements DeviceService, EnrolledDevices, DevicesInMemory, MetricSource {
 
     /** Configuration PID (only {@code store.target}). */
     public static final String PID = "net.dtm.devices";
@@ -69,6 +69,7 @@ public final class DeviceManagerComponent implements DeviceService, EnrolledDevi
     @Override public boolean disable(DeviceId id) { return devices.disable(id); }
     @Override public boolean enable(DeviceId id) { return devices.enable(id); }
     @Override public DeviceCredential allowReenrolment(DeviceId id, Duration within) { return devices.allowReenrolment(id, within); }
+    @Override public boolean inMemory(DeviceId id) { return devices.inMemory(id); }
     @Override public Optional<DeviceCredential> stored(DeviceId id) { return devices.stored(id); }
     @Override public boolean addEnrolled(DeviceCredential credential) { return devices.addEnrolled(credential); }
     @Override public boolean replaceEnrolled(DeviceCredential expected, DeviceCredential updated) {

@@ -34,6 +34,7 @@ import net.dtm.server.internal.ClusterView;
 import net.dtm.server.internal.Counters;
 import net.dtm.server.internal.DataPathEvents;
 import net.dtm.server.internal.DatagramScreen;
+import net.dtm.server.internal.DevicesInMemory;
 import net.dtm.server.internal.EnrolSettings;
 import net.dtm.server.internal.EnrolledDevices;
 import net.dtm.server.internal.LeaseEventBus;
@@ -499,8 +500,15 @@ public final class ServerNode implements TunnelServerService, AutoCloseable {
         return handler.enrolmentEnabled();
     }
 
-    /** The endpoint's screen, knowing the devices enrolled now (if the store answers), whose requests go first. */
+    /**
+     * The endpoint's screen, knowing the devices enrolled now, whose requests go first: those this
+     * node's registry holds in memory (it read them all at start), or else the first {@link
+     * DatagramScreen#DEFAULT_DEVICES} of the store's list (if the store answers).
+     */
     private static DatagramScreen screen(DeviceService devices, Counters counters) {
+        if (devices instanceof DevicesInMemory memory) {
+            return new DatagramScreen(DatagramScreen.DEFAULT_DEVICES, counters, memory::inMemory);
+        }
         DatagramScreen screen = new DatagramScreen(DatagramScreen.DEFAULT_DEVICES, counters);
         try {
             devices.devices().stream().limit(DatagramScreen.DEFAULT_DEVICES).forEach(d -> screen.remember(d.device()));

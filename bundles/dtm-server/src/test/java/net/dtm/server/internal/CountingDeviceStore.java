@@ -8,13 +8,14 @@ import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
 import net.dtm.spi.store.DeviceStore;
 
-/** A device store that counts the writes and reads passed on to another (e.g. Derby). */
+/** A device store that counts the writes, reads and listings passed on to another (e.g. Derby). */
 final class CountingDeviceStore implements DeviceStore {
 
     final DeviceStore store;
     final AtomicInteger writes = new AtomicInteger();
     final AtomicInteger successfulWrites = new AtomicInteger();
     final AtomicInteger finds = new AtomicInteger();
+    final AtomicInteger lists = new AtomicInteger();
 
     CountingDeviceStore(DeviceStore store) {
         this.store = store;
@@ -33,6 +34,7 @@ final class CountingDeviceStore implements DeviceStore {
 
     @Override
     public List<DeviceCredential> list() {
+        lists.incrementAndGet();
         return store.list();
     }
 

@@ -292,6 +292,49 @@ class DeviceManagerTest {
         assertEquals(2, m.staleAnswers());
     }
 
+    /**
+     * A resync that comes while a node reads every device at start (ZooKeeper's device watch is set
+     * a second time when Curator's connection event follows the watch's start) makes what was read
+     * stale, not forgotten: the devices are still held (their requests go first) and re-read on
+     * their next use. It used to empty the cache: every device read at start was dropped again.
+     */
+    @Test
+    void aResyncWhileEveryDeviceIsReadLeavesThemHeldAndStaleNotForgotten() {
+        FakeDeviceStore resyncing = new FakeDeviceStore() {
+            @Override
+            public List<DeviceCredential> list() {
+                List<DeviceCredential> all = super.list();
+                listeners.forEach(DeviceStore.Listener::resynced); // the watch set again while the list was read
+                return all;
+            }
+        };
+        resyncing.devices.put(id, new DeviceCredential(id, key(1), T0));
+        DeviceManager m = new DeviceManager(resyncing, clock);
+        assertEquals(1, m.preload());
+        assertTrue(m.inMemory(id), "held: its requests still go first");
+
+        resyncing.unreachable = true;
+        assertArrayEquals(key(1), m.key(id).orElseThrow(), "the last-known record while the store is unreachable");
+        assertEquals(1, m.staleAnswers());
+        resyncing.unreachable = false;
+        resyncing.devices.put(id, new DeviceCredential(id, key(2), T0)); // a change the resync may stand for
+        assertArrayEquals(key(2), m.key(id).orElseThrow(), "stale: read again once the store answers");
+        int reads = resyncing.finds.get();
+        assertArrayEquals(key(2), m.key(id).orElseThrow());
+        assertEquals(reads, resyncing.finds.get(), "and then kept");
+    }
+
+    @Test
+    void aDeviceIsHeldInMemoryOnceReadAndNotAfterAChange() {
+        assertFalse(manager.inMemory(id));
+        store.devices.put(id, new DeviceCredential(id, key(1), T0));
+        assertFalse(manager.inMemory(id), "not read yet");
+        manager.key(id);
+        assertTrue(manager.inMemory(id));
+        store.listeners.forEach(l -> l.changed(id));
+        assertFalse(manager.inMemory(id), "told of a change: forgotten until read again");
+    }
+
     @Test
     void rekeyKeepsThePreviousKeyForTheOverlapOnly() {
         DeviceManager m = new DeviceManager(store, clock);

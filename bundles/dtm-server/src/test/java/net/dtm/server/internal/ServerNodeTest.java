@@ -51,6 +51,19 @@ class ServerNodeTest {
     }
 
     @Test
+    void overItsOwnRegistryANodeStartsWithoutListingEveryDeviceAgain() throws IOException {
+        CountingDeviceStore store = new CountingDeviceStore(new FakeDeviceStore());
+        try (DeviceManager registry = new DeviceManager(store)) {
+            registry.enroll(DeviceId.of("bus-1"));
+            assertEquals(1, registry.preload());
+            assertEquals(1, store.lists.get());
+            try (ServerNode node = ServerNode.start(config().nodeId("solo").build(), pools, registry, null)) {
+                assertEquals(1, store.lists.get(), "the screen asks the registry's memory, it does not read the store's list");
+            }
+        }
+    }
+
+    @Test
     void theNodeIdIsConfiguredWithoutAClusterAndTheClustersWithOne() throws IOException {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
                 () -> ServerNode.start(config().build(), pools, devices, null));

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -24,8 +25,11 @@ import net.dtm.spi.store.DeviceStore;
  * The enrolled devices of the ZooKeeper store: {@code /devices/<hhh>/<device>} (see
  * {@link ZkPaths#devicePath}), and their change notification: the store's persistent recursive
  * watch on {@code /devices} (paths only: it reads no device) reports every change made by any node
- * through {@link #watched}; each time the watch is set (at the start and after every
- * reconnection), listeners are told {@code resynced}.
+ * through {@link #watched}; when the watch is set at the start, and again after a lost connection
+ * (when changes may have gone unreported), listeners are told {@code resynced}. Curator also sets
+ * it again on a connection event that follows its start without any loss: nothing can have been
+ * missed then, and listeners are not told (a resync makes every device a node read at start stale,
+ * so each would be read from the store again on its first request).
  */
 final class ZkDevices {
 
@@ -35,6 +39,8 @@ final class ZkDevices {
     private final CuratorFramework client;
     private final List<DeviceStore.Listener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch loaded = new CountDownLatch(1);
+    /** Whether changes may have gone unreported since the watch was last set: before the first, and after a lost connection. */
+    private final AtomicBoolean mayHaveMissed = new AtomicBoolean(true);
 
     ZkDevices(ZkAccess zk) {
         this.zk = zk;
@@ -156,9 +162,17 @@ final class ZkDevices {
         }
     }
 
-    /** From the watch: it is set (again); listeners may have missed changes until now. */
+    /** The connection was lost (suspended): changes made until the watch is set again may go unreported. */
+    void disconnected() {
+        mayHaveMissed.set(true);
+    }
+
+    /** From the watch: it is set (again); listeners are told to resync if changes may have been missed until now. */
     void loaded() {
         loaded.countDown();
+        if (!mayHaveMissed.getAndSet(false)) {
+            return; // set again while connected all along: every change was reported
+        }
         for (DeviceStore.Listener l : listeners) {
             try {
                 l.resynced();

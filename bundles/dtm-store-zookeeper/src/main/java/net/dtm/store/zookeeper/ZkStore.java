@@ -149,6 +149,8 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
             zk.connectionChanged(state.isConnected());
             if (state.isConnected()) {
                 connected();
+            } else {
+                devices.disconnected();
             }
         };
         client.getConnectionStateListenable().addListener(stateListener);

@@ -104,15 +104,19 @@ class ZkGroupCommitTest {
         return callers.submit(() -> writer.commit(device, ops));
     }
 
-    /** Holds the gate with a first unit, queues {@code units} more behind it. */
+    /**
+     * Holds the gate with a first unit, queues {@code units} more behind it, in their order: each is
+     * queued before the next is submitted (the callers are a pool of threads, which would otherwise
+     * queue them in any order, and the tests of conflicting units depend on it).
+     */
     private List<Future<ZkGroupCommit.Outcome>> queuedBehindFirst(List<String[]> units) throws Exception {
         List<Future<ZkGroupCommit.Outcome>> out = new ArrayList<>();
         out.add(submit("first", "a000"));
         assertTrue(firstSent.await(10, TimeUnit.SECONDS));
         for (String[] u : units) {
             out.add(submit(u[0], u[1]));
+            awaitQueued(out.size() - 1);
         }
-        awaitQueued(units.size());
         return out;
     }
 
