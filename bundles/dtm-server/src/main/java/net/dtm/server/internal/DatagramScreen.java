@@ -19,13 +19,14 @@ import net.dtm.protocol.ProtocolException;
  * naming a device this node knows (its record in the device registry's memory, as every enrolled
  * device is once the node has started, or answered since): the priority lane; anything else (a
  * device's first request here, or garbage naming unknown devices, whose key look-up may read the
- * store): the normal lane. Nothing here authenticates: a datagram in the priority lane still has its MAC
- * checked by the worker, with the device's key already in memory, so garbage naming a known device
- * costs one MAC check. The devices answered are kept in a bounded table, least recently answered
- * forgotten first; the registry's memory is asked as well, so a node serving more devices than that
- * table holds still puts every enrolled device's first request first. An ENROL (zero-touch enrolment, which anyone may send) always takes the normal lane, and
- * its reply makes no device known; a device granted a key by one is {@link #remember}ed by the
- * enrolment path (its ESTABLISH, sealed with that key, then goes first).
+ * store): the normal lane. Nothing here authenticates: a datagram in the priority lane still has
+ * its MAC checked by the worker, with the device's key already in memory, so garbage naming a known
+ * device costs one MAC check. The devices answered are kept in a bounded table, least recently
+ * answered forgotten first; the registry's memory is asked as well, so a node serving more devices
+ * than that table holds still puts every enrolled device first. An ENROL (zero-touch enrolment,
+ * which anyone may send) always takes the normal lane, and its reply makes no device known; a
+ * device granted a key by one is {@link #remember}ed by the enrolment path (its ESTABLISH, sealed
+ * with that key, then goes first).
  */
 public final class DatagramScreen implements UdpEndpoint.Screen {
 
