@@ -208,6 +208,7 @@ final class DeviceCache implements DeviceStore.Listener {
             if (found.isPresent()) {
                 known.put(id, new Known(found.get(), now, at));
             } else {
+                known.remove(id); // removed while its change went unreported: never answered from memory again
                 unknownReads.increment();
                 synchronized (unknown) {
                     unknown.put(id, now.plus(ttl));

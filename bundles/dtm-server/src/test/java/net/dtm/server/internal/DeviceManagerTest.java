@@ -324,6 +324,22 @@ class DeviceManagerTest {
         assertEquals(reads, resyncing.finds.get(), "and then kept");
     }
 
+    /** A device removed while its change went unreported: once a read finds it gone, memory never answers for it. */
+    @Test
+    void aDeviceFoundGoneAfterAResyncIsNotAnsweredFromMemoryWhenTheStoreIsLost() {
+        FakeDeviceStore flaky = new FakeDeviceStore();
+        flaky.devices.put(id, new DeviceCredential(id, key(1), T0));
+        DeviceManager m = new DeviceManager(flaky, clock);
+        assertTrue(m.key(id).isPresent());
+        flaky.devices.remove(id); // removed elsewhere while disconnected: no notice
+        flaky.listeners.forEach(DeviceStore.Listener::resynced);
+        assertTrue(m.key(id).isEmpty(), "re-read after the resync: gone");
+        assertFalse(m.inMemory(id));
+        flaky.unreachable = true;
+        assertTrue(m.key(id).isEmpty(), "remembered as unknown, not answered with the removed device's last-known key");
+        assertEquals(0, m.staleAnswers());
+    }
+
     @Test
     void aDeviceIsHeldInMemoryOnceReadAndNotAfterAChange() {
         assertFalse(manager.inMemory(id));
