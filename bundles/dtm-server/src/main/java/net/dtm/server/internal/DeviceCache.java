@@ -214,10 +214,12 @@ final class DeviceCache implements DeviceStore.Listener {
                     unknown.put(id, now.plus(ttl));
                 }
             }
-            if (changes.get(stripe) != before) { // changed meanwhile: what was read may be stale
+            // checked after the writes above, so a change told meanwhile either is seen here or removes them itself
+            boolean changed = changes.get(stripe) != before;
+            if (changed) { // what was read may be stale
                 known.remove(id);
             }
-            if (changes.get(stripe) != before || epoch.get() != at) { // a miss is kept only if nothing came between
+            if (changed || epoch.get() != at) { // a miss is kept only if nothing came between
                 synchronized (unknown) {
                     unknown.remove(id);
                 }

@@ -22,8 +22,12 @@ class ZkDevicesResyncTest {
 
     @Test
     void listenersResyncWhenTheWatchIsFirstSetAndAfterALostConnectionOnly() {
-        CuratorFramework unstarted = CuratorFrameworkFactory.newClient("127.0.0.1:1", new RetryOneTime(1));
-        ZkDevices devices = new ZkDevices(new ZkAccess(unstarted, 1_000));
+        try (CuratorFramework unstarted = CuratorFrameworkFactory.newClient("127.0.0.1:1", new RetryOneTime(1))) {
+            resyncsOnlyWhenChangesMayHaveBeenMissed(new ZkDevices(new ZkAccess(unstarted, 1_000)));
+        }
+    }
+
+    private static void resyncsOnlyWhenChangesMayHaveBeenMissed(ZkDevices devices) {
         AtomicInteger resyncs = new AtomicInteger();
         devices.addListener(new DeviceStore.Listener() {
             @Override
