@@ -161,8 +161,9 @@ public final class DataPlaneLab implements AutoCloseable {
      * @param gatewayBefore the core end before
      * @param gatewayAfter  the core end after it followed
      * @param gaps          the longest outage of each ping direction
-     * @param timeline      both nodes' DTM log lines from 1 s before the link went down until the
-     *                      core end followed: what to read when a gap is too long
+     * @param timeline      what each ping printed on standard error (each line once), then both nodes'
+     *                      DTM log lines from 1 s before the link went down until the core end
+     *                      followed: what to read when a gap is too long
      */
     public record Failover(String veth, Tunnel before, Tunnel after, Tunnel gatewayBefore, Tunnel gatewayAfter,
                            List<Gap> gaps, List<String> timeline) {
@@ -500,6 +501,7 @@ public final class DataPlaneLab implements AutoCloseable {
         String veth = veth(before.local());
         double down;
         List<Gap> gaps = new ArrayList<>();
+        List<String> pingErrors = new ArrayList<>();
         try (Pinger up = Pinger.start("router->gateway", routerNs, GATEWAY_INNER, 0.05);
              Pinger back = Pinger.start("gateway->router", serverNs, before.inner(), 0.05)) {
             await("steady pings both ways before the link goes down", Duration.ofSeconds(10), () ->
@@ -512,13 +514,14 @@ public final class DataPlaneLab implements AutoCloseable {
             for (Pinger p : List.of(up, back)) {
                 Pinger.Gap g = p.longestGap(down - 0.5);
                 gaps.add(new Gap(g.label(), g.ms(), (g.lastReply() - down) * 1000));
+                p.errors().stream().distinct().forEach(e -> pingErrors.add("ping " + p.label() + ": " + e));
             }
         }
         Tunnel after = routerTunnel().orElseThrow();
         Tunnel gatewayAfter = await("the core end following to " + after.local(), Duration.ofSeconds(10), () ->
                 gatewayTunnel().filter(g -> g.remote().equals(after.local())));
         long downMillis = (long) (down * 1000);
-        List<String> timeline = new ArrayList<>();
+        List<String> timeline = new ArrayList<>(pingErrors);
         for (KarafNode n : List.of(agent, server)) {
             timeline.addAll(n.dtmLogBetween(downMillis - 1000, System.currentTimeMillis()));
         }

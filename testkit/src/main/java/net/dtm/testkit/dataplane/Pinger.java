@@ -16,7 +16,15 @@ import java.util.regex.Pattern;
 /**
  * A continuous {@code ping -D} from a namespace: the receive time of every echo reply, as ping
  * stamps it ({@code -D}: Unix time in microseconds). Errors and unanswered requests print no reply
- * line, so the gaps between reply times are the outages as the traffic saw them.
+ * line, so the gaps between reply times are the outages as the traffic saw them. What ping prints
+ * on standard error is kept ({@link #errors}).
+ * <p>
+ * Ping gets a send buffer of {@value #SEND_BUFFER} bytes ({@code -S}). Its own default holds about
+ * one packet, and packets a tunnel device has queued for a next hop that does not answer ARP (a
+ * link just gone dead) stay charged to the socket until the kernel gives up on that neighbour,
+ * 3 s later: every send failed meanwhile ({@code sendmsg: No buffer space available}), even
+ * after the tunnel had moved to a working link. That was the 3.15 s gateway-to-router gap CI saw
+ * twice in {@code DataPlaneIT}; forwarded traffic, which no local socket owns, never waits so.
  */
 final class Pinger implements AutoCloseable {
 
@@ -24,7 +32,13 @@ final class Pinger implements AutoCloseable {
 
     private final String label;
     private final Process process;
+    /** Ping's send buffer, bytes: room for over a thousand of its packets. */
+    static final int SEND_BUFFER = 1 << 20;
+    /** At most this many lines of ping's standard error are kept. */
+    private static final int MAX_ERRORS = 100;
+
     private final List<Double> replies = new CopyOnWriteArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
 
     private Pinger(String label, Process process) {
         this.label = label;
@@ -32,15 +46,39 @@ final class Pinger implements AutoCloseable {
         Thread reader = new Thread(this::read, "dtm-ping-" + label);
         reader.setDaemon(true);
         reader.start();
+        Thread errorReader = new Thread(this::readErrors, "dtm-ping-errors-" + label);
+        errorReader.setDaemon(true);
+        errorReader.start();
     }
 
     /** Starts pinging {@code target} from {@code ns} every {@code intervalSeconds}. */
     static Pinger start(String label, String ns, String target, double intervalSeconds) throws IOException {
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "ping", "-D", "-n", "-i",
-                String.format(Locale.ROOT, "%.3f", intervalSeconds), "-W", "1", target)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder(command(ns, target, intervalSeconds))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         return new Pinger(label, p);
+    }
+
+    /** The command line of a ping from {@code ns}. */
+    static List<String> command(String ns, String target, double intervalSeconds) {
+        return List.of("ip", "netns", "exec", ns, "ping", "-D", "-n", "-S", Integer.toString(SEND_BUFFER), "-i",
+                String.format(Locale.ROOT, "%.3f", intervalSeconds), "-W", "1", target);
+    }
+
+    private void readErrors() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (errors.size() < MAX_ERRORS) {
+                    errors.add(line);
+                }
+            }
+        } catch (IOException ignored) {
+            // ping ended
+        }
+    }
+
+    /** What ping printed on standard error so far (the first {@value #MAX_ERRORS} lines). */
+    List<String> errors() {
+        return List.copyOf(errors);
     }
 
     private void read() {
