@@ -3,6 +3,7 @@ package net.dtm.testkit.dataplane;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,25 +32,40 @@ final class Pinger implements AutoCloseable {
 
     private static final Pattern REPLY = Pattern.compile("^\\[(\\d+\\.\\d+)\\] \\d+ bytes from ");
 
-    private final String label;
-    private final Process process;
     /** Ping's send buffer, bytes: room for over a thousand of its packets. */
-    static final int SEND_BUFFER = 1 << 20;
+    private static final int SEND_BUFFER = 1 << 20;
     /** At most this many lines of ping's standard error are kept. */
     private static final int MAX_ERRORS = 100;
 
+    private final String label;
+    private final Process process;
     private final List<Double> replies = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
 
     private Pinger(String label, Process process) {
         this.label = label;
         this.process = process;
-        Thread reader = new Thread(this::read, "dtm-ping-" + label);
+        readLines("dtm-ping-" + label, process.getInputStream(), line -> replyTime(line).ifPresent(replies::add));
+        readLines("dtm-ping-errors-" + label, process.getErrorStream(), line -> {
+            if (errors.size() < MAX_ERRORS) {
+                errors.add(line);
+            }
+        });
+    }
+
+    /** Hands every line of {@code in} to {@code sink} on a daemon thread of its own, until ping ends. */
+    private static void readLines(String thread, InputStream in, Consumer<String> sink) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    sink.accept(line);
+                }
+            } catch (IOException ignored) {
+                // ping ended
+            }
+        }, thread);
         reader.setDaemon(true);
         reader.start();
-        Thread errorReader = new Thread(this::readErrors, "dtm-ping-errors-" + label);
-        errorReader.setDaemon(true);
-        errorReader.start();
     }
 
     /** Starts pinging {@code target} from {@code ns} every {@code intervalSeconds}. */
@@ -58,37 +75,14 @@ final class Pinger implements AutoCloseable {
         return new Pinger(label, p);
     }
 
-    /** The command line of a ping from {@code ns}. */
-    static List<String> command(String ns, String target, double intervalSeconds) {
+    private static List<String> command(String ns, String target, double intervalSeconds) {
         return List.of("ip", "netns", "exec", ns, "ping", "-D", "-n", "-S", Integer.toString(SEND_BUFFER), "-i",
                 String.format(Locale.ROOT, "%.3f", intervalSeconds), "-W", "1", target);
-    }
-
-    private void readErrors() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                if (errors.size() < MAX_ERRORS) {
-                    errors.add(line);
-                }
-            }
-        } catch (IOException ignored) {
-            // ping ended
-        }
     }
 
     /** What ping printed on standard error so far (the first {@value #MAX_ERRORS} lines). */
     List<String> errors() {
         return List.copyOf(errors);
-    }
-
-    private void read() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                replyTime(line).ifPresent(replies::add);
-            }
-        } catch (IOException ignored) {
-            // ping ended
-        }
     }
 
     /** The receive time of an echo reply line of {@code ping -D}, Unix seconds; empty for any other line. */
