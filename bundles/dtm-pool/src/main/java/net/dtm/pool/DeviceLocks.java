@@ -13,9 +13,9 @@ import net.dtm.api.DeviceId;
  * is ever held around store I/O.
  * <p>
  * Its locks used to be 256 stripes shared by hashing. A request holds its device's lock across
- * its store write, so with the node's 64 workers busy about a quarter of the requests found their
- * stripe held by another device and waited for that device's write (profiled: 7 % of the workers'
- * CPU parking and waking on these locks).
+ * its store write, so with all 64 of the node's workers holding one, a request's stripe was held by
+ * another device up to a quarter of the time (63 of 256; an estimate, not counted) and it waited
+ * for that device's write (profiled: 7 % of the workers' CPU parking and waking on these locks).
  */
 final class DeviceLocks {
 

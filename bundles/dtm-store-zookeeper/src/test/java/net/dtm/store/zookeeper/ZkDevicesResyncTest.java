@@ -23,31 +23,28 @@ class ZkDevicesResyncTest {
     @Test
     void listenersResyncWhenTheWatchIsFirstSetAndAfterALostConnectionOnly() {
         try (CuratorFramework unstarted = CuratorFrameworkFactory.newClient("127.0.0.1:1", new RetryOneTime(1))) {
-            resyncsOnlyWhenChangesMayHaveBeenMissed(new ZkDevices(new ZkAccess(unstarted, 1_000)));
+            ZkDevices devices = new ZkDevices(new ZkAccess(unstarted, 1_000));
+            AtomicInteger resyncs = new AtomicInteger();
+            devices.addListener(new DeviceStore.Listener() {
+                @Override
+                public void changed(DeviceId id) {
+                }
+
+                @Override
+                public void resynced() {
+                    resyncs.incrementAndGet();
+                }
+            }, 1_000);
+
+            devices.loaded();
+            assertEquals(1, resyncs.get(), "the watch set for the first time: what came before it is unknown");
+            devices.loaded();
+            assertEquals(1, resyncs.get(), "set again while connected all along: nothing was missed");
+            devices.disconnected();
+            devices.loaded();
+            assertEquals(2, resyncs.get(), "set again after a lost connection: changes may have gone unreported");
+            devices.loaded();
+            assertEquals(2, resyncs.get());
         }
-    }
-
-    private static void resyncsOnlyWhenChangesMayHaveBeenMissed(ZkDevices devices) {
-        AtomicInteger resyncs = new AtomicInteger();
-        devices.addListener(new DeviceStore.Listener() {
-            @Override
-            public void changed(DeviceId id) {
-            }
-
-            @Override
-            public void resynced() {
-                resyncs.incrementAndGet();
-            }
-        }, 1_000);
-
-        devices.loaded();
-        assertEquals(1, resyncs.get(), "the watch set for the first time: what came before it is unknown");
-        devices.loaded();
-        assertEquals(1, resyncs.get(), "set again while connected all along: nothing was missed");
-        devices.disconnected();
-        devices.loaded();
-        assertEquals(2, resyncs.get(), "set again after a lost connection: changes may have gone unreported");
-        devices.loaded();
-        assertEquals(2, resyncs.get());
     }
 }
