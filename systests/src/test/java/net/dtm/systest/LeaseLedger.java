@@ -27,9 +27,10 @@ import net.dtm.api.LeaseState;
  * <li><em>confirmed</em>: its CONFIRM was acknowledged: the lease is bound.</li>
  * </ul>
  * A device told two different addresses, or an address told to two devices, is a duplicate and is
- * recorded as a conflict at once. Actions can be attached to the n-th confirmation (the test kills
- * the server there); they run under the ledger's lock, so the {@link Snapshot} they get is exactly
- * the state at that confirmation.
+ * recorded as a conflict at once. An action can be attached to the first device told its address
+ * once n devices are confirmed (the test kills the server there); it runs under the ledger's lock, so
+ * the {@link Snapshot} it gets is exactly the state then, and that device is in it as told and not
+ * confirmed: the load client reports PARAMS before it sends the CONFIRM.
  */
 final class LeaseLedger {
 
@@ -71,14 +72,20 @@ final class LeaseLedger {
     private final Set<DeviceId> timedOut = new HashSet<>();
     /** Each conflict once, though a device's confirmation repeats what it was told. */
     private final Set<String> conflicts = new LinkedHashSet<>();
-    private final TreeMap<Integer, Consumer<Snapshot>> atConfirmed = new TreeMap<>();
+    /** Actions by the confirmation count after which the next newly told device runs them. */
+    private final TreeMap<Integer, Consumer<Snapshot>> atToldAfterConfirmed = new TreeMap<>();
 
-    /** Runs {@code action} (quickly, under the ledger's lock) when the {@code n}-th device is confirmed. */
-    synchronized void atConfirmed(int n, Consumer<Snapshot> action) {
+    /**
+     * Runs {@code action} (quickly, under the ledger's lock) when a device is first told its address
+     * after {@code n} devices are confirmed. The load client tells its listener before it sends that
+     * device's CONFIRM, so an action that kills the server kills it with this device told and its
+     * CONFIRM not yet sent: the case a timing-dependent kill may miss.
+     */
+    synchronized void atToldAfterConfirmed(int n, Consumer<Snapshot> action) {
         if (n < 1) {
             throw new IllegalArgumentException("confirmation count must be positive, got " + n);
         }
-        atConfirmed.put(n, Objects.requireNonNull(action, "action"));
+        atToldAfterConfirmed.put(n, Objects.requireNonNull(action, "action"));
     }
 
     synchronized void started(DeviceId device) {
@@ -86,6 +93,14 @@ final class LeaseLedger {
     }
 
     synchronized void told(DeviceId device, InetAddress address) {
+        if (record(device, address) && !atToldAfterConfirmed.isEmpty()
+                && confirmed.size() >= atToldAfterConfirmed.firstKey()) {
+            atToldAfterConfirmed.pollFirstEntry().getValue().accept(snapshot());
+        }
+    }
+
+    /** Records what {@code device} was told; true if it is the first time it was told anything. */
+    private boolean record(DeviceId device, InetAddress address) {
         InetAddress before = told.putIfAbsent(device, address);
         if (before != null && !before.equals(address)) {
             conflicts.add("device " + device + " was told " + address.getHostAddress() + " after "
@@ -96,22 +111,16 @@ final class LeaseLedger {
             conflicts.add("address " + address.getHostAddress() + " was told to " + device + " while " + holder
                     + " holds it");
         }
+        return before == null;
     }
 
     synchronized void confirmed(DeviceId device, InetAddress address) {
-        told(device, address);
+        record(device, address);
         finished.add(device);
         InetAddress before = confirmed.putIfAbsent(device, address);
-        if (before != null) {
-            if (!before.equals(address)) {
-                conflicts.add("device " + device + " was confirmed on " + address.getHostAddress() + " after "
-                        + before.getHostAddress());
-            }
-            return;
-        }
-        Consumer<Snapshot> action = atConfirmed.remove(confirmed.size());
-        if (action != null) {
-            action.accept(snapshot());
+        if (before != null && !before.equals(address)) {
+            conflicts.add("device " + device + " was confirmed on " + address.getHostAddress() + " after "
+                    + before.getHostAddress());
         }
     }
 

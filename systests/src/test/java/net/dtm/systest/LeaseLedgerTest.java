@@ -23,6 +23,8 @@ class LeaseLedgerTest {
     static final DeviceId A = DeviceId.of("a");
     static final DeviceId B = DeviceId.of("b");
     static final DeviceId C = DeviceId.of("c");
+    static final DeviceId D = DeviceId.of("d");
+    static final DeviceId E = DeviceId.of("e");
 
     static InetAddress ip(int last) {
         try {
@@ -95,27 +97,30 @@ class LeaseLedgerTest {
     }
 
     @Test
-    void actionRunsAtTheNthConfirmationWithTheStateThen() {
+    void actionRunsAtTheFirstDeviceToldAfterTheNthConfirmationWithTheStateThen() {
         LeaseLedger ledger = new LeaseLedger();
         List<LeaseLedger.Snapshot> seen = new ArrayList<>();
-        ledger.atConfirmed(2, seen::add);
-        for (DeviceId d : List.of(A, B, C)) {
+        ledger.atToldAfterConfirmed(2, seen::add);
+        for (DeviceId d : List.of(A, B, C, D)) {
             ledger.started(d);
         }
         ledger.told(A, ip(2));
         ledger.told(B, ip(3));
         ledger.confirmed(A, ip(2));
         ledger.confirmed(A, ip(2)); // a repeated confirmation does not count twice
-        assertTrue(seen.isEmpty());
-        ledger.told(C, ip(4));
+        ledger.told(C, ip(4));      // one confirmed: not yet
         ledger.confirmed(B, ip(3));
-        ledger.confirmed(C, ip(4));
+        ledger.told(B, ip(3));      // told again (a retransmitted PARAMS): not a newly told device
+        ledger.confirmed(C, ip(4)); // a confirmation is not a telling
+        assertTrue(seen.isEmpty());
+        ledger.told(D, ip(5));
+        ledger.told(E, ip(6));      // the action runs once
         assertEquals(1, seen.size());
         LeaseLedger.Snapshot s = seen.get(0);
-        assertEquals(2, s.confirmed());
-        assertEquals(3, s.told());
-        assertEquals(Set.of(C), s.inFlight());
-        assertEquals(Set.of(C), s.toldNotConfirmed());
+        assertEquals(3, s.confirmed());
+        assertEquals(4, s.told());
+        assertEquals(Set.of(D), s.inFlight());
+        assertEquals(Set.of(D), s.toldNotConfirmed());
     }
 
     @Test
