@@ -1,6 +1,7 @@
 package net.dtm.api;
 
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -120,6 +121,39 @@ public interface AddressPoolAdminService extends AddressPoolService {
     default Lease confirm(String pool, DeviceId device, InetAddress quotedAddress, long quotedSequence,
                           long requestSequence) {
         return confirm(pool, device, quotedAddress, quotedSequence);
+    }
+
+    /**
+     * {@link #allocate(String, DeviceId, TunnelType, InetAddress, long)} without holding the caller
+     * while the lease is stored: the future completes with the lease, or exceptionally with what
+     * that method throws, on whatever thread ended the store write. The default runs it on the
+     * calling thread.
+     *
+     * @since 1.9
+     */
+    default CompletableFuture<Lease> allocateAsync(String pool, DeviceId device, TunnelType type, InetAddress hint,
+                                                   long requestSequence) {
+        try {
+            return CompletableFuture.completedFuture(allocate(pool, device, type, hint, requestSequence));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #confirm(String, DeviceId, InetAddress, long, long)} without holding the caller, like
+     * {@link #allocateAsync}. The default runs it on the calling thread.
+     *
+     * @since 1.9
+     */
+    default CompletableFuture<Lease> confirmAsync(String pool, DeviceId device, InetAddress quotedAddress,
+                                                  long quotedSequence, long requestSequence) {
+        try {
+            return CompletableFuture.completedFuture(confirm(pool, device, quotedAddress, quotedSequence,
+                    requestSequence));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -3,5 +3,5 @@
  * and change them. {@code XxxService} reads, {@code XxxAdminService} changes.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.8.0")
+@org.osgi.annotation.versioning.Version("1.9.0")
 package net.dtm.api;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -81,6 +82,58 @@ final class Allocator {
     Lease allocate(String pool, DeviceId device, InetAddress hint, long request) {
         PoolState s = states.state(pool);
         return locks.with(pool, device, () -> allocateLocked(s, device, hint, request));
+    }
+
+    /**
+     * The common case without holding the caller: a device that quotes no previous address and
+     * that this node has not just offered one, with a free block in the pool's index, locked with
+     * {@link LeaseStore#tryBindAsync}; the device's lock is held until the write ends. Null if the
+     * case does not apply; the future completes with the lease, or with null when the write did not
+     * bind it (the address was taken, the device has a binding, the store failed): the caller then
+     * allocates the synchronous way, which handles every case and reports every failure.
+     */
+    CompletableFuture<Lease> allocateCommon(String pool, DeviceId device, long request) {
+        PoolState s = states.state(pool);
+        DeviceLocks.Hold hold = locks.acquire(pool, device);
+        boolean writing = false;
+        try {
+            if (offers.contains(pool, device)) {
+                return null;
+            }
+            OptionalLong offset = s.free.take();
+            if (offset.isEmpty()) {
+                return null;
+            }
+            long off = offset.getAsLong();
+            CompletableFuture<BindResult> bind = store.tryBindAsync(offer(s, device, s.pool.addressAt(off), clock.instant(),
+                    request));
+            writing = true;
+            return bind.handle((r, failure) -> {
+                try {
+                    if (failure != null) {
+                        s.free.giveBackFirst(off);
+                        return null;
+                    }
+                    return switch (r.outcome()) {
+                        case BOUND -> handedOut(s, r.lease(), "a free address");
+                        case ADDRESS_TAKEN -> {
+                            taken(s);
+                            yield null;
+                        }
+                        case DEVICE_ALREADY_BOUND -> {
+                            s.free.giveBackFirst(off);
+                            yield null;
+                        }
+                    };
+                } finally {
+                    hold.release();
+                }
+            });
+        } finally {
+            if (!writing) {
+                hold.release();
+            }
+        }
     }
 
     private Lease allocateLocked(PoolState s, DeviceId device, InetAddress hint, long request) {
@@ -162,15 +215,7 @@ final class Allocator {
                 return handedOut(s, r.lease(), "a free address");
             }
             case ADDRESS_TAKEN -> {
-                // Another node (or a reservation) holds it: it stays out of our index; try the next one.
-                addressTaken.incrementAndGet();
-                if (spread) {
-                    // Most likely the run of another node's allocations: go elsewhere.
-                    long span = s.pool.endHostOffset() - s.pool.firstHostOffset();
-                    if (span > 1) {
-                        s.free.rotateTo(s.pool.firstHostOffset() + ThreadLocalRandom.current().nextLong(span));
-                    }
-                }
+                taken(s);
                 return null;
             }
             case DEVICE_ALREADY_BOUND -> {
@@ -178,6 +223,18 @@ final class Allocator {
                 return reissue(s, r.lease(), request);
             }
             default -> throw new IllegalStateException("unknown bind outcome " + r.outcome());
+        }
+    }
+
+    /** Another node (or a reservation) holds a free block: it stays out of our index; the next one is tried. */
+    private void taken(PoolState s) {
+        addressTaken.incrementAndGet();
+        if (spread) {
+            // Most likely the run of another node's allocations: go elsewhere.
+            long span = s.pool.endHostOffset() - s.pool.firstHostOffset();
+            if (span > 1) {
+                s.free.rotateTo(s.pool.firstHostOffset() + ThreadLocalRandom.current().nextLong(span));
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 package net.dtm.pool;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import net.dtm.api.DeviceId;
@@ -19,32 +20,71 @@ import net.dtm.api.DeviceId;
  */
 final class DeviceLocks {
 
-    /** One device's lock and how many requests hold it or wait for it (changed only inside the map's compute). */
+    /**
+     * One device's lock and how many requests hold it or wait for it (changed only inside the map's
+     * compute). A semaphore, not a thread's lock: a request whose store write completes on another
+     * thread releases it there ({@link #acquire}). Within {@link #with} it is reentrant for the
+     * thread running the action ({@link #owner}); a hold from {@link #acquire} belongs to no
+     * thread, so a thread that took one and moved on to other work waits for it like any other.
+     */
     private static final class Held {
-        final ReentrantLock lock = new ReentrantLock();
+        final Semaphore lock = new Semaphore(1);
         int users;
+        /** The thread running an action under {@link #with}, else null. */
+        volatile Thread owner;
+    }
+
+    /** A device's lock, held until {@link #release()}, from any thread, once. */
+    final class Hold {
+        private final LeaseKey key;
+        private final Held held;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Hold(LeaseKey key, Held held) {
+            this.key = key;
+            this.held = held;
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                held.lock.release();
+                forget(key);
+            }
+        }
     }
 
     private final ConcurrentHashMap<LeaseKey, Held> held = new ConcurrentHashMap<>();
 
     /** Runs {@code action} holding the device's lock. */
     <T> T with(String pool, DeviceId device, Supplier<T> action) {
+        Held mine = held.get(new LeaseKey(pool, device));
+        if (mine != null && mine.owner == Thread.currentThread()) {
+            return action.get(); // this thread holds it already, in an action further up its stack
+        }
+        Hold hold = acquire(pool, device);
+        hold.held.owner = Thread.currentThread();
+        try {
+            return action.get();
+        } finally {
+            hold.held.owner = null;
+            hold.release();
+        }
+    }
+
+    /** Waits for the device's lock and holds it until the returned hold is released (on any thread). */
+    Hold acquire(String pool, DeviceId device) {
         LeaseKey key = new LeaseKey(pool, device);
         Held h = held.compute(key, (k, v) -> {
             Held mine = v == null ? new Held() : v;
             mine.users++;
             return mine;
         });
-        try {
-            h.lock.lock();
-            try {
-                return action.get();
-            } finally {
-                h.lock.unlock();
-            }
-        } finally {
-            held.computeIfPresent(key, (k, v) -> --v.users == 0 ? null : v);
-        }
+        h.lock.acquireUninterruptibly();
+        return new Hold(key, h);
+    }
+
+    private void forget(LeaseKey key) {
+        held.computeIfPresent(key, (k, v) -> --v.users == 0 ? null : v);
     }
 
     /** Devices whose lock is held or awaited now (tests: it is empty once every request ended). */

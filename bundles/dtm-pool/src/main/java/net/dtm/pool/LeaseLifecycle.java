@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,11 +106,10 @@ final class LeaseLifecycle {
                         request);
                 Optional<Lease> stored = store.update(next, l.sequence());
                 if (stored.isPresent()) {
-                    offers.forget(pool, device);
                     if (l.state() == LeaseState.LOCKED) {
-                        LOG.info("lease bound: device={} pool={} address={} until={} node={}", device, pool,
-                                s.pool.describe(next.address()), next.expiresAt(), nodeId);
+                        bound(s, next);
                     } else {
+                        offers.forget(pool, device);
                         LOG.debug("lease renewed: device={} pool={} address={} until={} node={}", device, pool,
                                 s.pool.describe(next.address()), next.expiresAt(), nodeId);
                     }
@@ -119,6 +119,52 @@ final class LeaseLifecycle {
             }
             throw CasRetries.keepsChanging(pool, device);
         });
+    }
+
+    /**
+     * The common CONFIRM without holding the caller: the device quotes the LOCKED offer this node
+     * wrote and remembers, with a fresh request; it is bound with {@link LeaseStore#updateAsync},
+     * the device's lock held until the write ends. Null if the case does not apply; the future
+     * completes with the bound lease, or with null when the write did not bind it (the binding
+     * changed, the store failed): the caller then confirms the synchronous way ({@link #extend}).
+     */
+    CompletableFuture<Lease> confirmCommon(String pool, DeviceId device, Quote quote) {
+        PoolState s = states.state(pool);
+        DeviceLocks.Hold hold = locks.acquire(pool, device);
+        boolean writing = false;
+        try {
+            Lease l = offers.get(pool, device);
+            long request = quote.request();
+            if (l == null || l.state() != LeaseState.LOCKED || Freshness.isStale(l, request)
+                    || Freshness.alreadyApplied(l, request) || !quote.matches(l, s.pool)) {
+                return null;
+            }
+            Lease next = Freshness.applied(l.with(LeaseState.BOUND, l.sequence() + 1,
+                    clock.instant().plusSeconds(s.pool.leaseSeconds()), nodeId), request);
+            CompletableFuture<Optional<Lease>> update = store.updateAsync(next, l.sequence());
+            writing = true;
+            return update.handle((stored, failure) -> {
+                try {
+                    if (failure != null || stored.isEmpty()) {
+                        return null;
+                    }
+                    bound(s, stored.get());
+                    return stored.get();
+                } finally {
+                    hold.release();
+                }
+            });
+        } finally {
+            if (!writing) {
+                hold.release();
+            }
+        }
+    }
+
+    private void bound(PoolState s, Lease next) {
+        offers.forget(next.pool(), next.device());
+        LOG.info("lease bound: device={} pool={} address={} until={} node={}", next.device(), next.pool(),
+                s.pool.describe(next.address()), next.expiresAt(), nodeId);
     }
 
     /**

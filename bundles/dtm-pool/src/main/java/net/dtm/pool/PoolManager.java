@@ -8,7 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import net.dtm.api.AddressPoolAdminService;
 import net.dtm.api.DeviceId;
@@ -56,6 +61,14 @@ public class PoolManager implements AddressPoolAdminService {
     private final LeaseLifecycle lifecycle;
     private final Reservations reservations;
     private final LeaseReads reads;
+    /** Threads for the synchronous way after a common case did not bind. */
+    static final int FALLBACK_THREADS = 8;
+    /**
+     * Runs the synchronous way of a request whose common-case async write did not bind (the
+     * address was taken, the store failed): never on the store's thread that ended the write,
+     * which the synchronous way may wait for.
+     */
+    private final ThreadPoolExecutor fallback = fallbackThreads();
 
     /**
      * @param store    where pools and leases live (a {@link PoolWatch} too if shared)
@@ -96,6 +109,7 @@ public class PoolManager implements AddressPoolAdminService {
     /** Stops listening to the store's pool changes. */
     public void close() {
         catalogue.close();
+        fallback.shutdown();
     }
 
     /** This node's id, written into the bindings it changes. */
@@ -225,6 +239,88 @@ public class PoolManager implements AddressPoolAdminService {
     public Lease allocate(String pool, DeviceId device, TunnelType type, InetAddress hint, long requestSequence) {
         long request = Freshness.requireDeviceSequence(requestSequence);
         return pool == null ? allocateAnywhere(device, type, hint, request) : allocateIn(pool, device, hint, request);
+    }
+
+    /**
+     * {@inheritDoc} A device that quotes no previous address and that this node has not just
+     * offered one, in a pool with a free block, is bound without holding the caller; every other
+     * case, and a common case whose write did not bind, goes the synchronous way.
+     */
+    @Override
+    public CompletableFuture<Lease> allocateAsync(String pool, DeviceId device, TunnelType type, InetAddress hint,
+                                                  long requestSequence) {
+        Supplier<Lease> slow = () -> allocate(pool, device, type, hint, requestSequence);
+        CompletableFuture<Lease> common = null;
+        if (hint == null) {
+            try {
+                long request = Freshness.requireDeviceSequence(requestSequence);
+                String in = pool;
+                if (in == null) {
+                    List<Pool> candidates = selection.candidates(device, type);
+                    in = candidates.isEmpty() ? null : candidates.get(0).name();
+                }
+                common = in == null ? null : allocator.allocateCommon(in, device, request);
+            } catch (RuntimeException e) {
+                common = null; // the synchronous way reports it
+            }
+        }
+        return common == null ? now(slow) : orElse(common, slow);
+    }
+
+    /** {@inheritDoc} A CONFIRM of the offer this node just made is bound without holding the caller. */
+    @Override
+    public CompletableFuture<Lease> confirmAsync(String pool, DeviceId device, InetAddress quotedAddress,
+                                                 long quotedSequence, long requestSequence) {
+        Supplier<Lease> slow = () -> confirm(pool, device, quotedAddress, quotedSequence, requestSequence);
+        CompletableFuture<Lease> common;
+        try {
+            common = lifecycle.confirmCommon(pool, device, deviceQuote(quotedAddress, quotedSequence, requestSequence));
+        } catch (RuntimeException e) {
+            common = null; // the synchronous way reports it
+        }
+        return common == null ? now(slow) : orElse(common, slow);
+    }
+
+    /**
+     * The common case's lease, or else the synchronous way's outcome: at once on this thread if the
+     * store answered on it, else on a fallback thread.
+     */
+    private CompletableFuture<Lease> orElse(CompletableFuture<Lease> common, Supplier<Lease> slow) {
+        if (common.isDone() && !common.isCompletedExceptionally()) {
+            Lease l = common.join();
+            if (l != null) {
+                outage.answered();
+                return common;
+            }
+            return now(slow);
+        }
+        return common.thenCompose(l -> {
+            if (l != null) {
+                outage.answered();
+                return CompletableFuture.completedFuture(l);
+            }
+            return CompletableFuture.supplyAsync(slow, fallback);
+        });
+    }
+
+    /** At most {@value #FALLBACK_THREADS} daemon threads, idle ones ending after a minute; the rest queue. */
+    private static ThreadPoolExecutor fallbackThreads() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(FALLBACK_THREADS, FALLBACK_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "dtm-pool-fallback");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static CompletableFuture<Lease> now(Supplier<Lease> slow) {
+        try {
+            return CompletableFuture.completedFuture(slow.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private Lease allocateIn(String pool, DeviceId device, InetAddress hint, long request) {

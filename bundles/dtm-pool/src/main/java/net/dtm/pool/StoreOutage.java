@@ -56,10 +56,17 @@ final class StoreOutage {
             }
             throw new DtmException(Reason.STORE_UNAVAILABLE, "store unavailable: cannot " + what, e);
         }
-        if (touchesStore && down.get() && down.compareAndSet(true, false)) {
-            LOG.info("store answers again on node {}", nodeId);
+        if (touchesStore) {
+            answered();
         }
         return result;
+    }
+
+    /** The store answered a call: an outage, if there was one, is over. */
+    void answered() {
+        if (down.get() && down.compareAndSet(true, false)) {
+            LOG.info("store answers again on node {}", nodeId);
+        }
     }
 
     /** Whether the last store call failed as unavailable. */

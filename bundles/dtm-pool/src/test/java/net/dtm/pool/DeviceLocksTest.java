@@ -146,6 +146,27 @@ class DeviceLocksTest {
     }
 
     @Test
+    void aHoldBelongsToNoThreadAndIsReleasedWhereverItsWriteEnds() throws Exception {
+        DeviceId d = DeviceId.of("d1");
+        AtomicReference<DeviceLocks.Hold> hold = new AtomicReference<>();
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        AtomicBoolean entered = new AtomicBoolean();
+        Future<?> sameThread = threads.submit(() -> {
+            hold.set(locks.acquire("p", d)); // a request whose write goes on without this thread
+            worker.set(Thread.currentThread());
+            return locks.with("p", d, () -> entered.getAndSet(true)); // the same thread's next request of d1
+        });
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> worker.get() != null && worker.get().getState() == Thread.State.WAITING);
+        assertFalse(entered.get(), "the thread that took the hold waits for it like any other");
+        threads.submit(() -> hold.get().release()).get(10, SECONDS); // the store's thread ends the write
+        sameThread.get(10, SECONDS);
+        assertTrue(entered.get());
+        hold.get().release(); // a second release changes nothing
+        assertEquals(0, locks.inUse());
+    }
+
+    @Test
     void theLockIsReentrantAndLetGoWhenTheActionFails() throws Exception {
         DeviceId d = DeviceId.of("d1");
         assertEquals("inner", locks.with("p", d, () -> locks.with("p", d, () -> "inner")));

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -110,6 +111,36 @@ public interface LeaseStore {
      * @return the stored binding, or empty if the device has no binding or the sequence differs
      */
     Optional<Lease> update(Lease updated, long expectedSequence);
+
+    /**
+     * As {@link #tryBind}, without holding the caller: the future completes once the binding is
+     * stored (or refused, or failed, exceptionally with what {@link #tryBind} would throw), on
+     * whatever thread ended the write; its continuations must not call this store synchronously.
+     * The default runs {@link #tryBind} on the calling thread.
+     *
+     * @since 2.6
+     */
+    default CompletableFuture<BindResult> tryBindAsync(Lease proposed) {
+        try {
+            return CompletableFuture.completedFuture(tryBind(proposed));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * As {@link #update}, without holding the caller, like {@link #tryBindAsync}. The default runs
+     * {@link #update} on the calling thread.
+     *
+     * @since 2.6
+     */
+    default CompletableFuture<Optional<Lease>> updateAsync(Lease updated, long expectedSequence) {
+        try {
+            return CompletableFuture.completedFuture(update(updated, expectedSequence));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Deletes the device's binding if its sequence is {@code expectedSequence}, freeing the address.

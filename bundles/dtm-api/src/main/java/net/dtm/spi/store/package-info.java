@@ -4,5 +4,5 @@
  * Derby for a standalone node by default, ZooKeeper for a cluster). Not intended for direct use by anything but the pool manager and the device registry.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.5.0")
+@org.osgi.annotation.versioning.Version("2.6.0")
 package net.dtm.spi.store;

@@ -1,5 +1,7 @@
 package net.dtm.server.internal;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,18 @@ record ConfirmHandler(RequestContext c) implements MessageHandler {
     @Override
     public Message answer(Envelope request) {
         Confirm confirm = (Confirm) request.body();
-        Lease lease = c.pools().confirm(confirm.pool(), request.device(), confirm.address(), confirm.leaseSequence(),
-                request.sequence());
+        return confirmed(request, c.pools().confirm(confirm.pool(), request.device(), confirm.address(),
+                confirm.leaseSequence(), request.sequence()));
+    }
+
+    @Override
+    public CompletableFuture<Message> answerAsync(Envelope request) {
+        Confirm confirm = (Confirm) request.body();
+        return c.pools().confirmAsync(confirm.pool(), request.device(), confirm.address(), confirm.leaseSequence(),
+                request.sequence()).thenApply(lease -> confirmed(request, lease));
+    }
+
+    private Message confirmed(Envelope request, Lease lease) {
         c.counters().increment(RequestHandler.LEASES_SERVED);
         c.dataPlane().events().ifPresent(paths -> c.pools().pool(lease.pool()).ifPresent(pool -> paths.confirmed(lease, pool)));
         LOG.debug("confirmed: device={} pool={} address={} node={}", request.device(), lease.pool(),

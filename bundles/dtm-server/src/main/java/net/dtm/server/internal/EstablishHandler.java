@@ -1,7 +1,7 @@
 package net.dtm.server.internal;
 
-import java.net.InetAddress;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,20 +31,45 @@ record EstablishHandler(RequestContext c) implements MessageHandler {
     @Override
     public Message answer(Envelope request) {
         Establish establish = (Establish) request.body();
+        Lease lease = c.pools().allocate(askedPool(request), request.device(), establish.tunnelType(),
+                establish.lastAddress().orElse(null), request.sequence());
+        return offered(request, lease);
+    }
+
+    @Override
+    public CompletableFuture<Message> answerAsync(Envelope request) {
+        Establish establish = (Establish) request.body();
+        String asked;
+        try {
+            asked = askedPool(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return c.pools().allocateAsync(asked, request.device(), establish.tunnelType(),
+                establish.lastAddress().orElse(null), request.sequence()).thenApply(lease -> offered(request, lease));
+    }
+
+    /** Refuses a request this node does not serve; the pool asked for, or null to select one. */
+    private String askedPool(Envelope request) {
+        Establish establish = (Establish) request.body();
+        DeviceId device = request.device();
+        refuseIfNotServing(establish, request.version() >= 2);
+        if (establish.pool().isEmpty()) {
+            return null;
+        }
+        Pool pool = c.pools().pool(establish.pool())
+                .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool " + establish.pool()));
+        if (!pool.serves(device, establish.tunnelType())) {
+            throw new DtmException(Reason.NO_POOL, "pool " + pool.name() + " does not serve device " + device);
+        }
+        return pool.name();
+    }
+
+    /** PARAMS offering {@code lease}; a version 2 device's data path remembered. */
+    private Message offered(Envelope request, Lease lease) {
+        Establish establish = (Establish) request.body();
         DeviceId device = request.device();
         boolean v2 = request.version() >= 2;
-        refuseIfNotServing(establish, v2);
-        InetAddress hint = establish.lastAddress().orElse(null);
-        String asked = null;
-        if (!establish.pool().isEmpty()) {
-            Pool pool = c.pools().pool(establish.pool())
-                    .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool " + establish.pool()));
-            if (!pool.serves(device, establish.tunnelType())) {
-                throw new DtmException(Reason.NO_POOL, "pool " + pool.name() + " does not serve device " + device);
-            }
-            asked = pool.name();
-        }
-        Lease lease = c.pools().allocate(asked, device, establish.tunnelType(), hint, request.sequence());
         LOG.debug("lease offered: device={} pool={} address={} sequence={} node={}", device, lease.pool(),
                 lease.address().getHostAddress(), lease.sequence(), c.nodeId());
         Params params = c.params().params(lease, true, v2);

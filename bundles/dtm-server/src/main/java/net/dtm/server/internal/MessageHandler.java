@@ -1,5 +1,7 @@
 package net.dtm.server.internal;
 
+import java.util.concurrent.CompletableFuture;
+
 import net.dtm.protocol.Envelope;
 import net.dtm.protocol.Message;
 
@@ -13,4 +15,17 @@ interface MessageHandler {
 
     /** The answer to {@code request}, whose body is of the type this handler is registered for. */
     Message answer(Envelope request);
+
+    /**
+     * As {@link #answer}, for a handler whose answer waits for a store write: the future completes
+     * with the answer once it is ready, or exceptionally with the refusal, on whatever thread ended
+     * the write. The default answers on the calling thread.
+     */
+    default CompletableFuture<Message> answerAsync(Envelope request) {
+        try {
+            return CompletableFuture.completedFuture(answer(request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 }

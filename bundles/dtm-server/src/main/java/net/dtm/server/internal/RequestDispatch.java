@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,18 +59,50 @@ final class RequestDispatch {
     /** Applies one new request and builds the answer body. Never throws. */
     Message answer(Envelope request) {
         try {
-            MessageHandler handler = handlers.get(request.type());
-            if (handler == null) {
-                throw new DtmException(Reason.BAD_REQUEST, "not a request: " + request.type());
+            return handler(request).answer(request);
+        } catch (RuntimeException e) {
+            return refusal(request, e);
+        }
+    }
+
+    /**
+     * As {@link #answer}, completing when the answer is ready (see {@link MessageHandler#answerAsync});
+     * never completes exceptionally.
+     */
+    CompletableFuture<Message> answerAsync(Envelope request) {
+        CompletableFuture<Message> answer;
+        try {
+            answer = handler(request).answerAsync(request);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((body, failure) -> {
+            if (failure == null) {
+                return body;
             }
-            return handler.answer(request);
-        } catch (DtmException e) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                    : failure;
+            return cause instanceof RuntimeException e ? refusal(request, e)
+                    : refusal(request, new IllegalStateException(cause));
+        });
+    }
+
+    private MessageHandler handler(Envelope request) {
+        MessageHandler handler = handlers.get(request.type());
+        if (handler == null) {
+            throw new DtmException(Reason.BAD_REQUEST, "not a request: " + request.type());
+        }
+        return handler;
+    }
+
+    /** The NAK for a handler's refusal ({@link DtmException}) or failure (anything else: internal). */
+    private Message refusal(Envelope request, RuntimeException failure) {
+        if (failure instanceof DtmException e) {
             LOG.debug("refused {} of device={}: {} {}", request.type(), request.device(), e.reason().label(), e.getMessage());
             return nak(e.reason(), e.getMessage(), e.deviceSequence());
-        } catch (RuntimeException e) {
-            LOG.error("internal error handling {} of device={} on node={}", request.type(), request.device(), nodeId, e);
-            return nak(Reason.INTERNAL, "internal error");
         }
+        LOG.error("internal error handling {} of device={} on node={}", request.type(), request.device(), nodeId, failure);
+        return nak(Reason.INTERNAL, "internal error");
     }
 
     /** A NAK whose text fits the wire; no text = the reason's label. */

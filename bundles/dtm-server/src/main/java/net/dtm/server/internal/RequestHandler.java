@@ -300,14 +300,14 @@ public final class RequestHandler {
             return NO_ANSWER;   // a duplicate whose answer is gone
         }
         answers.track(mine);
-        return CompletableFuture.completedFuture(answerOnce(mine, request, authentic.get().key()));
+        byte[] key = authentic.get().key();
+        return dispatch.answerAsync(request).thenApply(body -> answerOnce(mine, request, body, key));
     }
 
-    private Optional<byte[]> answerOnce(AnswerCache.Entry mine, Envelope request, byte[] deviceKey) {
+    private Optional<byte[]> answerOnce(AnswerCache.Entry mine, Envelope request, Message body, byte[] deviceKey) {
         Optional<byte[]> answer = Optional.empty();
         boolean retryable = false;
         try {
-            Message body = dispatch.answer(request);
             // A stale-sequence refusal is retryable: the device's resent request (same transaction,
             // a number above the mark) is processed afresh.
             retryable = AnswerCache.isTransient(body) || ResyncNaks.isResync(body);

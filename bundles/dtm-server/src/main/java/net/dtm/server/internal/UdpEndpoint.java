@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * each datagram, sorts it with the {@link Screen}, passes it through a token bucket ({@link
  * SourceBuckets}: a known device's own in the priority lane, so routers sharing one address behind
  * a carrier's NAT are not limited together; else its source address's) and queues it in a lane of
- * the worker pool ({@link WorkLanes}; handling may block on the store's fsync); the answer goes
- * back to the datagram's source from the same channel.
+ * the worker pool ({@link WorkLanes}); the answer goes back to the datagram's source from the same
+ * channel, sent by whichever thread finished it: the worker, or for a request whose answer waits for
+ * a store write, the store's thread that ended the write (the worker has moved on by then; at most
+ * {@link #IN_WORK_PER_THREAD} requests per worker are in work at once).
  * <p>
  * Memory is bounded whatever the number of sources: nothing is kept per source but the bounded
  * bucket table and what waits in the bounded lanes. (MINA's datagram acceptor, used before, creates
@@ -95,6 +98,9 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     static final Duration PRIORITY_MAX_WAIT = Duration.ofSeconds(5);
 
+    /** Requests in work at once per worker thread (1,024 with a node's 64), store writes in flight included. */
+    static final int IN_WORK_PER_THREAD = 16;
+
     /** Every datagram waits in the normal lane. */
     public static final Screen NO_SCREEN = datagram -> Sorted.NORMAL;
 
@@ -163,6 +169,12 @@ public final class UdpEndpoint implements AutoCloseable {
     private final long priorityMaxWait;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
+    /**
+     * Requests in work at once, counting those whose answer waits for a store write without a
+     * thread: a worker waits for a permit before it takes one more, so a store that falls behind
+     * holds the workers, and the lanes fill and shed, as when each write held its worker.
+     */
+    private final Semaphore inWork;
     private final InetSocketAddress localAddress;
     private final Thread receiver;
 
@@ -245,6 +257,7 @@ public final class UdpEndpoint implements AutoCloseable {
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         // the normal lane (unknown devices: store reads) may hold an eighth of the workers
         int threads = limits.threads();
+        this.inWork = new Semaphore(threads * IN_WORK_PER_THREAD);
         this.workers = new WorkLanes(threads, limits.queueCapacity(), screen == NO_SCREEN ? threads : Math.max(1, threads / 8),
                 "dtm-server-worker-", nanoTime);
         this.receiver = new Thread(this::receive, "dtm-server-udp-" + localAddress.getPort());
@@ -342,23 +355,36 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     private void work(byte[] datagram, InetSocketAddress source, long receivedAt) {
+        inWork.acquireUninterruptibly();
+        CompletableFuture<Optional<byte[]>> answer;
         try {
-            handler.handle(datagram, source).whenComplete((answer, failure) -> {
+            answer = handler.handle(datagram, source);
+        } catch (RuntimeException e) {
+            finished(source);
+            counters.increment("dropped.internal");
+            LOG.error("failed to handle a datagram from {}", source, e);
+            return;
+        }
+        answer.whenComplete((a, failure) -> {
+            try {
                 if (failure != null) {
                     counters.increment("dropped.internal");
                     LOG.error("failed to answer a datagram from {}", source, failure);
-                } else if (answer.isPresent()) {
-                    send(answer.get(), source);
-                    timing.answered(datagram, answer.get(), nanoTime.getAsLong() - receivedAt);
+                } else if (a.isPresent()) {
+                    send(a.get(), source);
+                    timing.answered(datagram, a.get(), nanoTime.getAsLong() - receivedAt);
                     screen.answered(datagram);
                 }
-            });
-        } catch (RuntimeException e) {
-            counters.increment("dropped.internal");
-            LOG.error("failed to handle a datagram from {}", source, e);
-        } finally {
-            done(source.getAddress());
-        }
+            } finally {
+                finished(source);
+            }
+        });
+    }
+
+    /** A request's work ended (answered, dropped or failed): its permit and its source's count go back. */
+    private void finished(InetSocketAddress source) {
+        inWork.release();
+        done(source.getAddress());
     }
 
     private void send(byte[] answer, InetSocketAddress to) {

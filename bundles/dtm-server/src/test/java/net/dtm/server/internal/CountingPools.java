@@ -3,6 +3,7 @@ package net.dtm.server.internal;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -187,6 +188,27 @@ final class CountingPools implements AddressPoolAdminService {
     public Lease allocate(String pool, DeviceId device, TunnelType type, InetAddress hint, long requestSequence) {
         gate();
         return delegate.allocate(pool, device, type, hint, requestSequence);
+    }
+
+    /** Counted and gated as {@link #allocate}, then the delegate's own async way (the pool manager's, over Derby). */
+    @Override
+    public CompletableFuture<Lease> allocateAsync(String pool, DeviceId device, TunnelType type, InetAddress hint,
+                                                  long requestSequence) {
+        try {
+            gate();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return delegate.allocateAsync(pool, device, type, hint, requestSequence);
+    }
+
+    @Override
+    public CompletableFuture<Lease> confirmAsync(String pool, DeviceId device, InetAddress quotedAddress,
+                                                 long quotedSequence, long requestSequence) {
+        changes.incrementAndGet();
+        RuntimeException e = failure.get();
+        return e != null ? CompletableFuture.failedFuture(e)
+                : delegate.confirmAsync(pool, device, quotedAddress, quotedSequence, requestSequence);
     }
 
     @Override

@@ -214,6 +214,35 @@ class UdpEndpointTest {
         floodWhileHandlersBlock(2, 100, 10, "dropped.overload", 7);
     }
 
+    @Test
+    void answersWaitingForTheStoreHoldNoWorkerUpToTheBoundAndAreSentWhenReady() throws Exception {
+        int bound = UdpEndpoint.IN_WORK_PER_THREAD;
+        List<CompletableFuture<Optional<byte[]>>> inWork = new CopyOnWriteArrayList<>();
+        endpoint = UdpEndpoint.async(LOOPBACK_ANY_PORT, (data, source) -> {
+            CompletableFuture<Optional<byte[]>> answer = new CompletableFuture<>();
+            inWork.add(answer);
+            return answer;
+        }, UdpEndpoint.NO_SCREEN, counters, UdpEndpoint.Limits.of(1, 100, 100));
+        client = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        client.setSoTimeout(5000);
+        for (int i = 0; i < bound + 2; i++) {
+            client.send(new DatagramPacket(new byte[] {(byte) i}, 1, endpoint.localAddress()));
+        }
+        // one worker took 16 requests whose answers wait, then waits itself
+        await().atMost(Duration.ofSeconds(5)).until(() -> inWork.size() == bound);
+
+        inWork.get(3).complete(Optional.of(new byte[] {42}));
+        byte[] buffer = new byte[16];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        client.receive(packet);
+        assertEquals(42, buffer[0], "sent by the thread that completed it");
+        await().atMost(Duration.ofSeconds(5)).until(() -> inWork.size() == bound + 1); // a permit came back
+        inWork.forEach(f -> f.complete(Optional.empty()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> inWork.size() == bound + 2);
+        inWork.forEach(f -> f.complete(Optional.empty()));
+        assertEquals(0, counters.get("dropped.overload"));
+    }
+
     /** Sends {@code count} datagrams from one source to a one-worker endpoint whose handler blocks. */
     private void floodWhileHandlersBlock(int queue, int perSource, int count, String counter, long expected)
             throws Exception {

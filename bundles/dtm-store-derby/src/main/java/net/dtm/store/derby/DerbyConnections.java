@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.slf4j.Logger;
@@ -237,6 +238,18 @@ final class DerbyConnections {
             return writer.submitOneStatement(what, work);
         }
         return writeAlone(what, work);
+    }
+
+    /** As {@link #writeOneStatement}, completing its future once committed instead of waiting. */
+    <T> CompletableFuture<T> writeOneStatementAsync(String what, SqlWork<T> work) {
+        if (writer != null) {
+            return writer.submitOneStatementAsync(what, work);
+        }
+        try {
+            return CompletableFuture.completedFuture(writeAlone(what, work));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** A write in a transaction of its own on a pooled connection (group commit off). */

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import net.dtm.api.DeviceId;
@@ -63,50 +64,77 @@ final class DerbyLeases {
      * @throws IllegalArgumentException if the pool does not exist
      */
     BindResult tryBind(Lease proposed) {
-        String what = "bind " + proposed.address().getHostAddress() + " to " + proposed.device() + " in pool " + proposed.pool();
-        return db.writeOneStatement(what, c -> {
-            for (int attempt = 0; attempt < DerbyConnections.ATTEMPTS; attempt++) {
-                try {
-                    PreparedStatement ps = db.statement(c, INSERT_LEASE);
-                    bindLease(ps, proposed);
-                    ps.executeUpdate();
-                    return new BindResult(BindResult.Outcome.BOUND, proposed);
-                } catch (SQLException e) {
-                    if ("23503".equals(e.getSQLState())) {
-                        throw new IllegalArgumentException("no pool " + proposed.pool());
-                    }
-                    if (!DerbyConnections.isDuplicate(e)) {
-                        throw e;
-                    }
+        return db.writeOneStatement(bindWhat(proposed), c -> insert(c, proposed));
+    }
+
+    /** As {@link #tryBind}, completing once committed. */
+    CompletableFuture<BindResult> tryBindAsync(Lease proposed) {
+        return db.writeOneStatementAsync(bindWhat(proposed), c -> insert(c, proposed));
+    }
+
+    private static String bindWhat(Lease proposed) {
+        return "bind " + proposed.address().getHostAddress() + " to " + proposed.device() + " in pool " + proposed.pool();
+    }
+
+    /** One {@code INSERT}; on a conflict the device's own binding wins over the address. */
+    private BindResult insert(Connection c, Lease proposed) throws SQLException {
+        for (int attempt = 0; attempt < DerbyConnections.ATTEMPTS; attempt++) {
+            try {
+                PreparedStatement ps = db.statement(c, INSERT_LEASE);
+                bindLease(ps, proposed);
+                ps.executeUpdate();
+                return new BindResult(BindResult.Outcome.BOUND, proposed);
+            } catch (SQLException e) {
+                if ("23503".equals(e.getSQLState())) {
+                    throw new IllegalArgumentException("no pool " + proposed.pool());
                 }
-                // The insert hit a unique constraint: the device's own binding wins over the address.
-                Optional<Lease> existing = selectByDevice(c, proposed.pool(), proposed.device());
-                if (existing.isPresent()) {
-                    return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
+                if (!DerbyConnections.isDuplicate(e)) {
+                    throw e;
                 }
-                if (selectByAddress(c, proposed.pool(), proposed.address()).isPresent()) {
-                    return new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null);
-                }
-                // The conflicting binding was removed meanwhile (another connection): try again.
             }
-            throw new StoreUnavailableException(what + " kept conflicting with concurrent removals", null);
-        });
+            // The insert hit a unique constraint: the device's own binding wins over the address.
+            Optional<Lease> existing = selectByDevice(c, proposed.pool(), proposed.device());
+            if (existing.isPresent()) {
+                return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
+            }
+            if (selectByAddress(c, proposed.pool(), proposed.address()).isPresent()) {
+                return new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null);
+            }
+            // The conflicting binding was removed meanwhile (another connection): try again.
+        }
+        throw new StoreUnavailableException(bindWhat(proposed) + " kept conflicting with concurrent removals", null);
     }
 
     Optional<Lease> update(Lease updated, long expectedSequence) {
+        checkUpdate(updated, expectedSequence);
+        return db.writeOneStatement(updateWhat(updated), c -> casUpdate(c, updated, expectedSequence));
+    }
+
+    /** As {@link #update}, completing once committed. */
+    CompletableFuture<Optional<Lease>> updateAsync(Lease updated, long expectedSequence) {
+        checkUpdate(updated, expectedSequence);
+        return db.writeOneStatementAsync(updateWhat(updated), c -> casUpdate(c, updated, expectedSequence));
+    }
+
+    private static void checkUpdate(Lease updated, long expectedSequence) {
         if (updated.sequence() <= expectedSequence) {
             throw new IllegalArgumentException("updated sequence " + updated.sequence()
                     + " must be higher than the expected " + expectedSequence);
         }
-        return db.writeOneStatement("update lease of " + updated.device() + " in pool " + updated.pool(), c -> {
-            PreparedStatement ps = db.statement(c, UPDATE_LEASE);
-            bindChangeable(ps, 1, updated);
-            ps.setString(9, updated.pool());
-            ps.setString(10, updated.device().value());
-            ps.setLong(11, expectedSequence);
-            ps.setString(12, AddressHex.encode(updated.address()));
-            return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.<Lease>empty();
-        });
+    }
+
+    private static String updateWhat(Lease updated) {
+        return "update lease of " + updated.device() + " in pool " + updated.pool();
+    }
+
+    private Optional<Lease> casUpdate(Connection c, Lease updated, long expectedSequence) throws SQLException {
+        PreparedStatement ps = db.statement(c, UPDATE_LEASE);
+        bindChangeable(ps, 1, updated);
+        ps.setString(9, updated.pool());
+        ps.setString(10, updated.device().value());
+        ps.setLong(11, expectedSequence);
+        ps.setString(12, AddressHex.encode(updated.address()));
+        return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.empty();
     }
 
     boolean remove(String pool, DeviceId device, long expectedSequence) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import net.dtm.api.DeviceCredential;
@@ -172,6 +173,8 @@ public final class DerbyStore implements LeaseStore, DeviceStore, StoreBackup, A
      */
     @Override public BindResult tryBind(Lease proposed) { return leases.tryBind(proposed); }
     @Override public Optional<Lease> update(Lease updated, long expectedSequence) { return leases.update(updated, expectedSequence); }
+    @Override public CompletableFuture<BindResult> tryBindAsync(Lease proposed) { return leases.tryBindAsync(proposed); }
+    @Override public CompletableFuture<Optional<Lease>> updateAsync(Lease updated, long expectedSequence) { return leases.updateAsync(updated, expectedSequence); }
     @Override public boolean remove(String pool, DeviceId device, long expectedSequence) { return leases.remove(pool, device, expectedSequence); }
     @Override public Optional<Lease> findByDevice(String pool, DeviceId device) { return leases.findByDevice(pool, device); }
     @Override public Optional<Lease> findByAddress(String pool, InetAddress address) { return leases.findByAddress(pool, address); }

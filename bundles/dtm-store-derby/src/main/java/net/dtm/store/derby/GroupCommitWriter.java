@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +64,9 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Default bound of every wait for a commit: 5 s. */
     static final Duration DEFAULT_COMMIT_WAIT = Duration.ofSeconds(5);
+
+    /** How often the watchdog looks for async writes whose bound ran out. */
+    static final long WATCH_PERIOD_MS = 50;
 
     /** How long {@link #close} waits for the queued writes to finish. */
     private static final long CLOSE_WAIT_MS = 60_000;
@@ -127,6 +133,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong stalledSince = new AtomicLong();
     /** Writes taken into a batch and not yet answered. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Async writes in the order they were queued, until answered or failed by the watchdog. */
+    private final Queue<AsyncWait> asyncWaits = new ConcurrentLinkedQueue<>();
+    /** The thread bounding async writes, started by the first one. */
+    private volatile Thread watchdog;
     private boolean closed; // guarded by intake
     /** Each commit's time and batch size, for {@code dtm_store_commit_*}. */
     private final StoreCommitMetrics metrics;
@@ -177,7 +187,89 @@ final class GroupCommitWriter implements AutoCloseable {
         return submit(new QueuedWrite<>(what, work, false));
     }
 
-    private <T> T submit(QueuedWrite<T> request) {
+    /**
+     * As {@link #submitOneStatement}, without waiting: the future completes, on the thread that
+     * ended the batch, once its batch is committed (or failed). The same bound as {@link #submit}'s
+     * wait applies: if not committed within it, the future fails with StoreUnavailableException
+     * (nothing stored if the write had not started; the outcome unknown if it had).
+     */
+    <T> CompletableFuture<T> submitOneStatementAsync(String what, SqlWork<T> work) {
+        QueuedWrite<T> request = new QueuedWrite<>(what, work, false);
+        try {
+            enqueue(request);
+        } catch (StoreUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long wait = commitWaitNanos;
+        asyncWaits.add(new AsyncWait(request, System.nanoTime() + wait, wait));
+        watchdog();
+        return request.future;
+    }
+
+    /** An async write and when its caller's bound runs out. */
+    private record AsyncWait(QueuedWrite<?> request, long deadline, long bound) {
+    }
+
+    /** Starts the thread that bounds async writes, once. */
+    private void watchdog() {
+        if (watchdog != null) {
+            return;
+        }
+        synchronized (intake) {
+            if (watchdog == null) {
+                Thread t = new Thread(this::watch, "dtm-derby-watchdog");
+                t.setDaemon(true);
+                t.start();
+                watchdog = t;
+            }
+        }
+    }
+
+    /**
+     * Every {@link #WATCH_PERIOD_MS} ms, fails the async writes whose bound ran out, oldest first,
+     * as {@link #submit} does for a waiting caller; ends when the writer is closed and no async write
+     * is left.
+     */
+    private void watch() {
+        while (true) {
+            for (AsyncWait w; (w = asyncWaits.peek()) != null; ) {
+                if (w.request.isDone()) {
+                    asyncWaits.poll();
+                    continue;
+                }
+                if (System.nanoTime() - w.deadline < 0) {
+                    break; // queued in order: the later ones have time left too
+                }
+                asyncWaits.poll();
+                expire(w);
+            }
+            if (isClosed() && asyncWaits.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(WATCH_PERIOD_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void expire(AsyncWait w) {
+        QueuedWrite<?> request = w.request;
+        stalled(w.bound);
+        String waited = name + " did not commit within " + TimeUnit.NANOSECONDS.toMillis(w.bound) + " ms";
+        if (request.abandon()) {
+            request.future.completeExceptionally(new StoreUnavailableException(waited + "; '" + request.what
+                    + "' had not started: nothing of it was stored", null));
+        } else if (!request.isDone()) {
+            request.callerGone();
+            request.future.completeExceptionally(new StoreUnavailableException(waited + "; the outcome of '"
+                    + request.what + "' is unknown: it is stored entirely or not at all, at most once, when the stalled"
+                    + " commit ends", null));
+        }
+    }
+
+    private void enqueue(QueuedWrite<?> request) {
         synchronized (intake) {
             if (closed) {
                 throw new StoreUnavailableException(name + " is closed; cannot " + request.what, null);
@@ -193,6 +285,10 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             queue.add(request);
         }
+    }
+
+    private <T> T submit(QueuedWrite<T> request) {
+        enqueue(request);
         long wait = commitWaitNanos;
         try {
             return request.await(wait);

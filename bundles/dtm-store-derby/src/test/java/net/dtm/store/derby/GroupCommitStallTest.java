@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,6 +95,17 @@ class GroupCommitStallTest {
         });
     }
 
+    /** As {@link #insert}, through the async submission: the outcome is taken when its future completes. */
+    private CompletableFuture<Outcome> insertAsync(int key) {
+        long t0 = System.nanoTime();
+        return writer.submitOneStatementAsync("insert " + key, c -> {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate("INSERT INTO t (k) VALUES (" + key + ")");
+            }
+        }).handle((r, e) -> new Outcome(r, e instanceof StoreUnavailableException u ? u : null,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+    }
+
     private static List<Integer> keys() throws SQLException {
         return DB.rows("t");
     }
@@ -130,5 +142,31 @@ class GroupCommitStallTest {
         assertEquals(1, insert(5).get().result(), "writes accepted again");
         assertEquals(List.of(1, 2, 5), keys(), "2 landed once; 3 (not started) and 4 (refused) never");
         assertFalse(writer.stalled());
+    }
+
+    @Test
+    void anAsyncWriteIsBoundedTheSameWayWithoutAThreadWaiting() throws Exception {
+        assertEquals(1, insertAsync(1).get(30, TimeUnit.SECONDS).result(), "a healthy commit");
+        hang.set(true);
+        CompletableFuture<Outcome> inFlight = insertAsync(2);
+        assertTrue(hanging.await(30, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> writer.pending() == 0);
+        CompletableFuture<Outcome> queued = insertAsync(3);
+        assertFalse(inFlight.isDone() || queued.isDone(), "nothing answered before the bound");
+
+        failedWithinTheBound(inFlight.get(30, TimeUnit.SECONDS), "the outcome of 'insert 2' is unknown: it is stored"
+                + " entirely or not at all, at most once, when the stalled commit ends");
+        failedWithinTheBound(queued.get(30, TimeUnit.SECONDS), "'insert 3' had not started: nothing of it was stored");
+        assertTrue(writer.stalled());
+        Outcome refused = insertAsync(4).get(30, TimeUnit.SECONDS);
+        assertTrue(refused.failure() != null && refused.failure().getMessage().contains("is stalled: a commit has not ended"),
+                String.valueOf(refused));
+
+        hang.set(false);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !writer.stalled());
+        assertEquals(1, writer.lateWrites(), "insert 2 committed after its caller gave up");
+        assertEquals(1, insertAsync(5).get(30, TimeUnit.SECONDS).result(), "writes accepted again");
+        assertEquals(List.of(1, 2, 5), keys(), "2 landed once; 3 (not started) and 4 (refused) never");
     }
 }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,27 @@ public abstract class BindingContract extends PoolCatalogueContract {
         BindResult r = bind("p", dev("d1"), ip("10.64.0.2"), T0, "n1");
         assertEquals(Outcome.DEVICE_ALREADY_BOUND, r.outcome());
         assertEquals(first, r.lease());
+    }
+
+    @Test
+    void asyncBindAndUpdateAnswerAsTheSynchronousOnes() throws Exception {
+        v4Pool("p");
+        Lease offer = new Lease("p", dev("d1"), ip("10.64.0.2"), LeaseState.LOCKED, 1, T0, "n1");
+        BindResult r = store.tryBindAsync(offer).get(30, TimeUnit.SECONDS);
+        assertEquals(Outcome.BOUND, r.outcome());
+        assertEquals(offer, r.lease());
+        Lease other = new Lease("p", dev("d2"), ip("10.64.0.2"), LeaseState.LOCKED, 1, T0, "n2");
+        assertEquals(Outcome.ADDRESS_TAKEN, store.tryBindAsync(other).get(30, TimeUnit.SECONDS).outcome());
+        Lease again = new Lease("p", dev("d1"), ip("10.64.0.3"), LeaseState.LOCKED, 1, T0, "n2");
+        BindResult mine = store.tryBindAsync(again).get(30, TimeUnit.SECONDS);
+        assertEquals(Outcome.DEVICE_ALREADY_BOUND, mine.outcome());
+        assertEquals(offer, mine.lease());
+
+        Lease bound = offer.with(LeaseState.BOUND, 2, T0.plusSeconds(3600), "n1");
+        assertEquals(Optional.empty(), store.updateAsync(bound.with(LeaseState.BOUND, 3, T0, "n1"), 2)
+                .get(30, TimeUnit.SECONDS), "a stale expected sequence changes nothing");
+        assertEquals(Optional.of(bound), store.updateAsync(bound, 1).get(30, TimeUnit.SECONDS));
+        assertEquals(Optional.of(bound), store.findByDevice("p", dev("d1")), "stored once answered");
     }
 
     @Test
