@@ -5,7 +5,10 @@ import java.util.concurrent.CompletableFuture;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Changes pools and leases. Every change is durable when the method returns. */
+/**
+ * Changes pools and leases. Every change is durable when the method returns (for the async methods,
+ * when their future completes).
+ */
 @ProviderType
 public interface AddressPoolAdminService extends AddressPoolService {
 

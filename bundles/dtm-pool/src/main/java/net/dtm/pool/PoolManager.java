@@ -46,8 +46,19 @@ import net.dtm.spi.store.PoolWatch;
  * {@link DeviceLocks}. With a {@link Cluster}, the node id defaults to its {@link Cluster#nodeId()}
  * and in a shared cluster each node hands out a pool's addresses from a point of its own. Call
  * {@link #close()} to stop listening to a shared store's pool changes.
+ * <p>
+ * <b>Without holding the caller.</b> {@link #allocateAsync} and {@link #confirmAsync} take the
+ * common case of a new device (no previous address, a free block; then a CONFIRM of the offer this
+ * node remembers) through the store's async writes ({@link LeaseStore#tryBindAsync},
+ * {@link LeaseStore#updateAsync}), the device's lock held until the write ends, so a node's
+ * workers do not wait for its commits (profiled: the largest share of their CPU was parking and
+ * waking around those waits). Everything else, and a common case whose write did not bind, goes
+ * the synchronous way, after a failed write on one of {@value #FALLBACK_THREADS} fallback threads.
  */
 public class PoolManager implements AddressPoolAdminService {
+
+    /** Threads for the synchronous way after a common case's async write did not bind. */
+    static final int FALLBACK_THREADS = 8;
 
     private final String nodeId;
     private final PoolSettings settings;
@@ -61,8 +72,6 @@ public class PoolManager implements AddressPoolAdminService {
     private final LeaseLifecycle lifecycle;
     private final Reservations reservations;
     private final LeaseReads reads;
-    /** Threads for the synchronous way after a common case did not bind. */
-    static final int FALLBACK_THREADS = 8;
     /**
      * Runs the synchronous way of a request whose common-case async write did not bind (the
      * address was taken, the store failed): never on the store's thread that ended the write,

@@ -22,14 +22,7 @@ record ConfirmHandler(RequestContext c) implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
     @Override
-    public Message answer(Envelope request) {
-        Confirm confirm = (Confirm) request.body();
-        return confirmed(request, c.pools().confirm(confirm.pool(), request.device(), confirm.address(),
-                confirm.leaseSequence(), request.sequence()));
-    }
-
-    @Override
-    public CompletableFuture<Message> answerAsync(Envelope request) {
+    public CompletableFuture<Message> answer(Envelope request) {
         Confirm confirm = (Confirm) request.body();
         return c.pools().confirmAsync(confirm.pool(), request.device(), confirm.address(), confirm.leaseSequence(),
                 request.sequence()).thenApply(lease -> confirmed(request, lease));

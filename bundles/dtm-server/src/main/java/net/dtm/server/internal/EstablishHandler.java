@@ -29,15 +29,7 @@ record EstablishHandler(RequestContext c) implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
     @Override
-    public Message answer(Envelope request) {
-        Establish establish = (Establish) request.body();
-        Lease lease = c.pools().allocate(askedPool(request), request.device(), establish.tunnelType(),
-                establish.lastAddress().orElse(null), request.sequence());
-        return offered(request, lease);
-    }
-
-    @Override
-    public CompletableFuture<Message> answerAsync(Envelope request) {
+    public CompletableFuture<Message> answer(Envelope request) {
         Establish establish = (Establish) request.body();
         String asked;
         try {

@@ -1,6 +1,7 @@
 package net.dtm.server.internal;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ record PathUpdateHandler(RequestContext c) implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
     @Override
-    public Message answer(Envelope request) {
+    public CompletableFuture<Message> answer(Envelope request) {
         PathUpdate move = (PathUpdate) request.body();
         DeviceId device = request.device();
         DataPathEvents paths = c.dataPlane().events().orElse(null);
@@ -49,6 +50,6 @@ record PathUpdateHandler(RequestContext c) implements MessageHandler {
         }
         LOG.info("tunnel path moved: device={} pool={} address={} link={} outer={} node={}", device, lease.pool(),
                 move.address().getHostAddress(), move.path().linkId(), move.path().localAddress(), c.nodeId());
-        return new Ack(MessageType.PATH);
+        return CompletableFuture.completedFuture(new Ack(MessageType.PATH));
     }
 }

@@ -1,5 +1,7 @@
 package net.dtm.server.internal;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ record ReleaseHandler(RequestContext c) implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
     @Override
-    public Message answer(Envelope request) {
+    public CompletableFuture<Message> answer(Envelope request) {
         Release release = (Release) request.body();
         DeviceId device = request.device();
         if (!c.pools().release(release.pool(), device, release.address(), release.leaseSequence(), request.sequence())) {
@@ -30,6 +32,6 @@ record ReleaseHandler(RequestContext c) implements MessageHandler {
         c.dataPlane().events().ifPresent(paths -> c.pools().lease(release.pool(), device).ifPresent(paths::released));
         LOG.info("lease released: device={} pool={} address={} node={}", device, release.pool(),
                 release.address().getHostAddress(), c.nodeId());
-        return new Ack(MessageType.RELEASE);
+        return CompletableFuture.completedFuture(new Ack(MessageType.RELEASE));
     }
 }

@@ -1,5 +1,7 @@
 package net.dtm.server.internal;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,7 @@ record RenewHandler(RequestContext c) implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
     @Override
-    public Message answer(Envelope request) {
+    public CompletableFuture<Message> answer(Envelope request) {
         Renew renew = (Renew) request.body();
         boolean v2 = request.version() >= 2;
         Lease lease = c.pools().renew(renew.pool(), request.device(), renew.address(), renew.leaseSequence(),
@@ -35,6 +37,6 @@ record RenewHandler(RequestContext c) implements MessageHandler {
             c.dataPlane().events().ifPresent(paths -> c.pools().pool(lease.pool()).ifPresent(pool -> paths.renewed(lease,
                     pool, renew.tunnelServer(), renew.path(), c.settings().tunnelType(), request.sequence())));
         }
-        return params;
+        return CompletableFuture.completedFuture(params);
     }
 }

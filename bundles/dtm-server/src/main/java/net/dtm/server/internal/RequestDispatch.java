@@ -56,23 +56,14 @@ final class RequestDispatch {
         return handlers.containsKey(type);
     }
 
-    /** Applies one new request and builds the answer body. Never throws. */
-    Message answer(Envelope request) {
-        try {
-            return handler(request).answer(request);
-        } catch (RuntimeException e) {
-            return refusal(request, e);
-        }
-    }
-
     /**
-     * As {@link #answer}, completing when the answer is ready (see {@link MessageHandler#answerAsync});
-     * never completes exceptionally.
+     * Applies one new request; the future completes with the answer body once it is ready (see
+     * {@link MessageHandler#answer}). Never throws, never completes exceptionally.
      */
-    CompletableFuture<Message> answerAsync(Envelope request) {
+    CompletableFuture<Message> answer(Envelope request) {
         CompletableFuture<Message> answer;
         try {
-            answer = handler(request).answerAsync(request);
+            answer = handler(request).answer(request);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

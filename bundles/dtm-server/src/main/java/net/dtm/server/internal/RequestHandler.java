@@ -301,7 +301,7 @@ public final class RequestHandler {
         }
         answers.track(mine);
         byte[] key = authentic.get().key();
-        return dispatch.answerAsync(request).thenApply(body -> answerOnce(mine, request, body, key));
+        return dispatch.answer(request).thenApply(body -> answerOnce(mine, request, body, key));
     }
 
     private Optional<byte[]> answerOnce(AnswerCache.Entry mine, Envelope request, Message body, byte[] deviceKey) {

@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +41,11 @@ class RequestDispatchTest {
 
     @Test
     void eachTypeGoesToItsHandlerAndOnlyRegisteredTypesAreServed() {
-        RequestDispatch d = new RequestDispatch(Map.of(MessageType.CONFIRM, r -> new Ack(MessageType.CONFIRM)), "node-a");
+        RequestDispatch d = new RequestDispatch(Map.of(MessageType.CONFIRM, r -> CompletableFuture.completedFuture(new Ack(MessageType.CONFIRM))), "node-a");
         assertTrue(d.serves(MessageType.CONFIRM));
         assertFalse(d.serves(MessageType.ESTABLISH));
-        assertEquals(new Ack(MessageType.CONFIRM), d.answer(CONFIRM));
-        Nak nak = assertInstanceOf(Nak.class, d.answer(ESTABLISH));
+        assertEquals(new Ack(MessageType.CONFIRM), d.answer(CONFIRM).join());
+        Nak nak = assertInstanceOf(Nak.class, d.answer(ESTABLISH).join());
         assertEquals(Reason.BAD_REQUEST, nak.reason());
     }
 
@@ -57,8 +58,8 @@ class RequestDispatchTest {
                 MessageType.CONFIRM, r -> {
                     throw new IllegalStateException("bug");
                 }), "node-a");
-        assertEquals(new Nak(Reason.POOL_EXHAUSTED, "pool demo is full"), d.answer(ESTABLISH));
-        assertEquals(new Nak(Reason.INTERNAL, "internal error"), d.answer(CONFIRM));
+        assertEquals(new Nak(Reason.POOL_EXHAUSTED, "pool demo is full"), d.answer(ESTABLISH).join());
+        assertEquals(new Nak(Reason.INTERNAL, "internal error"), d.answer(CONFIRM).join());
     }
 
     @Test
