@@ -1,6 +1,7 @@
 package net.dtm.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -24,13 +27,15 @@ import net.dtm.api.DtmException;
 import net.dtm.api.DtmException.Reason;
 import net.dtm.api.Lease;
 import net.dtm.api.Pool;
+import net.dtm.api.TunnelType;
 import net.dtm.store.derby.DerbyStore;
 
 /**
  * A standalone node whose Derby store hangs rather than dies: Derby frozen
  * ({@code SYSCS_FREEZE_DATABASE}: every write to its disk waits, as on a stuck disk). Renewals of
  * known leases are answered from memory within the commit bound, new devices are refused within
- * it, and everything is served from the store again once the database thaws.
+ * it (also when they ask without holding a thread: {@link PoolManager#allocateAsync}), and
+ * everything is served from the store again once the database thaws.
  */
 class HungStoreTest {
 
@@ -118,5 +123,29 @@ class HungStoreTest {
         assertEquals(2, pm.renewedDegraded(), "served from the store again");
         Lease fresh = pm.allocate("p", PoolManagerTestBase.dev("new"));
         assertEquals("p", fresh.pool());
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aNewDeviceAskingWithoutAThreadIsRefusedWithinTheBoundAndServedOnceTheStoreThaws() throws Exception {
+        pm.createPool(Pool.of("p", "10.5.0.0/24", 3600));
+        pm.allocate("p", PoolManagerTestBase.dev("warm")); // the pool's free index loaded
+        freeze();
+
+        long t0 = System.nanoTime();
+        CompletableFuture<Lease> asked = pm.allocateAsync("p", PoolManagerTestBase.dev("new"), TunnelType.VXLAN, null, 1);
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> asked.get(30, TimeUnit.SECONDS));
+        long refusedMs = millisSince(t0);
+        DtmException refused = assertInstanceOf(DtmException.class, failed.getCause());
+        assertEquals(Reason.STORE_UNAVAILABLE, refused.reason());
+        assertTrue(refusedMs < BOUND.toMillis() + SLACK_MS, "refused in " + refusedMs + " ms");
+
+        thaw();
+        Lease served = Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+                () -> pm.allocateAsync("p", PoolManagerTestBase.dev("new"), TunnelType.VXLAN, null, 2).get(30, TimeUnit.SECONDS),
+                l -> l != null);
+        assertEquals("p", served.pool());
+        assertEquals(1, store.leases("p").stream().filter(l -> l.device().equals(served.device())).count(),
+                "one binding, whether or not the write of the hang landed late");
     }
 }
