@@ -287,7 +287,16 @@ public class PoolManager implements AddressPoolAdminService {
         } catch (RuntimeException e) {
             common = null; // the synchronous way reports it
         }
-        return common == null ? now(slow) : orElse(common, slow);
+        if (common == null) {
+            return now(slow);
+        }
+        // as the synchronous way does: a bound lease is remembered for renewals while the store is away
+        return orElse(common.thenApply(l -> {
+            if (l != null) {
+                degraded.know(l);
+            }
+            return l;
+        }), slow);
     }
 
     /**

@@ -55,7 +55,8 @@ class AsyncLeaseTest extends PoolManagerTestBase {
                 return hold(() -> update(updated, expectedSequence));
             }
         };
-        PoolManager m = new PoolManager(holding, "node-1", clock, PoolSettings.of(LOCK, 0.5), null);
+        PoolManager m = new PoolManager(holding, "node-1", clock, new PoolSettings(LOCK, 0.5, Duration.ofMinutes(10),
+                new int[0]), null);
         m.createPool(Pool.of("p", "10.70.0.0/24", 3600));
         return m;
     }
@@ -150,6 +151,18 @@ class AsyncLeaseTest extends PoolManagerTestBase {
         // the same CONFIRM again (a copy via another node) is answered from the store, writing nothing
         assertEquals(bound, get(pm.confirmAsync("p", dev("d1"), offered.address(), offered.sequence(), 2)));
         assertTrue(held.isEmpty());
+    }
+
+    @Test
+    void aLeaseBoundWithoutHoldingTheCallerIsRenewedFromMemoryWhileTheStoreIsAway() throws Exception {
+        Lease offered = pm.allocate("p", dev("d1"), TunnelType.VXLAN, null, 1);
+        CompletableFuture<Lease> f = pm.confirmAsync("p", dev("d1"), offered.address(), offered.sequence(), 2);
+        runHeldWrite();
+        Lease bound = get(f);
+        store.down = true;
+        Lease renewed = pm.renew("p", dev("d1"), bound.address(), bound.sequence(), 3);
+        assertEquals(bound.address(), renewed.address());
+        assertEquals(1, pm.renewedDegraded(), "answered from the node's memory of the bound lease");
     }
 
     @Test
