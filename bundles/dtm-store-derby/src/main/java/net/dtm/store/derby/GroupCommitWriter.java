@@ -255,18 +255,30 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void expire(AsyncWait w) {
-        QueuedWrite<?> request = w.request;
-        stalled(w.bound);
-        String waited = name + " did not commit within " + TimeUnit.NANOSECONDS.toMillis(w.bound) + " ms";
-        if (request.abandon()) {
-            request.future.completeExceptionally(new StoreUnavailableException(waited + "; '" + request.what
-                    + "' had not started: nothing of it was stored", null));
-        } else if (!request.isDone()) {
-            request.callerGone();
-            request.future.completeExceptionally(new StoreUnavailableException(waited + "; the outcome of '"
-                    + request.what + "' is unknown: it is stored entirely or not at all, at most once, when the stalled"
-                    + " commit ends", null));
+        StoreUnavailableException gaveUp = gaveUp(w.request, w.bound);
+        if (gaveUp != null) {
+            w.request.future.completeExceptionally(gaveUp);
         }
+    }
+
+    /**
+     * The caller of {@code request} gives up after waiting {@code bound} ns: the writer is stalled;
+     * a write not yet started is dropped, one started goes on without its caller. The failure to
+     * report, or null if the write ended just now (its outcome stands).
+     */
+    private StoreUnavailableException gaveUp(QueuedWrite<?> request, long bound) {
+        stalled(bound);
+        String waited = name + " did not commit within " + TimeUnit.NANOSECONDS.toMillis(bound) + " ms";
+        if (request.abandon()) {
+            return new StoreUnavailableException(waited + "; '" + request.what + "' had not started: nothing of it was"
+                    + " stored", null);
+        }
+        if (request.isDone()) {
+            return null;
+        }
+        request.callerGone();
+        return new StoreUnavailableException(waited + "; the outcome of '" + request.what + "' is unknown: it is"
+                + " stored entirely or not at all, at most once, when the stalled commit ends", null);
     }
 
     private void enqueue(QueuedWrite<?> request) {
@@ -293,16 +305,9 @@ final class GroupCommitWriter implements AutoCloseable {
         try {
             return request.await(wait);
         } catch (TimeoutException e) {
-            stalled(wait);
-            String waited = name + " did not commit within " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms";
-            if (request.abandon()) {
-                throw new StoreUnavailableException(waited + "; '" + request.what + "' had not started: nothing of it was"
-                        + " stored", null);
-            }
-            if (!request.isDone()) {
-                request.callerGone();
-                throw new StoreUnavailableException(waited + "; the outcome of '" + request.what + "' is unknown: it is"
-                        + " stored entirely or not at all, at most once, when the stalled commit ends", null);
+            StoreUnavailableException gaveUp = gaveUp(request, wait);
+            if (gaveUp != null) {
+                throw gaveUp;
             }
         }
         try { // its batch ended just now
