@@ -94,9 +94,7 @@ final class Allocator {
      */
     CompletableFuture<Lease> allocateCommon(String pool, DeviceId device, long request) {
         PoolState s = states.state(pool);
-        DeviceLocks.Hold hold = locks.acquire(pool, device);
-        boolean writing = false;
-        try {
+        return locks.withAsync(pool, device, () -> {
             if (offers.contains(pool, device)) {
                 return null;
             }
@@ -105,35 +103,25 @@ final class Allocator {
                 return null;
             }
             long off = offset.getAsLong();
-            CompletableFuture<BindResult> bind = store.tryBindAsync(offer(s, device, s.pool.addressAt(off), clock.instant(),
-                    request));
-            writing = true;
-            return bind.handle((r, failure) -> {
-                try {
-                    if (failure != null) {
-                        s.free.giveBackFirst(off);
-                        return null;
-                    }
-                    return switch (r.outcome()) {
-                        case BOUND -> handedOut(s, r.lease(), "a free address");
-                        case ADDRESS_TAKEN -> {
-                            taken(s);
-                            yield null;
-                        }
-                        case DEVICE_ALREADY_BOUND -> {
+            return store.tryBindAsync(offer(s, device, s.pool.addressAt(off), clock.instant(), request))
+                    .handle((r, failure) -> {
+                        if (failure != null) {
                             s.free.giveBackFirst(off);
-                            yield null;
+                            return null;
                         }
-                    };
-                } finally {
-                    hold.release();
-                }
-            });
-        } finally {
-            if (!writing) {
-                hold.release();
-            }
-        }
+                        return switch (r.outcome()) {
+                            case BOUND -> handedOut(s, r.lease(), "a free address");
+                            case ADDRESS_TAKEN -> {
+                                taken(s);
+                                yield null;
+                            }
+                            case DEVICE_ALREADY_BOUND -> {
+                                s.free.giveBackFirst(off);
+                                yield null;
+                            }
+                        };
+                    });
+        });
     }
 
     private Lease allocateLocked(PoolState s, DeviceId device, InetAddress hint, long request) {

@@ -1,5 +1,6 @@
 package net.dtm.pool;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,6 +70,27 @@ final class DeviceLocks {
             hold.held.owner = null;
             hold.release();
         }
+    }
+
+    /**
+     * Runs {@code action} holding the device's lock, and keeps holding it until the future the
+     * action returns is complete, on whichever thread completes it. An action that returns null
+     * (nothing to wait for) or throws lets the lock go at once.
+     */
+    <T> CompletableFuture<T> withAsync(String pool, DeviceId device, Supplier<CompletableFuture<T>> action) {
+        Hold hold = acquire(pool, device);
+        CompletableFuture<T> pending;
+        try {
+            pending = action.get();
+        } catch (RuntimeException | Error e) {
+            hold.release();
+            throw e;
+        }
+        if (pending == null) {
+            hold.release();
+            return null;
+        }
+        return pending.whenComplete((result, failure) -> hold.release());
     }
 
     /** Waits for the device's lock and holds it until the returned hold is released (on any thread). */

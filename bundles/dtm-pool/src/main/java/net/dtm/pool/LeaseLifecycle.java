@@ -130,9 +130,7 @@ final class LeaseLifecycle {
      */
     CompletableFuture<Lease> confirmCommon(String pool, DeviceId device, Quote quote) {
         PoolState s = states.state(pool);
-        DeviceLocks.Hold hold = locks.acquire(pool, device);
-        boolean writing = false;
-        try {
+        return locks.withAsync(pool, device, () -> {
             Lease l = offers.get(pool, device);
             long request = quote.request();
             if (l == null || l.state() != LeaseState.LOCKED || Freshness.isStale(l, request)
@@ -141,24 +139,14 @@ final class LeaseLifecycle {
             }
             Lease next = Freshness.applied(l.with(LeaseState.BOUND, l.sequence() + 1,
                     clock.instant().plusSeconds(s.pool.leaseSeconds()), nodeId), request);
-            CompletableFuture<Optional<Lease>> update = store.updateAsync(next, l.sequence());
-            writing = true;
-            return update.handle((stored, failure) -> {
-                try {
-                    if (failure != null || stored.isEmpty()) {
-                        return null;
-                    }
-                    bound(s, stored.get());
-                    return stored.get();
-                } finally {
-                    hold.release();
+            return store.updateAsync(next, l.sequence()).handle((stored, failure) -> {
+                if (failure != null || stored.isEmpty()) {
+                    return null;
                 }
+                bound(s, stored.get());
+                return stored.get();
             });
-        } finally {
-            if (!writing) {
-                hold.release();
-            }
-        }
+        });
     }
 
     private void bound(PoolState s, Lease next) {
