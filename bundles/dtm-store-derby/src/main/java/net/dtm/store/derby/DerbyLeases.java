@@ -184,8 +184,11 @@ final class DerbyLeases {
     List<Lease> reclaimable(String pool, Instant boundary, int limit) {
         checkLimit(limit);
         return db.run("list reclaimable leases of pool " + pool, c -> {
-            // expires_sec <= ? lets the expiry index bound the scan; the OR refines within that second.
+            // Read in expiry order from the expiry index, stopping after the page (the index is
+            // named: Derby may otherwise take the primary key for pool_name and sort the pool);
+            // expires_sec <= ? bounds the index scan, the OR refines within that second.
             try (PreparedStatement ps = c.prepareStatement("SELECT " + LEASE_COLUMNS + " FROM dtm_lease "
+                    + "--DERBY-PROPERTIES index=" + DerbySchema.EXPIRY_INDEX + "\n"
                     + "WHERE pool_name = ? AND expires_sec <= ? AND (expires_sec < ? OR expires_nano <= ?) AND reserved = 0 "
                     + "ORDER BY expires_sec, expires_nano FETCH FIRST ? ROWS ONLY")) {
                 ps.setString(1, pool);
@@ -222,53 +225,54 @@ final class DerbyLeases {
         });
     }
 
+    /** Later than the instant of the next three parameters (seconds, seconds, nanoseconds). */
+    private static final String AFTER = "(expires_sec > ? OR (expires_sec = ? AND expires_nano > ?))";
+    /** At or before the instant of the next three parameters. */
+    private static final String NOT_AFTER = "(expires_sec < ? OR (expires_sec = ? AND expires_nano <= ?))";
+
     /**
-     * {@link net.dtm.spi.store.LeaseStore#countLeases}: a handful of {@code COUNT(*)} statements,
-     * each a range or full scan of an index (the expiry index carries state and reservation),
-     * never of the rows: total, reserved, locked and bound ones not expired, and reclaimable ones;
-     * quarantined ones are the rest. The statements
-     * run one after another at read committed, so writes landing in between can skew the split
-     * slightly (quarantined is never reported below zero).
+     * Every count at once, in one pass over the pool's rows: total, reserved, locked and bound ones
+     * not expired at {@code now}, and reclaimable ones (RELEASED or expired at {@code now}, and
+     * expired at the quarantine boundary; up to the earlier of the two instants that is every
+     * binding, between them only released ones).
+     */
+    private static final String COUNTS = "SELECT COUNT(*), "
+            + "SUM(CASE WHEN reserved <> 0 THEN 1 ELSE 0 END), "
+            + "SUM(CASE WHEN lease_state = 'LOCKED' AND " + AFTER + " THEN 1 ELSE 0 END), "
+            + "SUM(CASE WHEN lease_state = 'BOUND' AND " + AFTER + " THEN 1 ELSE 0 END), "
+            + "SUM(CASE WHEN " + NOT_AFTER + " OR (lease_state = 'RELEASED' AND " + AFTER + " AND " + NOT_AFTER
+            + ") THEN 1 ELSE 0 END) "
+            + "FROM dtm_lease WHERE pool_name = ?";
+
+    /**
+     * {@link net.dtm.spi.store.LeaseStore#countLeases}: one statement reading the pool's rows once
+     * (a full scan: no index carries state and reservation, see
+     * {@link DerbySchema#ensureExpiryIndex}); quarantined ones are the rest. One statement sees one
+     * state of the table, so the figures add up.
      */
     LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
         return db.run("count leases of pool " + pool, c -> {
-            long total = count(c, "", pool);
-            if (total == 0) {
-                return new LeaseCounts(0, 0, 0, 0, 0);
-            }
-            long reserved = count(c, " AND reserved <> 0", pool);
-            String afterNow = " AND expires_sec >= ? AND (expires_sec > ? OR expires_nano > ?)";
-            long locked = count(c, " AND lease_state = 'LOCKED'" + afterNow, pool, now);
-            long bound = count(c, " AND lease_state = 'BOUND'" + afterNow, pool, now);
-            // Reclaimable: (RELEASED or expired at now) and expired at the boundary. Up to the
-            // earlier of the two instants that is every binding; between them (boundary later than
-            // now) only released ones.
             Instant earlier = quarantineBoundary.isBefore(now) ? quarantineBoundary : now;
-            String notAfter = " AND expires_sec <= ? AND (expires_sec < ? OR expires_nano <= ?)";
-            long reclaimable = count(c, notAfter, pool, earlier);
-            if (quarantineBoundary.isAfter(now)) {
-                reclaimable += count(c, " AND lease_state = 'RELEASED'" + afterNow + notAfter, pool, now, quarantineBoundary);
+            try (PreparedStatement ps = c.prepareStatement(COUNTS)) {
+                int i = 1;
+                for (Instant t : new Instant[] {now, now, earlier, now, quarantineBoundary}) {
+                    ps.setLong(i++, t.getEpochSecond());
+                    ps.setLong(i++, t.getEpochSecond());
+                    ps.setInt(i++, t.getNano());
+                }
+                ps.setString(i, pool);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long total = rs.getLong(1);
+                    long reserved = rs.getLong(2); // SUM of no rows is NULL: getLong gives 0
+                    long locked = rs.getLong(3);
+                    long bound = rs.getLong(4);
+                    long reclaimable = rs.getLong(5);
+                    long quarantined = Math.max(0, total - locked - bound - reclaimable);
+                    return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
+                }
             }
-            long quarantined = Math.max(0, total - locked - bound - reclaimable);
-            return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
         });
-    }
-
-    /** {@code COUNT(*)} of a pool's bindings matching {@code condition}, each instant filling three parameters. */
-    private static long count(Connection c, String condition, String pool, Instant... instants) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM dtm_lease WHERE pool_name = ?" + condition)) {
-            int i = 1;
-            ps.setString(i++, pool);
-            for (Instant t : instants) {
-                ps.setLong(i++, t.getEpochSecond());
-                ps.setLong(i++, t.getEpochSecond());
-                ps.setInt(i++, t.getNano());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 
     private static void checkLimit(int limit) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,6 +168,10 @@ class DerbySchemaMigrationTest {
             s.createPool(Pool.of("pd", "2001:db8::/48", 3600).withDelegatedLength(64));
         }
         assertEquals(2, schemaVersion(db));
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + db)) {
+            assertEquals(Set.of(DerbySchema.EXPIRY_INDEX), expiryIndexes(c), "migrated with the narrow expiry index only");
+        }
+        shutdown(db);
         try (DerbyStore s = new DerbyStore(db)) {
             assertEquals(Optional.of(v4Changed(v4)), s.pool("v4"), "migrated once; the second open keeps everything");
             assertEquals(3, s.pools().size());
@@ -237,6 +242,46 @@ class DerbySchemaMigrationTest {
         try (DerbyStore s = new DerbyStore(db)) {
             assertEquals(77, s.findByDevice("v4", DeviceId.of("smr-1")).orElseThrow().deviceSequence(), "opened twice");
         }
+    }
+
+    @Test
+    void databaseWithTheWideExpiryIndexGetsTheNarrowOneOnOpenAndStillReclaimsAndCountsTheSame() throws Exception {
+        Path db = dir.resolve("wide");
+        Lease early = lease("v4", "smr-1", "10.64.0.9", LeaseState.RELEASED, 3, T.minusSeconds(600), "n1");
+        Lease later = lease("v4", "smr-2", "10.64.0.2", LeaseState.BOUND, 2, T.minusSeconds(300), "n1");
+        Lease live = lease("v4", "smr-3", "10.64.0.3", LeaseState.BOUND, 2, T.plusSeconds(3600), "n1");
+        Lease other = lease("v6", "smr-1", "fd00:64::2", LeaseState.BOUND, 2, T.minusSeconds(900), "n1");
+        try (DerbyStore s = new DerbyStore(db)) {
+            s.createPool(Pool.of("v4", "10.64.0.0/16", 3600));
+            s.createPool(Pool.of("v6", "fd00:64::/64", 600));
+            for (Lease l : List.of(early, later, live, other)) {
+                s.tryBind(l);
+            }
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + db); Statement st = c.createStatement()) {
+            assertEquals(Set.of(DerbySchema.EXPIRY_INDEX), expiryIndexes(c), "a new database has only the narrow index");
+            // as the store before 2026-12-05 left it
+            st.executeUpdate("DROP INDEX " + DerbySchema.EXPIRY_INDEX);
+            st.executeUpdate("CREATE INDEX dtm_lease_expiry ON dtm_lease (pool_name, expires_sec, expires_nano, reserved, lease_state)");
+            assertEquals(Set.of(DerbySchema.WIDE_EXPIRY_INDEX), expiryIndexes(c));
+        }
+        shutdown(db);
+        try (DerbyStore s = new DerbyStore(db)) {
+            assertEquals(List.of(early, later), s.reclaimable("v4", T, 10), "oldest first, the other pool's binding left out");
+            assertEquals(List.of(early), s.reclaimable("v4", T, 1));
+            assertEquals(List.of(other), s.reclaimable("v6", T, 10));
+            assertEquals(new LeaseCounts(0, 1, 0, 2, 0), s.countLeases("v4", T, T));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + db)) {
+            assertEquals(Set.of(DerbySchema.EXPIRY_INDEX), expiryIndexes(c), "the wide index is dropped, the narrow one built");
+        }
+        shutdown(db);
+    }
+
+    private static Set<String> expiryIndexes(Connection c) throws SQLException {
+        Set<String> found = new TreeSet<>(DerbySchema.indexes(c, "DTM_LEASE"));
+        found.retainAll(Set.of(DerbySchema.EXPIRY_INDEX, DerbySchema.WIDE_EXPIRY_INDEX));
+        return found;
     }
 
     private static final String[] SELF_ENROLMENT_COLUMNS = {"ROUTER_KEY_HEX", "REENROL_UNTIL_SEC", "REENROL_UNTIL_NANO"};
