@@ -255,13 +255,22 @@ final class DerbyConnections {
     /** A write in a transaction of its own on a pooled connection (group commit off). */
     private <T> T writeAlone(String what, SqlWork<T> work) {
         return run(what, c -> {
-            c.setAutoCommit(false);
-            T result = work.apply(c);
-            long started = System.nanoTime();
-            c.commit();
-            metrics.commit(System.nanoTime() - started, 1);
-            c.setAutoCommit(true);
-            return result;
+            List<ExpiryIndex.Pending> changes = new ArrayList<>(1);
+            try {
+                c.setAutoCommit(false);
+                T result;
+                try (ExpiryIndex.Recording recording = ExpiryIndex.record(changes)) {
+                    result = work.apply(c);
+                }
+                long started = System.nanoTime();
+                c.commit();
+                metrics.commit(System.nanoTime() - started, 1);
+                ExpiryIndex.applyAll(changes);
+                c.setAutoCommit(true);
+                return result;
+            } finally {
+                ExpiryIndex.skipAll(changes); // not committed (applied ones are gone from the list)
+            }
         });
     }
 

@@ -7,10 +7,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.Lease;
@@ -40,10 +44,36 @@ final class DerbyLeases {
     private static final String LEASE_BY_DEVICE = "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND device_id = ?";
     private static final String LEASE_BY_ADDRESS = "SELECT " + LEASE_COLUMNS + " FROM dtm_lease WHERE pool_name = ? AND address = ?";
 
-    private final DerbyConnections db;
+    private static final Logger LOG = LoggerFactory.getLogger(DerbyLeases.class);
 
-    DerbyLeases(DerbyConnections db) {
+    private final DerbyConnections db;
+    private final ExpiryIndex expiries;
+
+    /** The bindings of {@code db}; reads every binding's expiry into {@code expiries} (one scan). */
+    DerbyLeases(DerbyConnections db, ExpiryIndex expiries) {
         this.db = db;
+        this.expiries = expiries;
+        long started = System.nanoTime();
+        db.run("read the expiry of every binding", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pool_name, device_id, expires_sec, expires_nano, lease_state, reserved FROM dtm_lease")) {
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expiries.load(rs.getString(1), rs.getString(2), Instant.ofEpochSecond(rs.getLong(3), rs.getInt(4)),
+                                LeaseState.valueOf(rs.getString(5)), rs.getShort(6) != 0);
+                    }
+                }
+            }
+            return null;
+        });
+        LOG.info("derby store: read the expiry of {} bindings in {} ms", expiries.size(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A binding now stored as {@code l}: for the expiry index, with its transaction. */
+    private void stored(Lease l) {
+        expiries.changed(new ExpiryIndex.Put(l.pool(), l.device().value(), l.expiresAt(), l.state(), l.reserved()));
     }
 
     /**
@@ -83,6 +113,7 @@ final class DerbyLeases {
                 PreparedStatement ps = db.statement(c, INSERT_LEASE);
                 bindLease(ps, proposed);
                 ps.executeUpdate();
+                stored(proposed);
                 return new BindResult(BindResult.Outcome.BOUND, proposed);
             } catch (SQLException e) {
                 if ("23503".equals(e.getSQLState())) {
@@ -134,7 +165,11 @@ final class DerbyLeases {
         ps.setString(10, updated.device().value());
         ps.setLong(11, expectedSequence);
         ps.setString(12, AddressHex.encode(updated.address()));
-        return ps.executeUpdate() == 1 ? Optional.of(updated) : Optional.empty();
+        if (ps.executeUpdate() != 1) {
+            return Optional.empty();
+        }
+        stored(updated);
+        return Optional.of(updated);
     }
 
     boolean remove(String pool, DeviceId device, long expectedSequence) {
@@ -143,7 +178,11 @@ final class DerbyLeases {
             ps.setString(1, pool);
             ps.setString(2, device.value());
             ps.setLong(3, expectedSequence);
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
+            expiries.changed(new ExpiryIndex.Remove(pool, device.value()));
+            return true;
         });
     }
 
@@ -181,23 +220,27 @@ final class DerbyLeases {
         });
     }
 
+    /**
+     * {@link net.dtm.spi.store.LeaseStore#reclaimable}: the candidates from the expiry index
+     * ({@link ExpiryIndex}), oldest expiry first, each read by its primary key and returned only if
+     * its row still qualifies (the index may lag a commit).
+     */
     List<Lease> reclaimable(String pool, Instant boundary, int limit) {
         checkLimit(limit);
+        List<String> candidates = expiries.reclaimable(pool, boundary, limit);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
         return db.run("list reclaimable leases of pool " + pool, c -> {
-            // Read in expiry order from the expiry index, stopping after the page (the index is
-            // named: Derby may otherwise take the primary key for pool_name and sort the pool);
-            // expires_sec <= ? bounds the index scan, the OR refines within that second.
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEASE_COLUMNS + " FROM dtm_lease "
-                    + "--DERBY-PROPERTIES index=" + DerbySchema.EXPIRY_INDEX + "\n"
-                    + "WHERE pool_name = ? AND expires_sec <= ? AND (expires_sec < ? OR expires_nano <= ?) AND reserved = 0 "
-                    + "ORDER BY expires_sec, expires_nano FETCH FIRST ? ROWS ONLY")) {
-                ps.setString(1, pool);
-                ps.setLong(2, boundary.getEpochSecond());
-                ps.setLong(3, boundary.getEpochSecond());
-                ps.setInt(4, boundary.getNano());
-                ps.setInt(5, limit);
-                return readLeases(ps);
+            List<Lease> out = new ArrayList<>(candidates.size());
+            for (String device : candidates) {
+                Optional<Lease> l = selectByDevice(c, pool, DeviceId.of(device));
+                if (l.isPresent() && !l.get().reserved() && !l.get().expiresAt().isAfter(boundary)) {
+                    out.add(l.get());
+                }
             }
+            out.sort(Comparator.comparing(Lease::expiresAt));
+            return out;
         });
     }
 
@@ -225,54 +268,9 @@ final class DerbyLeases {
         });
     }
 
-    /** Later than the instant of the next three parameters (seconds, seconds, nanoseconds). */
-    private static final String AFTER = "(expires_sec > ? OR (expires_sec = ? AND expires_nano > ?))";
-    /** At or before the instant of the next three parameters. */
-    private static final String NOT_AFTER = "(expires_sec < ? OR (expires_sec = ? AND expires_nano <= ?))";
-
-    /**
-     * Every count at once, in one pass over the pool's rows: total, reserved, locked and bound ones
-     * not expired at {@code now}, and reclaimable ones (RELEASED or expired at {@code now}, and
-     * expired at the quarantine boundary; up to the earlier of the two instants that is every
-     * binding, between them only released ones).
-     */
-    private static final String COUNTS = "SELECT COUNT(*), "
-            + "SUM(CASE WHEN reserved <> 0 THEN 1 ELSE 0 END), "
-            + "SUM(CASE WHEN lease_state = 'LOCKED' AND " + AFTER + " THEN 1 ELSE 0 END), "
-            + "SUM(CASE WHEN lease_state = 'BOUND' AND " + AFTER + " THEN 1 ELSE 0 END), "
-            + "SUM(CASE WHEN " + NOT_AFTER + " OR (lease_state = 'RELEASED' AND " + AFTER + " AND " + NOT_AFTER
-            + ") THEN 1 ELSE 0 END) "
-            + "FROM dtm_lease WHERE pool_name = ?";
-
-    /**
-     * {@link net.dtm.spi.store.LeaseStore#countLeases}: one statement reading the pool's rows once
-     * (a full scan: no index carries state and reservation, see
-     * {@link DerbySchema#ensureExpiryIndex}); quarantined ones are the rest. One statement sees one
-     * state of the table, so the figures add up.
-     */
+    /** {@link net.dtm.spi.store.LeaseStore#countLeases}: from the expiry index, no statement. */
     LeaseCounts countLeases(String pool, Instant now, Instant quarantineBoundary) {
-        return db.run("count leases of pool " + pool, c -> {
-            Instant earlier = quarantineBoundary.isBefore(now) ? quarantineBoundary : now;
-            try (PreparedStatement ps = c.prepareStatement(COUNTS)) {
-                int i = 1;
-                for (Instant t : new Instant[] {now, now, earlier, now, quarantineBoundary}) {
-                    ps.setLong(i++, t.getEpochSecond());
-                    ps.setLong(i++, t.getEpochSecond());
-                    ps.setInt(i++, t.getNano());
-                }
-                ps.setString(i, pool);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long total = rs.getLong(1);
-                    long reserved = rs.getLong(2); // SUM of no rows is NULL: getLong gives 0
-                    long locked = rs.getLong(3);
-                    long bound = rs.getLong(4);
-                    long reclaimable = rs.getLong(5);
-                    long quarantined = Math.max(0, total - locked - bound - reclaimable);
-                    return new LeaseCounts(locked, bound, quarantined, reclaimable, reserved);
-                }
-            }
-        });
+        return expiries.counts(pool, now, quarantineBoundary);
     }
 
     private static void checkLimit(int limit) {

@@ -29,9 +29,12 @@ import net.dtm.spi.store.StoreUnavailableException;
 final class DerbyPools {
 
     private final DerbyConnections db;
+    private final ExpiryIndex expiries;
 
-    DerbyPools(DerbyConnections db) {
+    /** The pools of {@code db}; a deleted pool's bindings leave {@code expiries} with it. */
+    DerbyPools(DerbyConnections db, ExpiryIndex expiries) {
         this.db = db;
+        this.expiries = expiries;
     }
 
     void createPool(Pool pool) {
@@ -109,7 +112,11 @@ final class DerbyPools {
                 leases.setString(1, name);
                 leases.executeUpdate();
                 pool.setString(1, name);
-                return pool.executeUpdate() == 1;
+                if (pool.executeUpdate() != 1) {
+                    return false;
+                }
+                expiries.changed(new ExpiryIndex.RemovePool(name));
+                return true;
             }
         });
     }

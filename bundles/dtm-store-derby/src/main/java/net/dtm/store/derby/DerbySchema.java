@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -20,13 +21,13 @@ import org.slf4j.LoggerFactory;
  * write of the definition (readers use it to see a consistent definition without holding locks);
  * excluded ranges and device patterns in child tables, so a pool may have any number of them; the
  * reservation flag on leases; an index on lease expiry (with reservation and state) for reclamation
- * sweeps and counting, since replaced by a narrower one ({@link #ensureExpiryIndex}).
+ * sweeps and counting, since dropped ({@link #dropExpiryIndexes}).
  * <p>
  * Without a version step: the device columns of disabling, re-keying and self-enrolment, added when
  * missing by {@link DerbyDevices#ensureColumns} whatever the version (an idempotent migration);
  * likewise the lease freshness columns by {@link DerbyLeases#ensureColumns}, the enrolment key
- * table by {@link DerbyEnrolmentKeys#ensureTable} and the index by expiry
- * ({@link #ensureExpiryIndex}). An older store opens such a database as before (it reads only the
+ * table by {@link DerbyEnrolmentKeys#ensureTable}; the index by expiry dropped
+ * ({@link #dropExpiryIndexes}). An older store opens such a database as before (it reads only the
  * columns and tables it knows).
  * <p>
  * Portable SQL only: {@code ALTER TABLE ... ADD COLUMN} with defaults, plain indexes, SMALLINT for
@@ -106,44 +107,31 @@ final class DerbySchema {
         DerbyDevices.ensureColumns(c); // device disabling, re-keying and self-enrolment
         DerbyLeases.ensureColumns(c); // lease freshness: device_seq, instance_seq
         DerbyEnrolmentKeys.ensureTable(c);
-        ensureExpiryIndex(c);
+        dropExpiryIndexes(c);
     }
 
-    /** The index {@code reclaimable()} reads bindings by, oldest expiry first. */
-    static final String EXPIRY_INDEX = "DTM_LEASE_BY_EXPIRY";
-
-    /** The expiry index until 2026-12: (pool, expiry, reservation, state); dropped on open. */
-    static final String WIDE_EXPIRY_INDEX = "DTM_LEASE_EXPIRY";
+    /** The expiry indexes of earlier versions, dropped on open: (pool, expiry, reservation, state), then (pool, expiry). */
+    static final List<String> EXPIRY_INDEXES = List.of("DTM_LEASE_EXPIRY", "DTM_LEASE_BY_EXPIRY");
 
     /**
-     * Gives {@code dtm_lease} its index by expiry, {@code (pool_name, expires_sec, expires_nano)},
-     * replacing the wider one of earlier versions, inside the caller's transaction; safe to repeat
-     * and to run from two openers at once. Every binding written changes its entry (a new lease
-     * three times: the lock's entry added, removed, and the bound lease's added), so it holds only
-     * what reclamation reads by: the wide one also carried reservation and state, so that counting
-     * read only the index, and cost a sixth of the new-lease rate (benchmarks/KEA.md, 2026-12-05).
-     * The pool comes first so that one pool's reclamation never walks another's expired bindings.
-     * An older store opens the database as before, without the wide index (its reclamation then
-     * reads this one).
+     * Drops the index on {@code dtm_lease} by expiry that earlier versions kept, inside the
+     * caller's transaction; safe to repeat and to run from two openers at once. Every new lease
+     * changed its entry three times (the lock's added, then removed, the bound lease's added), which
+     * cost the Derby writer as much CPU as the rest of the lease's statements (benchmarks/KEA.md,
+     * 2026-12-05); the store keeps the expiries in memory instead ({@link ExpiryIndex}). An older
+     * store opens the database as before; its reclamation and counting then scan the table.
      */
-    private static void ensureExpiryIndex(Connection c) throws SQLException {
+    private static void dropExpiryIndexes(Connection c) throws SQLException {
         Set<String> indexes = indexes(c, "DTM_LEASE");
         try (Statement s = c.createStatement()) {
-            if (!indexes.contains(EXPIRY_INDEX)) {
-                long started = System.nanoTime();
-                try {
-                    s.executeUpdate("CREATE INDEX " + EXPIRY_INDEX + " ON dtm_lease (pool_name, expires_sec, expires_nano)");
-                } catch (SQLException e) {
-                    if (!"X0Y32".equals(e.getSQLState())) { // another opener created it meanwhile
-                        throw e;
-                    }
+            for (String index : EXPIRY_INDEXES) {
+                if (!indexes.contains(index)) {
+                    continue;
                 }
-                LOG.info("derby store: indexed the bindings by expiry in {} ms", (System.nanoTime() - started) / 1_000_000);
-            }
-            if (indexes.contains(WIDE_EXPIRY_INDEX)) {
                 try {
-                    s.executeUpdate("DROP INDEX " + WIDE_EXPIRY_INDEX);
-                    LOG.info("derby store: dropped the wide expiry index of earlier versions ({})", WIDE_EXPIRY_INDEX);
+                    s.executeUpdate("DROP INDEX " + index);
+                    LOG.info("derby store: dropped the expiry index of earlier versions ({}); expiries are kept in memory",
+                            index);
                 } catch (SQLException e) {
                     if (!"42X65".equals(e.getSQLState())) { // another opener dropped it meanwhile
                         throw e;

@@ -99,8 +99,9 @@ public final class DerbyStore implements LeaseStore, DeviceStore, StoreBackup, A
 
     private DerbyStore(DerbyConnections db) {
         this.db = db;
-        this.pools = new DerbyPools(db);
-        this.leases = new DerbyLeases(db);
+        ExpiryIndex expiries = new ExpiryIndex();
+        this.pools = new DerbyPools(db, expiries);
+        this.leases = new DerbyLeases(db, expiries);
         this.devices = new DerbyDevices(db);
         this.enrolmentKeys = new DerbyEnrolmentKeys(db);
     }

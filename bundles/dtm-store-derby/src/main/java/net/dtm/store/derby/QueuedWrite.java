@@ -3,6 +3,8 @@ package net.dtm.store.derby;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,8 @@ final class QueuedWrite<T> {
     /** Outcome of the last run, handed over once the batch is committed. */
     T result;
     RuntimeException failure;
+    /** Its changes to the expiry index in the last run: applied with the commit, else dropped. */
+    private final List<ExpiryIndex.Pending> changes = new ArrayList<>(1);
 
     QueuedWrite(String what, SqlWork<T> work, boolean savepoint) {
         this.what = what;
@@ -51,6 +55,16 @@ final class QueuedWrite<T> {
     void run(Connection c) throws SQLException {
         result = null;
         failure = null;
+        ExpiryIndex.skipAll(changes); // a run before this one was rolled back with its batch
+        try (ExpiryIndex.Recording recording = ExpiryIndex.record(changes)) {
+            runRecorded(c);
+        }
+        if (failure != null) {
+            ExpiryIndex.skipAll(changes);
+        }
+    }
+
+    private void runRecorded(Connection c) throws SQLException {
         if (!savepoint) {
             runOneStatement(c);
             return;
@@ -138,6 +152,7 @@ final class QueuedWrite<T> {
      * @return whether it was taken and is finished now (the writer counts the writes in flight)
      */
     boolean complete() {
+        ExpiryIndex.applyAll(changes); // before the caller hears of it, so it reads its own write
         if (failure != null) {
             future.completeExceptionally(failure);
         } else {
@@ -153,6 +168,7 @@ final class QueuedWrite<T> {
 
     /** Fails it, storing nothing. @return as {@link #complete()} */
     boolean fail(StoreUnavailableException e) {
+        ExpiryIndex.skipAll(changes);
         future.completeExceptionally(e);
         return finish();
     }

@@ -169,7 +169,7 @@ class DerbySchemaMigrationTest {
         }
         assertEquals(2, schemaVersion(db));
         try (Connection c = DriverManager.getConnection("jdbc:derby:" + db)) {
-            assertEquals(Set.of(DerbySchema.EXPIRY_INDEX), expiryIndexes(c), "migrated with the narrow expiry index only");
+            assertEquals(Set.of(), expiryIndexes(c), "migrated without an index on expiry");
         }
         shutdown(db);
         try (DerbyStore s = new DerbyStore(db)) {
@@ -245,7 +245,7 @@ class DerbySchemaMigrationTest {
     }
 
     @Test
-    void databaseWithTheWideExpiryIndexGetsTheNarrowOneOnOpenAndStillReclaimsAndCountsTheSame() throws Exception {
+    void databaseWithAnExpiryIndexOfEarlierVersionsOpensWithoutItAndStillReclaimsAndCountsTheSame() throws Exception {
         Path db = dir.resolve("wide");
         Lease early = lease("v4", "smr-1", "10.64.0.9", LeaseState.RELEASED, 3, T.minusSeconds(600), "n1");
         Lease later = lease("v4", "smr-2", "10.64.0.2", LeaseState.BOUND, 2, T.minusSeconds(300), "n1");
@@ -259,11 +259,11 @@ class DerbySchemaMigrationTest {
             }
         }
         try (Connection c = DriverManager.getConnection("jdbc:derby:" + db); Statement st = c.createStatement()) {
-            assertEquals(Set.of(DerbySchema.EXPIRY_INDEX), expiryIndexes(c), "a new database has only the narrow index");
-            // as the store before 2026-12-05 left it
-            st.executeUpdate("DROP INDEX " + DerbySchema.EXPIRY_INDEX);
+            assertEquals(Set.of(), expiryIndexes(c), "a new database has no index on expiry");
+            // as the stores before 2026-12-05 left it
             st.executeUpdate("CREATE INDEX dtm_lease_expiry ON dtm_lease (pool_name, expires_sec, expires_nano, reserved, lease_state)");
-            assertEquals(Set.of(DerbySchema.WIDE_EXPIRY_INDEX), expiryIndexes(c));
+            st.executeUpdate("CREATE INDEX dtm_lease_by_expiry ON dtm_lease (pool_name, expires_sec, expires_nano)");
+            assertEquals(Set.copyOf(DerbySchema.EXPIRY_INDEXES), expiryIndexes(c));
         }
         shutdown(db);
         try (DerbyStore s = new DerbyStore(db)) {
@@ -273,14 +273,14 @@ class DerbySchemaMigrationTest {
             assertEquals(new LeaseCounts(0, 1, 0, 2, 0), s.countLeases("v4", T, T));
         }
         try (Connection c = DriverManager.getConnection("jdbc:derby:" + db)) {
-            assertEquals(Set.of(DerbySchema.EXPIRY_INDEX), expiryIndexes(c), "the wide index is dropped, the narrow one built");
+            assertEquals(Set.of(), expiryIndexes(c), "the old indexes are dropped");
         }
         shutdown(db);
     }
 
     private static Set<String> expiryIndexes(Connection c) throws SQLException {
         Set<String> found = new TreeSet<>(DerbySchema.indexes(c, "DTM_LEASE"));
-        found.retainAll(Set.of(DerbySchema.EXPIRY_INDEX, DerbySchema.WIDE_EXPIRY_INDEX));
+        found.retainAll(DerbySchema.EXPIRY_INDEXES);
         return found;
     }
 

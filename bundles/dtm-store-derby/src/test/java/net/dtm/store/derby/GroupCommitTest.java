@@ -39,6 +39,7 @@ import net.dtm.api.Lease;
 import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
 import net.dtm.spi.store.BindResult;
+import net.dtm.spi.store.LeaseCounts;
 import net.dtm.spi.store.BindResult.Outcome;
 import net.dtm.spi.store.StoreUnavailableException;
 
@@ -265,6 +266,8 @@ class GroupCommitTest {
         }
         // The writer reconnects for the next batch; the failed one left nothing behind.
         assertEquals(Outcome.BOUND, store.tryBind(offer("after", "10.64.0.50")).outcome());
+        assertEquals(new LeaseCounts(1, 0, 0, 0, 0), store.countLeases("p", T.minusSeconds(1), T.minusSeconds(1)),
+                "the failed batch's bindings never reached the expiry index, and did not hold up the next write's");
         reopen();
         assertEquals(List.of(offer("after", "10.64.0.50")), store.leases("p"));
     }
@@ -375,8 +378,11 @@ class GroupCommitTest {
         assertTrue(gate.committerHolding.await(30, TimeUnit.SECONDS), "the blocker never went to the committer");
         assertEquals(new BindResult(Outcome.BOUND, second), get(next), "ran and committed meanwhile");
         assertFalse(blocker.isDone(), "the blocker is still committing");
+        assertEquals(List.of(), store.reclaimable("p", T, 10),
+                "the expiry index shows a prefix of the commits: the later one waits for the earlier one's outcome");
         gate.committerRelease.countDown();
         assertEquals(Outcome.BOUND, get(blocker).outcome());
+        assertEquals(2, store.reclaimable("p", T, 10).size(), "both in the expiry index once the earlier one committed");
         assertEquals(2, reopen().leases("p").size());
     }
 
