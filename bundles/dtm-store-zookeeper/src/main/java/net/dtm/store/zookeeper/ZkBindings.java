@@ -9,9 +9,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -47,7 +51,7 @@ final class ZkBindings {
     }
 
     BindResult tryBind(Lease proposed) {
-        String what = "bind " + Cidr.format(proposed.address()) + " to " + proposed.device() + " in pool " + proposed.pool();
+        String what = bindWhat(proposed);
         return ZkErrors.run(what, () -> {
             zk.requireAvailable(what);
             byte[] data = Codec.lease(proposed);
@@ -61,17 +65,14 @@ final class ZkBindings {
                     pools.forget(proposed.pool(), ref); // that generation is gone: the pool was deleted
                     continue;
                 }
-                ZkGroupCommit.Outcome o = writer.commit(what, List.of(
-                        client.transactionOp().check().forPath(ref.alive()),
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(devicePath, data),
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(addressPath, data)));
+                ZkGroupCommit.Outcome o = writer.commit(what, bindOps(ref, devicePath, addressPath, data));
                 if (o.committed()) {
                     return new BindResult(BindResult.Outcome.BOUND, proposed);
                 }
                 if (o.failed(1, KeeperException.Code.NODEEXISTS)) {
-                    Optional<Lease> existing = readLease(devicePath);
+                    Optional<BindResult> existing = alreadyBound(devicePath);
                     if (existing.isPresent()) {
-                        return new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, existing.get());
+                        return existing.get();
                     }
                     continue; // removed meanwhile: try again
                 }
@@ -89,6 +90,68 @@ final class ZkBindings {
     }
 
 
+    /**
+     * As {@link #tryBind}, the transaction committed without holding the caller: the common
+     * outcomes (bound, address taken) are answered from the commit; the device bound already by
+     * reading its binding on a {@code fallback} thread; any other (the pool deleted, a binding
+     * removed meanwhile, a write that must be tried again) the synchronous way on that thread,
+     * which repeats the attempt and answers as {@link #tryBind} does.
+     */
+    CompletableFuture<BindResult> tryBindAsync(Lease proposed, Executor fallback) {
+        String what = bindWhat(proposed);
+        try {
+            zk.requireAvailable(what);
+            PoolRef ref = pools.ref(proposed.pool())
+                    .orElseThrow(() -> new IllegalArgumentException("no pool " + proposed.pool()));
+            BigInteger offset = ref.offset(proposed.address());
+            if (!ensureDirs(ref, offset, proposed.device())) {
+                pools.forget(proposed.pool(), ref);
+                return CompletableFuture.supplyAsync(() -> tryBind(proposed), fallback);
+            }
+            String devicePath = ref.devicePath(proposed.device());
+            List<CuratorOp> ops = bindOps(ref, devicePath, ref.addressPath(offset), Codec.lease(proposed));
+            return writer.submit(what, ops).handle((o, failure) -> {
+                if (failure != null) {
+                    return CompletableFuture.<BindResult>failedFuture(asStoreFailure(what, failure));
+                }
+                if (o.committed()) {
+                    return CompletableFuture.completedFuture(new BindResult(BindResult.Outcome.BOUND, proposed));
+                }
+                if (o.failed(2, KeeperException.Code.NODEEXISTS)) {
+                    return CompletableFuture.completedFuture(new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null));
+                }
+                if (o.failed(1, KeeperException.Code.NODEEXISTS)) { // read, not written again
+                    return CompletableFuture.supplyAsync(() -> ZkErrors.run(what, () -> alreadyBound(devicePath))
+                            .orElseGet(() -> tryBind(proposed)), fallback);
+                }
+                return CompletableFuture.supplyAsync(() -> tryBind(proposed), fallback);
+            }).thenCompose(f -> f);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(asStoreFailure(what, e));
+        }
+    }
+
+    private static String bindWhat(Lease proposed) {
+        return "bind " + Cidr.format(proposed.address()) + " to " + proposed.device() + " in pool " + proposed.pool();
+    }
+
+    /** A binding's transaction: the pool generation is alive, the device and the address are free (created). */
+    private List<CuratorOp> bindOps(PoolRef ref, String devicePath, String addressPath, byte[] data) throws Exception {
+        return List.of(
+                client.transactionOp().check().forPath(ref.alive()),
+                client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(devicePath, data),
+                client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(addressPath, data));
+    }
+
+    /** What an async write fails with: the SPI's exceptions as they are, anything else as {@link ZkErrors#run} turns it. */
+    private static RuntimeException asStoreFailure(String what, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof StoreUnavailableException || cause instanceof IllegalArgumentException) {
+            return (RuntimeException) cause;
+        }
+        return ZkErrors.unavailable(what, cause);
+    }
+
     /** Creates the device bucket and the address buckets if needed; false if the generation is gone. */
     private boolean ensureDirs(PoolRef ref, BigInteger offset, DeviceId device) throws Exception {
         List<String> dirs = new ArrayList<>(ref.addressBuckets(offset));
@@ -101,6 +164,11 @@ final class ZkBindings {
         return true;
     }
 
+    /** The device's binding found when binding it failed because it has one; empty if removed since. */
+    private Optional<BindResult> alreadyBound(String devicePath) throws Exception {
+        return readLease(devicePath).map(l -> new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, l));
+    }
+
     private Optional<Lease> readLease(String path) throws Exception {
         try {
             return Optional.of(Codec.lease(client.getData().forPath(path)));
@@ -110,11 +178,8 @@ final class ZkBindings {
     }
 
     Optional<Lease> update(Lease updated, long expectedSequence) {
-        if (updated.sequence() <= expectedSequence) {
-            throw new IllegalArgumentException("updated sequence " + updated.sequence()
-                    + " must be higher than the expected " + expectedSequence);
-        }
-        String what = "update lease of " + updated.device() + " in pool " + updated.pool();
+        requireNewer(updated, expectedSequence);
+        String what = updateWhat(updated);
         return ZkErrors.run(what, () -> {
             zk.requireAvailable(what);
             byte[] data = Codec.lease(updated);
@@ -123,22 +188,11 @@ final class ZkBindings {
                 if (ref.isEmpty()) {
                     return Optional.<Lease>empty();
                 }
-                String devicePath = ref.get().devicePath(updated.device());
-                Stat stat = new Stat();
-                Lease current;
-                try {
-                    current = Codec.lease(client.getData().storingStatIn(stat).forPath(devicePath));
-                } catch (KeeperException.NoNodeException e) {
+                Optional<List<CuratorOp>> ops = updateOps(ref.get(), updated, expectedSequence, data);
+                if (ops.isEmpty()) {
                     return Optional.<Lease>empty();
                 }
-                if (current.sequence() != expectedSequence || !current.address().equals(updated.address())) {
-                    return Optional.<Lease>empty();
-                }
-                String addressPath = ref.get().addressPath(ref.get().offset(current.address()));
-                ZkGroupCommit.Outcome o = writer.commit(what, List.of(
-                        client.transactionOp().check().forPath(ref.get().alive()),
-                        client.transactionOp().setData().withVersion(stat.getVersion()).forPath(devicePath, data),
-                        client.transactionOp().setData().withVersion(stat.getVersion()).forPath(addressPath, data)));
+                ZkGroupCommit.Outcome o = writer.commit(what, ops.get());
                 if (o.committed()) {
                     return Optional.of(updated);
                 }
@@ -152,6 +206,75 @@ final class ZkBindings {
             }
             throw new StoreUnavailableException(what + " kept racing with concurrent changes", null);
         });
+    }
+
+    /**
+     * As {@link #update}, the transaction committed without holding the caller (the binding's
+     * version is read first, on the caller's thread): committed, the update is answered from the
+     * commit; otherwise (changed or removed meanwhile, the pool deleted) the synchronous way on a
+     * {@code fallback} thread, which reads again and answers as {@link #update} does.
+     */
+    CompletableFuture<Optional<Lease>> updateAsync(Lease updated, long expectedSequence, Executor fallback) {
+        String what = updateWhat(updated);
+        try {
+            requireNewer(updated, expectedSequence);
+            zk.requireAvailable(what);
+            Optional<PoolRef> ref = pools.ref(updated.pool());
+            if (ref.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            Optional<List<CuratorOp>> ops = updateOps(ref.get(), updated, expectedSequence, Codec.lease(updated));
+            if (ops.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            return writer.submit(what, ops.get()).handle((o, failure) -> {
+                if (failure != null) {
+                    return CompletableFuture.<Optional<Lease>>failedFuture(asStoreFailure(what, failure));
+                }
+                if (o.committed()) {
+                    return CompletableFuture.completedFuture(Optional.of(updated));
+                }
+                return CompletableFuture.supplyAsync(() -> update(updated, expectedSequence), fallback);
+            }).thenCompose(f -> f);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(asStoreFailure(what, e));
+        }
+    }
+
+    private static String updateWhat(Lease updated) {
+        return "update lease of " + updated.device() + " in pool " + updated.pool();
+    }
+
+    private static void requireNewer(Lease updated, long expectedSequence) {
+        if (updated.sequence() <= expectedSequence) {
+            throw new IllegalArgumentException("updated sequence " + updated.sequence()
+                    + " must be higher than the expected " + expectedSequence);
+        }
+    }
+
+    /**
+     * The transaction that changes the stored binding to {@code updated}, conditioned on the
+     * version read now; empty if there is no binding, or it is not at {@code expectedSequence} or
+     * holds another address.
+     */
+    private Optional<List<CuratorOp>> updateOps(PoolRef ref, Lease updated, long expectedSequence, byte[] data)
+            throws Exception {
+        String devicePath = ref.devicePath(updated.device());
+        Stat stat = new Stat();
+        Lease current;
+        try {
+            current = Codec.lease(client.getData().storingStatIn(stat).forPath(devicePath));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        }
+        if (current.sequence() != expectedSequence || !current.address().equals(updated.address())) {
+            return Optional.empty();
+        }
+        String addressPath = ref.addressPath(ref.offset(current.address()));
+        return Optional.of(List.of(
+                client.transactionOp().check().forPath(ref.alive()),
+                client.transactionOp().setData().withVersion(stat.getVersion()).forPath(devicePath, data),
+                client.transactionOp().setData().withVersion(stat.getVersion()).forPath(addressPath, data)));
     }
 
     boolean remove(String pool, DeviceId device, long expectedSequence) {

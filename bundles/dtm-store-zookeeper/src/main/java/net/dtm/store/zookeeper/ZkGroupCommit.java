@@ -10,8 +10,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -143,6 +145,8 @@ final class ZkGroupCommit implements AutoCloseable {
     private final ZkAccess zk;
     private final BlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
     private final List<Thread> runners = new ArrayList<>();
+    /** Ends the wait of a unit not answered within {@code waitMs}. */
+    private final ScheduledExecutorService timer = timer();
     private final Object intake = new Object();
     private boolean closed; // guarded by intake
     private final AtomicLong batches = new AtomicLong();
@@ -193,19 +197,12 @@ final class ZkGroupCommit implements AutoCloseable {
      * @throws net.dtm.spi.store.StoreUnavailableException if closed or not answered within the wait
      */
     Outcome commit(String what, List<CuratorOp> ops) throws Exception {
-        Unit unit = new Unit(what, ops);
-        synchronized (intake) {
-            if (closed) {
-                throw new net.dtm.spi.store.StoreUnavailableException(what + ": the ZooKeeper store is closed", null);
-            }
-            queue.add(unit);
-        }
+        CompletableFuture<Outcome> result = submit(what, ops);
         boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         try {
             while (true) {
                 try {
-                    return unit.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return result.get(); // bounded: submit's timer ends it within the wait
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
@@ -213,23 +210,43 @@ final class ZkGroupCommit implements AutoCloseable {
                         throw cause;
                     }
                     throw e;
-                } catch (TimeoutException e) {
-                    if (unit.abandon()) {
-                        throw new net.dtm.spi.store.StoreUnavailableException(what + ": " + name + " did not start it"
-                                + " within " + waitMs + " ms; nothing of it was written", null);
-                    }
-                    if (!unit.result.isDone()) {
-                        throw new net.dtm.spi.store.StoreUnavailableException(what + ": " + name + " did not finish it"
-                                + " within " + waitMs + " ms; its outcome is unknown (written entirely or not at all)",
-                                null);
-                    }
-                    // answered just now: the next get returns at once
                 }
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * As {@link #commit}, without holding the caller: the future completes with the unit's outcome
+     * on the runner that committed it, or exceptionally with what {@link #commit} would throw (on
+     * the runner, or on the timer that bounds the wait).
+     */
+    CompletableFuture<Outcome> submit(String what, List<CuratorOp> ops) {
+        Unit unit = new Unit(what, ops);
+        synchronized (intake) {
+            if (closed) {
+                return CompletableFuture.failedFuture(
+                        new net.dtm.spi.store.StoreUnavailableException(what + ": the ZooKeeper store is closed", null));
+            }
+            queue.add(unit);
+            ScheduledFuture<?> bound = timer.schedule(() -> expire(unit), waitMs, TimeUnit.MILLISECONDS);
+            unit.result.whenComplete((o, e) -> bound.cancel(false));
+        }
+        return unit.result;
+    }
+
+    /** The unit's wait is over: dropped if no runner took it, else its outcome is unknown (unless just answered). */
+    private void expire(Unit unit) {
+        if (unit.abandon()) {
+            unit.result.completeExceptionally(new net.dtm.spi.store.StoreUnavailableException(unit.what + ": " + name
+                    + " did not start it within " + waitMs + " ms; nothing of it was written", null));
+        } else {
+            unit.result.completeExceptionally(new net.dtm.spi.store.StoreUnavailableException(unit.what + ": " + name
+                    + " did not finish it within " + waitMs + " ms; its outcome is unknown (written entirely or not"
+                    + " at all)", null));
         }
     }
 
@@ -261,6 +278,7 @@ final class ZkGroupCommit implements AutoCloseable {
                 return;
             }
             closed = true;
+            timer.shutdown(); // the waits already scheduled still end
             for (int i = 0; i < runners.size(); i++) {
                 queue.add(STOP);
             }
@@ -285,6 +303,17 @@ final class ZkGroupCommit implements AutoCloseable {
                         + ": the ZooKeeper store closed before it was written; nothing of it was written", null));
             }
         }
+    }
+
+    /** One daemon thread; a cancelled wait leaves its queue at once. */
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "dtm-zk-writer-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
     }
 
     // ------------------------------------------------------------------ the runners

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -110,6 +112,8 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
     private final ZkPools pools;
     private final ZkBindings bindings;
     private final ZkGroupCommit writer;
+    /** Where an async binding write that was not simply committed is finished the synchronous way. */
+    private final ExecutorService fallback;
     private final ZkDevices devices;
     private final ZkEnrolmentKeys enrolmentKeys;
     private final ConnectionStateListener stateListener;
@@ -117,6 +121,9 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
 
     /** How many request timeouts a binding write may wait for its group commit. */
     private static final int WRITE_WAIT_TIMEOUTS = 3;
+
+    /** Threads finishing async binding writes the synchronous way (a device bound already, a race lost). */
+    private static final int FALLBACK_THREADS = 4;
 
     /**
      * A store over {@code client} (started, not necessarily connected yet). Does not block.
@@ -127,11 +134,8 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
     public ZkStore(CuratorFramework client, long timeoutMs) {
         this.client = client;
         this.zk = new ZkAccess(client, timeoutMs);
-        this.janitor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "dtm-zk-store-janitor");
-            t.setDaemon(true);
-            return t;
-        });
+        this.janitor = Executors.newSingleThreadExecutor(daemon("dtm-zk-store-janitor"));
+        this.fallback = Executors.newFixedThreadPool(FALLBACK_THREADS, daemon("dtm-zk-store-fallback"));
         this.pools = new ZkPools(zk, janitor);
         // a batch takes one request timeout, a few more if some of its units fail on their own
         this.writer = ZkGroupCommit.on(zk, WRITE_WAIT_TIMEOUTS * timeoutMs);
@@ -188,9 +192,18 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
         }
         client.getConnectionStateListenable().removeListener(stateListener);
         writer.close();
+        fallback.shutdown(); // what it holds ends at once: the store refuses every call now
         poolCache.close();
         deviceWatch.close();
         janitor.shutdownNow();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Why DTM does not back this store up, and what to back up instead. */
@@ -230,6 +243,8 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
 
     @Override public BindResult tryBind(Lease proposed) { return bindings.tryBind(proposed); }
     @Override public Optional<Lease> update(Lease updated, long expectedSequence) { return bindings.update(updated, expectedSequence); }
+    @Override public CompletableFuture<BindResult> tryBindAsync(Lease proposed) { return bindings.tryBindAsync(proposed, fallback); }
+    @Override public CompletableFuture<Optional<Lease>> updateAsync(Lease updated, long expectedSequence) { return bindings.updateAsync(updated, expectedSequence, fallback); }
     @Override public boolean remove(String pool, DeviceId device, long expectedSequence) { return bindings.remove(pool, device, expectedSequence); }
     @Override public Optional<Lease> findByDevice(String pool, DeviceId device) { return bindings.findByDevice(pool, device); }
     @Override public Optional<Lease> findByAddress(String pool, InetAddress address) { return bindings.findByAddress(pool, address); }

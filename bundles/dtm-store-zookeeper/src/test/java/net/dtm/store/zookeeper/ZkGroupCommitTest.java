@@ -314,11 +314,44 @@ class ZkGroupCommitTest {
     }
 
     @Test
+    void aSubmittedUnitDoesNotHoldItsCallerAndItsFutureEndsWithTheCommit() throws Exception {
+        gated(real(), WAIT_MS);
+        CompletableFuture<ZkGroupCommit.Outcome> first = writer.submit("first", bind("first", "a000"));
+        assertTrue(firstSent.await(10, TimeUnit.SECONDS));
+        CompletableFuture<ZkGroupCommit.Outcome> second = writer.submit("dev1", bind("dev1", "a001"));
+        assertFalse(first.isDone() || second.isDone(), "both wait for the gate, their caller does not");
+        open.countDown();
+        assertTrue(first.get(10, TimeUnit.SECONDS).committed());
+        assertTrue(second.get(10, TimeUnit.SECONDS).committed());
+        assertEquals("dev1@a001", stored("/a/a001"));
+    }
+
+    @Test
+    void aSubmittedUnitNotStartedInTimeFailsAndIsNeverWritten() throws Exception {
+        gated(real(), 300);
+        CompletableFuture<ZkGroupCommit.Outcome> first = writer.submit("first", bind("first", "a000"));
+        assertTrue(firstSent.await(10, TimeUnit.SECONDS));
+        CompletableFuture<ZkGroupCommit.Outcome> late = writer.submit("late", bind("late", "a009"));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof StoreUnavailableException
+                && e.getCause().getMessage().startsWith("late: test writer did not start it within 300 ms; nothing of it"
+                + " was written"), String.valueOf(e.getCause()));
+        open.countDown();
+        assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS)); // its outcome unknown to it
+        assertTrue(writer.commit("after", bind("after", "a010")).committed());
+        assertEquals("first@a000", stored("/a/a000"));
+        assertNull(stored("/a/a009"), "the abandoned unit was never written");
+    }
+
+    @Test
     void afterCloseNewUnitsAreRefused() throws Exception {
         writer = new ZkGroupCommit("test writer", real(), 64, 2, WAIT_MS, null);
         assertTrue(writer.commit("one", bind("dev1", "a001")).committed());
         writer.close();
         assertThrows(StoreUnavailableException.class, () -> writer.commit("two", bind("dev2", "a002")));
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> writer.submit("three", bind("dev3", "a003")).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(StoreUnavailableException.class, refused.getCause());
         assertArrayEquals("dev1@a001".getBytes(StandardCharsets.UTF_8), client.getData().forPath("/a/a001"));
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.test.TestingServer;
@@ -13,7 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import net.dtm.api.Cidr;
+import net.dtm.api.DeviceId;
+import net.dtm.api.Lease;
+import net.dtm.api.LeaseState;
 import net.dtm.api.Pool;
+import net.dtm.spi.store.BindResult;
 import net.dtm.spi.store.StoreUnavailableException;
 
 /**
@@ -49,6 +57,29 @@ class ZkSlowEnsembleTest {
 
     private static long millisSince(long t0) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    @Test
+    void anAsyncBindToASilentEnsembleReturnsAtOnceAndFailsWithinTheRequestTimeout() throws Exception {
+        node.store().createPool(Pool.of("p", "10.9.0.0/24", 3600));
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.cluster().isConnected());
+        DeviceId device = DeviceId.of("router-1");
+        Lease offer = new Lease("p", device, Cidr.parseLiteral("10.9.0.7"), LeaseState.LOCKED, 1,
+                Instant.parse("2030-01-01T00:00:00Z"), "node-1");
+        assertEquals(BindResult.Outcome.BOUND, node.store().tryBind(offer).outcome()); // its buckets exist now
+        assertTrue(node.store().remove("p", device, 1));
+
+        proxy.stall();
+        long t0 = System.nanoTime();
+        CompletableFuture<BindResult> bind = node.store().tryBindAsync(offer);
+        long returned = millisSince(t0);
+        assertTrue(returned < REQUEST_MS / 2, "the caller was held " + returned + " ms");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> bind.get(REQUEST_MS + SLACK_MS,
+                TimeUnit.MILLISECONDS));
+        long ms = millisSince(t0);
+        assertTrue(e.getCause() instanceof StoreUnavailableException, "the store's failure: " + e.getCause());
+        assertTrue(ms >= REQUEST_MS - 50, "failed after " + ms + " ms: " + e.getCause().getMessage());
+        assertTrue(e.getCause().getMessage().startsWith("bind 10.9.0.7 to router-1 in pool p: "), e.getCause().getMessage());
     }
 
     @Test

@@ -62,14 +62,20 @@ class ZkStoreGroupCommitTest {
         return Cidr.parseLiteral("10.64.0." + host);
     }
 
-    /** Each device takes the first free address from {@code start} on, confirms it, and half of them release it. */
-    private static Lease allocate(LeaseStore store, String node, DeviceId device, int start) {
+    /**
+     * Each device takes the first free address from {@code start} on, confirms it, and half of them
+     * release it; with {@code async} it binds and confirms through the async writes.
+     */
+    private static Lease allocate(LeaseStore store, String node, DeviceId device, int start, boolean async)
+            throws Exception {
         for (int i = 0; i < 200; i++) {
             InetAddress addr = address(2 + (start + i) % 200);
-            BindResult r = store.tryBind(new Lease("p", device, addr, LeaseState.LOCKED, 1, T0, node));
+            Lease offer = new Lease("p", device, addr, LeaseState.LOCKED, 1, T0, node);
+            BindResult r = async ? store.tryBindAsync(offer).get(30, TimeUnit.SECONDS) : store.tryBind(offer);
             switch (r.outcome()) {
                 case BOUND -> {
-                    Lease bound = store.update(r.lease().with(LeaseState.BOUND, 2, T0.plusSeconds(60), node), 1)
+                    Lease next = r.lease().with(LeaseState.BOUND, 2, T0.plusSeconds(60), node);
+                    Lease bound = (async ? store.updateAsync(next, 1).get(30, TimeUnit.SECONDS) : store.update(next, 1))
                             .orElseThrow(() -> new AssertionError("nobody else writes " + device + "'s binding"));
                     if (device.value().hashCode() % 2 == 0) {
                         assertTrue(store.remove("p", device, 2), "released " + device);
@@ -89,6 +95,15 @@ class ZkStoreGroupCommitTest {
 
     @Test
     void twoNodesAllocatingConcurrentlyShareTransactionsAndNeverBindAnAddressTwice() throws Exception {
+        allocateConcurrently(false);
+    }
+
+    @Test
+    void asyncWritesOfTwoNodesShareTransactionsAndNeverBindAnAddressTwice() throws Exception {
+        allocateConcurrently(true);
+    }
+
+    private void allocateConcurrently(boolean async) throws Exception {
         int threads = 16;
         int perThread = 6;
         ExecutorService pool = Executors.newFixedThreadPool(2 * threads);
@@ -105,7 +120,7 @@ class ZkStoreGroupCommitTest {
                     for (int i = 0; i < perThread; i++) {
                         DeviceId device = DeviceId.of("dev-" + thread + "-" + i);
                         // a thread of each node starts on the same addresses: they collide
-                        Lease l = allocate(store, node, device, 12 * (thread / 2));
+                        Lease l = allocate(store, node, device, 12 * (thread / 2), async);
                         if (l != null) {
                             held.put(device, l);
                         }
