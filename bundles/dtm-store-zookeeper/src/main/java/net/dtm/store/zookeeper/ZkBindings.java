@@ -12,7 +12,9 @@ import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -106,7 +108,7 @@ final class ZkBindings {
             BigInteger offset = ref.offset(proposed.address());
             if (!ensureDirs(ref, offset, proposed.device())) {
                 pools.forget(proposed.pool(), ref);
-                return CompletableFuture.supplyAsync(() -> tryBind(proposed), fallback);
+                return onFallback(what, () -> tryBind(proposed), fallback);
             }
             String devicePath = ref.devicePath(proposed.device());
             List<CuratorOp> ops = bindOps(ref, devicePath, ref.addressPath(offset), Codec.lease(proposed));
@@ -121,10 +123,10 @@ final class ZkBindings {
                     return CompletableFuture.completedFuture(new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null));
                 }
                 if (o.failed(1, KeeperException.Code.NODEEXISTS)) { // read, not written again
-                    return CompletableFuture.supplyAsync(() -> ZkErrors.run(what, () -> alreadyBound(devicePath))
+                    return onFallback(what, () -> ZkErrors.run(what, () -> alreadyBound(devicePath))
                             .orElseGet(() -> tryBind(proposed)), fallback);
                 }
-                return CompletableFuture.supplyAsync(() -> tryBind(proposed), fallback);
+                return onFallback(what, () -> tryBind(proposed), fallback);
             }).thenCompose(f -> f);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(asStoreFailure(what, e));
@@ -141,6 +143,16 @@ final class ZkBindings {
                 client.transactionOp().check().forPath(ref.alive()),
                 client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(devicePath, data),
                 client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(addressPath, data));
+    }
+
+    /** Runs {@code call} on a fallback thread; if the store closed meanwhile, fails as its other calls then do. */
+    private static <T> CompletableFuture<T> onFallback(String what, Supplier<T> call, Executor fallback) {
+        try {
+            return CompletableFuture.supplyAsync(call, fallback);
+        } catch (RejectedExecutionException closed) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException(what + ": the ZooKeeper store is closed",
+                    null));
+        }
     }
 
     /** What an async write fails with: the SPI's exceptions as they are, anything else as {@link ZkErrors#run} turns it. */
@@ -234,7 +246,7 @@ final class ZkBindings {
                 if (o.committed()) {
                     return CompletableFuture.completedFuture(Optional.of(updated));
                 }
-                return CompletableFuture.supplyAsync(() -> update(updated, expectedSequence), fallback);
+                return onFallback(what, () -> update(updated, expectedSequence), fallback);
             }).thenCompose(f -> f);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(asStoreFailure(what, e));
