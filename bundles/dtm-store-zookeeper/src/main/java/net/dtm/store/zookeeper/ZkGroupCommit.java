@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * multi-operation transaction: one proposal, one log entry and one quorum round instead of one each.
  * ZooKeeper's own transaction is the only lock; nothing here decides who wins.
  * <p>
- * A few runner threads each take the first queued unit (waiting only while the queue is empty, so
- * a lone write starts at once), add whatever else is queued up to {@code maxBatch}, and commit
- * them with one {@code multi}. Units of one batch never write the same znode: a unit that would
+ * A caller waits for its unit's outcome ({@link #commit}) or is handed a future of it
+ * ({@link #submit}). A few runner threads (one by default) each take the first queued unit,
+ * add whatever else is queued up to {@code maxBatch}, wait a little (the linger, at most
+ * {@value #DEFAULT_LINGER_MS} ms by default) while the batch has fewer units than the runner's
+ * batch before it, and commit them with one {@code multi}; a lone write after a lone write starts
+ * at once. Units of one batch never write the same znode: a unit that would
  * (two devices proposing one address, two writes to one binding) waits for the next batch, so each
  * unit's result in a batch is the one it would get alone against the state the batch started
  * from. A check that several units of a batch ask for (every binding checks its pool's marker) is
@@ -74,6 +77,14 @@ final class ZkGroupCommit implements AutoCloseable {
     static final int DEFAULT_RUNNERS = 1;
 
     private static final long CLOSE_WAIT_MS = 10_000;
+
+    /**
+     * Default longest wait for a batch to gather as many units as the one before it: a busy node's
+     * answered units come back with their next write within a few round trips to their devices, so
+     * waiting for them makes one transaction of what would be several (benchmarks/CLUSTER.md). A
+     * lone write (the batch before it had one unit) never waits.
+     */
+    static final long DEFAULT_LINGER_MS = 5;
 
     /** Runs one ZooKeeper multi-operation transaction; production: {@code client.transaction().forOperations}. */
     @FunctionalInterface
@@ -142,6 +153,7 @@ final class ZkGroupCommit implements AutoCloseable {
     private final Multi multi;
     private final int maxBatch;
     private final long waitMs;
+    private final long lingerNanos;
     private final ZkAccess zk;
     private final BlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
     private final List<Thread> runners = new ArrayList<>();
@@ -159,7 +171,7 @@ final class ZkGroupCommit implements AutoCloseable {
         return new ZkGroupCommit("ZooKeeper store writer", ops -> {
             client.transaction().forOperations(ops);
         },
-                DEFAULT_MAX_BATCH, DEFAULT_RUNNERS, waitMs, zk);
+                DEFAULT_MAX_BATCH, DEFAULT_RUNNERS, waitMs, DEFAULT_LINGER_MS, zk);
     }
 
     /**
@@ -167,17 +179,20 @@ final class ZkGroupCommit implements AutoCloseable {
      * @param maxBatch most units in one transaction
      * @param threads  most transactions in flight at once (one runner thread each)
      * @param waitMs   the longest a caller waits for its unit's outcome
+     * @param lingerMs the longest a batch waits to gather as many units as the runner's batch
+     *                 before it; 0: never
      * @param zk       where committed transactions are recorded ({@link ZkAccess#committed}), or null
      */
-    ZkGroupCommit(String name, Multi multi, int maxBatch, int threads, long waitMs, ZkAccess zk) {
-        if (maxBatch < 1 || threads < 1 || waitMs < 1) {
-            throw new IllegalArgumentException("batch size, threads and wait must be positive, got " + maxBatch + ", "
-                    + threads + ", " + waitMs);
+    ZkGroupCommit(String name, Multi multi, int maxBatch, int threads, long waitMs, long lingerMs, ZkAccess zk) {
+        if (maxBatch < 1 || threads < 1 || waitMs < 1 || lingerMs < 0) {
+            throw new IllegalArgumentException("batch size, threads and wait must be positive and the linger not"
+                    + " negative, got " + maxBatch + ", " + threads + ", " + waitMs + ", " + lingerMs);
         }
         this.name = name;
         this.multi = multi;
         this.maxBatch = maxBatch;
         this.waitMs = waitMs;
+        this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
         this.zk = zk;
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(this::runLoop, "dtm-zk-writer-" + (i + 1));
@@ -321,6 +336,7 @@ final class ZkGroupCommit implements AutoCloseable {
     private void runLoop() {
         Deque<Unit> carried = new ArrayDeque<>(); // units that wait for the next batch of this runner
         boolean stop = false;
+        int expected = 0; // the size of this runner's batch before: a batch waits (lingers) to gather as many
         while (!stop || !carried.isEmpty()) {
             List<Unit> batch = new ArrayList<>();
             Set<String> written = new HashSet<>();
@@ -341,8 +357,12 @@ final class ZkGroupCommit implements AutoCloseable {
                     add(first, batch, written, next);
                 }
             }
+            long lingerUntil = System.nanoTime() + lingerNanos;
             while (!stop && batch.size() < maxBatch) {
                 Unit u = queue.poll();
+                if (u == null && batch.size() < expected) {
+                    u = pollUntil(lingerUntil);
+                }
                 if (u == null) {
                     break;
                 }
@@ -354,6 +374,7 @@ final class ZkGroupCommit implements AutoCloseable {
             }
             next.addAll(carried); // what did not fit stays ahead of the rest
             carried = next;
+            expected = batch.size();
             if (!batch.isEmpty()) {
                 try {
                     run(batch);
@@ -364,6 +385,19 @@ final class ZkGroupCommit implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /** The next queued unit, waiting for one until {@code deadline} ({@link System#nanoTime}); null if none came. */
+    private Unit pollUntil(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return null;
+        }
+        try {
+            return queue.poll(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            return null; // only close() interrupts, after queueing STOP
         }
     }
 

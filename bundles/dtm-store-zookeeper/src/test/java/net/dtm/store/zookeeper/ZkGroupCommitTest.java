@@ -78,13 +78,28 @@ class ZkGroupCommitTest {
 
     /** One runner whose transactions wait at the gate ({@link #open}) and then run {@code then}. */
     private ZkGroupCommit gated(ZkGroupCommit.Multi then, long waitMs) {
+        return gated(then, waitMs, 0);
+    }
+
+    private ZkGroupCommit gated(ZkGroupCommit.Multi then, long waitMs, long lingerMs) {
         writer = new ZkGroupCommit("test writer", ops -> {
             sent.incrementAndGet();
             firstSent.countDown();
             assertTrue(open.await(30, TimeUnit.SECONDS), "gate never opened");
             then.commit(ops);
-        }, 64, 1, waitMs, null);
+        }, 64, 1, waitMs, lingerMs, null);
         return writer;
+    }
+
+    /** The first unit alone, then three together: the runner's last batch had three units. */
+    private void aBatchOfThree() throws Exception {
+        List<Future<ZkGroupCommit.Outcome>> results = queuedBehindFirst(List.of(
+                new String[] {"dev1", "a001"}, new String[] {"dev2", "a002"}, new String[] {"dev3", "a003"}));
+        open.countDown();
+        for (Future<ZkGroupCommit.Outcome> f : results) {
+            assertTrue(f.get(10, TimeUnit.SECONDS).committed());
+        }
+        assertEquals(2, writer.batches());
     }
 
     private ZkGroupCommit.Multi real() {
@@ -221,7 +236,7 @@ class ZkGroupCommitTest {
 
     @Test
     void concurrentUnitsOnFewAddressesNeverBindOneAddressOrOneDeviceTwice() throws Exception {
-        writer = new ZkGroupCommit("test writer", real(), 16, 2, WAIT_MS, null);
+        writer = new ZkGroupCommit("test writer", real(), 16, 2, WAIT_MS, 0, null);
         int devices = 200;
         int addresses = 40;
         List<Future<ZkGroupCommit.Outcome>> results = new ArrayList<>();
@@ -344,8 +359,45 @@ class ZkGroupCommitTest {
     }
 
     @Test
+    void aBatchWaitsToGatherAsManyUnitsAsTheOneBeforeIt() throws Exception {
+        gated(real(), WAIT_MS, 30_000);
+        aBatchOfThree();
+        long t0 = System.nanoTime();
+        CompletableFuture<ZkGroupCommit.Outcome> fourth = writer.submit("dev4", bind("dev4", "a004"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (writer.pending() > 0) { // until the runner takes it into a batch, which then waits for two more
+            assertTrue(System.nanoTime() < deadline, "dev4 never taken");
+            Thread.sleep(5); // polling the queue's size, not standing in for an event
+        }
+        assertFalse(fourth.isDone(), "dev4 went alone instead of waiting for company");
+        CompletableFuture<ZkGroupCommit.Outcome> fifth = writer.submit("dev5", bind("dev5", "a005"));
+        CompletableFuture<ZkGroupCommit.Outcome> sixth = writer.submit("dev6", bind("dev6", "a006"));
+        for (CompletableFuture<ZkGroupCommit.Outcome> f : List.of(fourth, fifth, sixth)) {
+            assertTrue(f.get(10, TimeUnit.SECONDS).committed());
+        }
+        assertEquals(3, writer.batches(), "dev4 waited for dev5 and dev6 and went with them");
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 10, "not the whole linger");
+    }
+
+    @Test
+    void aBatchShortOfTheOneBeforeGoesWhenTheLingerEndsAndALoneWriteAfterItDoesNotWait() throws Exception {
+        long lingerMs = 2_000;
+        gated(real(), WAIT_MS, lingerMs);
+        aBatchOfThree();
+        long t0 = System.nanoTime();
+        assertTrue(submit("dev4", "a004").get(10, TimeUnit.SECONDS).committed());
+        long lingered = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(lingered >= lingerMs - 50, "dev4 went after " + lingered + " ms, without waiting for company");
+        t0 = System.nanoTime();
+        assertTrue(submit("dev5", "a005").get(10, TimeUnit.SECONDS).committed());
+        long lone = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(lone < lingerMs - 50, "after a batch of one, a lone write waited " + lone + " ms");
+        assertEquals(4, writer.batches());
+    }
+
+    @Test
     void afterCloseNewUnitsAreRefused() throws Exception {
-        writer = new ZkGroupCommit("test writer", real(), 64, 2, WAIT_MS, null);
+        writer = new ZkGroupCommit("test writer", real(), 64, 2, WAIT_MS, 0, null);
         assertTrue(writer.commit("one", bind("dev1", "a001")).committed());
         writer.close();
         assertThrows(StoreUnavailableException.class, () -> writer.commit("two", bind("dev2", "a002")));
