@@ -117,7 +117,7 @@ final class Allocator {
                             }
                             case DEVICE_ALREADY_BOUND -> {
                                 s.free.giveBackFirst(off);
-                                yield null;
+                                yield asIs(r.lease(), request); // another node's offer (several servers asked)
                             }
                         };
                     });
@@ -254,10 +254,7 @@ final class Allocator {
             Instant now = clock.instant();
             boolean copy = Freshness.alreadyApplied(current, request); // an older request is refused
             if (copy || current.isActiveAt(now)) {
-                if (current.state() == LeaseState.BOUND) {
-                    degraded.know(current);
-                }
-                return current;
+                return unchanged(current);
             }
             if (!current.reserved() && s.pool.isExcluded(current.address())) {
                 if (store.remove(current.pool(), current.device(), current.sequence())) {
@@ -281,6 +278,27 @@ final class Allocator {
             return null;
         }
         throw CasRetries.keepsChanging(lease.pool(), lease.device());
+    }
+
+    /**
+     * The device's existing binding as {@link #reissue} gives it without a write (active, or the
+     * request already applied); null if it needs more (a write, a refusal): the synchronous way
+     * then reissues it, so every outcome is its.
+     */
+    private Lease asIs(Lease current, long request) {
+        try {
+            return Freshness.alreadyApplied(current, request) || current.isActiveAt(clock.instant()) ? unchanged(current)
+                    : null;
+        } catch (DtmException stale) {
+            return null; // the synchronous way refuses it the same way
+        }
+    }
+
+    private Lease unchanged(Lease current) {
+        if (current.state() == LeaseState.BOUND) {
+            degraded.know(current);
+        }
+        return current;
     }
 
     /** The index ran dry: rescan the store, then reclaim. Empty if the pool really is full. */

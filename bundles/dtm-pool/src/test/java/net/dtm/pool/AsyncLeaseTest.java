@@ -124,6 +124,20 @@ class AsyncLeaseTest extends PoolManagerTestBase {
     }
 
     @Test
+    void aDeviceAnotherNodeJustOfferedAnAddressGetsThatOfferFromTheWriteWithoutTheSynchronousWay() throws Exception {
+        // an agent asks every server at once: node-2 locked 10.70.0.9 for d1 a moment ago
+        Lease theirs = new Lease("p", dev("d1"), ip("10.70.0.9"), LeaseState.LOCKED, 1, clock.instant().plus(LOCK),
+                "node-2");
+        derby.tryBind(theirs);
+        int writes = store.writes.get();
+        CompletableFuture<Lease> f = pm.allocateAsync("p", dev("d1"), TunnelType.VXLAN, null, 1);
+        runHeldWrite();
+        assertEquals(theirs, get(f), "the stored offer, as the synchronous way answers");
+        assertEquals(1, store.writes.get() - writes, "one write (the async one), no second one by the synchronous way");
+        assertTrue(held.isEmpty());
+    }
+
+    @Test
     void aStoreFailingUnderTheWriteIsReportedUnavailableAndFreesTheDevice() throws Exception {
         CompletableFuture<Lease> f = pm.allocateAsync("p", dev("d1"), TunnelType.VXLAN, null, 1);
         store.down = true;
