@@ -88,9 +88,11 @@ final class Allocator {
      * The common case without holding the caller: a device that quotes no previous address and
      * that this node has not just offered one, with a free block in the pool's index, locked with
      * {@link LeaseStore#tryBindAsync}; the device's lock is held until the write ends. Null if the
-     * case does not apply; the future completes with the lease, or with null when the write did not
-     * bind it (the address was taken, the device has a binding, the store failed): the caller then
-     * allocates the synchronous way, which handles every case and reports every failure.
+     * case does not apply; the future completes with the lease (the one it bound, or the device's
+     * active binding the write ran into, e.g. another node's offer when the device asked every
+     * server), or with null when it did neither (the address was taken, the binding needs a write
+     * or a refusal, the store failed): the caller then allocates the synchronous way, which handles
+     * every case and reports every failure.
      */
     CompletableFuture<Lease> allocateCommon(String pool, DeviceId device, long request) {
         PoolState s = states.state(pool);
