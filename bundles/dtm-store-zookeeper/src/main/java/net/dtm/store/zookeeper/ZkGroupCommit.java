@@ -322,11 +322,7 @@ final class ZkGroupCommit implements AutoCloseable {
 
     /** One daemon thread; a cancelled wait leaves its queue at once. */
     private static ScheduledExecutorService timer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "dtm-zk-writer-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, ZkStore.daemon("dtm-zk-writer-timer"));
         t.setRemoveOnCancelPolicy(true);
         return t;
     }

@@ -201,7 +201,8 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
         janitor.shutdownNow();
     }
 
-    private static ThreadFactory daemon(String name) {
+    /** Threads named {@code name} that do not keep the JVM alive. */
+    static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
