@@ -53,17 +53,16 @@ final class KeyUses {
         String of(EnrolmentKey key, DeviceId device);
     }
 
-    /** Told a waiting request that it leads the next batch. */
-    private static final Use LEAD = new Use(null, null);
-
     /**
      * One request for a use, or to give one back (device null); {@code done} completes with its
-     * outcome, or with {@link #LEAD}.
+     * outcome once a batch had it, {@code lead} when it is to lead the next batch (never both while
+     * it waits: a leader hands over only to a request that no batch has had yet).
      */
     private static final class Request {
         final EnrolmentKey proven;
         final DeviceId device;
-        volatile CompletableFuture<Use> done = new CompletableFuture<>();
+        final CompletableFuture<Use> done = new CompletableFuture<>();
+        final CompletableFuture<Void> lead = new CompletableFuture<>();
 
         Request(EnrolmentKey proven, DeviceId device) {
             this.proven = proven;
@@ -129,9 +128,9 @@ final class KeyUses {
             return queue;
         });
         if (!lead[0]) {
-            Use use = await(me);
-            if (use != LEAD) {
-                return use;
+            CompletableFuture.anyOf(me.done, me.lead).exceptionally(failed -> null).join();
+            if (!me.lead.isDone()) {
+                return await(me);
             }
         }
         List<Request> batch = new ArrayList<>();
@@ -174,10 +173,7 @@ final class KeyUses {
             if (q.waiting.isEmpty()) {
                 return null;
             }
-            Request next = q.waiting.get(0);
-            CompletableFuture<Use> told = next.done;
-            next.done = new CompletableFuture<>();   // before it wakes: it completes this one itself
-            told.complete(LEAD);
+            q.waiting.get(0).lead.complete(null);
             return q;
         });
     }

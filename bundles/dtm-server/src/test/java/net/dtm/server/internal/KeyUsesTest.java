@@ -135,6 +135,34 @@ class KeyUsesTest {
         assertEquals(THREADS, store.keys.get(token.id()).uses());
     }
 
+    /**
+     * A request queued just before the leader hands over, and not yet waiting, still hears that it
+     * leads: once, its wake-up went to a future replaced under it and every request for the key hung
+     * (CI, aSingleUseKeyEnrolsExactlyOneOfManyRacingRequests timed out). Many short races, more
+     * threads than cores, so that some request is preempted between queueing and waiting.
+     */
+    @Test
+    void everyRequestOfManyShortRacesIsAnswered() throws Exception {
+        EnrolmentKey key = key(0, "*");
+        int rounds = 20_000;
+        for (int round = 0; round < rounds; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<KeyUses.Use>> taken = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                DeviceId d = device(round * 6 + i);
+                taken.add(pool.submit(() -> {
+                    go.await();
+                    return uses.take(key, d);
+                }));
+            }
+            go.countDown();
+            for (Future<KeyUses.Use> f : taken) {
+                assertTrue(f.get(10, TimeUnit.SECONDS).key() != null, "round " + round);
+            }
+        }
+        assertEquals(rounds * 6, store.keys.get(token.id()).uses());
+    }
+
     @Test
     void requestsQueuedWhileOneWritesShareOneCompareAndSet() throws Exception {
         EnrolmentKey key = key(0, "*");
