@@ -2,11 +2,14 @@ package net.dtm.store.zookeeper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -173,6 +176,32 @@ final class ZkAccess {
         } catch (KeeperException.NoNodeException e) {
             return new ArrayList<>();
         }
+    }
+
+    /**
+     * Reads one znode without holding the caller: the future completes on ZooKeeper's event thread
+     * with the znode's data, empty if it does not exist, or with the error ZooKeeper answered;
+     * with {@link StoreUnavailableException} if no answer arrives for the connection timeout.
+     */
+    CompletableFuture<Optional<byte[]>> readAsync(String what, String path) {
+        CompletableFuture<Optional<byte[]>> read = new CompletableFuture<>();
+        try {
+            client.getData().inBackground((c, event) -> {
+                int rc = event.getResultCode();
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    read.complete(Optional.of(event.getData()));
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                    read.complete(Optional.empty());
+                } else {
+                    read.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                }
+            }).forPath(path);
+        } catch (Exception e) {
+            read.completeExceptionally(e);
+        }
+        return read.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                failure instanceof TimeoutException ? new StoreUnavailableException(what + ": ZooKeeper did not answer a read for "
+                        + timeoutMs + " ms", null) : failure));
     }
 
     /**

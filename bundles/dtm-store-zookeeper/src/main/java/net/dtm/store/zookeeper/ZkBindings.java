@@ -95,7 +95,9 @@ final class ZkBindings {
     /**
      * As {@link #tryBind}, the transaction committed without holding the caller: the common
      * outcomes (bound, address taken) are answered from the commit; the device bound already by
-     * reading its binding on a {@code fallback} thread; any other (the pool deleted, a binding
+     * reading its binding, also without holding a thread (with real agents asking every server at
+     * once, two of every three nodes' binds end so: on the 4 fallback threads, their reads capped
+     * a cluster's first leases); any other (the pool deleted, a binding
      * removed meanwhile, a write that must be tried again) the synchronous way on that thread,
      * which repeats the attempt and answers as {@link #tryBind} does.
      */
@@ -123,8 +125,20 @@ final class ZkBindings {
                     return CompletableFuture.completedFuture(new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null));
                 }
                 if (o.failed(1, KeeperException.Code.NODEEXISTS)) { // read, not written again
-                    return onFallback(what, () -> ZkErrors.run(what, () -> alreadyBound(devicePath))
-                            .orElseGet(() -> tryBind(proposed)), fallback);
+                    return zk.readAsync(what, devicePath).handle((bound, unread) -> {
+                        if (unread != null) {
+                            return CompletableFuture.<BindResult>failedFuture(asStoreFailure(what, unread));
+                        }
+                        if (bound.isEmpty()) { // removed meanwhile
+                            return onFallback(what, () -> tryBind(proposed), fallback);
+                        }
+                        try { // decoded as the synchronous way decodes it, failing as it would
+                            return CompletableFuture.completedFuture(ZkErrors.run(what,
+                                    () -> new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, Codec.lease(bound.get()))));
+                        } catch (RuntimeException undecodable) {
+                            return CompletableFuture.<BindResult>failedFuture(undecodable);
+                        }
+                    }).thenCompose(f -> f);
                 }
                 return onFallback(what, () -> tryBind(proposed), fallback);
             }).thenCompose(f -> f);

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -56,6 +58,19 @@ class ZkAccessPipelinedTest {
             assertNull(data.get(2));
             assertArrayEquals("/t/p10".getBytes(StandardCharsets.UTF_8), data.get(3));
             assertEquals(List.of(), zk.childrenMany("none", List.of()));
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void anAsyncReadGivesTheDataOrEmptyForAMissingZnode() throws Exception {
+        CuratorFramework c = ZkTesting.rawClient(ZK.get(), ZkTesting.freshNamespace(), true);
+        try {
+            c.create().creatingParentsIfNeeded().forPath("/t/a", "alpha".getBytes(StandardCharsets.UTF_8));
+            ZkAccess zk = new ZkAccess(c, 5_000);
+            assertArrayEquals("alpha".getBytes(StandardCharsets.UTF_8), zk.readAsync("read", "/t/a").get(10, TimeUnit.SECONDS).orElseThrow());
+            assertEquals(Optional.empty(), zk.readAsync("read", "/t/gone").get(10, TimeUnit.SECONDS));
         } finally {
             c.close();
         }

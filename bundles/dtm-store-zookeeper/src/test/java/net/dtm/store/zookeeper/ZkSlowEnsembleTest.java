@@ -83,6 +83,21 @@ class ZkSlowEnsembleTest {
     }
 
     @Test
+    void anAsyncReadFromASilentEnsembleFailsWithinTheRequestTimeout() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.cluster().isConnected());
+        ZkAccess zk = new ZkAccess(node.client(), REQUEST_MS);
+        proxy.stall();
+        long t0 = System.nanoTime();
+        CompletableFuture<?> read = zk.readAsync("read the device's binding", "/anything");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(REQUEST_MS + SLACK_MS,
+                TimeUnit.MILLISECONDS));
+        long ms = millisSince(t0);
+        assertTrue(e.getCause() instanceof StoreUnavailableException, "the store's failure: " + e.getCause());
+        assertTrue(ms >= REQUEST_MS - 50, "failed after " + ms + " ms: " + e.getCause().getMessage());
+        assertTrue(e.getCause().getMessage().startsWith("read the device's binding: "), e.getCause().getMessage());
+    }
+
+    @Test
     void everyStoreCallFailsWithinTheRequestTimeoutAndTheNodeShowsDisconnectedUntilTheEnsembleAnswers() {
         node.store().createPool(Pool.of("p", "10.9.0.0/24", 3600));
         await().atMost(Duration.ofSeconds(20)).until(() -> node.cluster().isConnected());
