@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -179,12 +181,22 @@ final class ZkAccess {
     }
 
     /**
-     * Reads one znode without holding the caller: the future completes on ZooKeeper's event thread
-     * with the znode's data, empty if it does not exist, or with the error ZooKeeper answered;
-     * with {@link StoreUnavailableException} if no answer arrives for the connection timeout.
+     * Reads one znode without holding the caller. The answer is handed to {@code answerOn}, never
+     * left on ZooKeeper's event thread: what follows the future may block on the store (a request's
+     * next steps read pools), and {@link #readMany} waits for callbacks that only that thread
+     * delivers. The future completes with the znode's data, empty if it does not exist, or the error
+     * ZooKeeper answered; with {@link StoreUnavailableException} if no answer arrives for the
+     * connection timeout, or if {@code answerOn} refuses it (the store closed).
      */
-    CompletableFuture<Optional<byte[]>> readAsync(String what, String path) {
+    CompletableFuture<Optional<byte[]>> readAsync(String what, String path, Executor answerOn) {
         CompletableFuture<Optional<byte[]>> read = new CompletableFuture<>();
+        Executor handOff = answer -> {
+            try {
+                answerOn.execute(answer);
+            } catch (RejectedExecutionException closed) {
+                read.completeExceptionally(new StoreUnavailableException(what + ": the ZooKeeper store is closed", null));
+            }
+        };
         try {
             client.getData().inBackground((c, event) -> {
                 int rc = event.getResultCode();
@@ -195,7 +207,7 @@ final class ZkAccess {
                 } else {
                     read.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
                 }
-            }).forPath(path);
+            }, handOff).forPath(path);
         } catch (Exception e) {
             read.completeExceptionally(e);
         }

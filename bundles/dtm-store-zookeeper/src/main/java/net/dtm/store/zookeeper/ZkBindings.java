@@ -95,9 +95,9 @@ final class ZkBindings {
     /**
      * As {@link #tryBind}, the transaction committed without holding the caller: the common
      * outcomes (bound, address taken) are answered from the commit; the device bound already by
-     * reading its binding, also without holding a thread (with real agents asking every server at
-     * once, two of every three nodes' binds end so: on the 4 fallback threads, their reads capped
-     * a cluster's first leases); any other (the pool deleted, a binding
+     * reading its binding in the background, answered on a {@code fallback} thread (with real
+     * agents asking every server at once, two of every three nodes' binds end so: read on those
+     * threads, the reads capped a cluster's first leases); any other (the pool deleted, a binding
      * removed meanwhile, a write that must be tried again) the synchronous way on that thread,
      * which repeats the attempt and answers as {@link #tryBind} does.
      */
@@ -125,7 +125,7 @@ final class ZkBindings {
                     return CompletableFuture.completedFuture(new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null));
                 }
                 if (o.failed(1, KeeperException.Code.NODEEXISTS)) { // read, not written again
-                    return zk.readAsync(what, devicePath).handle((bound, unread) -> {
+                    return zk.readAsync(what, devicePath, fallback).handle((bound, unread) -> {
                         if (unread != null) {
                             return CompletableFuture.<BindResult>failedFuture(asStoreFailure(what, unread));
                         }

@@ -3,6 +3,8 @@ package net.dtm.store.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,6 +13,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -20,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import net.dtm.api.DeviceCredential;
 import net.dtm.api.DeviceId;
+import net.dtm.spi.store.StoreUnavailableException;
 
 /** The pipelined reads a node's start relies on: many znodes' data or children at once, in order. */
 class ZkAccessPipelinedTest {
@@ -63,14 +71,44 @@ class ZkAccessPipelinedTest {
         }
     }
 
+    /**
+     * An async read gives the data, or empty for a missing znode, handed to the given executor:
+     * what follows it may wait for another read (a request's next steps read pools), which on
+     * ZooKeeper's event thread would wait for callbacks only that thread delivers.
+     */
     @Test
-    void anAsyncReadGivesTheDataOrEmptyForAMissingZnode() throws Exception {
+    void anAsyncReadIsAnsweredOnTheGivenExecutorWhereWhatFollowsMayReadAgain() throws Exception {
         CuratorFramework c = ZkTesting.rawClient(ZK.get(), ZkTesting.freshNamespace(), true);
+        ExecutorService answers = Executors.newSingleThreadExecutor(r -> new Thread(r, "answers"));
         try {
             c.create().creatingParentsIfNeeded().forPath("/t/a", "alpha".getBytes(StandardCharsets.UTF_8));
-            ZkAccess zk = new ZkAccess(c, 5_000);
-            assertArrayEquals("alpha".getBytes(StandardCharsets.UTF_8), zk.readAsync("read", "/t/a").get(10, TimeUnit.SECONDS).orElseThrow());
-            assertEquals(Optional.empty(), zk.readAsync("read", "/t/gone").get(10, TimeUnit.SECONDS));
+            ZkAccess zk = new ZkAccess(c, 3_000);
+            CompletableFuture<String> thenRead = zk.readAsync("read", "/t/a", answers).thenApply(data -> {
+                try {
+                    return Thread.currentThread().getName() + " " + new String(data.orElseThrow(), StandardCharsets.UTF_8)
+                            + " " + zk.readMany("read again", List.of("/t/a")).size();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertEquals("answers alpha 1", thenRead.get(10, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), zk.readAsync("read", "/t/gone", answers).get(10, TimeUnit.SECONDS));
+        } finally {
+            answers.shutdownNow();
+            c.close();
+        }
+    }
+
+    @Test
+    void anAsyncReadAnsweredToAClosedExecutorFailsAsTheClosedStoreDoes() throws Exception {
+        CuratorFramework c = ZkTesting.rawClient(ZK.get(), ZkTesting.freshNamespace(), true);
+        ExecutorService closed = Executors.newSingleThreadExecutor();
+        closed.shutdown();
+        try {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> new ZkAccess(c, 3_000).readAsync("read x", "/x", closed).get(10, TimeUnit.SECONDS));
+            assertEquals("read x: the ZooKeeper store is closed", e.getCause().getMessage());
+            assertTrue(e.getCause() instanceof StoreUnavailableException);
         } finally {
             c.close();
         }

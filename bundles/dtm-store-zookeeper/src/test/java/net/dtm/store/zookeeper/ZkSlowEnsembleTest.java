@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
@@ -86,15 +87,20 @@ class ZkSlowEnsembleTest {
     void anAsyncReadFromASilentEnsembleFailsWithinTheRequestTimeout() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> node.cluster().isConnected());
         ZkAccess zk = new ZkAccess(node.client(), REQUEST_MS);
+        AtomicInteger handedOver = new AtomicInteger();
         proxy.stall();
         long t0 = System.nanoTime();
-        CompletableFuture<?> read = zk.readAsync("read the device's binding", "/anything");
+        CompletableFuture<?> read = zk.readAsync("read the device's binding", "/anything", r -> {
+            handedOver.incrementAndGet();
+            r.run();
+        });
         ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(REQUEST_MS + SLACK_MS,
                 TimeUnit.MILLISECONDS));
         long ms = millisSince(t0);
         assertTrue(e.getCause() instanceof StoreUnavailableException, "the store's failure: " + e.getCause());
         assertTrue(ms >= REQUEST_MS - 50, "failed after " + ms + " ms: " + e.getCause().getMessage());
         assertTrue(e.getCause().getMessage().startsWith("read the device's binding: "), e.getCause().getMessage());
+        assertEquals(0, handedOver.get(), "no thread was given the read while it waited");
     }
 
     @Test
