@@ -43,13 +43,20 @@ final class ZkBindings {
     private final CuratorFramework client;
     private final ZkPools pools;
     private final ZkGroupCommit writer;
+    private final Executor answers;
 
-    /** Bindings written through {@code writer}, which commits concurrent writes together. */
-    ZkBindings(ZkAccess zk, ZkPools pools, ZkGroupCommit writer) {
+    /**
+     * Bindings written through {@code writer}, which commits concurrent writes together.
+     *
+     * @param answers where the background read of a device bound already is answered (never
+     *                ZooKeeper's event thread: see {@link ZkAccess#readAsync})
+     */
+    ZkBindings(ZkAccess zk, ZkPools pools, ZkGroupCommit writer, Executor answers) {
         this.zk = zk;
         this.client = zk.client();
         this.pools = pools;
         this.writer = writer;
+        this.answers = answers;
     }
 
     BindResult tryBind(Lease proposed) {
@@ -95,9 +102,9 @@ final class ZkBindings {
     /**
      * As {@link #tryBind}, the transaction committed without holding the caller: the common
      * outcomes (bound, address taken) are answered from the commit; the device bound already by
-     * reading its binding in the background, answered on a {@code fallback} thread (with real
-     * agents asking every server at once, two of every three nodes' binds end so: read on those
-     * threads, the reads capped a cluster's first leases); any other (the pool deleted, a binding
+     * reading its binding in the background (with real agents asking every server at once, two of
+     * every three nodes' binds end so: read on the fallback threads, the reads capped a cluster's
+     * first leases); any other (the pool deleted, a binding
      * removed meanwhile, a write that must be tried again) the synchronous way on that thread,
      * which repeats the attempt and answers as {@link #tryBind} does.
      */
@@ -125,7 +132,7 @@ final class ZkBindings {
                     return CompletableFuture.completedFuture(new BindResult(BindResult.Outcome.ADDRESS_TAKEN, null));
                 }
                 if (o.failed(1, KeeperException.Code.NODEEXISTS)) { // read, not written again
-                    return zk.readAsync(what, devicePath, fallback).handle((bound, unread) -> {
+                    return zk.readAsync(what, devicePath, answers).handle((bound, unread) -> {
                         if (unread != null) {
                             return CompletableFuture.<BindResult>failedFuture(asStoreFailure(what, unread));
                         }

@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * ZooKeeper's own transaction is the only lock; nothing here decides who wins.
  * <p>
  * A caller waits for its unit's outcome ({@link #commit}) or is handed a future of it
- * ({@link #submit}). A few runner threads (one by default) each take the first queued unit,
+ * ({@link #submit}), answered off the runners, a batch's together, so that what follows it never
+ * holds the next batch. A few runner threads (one by default) each take the first queued unit,
  * add whatever else is queued up to {@code maxBatch}, wait a little (the linger, at most
  * {@value #DEFAULT_LINGER_MS} ms by default) while the batch has fewer units than the runner's
  * batch before it, and commit them with one {@code multi}; a lone write after a lone write starts
@@ -121,13 +125,16 @@ final class ZkGroupCommit implements AutoCloseable {
 
         final String what;
         final List<CuratorOp> ops;
+        /** Submitted ({@link #submit}): what follows its future runs where it is answered, so not on the runner. */
+        final boolean async;
         final Set<String> written;
         final AtomicInteger state = new AtomicInteger(QUEUED);
         final CompletableFuture<Outcome> result = new CompletableFuture<>();
 
-        Unit(String what, List<CuratorOp> ops) {
+        Unit(String what, List<CuratorOp> ops, boolean async) {
             this.what = what;
             this.ops = List.copyOf(ops);
+            this.async = async;
             this.written = new HashSet<>();
             for (CuratorOp op : this.ops) {
                 if (op.get() != null && op.get().getType() != ZooDefs.OpCode.check) {
@@ -147,7 +154,7 @@ final class ZkGroupCommit implements AutoCloseable {
         }
     }
 
-    private static final Unit STOP = new Unit("stop", List.of());
+    private static final Unit STOP = new Unit("stop", List.of(), false);
 
     private final String name;
     private final Multi multi;
@@ -155,6 +162,8 @@ final class ZkGroupCommit implements AutoCloseable {
     private final long waitMs;
     private final long lingerNanos;
     private final ZkAccess zk;
+    /** Where submitted units are answered, a batch's together (see {@link #answer}). */
+    private final Executor answers;
     private final BlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
     private final List<Thread> runners = new ArrayList<>();
     /** Ends the wait of a unit not answered within {@code waitMs}. */
@@ -165,13 +174,16 @@ final class ZkGroupCommit implements AutoCloseable {
     private final AtomicLong multis = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
 
-    /** Group commit on {@code zk}'s client, recording each committed multi in its metrics. */
-    static ZkGroupCommit on(ZkAccess zk, long waitMs) {
+    /**
+     * Group commit on {@code zk}'s client, recording each committed multi in its metrics; submitted
+     * units are answered on {@code answers}.
+     */
+    static ZkGroupCommit on(ZkAccess zk, long waitMs, Executor answers) {
         CuratorFramework client = zk.client();
         return new ZkGroupCommit("ZooKeeper store writer", ops -> {
             client.transaction().forOperations(ops);
         },
-                DEFAULT_MAX_BATCH, DEFAULT_RUNNERS, waitMs, DEFAULT_LINGER_MS, zk);
+                DEFAULT_MAX_BATCH, DEFAULT_RUNNERS, waitMs, DEFAULT_LINGER_MS, zk, answers);
     }
 
     /**
@@ -182,8 +194,12 @@ final class ZkGroupCommit implements AutoCloseable {
      * @param lingerMs the longest a batch waits to gather as many units as the runner's batch
      *                 before it; 0: never
      * @param zk       where committed transactions are recorded ({@link ZkAccess#committed}), or null
+     * @param answers  where submitted units are answered: what follows a write (a request's reply,
+     *                 which may read the store) must not hold the runner, nor wait for threads that
+     *                 themselves wait for a commit, so threads as many as needed
      */
-    ZkGroupCommit(String name, Multi multi, int maxBatch, int threads, long waitMs, long lingerMs, ZkAccess zk) {
+    ZkGroupCommit(String name, Multi multi, int maxBatch, int threads, long waitMs, long lingerMs, ZkAccess zk,
+                  Executor answers) {
         if (maxBatch < 1 || threads < 1 || waitMs < 1 || lingerMs < 0) {
             throw new IllegalArgumentException("batch size, threads and wait must be positive and the linger not"
                     + " negative, got " + maxBatch + ", " + threads + ", " + waitMs + ", " + lingerMs);
@@ -194,6 +210,7 @@ final class ZkGroupCommit implements AutoCloseable {
         this.waitMs = waitMs;
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
         this.zk = zk;
+        this.answers = Objects.requireNonNull(answers, "answers");
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(this::runLoop, "dtm-zk-writer-" + (i + 1));
             t.setDaemon(true);
@@ -212,7 +229,7 @@ final class ZkGroupCommit implements AutoCloseable {
      * @throws net.dtm.spi.store.StoreUnavailableException if closed or not answered within the wait
      */
     Outcome commit(String what, List<CuratorOp> ops) throws Exception {
-        CompletableFuture<Outcome> result = submit(what, ops);
+        CompletableFuture<Outcome> result = queue(new Unit(what, ops, false));
         boolean interrupted = false;
         try {
             while (true) {
@@ -236,11 +253,15 @@ final class ZkGroupCommit implements AutoCloseable {
 
     /**
      * As {@link #commit}, without holding the caller: the future completes with the unit's outcome
-     * on the runner that committed it, or exceptionally with what {@link #commit} would throw (on
-     * the runner, or on the timer that bounds the wait).
+     * on the {@code answers} executor (the runner goes on to the next batch), or exceptionally with
+     * what {@link #commit} would throw (there, or on the timer that bounds the wait).
      */
     CompletableFuture<Outcome> submit(String what, List<CuratorOp> ops) {
-        Unit unit = new Unit(what, ops);
+        return queue(new Unit(what, ops, true));
+    }
+
+    private CompletableFuture<Outcome> queue(Unit unit) {
+        String what = unit.what;
         synchronized (intake) {
             if (closed) {
                 return CompletableFuture.failedFuture(
@@ -445,7 +466,7 @@ final class ZkGroupCommit implements AutoCloseable {
                 }
                 int code = ((OpResult.ErrorResult) e.getResults().get(failed)).getErr();
                 int[] owner = owners.get(failed);
-                answer(left.remove(owner[0]), new Outcome(KeeperException.Code.get(code), owner[1]));
+                answer(List.of(left.remove(owner[0])), new Outcome(KeeperException.Code.get(code), owner[1]), null);
                 continue;
             } catch (Exception e) {
                 failAll(left, e);
@@ -454,23 +475,48 @@ final class ZkGroupCommit implements AutoCloseable {
             if (zk != null) {
                 zk.committed(started, left.size());
             }
-            for (Unit u : left) {
-                answer(u, Outcome.COMMITTED);
-            }
+            answer(left, Outcome.COMMITTED, null);
             return;
         }
     }
 
-    private void answer(Unit u, Outcome outcome) {
-        units.incrementAndGet();
-        u.result.complete(outcome);
+    /**
+     * Gives each unit its outcome, or {@code failure}: a waiting caller's at once (that only wakes
+     * it), the submitted units' together on {@link #answers}, so that what follows their futures
+     * (profiled: a request's reply; it may read the store) does not hold the runner from the next
+     * batch. On the runner if {@code answers} refuses (closing).
+     */
+    private void answer(List<Unit> done, Outcome outcome, Exception failure) {
+        units.addAndGet(done.size());
+        List<Unit> submitted = new ArrayList<>(done.size());
+        for (Unit u : done) {
+            if (u.async) {
+                submitted.add(u);
+            } else {
+                settle(u, outcome, failure);
+            }
+        }
+        if (submitted.isEmpty()) {
+            return;
+        }
+        Runnable settleAll = () -> submitted.forEach(u -> settle(u, outcome, failure));
+        try {
+            answers.execute(settleAll);
+        } catch (RejectedExecutionException closing) {
+            settleAll.run();
+        }
+    }
+
+    private static void settle(Unit u, Outcome outcome, Exception failure) {
+        if (failure == null) {
+            u.result.complete(outcome);
+        } else {
+            u.result.completeExceptionally(failure);
+        }
     }
 
     private void failAll(List<Unit> left, Exception e) {
         LOG.debug("{}: a transaction of {} units failed as a whole: {}", name, left.size(), e.toString());
-        for (Unit u : left) {
-            units.incrementAndGet();
-            u.result.completeExceptionally(e);
-        }
+        answer(left, null, e);
     }
 }

@@ -117,6 +117,12 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
     private final ZkGroupCommit writer;
     /** Where an async binding write that was not simply committed is finished the synchronous way. */
     private final ExecutorService fallback;
+    /**
+     * Where async binding writes and their reads are answered: what follows them (a request's reply)
+     * runs there, not on the writer's runner or ZooKeeper's event thread, and may itself wait for
+     * the store, so as many threads as that needs (few: a batch's units are answered together).
+     */
+    private final ExecutorService answers;
     private final ZkDevices devices;
     private final ZkEnrolmentKeys enrolmentKeys;
     private final ConnectionStateListener stateListener;
@@ -141,8 +147,9 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
         this.fallback = Executors.newFixedThreadPool(FALLBACK_THREADS, daemon("dtm-zk-store-fallback"));
         this.pools = new ZkPools(zk, janitor);
         // a batch takes one request timeout, a few more if some of its units fail on their own
-        this.writer = ZkGroupCommit.on(zk, WRITE_WAIT_TIMEOUTS * timeoutMs);
-        this.bindings = new ZkBindings(zk, pools, writer);
+        this.answers = Executors.newCachedThreadPool(daemon("dtm-zk-store-answers"));
+        this.writer = ZkGroupCommit.on(zk, WRITE_WAIT_TIMEOUTS * timeoutMs, answers);
+        this.bindings = new ZkBindings(zk, pools, writer, answers);
         this.devices = new ZkDevices(zk);
         this.enrolmentKeys = new ZkEnrolmentKeys(zk);
         this.poolCache = CuratorCache.build(client, ZkPaths.POOLS);
@@ -196,6 +203,7 @@ public final class ZkStore implements LeaseStore, DeviceStore, PoolWatch, StoreB
         client.getConnectionStateListenable().removeListener(stateListener);
         writer.close();
         fallback.shutdown(); // what it holds ends at once: the store refuses every call now
+        answers.shutdown(); // the writer answered its last units; anything later is answered where it ends
         poolCache.close();
         deviceWatch.close();
         janitor.shutdownNow();

@@ -44,6 +44,8 @@ class ZkGroupCommitTest {
     private TestingServer server;
     private CuratorFramework client;
     private ExecutorService callers;
+    /** Where submitted units are answered. */
+    private final ExecutorService answers = Executors.newCachedThreadPool();
     private ZkGroupCommit writer;
     /** Transactions that reached the gate. */
     private final AtomicInteger sent = new AtomicInteger();
@@ -72,6 +74,7 @@ class ZkGroupCommitTest {
             writer.close();
         }
         callers.shutdownNow();
+        answers.shutdownNow();
         client.close();
         server.close();
     }
@@ -87,7 +90,7 @@ class ZkGroupCommitTest {
             firstSent.countDown();
             assertTrue(open.await(30, TimeUnit.SECONDS), "gate never opened");
             then.commit(ops);
-        }, 64, 1, waitMs, lingerMs, null);
+        }, 64, 1, waitMs, lingerMs, null, answers);
         return writer;
     }
 
@@ -236,7 +239,7 @@ class ZkGroupCommitTest {
 
     @Test
     void concurrentUnitsOnFewAddressesNeverBindOneAddressOrOneDeviceTwice() throws Exception {
-        writer = new ZkGroupCommit("test writer", real(), 16, 2, WAIT_MS, 0, null);
+        writer = new ZkGroupCommit("test writer", real(), 16, 2, WAIT_MS, 0, null, answers);
         int devices = 200;
         int addresses = 40;
         List<Future<ZkGroupCommit.Outcome>> results = new ArrayList<>();
@@ -341,6 +344,32 @@ class ZkGroupCommitTest {
         assertEquals("dev1@a001", stored("/a/a001"));
     }
 
+    /**
+     * What follows a submitted unit (a request's reply; it may read the store) runs where the unit
+     * is answered, not on the runner: a reply that blocks does not hold the next batch (it did: the
+     * next write waited for it, or failed when its wait ran out).
+     */
+    @Test
+    void whatFollowsASubmittedUnitDoesNotHoldTheNextBatch() throws Exception {
+        gated(real(), 2_000);
+        CountDownLatch replying = new CountDownLatch(1);
+        CountDownLatch replied = new CountDownLatch(1);
+        CompletableFuture<Void> reply = writer.submit("first", bind("first", "a000")).thenAccept(o -> {
+            replying.countDown();
+            try {
+                assertTrue(replied.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(firstSent.await(10, TimeUnit.SECONDS)); // the runner holds it: what follows is registered first
+        open.countDown();
+        assertTrue(replying.await(10, TimeUnit.SECONDS));
+        assertTrue(writer.commit("second", bind("dev1", "a001")).committed(), "the next batch commits meanwhile");
+        replied.countDown();
+        reply.get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void aSubmittedUnitNotStartedInTimeFailsAndIsNeverWritten() throws Exception {
         gated(real(), 300);
@@ -397,7 +426,7 @@ class ZkGroupCommitTest {
 
     @Test
     void afterCloseNewUnitsAreRefused() throws Exception {
-        writer = new ZkGroupCommit("test writer", real(), 64, 2, WAIT_MS, 0, null);
+        writer = new ZkGroupCommit("test writer", real(), 64, 2, WAIT_MS, 0, null, answers);
         assertTrue(writer.commit("one", bind("dev1", "a001")).committed());
         writer.close();
         assertThrows(StoreUnavailableException.class, () -> writer.commit("two", bind("dev2", "a002")));
