@@ -226,7 +226,7 @@ final class DeviceCache implements DeviceStore.Listener {
             }
             mine.complete(found);
             return found;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too (a store plugin going away): the requests sharing it must not wait forever
             mine.completeExceptionally(e);
             throw e;
         } finally {

@@ -141,7 +141,7 @@ final class KeyUses {
         });
         try {
             commit(id, batch);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too (a store plugin going away): no request of the batch waits forever
             batch.forEach(r -> r.done.completeExceptionally(e));
         } finally {
             handOver(id);

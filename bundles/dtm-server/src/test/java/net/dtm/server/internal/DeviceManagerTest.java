@@ -1,5 +1,6 @@
 package net.dtm.server.internal;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -210,6 +212,53 @@ class DeviceManagerTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** A store plugin removed mid-read throws an Error, not an exception: the lookups sharing that read fail too, none hangs. */
+    @Test
+    void lookupsSharingAReadThatThrowsAnErrorFailWithItAndNoneHangs() throws Exception {
+        CountDownLatch inRead = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FakeDeviceStore going = new FakeDeviceStore() {
+            @Override
+            public Optional<DeviceCredential> find(DeviceId d) {
+                inRead.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new NoClassDefFoundError("net/dtm/store/gone/Lookup");
+            }
+        };
+        DeviceManager m = new DeviceManager(going, clock);
+        ExecutorService pool = Executors.newFixedThreadPool(8, r -> new Thread(r, "lookup"));
+        try {
+            List<Future<Optional<DeviceCredential>>> all = new java.util.ArrayList<>();
+            all.add(pool.submit(() -> m.device(DeviceId.of("smr-9"))));
+            assertTrue(inRead.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 7; i++) {
+                all.add(pool.submit(() -> m.device(DeviceId.of("smr-9"))));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> inLoad() == 8); // the reader and the 7 sharing its read
+            release.countDown();
+            for (Future<Optional<DeviceCredential>> f : all) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+                assertTrue(String.valueOf(e.getCause()).contains("net/dtm/store/gone/Lookup"), String.valueOf(e.getCause()));
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** Lookup threads parked in the device cache's load (the reader on its latch, the others on its read). */
+    private static long inLoad() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().equals("lookup") && e.getKey().getState() != Thread.State.RUNNABLE)
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().endsWith(".DeviceCache")
+                        && f.getMethodName().equals("load")))
+                .count();
     }
 
     @Test

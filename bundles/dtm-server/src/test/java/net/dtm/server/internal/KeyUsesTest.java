@@ -312,6 +312,35 @@ class KeyUsesTest {
         assertEquals(1, uses.take(key, device(2)).key().uses());
     }
 
+    /** An Error in the leader's batch (a store plugin going away) reaches every request of it; none waits forever. */
+    @Test
+    void anErrorInABatchFailsEveryRequestOfItAndTheNextRequestLeadsAgain() throws Exception {
+        EnrolmentKey key = key(0, "*");
+        KeyUses failing = new KeyUses(new EnrolmentKeyCache(store, clock), (k, d) -> {
+            if (d.equals(device(2))) {
+                throw new NoClassDefFoundError("net/dtm/store/gone/Rules");
+            }
+            return null;
+        });
+        hold.set(true);
+        Future<KeyUses.Use> first = pool.submit(() -> failing.take(key, device(0)));
+        awaitQuietly(inFirst); // the first batch is in its compare-and-set; the next three queue behind it
+        List<Future<KeyUses.Use>> queued = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            DeviceId d = device(i);
+            queued.add(pool.submit(() -> failing.take(key, d)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> failing.waiting(token.id()) == 3);
+        release.countDown();
+        assertEquals(1, first.get(10, TimeUnit.SECONDS).key().uses());
+        for (Future<KeyUses.Use> f : queued) {
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> f.get(10, TimeUnit.SECONDS));
+            assertTrue(String.valueOf(e.getCause()).contains("net/dtm/store/gone/Rules"), String.valueOf(e.getCause()));
+        }
+        assertEquals(2, failing.take(key, device(4)).key().uses(), "the next request leads again");
+    }
+
     @Test
     void aBatchThatKeepsLosingIsDeferred() {
         EnrolmentKey key = key(0, "*");
