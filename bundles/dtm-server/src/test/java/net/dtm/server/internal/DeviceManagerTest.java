@@ -185,12 +185,7 @@ class DeviceManagerTest {
         FakeDeviceStore slow = new FakeDeviceStore() {
             @Override
             public Optional<DeviceCredential> find(DeviceId d) {
-                inRead.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                heldAt(inRead, release);
                 return super.find(d);
             }
         };
@@ -222,12 +217,7 @@ class DeviceManagerTest {
         FakeDeviceStore going = new FakeDeviceStore() {
             @Override
             public Optional<DeviceCredential> find(DeviceId d) {
-                inRead.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                heldAt(inRead, release);
                 throw new NoClassDefFoundError("net/dtm/store/gone/Lookup");
             }
         };
@@ -249,6 +239,16 @@ class DeviceManagerTest {
         } finally {
             release.countDown();
             pool.shutdownNow();
+        }
+    }
+
+    /** A store read that says it started ({@code inRead}) and waits for {@code release}. */
+    private static void heldAt(CountDownLatch inRead, CountDownLatch release) {
+        inRead.countDown();
+        try {
+            release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
