@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,11 @@ final class PoolStates {
     private final boolean spread;
     private final PoolAlarms alarms;
     private final ConcurrentHashMap<String, PoolState> states = new ConcurrentHashMap<>();
+    /**
+     * Counts {@link #forget}s, raised before the state is removed: a state loaded while it moved
+     * may hold the definition from before the change, so it serves its call and is not kept.
+     */
+    private final AtomicLong forgets = new AtomicLong();
 
     PoolStates(LeaseStore store, String nodeId, boolean spread, PoolAlarms alarms) {
         this.store = store;
@@ -52,12 +58,14 @@ final class PoolStates {
         if (s != null) {
             return s;
         }
+        long forgetsBefore = forgets.get(); // before reading: a change written after this is forgotten after it
         Pool pool = store.pool(name)
                 .orElseThrow(() -> new DtmException(Reason.NO_POOL, "no pool " + name));
         PoolState loaded = new PoolState(pool, scanFree(pool));
         alarms.updateWarnLevel(loaded);
-        PoolState raced = states.putIfAbsent(name, loaded);
-        return raced != null ? raced : loaded;
+        PoolState kept = states.compute(name,
+                (k, current) -> current != null || forgets.get() != forgetsBefore ? current : loaded);
+        return kept != null ? kept : loaded; // null: a pool changed while this loaded; reloads on next use
     }
 
     /** The pool's state if this node has loaded it, else null (nothing is read). */
@@ -91,8 +99,12 @@ final class PoolStates {
         states.put(pool.name(), new PoolState(pool, index(pool, new long[0], 0)));
     }
 
-    /** Forgets a pool's state; it reloads on next use. */
+    /**
+     * Forgets a pool's state; it reloads on next use. Call after the change is in the store: a
+     * state being loaded meanwhile is not kept, as it may have been read before the change.
+     */
     void forget(String name) {
+        forgets.incrementAndGet();
         states.remove(name);
     }
 
