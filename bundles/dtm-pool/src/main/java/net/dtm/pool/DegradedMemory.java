@@ -48,16 +48,14 @@ final class DegradedMemory {
     }
 
     /**
-     * The lease {@code fromStore} answers (remembered if BOUND); if that failed because the store
-     * is unavailable, the remembered lease the device quotes, else that failure.
+     * The lease {@code fromStore} answers; if that failed because the store is unavailable, the
+     * remembered lease the device quotes, else that failure. {@code fromStore} remembers what it
+     * answers ({@link #know}) under the device's lock, not this: a release that takes the lock
+     * after it must find the lease to forget.
      */
     Lease renew(String pool, DeviceId device, Quote quote, Supplier<Lease> fromStore) {
         try {
-            Lease l = fromStore.get();
-            if (l.state() == LeaseState.BOUND) {
-                know(l);
-            }
-            return l;
+            return fromStore.get();
         } catch (DtmException e) {
             if (!(e.getCause() instanceof StoreUnavailableException)) {
                 throw e;
@@ -73,8 +71,15 @@ final class DegradedMemory {
         }
     }
 
-    /** Remembers a BOUND lease answered; bounded. */
+    /**
+     * Remembers a lease answered if it is BOUND; bounded. Call under the device's lock, as
+     * {@link #forget} is: remembered after a release forgot it, a released lease would be renewed
+     * from memory in a later outage.
+     */
     void know(Lease lease) {
+        if (lease.state() != LeaseState.BOUND) {
+            return;
+        }
         LeaseKey key = new LeaseKey(lease.pool(), lease.device());
         // Renewals of one device may finish out of order: keep the newest.
         known.merge(key, lease, (had, now) -> now.sequence() >= had.sequence() ? now : had);

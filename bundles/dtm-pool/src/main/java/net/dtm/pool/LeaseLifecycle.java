@@ -90,7 +90,7 @@ final class LeaseLifecycle {
                     continue;
                 }
                 if (Freshness.alreadyApplied(l, request)) {
-                    return l; // a copy of the request already applied (via another node): answer, write nothing
+                    return answered(l); // a copy of the request already applied (via another node): answer, write nothing
                 }
                 if (quote != null && !quote.matches(l, s.pool)) {
                     throw quote.staleAgainst(l);
@@ -99,7 +99,7 @@ final class LeaseLifecycle {
                 if (l.state() == LeaseState.BOUND && request == Freshness.NONE) {
                     Duration remaining = Duration.between(now, l.expiresAt());
                     if (remaining.toNanos() > renewWriteThreshold * leaseTime.toNanos()) {
-                        return l; // lease cache: the stored expiry is still far enough away
+                        return answered(l); // lease cache: the stored expiry is still far enough away
                     }
                 }
                 Lease next = Freshness.applied(l.with(LeaseState.BOUND, l.sequence() + 1, now.plus(leaseTime), nodeId),
@@ -113,7 +113,7 @@ final class LeaseLifecycle {
                         LOG.debug("lease renewed: device={} pool={} address={} until={} node={}", device, pool,
                                 s.pool.describe(next.address()), next.expiresAt(), nodeId);
                     }
-                    return stored.get();
+                    return answered(stored.get());
                 }
                 l = null; // changed meanwhile: read it again
             }
@@ -125,7 +125,8 @@ final class LeaseLifecycle {
      * The common CONFIRM without holding the caller: the device quotes the LOCKED offer this node
      * wrote and remembers, with a fresh request; it is bound with {@link LeaseStore#updateAsync},
      * the device's lock held until the write ends. Null if the case does not apply; the future
-     * completes with the bound lease, or with null when the write did not bind it (the binding
+     * completes with the bound lease (remembered for renewals while the store is away before the
+     * lock is let go), or with null when the write did not bind it (the binding
      * changed, the store failed): the caller then confirms the synchronous way ({@link #extend}).
      */
     CompletableFuture<Lease> confirmCommon(String pool, DeviceId device, Quote quote) {
@@ -144,9 +145,18 @@ final class LeaseLifecycle {
                     return null;
                 }
                 bound(s, stored.get());
-                return stored.get();
+                return answered(stored.get()); // before the lock is let go
             });
         });
+    }
+
+    /**
+     * A lease answered from the store, remembered (if BOUND) for renewals while the store is away.
+     * Under the device's lock: a release forgets it under the lock too, so it never comes back.
+     */
+    private Lease answered(Lease l) {
+        degraded.know(l);
+        return l;
     }
 
     private void bound(PoolState s, Lease next) {

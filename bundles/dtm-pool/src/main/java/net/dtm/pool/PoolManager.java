@@ -290,13 +290,7 @@ public class PoolManager implements AddressPoolAdminService {
         if (common == null) {
             return now(slow);
         }
-        // as the synchronous way does: a bound lease is remembered for renewals while the store is away
-        return orElse(common.thenApply(l -> {
-            if (l != null) {
-                degraded.know(l);
-            }
-            return l;
-        }), slow);
+        return orElse(common, slow); // the bound lease is remembered (under the device's lock) by confirmCommon
     }
 
     /**
