@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import net.dtm.api.DeviceId;
 import net.dtm.api.DtmException.Reason;
@@ -132,7 +133,9 @@ final class AnswerCache {
     /**
      * Finds the slot of an earlier copy of the request or reserves one. Call it in the same step as
      * the replay window's verdict on this copy (under the device's lock), so a copy judged DUPLICATE
-     * always finds the first copy's slot. A slot of one's own must then be {@link #track tracked}.
+     * always finds the first copy's slot; the lock also keeps two copies from both claiming (a
+     * request without such a lock: {@link #claimOrCopy}). A slot of one's own must then be
+     * {@link #track tracked}.
      *
      * @param sequence this copy's sequence number
      * @param isNew    whether the replay window judged this copy NEW (else DUPLICATE)
@@ -142,11 +145,7 @@ final class AnswerCache {
         return claim(new Key(device, transactionId), sequence, isNew, now);
     }
 
-    /**
-     * Like {@link #claim(DeviceId, long, long, boolean, long)} for a request known by another key
-     * (an ENROL, which no replay window judges, is known by its whole datagram).
-     */
-    Claim claim(Object key, long sequence, boolean isNew, long now) {
+    private Claim claim(Key key, long sequence, boolean isNew, long now) {
         Entry existing = answers.get(key);
         boolean retry = false;
         if (existing != null && existing.answer().isDone()
@@ -174,22 +173,40 @@ final class AnswerCache {
     }
 
     /**
-     * A copy of a request already in work or answered for good (not a transient refusal, not
-     * expired): its slot to wait for, as {@link #claim} gives it (counted against the datagram's
-     * answers; {@link Claim#NONE} beyond them). Null if there is none: nothing is reserved, the
-     * caller may {@link #claim} after its own checks, e.g. rate limits that copies need not pass.
+     * For a request that no lock orders (an ENROL, known by its whole datagram, whose copies arrive
+     * on several workers at once), in one atomic step: the slot of a copy already in work or answered
+     * for good (not a transient refusal, not expired), counted against the datagram's answers
+     * ({@link Claim#NONE} beyond them); else a slot of one's own, if {@code mayClaim} says this copy
+     * may be worked on (e.g. rate limits that copies need not pass; asked only then, and while the
+     * step holds the key, so of copies racing one claims and the others wait for its answer); else
+     * {@link Claim#NONE}, nothing kept. A slot of one's own must then be {@link #track tracked}.
+     * {@code mayClaim} must be short and must not use this cache.
      */
-    Claim copyOf(Object key, long sequence, long now) {
-        Entry existing = answers.get(key);
-        if (existing == null || existing.retryableNow()
-                || (existing.answer().isDone() && now - existing.createdMillis() > ttlMillis)) {
-            return null;
-        }
-        if (!existing.admit(sequence, now)) {
+    Claim claimOrCopy(Object key, long sequence, long now, BooleanSupplier mayClaim) {
+        Claim[] claim = {Claim.NONE};   // stays NONE if the copy is answered often enough or mayClaim refuses
+        boolean[] answerLimit = {false};
+        answers.compute(key, (k, existing) -> {
+            if (existing != null && !existing.retryableNow()
+                    && !(existing.answer().isDone() && now - existing.createdMillis() > ttlMillis)) {
+                if (existing.admit(sequence, now)) {
+                    claim[0] = new Claim(null, existing);
+                } else {
+                    answerLimit[0] = true;
+                }
+                return existing;
+            }
+            if (!mayClaim.getAsBoolean()) {
+                return existing;   // as it was: a transient or expired answer, or none
+            }
+            Entry mine = new Entry(key, now);
+            mine.admit(sequence, now);
+            claim[0] = new Claim(mine, null);
+            return mine;
+        });
+        if (answerLimit[0]) {
             counters.increment("dropped.answer-limit");
-            return Claim.NONE;
         }
-        return new Claim(null, existing);
+        return claim[0];
     }
 
     /** Keeps a claimed slot in the eviction order and drops what is beyond the capacity or expired. */

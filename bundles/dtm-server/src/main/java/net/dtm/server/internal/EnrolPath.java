@@ -27,11 +27,12 @@ import net.dtm.server.internal.EnrolOutcome.Result;
 /**
  * The request path of ENROL datagrams, which no device key protects: off until an
  * {@link EnrolDecision} is set (then dropped, {@code dropped.enrol-off}, said once in the log);
- * structure decoded ({@code dropped.<kind>}); a copy of an ENROL in work or answered (looked up,
- * nothing kept) waits for that answer without taking a token; else the {@link EnrolLimits} per
- * source and per key id before any signature check or store read ({@code dropped.enrol-rate}),
- * and a datagram they drop leaves nothing in the reply cache; then copies of one
- * datagram (sent over every link, retransmitted) share one decision and get the very same reply
+ * structure decoded ({@code dropped.<kind>}); a copy of an ENROL in work or answered waits for
+ * that answer without taking a token; else the {@link EnrolLimits} per source and per key id
+ * before any signature check or store read ({@code dropped.enrol-rate}), and a datagram they drop
+ * leaves nothing in the reply cache (both in one step of the {@link AnswerCache}, so of copies
+ * arriving at once on several workers one is worked on and charged, the others wait); then copies
+ * of one datagram (sent over every link, retransmitted) share one decision and get the very same reply
  * bytes, through an {@link AnswerCache} keyed by the whole datagram (so a forged datagram copying
  * a real one's header is not taken for a copy of it); a deferred decision ({@code TRY_LATER}) is
  * made afresh on the next copy. A grant is told to {@link #onGrant} (the node gives that device's
@@ -129,23 +130,28 @@ final class EnrolPath {
         EnrolRequest request = received.request();
         Copy copy = new Copy(ByteBuffer.wrap(datagram.clone()));
         long now = clock.millis();
-        // a copy of an ENROL in work or answered costs no decision: it takes no token either
-        AnswerCache.Claim claim = replies.copyOf(copy, request.sequence(), now);
-        if (claim == null) {
-            if (!limits.admit(source.getAddress(), request.keyId(), request.device())) {
-                counters.increment("dropped.enrol-rate");
-                return NO_ANSWER;   // nothing kept of it: garbage cannot evict real replies
-            }
-            claim = replies.claim(copy, request.sequence(), true, now);
-        }
+        // a copy of an ENROL in work or answered costs no decision: it takes no token either; of
+        // copies arriving together (one per link), one passes the limits and the others are its copies
+        EnrolLimits l = limits;
+        AnswerCache.Claim claim = replies.claimOrCopy(copy, request.sequence(), now,
+                () -> admitted(l, request, source));
         if (claim.copyOf() != null) {
             return replies.answerAgain(claim.copyOf());
         }
         if (claim.mine() == null) {
-            return NO_ANSWER;   // answered often enough (dropped.answer-limit)
+            return NO_ANSWER;   // answered often enough (dropped.answer-limit) or over the limits (dropped.enrol-rate)
         }
         replies.track(claim.mine());
         return CompletableFuture.completedFuture(answerOnce(claim.mine(), d, received, source));
+    }
+
+    /** Whether the limits let {@code request} be worked on; if not, nothing is kept of it: garbage cannot evict real replies. */
+    private boolean admitted(EnrolLimits l, EnrolRequest request, InetSocketAddress source) {
+        if (l.admit(source.getAddress(), request.keyId(), request.device())) {
+            return true;
+        }
+        counters.increment("dropped.enrol-rate");
+        return false;
     }
 
     private Optional<byte[]> answerOnce(AnswerCache.Entry mine, EnrolDecision d, ReceivedEnrol received,

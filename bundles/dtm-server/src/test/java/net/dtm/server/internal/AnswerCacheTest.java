@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,25 +54,31 @@ class AnswerCacheTest {
     }
 
     @Test
-    void aLookUpOfACopyFindsWorkInProgressOrAFinalAnswerAndKeepsNothingElse() {
+    void aCopyFindsWorkInProgressOrAFinalAnswerElseClaimsOnlyIfItMay() {
         String key = "enrol datagram";
-        assertNull(cache.copyOf(key, 1, T0), "none yet");
-        assertEquals(0, cache.size(), "a look-up reserves nothing");
-        AnswerCache.Claim claim = cache.claim(key, 1, true, T0);
+        AtomicInteger asked = new AtomicInteger();
+        BooleanSupplier yes = () -> asked.incrementAndGet() > 0;
+        assertSame(AnswerCache.Claim.NONE, cache.claimOrCopy(key, 1, T0, () -> false), "it may not");
+        assertEquals(0, cache.size(), "a copy that may not claim reserves nothing");
+        AnswerCache.Claim claim = cache.claimOrCopy(key, 1, T0, yes);
+        assertNotNull(claim.mine());
+        assertEquals(1, asked.get());
         cache.track(claim.mine());
-        assertSame(claim.mine(), cache.copyOf(key, 1, T0 + 1).copyOf(), "in work");
+        assertSame(claim.mine(), cache.claimOrCopy(key, 1, T0 + 1, yes).copyOf(), "in work");
         cache.complete(claim.mine(), Optional.of(new byte[] {1}), false);
-        assertSame(claim.mine(), cache.copyOf(key, 1, T0 + 2).copyOf(), "answered");
+        assertSame(claim.mine(), cache.claimOrCopy(key, 1, T0 + 2, yes).copyOf(), "answered");
         for (int i = 4; i <= AnswerCache.MAX_ANSWERS_PER_DATAGRAM; i++) {   // the claim and two copies so far
-            assertNotNull(cache.copyOf(key, 1, T0 + 3).copyOf());
+            assertNotNull(cache.claimOrCopy(key, 1, T0 + 3, yes).copyOf());
         }
-        assertSame(AnswerCache.Claim.NONE, cache.copyOf(key, 1, T0 + 3), "answered often enough");
+        assertSame(AnswerCache.Claim.NONE, cache.claimOrCopy(key, 1, T0 + 3, yes), "answered often enough");
         assertEquals(1, counters.get("dropped.answer-limit"));
-        assertNull(cache.copyOf(key, 2, T0 + 61_000), "expired");
+        assertEquals(1, asked.get(), "a copy is not asked whether it may claim");
+        assertNotNull(cache.claimOrCopy(key, 2, T0 + 61_000, yes).mine(), "expired: claimed afresh");
 
-        AnswerCache.Claim deferred = cache.claim("other", 1, true, T0);
+        AnswerCache.Claim deferred = cache.claimOrCopy("other", 1, T0, yes);
         cache.complete(deferred.mine(), Optional.of(new byte[] {2}), true);
-        assertNull(cache.copyOf("other", 1, T0 + 1), "a transient answer is decided afresh");
+        assertSame(AnswerCache.Claim.NONE, cache.claimOrCopy("other", 1, T0 + 1, () -> false));
+        assertNotNull(cache.claimOrCopy("other", 1, T0 + 1, yes).mine(), "a transient answer is decided afresh");
     }
 
     @Test
