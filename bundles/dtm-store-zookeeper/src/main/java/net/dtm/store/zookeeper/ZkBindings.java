@@ -104,9 +104,9 @@ final class ZkBindings {
      * outcomes (bound, address taken) are answered from the commit; the device bound already by
      * reading its binding in the background (with real agents asking every server at once, two of
      * every three nodes' binds end so: read on the fallback threads, the reads capped a cluster's
-     * first leases); any other (the pool deleted, a binding
-     * removed meanwhile, a write that must be tried again) the synchronous way on that thread,
-     * which repeats the attempt and answers as {@link #tryBind} does.
+     * first leases); any other (the pool deleted, a binding removed meanwhile, a write that must be
+     * tried again) the synchronous way on a {@code fallback} thread, which repeats the attempt and
+     * answers as {@link #tryBind} does.
      */
     CompletableFuture<BindResult> tryBindAsync(Lease proposed, Executor fallback) {
         String what = bindWhat(proposed);
