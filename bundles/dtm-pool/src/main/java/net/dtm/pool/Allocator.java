@@ -296,10 +296,9 @@ final class Allocator {
         }
     }
 
+    /** The existing binding, answered as it is: remembered for renewals while the store is away (if BOUND). */
     private Lease unchanged(Lease current) {
-        if (current.state() == LeaseState.BOUND) {
-            degraded.know(current);
-        }
+        degraded.know(current);
         return current;
     }
 
