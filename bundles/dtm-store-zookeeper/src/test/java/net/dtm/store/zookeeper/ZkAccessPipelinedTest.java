@@ -1,20 +1,25 @@
 package net.dtm.store.zookeeper;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,7 +88,11 @@ class ZkAccessPipelinedTest {
         try {
             c.create().creatingParentsIfNeeded().forPath("/t/a", "alpha".getBytes(StandardCharsets.UTF_8));
             ZkAccess zk = new ZkAccess(c, 3_000);
-            CompletableFuture<String> thenRead = zk.readAsync("read", "/t/a", answers).thenApply(data -> {
+            Queue<Runnable> handed = new ConcurrentLinkedQueue<>();
+            CompletableFuture<Optional<byte[]>> read = zk.readAsync("read", "/t/a", handed::add);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !handed.isEmpty()); // the answer, handed over
+            assertFalse(read.isDone(), "not answered before the executor runs it");
+            CompletableFuture<String> thenRead = read.thenApply(data -> {
                 try {
                     return Thread.currentThread().getName() + " " + new String(data.orElseThrow(), StandardCharsets.UTF_8)
                             + " " + zk.readMany("read again", List.of("/t/a")).size();
@@ -91,6 +100,7 @@ class ZkAccessPipelinedTest {
                     throw new CompletionException(e);
                 }
             });
+            answers.execute(handed.remove());
             assertEquals("answers alpha 1", thenRead.get(10, TimeUnit.SECONDS));
             assertEquals(Optional.empty(), zk.readAsync("read", "/t/gone", answers).get(10, TimeUnit.SECONDS));
         } finally {
