@@ -86,8 +86,13 @@ public abstract class BindingContract extends PoolCatalogueContract {
         Lease bound = offer.with(LeaseState.BOUND, 2, T0.plusSeconds(3600), "n1");
         assertEquals(Optional.empty(), store.updateAsync(bound.with(LeaseState.BOUND, 3, T0, "n1"), 2)
                 .get(30, TimeUnit.SECONDS), "a stale expected sequence changes nothing");
+        assertEquals(Optional.empty(), store.updateAsync(new Lease("p", dev("d1"), ip("10.64.0.4"), LeaseState.BOUND, 2,
+                T0, "n1"), 1).get(30, TimeUnit.SECONDS), "another address than the stored one changes nothing");
+        assertEquals(Optional.empty(), store.updateAsync(new Lease("p", dev("nobody"), ip("10.64.0.5"), LeaseState.BOUND,
+                2, T0, "n1"), 1).get(30, TimeUnit.SECONDS), "a device with no binding: nothing is written");
         assertEquals(Optional.of(bound), store.updateAsync(bound, 1).get(30, TimeUnit.SECONDS));
         assertEquals(Optional.of(bound), store.findByDevice("p", dev("d1")), "stored once answered");
+        assertTrue(store.findByAddress("p", ip("10.64.0.5")).isEmpty(), "nothing written for the device with none");
     }
 
     @Test

@@ -184,12 +184,12 @@ final class ZkAccess {
      * Reads one znode without holding the caller. The answer is handed to {@code answerOn}, never
      * left on ZooKeeper's event thread: what follows the future may block on the store (a request's
      * next steps read pools), and {@link #readMany} waits for callbacks that only that thread
-     * delivers. The future completes with the znode's data, empty if it does not exist, or the error
-     * ZooKeeper answered; with {@link StoreUnavailableException} if no answer arrives for the
-     * connection timeout, or if {@code answerOn} refuses it (the store closed).
+     * delivers. The future completes with the znode's data and version, empty if it does not exist,
+     * or the error ZooKeeper answered; with {@link StoreUnavailableException} if no answer arrives for
+     * the connection timeout, or if {@code answerOn} refuses it (the store closed).
      */
-    CompletableFuture<Optional<byte[]>> readAsync(String what, String path, Executor answerOn) {
-        CompletableFuture<Optional<byte[]>> read = new CompletableFuture<>();
+    CompletableFuture<Optional<Versioned>> readAsync(String what, String path, Executor answerOn) {
+        CompletableFuture<Optional<Versioned>> read = new CompletableFuture<>();
         Executor handOff = answer -> {
             try {
                 answerOn.execute(answer);
@@ -201,7 +201,7 @@ final class ZkAccess {
             client.getData().inBackground((c, event) -> {
                 int rc = event.getResultCode();
                 if (rc == KeeperException.Code.OK.intValue()) {
-                    read.complete(Optional.of(event.getData()));
+                    read.complete(Optional.of(new Versioned(event.getData(), event.getStat().getVersion())));
                 } else if (rc == KeeperException.Code.NONODE.intValue()) {
                     read.complete(Optional.empty());
                 } else {
@@ -214,6 +214,10 @@ final class ZkAccess {
         return read.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> CompletableFuture.failedFuture(
                 failure instanceof TimeoutException ? new StoreUnavailableException(what + ": ZooKeeper did not answer a read for "
                         + timeoutMs + " ms", null) : failure));
+    }
+
+    /** A znode's data as read, with the version a conditional write of it names. */
+    record Versioned(byte[] data, int version) {
     }
 
     /**

@@ -141,7 +141,7 @@ final class ZkBindings {
                         }
                         try { // decoded as the synchronous way decodes it, failing as it would
                             return CompletableFuture.completedFuture(ZkErrors.run(what,
-                                    () -> new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, Codec.lease(bound.get()))));
+                                    () -> new BindResult(BindResult.Outcome.DEVICE_ALREADY_BOUND, Codec.lease(bound.get().data()))));
                         } catch (RuntimeException undecodable) {
                             return CompletableFuture.<BindResult>failedFuture(undecodable);
                         }
@@ -242,9 +242,12 @@ final class ZkBindings {
     }
 
     /**
-     * As {@link #update}, the transaction committed without holding the caller (the binding's
-     * version is read first, on the caller's thread): committed, the update is answered from the
-     * commit; otherwise (changed or removed meanwhile, the pool deleted) the synchronous way on a
+     * As {@link #update}, without holding the caller: the binding's version is read in the
+     * background (ZooKeeper answers it once this session's writes before it are committed, which a
+     * worker used to wait for; a node's workers were all blocked so when commits slowed), then the
+     * transaction is handed to the group commit. Committed, the update is answered from the commit;
+     * not there, or at another sequence or address, it is answered empty as {@link #update} answers;
+     * any other outcome (changed meanwhile, the pool deleted) the synchronous way on a
      * {@code fallback} thread, which reads again and answers as {@link #update} does.
      */
     CompletableFuture<Optional<Lease>> updateAsync(Lease updated, long expectedSequence, Executor fallback) {
@@ -252,22 +255,34 @@ final class ZkBindings {
         try {
             requireNewer(updated, expectedSequence);
             zk.requireAvailable(what);
-            Optional<PoolRef> ref = pools.ref(updated.pool());
-            if (ref.isEmpty()) {
+            Optional<PoolRef> found = pools.ref(updated.pool());
+            if (found.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
-            Optional<List<CuratorOp>> ops = updateOps(ref.get(), updated, expectedSequence, Codec.lease(updated));
-            if (ops.isEmpty()) {
-                return CompletableFuture.completedFuture(Optional.empty());
-            }
-            return writer.submit(what, ops.get()).handle((o, failure) -> {
-                if (failure != null) {
-                    return CompletableFuture.<Optional<Lease>>failedFuture(asStoreFailure(what, failure));
+            PoolRef ref = found.get();
+            byte[] data = Codec.lease(updated);
+            return zk.readAsync(what, ref.devicePath(updated.device()), answers).handle((current, unread) -> {
+                if (unread != null) {
+                    return CompletableFuture.<Optional<Lease>>failedFuture(asStoreFailure(what, unread));
                 }
-                if (o.committed()) {
-                    return CompletableFuture.completedFuture(Optional.of(updated));
+                Optional<List<CuratorOp>> ops;
+                try {
+                    ops = ZkErrors.run(what, () -> updateOps(ref, updated, expectedSequence, data, current));
+                } catch (RuntimeException e) {
+                    return CompletableFuture.<Optional<Lease>>failedFuture(e);
                 }
-                return onFallback(what, () -> update(updated, expectedSequence), fallback);
+                if (ops.isEmpty()) {
+                    return CompletableFuture.completedFuture(Optional.<Lease>empty());
+                }
+                return writer.submit(what, ops.get()).handle((o, failure) -> {
+                    if (failure != null) {
+                        return CompletableFuture.<Optional<Lease>>failedFuture(asStoreFailure(what, failure));
+                    }
+                    if (o.committed()) {
+                        return CompletableFuture.completedFuture(Optional.of(updated));
+                    }
+                    return onFallback(what, () -> update(updated, expectedSequence), fallback);
+                }).thenCompose(f -> f);
             }).thenCompose(f -> f);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(asStoreFailure(what, e));
@@ -292,22 +307,32 @@ final class ZkBindings {
      */
     private Optional<List<CuratorOp>> updateOps(PoolRef ref, Lease updated, long expectedSequence, byte[] data)
             throws Exception {
-        String devicePath = ref.devicePath(updated.device());
         Stat stat = new Stat();
-        Lease current;
+        byte[] stored;
         try {
-            current = Codec.lease(client.getData().storingStatIn(stat).forPath(devicePath));
+            stored = client.getData().storingStatIn(stat).forPath(ref.devicePath(updated.device()));
         } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
         }
+        return updateOps(ref, updated, expectedSequence, data, Optional.of(new ZkAccess.Versioned(stored, stat.getVersion())));
+    }
+
+    /** As {@link #updateOps(PoolRef, Lease, long, byte[])}, given the binding as read (empty: none). */
+    private Optional<List<CuratorOp>> updateOps(PoolRef ref, Lease updated, long expectedSequence, byte[] data,
+                                                Optional<ZkAccess.Versioned> read) throws Exception {
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        Lease current = Codec.lease(read.get().data());
         if (current.sequence() != expectedSequence || !current.address().equals(updated.address())) {
             return Optional.empty();
         }
+        int version = read.get().version();
         String addressPath = ref.addressPath(ref.offset(current.address()));
         return Optional.of(List.of(
                 client.transactionOp().check().forPath(ref.alive()),
-                client.transactionOp().setData().withVersion(stat.getVersion()).forPath(devicePath, data),
-                client.transactionOp().setData().withVersion(stat.getVersion()).forPath(addressPath, data)));
+                client.transactionOp().setData().withVersion(version).forPath(ref.devicePath(updated.device()), data),
+                client.transactionOp().setData().withVersion(version).forPath(addressPath, data)));
     }
 
     boolean remove(String pool, DeviceId device, long expectedSequence) {

@@ -69,9 +69,9 @@ import net.dtm.spi.store.StoreUnavailableException;
  * another node, a version moved) is answered as its own transaction would be and the others are
  * committed without it; a transaction that fails as a whole (connection lost) fails every write in
  * it. {@link #tryBindAsync} and {@link #updateAsync} hand their write to it without holding the
- * caller (an update still reads the version first): their futures complete on the writer's thread
- * when the write was committed or its address was taken; any other outcome is finished the
- * synchronous way on a fallback thread.
+ * caller (an update reads the binding's version in the background first): their futures complete
+ * on the store's answer threads when the write was committed or its address was taken; any other
+ * outcome is finished the synchronous way on a fallback thread.
  *
  * <h2>Failures</h2>
  * While the client is not connected (before the first connection, SUSPENDED or LOST) every method

@@ -89,12 +89,12 @@ class ZkAccessPipelinedTest {
             c.create().creatingParentsIfNeeded().forPath("/t/a", "alpha".getBytes(StandardCharsets.UTF_8));
             ZkAccess zk = new ZkAccess(c, 3_000);
             Queue<Runnable> handed = new ConcurrentLinkedQueue<>();
-            CompletableFuture<Optional<byte[]>> read = zk.readAsync("read", "/t/a", handed::add);
+            CompletableFuture<Optional<ZkAccess.Versioned>> read = zk.readAsync("read", "/t/a", handed::add);
             await().atMost(Duration.ofSeconds(10)).until(() -> !handed.isEmpty()); // the answer, handed over
             assertFalse(read.isDone(), "not answered before the executor runs it");
             CompletableFuture<String> thenRead = read.thenApply(data -> {
                 try {
-                    return Thread.currentThread().getName() + " " + new String(data.orElseThrow(), StandardCharsets.UTF_8)
+                    return Thread.currentThread().getName() + " " + new String(data.orElseThrow().data(), StandardCharsets.UTF_8)
                             + " " + zk.readMany("read again", List.of("/t/a")).size();
                 } catch (Exception e) {
                     throw new CompletionException(e);

@@ -83,6 +83,29 @@ class ZkSlowEnsembleTest {
         assertTrue(e.getCause().getMessage().startsWith("bind 10.9.0.7 to router-1 in pool p: "), e.getCause().getMessage());
     }
 
+    /** The CONFIRM's update: its version read held a worker until the request timeout. */
+    @Test
+    void anAsyncUpdateToASilentEnsembleReturnsAtOnceAndFailsWithinTheRequestTimeout() throws Exception {
+        node.store().createPool(Pool.of("p", "10.9.0.0/24", 3600));
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.cluster().isConnected());
+        Lease offer = new Lease("p", DeviceId.of("router-1"), Cidr.parseLiteral("10.9.0.7"), LeaseState.LOCKED, 1,
+                Instant.parse("2030-01-01T00:00:00Z"), "node-1");
+        assertEquals(BindResult.Outcome.BOUND, node.store().tryBind(offer).outcome());
+
+        proxy.stall();
+        long t0 = System.nanoTime();
+        CompletableFuture<?> update = node.store().updateAsync(offer.with(LeaseState.BOUND, 2,
+                Instant.parse("2030-01-01T01:00:00Z"), "node-1"), 1);
+        long returned = millisSince(t0);
+        assertTrue(returned < REQUEST_MS / 2, "the caller was held " + returned + " ms");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> update.get(REQUEST_MS + SLACK_MS,
+                TimeUnit.MILLISECONDS));
+        long ms = millisSince(t0);
+        assertTrue(e.getCause() instanceof StoreUnavailableException, "the store's failure: " + e.getCause());
+        assertTrue(ms >= REQUEST_MS - 50, "failed after " + ms + " ms: " + e.getCause().getMessage());
+        assertTrue(e.getCause().getMessage().startsWith("update lease of router-1 in pool p: "), e.getCause().getMessage());
+    }
+
     @Test
     void anAsyncReadFromASilentEnsembleFailsWithinTheRequestTimeout() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> node.cluster().isConnected());
