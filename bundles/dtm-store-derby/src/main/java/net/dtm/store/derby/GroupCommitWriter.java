@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,13 @@ final class GroupCommitWriter implements AutoCloseable {
         /** On the committer thread, right before it commits a batch. */
         default void committing(int batchSize) throws InterruptedException {
         }
+
+        /**
+         * A caller's wait ran out and its write, taken into a batch, had not ended when looked at;
+         * the writer is declared stalled next (unless a batch has ended since the wait ran out).
+         */
+        default void givingUp() throws InterruptedException {
+        }
     }
 
     static final Hooks NONE = new Hooks() {
@@ -129,8 +137,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong commitNanos = new AtomicLong();
     private final AtomicLong lateWrites = new AtomicLong();
     private volatile long commitWaitNanos = DEFAULT_COMMIT_WAIT.toNanos();
-    /** When a caller first gave up waiting (System.nanoTime()), while no batch has ended since; 0: not stalled. */
-    private final AtomicLong stalledSince = new AtomicLong();
+    /** A caller gave up waiting; void once a batch ends after it looked (see {@link #stalled()}); null: none. */
+    private final AtomicReference<Stall> stall = new AtomicReference<>();
+    /** Batches ended (committed or failed) so far: a stall declared before the latest end is void. */
+    private final AtomicLong ended = new AtomicLong();
     /** Writes taken into a batch and not yet answered. */
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Async writes in the order they were queued, until answered or failed by the watchdog. */
@@ -206,6 +216,13 @@ final class GroupCommitWriter implements AutoCloseable {
         return request.future;
     }
 
+    /**
+     * A caller's wait ran out at {@code sinceNanos} (System.nanoTime()), when {@code ended} batches
+     * had ended: the writer is stalled while no other batch ends and writes are in flight.
+     */
+    private record Stall(long sinceNanos, long ended) {
+    }
+
     /** An async write and when its caller's bound runs out. */
     private record AsyncWait(QueuedWrite<?> request, long deadline, long bound) {
     }
@@ -267,15 +284,22 @@ final class GroupCommitWriter implements AutoCloseable {
      * report, or null if the write ended just now (its outcome stands).
      */
     private StoreUnavailableException gaveUp(QueuedWrite<?> request, long bound) {
-        stalled(bound);
+        long endedBefore = ended.get(); // before looking at the write: a batch ending from now on voids the stall
         String waited = name + " did not commit within " + TimeUnit.NANOSECONDS.toMillis(bound) + " ms";
         if (request.abandon()) {
+            stalled(bound, endedBefore);
             return new StoreUnavailableException(waited + "; '" + request.what + "' had not started: nothing of it was"
                     + " stored", null);
         }
         if (request.isDone()) {
             return null;
         }
+        try {
+            hooks.givingUp();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stalled(bound, endedBefore);
         request.callerGone();
         return new StoreUnavailableException(waited + "; the outcome of '" + request.what + "' is unknown: it is"
                 + " stored entirely or not at all, at most once, when the stalled commit ends", null);
@@ -286,14 +310,14 @@ final class GroupCommitWriter implements AutoCloseable {
             if (closed) {
                 throw new StoreUnavailableException(name + " is closed; cannot " + request.what, null);
             }
-            long since = stalledSince.get();
-            if (since != 0 && inFlight.get() > 0) {
+            Stall s = stall.get();
+            if (s != null && stalled()) {
                 throw new StoreUnavailableException(name + " is stalled: a commit has not ended for "
-                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms; nothing of '" + request.what
-                        + "' was stored", null);
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.sinceNanos()) + " ms; nothing of '"
+                        + request.what + "' was stored", null);
             }
-            if (since != 0) {
-                stallEnded(); // nothing in flight any more: the writer is idle, not stalled
+            if (s != null) {
+                endStall(s, s.ended() == ended.get()); // void, or nothing in flight: the writer is idle, not stalled
             }
             queue.add(request);
         }
@@ -317,21 +341,42 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** A caller waited in vain: the writer is stalled until a batch ends (or nothing is in flight). */
-    private void stalled(long waitNanos) {
+    /**
+     * A caller waited in vain: the writer is stalled until a batch ends (or nothing is in flight),
+     * unless one ended since the caller looked ({@code endedBefore}), as a commit ending just as its
+     * caller gave up does: declared then, the stall refused every write until the next batch ended.
+     */
+    private void stalled(long waitNanos, long endedBefore) {
         long now = System.nanoTime();
-        if (stalledSince.compareAndSet(0, now == 0 ? 1 : now)) {
-            LOG.warn("{}: a commit has not ended within {} ms; the store is unavailable (writes refused) until it does",
-                    name, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+        Stall mine = new Stall(now, endedBefore);
+        for (Stall current = stall.get(); ended.get() == endedBefore; current = stall.get()) {
+            if (current != null && current.ended() == endedBefore) {
+                return; // declared already
+            }
+            if (stall.compareAndSet(current, mine)) {
+                if (ended.get() == endedBefore) {
+                    LOG.warn("{}: a commit has not ended within {} ms; the store is unavailable (writes refused) until it"
+                            + " does", name, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+                }
+                return;
+            }
         }
     }
 
-    /** A batch ended (committed or failed), or the writer is idle: it answers again. */
-    private void stallEnded() {
-        long since = stalledSince.getAndSet(0);
-        if (since != 0) {
+    /** A batch ended (committed or failed): any stall declared before is void, and it answers again. */
+    private void batchEnded() {
+        long e = ended.incrementAndGet();
+        Stall s = stall.get();
+        if (s != null) {
+            endStall(s, s.ended() == e - 1);
+        }
+    }
+
+    /** Forgets {@code s}, saying so if it was in effect (a stall void when declared was never announced). */
+    private void endStall(Stall s, boolean wasInEffect) {
+        if (stall.compareAndSet(s, null) && wasInEffect) {
             LOG.info("{}: the stalled commit ended after {} ms; writes are accepted again ({} late writes so far)", name,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since), lateWrites.get());
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.sinceNanos()), lateWrites.get());
         }
     }
 
@@ -345,7 +390,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Whether a caller gave up waiting for a commit and the writes in flight have not ended since: writes are refused. */
     boolean stalled() {
-        return stalledSince.get() != 0 && inFlight.get() > 0;
+        Stall s = stall.get();
+        return s != null && s.ended() == ended.get() && inFlight.get() > 0;
     }
 
     /** Writes committed after their caller had given up waiting (and was told the outcome is unknown). */
@@ -591,7 +637,7 @@ final class GroupCommitWriter implements AutoCloseable {
             answered(r.complete());
             late += r.late() ? 1 : 0;
         }
-        stallEnded(); // after the answers: a caller giving up meanwhile finds its write done
+        batchEnded(); // after the answers: a caller giving up meanwhile finds its write done
         if (late > 0) {
             lateWrites.addAndGet(late);
             LOG.info("{}: {} writes committed after their callers had given up waiting (told the outcome was unknown)", name,
@@ -643,6 +689,6 @@ final class GroupCommitWriter implements AutoCloseable {
             answered(r.fail(new StoreUnavailableException(name + " " + problem + "; nothing of '" + r.what + "' was stored: "
                     + detail, cause)));
         }
-        stallEnded();
+        batchEnded();
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,65 @@ class GroupCommitStallTest {
         assertEquals(1, insert(5).get().result(), "writes accepted again");
         assertEquals(List.of(1, 2, 5), keys(), "2 landed once; 3 (not started) and 4 (refused) never");
         assertFalse(writer.stalled());
+    }
+
+    /**
+     * A commit that ends just as its caller gives up, while the next batch is still committing: the
+     * caller is answered and the writer is not declared stalled. It was: the caller declared the
+     * stall before it looked at its write, so every write was refused until the next batch ended.
+     */
+    @Test
+    void aCommitEndingAsItsCallerGivesUpDoesNotStallTheWriter() throws Exception {
+        AtomicBoolean hangNext = new AtomicBoolean();
+        AtomicInteger hung = new AtomicInteger();
+        CountDownLatch firstHanging = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch secondHanging = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        GroupCommitWriter.Hooks hooks = new GroupCommitWriter.Hooks() {
+            @Override
+            public void committing(int batchSize) throws InterruptedException {
+                if (hangNext.get()) {
+                    boolean first = hung.incrementAndGet() == 1;
+                    (first ? firstHanging : secondHanging).countDown();
+                    (first ? releaseFirst : releaseSecond).await(30, TimeUnit.SECONDS);
+                }
+            }
+
+            @Override
+            public void givingUp() throws InterruptedException {
+                releaseFirst.countDown(); // the commit ends just now...
+                assertTrue(secondHanging.await(30, TimeUnit.SECONDS)); // ...and the next batch is committing
+            }
+        };
+        writer.close();
+        writer = new GroupCommitWriter("racing stall test writer", DB::writerConnection, 256, 3, hooks);
+        try {
+            assertEquals(1, insertAsync(1).get(30, TimeUnit.SECONDS).result(), "a healthy commit");
+            hangNext.set(true);
+            writer.commitWait(BOUND);
+            Future<Outcome> givesUp = insert(2);
+            assertTrue(firstHanging.await(30, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.pending() == 0);
+            writer.commitWait(Duration.ofSeconds(30)); // the next writes wait long: only insert 2's caller gives up
+            CompletableFuture<Outcome> next = insertAsync(3);
+
+            Outcome o = givesUp.get(30, TimeUnit.SECONDS); // stored: told so, or told the outcome is unknown
+            assertTrue(o.result() != null || o.failure().getMessage().contains("the outcome of 'insert 2' is unknown"),
+                    String.valueOf(o));
+            assertFalse(writer.stalled(), "insert 2's commit ended as its caller gave up: the writer is not stalled");
+            CompletableFuture<Outcome> accepted = insertAsync(4);
+            assertFalse(accepted.isDone() && accepted.get().failure() != null, "not refused: " + (accepted.isDone()
+                    ? accepted.get() : "pending"));
+
+            releaseSecond.countDown();
+            assertEquals(1, next.get(30, TimeUnit.SECONDS).result());
+            assertEquals(1, accepted.get(30, TimeUnit.SECONDS).result());
+            assertEquals(List.of(1, 2, 3, 4), keys(), "each landed once");
+        } finally {
+            releaseFirst.countDown();
+            releaseSecond.countDown();
+        }
     }
 
     @Test
