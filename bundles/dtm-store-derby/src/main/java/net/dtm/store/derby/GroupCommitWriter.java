@@ -218,9 +218,33 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /**
      * A caller's wait ran out at {@code sinceNanos} (System.nanoTime()), when {@code ended} batches
-     * had ended: the writer is stalled while no other batch ends and writes are in flight.
+     * had ended: the writer is stalled while no other batch ends and writes are in flight. Its
+     * warning and the all-clear are logged as a pair, or neither (a stall void by the time it is
+     * announced).
      */
-    private record Stall(long sinceNanos, long ended) {
+    private static final class Stall {
+        private static final int NEW = 0;
+        private static final int ANNOUNCED = 1;
+        private static final int OVER = 2;
+
+        final long sinceNanos;
+        final long ended;
+        private final AtomicInteger state = new AtomicInteger(NEW);
+
+        Stall(long sinceNanos, long ended) {
+            this.sinceNanos = sinceNanos;
+            this.ended = ended;
+        }
+
+        /** True once, if it is not over yet: the warning is logged. */
+        boolean announce() {
+            return state.compareAndSet(NEW, ANNOUNCED);
+        }
+
+        /** Marks it over: true if it had been announced (the all-clear is logged). */
+        boolean end() {
+            return state.getAndSet(OVER) == ANNOUNCED;
+        }
     }
 
     /** An async write and when its caller's bound runs out. */
@@ -300,6 +324,9 @@ final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stalled(bound, endedBefore);
+        if (request.isDone()) {
+            return null; // it ended while the stall was looked at: its outcome stands (and the stall is void)
+        }
         request.callerGone();
         return new StoreUnavailableException(waited + "; the outcome of '" + request.what + "' is unknown: it is"
                 + " stored entirely or not at all, at most once, when the stalled commit ends", null);
@@ -311,13 +338,13 @@ final class GroupCommitWriter implements AutoCloseable {
                 throw new StoreUnavailableException(name + " is closed; cannot " + request.what, null);
             }
             Stall s = stall.get();
-            if (s != null && stalled()) {
+            if (s != null && inEffect(s) && inFlight.get() > 0) {
                 throw new StoreUnavailableException(name + " is stalled: a commit has not ended for "
-                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.sinceNanos()) + " ms; nothing of '"
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.sinceNanos) + " ms; nothing of '"
                         + request.what + "' was stored", null);
             }
             if (s != null) {
-                endStall(s, s.ended() == ended.get()); // void, or nothing in flight: the writer is idle, not stalled
+                endStall(s); // void, or nothing in flight: the writer is idle, not stalled
             }
             queue.add(request);
         }
@@ -350,11 +377,11 @@ final class GroupCommitWriter implements AutoCloseable {
         long now = System.nanoTime();
         Stall mine = new Stall(now, endedBefore);
         for (Stall current = stall.get(); ended.get() == endedBefore; current = stall.get()) {
-            if (current != null && current.ended() == endedBefore) {
+            if (current != null && current.ended == endedBefore) {
                 return; // declared already
             }
             if (stall.compareAndSet(current, mine)) {
-                if (ended.get() == endedBefore) {
+                if (ended.get() == endedBefore && mine.announce()) {
                     LOG.warn("{}: a commit has not ended within {} ms; the store is unavailable (writes refused) until it"
                             + " does", name, TimeUnit.NANOSECONDS.toMillis(waitNanos));
                 }
@@ -367,16 +394,21 @@ final class GroupCommitWriter implements AutoCloseable {
     private void batchEnded() {
         long e = ended.incrementAndGet();
         Stall s = stall.get();
-        if (s != null) {
-            endStall(s, s.ended() == e - 1);
+        if (s != null && s.ended < e) { // not one declared since this batch ended, about a batch still in flight
+            endStall(s);
         }
     }
 
-    /** Forgets {@code s}, saying so if it was in effect (a stall void when declared was never announced). */
-    private void endStall(Stall s, boolean wasInEffect) {
-        if (stall.compareAndSet(s, null) && wasInEffect) {
+    /** Whether no batch has ended since {@code s} was declared. */
+    private boolean inEffect(Stall s) {
+        return s.ended == ended.get();
+    }
+
+    /** Forgets {@code s}; the all-clear is logged if its warning was. */
+    private void endStall(Stall s) {
+        if (stall.compareAndSet(s, null) && s.end()) {
             LOG.info("{}: the stalled commit ended after {} ms; writes are accepted again ({} late writes so far)", name,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.sinceNanos()), lateWrites.get());
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.sinceNanos), lateWrites.get());
         }
     }
 
@@ -391,7 +423,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Whether a caller gave up waiting for a commit and the writes in flight have not ended since: writes are refused. */
     boolean stalled() {
         Stall s = stall.get();
-        return s != null && s.ended() == ended.get() && inFlight.get() > 0;
+        return s != null && inEffect(s) && inFlight.get() > 0;
     }
 
     /** Writes committed after their caller had given up waiting (and was told the outcome is unknown). */
