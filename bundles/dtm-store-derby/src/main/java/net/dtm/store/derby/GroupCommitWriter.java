@@ -338,7 +338,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 throw new StoreUnavailableException(name + " is closed; cannot " + request.what, null);
             }
             Stall s = stall.get();
-            if (s != null && inEffect(s) && inFlight.get() > 0) {
+            if (refuses(s)) {
                 throw new StoreUnavailableException(name + " is stalled: a commit has not ended for "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.sinceNanos) + " ms; nothing of '"
                         + request.what + "' was stored", null);
@@ -422,7 +422,11 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Whether a caller gave up waiting for a commit and the writes in flight have not ended since: writes are refused. */
     boolean stalled() {
-        Stall s = stall.get();
+        return refuses(stall.get());
+    }
+
+    /** Whether {@code s} (may be null) is in effect with writes in flight: new writes are refused. */
+    private boolean refuses(Stall s) {
         return s != null && inEffect(s) && inFlight.get() > 0;
     }
 
