@@ -10,6 +10,8 @@
 # DTM_CLUSTER_JVM: test (default: the tests' lighter JVMs, serial collector, peers compiled by C1
 # only) or production (peers and nodes on the JVM's defaults, G1 and both compilers, as deployed;
 # slower in runs this short on two cores, see CLUSTER.md).
+# DTM_ZK_OPTS: more JVM options for each ZooKeeper peer, separated by spaces, after the others
+# (e.g. ZooKeeper's -Dzookeeper.* tuning); none by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/build-classpath.sh
@@ -18,5 +20,6 @@ zookeeper_server_jars run-cluster.sh   # ZK_JARS: the ensemble runs ZooKeeper 3.
 cd benchmarks   # the CSV files and the PNG go to benchmarks/target
 exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Ddtm.zookeeper.server.jars="$ZK_JARS" -Ddtm.zookeeper.heap="${DTM_ZK_HEAP:-1g}" \
-    -Ddtm.cluster.jvm="${DTM_CLUSTER_JVM:-test}" -cp "$BENCH_CLASSPATH" \
+    -Ddtm.cluster.jvm="${DTM_CLUSTER_JVM:-test}" \
+    -Ddtm.zookeeper.peer.options="${DTM_ZK_OPTS:-}" -cp "$BENCH_CLASSPATH" \
     net.dtm.benchmark.cluster.ClusterBenchmark "$@"

@@ -10,6 +10,7 @@
 # DTM_ZK_HEAP: each ZooKeeper peer's heap (default 1g; ZooKeeper keeps every znode in memory).
 # DTM_CLUSTER_JVM: test (default: the tests' lighter JVMs, serial collector, peers compiled by C1
 # only) or production (the JVM's defaults), as for run-cluster.sh (see CLUSTER.md).
+# DTM_ZK_OPTS: more JVM options for each ZooKeeper peer, as for run-cluster.sh; none by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command="benchmarks/run-fleet-recovery.sh${*:+ $*}"
@@ -24,5 +25,6 @@ zookeeper_server_jars run-fleet-recovery.sh   # ZK_JARS: the ensemble runs ZooKe
 cd benchmarks   # the CSV files and the PNG go to benchmarks/target/fleet
 exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dfleet.command="$command" \
     -Ddtm.zookeeper.server.jars="$ZK_JARS" -Ddtm.zookeeper.heap="${DTM_ZK_HEAP:-1g}" \
-    -Ddtm.cluster.jvm="${DTM_CLUSTER_JVM:-test}" -cp "$BENCH_CLASSPATH" \
+    -Ddtm.cluster.jvm="${DTM_CLUSTER_JVM:-test}" \
+    -Ddtm.zookeeper.peer.options="${DTM_ZK_OPTS:-}" -cp "$BENCH_CLASSPATH" \
     net.dtm.benchmark.fleet.FleetRecoveryBenchmark "$@"

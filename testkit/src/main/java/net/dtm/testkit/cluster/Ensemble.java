@@ -308,6 +308,29 @@ public final class Ensemble implements AutoCloseable {
         return heap;
     }
 
+    /**
+     * System property: more JVM options for each peer, separated by spaces, appended after the
+     * others (e.g. ZooKeeper's own {@code -Dzookeeper.*} tuning, or a compiler choice), for the
+     * benchmarks' comparisons ({@code DTM_ZK_OPTS} in {@code run-cluster.sh}). Empty by default.
+     */
+    public static final String PEER_OPTIONS = "dtm.zookeeper.peer.options";
+
+    /** The extra peer options from {@link #PEER_OPTIONS}, checked: each must start with '-'. */
+    static List<String> peerOptions() {
+        String v = System.getProperty(PEER_OPTIONS, "").trim();
+        if (v.isEmpty()) {
+            return List.of();
+        }
+        List<String> options = List.of(v.split("\\s+"));
+        for (String o : options) {
+            if (!o.startsWith("-")) {
+                throw new IllegalArgumentException(PEER_OPTIONS + " must be JVM options separated by spaces, each starting"
+                        + " with '-', got '" + o + "' in '" + v + "'");
+            }
+        }
+        return options;
+    }
+
     private void launch(int i) throws IOException {
         Path peerDir = dir.resolve("zk" + (i + 1));
         // the whole heap from the start: a serial collector growing its old generation does so in full
@@ -319,6 +342,7 @@ public final class Ensemble implements AutoCloseable {
         jvm.add("-Xlog:gc:file=" + peerDir.resolve("gc.log") + ":time,uptime");
         jvm.addAll(List.of("-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true"));
+        jvm.addAll(peerOptions());
         peers[i] = ChildJvm.start("zk" + (i + 1), jvm,
                 peerClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(peerDir.resolve("zoo.cfg").toString()),
                 peerDir.resolve("zk.log"), peerDir);
