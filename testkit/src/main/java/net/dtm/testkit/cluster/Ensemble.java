@@ -138,6 +138,14 @@ public final class Ensemble implements AutoCloseable {
         return clientPorts[i];
     }
 
+    /** Peer {@code i}'s process id (it must be running). */
+    long pid(int i) {
+        if (!isRunning(i)) {
+            throw new IllegalStateException("ZooKeeper peer " + (i + 1) + " is not running");
+        }
+        return peers[i].pid();
+    }
+
     /** Whether peer {@code i}'s process runs (it may still be electing). */
     public boolean isRunning(int i) {
         return peers[i] != null && peers[i].isAlive();
@@ -348,6 +356,19 @@ public final class Ensemble implements AutoCloseable {
                 peerDir.resolve("zk.log"), peerDir);
     }
 
+    /**
+     * ZooKeeper's tuning for peers that share a small machine (three peers, the DTM nodes and the
+     * load on two cores here), as {@code README.md} recommends for such a deployment: no worker
+     * pools, so a peer's selector thread does its clients' socket I/O and its commit thread serves
+     * the reads (it applies committed writes itself anyway), rather than handing each request to
+     * another thread (ZooKeeper sizes both pools from the cores: four and two threads here).
+     * ZooKeeper takes a {@code zoo.cfg} key it does not know as the system property
+     * {@code zookeeper.<key>}. Measured in {@code benchmarks/CLUSTER.md} (2026-12-05, evening): the
+     * ensemble's CPU per new lease down by about 30 %.
+     */
+    static final List<String> SMALL_MACHINE_TUNING = List.of("nio.numWorkerThreads=0",
+            "commitProcessor.numWorkerThreads=0");
+
     private void writeConfig(int i) throws IOException {
         Path peerDir = dir.resolve("zk" + (i + 1));
         Path data = peerDir.resolve("data");
@@ -366,6 +387,7 @@ public final class Ensemble implements AutoCloseable {
                 "autopurge.purgeInterval=0",
                 // fsync stays on (the default): a lease is durable when the quorum has synced it
                 "forceSync=yes"));
+        cfg.addAll(SMALL_MACHINE_TUNING);
         for (int p = 0; p < size; p++) {
             cfg.add("server." + (p + 1) + "=127.0.0.1:" + quorumPorts[p] + ":" + electionPorts[p]);
         }
