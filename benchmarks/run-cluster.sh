@@ -10,8 +10,9 @@
 # DTM_CLUSTER_JVM: test (default: the tests' lighter JVMs, serial collector, peers compiled by C1
 # only) or production (peers and nodes on the JVM's defaults, G1 and both compilers, as deployed;
 # slower in runs this short on two cores, see CLUSTER.md).
-# DTM_ZK_OPTS: more JVM options for each ZooKeeper peer, separated by spaces, after the others
-# (e.g. ZooKeeper's -Dzookeeper.* tuning); none by default.
+# DTM_ZK_OPTS: more JVM options for each ZooKeeper peer, separated by spaces (no quoting), after
+# the others (e.g. ZooKeeper's -Dzookeeper.* settings, which win over the peers' zoo.cfg tuning
+# for small machines); none by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/build-classpath.sh

@@ -317,9 +317,11 @@ public final class Ensemble implements AutoCloseable {
     }
 
     /**
-     * System property: more JVM options for each peer, separated by spaces, appended after the
-     * others (e.g. ZooKeeper's own {@code -Dzookeeper.*} tuning, or a compiler choice), for the
-     * benchmarks' comparisons ({@code DTM_ZK_OPTS} in {@code run-cluster.sh}). Empty by default.
+     * System property: more JVM options for each peer, separated by spaces (no quoting: an option
+     * cannot contain a space), appended after the others (e.g. ZooKeeper's own
+     * {@code -Dzookeeper.*} settings, which win over {@link #SMALL_MACHINE_TUNING}, or a compiler
+     * choice), for the benchmarks' comparisons ({@code DTM_ZK_OPTS} in {@code run-cluster.sh}).
+     * Empty by default.
      */
     public static final String PEER_OPTIONS = "dtm.zookeeper.peer.options";
 
@@ -331,7 +333,7 @@ public final class Ensemble implements AutoCloseable {
         }
         List<String> options = List.of(v.split("\\s+"));
         for (String o : options) {
-            if (!o.startsWith("-")) {
+            if (!o.startsWith("-") || o.length() < 2) {
                 throw new IllegalArgumentException(PEER_OPTIONS + " must be JVM options separated by spaces, each starting"
                         + " with '-', got '" + o + "' in '" + v + "'");
             }
@@ -369,6 +371,21 @@ public final class Ensemble implements AutoCloseable {
     static final List<String> SMALL_MACHINE_TUNING = List.of("nio.numWorkerThreads=0",
             "commitProcessor.numWorkerThreads=0");
 
+    /**
+     * The {@link #SMALL_MACHINE_TUNING} lines for {@code zoo.cfg}, but for a setting that
+     * {@code options} (the peers' {@link #PEER_OPTIONS}) gives as {@code -Dzookeeper.<key>=...}:
+     * ZooKeeper sets a {@code zoo.cfg} key's system property after the JVM's, so the file would
+     * otherwise override what the caller asked for (e.g. ZooKeeper's defaults, for a comparison).
+     */
+    static List<String> tuning(List<String> options) {
+        return SMALL_MACHINE_TUNING.stream()
+                .filter(line -> {
+                    String property = "-Dzookeeper." + line.substring(0, line.indexOf('=')) + "=";
+                    return options.stream().noneMatch(o -> o.startsWith(property));
+                })
+                .toList();
+    }
+
     private void writeConfig(int i) throws IOException {
         Path peerDir = dir.resolve("zk" + (i + 1));
         Path data = peerDir.resolve("data");
@@ -387,7 +404,7 @@ public final class Ensemble implements AutoCloseable {
                 "autopurge.purgeInterval=0",
                 // fsync stays on (the default): a lease is durable when the quorum has synced it
                 "forceSync=yes"));
-        cfg.addAll(SMALL_MACHINE_TUNING);
+        cfg.addAll(tuning(peerOptions()));
         for (int p = 0; p < size; p++) {
             cfg.add("server." + (p + 1) + "=127.0.0.1:" + quorumPorts[p] + ":" + electionPorts[p]);
         }

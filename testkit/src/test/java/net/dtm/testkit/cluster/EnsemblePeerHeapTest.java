@@ -12,7 +12,6 @@ class EnsemblePeerHeapTest {
     @AfterEach
     void clear() {
         System.clearProperty(Ensemble.PEER_HEAP);
-        System.clearProperty(Ensemble.PEER_OPTIONS);
     }
 
     @Test
@@ -29,21 +28,5 @@ class EnsemblePeerHeapTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Ensemble::peerHeap, bad);
             assertTrue(e.getMessage().contains(Ensemble.PEER_HEAP), e.getMessage());
         }
-    }
-
-    @Test
-    void noExtraPeerOptionsByDefaultOrThoseGivenInOrder() {
-        assertEquals(java.util.List.of(), Ensemble.peerOptions());
-        System.setProperty(Ensemble.PEER_OPTIONS, "  -Dzookeeper.nio.numWorkerThreads=0   -XX:TieredStopAtLevel=4 ");
-        assertEquals(java.util.List.of("-Dzookeeper.nio.numWorkerThreads=0", "-XX:TieredStopAtLevel=4"),
-                Ensemble.peerOptions());
-    }
-
-    @Test
-    void aPeerOptionNotStartingWithADashIsRefusedNamingIt() {
-        System.setProperty(Ensemble.PEER_OPTIONS, "-Da=1 zookeeper.nio.numWorkerThreads=0");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Ensemble::peerOptions);
-        assertTrue(e.getMessage().contains(Ensemble.PEER_OPTIONS) && e.getMessage().contains("'zookeeper.nio"),
-                e.getMessage());
     }
 }
