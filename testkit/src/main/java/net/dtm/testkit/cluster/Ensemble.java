@@ -55,6 +55,9 @@ public final class Ensemble implements AutoCloseable {
     private final String password;
     private final Path passwordFile;
 
+    /** {@link #PEER_OPTIONS}, read once: the same for every peer's JVM and {@code zoo.cfg}, restarts included. */
+    private final List<String> peerOptions = peerOptions();
+
     private Ensemble(Path dir, int size) throws IOException {
         this.dir = dir;
         this.size = size;
@@ -352,7 +355,7 @@ public final class Ensemble implements AutoCloseable {
         jvm.add("-Xlog:gc:file=" + peerDir.resolve("gc.log") + ":time,uptime");
         jvm.addAll(List.of("-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true"));
-        jvm.addAll(peerOptions());
+        jvm.addAll(peerOptions);
         peers[i] = ChildJvm.start("zk" + (i + 1), jvm,
                 peerClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(peerDir.resolve("zoo.cfg").toString()),
                 peerDir.resolve("zk.log"), peerDir);
@@ -404,7 +407,7 @@ public final class Ensemble implements AutoCloseable {
                 "autopurge.purgeInterval=0",
                 // fsync stays on (the default): a lease is durable when the quorum has synced it
                 "forceSync=yes"));
-        cfg.addAll(tuning(peerOptions()));
+        cfg.addAll(tuning(peerOptions));
         for (int p = 0; p < size; p++) {
             cfg.add("server." + (p + 1) + "=127.0.0.1:" + quorumPorts[p] + ":" + electionPorts[p]);
         }
