@@ -13,14 +13,28 @@
 # DTM_ZK_OPTS: more JVM options for each ZooKeeper peer, separated by spaces (no quoting), after
 # the others (e.g. ZooKeeper's -Dzookeeper.* settings, which win over the peers' zoo.cfg tuning
 # for small machines); none by default.
+# DTM_NODE_CPUS: a CPU budget for each node, in cores (e.g. 0.35), as if each had a machine of its
+# own while the peers and the load client share the rest (benchmarks/node-cpu-budget.sh: cgroups,
+# needs root); none by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[[ -z "${DTM_NODE_CPUS:-}" ]] || benchmarks/node-cpu-budget.sh --check "$DTM_NODE_CPUS"
 . benchmarks/build-classpath.sh
 bench_build run-cluster.sh
 zookeeper_server_jars run-cluster.sh   # ZK_JARS: the ensemble runs ZooKeeper 3.9.6 (build-classpath.sh)
 cd benchmarks   # the CSV files and the PNG go to benchmarks/target
-exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+bench=(java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Ddtm.zookeeper.server.jars="$ZK_JARS" -Ddtm.zookeeper.heap="${DTM_ZK_HEAP:-1g}" \
     -Ddtm.cluster.jvm="${DTM_CLUSTER_JVM:-test}" \
     -Ddtm.zookeeper.peer.options="${DTM_ZK_OPTS:-}" -cp "$BENCH_CLASSPATH" \
-    net.dtm.benchmark.cluster.ClusterBenchmark "$@"
+    net.dtm.benchmark.cluster.ClusterBenchmark "$@")
+if [[ -z "${DTM_NODE_CPUS:-}" ]]; then
+    exec "${bench[@]}"
+fi
+"${bench[@]}" & java_pid=$!
+../benchmarks/node-cpu-budget.sh "$DTM_NODE_CPUS" "$java_pid" & budget_pid=$!
+trap 'kill "$java_pid" 2>/dev/null' INT TERM
+status=0
+wait "$java_pid" || status=$?
+wait "$budget_pid" || true
+exit "$status"
