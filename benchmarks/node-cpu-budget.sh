@@ -45,6 +45,7 @@ if [[ $v == 2 ]] && ! grep -qw cpu $root/cgroup.subtree_control; then
     echo +cpu > $root/cgroup.subtree_control
 fi
 made=()
+declare -A seen=()
 cleanup() {
     for g in "${made[@]}"; do
         echo "node-cpu-budget: $(basename "$g"): $(grep -E '^nr_(periods|throttled) ' "$g/cpu.stat" | tr '\n' ' ')" >&2
@@ -58,10 +59,11 @@ trap cleanup TERM INT
 while kill -0 "$parent" 2>/dev/null; do
     for p in $(pgrep -P "$parent" -f 'net.dtm.testkit.cluster.ClusterNode' || true); do
         id=$(tr '\0' '\n' < "/proc/$p/cmdline" 2>/dev/null | sed -n 's/^node\.id=//p' | head -1)
-        [[ -n "$id" ]] || continue
+        [[ "$id" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || continue # a name for a directory, nothing else
         g=$root/dtm-bench-$id
-        if [[ ! -d $g ]]; then
-            mkdir "$g"
+        if [[ -z "${seen[$id]:-}" ]]; then # first seen in this run: a group left by an earlier run is taken over
+            seen[$id]=1
+            mkdir -p "$g"
             made+=("$g")
             if [[ $v == 1 ]]; then
                 echo $period > "$g/cpu.cfs_period_us"
