@@ -30,6 +30,11 @@ if [[ -d /sys/fs/cgroup/cpu && -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]]; then
     root=/sys/fs/cgroup/cpu v=1
 elif [[ -f /sys/fs/cgroup/cgroup.controllers ]] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
     root=/sys/fs/cgroup v=2
+    if ! grep -qw cpu $root/cgroup.subtree_control; then
+        echo "node-cpu-budget.sh: the cpu controller is not enabled for child groups of $root (as root:" \
+            "echo +cpu > $root/cgroup.subtree_control)" >&2
+        exit 1
+    fi
 else
     echo "node-cpu-budget.sh: no cgroup cpu controller found under /sys/fs/cgroup" >&2
     exit 1
@@ -41,24 +46,28 @@ fi
 if $check; then
     exit 0
 fi
-if [[ $v == 2 ]] && ! grep -qw cpu $root/cgroup.subtree_control; then
-    echo +cpu > $root/cgroup.subtree_control
-fi
 made=()
 declare -A seen=()
+# runs however the script ends (the parent gone, TERM or INT, or a failed step under set -e), keeping
+# its exit status, so no group is left behind
 cleanup() {
+    local status=$?
+    trap - EXIT
+    set +e # every group gets its try
     for g in "${made[@]}"; do
         echo "node-cpu-budget: $(basename "$g"): $(grep -E '^nr_(periods|throttled) ' "$g/cpu.stat" | tr '\n' ' ')" >&2
         # a node still running goes back to the root group, so its group can be removed
-        while read -r p; do echo "$p" > "$root/cgroup.procs" 2>/dev/null || true; done < "$g/cgroup.procs"
+        while read -r p; do echo "$p" > "$root/cgroup.procs" 2>/dev/null; done < "$g/cgroup.procs"
         rmdir "$g" 2>/dev/null || echo "node-cpu-budget: could not remove $g" >&2
     done
-    exit 0
+    exit "$status"
 }
-trap cleanup TERM INT
+trap cleanup EXIT
+trap 'exit 0' TERM INT
 while kill -0 "$parent" 2>/dev/null; do
     for p in $(pgrep -P "$parent" -f 'net.dtm.testkit.cluster.ClusterNode' || true); do
-        id=$(tr '\0' '\n' < "/proc/$p/cmdline" 2>/dev/null | sed -n 's/^node\.id=//p' | head -1)
+        # a node may end between pgrep and here (the benchmark kills one): then it is skipped
+        id=$( { tr '\0' '\n' < "/proc/$p/cmdline"; } 2>/dev/null | sed -n 's/^node\.id=//p' | head -1) || continue
         [[ "$id" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || continue # a name for a directory, nothing else
         g=$root/dtm-bench-$id
         if [[ -z "${seen[$id]:-}" ]]; then # first seen in this run: a group left by an earlier run is taken over
@@ -77,4 +86,3 @@ while kill -0 "$parent" 2>/dev/null; do
     done
     sleep 0.5 & wait $!
 done
-cleanup

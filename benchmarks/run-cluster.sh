@@ -31,10 +31,24 @@ bench=(java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
 if [[ -z "${DTM_NODE_CPUS:-}" ]]; then
     exec "${bench[@]}"
 fi
+java_pid=
+trap '[[ -z "$java_pid" ]] || kill "$java_pid" 2>/dev/null' INT TERM
 "${bench[@]}" & java_pid=$!
 ../benchmarks/node-cpu-budget.sh "$DTM_NODE_CPUS" "$java_pid" & budget_pid=$!
-trap 'kill "$java_pid" 2>/dev/null' INT TERM
-status=0
-wait "$java_pid" || status=$?
-wait "$budget_pid" || true
+ended=
+while [[ -z "${ended:-}" ]]; do # a signal's trap ends a wait early, with nothing ended
+    status=0
+    wait -n -p ended "$java_pid" "$budget_pid" || status=$?
+done
+if [[ "$ended" == "$budget_pid" ]]; then
+    echo "run-cluster.sh: node-cpu-budget.sh ended (status $status) while the benchmark ran; stopping the" \
+        "benchmark, whose figures would no longer have the nodes' budgets" >&2
+    kill "$java_pid" 2>/dev/null || true
+    wait "$java_pid" || true
+    exit 1
+fi
+if ! wait "$budget_pid"; then
+    echo "run-cluster.sh: node-cpu-budget.sh failed after the benchmark (see its lines above)" >&2
+    [[ $status != 0 ]] || status=1
+fi
 exit "$status"

@@ -37,10 +37,24 @@ class NodeCpuBudgetScriptTest {
     private static Run run(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the script did not end");
-        return new Run(p.exitValue(), err);
+        Path err = Files.createTempFile("node-cpu-budget", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile()).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                stop(p);
+                throw new AssertionError("the script did not end within 30 s: " + String.join(" ", cmd));
+            }
+            return new Run(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Ends {@code p} and what it started (bash leaves its sleep behind otherwise). */
+    private static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     @Test
@@ -67,38 +81,89 @@ class NodeCpuBudgetScriptTest {
 
     @Test
     void putsEachNodeChildInAGroupOfItsOwnAndRemovesItAtTheEnd() throws Exception {
-        boolean v1 = Files.isWritable(V1.resolve("cpu.cfs_quota_us"));
-        boolean v2 = !v1 && Files.isWritable(V2.resolve("cgroup.subtree_control"));
-        assumeTrue(v1 || v2, "no writable cgroup cpu controller (not root, or none mounted)");
-        Path root = v1 ? V1 : V2;
-        assertEquals(0, run("--check", "0.25").exit());
+        Path root = cgroupRoot();
         String id = "t" + UUID.randomUUID().toString().substring(0, 8);
         // a node as the script knows one: the main class and node.id= on its command line ("; true" keeps
         // bash from replacing itself with sleep, which would drop those words)
         Process node = new ProcessBuilder("bash", "-c", "sleep 60; true", "net.dtm.testkit.cluster.ClusterNode",
                 "node.id=" + id).start();
         Process other = new ProcessBuilder("bash", "-c", "sleep 60; true", "SomethingElse", "node.id=" + id + "x").start();
-        Process budget = new ProcessBuilder("bash", SCRIPT.toString(), "0.25",
-                Long.toString(ProcessHandle.current().pid())).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process budget = budget(ProcessHandle.current().pid());
         Path group = root.resolve("dtm-bench-" + id);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!members(group).contains(Long.toString(node.pid())) && System.nanoTime() < deadline) {
-                Thread.sleep(50); // polling the group's members until the deadline
-            }
+            awaitMember(group, node.pid());
             assertEquals(List.of(Long.toString(node.pid())), members(group));
-            String quota = v1 ? Files.readString(group.resolve("cpu.cfs_quota_us")).trim()
+            String quota = root.equals(V1) ? Files.readString(group.resolve("cpu.cfs_quota_us")).trim()
                     : Files.readString(group.resolve("cpu.max")).trim();
-            assertEquals(v1 ? "25000" : "25000 100000", quota);
+            assertEquals(root.equals(V1) ? "25000" : "25000 100000", quota);
             assertFalse(Files.exists(root.resolve("dtm-bench-" + id + "x")), "a process that is not a node got a group");
         } finally {
             budget.destroy(); // TERM: the script removes its groups
-            assertTrue(budget.waitFor(20, TimeUnit.SECONDS), "the script did not stop");
-            node.destroyForcibly();
-            other.destroyForcibly();
+            boolean stopped = budget.waitFor(20, TimeUnit.SECONDS);
+            stop(node);
+            stop(other);
+            if (!stopped) {
+                stop(budget);
+            }
+            assertTrue(stopped, "the script did not stop within 20 s of TERM");
         }
         assertFalse(Files.exists(group), "the group is left behind: " + group);
+    }
+
+    @Test
+    void endsWhenItsParentEndsAndRemovesTheGroup() throws Exception {
+        Path root = cgroupRoot();
+        String id = "t" + UUID.randomUUID().toString().substring(0, 8);
+        // the parent (as the benchmark's JVM) starts a node, then waits for its standard input to close
+        Process parent = new ProcessBuilder("bash", "-c", "bash -c 'sleep 60; true' net.dtm.testkit.cluster.ClusterNode"
+                + " node.id=" + id + " & read -r _; true").start();
+        Process budget = budget(parent.pid());
+        Path group = root.resolve("dtm-bench-" + id);
+        long nodePid = -1;
+        try {
+            nodePid = awaitMember(group, -1);
+            parent.getOutputStream().close(); // the parent ends
+            assertTrue(budget.waitFor(20, TimeUnit.SECONDS), "the script did not end within 20 s of its parent");
+            assertEquals(0, budget.exitValue());
+            assertFalse(Files.exists(group), "the group is left behind: " + group);
+        } finally {
+            stop(parent);
+            stop(budget);
+            if (nodePid > 0) {
+                ProcessHandle.of(nodePid).ifPresent(orphan -> { // the parent's, and its sleep
+                    orphan.descendants().forEach(ProcessHandle::destroyForcibly);
+                    orphan.destroyForcibly();
+                });
+            }
+        }
+    }
+
+    /** The cgroup root the script uses here; skips the test where it cannot run (not root, no cpu controller). */
+    private static Path cgroupRoot() throws Exception {
+        boolean v1 = Files.isWritable(V1.resolve("cpu.cfs_quota_us"));
+        boolean v2 = !v1 && Files.isWritable(V2.resolve("cgroup.subtree_control"))
+                && List.of(Files.readString(V2.resolve("cgroup.subtree_control")).trim().split("\\s+")).contains("cpu");
+        assumeTrue(v1 || v2, "no writable cgroup cpu controller for child groups (not root, or none enabled)");
+        assertEquals(0, run("--check", "0.25").exit());
+        return v1 ? V1 : V2;
+    }
+
+    private static Process budget(long parent) throws IOException {
+        return new ProcessBuilder("bash", SCRIPT.toString(), "0.25", Long.toString(parent))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Waits (at most 20 s) until the group holds {@code pid}, or any process if -1; returns the first member. */
+    private static long awaitMember(Path group, long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            List<String> in = members(group);
+            if (pid == -1 ? !in.isEmpty() : in.contains(Long.toString(pid))) {
+                return Long.parseLong(in.get(0));
+            }
+            Thread.sleep(50); // polling the group's members until the deadline
+        }
+        throw new AssertionError("no " + (pid == -1 ? "process" : "process " + pid) + " in " + group + " within 20 s");
     }
 
     private static List<String> members(Path group) throws IOException {
