@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Gives every DTM node JVM of a running benchmark (the test kit's ClusterNode processes started by
-# process PARENT, the benchmark's JVM) a CPU
-# budget of its own, as if each node had a machine of its own, while the ZooKeeper peers and the
-# load client share the rest of the box: each node goes into its own cgroup (cgroup v1 "cpu"
-# controller or cgroup v2) with a CFS quota of CPUS cores. A node restarted by the benchmark gets its
-# budget again. Runs until PARENT ends or it is killed (TERM or INT), then removes the cgroups it
-# made, printing how often each node was throttled. Needs root. run-cluster.sh starts it when
-# DTM_NODE_CPUS is set.
+# process PARENT, the benchmark's JVM) a CPU budget of its own, as if each node had a machine of its
+# own, while the ZooKeeper peers and the load client share the rest of the box: each node goes into
+# its own cgroup (cgroup v1 "cpu" controller or cgroup v2) with a CFS quota of CPUS cores. A node
+# restarted by the benchmark gets its budget again. Runs until PARENT ends or it is stopped (TERM or
+# INT), then removes the cgroups it made, printing how often each node was throttled. Needs root.
+# run-cluster.sh starts it when DTM_NODE_CPUS is set.
 # usage: node-cpu-budget.sh CPUS PARENT   (CPUS e.g. 0.35: a third of a core per node)
 #        node-cpu-budget.sh --check CPUS  (checks CPUS and the cgroup controller; changes nothing)
 set -euo pipefail
