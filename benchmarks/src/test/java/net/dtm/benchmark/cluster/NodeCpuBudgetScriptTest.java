@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+
+import net.dtm.testkit.dataplane.Sh;
 
 /**
  * {@code benchmarks/node-cpu-budget.sh} (run-cluster.sh's {@code DTM_NODE_CPUS}): bad values are
@@ -31,24 +35,11 @@ class NodeCpuBudgetScriptTest {
     private static final Path V1 = Path.of("/sys/fs/cgroup/cpu");
     private static final Path V2 = Path.of("/sys/fs/cgroup");
 
-    private record Run(int exit, String err) {
-    }
-
-    private static Run run(String... args) throws IOException, InterruptedException {
+    /** Runs the script to its end (at most 30 s): its status and its merged output. */
+    private static Sh.Result run(String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(List.of(args));
-        Path err = Files.createTempFile("node-cpu-budget", ".err");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(err.toFile()).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                stop(p);
-                throw new AssertionError("the script did not end within 30 s: " + String.join(" ", cmd));
-            }
-            return new Run(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(err);
-        }
+        return Sh.run(Duration.ofSeconds(30), null, Map.of(), cmd.toArray(String[]::new));
     }
 
     /** Ends {@code p} and what it started (bash leaves its sleep behind otherwise). */
@@ -60,12 +51,11 @@ class NodeCpuBudgetScriptTest {
     @Test
     void refusesABudgetThatIsNotANumberOfCores() throws Exception {
         for (String bad : List.of("0", "0.001", "abc", "-1", "1e3", "")) {
-            Run r = run("--check", bad);
-            assertEquals(2, r.exit(), bad);
-            assertTrue(r.err().contains("CPUS must be a number of cores of at least 0.01, got '" + bad + "'"), r.err());
+            Sh.Result r = run("--check", bad);
+            assertEquals(2, r.status(), bad);
+            assertTrue(r.out().contains("CPUS must be a number of cores of at least 0.01, got '" + bad + "'"), r.out());
         }
-        Run r = run("0", Long.toString(ProcessHandle.current().pid()));
-        assertEquals(2, r.exit());
+        assertEquals(2, run("0", Long.toString(ProcessHandle.current().pid())).status());
     }
 
     @Test
@@ -73,9 +63,9 @@ class NodeCpuBudgetScriptTest {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         for (String bad : List.of(Long.toString(gone.pid()), "x", "")) {
-            Run r = run("0.5", bad);
-            assertEquals(2, r.exit(), bad);
-            assertTrue(r.err().contains("PARENT must be the pid of a running process"), r.err());
+            Sh.Result r = run("0.5", bad);
+            assertEquals(2, r.status(), bad);
+            assertTrue(r.out().contains("PARENT must be the pid of a running process"), r.out());
         }
     }
 
@@ -144,7 +134,7 @@ class NodeCpuBudgetScriptTest {
         boolean v2 = !v1 && Files.isWritable(V2.resolve("cgroup.subtree_control"))
                 && List.of(Files.readString(V2.resolve("cgroup.subtree_control")).trim().split("\\s+")).contains("cpu");
         assumeTrue(v1 || v2, "no writable cgroup cpu controller for child groups (not root, or none enabled)");
-        assertEquals(0, run("--check", "0.25").exit());
+        assertEquals(0, run("--check", "0.25").status());
         return v1 ? V1 : V2;
     }
 
@@ -154,19 +144,16 @@ class NodeCpuBudgetScriptTest {
     }
 
     /** Waits (at most 20 s) until the group holds {@code pid}, or any process if -1; returns the first member. */
-    private static long awaitMember(Path group, long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            List<String> in = members(group);
-            if (pid == -1 ? !in.isEmpty() : in.contains(Long.toString(pid))) {
-                return Long.parseLong(in.get(0));
-            }
-            Thread.sleep(50); // polling the group's members until the deadline
-        }
-        throw new AssertionError("no " + (pid == -1 ? "process" : "process " + pid) + " in " + group + " within 20 s");
+    private static long awaitMember(Path group, long pid) {
+        return Sh.await((pid == -1 ? "process" : "process " + pid) + " in " + group, Duration.ofSeconds(20),
+                Duration.ofMillis(50), () -> {
+                    List<String> in = members(group);
+                    boolean there = pid == -1 ? !in.isEmpty() : in.contains(Long.toString(pid));
+                    return there ? Optional.of(Long.parseLong(in.get(0))) : Optional.<Long>empty();
+                }, () -> "");
     }
 
-    private static List<String> members(Path group) throws IOException {
+    private static List<String> members(Path group) {
         Path procs = group.resolve("cgroup.procs");
         if (!Files.exists(procs)) {
             return List.of();

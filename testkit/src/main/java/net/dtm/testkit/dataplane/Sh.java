@@ -11,14 +11,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** Short commands with a deadline, and bounded polling: the lab's only ways to wait. */
-final class Sh {
+/**
+ * Short commands with a deadline, and bounded polling: the lab's only ways to wait (also the
+ * benchmarks' script tests').
+ */
+public final class Sh {
 
     private Sh() {
     }
 
     /** A finished command: its exit status and its merged output. */
-    record Result(int status, String out) {
+    public record Result(int status, String out) {
         boolean ok() {
             return status == 0;
         }
@@ -38,7 +41,7 @@ final class Sh {
     }
 
     /** Runs {@code command} with {@code stdin} (or none) and extra environment, for at most {@code timeout}. */
-    static Result run(Duration timeout, String stdin, Map<String, String> env, String... command) {
+    public static Result run(Duration timeout, String stdin, Map<String, String> env, String... command) {
         Path out = null;
         try {
             out = Files.createTempFile("dtm-dataplane-", ".out");
@@ -85,7 +88,7 @@ final class Sh {
      * @param details what the failure message adds (the processes' logs)
      * @throws LabException if nothing came in time
      */
-    static <T> T await(String what, Duration atMost, Duration every, Supplier<Optional<T>> probe, Supplier<String> details) {
+    public static <T> T await(String what, Duration atMost, Duration every, Supplier<Optional<T>> probe, Supplier<String> details) {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (true) {
             Optional<T> v = probe.get();
